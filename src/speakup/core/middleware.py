@@ -1,0 +1,53 @@
+import secrets
+
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from speakup.organisations.queries import needs_two_factor
+
+# Paths a signed-in person may reach before their second factor: the second-factor pages
+# themselves, signing out, health checks and static assets.
+BEFORE_SECOND_FACTOR = ("/account/", "/healthz", "/readyz", "/assets/")
+
+
+class ContentSecurityPolicyMiddleware:
+    """A strict CSP on every page: our own scripts and styles only, inline script by nonce.
+
+    The nonce is on the request so the page template can mark its one inline script.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.csp_nonce = secrets.token_urlsafe(16)
+        response = self.get_response(request)
+        response.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; "
+            f"script-src 'self' 'nonce-{request.csp_nonce}'; "
+            "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        )
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class TwoFactorRequiredMiddleware:
+    """People whose roles need a second factor go no further until they have given it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(BEFORE_SECOND_FACTOR)
+            and needs_two_factor(user)
+        ):
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('core:two_factor')}?{query}")
+        return self.get_response(request)

@@ -1,0 +1,113 @@
+"""Signing in (email and password, then a second factor where the role needs one) and out."""
+
+import segno
+from django.contrib.auth import authenticate, login, logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from markupsafe import Markup
+
+from speakup.core.forms_auth import SignInForm, TwoFactorForm
+from speakup.core.pages import render_page
+from speakup.core.two_factor import (
+    confirm_device,
+    pending_device,
+    provisioning_uri,
+    secret_for_display,
+    verify_code,
+)
+from speakup.organisations.queries import needs_two_factor
+
+
+def _next_url(request, default: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe else default
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def sign_in(request):
+    form = SignInForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, username=form.cleaned_data["email"], password=form.cleaned_data["password"]
+        )
+        if getattr(request, "axes_locked_out", False):
+            return locked_out(request)
+        if user is None:
+            form.add_error(None, "Enter a correct email address and password")
+            form.add_error("email", "Check your email address")
+            form.add_error("password", "Check your password")
+        else:
+            login(request, user)
+            if needs_two_factor(user):
+                query = urlencode({"next": _next_url(request)})
+                return redirect(f"{reverse('core:two_factor')}?{query}")
+            return redirect(_next_url(request))
+    return render_page(
+        request, "core/sign_in.jinja", page_title="Sign in", form=form, next=_next_url(request)
+    )
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes calls this when an account has failed too often."""
+    return render_page(
+        request,
+        "core/locked_out.jinja",
+        page_title="Your account is locked for an hour",
+        status=429,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """Enrol a device (first time) or give a code from it, then carry on where they were going."""
+    if not request.user.is_authenticated:
+        return redirect("core:sign_in")
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    device, enrolling = pending_device(request.user)
+    form = TwoFactorForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("code", "Too many wrong codes. Wait a minute, then enter the code again")
+        elif verify_code(device, form.cleaned_data["code"]):
+            if enrolling:
+                confirm_device(device)
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        else:
+            form.add_error(
+                "code",
+                "The code is wrong or has expired. Enter the 6-digit code your app shows now",
+            )
+    context = {"enrolling": enrolling, "next": _next_url(request)}
+    if enrolling:
+        uri = provisioning_uri(device)
+        svg = segno.make(uri, error="m").svg_inline(scale=4, dark="#212b32")
+        context["qr_svg"] = Markup(svg)  # noqa: S704  (segno writes the SVG, no user text)
+        context["secret"] = secret_for_display(device)
+    title = "Set up two-factor sign-in" if enrolling else "Enter your security code"
+    return render_page(request, "core/two_factor.jinja", page_title=title, form=form, **context)
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    return redirect("core:signed_out")
+
+
+def signed_out(request):
+    return render_page(request, "core/signed_out.jinja", page_title="You have signed out")

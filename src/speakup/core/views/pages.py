@@ -1,0 +1,27 @@
+"""The home page and the service's standing pages."""
+
+from speakup.core.pages import render_page
+from speakup.organisations.queries import roles_of
+
+
+def home(request):
+    if request.user.is_authenticated:
+        return render_page(
+            request,
+            "core/home_signed_in.jinja",
+            page_title="Your speakup home",
+            roles=roles_of(request.user),
+        )
+    return render_page(request, "core/home.jinja", page_title="Speak up for safer care")
+
+
+def accessibility(request):
+    return render_page(request, "core/accessibility.jinja", page_title="Accessibility statement")
+
+
+def privacy(request):
+    return render_page(request, "core/privacy.jinja", page_title="Privacy")
+
+
+def api_docs(request):
+    return render_page(request, "core/api.jinja", page_title="The speakup API")

@@ -1,0 +1,156 @@
+"""Fictional organisations and people for trying every role in a minute. Never real people."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from speakup.core.two_factor import enrol_confirmed_device
+from speakup.organisations.models import (
+    Organisation,
+    OrganisationKind,
+    Region,
+    RoleMembership,
+    User,
+)
+from speakup.organisations.roles import NATIONAL_ROLES, TWO_FACTOR_ROLES, Role
+
+DEMO_PASSWORD = "speakup-demo-password"  # noqa: S105  (printed for newcomers; demo data only)
+DEMO_DOMAIN = "demo.speakup.test"  # .test is reserved: no real mailbox can have these addresses
+
+ORGANISATIONS = [
+    (
+        "DEMO1",
+        "Riverbank Demo NHS Foundation Trust",
+        OrganisationKind.FOUNDATION_TRUST,
+        Region.NORTH_WEST,
+    ),
+    ("DEMO2", "Hillside Demo NHS Trust", OrganisationKind.NHS_TRUST, Region.SOUTH_WEST),
+    ("DEMO3", "Meadowshire Demo Integrated Care Board", OrganisationKind.ICB, Region.MIDLANDS),
+]
+
+# How many people hold each role in a trust; the ICB has a smaller staff.
+ROLE_COUNTS = {
+    Role.ORGANISATION_ADMIN: 1,
+    Role.GUARDIAN: 2,
+    Role.CHAMPION: 1,
+    Role.EXECUTIVE_LEAD: 1,
+    Role.NON_EXECUTIVE_LEAD: 1,
+    Role.BOARD_MEMBER: 3,
+    Role.LINE_MANAGER: 3,
+    Role.WORKER: 8,
+}
+ICB_ROLE_COUNTS = {**ROLE_COUNTS, Role.BOARD_MEMBER: 2, Role.LINE_MANAGER: 2, Role.WORKER: 4}
+
+FIRST_NAMES = [
+    "Ada",
+    "Bryn",
+    "Cora",
+    "Dev",
+    "Esme",
+    "Finn",
+    "Gita",
+    "Hal",
+    "Iris",
+    "Jude",
+    "Kit",
+    "Lena",
+    "Milo",
+    "Nell",
+    "Otis",
+    "Pia",
+    "Quin",
+    "Rhea",
+    "Sol",
+    "Tess",
+    "Uma",
+    "Vic",
+    "Wren",
+    "Yara",
+]
+LAST_NAMES = [
+    "Ashdown",
+    "Birchley",
+    "Calloway",
+    "Dunmore",
+    "Ellery",
+    "Fairweather",
+    "Greystone",
+    "Hollins",
+    "Ingleby",
+    "Juniper",
+    "Kestrel",
+    "Larkfield",
+    "Marlowe",
+    "Northcote",
+]
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    role: Role
+    organisation_code: str
+    email: str
+    password: str
+    two_factor: bool
+
+
+def _fictional_name(index: int) -> str:
+    return f"{FIRST_NAMES[index % len(FIRST_NAMES)]} {LAST_NAMES[(index * 5) % len(LAST_NAMES)]}"
+
+
+def _person(email: str, index: int, *, superuser: bool = False) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(
+            email=email,
+            full_name=_fictional_name(index),
+            is_superuser=superuser,
+            is_staff=superuser,
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+def _grant(user: User, role: Role, organisation: Organisation | None) -> None:
+    RoleMembership.objects.get_or_create(user=user, role=role, organisation=organisation)
+    if role in TWO_FACTOR_ROLES or user.is_superuser:
+        enrol_confirmed_device(user)
+
+
+@transaction.atomic
+def load_demo_organisations() -> list[DemoSignIn]:
+    """Create (or find) the demo organisations and people; safe to run again."""
+    sign_ins: list[DemoSignIn] = []
+    index = 0
+    for code, name, kind, region in ORGANISATIONS:
+        organisation, _ = Organisation.objects.get_or_create(
+            ods_code=code, defaults={"name": name, "kind": kind, "region": region}
+        )
+        counts = ICB_ROLE_COUNTS if kind == OrganisationKind.ICB else ROLE_COUNTS
+        for role, count in counts.items():
+            for number in range(1, count + 1):
+                slug = role.value.replace("_", "-")
+                email = f"{slug}{number if count > 1 else ''}@{code.lower()}.{DEMO_DOMAIN}"
+                user = _person(email, index)
+                index += 1
+                _grant(user, role, organisation)
+                if role == Role.LINE_MANAGER or role in {Role.GUARDIAN, Role.CHAMPION}:
+                    _grant(user, Role.WORKER, organisation)  # everyone who works there is a worker
+                sign_ins.append(
+                    DemoSignIn(role, code, email, DEMO_PASSWORD, role in TWO_FACTOR_ROLES)
+                )
+    for role in sorted(NATIONAL_ROLES):
+        email = f"{role.value.replace('_', '-')}@national.{DEMO_DOMAIN}"
+        user = _person(email, index)
+        index += 1
+        _grant(user, role, None)
+        sign_ins.append(DemoSignIn(role, "-", email, DEMO_PASSWORD, True))
+    admin = _person(f"superuser@{DEMO_DOMAIN}", index, superuser=True)
+    enrol_confirmed_device(admin)
+    sign_ins.append(DemoSignIn("superuser", "-", admin.email, DEMO_PASSWORD, True))
+    return sign_ins
+
+
+def is_demo_email(email: str) -> bool:
+    return email.lower().endswith(f".{DEMO_DOMAIN}") or email.lower().endswith(f"@{DEMO_DOMAIN}")

@@ -1,0 +1,50 @@
+"""A guardian signs in with their second factor, sees their home page and signs out."""
+
+import pytest
+
+from speakup.core.two_factor import current_code, enrol_confirmed_device
+from speakup.organisations.roles import Role
+from tests.browser.conftest import assert_accessible
+from tests.organisations.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_guardian_signs_in_with_a_code_sees_home_and_signs_out(page, person_with_role):
+    guardian = person_with_role(Role.GUARDIAN, full_name="Gina Guardian")
+    device = enrol_confirmed_device(guardian)
+
+    page.goto("/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Sign in").first.click()
+    page.get_by_label("Email address").fill(guardian.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    assert page.get_by_role("heading", name="Enter your security code").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Security code").fill(current_code(device))
+    page.get_by_role("button", name="Continue").click()
+
+    assert page.get_by_role("heading", name="Your speakup home").is_visible()
+    assert page.get_by_text("FTSU guardian").is_visible()
+    assert "Your speakup home" in page.title()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Sign out").click()
+    assert page.get_by_role("heading", name="You have signed out").is_visible()
+    assert_accessible(page)
+
+
+def test_a_wrong_password_is_announced_in_an_error_summary(page, person_with_role):
+    worker = person_with_role(Role.WORKER)
+    page.goto("/account/sign-in/")
+    page.get_by_label("Email address").fill(worker.email)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.title().startswith("Error: Sign in")
+    assert (
+        page.get_by_role("alert").is_visible()
+        or page.get_by_text("There is a problem").is_visible()
+    )
+    assert_accessible(page)

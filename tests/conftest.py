@@ -1,0 +1,54 @@
+"""Fixtures shared by every test: people in each role, and clients signed in as them."""
+
+import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from speakup.core.two_factor import enrol_confirmed_device
+from speakup.organisations.roles import NATIONAL_ROLES, Role
+from tests.organisations.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(ods_code="TST01", name="Testshire Fictional NHS Trust")
+
+
+@pytest.fixture
+def other_organisation(db):
+    return OrganisationFactory(ods_code="OTH01", name="Otherton Fictional NHS Trust")
+
+
+@pytest.fixture
+def person_with_role(db, organisation):
+    """Make a person holding `role` (in `organisation` unless the role is national)."""
+
+    def make(role: Role, organisation_=None, **user_fields):
+        user = UserFactory(**user_fields)
+        where = None if role in NATIONAL_ROLES else (organisation_ or organisation)
+        MembershipFactory(user=user, role=role, organisation=where)
+        return user
+
+    return make
+
+
+def sign_in(client, user):
+    """Sign the client in as `user`, with their second factor given when they have a device."""
+    client.force_login(user)
+    device = enrol_confirmed_device(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_as(client, person_with_role):
+    """A test client signed in (second factor given) as a new person holding `role`."""
+
+    def make(role: Role, organisation_=None):
+        user = person_with_role(role, organisation_)
+        sign_in(client, user)
+        client.user = user
+        return client
+
+    return make

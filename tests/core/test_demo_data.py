@@ -1,0 +1,65 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from speakup.organisations.models import Organisation, RoleMembership, User
+from speakup.organisations.roles import Role
+
+
+def demo_output(capsys):
+    call_command("demo-data")
+    return capsys.readouterr().out
+
+
+def test_demo_data_covers_every_role_in_three_fictional_organisations(db, capsys):
+    out = demo_output(capsys)
+    assert Organisation.objects.count() == 3
+    assert set(Organisation.objects.values_list("kind", flat=True)) == {
+        "foundation_trust",
+        "nhs_trust",
+        "icb",
+    }
+    assert 50 <= User.objects.count() <= 70
+    assert set(RoleMembership.objects.values_list("role", flat=True)) == {r.value for r in Role}
+    for role in Role:
+        assert role.label in out
+
+
+def test_each_sign_in_is_printed_on_its_own_line(db, capsys):
+    out = demo_output(capsys)
+    guardian_lines = [line for line in out.splitlines() if "guardian1@demo1" in line]
+    assert len(guardian_lines) == 1
+    line = guardian_lines[0]
+    assert "FTSU guardian" in line and "DEMO1" in line and "speakup-demo-password" in line
+    assert "speakup otp-code guardian1@demo1.demo.speakup.test" in line
+
+
+def test_demo_data_can_be_loaded_twice_without_duplicates(db, capsys):
+    demo_output(capsys)
+    counts = (User.objects.count(), RoleMembership.objects.count(), Organisation.objects.count())
+    demo_output(capsys)
+    assert (
+        User.objects.count(),
+        RoleMembership.objects.count(),
+        Organisation.objects.count(),
+    ) == counts
+
+
+def test_demo_users_can_sign_in_with_the_printed_password_and_code(client, db, capsys):
+    demo_output(capsys)
+    email = "guardian1@demo1.demo.speakup.test"
+    response = client.post(
+        "/account/sign-in/", {"email": email, "password": "speakup-demo-password"}
+    )
+    call_command("otp-code", email)
+    code = capsys.readouterr().out.strip()
+    assert len(code) == 6 and code.isdigit()
+    client.post(response.url, {"code": code})
+    assert "FTSU guardian" in client.get("/").content.decode()
+
+
+def test_otp_codes_are_only_printed_for_demo_users(db, capsys):
+    from tests.organisations.factories import UserFactory
+
+    UserFactory(email="real.person@fictional.test")
+    with pytest.raises(CommandError, match="only for demo users"):
+        call_command("otp-code", "real.person@fictional.test")

@@ -1,0 +1,87 @@
+"""Every page: NHS.UK layout, a title, navigation by role, nothing loaded from another host."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from speakup.organisations.roles import Role
+
+PUBLIC_PAGES = [
+    "/",
+    "/accessibility/",
+    "/privacy/",
+    "/api/",
+    "/account/sign-in/",
+    "/account/signed-out/",
+]
+EXTERNAL = re.compile(
+    r"""(?:src|href|action|formaction|poster)\s*=\s*["']?\s*(?:https?:)?//""", re.I
+)
+CSS_EXTERNAL = re.compile(r"url\(\s*[\"']?(?:https?:)?//", re.I)
+
+
+def assert_nhs_page(page: str):
+    assert re.search(r"<title>[^<]+ – speakup – NHS</title>", page)
+    assert 'class="nhsuk-skip-link"' in page and 'href="#maincontent"' in page
+    assert 'class="nhsuk-header' in page
+    assert 'class="nhsuk-footer' in page
+    assert 'id="maincontent"' in page
+
+
+def assert_nothing_external(page: str):
+    assert not EXTERNAL.search(page), EXTERNAL.search(page).group(0)
+    assert not CSS_EXTERNAL.search(page)
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_use_the_nhs_layout_and_load_nothing_from_other_hosts(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert_nhs_page(page)
+    assert_nothing_external(page)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_signed_in_home_page_in_every_role(client_as, role):
+    client = client_as(role)
+    page = client.get("/").content.decode()
+    assert_nhs_page(page)
+    assert_nothing_external(page)
+    assert role.label in page
+    assert "Sign out" in page
+
+
+def test_the_stylesheet_loads_no_font_from_another_host(client):
+    response = client.get("/assets/nhsuk-frontend.min.css")
+    css = b"".join(response.streaming_content).decode()
+    assert "nhsuk-header" in css
+    assert not CSS_EXTERNAL.search(css)
+
+
+def test_pages_send_a_strict_content_security_policy(client, db):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    assert f'nonce="{nonce}"' in response.content.decode()
+
+
+def test_an_unknown_page_is_a_friendly_404(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page
+    assert_nhs_page(page)
+
+
+def test_national_roles_see_no_organisation_in_their_roles(client_as):
+    page = client_as(Role.NATIONAL_ANALYST).get("/").content.decode()
+    assert "National" in page
+
+
+def test_the_sign_in_link_shows_when_signed_out(client, db):
+    page = client.get("/").content.decode()
+    assert f'href="{reverse("core:sign_in")}"' in page

@@ -1,0 +1,76 @@
+"""Start-up settings: bad values stop the service with one clear line, never a traceback."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SPEAKUP = str(Path(sys.executable).parent / "speakup")
+PRODUCTION = {
+    "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "speakup.example.nhs.uk",
+    "DATABASE_URL": "sqlite:///var/deploy-check.sqlite3",
+}
+
+
+def run_speakup(*args, **env):
+    # tests/settings.py set a few variables for the test process; the product sees none of them.
+    ours = {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "EMAIL_BACKEND"}
+    clean = {k: v for k, v in os.environ.items() if k not in ours}
+    return subprocess.run(
+        [SPEAKUP, *args], env={**clean, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"DATABASE_URL": "mysql://root@localhost/speakup"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgres://127.0.0.1:5432"}, "DATABASE_URL"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"DEBUG": "perhaps"}, "DEBUG"),
+        ({"EMAIL_BACKEND": "pigeon"}, "EMAIL_BACKEND"),
+        ({"EMAIL_PORT": "twenty-five"}, "EMAIL_PORT"),
+    ],
+)
+def test_a_bad_setting_stops_start_up_with_one_line_naming_it(env, named):
+    result = run_speakup("check", **{**PRODUCTION, **env})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert named in lines[0]
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = run_speakup("check", "--deploy", "--fail-level", "DEBUG", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_are_secure_by_default():
+    script = (
+        "from django.conf import settings as s;"
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,"
+        " s.SECURE_HSTS_SECONDS > 0, s.CELERY_TASK_ALWAYS_EAGER)"
+    )
+    result = run_speakup("shell", "-c", script, **PRODUCTION)
+    assert result.stdout.splitlines()[-1].split() == [
+        "False",
+        "True",
+        "True",
+        "True",
+        "True",
+        "True",
+    ]
+
+
+def test_a_broker_url_sends_tasks_to_workers_instead_of_running_them_inline():
+    script = "from django.conf import settings as s; print(s.CELERY_TASK_ALWAYS_EAGER)"
+    result = run_speakup(
+        "shell", "-c", script, CELERY_BROKER_URL="redis://127.0.0.1:6379/0", **PRODUCTION
+    )
+    assert result.stdout.splitlines()[-1] == "False"

@@ -1,0 +1,151 @@
+"""Signing in and out, lockout, and the second factor for roles that need one."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from speakup.core.two_factor import current_code, enrol_confirmed_device
+from speakup.organisations.roles import Role
+from tests.organisations.factories import TEST_PASSWORD
+
+SIGN_IN = "/account/sign-in/"
+
+
+def post_sign_in(client, email, password=TEST_PASSWORD, next_url=""):
+    return client.post(SIGN_IN, {"email": email, "password": password, "next": next_url})
+
+
+@pytest.fixture(autouse=True)
+def fresh_lockouts(db):
+    call_command("axes_reset", verbosity=0)
+
+
+def test_a_worker_signs_in_with_email_and_password_and_sees_their_roles(client, person_with_role):
+    worker = person_with_role(Role.WORKER, email="Wendy.Worker@fictional.test")
+    response = post_sign_in(client, "wendy.worker@FICTIONAL.test")
+    assert response.status_code == 302
+    home = client.get(response.url)
+    assert "Worker" in home.content.decode()
+    assert worker.email in home.content.decode()
+
+
+def test_a_wrong_password_shows_an_error_summary_and_an_error_title(client, person_with_role):
+    worker = person_with_role(Role.WORKER)
+    response = post_sign_in(client, worker.email, "wrong password")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Sign in" in page
+    assert "There is a problem" in page
+    assert "Enter a correct email address and password" in page
+    assert 'href="#id_email"' in page
+
+
+def test_an_empty_form_names_each_missing_field(client, db):
+    page = client.post(SIGN_IN, {}).content.decode()
+    assert "Enter your email address" in page
+    assert "Enter your password" in page
+
+
+def test_an_account_is_locked_after_five_failures_even_with_the_right_password(
+    client, person_with_role
+):
+    worker = person_with_role(Role.WORKER)
+    for _ in range(5):
+        post_sign_in(client, worker.email, "wrong password")
+    response = post_sign_in(client, worker.email)
+    assert response.status_code == 429
+    assert "locked" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_guardian_must_give_a_code_before_seeing_anything(client, person_with_role):
+    guardian = person_with_role(Role.GUARDIAN)
+    device = enrol_confirmed_device(guardian)
+    response = post_sign_in(client, guardian.email, next_url="/accessibility/")
+    assert response.url.startswith(reverse("core:two_factor"))
+    # Any other page sends them back to the code page.
+    assert client.get("/").url.startswith(reverse("core:two_factor"))
+
+    wrong_code = "000000" if current_code(device) != "000000" else "111111"
+    wrong = client.post(response.url, {"code": wrong_code})
+    assert "The code is wrong or has expired" in wrong.content.decode()
+    too_soon = client.post(response.url, {"code": current_code(device)})
+    assert "Too many wrong codes" in too_soon.content.decode()
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=5), tick=False):
+        right = client.post(response.url, {"code": current_code(device)})
+    assert right.status_code == 302
+    assert right.url == "/accessibility/"
+    assert client.get("/").status_code == 200
+
+
+def test_a_new_guardian_enrols_an_authenticator_app_with_a_qr_code(client, person_with_role):
+    guardian = person_with_role(Role.GUARDIAN)
+    response = post_sign_in(client, guardian.email)
+    page = client.get(response.url).content.decode()
+    assert "Set up two-factor sign-in" in page
+    assert "<svg" in page
+    device = TOTPDevice.objects.get(user=guardian, confirmed=False)
+    client.post(response.url, {"code": current_code(device)})
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "role", [Role.ORGANISATION_ADMIN, Role.NATIONAL_ANALYST, Role.REGISTER_OFFICER]
+)
+def test_organisation_admins_and_national_roles_need_a_second_factor(
+    client, person_with_role, role
+):
+    person = person_with_role(role)
+    response = post_sign_in(client, person.email)
+    assert response.url.startswith(reverse("core:two_factor"))
+
+
+@pytest.mark.parametrize("role", [Role.WORKER, Role.LINE_MANAGER, Role.BOARD_MEMBER])
+def test_other_roles_sign_in_with_a_password_alone(client, person_with_role, role):
+    person = person_with_role(role)
+    response = post_sign_in(client, person.email)
+    assert response.url == "/"
+
+
+def test_sign_in_never_redirects_to_another_site(client, person_with_role):
+    worker = person_with_role(Role.WORKER)
+    response = post_sign_in(client, worker.email, next_url="https://evil.example/")
+    assert response.url == "/"
+
+
+def test_signing_out_ends_the_session(client_as):
+    client = client_as(Role.WORKER)
+    response = client.post("/account/sign-out/")
+    assert response.url == reverse("core:signed_out")
+    assert "_auth_user_id" not in client.session
+    assert "Sign in" in client.get("/").content.decode()
+
+
+def test_signing_out_needs_a_post(client_as):
+    client = client_as(Role.WORKER)
+    assert client.get("/account/sign-out/").status_code == 405
+
+
+def test_the_admin_is_for_superusers_who_gave_their_second_factor(client, client_as, db):
+    from tests.organisations.factories import UserFactory
+
+    worker_client = client_as(Role.WORKER)
+    assert worker_client.get("/admin/").status_code == 302  # to the admin's sign-in, refused
+
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    client.logout()
+    response = post_sign_in(client, superuser.email, next_url="/admin/")
+    assert response.url.startswith(reverse("core:two_factor"))
+    assert client.get("/admin/").url.startswith(reverse("core:two_factor"))
+    assert "Set up two-factor sign-in" in client.get(response.url).content.decode()
+    device = TOTPDevice.objects.get(user=superuser)
+    client.post(response.url, {"code": current_code(device)})
+    assert client.get("/admin/").status_code == 200

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "speakup.core",
     "speakup.organisations",
+    "speakup.concerns",
+    "speakup.training",
+    "speakup.register",
     "speakup.api",
 ]
 

@@ -9,6 +9,9 @@ admin.site.site_header = "speakup administration"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("speakup.api.urls")),
+    path("concerns/", include("speakup.concerns.urls")),
+    path("training/", include("speakup.training.urls")),
+    path("register/", include("speakup.register.urls")),
     path("", include("speakup.core.urls")),
 ]
 

@@ -1,0 +1,3 @@
+"""The concerns endpoints of the JSON API: thin views over speakup.concerns."""
+
+urlpatterns: list = []

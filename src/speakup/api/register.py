@@ -1,0 +1,3 @@
+"""The register endpoints of the JSON API: thin views over speakup.register."""
+
+urlpatterns: list = []

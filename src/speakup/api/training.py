@@ -1,0 +1,3 @@
+"""The training endpoints of the JSON API: thin views over speakup.training."""
+
+urlpatterns: list = []

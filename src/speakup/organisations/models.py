@@ -8,6 +8,10 @@ from speakup.organisations.roles import NATIONAL_ROLES, Role
 from speakup.organisations.validators import validate_ods_code
 
 
+# Sorted, so the constraint below is the same on every run and migrations stay stable.
+NATIONAL_ROLE_VALUES = sorted(role.value for role in NATIONAL_ROLES)
+
+
 class OrganisationKind(models.TextChoices):
     NHS_TRUST = "nhs_trust", "NHS trust"
     FOUNDATION_TRUST = "foundation_trust", "NHS foundation trust"
@@ -116,9 +120,9 @@ class RoleMembership(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    models.Q(role__in=[r.value for r in NATIONAL_ROLES], organisation__isnull=True)
+                    models.Q(role__in=NATIONAL_ROLE_VALUES, organisation__isnull=True)
                     | (
-                        ~models.Q(role__in=[r.value for r in NATIONAL_ROLES])
+                        ~models.Q(role__in=NATIONAL_ROLE_VALUES)
                         & models.Q(organisation__isnull=False)
                     )
                 ),

@@ -1,0 +1,371 @@
+"""Reading the register: public search, the entry of one director, and compliance with duties."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from speakup.organisations.models import Organisation
+from speakup.register.models import (
+    Appointment,
+    Attestation,
+    CodeOfPractice,
+    Condition,
+    Decision,
+    Director,
+    FpptCheck,
+    FpptOutcome,
+    RegulatoryCase,
+    Status,
+)
+from speakup.register.training_link import follow_up_status
+
+ATTESTATION_GRACE_DAYS = 30  # to attest after the anniversary or after a new version
+FPPT_GRACE_DAYS = 30  # to record the annual checks after the year is up, or after appointment
+TRAINING_DAYS = 90  # to complete Follow Up after appointment
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+# --- Who is who ------------------------------------------------------------------------------
+
+
+def director_for_user(user) -> Director | None:
+    """The register entry of a signed-in person: linked to them, or with their email."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_speakup_director", False)
+    if cached is False:
+        cached = (
+            Director.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+            .order_by("pk")
+            .first()
+        )
+        user._speakup_director = cached
+    return cached
+
+
+def effective_status(director: Director, today: date | None = None) -> Status:
+    """A suspension ends on its date; after that the entry reads as registered."""
+    today = today or _today()
+    status = Status(director.status)
+    if status == Status.SUSPENDED and director.status_until and director.status_until < today:
+        return Status.REGISTERED
+    return status
+
+
+def _status_filter(status: str, today: date) -> Q:
+    ended_suspension = Q(status=Status.SUSPENDED, status_until__lt=today)
+    if status == Status.REGISTERED:
+        return Q(status=Status.REGISTERED) | ended_suspension
+    if status == Status.SUSPENDED:
+        return Q(status=Status.SUSPENDED) & ~ended_suspension
+    return Q(status=status)
+
+
+# --- Public search and entries ---------------------------------------------------------------
+
+
+def _public_prefetch(queryset: QuerySet) -> QuerySet:
+    return queryset.prefetch_related(
+        Prefetch(
+            "appointments",
+            queryset=Appointment.objects.select_related("organisation").order_by(
+                "-start_date", "pk"
+            ),
+        )
+    )
+
+
+def directors_search(
+    *, q: str = "", organisation: str = "", status: str = "", today: date | None = None
+) -> QuerySet:
+    """Directors matching every word of `q` (name, register number or organisation)."""
+    today = today or _today()
+    directors = Director.objects.all()
+    for word in q.split()[:6]:
+        at_organisation = Appointment.objects.filter(
+            Q(organisation__name__icontains=word) | Q(organisation__ods_code__iexact=word)
+        ).values("director_id")
+        directors = directors.filter(
+            Q(register_number__iexact=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(pk__in=at_organisation)
+        )
+    if organisation:
+        directors = directors.filter(
+            pk__in=Appointment.objects.filter(organisation__ods_code__iexact=organisation).values(
+                "director_id"
+            )
+        )
+    if status in Status.values:
+        directors = directors.filter(_status_filter(status, today))
+    return _public_prefetch(directors.order_by("last_name", "first_name", "register_number"))
+
+
+def director_by_number(register_number: str) -> Director | None:
+    return _public_prefetch(Director.objects.filter(register_number=register_number.upper())).first()
+
+
+def conditions_in_force(director: Director) -> list[Condition]:
+    return list(director.conditions.filter(lifted_at__isnull=True).order_by("review_date"))
+
+
+def published_decisions(director: Director) -> list[Decision]:
+    return list(
+        Decision.objects.filter(case__director=director, published_at__isnull=False)
+        .select_related("case", "appeal")
+        .prefetch_related("conditions")
+        .order_by("-decided_at")
+    )
+
+
+def register_fingerprint() -> str:
+    """Changes whenever anything public about the register changes: the basis of ETags."""
+    directors = Director.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+    appointments = Appointment.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+    return f"{directors['n']}-{directors['at']}-{appointments['n']}-{appointments['at']}-{_today()}"
+
+
+def organisations_on_register() -> QuerySet:
+    return Organisation.objects.filter(board_appointments__isnull=False).distinct().order_by("name")
+
+
+def open_data_rows() -> QuerySet:
+    return Appointment.objects.select_related("director", "organisation").order_by(
+        "director__register_number", "start_date", "pk"
+    )
+
+
+# --- Compliance ------------------------------------------------------------------------------
+
+
+class Duty(StrEnum):
+    ATTESTATION = "attestation"
+    FPPT = "fppt"
+    TRAINING = "training"
+
+
+DUTY_LABELS = {
+    Duty.ATTESTATION: "Attestation to the code of practice",
+    Duty.FPPT: "Fit and proper person checks",
+    Duty.TRAINING: "Follow Up training",
+}
+
+
+class State(StrEnum):
+    COMPLIANT = "compliant"
+    DUE = "due"
+    OVERDUE = "overdue"
+    NOT_KNOWN = "not known"
+
+
+@dataclass(frozen=True)
+class DutyStatus:
+    duty: Duty
+    state: State
+    detail: str
+    deadline: date | None = None
+
+    @property
+    def label(self) -> str:
+        return DUTY_LABELS[self.duty]
+
+
+@dataclass
+class DirectorCompliance:
+    director: Director
+    appointments: list[Appointment]
+    duties: list[DutyStatus] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> list[DutyStatus]:
+        return [d for d in self.duties if d.state == State.OVERDUE]
+
+
+def _fmt(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _deadline_state(deadline: date, today: date, *, compliant_until: date | None = None) -> State:
+    if compliant_until is not None and today < compliant_until:
+        return State.COMPLIANT
+    return State.DUE if today <= deadline else State.OVERDUE
+
+
+def attestation_status(
+    *, current: list[Appointment], attestations: list[Attestation], code, today: date
+) -> DutyStatus:
+    if code is None:
+        return DutyStatus(Duty.ATTESTATION, State.NOT_KNOWN, "No code of practice is published yet")
+    first_start = min(a.start_date for a in current)
+    published = timezone.localdate(code.published_at)
+    latest = attestations[0] if attestations else None
+    if latest is None:
+        deadline = max(first_start, published) + timedelta(days=ATTESTATION_GRACE_DAYS)
+        state = _deadline_state(deadline, today)
+        return DutyStatus(Duty.ATTESTATION, state, f"Not yet attested: due by {_fmt(deadline)}",
+                          deadline)
+    if latest.code_id != code.pk:
+        deadline = published + timedelta(days=ATTESTATION_GRACE_DAYS)
+        state = _deadline_state(deadline, today)
+        return DutyStatus(
+            Duty.ATTESTATION, state,
+            f"Version {code.version} was published: attest to it by {_fmt(deadline)}", deadline,
+        )
+    attested = timezone.localdate(latest.attested_at)
+    anniversary = attested.replace(year=attested.year + 1) if not (
+        attested.month == 2 and attested.day == 29
+    ) else attested + timedelta(days=365)
+    deadline = anniversary + timedelta(days=ATTESTATION_GRACE_DAYS)
+    state = _deadline_state(deadline, today, compliant_until=anniversary)
+    detail = (
+        f"Attested on {_fmt(attested)}; next due by {_fmt(deadline)}"
+        if state == State.COMPLIANT
+        else f"Yearly attestation due by {_fmt(deadline)}"
+    )
+    return DutyStatus(Duty.ATTESTATION, state, detail, deadline)
+
+
+def fppt_status(*, current: list[Appointment], checks: list[FpptCheck], today: date) -> DutyStatus:
+    worst: DutyStatus | None = None
+    order = [State.COMPLIANT, State.NOT_KNOWN, State.DUE, State.OVERDUE]
+    for organisation_id in {a.organisation_id for a in current}:
+        start = min(a.start_date for a in current if a.organisation_id == organisation_id)
+        name = next(a.organisation.name for a in current if a.organisation_id == organisation_id)
+        latest = next((c for c in checks if c.organisation_id == organisation_id), None)
+        last_fit = next(
+            (c for c in checks
+             if c.organisation_id == organisation_id and c.outcome == FpptOutcome.FIT),
+            None,
+        )
+        if latest is not None and latest.outcome == FpptOutcome.NOT_FIT:
+            status = DutyStatus(Duty.FPPT, State.OVERDUE,
+                                f"Recorded as not fit at {name} on {_fmt(latest.recorded_on)}")
+        elif last_fit is not None:
+            year_up = last_fit.recorded_on + timedelta(days=365)
+            deadline = year_up + timedelta(days=FPPT_GRACE_DAYS)
+            state = _deadline_state(deadline, today, compliant_until=year_up)
+            status = DutyStatus(
+                Duty.FPPT, state,
+                f"Fit at {name} on {_fmt(last_fit.recorded_on)}"
+                + ("" if state == State.COMPLIANT else f"; annual check due by {_fmt(deadline)}"),
+                deadline,
+            )
+        else:
+            deadline = start + timedelta(days=FPPT_GRACE_DAYS)
+            state = _deadline_state(deadline, today)
+            status = DutyStatus(
+                Duty.FPPT, state,
+                ("Checks in progress" if latest else "No checks recorded")
+                + f" at {name}: due by {_fmt(deadline)}",
+                deadline,
+            )
+        if worst is None or order.index(status.state) > order.index(worst.state):
+            worst = status
+    return worst
+
+
+def training_status(*, director: Director, current: list[Appointment], today: date) -> DutyStatus:
+    follow_up = follow_up_status(director)
+    if not follow_up.known:
+        return DutyStatus(Duty.TRAINING, State.NOT_KNOWN, "Training records are not available")
+    if follow_up.completed_on is not None:
+        return DutyStatus(Duty.TRAINING, State.COMPLIANT,
+                          f"Follow Up completed on {_fmt(follow_up.completed_on)}")
+    deadline = min(a.start_date for a in current) + timedelta(days=TRAINING_DAYS)
+    return DutyStatus(Duty.TRAINING, _deadline_state(deadline, today),
+                      f"Follow Up not completed: due by {_fmt(deadline)}", deadline)
+
+
+def current_appointments(director: Director, today: date | None = None) -> list[Appointment]:
+    today = today or _today()
+    return [a for a in director.appointments.all() if a.is_current(today)]
+
+
+def director_compliance(*, director: Director, today: date | None = None, code="unset"):
+    """Each duty of a director who holds a current appointment (none for a former director)."""
+    today = today or _today()
+    code = current_code() if code == "unset" else code
+    current = current_appointments(director, today)
+    result = DirectorCompliance(director=director, appointments=current)
+    if not current:
+        return result
+    attestations = sorted(director.attestations.all(), key=lambda a: a.attested_at, reverse=True)
+    checks = sorted(director.fppt_checks.all(), key=lambda c: (c.recorded_on, c.pk), reverse=True)
+    result.duties = [
+        attestation_status(current=current, attestations=attestations, code=code, today=today),
+        fppt_status(current=current, checks=checks, today=today),
+        training_status(director=director, current=current, today=today),
+    ]
+    return result
+
+
+def current_code() -> CodeOfPractice | None:
+    return CodeOfPractice.objects.order_by("-version").first()
+
+
+def _with_duties(queryset: QuerySet) -> QuerySet:
+    return queryset.prefetch_related(
+        Prefetch("appointments", queryset=Appointment.objects.select_related("organisation")),
+        "attestations",
+        "fppt_checks",
+    )
+
+
+def board_compliance(*, organisation: Organisation, today: date | None = None):
+    """The current board of an organisation, each director with their duties."""
+    today = today or _today()
+    code = current_code()
+    directors = _with_duties(
+        Director.objects.filter(
+            pk__in=Appointment.objects.filter(organisation=organisation)
+            .filter(start_date__lte=today)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+            .values("director_id")
+        )
+    )
+    return [director_compliance(director=d, today=today, code=code) for d in directors]
+
+
+def overdue_duties(*, today: date | None = None) -> list[DirectorCompliance]:
+    """The national list: every current director with at least one overdue duty."""
+    today = today or _today()
+    code = current_code()
+    directors = _with_duties(
+        Director.objects.filter(
+            appointments__start_date__lte=today,
+        )
+        .filter(Q(appointments__end_date__isnull=True) | Q(appointments__end_date__gte=today))
+        .distinct()
+    )
+    rows = [director_compliance(director=d, today=today, code=code) for d in directors]
+    return [row for row in rows if row.overdue]
+
+
+def board_appointments(*, organisation: Organisation) -> QuerySet:
+    return Appointment.objects.filter(organisation=organisation).select_related("director")
+
+
+def cases_for_officer() -> QuerySet:
+    return RegulatoryCase.objects.select_related(
+        "director", "opened_by", "decision", "decision__appeal"
+    ).order_by("-opened_at")
+
+
+def case_stage(case: RegulatoryCase, today: date | None = None) -> str:
+    today = today or _today()
+    decision = getattr(case, "decision", None)
+    if decision is None:
+        if case.responded_at is None and today <= case.response_due:
+            return "Waiting for the director's response"
+        return "Ready for a decision"
+    appeal = getattr(decision, "appeal", None)
+    if appeal is None:
+        return "Decided"
+    return "Appeal decided" if appeal.decided_at else "Appeal waiting for a decision"

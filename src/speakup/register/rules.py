@@ -1,0 +1,73 @@
+"""Who may do what with the register.
+
+A "director" is a signed-in person whose account is linked to a register entry or whose email
+matches one (`queries.director_for_user`). The public pages need no rule: they show only what
+is public.
+"""
+
+from speakup.core.permissions import rule, scope
+from speakup.organisations.queries import has_role, organisation_ids_where
+from speakup.organisations.roles import Role
+from speakup.register.models import RegulatoryCase
+from speakup.register.queries import director_for_user
+
+# Who sees an organisation's board compliance (besides register officers).
+BOARD_VIEWERS = (
+    Role.ORGANISATION_ADMIN,
+    Role.EXECUTIVE_LEAD,
+    Role.NON_EXECUTIVE_LEAD,
+    Role.BOARD_MEMBER,
+)
+
+
+def is_register_officer(user) -> bool:
+    return has_role(user, Role.REGISTER_OFFICER)
+
+
+@rule("register.run_register")
+def may_run_register(user, _obj=None) -> bool:
+    return is_register_officer(user)
+
+
+@rule("register.be_director")
+def may_be_director(user, _obj=None) -> bool:
+    return director_for_user(user) is not None
+
+
+@rule("register.view_boards")
+def may_view_any_board(user, _obj=None) -> bool:
+    return is_register_officer(user) or bool(organisation_ids_where(user, *BOARD_VIEWERS))
+
+
+@rule("register.view_board")
+def may_view_board(user, organisation) -> bool:
+    return is_register_officer(user) or organisation.pk in organisation_ids_where(
+        user, *BOARD_VIEWERS
+    )
+
+
+@rule("register.manage_board")
+def may_manage_board(user, organisation) -> bool:
+    # The organisation admin, or the company secretary acting for the chair in that role.
+    return has_role(user, Role.ORGANISATION_ADMIN, organisation)
+
+
+@rule("register.respond_to_case")
+def may_respond_to_case(user, case) -> bool:
+    director = director_for_user(user)
+    return director is not None and case.director_id == director.pk
+
+
+@scope("register.my_cases")
+def my_cases(user):
+    director = director_for_user(user)
+    if director is None:
+        return RegulatoryCase.objects.none()
+    return RegulatoryCase.objects.filter(director=director).select_related("director")
+
+
+@scope("register.all_cases")
+def all_cases(user):
+    if not is_register_officer(user):
+        return RegulatoryCase.objects.none()
+    return RegulatoryCase.objects.select_related("director", "opened_by")

@@ -1,0 +1,657 @@
+"""Everything that changes the register. Each function either does the whole thing or refuses
+with a plain message (`RegisterRefusal`) and leaves nothing half-saved."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from speakup.organisations.models import Organisation, User
+from speakup.register.models import (
+    Appeal,
+    AppealOutcome,
+    Appointment,
+    Attestation,
+    CaseStep,
+    CodeOfPractice,
+    Condition,
+    Decision,
+    Director,
+    FpptCheck,
+    FpptOutcome,
+    FtsuRole,
+    Outcome,
+    RegisterSequence,
+    RegulatoryCase,
+    Status,
+    StatusChange,
+    StepKind,
+)
+
+DEFAULT_RESPONSE_DAYS = 28
+APPEAL_DAYS = 28
+
+# The six Leadership Competency Framework domains (domain.md), in the framework's order.
+LCF_DOMAINS = {
+    "outcomes": "Driving high-quality, sustainable outcomes",
+    "strategy": "Setting strategy and delivering long-term transformation",
+    "equality": "Promoting equality and inclusion, and reducing health and workforce inequalities",
+    "governance": "Providing robust governance and assurance",
+    "culture": "Creating a compassionate, just and positive culture",
+    "relationships": "Building trusted relationships with partners and communities",
+}
+LCF_RATINGS = {
+    "strong": "I meet this well",
+    "developing": "I am developing in this",
+    "needs_support": "I need support with this",
+}
+
+
+class RegisterRefusal(ValidationError):
+    """A rule of the register said no; the message is written for the person who asked."""
+
+
+def _audit(*, actor, action: str, object_type: str, object_ref: str, organisation=None, detail=None):
+    # The shared audit log is written by another part of the product; until it exists the
+    # register's own step and status rows are the record.
+    try:
+        from speakup.core.audit import audit
+    except ImportError:
+        return
+    audit(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_ref=object_ref,
+        organisation=organisation,
+        detail=detail,
+    )
+
+
+def _notify(*, to: list[str], subject: str, body: str) -> None:
+    recipients = [address for address in to if address]
+    if recipients:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+
+def _site_link(path: str) -> str:
+    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _format(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+# --- Entries and appointments ------------------------------------------------------------
+
+
+def _next_register_number() -> str:
+    sequence, _ = RegisterSequence.objects.select_for_update().get_or_create(name="director")
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return f"D{sequence.last_value:06d}"
+
+
+def _set_status(*, director: Director, to: Status, until=None, actor=None, reason: str) -> None:
+    StatusChange.objects.create(
+        director=director,
+        from_status=director.status,
+        to_status=to,
+        until=until,
+        changed_by=actor,
+        reason=reason,
+    )
+    director.status = to
+    director.status_until = until
+    director.save(update_fields=["status", "status_until", "updated_at"])
+
+
+@transaction.atomic
+def director_create(*, actor, first_name: str, last_name: str, email: str) -> Director:
+    first_name, last_name, email = first_name.strip(), last_name.strip(), email.strip().lower()
+    if not (first_name and last_name and email):
+        raise RegisterRefusal("Enter the director's first name, last name and email address.")
+    director = Director.objects.create(
+        register_number=_next_register_number(),
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        user=User.objects.filter(email__iexact=email).first(),
+    )
+    StatusChange.objects.create(
+        director=director, from_status="", to_status=Status.REGISTERED, changed_by=actor,
+        reason="Added to the register",
+    )
+    _audit(actor=actor, action="register.director_create", object_type="director",
+           object_ref=director.register_number)
+    return director
+
+
+def _director_for_appointment(
+    *, actor, register_number: str, first_name: str, last_name: str, email: str
+) -> Director:
+    register_number = (register_number or "").strip().upper()
+    if register_number:
+        director = Director.objects.filter(register_number=register_number).first()
+        if director is None:
+            raise RegisterRefusal(f"There is no director with register number {register_number}.")
+        return director
+    existing = Director.objects.filter(email__iexact=(email or "").strip()).first() if email else None
+    if existing is not None:
+        return existing
+    return director_create(actor=actor, first_name=first_name or "", last_name=last_name or "",
+                           email=email or "")
+
+
+def _refuse_overlap(*, director, organisation, role_title, start_date, end_date, exclude=None):
+    overlapping = Appointment.objects.filter(
+        director=director, organisation=organisation, role_title__iexact=role_title
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date))
+    if end_date is not None:
+        overlapping = overlapping.filter(start_date__lte=end_date)
+    if exclude is not None:
+        overlapping = overlapping.exclude(pk=exclude.pk)
+    clash = overlapping.first()
+    if clash is not None:
+        raise RegisterRefusal(
+            f"{director.name} already holds the role “{clash.role_title}” at "
+            f"{organisation.name} from {_format(clash.start_date)}"
+            + (f" to {_format(clash.end_date)}" if clash.end_date else "")
+            + ". Appointments to the same role cannot overlap."
+        )
+
+
+@transaction.atomic
+def appointment_add(
+    *,
+    actor,
+    organisation: Organisation,
+    role_title: str,
+    executive: bool,
+    start_date: date,
+    ftsu_role: str = FtsuRole.NONE,
+    end_date: date | None = None,
+    register_number: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> Appointment:
+    """Appoint a director (found by register number or email, or new) to a board."""
+    role_title = (role_title or "").strip()
+    if not role_title:
+        raise RegisterRefusal("Enter the role title, for example Chief Executive.")
+    if end_date is not None and end_date < start_date:
+        raise RegisterRefusal("The end date must be the same as or after the start date.")
+    if ftsu_role not in FtsuRole.values:
+        raise RegisterRefusal("Choose the FTSU role: none, executive FTSU lead or NED FTSU lead.")
+    director = _director_for_appointment(
+        actor=actor, register_number=register_number, first_name=first_name,
+        last_name=last_name, email=email,
+    )
+    if director.status == Status.REMOVED:
+        raise RegisterRefusal(
+            f"{director.name} ({director.register_number}) has been removed from the register "
+            "and cannot be given a new appointment."
+        )
+    _refuse_overlap(director=director, organisation=organisation, role_title=role_title,
+                    start_date=start_date, end_date=end_date)
+    appointment = Appointment.objects.create(
+        director=director, organisation=organisation, role_title=role_title,
+        executive=executive, ftsu_role=ftsu_role, start_date=start_date, end_date=end_date,
+        created_by=actor,
+    )
+    director.save(update_fields=["updated_at"])
+    _audit(actor=actor, action="register.appointment_add", object_type="appointment",
+           object_ref=str(appointment.pk), organisation=organisation,
+           detail={"register_number": director.register_number, "role_title": role_title})
+    return appointment
+
+
+@transaction.atomic
+def appointment_end(*, actor, appointment: Appointment, end_date: date) -> Appointment:
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.end_date is not None:
+        raise RegisterRefusal(f"This appointment already ended on {_format(appointment.end_date)}.")
+    if end_date < appointment.start_date:
+        raise RegisterRefusal(
+            f"The end date must be on or after the start date, {_format(appointment.start_date)}."
+        )
+    appointment.end_date = end_date
+    appointment.ended_by = actor
+    appointment.save(update_fields=["end_date", "ended_by", "updated_at"])
+    appointment.director.save(update_fields=["updated_at"])
+    _audit(actor=actor, action="register.appointment_end", object_type="appointment",
+           object_ref=str(appointment.pk), organisation=appointment.organisation,
+           detail={"end_date": end_date.isoformat()})
+    return appointment
+
+
+# --- Bulk import -------------------------------------------------------------------------
+
+IMPORT_COLUMNS = [
+    "Register Number", "First Name", "Last Name", "Email", "Organisation", "Role Title",
+    "Executive (Y/N)", "FTSU Role", "Start Date", "End Date",
+]
+_FTSU_WORDS = {
+    "": FtsuRole.NONE, "none": FtsuRole.NONE, "no": FtsuRole.NONE,
+    "executive lead": FtsuRole.EXECUTIVE_LEAD, "executive ftsu lead": FtsuRole.EXECUTIVE_LEAD,
+    "executive_lead": FtsuRole.EXECUTIVE_LEAD,
+    "ned lead": FtsuRole.NED_LEAD, "ned ftsu lead": FtsuRole.NED_LEAD,
+    "ned_lead": FtsuRole.NED_LEAD, "non-executive ftsu lead": FtsuRole.NED_LEAD,
+    "non-executive lead": FtsuRole.NED_LEAD,
+}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    unchanged: int
+
+
+def _header_key(name: str) -> str:
+    return name.strip().rstrip("?").strip().lower()
+
+
+def _parse_date(text: str, *, what: str) -> date | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise RegisterRefusal(f"The {what} “{text}” is not a date: use YYYY-MM-DD or DD/MM/YYYY.")
+
+
+def _find_organisation(text: str) -> Organisation | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    return (
+        Organisation.objects.filter(ods_code__iexact=text).first()
+        or Organisation.objects.filter(name__iexact=text).first()
+    )
+
+
+def board_import(*, actor, csv_text: str, organisation: Organisation | None = None) -> ImportResult:
+    """Add every appointment in the CSV, or none: any bad row refuses the whole file."""
+    reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
+    headers = {_header_key(h): h for h in (reader.fieldnames or [])}
+    missing = [c for c in IMPORT_COLUMNS if _header_key(c) not in headers and c != "Register Number"]
+    if missing:
+        raise RegisterRefusal(
+            "The file is missing the column" + ("s " if len(missing) > 1 else " ")
+            + ", ".join(missing) + ". The first row must name the columns: "
+            + ", ".join(IMPORT_COLUMNS) + "."
+        )
+    problems: list[str] = []
+    added = unchanged = 0
+    # Raising inside the block rolls back every row already added: all or nothing.
+    with transaction.atomic():
+        for number, raw in enumerate(reader, start=2):
+            row = {_header_key(k or ""): (v or "").strip() for k, v in raw.items() if k}
+            if not any(row.values()):
+                continue
+            try:
+                was_added = _import_row(actor=actor, row=row, organisation=organisation)
+            except RegisterRefusal as refusal:
+                problems.append(f"Row {number}: {' '.join(refusal.messages)}")
+                continue
+            added += was_added
+            unchanged += not was_added
+        if problems:
+            raise RegisterRefusal(problems)
+        if added + unchanged == 0:
+            raise RegisterRefusal("The file has no rows to import.")
+    return ImportResult(added=added, unchanged=unchanged)
+
+
+def _import_row(*, actor, row: dict, organisation: Organisation | None) -> bool:
+    named = _find_organisation(row.get("organisation", ""))
+    if named is None:
+        raise RegisterRefusal(f"there is no organisation called “{row.get('organisation', '')}”.")
+    if organisation is not None and named != organisation:
+        raise RegisterRefusal(f"you can only import the board of {organisation.name} here.")
+    executive_text = row.get("executive (y/n)", "").lower()
+    if executive_text not in {"y", "yes", "n", "no"}:
+        raise RegisterRefusal("Executive must be Y or N.")
+    ftsu = _FTSU_WORDS.get(row.get("ftsu role", "").lower())
+    if ftsu is None:
+        raise RegisterRefusal("FTSU Role must be blank, Executive lead or NED lead.")
+    start = _parse_date(row.get("start date", ""), what="start date")
+    if start is None:
+        raise RegisterRefusal("enter a start date.")
+    end = _parse_date(row.get("end date", ""), what="end date")
+    email = row.get("email", "")
+    register_number = row.get("register number", "")
+    # The same appointment already on the register is left as it is, so a board can be
+    # imported again after a change.
+    same = Appointment.objects.filter(
+        organisation=named, role_title__iexact=row.get("role title", ""), start_date=start
+    ).filter(
+        Q(director__register_number=register_number.upper())
+        if register_number
+        else Q(director__email__iexact=email)
+    )
+    if email or register_number:
+        if same.exists():
+            return False
+    appointment_add(
+        actor=actor, organisation=named, role_title=row.get("role title", ""),
+        executive=executive_text.startswith("y"), ftsu_role=ftsu, start_date=start,
+        end_date=end, register_number=register_number, first_name=row.get("first name", ""),
+        last_name=row.get("last name", ""), email=email,
+    )
+    return True
+
+
+# --- Fit and proper person checks, code of practice, attestation ----------------------------
+
+
+@transaction.atomic
+def fppt_record(
+    *,
+    actor,
+    director: Director,
+    organisation: Organisation,
+    year: int,
+    references_6_years: bool,
+    qualifications: bool,
+    disqualified_director_check: bool,
+    right_to_work: bool,
+    chair_signed_off: bool,
+    outcome: str,
+    recorded_on: date,
+) -> FpptCheck:
+    if not director.appointments.filter(organisation=organisation).exists():
+        raise RegisterRefusal(f"{director.name} has no appointment at {organisation.name}.")
+    if recorded_on > _today():
+        raise RegisterRefusal("The date the checks were recorded cannot be in the future.")
+    if outcome not in FpptOutcome.values:
+        raise RegisterRefusal("Choose the outcome: fit, not fit or in progress.")
+    all_done = all(
+        [references_6_years, qualifications, disqualified_director_check, right_to_work,
+         chair_signed_off]
+    )
+    if outcome == FpptOutcome.FIT and not all_done:
+        raise RegisterRefusal(
+            "A director can only be recorded as fit when every check is done and the chair has "
+            "signed off. Record the outcome as in progress until then."
+        )
+    check = FpptCheck.objects.create(
+        director=director, organisation=organisation, year=year,
+        references_6_years=references_6_years, qualifications=qualifications,
+        disqualified_director_check=disqualified_director_check, right_to_work=right_to_work,
+        chair_signed_off=chair_signed_off, outcome=outcome, recorded_on=recorded_on,
+        recorded_by=actor,
+    )
+    _audit(actor=actor, action="register.fppt_record", object_type="director",
+           object_ref=director.register_number, organisation=organisation,
+           detail={"year": year, "outcome": outcome})
+    return check
+
+
+def current_code() -> CodeOfPractice | None:
+    return CodeOfPractice.objects.order_by("-version").first()
+
+
+@transaction.atomic
+def code_publish(*, actor, title: str, body: str) -> CodeOfPractice:
+    title, body = title.strip(), body.strip()
+    if not title or not body:
+        raise RegisterRefusal("Enter the title and the text of the code of practice.")
+    latest = CodeOfPractice.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0
+    code = CodeOfPractice.objects.create(
+        version=latest + 1, title=title, body=body, published_by=actor
+    )
+    _audit(actor=actor, action="register.code_publish", object_type="code_of_practice",
+           object_ref=str(code.version))
+    return code
+
+
+@transaction.atomic
+def attestation_submit(
+    *, actor, director: Director, code: CodeOfPractice, self_assessment: dict
+) -> Attestation:
+    latest = current_code()
+    if latest is None or code.pk != latest.pk:
+        raise RegisterRefusal(
+            f"Version {code.version} of the code of practice is no longer current. "
+            f"Read version {latest.version if latest else '?'} and attest to it."
+        )
+    answers = {}
+    for key in LCF_DOMAINS:
+        answer = self_assessment.get(key) or {}
+        if answer.get("rating") not in LCF_RATINGS:
+            raise RegisterRefusal(f"Rate yourself against “{LCF_DOMAINS[key]}”.")
+        answers[key] = {"rating": answer["rating"], "note": (answer.get("note") or "").strip()}
+    attestation = Attestation.objects.create(
+        director=director, code=code, self_assessment=answers
+    )
+    _audit(actor=actor, action="register.attestation_submit", object_type="director",
+           object_ref=director.register_number, detail={"code_version": code.version})
+    return attestation
+
+
+# --- The regulatory process -----------------------------------------------------------------
+
+
+def _step(case, kind, actor, detail=""):
+    CaseStep.objects.create(case=case, kind=kind, actor=actor, detail=detail[:300])
+    _audit(actor=actor, action=f"register.case_{kind}", object_type="regulatory_case",
+           object_ref=case.reference, detail={"register_number": case.director.register_number})
+
+
+@transaction.atomic
+def case_open(
+    *, actor, director: Director, grounds: str, response_days: int = DEFAULT_RESPONSE_DAYS
+) -> RegulatoryCase:
+    grounds = grounds.strip()
+    if not grounds:
+        raise RegisterRefusal("Enter the grounds for the case: the director must know them.")
+    if response_days < 14:
+        raise RegisterRefusal("Give the director at least 14 days to respond.")
+    case = RegulatoryCase.objects.create(
+        director=director, grounds=grounds, opened_by=actor,
+        response_due=_today() + timedelta(days=response_days),
+    )
+    _step(case, StepKind.OPENED, actor)
+    link = _site_link(reverse("register:show_my_case", args=[case.pk]))
+    _notify(
+        to=[director.email],
+        subject=f"A regulatory case about your register entry ({case.reference})",
+        body=(
+            f"Dear {director.name},\n\n"
+            f"A register officer has opened a regulatory case ({case.reference}) about your entry "
+            f"{director.register_number} on the register of board directors.\n\n"
+            f"The grounds are:\n{grounds}\n\n"
+            f"You can respond until {_format(case.response_due)}. No decision will be made before "
+            "you respond or that date passes. To read the case and respond, sign in to speakup "
+            f"and go to: {link}\n"
+        ),
+    )
+    _step(case, StepKind.NOTIFIED, None, f"Notice sent to the director; respond by {case.response_due}")
+    return case
+
+
+@transaction.atomic
+def case_respond(*, actor, case: RegulatoryCase, response: str) -> RegulatoryCase:
+    case = RegulatoryCase.objects.select_for_update().get(pk=case.pk)
+    response = response.strip()
+    if not response:
+        raise RegisterRefusal("Enter your response.")
+    if case.responded_at is not None:
+        raise RegisterRefusal("You have already responded to this case.")
+    if hasattr(case, "decision"):
+        raise RegisterRefusal("A decision has already been made on this case.")
+    if _today() > case.response_due:
+        raise RegisterRefusal(f"The time to respond ended on {_format(case.response_due)}.")
+    case.response = response
+    case.responded_at = timezone.now()
+    case.save(update_fields=["response", "responded_at"])
+    _step(case, StepKind.RESPONDED, actor)
+    _notify(
+        to=[case.opened_by.email],
+        subject=f"The director has responded ({case.reference})",
+        body=f"{case.director.name} has responded to case {case.reference}. "
+        "Another register officer can now decide it.",
+    )
+    return case
+
+
+@transaction.atomic
+def case_decide(
+    *,
+    actor,
+    case: RegulatoryCase,
+    outcome: str,
+    reasons: str,
+    conditions_text: str = "",
+    review_date: date | None = None,
+    suspended_until: date | None = None,
+) -> Decision:
+    case = RegulatoryCase.objects.select_for_update().get(pk=case.pk)
+    reasons = reasons.strip()
+    if actor.pk == case.opened_by_id:
+        raise RegisterRefusal(
+            "You opened this case, so a different register officer must decide it."
+        )
+    if Decision.objects.filter(case=case).exists():
+        raise RegisterRefusal("This case has already been decided.")
+    if case.responded_at is None and _today() <= case.response_due:
+        raise RegisterRefusal(
+            f"The director has until {_format(case.response_due)} to respond. A decision can be "
+            "made once they respond or that date has passed."
+        )
+    if outcome not in Outcome.values:
+        raise RegisterRefusal("Choose an outcome.")
+    if not reasons:
+        raise RegisterRefusal("Write the reasons for the decision: they are published.")
+    director = Director.objects.select_for_update().get(pk=case.director_id)
+    if outcome == Outcome.CONDITIONS:
+        if not conditions_text.strip() or review_date is None:
+            raise RegisterRefusal("Conditions need their text and a review date.")
+        if review_date <= _today():
+            raise RegisterRefusal("The review date for the conditions must be in the future.")
+    if outcome == Outcome.SUSPENSION and (suspended_until is None or suspended_until <= _today()):
+        raise RegisterRefusal("A suspension needs an end date in the future.")
+    now = timezone.now()
+    decision = Decision.objects.create(
+        case=case, outcome=outcome, reasons=reasons, decided_by=actor, decided_at=now,
+        suspended_until=suspended_until if outcome == Outcome.SUSPENSION else None,
+        published_at=now, status_before=director.status,
+    )
+    reason = f"Decision on case {case.reference}"
+    if outcome == Outcome.CONDITIONS:
+        Condition.objects.create(director=director, decision=decision,
+                                 text=conditions_text.strip(), review_date=review_date)
+        if director.status == Status.REGISTERED:
+            _set_status(director=director, to=Status.CONDITIONS, actor=actor, reason=reason)
+    elif outcome == Outcome.SUSPENSION:
+        _set_status(director=director, to=Status.SUSPENDED, until=suspended_until, actor=actor,
+                    reason=reason)
+    elif outcome == Outcome.REMOVAL:
+        _set_status(director=director, to=Status.REMOVED, actor=actor, reason=reason)
+    director.save(update_fields=["updated_at"])
+    _step(case, StepKind.DECIDED, actor, Outcome(outcome).label)
+    appeal_by = now.date() + timedelta(days=APPEAL_DAYS)
+    _notify(
+        to=[director.email],
+        subject=f"The decision on your regulatory case ({case.reference})",
+        body=(
+            f"Dear {director.name},\n\nThe decision on case {case.reference} is: "
+            f"{Outcome(outcome).label}.\n\nReasons:\n{reasons}\n\n"
+            + (
+                f"You may appeal until {_format(appeal_by)}; a register officer who has not "
+                "worked on the case will decide the appeal. "
+                if outcome != Outcome.NO_ACTION
+                else ""
+            )
+            + "The decision and its reasons are published on your public register entry. "
+            f"Read it at: {_site_link(reverse('register:show_my_case', args=[case.pk]))}\n"
+        ),
+    )
+    return decision
+
+
+def appeal_deadline(decision: Decision) -> date:
+    return timezone.localdate(decision.decided_at) + timedelta(days=APPEAL_DAYS)
+
+
+@transaction.atomic
+def appeal_lodge(*, actor, decision: Decision, grounds: str) -> Appeal:
+    grounds = grounds.strip()
+    if Appeal.objects.filter(decision=decision).exists():
+        raise RegisterRefusal("This decision has already been appealed.")
+    if decision.outcome == Outcome.NO_ACTION:
+        raise RegisterRefusal("There is nothing to appeal: the decision was to take no action.")
+    if _today() > appeal_deadline(decision):
+        raise RegisterRefusal(
+            f"The time to appeal ended on {_format(appeal_deadline(decision))}, "
+            f"{APPEAL_DAYS} days after the decision."
+        )
+    if not grounds:
+        raise RegisterRefusal("Enter the grounds for your appeal.")
+    appeal = Appeal.objects.create(decision=decision, grounds=grounds)
+    _step(decision.case, StepKind.APPEALED, actor)
+    _notify(
+        to=[decision.case.opened_by.email, decision.decided_by.email],
+        subject=f"An appeal has been lodged ({decision.case.reference})",
+        body=f"{decision.case.director.name} has appealed the decision on case "
+        f"{decision.case.reference}. A third register officer must decide the appeal.",
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_decide(*, actor, appeal: Appeal, outcome: str, reasons: str) -> Appeal:
+    appeal = Appeal.objects.select_for_update().select_related("decision__case").get(pk=appeal.pk)
+    decision, case = appeal.decision, appeal.decision.case
+    if actor.pk == case.opened_by_id:
+        raise RegisterRefusal("You opened this case, so a third register officer must decide the appeal.")
+    if actor.pk == decision.decided_by_id:
+        raise RegisterRefusal("You made the decision, so a third register officer must decide the appeal.")
+    if appeal.decided_at is not None:
+        raise RegisterRefusal("This appeal has already been decided.")
+    if outcome not in AppealOutcome.values:
+        raise RegisterRefusal("Choose whether the appeal is upheld or dismissed.")
+    if not reasons.strip():
+        raise RegisterRefusal("Write the reasons for the appeal decision: they are published.")
+    appeal.outcome = outcome
+    appeal.reasons = reasons.strip()
+    appeal.decided_by = actor
+    appeal.decided_at = timezone.now()
+    appeal.save(update_fields=["outcome", "reasons", "decided_by", "decided_at"])
+    director = Director.objects.select_for_update().get(pk=case.director_id)
+    if outcome == AppealOutcome.UPHELD:
+        decision.conditions.filter(lifted_at__isnull=True).update(lifted_at=appeal.decided_at)
+        restored = Status(decision.status_before)
+        if restored == Status.REGISTERED and director.conditions.filter(
+            lifted_at__isnull=True
+        ).exists():
+            restored = Status.CONDITIONS
+        if director.status != restored:
+            _set_status(director=director, to=restored, actor=actor,
+                        reason=f"Appeal upheld on case {case.reference}")
+    director.save(update_fields=["updated_at"])
+    _step(case, StepKind.APPEAL_DECIDED, actor, AppealOutcome(outcome).label)
+    _notify(
+        to=[director.email],
+        subject=f"The decision on your appeal ({case.reference})",
+        body=f"Dear {director.name},\n\nYour appeal on case {case.reference} was "
+        f"{AppealOutcome(outcome).label.lower()}.\n\nReasons:\n{appeal.reasons}\n",
+    )
+    return appeal

@@ -1,0 +1,176 @@
+"""The three modules, read from the YAML files in `content/` that organisations can review.
+
+The files are checked when read: a course with a missing lesson, fewer than six questions or an
+answer that is not one of its options is refused with a message naming the file and the place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+CONTENT_DIR = Path(__file__).parent / "content"
+MODULE_ORDER = ["speak_up", "listen_up", "follow_up"]
+# What must be completed before a module is started (domain.md, "The three modules").
+PREREQUISITES = {"speak_up": [], "listen_up": ["speak_up"], "follow_up": ["speak_up", "listen_up"]}
+MIN_QUESTIONS = 6
+
+_markdown = MarkdownIt("commonmark", {"html": False})
+
+
+class ContentError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Screen:
+    title: str
+    body: str
+
+    @property
+    def html(self) -> Markup:
+        return Markup(_markdown.render(self.body))  # noqa: S704  (raw HTML is turned off)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    title: str
+    screens: tuple[Screen, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    options: tuple[str, ...]
+    correct: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Course:
+    module: str
+    title: str
+    version: int
+    minimum_version: int
+    minutes: int
+    audience: str
+    summary: str
+    pass_mark: int
+    lessons: tuple[Lesson, ...]
+    questions: tuple[Question, ...]
+
+    @property
+    def screens(self) -> list[tuple[Lesson, Screen]]:
+        """Every screen in order, with its lesson: screen numbers count from 1 in URLs."""
+        return [(lesson, screen) for lesson in self.lessons for screen in lesson.screens]
+
+    @property
+    def screen_count(self) -> int:
+        return sum(len(lesson.screens) for lesson in self.lessons)
+
+
+def _need(data: dict, key: str, kind, where: str):
+    value = data.get(key)
+    if not isinstance(value, kind) or (isinstance(value, str | list) and not value):
+        raise ContentError(f"{where}: “{key}” is missing or not a {kind.__name__}")
+    return value
+
+
+def parse_course(data, where: str) -> Course:
+    if not isinstance(data, dict):
+        raise ContentError(f"{where}: the file must hold one course")
+    module = _need(data, "module", str, where)
+    if module not in MODULE_ORDER:
+        raise ContentError(f"{where}: module must be one of {', '.join(MODULE_ORDER)}")
+    version = _need(data, "version", int, where)
+    minimum_version = data.get("minimum_version", version)
+    if not isinstance(minimum_version, int) or not 1 <= minimum_version <= version:
+        raise ContentError(f"{where}: minimum_version must be between 1 and the version")
+    pass_mark = data.get("pass_mark", 80)
+    if not isinstance(pass_mark, int) or not 1 <= pass_mark <= 100:
+        raise ContentError(f"{where}: pass_mark must be a percentage")
+    lessons = []
+    for number, lesson in enumerate(_need(data, "lessons", list, where), start=1):
+        at = f"{where}, lesson {number}"
+        if not isinstance(lesson, dict):
+            raise ContentError(f"{at}: a lesson needs a title and screens")
+        screens = []
+        for screen_number, screen in enumerate(_need(lesson, "screens", list, at), start=1):
+            screen_at = f"{at}, screen {screen_number}"
+            if not isinstance(screen, dict):
+                raise ContentError(f"{screen_at}: a screen needs a title and a body")
+            title = _need(screen, "title", str, screen_at)
+            screens.append(Screen(title, _need(screen, "body", str, screen_at)))
+        lessons.append(Lesson(_need(lesson, "title", str, at), tuple(screens)))
+    questions = []
+    for number, question in enumerate(_need(data, "questions", list, where), start=1):
+        at = f"{where}, question {number}"
+        if not isinstance(question, dict):
+            raise ContentError(f"{at}: a question needs text, options and the correct answer")
+        options = tuple(str(option) for option in _need(question, "options", list, at))
+        if len(options) < 2 or len(set(options)) != len(options):
+            raise ContentError(f"{at}: give at least two different options")
+        correct = _need(question, "correct", str, at)
+        if correct not in options:
+            raise ContentError(f"{at}: the correct answer is not one of the options")
+        questions.append(
+            Question(
+                _need(question, "question", str, at),
+                options,
+                correct,
+                str(question.get("explanation", "")),
+            )
+        )
+    if len(questions) < MIN_QUESTIONS:
+        raise ContentError(f"{where}: a knowledge check needs at least {MIN_QUESTIONS} questions")
+    return Course(
+        module=module,
+        title=_need(data, "title", str, where),
+        version=version,
+        minimum_version=minimum_version,
+        minutes=int(data.get("minutes", 30)),
+        audience=_need(data, "audience", str, where),
+        summary=_need(data, "summary", str, where),
+        pass_mark=pass_mark,
+        lessons=tuple(lessons),
+        questions=tuple(questions),
+    )
+
+
+def load_course(path: Path) -> Course:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ContentError(f"{path.name}: not valid YAML ({error})") from error
+    return parse_course(data, path.name)
+
+
+@cache
+def courses() -> dict[str, Course]:
+    """The three courses, by module key, in the order they are taken."""
+    loaded = {}
+    for module in MODULE_ORDER:
+        course = load_course(CONTENT_DIR / f"{module}.yaml")
+        if course.module != module:
+            raise ContentError(f"{module}.yaml holds the course for {course.module}")
+        loaded[module] = course
+    return loaded
+
+
+def course(module: str) -> Course:
+    return courses()[module]
+
+
+def is_current_version(module: str, version: str) -> bool:
+    """Whether a completion of `version` still counts (an imported one, with no version, does)."""
+    if not version:
+        return True
+    try:
+        return int(version) >= course(module).minimum_version
+    except ValueError:
+        return True

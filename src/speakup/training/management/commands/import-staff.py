@@ -1,0 +1,65 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from speakup.organisations.models import Organisation
+from speakup.training.roster import staff_import
+
+
+class Command(BaseCommand):
+    help = "Import an organisation's staff roster (ESR-style CSV); see docs/training.md."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the CSV file")
+        parser.add_argument("--organisation", required=True, help="the organisation's ODS code")
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="the file is the whole roster: workers missing from it become leavers",
+        )
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="import the good rows and report the bad ones (default: import nothing)",
+        )
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"There is no file at {path}")
+        code = options["organisation"].strip().upper()
+        organisation = Organisation.objects.filter(ods_code=code).first()
+        if organisation is None:
+            raise CommandError(f"There is no organisation with ODS code {code}")
+        with (
+            path.open("rb") as file,
+            Progress(
+                TextColumn("Importing {task.description}"),
+                BarColumn(),
+                DownloadColumn(),
+                TimeRemainingColumn(),
+                disable=not self.stdout.isatty(),
+            ) as progress,
+        ):
+            task = progress.add_task(path.name, total=path.stat().st_size)
+
+            def on_progress(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total or None)
+
+            result = staff_import(
+                organisation=organisation,
+                file=file,
+                full=options["full"],
+                skip_invalid=options["skip_invalid"],
+                on_progress=on_progress,
+            )
+        for warning in result.warnings:
+            self.stderr.write(f"Warning: {warning}")
+        for error in result.errors:
+            self.stderr.write(f"  {error}")
+        if result.bad_rows > len(result.errors):
+            self.stderr.write(f"  ... and {result.bad_rows - len(result.errors)} more")
+        if not result.imported:
+            raise CommandError(result.summary())
+        self.stdout.write(result.summary())

@@ -1,0 +1,203 @@
+"""The staff roster, training policies, completions and module progress.
+
+The roster would belong to the organisations domain (architecture.md); it lives here for now so
+that training can grow without touching shared code. Moving it is a rename, not a redesign.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from speakup.organisations.models import Organisation
+
+
+class Module(models.TextChoices):
+    SPEAK_UP = "speak_up", "Speak Up"
+    LISTEN_UP = "listen_up", "Listen Up"
+    FOLLOW_UP = "follow_up", "Follow Up"
+
+
+class StaffRecord(models.Model):
+    """One worker on an organisation's roster, as imported from its workforce system (ESR)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="staff_records"
+    )
+    employee_number = models.CharField(max_length=30)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    staff_group = models.CharField(max_length=100)
+    # Unknown staff groups are kept as given, and flagged so an admin can correct them.
+    staff_group_recognised = models.BooleanField(default=True)
+    job_role = models.CharField(max_length=200, blank=True)
+    directorate = models.CharField(max_length=200, blank=True)
+    band = models.CharField(max_length=30, blank=True)
+    is_line_manager = models.BooleanField(default=False)
+    is_senior_leader = models.BooleanField(default=False)
+    is_board_member = models.BooleanField(default=False)
+    assignment_start = models.DateField(null=True, blank=True)
+    assignment_end = models.DateField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_records",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "employee_number"], name="staff_record_unique_number"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "active"])]
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.employee_number})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class TrainingPolicy(models.Model):
+    """An organisation's training rules. With no row, the national recommendation applies."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="training_policy"
+    )
+    speak_up_mandatory = models.BooleanField("Speak Up is mandatory", default=False)
+    speak_up_mandatory_from = models.DateField(null=True, blank=True)
+    listen_up_mandatory = models.BooleanField("Listen Up is mandatory", default=False)
+    listen_up_mandatory_from = models.DateField(null=True, blank=True)
+    follow_up_mandatory = models.BooleanField("Follow Up is mandatory", default=False)
+    follow_up_mandatory_from = models.DateField(null=True, blank=True)
+    # Years before a refresher is due; empty means once is enough ("never").
+    speak_up_refresher_years = models.PositiveSmallIntegerField(null=True, blank=True, default=3)
+    listen_up_refresher_years = models.PositiveSmallIntegerField(null=True, blank=True, default=3)
+    follow_up_refresher_years = models.PositiveSmallIntegerField(null=True, blank=True, default=3)
+    new_starter_due_days = models.PositiveSmallIntegerField(default=30)
+    board_follow_up_due_days = models.PositiveSmallIntegerField(default=90)
+    # Listen Up for everyone from this band up (e.g. "6"), as well as line managers.
+    listen_up_from_band = models.CharField(max_length=10, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "training policies"
+
+    def __str__(self):
+        return f"Training policy of {self.organisation}"
+
+
+class CompletionSource(models.TextChoices):
+    IN_PRODUCT = "in_product", "Taken in speakup"
+    IMPORT = "import", "Imported from learning records"
+    XAPI = "xapi", "Learning record store (xAPI)"
+
+
+class Completion(models.Model):
+    """A module completed by a worker: never edited, a new completion is a new row."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="training_completions"
+    )
+    staff_record = models.ForeignKey(
+        StaffRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="completions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="training_completions",
+    )
+    module = models.CharField(max_length=20, choices=Module.choices)
+    version = models.CharField(max_length=20, blank=True)
+    completed_on = models.DateField()
+    source = models.CharField(max_length=20, choices=CompletionSource.choices)
+    score_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    certificate_id = models.UUIDField(null=True, blank=True, unique=True)
+    # The xAPI statement id, so a statement sent twice is recorded once.
+    statement_id = models.UUIDField(null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "module"]),
+            models.Index(fields=["staff_record", "module"]),
+            models.Index(fields=["user", "module"]),
+        ]
+        ordering = ["-completed_on"]
+
+    def __str__(self):
+        return f"{self.get_module_display()} on {self.completed_on}"
+
+
+class ModuleProgress(models.Model):
+    """Where a person is in a module, so they can leave and come back."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_progress"
+    )
+    module = models.CharField(max_length=20, choices=Module.choices)
+    version = models.CharField(max_length=20)
+    furthest_screen = models.PositiveIntegerField(default=0)
+    last_screen = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)
+    best_score_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "module", "version"], name="module_progress_unique"
+            )
+        ]
+
+
+class ImportStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting to start"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Not imported"
+
+
+class StaffImport(models.Model):
+    """A roster upload from the web, run as a background job, with its progress and result."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="staff_imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file_name = models.CharField(max_length=255)
+    stored_path = models.CharField(max_length=500)
+    full = models.BooleanField(default=False)
+    skip_invalid = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.WAITING
+    )
+    bytes_total = models.BigIntegerField(default=0)
+    bytes_done = models.BigIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == ImportStatus.DONE or self.status == ImportStatus.FAILED:
+            return 100
+        if not self.bytes_total:
+            return 0
+        return min(99, int(100 * self.bytes_done / self.bytes_total))

@@ -1,0 +1,553 @@
+"""Reading training: policies, who must take which module, and compliance.
+
+Compliance is computed, never stored: from the roster, the organisation's policy and the
+completions, as of a day. An organisation's whole roster takes a handful of queries.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from speakup.organisations.models import Organisation, RoleMembership
+from speakup.organisations.roles import NATIONAL_ROLES, Role
+from speakup.training.content import MODULE_ORDER, PREREQUISITES, course, is_current_version
+from speakup.training.models import Completion, Module, StaffRecord, TrainingPolicy
+
+NOT_REQUIRED = "not_required"
+DUE = "due"
+OVERDUE = "overdue"
+COMPLIANT = "compliant"
+EXPIRED = "expired"
+STATUS_LABELS = {
+    NOT_REQUIRED: "Not required",
+    DUE: "Due",
+    OVERDUE: "Overdue",
+    COMPLIANT: "Complete",
+    EXPIRED: "Expired",
+}
+MODULE_TITLES = dict(Module.choices)
+
+
+# --- policy -----------------------------------------------------------------------------
+
+
+def policy_for(*, organisation: Organisation) -> TrainingPolicy:
+    """The organisation's policy, or the national recommendation if it has not set one."""
+    policy = TrainingPolicy.objects.filter(organisation=organisation).first()
+    return policy or TrainingPolicy(organisation=organisation)
+
+
+def mandatory_flags(policy: TrainingPolicy) -> dict[str, tuple[bool, datetime.date | None]]:
+    return {
+        module: (
+            getattr(policy, f"{module}_mandatory"),
+            getattr(policy, f"{module}_mandatory_from"),
+        )
+        for module in MODULE_ORDER
+    }
+
+
+# --- who must take what -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkerFacts:
+    """What the requirement rules need to know about one worker."""
+
+    active: bool = True
+    is_line_manager: bool = False
+    is_senior_leader: bool = False
+    is_board_member: bool = False
+    band: str = ""
+    start: datetime.date | None = None
+
+    @classmethod
+    def of_record(cls, record) -> WorkerFacts:
+        get = record.get if isinstance(record, dict) else lambda name: getattr(record, name)
+        return cls(
+            active=get("active"),
+            is_line_manager=get("is_line_manager"),
+            is_senior_leader=get("is_senior_leader"),
+            is_board_member=get("is_board_member"),
+            band=get("band") or "",
+            start=get("assignment_start"),
+        )
+
+
+def band_rank(band: str) -> tuple[int, str] | None:
+    """'Band 8a' -> (8, 'a'); 'VSM' ranks above band 9; None when it cannot be read."""
+    text = band.strip().casefold()
+    if text in {"vsm", "very senior manager"}:
+        return (10, "")
+    found = re.search(r"(\d+)\s*([a-d]?)\b", text)
+    if not found:
+        return None
+    return (int(found.group(1)), found.group(2))
+
+
+def requirement(*, facts: WorkerFacts, module: str, policy: TrainingPolicy) -> tuple[bool, str]:
+    """Whether this worker must take `module`, and why (or why not)."""
+    if not facts.active:
+        return False, "Not on the active roster"
+    leader = facts.is_senior_leader or facts.is_board_member
+    if module == Module.SPEAK_UP:
+        return True, "Every worker takes Speak Up"
+    if module == Module.FOLLOW_UP:
+        if facts.is_board_member:
+            return True, "Board members take Follow Up"
+        if facts.is_senior_leader:
+            return True, "Senior leaders take Follow Up"
+        return False, "Follow Up is for senior leaders and board members"
+    if facts.is_line_manager:
+        return True, "Line managers take Listen Up"
+    if leader:
+        return True, "Needed before Follow Up"
+    from_band = band_rank(policy.listen_up_from_band or "")
+    rank = band_rank(facts.band)
+    if from_band and rank and rank >= from_band:
+        return True, f"Everyone from band {policy.listen_up_from_band} up takes Listen Up"
+    return False, "Listen Up is for line managers"
+
+
+# --- compliance -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModuleStatus:
+    module: str
+    status: str
+    reason: str
+    due_on: datetime.date | None = None
+    valid_until: datetime.date | None = None
+    completed_on: datetime.date | None = None
+
+    @property
+    def required(self) -> bool:
+        return self.status != NOT_REQUIRED
+
+    @property
+    def title(self) -> str:
+        return MODULE_TITLES[self.module]
+
+    @property
+    def label(self) -> str:
+        if self.status == COMPLIANT and self.valid_until:
+            return f"Complete until {self.valid_until:%-d %B %Y}"
+        return STATUS_LABELS[self.status]
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def module_status(
+    *,
+    facts: WorkerFacts,
+    module: str,
+    policy: TrainingPolicy,
+    completions: Iterable[tuple[datetime.date, str]],
+    today: datetime.date,
+) -> ModuleStatus:
+    """Not required / due / overdue / compliant (until) / expired, for one worker and module.
+
+    `completions` are (completed_on, version) pairs of this worker for this module.
+    """
+    required, why = requirement(facts=facts, module=module, policy=policy)
+    if not required:
+        return ModuleStatus(module, NOT_REQUIRED, why)
+    done = [(day, version) for day, version in completions if day <= today]
+    current = [day for day, version in done if is_current_version(module, version)]
+    if current:
+        latest = max(current)
+        years = getattr(policy, f"{module}_refresher_years")
+        if years is None:
+            return ModuleStatus(
+                module, COMPLIANT, f"{why}; completed on {latest:%-d %B %Y}", None, None, latest
+            )
+        until = _add_years(latest, years)
+        if until >= today:
+            return ModuleStatus(
+                module,
+                COMPLIANT,
+                f"{why}; completed on {latest:%-d %B %Y}, refresher due {until:%-d %B %Y}",
+                None,
+                until,
+                latest,
+            )
+        return ModuleStatus(
+            module,
+            EXPIRED,
+            f"{why}; completed on {latest:%-d %B %Y}, the refresher was due by {until:%-d %B %Y}",
+            until,
+            until,
+            latest,
+        )
+    if done:
+        latest = max(day for day, _ in done)
+        return ModuleStatus(
+            module,
+            EXPIRED,
+            f"{why}; a new version of the module replaced the one completed on {latest:%-d %B %Y}",
+            today,
+            None,
+            latest,
+        )
+    base = facts.start or today
+    mandatory_from = getattr(policy, f"{module}_mandatory_from")
+    if mandatory_from and mandatory_from > base:
+        base = mandatory_from
+    days = (
+        policy.board_follow_up_due_days
+        if module == Module.FOLLOW_UP and facts.is_board_member
+        else policy.new_starter_due_days
+    )
+    due_on = base + datetime.timedelta(days=days)
+    if due_on >= today:
+        return ModuleStatus(module, DUE, f"{why}; due by {due_on:%-d %B %Y}", due_on)
+    return ModuleStatus(module, OVERDUE, f"{why}; was due by {due_on:%-d %B %Y}", due_on)
+
+
+def worker_statuses(
+    *,
+    facts: WorkerFacts,
+    policy: TrainingPolicy,
+    completions: dict[str, list[tuple[datetime.date, str]]],
+    today: datetime.date,
+) -> list[ModuleStatus]:
+    """The three modules' status for one worker, in the order they are taken."""
+    statuses = []
+    for module in MODULE_ORDER:
+        status = module_status(
+            facts=facts,
+            module=module,
+            policy=policy,
+            completions=completions.get(module, []),
+            today=today,
+        )
+        if status.status in {DUE, OVERDUE}:
+            before = [
+                MODULE_TITLES[m]
+                for m in PREREQUISITES[module]
+                if not any(s.module == m and s.status == COMPLIANT for s in statuses)
+            ]
+            if before:
+                status = ModuleStatus(
+                    module,
+                    status.status,
+                    f"{status.reason}. Take {' and '.join(before)} first",
+                    status.due_on,
+                )
+        statuses.append(status)
+    return statuses
+
+
+# --- a person's own training -------------------------------------------------------------
+
+
+def training_organisations_of(*, user) -> list[Organisation]:
+    """The organisations a person trains for: an active roster record or a role there."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    ids = set(
+        StaffRecord.objects.filter(user=user, active=True).values_list("organisation_id", flat=True)
+    )
+    ids |= set(
+        RoleMembership.objects.filter(user=user, organisation__isnull=False)
+        .exclude(role__in=[r.value for r in NATIONAL_ROLES])
+        .values_list("organisation_id", flat=True)
+    )
+    return list(Organisation.objects.filter(pk__in=ids, active=True).order_by("name"))
+
+
+def _facts_from_roles(user, organisation) -> WorkerFacts:
+    roles = set(
+        RoleMembership.objects.filter(user=user, organisation=organisation).values_list(
+            "role", flat=True
+        )
+    )
+    first = (
+        RoleMembership.objects.filter(user=user, organisation=organisation)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return WorkerFacts(
+        is_line_manager=Role.LINE_MANAGER in roles,
+        is_senior_leader=bool(roles & {Role.EXECUTIVE_LEAD, Role.NON_EXECUTIVE_LEAD}),
+        is_board_member=Role.BOARD_MEMBER in roles,
+        start=timezone.localdate(first) if first else None,
+    )
+
+
+def completions_of_user(*, user, organisation) -> dict[str, list[tuple[datetime.date, str]]]:
+    found: dict[str, list] = defaultdict(list)
+    rows = Completion.objects.filter(
+        Q(user=user) | Q(staff_record__user=user, staff_record__organisation=organisation)
+    ).values_list("module", "completed_on", "version")
+    for module, day, version in rows:
+        found[module].append((day, version))
+    return found
+
+
+@dataclass
+class MyTraining:
+    organisation: Organisation
+    record: StaffRecord | None
+    statuses: list[ModuleStatus] = field(default_factory=list)
+
+
+def my_training(*, user, today: datetime.date | None = None) -> list[MyTraining]:
+    """A person's required modules and status, per organisation they train for."""
+    today = today or timezone.localdate()
+    completions_by_org = {}
+    result = []
+    for organisation in training_organisations_of(user=user):
+        record = StaffRecord.objects.filter(
+            user=user, organisation=organisation, active=True
+        ).first()
+        facts = WorkerFacts.of_record(record) if record else _facts_from_roles(user, organisation)
+        completions_by_org[organisation.pk] = completions_of_user(
+            user=user, organisation=organisation
+        )
+        statuses = worker_statuses(
+            facts=facts,
+            policy=policy_for(organisation=organisation),
+            completions=completions_by_org[organisation.pk],
+            today=today,
+        )
+        result.append(MyTraining(organisation, record, statuses))
+    return result
+
+
+def completed_modules(*, user) -> set[str]:
+    """Modules this person has a current-version completion of (for the order of modules)."""
+    rows = Completion.objects.filter(Q(user=user) | Q(staff_record__user=user)).values_list(
+        "module", "version"
+    )
+    return {module for module, version in rows if is_current_version(module, version)}
+
+
+def missing_prerequisites(*, user, module: str) -> list[str]:
+    done = completed_modules(user=user)
+    return [MODULE_TITLES[m] for m in PREREQUISITES[module] if m not in done]
+
+
+def certificate_of(*, user, certificate_id) -> Completion | None:
+    return (
+        Completion.objects.filter(user=user, certificate_id=certificate_id)
+        .select_related("organisation")
+        .first()
+    )
+
+
+def latest_pass(*, user, module: str) -> Completion | None:
+    return (
+        Completion.objects.filter(user=user, module=module, certificate_id__isnull=False)
+        .order_by("-completed_on", "-created_at")
+        .first()
+    )
+
+
+# --- an organisation's compliance ------------------------------------------------------
+
+RECORD_COLUMNS = [
+    "id",
+    "user_id",
+    "employee_number",
+    "first_name",
+    "last_name",
+    "staff_group",
+    "directorate",
+    "band",
+    "active",
+    "is_line_manager",
+    "is_senior_leader",
+    "is_board_member",
+    "assignment_start",
+]
+
+
+def active_records(*, organisation: Organisation):
+    return (
+        StaffRecord.objects.filter(organisation=organisation, active=True)
+        .order_by("last_name", "first_name", "employee_number")
+        .values(*RECORD_COLUMNS)
+    )
+
+
+@dataclass
+class WorkerCompliance:
+    record: dict
+    statuses: list[ModuleStatus]
+
+    @property
+    def name(self) -> str:
+        return f"{self.record['first_name']} {self.record['last_name']}"
+
+    def status_of(self, module: str) -> ModuleStatus:
+        return next(s for s in self.statuses if s.module == module)
+
+
+def organisation_completions(*, organisation: Organisation) -> dict:
+    """(("record", id) | ("user", id)) -> module -> [(completed_on, version)]: two queries."""
+    found: dict = defaultdict(lambda: defaultdict(list))
+    rows = Completion.objects.filter(organisation=organisation).values_list(
+        "staff_record_id", "user_id", "module", "completed_on", "version"
+    )
+    for record_id, user_id, module, day, version in rows:
+        if record_id:
+            found[("record", record_id)][module].append((day, version))
+        elif user_id:
+            found[("user", user_id)][module].append((day, version))
+    # Taken in the product while a worker here, but recorded against another organisation.
+    users = StaffRecord.objects.filter(organisation=organisation, user__isnull=False).values(
+        "user_id"
+    )
+    rows = (
+        Completion.objects.filter(user_id__in=users, staff_record__isnull=True)
+        .exclude(organisation=organisation)
+        .values_list("user_id", "module", "completed_on", "version")
+    )
+    for user_id, module, day, version in rows:
+        found[("user", user_id)][module].append((day, version))
+    return found
+
+
+def organisation_compliance(
+    *,
+    organisation: Organisation,
+    today: datetime.date | None = None,
+    policy=None,
+    data=None,
+    records=None,
+) -> list[WorkerCompliance]:
+    """Every active worker on the roster with their status for each module."""
+    today = today or timezone.localdate()
+    policy = policy or policy_for(organisation=organisation)
+    completions = data if data is not None else organisation_completions(organisation=organisation)
+    if records is None:
+        records = active_records(organisation=organisation).iterator(chunk_size=5000)
+    workers = []
+    empty: dict = {}
+    for record in records:
+        mine = completions.get(("record", record["id"]), empty)
+        if record["user_id"] and ("user", record["user_id"]) in completions:
+            theirs = completions[("user", record["user_id"])]
+            mine = {m: [*mine.get(m, []), *theirs.get(m, [])] for m in MODULE_ORDER}
+        statuses = worker_statuses(
+            facts=WorkerFacts.of_record(record), policy=policy, completions=mine, today=today
+        )
+        workers.append(WorkerCompliance(record, statuses))
+    return workers
+
+
+def _counts(statuses: Iterable[ModuleStatus]) -> dict[str, int]:
+    counts = {"required": 0, COMPLIANT: 0, DUE: 0, OVERDUE: 0, EXPIRED: 0}
+    for status in statuses:
+        if status.required:
+            counts["required"] += 1
+            counts[status.status] += 1
+    return counts
+
+
+def percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def compliance_summary(
+    *, organisation: Organisation, today: datetime.date | None = None, workers=None
+) -> dict:
+    """The headline figures, as the JSON API gives them."""
+    today = today or timezone.localdate()
+    policy = policy_for(organisation=organisation)
+    if workers is None:
+        workers = organisation_compliance(organisation=organisation, today=today, policy=policy)
+    flags = mandatory_flags(policy)
+    modules = []
+    for module in MODULE_ORDER:
+        counts = _counts(w.status_of(module) for w in workers)
+        modules.append({"module": module, "mandatory": flags[module][0], **counts})
+    board = [w.status_of(Module.FOLLOW_UP) for w in workers if w.record["is_board_member"]]
+    return {
+        "organisation": organisation.ods_code,
+        "as_of": today.isoformat(),
+        "modules": modules,
+        "board_follow_up": {
+            "required": sum(1 for s in board if s.required),
+            "compliant": sum(1 for s in board if s.status == COMPLIANT),
+        },
+    }
+
+
+def compliance_breakdown(*, workers: list[WorkerCompliance], by: str) -> list[dict]:
+    """Per value of `by` (staff_group, directorate or band): counts for each module."""
+    groups: dict[str, list[WorkerCompliance]] = defaultdict(list)
+    for worker in workers:
+        groups[worker.record[by] or "Not given"].append(worker)
+    rows = []
+    for value in sorted(groups):
+        row = {"value": value, "workers": len(groups[value])}
+        for module in MODULE_ORDER:
+            counts = _counts(w.status_of(module) for w in groups[value])
+            row[module] = {**counts, "percent": percent(counts[COMPLIANT], counts["required"])}
+        rows.append(row)
+    return rows
+
+
+def board_follow_up(*, workers: list[WorkerCompliance]) -> list[WorkerCompliance]:
+    return [w for w in workers if w.record["is_board_member"]]
+
+
+def month_ends(today: datetime.date, months: int) -> list[datetime.date]:
+    ends = []
+    first = today.replace(day=1)
+    for _ in range(months):
+        ends.append(first - datetime.timedelta(days=1))
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    return [today, *ends][:months][::-1]
+
+
+def compliance_trend(
+    *, organisation: Organisation, today: datetime.date | None = None, months: int = 6
+) -> list[dict]:
+    """Percent compliant per module at the end of each recent month (today for this month).
+
+    Measured against today's roster: it shows how completions grew, not past rosters.
+    """
+    today = today or timezone.localdate()
+    policy = policy_for(organisation=organisation)
+    data = organisation_completions(organisation=organisation)
+    records = list(active_records(organisation=organisation))
+    rows = []
+    for day in month_ends(today, months):
+        workers = organisation_compliance(
+            organisation=organisation, today=day, policy=policy, data=data, records=records
+        )
+        row = {"month": day, "as_of": day}
+        for module in MODULE_ORDER:
+            counts = _counts(w.status_of(module) for w in workers)
+            row[module] = percent(counts[COMPLIANT], counts["required"])
+        rows.append(row)
+    return rows
+
+
+def dashboard_organisations(*, user) -> list[Organisation]:
+    from speakup.organisations.queries import organisation_ids_where
+    from speakup.training.rules import DASHBOARD_ROLES
+
+    ids = organisation_ids_where(user, *DASHBOARD_ROLES)
+    return list(Organisation.objects.filter(pk__in=ids, active=True).order_by("name"))
+
+
+def course_for(module: str):
+    return course(module)

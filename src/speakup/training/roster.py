@@ -1,0 +1,512 @@
+"""Importing an ESR-style staff roster from CSV: streamed, validated per row, all or nothing.
+
+The file is read once, row by row, and written in batches inside one transaction. Every bad row
+is listed (row number, column, reason); unless `skip_invalid`, any bad row rolls the whole
+import back, so a roster is never half-applied.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from speakup.organisations.models import Organisation, User
+from speakup.training.models import StaffRecord
+
+BATCH_SIZE = 2000
+MAX_LISTED_ERRORS = 1000  # every bad row is counted; the first thousand are listed
+
+# The ESR staff groups (domain.md). Others are kept as given and flagged.
+STAFF_GROUPS = [
+    "Medical and Dental",
+    "Nursing and Midwifery Registered",
+    "Allied Health Professionals",
+    "Additional Clinical Services",
+    "Additional Professional Scientific and Technical",
+    "Healthcare Scientists",
+    "Administrative and Clerical",
+    "Estates and Ancillary",
+    "Students",
+    "Other",
+    "Not known",
+]
+_KNOWN_GROUPS = {group.casefold() for group in STAFF_GROUPS}
+
+# column key -> header as written in the file format (docs/training.md)
+COLUMNS = {
+    "employee_number": "Employee Number",
+    "first_name": "First Name",
+    "last_name": "Last Name",
+    "email": "Email",
+    "staff_group": "Staff Group",
+    "job_role": "Job Role",
+    "directorate": "Directorate",
+    "band": "Band",
+    "is_line_manager": "Line Manager (Y/N)",
+    "is_senior_leader": "Senior Leader (Y/N)",
+    "is_board_member": "Board Member (Y/N)",
+    "assignment_start": "Assignment Start",
+    "assignment_end": "Assignment End",
+}
+REQUIRED_COLUMNS = [
+    "employee_number",
+    "first_name",
+    "last_name",
+    "staff_group",
+    "is_line_manager",
+    "is_senior_leader",
+    "is_board_member",
+    "assignment_start",
+]
+REQUIRED_VALUES = ["employee_number", "first_name", "last_name", "staff_group", "assignment_start"]
+RECORD_FIELDS = [*COLUMNS, "staff_group_recognised", "active", "user_id"]
+
+YES = {"y", "yes", "true", "1"}
+NO = {"n", "no", "false", "0", ""}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self):
+        where = f"row {self.row}" if self.row else "file"
+        if self.column:
+            return f"{where}, {self.column}: {self.reason}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class ImportResult:
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    left: int = 0
+    skipped: int = 0
+    bad_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unknown_staff_groups: dict[str, int] = field(default_factory=dict)
+    encoding: str = "utf-8"
+    imported: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.imported
+
+    def add_error(self, row: int, column: str, reason: str) -> None:
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append(RowError(row, column, reason))
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["errors"] = [
+            {"row": e.row, "column": e.column, "reason": e.reason} for e in self.errors
+        ]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ImportResult:
+        data = dict(data)
+        data["errors"] = [RowError(**e) for e in data.get("errors", [])]
+        return cls(**data)
+
+    def summary(self) -> str:
+        if not self.imported:
+            if self.bad_rows:
+                return (
+                    f"Nothing was imported: {self.bad_rows} of {self.rows_read} rows have "
+                    "problems. Correct them, or import the good rows only."
+                )
+            return "Nothing was imported: " + "; ".join(str(e) for e in self.errors)
+        text = (
+            f"{self.rows_read} rows read: {self.created} workers added, {self.updated} "
+            f"updated, {self.unchanged} unchanged, {self.left} marked as leavers"
+        )
+        if self.skipped:
+            text += f", {self.skipped} rows skipped because of problems"
+        return text + "."
+
+
+class _HeaderError(Exception):
+    pass
+
+
+# --- reading the file -------------------------------------------------------------------
+
+
+def detect_encoding(binary: IO[bytes], chunk_size: int = 1 << 20) -> tuple[str, str | None]:
+    """UTF-8 (with or without BOM), else Windows-1252 with a warning. Reads the file once."""
+    start = binary.tell()
+    head = binary.read(3)
+    binary.seek(start)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := binary.read(chunk_size):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return "utf-8", None
+    except UnicodeDecodeError:
+        return "cp1252", (
+            "The file is not UTF-8, so it was read as Windows-1252 (Excel's usual encoding). "
+            "Check that names with accents look right, or save the file as CSV UTF-8."
+        )
+    finally:
+        binary.seek(start)
+
+
+def _normalise_header(text: str) -> str:
+    text = re.sub(r"\(y/n\)", "", text.strip().casefold())
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+_HEADER_KEYS = {_normalise_header(title): key for key, title in COLUMNS.items()}
+
+
+def _map_header(header: list[str]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, title in enumerate(header):
+        key = _HEADER_KEYS.get(_normalise_header(title))
+        if key is not None and key not in positions:
+            positions[key] = index
+    missing = [COLUMNS[key] for key in REQUIRED_COLUMNS if key not in positions]
+    if missing:
+        raise _HeaderError(
+            "The file is missing required column"
+            + ("s" if len(missing) > 1 else "")
+            + ": "
+            + ", ".join(missing)
+        )
+    return positions
+
+
+def parse_date(text: str) -> datetime.date:
+    """YYYY-MM-DD or DD/MM/YYYY (how spreadsheets in England write dates)."""
+    text = text.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %b %Y", "%d-%b-%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007
+        except ValueError:
+            continue
+    raise ValueError(f"“{text}” is not a real date: write it as YYYY-MM-DD or DD/MM/YYYY")
+
+
+def _yes_no(text: str) -> bool:
+    value = text.strip().casefold()
+    if value in YES:
+        return True
+    if value in NO:
+        return False
+    raise ValueError(f"“{text.strip()}” should be Y or N")
+
+
+def _clean_row(
+    cells: list[str], positions: dict[str, int], row: int, today: datetime.date, result
+) -> dict | None:
+    """A dict of field values, or None after adding this row's problems to `result`."""
+    raw = {
+        key: (cells[index].strip() if index < len(cells) else "")
+        for key, index in positions.items()
+    }
+    problems: list[tuple[str, str]] = []
+    for key in REQUIRED_VALUES:
+        if not raw.get(key):
+            problems.append((COLUMNS[key], "is empty"))
+    values: dict = {key: raw.get(key, "") for key in COLUMNS}
+    for key, limit in (
+        ("employee_number", 30),
+        ("first_name", 100),
+        ("last_name", 100),
+        ("staff_group", 100),
+        ("job_role", 200),
+        ("directorate", 200),
+        ("band", 30),
+    ):
+        if len(values[key]) > limit:
+            problems.append((COLUMNS[key], f"is longer than {limit} characters"))
+    if values["email"]:
+        try:
+            validate_email(values["email"])
+            values["email"] = values["email"].lower()
+        except ValidationError:
+            problems.append((COLUMNS["email"], f"“{values['email']}” is not an email address"))
+    for key in ("is_line_manager", "is_senior_leader", "is_board_member"):
+        try:
+            values[key] = _yes_no(raw.get(key, ""))
+        except ValueError as error:
+            problems.append((COLUMNS[key], str(error)))
+    for key in ("assignment_start", "assignment_end"):
+        if not raw.get(key):
+            values[key] = None
+            continue
+        try:
+            day = parse_date(raw[key])
+        except ValueError as error:
+            problems.append((COLUMNS[key], str(error)))
+            values[key] = None
+            continue
+        if day.year < 1900:
+            problems.append((COLUMNS[key], f"{day.isoformat()} is too long ago to be right"))
+        elif key == "assignment_start" and day > today:
+            problems.append((COLUMNS[key], f"{day.isoformat()} is in the future"))
+        values[key] = day
+    start, end = values["assignment_start"], values["assignment_end"]
+    if start and end and end < start:
+        problems.append((COLUMNS["assignment_end"], "is before the assignment start"))
+    if problems:
+        for column, reason in problems:
+            result.add_error(row, column, reason)
+        return None
+    values["staff_group_recognised"] = values["staff_group"].casefold() in _KNOWN_GROUPS
+    values["active"] = end is None or end >= today
+    return values
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def _write_batch(organisation: Organisation, batch: list[dict], result: ImportResult) -> None:
+    numbers = [values["employee_number"] for values in batch]
+    existing = {
+        record.employee_number: record
+        for record in StaffRecord.objects.filter(
+            organisation=organisation, employee_number__in=numbers
+        )
+    }
+    emails = {values["email"] for values in batch if values["email"]}
+    users = (
+        dict(
+            User.objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=emails)
+            .values_list("email_lower", "id")
+        )
+        if emails
+        else {}
+    )
+    now = timezone.now()
+    to_create, to_update = [], []
+    for values in batch:
+        values = {**values, "user_id": users.get(values["email"])}
+        record = existing.get(values["employee_number"])
+        if record is None:
+            to_create.append(StaffRecord(organisation=organisation, **values))
+            continue
+        if values["user_id"] is None and record.user_id is not None and not values["email"]:
+            values["user_id"] = record.user_id  # keep a link made by hand when no email is given
+        changed = False
+        for name in RECORD_FIELDS:
+            if getattr(record, name) != values[name]:
+                setattr(record, name, values[name])
+                changed = True
+        if changed:
+            record.updated_at = now
+            to_update.append(record)
+        else:
+            result.unchanged += 1
+    if to_create:
+        StaffRecord.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+        result.created += len(to_create)
+    if to_update:
+        StaffRecord.objects.bulk_update(
+            to_update, [*RECORD_FIELDS, "updated_at"], batch_size=BATCH_SIZE
+        )
+        result.updated += len(to_update)
+
+
+def _mark_leavers(organisation: Organisation, seen: set[str], result: ImportResult) -> None:
+    """Active workers missing from a full roster become leavers: kept, never deleted."""
+    leavers: list[int] = []
+    rows = (
+        StaffRecord.objects.filter(organisation=organisation, active=True)
+        .values_list("pk", "employee_number")
+        .iterator(chunk_size=BATCH_SIZE)
+    )
+    for pk, number in rows:
+        if number not in seen:
+            leavers.append(pk)
+    now = timezone.now()
+    for start in range(0, len(leavers), BATCH_SIZE):
+        chunk = leavers[start : start + BATCH_SIZE]
+        StaffRecord.objects.filter(pk__in=chunk).update(active=False, updated_at=now)
+    result.left = len(leavers)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _rows(text: IO[str]) -> Iterator[list[str]]:
+    yield from csv.reader(text)
+
+
+def staff_import(
+    *,
+    organisation: Organisation,
+    file: IO[bytes] | None = None,
+    rows: Iterable[dict[str, str]] | None = None,
+    full: bool = False,
+    skip_invalid: bool = False,
+    today: datetime.date | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Import a roster from a binary CSV `file` (or `rows` of header -> value) for `organisation`.
+
+    Upserts by employee number. With `full`, workers missing from the file become leavers.
+    Returns what happened; when `imported` is False nothing in the database changed.
+    """
+    result = ImportResult()
+    today = today or timezone.localdate()
+    total_bytes = 0
+    if file is not None:
+        encoding, warning = detect_encoding(file)
+        result.encoding = encoding
+        if warning:
+            result.warnings.append(warning)
+        try:
+            start = file.tell()
+            file.seek(0, os.SEEK_END)
+            total_bytes = file.seek(0, os.SEEK_END) - start
+            file.seek(start)
+        except (OSError, AttributeError):
+            total_bytes = 0
+        text = io.TextIOWrapper(file, encoding=encoding, newline="")
+        records: Iterator[list[str]] = _rows(text)
+    elif rows is not None:
+        text = None
+        records = _dict_rows(rows)
+    else:
+        raise ValueError("staff_import needs a file or rows")
+
+    try:
+        header = next(records, None)
+        if header is None:
+            result.add_error(0, "", "The file is empty: it needs a header row and workers")
+            return result
+        positions = _map_header(header)
+    except _HeaderError as error:
+        result.add_error(0, "", str(error))
+        return result
+    except csv.Error as error:
+        result.add_error(1, "", f"The file cannot be read as CSV ({error})")
+        return result
+
+    first_row_of: dict[str, int] = {}
+    seen: set[str] = set()
+    batch: list[dict] = []
+    try:
+        with transaction.atomic():
+            row = 1
+            try:
+                for cells in records:
+                    row += 1
+                    if not any(cell.strip() for cell in cells):
+                        continue  # blank lines at the end of spreadsheets
+                    result.rows_read += 1
+                    values = _clean_row(cells, positions, row, today, result)
+                    number = (
+                        values["employee_number"]
+                        if values
+                        else (
+                            cells[positions["employee_number"]].strip()
+                            if positions["employee_number"] < len(cells)
+                            else ""
+                        )
+                    )
+                    if number and number in first_row_of:
+                        result.add_error(
+                            row,
+                            COLUMNS["employee_number"],
+                            f"{number} is already on row {first_row_of[number]}",
+                        )
+                        values = None
+                    elif number:
+                        first_row_of[number] = row
+                    if values is None:
+                        result.bad_rows += 1
+                        continue
+                    seen.add(number)
+                    # After the first bad row an all-or-nothing import only checks the rest.
+                    if skip_invalid or not result.bad_rows:
+                        batch.append(values)
+                    if len(batch) >= BATCH_SIZE:
+                        _write_batch(organisation, batch, result)
+                        batch = []
+                        if on_progress and file is not None:
+                            on_progress(_position(file, start), total_bytes)
+            except csv.Error as error:
+                result.add_error(row, "", f"The file cannot be read as CSV ({error})")
+                result.bad_rows += 1
+                skip_invalid = False
+            except UnicodeDecodeError:
+                result.add_error(row, "", "The file's characters cannot be read")
+                result.bad_rows += 1
+                skip_invalid = False
+            if result.bad_rows and not skip_invalid:
+                raise _Rollback
+            if batch:
+                _write_batch(organisation, batch, result)
+            if full:
+                _mark_leavers(organisation, seen, result)
+            result.skipped = result.bad_rows
+            result.imported = True
+    except _Rollback:
+        result.created = result.updated = result.unchanged = result.left = 0
+    finally:
+        if text is not None:
+            text.detach()  # leave the caller's file open
+    unknown = _unknown_groups(organisation, result) if result.imported else {}
+    result.unknown_staff_groups = unknown
+    if unknown:
+        result.warnings.append(
+            "Staff groups not on the ESR list were kept as given: "
+            + ", ".join(f"{group} ({count})" for group, count in unknown.items())
+        )
+    if on_progress and file is not None:
+        on_progress(total_bytes, total_bytes)
+    return result
+
+
+def _position(file: IO[bytes], start: int) -> int:
+    try:
+        return file.tell() - start
+    except (OSError, AttributeError):
+        return 0
+
+
+def _unknown_groups(organisation: Organisation, result: ImportResult) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = (
+        StaffRecord.objects.filter(organisation=organisation, staff_group_recognised=False)
+        .values("staff_group")
+        .annotate(n=Count("id"))
+        .order_by("staff_group")
+    )
+    return {row["staff_group"]: row["n"] for row in rows[:20]}
+
+
+def _dict_rows(rows: Iterable[dict[str, str]]) -> Iterator[list[str]]:
+    header: list[str] | None = None
+    for row in rows:
+        if header is None:
+            header = list(row.keys())
+            yield header
+        yield [str(row.get(title, "") or "") for title in header]

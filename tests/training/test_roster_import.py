@@ -1,0 +1,252 @@
+"""Importing a staff roster: every bad row listed, nothing half-applied, idempotent."""
+
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+
+from speakup.training.models import StaffRecord
+from speakup.training.roster import staff_import
+from tests.organisations.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+
+HEADER = (
+    "Employee Number,First Name,Last Name,Email,Staff Group,Job Role,Directorate,Band,"
+    "Line Manager (Y/N),Senior Leader (Y/N),Board Member (Y/N),Assignment Start,Assignment End"
+)
+ADA = (
+    "1001,Ada,Ashdown,ada@fictional.test,Nursing and Midwifery Registered,Staff Nurse,"
+    "Surgery,Band 5,N,N,N,2021-03-01,"
+)
+BRYN = "1002,Bryn,Birchley,,Medical and Dental,Consultant,Medicine,Consultant,Y,N,N,01/09/2019,"
+CORA = (
+    "1003,Cora,Calloway,cora@fictional.test,Administrative and Clerical,Chair,Board,,"
+    "N,Y,Y,2018-04-01,"
+)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
+def csv_file(*lines, header=HEADER, encoding="utf-8"):
+    return io.BytesIO(("\r\n".join([header, *lines]) + "\r\n").encode(encoding))
+
+
+def test_a_roster_is_imported_with_every_column(organisation):
+    result = staff_import(organisation=organisation, file=csv_file(ADA, BRYN, CORA))
+    assert result.imported and result.created == 3 and not result.errors
+    bryn = StaffRecord.objects.get(employee_number="1002")
+    assert bryn.full_name == "Bryn Birchley"
+    assert bryn.is_line_manager and not bryn.is_board_member
+    assert bryn.assignment_start == datetime.date(2019, 9, 1)
+    cora = StaffRecord.objects.get(employee_number="1003")
+    assert cora.is_senior_leader and cora.is_board_member and cora.active
+    assert "3 rows read: 3 workers added" in result.summary()
+
+
+def test_headers_are_matched_whatever_their_case_and_order(organisation):
+    header = (
+        "LAST NAME,employee number,first name,staff group,line manager,senior leader,"
+        "board member,assignment start"
+    )
+    result = staff_import(
+        organisation=organisation,
+        file=csv_file("Ashdown,1001,Ada,Students,N,N,N,2024-09-01", header=header),
+    )
+    assert result.imported
+    assert StaffRecord.objects.get().first_name == "Ada"
+
+
+def test_reimporting_the_same_file_changes_nothing(organisation):
+    staff_import(organisation=organisation, file=csv_file(ADA, BRYN, CORA))
+    before = list(StaffRecord.objects.order_by("pk").values())
+    result = staff_import(organisation=organisation, file=csv_file(ADA, BRYN, CORA))
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
+    assert list(StaffRecord.objects.order_by("pk").values()) == before
+
+
+def test_a_changed_row_updates_the_worker(organisation):
+    staff_import(organisation=organisation, file=csv_file(ADA))
+    result = staff_import(organisation=organisation, file=csv_file(ADA.replace("Band 5", "Band 6")))
+    assert result.updated == 1
+    assert StaffRecord.objects.get().band == "Band 6"
+
+
+def test_a_worker_is_linked_to_their_account_by_email(organisation):
+    ada = UserFactory(email="ada@fictional.test")
+    staff_import(organisation=organisation, file=csv_file(ADA))
+    assert StaffRecord.objects.get().user == ada
+
+
+def test_a_full_roster_makes_missing_workers_leavers_without_deleting_them(organisation):
+    staff_import(organisation=organisation, file=csv_file(ADA, BRYN, CORA))
+    result = staff_import(organisation=organisation, file=csv_file(ADA, CORA), full=True)
+    assert result.left == 1
+    assert StaffRecord.objects.count() == 3
+    assert not StaffRecord.objects.get(employee_number="1002").active
+
+
+def test_without_full_missing_workers_stay_active(organisation):
+    staff_import(organisation=organisation, file=csv_file(ADA, BRYN))
+    staff_import(organisation=organisation, file=csv_file(ADA))
+    assert StaffRecord.objects.filter(active=True).count() == 2
+
+
+def test_a_worker_whose_assignment_ended_is_a_leaver(organisation):
+    staff_import(organisation=organisation, file=csv_file(ADA.rstrip(",") + ",2025-01-31"))
+    assert not StaffRecord.objects.get().active
+
+
+def test_every_bad_row_is_listed_and_nothing_is_imported(organisation):
+    bad = [
+        ADA,
+        "1004,,Dunmore,,Students,,,,N,N,N,2024-01-01,",  # no first name
+        "1005,Esme,Ellery,not-an-email,Students,,,,N,N,N,2024-01-01,",
+        "1006,Finn,Fairweather,,Students,,,,maybe,N,N,2024-01-01,",
+        "1007,Gita,Greystone,,Students,,,,N,N,N,31/02/2024,",  # impossible date
+        "1008,Hal,Hollins,,Students,,,,N,N,N,2030-01-01,",  # in the future
+        "1001,Ada,Again,,Students,,,,N,N,N,2024-01-01,",  # duplicate number
+    ]
+    result = staff_import(organisation=organisation, file=csv_file(*bad))
+    assert not result.imported
+    assert StaffRecord.objects.count() == 0
+    found = {(e.row, e.column) for e in result.errors}
+    assert found == {
+        (3, "First Name"),
+        (4, "Email"),
+        (5, "Line Manager (Y/N)"),
+        (6, "Assignment Start"),
+        (7, "Assignment Start"),
+        (8, "Employee Number"),
+    }
+    reasons = {e.row: e.reason for e in result.errors}
+    assert "not a real date" in reasons[6]
+    assert "in the future" in reasons[7]
+    assert "already on row 2" in reasons[8]
+    assert "Nothing was imported: 6 of 7 rows have problems" in result.summary()
+
+
+def test_skip_invalid_imports_the_good_rows_and_reports_the_rest(organisation):
+    bad = "1004,,Dunmore,,Students,,,,N,N,N,2024-01-01,"
+    result = staff_import(
+        organisation=organisation, file=csv_file(ADA, bad, BRYN), skip_invalid=True
+    )
+    assert result.imported and result.created == 2 and result.skipped == 1
+    assert [str(e) for e in result.errors] == ["row 3, First Name: is empty"]
+
+
+def test_a_failed_import_leaves_an_earlier_roster_untouched(organisation):
+    staff_import(organisation=organisation, file=csv_file(ADA))
+    staff_import(
+        organisation=organisation,
+        file=csv_file(ADA.replace("Ada", "Adah"), "1009,,X,,Students,,,,N,N,N,2024-01-01,"),
+        full=True,
+    )
+    record = StaffRecord.objects.get()
+    assert record.first_name == "Ada" and record.active
+
+
+def test_missing_required_columns_give_one_error_naming_them(organisation):
+    result = staff_import(
+        organisation=organisation,
+        file=csv_file("1001,Ada", header="Employee Number,First Name"),
+    )
+    assert not result.imported
+    assert len(result.errors) == 1
+    reason = result.errors[0].reason
+    assert "Last Name" in reason and "Staff Group" in reason and "Assignment Start" in reason
+    assert "Employee Number" not in reason
+
+
+def test_utf8_with_a_byte_order_mark_is_read(organisation):
+    file = io.BytesIO(b"\xef\xbb\xbf" + csv_file(ADA.replace("Ada", "Zoë")).getvalue())
+    result = staff_import(organisation=organisation, file=file)
+    assert result.imported and not result.warnings
+    assert StaffRecord.objects.get().first_name == "Zoë"
+
+
+def test_windows_1252_is_read_with_a_warning(organisation):
+    result = staff_import(
+        organisation=organisation, file=csv_file(ADA.replace("Ada", "Zoë"), encoding="cp1252")
+    )
+    assert result.imported
+    assert StaffRecord.objects.get().first_name == "Zoë"
+    assert "Windows-1252" in result.warnings[0]
+
+
+def test_unknown_staff_groups_are_kept_as_given_and_flagged(organisation):
+    result = staff_import(
+        organisation=organisation,
+        file=csv_file(ADA.replace("Nursing and Midwifery Registered", "Porters")),
+    )
+    assert result.imported
+    record = StaffRecord.objects.get()
+    assert record.staff_group == "Porters" and not record.staff_group_recognised
+    assert result.unknown_staff_groups == {"Porters": 1}
+    assert "Porters (1)" in result.warnings[-1]
+
+
+def test_an_empty_file_is_a_clear_error(organisation):
+    result = staff_import(organisation=organisation, file=io.BytesIO(b""))
+    assert not result.imported and "empty" in result.errors[0].reason
+
+
+def test_rows_can_be_given_as_dicts(organisation):
+    rows = [
+        {
+            "Employee Number": "1",
+            "First Name": "Ada",
+            "Last Name": "Ashdown",
+            "Staff Group": "Students",
+            "Line Manager": "N",
+            "Senior Leader": "N",
+            "Board Member": "N",
+            "Assignment Start": "2024-01-01",
+        }
+    ]
+    assert staff_import(organisation=organisation, rows=rows).created == 1
+
+
+def test_large_files_are_written_in_batches(organisation, monkeypatch):
+    monkeypatch.setattr("speakup.training.roster.BATCH_SIZE", 7)
+    lines = [f"{2000 + n},W{n},Fictional,,Students,,,,N,N,N,2024-01-01," for n in range(50)]
+    result = staff_import(organisation=organisation, file=csv_file(*lines))
+    assert result.created == 50
+    again = staff_import(organisation=organisation, file=csv_file(*lines), full=True)
+    assert again.unchanged == 50 and again.left == 0
+
+
+def test_the_command_imports_a_file_and_reports(organisation, tmp_path, capsys):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(csv_file(ADA, BRYN).getvalue())
+    call_command("import-staff", str(path), "--organisation", "tst01")
+    assert "2 workers added" in capsys.readouterr().out
+
+
+def test_the_command_lists_bad_rows_and_fails(organisation, tmp_path, capsys):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(csv_file(ADA, "1004,,Dunmore,,Students,,,,N,N,N,2024-01-01,").getvalue())
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import-staff", str(path), "--organisation", "TST01")
+    assert "row 3, First Name: is empty" in capsys.readouterr().err
+    assert StaffRecord.objects.count() == 0
+
+
+def test_the_command_with_skip_invalid_imports_the_good_rows(organisation, tmp_path, capsys):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(csv_file(ADA, "1004,,Dunmore,,Students,,,,N,N,N,2024-01-01,").getvalue())
+    call_command("import-staff", str(path), "--organisation", "TST01", "--skip-invalid")
+    assert StaffRecord.objects.count() == 1
+
+
+def test_the_command_names_an_unknown_organisation(db, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(csv_file(ADA).getvalue())
+    with pytest.raises(CommandError, match="no organisation with ODS code NOPE1"):
+        call_command("import-staff", str(path), "--organisation", "NOPE1")

@@ -1,0 +1,189 @@
+"""Files a speaker attaches: checked by what they contain, stored encrypted, never in plaintext.
+
+A file's type is decided by its bytes, not by its name or the browser's say-so: PDF, PNG,
+JPEG, plain text (UTF-8) and Word (DOCX) only, 10 MB each, 5 per concern. Each file is
+encrypted under its concern's data key and written under a random name; its real name is sealed
+in the database. Files are written under a temporary name first and moved into place only when
+the database transaction that records them commits, so a failed submission leaves no file.
+"""
+
+import contextlib
+import io
+import os
+import secrets
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+
+from speakup.concerns.sealing import key_of
+from speakup.core.crypto import decrypt, encrypt
+
+MAX_FILES = 5
+MAX_FILE_BYTES = 10 * 1024 * 1024
+# A request carrying the most files allowed, with room for the form around them.
+MAX_UPLOAD_REQUEST_BYTES = MAX_FILES * MAX_FILE_BYTES + 1024 * 1024
+ALLOWED_DESCRIPTION = "a PDF, PNG, JPEG, plain text or Word (DOCX) file"
+TEXT_CONTROL_ALLOWED = {"\t", "\n", "\r", "\f"}
+
+
+class AttachmentInvalid(ValueError):
+    """The file is refused; the message says why in plain English."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as it arrived: its name (as the speaker's computer called it) and its bytes."""
+
+    name: str
+    data: bytes
+
+
+def as_upload(uploaded) -> Upload:
+    """An Upload from a Django UploadedFile (or an Upload already)."""
+    if isinstance(uploaded, Upload):
+        return uploaded
+    uploaded.seek(0)
+    return Upload(name=os.path.basename(uploaded.name or "attachment"), data=uploaded.read())
+
+
+def _is_docx(data: bytes) -> bool:
+    # Only the zip's table of contents is read: nothing is decompressed.
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
+    return "[Content_Types].xml" in names and "word/document.xml" in names
+
+
+def _is_text(data: bytes) -> bool:
+    if b"\x00" in data:
+        return False
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return all(ch.isprintable() or ch in TEXT_CONTROL_ALLOWED or ch.isspace() for ch in text)
+
+
+def sniff_content_type(data: bytes) -> str | None:
+    """The media type the bytes really are, when it is one we accept; otherwise None."""
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"PK\x03\x04") and _is_docx(data):
+        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    if _is_text(data):
+        return "text/plain"
+    return None
+
+
+def check_upload(upload: Upload) -> str:
+    """The file's real media type, or AttachmentInvalid saying what is wrong with it."""
+    name = upload.name or "The file"
+    if not upload.data:
+        raise AttachmentInvalid(f"{name} is empty")
+    if len(upload.data) > MAX_FILE_BYTES:
+        raise AttachmentInvalid(f"{name} must be 10 MB or smaller")
+    content_type = sniff_content_type(upload.data)
+    if content_type is None:
+        raise AttachmentInvalid(f"{name} must be {ALLOWED_DESCRIPTION}")
+    return content_type
+
+
+def check_uploads(uploads) -> list[tuple[Upload, str]]:
+    """Every file with its media type; AttachmentInvalid for the first that is refused."""
+    uploads = [as_upload(u) for u in uploads]
+    if len(uploads) > MAX_FILES:
+        raise AttachmentInvalid(f"Select up to {MAX_FILES} files")
+    return [(upload, check_upload(upload)) for upload in uploads]
+
+
+# --- storage ------------------------------------------------------------------------------
+
+
+def attachments_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "concerns"
+
+
+def _final_path(stored_as: str) -> Path:
+    return attachments_dir() / stored_as
+
+
+def _temp_path(stored_as: str) -> Path:
+    return attachments_dir() / f".{stored_as}.partial"
+
+
+def _context(concern, stored_as: str) -> str:
+    return f"concern:{concern.reference}:attachment:{stored_as}"
+
+
+def new_stored_name() -> str:
+    return secrets.token_hex(16)
+
+
+def write_pending(concern, stored_as: str, data: bytes) -> Path:
+    """Encrypt and write the file under its temporary name (not yet in place)."""
+    folder = attachments_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    sealed = encrypt(key_of(concern), data, context=_context(concern, stored_as))
+    temp = _temp_path(stored_as)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(sealed)
+    return temp
+
+
+def move_into_place(stored_as: str) -> None:
+    os.replace(_temp_path(stored_as), _final_path(stored_as))
+
+
+def discard_pending(stored_as: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(_temp_path(stored_as))
+
+
+def read_attachment(concern, attachment) -> bytes:
+    """The file's bytes, decrypted (callers check access and audit first)."""
+    sealed = _final_path(attachment.stored_as).read_bytes()
+    return decrypt(key_of(concern), sealed, context=_context(concern, attachment.stored_as))
+
+
+# --- receiving uploads --------------------------------------------------------------------
+
+
+class InMemoryOnlyUploadHandler(FileUploadHandler):
+    """Keep uploads in memory, never in a temporary file on disk (Django's default for files
+    over 2.5 MB), because a speaker's file must not touch the disk unencrypted. The request's
+    size is capped before it is read (MAX_UPLOAD_REQUEST_BYTES), which bounds the memory used."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.buffer = io.BytesIO()
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > MAX_UPLOAD_REQUEST_BYTES:
+            raise StopUpload(connection_reset=True)
+        self.buffer.write(raw_data)
+        return None
+
+    def file_complete(self, file_size):
+        self.buffer.seek(0)
+        return InMemoryUploadedFile(
+            file=self.buffer,
+            field_name=self.field_name,
+            name=self.file_name,
+            content_type=self.content_type,
+            size=file_size,
+            charset=self.charset,
+            content_type_extra=self.content_type_extra,
+        )

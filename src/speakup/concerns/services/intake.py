@@ -1,0 +1,375 @@
+"""Speaking up: one function takes a concern in, from the web form, the API or a guardian.
+
+Everything is checked before anything is written; then one transaction makes the concern, its
+sealed content, its first status change, its attachments and its audit record, or none of them.
+"""
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from speakup.concerns import attachments as files
+from speakup.concerns.models import (
+    Attachment,
+    Concern,
+    Confidentiality,
+    IdempotentSubmission,
+    Source,
+    Status,
+    StatusChange,
+    Timescales,
+)
+from speakup.concerns.receipts import new_receipt_code, receipt_hash
+from speakup.concerns.sealing import new_concern_key, seal, unseal
+from speakup.concerns.taxonomy import WORKER_GROUP_CODES
+from speakup.core.audit import audit
+from speakup.organisations.models import Organisation
+
+DESCRIPTION_MAX = 20_000
+NAME_MAX = 200
+EMAIL_MAX = 254
+PHONE_MAX = 30
+# No 0/O, 1/I/L: a reference read out on the phone is not misheard.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+IDEMPOTENCY_KEY_MAX = 200
+
+
+class SubmissionInvalid(Exception):
+    """The submission was refused; `errors` maps each field to a message a person can act on."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Submitted:
+    concern: Concern
+    receipt_code: str
+    replayed: bool = False  # True when an Idempotency-Key retry returned the first result
+
+
+@dataclass
+class _Checked:
+    organisation: Organisation
+    confidentiality: str
+    description: str
+    worker_group: str
+    patient_safety_risk: bool | None
+    detriment_experienced: bool
+    contact: dict | None
+    uploads: list = field(default_factory=list)  # [(Upload, content type)]
+
+
+def new_reference() -> str:
+    """Random, so a reference reveals neither how many concerns there are nor their order."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def _organisation(value, errors) -> Organisation | None:
+    if isinstance(value, Organisation):
+        if value.active:
+            return value
+    elif isinstance(value, str) and value.strip():
+        found = Organisation.objects.filter(ods_code__iexact=value.strip(), active=True).first()
+        if found:
+            return found
+    elif value in (None, ""):
+        errors["organisation"] = "Select the organisation your concern is about"
+        return None
+    errors["organisation"] = "Select an organisation from the list"
+    return None
+
+
+def _optional_bool(value, name, message, errors) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    errors[name] = message
+    return None
+
+
+def _contact(confidentiality, contact, errors) -> dict | None:
+    if confidentiality == Confidentiality.ANONYMOUS:
+        if contact:
+            errors["contact"] = "Do not give contact details if you want to stay anonymous"
+        return None
+    if confidentiality not in (Confidentiality.OPEN, Confidentiality.CONFIDENTIAL):
+        return None  # the confidentiality error already says what to do
+    if not isinstance(contact, dict) or not contact:
+        errors["contact"] = "Give your name and email address so the guardian can reply to you"
+        return None
+    unknown = set(contact) - {"name", "email", "phone"}
+    if unknown:
+        errors["contact"] = "Contact details can only be a name, an email address and a phone"
+        return None
+    name = contact.get("name")
+    email = contact.get("email")
+    phone = contact.get("phone")
+    checked = {}
+    if not isinstance(name, str) or not name.strip():
+        errors["contact.name"] = "Enter your name"
+    elif len(name.strip()) > NAME_MAX:
+        errors["contact.name"] = f"Your name must be {NAME_MAX} characters or fewer"
+    else:
+        checked["name"] = name.strip()
+    if not isinstance(email, str) or not email.strip():
+        errors["contact.email"] = "Enter your email address"
+    else:
+        try:
+            validate_email(email.strip())
+            if len(email.strip()) > EMAIL_MAX:
+                raise ValidationError("too long")
+            checked["email"] = email.strip()
+        except ValidationError:
+            errors["contact.email"] = (
+                "Enter an email address in the correct format, like name@example.com"
+            )
+    if phone not in (None, ""):
+        digits = "".join(ch for ch in str(phone) if ch.isdigit())
+        if (
+            not isinstance(phone, str)
+            or len(phone.strip()) > PHONE_MAX
+            or not 7 <= len(digits) <= 15
+            or any(not (ch.isdigit() or ch in " +-()") for ch in phone.strip())
+        ):
+            errors["contact.phone"] = "Enter a phone number, like 01632 960 001 or 07700 900 982"
+        else:
+            checked["phone"] = phone.strip()
+    return checked
+
+
+def check_submission(
+    *,
+    organisation,
+    confidentiality,
+    description,
+    worker_group=None,
+    patient_safety_risk=None,
+    detriment_experienced=None,
+    contact=None,
+    attachments=(),
+) -> _Checked:
+    """Every field checked; SubmissionInvalid lists everything wrong at once."""
+    errors: dict[str, str] = {}
+    org = _organisation(organisation, errors)
+    if confidentiality not in Confidentiality.values:
+        errors["confidentiality"] = "Select how open you want to be"
+    if not isinstance(description, str) or not description.strip():
+        errors["description"] = "Describe your concern"
+    elif len(description) > DESCRIPTION_MAX:
+        errors["description"] = f"Your description must be {DESCRIPTION_MAX:,} characters or fewer"
+    if worker_group in (None, ""):
+        worker_group = ""
+    elif worker_group not in WORKER_GROUP_CODES:
+        errors["worker_group"] = "Select a worker group from the list"
+    risk = _optional_bool(
+        patient_safety_risk,
+        "patient_safety_risk",
+        "Select yes or no for whether patients are at risk",
+        errors,
+    )
+    detriment = _optional_bool(
+        detriment_experienced,
+        "detriment_experienced",
+        "Select yes or no for whether you have suffered for speaking up",
+        errors,
+    )
+    checked_contact = _contact(confidentiality, contact, errors)
+    uploads = []
+    try:
+        uploads = files.check_uploads(attachments or ())
+    except files.AttachmentInvalid as refused:
+        errors["attachments"] = str(refused)
+    if errors:
+        raise SubmissionInvalid(errors)
+    return _Checked(
+        organisation=org,
+        confidentiality=confidentiality,
+        description=description,
+        worker_group=worker_group,
+        patient_safety_risk=risk,
+        detriment_experienced=bool(detriment),
+        contact=checked_contact,
+        uploads=uploads,
+    )
+
+
+def _unique_reference() -> str:
+    for _ in range(10):
+        reference = new_reference()
+        if not Concern.objects.filter(reference=reference).exists():
+            return reference
+    raise RuntimeError("could not find a free concern reference")  # 31^8: will not happen
+
+
+def _new_receipt() -> tuple[str, str]:
+    for _ in range(10):
+        code = new_receipt_code()
+        hashed = receipt_hash(code)
+        if not Concern.objects.filter(receipt_hash=hashed).exists():
+            return code, hashed
+    raise RuntimeError("could not find a free receipt code")  # 10^16: will not happen
+
+
+def idempotency_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _replay(key_hash: str) -> Submitted | None:
+    stored = (
+        IdempotentSubmission.objects.filter(key_hash=key_hash).select_related("concern").first()
+    )
+    if stored is None:
+        return None
+    answer = json.loads(unseal(stored.concern, "idempotent_response", stored.response_sealed))
+    return Submitted(concern=stored.concern, receipt_code=answer["receipt_code"], replayed=True)
+
+
+def concern_submit(
+    *,
+    organisation,
+    confidentiality: str,
+    description: str,
+    worker_group: str | None = None,
+    patient_safety_risk: bool | None = None,
+    detriment_experienced: bool | None = None,
+    contact: dict | None = None,
+    attachments=(),
+    source: str = Source.ONLINE,
+    recorded_by=None,
+    idempotency_key: str | None = None,
+) -> Submitted:
+    """Take a concern in. Raises SubmissionInvalid (nothing written) when anything is wrong.
+
+    `organisation` is an Organisation or an ODS code. A guardian recording a concern raised in
+    person or by phone passes `recorded_by` and `source`; the speaker still gets a receipt code.
+    A retry with the same `idempotency_key` returns the first result and creates nothing.
+    """
+    if idempotency_key is not None:
+        if not idempotency_key or len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
+            message = f"An Idempotency-Key must be 1 to {IDEMPOTENCY_KEY_MAX} characters"
+            raise SubmissionInvalid({"idempotency_key": message})
+        replay = _replay(idempotency_hash(idempotency_key))
+        if replay:
+            return replay
+    if source not in Source.values:
+        raise SubmissionInvalid({"source": "Select how the concern was raised"})
+    checked = check_submission(
+        organisation=organisation,
+        confidentiality=confidentiality,
+        description=description,
+        worker_group=worker_group,
+        patient_safety_risk=patient_safety_risk,
+        detriment_experienced=detriment_experienced,
+        contact=contact,
+        attachments=attachments,
+    )
+    try:
+        return _create(
+            checked, source=source, recorded_by=recorded_by, idempotency_key=idempotency_key
+        )
+    except IntegrityError:
+        # Two retries with the same key at once: the other one won, so answer with its result.
+        if idempotency_key is not None:
+            replay = _replay(idempotency_hash(idempotency_key))
+            if replay:
+                return replay
+        raise
+
+
+def _create(checked: _Checked, *, source, recorded_by, idempotency_key) -> Submitted:
+    pending: list[str] = []  # attachment files written under a temporary name
+    try:
+        with transaction.atomic():
+            submitted = _create_rows(
+                checked,
+                source=source,
+                recorded_by=recorded_by,
+                idempotency_key=idempotency_key,
+                pending=pending,
+            )
+            for stored_as in pending:
+                transaction.on_commit(lambda s=stored_as: files.move_into_place(s))
+    except BaseException:
+        for stored_as in pending:
+            files.discard_pending(stored_as)
+        raise
+    return submitted
+
+
+def _create_rows(checked: _Checked, *, source, recorded_by, idempotency_key, pending) -> Submitted:
+    organisation = checked.organisation
+    timescales, _ = Timescales.objects.get_or_create(organisation=organisation)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    data_key, wrapped = new_concern_key()
+    code, hashed = _new_receipt()
+    concern = Concern(
+        organisation=organisation,
+        reference=_unique_reference(),
+        confidentiality=checked.confidentiality,
+        status=Status.RECEIVED,
+        source=source,
+        worker_group=checked.worker_group,
+        patient_safety_risk=checked.patient_safety_risk,
+        # What the speaker says; the "detriment" element is the guardian's to set at triage.
+        detriment_reported=checked.detriment_experienced,
+        received_at=now,
+        acknowledge_by=today + timedelta(days=timescales.acknowledge_within_days),
+        feedback_by=today + timedelta(days=timescales.feedback_within_days),
+        recorded_by=recorded_by,
+        wrapped_key=wrapped,
+        receipt_hash=hashed,
+    )
+    concern._data_key = data_key  # sealing reads it from here instead of unwrapping again
+    concern.narrative_sealed = seal(concern, "narrative", checked.description)
+    if checked.contact is not None:
+        concern.speaker_sealed = seal(concern, "speaker", json.dumps(checked.contact))
+    concern.save()
+    StatusChange.objects.create(
+        concern=concern,
+        from_status="",
+        to_status=Status.RECEIVED,
+        by=recorded_by,
+        by_label="staff" if recorded_by else "speaker",
+        at=now,
+    )
+    for upload, content_type in checked.uploads:
+        stored_as = files.new_stored_name()
+        files.write_pending(concern, stored_as, upload.data)
+        pending.append(stored_as)
+        Attachment.objects.create(
+            concern=concern,
+            name_sealed=seal(concern, f"attachment:{stored_as}:name", upload.name),
+            content_type=content_type,
+            size=len(upload.data),
+            stored_as=stored_as,
+            added_at=now,
+        )
+    if idempotency_key is not None:
+        IdempotentSubmission.objects.create(
+            key_hash=idempotency_hash(idempotency_key),
+            concern=concern,
+            response_sealed=seal(
+                concern, "idempotent_response", json.dumps({"receipt_code": code})
+            ),
+            created_at=now,
+        )
+    audit(
+        actor=recorded_by,
+        actor_label=None if recorded_by else "speaker",
+        action="concern.submit",
+        object_type="concern",
+        object_ref=concern.reference,
+        organisation=organisation,
+        detail={"source": source, "attachments": len(checked.uploads)},
+    )
+    return Submitted(concern=concern, receipt_code=code)

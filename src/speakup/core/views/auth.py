@@ -1,6 +1,7 @@
 """Signing in (email and password, then a second factor where the role needs one) and out."""
 
 import segno
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -55,7 +56,12 @@ def sign_in(request):
                 return redirect(f"{reverse('core:two_factor')}?{query}")
             return redirect(_next_url(request))
     return render_page(
-        request, "core/sign_in.jinja", page_title="Sign in", form=form, next=_next_url(request)
+        request,
+        "core/sign_in.jinja",
+        page_title="Sign in",
+        form=form,
+        next=_next_url(request),
+        failure_limit=settings.AXES_FAILURE_LIMIT,
     )
 
 

@@ -174,7 +174,9 @@ class FpptCheck(models.Model):
 class RegulatoryCase(models.Model):
     director = models.ForeignKey(Director, on_delete=models.PROTECT, related_name="cases")
     grounds = models.TextField()
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     opened_at = models.DateTimeField(default=timezone.now)
     response_due = models.DateField()
     response = models.TextField(blank=True)

@@ -109,7 +109,9 @@ def directors_search(
 
 
 def director_by_number(register_number: str) -> Director | None:
-    return _public_prefetch(Director.objects.filter(register_number=register_number.upper())).first()
+    return _public_prefetch(
+        Director.objects.filter(register_number=register_number.upper())
+    ).first()
 
 
 def conditions_in_force(director: Director) -> list[Condition]:
@@ -209,19 +211,24 @@ def attestation_status(
     if latest is None:
         deadline = max(first_start, published) + timedelta(days=ATTESTATION_GRACE_DAYS)
         state = _deadline_state(deadline, today)
-        return DutyStatus(Duty.ATTESTATION, state, f"Not yet attested: due by {_fmt(deadline)}",
-                          deadline)
+        return DutyStatus(
+            Duty.ATTESTATION, state, f"Not yet attested: due by {_fmt(deadline)}", deadline
+        )
     if latest.code_id != code.pk:
         deadline = published + timedelta(days=ATTESTATION_GRACE_DAYS)
         state = _deadline_state(deadline, today)
         return DutyStatus(
-            Duty.ATTESTATION, state,
-            f"Version {code.version} was published: attest to it by {_fmt(deadline)}", deadline,
+            Duty.ATTESTATION,
+            state,
+            f"Version {code.version} was published: attest to it by {_fmt(deadline)}",
+            deadline,
         )
     attested = timezone.localdate(latest.attested_at)
-    anniversary = attested.replace(year=attested.year + 1) if not (
-        attested.month == 2 and attested.day == 29
-    ) else attested + timedelta(days=365)
+    anniversary = (
+        attested.replace(year=attested.year + 1)
+        if not (attested.month == 2 and attested.day == 29)
+        else attested + timedelta(days=365)
+    )
     deadline = anniversary + timedelta(days=ATTESTATION_GRACE_DAYS)
     state = _deadline_state(deadline, today, compliant_until=anniversary)
     detail = (
@@ -240,19 +247,26 @@ def fppt_status(*, current: list[Appointment], checks: list[FpptCheck], today: d
         name = next(a.organisation.name for a in current if a.organisation_id == organisation_id)
         latest = next((c for c in checks if c.organisation_id == organisation_id), None)
         last_fit = next(
-            (c for c in checks
-             if c.organisation_id == organisation_id and c.outcome == FpptOutcome.FIT),
+            (
+                c
+                for c in checks
+                if c.organisation_id == organisation_id and c.outcome == FpptOutcome.FIT
+            ),
             None,
         )
         if latest is not None and latest.outcome == FpptOutcome.NOT_FIT:
-            status = DutyStatus(Duty.FPPT, State.OVERDUE,
-                                f"Recorded as not fit at {name} on {_fmt(latest.recorded_on)}")
+            status = DutyStatus(
+                Duty.FPPT,
+                State.OVERDUE,
+                f"Recorded as not fit at {name} on {_fmt(latest.recorded_on)}",
+            )
         elif last_fit is not None:
             year_up = last_fit.recorded_on + timedelta(days=365)
             deadline = year_up + timedelta(days=FPPT_GRACE_DAYS)
             state = _deadline_state(deadline, today, compliant_until=year_up)
             status = DutyStatus(
-                Duty.FPPT, state,
+                Duty.FPPT,
+                state,
                 f"Fit at {name} on {_fmt(last_fit.recorded_on)}"
                 + ("" if state == State.COMPLIANT else f"; annual check due by {_fmt(deadline)}"),
                 deadline,
@@ -261,7 +275,8 @@ def fppt_status(*, current: list[Appointment], checks: list[FpptCheck], today: d
             deadline = start + timedelta(days=FPPT_GRACE_DAYS)
             state = _deadline_state(deadline, today)
             status = DutyStatus(
-                Duty.FPPT, state,
+                Duty.FPPT,
+                state,
                 ("Checks in progress" if latest else "No checks recorded")
                 + f" at {name}: due by {_fmt(deadline)}",
                 deadline,
@@ -276,11 +291,16 @@ def training_status(*, director: Director, current: list[Appointment], today: da
     if not follow_up.known:
         return DutyStatus(Duty.TRAINING, State.NOT_KNOWN, "Training records are not available")
     if follow_up.completed_on is not None:
-        return DutyStatus(Duty.TRAINING, State.COMPLIANT,
-                          f"Follow Up completed on {_fmt(follow_up.completed_on)}")
+        return DutyStatus(
+            Duty.TRAINING, State.COMPLIANT, f"Follow Up completed on {_fmt(follow_up.completed_on)}"
+        )
     deadline = min(a.start_date for a in current) + timedelta(days=TRAINING_DAYS)
-    return DutyStatus(Duty.TRAINING, _deadline_state(deadline, today),
-                      f"Follow Up not completed: due by {_fmt(deadline)}", deadline)
+    return DutyStatus(
+        Duty.TRAINING,
+        _deadline_state(deadline, today),
+        f"Follow Up not completed: due by {_fmt(deadline)}",
+        deadline,
+    )
 
 
 def current_appointments(director: Director, today: date | None = None) -> list[Appointment]:

@@ -59,15 +59,16 @@ class RegisterRefusal(ValidationError):
     """A rule of the register said no; the message is written for the person who asked."""
 
 
-def _audit(*, actor, action: str, object_type: str, object_ref: str, organisation=None, detail=None):
-    # The shared audit log is written by another part of the product; until it exists the
-    # register's own step and status rows are the record.
-    try:
-        from speakup.core.audit import audit
-    except ImportError:
-        return
+def _audit(
+    *, actor, action: str, object_type: str, object_ref: str, organisation=None, detail=None
+):
+    # Written inside the caller's transaction, so a refused action leaves no record.
+    from speakup.core.audit import audit
+
+    named = actor is not None and getattr(actor, "is_authenticated", False)
     audit(
-        actor=actor,
+        actor=actor if named else None,
+        actor_label=None if named else "system",
         action=action,
         object_type=object_type,
         object_ref=object_ref,
@@ -131,11 +132,18 @@ def director_create(*, actor, first_name: str, last_name: str, email: str) -> Di
         user=User.objects.filter(email__iexact=email).first(),
     )
     StatusChange.objects.create(
-        director=director, from_status="", to_status=Status.REGISTERED, changed_by=actor,
+        director=director,
+        from_status="",
+        to_status=Status.REGISTERED,
+        changed_by=actor,
         reason="Added to the register",
     )
-    _audit(actor=actor, action="register.director_create", object_type="director",
-           object_ref=director.register_number)
+    _audit(
+        actor=actor,
+        action="register.director_create",
+        object_type="director",
+        object_ref=director.register_number,
+    )
     return director
 
 
@@ -148,11 +156,14 @@ def _director_for_appointment(
         if director is None:
             raise RegisterRefusal(f"There is no director with register number {register_number}.")
         return director
-    existing = Director.objects.filter(email__iexact=(email or "").strip()).first() if email else None
+    existing = (
+        Director.objects.filter(email__iexact=(email or "").strip()).first() if email else None
+    )
     if existing is not None:
         return existing
-    return director_create(actor=actor, first_name=first_name or "", last_name=last_name or "",
-                           email=email or "")
+    return director_create(
+        actor=actor, first_name=first_name or "", last_name=last_name or "", email=email or ""
+    )
 
 
 def _refuse_overlap(*, director, organisation, role_title, start_date, end_date, exclude=None):
@@ -197,25 +208,43 @@ def appointment_add(
     if ftsu_role not in FtsuRole.values:
         raise RegisterRefusal("Choose the FTSU role: none, executive FTSU lead or NED FTSU lead.")
     director = _director_for_appointment(
-        actor=actor, register_number=register_number, first_name=first_name,
-        last_name=last_name, email=email,
+        actor=actor,
+        register_number=register_number,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
     )
     if director.status == Status.REMOVED:
         raise RegisterRefusal(
             f"{director.name} ({director.register_number}) has been removed from the register "
             "and cannot be given a new appointment."
         )
-    _refuse_overlap(director=director, organisation=organisation, role_title=role_title,
-                    start_date=start_date, end_date=end_date)
+    _refuse_overlap(
+        director=director,
+        organisation=organisation,
+        role_title=role_title,
+        start_date=start_date,
+        end_date=end_date,
+    )
     appointment = Appointment.objects.create(
-        director=director, organisation=organisation, role_title=role_title,
-        executive=executive, ftsu_role=ftsu_role, start_date=start_date, end_date=end_date,
+        director=director,
+        organisation=organisation,
+        role_title=role_title,
+        executive=executive,
+        ftsu_role=ftsu_role,
+        start_date=start_date,
+        end_date=end_date,
         created_by=actor,
     )
     director.save(update_fields=["updated_at"])
-    _audit(actor=actor, action="register.appointment_add", object_type="appointment",
-           object_ref=str(appointment.pk), organisation=organisation,
-           detail={"register_number": director.register_number, "role_title": role_title})
+    _audit(
+        actor=actor,
+        action="register.appointment_add",
+        object_type="appointment",
+        object_ref=str(appointment.pk),
+        organisation=organisation,
+        detail={"register_number": director.register_number, "role_title": role_title},
+    )
     return appointment
 
 
@@ -232,24 +261,42 @@ def appointment_end(*, actor, appointment: Appointment, end_date: date) -> Appoi
     appointment.ended_by = actor
     appointment.save(update_fields=["end_date", "ended_by", "updated_at"])
     appointment.director.save(update_fields=["updated_at"])
-    _audit(actor=actor, action="register.appointment_end", object_type="appointment",
-           object_ref=str(appointment.pk), organisation=appointment.organisation,
-           detail={"end_date": end_date.isoformat()})
+    _audit(
+        actor=actor,
+        action="register.appointment_end",
+        object_type="appointment",
+        object_ref=str(appointment.pk),
+        organisation=appointment.organisation,
+        detail={"end_date": end_date.isoformat()},
+    )
     return appointment
 
 
 # --- Bulk import -------------------------------------------------------------------------
 
 IMPORT_COLUMNS = [
-    "Register Number", "First Name", "Last Name", "Email", "Organisation", "Role Title",
-    "Executive (Y/N)", "FTSU Role", "Start Date", "End Date",
+    "Register Number",
+    "First Name",
+    "Last Name",
+    "Email",
+    "Organisation",
+    "Role Title",
+    "Executive (Y/N)",
+    "FTSU Role",
+    "Start Date",
+    "End Date",
 ]
 _FTSU_WORDS = {
-    "": FtsuRole.NONE, "none": FtsuRole.NONE, "no": FtsuRole.NONE,
-    "executive lead": FtsuRole.EXECUTIVE_LEAD, "executive ftsu lead": FtsuRole.EXECUTIVE_LEAD,
+    "": FtsuRole.NONE,
+    "none": FtsuRole.NONE,
+    "no": FtsuRole.NONE,
+    "executive lead": FtsuRole.EXECUTIVE_LEAD,
+    "executive ftsu lead": FtsuRole.EXECUTIVE_LEAD,
     "executive_lead": FtsuRole.EXECUTIVE_LEAD,
-    "ned lead": FtsuRole.NED_LEAD, "ned ftsu lead": FtsuRole.NED_LEAD,
-    "ned_lead": FtsuRole.NED_LEAD, "non-executive ftsu lead": FtsuRole.NED_LEAD,
+    "ned lead": FtsuRole.NED_LEAD,
+    "ned ftsu lead": FtsuRole.NED_LEAD,
+    "ned_lead": FtsuRole.NED_LEAD,
+    "non-executive ftsu lead": FtsuRole.NED_LEAD,
     "non-executive lead": FtsuRole.NED_LEAD,
 }
 
@@ -290,12 +337,17 @@ def board_import(*, actor, csv_text: str, organisation: Organisation | None = No
     """Add every appointment in the CSV, or none: any bad row refuses the whole file."""
     reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
     headers = {_header_key(h): h for h in (reader.fieldnames or [])}
-    missing = [c for c in IMPORT_COLUMNS if _header_key(c) not in headers and c != "Register Number"]
+    missing = [
+        c for c in IMPORT_COLUMNS if _header_key(c) not in headers and c != "Register Number"
+    ]
     if missing:
         raise RegisterRefusal(
-            "The file is missing the column" + ("s " if len(missing) > 1 else " ")
-            + ", ".join(missing) + ". The first row must name the columns: "
-            + ", ".join(IMPORT_COLUMNS) + "."
+            "The file is missing the column"
+            + ("s " if len(missing) > 1 else " ")
+            + ", ".join(missing)
+            + ". The first row must name the columns: "
+            + ", ".join(IMPORT_COLUMNS)
+            + "."
         )
     problems: list[str] = []
     added = unchanged = 0
@@ -346,14 +398,20 @@ def _import_row(*, actor, row: dict, organisation: Organisation | None) -> bool:
         if register_number
         else Q(director__email__iexact=email)
     )
-    if email or register_number:
-        if same.exists():
-            return False
+    if (email or register_number) and same.exists():
+        return False
     appointment_add(
-        actor=actor, organisation=named, role_title=row.get("role title", ""),
-        executive=executive_text.startswith("y"), ftsu_role=ftsu, start_date=start,
-        end_date=end, register_number=register_number, first_name=row.get("first name", ""),
-        last_name=row.get("last name", ""), email=email,
+        actor=actor,
+        organisation=named,
+        role_title=row.get("role title", ""),
+        executive=executive_text.startswith("y"),
+        ftsu_role=ftsu,
+        start_date=start,
+        end_date=end,
+        register_number=register_number,
+        first_name=row.get("first name", ""),
+        last_name=row.get("last name", ""),
+        email=email,
     )
     return True
 
@@ -383,8 +441,13 @@ def fppt_record(
     if outcome not in FpptOutcome.values:
         raise RegisterRefusal("Choose the outcome: fit, not fit or in progress.")
     all_done = all(
-        [references_6_years, qualifications, disqualified_director_check, right_to_work,
-         chair_signed_off]
+        [
+            references_6_years,
+            qualifications,
+            disqualified_director_check,
+            right_to_work,
+            chair_signed_off,
+        ]
     )
     if outcome == FpptOutcome.FIT and not all_done:
         raise RegisterRefusal(
@@ -392,15 +455,26 @@ def fppt_record(
             "signed off. Record the outcome as in progress until then."
         )
     check = FpptCheck.objects.create(
-        director=director, organisation=organisation, year=year,
-        references_6_years=references_6_years, qualifications=qualifications,
-        disqualified_director_check=disqualified_director_check, right_to_work=right_to_work,
-        chair_signed_off=chair_signed_off, outcome=outcome, recorded_on=recorded_on,
+        director=director,
+        organisation=organisation,
+        year=year,
+        references_6_years=references_6_years,
+        qualifications=qualifications,
+        disqualified_director_check=disqualified_director_check,
+        right_to_work=right_to_work,
+        chair_signed_off=chair_signed_off,
+        outcome=outcome,
+        recorded_on=recorded_on,
         recorded_by=actor,
     )
-    _audit(actor=actor, action="register.fppt_record", object_type="director",
-           object_ref=director.register_number, organisation=organisation,
-           detail={"year": year, "outcome": outcome})
+    _audit(
+        actor=actor,
+        action="register.fppt_record",
+        object_type="director",
+        object_ref=director.register_number,
+        organisation=organisation,
+        detail={"year": year, "outcome": outcome},
+    )
     return check
 
 
@@ -417,8 +491,12 @@ def code_publish(*, actor, title: str, body: str) -> CodeOfPractice:
     code = CodeOfPractice.objects.create(
         version=latest + 1, title=title, body=body, published_by=actor
     )
-    _audit(actor=actor, action="register.code_publish", object_type="code_of_practice",
-           object_ref=str(code.version))
+    _audit(
+        actor=actor,
+        action="register.code_publish",
+        object_type="code_of_practice",
+        object_ref=str(code.version),
+    )
     return code
 
 
@@ -438,11 +516,14 @@ def attestation_submit(
         if answer.get("rating") not in LCF_RATINGS:
             raise RegisterRefusal(f"Rate yourself against “{LCF_DOMAINS[key]}”.")
         answers[key] = {"rating": answer["rating"], "note": (answer.get("note") or "").strip()}
-    attestation = Attestation.objects.create(
-        director=director, code=code, self_assessment=answers
+    attestation = Attestation.objects.create(director=director, code=code, self_assessment=answers)
+    _audit(
+        actor=actor,
+        action="register.attestation_submit",
+        object_type="director",
+        object_ref=director.register_number,
+        detail={"code_version": code.version},
     )
-    _audit(actor=actor, action="register.attestation_submit", object_type="director",
-           object_ref=director.register_number, detail={"code_version": code.version})
     return attestation
 
 
@@ -451,8 +532,13 @@ def attestation_submit(
 
 def _step(case, kind, actor, detail=""):
     CaseStep.objects.create(case=case, kind=kind, actor=actor, detail=detail[:300])
-    _audit(actor=actor, action=f"register.case_{kind}", object_type="regulatory_case",
-           object_ref=case.reference, detail={"register_number": case.director.register_number})
+    _audit(
+        actor=actor,
+        action=f"register.case_{kind}",
+        object_type="regulatory_case",
+        object_ref=case.reference,
+        detail={"register_number": case.director.register_number},
+    )
 
 
 @transaction.atomic
@@ -465,7 +551,9 @@ def case_open(
     if response_days < 14:
         raise RegisterRefusal("Give the director at least 14 days to respond.")
     case = RegulatoryCase.objects.create(
-        director=director, grounds=grounds, opened_by=actor,
+        director=director,
+        grounds=grounds,
+        opened_by=actor,
         response_due=_today() + timedelta(days=response_days),
     )
     _step(case, StepKind.OPENED, actor)
@@ -483,7 +571,12 @@ def case_open(
             f"and go to: {link}\n"
         ),
     )
-    _step(case, StepKind.NOTIFIED, None, f"Notice sent to the director; respond by {case.response_due}")
+    _step(
+        case,
+        StepKind.NOTIFIED,
+        None,
+        f"Notice sent to the director; respond by {case.response_due}",
+    )
     return case
 
 
@@ -550,19 +643,33 @@ def case_decide(
         raise RegisterRefusal("A suspension needs an end date in the future.")
     now = timezone.now()
     decision = Decision.objects.create(
-        case=case, outcome=outcome, reasons=reasons, decided_by=actor, decided_at=now,
+        case=case,
+        outcome=outcome,
+        reasons=reasons,
+        decided_by=actor,
+        decided_at=now,
         suspended_until=suspended_until if outcome == Outcome.SUSPENSION else None,
-        published_at=now, status_before=director.status,
+        published_at=now,
+        status_before=director.status,
     )
     reason = f"Decision on case {case.reference}"
     if outcome == Outcome.CONDITIONS:
-        Condition.objects.create(director=director, decision=decision,
-                                 text=conditions_text.strip(), review_date=review_date)
+        Condition.objects.create(
+            director=director,
+            decision=decision,
+            text=conditions_text.strip(),
+            review_date=review_date,
+        )
         if director.status == Status.REGISTERED:
             _set_status(director=director, to=Status.CONDITIONS, actor=actor, reason=reason)
     elif outcome == Outcome.SUSPENSION:
-        _set_status(director=director, to=Status.SUSPENDED, until=suspended_until, actor=actor,
-                    reason=reason)
+        _set_status(
+            director=director,
+            to=Status.SUSPENDED,
+            until=suspended_until,
+            actor=actor,
+            reason=reason,
+        )
     elif outcome == Outcome.REMOVAL:
         _set_status(director=director, to=Status.REMOVED, actor=actor, reason=reason)
     director.save(update_fields=["updated_at"])
@@ -621,9 +728,13 @@ def appeal_decide(*, actor, appeal: Appeal, outcome: str, reasons: str) -> Appea
     appeal = Appeal.objects.select_for_update().select_related("decision__case").get(pk=appeal.pk)
     decision, case = appeal.decision, appeal.decision.case
     if actor.pk == case.opened_by_id:
-        raise RegisterRefusal("You opened this case, so a third register officer must decide the appeal.")
+        raise RegisterRefusal(
+            "You opened this case, so a third register officer must decide the appeal."
+        )
     if actor.pk == decision.decided_by_id:
-        raise RegisterRefusal("You made the decision, so a third register officer must decide the appeal.")
+        raise RegisterRefusal(
+            "You made the decision, so a third register officer must decide the appeal."
+        )
     if appeal.decided_at is not None:
         raise RegisterRefusal("This appeal has already been decided.")
     if outcome not in AppealOutcome.values:
@@ -639,13 +750,18 @@ def appeal_decide(*, actor, appeal: Appeal, outcome: str, reasons: str) -> Appea
     if outcome == AppealOutcome.UPHELD:
         decision.conditions.filter(lifted_at__isnull=True).update(lifted_at=appeal.decided_at)
         restored = Status(decision.status_before)
-        if restored == Status.REGISTERED and director.conditions.filter(
-            lifted_at__isnull=True
-        ).exists():
+        if (
+            restored == Status.REGISTERED
+            and director.conditions.filter(lifted_at__isnull=True).exists()
+        ):
             restored = Status.CONDITIONS
         if director.status != restored:
-            _set_status(director=director, to=restored, actor=actor,
-                        reason=f"Appeal upheld on case {case.reference}")
+            _set_status(
+                director=director,
+                to=restored,
+                actor=actor,
+                reason=f"Appeal upheld on case {case.reference}",
+            )
     director.save(update_fields=["updated_at"])
     _step(case, StepKind.APPEAL_DECIDED, actor, AppealOutcome(outcome).label)
     _notify(

@@ -17,16 +17,17 @@ urlpatterns = [
     # Organisation boards.
     path("boards/", boards.list_boards, name="list_boards"),
     path("boards/<str:ods_code>/", boards.show_board, name="show_board"),
-    path("boards/<str:ods_code>/appointments/new/", boards.add_appointment,
-         name="add_appointment"),
-    path("boards/<str:ods_code>/appointments/<int:appointment_id>/end/", boards.end_appointment,
-         name="end_appointment"),
+    path("boards/<str:ods_code>/appointments/new/", boards.add_appointment, name="add_appointment"),
+    path(
+        "boards/<str:ods_code>/appointments/<int:appointment_id>/end/",
+        boards.end_appointment,
+        name="end_appointment",
+    ),
     path("boards/<str:ods_code>/import/", boards.import_board, name="import_board"),
     path("boards/<str:ods_code>/fppt/new/", boards.record_fppt, name="record_fppt"),
     # Register officers.
     path("officer/", officer.show_officer_dashboard, name="show_officer_dashboard"),
     path("officer/code/new/", officer.publish_code, name="publish_code"),
-    path("officer/directors/<str:register_number>/cases/new/", officer.open_case,
-         name="open_case"),
+    path("officer/directors/<str:register_number>/cases/new/", officer.open_case, name="open_case"),
     path("officer/cases/<int:case_id>/", officer.show_case, name="show_case"),
 ]

@@ -7,216 +7,574 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0002_remove_rolemembership_membership_national_roles_have_no_organisation_and_more'),
+        (
+            "organisations",
+            "0002_remove_rolemembership_membership_national_roles_have_no_organisation_and_more",
+        ),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RegisterSequence',
+            name="RegisterSequence",
             fields=[
-                ('name', models.CharField(max_length=30, primary_key=True, serialize=False)),
-                ('last_value', models.PositiveIntegerField(default=0)),
+                ("name", models.CharField(max_length=30, primary_key=True, serialize=False)),
+                ("last_value", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='CodeOfPractice',
+            name="CodeOfPractice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField(help_text='Markdown')),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("body", models.TextField(help_text="Markdown")),
+                ("published_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-version'],
+                "ordering": ["-version"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('no_action', 'No action'), ('advice', 'Advice'), ('conditions', 'Conditions'), ('suspension', 'Suspension'), ('removal', 'Removal from the register')], max_length=20)),
-                ('reasons', models.TextField()),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('suspended_until', models.DateField(blank=True, null=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('status_before', models.CharField(choices=[('registered', 'Registered'), ('conditions', 'Registered with conditions'), ('suspended', 'Suspended'), ('removed', 'Removed')], max_length=20)),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("no_action", "No action"),
+                            ("advice", "Advice"),
+                            ("conditions", "Conditions"),
+                            ("suspension", "Suspension"),
+                            ("removal", "Removal from the register"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reasons", models.TextField()),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("suspended_until", models.DateField(blank=True, null=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status_before",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Registered"),
+                            ("conditions", "Registered with conditions"),
+                            ("suspended", "Suspended"),
+                            ("removed", "Removed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_at', '-pk'],
+                "ordering": ["-decided_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Appeal',
+            name="Appeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grounds', models.TextField()),
-                ('lodged_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('outcome', models.CharField(blank=True, choices=[('upheld', 'Upheld: the decision is reversed'), ('dismissed', 'Dismissed: the decision stands')], max_length=20)),
-                ('reasons', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decision', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='appeal', to='register.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("grounds", models.TextField()),
+                ("lodged_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("upheld", "Upheld: the decision is reversed"),
+                            ("dismissed", "Dismissed: the decision stands"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reasons", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeal",
+                        to="register.decision",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Director',
+            name="Director",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('register_number', models.CharField(editable=False, max_length=10, unique=True)),
-                ('first_name', models.CharField(max_length=100)),
-                ('last_name', models.CharField(max_length=100)),
-                ('email', models.EmailField(db_index=True, max_length=254)),
-                ('status', models.CharField(choices=[('registered', 'Registered'), ('conditions', 'Registered with conditions'), ('suspended', 'Suspended'), ('removed', 'Removed')], default='registered', max_length=20)),
-                ('status_until', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='director_entries', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("register_number", models.CharField(editable=False, max_length=10, unique=True)),
+                ("first_name", models.CharField(max_length=100)),
+                ("last_name", models.CharField(max_length=100)),
+                ("email", models.EmailField(db_index=True, max_length=254)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Registered"),
+                            ("conditions", "Registered with conditions"),
+                            ("suspended", "Suspended"),
+                            ("removed", "Removed"),
+                        ],
+                        default="registered",
+                        max_length=20,
+                    ),
+                ),
+                ("status_until", models.DateField(blank=True, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="director_entries",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['last_name', 'first_name', 'register_number'],
+                "ordering": ["last_name", "first_name", "register_number"],
             },
         ),
         migrations.CreateModel(
-            name='Condition',
+            name="Condition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('review_date', models.DateField()),
-                ('lifted_at', models.DateTimeField(blank=True, null=True)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conditions', to='register.decision')),
-                ('director', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conditions', to='register.director')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("review_date", models.DateField()),
+                ("lifted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="conditions",
+                        to="register.decision",
+                    ),
+                ),
+                (
+                    "director",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conditions",
+                        to="register.director",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['review_date', 'pk'],
+                "ordering": ["review_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Attestation',
+            name="Attestation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('self_assessment', models.JSONField(default=dict)),
-                ('code', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='register.codeofpractice')),
-                ('director', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attestations', to='register.director')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("attested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("self_assessment", models.JSONField(default=dict)),
+                (
+                    "code",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="register.codeofpractice",
+                    ),
+                ),
+                (
+                    "director",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attestations",
+                        to="register.director",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-attested_at', '-pk'],
+                "ordering": ["-attested_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Appointment',
+            name="Appointment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role_title', models.CharField(max_length=120)),
-                ('executive', models.BooleanField()),
-                ('ftsu_role', models.CharField(choices=[('none', 'None'), ('executive_lead', 'Executive FTSU lead'), ('ned_lead', 'Non-executive FTSU lead')], default='none', max_length=20)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='board_appointments', to='organisations.organisation')),
-                ('director', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='register.director')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("role_title", models.CharField(max_length=120)),
+                ("executive", models.BooleanField()),
+                (
+                    "ftsu_role",
+                    models.CharField(
+                        choices=[
+                            ("none", "None"),
+                            ("executive_lead", "Executive FTSU lead"),
+                            ("ned_lead", "Non-executive FTSU lead"),
+                        ],
+                        default="none",
+                        max_length=20,
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="board_appointments",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "director",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appointments",
+                        to="register.director",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date', 'pk'],
+                "ordering": ["-start_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='FpptCheck',
+            name="FpptCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField()),
-                ('references_6_years', models.BooleanField(verbose_name='References covering six years')),
-                ('qualifications', models.BooleanField(verbose_name='Qualifications and career history checked')),
-                ('disqualified_director_check', models.BooleanField(verbose_name='Disqualified director check')),
-                ('right_to_work', models.BooleanField(verbose_name='Right to work check')),
-                ('chair_signed_off', models.BooleanField(verbose_name='Chair signed off')),
-                ('outcome', models.CharField(choices=[('fit', 'Fit'), ('not_fit', 'Not fit'), ('in_progress', 'In progress')], max_length=20)),
-                ('recorded_on', models.DateField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('director', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fppt_checks', to='register.director')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField()),
+                (
+                    "references_6_years",
+                    models.BooleanField(verbose_name="References covering six years"),
+                ),
+                (
+                    "qualifications",
+                    models.BooleanField(verbose_name="Qualifications and career history checked"),
+                ),
+                (
+                    "disqualified_director_check",
+                    models.BooleanField(verbose_name="Disqualified director check"),
+                ),
+                ("right_to_work", models.BooleanField(verbose_name="Right to work check")),
+                ("chair_signed_off", models.BooleanField(verbose_name="Chair signed off")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("fit", "Fit"),
+                            ("not_fit", "Not fit"),
+                            ("in_progress", "In progress"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("recorded_on", models.DateField()),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "director",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fppt_checks",
+                        to="register.director",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-recorded_on', '-pk'],
+                "ordering": ["-recorded_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='RegulatoryCase',
+            name="RegulatoryCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grounds', models.TextField()),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('response_due', models.DateField()),
-                ('response', models.TextField(blank=True)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('director', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='register.director')),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("grounds", models.TextField()),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("response_due", models.DateField()),
+                ("response", models.TextField(blank=True)),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "director",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="register.director",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at', '-pk'],
+                "ordering": ["-opened_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='decision',
-            name='case',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='decision', to='register.regulatorycase'),
+            model_name="decision",
+            name="case",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="decision",
+                to="register.regulatorycase",
+            ),
         ),
         migrations.CreateModel(
-            name='CaseStep',
+            name="CaseStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('opened', 'Case opened'), ('notified', 'Notice sent'), ('responded', 'Director responded'), ('decided', 'Decision made'), ('appealed', 'Appeal lodged'), ('appeal_decided', 'Appeal decided')], max_length=20)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('detail', models.CharField(blank=True, max_length=300)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='register.regulatorycase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opened", "Case opened"),
+                            ("notified", "Notice sent"),
+                            ("responded", "Director responded"),
+                            ("decided", "Decision made"),
+                            ("appealed", "Appeal lodged"),
+                            ("appeal_decided", "Appeal decided"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("detail", models.CharField(blank=True, max_length=300)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="register.regulatorycase",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('registered', 'Registered'), ('conditions', 'Registered with conditions'), ('suspended', 'Suspended'), ('removed', 'Removed')], max_length=20)),
-                ('to_status', models.CharField(choices=[('registered', 'Registered'), ('conditions', 'Registered with conditions'), ('suspended', 'Suspended'), ('removed', 'Removed')], max_length=20)),
-                ('until', models.DateField(blank=True, null=True)),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reason', models.CharField(max_length=200)),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('director', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='register.director')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("registered", "Registered"),
+                            ("conditions", "Registered with conditions"),
+                            ("suspended", "Suspended"),
+                            ("removed", "Removed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Registered"),
+                            ("conditions", "Registered with conditions"),
+                            ("suspended", "Suspended"),
+                            ("removed", "Removed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("until", models.DateField(blank=True, null=True)),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("reason", models.CharField(max_length=200)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "director",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="register.director",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'pk'],
+                "ordering": ["changed_at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='director',
-            index=models.Index(fields=['last_name', 'first_name'], name='register_di_last_na_2c75bc_idx'),
+            model_name="director",
+            index=models.Index(
+                fields=["last_name", "first_name"], name="register_di_last_na_2c75bc_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='director',
-            index=models.Index(fields=['status'], name='register_di_status_830caa_idx'),
+            model_name="director",
+            index=models.Index(fields=["status"], name="register_di_status_830caa_idx"),
         ),
         migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(fields=['organisation', 'end_date'], name='register_ap_organis_831d09_idx'),
+            model_name="appointment",
+            index=models.Index(
+                fields=["organisation", "end_date"], name="register_ap_organis_831d09_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appointment',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='appointment_ends_after_start'),
+            model_name="appointment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="appointment_ends_after_start",
+            ),
         ),
     ]

@@ -1,4 +1,5 @@
 """Placeholder."""
+
 from django.http import Http404
 
 
@@ -24,4 +25,3 @@ def import_board(request, *args, **kwargs):
 
 def record_fppt(request, *args, **kwargs):
     raise Http404
-

@@ -1,4 +1,5 @@
 """Placeholder."""
+
 from django.http import Http404
 
 
@@ -12,4 +13,3 @@ def attest_code(request, *args, **kwargs):
 
 def show_my_case(request, *args, **kwargs):
     raise Http404
-

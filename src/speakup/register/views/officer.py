@@ -1,4 +1,5 @@
 """Placeholder."""
+
 from django.http import Http404
 
 
@@ -16,4 +17,3 @@ def open_case(request, *args, **kwargs):
 
 def show_case(request, *args, **kwargs):
     raise Http404
-

@@ -1,4 +1,5 @@
 """Placeholder."""
+
 from django.http import Http404
 
 
@@ -16,4 +17,3 @@ def show_code(request, *args, **kwargs):
 
 def download_open_data(request, *args, **kwargs):
     raise Http404
-

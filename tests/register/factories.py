@@ -1,0 +1,36 @@
+from datetime import date
+
+import factory
+
+from speakup.register.models import Appointment, CodeOfPractice, Director
+from tests.organisations.factories import OrganisationFactory
+
+
+class DirectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Director
+
+    register_number = factory.Sequence(lambda n: f"T{n:06d}")
+    first_name = factory.Sequence(lambda n: f"Dana{n}")
+    last_name = factory.Sequence(lambda n: f"Director{n}")
+    email = factory.Sequence(lambda n: f"director{n}@fictional.test")
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Appointment
+
+    director = factory.SubFactory(DirectorFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role_title = "Non-executive director"
+    executive = False
+    start_date = date(2026, 1, 1)
+
+
+class CodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CodeOfPractice
+
+    version = factory.Sequence(lambda n: n + 1)
+    title = "Code of practice for board directors"
+    body = "I will listen to people who speak up."

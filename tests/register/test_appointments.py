@@ -1,0 +1,156 @@
+"""Adding, ending and importing appointments: the refusals are clear and nothing is half-saved."""
+
+from datetime import date
+
+import pytest
+
+from speakup.organisations.roles import Role
+from speakup.register import services
+from speakup.register.models import Appointment, Director, Status
+from speakup.register.services import RegisterRefusal, appointment_add, appointment_end
+from tests.register.factories import AppointmentFactory, DirectorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin(person_with_role):
+    return person_with_role(Role.ORGANISATION_ADMIN)
+
+
+def add(admin, organisation, **fields):
+    values = {
+        "actor": admin,
+        "organisation": organisation,
+        "role_title": "Chief Executive",
+        "executive": True,
+        "start_date": date(2026, 1, 1),
+        "first_name": "Ada",
+        "last_name": "Ashdown",
+        "email": "ada@fictional.test",
+    }
+    values.update(fields)
+    return appointment_add(**values)
+
+
+def test_a_new_director_gets_a_register_number_that_is_never_reused(admin, organisation):
+    first = add(admin, organisation).director
+    second = add(admin, organisation, email="bryn@fictional.test", first_name="Bryn").director
+    assert first.register_number == "D000001"
+    assert second.register_number == "D000002"
+    Appointment.objects.filter(director=second).delete()
+    second.delete()
+    third = add(admin, organisation, email="cora@fictional.test", first_name="Cora").director
+    assert third.register_number == "D000003"
+
+
+def test_an_existing_director_is_appointed_by_register_number(
+    admin, organisation, other_organisation
+):
+    director = add(admin, organisation).director
+    again = add(
+        admin,
+        other_organisation,
+        register_number=director.register_number.lower(),
+        first_name="",
+        last_name="",
+        email="",
+    )
+    assert again.director == director
+
+
+def test_an_unknown_register_number_is_refused(admin, organisation):
+    with pytest.raises(RegisterRefusal, match="no director with register number D999999"):
+        add(admin, organisation, register_number="D999999")
+
+
+def test_an_appointment_cannot_end_before_it_starts(admin, organisation):
+    with pytest.raises(RegisterRefusal, match="end date must be the same as or after"):
+        add(admin, organisation, start_date=date(2026, 3, 1), end_date=date(2026, 2, 1))
+    assert not Director.objects.exists()
+
+
+def test_overlapping_appointments_to_the_same_role_are_refused(admin, organisation):
+    first = add(admin, organisation, end_date=date(2026, 12, 31))
+    with pytest.raises(RegisterRefusal, match="cannot overlap"):
+        add(
+            admin,
+            organisation,
+            register_number=first.director.register_number,
+            role_title="chief executive",
+            start_date=date(2026, 6, 1),
+        )
+    # After the first ends, the same role can be held again.
+    later = add(
+        admin,
+        organisation,
+        register_number=first.director.register_number,
+        start_date=date(2027, 1, 1),
+    )
+    assert later.pk
+
+
+def test_a_removed_director_cannot_be_given_a_new_appointment(admin, organisation):
+    director = DirectorFactory(status=Status.REMOVED)
+    with pytest.raises(RegisterRefusal, match="has been removed from the register and cannot"):
+        add(admin, organisation, register_number=director.register_number)
+    # Nor by adding them again as if new, with the same email.
+    with pytest.raises(RegisterRefusal, match="has been removed"):
+        add(admin, organisation, email=director.email.upper())
+    assert not Appointment.objects.exists()
+
+
+def test_ending_an_appointment_before_its_start_is_refused(admin, organisation):
+    appointment = AppointmentFactory(organisation=organisation, start_date=date(2026, 5, 1))
+    with pytest.raises(RegisterRefusal, match="on or after the start date"):
+        appointment_end(actor=admin, appointment=appointment, end_date=date(2026, 4, 1))
+    ended = appointment_end(actor=admin, appointment=appointment, end_date=date(2026, 6, 1))
+    assert ended.end_date == date(2026, 6, 1)
+    with pytest.raises(RegisterRefusal, match="already ended"):
+        appointment_end(actor=admin, appointment=appointment, end_date=date(2026, 7, 1))
+
+
+HEADER = (
+    "Register Number?,First Name,Last Name,Email,Organisation,Role Title,Executive (Y/N),"
+    "FTSU Role,Start Date,End Date\n"
+)
+
+
+def test_a_board_is_imported_from_csv_and_importing_again_changes_nothing(admin, organisation):
+    csv_text = HEADER + (
+        ",Ada,Ashdown,ada@fictional.test,TST01,Chair,N,,2026-01-01,\n"
+        ",Bryn,Birchley,bryn@fictional.test,Testshire Fictional NHS Trust,Chief Executive,Y,"
+        "Executive lead,01/02/2026,\n"
+    )
+    result = services.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
+    assert (result.added, result.unchanged) == (2, 0)
+    bryn = Appointment.objects.get(director__last_name="Birchley")
+    assert bryn.executive and bryn.ftsu_role == "executive_lead"
+    assert bryn.start_date == date(2026, 2, 1)
+    again = services.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
+    assert (again.added, again.unchanged) == (0, 2)
+
+
+def test_a_csv_row_naming_an_unknown_organisation_refuses_the_whole_file(admin, organisation):
+    csv_text = HEADER + (
+        ",Ada,Ashdown,ada@fictional.test,TST01,Chair,N,,2026-01-01,\n"
+        ",Bryn,Birchley,bryn@fictional.test,Nowhere Trust,Chief Executive,Y,,2026-01-01,\n"
+    )
+    with pytest.raises(RegisterRefusal) as refusal:
+        services.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
+    assert refusal.value.messages == ["Row 3: there is no organisation called “Nowhere Trust”."]
+    assert not Director.objects.exists()
+    assert not Appointment.objects.exists()
+
+
+def test_a_csv_without_the_expected_columns_is_refused(admin, organisation):
+    with pytest.raises(RegisterRefusal, match="missing the columns"):
+        services.board_import(actor=admin, csv_text="Name,Email\nAda,a@b.test\n")
+
+
+def test_a_csv_row_for_another_organisation_is_refused_on_a_board_import(
+    admin, organisation, other_organisation
+):
+    csv_text = HEADER + ",Ada,Ashdown,ada@fictional.test,OTH01,Chair,N,,2026-01-01,\n"
+    with pytest.raises(RegisterRefusal, match="only import the board of Testshire"):
+        services.board_import(actor=admin, csv_text=csv_text, organisation=organisation)

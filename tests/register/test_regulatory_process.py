@@ -1,0 +1,186 @@
+"""A fair regulatory process: notified, answerable, decided by another officer, appealable."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+
+from speakup.organisations.roles import Role
+from speakup.register import queries
+from speakup.register.models import AppealOutcome, CaseStep, Decision, Outcome, Status
+from speakup.register.services import (
+    RegisterRefusal,
+    appeal_decide,
+    appeal_lodge,
+    appointment_add,
+    case_decide,
+    case_open,
+    case_respond,
+)
+from tests.register.factories import DirectorFactory
+
+pytestmark = pytest.mark.django_db
+
+START = "2026-03-02 10:00"
+
+
+@pytest.fixture
+def officers(person_with_role):
+    return [person_with_role(Role.REGISTER_OFFICER) for _ in range(3)]
+
+
+@pytest.fixture
+def director():
+    return DirectorFactory(first_name="Dana", last_name="Dunmore", email="dana@fictional.test")
+
+
+def open_case(officer, director):
+    return case_open(actor=officer, director=director, grounds="Did not act on a concern.")
+
+
+@time_machine.travel(START, tick=False)
+def test_opening_a_case_notifies_the_director_with_where_to_respond(officers, director):
+    case = open_case(officers[0], director)
+    assert case.response_due == date(2026, 3, 30)
+    message = mail.outbox[-1]
+    assert message.to == ["dana@fictional.test"]
+    assert case.reference in message.subject
+    assert f"/register/me/cases/{case.pk}/" in message.body
+    assert "30 March 2026" in message.body
+    assert [s.kind for s in CaseStep.objects.filter(case=case)] == ["opened", "notified"]
+
+
+@time_machine.travel(START, tick=False)
+def test_the_officer_who_opened_a_case_cannot_decide_it(officers, director):
+    case = open_case(officers[0], director)
+    case_respond(actor=None, case=case, response="I did act.")
+    with pytest.raises(RegisterRefusal, match="different register officer must decide"):
+        case_decide(actor=officers[0], case=case, outcome=Outcome.ADVICE, reasons="Advice.")
+    assert not Decision.objects.exists()
+
+
+def test_no_decision_before_the_director_responds_or_the_window_closes(officers, director):
+    with time_machine.travel(START, tick=False):
+        case = open_case(officers[0], director)
+        with pytest.raises(RegisterRefusal, match="has until 30 March 2026 to respond"):
+            case_decide(actor=officers[1], case=case, outcome=Outcome.ADVICE, reasons="Advice.")
+    with time_machine.travel("2026-03-31 09:00", tick=False):
+        with pytest.raises(RegisterRefusal, match="time to respond ended"):
+            case_respond(actor=None, case=case, response="Too late.")
+        decision = case_decide(
+            actor=officers[1], case=case, outcome=Outcome.ADVICE, reasons="Advice given."
+        )
+    assert decision.published_at is not None
+
+
+@time_machine.travel(START, tick=False)
+def test_a_decision_can_be_made_as_soon_as_the_director_responds(officers, director):
+    case = open_case(officers[0], director)
+    case_respond(actor=None, case=case, response="My answer.")
+    with pytest.raises(RegisterRefusal, match="already responded"):
+        case_respond(actor=None, case=case, response="Again.")
+    decision = case_decide(
+        actor=officers[1],
+        case=case,
+        outcome=Outcome.CONDITIONS,
+        reasons="Reasons.",
+        conditions_text="Complete Follow Up training again.",
+        review_date=date(2026, 9, 1),
+    )
+    director.refresh_from_db()
+    assert director.status == Status.CONDITIONS
+    assert [c.text for c in queries.conditions_in_force(director)] == [
+        "Complete Follow Up training again."
+    ]
+    assert decision in queries.published_decisions(director)
+    assert "The decision on your regulatory case" in mail.outbox[-1].subject
+
+
+@time_machine.travel(START, tick=False)
+def test_a_suspension_runs_to_its_date(officers, director):
+    case = open_case(officers[0], director)
+    case_respond(actor=None, case=case, response="My answer.")
+    with pytest.raises(RegisterRefusal, match="end date in the future"):
+        case_decide(actor=officers[1], case=case, outcome=Outcome.SUSPENSION, reasons="R.")
+    case_decide(
+        actor=officers[1],
+        case=case,
+        outcome=Outcome.SUSPENSION,
+        reasons="R.",
+        suspended_until=date(2026, 6, 30),
+    )
+    director.refresh_from_db()
+    assert queries.effective_status(director, date(2026, 6, 30)) == Status.SUSPENDED
+    assert queries.effective_status(director, date(2026, 7, 1)) == Status.REGISTERED
+
+
+def decided_removal(officers, director):
+    case = open_case(officers[0], director)
+    case_respond(actor=None, case=case, response="My answer.")
+    return case_decide(actor=officers[1], case=case, outcome=Outcome.REMOVAL, reasons="Serious.")
+
+
+def test_an_appeal_is_decided_by_a_third_officer_and_upheld_reverses_the_status(
+    officers, director, organisation
+):
+    with time_machine.travel(START, tick=False):
+        decision = decided_removal(officers, director)
+        director.refresh_from_db()
+        assert director.status == Status.REMOVED
+        appeal = appeal_lodge(actor=None, decision=decision, grounds="The facts were wrong.")
+        for officer in officers[:2]:
+            with pytest.raises(RegisterRefusal, match="third register officer"):
+                appeal_decide(
+                    actor=officer, appeal=appeal, outcome=AppealOutcome.UPHELD, reasons="R."
+                )
+        appeal_decide(
+            actor=officers[2], appeal=appeal, outcome=AppealOutcome.UPHELD, reasons="New evidence."
+        )
+        director.refresh_from_db()
+        assert director.status == Status.REGISTERED
+        assert [c.to_status for c in director.status_changes.all()] == ["removed", "registered"]
+        # Restored, they may be appointed again.
+        appointment_add(
+            actor=officers[0],
+            organisation=organisation,
+            role_title="Chair",
+            executive=False,
+            start_date=date(2026, 4, 1),
+            register_number=director.register_number,
+        )
+
+
+def test_a_dismissed_appeal_leaves_the_decision_standing(officers, director):
+    with time_machine.travel(START, tick=False):
+        decision = decided_removal(officers, director)
+        appeal = appeal_lodge(actor=None, decision=decision, grounds="Unfair.")
+        appeal_decide(
+            actor=officers[2],
+            appeal=appeal,
+            outcome=AppealOutcome.DISMISSED,
+            reasons="The decision was sound.",
+        )
+    director.refresh_from_db()
+    assert director.status == Status.REMOVED
+
+
+def test_an_appeal_after_the_28_day_window_is_refused(officers, director):
+    with time_machine.travel(START, tick=False):
+        decision = decided_removal(officers, director)
+    with (
+        time_machine.travel(date(2026, 3, 2) + timedelta(days=29), tick=False),
+        pytest.raises(RegisterRefusal, match="time to appeal ended on 30 March 2026"),
+    ):
+        appeal_lodge(actor=None, decision=decision, grounds="Late.")
+    with time_machine.travel("2026-03-30 12:00", tick=False):
+        assert appeal_lodge(actor=None, decision=decision, grounds="Just in time.").pk
+
+
+def test_a_decided_case_cannot_be_decided_again(officers, director):
+    with time_machine.travel(START, tick=False):
+        decision = decided_removal(officers, director)
+        with pytest.raises(RegisterRefusal, match="already been decided"):
+            case_decide(
+                actor=officers[2], case=decision.case, outcome=Outcome.ADVICE, reasons="Advice."
+            )

@@ -1,6 +1,6 @@
 """Who may take modules, see training dashboards and manage rosters."""
 
-from speakup.core.navigation import NavLink, register_nav
+from speakup.core.navigation import NavLink, register_nav  # noqa: F401
 from speakup.core.permissions import rule
 from speakup.organisations.queries import has_role, organisation_ids_where
 from speakup.organisations.roles import Role
@@ -12,7 +12,7 @@ DASHBOARD_ROLES = (
     Role.EXECUTIVE_LEAD,
     Role.NON_EXECUTIVE_LEAD,
     Role.BOARD_MEMBER,
-# )
+)
 
 
 def _organisation_id(organisation) -> int | None:

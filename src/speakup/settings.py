@@ -159,6 +159,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 warnings.filterwarnings("ignore", message="No directory at")
 MEDIA_ROOT = VAR_DIR / "media"
+# The key-encryption key file: outside the database, made on first use (docs/adr/0004).
+SPEAKUP_KEK_FILE = env_path("SPEAKUP_KEK_FILE", VAR_DIR / "kek.json", base=BASE_DIR)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

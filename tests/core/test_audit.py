@@ -229,3 +229,34 @@ def test_verify_audit_exits_0_on_a_good_log_and_1_on_a_tampered_one(tmp_path):
     bad = speakup("verify-audit", env=env)
     assert bad.returncode == 1
     assert "Audit log broken at record #2: its contents do not match its hash" in bad.stderr
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's in-memory test database is one writer"
+)
+@pytest.mark.django_db(transaction=True)
+def test_writers_at_the_same_time_still_make_one_unbroken_chain():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def write(worker: int) -> None:
+        try:
+            for n in range(10):
+                with transaction.atomic():
+                    audit(
+                        actor=None,
+                        actor_label="system",
+                        action="concern.view",
+                        object_type="concern",
+                        object_ref=f"C-{worker}-{n}",
+                    )
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(write, range(4)))
+
+    result = verify_chain()
+    assert result.ok, result.reason
+    assert result.checked == 40

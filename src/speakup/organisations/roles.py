@@ -21,8 +21,17 @@ ORGANISATION_ROLES = frozenset(set(Role) - NATIONAL_ROLES)
 
 # Roles that see case content, run an organisation, or see national data sign in with a
 # second factor (architecture.md, "Security model").
+# Accountable leaders read case content (docs/concerns.md); line managers and board members who
+# are handed a case are asked for a second factor by the case pages themselves.
 TWO_FACTOR_ROLES = frozenset(
-    {Role.GUARDIAN, Role.ORGANISATION_ADMIN, Role.NATIONAL_ANALYST, Role.REGISTER_OFFICER}
+    {
+        Role.GUARDIAN,
+        Role.EXECUTIVE_LEAD,
+        Role.NON_EXECUTIVE_LEAD,
+        Role.ORGANISATION_ADMIN,
+        Role.NATIONAL_ANALYST,
+        Role.REGISTER_OFFICER,
+    }
 )
 
 # Roles whose holders sit on or lead the board: they take the Follow Up module.

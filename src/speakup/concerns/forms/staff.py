@@ -1,0 +1,220 @@
+"""Forms on the staff pages. Rules live in services.handling: these only read what was typed."""
+
+from django import forms
+from django.utils import timezone
+
+from speakup.concerns.models import Confidentiality, Escalation, Source, Status
+from speakup.concerns.taxonomy import ELEMENTS, elements_for, worker_groups_for
+from speakup.organisations.models import User
+
+TEXT_MAX = 20_000
+
+
+class IsoDateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _text(label: str, help_text: str = "", required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": f"Enter {label.lower()}"},
+    )
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *Status.choices]
+    )
+    element = forms.ChoiceField(
+        label="Element",
+        required=False,
+        choices=[("", "Any element"), *((e.code, e.label) for e in ELEMENTS)],
+    )
+    overdue = forms.BooleanField(label="Only cases with something overdue", required=False)
+
+
+class TriageForm(forms.Form):
+    elements = forms.MultipleChoiceField(
+        label="Elements of the concern",
+        help_text="Select all that apply",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one element"},
+    )
+    worker_group = forms.ChoiceField(
+        label="Worker group of the speaker",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the worker group (or 'Not known')"},
+    )
+    confidentiality_reviewed = forms.BooleanField(
+        label="I have reviewed how open the speaker wants to be", required=False
+    )
+
+    def __init__(self, *args, concern, **kwargs):
+        super().__init__(*args, **kwargs)
+        day = timezone.localdate(concern.received_at)
+        self.fields["elements"].choices = [(e.code, e.label) for e in elements_for(day)]
+        self.fields["worker_group"].choices = [(g.code, g.label) for g in worker_groups_for(day)]
+
+
+class MessageForm(forms.Form):
+    body = _text(
+        "Message to the speaker", "The speaker reads this when they sign in with their receipt code"
+    )
+
+
+class FeedbackForm(forms.Form):
+    body = _text(
+        "Feedback to the speaker",
+        "Tell the speaker what was found and what was done. They read it with their receipt code",
+    )
+
+
+class AssignActionForm(forms.Form):
+    description = _text("What needs to be done")
+    shared_summary = _text(
+        "What the line manager may know about the concern",
+        "This is all they will see of the case. Do not name a confidential or anonymous speaker",
+    )
+    handler = forms.ChoiceField(
+        label="Line manager",
+        error_messages={
+            "required": "Choose the line manager",
+            "invalid_choice": "Choose the line manager",
+        },
+    )
+    respond_by = forms.DateField(
+        label="Respond by",
+        widget=IsoDateInput,
+        error_messages={"required": "Enter the date to respond by", "invalid": "Enter a real date"},
+    )
+    accountable_lead = forms.ChoiceField(
+        label="Accountable leader",
+        help_text="An executive or board member who will sign off the actions and learning",
+        error_messages={
+            "required": "Choose the accountable leader",
+            "invalid_choice": "Choose the accountable leader",
+        },
+    )
+
+    def __init__(self, *args, managers, leaders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].choices = [("", "Choose a line manager")] + [
+            (str(u.pk), f"{u.get_full_name()} ({u.email})") for u in managers
+        ]
+        self.fields["accountable_lead"].choices = [("", "Choose a leader")] + [
+            (str(u.pk), f"{u.get_full_name()} ({u.email})") for u in leaders
+        ]
+
+    def person(self, field: str) -> User | None:
+        value = self.cleaned_data.get(field)
+        return User.objects.filter(pk=value).first() if value else None
+
+
+class LearningForm(forms.Form):
+    outcome = _text("Outcome", "What was found and what was done")
+    learning = _text(
+        "Learning", "What the organisation has learned. The accountable leader signs this off"
+    )
+    publishable = forms.BooleanField(
+        label="This learning may be shared (with nothing that identifies anyone)", required=False
+    )
+
+
+class CloseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="The speaker has had feedback and the case can close",
+        error_messages={"required": "Confirm that the case can close"},
+    )
+
+
+class EscalateForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label="Who should this go to?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        choices=[
+            (Escalation.Level.ACCOUNTABLE_LEAD.value, "The accountable leader"),
+            (Escalation.Level.EXECUTIVE_LEAD.value, "The executive FTSU lead"),
+            (Escalation.Level.NON_EXECUTIVE_LEAD.value, "The non-executive FTSU lead"),
+        ],
+        error_messages={"required": "Choose who to escalate to"},
+    )
+
+
+class RespondForm(forms.Form):
+    response = _text("Your response", "What you found and what you did. The guardian reads this")
+
+
+YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known")]
+
+
+class RecordConcernForm(forms.Form):
+    """A concern raised in person or by phone, recorded by the guardian for the speaker."""
+
+    organisation = forms.ChoiceField(label="Organisation")
+    source = forms.ChoiceField(
+        label="How was the concern raised?",
+        widget=forms.RadioSelect,
+        choices=[(s.value, s.label) for s in Source if s != Source.ONLINE],
+        error_messages={"required": "Select how the concern was raised"},
+    )
+    confidentiality = forms.ChoiceField(
+        label="How open does the speaker want to be?",
+        widget=forms.RadioSelect,
+        choices=Confidentiality.choices,
+        error_messages={"required": "Select how open the speaker wants to be"},
+    )
+    description = _text("The concern", "In the speaker's words, as far as you can")
+    worker_group = forms.ChoiceField(label="Worker group", required=False)
+    patient_safety_risk = forms.ChoiceField(
+        label="Are patients at risk?",
+        widget=forms.RadioSelect,
+        choices=YES_NO_UNKNOWN,
+        initial="unknown",
+        required=False,
+    )
+    detriment_experienced = forms.BooleanField(
+        label="The speaker says they have already suffered for speaking up", required=False
+    )
+    contact_name = forms.CharField(label="Speaker's name", required=False, max_length=200)
+    contact_email = forms.EmailField(label="Speaker's email address", required=False)
+    contact_phone = forms.CharField(
+        label="Speaker's phone number (optional)", required=False, max_length=40
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(o.ods_code, o.name) for o in organisations]
+        if len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0].ods_code
+        self.fields["worker_group"].choices = [("", "Not given")] + [
+            (g.code, g.label) for g in worker_groups_for(timezone.localdate())
+        ]
+
+    def contact(self) -> dict | None:
+        data = self.cleaned_data
+        if data.get("confidentiality") == Confidentiality.ANONYMOUS:
+            return None
+        contact = {"name": data.get("contact_name", ""), "email": data.get("contact_email", "")}
+        if data.get("contact_phone"):
+            contact["phone"] = data["contact_phone"]
+        return contact
+
+    def risk(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.cleaned_data.get("patient_safety_risk"))
+
+    # Field names the intake service uses in its errors, mapped to this form's fields.
+    ERROR_FIELDS = {
+        "contact": "contact_name",
+        "contact.name": "contact_name",
+        "contact.email": "contact_email",
+        "contact.phone": "contact_phone",
+        "detriment_experienced": "detriment_experienced",
+    }

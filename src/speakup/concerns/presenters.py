@@ -1,0 +1,103 @@
+"""Display values for staff pages: status tags, overdue flags, dates. Templates stay dumb."""
+
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from speakup.concerns.models import Action, Concern, Escalation, Status
+from speakup.concerns.taxonomy import label_of
+
+STATUS_COLOURS = {
+    Status.RECEIVED: "nhsuk-tag--blue",
+    Status.ACKNOWLEDGED: "nhsuk-tag--aqua-green",
+    Status.IN_PROGRESS: "nhsuk-tag--purple",
+    Status.FEEDBACK_GIVEN: "nhsuk-tag--green",
+    Status.CLOSED: "nhsuk-tag--grey",
+    Status.WITHDRAWN: "nhsuk-tag--white",
+}
+ACTION_COLOURS = {
+    Action.State.OPEN: "nhsuk-tag--blue",
+    Action.State.RESPONDED: "nhsuk-tag--purple",
+    Action.State.SIGNED_OFF: "nhsuk-tag--green",
+}
+WAITING_FOR_FEEDBACK = (Status.ACKNOWLEDGED, Status.IN_PROGRESS)
+
+
+def day(value: date | datetime | None) -> str:
+    """1 May 2026 (dates) or 1 May 2026 at 2:05pm (times), in UK time; empty when unset."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        local = timezone.localtime(value)
+        hour = local.strftime("%I").lstrip("0") or "12"
+        return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace(
+            "AM", "am"
+        ).replace("PM", "pm")
+    return f"{value.day} {value:%B %Y}"
+
+
+def status_tag(status: str) -> dict:
+    return {"text": Status(status).label, "classes": STATUS_COLOURS[status]}
+
+
+def action_tag(state: str) -> dict:
+    return {"text": Action.State(state).label, "classes": ACTION_COLOURS[state]}
+
+
+def overdue_tag() -> dict:
+    return {"text": "Overdue", "classes": "nhsuk-tag--red"}
+
+
+def concern_overdue(concern: Concern, today: date | None = None) -> list[str]:
+    """What about this concern is late, in words for a person ([] when nothing is)."""
+    today = today or timezone.localdate()
+    late = []
+    if concern.status == Status.RECEIVED and concern.acknowledge_by < today:
+        late.append(f"Not acknowledged by {day(concern.acknowledge_by)}")
+    if concern.status in WAITING_FOR_FEEDBACK and concern.feedback_by < today:
+        late.append(f"No feedback by {day(concern.feedback_by)}")
+    return late
+
+
+def action_overdue(action: Action, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return bool(
+        action.state == Action.State.OPEN and action.respond_by and action.respond_by < today
+    )
+
+
+def case_row(concern: Concern, today: date) -> dict:
+    """One row of the guardian's case list."""
+    late = concern_overdue(concern, today)
+    late_actions = getattr(concern, "late_actions", 0)
+    if late_actions:
+        late.append(f"{late_actions} action{'s' if late_actions != 1 else ''} overdue")
+    return {
+        "reference": concern.reference,
+        "organisation": concern.organisation.name,
+        "received": day(concern.received_at.date() if concern.received_at else None),
+        "status": status_tag(concern.status),
+        "elements": ", ".join(label_of(e.code) for e in concern.elements.all()) or "Not triaged",
+        "overdue": late,
+        "confidentiality": concern.get_confidentiality_display(),
+    }
+
+
+def escalation_row(escalation: Escalation) -> dict:
+    return {
+        "when": day(escalation.at),
+        "level": escalation.get_level_display(),
+        "reason": escalation.get_reason_display(),
+        "to": str(escalation.escalated_to) if escalation.escalated_to else "Nobody",
+        "resolved": day(escalation.resolved_at) if escalation.resolved_at else "Not yet",
+    }
+
+
+def history_row(change) -> dict:
+    who = {"speaker": "The speaker", "system": "speakup"}.get(change.by_label)
+    return {
+        "when": day(change.at),
+        "from": Status(change.from_status).label if change.from_status else "New",
+        "to": Status(change.to_status).label,
+        "by": who or (str(change.by) if change.by else "Staff"),
+    }

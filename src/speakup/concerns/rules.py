@@ -1,0 +1,113 @@
+"""Who may see and do what with concerns. Views, the API, commands and jobs ask only here."""
+
+from speakup.concerns import queries
+from speakup.concerns.models import Action, Confidentiality, Status
+from speakup.core.navigation import NavLink, register_nav
+from speakup.core.permissions import rule, scope
+from speakup.organisations.queries import has_role, organisation_ids_where
+from speakup.organisations.roles import Role
+
+# --- Staff: scopes ------------------------------------------------------------------------
+
+
+@scope("concerns.concerns")
+def concerns_scope(user):
+    return queries.concerns_visible_to(user)
+
+
+@scope("concerns.led_concerns")
+def led_concerns_scope(user):
+    return queries.concerns_led_by(user)
+
+
+@scope("concerns.actions_for_handler")
+def actions_for_handler_scope(user):
+    return queries.actions_for_handler(user)
+
+
+# --- Staff: rules -------------------------------------------------------------------------
+
+
+def _is_guardian_of(user, concern) -> bool:
+    return concern is not None and has_role(user, Role.GUARDIAN, concern.organisation_id)
+
+
+def _is_accountable_lead_of(user, concern) -> bool:
+    return (
+        concern is not None
+        and concern.accountable_lead_id == user.pk
+        and concern.organisation_id in queries.leader_organisation_ids(user)
+    )
+
+
+@rule("concerns.view_concern")
+def may_view_concern(user, concern) -> bool:
+    """The case page: narrative, actions, escalations, history."""
+    return concern is not None and queries.concerns_visible_to(user).filter(pk=concern.pk).exists()
+
+
+@rule("concerns.handle_concern")
+def may_handle_concern(user, concern) -> bool:
+    """Acknowledge, triage, converse, record and assign actions, close, reopen, escalate."""
+    return _is_guardian_of(user, concern)
+
+
+@rule("concerns.view_conversation")
+def may_view_conversation(user, concern) -> bool:
+    # What the speaker wrote back may name them: the guardian's alone.
+    return _is_guardian_of(user, concern)
+
+
+@rule("concerns.view_speaker")
+def may_view_speaker(user, concern) -> bool:
+    """Who the speaker is: the guardian; an open speaker's name also to the accountable leader."""
+    if concern is None or concern.confidentiality == Confidentiality.ANONYMOUS:
+        return False
+    if _is_guardian_of(user, concern):
+        return True
+    return concern.confidentiality == Confidentiality.OPEN and _is_accountable_lead_of(
+        user, concern
+    )
+
+
+@rule("concerns.sign_off")
+def may_sign_off(user, concern) -> bool:
+    """Sign off actions and learning: the case's accountable leader, while the case is open."""
+    return _is_accountable_lead_of(user, concern) and concern.status not in (
+        Status.CLOSED,
+        Status.WITHDRAWN,
+    )
+
+
+@rule("concerns.view_action")
+def may_view_action(user, action: Action) -> bool:
+    return action is not None and queries.actions_for_handler(user).filter(pk=action.pk).exists()
+
+
+@rule("concerns.respond_action")
+def may_respond_action(user, action: Action) -> bool:
+    return (
+        may_view_action(user, action)
+        and action.state == Action.State.OPEN
+        and action.concern.status not in (Status.CLOSED, Status.WITHDRAWN)
+    )
+
+
+@rule("concerns.list_cases")
+def may_list_cases(user, _obj=None) -> bool:
+    return bool(organisation_ids_where(user, Role.GUARDIAN))
+
+
+@rule("concerns.list_actions")
+def may_list_actions(user, _obj=None) -> bool:
+    return bool(organisation_ids_where(user, Role.LINE_MANAGER))
+
+
+@rule("concerns.list_led")
+def may_list_led(user, _obj=None) -> bool:
+    return bool(queries.leader_organisation_ids(user))
+
+
+register_nav(NavLink("Cases", "concerns:list_cases", "concerns.list_cases", order=20))
+register_nav(NavLink("Your actions", "concerns:list_actions", "concerns.list_actions", order=21))
+register_nav(NavLink("Follow up", "concerns:list_led", "concerns.list_led", order=22))

@@ -1,0 +1,628 @@
+"""Listen Up and Follow Up: what guardians, handlers and accountable leaders do to a case.
+
+Every function checks the person may do it (404 otherwise, through `require`), refuses a move
+the status flow does not allow with a plain message (ValidationError, per field where there is
+one), changes the rows, writes a StatusChange for every status move and an audit record, all
+in one transaction: a refusal leaves nothing behind.
+"""
+
+import json
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from speakup.concerns import sealing
+from speakup.concerns.models import (
+    Action,
+    Concern,
+    DetrimentCheckin,
+    Escalation,
+    Message,
+    Status,
+    StatusChange,
+    Timescales,
+)
+from speakup.concerns.queries import ACCOUNTABLE_ROLES
+from speakup.concerns.taxonomy import elements_for, worker_groups_for
+from speakup.core.audit import audit
+from speakup.core.permissions import require
+from speakup.organisations.models import User
+from speakup.organisations.queries import has_role
+from speakup.organisations.roles import Role
+
+# The status flow (docs/concerns.md). Reopening moves a closed or withdrawn case back to work.
+ALLOWED_MOVES: dict[str, set[str]] = {
+    Status.RECEIVED: {Status.ACKNOWLEDGED, Status.WITHDRAWN},
+    Status.ACKNOWLEDGED: {Status.IN_PROGRESS, Status.FEEDBACK_GIVEN, Status.WITHDRAWN},
+    Status.IN_PROGRESS: {Status.FEEDBACK_GIVEN, Status.WITHDRAWN},
+    Status.FEEDBACK_GIVEN: {Status.CLOSED, Status.IN_PROGRESS, Status.WITHDRAWN},
+    Status.CLOSED: {Status.IN_PROGRESS},
+    Status.WITHDRAWN: {Status.IN_PROGRESS},
+}
+FINISHED = (Status.CLOSED, Status.WITHDRAWN)
+MAX_TEXT = 20_000
+
+
+def _label(status: str) -> str:
+    return Status(status).label.lower()
+
+
+def _move(concern: Concern, to: str, *, by, at=None) -> StatusChange:
+    """Move the concern's status, or refuse with a message that says why."""
+    if to not in ALLOWED_MOVES[concern.status]:
+        raise ValidationError(
+            f"A concern that is {_label(concern.status)} cannot become {_label(to)}"
+        )
+    change = StatusChange.objects.create(
+        concern=concern,
+        from_status=concern.status,
+        to_status=to,
+        by=by,
+        by_label="staff" if by is not None else "system",
+        at=at or timezone.now(),
+    )
+    concern.status = to
+    return change
+
+
+def _audit(user, action: str, concern: Concern, **detail) -> None:
+    audit(
+        actor=user,
+        action=action,
+        object_type="concern",
+        object_ref=concern.reference,
+        organisation=concern.organisation_id,
+        detail=detail,
+    )
+
+
+def _locked(concern: Concern) -> Concern:
+    """The concern re-read under a row lock, so two people cannot move it at once."""
+    fresh = Concern.objects.select_for_update().get(pk=concern.pk)
+    fresh._data_key = getattr(concern, "_data_key", None)
+    return fresh
+
+
+def _text(value: str, field: str, *, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: "Enter some text"})
+    if len(value) > MAX_TEXT:
+        raise ValidationError({field: f"Text must be {MAX_TEXT:,} characters or fewer"})
+    return value
+
+
+def _not_finished(concern: Concern, doing: str) -> None:
+    if concern.status in FINISHED:
+        raise ValidationError(
+            f"You cannot {doing} a concern that is {_label(concern.status)}. Reopen it first"
+        )
+
+
+# --- Guardian -----------------------------------------------------------------------------
+
+
+def concern_view(*, user, concern: Concern) -> None:
+    """Record that someone read a case's content."""
+    require(user, "concerns.view_concern", concern)
+    _audit(user, "concern.view", concern)
+
+
+def concern_acknowledge(*, user, concern: Concern) -> Concern:
+    require(user, "concerns.handle_concern", concern)
+    with transaction.atomic():
+        concern = _locked(concern)
+        if concern.status != Status.RECEIVED:
+            raise ValidationError(f"This concern is already {_label(concern.status)}")
+        change = _move(concern, Status.ACKNOWLEDGED, by=user)
+        concern.acknowledged_at = change.at
+        if concern.guardian_id is None:
+            concern.guardian = user
+        concern.save(update_fields=["status", "acknowledged_at", "guardian"])
+        _audit(user, "concern.acknowledge", concern, **{"from": "received", "to": concern.status})
+    return concern
+
+
+def concern_triage(
+    *,
+    user,
+    concern: Concern,
+    elements: list[str],
+    worker_group: str,
+    confidentiality_reviewed: bool = True,
+) -> Concern:
+    """Record the elements (several may apply) and worker group, from the concern's year's lists."""
+    require(user, "concerns.handle_concern", concern)
+    day = timezone.localdate(concern.received_at)
+    valid_elements = {e.code for e in elements_for(day)}
+    valid_groups = {g.code for g in worker_groups_for(day)}
+    errors = {}
+    chosen = list(dict.fromkeys(elements or []))
+    if not chosen:
+        errors["elements"] = "Select at least one element"
+    elif unknown := [code for code in chosen if code not in valid_elements]:
+        errors["elements"] = f"Not an element for this concern's year: {', '.join(unknown)}"
+    if worker_group not in valid_groups:
+        errors["worker_group"] = "Select the worker group (or 'Not known')"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        concern = _locked(concern)
+        _not_finished(concern, "triage")
+        if concern.status == Status.RECEIVED:
+            raise ValidationError("Acknowledge the concern before you triage it")
+        concern.elements.exclude(code__in=chosen).delete()
+        for code in chosen:
+            concern.elements.get_or_create(code=code)
+        concern.worker_group = worker_group
+        concern.confidentiality_reviewed = bool(confidentiality_reviewed)
+        fields = ["worker_group", "confidentiality_reviewed"]
+        if concern.status == Status.ACKNOWLEDGED:
+            _move(concern, Status.IN_PROGRESS, by=user)
+            fields.append("status")
+        concern.save(update_fields=fields)
+        _audit(user, "concern.triage", concern, elements=chosen, worker_group=worker_group)
+    return concern
+
+
+def concern_message(*, user, concern: Concern, body: str) -> Message:
+    """The guardian writes to the speaker; the speaker reads it with their receipt code."""
+    require(user, "concerns.handle_concern", concern)
+    body = _text(body, "body")
+    with transaction.atomic():
+        concern = _locked(concern)
+        if concern.status == Status.RECEIVED:
+            raise ValidationError("Acknowledge the concern before you write to the speaker")
+        if concern.status == Status.WITHDRAWN:
+            raise ValidationError("The speaker withdrew this concern. Reopen it first")
+        message = Message.objects.create(
+            concern=concern,
+            author=Message.Author.GUARDIAN,
+            author_user=user,
+            body_sealed=sealing.seal(concern, "body", body),
+        )
+        _audit(user, "concern.message", concern, message_id=message.pk)
+    return message
+
+
+def _accountable_lead_checked(concern: Concern, lead) -> User:
+    if not isinstance(lead, User):
+        raise ValidationError({"accountable_lead": "Choose the accountable leader"})
+    if not any(has_role(lead, role, concern.organisation_id) for role in ACCOUNTABLE_ROLES):
+        raise ValidationError(
+            {
+                "accountable_lead": "The accountable leader must be an executive lead or board "
+                "member of this organisation"
+            }
+        )
+    return lead
+
+
+def concern_name_accountable_lead(*, user, concern: Concern, accountable_lead) -> Concern:
+    require(user, "concerns.handle_concern", concern)
+    with transaction.atomic():
+        concern = _locked(concern)
+        _not_finished(concern, "change")
+        concern.accountable_lead = _accountable_lead_checked(concern, accountable_lead)
+        concern.save(update_fields=["accountable_lead"])
+        _audit(user, "concern.name_lead", concern, accountable_lead_id=concern.accountable_lead_id)
+    return concern
+
+
+def _start_work(concern: Concern, user) -> None:
+    if concern.status == Status.RECEIVED:
+        raise ValidationError("Acknowledge the concern before you record actions")
+    if concern.status in (Status.ACKNOWLEDGED, Status.FEEDBACK_GIVEN):
+        # New work after feedback means the case is in progress again.
+        _move(concern, Status.IN_PROGRESS, by=user)
+        concern.save(update_fields=["status"])
+
+
+def action_record(*, user, concern: Concern, description: str) -> Action:
+    """An action the guardian takes or will hand to someone; unassigned until assigned."""
+    require(user, "concerns.handle_concern", concern)
+    description = _text(description, "description")
+    with transaction.atomic():
+        concern = _locked(concern)
+        _not_finished(concern, "add actions to")
+        _start_work(concern, user)
+        action = Action.objects.create(
+            concern=concern,
+            description_sealed=sealing.seal(concern, "description", description),
+            created_by=user,
+        )
+        _audit(user, "action.record", concern, action_id=action.pk)
+    return action
+
+
+def action_assign(
+    *,
+    user,
+    concern: Concern,
+    handler,
+    respond_by: date | None,
+    accountable_lead=None,
+    description: str = "",
+    shared_summary: str = "",
+    action: Action | None = None,
+) -> Action:
+    """Hand an action (a new one unless `action` is given) to a line manager by a date.
+
+    `shared_summary` is all the handler will see of the case: the guardian writes it, so a
+    confidential speaker's identity never reaches them. Names the accountable leader too.
+    """
+    require(user, "concerns.handle_concern", concern)
+    errors = {}
+    if not isinstance(handler, User) or not has_role(
+        handler, Role.LINE_MANAGER, concern.organisation_id
+    ):
+        errors["handler"] = "The handler must be a line manager in this organisation"
+    if respond_by is None:
+        errors["respond_by"] = "Enter the date to respond by"
+    elif respond_by < timezone.localdate():
+        errors["respond_by"] = "The date to respond by must be today or in the future"
+    if accountable_lead is None and concern.accountable_lead_id is None:
+        errors["accountable_lead"] = "Choose the accountable leader"
+    elif accountable_lead is not None:
+        try:
+            _accountable_lead_checked(concern, accountable_lead)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if action is None and not (description or "").strip():
+        description = "Look into this concern and tell the guardian what you found and did"
+    try:
+        description = _text(description, "description", required=action is None)
+        shared_summary = _text(shared_summary, "shared_summary", required=False)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if action is not None and action.concern_id != concern.pk:
+        errors["action"] = "That action belongs to another concern"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        concern = _locked(concern)
+        _not_finished(concern, "assign actions on")
+        _start_work(concern, user)
+        if accountable_lead is not None:
+            concern.accountable_lead = accountable_lead
+            concern.save(update_fields=["accountable_lead"])
+        if action is None:
+            action = Action(
+                concern=concern,
+                created_by=user,
+                description_sealed=sealing.seal(concern, "description", description),
+            )
+        elif action.state != Action.State.OPEN:
+            raise ValidationError({"action": "This action is already done"})
+        elif description:
+            action.description_sealed = sealing.seal(concern, "description", description)
+        action.handler = handler
+        action.respond_by = respond_by
+        action.shared_summary_sealed = (
+            sealing.seal(concern, "shared_summary", shared_summary) if shared_summary else None
+        )
+        action.save()
+        _audit(
+            user,
+            "action.assign",
+            concern,
+            action_id=action.pk,
+            handler_id=handler.pk,
+            respond_by=respond_by,
+            accountable_lead_id=concern.accountable_lead_id,
+        )
+    return action
+
+
+def concern_give_feedback(*, user, concern: Concern, body: str) -> Concern:
+    """Tell the speaker what was found and done: a message, and the status moves on."""
+    require(user, "concerns.handle_concern", concern)
+    body = _text(body, "body")
+    with transaction.atomic():
+        concern = _locked(concern)
+        if concern.status not in (Status.ACKNOWLEDGED, Status.IN_PROGRESS):
+            raise ValidationError(
+                f"You cannot give feedback on a concern that is {_label(concern.status)}"
+            )
+        change = _move(concern, Status.FEEDBACK_GIVEN, by=user)
+        concern.feedback_given_at = change.at
+        concern.save(update_fields=["status", "feedback_given_at"])
+        message = Message.objects.create(
+            concern=concern,
+            author=Message.Author.GUARDIAN,
+            author_user=user,
+            body_sealed=sealing.seal(concern, "body", body),
+        )
+        _audit(user, "concern.feedback", concern, message_id=message.pk, to=concern.status)
+    return concern
+
+
+def concern_record_learning(
+    *, user, concern: Concern, outcome: str, learning: str, publishable: bool = False
+) -> Concern:
+    """The outcome and learning the accountable leader is asked to sign off."""
+    require(user, "concerns.handle_concern", concern)
+    errors = {}
+    try:
+        outcome = _text(outcome, "outcome")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        learning = _text(learning, "learning")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        concern = _locked(concern)
+        _not_finished(concern, "change the learning of")
+        changed = _open_learning(concern) != learning
+        concern.outcome_sealed = sealing.seal(concern, "outcome", outcome)
+        concern.learning_sealed = sealing.seal(concern, "learning", learning)
+        concern.learning_publishable = bool(publishable)
+        if changed:
+            # New words need a new sign-off.
+            concern.learning_signed_off_by = None
+            concern.learning_signed_off_at = None
+        concern.save(
+            update_fields=[
+                "outcome_sealed",
+                "learning_sealed",
+                "learning_publishable",
+                "learning_signed_off_by",
+                "learning_signed_off_at",
+            ]
+        )
+        _audit(user, "concern.record_learning", concern, sign_off_cleared=changed)
+    return concern
+
+
+def _open_learning(concern: Concern) -> str | None:
+    return sealing.unseal(concern, "learning", concern.learning_sealed)
+
+
+def close_blockers(concern: Concern) -> list[str]:
+    """What still stands between a case and closing, in plain words (empty: it may close)."""
+    blockers = []
+    if concern.status != Status.FEEDBACK_GIVEN:
+        blockers.append("Give the speaker feedback before you close the concern")
+    if concern.accountable_lead_id is None:
+        blockers.append("Name the accountable leader")
+    if concern.actions.exclude(state=Action.State.SIGNED_OFF).exists():
+        blockers.append("The accountable leader must sign off every action")
+    if not concern.learning_sealed:
+        blockers.append("Record the outcome and learning")
+    elif concern.learning_signed_off_at is None:
+        blockers.append("The accountable leader must sign off the learning")
+    return blockers
+
+
+def concern_close(
+    *, user, concern: Concern, outcome: str | None = None, learning: str | None = None
+) -> Concern:
+    """Close a case whose actions and learning the accountable leader has signed off.
+
+    `learning`, when given, must be what was signed off; `outcome` may be updated.
+    """
+    require(user, "concerns.handle_concern", concern)
+    with transaction.atomic():
+        concern = _locked(concern)
+        if concern.status == Status.CLOSED:
+            raise ValidationError("This concern is already closed")
+        if (
+            learning is not None
+            and concern.learning_sealed
+            and _open_learning(concern) != learning.strip()
+        ):
+            raise ValidationError(
+                {
+                    "learning": "This is not the learning the accountable leader signed off. "
+                    "Record the new learning on the case page and ask them to sign it off again"
+                }
+            )
+        if outcome is not None and outcome.strip():
+            concern.outcome_sealed = sealing.seal(concern, "outcome", _text(outcome, "outcome"))
+        if blockers := close_blockers(concern):
+            raise ValidationError(blockers)
+        change = _move(concern, Status.CLOSED, by=user)
+        concern.closed_at = change.at
+        concern.save(update_fields=["status", "closed_at", "outcome_sealed"])
+        checkins = _schedule_checkins(concern, change.at)
+        _audit(
+            user,
+            "concern.close",
+            concern,
+            **{"from": "feedback_given", "to": "closed"},
+            checkins=checkins,
+        )
+    return concern
+
+
+def _schedule_checkins(concern: Concern, closed_at) -> list[str]:
+    from dateutil.relativedelta import relativedelta
+
+    timescales, _ = Timescales.objects.get_or_create(organisation_id=concern.organisation_id)
+    closed_on = timezone.localdate(closed_at)
+    made = []
+    for months in _months(timescales.detriment_checkin_months):
+        due = closed_on + relativedelta(months=months)
+        DetrimentCheckin.objects.get_or_create(concern=concern, due_on=due)
+        made.append(due.isoformat())
+    return made
+
+
+def _months(text: str) -> list[int]:
+    out = []
+    for part in (text or "").split(","):
+        part = part.strip()
+        if part.isdigit() and int(part) > 0:
+            out.append(int(part))
+    return sorted(set(out))
+
+
+def concern_reopen(*, user, concern: Concern, reason: str = "") -> Concern:
+    """Back to work: a new close needs a new sign-off of the learning."""
+    require(user, "concerns.handle_concern", concern)
+    with transaction.atomic():
+        concern = _locked(concern)
+        if concern.status not in FINISHED:
+            raise ValidationError("Only a closed or withdrawn concern can be reopened")
+        before = concern.status
+        _move(concern, Status.IN_PROGRESS, by=user)
+        concern.closed_at = None
+        concern.withdrawn_at = None
+        concern.learning_signed_off_by = None
+        concern.learning_signed_off_at = None
+        concern.save(
+            update_fields=[
+                "status",
+                "closed_at",
+                "withdrawn_at",
+                "learning_signed_off_by",
+                "learning_signed_off_at",
+            ]
+        )
+        # Check-ins not yet asked wait for the next close.
+        concern.checkins.filter(asked_at__isnull=True).delete()
+        _audit(user, "concern.reopen", concern, **{"from": before, "to": concern.status})
+    return concern
+
+
+def concern_withdraw(*, user, concern: Concern) -> Concern:
+    """The speaker asked (in person, by phone or in a message) to withdraw their concern."""
+    require(user, "concerns.handle_concern", concern)
+    with transaction.atomic():
+        concern = _locked(concern)
+        before = concern.status
+        change = _move(concern, Status.WITHDRAWN, by=user)
+        concern.withdrawn_at = change.at
+        concern.save(update_fields=["status", "withdrawn_at"])
+        _audit(user, "concern.withdraw", concern, **{"from": before, "to": concern.status})
+    return concern
+
+
+def concern_escalate(*, user, concern: Concern, level: int) -> list[Escalation]:
+    """The guardian raises a case to a leader by hand; they are emailed a link, nothing more."""
+    from speakup.concerns.services.deadlines import escalation_recipients, notify_escalation
+
+    require(user, "concerns.handle_concern", concern)
+    if level not in (
+        Escalation.Level.ACCOUNTABLE_LEAD,
+        Escalation.Level.EXECUTIVE_LEAD,
+        Escalation.Level.NON_EXECUTIVE_LEAD,
+    ):
+        raise ValidationError({"level": "Choose who to escalate to"})
+    with transaction.atomic():
+        concern = _locked(concern)
+        _not_finished(concern, "escalate")
+        recipients = escalation_recipients(concern, level)
+        if not recipients:
+            raise ValidationError(
+                {"level": f"There is no {Escalation.Level(level).label.lower()} to escalate to"}
+            )
+        rows = []
+        for person in recipients:
+            escalation = Escalation.objects.create(
+                concern=concern,
+                level=level,
+                reason=Escalation.Reason.MANUAL,
+                escalated_to=person,
+                by=user,
+            )
+            notify_escalation(escalation)
+            rows.append(escalation)
+        _audit(
+            user,
+            "concern.escalate",
+            concern,
+            level=level,
+            escalated_to=[p.pk for p in recipients],
+        )
+    return rows
+
+
+# --- Handler ------------------------------------------------------------------------------
+
+
+def action_view(*, user, action: Action) -> None:
+    require(user, "concerns.view_action", action)
+    audit(
+        actor=user,
+        action="action.view",
+        object_type="concern",
+        object_ref=action.concern.reference,
+        organisation=action.concern.organisation_id,
+        detail={"action_id": action.pk},
+    )
+
+
+def action_respond(*, user, action: Action, response: str) -> Action:
+    require(user, "concerns.respond_action", action)
+    response = _text(response, "response")
+    with transaction.atomic():
+        action = Action.objects.select_for_update().select_related("concern").get(pk=action.pk)
+        if action.state != Action.State.OPEN:
+            raise ValidationError("You have already responded to this action")
+        action.response_sealed = sealing.seal(action.concern, "response", response)
+        action.state = Action.State.RESPONDED
+        action.responded_at = timezone.now()
+        action.save(update_fields=["response_sealed", "state", "responded_at"])
+        audit(
+            actor=user,
+            action="action.respond",
+            object_type="concern",
+            object_ref=action.concern.reference,
+            organisation=action.concern.organisation_id,
+            detail={"action_id": action.pk},
+        )
+    return action
+
+
+# --- Accountable leader -------------------------------------------------------------------
+
+
+def action_sign_off(*, user, action: Action) -> Action:
+    concern = action.concern
+    require(user, "concerns.sign_off", concern)
+    with transaction.atomic():
+        action = Action.objects.select_for_update().get(pk=action.pk)
+        if action.concern_id != concern.pk:
+            raise ValidationError("That action belongs to another concern")
+        if action.state == Action.State.SIGNED_OFF:
+            raise ValidationError("This action is already signed off")
+        if action.state != Action.State.RESPONDED and action.handler_id is not None:
+            raise ValidationError("The handler has not responded to this action yet")
+        action.state = Action.State.SIGNED_OFF
+        action.signed_off_by = user
+        action.signed_off_at = timezone.now()
+        action.save(update_fields=["state", "signed_off_by", "signed_off_at"])
+        _audit(user, "action.sign_off", concern, action_id=action.pk)
+    return action
+
+
+def concern_sign_off_learning(*, user, concern: Concern) -> Concern:
+    require(user, "concerns.sign_off", concern)
+    with transaction.atomic():
+        concern = _locked(concern)
+        if not concern.learning_sealed:
+            raise ValidationError("The guardian has not recorded the learning yet")
+        if concern.learning_signed_off_at is not None:
+            raise ValidationError("You have already signed off this learning")
+        if concern.actions.exclude(state=Action.State.SIGNED_OFF).exists():
+            raise ValidationError("Sign off every action before you sign off the learning")
+        concern.learning_signed_off_by = user
+        concern.learning_signed_off_at = timezone.now()
+        concern.save(update_fields=["learning_signed_off_by", "learning_signed_off_at"])
+        _audit(user, "concern.sign_off_learning", concern)
+    return concern
+
+
+# --- Reading sealed content for staff pages -----------------------------------------------
+
+
+def speaker_contact(concern: Concern) -> dict | None:
+    """The speaker's name, email and phone (callers check concerns.view_speaker first)."""
+    text = sealing.unseal(concern, "speaker", concern.speaker_sealed)
+    return json.loads(text) if text else None

@@ -1,0 +1,598 @@
+"""Staff pages: the guardian's cases, the handler's actions, the accountable leader's follow-up.
+
+Every case is found through the scoped querysets in rules.py (outsiders get 404), every read of
+case content is audited by the service layer, and every change goes through services.handling.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from speakup.concerns import presenters
+from speakup.concerns.forms.staff import (
+    AssignActionForm,
+    CaseFilterForm,
+    CloseForm,
+    EscalateForm,
+    FeedbackForm,
+    LearningForm,
+    MessageForm,
+    RecordConcernForm,
+    RespondForm,
+    TriageForm,
+)
+from speakup.concerns.models import Action, Confidentiality, Escalation, Status
+from speakup.concerns.queries import ACCOUNTABLE_ROLES, concerns_filtered
+from speakup.concerns.receipts import format_receipt_code
+from speakup.concerns.services import handling
+from speakup.concerns.taxonomy import label_of
+from speakup.core.pages import render_page
+from speakup.core.permissions import can, require, visible
+from speakup.organisations.models import Organisation, User
+from speakup.organisations.queries import organisation_ids_where
+from speakup.organisations.roles import Role
+
+
+def staff_page(view):
+    """Signed in, and second factor given: everyone who reads case content uses two factors."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect(f"/account/sign-in/?{urlencode({'next': request.get_full_path()})}")
+        if not user.is_verified():
+            from django.urls import reverse
+
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('core:two_factor')}?{query}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _concern(request, reference):
+    return get_object_or_404(
+        visible(request.user, "concerns.concerns").select_related(
+            "organisation", "guardian", "accountable_lead", "learning_signed_off_by"
+        ),
+        reference=reference,
+    )
+
+
+def _handled(request, reference):
+    concern = _concern(request, reference)
+    require(request.user, "concerns.handle_concern", concern)
+    return concern
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _people(organisation_id, *roles):
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=organisation_id,
+            memberships__role__in=list(roles),
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+# --- Guardian: the case list and the case page -------------------------------------------
+
+
+@staff_page
+def list_cases(request):
+    require(request.user, "concerns.list_cases")
+    today = timezone.localdate()
+    form = CaseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    concerns = concerns_filtered(
+        visible(request.user, "concerns.concerns").filter(
+            organisation_id__in=organisation_ids_where(request.user, Role.GUARDIAN)
+        ),
+        today=today,
+        status=filters.get("status", ""),
+        overdue=filters.get("overdue", False),
+        element=filters.get("element", ""),
+    )
+    rows = [presenters.case_row(c, today) for c in concerns[:500]]
+    return render_page(
+        request,
+        "concerns/staff/list_cases.jinja",
+        page_title="Cases",
+        filter_form=form if form.is_bound else CaseFilterForm(),
+        rows=rows,
+    )
+
+
+def _case_context(request, concern) -> dict:
+    user = request.user
+    handling.concern_view(user=user, concern=concern)
+    show_speaker = can(user, "concerns.view_speaker", concern)
+    show_conversation = can(user, "concerns.view_conversation", concern)
+    actions = []
+    for action in concern.actions.select_related("handler", "signed_off_by"):
+        actions.append(
+            {
+                "id": action.pk,
+                "description": handling.sealing.unseal(
+                    concern, "description", action.description_sealed
+                ),
+                "shared_summary": handling.sealing.unseal(
+                    concern, "shared_summary", action.shared_summary_sealed
+                ),
+                "response": handling.sealing.unseal(concern, "response", action.response_sealed),
+                "handler": str(action.handler) if action.handler else "The guardian",
+                "respond_by": presenters.day(action.respond_by),
+                "state": presenters.action_tag(action.state),
+                "overdue": presenters.action_overdue(action),
+                "signed_off": (
+                    f"{action.signed_off_by} on {presenters.day(action.signed_off_at)}"
+                    if action.signed_off_at
+                    else ""
+                ),
+                "may_sign_off": can(user, "concerns.sign_off", concern)
+                and action.state != Action.State.SIGNED_OFF
+                and (action.state == Action.State.RESPONDED or action.handler_id is None),
+            }
+        )
+    conversation = []
+    if show_conversation:
+        for message in concern.messages.all():
+            conversation.append(
+                {
+                    "author": "Speaker" if message.author == "speaker" else "Guardian",
+                    "body": handling.sealing.unseal(concern, "body", message.body_sealed),
+                    "sent": presenters.day(message.sent_at),
+                }
+            )
+    return {
+        "concern": concern,
+        "status_tag": presenters.status_tag(concern.status),
+        "overdue": presenters.concern_overdue(concern),
+        "narrative": handling.sealing.unseal(concern, "narrative", concern.narrative_sealed),
+        "speaker": handling.speaker_contact(concern) if show_speaker else None,
+        "show_speaker": show_speaker,
+        "anonymous": concern.confidentiality == Confidentiality.ANONYMOUS,
+        "show_conversation": show_conversation,
+        "conversation": conversation,
+        "elements": [label_of(e.code) for e in concern.elements.all()],
+        "worker_group": label_of(concern.worker_group) if concern.worker_group else "Not given",
+        "received": presenters.day(concern.received_at),
+        "acknowledge_by": presenters.day(concern.acknowledge_by),
+        "feedback_by": presenters.day(concern.feedback_by),
+        "actions": actions,
+        "escalations": [
+            presenters.escalation_row(e) for e in concern.escalations.select_related("escalated_to")
+        ],
+        "history": [presenters.history_row(c) for c in concern.status_changes.select_related("by")],
+        "outcome": handling.sealing.unseal(concern, "outcome", concern.outcome_sealed),
+        "learning": handling.sealing.unseal(concern, "learning", concern.learning_sealed),
+        "learning_signed_off": (
+            f"{concern.learning_signed_off_by} on {presenters.day(concern.learning_signed_off_at)}"
+            if concern.learning_signed_off_at
+            else ""
+        ),
+        "may_handle": can(user, "concerns.handle_concern", concern),
+        "may_sign_off": can(user, "concerns.sign_off", concern),
+        "close_blockers": handling.close_blockers(concern),
+        "finished": concern.status in (Status.CLOSED, Status.WITHDRAWN),
+    }
+
+
+@staff_page
+def show_concern(request, reference):
+    concern = _concern(request, reference)
+    with transaction.atomic():
+        context = _case_context(request, concern)
+    return render_page(
+        request,
+        "concerns/staff/show_concern.jinja",
+        page_title=f"Concern {concern.reference}",
+        **context,
+    )
+
+
+def _form_page(request, concern, form, *, template, title, **context):
+    return render_page(
+        request,
+        f"concerns/staff/{template}.jinja",
+        page_title=title,
+        form=form,
+        concern=concern,
+        **context,
+    )
+
+
+def _service_form(request, reference, *, form_class, template, title, run, done, **form_kwargs):
+    """GET shows the form; POST runs the service and goes back to the case, or shows errors."""
+    concern = _handled(request, reference)
+    form = (
+        form_class(request.POST or None, **form_kwargs)
+        if form_kwargs
+        else form_class(request.POST or None)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(concern, form)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("concerns:show_concern", concern.reference)
+    return _form_page(request, concern, form, template=template, title=title)
+
+
+@staff_page
+@require_POST
+def acknowledge_concern(request, reference):
+    concern = _handled(request, reference)
+    try:
+        handling.concern_acknowledge(user=request.user, concern=concern)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Concern acknowledged")
+    return redirect("concerns:show_concern", concern.reference)
+
+
+@staff_page
+def triage_concern(request, reference):
+    concern = _handled(request, reference)
+    initial = {
+        "elements": list(concern.elements.values_list("code", flat=True)),
+        "worker_group": concern.worker_group,
+        "confidentiality_reviewed": concern.confidentiality_reviewed,
+    }
+    form = TriageForm(request.POST or None, concern=concern, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            handling.concern_triage(
+                user=request.user,
+                concern=concern,
+                elements=form.cleaned_data["elements"],
+                worker_group=form.cleaned_data["worker_group"],
+                confidentiality_reviewed=form.cleaned_data["confidentiality_reviewed"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Triage recorded")
+            return redirect("concerns:show_concern", concern.reference)
+    return _form_page(request, concern, form, template="form", title="Triage the concern")
+
+
+@staff_page
+def message_concern(request, reference):
+    return _service_form(
+        request,
+        reference,
+        form_class=MessageForm,
+        template="form",
+        title="Write to the speaker",
+        run=lambda concern, form: handling.concern_message(
+            user=request.user, concern=concern, body=form.cleaned_data["body"]
+        ),
+        done="Message sent to the speaker",
+    )
+
+
+@staff_page
+def give_feedback(request, reference):
+    return _service_form(
+        request,
+        reference,
+        form_class=FeedbackForm,
+        template="form",
+        title="Give the speaker feedback",
+        run=lambda concern, form: handling.concern_give_feedback(
+            user=request.user, concern=concern, body=form.cleaned_data["body"]
+        ),
+        done="Feedback given to the speaker",
+    )
+
+
+@staff_page
+def record_learning(request, reference):
+    return _service_form(
+        request,
+        reference,
+        form_class=LearningForm,
+        template="form",
+        title="Record the outcome and learning",
+        run=lambda concern, form: handling.concern_record_learning(
+            user=request.user,
+            concern=concern,
+            outcome=form.cleaned_data["outcome"],
+            learning=form.cleaned_data["learning"],
+            publishable=form.cleaned_data["publishable"],
+        ),
+        done="Outcome and learning recorded: the accountable leader can now sign them off",
+    )
+
+
+@staff_page
+def assign_action(request, reference):
+    concern = _handled(request, reference)
+    form = AssignActionForm(
+        request.POST or None,
+        managers=_people(concern.organisation_id, Role.LINE_MANAGER),
+        leaders=_people(concern.organisation_id, *ACCOUNTABLE_ROLES),
+        initial={"accountable_lead": str(concern.accountable_lead_id or "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            handling.action_assign(
+                user=request.user,
+                concern=concern,
+                handler=form.person("handler"),
+                respond_by=form.cleaned_data["respond_by"],
+                accountable_lead=form.person("accountable_lead"),
+                description=form.cleaned_data["description"],
+                shared_summary=form.cleaned_data["shared_summary"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Action assigned")
+            return redirect("concerns:show_concern", concern.reference)
+    return _form_page(request, concern, form, template="form", title="Assign an action")
+
+
+@staff_page
+def close_concern(request, reference):
+    concern = _handled(request, reference)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            handling.concern_close(user=request.user, concern=concern)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Concern closed")
+            return redirect("concerns:show_concern", concern.reference)
+    return _form_page(
+        request,
+        concern,
+        form,
+        template="close",
+        title="Close the concern",
+        blockers=handling.close_blockers(concern),
+    )
+
+
+@staff_page
+def escalate_concern(request, reference):
+    return _service_form(
+        request,
+        reference,
+        form_class=EscalateForm,
+        template="form",
+        title="Escalate the concern",
+        run=lambda concern, form: handling.concern_escalate(
+            user=request.user, concern=concern, level=form.cleaned_data["level"]
+        ),
+        done="Concern escalated",
+    )
+
+
+def _post_service(request, reference, run, done):
+    concern = _handled(request, reference)
+    try:
+        run(concern)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("concerns:show_concern", concern.reference)
+
+
+@staff_page
+@require_POST
+def reopen_concern(request, reference):
+    return _post_service(
+        request,
+        reference,
+        lambda c: handling.concern_reopen(user=request.user, concern=c),
+        "Concern reopened",
+    )
+
+
+@staff_page
+@require_POST
+def withdraw_concern(request, reference):
+    return _post_service(
+        request,
+        reference,
+        lambda c: handling.concern_withdraw(user=request.user, concern=c),
+        "Concern withdrawn",
+    )
+
+
+@staff_page
+def record_concern(request):
+    """A concern raised in person or by phone: the guardian records it for the speaker."""
+    from speakup.concerns.services.intake import SubmissionInvalid, concern_submit
+
+    require(request.user, "concerns.list_cases")
+    organisations = list(
+        Organisation.objects.filter(
+            pk__in=organisation_ids_where(request.user, Role.GUARDIAN), active=True
+        ).order_by("name")
+    )
+    form = RecordConcernForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            submitted = concern_submit(
+                organisation=data["organisation"],
+                confidentiality=data["confidentiality"],
+                description=data["description"],
+                worker_group=data["worker_group"] or None,
+                patient_safety_risk=form.risk(),
+                detriment_experienced=data["detriment_experienced"],
+                contact=form.contact(),
+                source=data["source"],
+                recorded_by=request.user,
+            )
+        except SubmissionInvalid as invalid:
+            for field, message in invalid.errors.items():
+                name = form.ERROR_FIELDS.get(field, field)
+                form.add_error(name if name in form.fields else None, message)
+        else:
+            # Shown once, in this response only: the code is never stored or shown again.
+            response = render_page(
+                request,
+                "concerns/staff/recorded.jinja",
+                page_title="Concern recorded",
+                concern=submitted.concern,
+                receipt_code=format_receipt_code(submitted.receipt_code),
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    return render_page(
+        request,
+        "concerns/staff/record_concern.jinja",
+        page_title="Record a concern raised in person or by phone",
+        form=form,
+    )
+
+
+# --- Handler ------------------------------------------------------------------------------
+
+
+@staff_page
+def list_actions(request):
+    require(request.user, "concerns.list_actions")
+    today = timezone.localdate()
+    rows = []
+    for action in visible(request.user, "concerns.actions_for_handler").order_by(
+        "state", "respond_by"
+    ):
+        rows.append(
+            {
+                "id": action.pk,
+                "reference": action.concern.reference,
+                "organisation": action.concern.organisation.name,
+                "respond_by": presenters.day(action.respond_by),
+                "state": presenters.action_tag(action.state),
+                "overdue": presenters.action_overdue(action, today),
+            }
+        )
+    return render_page(
+        request, "concerns/staff/list_actions.jinja", page_title="Your actions", rows=rows
+    )
+
+
+@staff_page
+def show_action(request, action_id):
+    action = get_object_or_404(visible(request.user, "concerns.actions_for_handler"), pk=action_id)
+    concern = action.concern
+    form = RespondForm(request.POST or None)
+    if request.method == "POST":
+        if not can(request.user, "concerns.respond_action", action):
+            raise Http404
+        if form.is_valid():
+            try:
+                handling.action_respond(
+                    user=request.user, action=action, response=form.cleaned_data["response"]
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, "Response sent to the guardian")
+                return redirect("concerns:show_action", action.pk)
+    with transaction.atomic():
+        handling.action_view(user=request.user, action=action)
+        unseal = handling.sealing.unseal
+        context = {
+            "action": action,
+            "reference": concern.reference,
+            "organisation": concern.organisation.name,
+            "description": unseal(concern, "description", action.description_sealed),
+            "shared_summary": unseal(concern, "shared_summary", action.shared_summary_sealed),
+            "response": unseal(concern, "response", action.response_sealed),
+            "respond_by": presenters.day(action.respond_by),
+            "state": presenters.action_tag(action.state),
+            "overdue": presenters.action_overdue(action),
+            "may_respond": can(request.user, "concerns.respond_action", action),
+        }
+    return render_page(
+        request,
+        "concerns/staff/show_action.jinja",
+        page_title=f"Action on concern {concern.reference}",
+        form=form,
+        **context,
+    )
+
+
+# --- Accountable leader -------------------------------------------------------------------
+
+
+@staff_page
+def list_led(request):
+    require(request.user, "concerns.list_led")
+    today = timezone.localdate()
+    led = visible(request.user, "concerns.led_concerns")
+    accountable = [
+        presenters.case_row(c, today)
+        for c in concerns_filtered(led.filter(accountable_lead=request.user), today=today)
+    ]
+    escalations = [
+        {**presenters.escalation_row(e), "reference": e.concern.reference}
+        for e in Escalation.objects.filter(
+            escalated_to=request.user, concern__in=led
+        ).select_related("concern", "escalated_to")
+    ]
+    return render_page(
+        request,
+        "concerns/staff/list_led.jinja",
+        page_title="Follow up",
+        accountable=accountable,
+        escalations=escalations,
+    )
+
+
+@staff_page
+@require_POST
+def sign_off_action(request, reference, action_id):
+    concern = _concern(request, reference)
+    require(request.user, "concerns.sign_off", concern)
+    action = get_object_or_404(concern.actions.all(), pk=action_id)
+    try:
+        handling.action_sign_off(user=request.user, action=action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Action signed off")
+    return redirect("concerns:show_concern", concern.reference)
+
+
+@staff_page
+@require_POST
+def sign_off_learning(request, reference):
+    concern = _concern(request, reference)
+    require(request.user, "concerns.sign_off", concern)
+    try:
+        handling.concern_sign_off_learning(user=request.user, concern=concern)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Learning signed off")
+    return redirect("concerns:show_concern", concern.reference)

@@ -1,0 +1,190 @@
+"""The staff pages: the guardian's case list and case page, the handler's and leader's pages."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from speakup.concerns.models import Action, Confidentiality, Status
+from speakup.concerns.services import handling
+from speakup.core.models import AuditRecord
+from tests.concerns.factories import ConcernFactory, speaker_message
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_guardian_sees_their_cases_with_overdue_flags(client, staff):
+    late = ConcernFactory(
+        organisation=staff.organisation,
+        received_at=timezone.now() - timedelta(days=10),
+    )
+    on_time = ConcernFactory(organisation=staff.organisation)
+    sign_in(client, staff.guardian)
+    page = client.get(reverse("concerns:list_cases")).content.decode()
+    assert late.reference in page and on_time.reference in page
+    assert "Not acknowledged by" in page
+
+    only_late = client.get(reverse("concerns:list_cases"), {"overdue": "on"}).content.decode()
+    assert late.reference in only_late and on_time.reference not in only_late
+
+
+def test_the_case_list_filters_by_status_and_element(client, staff):
+    triaged = ConcernFactory(organisation=staff.organisation)
+    handling.concern_acknowledge(user=staff.guardian, concern=triaged)
+    handling.concern_triage(
+        user=staff.guardian, concern=triaged, elements=["worker_safety"], worker_group="ahp"
+    )
+    untouched = ConcernFactory(organisation=staff.organisation)
+    sign_in(client, staff.guardian)
+    by_element = client.get(reverse("concerns:list_cases"), {"element": "worker_safety"})
+    assert triaged.reference in by_element.content.decode()
+    assert untouched.reference not in by_element.content.decode()
+    by_status = client.get(reverse("concerns:list_cases"), {"status": "received"})
+    assert untouched.reference in by_status.content.decode()
+    assert triaged.reference not in by_status.content.decode()
+
+
+def test_the_guardian_reads_the_case_and_the_read_is_audited(client, staff, concern):
+    speaker_message(concern, "I work nights on ward 7")
+    sign_in(client, staff.guardian)
+    page = client.get(reverse("concerns:show_concern", args=[concern.reference]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "one nurse for 30 patients" in text
+    assert "Sam Speaker" in text  # the confidential speaker's identity: to the guardian only
+    assert "I work nights on ward 7" in text
+    assert AuditRecord.objects.filter(action="concern.view", object_ref=concern.reference).exists()
+
+
+def test_the_accountable_leader_never_sees_a_confidential_speaker_or_the_conversation(
+    client, staff, concern
+):
+    speaker_message(concern, "I work nights on ward 7")
+    concern.accountable_lead = staff.lead
+    concern.save()
+    sign_in(client, staff.lead)
+    text = client.get(reverse("concerns:show_concern", args=[concern.reference])).content.decode()
+    assert "one nurse for 30 patients" in text
+    assert "Sam Speaker" not in text and "sam.speaker" not in text
+    assert "I work nights" not in text
+
+
+def test_the_accountable_leader_sees_an_open_speakers_name(client, staff):
+    concern = ConcernFactory(
+        organisation=staff.organisation,
+        confidentiality=Confidentiality.OPEN,
+        accountable_lead=staff.lead,
+    )
+    sign_in(client, staff.lead)
+    text = client.get(reverse("concerns:show_concern", args=[concern.reference])).content.decode()
+    assert "Sam Speaker" in text
+
+
+def test_the_handler_sees_only_the_shared_summary_never_the_speaker(client, staff, concern):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    action = handling.action_assign(
+        user=staff.guardian,
+        concern=concern,
+        handler=staff.manager,
+        respond_by=timezone.localdate() + timedelta(days=7),
+        accountable_lead=staff.lead,
+        description="Review the night rota",
+        shared_summary="A staffing concern about nights",
+    )
+    sign_in(client, staff.manager)
+    listing = client.get(reverse("concerns:list_actions")).content.decode()
+    assert f"Action on {concern.reference}" in listing
+    text = client.get(reverse("concerns:show_action", args=[action.pk])).content.decode()
+    assert "Review the night rota" in text and "A staffing concern about nights" in text
+    assert "Sam Speaker" not in text and "one nurse for 30 patients" not in text
+    assert client.get(reverse("concerns:show_concern", args=[concern.reference])).status_code == 404
+
+    response = client.post(
+        reverse("concerns:show_action", args=[action.pk]), {"response": "Rota changed"}
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.state == Action.State.RESPONDED
+
+
+def test_an_empty_response_is_refused_with_an_error_summary(client, staff, concern):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    action = handling.action_assign(
+        user=staff.guardian,
+        concern=concern,
+        handler=staff.manager,
+        respond_by=timezone.localdate(),
+        accountable_lead=staff.lead,
+    )
+    sign_in(client, staff.manager)
+    page = client.post(reverse("concerns:show_action", args=[action.pk]), {"response": ""})
+    assert page.status_code == 200
+    assert "<title>Error: " in page.content.decode()
+    assert "There is a problem" in page.content.decode()
+
+
+def test_the_guardian_works_a_case_through_the_pages(client, staff, concern):
+    sign_in(client, staff.guardian)
+    show = reverse("concerns:show_concern", args=[concern.reference])
+    client.post(reverse("concerns:acknowledge_concern", args=[concern.reference]))
+    client.post(
+        reverse("concerns:triage_concern", args=[concern.reference]),
+        {"elements": ["patient_safety"], "worker_group": "nursing_midwifery"},
+    )
+    response = client.post(
+        reverse("concerns:assign_action", args=[concern.reference]),
+        {
+            "description": "Review the rota",
+            "shared_summary": "Night staffing",
+            "handler": str(staff.manager.pk),
+            "respond_by": (timezone.localdate() + timedelta(days=5)).isoformat(),
+            "accountable_lead": str(staff.lead.pk),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    concern.refresh_from_db()
+    assert concern.status == Status.IN_PROGRESS
+    assert concern.accountable_lead == staff.lead
+    assert "Review the rota" in client.get(show).content.decode()
+
+
+def test_assigning_to_a_date_in_the_past_shows_the_error_by_the_field(client, staff, concern):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    sign_in(client, staff.guardian)
+    page = client.post(
+        reverse("concerns:assign_action", args=[concern.reference]),
+        {
+            "description": "Review the rota",
+            "shared_summary": "Night staffing",
+            "handler": str(staff.manager.pk),
+            "respond_by": (timezone.localdate() - timedelta(days=5)).isoformat(),
+            "accountable_lead": str(staff.lead.pk),
+        },
+    )
+    assert page.status_code == 200
+    assert "must be today or in the future" in page.content.decode()
+    assert not Action.objects.exists()
+
+
+def test_a_guardian_records_a_concern_raised_by_phone_and_sees_the_receipt_code_once(client, staff):
+    sign_in(client, staff.guardian)
+    page = client.post(
+        reverse("concerns:record_concern"),
+        {
+            "organisation": staff.organisation.ods_code,
+            "source": "phone",
+            "confidentiality": "anonymous",
+            "description": "The fire exit on level 2 is blocked (synthetic)",
+            "patient_safety_risk": "yes",
+        },
+    )
+    assert page.status_code == 200, page.content.decode()
+    text = page.content.decode()
+    assert "receipt code" in text and "shown only once" in text
+    assert page["Cache-Control"] == "no-store"
+    from speakup.concerns.models import Concern
+
+    recorded = Concern.objects.get()
+    assert recorded.recorded_by == staff.guardian and recorded.source == "phone"

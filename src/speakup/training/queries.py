@@ -409,12 +409,12 @@ def organisation_completions(*, organisation: Organisation) -> dict:
             found[("record", record_id)][module].append((day, version))
         elif user_id:
             found[("user", user_id)][module].append((day, version))
-    # Taken in the product while a worker here, but recorded against another organisation.
+    # Completed while working elsewhere (or recorded there): training goes with the person.
     users = StaffRecord.objects.filter(organisation=organisation, user__isnull=False).values(
         "user_id"
     )
     rows = (
-        Completion.objects.filter(user_id__in=users, staff_record__isnull=True)
+        Completion.objects.filter(user_id__in=users)
         .exclude(organisation=organisation)
         .values_list("user_id", "module", "completed_on", "version")
     )

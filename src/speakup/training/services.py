@@ -1,0 +1,326 @@
+"""Changing training state: progress through a module, passing it, policies, imported completions."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import uuid
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from speakup.organisations.models import Organisation
+from speakup.training.content import course
+from speakup.training.models import (
+    Completion,
+    CompletionSource,
+    Module,
+    ModuleProgress,
+    StaffRecord,
+    TrainingPolicy,
+)
+from speakup.training.queries import missing_prerequisites, training_organisations_of
+from speakup.training.roster import RowError, detect_encoding, parse_date
+
+# Course titles in learning records (ESR, e-Learning for Healthcare) mapped to our modules.
+# Override or extend with the TRAINING_COURSE_TITLES setting (title -> module key).
+DEFAULT_COURSE_TITLES = {
+    "speak up": Module.SPEAK_UP,
+    "freedom to speak up: speak up": Module.SPEAK_UP,
+    "nhs|csth|freedom to speak up - speak up": Module.SPEAK_UP,
+    "listen up": Module.LISTEN_UP,
+    "freedom to speak up: listen up": Module.LISTEN_UP,
+    "nhs|csth|freedom to speak up - listen up": Module.LISTEN_UP,
+    "follow up": Module.FOLLOW_UP,
+    "freedom to speak up: follow up": Module.FOLLOW_UP,
+    "nhs|csth|freedom to speak up - follow up": Module.FOLLOW_UP,
+}
+
+
+def module_for_title(text: str) -> str | None:
+    """A module key from its key or a configured course title; None when unknown (never guessed)."""
+    key = text.strip().casefold()
+    if key in Module.values:
+        return key
+    titles = {**DEFAULT_COURSE_TITLES, **getattr(settings, "TRAINING_COURSE_TITLES", {})}
+    titles = {title.casefold(): module for title, module in titles.items()}
+    return titles.get(key)
+
+
+# --- taking a module --------------------------------------------------------------------
+
+
+def progress_visit(*, user, module: str, screen: int) -> ModuleProgress:
+    """Remember that `user` reached `screen` (from 1) of `module`, so they can resume there."""
+    version = str(course(module).version)
+    progress, _ = ModuleProgress.objects.get_or_create(user=user, module=module, version=version)
+    progress.last_screen = screen
+    progress.furthest_screen = max(progress.furthest_screen, screen)
+    progress.updated_at = timezone.now()
+    progress.save(update_fields=["last_screen", "furthest_screen", "updated_at"])
+    return progress
+
+
+@dataclass
+class CheckResult:
+    score_percent: int
+    correct: int
+    total: int
+    passed: bool
+    wrong: list[int] = field(default_factory=list)  # question numbers, from 1
+    completion: Completion | None = None
+
+
+@transaction.atomic
+def knowledge_check_submit(
+    *, user, module: str, answers: dict[int, str], today: datetime.date | None = None
+) -> CheckResult:
+    """Mark a knowledge check; a pass at the pass mark records a completion with a certificate.
+
+    `answers` maps question numbers (from 1) to the chosen option's text.
+    """
+    if missing := missing_prerequisites(user=user, module=module):
+        raise ValueError(f"Complete {' and '.join(missing)} first")
+    the_course = course(module)
+    total = len(the_course.questions)
+    wrong = [
+        number
+        for number, question in enumerate(the_course.questions, start=1)
+        if answers.get(number) != question.correct
+    ]
+    correct = total - len(wrong)
+    score = round(100 * correct / total)
+    passed = score >= the_course.pass_mark
+    version = str(the_course.version)
+    progress, _ = ModuleProgress.objects.select_for_update().get_or_create(
+        user=user, module=module, version=version
+    )
+    progress.attempts += 1
+    progress.best_score_percent = max(progress.best_score_percent or 0, score)
+    progress.updated_at = timezone.now()
+    progress.save()
+    result = CheckResult(score, correct, total, passed, wrong)
+    if passed:
+        result.completion = completion_in_product(
+            user=user, module=module, version=version, score_percent=score, today=today
+        )
+    return result
+
+
+def completion_in_product(
+    *, user, module: str, version: str, score_percent: int, today: datetime.date | None = None
+) -> Completion:
+    organisations = training_organisations_of(user=user)
+    if not organisations:
+        raise ValueError("Only people who work for an organisation take its training")
+    organisation = organisations[0]
+    record = StaffRecord.objects.filter(user=user, organisation=organisation, active=True).first()
+    # One completion, linked to the person: it counts in every organisation they work for.
+    return Completion.objects.create(
+        organisation=organisation,
+        staff_record=record,
+        user=user,
+        module=module,
+        version=version,
+        completed_on=today or timezone.localdate(),
+        source=CompletionSource.IN_PRODUCT,
+        score_percent=score_percent,
+        certificate_id=uuid.uuid4(),
+    )
+
+
+# --- policies ---------------------------------------------------------------------------
+
+POLICY_FIELDS = [
+    "speak_up_mandatory",
+    "speak_up_mandatory_from",
+    "listen_up_mandatory",
+    "listen_up_mandatory_from",
+    "follow_up_mandatory",
+    "follow_up_mandatory_from",
+    "speak_up_refresher_years",
+    "listen_up_refresher_years",
+    "follow_up_refresher_years",
+    "new_starter_due_days",
+    "board_follow_up_due_days",
+    "listen_up_from_band",
+]
+
+
+@transaction.atomic
+def policy_update(*, organisation: Organisation, **values) -> TrainingPolicy:
+    unknown = set(values) - set(POLICY_FIELDS)
+    if unknown:
+        raise TypeError(f"not policy fields: {', '.join(sorted(unknown))}")
+    policy, _ = TrainingPolicy.objects.select_for_update().get_or_create(organisation=organisation)
+    for name, value in values.items():
+        setattr(policy, name, value)
+    policy.updated_at = timezone.now()
+    policy.full_clean()
+    policy.save()
+    return policy
+
+
+# --- completions from outside ----------------------------------------------------------
+
+COMPLETION_COLUMNS = {
+    "employee number": "employee_number",
+    "organisation": "organisation",
+    "module": "module",
+    "completed on": "completed_on",
+    "source": "source",
+}
+REQUIRED_COMPLETION_COLUMNS = ["Employee Number", "Organisation", "Module", "Completed On"]
+
+
+@dataclass
+class CompletionImportResult:
+    rows_read: int = 0
+    created: int = 0
+    already_recorded: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    imported: bool = False
+
+    def summary(self) -> str:
+        if not self.imported:
+            return (
+                f"Nothing was imported: {len(self.errors)} problem"
+                f"{'' if len(self.errors) == 1 else 's'} in {self.rows_read} rows."
+            )
+        return (
+            f"{self.rows_read} rows read: {self.created} completions added, "
+            f"{self.already_recorded} already recorded."
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "rows_read": self.rows_read,
+            "created": self.created,
+            "already_recorded": self.already_recorded,
+            "imported": self.imported,
+            "errors": [{"row": e.row, "column": e.column, "reason": e.reason} for e in self.errors],
+            "warnings": self.warnings,
+        }
+
+
+def completions_import(
+    *,
+    file: IO[bytes],
+    organisations: set[str] | None = None,
+    skip_invalid: bool = False,
+    today: datetime.date | None = None,
+) -> CompletionImportResult:
+    """Import completions (CSV: Employee Number, Organisation, Module, Completed On, Source).
+
+    Unknown workers, organisations and modules are reported per row, never guessed. With
+    `organisations`, rows for any other ODS code are refused (an admin imports their own).
+    """
+    today = today or timezone.localdate()
+    result = CompletionImportResult()
+    encoding, warning = detect_encoding(file)
+    if warning:
+        result.warnings.append(warning)
+    text = io.TextIOWrapper(file, encoding=encoding, newline="")
+    try:
+        reader = csv.reader(text)
+        header = next(reader, None)
+        if header is None:
+            result.errors.append(RowError(0, "", "The file is empty"))
+            return result
+        positions = {}
+        for index, title in enumerate(header):
+            key = COMPLETION_COLUMNS.get(" ".join(title.strip().casefold().split()))
+            if key and key not in positions:
+                positions[key] = index
+        missing = [
+            title
+            for title in REQUIRED_COMPLETION_COLUMNS
+            if COMPLETION_COLUMNS[title.casefold()] not in positions
+        ]
+        if missing:
+            result.errors.append(
+                RowError(0, "", "The file is missing required columns: " + ", ".join(missing))
+            )
+            return result
+        with transaction.atomic():
+            _import_completion_rows(reader, positions, organisations, today, result)
+            if result.errors and not skip_invalid:
+                transaction.set_rollback(True)
+                result.created = result.already_recorded = 0
+                return result
+            result.imported = True
+    except csv.Error as error:
+        result.errors.append(RowError(0, "", f"The file cannot be read as CSV ({error})"))
+        result.imported = False
+    finally:
+        text.detach()
+    return result
+
+
+def _import_completion_rows(reader, positions, allowed, today, result) -> None:
+    records: dict[tuple[str, str], StaffRecord | None] = {}
+    orgs = {o.ods_code: o for o in Organisation.objects.all()} if not allowed else None
+    if allowed is not None:
+        orgs = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in=allowed)}
+    sources = {s.value: s for s in CompletionSource} | {"": CompletionSource.IMPORT}
+    for row, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        result.rows_read += 1
+
+        def cell(key, cells=cells):
+            index = positions.get(key)
+            return cells[index].strip() if index is not None and index < len(cells) else ""
+
+        problems = []
+        code = cell("organisation").upper()
+        organisation = orgs.get(code)
+        if organisation is None:
+            problems.append(("Organisation", f"“{code}” is not an organisation you can import for"))
+        module = module_for_title(cell("module"))
+        if module is None:
+            problems.append(("Module", f"“{cell('module')}” is not a module speakup knows"))
+        try:
+            completed_on = parse_date(cell("completed_on"))
+            if completed_on > today:
+                problems.append(("Completed On", f"{completed_on.isoformat()} is in the future"))
+        except ValueError as error:
+            problems.append(("Completed On", str(error)))
+            completed_on = None
+        source = sources.get(cell("source").casefold().replace(" ", "_"))
+        if source is None:
+            problems.append(("Source", f"“{cell('source')}” should be import or xapi"))
+        number = cell("employee_number")
+        record = None
+        if organisation is not None:
+            key = (code, number)
+            if key not in records:
+                records[key] = StaffRecord.objects.filter(
+                    organisation=organisation, employee_number=number
+                ).first()
+            record = records[key]
+            if record is None:
+                problems.append(("Employee Number", f"“{number}” is not on the roster of {code}"))
+        if problems:
+            result.errors.extend(RowError(row, column, reason) for column, reason in problems)
+            continue
+        exists = Completion.objects.filter(
+            staff_record=record, module=module, completed_on=completed_on
+        ).exists()
+        if exists:
+            result.already_recorded += 1
+            continue
+        Completion.objects.create(
+            organisation=organisation,
+            staff_record=record,
+            user_id=record.user_id,
+            module=module,
+            completed_on=completed_on,
+            source=source,
+        )
+        result.created += 1

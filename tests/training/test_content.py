@@ -1,0 +1,64 @@
+"""The three courses are files an organisation can review; the loader refuses broken ones."""
+
+import pytest
+
+from speakup.training.content import ContentError, courses, parse_course
+
+
+def test_the_three_modules_ship_with_lessons_and_a_knowledge_check():
+    loaded = courses()
+    assert list(loaded) == ["speak_up", "listen_up", "follow_up"]
+    for course in loaded.values():
+        assert course.pass_mark == 80
+        assert course.version >= 1
+        assert len(course.lessons) >= 3
+        assert all(len(lesson.screens) >= 2 for lesson in course.lessons)
+        assert len(course.questions) >= 6
+        assert all(q.correct in q.options for q in course.questions)
+
+
+def test_screens_are_rendered_from_markdown_without_raw_html():
+    screen = courses()["speak_up"].lessons[0].screens[0]
+    assert "<p>" in screen.html
+    course = parse_course(
+        {
+            **valid(),
+            "lessons": [{"title": "L", "screens": [{"title": "S", "body": "<script>x</script>"}]}],
+        },
+        "test.yaml",
+    )
+    assert "<script>" not in course.lessons[0].screens[0].html
+
+
+def valid():
+    return {
+        "module": "speak_up",
+        "title": "Speak Up",
+        "version": 2,
+        "minimum_version": 1,
+        "audience": "Everyone",
+        "summary": "S",
+        "lessons": [{"title": "L", "screens": [{"title": "S", "body": "B"}]}],
+        "questions": [
+            {"question": f"Q{n}", "options": ["a", "b"], "correct": "a"} for n in range(6)
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"module": "dance_up"}, "module must be one of"),
+        ({"lessons": []}, "“lessons” is missing"),
+        ({"questions": valid()["questions"][:5]}, "at least 6 questions"),
+        (
+            {"questions": [{"question": "Q", "options": ["a", "b"], "correct": "c"}] * 6},
+            "question 1: the correct answer is not one of the options",
+        ),
+        ({"minimum_version": 3}, "minimum_version"),
+        ({"pass_mark": 120}, "pass_mark"),
+    ],
+)
+def test_a_broken_course_file_is_refused_with_the_place_named(change, message):
+    with pytest.raises(ContentError, match=message):
+        parse_course({**valid(), **change}, "broken.yaml")

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "speakup.core",
     "speakup.organisations",
@@ -207,10 +208,18 @@ CELERY_TIMEZONE = TIME_ZONE
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+# Deadlines and escalation (docs/concerns.md): cron can run `speakup tick` instead.
+CELERY_BEAT_SCHEDULE = {
+    "concerns-tick": {"task": "concerns.tick", "schedule": 15 * 60},
+}
+# Overdue work climbs one escalation level each time this many days pass.
+SPEAKUP_ESCALATE_EVERY_DAYS = env_int("SPEAKUP_ESCALATE_EVERY_DAYS", 7, minimum=1)
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+        # Staff scripts: `speakup api-token EMAIL`, sent as "Authorization: Token <key>".
+        "rest_framework.authentication.TokenAuthentication",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

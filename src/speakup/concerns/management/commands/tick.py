@@ -1,0 +1,16 @@
+"""speakup tick: escalate overdue work, ask due detriment check-ins, tidy up. Safe to repeat."""
+
+from django.core.management.base import BaseCommand
+
+from speakup.concerns.services.deadlines import deadlines_tick
+
+
+class Command(BaseCommand):
+    help = (
+        "Escalate overdue concerns and actions, email due detriment check-ins and remove old "
+        "idempotency records. Idempotent: run it from cron or Celery beat as often as you like."
+    )
+
+    def handle(self, *args, **options):
+        for line in deadlines_tick().lines():
+            self.stdout.write(line)

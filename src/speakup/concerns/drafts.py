@@ -1,0 +1,54 @@
+"""The speak-up form's answers between steps, kept in the page, not on the server.
+
+The whole flow posts to one address, so neither the address bar nor the browser's history says
+how far someone got. Their answers so far travel in one hidden field, encrypted (AES-GCM) under
+a key derived from SECRET_KEY: the server keeps nothing (no session row, no file) until the
+concern is sent, and the draft cannot be read or altered on its way through the browser. A
+draft older than DRAFT_MAX_AGE is refused, so an abandoned page cannot be sent days later.
+"""
+
+import base64
+import json
+import secrets
+import time
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+from speakup.core.crypto import CryptoError, decrypt, encrypt
+
+DRAFT_MAX_AGE = 3 * 60 * 60  # seconds
+_CONTEXT = "speakup:speak-up-draft:v1"
+
+
+def _key() -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_CONTEXT.encode()).derive(
+        settings.SECRET_KEY.encode()
+    )
+
+
+def new_draft() -> dict:
+    # The id makes a resubmitted last step (a refresh, a double click) send the concern once.
+    return {"id": secrets.token_urlsafe(16), "t": int(time.time()), "step": None, "data": {}}
+
+
+def seal_draft(draft: dict) -> str:
+    blob = encrypt(_key(), json.dumps(draft).encode(), context=_CONTEXT)
+    return base64.urlsafe_b64encode(blob).decode("ascii")
+
+
+def open_draft(token: str | None) -> dict | None:
+    """The draft in the hidden field, or None when missing, altered or too old."""
+    if not token:
+        return None
+    try:
+        blob = base64.urlsafe_b64decode(token.encode("ascii"))
+        draft = json.loads(decrypt(_key(), blob, context=_CONTEXT))
+    except (CryptoError, ValueError, UnicodeError):
+        return None
+    if not isinstance(draft, dict) or not isinstance(draft.get("data"), dict):
+        return None
+    if time.time() - draft.get("t", 0) > DRAFT_MAX_AGE:
+        return None
+    return draft

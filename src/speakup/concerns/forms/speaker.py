@@ -1,0 +1,203 @@
+"""Forms on the speaker's pages. They read what was typed; the rules are in services.intake and
+services.speaker, which check everything again."""
+
+from django import forms
+
+from speakup.concerns.attachments import MAX_FILES
+from speakup.concerns.models import Confidentiality, SpeakUpAgain
+from speakup.concerns.services.intake import DESCRIPTION_MAX, EMAIL_MAX, NAME_MAX, PHONE_MAX
+from speakup.concerns.services.speaker import COMMENT_MAX, MESSAGE_MAX
+from speakup.concerns.taxonomy import worker_groups_for
+from speakup.organisations.queries import active_organisations
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def yes_no_to_bool(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+class OrganisationForm(forms.Form):
+    organisation = forms.ChoiceField(
+        label="Which organisation is your concern about?",
+        help_text="Choose where the guardian who will listen to you works",
+        error_messages={
+            "required": "Select the organisation your concern is about",
+            "invalid_choice": "Select an organisation from the list",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [
+            ("", "Select an organisation"),
+            *((o.ods_code, o.name) for o in active_organisations()),
+        ]
+
+
+class ConfidentialityForm(forms.Form):
+    confidentiality = forms.ChoiceField(
+        label="How open do you want to be?",
+        widget=forms.RadioSelect,
+        choices=Confidentiality.choices,
+        error_messages={"required": "Select how open you want to be"},
+    )
+    confidentiality.choice_hints = {
+        Confidentiality.OPEN: "You give your name and it may be shared with the people who "
+        "look into your concern.",
+        Confidentiality.CONFIDENTIAL: "You give your name, but only the Freedom to Speak Up "
+        "guardian knows it. It is shared only if you agree.",
+        Confidentiality.ANONYMOUS: "You do not give your name, and nobody will know who you "
+        "are. The guardian cannot contact you: you check for replies with your receipt code.",
+    }
+
+
+class DescriptionForm(forms.Form):
+    description = forms.CharField(
+        label="Describe your concern",
+        help_text="Say what happened or is happening, where and when. If you are anonymous, "
+        "leave out anything that would identify you.",
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        error_messages={
+            "required": "Describe your concern",
+            "max_length": f"Your description must be {DESCRIPTION_MAX:,} characters or fewer",
+        },
+    )
+
+
+class AboutForm(forms.Form):
+    """Optional questions: they help count concerns nationally, never to identify anyone."""
+
+    worker_group = forms.ChoiceField(
+        label="Which group of staff do you work in? (optional)",
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select a group from the list"},
+    )
+    patient_safety_risk = forms.ChoiceField(
+        label="Are patients at risk? (optional)",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=YES_NO,
+        error_messages={"invalid_choice": "Select yes or no"},
+    )
+    detriment_experienced = forms.ChoiceField(
+        label="Have you already suffered for speaking up? (optional)",
+        help_text="For example, being treated unfairly, left out or disciplined",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=YES_NO,
+        error_messages={"invalid_choice": "Select yes or no"},
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker_group"].choices = [(g.code, g.label) for g in worker_groups_for(today)]
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(
+        label="Your name",
+        max_length=NAME_MAX,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+        error_messages={"required": "Enter your name"},
+    )
+    email = forms.EmailField(
+        label="Email address",
+        help_text="The guardian will use this to reply to you",
+        max_length=EMAIL_MAX,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+    phone = forms.CharField(
+        label="Phone number (optional)",
+        required=False,
+        max_length=PHONE_MAX,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class AttachmentsForm(forms.Form):
+    attachments = MultipleFileField(
+        label="Attach files (optional)",
+        help_text=f"Up to {MAX_FILES} files: PDF, PNG, JPEG, plain text or Word (DOCX), "
+        "10 MB each. Files can say who made them: if you are anonymous, check them first.",
+        required=False,
+    )
+
+
+class ReceiptForm(forms.Form):
+    receipt_code = forms.CharField(
+        label="Receipt code",
+        help_text="The 16-digit code you were given when you spoke up, like 1234 5678 9012 3456",
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Enter your receipt code"},
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your message to the guardian",
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "Enter your message",
+            "max_length": f"Your message must be {MESSAGE_MAX:,} characters or fewer",
+        },
+    )
+
+
+class FeedbackForm(forms.Form):
+    would_speak_up_again = forms.ChoiceField(
+        label="Given your experience, would you speak up again?",
+        widget=forms.RadioSelect,
+        choices=SpeakUpAgain.choices,
+        error_messages={"required": "Select whether you would speak up again"},
+    )
+    detriment = forms.ChoiceField(
+        label="Have you suffered for speaking up?",
+        help_text="For example, being treated unfairly, left out or disciplined",
+        widget=forms.RadioSelect,
+        choices=YES_NO,
+        error_messages={"required": "Select yes or no"},
+    )
+    comment = forms.CharField(
+        label="Anything else you want to tell us? (optional)",
+        required=False,
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "max_length": f"Your comment must be {COMMENT_MAX:,} characters or fewer",
+        },
+    )
+
+
+class CheckinForm(forms.Form):
+    detriment = forms.ChoiceField(
+        label="Since your concern was closed, have you suffered for speaking up?",
+        help_text="For example, being treated unfairly, left out or disciplined. If you say "
+        "yes, the guardian will look into it.",
+        widget=forms.RadioSelect,
+        choices=YES_NO,
+        error_messages={"required": "Select yes or no"},
+    )

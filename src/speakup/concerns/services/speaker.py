@@ -1,0 +1,305 @@
+"""What a speaker does after speaking up: come back with their receipt code, read the
+conversation, reply, say whether they would speak up again, and answer detriment check-ins.
+
+A speaker has no account. Their receipt code opens a short-lived signed token (30 minutes)
+that names the concern; the code itself is never kept, in a cookie, a session or a log.
+"""
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from speakup.concerns.models import (
+    Concern,
+    DetrimentCheckin,
+    Feedback,
+    Message,
+    SpeakUpAgain,
+    Status,
+    StatusChange,
+)
+from speakup.concerns.receipts import normalise_receipt_code, receipt_hash
+from speakup.concerns.sealing import seal, unseal
+from speakup.core.audit import audit
+
+log = logging.getLogger(__name__)
+
+SPEAKER_TOKEN_MAX_AGE = 30 * 60  # seconds
+_TOKEN_SALT = "speakup.concerns.speaker-access"  # noqa: S105  (a signing salt, not a secret)
+MESSAGE_MAX = 20_000
+COMMENT_MAX = 5_000
+
+
+class SpeakerInputInvalid(Exception):
+    """What the speaker sent was refused; `errors` maps each field to a message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class SpeakerRefused(Exception):
+    """The concern is not in a state that allows this (e.g. feedback before it is closed)."""
+
+
+# --- signing in with a receipt code -------------------------------------------------------
+
+
+def concern_for_receipt(receipt_code: str) -> Concern | None:
+    """The concern this receipt code opens, or None. Costs one Argon2 hash: throttle callers."""
+    code = normalise_receipt_code(receipt_code)
+    if code is None:
+        return None
+    return (
+        Concern.objects.filter(receipt_hash=receipt_hash(code))
+        .exclude(wrapped_key="")  # a shredded concern has nothing left to show
+        .select_related("organisation")
+        .first()
+    )
+
+
+def speaker_token_for(concern: Concern) -> str:
+    """A signed token naming the concern, good for SPEAKER_TOKEN_MAX_AGE. Not the receipt code."""
+    return signing.dumps({"c": concern.pk, "n": secrets.token_urlsafe(6)}, salt=_TOKEN_SALT)
+
+
+def concern_for_token(token: str | None) -> Concern | None:
+    if not token:
+        return None
+    try:
+        payload = signing.loads(token, salt=_TOKEN_SALT, max_age=SPEAKER_TOKEN_MAX_AGE)
+    except signing.BadSignature:  # includes SignatureExpired
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("c"), int):
+        return None
+    return (
+        Concern.objects.filter(pk=payload["c"])
+        .exclude(wrapped_key="")
+        .select_related("organisation")
+        .first()
+    )
+
+
+# --- what the speaker sees ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpeakerMessage:
+    author: str  # "speaker" or "guardian"
+    body: str
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
+class SpeakerView:
+    reference: str
+    organisation_name: str
+    status: str
+    status_label: str
+    confidentiality_label: str
+    created_at: datetime
+    acknowledged_at: datetime | None
+    acknowledge_by: date
+    feedback_by: date
+    closed_at: datetime | None
+    messages: tuple[SpeakerMessage, ...]
+    may_reply: bool
+    may_give_feedback: bool
+    feedback_given: bool
+    pending_checkin_id: int | None
+
+
+def _due_checkin(concern: Concern) -> DetrimentCheckin | None:
+    return (
+        concern.checkins.filter(due_on__lte=timezone.localdate(), answered_at__isnull=True)
+        .order_by("due_on")
+        .first()
+    )
+
+
+def speaker_view(*, concern: Concern) -> SpeakerView:
+    """What the speaker may see of their concern. The reading is audited; a due detriment
+    check-in is marked as asked (anonymous speakers are asked here, named ones by email too)."""
+    messages = tuple(
+        SpeakerMessage(
+            author=m.author,
+            body=unseal(concern, "body", m.body_sealed),
+            sent_at=m.sent_at,
+        )
+        for m in concern.messages.order_by("sent_at", "id")
+    )
+    checkin = _due_checkin(concern)
+    with transaction.atomic():
+        if checkin is not None and checkin.asked_at is None:
+            checkin.asked_at = timezone.now()
+            checkin.save(update_fields=["asked_at"])
+        audit(
+            actor=None,
+            actor_label="speaker",
+            action="concern.speaker_view",
+            object_type="concern",
+            object_ref=concern.reference,
+            organisation=concern.organisation_id,
+        )
+    feedback_given = Feedback.objects.filter(concern=concern).exists()
+    return SpeakerView(
+        reference=concern.reference,
+        organisation_name=concern.organisation.name,
+        status=concern.status,
+        status_label=Status(concern.status).label,
+        confidentiality_label=concern.get_confidentiality_display(),
+        created_at=concern.received_at,
+        acknowledged_at=concern.acknowledged_at,
+        acknowledge_by=concern.acknowledge_by,
+        feedback_by=concern.feedback_by,
+        closed_at=concern.closed_at,
+        messages=messages,
+        may_reply=concern.status != Status.WITHDRAWN,
+        may_give_feedback=concern.status == Status.CLOSED and not feedback_given,
+        feedback_given=feedback_given,
+        pending_checkin_id=checkin.pk if checkin else None,
+    )
+
+
+# --- what the speaker does ----------------------------------------------------------------
+
+
+def _locked(concern: Concern) -> Concern:
+    fresh = Concern.objects.select_for_update().get(pk=concern.pk)
+    fresh._data_key = getattr(concern, "_data_key", None)
+    return fresh
+
+
+def speaker_reply(*, concern: Concern, body: str) -> Message:
+    """The speaker writes to the guardian. Sealed under the concern's key; audited."""
+    if not isinstance(body, str) or not body.strip():
+        raise SpeakerInputInvalid({"body": "Enter your message"})
+    if len(body) > MESSAGE_MAX:
+        raise SpeakerInputInvalid(
+            {"body": f"Your message must be {MESSAGE_MAX:,} characters or fewer"}
+        )
+    with transaction.atomic():
+        concern = _locked(concern)
+        if concern.status == Status.WITHDRAWN:
+            raise SpeakerRefused("This concern was withdrawn: it takes no more messages")
+        # Every message of a concern is sealed in the context "body" (as services/handling.py).
+        message = Message.objects.create(
+            concern=concern,
+            author=Message.Author.SPEAKER,
+            body_sealed=seal(concern, "body", body.strip()),
+        )
+        audit(
+            actor=None,
+            actor_label="speaker",
+            action="concern.message",
+            object_type="concern",
+            object_ref=concern.reference,
+            organisation=concern.organisation_id,
+            detail={"author": "speaker", "message_id": message.pk},
+        )
+    return message
+
+
+def speaker_feedback(
+    *,
+    concern: Concern,
+    would_speak_up_again: str,
+    detriment,
+    comment: str | None = None,
+) -> Feedback:
+    """ "Given your experience, would you speak up again?" Only once the concern is closed."""
+    errors = {}
+    if would_speak_up_again not in SpeakUpAgain.values:
+        errors["would_speak_up_again"] = "Select whether you would speak up again"
+    if not isinstance(detriment, bool):
+        errors["detriment"] = "Select yes or no for whether you have suffered for speaking up"
+    if comment is not None and not isinstance(comment, str):
+        errors["comment"] = "Your comment must be text"
+    elif comment and len(comment) > COMMENT_MAX:
+        errors["comment"] = f"Your comment must be {COMMENT_MAX:,} characters or fewer"
+    if errors:
+        raise SpeakerInputInvalid(errors)
+    with transaction.atomic():
+        concern = _locked(concern)
+        if concern.status != Status.CLOSED:
+            raise SpeakerRefused("You can give feedback once your concern is closed")
+        if Feedback.objects.filter(concern=concern).exists():
+            raise SpeakerRefused("You have already given feedback on this concern")
+        feedback = Feedback(
+            concern=concern, would_speak_up_again=would_speak_up_again, detriment=detriment
+        )
+        if comment and comment.strip():
+            feedback.comment_sealed = seal(concern, "feedback_comment", comment.strip())
+        feedback.save()
+        if detriment and not concern.detriment_reported:
+            concern.detriment_reported = True
+            concern.save(update_fields=["detriment_reported"])
+        audit(
+            actor=None,
+            actor_label="speaker",
+            action="concern.speaker_feedback",
+            object_type="concern",
+            object_ref=concern.reference,
+            organisation=concern.organisation_id,
+        )
+    return feedback
+
+
+def checkin_answer(*, concern: Concern, checkin_id: int, detriment) -> DetrimentCheckin:
+    """The speaker answers "have you suffered for speaking up?" after closure.
+
+    A yes reopens the concern for the guardian as a detriment follow-up: its status goes back
+    to in progress (a status change row and an audit record say so).
+    """
+    if not isinstance(detriment, bool):
+        raise SpeakerInputInvalid(
+            {"detriment": "Select yes or no for whether you have suffered for speaking up"}
+        )
+    with transaction.atomic():
+        concern = _locked(concern)
+        checkin = (
+            DetrimentCheckin.objects.select_for_update()
+            .filter(pk=checkin_id, concern=concern, answered_at__isnull=True)
+            .first()
+        )
+        if checkin is None:
+            raise SpeakerRefused("This question has already been answered")
+        now = timezone.now()
+        checkin.answered_at = now
+        checkin.detriment = detriment
+        if checkin.asked_at is None:
+            checkin.asked_at = now
+        checkin.save(update_fields=["answered_at", "detriment", "asked_at"])
+        reopened = False
+        if detriment:
+            concern.detriment_reported = True
+            fields = ["detriment_reported"]
+            if concern.status in (Status.CLOSED, Status.FEEDBACK_GIVEN):
+                StatusChange.objects.create(
+                    concern=concern,
+                    from_status=concern.status,
+                    to_status=Status.IN_PROGRESS,
+                    by=None,
+                    by_label="speaker",
+                    at=now,
+                )
+                concern.status = Status.IN_PROGRESS
+                concern.closed_at = None
+                fields += ["status", "closed_at"]
+                reopened = True
+            concern.save(update_fields=fields)
+        audit(
+            actor=None,
+            actor_label="speaker",
+            action="concern.detriment_checkin",
+            object_type="concern",
+            object_ref=concern.reference,
+            organisation=concern.organisation_id,
+            detail={"detriment": detriment, "reopened": reopened},
+        )
+    return checkin

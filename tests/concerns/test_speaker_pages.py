@@ -1,0 +1,223 @@
+"""Speaking up on the web: one address for the whole flow, check answers, then a receipt code."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from speakup.concerns.models import Attachment, Concern
+from speakup.concerns.receipts import receipt_hash
+from speakup.concerns.sealing import unseal
+
+URL = "/concerns/speak-up/"
+pytestmark = pytest.mark.django_db
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def draft_of(response) -> str:
+    return re.search(r'name="draft" value="([^"]+)"', html(response)).group(1)
+
+
+def step(client, response, **data):
+    return client.post(URL, {"draft": draft_of(response), **data})
+
+
+def title(response) -> str:
+    return re.search(r"<title>(.*?)</title>", html(response), re.S).group(1).strip()
+
+
+def receipt_code_on(response) -> str:
+    shown = re.search(r'id="receipt-code">([\d ]+)<', html(response)).group(1)
+    return shown.replace(" ", "")
+
+
+def walk_to_check(client, organisation, confidentiality="anonymous", **contact):
+    page = client.get(URL)
+    page = step(client, page, organisation=organisation.ods_code)
+    page = step(client, page, confidentiality=confidentiality)
+    page = step(client, page, description="Controlled drugs are not being counted at handover.")
+    page = step(client, page, worker_group="nursing_midwifery", patient_safety_risk="yes")
+    if confidentiality != "anonymous":
+        page = step(client, page, **contact)
+    return page
+
+
+def test_a_speaker_speaks_up_anonymously_and_is_shown_a_reference_and_receipt_code(
+    client, organisation
+):
+    first = client.get(URL)
+    assert "Which organisation is your concern about?" in title(first)
+    check = walk_to_check(client, organisation)
+    assert title(check).startswith("Check your answers")
+    assert "Controlled drugs are not being counted" in html(check)
+    assert "Testshire Fictional NHS Trust" in html(check)
+    assert "Contact details" not in html(check)
+
+    sent = step(client, check, go="send")
+    assert sent.status_code == 200
+    assert title(sent).startswith("Your concern has been sent")
+    concern = Concern.objects.get()
+    assert concern.reference in html(sent)
+    code = receipt_code_on(sent)
+    assert len(code) == 16 and concern.receipt_hash == receipt_hash(code)
+    assert re.search(r"\d{4} \d{4} \d{4} \d{4}", html(sent))
+    assert "This is the only time the receipt code is shown" in html(sent)
+    assert concern.confidentiality == "anonymous"
+    assert concern.worker_group == "nursing_midwifery" and concern.patient_safety_risk is True
+
+
+def test_every_step_posts_to_the_same_address_so_history_does_not_show_the_step(
+    client, organisation
+):
+    check = walk_to_check(client, organisation)
+    actions = set(re.findall(r'<form method="post" action="([^"]+)"', html(check)))
+    assert actions == {URL}
+    sent = step(client, check, go="send")
+    assert sent.status_code == 200  # the confirmation is the answer to the post: no redirect
+
+
+def test_the_draft_in_the_page_does_not_reveal_the_answers(client, organisation):
+    check = walk_to_check(client, organisation)
+    assert "Controlled" not in draft_of(check)
+
+
+def test_speaker_pages_are_not_cached_and_send_no_referrer(client, organisation):
+    for response in (client.get(URL), walk_to_check(client, organisation)):
+        assert "no-store" in response["Cache-Control"]
+        assert response["Referrer-Policy"] == "no-referrer"
+        assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_an_open_speaker_must_give_contact_details(client, organisation):
+    page = walk_to_check(client, organisation, confidentiality="open", name="", email="")
+    assert title(page).startswith("Error: Your contact details")
+    assert "Enter your name" in html(page)
+    assert "Enter your email address" in html(page)
+    assert "There is a problem" in html(page)
+    page = step(client, page, name="Robin Nurse", email="robin@example.test")
+    assert title(page).startswith("Check your answers")
+    assert "robin@example.test" in html(page)
+    step(client, page, go="send")
+    concern = Concern.objects.get()
+    assert "Robin Nurse" in unseal(concern, "speaker", concern.speaker_sealed)
+
+
+def test_a_missing_organisation_is_shown_in_an_error_summary(client, organisation):
+    page = step(client, client.get(URL), organisation="")
+    assert title(page).startswith("Error: ")
+    assert "Select the organisation your concern is about" in html(page)
+
+
+def test_an_unknown_organisation_is_refused(client, organisation):
+    page = step(client, client.get(URL), organisation="NOPE1")
+    assert "Select an organisation from the list" in html(page)
+
+
+def test_a_description_over_twenty_thousand_characters_is_refused(client, organisation):
+    page = step(client, client.get(URL), organisation=organisation.ods_code)
+    page = step(client, page, confidentiality="anonymous")
+    page = step(client, page, description="x" * 20_001)
+    assert "20,000 characters or fewer" in html(page)
+
+
+def test_change_goes_back_to_that_question_and_then_straight_to_check_answers(client, organisation):
+    check = walk_to_check(client, organisation)
+    page = step(client, check, change="description")
+    assert title(page).startswith("Describe your concern")
+    assert "Controlled drugs are not being counted" in html(page)  # the answer is kept
+    page = step(client, page, description="The fire door on ward 9 is propped open.")
+    assert title(page).startswith("Check your answers")
+    assert "fire door on ward 9" in html(page)
+
+
+def test_changing_to_anonymous_forgets_the_contact_details(client, organisation):
+    check = walk_to_check(
+        client, organisation, confidentiality="open", name="Robin Nurse", email="r@example.test"
+    )
+    page = step(client, check, change="confidentiality")
+    page = step(client, page, confidentiality="anonymous")
+    assert title(page).startswith("Check your answers")
+    assert "Robin Nurse" not in html(page)
+    step(client, page, go="send")
+    assert Concern.objects.get().speaker_sealed is None
+
+
+def test_changing_to_confidential_asks_for_contact_details_before_check_answers(
+    client, organisation
+):
+    check = walk_to_check(client, organisation)
+    page = step(client, check, change="confidentiality")
+    page = step(client, page, confidentiality="confidential")
+    assert title(page).startswith("Your contact details")
+
+
+def test_back_goes_to_the_previous_question(client, organisation):
+    page = step(client, client.get(URL), organisation=organisation.ods_code)
+    page = step(client, page, go="back")
+    assert title(page).startswith("Which organisation")
+
+
+def test_an_altered_draft_starts_again_and_saves_nothing(client, organisation):
+    page = client.post(URL, {"draft": "not-a-draft", "go": "send"})
+    assert title(page).startswith("Which organisation")
+    assert "Please start again" in html(page)
+    assert not Concern.objects.exists()
+
+
+def test_sending_twice_sends_one_concern(client, organisation):
+    check = walk_to_check(client, organisation)
+    first = step(client, check, go="send")
+    again = step(client, check, go="send")
+    assert Concern.objects.count() == 1
+    assert receipt_code_on(first) == receipt_code_on(again)
+
+
+def test_files_attached_on_check_answers_are_stored_encrypted(
+    client, organisation, media_root, django_capture_on_commit_callbacks
+):
+    check = walk_to_check(client, organisation)
+    note = SimpleUploadedFile("note.txt", b"Handover book, page 12", content_type="text/plain")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, {"draft": draft_of(check), "go": "send", "attachments": [note]})
+    attachment = Attachment.objects.get()
+    assert attachment.content_type == "text/plain"
+    stored = (media_root / "concerns" / attachment.stored_as).read_bytes()
+    assert b"Handover book" not in stored
+
+
+def test_a_file_of_the_wrong_type_gets_a_field_error_and_nothing_is_saved(
+    client, organisation, media_root
+):
+    check = walk_to_check(client, organisation)
+    fake = SimpleUploadedFile("rota.pdf", b"MZ\x90\x00binary", content_type="application/pdf")
+    page = client.post(URL, {"draft": draft_of(check), "go": "send", "attachments": [fake]})
+    assert title(page).startswith("Error: Check your answers")
+    assert "rota.pdf must be a PDF, PNG, JPEG, plain text or Word (DOCX) file" in html(page)
+    assert not Concern.objects.exists()
+    assert not (media_root / "concerns").exists()
+
+
+def test_more_than_five_files_get_a_field_error(client, organisation):
+    check = walk_to_check(client, organisation)
+    files = [SimpleUploadedFile(f"{i}.txt", b"note") for i in range(6)]
+    page = client.post(URL, {"draft": draft_of(check), "go": "send", "attachments": files})
+    assert "Select up to 5 files" in html(page)
+    assert not Concern.objects.exists()
+
+
+def test_an_oversized_request_gets_413(client, organisation):
+    check = walk_to_check(client, organisation)
+    response = client.post(
+        URL, {"draft": draft_of(check), "go": "send"}, CONTENT_LENGTH=str(60 * 1024 * 1024)
+    )
+    assert response.status_code == 413
+    assert not Concern.objects.exists()
+
+
+def test_the_home_page_offers_speaking_up_and_checking_on_a_concern(client):
+    home = html(client.get("/"))
+    assert URL in home
+    assert "/concerns/check/" in home

@@ -1,0 +1,240 @@
+"""Coming back with a receipt code: status, dates, the conversation, replies, feedback and
+detriment check-ins; throttled sign-in."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from speakup.concerns import throttling
+from speakup.concerns.models import DetrimentCheckin, Feedback, Message, Status, StatusChange
+from speakup.concerns.sealing import seal, unseal
+from speakup.concerns.services.intake import concern_submit
+from speakup.concerns.services.speaker import (
+    SpeakerRefused,
+    concern_for_token,
+    speaker_feedback,
+    speaker_token_for,
+)
+from speakup.concerns.views.speaker import SPEAKER_COOKIE
+from speakup.core.models import AuditRecord
+
+CHECK = "/concerns/check/"
+SHOW = "/concerns/check/concern/"
+pytestmark = pytest.mark.django_db
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def title(response) -> str:
+    return re.search(r"<title>(.*?)</title>", html(response), re.S).group(1).strip()
+
+
+@pytest.fixture
+def submitted(organisation):
+    return concern_submit(
+        organisation=organisation,
+        confidentiality="anonymous",
+        description="Patients wait on trolleys in the corridor overnight.",
+    )
+
+
+def sign_in(client, code, address="192.0.2.10"):
+    return client.post(CHECK, {"receipt_code": code}, REMOTE_ADDR=address)
+
+
+def close(concern):
+    concern.status = Status.CLOSED
+    concern.closed_at = timezone.now()
+    concern.save()
+
+
+def test_a_speaker_comes_back_with_the_receipt_code_and_sees_the_status(client, submitted):
+    spaced = " ".join(submitted.receipt_code[i : i + 4] for i in range(0, 16, 4))
+    response = sign_in(client, spaced)
+    assert response.status_code == 302 and response["Location"] == SHOW
+    cookie = client.cookies[SPEAKER_COOKIE]
+    assert submitted.receipt_code not in cookie.value
+    assert cookie["httponly"] and cookie["max-age"] == 1800
+    page = client.get(SHOW)
+    assert submitted.concern.reference in html(page)
+    assert "Received" in html(page)
+    assert "Not yet: the guardian will acknowledge it by" in html(page)
+    assert "no-store" in page["Cache-Control"]
+    assert page["Referrer-Policy"] == "no-referrer"
+    assert AuditRecord.objects.filter(action="concern.speaker_view").count() == 1
+
+
+def test_a_wrong_receipt_code_is_refused_and_counted(client, submitted):
+    wrong = "0000000000000000" if submitted.receipt_code != "0000000000000000" else "1" * 16
+    page = sign_in(client, wrong)
+    assert page.status_code == 200
+    assert title(page).startswith("Error: Check on a concern")
+    assert "There is no concern with that receipt code" in html(page)
+    assert throttling.failures_total() == 1
+    assert SPEAKER_COOKIE not in client.cookies
+
+
+def test_a_receipt_code_that_is_not_16_digits_gets_a_format_message(client, submitted):
+    page = sign_in(client, "12345")
+    assert "Enter your receipt code as 16 digits" in html(page)
+    assert throttling.failures_total() == 0
+
+
+def test_too_many_wrong_codes_from_one_client_get_429_but_others_may_still_try(client, submitted):
+    for _ in range(10):
+        assert sign_in(client, "1234567812345678").status_code == 200
+    assert sign_in(client, "1234567812345678").status_code == 429
+    locked_out = sign_in(client, submitted.receipt_code)
+    assert locked_out.status_code == 429  # even the right code, until the hour is over
+    assert "Too many attempts" in title(locked_out)
+    assert sign_in(client, submitted.receipt_code, address="198.51.100.7").status_code == 302
+
+
+def test_too_many_attempts_across_the_service_get_429(client, submitted, settings):
+    settings.SPEAKUP_RECEIPT_ATTEMPTS_PER_MINUTE = 3
+    for index in range(3):
+        sign_in(client, "1234567812345678", address=f"203.0.113.{index}")
+    assert sign_in(client, submitted.receipt_code, address="203.0.113.99").status_code == 429
+
+
+def test_the_throttle_keeps_no_client_address(client, submitted):
+    from django.core.cache import cache
+
+    sign_in(client, "1234567812345678", address="192.0.2.222")
+    keys = list(cache._cache.keys())  # LocMemCache: every key it holds
+    assert keys and not any("192.0.2.222" in key for key in keys)
+
+
+def test_without_signing_in_the_concern_page_sends_you_to_enter_a_code(client, submitted):
+    assert client.get(SHOW)["Location"] == CHECK
+    client.cookies[SPEAKER_COOKIE] = "forged-token"
+    assert client.get(SHOW)["Location"] == CHECK
+
+
+def test_speaker_access_ends_after_30_minutes_without_use(client, submitted):
+    token = speaker_token_for(submitted.concern)
+    assert concern_for_token(token).pk == submitted.concern.pk
+    with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+        assert concern_for_token(token) is None
+
+
+def test_the_speaker_reads_the_guardians_messages_and_replies(client, submitted):
+    concern = submitted.concern
+    Message.objects.create(
+        concern=concern,
+        author=Message.Author.GUARDIAN,
+        body_sealed=seal(concern, "body", "Thank you for raising this. Which ward?"),
+    )
+    sign_in(client, submitted.receipt_code)
+    assert "Which ward?" in html(client.get(SHOW))
+    response = client.post("/concerns/check/concern/reply/", {"body": "Ward 12, most nights."})
+    assert response["Location"] == SHOW
+    page = client.get(SHOW)
+    assert "Ward 12, most nights." in html(page)
+    assert "Your message has been sent to the guardian" in html(page)
+    reply = Message.objects.get(author="speaker")
+    assert b"Ward 12" not in bytes(reply.body_sealed)
+    assert unseal(concern, "body", reply.body_sealed) == "Ward 12, most nights."
+    assert AuditRecord.objects.filter(action="concern.message").count() == 1
+
+
+def test_an_empty_reply_is_refused_with_an_error_summary(client, submitted):
+    sign_in(client, submitted.receipt_code)
+    page = client.post("/concerns/check/concern/reply/", {"body": ""})
+    assert title(page).startswith("Error: ")
+    assert "Enter your message" in html(page)
+    assert not Message.objects.exists()
+
+
+def test_feedback_is_asked_only_once_the_concern_is_closed(client, submitted):
+    sign_in(client, submitted.receipt_code)
+    assert "would you speak up again" not in html(client.get(SHOW))
+    with pytest.raises(SpeakerRefused):
+        speaker_feedback(concern=submitted.concern, would_speak_up_again="yes", detriment=False)
+    close(submitted.concern)
+    assert "Given your experience, would you speak up again?" in html(client.get(SHOW))
+    response = client.post(
+        "/concerns/check/concern/feedback/",
+        {"would_speak_up_again": "maybe", "detriment": "no", "comment": "It took a while."},
+    )
+    assert response["Location"] == SHOW
+    feedback = Feedback.objects.get()
+    assert (feedback.would_speak_up_again, feedback.detriment) == ("maybe", False)
+    assert b"It took a while" not in bytes(feedback.comment_sealed)
+    page = client.get(SHOW)
+    assert "Thank you: you have told us how it went." in html(page)
+    with pytest.raises(SpeakerRefused):
+        speaker_feedback(concern=submitted.concern, would_speak_up_again="yes", detriment=False)
+
+
+def test_feedback_needs_an_answer_to_both_questions(client, submitted):
+    close(submitted.concern)
+    sign_in(client, submitted.receipt_code)
+    page = client.post("/concerns/check/concern/feedback/", {})
+    assert "Select whether you would speak up again" in html(page)
+    assert "Select yes or no" in html(page)
+    assert not Feedback.objects.exists()
+
+
+def test_a_due_detriment_checkin_is_asked_and_a_yes_reopens_the_concern(client, submitted):
+    concern = submitted.concern
+    close(concern)
+    checkin = DetrimentCheckin.objects.create(concern=concern, due_on=timezone.localdate())
+    sign_in(client, submitted.receipt_code)
+    page = client.get(SHOW)
+    assert "Since your concern was closed, have you suffered for speaking up?" in html(page)
+    checkin.refresh_from_db()
+    assert checkin.asked_at is not None
+    client.post("/concerns/check/concern/detriment/", {"checkin": checkin.pk, "detriment": "yes"})
+    concern.refresh_from_db()
+    checkin.refresh_from_db()
+    assert checkin.detriment is True and checkin.answered_at is not None
+    assert concern.status == Status.IN_PROGRESS and concern.detriment_reported
+    change = StatusChange.objects.filter(concern=concern).last()
+    assert (change.from_status, change.to_status, change.by_label) == (
+        "closed",
+        "in_progress",
+        "speaker",
+    )
+    record = AuditRecord.objects.get(action="concern.detriment_checkin")
+    assert record.detail == {"detriment": True, "reopened": True}
+    assert "have you suffered" not in html(client.get(SHOW))
+
+
+def test_a_no_to_the_checkin_leaves_the_concern_closed(client, submitted):
+    concern = submitted.concern
+    close(concern)
+    checkin = DetrimentCheckin.objects.create(concern=concern, due_on=timezone.localdate())
+    sign_in(client, submitted.receipt_code)
+    client.post("/concerns/check/concern/detriment/", {"checkin": checkin.pk, "detriment": "no"})
+    concern.refresh_from_db()
+    assert concern.status == Status.CLOSED
+
+
+def test_a_checkin_not_yet_due_is_not_asked(client, submitted):
+    close(submitted.concern)
+    DetrimentCheckin.objects.create(
+        concern=submitted.concern, due_on=timezone.localdate() + timedelta(days=30)
+    )
+    sign_in(client, submitted.receipt_code)
+    assert "have you suffered" not in html(client.get(SHOW))
+
+
+def test_closing_the_concern_page_forgets_the_access(client, submitted):
+    sign_in(client, submitted.receipt_code)
+    response = client.post("/concerns/check/sign-out/")
+    assert response["Location"] == CHECK
+    assert client.get(SHOW)["Location"] == CHECK
+
+
+def test_a_shredded_concern_cannot_be_opened(client, submitted):
+    concern = submitted.concern
+    concern.wrapped_key = ""
+    concern.save()
+    page = sign_in(client, submitted.receipt_code)
+    assert "There is no concern with that receipt code" in html(page)

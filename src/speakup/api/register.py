@@ -1,3 +1,135 @@
-"""The register endpoints of the JSON API: thin views over speakup.register."""
+"""The register endpoints of the JSON API: thin views over speakup.register. Public and read-only,
+rate limited, and cacheable with an ETag."""
 
-urlpatterns: list = []
+from django.http import Http404
+from django.urls import path
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import etag
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.pagination import PageNumberPagination
+
+from speakup.register import queries
+from speakup.register.models import Appointment, Director, FtsuRole, Status
+from speakup.register.throttling import RegisterRateThrottle, register_etag
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.name")
+    ftsu_role = serializers.ChoiceField(choices=FtsuRole.choices)
+
+    class Meta:
+        model = Appointment
+        fields = ["organisation", "role_title", "executive", "ftsu_role", "start_date", "end_date"]
+
+
+class DirectorSerializer(serializers.ModelSerializer):
+    name = serializers.CharField()
+    status = serializers.SerializerMethodField()
+    appointments = AppointmentSerializer(many=True)
+
+    class Meta:
+        model = Director
+        fields = ["register_number", "name", "status", "appointments"]
+
+    def get_status(self, director) -> str:
+        return queries.effective_status(director).value
+
+
+class ConditionSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    review_date = serializers.DateField()
+
+
+class AppealSerializer(serializers.Serializer):
+    outcome = serializers.CharField()
+    reasons = serializers.CharField()
+    decided_at = serializers.DateTimeField()
+
+
+class DecisionSerializer(serializers.Serializer):
+    case = serializers.CharField(source="case.reference")
+    outcome = serializers.CharField()
+    reasons = serializers.CharField()
+    decided_at = serializers.DateTimeField()
+    suspended_until = serializers.DateField(allow_null=True)
+    appeal = serializers.SerializerMethodField()
+
+    def get_appeal(self, decision) -> AppealSerializer(allow_null=True):  # type: ignore[valid-type]
+        appeal = getattr(decision, "appeal", None)
+        if appeal is None or appeal.decided_at is None:
+            return None
+        return AppealSerializer(appeal).data
+
+
+class DirectorDetailSerializer(DirectorSerializer):
+    conditions = serializers.SerializerMethodField()
+    decisions = serializers.SerializerMethodField()
+
+    class Meta(DirectorSerializer.Meta):
+        fields = [*DirectorSerializer.Meta.fields, "conditions", "decisions"]
+
+    def get_conditions(self, director) -> ConditionSerializer(many=True):  # type: ignore[valid-type]
+        return ConditionSerializer(queries.conditions_in_force(director), many=True).data
+
+    def get_decisions(self, director) -> DecisionSerializer(many=True):  # type: ignore[valid-type]
+        return DecisionSerializer(queries.published_decisions(director), many=True).data
+
+
+class RegisterPagination(PageNumberPagination):
+    page_size = 20
+
+
+class PublicRegisterView:
+    authentication_classes: list = []
+    permission_classes: list = []
+    throttle_classes = [RegisterRateThrottle]
+
+
+@method_decorator(etag(register_etag), name="get")
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "q", OpenApiTypes.STR, description="Name, organisation or register number"
+        ),
+        OpenApiParameter("organisation", OpenApiTypes.STR, description="ODS code"),
+        OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
+    ]
+)
+class DirectorList(PublicRegisterView, generics.ListAPIView):
+    """Search the public register of board directors."""
+
+    serializer_class = DirectorSerializer
+    pagination_class = RegisterPagination
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return queries.directors_search(
+            q=params.get("q", "")[:100],
+            organisation=params.get("organisation", "")[:10],
+            status=params.get("status", ""),
+        )
+
+
+@method_decorator(etag(register_etag), name="get")
+class DirectorDetail(PublicRegisterView, generics.RetrieveAPIView):
+    """One director's public entry, with conditions in force and published decisions."""
+
+    serializer_class = DirectorDetailSerializer
+
+    def get_object(self):
+        director = queries.director_by_number(self.kwargs["register_number"])
+        if director is None:
+            raise Http404
+        return director
+
+
+urlpatterns = [
+    path("register/directors", DirectorList.as_view(), name="list_directors"),
+    path(
+        "register/directors/<str:register_number>",
+        DirectorDetail.as_view(),
+        name="show_director",
+    ),
+]

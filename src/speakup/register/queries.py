@@ -389,3 +389,7 @@ def case_stage(case: RegulatoryCase, today: date | None = None) -> str:
     if appeal is None:
         return "Decided"
     return "Appeal decided" if appeal.decided_at else "Appeal waiting for a decision"
+
+
+def code_by_version(version: int) -> CodeOfPractice | None:
+    return CodeOfPractice.objects.filter(version=version).first()

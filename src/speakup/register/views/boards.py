@@ -1,27 +1,179 @@
-"""Placeholder."""
+"""An organisation's board on the register: compliance, appointments, import and FPPT."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from speakup.core.permissions import can, require
+from speakup.organisations.models import Organisation
+from speakup.register import queries, services
+from speakup.register.forms import (
+    AppointmentForm,
+    EndAppointmentForm,
+    FpptForm,
+    ImportForm,
+)
+from speakup.register.services import RegisterRefusal
+from speakup.register.views import page
 
 
-def list_boards(request, *args, **kwargs):
-    raise Http404
+def _organisation(request, ods_code: str, action: str) -> Organisation:
+    organisation = Organisation.objects.filter(ods_code=ods_code.upper()).first()
+    require(request.user, action, organisation)
+    return organisation
 
 
-def show_board(request, *args, **kwargs):
-    raise Http404
+@login_required
+def list_boards(request):
+    require(request.user, "register.view_boards")
+    organisations = [
+        o
+        for o in Organisation.objects.filter(active=True).order_by("name")
+        if can(request.user, "register.view_board", o)
+    ]
+    return page(
+        request, "boards.jinja", page_title="Boards on the register", organisations=organisations
+    )
 
 
-def add_appointment(request, *args, **kwargs):
-    raise Http404
+@login_required
+def show_board(request, ods_code):
+    organisation = _organisation(request, ods_code, "register.view_board")
+    today = timezone.localdate()
+    appointments = list(queries.board_appointments(organisation=organisation))
+    return page(
+        request,
+        "board.jinja",
+        page_title=f"Board of {organisation.name}",
+        organisation=organisation,
+        compliance=queries.board_compliance(organisation=organisation, today=today),
+        current=[a for a in appointments if a.is_current(today)],
+        past=[a for a in appointments if not a.is_current(today)],
+        may_manage=can(request.user, "register.manage_board", organisation),
+    )
 
 
-def end_appointment(request, *args, **kwargs):
-    raise Http404
+@login_required
+def add_appointment(request, ods_code):
+    organisation = _organisation(request, ods_code, "register.manage_board")
+    form = AppointmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = services.appointment_add(
+                actor=request.user, organisation=organisation, **form.appointment_fields()
+            )
+        except RegisterRefusal as refusal:
+            form.add_error(None, refusal)
+        else:
+            director = appointment.director
+            messages.success(
+                request,
+                f"{director.name} ({director.register_number}) is appointed "
+                f"{appointment.role_title}.",
+            )
+            return redirect("register:show_board", organisation.ods_code)
+    return page(
+        request,
+        "add_appointment.jinja",
+        page_title="Add an appointment",
+        form=form,
+        organisation=organisation,
+    )
 
 
-def import_board(request, *args, **kwargs):
-    raise Http404
+@login_required
+def end_appointment(request, ods_code, appointment_id):
+    organisation = _organisation(request, ods_code, "register.manage_board")
+    appointment = (
+        queries.board_appointments(organisation=organisation).filter(pk=appointment_id).first()
+    )
+    if appointment is None:
+        raise Http404
+    form = EndAppointmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_end(
+                actor=request.user, appointment=appointment, end_date=form.cleaned_data["end_date"]
+            )
+        except RegisterRefusal as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, f"The appointment of {appointment.director.name} has ended.")
+            return redirect("register:show_board", organisation.ods_code)
+    return page(
+        request,
+        "end_appointment.jinja",
+        page_title="End an appointment",
+        form=form,
+        organisation=organisation,
+        appointment=appointment,
+    )
 
 
-def record_fppt(request, *args, **kwargs):
-    raise Http404
+@login_required
+def import_board(request, ods_code):
+    organisation = _organisation(request, ods_code, "register.manage_board")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.board_import(
+                actor=request.user, csv_text=form.cleaned_data["file"], organisation=organisation
+            )
+        except RegisterRefusal as refusal:
+            form.add_error("file", refusal)
+        else:
+            messages.success(
+                request,
+                f"Board imported: {result.added} appointments added, "
+                f"{result.unchanged} already on the register.",
+            )
+            return redirect("register:show_board", organisation.ods_code)
+    return page(
+        request,
+        "import_board.jinja",
+        page_title="Import the board",
+        form=form,
+        organisation=organisation,
+        columns=services.IMPORT_COLUMNS,
+    )
+
+
+@login_required
+def record_fppt(request, ods_code):
+    organisation = _organisation(request, ods_code, "register.manage_board")
+    directors = [row.director for row in queries.board_compliance(organisation=organisation)]
+    form = FpptForm(
+        request.POST or None, directors=directors, initial={"year": timezone.localdate().year}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        director = next(d for d in directors if d.register_number == data["director"])
+        checks = set(data["checks"])
+        try:
+            services.fppt_record(
+                actor=request.user,
+                director=director,
+                organisation=organisation,
+                year=data["year"],
+                outcome=data["outcome"],
+                recorded_on=data["recorded_on"],
+                references_6_years="references_6_years" in checks,
+                qualifications="qualifications" in checks,
+                disqualified_director_check="disqualified_director_check" in checks,
+                right_to_work="right_to_work" in checks,
+                chair_signed_off="chair_signed_off" in checks,
+            )
+        except RegisterRefusal as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, f"Fit and proper person checks recorded for {director.name}.")
+            return redirect("register:show_board", organisation.ods_code)
+    return page(
+        request,
+        "record_fppt.jinja",
+        page_title="Record fit and proper person checks",
+        form=form,
+        organisation=organisation,
+    )

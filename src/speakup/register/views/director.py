@@ -1,15 +1,108 @@
-"""Placeholder."""
+"""A director's own pages: their duties, attesting to the code, and their regulatory cases."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+
+from speakup.core.permissions import require, visible
+from speakup.register import queries, services
+from speakup.register.forms import AppealForm, AttestForm, RespondForm
+from speakup.register.services import RegisterRefusal
+from speakup.register.views import page
 
 
-def show_my_entry(request, *args, **kwargs):
-    raise Http404
+def _director(request):
+    require(request.user, "register.be_director")
+    return queries.director_for_user(request.user)
 
 
-def attest_code(request, *args, **kwargs):
-    raise Http404
+@login_required
+def show_my_entry(request):
+    director = _director(request)
+    compliance = queries.director_compliance(director=director)
+    return page(
+        request,
+        "my_entry.jinja",
+        page_title="Your register entry",
+        director=director,
+        compliance=compliance,
+        code=queries.current_code(),
+        cases=visible(request.user, "register.my_cases").order_by("-opened_at"),
+    )
 
 
-def show_my_case(request, *args, **kwargs):
-    raise Http404
+@login_required
+def attest_code(request):
+    director = _director(request)
+    code = queries.current_code()
+    form = AttestForm(request.POST or None)
+    if code is not None and request.method == "POST" and form.is_valid():
+        try:
+            posted_version = int(request.POST.get("code_version", code.version))
+            posted = queries.code_by_version(posted_version) or code
+            services.attestation_submit(
+                actor=request.user,
+                director=director,
+                code=posted,
+                self_assessment=form.self_assessment(),
+            )
+        except RegisterRefusal as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, "Thank you: your attestation is recorded.")
+            return redirect("register:show_my_entry")
+    return page(
+        request, "attest.jinja", page_title="Attest to the code of practice", form=form, code=code
+    )
+
+
+@login_required
+def show_my_case(request, case_id):
+    case = get_object_or_404(visible(request.user, "register.my_cases"), pk=case_id)
+    require(request.user, "register.respond_to_case", case)
+    decision = getattr(case, "decision", None)
+    appeal = getattr(decision, "appeal", None) if decision else None
+    today = timezone.localdate()
+    can_respond = decision is None and case.responded_at is None and today <= case.response_due
+    can_appeal = (
+        decision is not None
+        and appeal is None
+        and decision.outcome != "no_action"
+        and today <= services.appeal_deadline(decision)
+    )
+    respond_form = RespondForm(request.POST if "respond" in request.POST else None)
+    appeal_form = AppealForm(request.POST if "appeal" in request.POST else None)
+    if request.method == "POST":
+        try:
+            if "respond" in request.POST and respond_form.is_valid():
+                services.case_respond(
+                    actor=request.user, case=case, response=respond_form.cleaned_data["response"]
+                )
+                messages.success(request, "Your response has been sent to the register.")
+                return redirect("register:show_my_case", case.pk)
+            if "appeal" in request.POST and appeal_form.is_valid():
+                services.appeal_lodge(
+                    actor=request.user,
+                    decision=decision,
+                    grounds=appeal_form.cleaned_data["grounds"],
+                )
+                messages.success(request, "Your appeal has been lodged.")
+                return redirect("register:show_my_case", case.pk)
+        except RegisterRefusal as refusal:
+            target = respond_form if "respond" in request.POST else appeal_form
+            target.add_error(None, refusal)
+    return page(
+        request,
+        "my_case.jinja",
+        page_title=f"Regulatory case {case.reference}",
+        case=case,
+        decision=decision,
+        appeal=appeal,
+        can_respond=can_respond,
+        can_appeal=can_appeal,
+        appeal_deadline=services.appeal_deadline(decision) if decision else None,
+        form=respond_form if "respond" in request.POST else appeal_form,
+        respond_form=respond_form,
+        appeal_form=appeal_form,
+    )

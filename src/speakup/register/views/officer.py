@@ -1,19 +1,121 @@
-"""Placeholder."""
+"""Register officers: the national list of overdue duties, the code, and regulatory cases."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+
+from speakup.core.permissions import require, visible
+from speakup.register import queries, services
+from speakup.register.forms import AppealDecisionForm, CodeForm, DecideForm, OpenCaseForm
+from speakup.register.services import RegisterRefusal
+from speakup.register.views import page
 
 
-def show_officer_dashboard(request, *args, **kwargs):
-    raise Http404
+@login_required
+def show_officer_dashboard(request):
+    require(request.user, "register.run_register")
+    cases = (
+        visible(request.user, "register.all_cases")
+        .select_related("decision", "decision__appeal")
+        .order_by("-opened_at")
+    )
+    return page(
+        request,
+        "officer.jinja",
+        page_title="Register officer dashboard",
+        overdue=queries.overdue_duties(),
+        cases=[(case, queries.case_stage(case)) for case in cases],
+        code=queries.current_code(),
+    )
 
 
-def publish_code(request, *args, **kwargs):
-    raise Http404
+@login_required
+def publish_code(request):
+    require(request.user, "register.run_register")
+    current = queries.current_code()
+    initial = {"title": current.title, "body": current.body} if current else {}
+    form = CodeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            code = services.code_publish(actor=request.user, **form.cleaned_data)
+        except RegisterRefusal as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, f"Version {code.version} of the code is published.")
+            return redirect("register:show_officer_dashboard")
+    return page(
+        request, "publish_code.jinja", page_title="Publish a new version of the code", form=form
+    )
 
 
-def open_case(request, *args, **kwargs):
-    raise Http404
+@login_required
+def open_case(request, register_number):
+    require(request.user, "register.run_register")
+    director = queries.director_by_number(register_number)
+    if director is None:
+        raise Http404
+    form = OpenCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(
+                actor=request.user,
+                director=director,
+                grounds=form.cleaned_data["grounds"],
+                response_days=form.cleaned_data["response_days"],
+            )
+        except RegisterRefusal as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(
+                request, f"Case {case.reference} is open and the director is notified."
+            )
+            return redirect("register:show_case", case.pk)
+    return page(
+        request,
+        "open_case.jinja",
+        page_title="Open a regulatory case",
+        form=form,
+        director=director,
+    )
 
 
-def show_case(request, *args, **kwargs):
-    raise Http404
+@login_required
+def show_case(request, case_id):
+    require(request.user, "register.run_register")
+    case = get_object_or_404(visible(request.user, "register.all_cases"), pk=case_id)
+    decision = getattr(case, "decision", None)
+    appeal = getattr(decision, "appeal", None) if decision else None
+    deciding = "decide" in request.POST
+    deciding_appeal = "decide_appeal" in request.POST
+    decide_form = DecideForm(request.POST if deciding else None)
+    appeal_form = AppealDecisionForm(request.POST if deciding_appeal else None)
+    if request.method == "POST":
+        try:
+            if deciding and decide_form.is_valid():
+                services.case_decide(actor=request.user, case=case, **decide_form.cleaned_data)
+                messages.success(
+                    request, "The decision is made, published and sent to the director."
+                )
+                return redirect("register:show_case", case.pk)
+            if deciding_appeal and appeal and appeal_form.is_valid():
+                services.appeal_decide(
+                    actor=request.user, appeal=appeal, **appeal_form.cleaned_data
+                )
+                messages.success(request, "The appeal is decided and the director is told.")
+                return redirect("register:show_case", case.pk)
+        except RegisterRefusal as refusal:
+            (decide_form if deciding else appeal_form).add_error(None, refusal)
+    return page(
+        request,
+        "case.jinja",
+        page_title=f"Regulatory case {case.reference}",
+        case=case,
+        decision=decision,
+        appeal=appeal,
+        stage=queries.case_stage(case),
+        steps=case.steps.select_related("actor"),
+        form=appeal_form if deciding_appeal else decide_form,
+        decide_form=decide_form,
+        appeal_form=appeal_form,
+    )

@@ -1,19 +1,122 @@
-"""Placeholder."""
+"""The public register: search, a director's entry, the code of practice and open data."""
 
-from django.http import Http404
+import csv
+import io
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.views.decorators.http import condition, require_GET
+
+from speakup.core.permissions import can
+from speakup.register import queries
+from speakup.register.forms import SearchForm
+from speakup.register.presenters import ftsu_role
+from speakup.register.throttling import RegisterRateThrottle, register_etag
+from speakup.register.views import page
+
+PAGE_SIZE = 20
 
 
-def search_register(request, *args, **kwargs):
-    raise Http404
+@require_GET
+def search_register(request):
+    form = SearchForm(request.GET or None, organisations=queries.organisations_on_register())
+    criteria = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    directors = queries.directors_search(
+        q=criteria.get("q", ""),
+        organisation=criteria.get("organisation", ""),
+        status=criteria.get("status", ""),
+    )
+    results = Paginator(directors, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page(
+        request,
+        "search.jinja",
+        page_title="Search the register of board directors",
+        search_form=form,
+        searched=form.is_bound,
+        results=results,
+        query_string=query.urlencode(),
+        today=timezone.localdate(),
+    )
 
 
-def show_director(request, *args, **kwargs):
-    raise Http404
+@require_GET
+def show_director(request, register_number):
+    director = queries.director_by_number(register_number)
+    if director is None:
+        raise Http404
+    today = timezone.localdate()
+    appointments = list(director.appointments.all())
+    return page(
+        request,
+        "director.jinja",
+        page_title=f"{director.name}, {director.register_number}",
+        director=director,
+        current=[a for a in appointments if a.is_current(today)],
+        past=[a for a in appointments if not a.is_current(today)],
+        conditions=queries.conditions_in_force(director),
+        decisions=queries.published_decisions(director),
+        may_open_case=can(request.user, "register.run_register"),
+    )
 
 
-def show_code(request, *args, **kwargs):
-    raise Http404
+@require_GET
+def show_code(request):
+    code = queries.current_code()
+    return page(request, "code.jinja", page_title="Code of practice for board directors", code=code)
 
 
-def download_open_data(request, *args, **kwargs):
-    raise Http404
+OPEN_DATA_COLUMNS = [
+    "Register Number",
+    "First Name",
+    "Last Name",
+    "Status",
+    "Organisation Code",
+    "Organisation",
+    "Role Title",
+    "Executive (Y/N)",
+    "FTSU Role",
+    "Start Date",
+    "End Date",
+]
+
+
+@require_GET
+def download_open_data(request):
+    if not RegisterRateThrottle().allow_request(request, None):
+        return HttpResponse(
+            "Too many requests: try again in a minute.",
+            status=429,
+            headers={"Retry-After": "60", "Content-Type": "text/plain; charset=utf-8"},
+        )
+    return _open_data(request)
+
+
+@condition(etag_func=register_etag)
+def _open_data(request):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(OPEN_DATA_COLUMNS)
+    for appointment in queries.open_data_rows():
+        director = appointment.director
+        writer.writerow(
+            [
+                director.register_number,
+                director.first_name,
+                director.last_name,
+                queries.effective_status(director).label,
+                appointment.organisation.ods_code,
+                appointment.organisation.name,
+                appointment.role_title,
+                "Y" if appointment.executive else "N",
+                ftsu_role(appointment.ftsu_role),
+                appointment.start_date.isoformat(),
+                appointment.end_date.isoformat() if appointment.end_date else "",
+            ]
+        )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="register-of-board-directors.csv"'
+    response["Cache-Control"] = "public, max-age=300"
+    return response

@@ -1,0 +1,98 @@
+"""Display values for the register's pages: dates, status and duty tags, so templates stay dumb."""
+
+import re
+from datetime import date, datetime
+
+from django.utils import timezone
+from markupsafe import Markup, escape
+
+from speakup.register.models import FtsuRole, Outcome, Status
+from speakup.register.queries import State, effective_status
+
+STATUS_COLOURS = {
+    Status.REGISTERED: "nhsuk-tag--green",
+    Status.CONDITIONS: "nhsuk-tag--yellow",
+    Status.SUSPENDED: "nhsuk-tag--orange",
+    Status.REMOVED: "nhsuk-tag--red",
+}
+STATE_COLOURS = {
+    State.COMPLIANT: "nhsuk-tag--green",
+    State.DUE: "nhsuk-tag--yellow",
+    State.OVERDUE: "nhsuk-tag--red",
+    State.NOT_KNOWN: "nhsuk-tag--grey",
+}
+
+
+def day(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    assert isinstance(value, date)
+    return f"{value.day} {value:%B %Y}"
+
+
+def status_tag(director) -> dict:
+    status = effective_status(director)
+    text = status.label
+    if status == Status.SUSPENDED and director.status_until:
+        text = f"Suspended until {day(director.status_until)}"
+    return {"text": text, "classes": STATUS_COLOURS[status]}
+
+
+def state_tag(duty_status) -> dict:
+    return {
+        "text": str(duty_status.state).capitalize(),
+        "classes": STATE_COLOURS[duty_status.state],
+    }
+
+
+def ftsu_role(value: str) -> str:
+    return "" if value == FtsuRole.NONE else FtsuRole(value).label
+
+
+def kind(appointment) -> str:
+    return "Executive" if appointment.executive else "Non-executive"
+
+
+def outcome(value: str) -> str:
+    return Outcome(value).label
+
+
+def code_html(body: str) -> Markup:
+    """The code of practice's small Markdown subset: ## headings, numbered points, paragraphs."""
+    html: list[str] = []
+    in_list = False
+    for line in body.splitlines():
+        text = line.strip()
+        point = re.match(r"^(\d+)\.\s+(.*)$", text)
+        if in_list and not point:
+            html.append("</ol>")
+            in_list = False
+        if not text:
+            continue
+        if text.startswith("## "):
+            html.append(f"<h2>{escape(text[3:])}</h2>")
+        elif point:
+            if not in_list:
+                html.append(f'<ol start="{int(point.group(1))}">')
+                in_list = True
+            html.append(f"<li>{escape(point.group(2))}</li>")
+        else:
+            html.append(f"<p>{escape(text)}</p>")
+    if in_list:
+        html.append("</ol>")
+    return Markup("\n".join(html))  # noqa: S704  (every piece of text was escaped above)
+
+
+def appeal_of(decision):
+    return getattr(decision, "appeal", None)
+
+
+def decision_of(case):
+    return getattr(case, "decision", None)
+
+
+def moment(value: datetime) -> str:
+    local = timezone.localtime(value)
+    return f"{local.day} {local:%B %Y} at {local:%H:%M}"

@@ -1,0 +1,104 @@
+"""The public JSON API of the register: search, one entry, pagination, ETags and rate limits."""
+
+from datetime import date
+
+import pytest
+
+from speakup.organisations.roles import Role
+from speakup.register.models import Outcome
+from speakup.register.services import case_decide, case_open, case_respond
+from tests.register.factories import AppointmentFactory, DirectorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entry(organisation):
+    director = DirectorFactory(first_name="Kit", last_name="Kestrel", email="kit@fictional.test")
+    AppointmentFactory(
+        director=director,
+        organisation=organisation,
+        role_title="Chief Executive",
+        executive=True,
+        ftsu_role="executive_lead",
+    )
+    return director
+
+
+def test_the_list_is_paginated_and_shows_public_fields_only(client, entry, organisation):
+    for n in range(25):
+        AppointmentFactory(organisation=organisation, director=DirectorFactory(last_name=f"Z{n}"))
+    body = client.get("/api/v1/register/directors").json()
+    assert body["count"] == 26
+    assert body["previous"] is None and "page=2" in body["next"]
+    first = body["results"][0]
+    assert first == {
+        "register_number": entry.register_number,
+        "name": "Kit Kestrel",
+        "status": "registered",
+        "appointments": [
+            {
+                "organisation": "Testshire Fictional NHS Trust",
+                "role_title": "Chief Executive",
+                "executive": True,
+                "ftsu_role": "executive_lead",
+                "start_date": "2026-01-01",
+                "end_date": None,
+            }
+        ],
+    }
+    assert len(client.get("/api/v1/register/directors?page=2").json()["results"]) == 6
+
+
+def test_the_list_filters_by_name_organisation_and_status(client, entry, other_organisation):
+    AppointmentFactory(organisation=other_organisation, director=DirectorFactory(status="removed"))
+    assert client.get("/api/v1/register/directors?q=kestrel").json()["count"] == 1
+    assert client.get("/api/v1/register/directors?organisation=OTH01").json()["count"] == 1
+    assert client.get("/api/v1/register/directors?status=removed").json()["count"] == 1
+    assert client.get("/api/v1/register/directors?status=registered").json()["count"] == 1
+
+
+def test_one_entry_has_conditions_and_published_decisions(client, entry, person_with_role):
+    opener, decider = (person_with_role(Role.REGISTER_OFFICER) for _ in range(2))
+    case = case_open(actor=opener, director=entry, grounds="Grounds.")
+    case_respond(actor=None, case=case, response="Private response.")
+    case_decide(
+        actor=decider,
+        case=case,
+        outcome=Outcome.CONDITIONS,
+        reasons="Reasons.",
+        conditions_text="Mentoring.",
+        review_date=date(2099, 1, 1),
+    )
+    body = client.get(f"/api/v1/register/directors/{entry.register_number}").json()
+    assert body["status"] == "conditions"
+    assert body["conditions"] == [{"text": "Mentoring.", "review_date": "2099-01-01"}]
+    assert body["decisions"][0]["outcome"] == "conditions"
+    assert body["decisions"][0]["reasons"] == "Reasons."
+    assert "kit@fictional.test" not in str(body) and "Private response." not in str(body)
+
+
+def test_an_unknown_register_number_is_404(client, db):
+    assert client.get("/api/v1/register/directors/D999999").status_code == 404
+
+
+def test_responses_carry_an_etag_that_answers_not_modified(client, entry):
+    first = client.get("/api/v1/register/directors")
+    assert first.has_header("ETag")
+    again = client.get("/api/v1/register/directors", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    # A change to the register changes the ETag.
+    DirectorFactory()
+    changed = client.get("/api/v1/register/directors", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+
+
+def test_the_public_api_is_rate_limited(client, db):
+    statuses = [client.get("/api/v1/register/directors").status_code for _ in range(121)]
+    assert statuses[:120] == [200] * 120
+    assert statuses[120] == 429
+
+
+def test_the_endpoints_are_in_the_openapi_schema(client, db):
+    schema = client.get("/api/v1/schema").content.decode()
+    assert "/api/v1/register/directors/{register_number}" in schema

@@ -1,0 +1,162 @@
+"""The register's pages: public without sign-in and private details never on them; others 404."""
+
+from datetime import date
+
+import pytest
+import time_machine
+
+from speakup.organisations.roles import Role
+from speakup.register.models import Appointment, Outcome
+from speakup.register.services import (
+    LCF_DOMAINS,
+    attestation_submit,
+    case_decide,
+    case_open,
+    case_respond,
+    code_publish,
+)
+from tests.conftest import sign_in
+from tests.organisations.factories import UserFactory
+from tests.register.factories import AppointmentFactory, DirectorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def board(organisation):
+    director = DirectorFactory(
+        first_name="Iris", last_name="Ingleby", email="iris.private@fictional.test"
+    )
+    AppointmentFactory(director=director, organisation=organisation, role_title="Chair")
+    AppointmentFactory(
+        director=director,
+        organisation=organisation,
+        role_title="Non-executive director",
+        start_date=date(2020, 1, 1),
+        end_date=date(2023, 12, 31),
+    )
+    return director
+
+
+def test_the_public_can_search_by_name_organisation_or_register_number(client, board):
+    for q in ["ingleby", "Iris Ingleby", "Testshire", "tst01", board.register_number.lower()]:
+        response = client.get("/register/", {"q": q})
+        assert response.status_code == 200
+        assert "Iris Ingleby" in response.content.decode(), q
+    missing = client.get("/register/", {"q": "Nobody"}).content.decode()
+    assert "No director matches your search" in missing
+
+
+def test_a_directors_public_page_shows_appointments_decisions_and_nothing_private(
+    client, board, person_with_role
+):
+    opener, decider = (person_with_role(Role.REGISTER_OFFICER) for _ in range(2))
+    code = code_publish(actor=opener, title="Code", body="Text")
+    answers = {k: {"rating": "developing", "note": "SECRET NOTE"} for k in LCF_DOMAINS}
+    attestation_submit(actor=None, director=board, code=code, self_assessment=answers)
+    case = case_open(actor=opener, director=board, grounds="GROUNDS TEXT")
+    case_respond(actor=None, case=case, response="PRIVATE RESPONSE")
+    case_decide(
+        actor=decider,
+        case=case,
+        outcome=Outcome.CONDITIONS,
+        reasons="Published reasons.",
+        conditions_text="Attend a speak-up workshop.",
+        review_date=date(2099, 1, 1),
+    )
+    page = client.get(f"/register/directors/{board.register_number}/").content.decode()
+    assert "Iris Ingleby" in page
+    assert "Registered with conditions" in page
+    assert "Chair" in page and "31 December 2023" in page  # current and past appointments
+    assert "Attend a speak-up workshop." in page
+    assert "Published reasons." in page
+    for private in ["iris.private@fictional.test", "SECRET NOTE", "PRIVATE RESPONSE", "developing"]:
+        assert private not in page
+    assert "Open a regulatory case" not in page
+
+
+def test_an_unknown_register_number_is_not_found(client, db):
+    assert client.get("/register/directors/D999999/").status_code == 404
+
+
+def test_open_data_has_one_row_per_appointment_and_an_etag(client, board):
+    response = client.get("/register/open-data.csv")
+    assert response.status_code == 200
+    lines = response.content.decode().strip().splitlines()
+    assert lines[0].startswith("Register Number,First Name,Last Name,Status")
+    assert len(lines) == 3
+    assert "iris.private" not in response.content.decode()
+    again = client.get("/register/open-data.csv", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/register/officer/", "/register/officer/code/new/", "/register/boards/TST01/"],
+)
+def test_people_without_the_role_get_not_found(client_as, path, board):
+    client = client_as(Role.WORKER)
+    assert client.get(path).status_code == 404
+
+
+def test_signed_out_people_are_asked_to_sign_in_for_private_pages(client, db):
+    response = client.get("/register/me/")
+    assert response.status_code == 302
+    assert "/account/sign-in/" in response["Location"]
+
+
+def test_another_organisations_admin_cannot_see_or_change_the_board(
+    client_as, board, other_organisation
+):
+    client = client_as(Role.ORGANISATION_ADMIN, other_organisation)
+    assert client.get("/register/boards/TST01/").status_code == 404
+    assert client.get("/register/boards/TST01/appointments/new/").status_code == 404
+    assert client.post("/register/boards/TST01/import/").status_code == 404
+
+
+def test_the_non_executive_lead_sees_board_compliance_but_cannot_change_it(client_as, board):
+    client = client_as(Role.NON_EXECUTIVE_LEAD)
+    page = client.get("/register/boards/TST01/").content.decode()
+    assert "Board compliance" in page and "Iris Ingleby" in page
+    assert "Add an appointment" not in page
+    assert client.get("/register/boards/TST01/appointments/new/").status_code == 404
+
+
+def test_an_admin_adding_an_appointment_to_a_removed_director_sees_a_clear_refusal(
+    client_as, organisation
+):
+    removed = DirectorFactory(status="removed", first_name="Rem", last_name="Oved")
+    client = client_as(Role.ORGANISATION_ADMIN)
+    response = client.post(
+        "/register/boards/TST01/appointments/new/",
+        {
+            "register_number": removed.register_number,
+            "role_title": "Chair",
+            "executive": "no",
+            "ftsu_role": "none",
+            "start_date": "2026-04-01",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Add an appointment" in page
+    assert "has been removed from the register and cannot be given a new appointment" in page
+    assert not Appointment.objects.filter(director=removed).exists()
+
+
+def test_a_director_sees_their_duties_and_cases_but_not_someone_elses(client, board, organisation):
+    account = UserFactory(email="Iris.Private@fictional.test")
+    sign_in(client, account)
+    page = client.get("/register/me/").content.decode()
+    assert "Your register entry" in page and "Your duties" in page
+    other = DirectorFactory()
+    opener = UserFactory()
+    with time_machine.travel("2026-03-01 10:00"):
+        case = case_open(actor=opener, director=other, grounds="Other person's case.")
+    assert client.get(f"/register/me/cases/{case.pk}/").status_code == 404
+
+
+def test_the_header_links_lead_each_role_to_their_register_pages(client_as, board):
+    officer = client_as(Role.REGISTER_OFFICER)
+    page = officer.get("/").content.decode()
+    assert 'href="/register/officer/"' in page

@@ -1,6 +1,6 @@
 """Who may take modules, see training dashboards and manage rosters."""
 
-from speakup.core.navigation import NavLink, register_nav  # noqa: F401
+from speakup.core.navigation import NavLink, register_nav
 from speakup.core.permissions import rule
 from speakup.organisations.queries import has_role, organisation_ids_where
 from speakup.organisations.roles import Role
@@ -51,7 +51,7 @@ def may_view_certificate(user, completion) -> bool:
     return completion is not None and completion.user_id == user.pk
 
 
-# register_nav(NavLink("Your training", "training:my_training", "training.take_modules", order=30))
-# register_nav(
-#     NavLink("Training dashboard", "training:dashboards", "training.view_any_dashboard", order=60)
-# )
+register_nav(NavLink("Your training", "training:my_training", "training.take_modules", order=30))
+register_nav(
+    NavLink("Training dashboard", "training:dashboards", "training.view_any_dashboard", order=60)
+)

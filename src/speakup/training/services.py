@@ -1,4 +1,4 @@
-"""Changing training state: progress through a module, passing it, policies, imported completions."""
+"""Changing training state: module progress, passes, policies and imported completions."""
 
 from __future__ import annotations
 

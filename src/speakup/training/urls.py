@@ -1,3 +1,36 @@
+from django.urls import path
+
+from speakup.training.views import dashboard, learning
+
 app_name = "training"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", learning.my_training_page, name="my_training"),
+    path("modules/<str:module>/", learning.show_module, name="show_module"),
+    path("modules/<str:module>/restart/", learning.restart_module, name="restart_module"),
+    path("modules/<str:module>/screens/<int:number>/", learning.show_screen, name="show_screen"),
+    path("modules/<str:module>/knowledge-check/", learning.take_check, name="take_check"),
+    path(
+        "modules/<str:module>/passed/<uuid:certificate_id>/",
+        learning.show_pass,
+        name="show_pass",
+    ),
+    path(
+        "certificates/<uuid:certificate_id>.pdf",
+        learning.download_certificate,
+        name="download_certificate",
+    ),
+    path("organisations/", dashboard.dashboards, name="dashboards"),
+    path("organisations/<str:ods_code>/", dashboard.show_dashboard, name="show_dashboard"),
+    path(
+        "organisations/<str:ods_code>/compliance.csv",
+        dashboard.export_compliance,
+        name="export_compliance",
+    ),
+    path("organisations/<str:ods_code>/roster/", dashboard.upload_roster, name="upload_roster"),
+    path(
+        "organisations/<str:ods_code>/roster/uploads/<uuid:import_id>/",
+        dashboard.show_import,
+        name="show_import",
+    ),
+]

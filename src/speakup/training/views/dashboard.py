@@ -1,0 +1,183 @@
+"""An organisation's training dashboard, its CSV export and the roster upload."""
+
+import csv
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from speakup.core.pages import render_page
+from speakup.core.permissions import require
+from speakup.organisations.models import Organisation
+from speakup.training.content import MODULE_ORDER
+from speakup.training.forms import RosterUploadForm
+from speakup.training.models import StaffImport
+from speakup.training.queries import (
+    MODULE_TITLES,
+    board_follow_up,
+    compliance_breakdown,
+    compliance_summary,
+    compliance_trend,
+    dashboard_organisations,
+    mandatory_flags,
+    organisation_compliance,
+    percent,
+    policy_for,
+)
+from speakup.training.roster import COLUMNS, REQUIRED_COLUMNS, STAFF_GROUPS, ImportResult
+from speakup.training.tasks import run_staff_import
+
+BREAKDOWNS = [
+    ("staff_group", "Staff group"),
+    ("directorate", "Directorate"),
+    ("band", "Band"),
+]
+
+
+def _organisation(request, ods_code: str, action: str) -> Organisation:
+    organisation = get_object_or_404(Organisation, ods_code=ods_code.upper(), active=True)
+    require(request.user, action, organisation)
+    return organisation
+
+
+@login_required
+def dashboards(request):
+    require(request.user, "training.view_any_dashboard")
+    organisations = dashboard_organisations(user=request.user)
+    if len(organisations) == 1:
+        return redirect("training:show_dashboard", organisations[0].ods_code)
+    return render_page(
+        request,
+        "training/dashboards.jinja",
+        page_title="Training dashboards",
+        organisations=organisations,
+    )
+
+
+@login_required
+def show_dashboard(request, ods_code):
+    organisation = _organisation(request, ods_code, "training.view_dashboard")
+    today = timezone.localdate()
+    workers = organisation_compliance(organisation=organisation, today=today)
+    summary = compliance_summary(organisation=organisation, today=today, workers=workers)
+    for row in summary["modules"]:
+        row["title"] = MODULE_TITLES[row["module"]]
+        row["percent"] = percent(row["compliant"], row["required"])
+    flags = mandatory_flags(policy_for(organisation=organisation))
+    return render_page(
+        request,
+        "training/show_dashboard.jinja",
+        page_title=f"Training: {organisation.name}",
+        organisation=organisation,
+        summary=summary,
+        flags=flags,
+        module_titles=MODULE_TITLES,
+        modules=MODULE_ORDER,
+        breakdowns=[
+            (key, label, compliance_breakdown(workers=workers, by=key)) for key, label in BREAKDOWNS
+        ],
+        board=board_follow_up(workers=workers),
+        trend=compliance_trend(organisation=organisation, today=today),
+        may_manage=request.user.is_authenticated
+        and _may(request.user, "training.manage_roster", organisation),
+    )
+
+
+def _may(user, action, obj) -> bool:
+    from speakup.core.permissions import can
+
+    return can(user, action, obj)
+
+
+@login_required
+def export_compliance(request, ods_code):
+    """Every active worker with their status per module, for the organisation's own analysis."""
+    organisation = _organisation(request, ods_code, "training.view_dashboard")
+    today = timezone.localdate()
+    workers = organisation_compliance(organisation=organisation, today=today)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="training-compliance-{organisation.ods_code}-{today}.csv"'
+    )
+    writer = csv.writer(response)
+    header = ["Employee Number", "Name", "Staff Group", "Directorate", "Band"]
+    for module in MODULE_ORDER:
+        title = MODULE_TITLES[module]
+        header += [f"{title} status", f"{title} due by", f"{title} complete until"]
+    writer.writerow(header)
+    for worker in workers:
+        row = [
+            worker.record["employee_number"],
+            worker.name,
+            worker.record["staff_group"],
+            worker.record["directorate"],
+            worker.record["band"],
+        ]
+        for status in worker.statuses:
+            row += [
+                status.status.replace("_", " "),
+                status.due_on or "",
+                status.valid_until or "",
+            ]
+        writer.writerow(row)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload_roster(request, ods_code):
+    organisation = _organisation(request, ods_code, "training.manage_roster")
+    posted = request.method == "POST"
+    form = RosterUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        folder = Path(settings.MEDIA_ROOT) / "training" / "imports"
+        folder.mkdir(parents=True, exist_ok=True)
+        staff_import = StaffImport(
+            organisation=organisation,
+            uploaded_by=request.user,
+            file_name=Path(upload.name).name[:255],
+            full=form.cleaned_data["full"],
+            skip_invalid=form.cleaned_data["skip_invalid"],
+            bytes_total=upload.size,
+        )
+        path = folder / f"{uuid.uuid4()}.csv"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        staff_import.stored_path = str(path)
+        staff_import.save()
+        run_staff_import.delay(str(staff_import.pk))  # inline when no broker is configured
+        return redirect("training:show_import", organisation.ods_code, staff_import.pk)
+    return render_page(
+        request,
+        "training/upload_roster.jinja",
+        page_title="Upload your staff roster",
+        form=form,
+        organisation=organisation,
+        columns=COLUMNS,
+        required_columns=[COLUMNS[key] for key in REQUIRED_COLUMNS],
+        staff_groups=STAFF_GROUPS,
+    )
+
+
+@login_required
+def show_import(request, ods_code, import_id):
+    organisation = _organisation(request, ods_code, "training.manage_roster")
+    staff_import = StaffImport.objects.filter(pk=import_id, organisation=organisation).first()
+    if staff_import is None:
+        raise Http404
+    result = ImportResult.from_dict(staff_import.result) if staff_import.result else None
+    return render_page(
+        request,
+        "training/show_import.jinja",
+        page_title=f"Roster upload: {staff_import.get_status_display()}",
+        organisation=organisation,
+        staff_import=staff_import,
+        result=result,
+    )

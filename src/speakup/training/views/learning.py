@@ -1,0 +1,155 @@
+"""A worker's own training: their modules, the lesson screens, the knowledge check, certificates."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from speakup.core.pages import render_page
+from speakup.core.permissions import require
+from speakup.training.certificates import certificate_pdf
+from speakup.training.content import MODULE_ORDER, course
+from speakup.training.forms import KnowledgeCheckForm
+from speakup.training.models import ModuleProgress
+from speakup.training.queries import (
+    certificate_of,
+    latest_pass,
+    missing_prerequisites,
+    my_training,
+)
+from speakup.training.services import knowledge_check_submit, progress_visit
+
+
+def _course_or_404(module: str):
+    if module not in MODULE_ORDER:
+        raise Http404
+    return course(module)
+
+
+def _progress(user, the_course) -> ModuleProgress | None:
+    return ModuleProgress.objects.filter(
+        user=user, module=the_course.module, version=str(the_course.version)
+    ).first()
+
+
+@login_required
+def my_training_page(request):
+    require(request.user, "training.take_modules")
+    return render_page(
+        request,
+        "training/my_training.jinja",
+        page_title="Your training",
+        trainings=my_training(user=request.user),
+        courses={module: course(module) for module in MODULE_ORDER},
+    )
+
+
+@login_required
+def show_module(request, module):
+    require(request.user, "training.take_modules")
+    the_course = _course_or_404(module)
+    progress = _progress(request.user, the_course)
+    return render_page(
+        request,
+        "training/show_module.jinja",
+        page_title=f"{the_course.title} module",
+        course=the_course,
+        progress=progress,
+        missing=missing_prerequisites(user=request.user, module=module),
+        passed=latest_pass(user=request.user, module=module),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def show_screen(request, module, number):
+    require(request.user, "training.take_modules")
+    the_course = _course_or_404(module)
+    screens = the_course.screens
+    if not 1 <= number <= len(screens) or missing_prerequisites(user=request.user, module=module):
+        raise Http404
+    if request.method == "POST":
+        # "Continue": remember the next screen, so the person resumes there next time.
+        if number == len(screens):
+            progress_visit(user=request.user, module=module, screen=number)
+            return redirect("training:take_check", module)
+        progress_visit(user=request.user, module=module, screen=number + 1)
+        return redirect("training:show_screen", module, number + 1)
+    progress_visit(user=request.user, module=module, screen=number)
+    lesson, screen = screens[number - 1]
+    lesson_number = the_course.lessons.index(lesson) + 1
+    return render_page(
+        request,
+        "training/show_screen.jinja",
+        page_title=f"{screen.title} – {the_course.title}",
+        course=the_course,
+        lesson=lesson,
+        lesson_number=lesson_number,
+        screen=screen,
+        number=number,
+        total=len(screens),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def take_check(request, module):
+    require(request.user, "training.take_modules")
+    the_course = _course_or_404(module)
+    if missing_prerequisites(user=request.user, module=module):
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    form = KnowledgeCheckForm(data, course=the_course)
+    if request.method == "POST" and form.is_valid():
+        result = knowledge_check_submit(user=request.user, module=module, answers=form.answers())
+        if result.passed:
+            return redirect("training:show_pass", module, result.completion.certificate_id)
+        return render_page(
+            request,
+            "training/check_failed.jinja",
+            page_title=f"You did not pass the {the_course.title} knowledge check",
+            course=the_course,
+            result=result,
+        )
+    return render_page(
+        request,
+        "training/take_check.jinja",
+        page_title=f"{the_course.title} knowledge check",
+        form=form,
+        course=the_course,
+    )
+
+
+@login_required
+def show_pass(request, module, certificate_id):
+    completion = certificate_of(user=request.user, certificate_id=certificate_id)
+    require(request.user, "training.view_certificate", completion)
+    the_course = _course_or_404(completion.module)
+    return render_page(
+        request,
+        "training/show_pass.jinja",
+        page_title=f"You have completed {the_course.title}",
+        course=the_course,
+        completion=completion,
+    )
+
+
+@login_required
+def download_certificate(request, certificate_id):
+    completion = certificate_of(user=request.user, certificate_id=certificate_id)
+    require(request.user, "training.view_certificate", completion)
+    pdf = certificate_pdf(completion=completion, name=request.user.get_full_name())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"{completion.module.replace('_', '-')}-certificate.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def restart_module(request, module):
+    """Start a module again from its first screen (after passing, or to refresh)."""
+    require(request.user, "training.take_modules")
+    _course_or_404(module)
+    progress_visit(user=request.user, module=module, screen=1)
+    return redirect("training:show_screen", module, 1)

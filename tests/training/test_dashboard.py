@@ -1,0 +1,127 @@
+"""The organisation's training dashboard, its CSV export and the roster upload."""
+
+import csv
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from speakup.organisations.roles import Role
+from speakup.training.models import StaffImport, StaffRecord
+from tests.training.factories import CompletionFactory, StaffRecordFactory, TrainingPolicyFactory
+
+pytestmark = pytest.mark.django_db
+
+ROSTER = (
+    "Employee Number,First Name,Last Name,Staff Group,Line Manager (Y/N),Senior Leader (Y/N),"
+    "Board Member (Y/N),Assignment Start\r\n"
+    "1001,Ada,Ashdown,Students,N,N,N,2024-01-01\r\n"
+    "1002,Bryn,Birchley,Porters,Y,N,N,2024-01-01\r\n"
+)
+
+
+@pytest.fixture
+def trust(organisation):
+    TrainingPolicyFactory(
+        organisation=organisation,
+        speak_up_mandatory=True,
+        speak_up_mandatory_from=datetime.date(2024, 4, 1),
+    )
+    chair = StaffRecordFactory(
+        organisation=organisation,
+        first_name="Cora",
+        last_name="Chair",
+        is_board_member=True,
+        directorate="Board",
+    )
+    worker = StaffRecordFactory(organisation=organisation, directorate="Surgery")
+    CompletionFactory(staff_record=worker, completed_on=datetime.date(2025, 3, 1))
+    return chair, worker
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        Role.ORGANISATION_ADMIN,
+        Role.GUARDIAN,
+        Role.EXECUTIVE_LEAD,
+        Role.NON_EXECUTIVE_LEAD,
+        Role.BOARD_MEMBER,
+    ],
+)
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_leaders_see_the_dashboard_with_adoption_and_the_boards_follow_up(client_as, role, trust):
+    client = client_as(role)
+    assert client.get("/training/organisations/").url == "/training/organisations/TST01/"
+    page = client.get("/training/organisations/TST01/").content.decode()
+    assert "Mandatory" in page and "since 1 April 2024" in page
+    assert "Not mandatory" in page
+    assert "0 of 1 board members have completed Follow Up" in page
+    assert "Cora Chair" in page and "Overdue" in page
+    assert "Compliance by staff group" in page and "Surgery" in page
+    assert "Trend, month by month" in page
+
+
+@pytest.mark.parametrize("role", [Role.WORKER, Role.LINE_MANAGER, Role.CHAMPION])
+def test_other_roles_get_not_found(client_as, role, trust):
+    client = client_as(role)
+    assert client.get("/training/organisations/TST01/").status_code == 404
+    assert client.get("/training/organisations/TST01/compliance.csv").status_code == 404
+    assert client.get("/training/organisations/").status_code == 404
+
+
+def test_leaders_of_another_organisation_get_not_found(client_as, other_organisation, trust):
+    client = client_as(Role.ORGANISATION_ADMIN, other_organisation)
+    assert client.get("/training/organisations/TST01/").status_code == 404
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_the_csv_export_lists_every_worker_with_their_status(client_as, trust):
+    response = client_as(Role.GUARDIAN).get("/training/organisations/TST01/compliance.csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 2
+    chair = next(r for r in rows if r["Name"] == "Cora Chair")
+    assert chair["Follow Up status"] == "overdue"
+    worker = next(r for r in rows if r["Name"] != "Cora Chair")
+    assert worker["Speak Up status"] == "compliant"
+    assert worker["Speak Up complete until"] == "2028-03-01"
+
+
+def test_an_admin_uploads_a_roster_and_sees_the_result(client_as, organisation):
+    client = client_as(Role.ORGANISATION_ADMIN)
+    assert (
+        "Upload your staff roster" in client.get("/training/organisations/TST01/").content.decode()
+    )
+    upload = SimpleUploadedFile("roster.csv", ROSTER.encode(), content_type="text/csv")
+    response = client.post("/training/organisations/TST01/roster/", {"file": upload})
+    job = StaffImport.objects.get()
+    assert response.url == f"/training/organisations/TST01/roster/uploads/{job.pk}/"
+    page = client.get(response.url).content.decode()
+    assert "Roster imported" in page and "2 workers added" in page
+    assert "Porters (1)" in page
+    assert StaffRecord.objects.count() == 2
+
+
+def test_an_upload_with_bad_rows_imports_nothing_and_lists_them(client_as, organisation):
+    client = client_as(Role.ORGANISATION_ADMIN)
+    bad = ROSTER + "1003,,Calloway,Students,N,N,N,2024-01-01\r\n"
+    upload = SimpleUploadedFile("roster.csv", bad.encode(), content_type="text/csv")
+    response = client.post("/training/organisations/TST01/roster/", {"file": upload})
+    page = client.get(response.url).content.decode()
+    assert "Nothing was imported" in page and "First Name" in page and "is empty" in page
+    assert StaffRecord.objects.count() == 0
+
+
+def test_uploading_nothing_is_an_error(client_as, organisation):
+    page = (
+        client_as(Role.ORGANISATION_ADMIN)
+        .post("/training/organisations/TST01/roster/", {})
+        .content.decode()
+    )
+    assert "<title>Error: Upload your staff roster" in page and "Choose a CSV file" in page
+
+
+def test_only_admins_upload_rosters(client_as, organisation):
+    assert client_as(Role.GUARDIAN).get("/training/organisations/TST01/roster/").status_code == 404

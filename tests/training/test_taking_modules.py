@@ -1,0 +1,126 @@
+"""A worker takes a module in the product: resume, knowledge check with retakes, certificate."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from speakup.organisations.roles import Role
+from speakup.training.content import course
+from speakup.training.models import Completion, CompletionSource
+from tests.conftest import sign_in
+from tests.training.factories import StaffRecordFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def worker(client, person_with_role, organisation):
+    user = person_with_role(Role.WORKER, full_name="Wren Worker")
+    StaffRecordFactory(
+        organisation=organisation, user=user, assignment_start=datetime.date(2025, 1, 1)
+    )
+    sign_in(client, user)
+    return user
+
+
+def answers(module, right=None):
+    questions = course(module).questions
+    right = len(questions) if right is None else right
+    return {
+        f"q{n}": (q.correct if n <= right else next(o for o in q.options if o != q.correct))
+        for n, q in enumerate(questions, start=1)
+    }
+
+
+def test_a_worker_sees_their_required_modules_linked_from_the_header(client, worker):
+    home = client.get("/").content.decode()
+    assert 'href="/training/"' in home and "Your training" in home
+    page = client.get("/training/").content.decode()
+    assert "Speak Up" in page and "Every worker takes Speak Up" in page
+    assert "Listen Up is for line managers" in page
+
+
+def test_someone_without_a_role_or_roster_record_cannot_take_modules(client, db):
+    from tests.organisations.factories import UserFactory
+
+    sign_in(client, UserFactory())
+    assert client.get("/training/").status_code == 404
+    assert 'href="/training/"' not in client.get("/").content.decode()
+
+
+def test_a_worker_resumes_where_they_left_off(client, worker):
+    assert "Start the module" in client.get("/training/modules/speak_up/").content.decode()
+    client.get("/training/modules/speak_up/screens/1/")
+    response = client.post("/training/modules/speak_up/screens/1/")
+    assert response.url == "/training/modules/speak_up/screens/2/"
+    client.post("/training/modules/speak_up/screens/2/")
+    page = client.get("/training/modules/speak_up/").content.decode()
+    assert "Continue where you left off" in page
+    assert 'href="/training/modules/speak_up/screens/3/"' in page
+
+
+def test_the_last_screen_leads_to_the_knowledge_check(client, worker):
+    total = course("speak_up").screen_count
+    response = client.post(f"/training/modules/speak_up/screens/{total}/")
+    assert response.url == "/training/modules/speak_up/knowledge-check/"
+    assert client.get(f"/training/modules/speak_up/screens/{total + 1}/").status_code == 404
+
+
+def test_unanswered_questions_are_errors_with_an_error_title(client, worker):
+    response = client.post("/training/modules/speak_up/knowledge-check/", {})
+    page = response.content.decode()
+    assert "<title>Error: Speak Up knowledge check" in page
+    assert "Choose an answer to question 1" in page
+    assert not Completion.objects.exists()
+
+
+def test_failing_the_check_shows_the_score_and_allows_a_retake(client, worker):
+    response = client.post("/training/modules/speak_up/knowledge-check/", answers("speak_up", 5))
+    page = response.content.decode()
+    assert "You did not pass" in page and "You scored 62%" in page
+    assert "Try the knowledge check again" in page
+    assert not Completion.objects.exists()
+    retake = client.post("/training/modules/speak_up/knowledge-check/", answers("speak_up"))
+    assert retake.status_code == 302
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_passing_records_a_completion_and_gives_a_pdf_certificate(client, worker, organisation):
+    response = client.post("/training/modules/speak_up/knowledge-check/", answers("speak_up"))
+    completion = Completion.objects.get()
+    assert completion.source == CompletionSource.IN_PRODUCT
+    assert completion.user == worker and completion.staff_record.user == worker
+    assert completion.completed_on == datetime.date(2025, 6, 1) and completion.version == "1"
+    page = client.get(response.url).content.decode()
+    assert "You have completed Speak Up" in page and "You scored 100%" in page
+    pdf = client.get(f"/training/certificates/{completion.certificate_id}.pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    mine = client.get("/training/").content.decode()
+    assert "Complete until 1 June 2028" in mine
+
+
+def test_nobody_else_can_see_a_certificate(client, worker, person_with_role):
+    client.post("/training/modules/speak_up/knowledge-check/", answers("speak_up"))
+    completion = Completion.objects.get()
+    sign_in(client, person_with_role(Role.WORKER))
+    assert client.get(f"/training/certificates/{completion.certificate_id}.pdf").status_code == 404
+
+
+def test_follow_up_waits_for_speak_up_and_listen_up(client, organisation, person_with_role):
+    chair = person_with_role(Role.BOARD_MEMBER)
+    sign_in(client, chair)
+    page = client.get("/training/modules/follow_up/").content.decode()
+    assert "Complete Speak Up and Listen Up before you start this module" in page
+    assert client.get("/training/modules/follow_up/screens/1/").status_code == 404
+    assert client.get("/training/modules/follow_up/knowledge-check/").status_code == 404
+    client.post("/training/modules/speak_up/knowledge-check/", answers("speak_up"))
+    client.post("/training/modules/listen_up/knowledge-check/", answers("listen_up"))
+    assert client.get("/training/modules/follow_up/screens/1/").status_code == 200
+    client.post("/training/modules/follow_up/knowledge-check/", answers("follow_up"))
+    assert Completion.objects.filter(user=chair).count() == 3
+
+
+def test_an_unknown_module_is_not_found(client, worker):
+    assert client.get("/training/modules/dance_up/").status_code == 404

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "speakup.concerns",
     "speakup.training",
     "speakup.register",
+    "speakup.reporting",
     "speakup.api",
 ]
 
@@ -162,6 +163,8 @@ warnings.filterwarnings("ignore", message="No directory at")
 MEDIA_ROOT = VAR_DIR / "media"
 # The key-encryption key file: outside the database, made on first use (docs/adr/0004).
 SPEAKUP_KEK_FILE = env_path("SPEAKUP_KEK_FILE", VAR_DIR / "kek.json", base=BASE_DIR)
+# Counts of people from 1 to this minus one are shown as "fewer than N" (docs/reporting.md).
+SPEAKUP_SUPPRESSION_THRESHOLD = env_int("SPEAKUP_SUPPRESSION_THRESHOLD", 5, minimum=3)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

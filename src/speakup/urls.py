@@ -12,6 +12,7 @@ urlpatterns = [
     path("concerns/", include("speakup.concerns.urls")),
     path("training/", include("speakup.training.urls")),
     path("register/", include("speakup.register.urls")),
+    path("reports/", include("speakup.reporting.urls")),
     path("", include("speakup.core.urls")),
 ]
 

@@ -1,3 +1,790 @@
 """The concerns endpoints of the JSON API: thin views over speakup.concerns."""
 
-urlpatterns: list = []
+# Public ---------------------------------------------------------------------------------------
+# Speakers need no account: they submit a concern, then hold a receipt code. The code buys a
+# bearer token (signed, 30 minutes) for the /speaker/ endpoints. Nothing about the client's
+# connection is kept, and every response says "no-store" and "no-referrer" (concerns/privacy.py).
+
+import functools
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework import status as http
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from speakup.concerns import throttling
+from speakup.concerns.models import Confidentiality, SpeakUpAgain, Status
+from speakup.concerns.privacy import add_speaker_headers
+from speakup.concerns.receipts import normalise_receipt_code
+from speakup.concerns.services.intake import SubmissionInvalid, concern_submit
+from speakup.concerns.services.speaker import (
+    SPEAKER_TOKEN_MAX_AGE,
+    SpeakerInputInvalid,
+    SpeakerRefused,
+    concern_for_receipt,
+    concern_for_token,
+    speaker_feedback,
+    speaker_reply,
+    speaker_token_for,
+    speaker_view,
+)
+from speakup.concerns.taxonomy import WORKER_GROUP_CODES
+
+PUBLIC_MAX_BODY_BYTES = 64 * 1024  # a 20,000-character description, in any script, fits
+
+
+class ContactSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(max_length=254)
+    phone = serializers.CharField(max_length=30, required=False)
+
+
+class ConcernInSerializer(serializers.Serializer):
+    organisation = serializers.CharField(help_text="The organisation's ODS code")
+    confidentiality = serializers.ChoiceField(choices=Confidentiality.values)
+    description = serializers.CharField(min_length=1, max_length=20_000)
+    worker_group = serializers.ChoiceField(choices=WORKER_GROUP_CODES, required=False)
+    patient_safety_risk = serializers.BooleanField(required=False)
+    detriment_experienced = serializers.BooleanField(required=False)
+    contact = ContactSerializer(
+        required=False, help_text="Required for open and confidential; refused for anonymous"
+    )
+
+
+class ConcernCreatedSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    receipt_code = serializers.CharField(help_text="16 digits, shown only once")
+    status = serializers.ChoiceField(choices=[Status.RECEIVED.value])
+    acknowledge_by = serializers.DateField()
+
+
+class ReceiptInSerializer(serializers.Serializer):
+    receipt_code = serializers.CharField()
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as 'Authorization: Bearer <token>'")
+    expires_in = serializers.IntegerField(help_text="Seconds")
+
+
+class SpeakerMessageSerializer(serializers.Serializer):
+    author = serializers.ChoiceField(choices=["speaker", "guardian"])
+    body = serializers.CharField()
+    sent_at = serializers.DateTimeField()
+
+
+class SpeakerConcernSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.values)
+    created_at = serializers.DateTimeField()
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    acknowledge_by = serializers.DateField()
+    feedback_by = serializers.DateField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    messages = SpeakerMessageSerializer(many=True)
+
+
+class MessageInSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=20_000)
+
+
+class FeedbackInSerializer(serializers.Serializer):
+    would_speak_up_again = serializers.ChoiceField(choices=SpeakUpAgain.values)
+    detriment = serializers.BooleanField()
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5_000)
+
+
+class FeedbackOutSerializer(serializers.Serializer):
+    would_speak_up_again = serializers.ChoiceField(choices=SpeakUpAgain.values)
+    detriment = serializers.BooleanField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+FIELD_ERRORS = OpenApiResponse(description="A message for each field that was refused")
+BEARER = OpenApiParameter(
+    "Authorization",
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="Bearer <token> from POST /api/v1/speaker/session",
+)
+
+
+def _problem(message: str, status: int, **headers) -> Response:
+    return Response({"detail": message}, status=status, headers=headers or None)
+
+
+def _field_errors(errors: dict[str, str]) -> Response:
+    """{"contact.email": "..."} becomes {"contact": {"email": ["..."]}}, as DRF nests them."""
+    body: dict = {}
+    for key, message in errors.items():
+        *parents, leaf = key.split(".")
+        where = body
+        for parent in parents:
+            existing = where.get(parent)
+            if not isinstance(existing, dict):
+                existing = {"non_field_errors": existing} if existing else {}
+                where[parent] = existing
+            where = existing
+        where[leaf] = [message]
+    return Response(body, status=http.HTTP_400_BAD_REQUEST)
+
+
+def public_json(handler):
+    """Size and content type first (413, 415), then the speaker's privacy headers."""
+
+    @functools.wraps(handler)
+    def wrapped(self, request, *args, **kwargs):
+        if request.method in ("POST", "PUT", "PATCH"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > PUBLIC_MAX_BODY_BYTES:
+                response = _problem(
+                    f"The request body must be {PUBLIC_MAX_BODY_BYTES // 1024} KB or smaller",
+                    http.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                )
+                return add_speaker_headers(response)
+            if request.content_type != "application/json":
+                response = _problem(
+                    "Send the request body as JSON, with Content-Type: application/json",
+                    http.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                )
+                return add_speaker_headers(response)
+            if not isinstance(request.data, dict):
+                return add_speaker_headers(_problem("Send a JSON object", 400))
+        return add_speaker_headers(handler(self, request, *args, **kwargs))
+
+    return wrapped
+
+
+class PublicAPIView(APIView):
+    authentication_classes: list = []  # no session, so no CSRF token and no staff identity
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors raised by DRF itself (a JSON syntax error) carry the same headers.
+        return add_speaker_headers(super().finalize_response(request, response, *args, **kwargs))
+
+
+class SpeakerAPIView(PublicAPIView):
+    def speaker_concern(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        return concern_for_token(token.strip())
+
+    def unauthorised(self) -> Response:
+        return _problem(
+            "Sign in with your receipt code at POST /api/v1/speaker/session, then send "
+            "'Authorization: Bearer <token>'",
+            http.HTTP_401_UNAUTHORIZED,
+            **{"WWW-Authenticate": 'Bearer realm="speaker"'},
+        )
+
+
+class SubmitConcern(PublicAPIView):
+    @extend_schema(
+        operation_id="submit_concern",
+        summary="Speak up: submit a concern (no sign-in)",
+        request=ConcernInSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                location=OpenApiParameter.HEADER,
+                required=False,
+                description="Retries with the same key return the first result",
+            )
+        ],
+        responses={
+            201: ConcernCreatedSerializer,
+            400: FIELD_ERRORS,
+            413: ErrorSerializer,
+            415: ErrorSerializer,
+        },
+        auth=[],
+    )
+    @public_json
+    def post(self, request):
+        data = request.data
+        try:
+            submitted = concern_submit(
+                organisation=data.get("organisation"),
+                confidentiality=data.get("confidentiality"),
+                description=data.get("description"),
+                worker_group=data.get("worker_group"),
+                patient_safety_risk=data.get("patient_safety_risk"),
+                detriment_experienced=data.get("detriment_experienced"),
+                contact=data.get("contact"),
+                idempotency_key=(
+                    f"api:{request.headers['Idempotency-Key']}"
+                    if "Idempotency-Key" in request.headers
+                    else None
+                ),
+            )
+        except SubmissionInvalid as refused:
+            return _field_errors(refused.errors)
+        concern = submitted.concern
+        body = {
+            "reference": concern.reference,
+            "receipt_code": submitted.receipt_code,
+            "status": Status.RECEIVED.value,
+            "acknowledge_by": concern.acknowledge_by,
+        }
+        headers = {"Idempotent-Replayed": "true"} if submitted.replayed else None
+        return Response(body, status=http.HTTP_201_CREATED, headers=headers)
+
+
+class SpeakerSession(PublicAPIView):
+    @extend_schema(
+        operation_id="speaker_sign_in",
+        summary="Exchange a receipt code for a 30-minute bearer token (throttled)",
+        request=ReceiptInSerializer,
+        responses={200: TokenSerializer, 401: ErrorSerializer, 429: ErrorSerializer},
+        auth=[],
+    )
+    @public_json
+    def post(self, request):
+        code = request.data.get("receipt_code")
+        if not throttling.allow_attempt(request):
+            return _problem(
+                "Too many attempts: wait an hour and try again",
+                http.HTTP_429_TOO_MANY_REQUESTS,
+                **{"Retry-After": "3600"},
+            )
+        concern = None
+        if isinstance(code, str) and normalise_receipt_code(code):
+            concern = concern_for_receipt(code)
+        if concern is None:
+            throttling.record_failure(request)
+            return _problem("There is no concern with that receipt code", 401)
+        return Response({"token": speaker_token_for(concern), "expires_in": SPEAKER_TOKEN_MAX_AGE})
+
+
+class SpeakerConcern(SpeakerAPIView):
+    @extend_schema(
+        operation_id="speaker_show_concern",
+        summary="The speaker's concern: status, dates and the conversation",
+        parameters=[BEARER],
+        responses={200: SpeakerConcernSerializer, 401: ErrorSerializer},
+        auth=[],
+    )
+    def get(self, request):
+        concern = self.speaker_concern(request)
+        if concern is None:
+            return self.unauthorised()
+        view = speaker_view(concern=concern)
+        return Response(
+            {
+                "reference": view.reference,
+                "status": view.status,
+                "created_at": view.created_at,
+                "acknowledged_at": view.acknowledged_at,
+                "acknowledge_by": view.acknowledge_by,
+                "feedback_by": view.feedback_by,
+                "closed_at": view.closed_at,
+                "messages": [
+                    {"author": m.author, "body": m.body, "sent_at": m.sent_at}
+                    for m in view.messages
+                ],
+            }
+        )
+
+
+class SpeakerMessages(SpeakerAPIView):
+    @extend_schema(
+        operation_id="speaker_send_message",
+        summary="The speaker writes to the guardian",
+        parameters=[BEARER],
+        request=MessageInSerializer,
+        responses={
+            201: SpeakerMessageSerializer,
+            400: FIELD_ERRORS,
+            401: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+        auth=[],
+    )
+    @public_json
+    def post(self, request):
+        concern = self.speaker_concern(request)
+        if concern is None:
+            return self.unauthorised()
+        body = request.data.get("body")
+        try:
+            message = speaker_reply(concern=concern, body=body)
+        except SpeakerInputInvalid as refused:
+            return _field_errors(refused.errors)
+        except SpeakerRefused as refused:
+            return _problem(str(refused), http.HTTP_409_CONFLICT)
+        return Response(
+            {"author": "speaker", "body": body.strip(), "sent_at": message.sent_at},
+            status=http.HTTP_201_CREATED,
+        )
+
+
+class SpeakerFeedback(SpeakerAPIView):
+    @extend_schema(
+        operation_id="speaker_give_feedback",
+        summary="'Given your experience, would you speak up again?' (once the concern is closed)",
+        parameters=[BEARER],
+        request=FeedbackInSerializer,
+        responses={
+            201: FeedbackOutSerializer,
+            400: FIELD_ERRORS,
+            401: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+        auth=[],
+    )
+    @public_json
+    def post(self, request):
+        concern = self.speaker_concern(request)
+        if concern is None:
+            return self.unauthorised()
+        data = request.data
+        try:
+            feedback = speaker_feedback(
+                concern=concern,
+                would_speak_up_again=data.get("would_speak_up_again"),
+                detriment=data.get("detriment"),
+                comment=data.get("comment"),
+            )
+        except SpeakerInputInvalid as refused:
+            return _field_errors(refused.errors)
+        except SpeakerRefused as refused:
+            return _problem(str(refused), http.HTTP_409_CONFLICT)
+        return Response(
+            {
+                "would_speak_up_again": feedback.would_speak_up_again,
+                "detriment": feedback.detriment,
+            },
+            status=http.HTTP_201_CREATED,
+        )
+
+
+urlpatterns: list = [
+    path("concerns", SubmitConcern.as_view(), name="submit_concern"),
+    path("speaker/session", SpeakerSession.as_view(), name="speaker_sign_in"),
+    path("speaker/concern", SpeakerConcern.as_view(), name="speaker_show_concern"),
+    path("speaker/messages", SpeakerMessages.as_view(), name="speaker_send_message"),
+    path("speaker/feedback", SpeakerFeedback.as_view(), name="speaker_give_feedback"),
+]
+
+
+# Staff ---------------------------------------------------------------------------------------
+# Guardians and accountable leaders, by token (`speakup api-token EMAIL`) or signed-in session;
+# the same scoped querysets and rules as the pages, so an outsider gets 404.
+
+from django.core.exceptions import ValidationError as _DjangoValidationError  # noqa: E402
+from django.http import Http404  # noqa: E402
+from django.shortcuts import get_object_or_404  # noqa: E402
+from django.urls import path as _path  # noqa: E402
+from django.utils import timezone as _timezone  # noqa: E402
+from drf_spectacular.utils import extend_schema  # noqa: E402
+from rest_framework import permissions as _permissions  # noqa: E402
+from rest_framework import serializers as _s  # noqa: E402
+from rest_framework import status as _status  # noqa: E402
+from rest_framework.authentication import (  # noqa: E402
+    SessionAuthentication,
+    TokenAuthentication,
+)
+from rest_framework.response import Response  # noqa: E402
+from rest_framework.views import APIView  # noqa: E402
+
+from speakup.concerns import presenters as _presenters  # noqa: E402
+from speakup.concerns import sealing as _sealing  # noqa: E402
+from speakup.concerns.services import handling as _handling  # noqa: E402
+from speakup.concerns.taxonomy import ELEMENT_CODES, WORKER_GROUP_CODES  # noqa: E402
+from speakup.core.permissions import can as _can  # noqa: E402
+from speakup.core.permissions import visible as _visible  # noqa: E402
+from speakup.organisations.queries import user_by_email as _user_by_email  # noqa: E402
+
+
+class StaffOnly(_permissions.BasePermission):
+    """Signed in; by session only after the second factor (tokens are issued by an operator)."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        by_session = request.auth is None
+        return not (by_session and hasattr(user, "is_verified") and not user.is_verified())
+
+
+class StaffAPIView(APIView):
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [StaffOnly]
+
+    def concern(self, reference):
+        return get_object_or_404(
+            _visible(self.request.user, "concerns.concerns").select_related("organisation"),
+            reference=reference,
+        )
+
+    def refused(self, error: _DjangoValidationError) -> Response:
+        if hasattr(error, "error_dict"):
+            body = error.message_dict
+        else:
+            body = {"non_field_errors": error.messages}
+        return Response(body, status=_status.HTTP_400_BAD_REQUEST)
+
+
+class StaffConcernSummarySerializer(_s.Serializer):
+    reference = _s.CharField()
+    organisation = _s.CharField(help_text="ODS code")
+    status = _s.CharField()
+    confidentiality = _s.CharField()
+    received_at = _s.DateTimeField()
+    acknowledge_by = _s.DateField()
+    feedback_by = _s.DateField()
+    acknowledged_at = _s.DateTimeField(allow_null=True)
+    elements = _s.ListField(child=_s.CharField())
+    worker_group = _s.CharField(allow_blank=True)
+    accountable_lead = _s.EmailField(allow_null=True)
+    overdue = _s.BooleanField()
+
+
+class StaffMessageSerializer(_s.Serializer):
+    author = _s.ChoiceField(choices=["speaker", "guardian"])
+    body = _s.CharField()
+    sent_at = _s.DateTimeField()
+
+
+class StaffActionSerializer(_s.Serializer):
+    id = _s.IntegerField()
+    state = _s.CharField()
+    handler = _s.EmailField(allow_null=True)
+    respond_by = _s.DateField(allow_null=True)
+    description = _s.CharField()
+    response = _s.CharField(allow_null=True)
+
+
+class StaffStatusChangeSerializer(_s.Serializer):
+    from_status = _s.CharField(allow_blank=True)
+    to_status = _s.CharField()
+    at = _s.DateTimeField()
+
+
+class StaffConcernDetailSerializer(StaffConcernSummarySerializer):
+    description = _s.CharField()
+    speaker = _s.DictField(allow_null=True, help_text="Name, email, phone: the guardian only")
+    messages = StaffMessageSerializer(many=True)
+    actions = StaffActionSerializer(many=True)
+    status_history = StaffStatusChangeSerializer(many=True)
+
+
+def _summary(concern, today) -> dict:
+    return {
+        "reference": concern.reference,
+        "organisation": concern.organisation.ods_code,
+        "status": concern.status,
+        "confidentiality": concern.confidentiality,
+        "received_at": concern.received_at,
+        "acknowledge_by": concern.acknowledge_by,
+        "feedback_by": concern.feedback_by,
+        "acknowledged_at": concern.acknowledged_at,
+        "elements": [e.code for e in concern.elements.all()],
+        "worker_group": concern.worker_group,
+        "accountable_lead": concern.accountable_lead.email if concern.accountable_lead else None,
+        "overdue": bool(_presenters.concern_overdue(concern, today))
+        or bool(getattr(concern, "late_actions", 0)),
+    }
+
+
+def _detail(user, concern) -> dict:
+    unseal = _sealing.unseal
+    conversation = _can(user, "concerns.view_conversation", concern)
+    return {
+        **_summary(concern, _timezone.localdate()),
+        "description": unseal(concern, "narrative", concern.narrative_sealed),
+        "speaker": _handling.speaker_contact(concern)
+        if _can(user, "concerns.view_speaker", concern)
+        else None,
+        "messages": [
+            {
+                "author": m.author,
+                "body": unseal(concern, "body", m.body_sealed),
+                "sent_at": m.sent_at,
+            }
+            for m in concern.messages.all()
+        ]
+        if conversation
+        else [],
+        "actions": [
+            {
+                "id": a.pk,
+                "state": a.state,
+                "handler": a.handler.email if a.handler else None,
+                "respond_by": a.respond_by,
+                "description": unseal(concern, "description", a.description_sealed),
+                "response": unseal(concern, "response", a.response_sealed),
+            }
+            for a in concern.actions.select_related("handler")
+        ],
+        "status_history": [
+            {"from_status": c.from_status, "to_status": c.to_status, "at": c.at}
+            for c in concern.status_changes.all()
+        ],
+    }
+
+
+class StaffConcernList(StaffAPIView):
+    @extend_schema(
+        operation_id="staff_list_concerns",
+        summary="Concerns you may see (guardian: your organisations'; leader: yours)",
+        responses=StaffConcernSummarySerializer(many=True),
+    )
+    def get(self, request):
+        from speakup.concerns.queries import concerns_filtered
+
+        today = _timezone.localdate()
+        concerns = concerns_filtered(
+            _visible(request.user, "concerns.concerns").select_related("accountable_lead"),
+            today=today,
+        )
+        return Response([_summary(c, today) for c in concerns[:1000]])
+
+
+class StaffConcernDetail(StaffAPIView):
+    @extend_schema(
+        operation_id="staff_show_concern",
+        summary="One concern, as its case page shows it to you",
+        responses=StaffConcernDetailSerializer,
+    )
+    def get(self, request, reference):
+        from django.db import transaction
+
+        concern = self.concern(reference)
+        with transaction.atomic():
+            _handling.concern_view(user=request.user, concern=concern)
+            body = _detail(request.user, concern)
+        return Response(body)
+
+
+class _Empty(_s.Serializer):
+    pass
+
+
+class StaffAcknowledge(StaffAPIView):
+    @extend_schema(
+        operation_id="staff_acknowledge_concern",
+        request=None,
+        responses=StaffConcernSummarySerializer,
+    )
+    def post(self, request, reference):
+        concern = self.concern(reference)
+        try:
+            concern = _handling.concern_acknowledge(user=request.user, concern=concern)
+        except _DjangoValidationError as error:
+            return self.refused(error)
+        return Response(_summary(concern, _timezone.localdate()))
+
+
+class StaffTriageSerializer(_s.Serializer):
+    elements = _s.ListField(child=_s.ChoiceField(choices=ELEMENT_CODES), allow_empty=False)
+    worker_group = _s.ChoiceField(choices=WORKER_GROUP_CODES)
+    confidentiality_reviewed = _s.BooleanField(required=False, default=True)
+
+
+class StaffTriage(StaffAPIView):
+    @extend_schema(
+        operation_id="staff_triage_concern",
+        request=StaffTriageSerializer,
+        responses=StaffConcernSummarySerializer,
+    )
+    def post(self, request, reference):
+        concern = self.concern(reference)
+        require_handler(request.user, concern)
+        data = StaffTriageSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            concern = _handling.concern_triage(
+                user=request.user, concern=concern, **data.validated_data
+            )
+        except _DjangoValidationError as error:
+            return self.refused(error)
+        return Response(_summary(concern, _timezone.localdate()))
+
+
+class StaffAssignSerializer(_s.Serializer):
+    handler = _s.EmailField(help_text="A line manager of the concern's organisation")
+    accountable_lead = _s.EmailField(
+        required=False, help_text="An executive lead or board member; needed once per concern"
+    )
+    respond_by = _s.DateField()
+    description = _s.CharField(required=False, allow_blank=True, max_length=20_000)
+    shared_summary = _s.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20_000,
+        help_text="All the handler sees of the case",
+    )
+
+
+class StaffAssignResponse(_s.Serializer):
+    action = _s.IntegerField()
+    handler = _s.EmailField()
+    respond_by = _s.DateField()
+    accountable_lead = _s.EmailField()
+
+
+def require_handler(user, concern) -> None:
+    """Leaders may read a case through the API; only its guardian changes it."""
+    if not _can(user, "concerns.handle_concern", concern):
+        raise Http404
+
+
+class StaffAssign(StaffAPIView):
+    @extend_schema(
+        operation_id="staff_assign_action",
+        request=StaffAssignSerializer,
+        responses={201: StaffAssignResponse},
+    )
+    def post(self, request, reference):
+        concern = self.concern(reference)
+        require_handler(request.user, concern)
+        data = StaffAssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        errors = {}
+        handler = _user_by_email(values["handler"])
+        if handler is None:
+            errors["handler"] = ["Nobody has this email address"]
+        lead = None
+        if values.get("accountable_lead"):
+            lead = _user_by_email(values["accountable_lead"])
+            if lead is None:
+                errors["accountable_lead"] = ["Nobody has this email address"]
+        if errors:
+            return Response(errors, status=_status.HTTP_400_BAD_REQUEST)
+        try:
+            action = _handling.action_assign(
+                user=request.user,
+                concern=concern,
+                handler=handler,
+                respond_by=values["respond_by"],
+                accountable_lead=lead,
+                description=values.get("description", ""),
+                shared_summary=values.get("shared_summary", ""),
+            )
+        except _DjangoValidationError as error:
+            return self.refused(error)
+        concern.refresh_from_db()
+        return Response(
+            {
+                "action": action.pk,
+                "handler": handler.email,
+                "respond_by": action.respond_by,
+                "accountable_lead": concern.accountable_lead.email,
+            },
+            status=_status.HTTP_201_CREATED,
+        )
+
+
+class StaffMessageInSerializer(_s.Serializer):
+    body = _s.CharField(max_length=20_000)
+
+
+class StaffMessages(StaffAPIView):
+    @extend_schema(
+        operation_id="staff_message_speaker",
+        request=StaffMessageInSerializer,
+        responses={201: StaffMessageSerializer},
+    )
+    def post(self, request, reference):
+        concern = self.concern(reference)
+        require_handler(request.user, concern)
+        data = StaffMessageInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            message = _handling.concern_message(
+                user=request.user, concern=concern, body=data.validated_data["body"]
+            )
+        except _DjangoValidationError as error:
+            return self.refused(error)
+        return Response(
+            {"author": "guardian", "body": data.validated_data["body"], "sent_at": message.sent_at},
+            status=_status.HTTP_201_CREATED,
+        )
+
+
+class StaffCloseSerializer(_s.Serializer):
+    outcome = _s.CharField(max_length=20_000)
+    learning = _s.CharField(
+        max_length=20_000, help_text="Must be the learning the accountable leader signed off"
+    )
+
+
+class StaffClose(StaffAPIView):
+    @extend_schema(
+        operation_id="staff_close_concern",
+        request=StaffCloseSerializer,
+        responses=StaffConcernSummarySerializer,
+    )
+    def post(self, request, reference):
+        concern = self.concern(reference)
+        require_handler(request.user, concern)
+        data = StaffCloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            concern = _handling.concern_close(
+                user=request.user, concern=concern, **data.validated_data
+            )
+        except _DjangoValidationError as error:
+            return self.refused(error)
+        return Response(_summary(concern, _timezone.localdate()))
+
+
+_staff_collection = StaffConcernList.as_view()
+
+
+def _public_collection():
+    """The speaker side's POST /concerns: the other view registered at the same path."""
+    for pattern in urlpatterns:
+        callback = getattr(pattern, "callback", None)
+        if (
+            str(pattern.pattern) == "concerns"
+            and callback is not concerns_collection
+            and getattr(callback, "cls", None) is not StaffConcernList
+        ):
+            return callback
+    return None
+
+
+def concerns_collection(request, *args, **kwargs):
+    """GET /concerns is the staff list; POST /concerns is the speaker's submission."""
+    public = _public_collection()
+    if request.method in ("GET", "HEAD") or public is None:
+        return _staff_collection(request, *args, **kwargs)
+    return public(request, *args, **kwargs)
+
+
+concerns_collection.csrf_exempt = True  # each view below applies its own CSRF rules
+
+urlpatterns.insert(0, _path("concerns", concerns_collection, name="concerns_collection"))
+urlpatterns += [
+    # Routing goes to concerns_collection above; this entry puts GET in the OpenAPI schema.
+    _path("concerns", StaffConcernList.as_view(), name="staff_list_concerns"),
+    _path("concerns/<str:reference>", StaffConcernDetail.as_view(), name="staff_show_concern"),
+    _path(
+        "concerns/<str:reference>/acknowledge",
+        StaffAcknowledge.as_view(),
+        name="staff_acknowledge_concern",
+    ),
+    _path("concerns/<str:reference>/triage", StaffTriage.as_view(), name="staff_triage_concern"),
+    _path("concerns/<str:reference>/assign", StaffAssign.as_view(), name="staff_assign_action"),
+    _path(
+        "concerns/<str:reference>/messages", StaffMessages.as_view(), name="staff_message_speaker"
+    ),
+    _path("concerns/<str:reference>/close", StaffClose.as_view(), name="staff_close_concern"),
+]

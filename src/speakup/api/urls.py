@@ -1,7 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from speakup.api import concerns, organisations, register, training
+from speakup.api import concerns, organisations, register, reporting, training
 
 app_name = "api"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include(concerns.urlpatterns)),
     path("", include(training.urlpatterns)),
     path("", include(register.urlpatterns)),
+    path("", include(reporting.urlpatterns)),
 ]

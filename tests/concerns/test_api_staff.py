@@ -1,0 +1,197 @@
+"""The staff API: the same rules as the pages, per-field 400s, token or session sign-in."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from speakup.concerns.models import Action, Status
+from speakup.concerns.services import handling
+from speakup.core.models import AuditRecord
+from speakup.organisations.roles import Role
+from tests.concerns.factories import ConcernFactory
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def token_for(user) -> str:
+    out = StringIO()
+    call_command("api-token", user.email, stdout=out)
+    return out.getvalue().strip().splitlines()[-1]
+
+
+def api_as(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
+    return client
+
+
+def test_api_token_prints_the_token_alone_on_the_last_line(staff):
+    first = token_for(staff.guardian)
+    assert len(first) == 40 and first.isalnum()
+    assert token_for(staff.guardian) == first
+
+
+def test_the_guardian_lists_and_reads_concerns_by_token(staff, concern):
+    client = api_as(staff.guardian)
+    listing = client.get("/api/v1/concerns")
+    assert listing.status_code == 200
+    assert [c["reference"] for c in listing.json()] == [concern.reference]
+    assert "description" not in listing.json()[0]
+    detail = client.get(f"/api/v1/concerns/{concern.reference}")
+    assert detail.status_code == 200
+    body = detail.json()
+    assert "one nurse for 30 patients" in body["description"]
+    assert body["speaker"]["name"] == "Sam Speaker"
+    assert AuditRecord.objects.filter(action="concern.view").count() == 1
+
+
+def test_the_guardian_works_a_case_through_the_api(staff, concern):
+    client = api_as(staff.guardian)
+    base = f"/api/v1/concerns/{concern.reference}"
+    assert client.post(f"{base}/acknowledge").json()["status"] == "acknowledged"
+    triaged = client.post(
+        f"{base}/triage",
+        {"elements": ["patient_safety", "worker_safety"], "worker_group": "ahp"},
+        format="json",
+    )
+    assert triaged.status_code == 200, triaged.json()
+    assert sorted(triaged.json()["elements"]) == ["patient_safety", "worker_safety"]
+    respond_by = (timezone.localdate() + timedelta(days=10)).isoformat()
+    assigned = client.post(
+        f"{base}/assign",
+        {
+            "handler": staff.manager.email,
+            "accountable_lead": staff.lead.email,
+            "respond_by": respond_by,
+        },
+        format="json",
+    )
+    assert assigned.status_code == 201, assigned.json()
+    assert assigned.json()["respond_by"] == respond_by
+    message = client.post(f"{base}/messages", {"body": "We are on it"}, format="json")
+    assert message.status_code == 201
+    assert Action.objects.get().handler == staff.manager
+
+
+def test_closing_by_api_needs_the_leaders_sign_off(staff, concern):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    handling.concern_name_accountable_lead(
+        user=staff.guardian, concern=concern, accountable_lead=staff.lead
+    )
+    handling.concern_give_feedback(user=staff.guardian, concern=concern, body="Done")
+    handling.concern_record_learning(
+        user=staff.guardian, concern=concern, outcome="Fixed", learning="Check rotas"
+    )
+    client = api_as(staff.guardian)
+    url = f"/api/v1/concerns/{concern.reference}/close"
+    refused = client.post(url, {"outcome": "Fixed", "learning": "Check rotas"}, format="json")
+    assert refused.status_code == 400
+    assert "sign off the learning" in str(refused.json())
+    concern.refresh_from_db()
+    handling.concern_sign_off_learning(user=staff.lead, concern=concern)
+    closed = client.post(url, {"outcome": "Fixed", "learning": "Check rotas"}, format="json")
+    assert closed.status_code == 200, closed.json()
+    assert closed.json()["status"] == Status.CLOSED
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "body", "fields"),
+    [
+        (
+            "triage",
+            {"elements": ["astrology"], "worker_group": "wizards"},
+            {"elements", "worker_group"},
+        ),
+        ("triage", {}, {"elements", "worker_group"}),
+        (
+            "assign",
+            {"handler": "not an email", "respond_by": "tomorrow"},
+            {"handler", "respond_by"},
+        ),
+        ("messages", {"body": ""}, {"body"}),
+        ("close", {}, {"outcome", "learning"}),
+    ],
+)
+def test_bad_input_is_a_400_with_a_message_per_field(staff, concern, endpoint, body, fields):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    response = api_as(staff.guardian).post(
+        f"/api/v1/concerns/{concern.reference}/{endpoint}", body, format="json"
+    )
+    assert response.status_code == 400
+    assert fields <= set(response.json())
+
+
+def test_assigning_to_someone_who_is_not_a_line_manager_is_refused_by_field(staff, concern):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    response = api_as(staff.guardian).post(
+        f"/api/v1/concerns/{concern.reference}/assign",
+        {
+            "handler": staff.lead.email,
+            "accountable_lead": staff.manager.email,
+            "respond_by": (timezone.localdate() - timedelta(days=1)).isoformat(),
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"handler", "accountable_lead", "respond_by"}
+    assert not Action.objects.exists()
+
+
+def test_an_illegal_move_is_a_400_with_a_clear_message(staff, concern):
+    client = api_as(staff.guardian)
+    client.post(f"/api/v1/concerns/{concern.reference}/acknowledge")
+    again = client.post(f"/api/v1/concerns/{concern.reference}/acknowledge")
+    assert again.status_code == 400
+    assert again.json() == {"non_field_errors": ["This concern is already acknowledged"]}
+
+
+def test_the_accountable_leader_reads_but_cannot_change_by_api(staff, concern):
+    concern.accountable_lead = staff.lead
+    concern.save()
+    client = api_as(staff.lead)
+    assert client.get(f"/api/v1/concerns/{concern.reference}").json()["speaker"] is None
+    assert client.post(f"/api/v1/concerns/{concern.reference}/acknowledge").status_code == 404
+
+
+def test_outsiders_get_404_and_an_empty_list(staff, concern, person_with_role, other_organisation):
+    outsider = person_with_role(Role.GUARDIAN, other_organisation)
+    client = api_as(outsider)
+    assert client.get("/api/v1/concerns").json() == []
+    assert client.get(f"/api/v1/concerns/{concern.reference}").status_code == 404
+    assert client.post(f"/api/v1/concerns/{concern.reference}/acknowledge").status_code == 404
+    concern.refresh_from_db()
+    assert concern.status == Status.RECEIVED
+
+
+def test_without_credentials_the_api_says_sign_in(concern):
+    response = APIClient().get(f"/api/v1/concerns/{concern.reference}")
+    assert response.status_code == 401
+
+
+def test_a_signed_in_session_works_too(client, staff, concern):
+    sign_in(client, staff.guardian)
+    assert client.get(f"/api/v1/concerns/{concern.reference}").status_code == 200
+
+
+def test_the_staff_endpoints_are_in_the_openapi_schema(client):
+    schema = client.get("/api/v1/schema", HTTP_ACCEPT="application/json").content.decode()
+    for path in (
+        "/concerns/{reference}/acknowledge",
+        "/concerns/{reference}/triage",
+        "/concerns/{reference}/assign",
+        "/concerns/{reference}/messages",
+        "/concerns/{reference}/close",
+        "staff_list_concerns",
+    ):
+        assert path in schema
+
+
+def test_concerns_the_list_shows_are_flagged_when_overdue(staff):
+    ConcernFactory(organisation=staff.organisation, received_at=timezone.now() - timedelta(days=30))
+    listing = api_as(staff.guardian).get("/api/v1/concerns").json()
+    assert listing[0]["overdue"] is True

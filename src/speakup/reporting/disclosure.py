@@ -1,0 +1,204 @@
+"""Statistical disclosure control: the one place that decides how a count of people is shown.
+
+Every figure that leaves a guardian's own case list (board report, national view, CSV
+downloads, charts) counts people who spoke up, so it goes through here. The rules, in plain
+English, are in docs/reporting.md; in short:
+
+- a count from 1 to threshold-1 is shown as "fewer than 5" (primary suppression);
+- 0 is shown as 0 (nobody can be identified in an empty cell);
+- in an exclusive table (each case in exactly one cell, cells adding up to the total), more
+  cells are hidden ("not shown", secondary suppression) until no hidden cell can be worked out
+  from the figures shown, and if that is impossible the total is hidden too;
+- a share (percentage) is shown only when both of its counts are shown.
+
+The attacker we defend against knows every figure shown, the threshold, these rules, and that
+secondary cells are the smallest cells that were not already hidden.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+
+SMALL = "small"  # primary: a count from 1 to threshold - 1
+COMPLEMENTARY = "complementary"  # secondary: hidden so a small one cannot be worked out
+NOT_SHOWN = "not shown"
+NOT_APPLICABLE = "not applicable"
+INFINITY = float("inf")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A figure as it may be shown: its text, and its value only when it is shown."""
+
+    value: int | float | None
+    text: str
+    suppressed: bool = False
+    reason: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def export(self) -> int | float | str | None:
+        """For CSV and JSON: the number when shown, otherwise the words shown instead."""
+        return self.text if self.suppressed else self.value
+
+
+@dataclass(frozen=True)
+class Table:
+    cells: dict[str, Shown]
+    total: Shown | None
+    exclusive: bool
+
+    @property
+    def any_suppressed(self) -> bool:
+        shown = [*self.cells.values(), *([self.total] if self.total else [])]
+        return any(cell.suppressed for cell in shown)
+
+
+def threshold() -> int:
+    return settings.SPEAKUP_SUPPRESSION_THRESHOLD
+
+
+def small_text(limit: int | None = None) -> str:
+    return f"fewer than {limit or threshold()}"
+
+
+def _small(limit: int) -> Shown:
+    return Shown(None, small_text(limit), suppressed=True, reason=SMALL)
+
+
+def _complementary() -> Shown:
+    return Shown(None, NOT_SHOWN, suppressed=True, reason=COMPLEMENTARY)
+
+
+def _plain(count: int) -> Shown:
+    return Shown(count, f"{count:,}")
+
+
+def suppress_count(count: int, *, limit: int | None = None) -> Shown:
+    """One count on its own: 1 to limit - 1 becomes "fewer than <limit>"."""
+    limit = limit or threshold()
+    if count < 0:
+        raise ValueError("a count cannot be negative")
+    return _small(limit) if 0 < count < limit else _plain(count)
+
+
+def suppress_share(part: Shown | int, whole: Shown | int, *, limit: int | None = None) -> Shown:
+    """part as a percentage of whole, hidden when either count is hidden."""
+    part = part if isinstance(part, Shown) else suppress_count(part, limit=limit)
+    whole = whole if isinstance(whole, Shown) else suppress_count(whole, limit=limit)
+    if part.suppressed or whole.suppressed:
+        return Shown(None, NOT_SHOWN, suppressed=True, reason=SMALL)
+    if not whole.value:
+        return Shown(None, NOT_APPLICABLE)
+    percent = round(100 * part.value / whole.value, 1)
+    return Shown(percent, f"{percent:g}%")
+
+
+def suppress_table(
+    cells: Mapping[str, int],
+    total: int | None = None,
+    *,
+    exclusive: bool,
+    limit: int | None = None,
+) -> Table:
+    """Protect one table of counts.
+
+    exclusive=True: every case is in exactly one cell (worker groups, feedback answers, the
+    quarters of a year), so the cells add up to the total (computed when not given) and a
+    hidden cell could be worked out by subtraction: secondary suppression applies.
+    exclusive=False: a case may be in several cells (elements), so the cells add up to nothing
+    shown and only primary suppression applies.
+    """
+    limit = limit or threshold()
+    if limit < 3:
+        raise ValueError("the suppression threshold must be at least 3")
+    values = dict(cells)
+    if any(value < 0 for value in values.values()):
+        raise ValueError("a count cannot be negative")
+    if not exclusive:
+        return Table(
+            cells={key: suppress_count(value, limit=limit) for key, value in values.items()},
+            total=None if total is None else suppress_count(total, limit=limit),
+            exclusive=False,
+        )
+
+    added = sum(values.values())
+    if total is None:
+        total = added
+    elif total != added:
+        raise ValueError(f"the cells of an exclusive table add up to {added}, not {total}")
+
+    if 0 < total < limit:
+        # Every cell is small: show them all (even the empty ones) as small, since which
+        # cells are empty would otherwise pin the others down.
+        return Table(
+            cells={key: _small(limit) for key in values},
+            total=_small(limit),
+            exclusive=True,
+        )
+
+    primary = {key for key, value in values.items() if 0 < value < limit}
+    secondary: list[str] = []
+    total_hidden = False
+    order = {key: index for index, key in enumerate(values)}
+    while primary and not _all_protected(values, primary, secondary, total, limit):
+        candidates = sorted(
+            (value, order[key], key)
+            for key, value in values.items()
+            if value > 0 and key not in primary and key not in secondary
+        )
+        if not candidates:
+            total_hidden = True
+            break
+        secondary.append(candidates[0][2])
+
+    shown_cells = {}
+    for key, value in values.items():
+        if key in primary:
+            shown_cells[key] = _small(limit)
+        elif key in secondary:
+            shown_cells[key] = _complementary()
+        else:
+            shown_cells[key] = _plain(value)
+    return Table(
+        cells=shown_cells,
+        total=_complementary() if total_hidden else _plain(total),
+        exclusive=True,
+    )
+
+
+def feasible_ranges(
+    values: Mapping[str, int], primary, secondary, total: int, limit: int
+) -> dict[str, tuple[float, float]]:
+    """What an attacker can say about each hidden cell of an exclusive table with its total shown.
+
+    A small cell lies in [1, limit-1]; a complementary cell in [limit, smallest cell still shown]
+    (it was chosen because it was the smallest); the hidden cells add up to the total minus the
+    cells shown. With one equation and box bounds, each cell's feasible values form exactly the
+    interval computed here.
+    """
+    hidden = [*primary, *secondary]
+    shown_nonzero = [v for k, v in values.items() if k not in hidden and v > 0]
+    cap = min(shown_nonzero) if shown_nonzero else INFINITY
+    bounds = dict.fromkeys(primary, (1, limit - 1))
+    bounds.update(dict.fromkeys(secondary, (limit, cap)))
+    remainder = total - sum(v for k, v in values.items() if k not in hidden)
+    low_sum = sum(low for low, _ in bounds.values())
+    ranges = {}
+    for key, (low, high) in bounds.items():
+        others_high = _sum_without(bounds, key)
+        ranges[key] = (max(low, remainder - others_high), min(high, remainder - (low_sum - low)))
+    return ranges
+
+
+def _sum_without(bounds, key) -> float:
+    highs = [high for other, (_, high) in bounds.items() if other != key]
+    return INFINITY if any(high == INFINITY for high in highs) else sum(highs)
+
+
+def _all_protected(values, primary, secondary, total, limit) -> bool:
+    ranges = feasible_ranges(values, primary, secondary, total, limit)
+    return all(high - low >= 1 for low, high in ranges.values())

@@ -1,0 +1,42 @@
+"""What reporting keeps: the quarterly data returns a guardian has marked as submitted."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from speakup.organisations.models import Organisation
+
+
+class DataReturnSubmission(models.Model):
+    """A quarterly data return as it was when the guardian marked it submitted.
+
+    `figures` is a snapshot (the columns of docs/data-formats.md), so later changes to the
+    quarter's cases show as corrections instead of silently changing what was sent.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="data_return_submissions"
+    )
+    financial_year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    figures = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "financial_year", "quarter"],
+                name="one_data_return_per_quarter",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4),
+                name="data_return_quarter_1_to_4",
+            ),
+        ]
+        indexes = [models.Index(fields=["financial_year", "quarter"])]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.financial_year}-Q{self.quarter}"

@@ -208,21 +208,21 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
-
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
 # Deadlines and escalation (docs/concerns.md): cron can run `speakup tick` instead.
 CELERY_BEAT_SCHEDULE = {
     "concerns-tick": {"task": "concerns.tick", "schedule": 15 * 60},
 }
 # Overdue work climbs one escalation level each time this many days pass.
 SPEAKUP_ESCALATE_EVERY_DAYS = env_int("SPEAKUP_ESCALATE_EVERY_DAYS", 7, minimum=1)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        # Staff scripts: `speakup api-token EMAIL`, sent as "Authorization: Token <key>".
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-        # Staff scripts: `speakup api-token EMAIL`, sent as "Authorization: Token <key>".
-        "rest_framework.authentication.TokenAuthentication",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

@@ -8,6 +8,13 @@ from speakup.organisations.roles import NATIONAL_ROLES, Role
 from tests.organisations.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def kek_file(settings, tmp_path):
+    """Every test gets its own key-encryption key file, never the real var/kek.json."""
+    settings.SPEAKUP_KEK_FILE = tmp_path / "keys" / "kek.json"
+    return settings.SPEAKUP_KEK_FILE
+
+
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory(ods_code="TST01", name="Testshire Fictional NHS Trust")

@@ -1,0 +1,34 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from speakup.training.services import completions_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import training completions from learning records (CSV: Employee Number, "
+        "Organisation, Module, Completed On, Source); see docs/training.md."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the CSV file")
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="import the good rows and report the bad ones (default: import nothing)",
+        )
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"There is no file at {path}")
+        with path.open("rb") as file:
+            result = completions_import(file=file, skip_invalid=options["skip_invalid"])
+        for warning in result.warnings:
+            self.stderr.write(f"Warning: {warning}")
+        for error in result.errors:
+            self.stderr.write(f"  {error}")
+        if not result.imported:
+            raise CommandError(result.summary())
+        self.stdout.write(result.summary())

@@ -1,0 +1,173 @@
+"""The training API: compliance figures, roster import and completions import."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from speakup.organisations.roles import Role
+from speakup.training.models import Completion, CompletionSource, StaffRecord
+from tests.training.factories import CompletionFactory, StaffRecordFactory
+
+pytestmark = pytest.mark.django_db
+
+ROSTER = (
+    "employee number,first name,last name,staff group,line manager,senior leader,"
+    "board member,assignment start\n"
+    "1001,Ada,Ashdown,Students,N,N,Y,2024-01-01\n"
+)
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_compliance_is_given_in_the_documented_shape(client_as, organisation):
+    chair = StaffRecordFactory(organisation=organisation, is_board_member=True)
+    for module in ("speak_up", "listen_up", "follow_up"):
+        CompletionFactory(staff_record=chair, module=module, completed_on=datetime.date(2025, 1, 1))
+    StaffRecordFactory(organisation=organisation)
+    response = client_as(Role.NON_EXECUTIVE_LEAD).get(
+        "/api/v1/organisations/TST01/training/compliance"
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["organisation"] == "TST01" and body["as_of"] == "2025-06-01"
+    assert [m["module"] for m in body["modules"]] == ["speak_up", "listen_up", "follow_up"]
+    assert body["modules"][0] == {
+        "module": "speak_up",
+        "mandatory": False,
+        "required": 2,
+        "compliant": 1,
+        "due": 0,
+        "overdue": 1,
+        "expired": 0,
+    }
+    assert body["board_follow_up"] == {"required": 1, "compliant": 1}
+
+
+@pytest.mark.parametrize("role", [Role.WORKER, Role.LINE_MANAGER, Role.NATIONAL_ANALYST])
+def test_compliance_is_not_found_for_other_roles(client_as, organisation, role):
+    response = client_as(role).get("/api/v1/organisations/TST01/training/compliance")
+    assert response.status_code == 404
+
+
+def test_compliance_is_not_found_when_signed_out(client, organisation):
+    assert client.get("/api/v1/organisations/TST01/training/compliance").status_code in {403, 404}
+
+
+def test_an_admin_posts_a_roster_as_csv(client_as, organisation):
+    client = client_as(Role.ORGANISATION_ADMIN)
+    response = client.post("/api/v1/organisations/TST01/staff", ROSTER, content_type="text/csv")
+    assert response.status_code == 200, response.content
+    assert response.json()["created"] == 1
+    assert StaffRecord.objects.get().is_board_member
+
+
+def test_a_bad_roster_is_refused_with_every_problem(client_as, organisation):
+    client = client_as(Role.ORGANISATION_ADMIN)
+    response = client.post(
+        "/api/v1/organisations/TST01/staff",
+        ROSTER + "1002,,X,Students,N,N,N,2024-01-01\n",
+        content_type="text/csv",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"row": 3, "column": "First Name", "reason": "is empty"}]
+    assert StaffRecord.objects.count() == 0
+
+
+def test_an_empty_roster_body_is_a_clear_error(client_as, organisation):
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        "/api/v1/organisations/TST01/staff", "", content_type="text/csv"
+    )
+    assert response.status_code == 400 and "empty" in response.json()["summary"]
+
+
+def test_only_the_organisations_admin_may_post_a_roster(
+    client_as, organisation, other_organisation
+):
+    assert (
+        client_as(Role.GUARDIAN)
+        .post("/api/v1/organisations/TST01/staff", ROSTER, content_type="text/csv")
+        .status_code
+        == 404
+    )
+    assert (
+        client_as(Role.ORGANISATION_ADMIN, other_organisation)
+        .post("/api/v1/organisations/TST01/staff", ROSTER, content_type="text/csv")
+        .status_code
+        == 404
+    )
+
+
+COMPLETIONS = (
+    "Employee Number,Organisation,Module,Completed On,Source\n"
+    "1001,TST01,speak_up,2025-02-01,import\n"
+    "1001,TST01,Freedom to Speak Up: Listen Up,01/03/2025,\n"
+)
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_an_admin_posts_completions_and_course_titles_are_mapped(client_as, organisation):
+    StaffRecordFactory(organisation=organisation, employee_number="1001")
+    client = client_as(Role.ORGANISATION_ADMIN)
+    response = client.post("/api/v1/training/completions", COMPLETIONS, content_type="text/csv")
+    assert response.status_code == 200, response.content
+    assert sorted(Completion.objects.values_list("module", flat=True)) == [
+        "listen_up",
+        "speak_up",
+    ]
+    assert set(Completion.objects.values_list("source", flat=True)) == {CompletionSource.IMPORT}
+    again = client.post("/api/v1/training/completions", COMPLETIONS, content_type="text/csv")
+    assert again.json()["already_recorded"] == 2 and Completion.objects.count() == 2
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_unknown_workers_modules_and_organisations_are_reported_never_guessed(
+    client_as, organisation
+):
+    StaffRecordFactory(organisation=organisation, employee_number="1001")
+    body = (
+        "Employee Number,Organisation,Module,Completed On,Source\n"
+        "9999,TST01,speak_up,2025-02-01,import\n"
+        "1001,TST01,Fire safety,2025-02-01,import\n"
+        "1001,OTH01,speak_up,2025-02-01,import\n"
+        "1001,TST01,speak_up,2030-02-01,import\n"
+    )
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        "/api/v1/training/completions", body, content_type="text/csv"
+    )
+    assert response.status_code == 400
+    problems = {(e["row"], e["column"]) for e in response.json()["errors"]}
+    assert problems == {
+        (2, "Employee Number"),
+        (3, "Module"),
+        (4, "Organisation"),
+        (5, "Completed On"),
+    }
+    assert not Completion.objects.exists()
+
+
+def test_completions_need_an_organisation_admin(client_as, organisation):
+    response = client_as(Role.GUARDIAN).post(
+        "/api/v1/training/completions", COMPLETIONS, content_type="text/csv"
+    )
+    assert response.status_code == 404
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_the_command_imports_completions(organisation, tmp_path, capsys):
+    from django.core.management import call_command
+
+    StaffRecordFactory(organisation=organisation, employee_number="1001")
+    path = tmp_path / "completions.csv"
+    path.write_text(COMPLETIONS)
+    call_command("import-completions", str(path))
+    assert "2 completions added" in capsys.readouterr().out
+
+
+def test_the_command_reports_bad_rows_and_imports_nothing(organisation, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "completions.csv"
+    path.write_text(COMPLETIONS)
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import-completions", str(path))
+    assert "row 2, Employee Number" in capsys.readouterr().err

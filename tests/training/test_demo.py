@@ -1,0 +1,35 @@
+"""Demo data gives every demo organisation a roster, a policy and completions."""
+
+import pytest
+from django.core.management import call_command
+
+from speakup.organisations.models import Organisation, User
+from speakup.training.models import Completion, StaffRecord
+from speakup.training.queries import compliance_summary, my_training, policy_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_gives_dashboards_something_real(capsys):
+    call_command("demo-data")
+    counts = (StaffRecord.objects.count(), Completion.objects.count())
+    assert counts[0] > 150 and counts[1] > 50
+    demo1, demo2, demo3 = (
+        Organisation.objects.get(ods_code=c) for c in ("DEMO1", "DEMO2", "DEMO3")
+    )
+    flags = lambda o: [m["mandatory"] for m in compliance_summary(organisation=o)["modules"]]  # noqa: E731
+    assert flags(demo1) == [True, True, True]
+    assert flags(demo2) == [True, False, False]
+    assert flags(demo3) == [False, False, False]
+    board = compliance_summary(organisation=demo1)["board_follow_up"]
+    assert 0 < board["compliant"] < board["required"]
+    assert policy_for(organisation=demo2).listen_up_from_band == "7"
+
+    overdue = User.objects.get(email="board-member2@demo1.demo.speakup.test")
+    (mine,) = my_training(user=overdue)
+    assert mine.record is not None and mine.statuses[2].status == "overdue"
+    worker = User.objects.get(email="worker1@demo1.demo.speakup.test")
+    assert my_training(user=worker)[0].statuses[0].status == "overdue"
+
+    call_command("demo-data")
+    assert (StaffRecord.objects.count(), Completion.objects.count()) == counts

@@ -1,0 +1,165 @@
+"""Fictional concerns for trying every journey: a handful per demo organisation, in every state.
+
+Made through the same services as real concerns, so everything is sealed as usual. Each demo
+organisation's anonymous concern has a known receipt code, so that "Check on a concern" can be
+tried at once: DEMO_RECEIPT_CODES (demo data only; real codes are random and shown once).
+Safe to run again: an organisation that already has concerns is left alone.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from speakup.concerns.models import Concern, Source
+from speakup.concerns.receipts import receipt_hash
+from speakup.concerns.services import handling
+from speakup.concerns.services.intake import concern_submit
+from speakup.concerns.services.speaker import speaker_feedback, speaker_reply
+from speakup.organisations.demo import DEMO_DOMAIN
+from speakup.organisations.models import Organisation, User
+
+DEMO_RECEIPT_CODES = {
+    "DEMO1": "1111222233334444",
+    "DEMO2": "2222333344445555",
+    "DEMO3": "3333444455556666",
+}
+
+NARRATIVES = {
+    "received": "On the night shift the medicines fridge on the ward has been warm for a week. "
+    "I reported it to the nurse in charge but nothing has changed.",
+    "acknowledged": "A senior colleague shouts at junior staff during handover, in front of "
+    "patients. Several of us have stopped asking questions because of it.",
+    "in_progress": "The rota regularly leaves one registered nurse for 28 patients at "
+    "weekends. Breaks are missed and observations are late.",
+    "feedback_given": "Agency staff are not given a login to the records system, so they "
+    "share other people's logins to do their work.",
+    "closed": "The fire door at the end of the corridor is wedged open every day so that "
+    "trolleys can get through.",
+    "anonymous": "Some patients on the ward are not being turned as often as their care "
+    "plans say, because there are not enough staff on the late shift.",
+    "overdue": "The hoist on the ward has been out of order for two weeks and staff are "
+    "lifting patients by hand.",
+}
+
+
+def _person(kind: str, code: str) -> User | None:
+    return User.objects.filter(email=f"{kind}@{code.lower()}.{DEMO_DOMAIN}").first()
+
+
+def _contact(index: int, code: str) -> dict:
+    names = ["Alex Demo", "Sam Example", "Jo Sample", "Robin Fictional", "Kim Placeholder"]
+    name = names[index % len(names)]
+    return {"name": name, "email": f"speaker{index}@{code.lower()}.{DEMO_DOMAIN}"}
+
+
+def _submit(organisation, kind: str, index: int, **fields) -> Concern:
+    confidentiality = fields.pop("confidentiality", "confidential")
+    contact = None if confidentiality == "anonymous" else _contact(index, organisation.ods_code)
+    return concern_submit(
+        organisation=organisation,
+        confidentiality=confidentiality,
+        description=NARRATIVES[kind],
+        contact=contact,
+        **fields,
+    ).concern
+
+
+def _load_for(organisation: Organisation) -> None:
+    code = organisation.ods_code
+    guardian = _person("guardian1", code) or _person("guardian", code)
+    manager = _person("line-manager1", code) or _person("line-manager", code)
+    lead = _person("executive-lead", code)
+    if guardian is None or manager is None or lead is None:
+        return  # the demo people of this organisation are not there
+
+    _submit(organisation, "received", 1, worker_group="nursing_midwifery", patient_safety_risk=True)
+
+    acknowledged = _submit(organisation, "acknowledged", 2, confidentiality="open")
+    handling.concern_acknowledge(user=guardian, concern=acknowledged)
+    handling.concern_message(
+        user=guardian,
+        concern=acknowledged,
+        body="Thank you for speaking up. Could we meet this week to talk it through?",
+    )
+
+    in_progress = _submit(organisation, "in_progress", 3, source=Source.PHONE, recorded_by=guardian)
+    handling.concern_acknowledge(user=guardian, concern=in_progress)
+    handling.concern_triage(
+        user=guardian,
+        concern=in_progress,
+        elements=["patient_safety", "worker_safety"],
+        worker_group="nursing_midwifery",
+    )
+    handling.action_assign(
+        user=guardian,
+        concern=in_progress,
+        handler=manager,
+        accountable_lead=lead,
+        respond_by=timezone.localdate() + timedelta(days=14),
+        description="Review weekend staffing on the ward and report what will change.",
+        shared_summary="Weekend staffing is reported to be unsafe on one ward.",
+    )
+
+    feedback = _submit(organisation, "feedback_given", 4)
+    handling.concern_acknowledge(user=guardian, concern=feedback)
+    handling.concern_name_accountable_lead(user=guardian, concern=feedback, accountable_lead=lead)
+    handling.concern_give_feedback(
+        user=guardian,
+        concern=feedback,
+        body="Agency staff now get their own login on their first shift.",
+    )
+
+    closed = _submit(organisation, "closed", 5, worker_group="estates_ancillary")
+    handling.concern_acknowledge(user=guardian, concern=closed)
+    handling.concern_triage(
+        user=guardian, concern=closed, elements=["patient_safety"], worker_group="estates_ancillary"
+    )
+    handling.concern_name_accountable_lead(user=guardian, concern=closed, accountable_lead=lead)
+    handling.concern_give_feedback(
+        user=guardian,
+        concern=closed,
+        body="Estates have fitted a door that holds open safely and closes when the alarm sounds.",
+    )
+    handling.concern_record_learning(
+        user=guardian,
+        concern=closed,
+        outcome="A fire-safe hold-open door was fitted.",
+        learning="Ask the people who use a door why it is wedged before telling them not to.",
+    )
+    closed.refresh_from_db()
+    handling.concern_sign_off_learning(user=lead, concern=closed)
+    closed = handling.concern_close(user=guardian, concern=closed)
+    speaker_feedback(
+        concern=closed, would_speak_up_again="yes", detriment=False, comment="Quick and kind."
+    )
+
+    anonymous = _submit(organisation, "anonymous", 6, confidentiality="anonymous")
+    Concern.objects.filter(pk=anonymous.pk).update(
+        receipt_hash=receipt_hash(DEMO_RECEIPT_CODES.get(code, "9999888877776666"))
+    )
+    handling.concern_acknowledge(user=guardian, concern=anonymous)
+    handling.concern_message(
+        user=guardian,
+        concern=anonymous,
+        body="Thank you. Which shift is most affected? You can answer here anonymously.",
+    )
+    speaker_reply(concern=anonymous, body="Mostly the late shift on weekdays.")
+
+    overdue = _submit(organisation, "overdue", 7, patient_safety_risk=True)
+    ten_days_ago = timezone.now() - timedelta(days=10)
+    Concern.objects.filter(pk=overdue.pk).update(
+        received_at=ten_days_ago,
+        acknowledge_by=timezone.localdate(ten_days_ago) + timedelta(days=7),
+        feedback_by=timezone.localdate(ten_days_ago) + timedelta(days=91),
+    )
+    overdue.status_changes.update(at=ten_days_ago)
+
+
+def load_demo() -> None:
+    for code in DEMO_RECEIPT_CODES:
+        organisation = Organisation.objects.filter(ods_code=code).first()
+        if organisation is None or Concern.objects.filter(organisation=organisation).exists():
+            continue
+        with transaction.atomic():
+            _load_for(organisation)

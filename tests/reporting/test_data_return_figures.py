@@ -6,8 +6,8 @@ import pytest
 
 from speakup.concerns.models import Confidentiality
 from speakup.reporting import queries
-from speakup.reporting.queries import COLUMNS
 from speakup.reporting.quarters import Quarter
+from speakup.reporting.queries import COLUMNS
 from tests.reporting.factories import london, make_case
 
 Q3 = Quarter(2026, 3)  # October to December 2026

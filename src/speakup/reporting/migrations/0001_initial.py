@@ -7,29 +7,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0002_remove_rolemembership_membership_national_roles_have_no_organisation_and_more'),
+        (
+            "organisations",
+            "0002_remove_rolemembership_membership_national_roles_have_no_organisation_and_more",
+        ),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DataReturnSubmission',
+            name="DataReturnSubmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('financial_year', models.PositiveSmallIntegerField()),
-                ('quarter', models.PositiveSmallIntegerField()),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('figures', models.JSONField()),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='data_return_submissions', to='organisations.organisation')),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("financial_year", models.PositiveSmallIntegerField()),
+                ("quarter", models.PositiveSmallIntegerField()),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("figures", models.JSONField()),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="data_return_submissions",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['financial_year', 'quarter'], name='reporting_d_financi_fc79ee_idx')],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'financial_year', 'quarter'), name='one_data_return_per_quarter'), models.CheckConstraint(condition=models.Q(('quarter__gte', 1), ('quarter__lte', 4)), name='data_return_quarter_1_to_4')],
+                "indexes": [
+                    models.Index(
+                        fields=["financial_year", "quarter"], name="reporting_d_financi_fc79ee_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "financial_year", "quarter"),
+                        name="one_data_return_per_quarter",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("quarter__gte", 1), ("quarter__lte", 4)),
+                        name="data_return_quarter_1_to_4",
+                    ),
+                ],
             },
         ),
     ]

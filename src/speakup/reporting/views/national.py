@@ -36,7 +36,7 @@ def show_national_returns(request):
         form=form if form.is_bound else QuarterForm(initial={"quarter": str(quarter)}),
         quarter=quarter,
         national=national,
-        required=queries.return_required,
+        is_required=queries.return_required,
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 

@@ -1,0 +1,182 @@
+"""The register in a real browser: an admin appoints, a director attests, the public searches,
+and a whole regulatory case runs open -> respond -> decide -> appeal."""
+
+import pytest
+
+from speakup.core.two_factor import current_code, enrol_confirmed_device
+from speakup.organisations.roles import Role
+from speakup.register.models import Appointment
+from speakup.register.services import LCF_DOMAINS, code_publish
+from tests.browser.conftest import assert_accessible
+from tests.organisations.factories import TEST_PASSWORD
+from tests.register.factories import AppointmentFactory, DirectorFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def sign_in(page, user, *, two_factor=True):
+    page.goto("/account/sign-in/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if two_factor:
+        page.get_by_label("Security code").fill(current_code(enrol_confirmed_device(user)))
+        page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Your speakup home").wait_for()
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="You have signed out").wait_for()
+
+
+def test_an_organisation_admin_adds_an_appointment(page, person_with_role, organisation):
+    admin = person_with_role(Role.ORGANISATION_ADMIN)
+    sign_in(page, admin)
+    page.get_by_role("link", name="Boards").first.click()
+    page.get_by_role("link", name="Testshire Fictional NHS Trust").click()
+    page.get_by_role("link", name="Add an appointment").click()
+    assert_accessible(page)
+    page.get_by_label("First name").fill("Wren")
+    page.get_by_label("Last name").fill("Larkfield")
+    page.get_by_label("Email address").fill("wren@fictional.test")
+    page.get_by_label("Role title").fill("Chief Executive")
+    page.get_by_role("group", name="Is this an executive role?").get_by_label("Yes").check()
+    page.get_by_label("Executive FTSU lead", exact=True).check()
+    page.get_by_label("Start date").fill("2026-01-05")
+    page.get_by_label("End date").fill("2025-12-01")
+    page.get_by_role("button", name="Add the appointment").click()
+    assert page.title().startswith("Error: Add an appointment")
+    assert page.get_by_text(
+        "The end date must be the same as or after the start date"
+    ).first.is_visible()
+    assert_accessible(page)
+    page.get_by_label("End date").fill("")
+    page.get_by_role("button", name="Add the appointment").click()
+    assert page.get_by_text("Wren Larkfield (D000001) is appointed Chief Executive.").is_visible()
+    assert page.get_by_role("heading", name="Board compliance").is_visible()
+    assert Appointment.objects.get().ftsu_role == "executive_lead"
+    assert_accessible(page)
+
+
+def test_a_director_attests_to_the_code_with_a_self_assessment(
+    page, person_with_role, organisation
+):
+    officer = person_with_role(Role.REGISTER_OFFICER)
+    code_publish(
+        actor=officer,
+        title="Code of practice for board directors",
+        body="## Listen\n\n1. I will listen to people who speak up.",
+    )
+    member = person_with_role(Role.BOARD_MEMBER, full_name="Nell Northcote")
+    director = DirectorFactory(first_name="Nell", last_name="Northcote", email=member.email)
+    AppointmentFactory(director=director, organisation=organisation, role_title="Chair")
+    sign_in(page, member, two_factor=False)
+    page.get_by_role("link", name="Your register entry").first.click()
+    assert page.get_by_role("heading", name="Your duties").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Attest to the code of practice").click()
+    page.get_by_role("button", name="Attest").click()
+    assert page.title().startswith("Error: ")
+    for domain in LCF_DOMAINS.values():
+        page.get_by_role("group", name=domain).get_by_label("I meet this well").check()
+    page.get_by_label("I have read the code of practice and I will meet it").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Attest").click()
+    assert page.get_by_text("Thank you: your attestation is recorded.").is_visible()
+    assert director.attestations.count() == 1
+    page.get_by_role("link", name="See your public entry").click()
+    assert page.get_by_role("heading", name="Nell Northcote").is_visible()
+    assert member.email not in page.content()
+    assert_accessible(page)
+
+
+def test_the_public_searches_the_register_without_signing_in(page, organisation):
+    director = DirectorFactory(first_name="Otis", last_name="Ellery")
+    AppointmentFactory(director=director, organisation=organisation, role_title="Chair")
+    DirectorFactory(first_name="Someone", last_name="Else")
+    page.goto("/register/")
+    assert_accessible(page)
+    page.get_by_label("Name, organisation or register number").fill("Ellery")
+    page.get_by_role("button", name="Search").click()
+    assert page.get_by_role("heading", name="1 director found").is_visible()
+    page.get_by_role("link", name="Otis Ellery").click()
+    assert page.get_by_role("heading", name="Otis Ellery").is_visible()
+    assert page.get_by_text("Testshire Fictional NHS Trust").first.is_visible()
+    assert_accessible(page)
+
+
+def test_a_whole_regulatory_case_open_respond_decide_appeal(page, person_with_role, organisation):
+    opener = person_with_role(Role.REGISTER_OFFICER, full_name="Olive Opener")
+    decider = person_with_role(Role.REGISTER_OFFICER, full_name="Dora Decider")
+    appeals = person_with_role(Role.REGISTER_OFFICER, full_name="Abe Appeals")
+    member = person_with_role(Role.BOARD_MEMBER, full_name="Hal Hollins")
+    director = DirectorFactory(first_name="Hal", last_name="Hollins", email=member.email)
+    AppointmentFactory(director=director, organisation=organisation, role_title="Chair")
+
+    # The first officer opens the case from the director's public entry.
+    sign_in(page, opener)
+    page.goto(f"/register/directors/{director.register_number}/")
+    page.get_by_role("link", name="Open a regulatory case about this director").click()
+    page.get_by_label("Grounds for the case").fill("Concerns raised with the board were ignored.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Open the case").click()
+    assert page.get_by_text("Waiting for the director's response").is_visible()
+    # They cannot decide their own case.
+    page.get_by_role("radio", name="Advice").check()
+    page.get_by_label("Reasons", exact=True).fill("Trying to decide my own case.")
+    page.get_by_role("button", name="Make the decision").click()
+    assert page.get_by_text(
+        "You opened this case, so a different register officer"
+    ).first.is_visible()
+    sign_out(page)
+
+    # The director responds.
+    sign_in(page, member, two_factor=False)
+    page.get_by_role("link", name="Your register entry").first.click()
+    page.get_by_role("link", name="Case RC").click()
+    page.get_by_label("Your response").fill("I took every concern to the board.")
+    page.get_by_role("button", name="Send your response").click()
+    assert page.get_by_text("Your response has been sent to the register.").is_visible()
+    assert_accessible(page)
+    sign_out(page)
+
+    # A second officer decides: suspension to a date.
+    sign_in(page, decider)
+    page.get_by_role("link", name="Register", exact=True).first.click()
+    page.get_by_role("link", name="RC").first.click()
+    page.get_by_role("radio", name="Suspension").check()
+    page.get_by_label("Reasons", exact=True).fill("Concerns were not followed up.")
+    page.get_by_label("Suspended until (if the outcome is suspension)").fill("2099-06-30")
+    page.get_by_role("button", name="Make the decision").click()
+    assert page.get_by_text("The decision is made, published").is_visible()
+    assert_accessible(page)
+    sign_out(page)
+
+    # The director appeals.
+    sign_in(page, member, two_factor=False)
+    page.get_by_role("link", name="Your register entry").first.click()
+    assert page.get_by_text("Suspended until 30 June 2099").first.is_visible()
+    page.get_by_role("link", name="Case RC").click()
+    page.get_by_label("Why you are appealing").fill("The board minutes show I acted.")
+    page.get_by_role("button", name="Lodge your appeal").click()
+    assert page.get_by_text("Your appeal has been lodged.").is_visible()
+    sign_out(page)
+
+    # A third officer upholds the appeal, and the register status goes back.
+    sign_in(page, appeals)
+    page.get_by_role("link", name="Register", exact=True).first.click()
+    page.get_by_role("link", name="RC").first.click()
+    page.get_by_label("Upheld: the decision is reversed").check()
+    page.get_by_label("Reasons for the appeal decision").fill("The minutes show action was taken.")
+    page.get_by_role("button", name="Decide the appeal").click()
+    assert page.get_by_text("The appeal is decided").is_visible()
+    assert page.get_by_role("cell", name="Appeal decided").is_visible()
+    assert_accessible(page)
+    sign_out(page)
+
+    page.goto(f"/register/directors/{director.register_number}/")
+    assert page.get_by_text("Registered", exact=True).is_visible()
+    assert page.get_by_text("Concerns were not followed up.").is_visible()
+    assert page.get_by_role("heading", name="Appeal upheld").is_visible()
+    assert_accessible(page)

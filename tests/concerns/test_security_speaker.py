@@ -181,3 +181,34 @@ def test_the_speaker_access_cookie_is_not_the_receipt_code_and_is_http_only(clie
     assert code not in cookie.value
     assert cookie["httponly"] and cookie["samesite"] == "Strict"
     assert "sessionid" not in client.cookies  # no server-side session for a speaker
+
+
+def test_speaker_forms_need_the_csrf_token_even_though_they_send_no_referrer(organisation):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/concerns/check/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+    # What a browser sends for a page with "Referrer-Policy: no-referrer": Origin null.
+    posted = browser.post(
+        "/concerns/check/",
+        {"receipt_code": "12", "csrfmiddlewaretoken": token},
+        HTTP_ORIGIN="null",
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    assert posted.status_code == 200
+    forged = browser.post("/concerns/check/", {"receipt_code": "12"}, HTTP_ORIGIN="null")
+    assert forged.status_code == 403
+    cross_site = browser.post(
+        "/concerns/check/",
+        {"receipt_code": "12", "csrfmiddlewaretoken": token},
+        HTTP_ORIGIN="null",
+        HTTP_SEC_FETCH_SITE="cross-site",
+    )
+    assert cross_site.status_code == 403
+    other_origin = browser.post(
+        "/concerns/speak-up/",
+        {"csrfmiddlewaretoken": token},
+        HTTP_ORIGIN="https://attacker.example.test",
+    )
+    assert other_origin.status_code == 403

@@ -1,0 +1,97 @@
+"""A worker speaks up without signing in, then comes back with their receipt code."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_speak_up_anonymously_then_come_back_with_the_receipt_code(page, organisation):
+    page.goto("/")
+    page.get_by_role("link", name="Speak up").click()
+
+    assert page.get_by_role(
+        "heading", name="Which organisation is your concern about?"
+    ).is_visible()
+    start_url = page.url
+    assert_accessible(page)
+    page.get_by_label("Which organisation is your concern about?").select_option(
+        organisation.ods_code
+    )
+    page.get_by_role("button", name="Continue").click()
+
+    assert page.get_by_role("heading", name="How open do you want to be?").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Anonymous").check()
+    page.get_by_role("button", name="Continue").click()
+
+    page.get_by_label("Describe your concern").fill(
+        "Hand gel dispensers on the ward have been empty for a fortnight."
+    )
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
+
+    assert page.get_by_role("heading", name="A few more questions").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
+
+    assert page.get_by_role("heading", name="Check your answers before sending your concern")
+    assert page.get_by_text("Hand gel dispensers on the ward").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Send concern").click()
+
+    assert page.get_by_role("heading", name="Your concern has been sent").is_visible()
+    assert page.url == start_url  # the whole flow kept one address
+    shown = page.locator("#receipt-code").inner_text()
+    assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", shown)
+    assert page.get_by_text("This is the only time the receipt code is shown").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="check on your concern").click()
+    assert page.get_by_role("heading", name="Check on a concern").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Receipt code").fill(shown)
+    page.get_by_role("button", name="Continue").click()
+
+    assert page.get_by_role("heading", name=re.compile(r"Your concern [A-Z0-9]{4}-")).is_visible()
+    assert page.get_by_text("Received").first.is_visible()
+    assert_accessible(page)
+    page.get_by_label("Your message to the guardian").fill("It is worst at weekends.")
+    page.get_by_role("button", name="Send message").click()
+    assert page.get_by_text("It is worst at weekends.").is_visible()
+    assert_accessible(page)
+
+
+def test_a_confidential_speaker_fixes_mistakes_using_the_error_summary(page, organisation):
+    page.goto("/concerns/speak-up/")
+    page.get_by_role("button", name="Continue").click()
+    assert page.title().startswith("Error: ")
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Which organisation is your concern about?").select_option(
+        organisation.ods_code
+    )
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Confidential").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Describe your concern").fill("Staff are asked to falsify training records.")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Continue").click()
+
+    assert page.get_by_role("heading", name="Your contact details").is_visible()
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_role("link", name="Enter your name").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Your name").fill("Morgan Tester")
+    page.get_by_label("Email address").fill("morgan@example.test")
+    page.get_by_role("button", name="Continue").click()
+
+    page.get_by_role("button", name="Change your concern").click()
+    page.get_by_label("Describe your concern").fill("Staff are told to sign training as done.")
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_text("Staff are told to sign training as done.").is_visible()
+    assert page.get_by_text("morgan@example.test").is_visible()
+    assert_accessible(page)

@@ -1,0 +1,114 @@
+"""Training journeys in a real browser: a worker completes Speak Up and downloads the
+certificate; an admin imports a roster and sees the dashboard; a board member sees Follow Up
+required and overdue."""
+
+import datetime
+
+import pytest
+
+from speakup.core.two_factor import current_code, enrol_confirmed_device
+from speakup.organisations.roles import Role
+from speakup.training.content import course
+from tests.browser.conftest import assert_accessible
+from tests.organisations.factories import TEST_PASSWORD
+from tests.training.factories import StaffRecordFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def sign_in(page, user, *, two_factor=False):
+    page.goto("/account/sign-in/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if two_factor:
+        device = enrol_confirmed_device(user)
+        page.get_by_label("Security code").fill(current_code(device))
+        page.get_by_role("button", name="Continue").click()
+
+
+def test_a_worker_completes_speak_up_and_downloads_the_certificate(page, person_with_role):
+    worker = person_with_role(Role.WORKER, full_name="Wren Worker")
+    sign_in(page, worker)
+    page.get_by_role("link", name="Your training").first.click()
+    assert page.get_by_role("heading", name="Your training").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Speak Up", exact=True).click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Start the module").click()
+    assert_accessible(page)
+    the_course = course("speak_up")
+    for _ in range(the_course.screen_count - 1):
+        page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Go to the knowledge check").click()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Submit your answers").click()
+    assert page.title().startswith("Error:")
+    assert_accessible(page)
+    for number, question in enumerate(the_course.questions, start=1):
+        group = page.get_by_role("group", name=f"{number}. {question.text}")
+        group.get_by_label(question.correct, exact=True).check()
+    page.get_by_role("button", name="Submit your answers").click()
+
+    assert page.get_by_role("heading", name="You have completed Speak Up").is_visible()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download your certificate (PDF)").click()
+    assert download.value.suggested_filename == "speak-up-certificate.pdf"
+    page.goto("/training/")
+    assert page.get_by_text("Complete until").first.is_visible()
+    assert_accessible(page)
+
+
+def test_an_admin_imports_a_roster_and_sees_the_dashboard(
+    page, person_with_role, organisation, tmp_path
+):
+    admin = person_with_role(Role.ORGANISATION_ADMIN, full_name="Otis Admin")
+    sign_in(page, admin, two_factor=True)
+    page.get_by_role("link", name="Training dashboard").first.click()
+    assert page.get_by_role("heading", name=organisation.name).is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Upload your staff roster").click()
+    assert_accessible(page)
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "Employee Number,First Name,Last Name,Staff Group,Line Manager (Y/N),"
+        "Senior Leader (Y/N),Board Member (Y/N),Assignment Start\n"
+        "1001,Ada,Ashdown,Students,N,N,N,2024-01-01\n"
+        "1002,Cora,Calloway,Administrative and Clerical,N,Y,Y,2024-01-01\n"
+    )
+    page.locator("input[type=file][name=file]").set_input_files(str(roster))
+    page.get_by_role("button", name="Upload and import").click()
+    assert page.get_by_text("2 workers added").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Training dashboard").first.click()
+    assert page.get_by_text("0 of 1 board members have completed Follow Up").is_visible()
+    assert page.get_by_role("row", name="Cora Calloway").is_visible()
+    assert_accessible(page)
+
+
+def test_a_board_member_sees_follow_up_required_and_overdue(page, person_with_role, organisation):
+    member = person_with_role(Role.BOARD_MEMBER, full_name="Bryn Board")
+    StaffRecordFactory(
+        organisation=organisation,
+        user=member,
+        first_name="Bryn",
+        last_name="Board",
+        is_board_member=True,
+        assignment_start=datetime.date(2023, 1, 1),
+    )
+    sign_in(page, member)
+    page.get_by_role("link", name="Your training").first.click()
+    follow_up = page.locator(".nhsuk-card").filter(
+        has=page.get_by_role("heading", name="Follow Up", exact=True)
+    )
+    assert follow_up.get_by_text("Overdue").is_visible()
+    assert follow_up.get_by_text("Board members take Follow Up").is_visible()
+    assert_accessible(page)
+    follow_up.get_by_role("link", name="Follow Up").click()
+    assert page.get_by_text("Complete Speak Up and Listen Up before you start").is_visible()
+    assert_accessible(page)

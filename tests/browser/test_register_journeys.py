@@ -180,3 +180,59 @@ def test_a_whole_regulatory_case_open_respond_decide_appeal(page, person_with_ro
     assert page.get_by_text("Concerns were not followed up.").is_visible()
     assert page.get_by_role("heading", name="Appeal upheld").is_visible()
     assert_accessible(page)
+
+
+BOARD_CSV = (
+    "Register Number,First Name,Last Name,Email,Organisation,Role Title,Executive (Y/N),"
+    "FTSU Role,Start Date,End Date\n"
+    ",Pia Marlowe,,pia@fictional.test,TST01,Chair,N,,2026-01-05,\n"
+    ",Sol,Juniper,sol@fictional.test,Nowhere Trust,Non-executive director,N,NED lead,2026-01-05,\n"
+)
+
+
+def test_an_admin_imports_the_board_records_fppt_and_ends_an_appointment(
+    page, person_with_role, organisation
+):
+    admin = person_with_role(Role.ORGANISATION_ADMIN)
+    sign_in(page, admin)
+    page.goto("/register/boards/TST01/")
+    page.get_by_role("link", name="Import the board from a CSV file").click()
+    assert_accessible(page)
+    upload = {"name": "board.csv", "mimeType": "text/csv", "buffer": BOARD_CSV.encode()}
+    page.locator("input[type=file][name=file]").set_input_files(upload)
+    page.get_by_role("button", name="Import the board").click()
+    # Two problems, nothing imported.
+    assert page.title().startswith("Error: Import the board")
+    assert page.get_by_text(
+        "Row 3: there is no organisation called “Nowhere Trust”."
+    ).first.is_visible()
+    assert not Appointment.objects.exists()
+    assert_accessible(page)
+    fixed = BOARD_CSV.replace("Pia Marlowe,,", "Pia,Marlowe,").replace("Nowhere Trust", "TST01")
+    upload["buffer"] = fixed.encode()
+    page.locator("input[type=file][name=file]").set_input_files(upload)
+    page.get_by_role("button", name="Import the board").click()
+    assert page.get_by_text("Board imported: 2 appointments added").is_visible()
+
+    page.get_by_role("link", name="Record fit and proper person checks").click()
+    page.get_by_label("Director", exact=True).select_option(label="Pia Marlowe (D000001)")
+    for check in [
+        "References covering the last six years",
+        "Qualifications and career history checked",
+        "Disqualified director check",
+        "Right to work check",
+        "The chair has signed off",
+    ]:
+        page.get_by_label(check).check()
+    page.get_by_role("radio", name="Fit", exact=True).check()
+    page.get_by_label("Date of the outcome").fill("2026-01-10")
+    assert_accessible(page)
+    page.get_by_role("button", name="Record the checks").click()
+    assert page.get_by_text("Fit and proper person checks recorded for Pia Marlowe.").is_visible()
+
+    page.get_by_role("link", name="End the appointment of Sol Juniper").click()
+    page.get_by_label("End date").fill("2026-02-01")
+    page.get_by_role("button", name="End the appointment").click()
+    assert page.get_by_text("The appointment of Sol Juniper has ended.").is_visible()
+    assert page.get_by_role("table", name="Past appointments").is_visible()
+    assert_accessible(page)

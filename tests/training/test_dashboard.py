@@ -125,3 +125,50 @@ def test_uploading_nothing_is_an_error(client_as, organisation):
 
 def test_only_admins_upload_rosters(client_as, organisation):
     assert client_as(Role.GUARDIAN).get("/training/organisations/TST01/roster/").status_code == 404
+
+
+def test_an_admin_makes_modules_mandatory_and_sets_refreshers(client_as, organisation):
+    from speakup.training.models import TrainingPolicy
+
+    client = client_as(Role.ORGANISATION_ADMIN)
+    page = client.get("/training/organisations/TST01/policy/").content.decode()
+    assert 'value="3"' in page and 'value="30"' in page and 'value="90"' in page
+    response = client.post(
+        "/training/organisations/TST01/policy/",
+        {
+            "speak_up_mandatory": "on",
+            "speak_up_mandatory_from": "2024-04-01",
+            "speak_up_refresher_years": "",
+            "listen_up_refresher_years": "3",
+            "follow_up_refresher_years": "2",
+            "new_starter_due_days": "60",
+            "board_follow_up_due_days": "90",
+            "listen_up_from_band": "6",
+        },
+    )
+    assert response.url == "/training/organisations/TST01/"
+    policy = TrainingPolicy.objects.get()
+    assert policy.speak_up_mandatory and policy.speak_up_mandatory_from == datetime.date(2024, 4, 1)
+    assert policy.speak_up_refresher_years is None and policy.follow_up_refresher_years == 2
+    assert policy.new_starter_due_days == 60 and policy.listen_up_from_band == "6"
+    assert "Your training policy has been saved" in client.get(response.url).content.decode()
+
+
+def test_a_mandatory_date_without_the_tick_is_an_error(client_as, organisation):
+    client = client_as(Role.ORGANISATION_ADMIN)
+    page = client.post(
+        "/training/organisations/TST01/policy/",
+        {
+            "listen_up_mandatory_from": "2024-04-01",
+            "new_starter_due_days": "30",
+            "board_follow_up_due_days": "x",
+        },
+    ).content.decode()
+    assert "<title>Error: Your training policy" in page
+    assert "Tick this if Listen Up is mandatory" in page and "Enter a whole number" in page
+
+
+def test_only_admins_change_the_policy(client_as, organisation):
+    assert (
+        client_as(Role.BOARD_MEMBER).get("/training/organisations/TST01/policy/").status_code == 404
+    )

@@ -42,3 +42,75 @@ class RosterUploadForm(forms.Form):
         if upload.size == 0:
             raise forms.ValidationError("The file is empty")
         return upload
+
+
+class TrainingPolicyForm(forms.Form):
+    """The organisation's training policy, one module at a time."""
+
+    def __init__(self, *args, policy, **kwargs):
+        super().__init__(*args, **kwargs)
+        for module, title in (
+            ("speak_up", "Speak Up"),
+            ("listen_up", "Listen Up"),
+            ("follow_up", "Follow Up"),
+        ):
+            self.fields[f"{module}_mandatory"] = forms.BooleanField(
+                label=f"We have made {title} mandatory",
+                required=False,
+                initial=getattr(policy, f"{module}_mandatory"),
+            )
+            self.fields[f"{module}_mandatory_from"] = forms.DateField(
+                label=f"{title} mandatory from",
+                help_text="For example, 2024-04-01",
+                required=False,
+                initial=getattr(policy, f"{module}_mandatory_from"),
+                error_messages={"invalid": "Enter a real date, like 2024-04-01"},
+            )
+            self.fields[f"{module}_refresher_years"] = forms.IntegerField(
+                label=f"{title} refresher every (years)",
+                help_text="Leave empty if once is enough",
+                required=False,
+                min_value=1,
+                max_value=10,
+                initial=getattr(policy, f"{module}_refresher_years"),
+                error_messages={
+                    "invalid": "Enter a whole number of years",
+                    "min_value": "Enter at least 1 year, or leave it empty",
+                    "max_value": "Enter 10 years or fewer",
+                },
+            )
+        self.fields["new_starter_due_days"] = forms.IntegerField(
+            label="New starters complete their modules within (days)",
+            min_value=1,
+            max_value=365,
+            initial=policy.new_starter_due_days,
+            error_messages={"required": "Enter a number of days"},
+        )
+        self.fields["board_follow_up_due_days"] = forms.IntegerField(
+            label="Board members complete Follow Up within (days)",
+            min_value=1,
+            max_value=365,
+            initial=policy.board_follow_up_due_days,
+            error_messages={"required": "Enter a number of days"},
+        )
+        self.fields["listen_up_from_band"] = forms.CharField(
+            label="Everyone from this band up also takes Listen Up (optional)",
+            help_text="For example, 6 or 8a. Leave empty for line managers only.",
+            required=False,
+            max_length=10,
+            initial=policy.listen_up_from_band,
+        )
+
+    def clean(self):
+        data = super().clean()
+        for module, title in (
+            ("speak_up", "Speak Up"),
+            ("listen_up", "Listen Up"),
+            ("follow_up", "Follow Up"),
+        ):
+            if data.get(f"{module}_mandatory_from") and not data.get(f"{module}_mandatory"):
+                self.add_error(
+                    f"{module}_mandatory",
+                    f"Tick this if {title} is mandatory from the date you gave",
+                )
+        return data

@@ -28,6 +28,7 @@ urlpatterns = [
         name="export_compliance",
     ),
     path("organisations/<str:ods_code>/roster/", dashboard.upload_roster, name="upload_roster"),
+    path("organisations/<str:ods_code>/policy/", dashboard.edit_policy, name="edit_policy"),
     path(
         "organisations/<str:ods_code>/roster/uploads/<uuid:import_id>/",
         dashboard.show_import,

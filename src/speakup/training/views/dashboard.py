@@ -5,6 +5,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -15,7 +16,7 @@ from speakup.core.pages import render_page
 from speakup.core.permissions import require
 from speakup.organisations.models import Organisation
 from speakup.training.content import MODULE_ORDER
-from speakup.training.forms import RosterUploadForm
+from speakup.training.forms import RosterUploadForm, TrainingPolicyForm
 from speakup.training.models import StaffImport
 from speakup.training.queries import (
     MODULE_TITLES,
@@ -30,6 +31,7 @@ from speakup.training.queries import (
     policy_for,
 )
 from speakup.training.roster import COLUMNS, REQUIRED_COLUMNS, STAFF_GROUPS, ImportResult
+from speakup.training.services import policy_update
 from speakup.training.tasks import run_staff_import
 
 BREAKDOWNS = [
@@ -180,4 +182,24 @@ def show_import(request, ods_code, import_id):
         organisation=organisation,
         staff_import=staff_import,
         result=result,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_policy(request, ods_code):
+    organisation = _organisation(request, ods_code, "training.manage_roster")
+    policy = policy_for(organisation=organisation)
+    data = request.POST if request.method == "POST" else None
+    form = TrainingPolicyForm(data, policy=policy)
+    if request.method == "POST" and form.is_valid():
+        policy_update(organisation=organisation, **form.cleaned_data)
+        messages.success(request, "Your training policy has been saved")
+        return redirect("training:show_dashboard", organisation.ods_code)
+    return render_page(
+        request,
+        "training/edit_policy.jinja",
+        page_title="Your training policy",
+        form=form,
+        organisation=organisation,
     )

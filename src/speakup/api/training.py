@@ -19,7 +19,7 @@ from speakup.organisations.queries import organisation_ids_where
 from speakup.organisations.roles import Role
 from speakup.training.queries import compliance_summary
 from speakup.training.roster import staff_import
-from speakup.training.services import completions_import
+from speakup.training.services import completions_import, xapi_statements_record
 
 SPOOL_IN_MEMORY = 8 * 1024 * 1024  # larger uploads spill to a temporary file
 
@@ -129,6 +129,24 @@ class CompletionImport(APIView):
         return Response(body, status=status.HTTP_200_OK if result.imported else 400)
 
 
+class XapiStatements(APIView):
+    """Record xAPI 1.0.3 statements (completed/passed) from a learning record store."""
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiResponse()},
+    )
+    def post(self, request):
+        allowed = organisation_ids_where(request.user, Role.ORGANISATION_ADMIN)
+        if not allowed:
+            raise NotFound
+        data = request.data
+        statements = data if isinstance(data, list) else [data]
+        result = xapi_statements_record(statements=statements, organisation_ids=allowed)
+        body = {"stored": result.stored, "duplicates": result.duplicates, "errors": result.errors}
+        return Response(body, status=200 if result.stored or not result.errors else 400)
+
+
 urlpatterns = [
     path(
         "organisations/<str:ods_code>/training/compliance",
@@ -137,4 +155,5 @@ urlpatterns = [
     ),
     path("organisations/<str:ods_code>/staff", StaffRoster.as_view(), name="import_staff"),
     path("training/completions", CompletionImport.as_view(), name="import_completions"),
+    path("training/xapi/statements", XapiStatements.as_view(), name="record_xapi_statements"),
 ]

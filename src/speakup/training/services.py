@@ -324,3 +324,115 @@ def _import_completion_rows(reader, positions, allowed, today, result) -> None:
             source=source,
         )
         result.created += 1
+
+
+# --- xAPI statements --------------------------------------------------------------------
+
+XAPI_VERBS = {
+    "http://adlnet.gov/expapi/verbs/completed",
+    "http://adlnet.gov/expapi/verbs/passed",
+}
+# Activity IRIs mapped to modules; extend with the TRAINING_XAPI_ACTIVITIES setting.
+DEFAULT_XAPI_ACTIVITIES = {
+    "https://speakup.nhs.example/xapi/activities/speak_up": Module.SPEAK_UP,
+    "https://speakup.nhs.example/xapi/activities/listen_up": Module.LISTEN_UP,
+    "https://speakup.nhs.example/xapi/activities/follow_up": Module.FOLLOW_UP,
+}
+
+
+@dataclass
+class XapiResult:
+    stored: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+
+
+def _xapi_worker(actor, organisation_ids: set[int]) -> StaffRecord | None:
+    records = StaffRecord.objects.filter(organisation_id__in=organisation_ids, active=True)
+    if not isinstance(actor, dict):
+        return None
+    mbox = actor.get("mbox")
+    if isinstance(mbox, str) and mbox.lower().startswith("mailto:"):
+        email = mbox[len("mailto:") :].strip().lower()
+        return records.filter(email=email).first() or records.filter(user__email=email).first()
+    account = actor.get("account")
+    if isinstance(account, dict) and isinstance(account.get("name"), str):
+        return records.filter(employee_number=account["name"].strip()).first()
+    return None
+
+
+def xapi_statements_record(
+    *, statements: list, organisation_ids: set[int], today: datetime.date | None = None
+) -> XapiResult:
+    """Record xAPI 1.0.3 "completed"/"passed" statements as completions, one by one.
+
+    A statement id seen before is ignored; unknown workers or activities are reported, never
+    guessed; other verbs are reported as not counted.
+    """
+    today = today or timezone.localdate()
+    activities = {**DEFAULT_XAPI_ACTIVITIES, **getattr(settings, "TRAINING_XAPI_ACTIVITIES", {})}
+    result = XapiResult()
+    for index, statement in enumerate(statements):
+
+        def refuse(reason, index=index):
+            result.errors.append({"statement": index, "reason": reason})
+
+        if not isinstance(statement, dict):
+            refuse("A statement must be a JSON object")
+            continue
+        try:
+            statement_id = uuid.UUID(str(statement.get("id")))
+        except ValueError:
+            refuse("A statement needs an id (a UUID) so that it is recorded once")
+            continue
+        if Completion.objects.filter(statement_id=statement_id).exists():
+            result.duplicates.append(str(statement_id))
+            continue
+        verb = (
+            (statement.get("verb") or {}).get("id")
+            if isinstance(statement.get("verb"), dict)
+            else None
+        )
+        if verb not in XAPI_VERBS:
+            refuse(f"The verb {verb!r} is not counted: send completed or passed")
+            continue
+        success = (
+            (statement.get("result") or {}).get("success")
+            if isinstance(statement.get("result"), dict)
+            else None
+        )
+        if success is False:
+            refuse("The result says the learner did not succeed")
+            continue
+        target = statement.get("object") if isinstance(statement.get("object"), dict) else {}
+        module = activities.get(target.get("id"))
+        if module is None:
+            refuse(f"The activity {target.get('id')!r} is not mapped to a module")
+            continue
+        record = _xapi_worker(statement.get("actor"), organisation_ids)
+        if record is None:
+            refuse("The actor is not on the roster of an organisation you can record for")
+            continue
+        completed_on = today
+        if isinstance(statement.get("timestamp"), str):
+            try:
+                completed_on = datetime.datetime.fromisoformat(
+                    statement["timestamp"].replace("Z", "+00:00")
+                ).date()
+            except ValueError:
+                refuse("The timestamp is not an ISO 8601 date and time")
+                continue
+        if completed_on > today:
+            refuse("The timestamp is in the future")
+            continue
+        Completion.objects.create(
+            organisation_id=record.organisation_id,
+            staff_record=record,
+            user_id=record.user_id,
+            module=module,
+            completed_on=completed_on,
+            source=CompletionSource.XAPI,
+            statement_id=statement_id,
+        )
+        result.stored.append(str(statement_id))
+    return result

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db.models import Q
 from django.utils import timezone
@@ -81,6 +83,7 @@ class WorkerFacts:
         )
 
 
+@lru_cache(maxsize=4096)
 def band_rank(band: str) -> tuple[int, str] | None:
     """'Band 8a' -> (8, 'a'); 'VSM' ranks above band 9; None when it cannot be read."""
     text = band.strip().casefold()
@@ -119,14 +122,20 @@ def requirement(*, facts: WorkerFacts, module: str, policy: TrainingPolicy) -> t
 # --- compliance -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+def _day(day: datetime.date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+@dataclass(frozen=True, slots=True)
 class ModuleStatus:
     module: str
     status: str
-    reason: str
+    why: str  # why the module is (or is not) required
     due_on: datetime.date | None = None
     valid_until: datetime.date | None = None
     completed_on: datetime.date | None = None
+    replaced: bool = False  # the completed version was replaced by one that must be retaken
+    take_first: tuple[str, ...] = ()
 
     @property
     def required(self) -> bool:
@@ -139,8 +148,36 @@ class ModuleStatus:
     @property
     def label(self) -> str:
         if self.status == COMPLIANT and self.valid_until:
-            return f"Complete until {self.valid_until:%-d %B %Y}"
+            return f"Complete until {_day(self.valid_until)}"
         return STATUS_LABELS[self.status]
+
+    @property
+    def reason(self) -> str:
+        """The reason in words (built only when shown: dashboards count thousands of these)."""
+        why, status = self.why, self.status
+        if status == NOT_REQUIRED:
+            return why
+        if status == COMPLIANT:
+            if self.valid_until is None:
+                return f"{why}; completed on {_day(self.completed_on)}"
+            return (
+                f"{why}; completed on {_day(self.completed_on)}, "
+                f"refresher due {_day(self.valid_until)}"
+            )
+        if status == EXPIRED:
+            if self.replaced:
+                return (
+                    f"{why}; a new version of the module replaced the one completed on "
+                    f"{_day(self.completed_on)}"
+                )
+            return (
+                f"{why}; completed on {_day(self.completed_on)}, the refresher was due by "
+                f"{_day(self.valid_until)}"
+            )
+        text = f"{why}; {'due' if status == DUE else 'was due'} by {_day(self.due_on)}"
+        if self.take_first:
+            text += f". Take {' and '.join(self.take_first)} first"
+        return text
 
 
 def _add_years(day: datetime.date, years: int) -> datetime.date:
@@ -165,42 +202,29 @@ def module_status(
     required, why = requirement(facts=facts, module=module, policy=policy)
     if not required:
         return ModuleStatus(module, NOT_REQUIRED, why)
-    done = [(day, version) for day, version in completions if day <= today]
-    current = [day for day, version in done if is_current_version(module, version)]
-    if current:
-        latest = max(current)
+    latest_current = latest_any = None
+    for day, version in completions:
+        if day > today:
+            continue
+        if latest_any is None or day > latest_any:
+            latest_any = day
+        if is_current_version(module, version) and (latest_current is None or day > latest_current):
+            latest_current = day
+    if latest_current is not None:
         years = getattr(policy, f"{module}_refresher_years")
         if years is None:
-            return ModuleStatus(
-                module, COMPLIANT, f"{why}; completed on {latest:%-d %B %Y}", None, None, latest
-            )
-        until = _add_years(latest, years)
+            return ModuleStatus(module, COMPLIANT, why, completed_on=latest_current)
+        until = _add_years(latest_current, years)
         if until >= today:
             return ModuleStatus(
-                module,
-                COMPLIANT,
-                f"{why}; completed on {latest:%-d %B %Y}, refresher due {until:%-d %B %Y}",
-                None,
-                until,
-                latest,
+                module, COMPLIANT, why, valid_until=until, completed_on=latest_current
             )
         return ModuleStatus(
-            module,
-            EXPIRED,
-            f"{why}; completed on {latest:%-d %B %Y}, the refresher was due by {until:%-d %B %Y}",
-            until,
-            until,
-            latest,
+            module, EXPIRED, why, due_on=until, valid_until=until, completed_on=latest_current
         )
-    if done:
-        latest = max(day for day, _ in done)
+    if latest_any is not None:
         return ModuleStatus(
-            module,
-            EXPIRED,
-            f"{why}; a new version of the module replaced the one completed on {latest:%-d %B %Y}",
-            today,
-            None,
-            latest,
+            module, EXPIRED, why, due_on=today, completed_on=latest_any, replaced=True
         )
     base = facts.start or today
     mandatory_from = getattr(policy, f"{module}_mandatory_from")
@@ -212,9 +236,7 @@ def module_status(
         else policy.new_starter_due_days
     )
     due_on = base + datetime.timedelta(days=days)
-    if due_on >= today:
-        return ModuleStatus(module, DUE, f"{why}; due by {due_on:%-d %B %Y}", due_on)
-    return ModuleStatus(module, OVERDUE, f"{why}; was due by {due_on:%-d %B %Y}", due_on)
+    return ModuleStatus(module, DUE if due_on >= today else OVERDUE, why, due_on=due_on)
 
 
 def worker_statuses(
@@ -244,8 +266,9 @@ def worker_statuses(
                 status = ModuleStatus(
                     module,
                     status.status,
-                    f"{status.reason}. Take {' and '.join(before)} first",
-                    status.due_on,
+                    status.why,
+                    due_on=status.due_on,
+                    take_first=tuple(before),
                 )
         statuses.append(status)
     return statuses
@@ -423,6 +446,17 @@ def organisation_completions(*, organisation: Organisation) -> dict:
     return found
 
 
+_NONE: dict = {}
+
+
+def _completions_of_record(record: dict, completions: dict) -> dict:
+    mine = completions.get(("record", record["id"]), _NONE)
+    if record["user_id"] and ("user", record["user_id"]) in completions:
+        theirs = completions[("user", record["user_id"])]
+        mine = {m: [*mine.get(m, []), *theirs.get(m, [])] for m in MODULE_ORDER}
+    return mine
+
+
 def organisation_compliance(
     *,
     organisation: Organisation,
@@ -438,12 +472,8 @@ def organisation_compliance(
     if records is None:
         records = active_records(organisation=organisation).iterator(chunk_size=5000)
     workers = []
-    empty: dict = {}
     for record in records:
-        mine = completions.get(("record", record["id"]), empty)
-        if record["user_id"] and ("user", record["user_id"]) in completions:
-            theirs = completions[("user", record["user_id"])]
-            mine = {m: [*mine.get(m, []), *theirs.get(m, [])] for m in MODULE_ORDER}
+        mine = _completions_of_record(record, completions)
         statuses = worker_statuses(
             facts=WorkerFacts.of_record(record), policy=policy, completions=mine, today=today
         )
@@ -527,16 +557,29 @@ def compliance_trend(
     today = today or timezone.localdate()
     policy = policy_for(organisation=organisation)
     data = organisation_completions(organisation=organisation)
-    records = list(active_records(organisation=organisation))
+    ends = month_ends(today, months)
+    required = dict.fromkeys(MODULE_ORDER, 0)
+    compliant = {(day, module): 0 for day in ends for module in MODULE_ORDER}
+    for record in active_records(organisation=organisation).iterator(chunk_size=5000):
+        facts = WorkerFacts.of_record(record)
+        mine = _completions_of_record(record, data)
+        for module in MODULE_ORDER:
+            if not requirement(facts=facts, module=module, policy=policy)[0]:
+                continue
+            required[module] += 1
+            days = sorted(d for d, v in mine.get(module, ()) if is_current_version(module, v))
+            if not days:
+                continue
+            years = getattr(policy, f"{module}_refresher_years")
+            for day in ends:
+                index = bisect_right(days, day)
+                if index and (years is None or _add_years(days[index - 1], years) >= day):
+                    compliant[(day, module)] += 1
     rows = []
-    for day in month_ends(today, months):
-        workers = organisation_compliance(
-            organisation=organisation, today=day, policy=policy, data=data, records=records
-        )
+    for day in ends:
         row = {"month": day, "as_of": day}
         for module in MODULE_ORDER:
-            counts = _counts(w.status_of(module) for w in workers)
-            row[module] = percent(counts[COMPLIANT], counts["required"])
+            row[module] = percent(compliant[(day, module)], required[module])
         rows.append(row)
     return rows
 

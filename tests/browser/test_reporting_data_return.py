@@ -51,6 +51,7 @@ def test_guardian_prepares_and_submits_the_quarterly_return(page, organisation, 
     assert cases_table.get_by_role("row", name="Raised anonymously 1").is_visible()
     elements = page.get_by_role("table", name="Elements (a case can have several)")
     assert elements.get_by_role("row", name="Element: Patient safety or quality 2").is_visible()
+    assert elements.get_by_role("row", name="Element: Worker safety or wellbeing 0").is_visible()
     assert_accessible(page)
 
     csv_link = page.get_by_role("link", name="Download as CSV").get_attribute("href")

@@ -1,9 +1,12 @@
 """The guardian's data return pages: figures, submission, corrections, and 404 for outsiders."""
 
+import re
+
 import pytest
 
 from speakup.organisations.roles import Role
 from speakup.reporting.models import DataReturnSubmission
+from speakup.reporting.queries import COUNT_COLUMNS
 from tests.reporting.factories import london, make_case
 
 PAGE = "/reports/data-returns/TST01/2026-Q3/"
@@ -102,3 +105,10 @@ def test_another_organisations_guardian_gets_404(client_as, other_organisation, 
 def test_the_guardian_has_a_data_returns_link(client_as):
     page = client_as(Role.GUARDIAN).get("/").content.decode()
     assert 'href="/reports/data-returns/"' in page
+
+
+def test_zero_is_shown_as_0_not_left_blank(client_as, february_2027):
+    page = client_as(Role.GUARDIAN).get("/reports/data-returns/TST01/2025-Q1/").content.decode()
+    cells = re.findall(r"<td[^>]*numeric[^>]*>\s*([^<]*?)\s*</td>", page)
+    assert len(cells) == len(COUNT_COLUMNS)
+    assert set(cells) == {"0"}

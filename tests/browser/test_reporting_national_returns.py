@@ -1,0 +1,61 @@
+"""A national analyst looks up a quarter's returns, corrects a mistyped quarter, downloads CSV."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+
+from speakup.core.two_factor import current_code, enrol_confirmed_device
+from speakup.organisations.roles import Role
+from speakup.reporting import services
+from speakup.reporting.quarters import current_quarter
+from tests.browser.conftest import assert_accessible
+from tests.organisations.factories import TEST_PASSWORD
+from tests.reporting.factories import london, make_case
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_analyst_finds_submitted_and_missing_returns_and_downloads_them(
+    page, organisation, other_organisation, person_with_role
+):
+    quarter = current_quarter().previous()
+    day = quarter.first_day + timedelta(days=10)
+    make_case(organisation, received=london(day.year, day.month, day.day))
+    services.data_return_submit(
+        organisation=organisation, quarter=quarter, by=person_with_role(Role.GUARDIAN)
+    )
+    analyst = person_with_role(Role.NATIONAL_ANALYST, full_name="Nadia Analyst")
+    device = enrol_confirmed_device(analyst)
+
+    page.goto("/account/sign-in/")
+    page.get_by_label("Email address").fill(analyst.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Security code").fill(current_code(device))
+    page.get_by_role("button", name="Continue").click()
+
+    page.get_by_role("link", name="National returns").first.click()
+    page.get_by_label("Quarter").fill("2026-Q5")
+    page.get_by_role("button", name="Show returns").click()
+    assert page.title().startswith("Error: ")
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Quarter").fill(str(quarter))
+    page.get_by_role("button", name="Show returns").click()
+    assert page.get_by_role(
+        "heading", name=f"National data returns for {quarter.label}"
+    ).is_visible()
+    assert page.get_by_role("table", name="Submitted (1)").is_visible()
+    missing = page.get_by_role("table", name="Missing (1)")
+    assert missing.get_by_role("row", name="Otherton Fictional NHS Trust (OTH01)").is_visible()
+    assert_accessible(page)
+
+    href = page.get_by_role("link", name="Download every return").get_attribute("href")
+    rows = list(csv.DictReader(io.StringIO(page.request.get(href).text())))
+    assert [(r["organisation"], r["status"]) for r in rows] == [
+        ("TST01", "submitted"),
+        ("OTH01", "missing"),
+    ]

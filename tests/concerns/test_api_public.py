@@ -263,3 +263,10 @@ def test_the_public_endpoints_are_in_the_openapi_schema(client):
     ):
         assert path in schema
     assert "submit_concern" in schema and "speaker_sign_in" in schema
+
+
+def test_a_flood_of_concerns_from_one_client_is_a_429(client, organisation, settings):
+    settings.SPEAKUP_SUBMISSIONS_PER_CLIENT_PER_HOUR = 1
+    assert post_json(client, CONCERNS, anonymous_concern(organisation)).status_code == 201
+    assert post_json(client, CONCERNS, anonymous_concern(organisation)).status_code == 429
+    assert Concern.objects.count() == 1

@@ -221,3 +221,11 @@ def test_the_home_page_offers_speaking_up_and_checking_on_a_concern(client):
     home = html(client.get("/"))
     assert URL in home
     assert "/concerns/check/" in home
+
+
+def test_a_flood_of_concerns_from_one_client_gets_429(client, organisation, settings):
+    settings.SPEAKUP_SUBMISSIONS_PER_CLIENT_PER_HOUR = 1
+    step(client, walk_to_check(client, organisation), go="send")
+    refused = step(client, walk_to_check(client, organisation), go="send")
+    assert refused.status_code == 429
+    assert Concern.objects.count() == 1

@@ -210,11 +210,18 @@ class SubmitConcern(PublicAPIView):
             400: FIELD_ERRORS,
             413: ErrorSerializer,
             415: ErrorSerializer,
+            429: ErrorSerializer,
         },
         auth=[],
     )
     @public_json
     def post(self, request):
+        if not throttling.allow_submission(request):
+            return _problem(
+                "Too many concerns sent from here this hour: try again later",
+                http.HTTP_429_TOO_MANY_REQUESTS,
+                **{"Retry-After": "3600"},
+            )
         data = request.data
         try:
             submitted = concern_submit(
@@ -249,7 +256,14 @@ class SpeakerSession(PublicAPIView):
         operation_id="speaker_sign_in",
         summary="Exchange a receipt code for a 30-minute bearer token (throttled)",
         request=ReceiptInSerializer,
-        responses={200: TokenSerializer, 401: ErrorSerializer, 429: ErrorSerializer},
+        responses={
+            200: TokenSerializer,
+            400: ErrorSerializer,
+            401: ErrorSerializer,
+            413: ErrorSerializer,
+            415: ErrorSerializer,
+            429: ErrorSerializer,
+        },
         auth=[],
     )
     @public_json
@@ -311,6 +325,8 @@ class SpeakerMessages(SpeakerAPIView):
             400: FIELD_ERRORS,
             401: ErrorSerializer,
             409: ErrorSerializer,
+            413: ErrorSerializer,
+            415: ErrorSerializer,
         },
         auth=[],
     )
@@ -343,6 +359,8 @@ class SpeakerFeedback(SpeakerAPIView):
             400: FIELD_ERRORS,
             401: ErrorSerializer,
             409: ErrorSerializer,
+            413: ErrorSerializer,
+            415: ErrorSerializer,
         },
         auth=[],
     )

@@ -101,3 +101,20 @@ def failures_this_hour() -> int:
 
 def failures_total() -> int:
     return cache.get(f"{_PREFIX}:failures-total") or 0
+
+
+# --- speaking up --------------------------------------------------------------------------
+
+
+def per_client_submission_limit() -> int:
+    return getattr(settings, "SPEAKUP_SUBMISSIONS_PER_CLIENT_PER_HOUR", 20)
+
+
+def allow_submission(request) -> bool:
+    """True if this client may send another concern this hour (a flood guard, not a quota:
+    a guardian's office sharing one address will not reach it). Counts the submission."""
+    name = f"{_PREFIX}:client-submissions:{_hour()}:{client_id(request)}"
+    if (cache.get(name) or 0) >= per_client_submission_limit():
+        return False
+    _incr(name, 2 * _HOUR)
+    return True

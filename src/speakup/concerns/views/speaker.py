@@ -189,6 +189,13 @@ def _send(request, draft):
     attachments_form = AttachmentsForm(request.POST, request.FILES)
     if not attachments_form.is_valid():
         return _render_step(request, draft, "check", attachments_form=attachments_form)
+    if not throttling.allow_submission(request):
+        return render_page(
+            request,
+            "concerns/speaker/too_many_concerns.jinja",
+            page_title="Too many concerns sent",
+            status=429,
+        )
     data = draft["data"]
     contact = None
     if data.get("confidentiality") != Confidentiality.ANONYMOUS:

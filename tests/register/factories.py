@@ -3,28 +3,41 @@ from datetime import date
 import factory
 
 from speakup.register.models import Appointment, CodeOfPractice, Director
+from speakup.register.services import director_reindex
 from tests.organisations.factories import OrganisationFactory
 
 
 class DirectorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Director
+        skip_postgeneration_save = True
 
     register_number = factory.Sequence(lambda n: f"T{n:06d}")
     first_name = factory.Sequence(lambda n: f"Dana{n}")
     last_name = factory.Sequence(lambda n: f"Director{n}")
     email = factory.Sequence(lambda n: f"director{n}@fictional.test")
 
+    @factory.post_generation
+    def index(self, create, extracted, **kwargs):
+        if create:
+            director_reindex(director=self)
+
 
 class AppointmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Appointment
+        skip_postgeneration_save = True
 
     director = factory.SubFactory(DirectorFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role_title = "Non-executive director"
     executive = False
     start_date = date(2026, 1, 1)
+
+    @factory.post_generation
+    def index(self, create, extracted, **kwargs):
+        if create:
+            director_reindex(director=self.director)
 
 
 class CodeFactory(factory.django.DjangoModelFactory):

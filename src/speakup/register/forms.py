@@ -33,16 +33,16 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label="Name, organisation or register number", required=False, max_length=100
     )
-    organisation = forms.ChoiceField(label="Organisation", required=False)
+    # A text box, not a list of every organisation: the page stays small and fast.
+    organisation = forms.CharField(
+        label="Organisation",
+        required=False,
+        max_length=200,
+        help_text="Its ODS code or part of its name, for example RXX or Riverbank",
+    )
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any status"), *Status.choices]
     )
-
-    def __init__(self, *args, organisations=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", "Any organisation")] + [
-            (o.ods_code, o.name) for o in organisations
-        ]
 
 
 class AppointmentForm(forms.Form):

@@ -47,6 +47,9 @@ class Director(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.REGISTERED)
     # A suspension runs to a date; after it the entry reads as registered again.
     status_until = models.DateField(null=True, blank=True)
+    # Lower-case names, register number and every organisation (name and ODS code) the director
+    # has served: one column to search, kept up to date by the services (docs/adr/0007).
+    search_text = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -55,6 +58,7 @@ class Director(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name"]),
             models.Index(fields=["status"]),
+            models.Index(fields=["updated_at"]),  # the register's ETag reads the latest change
         ]
 
     def __str__(self):
@@ -101,7 +105,10 @@ class Appointment(models.Model):
 
     class Meta:
         ordering = ["-start_date", "pk"]
-        indexes = [models.Index(fields=["organisation", "end_date"])]
+        indexes = [
+            models.Index(fields=["organisation", "end_date"]),
+            models.Index(fields=["updated_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True)

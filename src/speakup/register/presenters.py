@@ -96,3 +96,11 @@ def decision_of(case):
 def moment(value: datetime) -> str:
     local = timezone.localtime(value)
     return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+
+
+def current_roles(director, today) -> str:
+    return "; ".join(
+        f"{a.role_title}, {a.organisation.name}"
+        for a in director.appointments.all()
+        if a.is_current(today)
+    )

@@ -119,6 +119,19 @@ def _set_status(*, director: Director, to: Status, until=None, actor=None, reaso
     director.save(update_fields=["status", "status_until", "updated_at"])
 
 
+def search_text_for(director: Director) -> str:
+    organisations = Organisation.objects.filter(board_appointments__director=director).distinct()
+    parts = [director.register_number, director.first_name, director.last_name]
+    parts += [f"{o.name} {o.ods_code}" for o in organisations]
+    return " ".join(parts).lower()
+
+
+def director_reindex(*, director: Director) -> None:
+    """Refresh the one column the public search reads (after appointments or names change)."""
+    director.search_text = search_text_for(director)
+    director.save(update_fields=["search_text", "updated_at"])
+
+
 @transaction.atomic
 def director_create(*, actor, first_name: str, last_name: str, email: str) -> Director:
     first_name, last_name, email = first_name.strip(), last_name.strip(), email.strip().lower()
@@ -131,6 +144,7 @@ def director_create(*, actor, first_name: str, last_name: str, email: str) -> Di
         email=email,
         user=User.objects.filter(email__iexact=email).first(),
     )
+    director_reindex(director=director)
     StatusChange.objects.create(
         director=director,
         from_status="",
@@ -236,7 +250,7 @@ def appointment_add(
         end_date=end_date,
         created_by=actor,
     )
-    director.save(update_fields=["updated_at"])
+    director_reindex(director=director)
     _audit(
         actor=actor,
         action="register.appointment_add",

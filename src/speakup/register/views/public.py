@@ -20,7 +20,7 @@ PAGE_SIZE = 20
 
 @require_GET
 def search_register(request):
-    form = SearchForm(request.GET or None, organisations=queries.organisations_on_register())
+    form = SearchForm(request.GET or None)
     criteria = form.cleaned_data if form.is_bound and form.is_valid() else {}
     directors = queries.directors_search(
         q=criteria.get("q", ""),

@@ -160,3 +160,23 @@ def test_the_header_links_lead_each_role_to_their_register_pages(client_as, boar
     officer = client_as(Role.REGISTER_OFFICER)
     page = officer.get("/").content.decode()
     assert 'href="/register/officer/"' in page
+
+
+def test_attesting_after_a_new_version_appeared_is_refused_on_the_page(
+    client, board, person_with_role
+):
+    officer = person_with_role(Role.REGISTER_OFFICER)
+    code_publish(actor=officer, title="Code", body="Version one")
+    code_publish(actor=officer, title="Code", body="Version two")
+    sign_in(client, UserFactory(email=board.email))
+    answers = {f"{k}_rating": "strong" for k in LCF_DOMAINS}
+    response = client.post(
+        "/register/me/attest/", {**answers, "confirm": "on", "code_version": "1"}
+    )
+    assert "Version 1 of the code of practice is no longer current" in response.content.decode()
+    assert not board.attestations.exists()
+
+
+def test_the_open_data_file_is_rate_limited(client, board):
+    statuses = [client.get("/register/open-data.csv").status_code for _ in range(121)]
+    assert statuses[-1] == 429 and statuses[0] == 200

@@ -184,3 +184,21 @@ def test_a_decided_case_cannot_be_decided_again(officers, director):
             case_decide(
                 actor=officers[2], case=decision.case, outcome=Outcome.ADVICE, reasons="Advice."
             )
+
+
+def test_every_step_is_timestamped_and_written_to_the_audit_log(officers, director):
+    from speakup.core.audit import records_for, verify_chain
+
+    with time_machine.travel(START, tick=False):
+        decision = decided_removal(officers, director)
+        appeal = appeal_lodge(actor=None, decision=decision, grounds="Unfair.")
+        appeal_decide(
+            actor=officers[2], appeal=appeal, outcome=AppealOutcome.DISMISSED, reasons="Sound."
+        )
+    case = decision.case
+    kinds = [s.kind for s in case.steps.all()]
+    assert kinds == ["opened", "notified", "responded", "decided", "appealed", "appeal_decided"]
+    assert all(step.at is not None for step in case.steps.all())
+    actions = [r.action for r in records_for("regulatory_case", case.reference)]
+    assert actions == [f"register.case_{kind}" for kind in kinds]
+    assert verify_chain().ok

@@ -38,13 +38,15 @@ def attest_code(request):
     code = queries.current_code()
     form = AttestForm(request.POST or None)
     if code is not None and request.method == "POST" and form.is_valid():
+        # The version the director read: if a newer one was published meanwhile, the service
+        # refuses rather than record an attestation to text they did not see.
+        posted = request.POST.get("code_version", "")
+        posted = queries.code_by_version(int(posted)) if posted.isdigit() else None
         try:
-            posted_version = int(request.POST.get("code_version", code.version))
-            posted = queries.code_by_version(posted_version) or code
             services.attestation_submit(
                 actor=request.user,
                 director=director,
-                code=posted,
+                code=posted or code,
                 self_assessment=form.self_assessment(),
             )
         except RegisterRefusal as refusal:

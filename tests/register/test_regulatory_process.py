@@ -202,3 +202,16 @@ def test_every_step_is_timestamped_and_written_to_the_audit_log(officers, direct
     actions = [r.action for r in records_for("regulatory_case", case.reference)]
     assert actions == [f"register.case_{kind}" for kind in kinds]
     assert verify_chain().ok
+
+
+@time_machine.travel(START, tick=False)
+def test_an_officer_who_is_also_a_director_cannot_decide_a_case_about_themselves(
+    officers, person_with_role
+):
+    officer_director = DirectorFactory(email=officers[1].email)
+    case = open_case(officers[0], officer_director)
+    case_respond(actor=None, case=case, response="Answer.")
+    with pytest.raises(RegisterRefusal, match="your own register entry"):
+        case_decide(actor=officers[1], case=case, outcome=Outcome.ADVICE, reasons="Advice.")
+    with pytest.raises(RegisterRefusal, match="your own register entry"):
+        open_case(officers[1], officer_director)

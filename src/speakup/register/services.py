@@ -544,6 +544,13 @@ def attestation_submit(
 # --- The regulatory process -----------------------------------------------------------------
 
 
+def _refuse_own_entry(actor, director: Director, what: str) -> None:
+    if actor is not None and (
+        director.user_id == actor.pk or director.email.lower() == (actor.email or "").lower()
+    ):
+        raise RegisterRefusal(f"You cannot {what} a case about your own register entry.")
+
+
 def _step(case, kind, actor, detail=""):
     CaseStep.objects.create(case=case, kind=kind, actor=actor, detail=detail[:300])
     _audit(
@@ -560,6 +567,7 @@ def case_open(
     *, actor, director: Director, grounds: str, response_days: int = DEFAULT_RESPONSE_DAYS
 ) -> RegulatoryCase:
     grounds = grounds.strip()
+    _refuse_own_entry(actor, director, "open")
     if not grounds:
         raise RegisterRefusal("Enter the grounds for the case: the director must know them.")
     if response_days < 14:
@@ -636,6 +644,7 @@ def case_decide(
         raise RegisterRefusal(
             "You opened this case, so a different register officer must decide it."
         )
+    _refuse_own_entry(actor, case.director, "decide")
     if Decision.objects.filter(case=case).exists():
         raise RegisterRefusal("This case has already been decided.")
     if case.responded_at is None and _today() <= case.response_due:
@@ -749,6 +758,7 @@ def appeal_decide(*, actor, appeal: Appeal, outcome: str, reasons: str) -> Appea
         raise RegisterRefusal(
             "You made the decision, so a third register officer must decide the appeal."
         )
+    _refuse_own_entry(actor, case.director, "decide an appeal on")
     if appeal.decided_at is not None:
         raise RegisterRefusal("This appeal has already been decided.")
     if outcome not in AppealOutcome.values:

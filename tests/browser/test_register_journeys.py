@@ -144,6 +144,8 @@ def test_a_whole_regulatory_case_open_respond_decide_appeal(page, person_with_ro
     # A second officer decides: suspension to a date.
     sign_in(page, decider)
     page.get_by_role("link", name="Register", exact=True).first.click()
+    assert page.get_by_role("heading", name="Regulatory cases").is_visible()
+    assert_accessible(page)
     page.get_by_role("link", name="RC").first.click()
     page.get_by_role("radio", name="Suspension").check()
     page.get_by_label("Reasons", exact=True).fill("Concerns were not followed up.")
@@ -235,4 +237,21 @@ def test_an_admin_imports_the_board_records_fppt_and_ends_an_appointment(
     page.get_by_role("button", name="End the appointment").click()
     assert page.get_by_text("The appointment of Sol Juniper has ended.").is_visible()
     assert page.get_by_role("table", name="Past appointments").is_visible()
+    assert_accessible(page)
+
+
+def test_an_officer_publishes_a_new_version_of_the_code(page, person_with_role):
+    officer = person_with_role(Role.REGISTER_OFFICER)
+    code_publish(actor=officer, title="Code of practice for board directors", body="Version one.")
+    sign_in(page, officer)
+    page.get_by_role("link", name="Register", exact=True).first.click()
+    page.get_by_role("link", name="Publish a new version").click()
+    assert page.get_by_label("Text of the code").input_value() == "Version one."
+    page.get_by_label("Text of the code").fill("## Listen\n\n1. I will thank people who speak up.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Publish").click()
+    assert page.get_by_text("Version 2 of the code is published.").is_visible()
+    page.goto("/register/code-of-practice/")
+    assert page.get_by_role("heading", name="Listen").is_visible()
+    assert page.get_by_text("I will thank people who speak up.").is_visible()
     assert_accessible(page)

@@ -4,8 +4,11 @@ The training app provides `follow_up_completed_on(*, email) -> date | None`. Unt
 if it cannot answer), the register says training is "not known" rather than guessing.
 """
 
+import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,9 @@ def follow_up_status(director) -> FollowUpStatus:
         return NOT_KNOWN
     try:
         completed_on = reader(email=director.email)
-    except Exception:  # noqa: BLE001  training not ready must never break the register
+    except Exception:  # training failing to answer must never take the register down with it
+        logger.exception("training could not say whether a director completed Follow Up")
         return NOT_KNOWN
+    if isinstance(completed_on, datetime):
+        completed_on = completed_on.date()
     return FollowUpStatus(known=True, completed_on=completed_on)

@@ -1,6 +1,7 @@
 """Fixtures shared by every test: people in each role, and clients signed in as them."""
 
 import pytest
+from django.core.cache import cache
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from speakup.core.two_factor import enrol_confirmed_device
@@ -13,6 +14,14 @@ def kek_file(settings, tmp_path):
     """Every test gets its own key-encryption key file, never the real var/kek.json."""
     settings.SPEAKUP_KEK_FILE = tmp_path / "keys" / "kek.json"
     return settings.SPEAKUP_KEK_FILE
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Throttle counters live in the cache: no test inherits another's."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -149,3 +149,14 @@ def test_the_admin_is_for_superusers_who_gave_their_second_factor(client, client
     device = TOTPDevice.objects.get(user=superuser)
     client.post(response.url, {"code": current_code(device)})
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_second_sign_in_within_the_same_30_seconds_takes_the_next_code(client, person_with_role):
+    guardian = person_with_role(Role.GUARDIAN)
+    device = enrol_confirmed_device(guardian)
+    with time_machine.travel(timezone.now(), tick=False):
+        for _ in range(2):
+            client.logout()
+            response = post_sign_in(client, guardian.email)
+            verified = client.post(response.url, {"code": current_code(device)})
+            assert verified.url == "/", "a used code must not block the next sign-in"

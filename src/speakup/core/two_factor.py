@@ -46,6 +46,13 @@ def enrol_confirmed_device(user) -> TOTPDevice:
 
 
 def current_code(device: TOTPDevice) -> str:
-    """The code the device shows now, as an authenticator app would compute it."""
+    """A code the device would accept now, as an authenticator app would compute it.
+
+    Codes are single-use: when this time step's code was used already (a second sign-in within
+    30 seconds), give the next step's code, which the device's tolerance of one step accepts.
+    """
+    device.refresh_from_db(fields=["last_t", "drift"])
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if device.last_t >= totp.t():
+        totp.time = device.t0 + (device.last_t + 1 - device.drift) * device.step
     return f"{totp.token():0{device.digits}d}"

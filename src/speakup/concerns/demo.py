@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from speakup.concerns.models import Concern, Source
-from speakup.concerns.receipts import receipt_hash
+from speakup.concerns.receipts import format_receipt_code, receipt_hash
 from speakup.concerns.services import handling
 from speakup.concerns.services.intake import concern_submit
 from speakup.concerns.services.speaker import speaker_feedback, speaker_reply
@@ -156,10 +156,16 @@ def _load_for(organisation: Organisation) -> None:
     overdue.status_changes.update(at=ten_days_ago)
 
 
-def load_demo() -> None:
+def load_demo() -> list[str]:
+    """Load the demo concerns; return lines telling a newcomer how to try them."""
     for code in DEMO_RECEIPT_CODES:
         organisation = Organisation.objects.filter(ods_code=code).first()
         if organisation is None or Concern.objects.filter(organisation=organisation).exists():
             continue
         with transaction.atomic():
             _load_for(organisation)
+    lines = ["Demo receipt codes (Check on a concern, anonymous concern of each organisation):"]
+    lines += [
+        f"  {code}  {format_receipt_code(receipt)}" for code, receipt in DEMO_RECEIPT_CODES.items()
+    ]
+    return lines

@@ -41,6 +41,10 @@ ROLE_COUNTS = {
 }
 ICB_ROLE_COUNTS = {**ROLE_COUNTS, Role.BOARD_MEMBER: 2, Role.LINE_MANAGER: 2, Role.WORKER: 4}
 
+# Three register officers, so that a regulatory case can be opened, decided and appealed by
+# three different people (separation of duties).
+NATIONAL_ROLE_COUNTS = {Role.NATIONAL_ANALYST: 1, Role.REGISTER_OFFICER: 3}
+
 FIRST_NAMES = [
     "Ada",
     "Bryn",
@@ -141,11 +145,14 @@ def load_demo_organisations() -> list[DemoSignIn]:
                     DemoSignIn(role, code, email, DEMO_PASSWORD, role in TWO_FACTOR_ROLES)
                 )
     for role in sorted(NATIONAL_ROLES):
-        email = f"{role.value.replace('_', '-')}@national.{DEMO_DOMAIN}"
-        user = _person(email, index)
-        index += 1
-        _grant(user, role, None)
-        sign_ins.append(DemoSignIn(role, "-", email, DEMO_PASSWORD, True))
+        count = NATIONAL_ROLE_COUNTS[role]
+        for number in range(1, count + 1):
+            slug = role.value.replace("_", "-")
+            email = f"{slug}{number if number > 1 else ''}@national.{DEMO_DOMAIN}"
+            user = _person(email, index)
+            index += 1
+            _grant(user, role, None)
+            sign_ins.append(DemoSignIn(role, "-", email, DEMO_PASSWORD, True))
     admin = _person(f"superuser@{DEMO_DOMAIN}", index, superuser=True)
     enrol_confirmed_device(admin)
     sign_ins.append(DemoSignIn("superuser", "-", admin.email, DEMO_PASSWORD, True))

@@ -1,26 +1,33 @@
-from importlib import import_module
-
 from django.core.management.base import BaseCommand
+from django.test import override_settings
 
+from speakup.concerns import demo as concerns_demo
 from speakup.organisations.demo import load_demo_organisations
+from speakup.register import demo as register_demo
+from speakup.training import demo as training_demo
 
-# Each domain adds its demo rows after the organisations and people exist, in this order.
-DOMAIN_DEMOS = ["speakup.training.demo", "speakup.concerns.demo", "speakup.register.demo"]
+# Each domain adds its demo rows after the organisations and people exist, in this order
+# (the register reads training records).
+DOMAIN_DEMOS = [training_demo, concerns_demo, register_demo]
 
 
 class Command(BaseCommand):
     help = "Load fictional demo organisations, people and data (safe to run again); print sign-ins."
 
     def handle(self, *args, **options):
+        # Demo people are fictional: the emails the demo cases cause are kept in memory, unsent.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            sign_ins, notes = self._load()
+        self._print(sign_ins, notes)
+
+    def _load(self):
         sign_ins = load_demo_organisations()
-        for module_name in DOMAIN_DEMOS:
-            try:
-                module = import_module(module_name)
-            except ModuleNotFoundError as error:
-                if error.name != module_name:
-                    raise
-                continue  # that domain has no demo data yet
-            module.load_demo()
+        notes: list[str] = []
+        for domain in DOMAIN_DEMOS:
+            notes += domain.load_demo() or []  # a domain may say how to try its demo
+        return sign_ins, notes
+
+    def _print(self, sign_ins, notes):
         self.stdout.write("Demo sign-ins (role, organisation, email, password):")
         for s in sign_ins:
             role = getattr(s.role, "label", str(s.role))
@@ -28,3 +35,5 @@ class Command(BaseCommand):
             if s.two_factor:
                 line += f"   2FA code: speakup otp-code {s.email}"
             self.stdout.write(line)
+        for note in notes:
+            self.stdout.write(note)

@@ -85,3 +85,36 @@ def test_national_roles_see_no_organisation_in_their_roles(client_as):
 def test_the_sign_in_link_shows_when_signed_out(client, db):
     page = client.get("/").content.decode()
     assert f'href="{reverse("core:sign_in")}"' in page
+
+
+def header_links(page: str) -> set[str]:
+    nav = re.search(r'<nav class="nhsuk-header__navigation.*?</nav>', page, re.S)
+    return (
+        set(
+            re.findall(
+                r'class="nhsuk-header__navigation-link"[^>]*>\s*(?:<strong[^>]*>)?([^<]+)',
+                nav.group(0),
+            )
+        )
+        if nav
+        else set()
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "sees", "does_not_see"),
+    [
+        (Role.GUARDIAN, {"Cases"}, {"Your actions", "National returns"}),
+        (Role.WORKER, {"Your training"}, {"Cases", "Follow up"}),
+        (Role.LINE_MANAGER, {"Your actions", "Your training"}, {"Cases"}),
+        (Role.NATIONAL_ANALYST, set(), {"Cases", "Your actions", "Follow up"}),
+    ],
+)
+def test_the_header_navigation_follows_the_persons_roles(client_as, role, sees, does_not_see):
+    links = header_links(client_as(role).get("/").content.decode())
+    assert sees <= links, links
+    assert not (does_not_see & links), links
+
+
+def test_nobody_signed_out_gets_staff_navigation(client, db):
+    assert header_links(client.get("/").content.decode()) == set()

@@ -13,7 +13,7 @@ def url(name: str, *args, **kwargs) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
-def required(value, name: str):
+def must_have(value, name: str):
     """Fail loudly when a page forgets something every page must have (its title)."""
     if not value:
         raise ValueError(f"every page needs {name}")
@@ -37,7 +37,7 @@ def environment(**options) -> Environment:
         navigation_for=navigation_for,
         form_field=form_field,
         error_summary=error_summary,
-        required=required,
+        must_have=must_have,
         service_name="speakup",
     )
     return env

@@ -7,7 +7,6 @@ from django.utils import timezone
 from speakup.organisations.roles import NATIONAL_ROLES, Role
 from speakup.organisations.validators import validate_ods_code
 
-
 # Sorted, so the constraint below is the same on every run and migrations stay stable.
 NATIONAL_ROLE_VALUES = sorted(role.value for role in NATIONAL_ROLES)
 

@@ -1,11 +1,11 @@
 """Each director's duties: attestation, fit and proper checks, and Follow Up training."""
 
-import sys
-import types
 from datetime import date
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from speakup.core.audit import records_for
 from speakup.organisations.roles import Role
@@ -19,6 +19,8 @@ from speakup.register.services import (
     fppt_record,
 )
 from speakup.register.training_link import follow_up_status
+from speakup.training import queries as training_queries
+from speakup.training.models import Completion, StaffRecord
 from tests.register.factories import AppointmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -144,31 +146,109 @@ def test_fppt_cannot_be_recorded_for_someone_not_on_that_board(
         )
 
 
-@pytest.fixture
-def training_says(monkeypatch):
-    """Stand in for the training app's one function the register reads."""
+def complete(email, organisation, *modules, on=date(2026, 3, 1)):
+    """Training records for a person known to training only by their roster email."""
+    record = StaffRecord.objects.create(
+        organisation=organisation,
+        employee_number=f"E{StaffRecord.objects.count() + 1:05d}",
+        first_name="Roster",
+        last_name="Person",
+        email=email,
+    )
+    for module in modules:
+        Completion.objects.create(
+            organisation=organisation,
+            staff_record=record,
+            module=module,
+            completed_on=on,
+            source="import",
+        )
 
-    def install(answer):
-        module = types.ModuleType("speakup.training.queries")
-        if answer != "absent":
-            module.follow_up_completed_on = lambda *, email: answer
-        monkeypatch.setitem(sys.modules, "speakup.training.queries", module)
 
-    return install
+def test_follow_up_is_due_within_90_days_of_appointment_then_overdue(appointment):
+    director = appointment.director
+    assert duty(director, Duty.TRAINING, date(2026, 4, 5)).state == State.DUE
+    assert duty(director, Duty.TRAINING, date(2026, 4, 6)).state == State.OVERDUE
+    complete(director.email.upper(), appointment.organisation, "speak_up", "listen_up", "follow_up")
+    training = duty(director, Duty.TRAINING, date(2026, 4, 6))
+    assert training.state == State.COMPLIANT
+    assert training.detail == "Follow Up completed on 1 March 2026"
 
 
-def test_training_is_not_known_while_training_cannot_say(training_says, appointment):
-    training_says("absent")
+def test_follow_up_counts_only_after_speak_up_and_listen_up(appointment):
+    director = appointment.director
+    complete(director.email, appointment.organisation, "follow_up")
+    assert duty(director, Duty.TRAINING, date(2026, 4, 6)).state == State.OVERDUE
+    complete(director.email, appointment.organisation, "speak_up", "listen_up")
+    assert duty(director, Duty.TRAINING, date(2026, 4, 6)).state == State.COMPLIANT
+
+
+def test_training_is_not_known_when_training_cannot_answer(monkeypatch, appointment):
+    def fails(**_):
+        raise RuntimeError("training is down")
+
+    monkeypatch.setattr(training_queries, "follow_up_completed_on", fails)
+    monkeypatch.setattr(training_queries, "follow_up_completed_on_many", fails)
     assert not follow_up_status(appointment.director).known
     assert duty(appointment.director, Duty.TRAINING, date(2026, 2, 1)).state == State.NOT_KNOWN
+    board = queries.board_compliance(organisation=appointment.organisation, today=date(2026, 2, 1))
+    assert [d.state for d in board[0].duties if d.duty == Duty.TRAINING] == [State.NOT_KNOWN]
 
 
-def test_follow_up_is_due_within_90_days_of_appointment_then_overdue(training_says, appointment):
-    training_says(None)
-    assert duty(appointment.director, Duty.TRAINING, date(2026, 4, 5)).state == State.DUE
-    assert duty(appointment.director, Duty.TRAINING, date(2026, 4, 6)).state == State.OVERDUE
-    training_says(date(2026, 3, 1))
-    assert duty(appointment.director, Duty.TRAINING, date(2026, 4, 6)).state == State.COMPLIANT
+def test_a_board_and_the_national_list_read_training_in_one_query(organisation):
+    trained = [
+        AppointmentFactory(organisation=organisation, start_date=date(2025, 1, 1)) for _ in range(4)
+    ]
+    for appointment in trained[:2]:
+        complete(appointment.director.email, organisation, "speak_up", "listen_up", "follow_up")
+    for ask in (
+        lambda: queries.overdue_duties(today=date(2026, 6, 1)),
+        lambda: queries.board_compliance(organisation=organisation, today=date(2026, 6, 1)),
+    ):
+        with CaptureQueriesContext(connection) as captured:
+            rows = ask()
+        training_reads = [q for q in captured if "training_completion" in q["sql"]]
+        assert len(training_reads) == 1
+    states = {
+        row.director: {d.duty: d.state for d in row.duties}[Duty.TRAINING]
+        for row in queries.board_compliance(organisation=organisation, today=date(2026, 6, 1))
+    }
+    assert [states[a.director] for a in trained] == [
+        State.COMPLIANT,
+        State.COMPLIANT,
+        State.OVERDUE,
+        State.OVERDUE,
+    ]
+    assert {row.director for row in rows} == {a.director for a in trained}
+
+
+def test_training_answers_for_many_as_it_does_for_one(organisation, person_with_role):
+    person = person_with_role(Role.BOARD_MEMBER, email="Mixed.Case@fictional.test")
+    for module, on in [("speak_up", date(2025, 1, 1)), ("listen_up", date(2025, 1, 2))]:
+        Completion.objects.create(
+            organisation=organisation, user=person, module=module, completed_on=on, source="import"
+        )
+    for on in (date(2025, 2, 1), date(2026, 2, 1)):
+        Completion.objects.create(
+            organisation=organisation,
+            user=person,
+            module="follow_up",
+            completed_on=on,
+            source="import",
+        )
+    complete("roster.only@fictional.test", organisation, "speak_up", "listen_up", "follow_up")
+    complete("no.prerequisites@fictional.test", organisation, "follow_up")
+    emails = [
+        "mixed.case@fictional.test",
+        "roster.only@fictional.test",
+        "no.prerequisites@fictional.test",
+        "nobody@fictional.test",
+    ]
+    many = training_queries.follow_up_completed_on_many(emails=emails)
+    assert many == {email: training_queries.follow_up_completed_on(email=email) for email in emails}
+    assert many["mixed.case@fictional.test"] == date(2026, 2, 1)
+    assert many["roster.only@fictional.test"] == date(2026, 3, 1)
+    assert many["no.prerequisites@fictional.test"] is None
 
 
 def test_a_former_director_has_no_duties_and_is_not_on_the_overdue_list(appointment):

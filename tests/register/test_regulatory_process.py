@@ -18,7 +18,8 @@ from speakup.register.services import (
     case_open,
     case_respond,
 )
-from tests.register.factories import DirectorFactory
+from tests.conftest import sign_in
+from tests.register.factories import AppointmentFactory, DirectorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +216,101 @@ def test_an_officer_who_is_also_a_director_cannot_decide_a_case_about_themselves
         case_decide(actor=officers[1], case=case, outcome=Outcome.ADVICE, reasons="Advice.")
     with pytest.raises(RegisterRefusal, match="your own register entry"):
         open_case(officers[1], officer_director)
+
+
+def test_removal_ends_current_appointments_so_the_public_page_shows_them_as_past(
+    officers, director, organisation, other_organisation, client
+):
+    running = AppointmentFactory(
+        director=director,
+        organisation=organisation,
+        role_title="Chair",
+        start_date=date(2024, 1, 1),
+    )
+    fixed_term = AppointmentFactory(
+        director=director,
+        organisation=other_organisation,
+        start_date=date(2025, 1, 1),
+        end_date=date(2027, 12, 31),
+    )
+    finished = AppointmentFactory(
+        director=director,
+        organisation=organisation,
+        role_title="Non-executive director",
+        start_date=date(2020, 1, 1),
+        end_date=date(2022, 12, 31),
+    )
+    with time_machine.travel(START, tick=False):
+        decided_removal(officers, director)
+        for appointment in (running, fixed_term, finished):
+            appointment.refresh_from_db()
+        # The removal takes effect on the decision date: the last day served is the day before.
+        assert running.end_date == fixed_term.end_date == date(2026, 3, 1)
+        assert finished.end_date == date(2022, 12, 31)
+        assert queries.board_compliance(organisation=organisation) == []
+        page = client.get(f"/register/directors/{director.register_number}/").content.decode()
+    assert "No current appointment." in page
+    past = page.split("Past appointments", 1)[1]
+    assert past.count("1 March 2026") == 2 and "31 December 2022" in past
+    assert "Removed" in page
+
+
+def test_an_upheld_appeal_against_removal_gives_the_appointments_back(
+    officers, director, organisation
+):
+    running = AppointmentFactory(director=director, organisation=organisation, role_title="Chair")
+    fixed_term = AppointmentFactory(
+        director=director,
+        organisation=organisation,
+        role_title="Non-executive director",
+        start_date=date(2025, 1, 1),
+        end_date=date(2027, 12, 31),
+    )
+    with time_machine.travel(START, tick=False):
+        decision = decided_removal(officers, director)
+        appeal = appeal_lodge(actor=None, decision=decision, grounds="The facts were wrong.")
+        appeal_decide(
+            actor=officers[2], appeal=appeal, outcome=AppealOutcome.UPHELD, reasons="New evidence."
+        )
+    running.refresh_from_db()
+    fixed_term.refresh_from_db()
+    assert running.end_date is None
+    assert fixed_term.end_date == date(2027, 12, 31)
+    assert running.ended_by_decision is None
+
+
+def test_a_dismissed_appeal_against_removal_leaves_the_appointments_ended(officers, director):
+    running = AppointmentFactory(director=director, start_date=date(2025, 1, 1))
+    with time_machine.travel(START, tick=False):
+        decision = decided_removal(officers, director)
+        appeal = appeal_lodge(actor=None, decision=decision, grounds="Unfair.")
+        appeal_decide(
+            actor=officers[2], appeal=appeal, outcome=AppealOutcome.DISMISSED, reasons="It stands."
+        )
+    running.refresh_from_db()
+    assert running.end_date == date(2026, 3, 1)
+
+
+def test_conditions_past_their_review_date_are_listed_for_the_officer(officers, director, client):
+    with time_machine.travel(START, tick=False):
+        case = open_case(officers[0], director)
+        case_respond(actor=None, case=case, response="My answer.")
+        case_decide(
+            actor=officers[1],
+            case=case,
+            outcome=Outcome.CONDITIONS,
+            reasons="Reasons.",
+            conditions_text="Report each quarter on concerns raised.",
+            review_date=date(2026, 9, 1),
+        )
+    sign_in(client, officers[2])
+    with time_machine.travel("2026-08-31 09:00", tick=False):
+        assert queries.conditions_due_for_review() == []
+        page = client.get("/register/officer/").content.decode()
+        assert "No conditions are past their review date." in page
+    with time_machine.travel("2026-09-01 09:00", tick=False):
+        page = client.get("/register/officer/").content.decode()
+    assert "1 condition past its review date" in page
+    section = page.split("Conditions due for review", 1)[1].split("Regulatory cases", 1)[0]
+    assert "Report each quarter on concerns raised." in section
+    assert "1 September 2026" in section and case.reference in section

@@ -101,6 +101,16 @@ class Appointment(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Set when a removal from the register ended the appointment, with the end date it had
+    # before, so that an upheld appeal can put the appointment back as it was.
+    ended_by_decision = models.ForeignKey(
+        "Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ended_appointments",
+    )
+    end_date_before_removal = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

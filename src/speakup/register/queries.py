@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from speakup.organisations.models import Organisation
@@ -20,7 +20,7 @@ from speakup.register.models import (
     RegulatoryCase,
     Status,
 )
-from speakup.register.training_link import follow_up_status
+from speakup.register.training_link import FollowUpStatus, follow_up_status, follow_up_statuses
 
 ATTESTATION_GRACE_DAYS = 30  # to attest after the anniversary or after a new version
 FPPT_GRACE_DAYS = 30  # to record the annual checks after the year is up, or after appointment
@@ -110,6 +110,16 @@ def director_by_number(register_number: str) -> Director | None:
 
 def conditions_in_force(director: Director) -> list[Condition]:
     return list(director.conditions.filter(lifted_at__isnull=True).order_by("review_date"))
+
+
+def conditions_due_for_review(*, today: date | None = None) -> list[Condition]:
+    """Conditions in force whose review date has come: the register officer's to review."""
+    today = today or _today()
+    return list(
+        Condition.objects.filter(lifted_at__isnull=True, review_date__lte=today)
+        .select_related("director", "decision__case")
+        .order_by("review_date", "pk")
+    )
 
 
 def published_decisions(director: Director) -> list[Decision]:
@@ -282,8 +292,14 @@ def fppt_status(*, current: list[Appointment], checks: list[FpptCheck], today: d
     return worst
 
 
-def training_status(*, director: Director, current: list[Appointment], today: date) -> DutyStatus:
-    follow_up = follow_up_status(director)
+def training_status(
+    *,
+    director: Director,
+    current: list[Appointment],
+    today: date,
+    follow_up: FollowUpStatus | None = None,
+) -> DutyStatus:
+    follow_up = follow_up or follow_up_status(director)
     if not follow_up.known:
         return DutyStatus(Duty.TRAINING, State.NOT_KNOWN, "Training records are not available")
     if follow_up.completed_on is not None:
@@ -304,8 +320,17 @@ def current_appointments(director: Director, today: date | None = None) -> list[
     return [a for a in director.appointments.all() if a.is_current(today)]
 
 
-def director_compliance(*, director: Director, today: date | None = None, code="unset"):
-    """Each duty of a director who holds a current appointment (none for a former director)."""
+def director_compliance(
+    *,
+    director: Director,
+    today: date | None = None,
+    code="unset",
+    follow_up: FollowUpStatus | None = None,
+):
+    """Each duty of a director who holds a current appointment (none for a former director).
+
+    Lists of directors pass `follow_up`, read for all of them at once (`_compliance_of`).
+    """
     today = today or _today()
     code = current_code() if code == "unset" else code
     current = current_appointments(director, today)
@@ -317,7 +342,7 @@ def director_compliance(*, director: Director, today: date | None = None, code="
     result.duties = [
         attestation_status(current=current, attestations=attestations, code=code, today=today),
         fppt_status(current=current, checks=checks, today=today),
-        training_status(director=director, current=current, today=today),
+        training_status(director=director, current=current, today=today, follow_up=follow_up),
     ]
     return result
 
@@ -346,7 +371,16 @@ def board_compliance(*, organisation: Organisation, today: date | None = None):
             .values("director_id")
         )
     )
-    return [director_compliance(director=d, today=today, code=code) for d in directors]
+    return _compliance_of(list(directors), today=today, code=code)
+
+
+def _compliance_of(directors: list[Director], *, today: date, code) -> list[DirectorCompliance]:
+    # Training is asked once for the whole list, not once per director.
+    follow_ups = follow_up_statuses(directors)
+    return [
+        director_compliance(director=d, today=today, code=code, follow_up=follow_ups[d.pk])
+        for d in directors
+    ]
 
 
 def overdue_duties(*, today: date | None = None) -> list[DirectorCompliance]:
@@ -360,7 +394,7 @@ def overdue_duties(*, today: date | None = None) -> list[DirectorCompliance]:
         .filter(Q(appointments__end_date__isnull=True) | Q(appointments__end_date__gte=today))
         .distinct()
     )
-    rows = [director_compliance(director=d, today=today, code=code) for d in directors]
+    rows = _compliance_of(list(directors), today=today, code=code)
     return [row for row in rows if row.overdue]
 
 
@@ -389,3 +423,22 @@ def case_stage(case: RegulatoryCase, today: date | None = None) -> str:
 
 def code_by_version(version: int) -> CodeOfPractice | None:
     return CodeOfPractice.objects.filter(version=version).first()
+
+
+def compliance_by_organisation(*, today: date | None = None) -> dict[int, tuple[int, int]]:
+    """{organisation_id: (current directors, of whom with no overdue duty)}, for the national
+    view of reporting. Counts of directors only: no names leave this function."""
+    today = today or _today()
+    current = (
+        Appointment.objects.filter(start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .values("organisation_id")
+        .annotate(directors=Count("director_id", distinct=True))
+        .order_by()
+    )
+    result = {row["organisation_id"]: [row["directors"], row["directors"]] for row in current}
+    for compliance in overdue_duties(today=today):
+        for organisation_id in {a.organisation_id for a in compliance.appointments}:
+            if organisation_id in result:
+                result[organisation_id][1] -= 1
+    return {key: (total, ok) for key, (total, ok) in result.items()}

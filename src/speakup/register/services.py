@@ -695,6 +695,9 @@ def case_decide(
         )
     elif outcome == Outcome.REMOVAL:
         _set_status(director=director, to=Status.REMOVED, actor=actor, reason=reason)
+        _end_appointments_on_removal(
+            director=director, decision=decision, actor=actor, decided_on=timezone.localdate(now)
+        )
     director.save(update_fields=["updated_at"])
     _step(case, StepKind.DECIDED, actor, Outcome(outcome).label)
     appeal_by = now.date() + timedelta(days=APPEAL_DAYS)
@@ -715,6 +718,61 @@ def case_decide(
         ),
     )
     return decision
+
+
+def _end_appointments_on_removal(*, director, decision, actor, decided_on: date) -> None:
+    """A removed director holds no appointment from the decision date: each appointment still
+    running then ends the day before (or on its start date, if it starts later)."""
+    running = Appointment.objects.select_for_update().filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=decided_on), director=director
+    )
+    for appointment in running:
+        appointment.end_date_before_removal = appointment.end_date
+        appointment.end_date = max(appointment.start_date, decided_on - timedelta(days=1))
+        appointment.ended_by = actor
+        appointment.ended_by_decision = decision
+        appointment.save(
+            update_fields=[
+                "end_date",
+                "end_date_before_removal",
+                "ended_by",
+                "ended_by_decision",
+                "updated_at",
+            ]
+        )
+        _audit(
+            actor=actor,
+            action="register.appointment_end",
+            object_type="appointment",
+            object_ref=str(appointment.pk),
+            organisation=appointment.organisation,
+            detail={"end_date": appointment.end_date.isoformat(), "case": decision.case.reference},
+        )
+
+
+def _restore_appointments_ended_by(*, decision, actor) -> None:
+    for appointment in Appointment.objects.select_for_update().filter(ended_by_decision=decision):
+        appointment.end_date = appointment.end_date_before_removal
+        appointment.end_date_before_removal = None
+        appointment.ended_by = None
+        appointment.ended_by_decision = None
+        appointment.save(
+            update_fields=[
+                "end_date",
+                "end_date_before_removal",
+                "ended_by",
+                "ended_by_decision",
+                "updated_at",
+            ]
+        )
+        _audit(
+            actor=actor,
+            action="register.appointment_restore",
+            object_type="appointment",
+            object_ref=str(appointment.pk),
+            organisation=appointment.organisation,
+            detail={"case": decision.case.reference},
+        )
 
 
 def appeal_deadline(decision: Decision) -> date:
@@ -773,6 +831,7 @@ def appeal_decide(*, actor, appeal: Appeal, outcome: str, reasons: str) -> Appea
     director = Director.objects.select_for_update().get(pk=case.director_id)
     if outcome == AppealOutcome.UPHELD:
         decision.conditions.filter(lifted_at__isnull=True).update(lifted_at=appeal.decided_at)
+        _restore_appointments_ended_by(decision=decision, actor=actor)
         restored = Status(decision.status_before)
         if (
             restored == Status.REGISTERED

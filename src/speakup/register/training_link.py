@@ -1,10 +1,13 @@
 """The one place the register asks training whether a director has completed Follow Up.
 
-The training app provides `follow_up_completed_on(*, email) -> date | None`. Until it does (or
-if it cannot answer), the register says training is "not known" rather than guessing.
+The training app provides `follow_up_completed_on(*, email) -> date | None` and, for whole
+lists of directors in one query, `follow_up_completed_on_many(*, emails) -> {email: date | None}`
+(emails lower-cased). If training cannot answer, the register says training is "not known"
+rather than guessing.
 """
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,16 +23,21 @@ class FollowUpStatus:
 NOT_KNOWN = FollowUpStatus(known=False)
 
 
-def _reader():
+def _reader(name: str):
     try:
-        from speakup.training.queries import follow_up_completed_on
+        from speakup.training import queries
     except ImportError:
         return None
-    return follow_up_completed_on if callable(follow_up_completed_on) else None
+    reader = getattr(queries, name, None)
+    return reader if callable(reader) else None
+
+
+def _as_date(value) -> date | None:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def follow_up_status(director) -> FollowUpStatus:
-    reader = _reader()
+    reader = _reader("follow_up_completed_on")
     if reader is None:
         return NOT_KNOWN
     try:
@@ -37,6 +45,23 @@ def follow_up_status(director) -> FollowUpStatus:
     except Exception:  # training failing to answer must never take the register down with it
         logger.exception("training could not say whether a director completed Follow Up")
         return NOT_KNOWN
-    if isinstance(completed_on, datetime):
-        completed_on = completed_on.date()
-    return FollowUpStatus(known=True, completed_on=completed_on)
+    return FollowUpStatus(known=True, completed_on=_as_date(completed_on))
+
+
+def follow_up_statuses(directors: Iterable) -> dict[int, FollowUpStatus]:
+    """Each director's Follow Up, by director id, asked of training in one go."""
+    directors = list(directors)
+    if not directors:
+        return {}
+    reader = _reader("follow_up_completed_on_many")
+    if reader is None:
+        return {d.pk: follow_up_status(d) for d in directors}
+    try:
+        answers = reader(emails=[d.email for d in directors])
+    except Exception:  # as above: the register still answers, with training "not known"
+        logger.exception("training could not say which directors completed Follow Up")
+        return dict.fromkeys((d.pk for d in directors), NOT_KNOWN)
+    return {
+        d.pk: FollowUpStatus(known=True, completed_on=_as_date(answers.get(d.email.lower())))
+        for d in directors
+    }

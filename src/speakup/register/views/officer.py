@@ -25,6 +25,7 @@ def show_officer_dashboard(request):
         "officer.jinja",
         page_title="Register officer dashboard",
         overdue=queries.overdue_duties(),
+        reviews=queries.conditions_due_for_review(),
         cases=[(case, queries.case_stage(case)) for case in cases],
         code=queries.current_code(),
     )

@@ -25,3 +25,19 @@ class ReportingConfig(AppConfig):
                 order=71,
             )
         )
+        register_nav(
+            NavLink(
+                "Reports",
+                "reporting:list_board_reports",
+                "reporting.view_any_board_report",
+                order=69,
+            )
+        )
+        register_nav(
+            NavLink(
+                "National view",
+                "reporting:show_national_view",
+                "reporting.view_national_view",
+                order=72,
+            )
+        )

@@ -40,3 +40,48 @@ class DataReturnSubmission(models.Model):
 
     def __str__(self):
         return f"{self.organisation_id} {self.financial_year}-Q{self.quarter}"
+
+
+class BoardReportInputs(models.Model):
+    """What the guardian types in for one board report: staff survey scores and a narrative.
+
+    Kept per organisation and period so the report can be produced again, as it was, later.
+    The narrative is written for the board, so it is stored as the guardian typed it.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="board_report_inputs"
+    )
+    start = models.DateField()
+    end = models.DateField()
+    survey_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The NHS Staff Survey raising-concerns sub-score and its four items, each out of 10.
+    survey_sub_score = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    survey_secure_clinical = models.DecimalField(
+        max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    survey_confident_clinical = models.DecimalField(
+        max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    survey_safe_anything = models.DecimalField(
+        max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    survey_confident_anything = models.DecimalField(
+        max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    narrative = models.TextField(blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "start", "end"], name="one_board_report_input_per_period"
+            ),
+        ]
+        verbose_name_plural = "board report inputs"
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.start}–{self.end}"

@@ -650,3 +650,101 @@ def follow_up_completed_on_many(*, emails: Iterable[str]) -> dict[str, datetime.
         done_first = all(mine.get(module) for module in PREREQUISITES["follow_up"])
         result[email] = mine.get("follow_up") if done_first else None
     return result
+
+
+# --- national figures (reporting asks) ----------------------------------------------------
+
+
+def module_compliance_by_organisation(*, today: datetime.date | None = None) -> dict:
+    """{organisation_id: {module: (required, compliant)}} from aggregate queries, for the
+    national view. Simpler than a worker's status (no versions, no band rule for Listen Up):
+    required by role flags on the active roster; compliant with a completion of the module
+    within the organisation's refresher period. One query per distinct refresher policy.
+    """
+    from django.db.models import Count, Exists, OuterRef
+
+    today = today or timezone.localdate()
+    flags = {
+        Module.SPEAK_UP: Q(),
+        Module.LISTEN_UP: Q(is_line_manager=True)
+        | Q(is_senior_leader=True)
+        | Q(is_board_member=True),
+        Module.FOLLOW_UP: Q(is_senior_leader=True) | Q(is_board_member=True),
+    }
+    default = TrainingPolicy()
+    refreshers = {
+        row["organisation_id"]: tuple(row[f"{m}_refresher_years"] for m in MODULE_ORDER)
+        for row in TrainingPolicy.objects.values(
+            "organisation_id", *(f"{m}_refresher_years" for m in MODULE_ORDER)
+        )
+    }
+    default_years = tuple(getattr(default, f"{m}_refresher_years") for m in MODULE_ORDER)
+    groups: dict[tuple, list[int] | None] = defaultdict(list)
+    for organisation_id, years in refreshers.items():
+        if years != default_years:
+            groups[years].append(organisation_id)
+    result: dict = defaultdict(dict)
+    for years, ids in [(default_years, None), *groups.items()]:
+        records = StaffRecord.objects.filter(active=True)
+        records = (
+            records.filter(organisation_id__in=ids)
+            if ids is not None
+            else records.exclude(organisation_id__in=[i for g in groups.values() for i in g])
+        )
+        annotations = {}
+        for module, refresher in zip(MODULE_ORDER, years, strict=True):
+            done = Completion.objects.filter(module=module, completed_on__lte=today)
+            if refresher is not None:
+                done = done.filter(completed_on__gt=_add_years(today, -refresher))
+            annotations[f"{module}_done"] = Exists(
+                done.filter(Q(staff_record=OuterRef("pk")) | Q(user_id=OuterRef("user_id")))
+            )
+        rows = (
+            records.annotate(**annotations)
+            .values("organisation_id")
+            .annotate(
+                **{
+                    f"{module}_{what}": Count("id", filter=flags[module] & extra)
+                    for module in MODULE_ORDER
+                    for what, extra in (
+                        ("required", Q()),
+                        ("compliant", Q(**{f"{module}_done": True})),
+                    )
+                }
+            )
+            .order_by()
+        )
+        for row in rows:
+            result[row["organisation_id"]] = {
+                module: (row[f"{module}_required"], row[f"{module}_compliant"])
+                for module in MODULE_ORDER
+            }
+    return result
+
+
+def policies_by_organisation() -> dict[int, dict[str, bool]]:
+    """{organisation_id: {module: mandatory}} for organisations that set a policy."""
+    rows = TrainingPolicy.objects.values(
+        "organisation_id", *(f"{m}_mandatory" for m in MODULE_ORDER)
+    )
+    return {
+        row["organisation_id"]: {m: row[f"{m}_mandatory"] for m in MODULE_ORDER} for row in rows
+    }
+
+
+def board_follow_up_by_organisation(*, today: datetime.date | None = None) -> dict:
+    """{organisation_id: (board members on the roster, with a Follow Up completion)}."""
+    from django.db.models import Count, Exists, OuterRef
+
+    today = today or timezone.localdate()
+    done = Completion.objects.filter(module=Module.FOLLOW_UP, completed_on__lte=today).filter(
+        Q(staff_record=OuterRef("pk")) | Q(user_id=OuterRef("user_id"))
+    )
+    rows = (
+        StaffRecord.objects.filter(active=True, is_board_member=True)
+        .annotate(done=Exists(done))
+        .values("organisation_id")
+        .annotate(members=Count("id"), completed=Count("id", filter=Q(done=True)))
+        .order_by()
+    )
+    return {row["organisation_id"]: (row["members"], row["completed"]) for row in rows}

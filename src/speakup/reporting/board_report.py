@@ -1,0 +1,388 @@
+"""The board report: one organisation, one period, every figure as it may be shown.
+
+Counts of people who spoke up pass through speakup.reporting.disclosure before they reach a
+page, a PDF or a chart. Learning is the only case text in the report: only learning the
+guardian marked publishable and a leader signed off, each opening audited (docs/reporting.md).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from speakup.concerns import sealing
+from speakup.concerns.models import Concern, Feedback
+from speakup.concerns.taxonomy import ELEMENT_CODES, WORKER_GROUP_CODES, label_of
+from speakup.core.audit import audit
+from speakup.organisations.models import Organisation
+from speakup.reporting import board_report_figures as figures_of
+from speakup.reporting.board_report_periods import Period
+from speakup.reporting.disclosure import (
+    NOT_APPLICABLE,
+    NOT_SHOWN,
+    Shown,
+    suppress_count,
+    suppress_share,
+    suppress_table,
+)
+from speakup.reporting.models import BoardReportInputs
+from speakup.reporting.presenters import column_label
+from speakup.training.models import StaffRecord
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a figure table: a label, the count as shown, and optionally a share."""
+
+    label: str
+    count: Shown
+    share: Shown | None = None
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    measure: str
+    organisation: Shown
+    national: Shown
+
+
+@dataclass
+class BoardReport:
+    organisation: Organisation
+    period: Period
+    today: date
+    figures: dict  # raw counts, for the guardian's eyes only through the tests: never rendered
+    total: Shown
+    quarters: list[Line]
+    anonymous: Line
+    detriment: Line
+    elements: list[Line]
+    worker_groups: list[Line]
+    timeliness: list[Line]
+    medians: dict[str, Shown]
+    open_now: Shown
+    overdue_now: Shown
+    escalated_cases: Shown
+    escalations: Shown
+    feedback_received: Shown
+    feedback: list[Line]
+    leaders_holding: list[dict]
+    comparison: list[Comparison]
+    learning: list[str] = field(default_factory=list)
+    inputs: BoardReportInputs | None = None
+    training: dict = field(default_factory=dict)
+    register: list = field(default_factory=list)
+
+    @property
+    def has_cases(self) -> bool:
+        return bool(self.figures["total_cases"] or self.figures["open_cases"])
+
+
+def shown_median(days: float | None, count: int) -> Shown:
+    """A median says little on its own, but over fewer than the threshold it is hidden too."""
+    cases = suppress_count(count)
+    if cases.suppressed:
+        return Shown(None, NOT_SHOWN, suppressed=True, reason=cases.reason)
+    if days is None:
+        return Shown(None, NOT_APPLICABLE)
+    return Shown(days, f"{days:g} day{'' if days == 1 else 's'}")
+
+
+def rate_per_thousand(cases: Shown, workers: int) -> Shown:
+    if cases.suppressed:
+        return Shown(None, NOT_SHOWN, suppressed=True, reason=cases.reason)
+    if not workers:
+        return Shown(None, NOT_APPLICABLE)
+    rate = round(1000 * cases.value / workers, 1)
+    return Shown(rate, f"{rate:g}")
+
+
+def _lines(table, labels: dict[str, str], share_of: Shown | None = None) -> list[Line]:
+    return [
+        Line(
+            labels[key],
+            shown,
+            suppress_share(shown, share_of) if share_of is not None else None,
+            key=key,
+        )
+        for key, shown in table.cells.items()
+    ]
+
+
+def workers_count(*, organisation_ids=None) -> int:
+    records = StaffRecord.objects.filter(active=True)
+    if organisation_ids is not None:
+        records = records.filter(organisation_id__in=organisation_ids)
+    return records.count()
+
+
+def national_case_figures(*, period: Period, today: date) -> dict[str, int]:
+    """The same counts over every organisation in the system, for comparison."""
+    result = Concern.objects.filter(figures_of.received_in(period)).aggregate(
+        **figures_of.case_counts(today=today)
+    )
+    result.update(Concern.objects.aggregate(**figures_of.open_counts(today=today)))
+    result.update(
+        Feedback.objects.filter(given_at__gte=period.start, given_at__lt=period.end).aggregate(
+            **figures_of.feedback_counts()
+        )
+    )
+    result["workers"] = workers_count()
+    return result
+
+
+def comparison_figures(raw: dict, workers: int) -> dict[str, Shown]:
+    """The comparable measures, as shown, from one set of raw counts."""
+    total = suppress_count(raw["total_cases"])
+    return {
+        "Cases per 1,000 workers": rate_per_thousand(total, workers),
+        "Raised anonymously": suppress_share(raw["anonymous_cases"], total),
+        "Speaker reported detriment": suppress_share(raw["detriment_cases"], total),
+        "Acknowledged within the deadline": suppress_share(
+            raw["acknowledged_in_time"], raw["acknowledge_due"]
+        ),
+        "Feedback given within the deadline": suppress_share(
+            raw["feedback_in_time"], raw["feedback_due"]
+        ),
+        "Would speak up again (of those who answered)": suppress_share(
+            raw["feedback_yes"], raw["feedback_received"]
+        ),
+        "Open cases overdue now": suppress_share(raw["overdue_cases"], raw["open_cases"]),
+    }
+
+
+def board_report(
+    *,
+    organisation: Organisation,
+    period: Period,
+    viewer=None,
+    today: date | None = None,
+    national: bool = True,
+) -> BoardReport:
+    """Every section of the report. `viewer` is who reads it: opening learning is audited."""
+    today = today or timezone.localdate()
+    raw = figures_of.organisation_case_figures(
+        organisation=organisation, period=period, today=today
+    )
+    quarters = period.quarters()
+    quarter_labels = {}
+    for index, quarter in enumerate(quarters):
+        partial = quarter.first_day < period.first_day or quarter.last_day > period.last_day
+        quarter_labels[f"quarter_{index}"] = f"Q{quarter.number} {quarter.year_label}" + (
+            " (part)" if partial else ""
+        )
+    quarter_table = suppress_table(
+        {key: raw[key] for key in quarter_labels}, raw["total_cases"], exclusive=True
+    )
+    total = quarter_table.total
+    group_table = suppress_table(
+        {code: raw[f"worker_group_{code}"] for code in WORKER_GROUP_CODES},
+        raw["total_cases"],
+        exclusive=True,
+    )
+    if group_table.total.suppressed:
+        total = group_table.total
+    element_table = suppress_table(
+        {code: raw[f"element_{code}"] for code in ELEMENT_CODES}, exclusive=False
+    )
+    feedback_table = suppress_table(
+        {column: raw[column] for column in figures_of.ANSWER_COLUMNS},
+        raw["feedback_received"],
+        exclusive=True,
+    )
+    holding = figures_of.held_by_leader(organisation=organisation, today=today)
+    held_table = suppress_table(
+        {str(i): row["held"] for i, row in enumerate(holding)}, exclusive=True
+    )
+    overdue_table = suppress_table(
+        {str(i): row["overdue"] for i, row in enumerate(holding)}, exclusive=True
+    )
+    anonymous = suppress_count(raw["anonymous_cases"])
+    detriment = suppress_count(raw["detriment_cases"])
+    ack_in_time = suppress_count(raw["acknowledged_in_time"])
+    feedback_in_time = suppress_count(raw["feedback_in_time"])
+    workers = workers_count(organisation_ids=[organisation.pk])
+    ours = comparison_figures(raw, workers)
+    theirs = {}
+    if national:
+        national_raw = national_case_figures(period=period, today=today)
+        theirs = comparison_figures(national_raw, national_raw["workers"])
+    report = BoardReport(
+        organisation=organisation,
+        period=period,
+        today=today,
+        figures=raw,
+        total=total,
+        quarters=_lines(quarter_table, quarter_labels),
+        anonymous=Line("Raised anonymously", anonymous, suppress_share(anonymous, total)),
+        detriment=Line("Speaker reported detriment", detriment, suppress_share(detriment, total)),
+        elements=_lines(element_table, {c: label_of(c) for c in ELEMENT_CODES}, share_of=total),
+        worker_groups=_lines(
+            group_table, {c: label_of(c) for c in WORKER_GROUP_CODES}, share_of=total
+        ),
+        timeliness=[
+            Line(
+                "Acknowledged within the organisation's deadline",
+                ack_in_time,
+                suppress_share(ack_in_time, raw["acknowledge_due"]),
+                key="acknowledged",
+            ),
+            Line(
+                "Feedback given within the organisation's deadline",
+                feedback_in_time,
+                suppress_share(feedback_in_time, raw["feedback_due"]),
+                key="feedback",
+            ),
+        ],
+        medians={
+            "acknowledge": shown_median(raw["median_days_to_acknowledge"], raw["acknowledged"]),
+            "feedback": shown_median(raw["median_days_to_feedback"], raw["feedback_given"]),
+        },
+        open_now=held_table.total,
+        overdue_now=overdue_table.total,
+        escalated_cases=suppress_count(raw["escalated_cases"]),
+        escalations=suppress_count(raw["escalations"]),
+        feedback_received=feedback_table.total,
+        feedback=_lines(
+            feedback_table,
+            {
+                c: column_label(c).removeprefix("Would speak up again: ").capitalize()
+                for c in figures_of.ANSWER_COLUMNS
+            },
+            share_of=feedback_table.total,
+        ),
+        leaders_holding=[
+            {
+                "name": row["name"],
+                "held": held_table.cells[str(i)],
+                "overdue": overdue_table.cells[str(i)],
+            }
+            for i, row in enumerate(holding)
+        ],
+        comparison=[
+            Comparison(measure, shown, theirs.get(measure, Shown(None, NOT_APPLICABLE)))
+            for measure, shown in ours.items()
+        ],
+    )
+    report.inputs = BoardReportInputs.objects.filter(
+        organisation=organisation, start=period.first_day, end=period.last_day
+    ).first()
+    report.learning = published_learning(organisation=organisation, period=period, viewer=viewer)
+    report.training = training_section(organisation=organisation, today=today)
+    report.register = register_section(organisation=organisation, today=today)
+    return report
+
+
+def published_learning(*, organisation: Organisation, period: Period, viewer) -> list[str]:
+    """The learning a guardian published for cases closed in the period, opened and audited.
+
+    Each opening is one audit record (who read which case's learning, never the words). The
+    texts come back sorted, without references or dates, so their order says nothing about
+    which case they came from.
+    """
+    cases = list(figures_of.published_learning_cases(organisation=organisation, period=period))
+    texts = []
+    with transaction.atomic():
+        for concern in cases:
+            try:
+                text = sealing.unseal(concern, "learning", concern.learning_sealed)
+            except sealing.Shredded:
+                continue
+            if not text:
+                continue
+            audit(
+                actor=viewer if getattr(viewer, "is_authenticated", False) else None,
+                actor_label=None if getattr(viewer, "is_authenticated", False) else "system",
+                action="concern.read_published_learning",
+                object_type="concern",
+                object_ref=concern.reference,
+                organisation=organisation.pk,
+                detail={"for": "board_report", "field": "learning"},
+            )
+            texts.append(text)
+    return sorted(texts, key=str.casefold)
+
+
+def training_section(*, organisation: Organisation, today: date) -> dict:
+    """Adoption flags, compliance per module by staff group, board members' Follow Up."""
+    from speakup.training import queries as training
+    from speakup.training.content import MODULE_ORDER
+
+    policy = training.policy_for(organisation=organisation)
+    workers = training.organisation_compliance(
+        organisation=organisation, today=today, policy=policy
+    )
+    summary = training.compliance_summary(organisation=organisation, today=today, workers=workers)
+    flags = training.mandatory_flags(policy)
+    modules = []
+    for row in summary["modules"]:
+        module = row["module"]
+        mandatory, since = flags[module]
+        modules.append(
+            {
+                "module": module,
+                "title": training.MODULE_TITLES[module],
+                "mandatory": mandatory,
+                "since": since,
+                "required": row["required"],
+                "compliant": row[training.COMPLIANT],
+                "percent": training.percent(row[training.COMPLIANT], row["required"]),
+            }
+        )
+    return {
+        "workers": len(workers),
+        "modules": modules,
+        "module_order": MODULE_ORDER,
+        "module_headings": [training.MODULE_TITLES[m] for m in MODULE_ORDER],
+        "by_staff_group": training.compliance_breakdown(workers=workers, by="staff_group"),
+        "board": [
+            {"name": w.name, "status": w.status_of("follow_up")}
+            for w in training.board_follow_up(workers=workers)
+        ],
+    }
+
+
+def register_section(*, organisation: Organisation, today: date) -> list[dict]:
+    from speakup.register import queries as register
+
+    rows = []
+    for compliance in register.board_compliance(organisation=organisation, today=today):
+        director = compliance.director
+        rows.append(
+            {
+                "name": f"{director.first_name} {director.last_name}",
+                "register_number": director.register_number,
+                "duties": {str(duty.duty): duty for duty in compliance.duties},
+            }
+        )
+    return sorted(rows, key=lambda row: row["name"].casefold())
+
+
+def board_report_inputs_save(
+    *, organisation: Organisation, period: Period, values: dict, by
+) -> BoardReportInputs:
+    """Keep the guardian's survey scores and narrative for this organisation and period."""
+    with transaction.atomic():
+        inputs, created = BoardReportInputs.objects.select_for_update().get_or_create(
+            organisation=organisation,
+            start=period.first_day,
+            end=period.last_day,
+            defaults={**values, "updated_by": by},
+        )
+        if not created:
+            for name, value in values.items():
+                setattr(inputs, name, value)
+            inputs.updated_by = by
+            inputs.updated_at = timezone.now()
+            inputs.save()
+        audit(
+            actor=by,
+            action="reporting.save_board_report_inputs",
+            object_type="board_report_inputs",
+            object_ref=str(inputs.pk),
+            organisation=organisation.pk,
+            detail={"start": period.first_day.isoformat(), "end": period.last_day.isoformat()},
+        )
+    return inputs

@@ -1,0 +1,262 @@
+"""The national view: per organisation and per region, adoption, follow-up and speaking up.
+
+Every figure comes from aggregate queries grouped by organisation (a fixed number of queries
+whatever the number of organisations or cases). Counts of people who spoke up, and shares
+worked out from them, pass through speakup.reporting.disclosure. No case content, no names.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count
+from django.utils import timezone
+
+from speakup.concerns.models import Concern, Feedback
+from speakup.organisations.models import Organisation, OrganisationKind, Region
+from speakup.reporting import board_report_figures as figures_of
+from speakup.reporting.board_report import comparison_figures, rate_per_thousand
+from speakup.reporting.board_report_periods import Period
+from speakup.reporting.disclosure import NOT_APPLICABLE, Shown, suppress_count
+from speakup.training.content import MODULE_ORDER
+from speakup.training.models import Module, StaffRecord
+
+MODULE_TITLES = dict(Module.choices)
+
+# key, heading, whether a low value is the worrying one (outliers are the worst decile)
+MEASURES = [
+    *((f"{m}_compliance", f"{MODULE_TITLES[m]} compliance", True) for m in MODULE_ORDER),
+    ("board_follow_up", "Board members with Follow Up", True),
+    ("register", "Directors with no overdue register duty", True),
+    ("cases_per_thousand", "Cases per 1,000 workers", True),
+    ("acknowledged_in_time", "Acknowledged in time", True),
+    ("feedback_in_time", "Feedback in time", True),
+    ("overdue_share", "Open cases overdue", False),
+    ("speak_up_again", "Would speak up again", True),
+]
+MEASURE_KEYS = [key for key, _, _ in MEASURES]
+HEADINGS = {key: heading for key, heading, _ in MEASURES}
+UNITS = {key: ("" if key == "cases_per_thousand" else "%") for key in MEASURE_KEYS}
+COUNT_KEYS = (
+    "total_cases",
+    "acknowledge_due",
+    "acknowledged_in_time",
+    "feedback_due",
+    "feedback_in_time",
+    "open_cases",
+    "overdue_cases",
+    "feedback_received",
+    "feedback_yes",
+)
+# A region's line adds up its organisations' raw counts before anything is suppressed.
+SUMMED = (
+    *COUNT_KEYS,
+    "workers",
+    "board_members",
+    "board_completed",
+    "directors",
+    "directors_ok",
+    *(f"{m}_{what}" for m in MODULE_ORDER for what in ("required", "compliant")),
+)
+
+
+@dataclass
+class NationalRow:
+    label: str
+    raw: dict
+    measures: dict[str, Shown]
+    organisation: Organisation | None = None
+    region: str = ""
+    mandatory: dict[str, bool] = field(default_factory=dict)
+    outliers: set[str] = field(default_factory=set)
+    cases: Shown | None = None
+    workers: int = 0
+
+
+@dataclass
+class NationalView:
+    period: Period
+    today: date
+    organisations: list[NationalRow]
+    regions: list[NationalRow]
+    sort: str
+    descending: bool
+
+
+def _plain_share(part: int, whole: int) -> Shown:
+    """A share of workers or directors (not people who spoke up): shown as it is."""
+    if not whole:
+        return Shown(None, NOT_APPLICABLE)
+    percent = round(100 * part / whole, 1)
+    return Shown(percent, f"{percent:g}%")
+
+
+def _measures(raw: dict) -> dict[str, Shown]:
+    speaking = comparison_figures({**raw, "detriment_cases": 0, "anonymous_cases": 0}, 0)
+    return {
+        **{
+            f"{m}_compliance": _plain_share(raw[f"{m}_compliant"], raw[f"{m}_required"])
+            for m in MODULE_ORDER
+        },
+        "board_follow_up": _plain_share(raw["board_completed"], raw["board_members"]),
+        "register": _plain_share(raw["directors_ok"], raw["directors"]),
+        "cases_per_thousand": rate_per_thousand(suppress_count(raw["total_cases"]), raw["workers"]),
+        "acknowledged_in_time": speaking["Acknowledged within the deadline"],
+        "feedback_in_time": speaking["Feedback given within the deadline"],
+        "overdue_share": speaking["Open cases overdue now"],
+        "speak_up_again": speaking["Would speak up again (of those who answered)"],
+    }
+
+
+def _grouped(queryset, by: str, annotations: dict) -> dict[int, dict]:
+    rows = queryset.values(by).annotate(**annotations).order_by()
+    return {row.pop(by): row for row in rows}
+
+
+def national_view(
+    *,
+    period: Period,
+    today: date | None = None,
+    region: str = "",
+    kind: str = "",
+    sort: str = "",
+    descending: bool = False,
+) -> NationalView:
+    from speakup.register.queries import compliance_by_organisation
+    from speakup.training.queries import (
+        board_follow_up_by_organisation,
+        module_compliance_by_organisation,
+        policies_by_organisation,
+    )
+
+    today = today or timezone.localdate()
+    organisations = Organisation.objects.filter(active=True).exclude(
+        kind=OrganisationKind.NATIONAL_BODY
+    )
+    if region:
+        organisations = organisations.filter(region=region)
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    organisations = list(organisations.order_by("name"))
+
+    cases = _grouped(
+        Concern.objects.filter(figures_of.received_in(period)),
+        "organisation_id",
+        figures_of.case_counts(today=today),
+    )
+    open_now = _grouped(
+        Concern.objects.all(), "organisation_id", figures_of.open_counts(today=today)
+    )
+    feedback = _grouped(
+        Feedback.objects.filter(given_at__gte=period.start, given_at__lt=period.end),
+        "concern__organisation_id",
+        figures_of.feedback_counts(),
+    )
+    workers = _grouped(
+        StaffRecord.objects.filter(active=True), "organisation_id", {"n": Count("id")}
+    )
+    compliance = module_compliance_by_organisation(today=today)
+    policies = policies_by_organisation()
+    board = board_follow_up_by_organisation(today=today)
+    register = compliance_by_organisation(today=today)
+
+    rows = []
+    by_region: dict[str, dict] = defaultdict(lambda: dict.fromkeys(SUMMED, 0))
+    for organisation in organisations:
+        pk = organisation.pk
+        raw = dict.fromkeys(SUMMED, 0)
+        for source in (cases.get(pk, {}), open_now.get(pk, {}), feedback.get(pk, {})):
+            raw.update({key: value for key, value in source.items() if key in raw})
+        raw["workers"] = workers.get(pk, {}).get("n", 0)
+        raw["board_members"], raw["board_completed"] = board.get(pk, (0, 0))
+        raw["directors"], raw["directors_ok"] = register.get(pk, (0, 0))
+        for module in MODULE_ORDER:
+            required, compliant = compliance.get(pk, {}).get(module, (0, 0))
+            raw[f"{module}_required"], raw[f"{module}_compliant"] = required, compliant
+        rows.append(
+            NationalRow(
+                label=f"{organisation.name} ({organisation.ods_code})",
+                raw=raw,
+                measures=_measures(raw),
+                organisation=organisation,
+                region=organisation.get_region_display(),
+                mandatory=policies.get(pk, dict.fromkeys(MODULE_ORDER, False)),
+                cases=suppress_count(raw["total_cases"]),
+                workers=raw["workers"],
+            )
+        )
+        totals = by_region[organisation.region]
+        for key in SUMMED:
+            totals[key] += raw[key]
+    flag_outliers(rows)
+    regions = [
+        NationalRow(
+            label=Region(code).label,
+            raw=raw,
+            measures=_measures(raw),
+            cases=suppress_count(raw["total_cases"]),
+            workers=raw["workers"],
+        )
+        for code, raw in sorted(by_region.items(), key=lambda item: Region(item[0]).label)
+    ]
+    sort = sort if sort in ("name", *MEASURE_KEYS) else "name"
+    rows = sort_rows(rows, sort, descending)
+    return NationalView(period, today, rows, regions, sort, descending)
+
+
+def sort_rows(rows: list[NationalRow], key: str, descending: bool) -> list[NationalRow]:
+    """By name, or by a measure; figures not shown always come last."""
+    if key == "name":
+        return sorted(rows, key=lambda row: row.label.casefold(), reverse=descending)
+    shown = [row for row in rows if row.measures[key].value is not None]
+    hidden = [row for row in rows if row.measures[key].value is None]
+    shown.sort(key=lambda row: (row.measures[key].value, row.label.casefold()), reverse=descending)
+    return shown + sorted(hidden, key=lambda row: row.label.casefold())
+
+
+def flag_outliers(rows: list[NationalRow]) -> None:
+    """Mark each organisation in the worst tenth on a measure (among those with it shown)."""
+    for key, _, low_is_bad in MEASURES:
+        values = sorted(
+            row.measures[key].value for row in rows if row.measures[key].value is not None
+        )
+        if len(values) < 10:
+            continue  # a decile of fewer than ten organisations says nothing
+        cut = values[len(values) // 10 - 1] if low_is_bad else values[-(len(values) // 10)]
+        for row in rows:
+            value = row.measures[key].value
+            if value is not None and (value <= cut if low_is_bad else value >= cut):
+                row.outliers.add(key)
+
+
+CSV_COLUMNS = [
+    "organisation",
+    "name",
+    "region",
+    "kind",
+    *(f"{m}_mandatory" for m in MODULE_ORDER),
+    "workers",
+    "cases",
+    *MEASURE_KEYS,
+    "outliers",
+]
+
+
+def national_view_csv_rows(view: NationalView) -> list[list]:
+    rows = [CSV_COLUMNS]
+    for row in view.organisations:
+        organisation = row.organisation
+        rows.append(
+            [
+                organisation.ods_code,
+                organisation.name,
+                organisation.get_region_display(),
+                organisation.get_kind_display(),
+                *("yes" if row.mandatory.get(m) else "no" for m in MODULE_ORDER),
+                row.workers,
+                row.cases.export,
+                *(row.measures[key].export for key in MEASURE_KEYS),
+                " ".join(sorted(row.outliers)),
+            ]
+        )
+    return rows

@@ -1,0 +1,144 @@
+"""National analysts: adoption, follow-up and speaking up per organisation and per region."""
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.utils.http import urlencode
+
+from speakup.core.pages import render_page
+from speakup.core.permissions import can
+from speakup.organisations.models import OrganisationKind, Region
+from speakup.reporting import charts
+from speakup.reporting.board_report_forms import PeriodForm
+from speakup.reporting.board_report_periods import last_year
+from speakup.reporting.national_view import (
+    HEADINGS,
+    MEASURE_KEYS,
+    national_view,
+    national_view_csv_rows,
+)
+from speakup.training.content import MODULE_ORDER
+from speakup.training.models import Module
+
+KINDS = [(k, label) for k, label in OrganisationKind.choices if k != OrganisationKind.NATIONAL_BODY]
+REGIONS = [(r, label) for r, label in Region.choices if r != Region.NATIONAL]
+
+
+def _require_analyst(request):
+    if not can(request.user, "reporting.view_national_view"):
+        raise Http404
+
+
+def _choices(request):
+    """Period, filters and sort from the query string; a bad period is a 400 with the form."""
+    region = request.GET.get("region", "")
+    kind = request.GET.get("kind", "")
+    region = region if region in dict(REGIONS) else ""
+    kind = kind if kind in dict(KINDS) else ""
+    sort = request.GET.get("sort", "name")
+    descending = request.GET.get("order") == "desc"
+    if "start" in request.GET or "end" in request.GET:
+        form = PeriodForm(request.GET)
+        period = form.cleaned_data["period"] if form.is_valid() else None
+    else:
+        period = last_year()
+        form = PeriodForm(initial=period.query())
+    return form, period, region, kind, sort, descending
+
+
+@login_required
+def show_national_view(request):
+    _require_analyst(request)
+    form, period, region, kind, sort, descending = _choices(request)
+    if period is None:
+        return render_page(
+            request,
+            "reporting/show_national_view.jinja",
+            page_title="National view",
+            form=form,
+            view=None,
+            regions=REGIONS,
+            kinds=KINDS,
+            region=region,
+            kind=kind,
+            status=400,
+        )
+    view = national_view(period=period, region=region, kind=kind, sort=sort, descending=descending)
+    base = {
+        **period.query(),
+        **({"region": region} if region else {}),
+        **({"kind": kind} if kind else {}),
+    }
+
+    def sort_url(key):
+        order = "asc" if view.sort == key and view.descending else "desc"
+        if view.sort != key and key == "name":
+            order = "asc"
+        return "?" + urlencode({**base, "sort": key, "order": order})
+
+    headings = [("name", "Organisation")] + [(key, HEADINGS[key]) for key in MEASURE_KEYS]
+    return render_page(
+        request,
+        "reporting/show_national_view.jinja",
+        page_title="National view",
+        form=form,
+        view=view,
+        regions=REGIONS,
+        kinds=KINDS,
+        region=region,
+        kind=kind,
+        headings=headings,
+        sort_url=sort_url,
+        measure_keys=MEASURE_KEYS,
+        module_order=MODULE_ORDER,
+        module_titles=dict(Module.choices),
+        csv_url="?"
+        + urlencode({**base, "sort": view.sort, "order": "desc" if view.descending else "asc"}),
+        charts={
+            "regions": charts.bar_chart(
+                chart_id="chart-regions",
+                title="Cases per 1,000 workers by region",
+                labels=[row.label for row in view.regions],
+                series={
+                    "Cases per 1,000 workers": [
+                        row.measures["cases_per_thousand"] for row in view.regions
+                    ]
+                },
+                horizontal=True,
+                value_label="Cases per 1,000 workers",
+            ),
+            "compliance": charts.bar_chart(
+                chart_id="chart-region-compliance",
+                title="Training compliance by region",
+                labels=[row.label for row in view.regions],
+                series={
+                    dict(Module.choices)[m]: [
+                        row.measures[f"{m}_compliance"] for row in view.regions
+                    ]
+                    for m in MODULE_ORDER
+                },
+                horizontal=True,
+                unit="%",
+                limit=100,
+                value_label="Per cent of those required",
+            ),
+        },
+    )
+
+
+@login_required
+def download_national_view(request):
+    _require_analyst(request)
+    form, period, region, kind, sort, descending = _choices(request)
+    if period is None:
+        errors = "; ".join(str(e) for field in form.errors.values() for e in field)
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    view = national_view(period=period, region=region, kind=kind, sort=sort, descending=descending)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(national_view_csv_rows(view))
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"ftsu-national-view-{period.first_day}-to-{period.last_day}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

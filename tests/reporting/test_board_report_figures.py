@@ -1,0 +1,116 @@
+"""Every figure of the board report against the hand-counted half-year in the fixtures."""
+
+from datetime import date
+
+import pytest
+
+from speakup.core.models import AuditRecord
+from speakup.reporting.board_report import board_report
+from speakup.reporting.board_report_periods import Period
+from tests.reporting.board_report_fixtures import PUBLISHED, UNPUBLISHED, half_year_of_cases
+
+HALF_YEAR = Period(date(2026, 4, 1), date(2026, 9, 30))
+
+
+@pytest.fixture
+def report(organisation, other_organisation, february_2027):
+    half_year_of_cases(organisation, other_organisation)
+    return board_report(organisation=organisation, period=HALF_YEAR)
+
+
+def texts(lines):
+    return {line.label: line.count.text for line in lines}
+
+
+def test_cases_are_counted_by_quarter_with_the_total(report):
+    assert texts(report.quarters) == {"Q1 2026/27": "7", "Q2 2026/27": "5"}
+    assert report.total.text == "12"
+
+
+def test_anonymous_share_is_worked_out_from_the_total(report):
+    assert report.anonymous.count.text == "5"
+    assert report.anonymous.share.text == "41.7%"
+
+
+def test_elements_are_not_exclusive_and_small_ones_are_hidden(report):
+    elements = {line.key: line for line in report.elements}
+    assert elements["patient_safety"].count.text == "6"
+    assert elements["patient_safety"].share.text == "50%"
+    assert elements["bullying_harassment"].count.text == "fewer than 5"
+    assert elements["bullying_harassment"].share.text == "not shown"
+    assert elements["worker_safety"].count.text == "0"
+
+
+def test_a_small_worker_group_hides_the_next_smallest_too(report):
+    groups = {line.key: line.count.text for line in report.worker_groups}
+    assert groups["ahp"] == "fewer than 5"
+    assert groups["nursing_midwifery"] == "not shown"  # else 12 - 11 would give the AHP case away
+    assert groups["medical_dental"] == "0"
+
+
+def test_timeliness_shares_and_medians(report):
+    lines = {line.key: line for line in report.timeliness}
+    assert lines["acknowledged"].count.text == "8"
+    assert lines["acknowledged"].share.text == "66.7%"  # 8 of 12 due
+    assert lines["feedback"].count.text == "6"
+    assert lines["feedback"].share.text == "50%"
+    assert report.medians["acknowledge"].text == "2 days"
+    assert report.medians["feedback"].text == "30 days"
+
+
+def test_open_and_overdue_now_and_who_holds_them(report):
+    assert report.open_now.text == "7"  # now: the case raised after the period counts too
+    assert report.overdue_now.text == "7"
+    held = {row["name"]: row["held"].text for row in report.leaders_holding}
+    assert held == {"Alex Leader": "not shown", "No accountable leader yet": "fewer than 5"}
+
+
+def test_escalations_and_detriment(report):
+    assert report.escalated_cases.text == "fewer than 5"
+    assert report.escalations.text == "fewer than 5"
+    assert report.detriment.count.text == "0"
+    assert report.detriment.share.text == "0%"
+
+
+def test_speak_up_again_answers_are_protected_as_a_table(report):
+    # 5 yes and 1 no: with 6 shown, "at least 5" and "1 to 4" would pin both down.
+    assert report.feedback_received.text == "not shown"
+    answers = {line.key: line.count.text for line in report.feedback}
+    assert answers == {
+        "feedback_yes": "not shown",
+        "feedback_no": "fewer than 5",
+        "feedback_maybe": "0",
+        "feedback_dont_know": "0",
+    }
+
+
+def test_only_published_learning_is_opened_and_each_opening_is_audited(report):
+    assert report.learning == [PUBLISHED]
+    assert UNPUBLISHED not in report.learning
+    opened = AuditRecord.objects.filter(action="concern.read_published_learning")
+    assert opened.count() == 1
+    assert PUBLISHED not in str(opened.get().detail)
+
+
+def test_comparison_with_every_organisation(report):
+    rows = {c.measure: (c.organisation.text, c.national.text) for c in report.comparison}
+    assert rows["Cases per 1,000 workers"] == ("3000", "3750")  # 12 of 4 workers; 15 of 4
+    assert rows["Raised anonymously"] == ("41.7%", "33.3%")  # 5 of 15 nationally
+    assert rows["Open cases overdue now"][0] == "100%"
+
+
+def test_training_and_board_follow_up_by_name(report):
+    speak_up = next(m for m in report.training["modules"] if m["module"] == "speak_up")
+    assert (speak_up["required"], speak_up["compliant"], speak_up["percent"]) == (4, 2, 50)
+    assert [(b["name"], b["status"].status) for b in report.training["board"]] == [
+        ("Bea Board", "compliant")
+    ]
+
+
+def test_an_organisation_with_no_data_gets_zeros(organisation, february_2027):
+    empty = board_report(organisation=organisation, period=HALF_YEAR)
+    assert not empty.has_cases
+    assert empty.total.text == "0"
+    assert empty.anonymous.share.text == "not applicable"
+    assert empty.learning == []
+    assert empty.training["workers"] == 0

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 
 from speakup.organisations.roles import Role
+from speakup.register import queries
 from speakup.register.models import Appointment, Outcome
 from speakup.register.services import (
     LCF_DOMAINS,
@@ -180,3 +181,89 @@ def test_attesting_after_a_new_version_appeared_is_refused_on_the_page(
 def test_the_open_data_file_is_rate_limited(client, board):
     statuses = [client.get("/register/open-data.csv").status_code for _ in range(121)]
     assert statuses[-1] == 429 and statuses[0] == 200
+
+
+@pytest.mark.parametrize(
+    "title, chairs",
+    [
+        ("Chair", True),
+        ("Interim Chair", True),
+        ("Chair (interim)", True),
+        ("chair of the board", True),
+        ("Chairperson", True),
+        ("Vice Chair", False),
+        ("Deputy Chair", False),
+        ("Chair of the Audit Committee", False),
+        ("Non-executive director", False),
+    ],
+)
+def test_the_chair_is_recognised_by_the_title_of_their_appointment(title, chairs):
+    assert queries.is_chair_title(title) is chairs
+
+
+FPPT_POST = {
+    "year": "2026",
+    "checks": [
+        "references_6_years",
+        "qualifications",
+        "disqualified_director_check",
+        "right_to_work",
+        "chair_signed_off",
+    ],
+    "outcome": "fit",
+    "recorded_on": "2026-02-01",
+}
+
+
+@time_machine.travel("2026-03-01 10:00", tick=False)
+def test_the_chair_sees_board_compliance_and_records_fppt_but_not_their_own(
+    client, person_with_role, board, organisation
+):
+    chair = person_with_role(Role.BOARD_MEMBER, email="iris.private@fictional.test")
+    colleague = AppointmentFactory(organisation=organisation, role_title="Director of Finance")
+    sign_in(client, chair)
+    page = client.get("/register/boards/TST01/").content.decode()
+    assert "Board compliance" in page and colleague.director.name in page
+    assert "Record fit and proper person checks" in page
+    assert "Add an appointment" not in page
+    assert client.get("/register/boards/TST01/appointments/new/").status_code == 404
+    own = client.post(
+        "/register/boards/TST01/fppt/new/", {**FPPT_POST, "director": board.register_number}
+    )
+    assert "You cannot record your own fit and proper person checks" in own.content.decode()
+    assert not board.fppt_checks.exists()
+    other = client.post(
+        "/register/boards/TST01/fppt/new/",
+        {**FPPT_POST, "director": colleague.director.register_number},
+    )
+    assert other.status_code == 302
+    assert colleague.director.fppt_checks.get().outcome == "fit"
+
+
+def test_a_board_member_who_is_not_the_chair_does_not_see_colleagues_compliance(
+    client, person_with_role, board, organisation
+):
+    member = person_with_role(Role.BOARD_MEMBER)
+    AppointmentFactory(
+        director=DirectorFactory(email=member.email),
+        organisation=organisation,
+        role_title="Vice Chair",
+    )
+    sign_in(client, member)
+    assert client.get("/register/boards/TST01/").status_code == 404
+    assert client.get("/register/boards/").status_code == 404
+    assert client.get("/register/me/").status_code == 200
+
+
+def test_a_chair_of_another_board_cannot_see_this_one(
+    client, person_with_role, board, other_organisation
+):
+    chair = person_with_role(Role.BOARD_MEMBER, other_organisation)
+    AppointmentFactory(
+        director=DirectorFactory(email=chair.email),
+        organisation=other_organisation,
+        role_title="Chair",
+    )
+    sign_in(client, chair)
+    assert client.get("/register/boards/TST01/").status_code == 404
+    assert client.get(f"/register/boards/{other_organisation.ods_code}/").status_code == 200

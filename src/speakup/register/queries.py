@@ -1,5 +1,6 @@
 """Reading the register: public search, the entry of one director, and compliance with duties."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -47,6 +48,37 @@ def director_for_user(user) -> Director | None:
         )
         user._speakup_director = cached
     return cached
+
+
+# The chair is recognised from the register itself: no role says who chairs a board, but the
+# organisation records the chair's appointment ("Chair", "Interim Chair", "Chair of the board").
+_CHAIR_TITLE = re.compile(r"^(interim |acting )?chair(man|woman|person)?( of the board)?$")
+
+
+def is_chair_title(role_title: str) -> bool:
+    words = " ".join(role_title.lower().replace("(interim)", "interim").split())
+    if words.endswith(" interim"):
+        words = "interim " + words.removesuffix(" interim")
+    return bool(_CHAIR_TITLE.match(words))
+
+
+def chaired_organisation_ids(user, today: date | None = None) -> set[int]:
+    """The organisations whose board this person chairs now, by their register entry."""
+    director = director_for_user(user)
+    if director is None:
+        return set()
+    today = today or _today()
+    cached = getattr(user, "_speakup_chaired", None)
+    if cached is None or cached[0] != today:
+        chaired = {
+            a.organisation_id
+            for a in director.appointments.filter(start_date__lte=today).filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=today)
+            )
+            if is_chair_title(a.role_title)
+        }
+        cached = user._speakup_chaired = (today, chaired)
+    return set(cached[1])
 
 
 def effective_status(director: Director, today: date | None = None) -> Status:

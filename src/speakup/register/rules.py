@@ -9,19 +9,25 @@ from speakup.core.permissions import rule, scope
 from speakup.organisations.queries import has_role, organisation_ids_where
 from speakup.organisations.roles import Role
 from speakup.register.models import RegulatoryCase
-from speakup.register.queries import director_for_user
+from speakup.register.queries import chaired_organisation_ids, director_for_user
 
-# Who sees an organisation's board compliance (besides register officers).
+# Who sees an organisation's board compliance (besides register officers and the chair): the
+# executive and non-executive FTSU leads, and the organisation admin, who keeps the board's
+# entries (the company secretary acting for the chair holds that role). Other board members see
+# their own duties on their own entry, not their colleagues'. (docs/register.md)
 BOARD_VIEWERS = (
     Role.ORGANISATION_ADMIN,
     Role.EXECUTIVE_LEAD,
     Role.NON_EXECUTIVE_LEAD,
-    Role.BOARD_MEMBER,
 )
 
 
 def is_register_officer(user) -> bool:
     return has_role(user, Role.REGISTER_OFFICER)
+
+
+def _board_ids(user) -> set[int]:
+    return set(organisation_ids_where(user, *BOARD_VIEWERS)) | chaired_organisation_ids(user)
 
 
 @rule("register.run_register")
@@ -36,13 +42,19 @@ def may_be_director(user, _obj=None) -> bool:
 
 @rule("register.view_boards")
 def may_view_any_board(user, _obj=None) -> bool:
-    return is_register_officer(user) or bool(organisation_ids_where(user, *BOARD_VIEWERS))
+    return is_register_officer(user) or bool(_board_ids(user))
 
 
 @rule("register.view_board")
 def may_view_board(user, organisation) -> bool:
-    return is_register_officer(user) or organisation.pk in organisation_ids_where(
-        user, *BOARD_VIEWERS
+    return is_register_officer(user) or organisation.pk in _board_ids(user)
+
+
+@rule("register.record_fppt")
+def may_record_fppt(user, organisation) -> bool:
+    # The chair records the outcomes, or the company secretary on their behalf (the admin role).
+    return has_role(user, Role.ORGANISATION_ADMIN, organisation) or (
+        organisation.pk in chaired_organisation_ids(user)
     )
 
 

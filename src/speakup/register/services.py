@@ -450,6 +450,13 @@ def fppt_record(
 ) -> FpptCheck:
     if not director.appointments.filter(organisation=organisation).exists():
         raise RegisterRefusal(f"{director.name} has no appointment at {organisation.name}.")
+    if actor is not None and (
+        director.user_id == actor.pk or director.email.lower() == (actor.email or "").lower()
+    ):
+        raise RegisterRefusal(
+            "You cannot record your own fit and proper person checks: the company secretary or "
+            "another director records them."
+        )
     if recorded_on > _today():
         raise RegisterRefusal("The date the checks were recorded cannot be in the future.")
     if outcome not in FpptOutcome.values:

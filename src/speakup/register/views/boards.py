@@ -52,6 +52,7 @@ def show_board(request, ods_code):
         current=[a for a in appointments if a.is_current(today)],
         past=[a for a in appointments if not a.is_current(today)],
         may_manage=can(request.user, "register.manage_board", organisation),
+        may_record_fppt=can(request.user, "register.record_fppt", organisation),
     )
 
 
@@ -142,7 +143,7 @@ def import_board(request, ods_code):
 
 @login_required
 def record_fppt(request, ods_code):
-    organisation = _organisation(request, ods_code, "register.manage_board")
+    organisation = _organisation(request, ods_code, "register.record_fppt")
     directors = [row.director for row in queries.board_compliance(organisation=organisation)]
     form = FpptForm(
         request.POST or None, directors=directors, initial={"year": timezone.localdate().year}

@@ -166,6 +166,20 @@ SPEAKUP_KEK_FILE = env_path("SPEAKUP_KEK_FILE", VAR_DIR / "kek.json", base=BASE_
 # Counts of people from 1 to this minus one are shown as "fewer than N" (docs/reporting.md).
 SPEAKUP_SUPPRESSION_THRESHOLD = env_int("SPEAKUP_SUPPRESSION_THRESHOLD", 5, minimum=3)
 
+# The cache holds the receipt sign-in throttles: with several web processes they must share
+# one (Redis), or each process keeps its own counts (docs/operations.md, "Cache").
+CACHE_URL = env_str("CACHE_URL", "").strip()
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL:
+    raise ConfigError(
+        f"CACHE_URL must start with redis:// or rediss://, not {CACHE_URL.partition(':')[0]}://"
+    )
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from speakup.concerns import sealing
 from speakup.concerns.models import Action, Status
 from speakup.concerns.services import handling
 from speakup.core.models import AuditRecord
@@ -78,25 +79,92 @@ def test_the_guardian_works_a_case_through_the_api(staff, concern):
     assert Action.objects.get().handler == staff.manager
 
 
-def test_closing_by_api_needs_the_leaders_sign_off(staff, concern):
+def _ready_to_close(staff, concern):
     handling.concern_acknowledge(user=staff.guardian, concern=concern)
     handling.concern_name_accountable_lead(
         user=staff.guardian, concern=concern, accountable_lead=staff.lead
     )
     handling.concern_give_feedback(user=staff.guardian, concern=concern, body="Done")
+    concern.refresh_from_db()
+    return concern
+
+
+def _recorded(concern, field):
+    concern.refresh_from_db()
+    return sealing.unseal(concern, field, getattr(concern, f"{field}_sealed"))
+
+
+def test_closing_by_api_records_the_learning_then_waits_for_the_leaders_sign_off(staff, concern):
+    concern = _ready_to_close(staff, concern)
+    client = api_as(staff.guardian)
+    url = f"/api/v1/concerns/{concern.reference}/close"
+    body = {"outcome": "Fixed", "learning": "Check rotas"}
+    refused = client.post(url, body, format="json")
+    assert refused.status_code == 409
+    assert "The accountable leader must sign off the learning" in refused.json()["detail"]
+    assert refused.json()["blockers"] == ["The accountable leader must sign off the learning"]
+    assert (_recorded(concern, "outcome"), _recorded(concern, "learning")) == (
+        "Fixed",
+        "Check rotas",
+    )
+    assert concern.status == Status.FEEDBACK_GIVEN
+    handling.concern_sign_off_learning(user=staff.lead, concern=concern)
+    closed = client.post(url, body, format="json")
+    assert closed.status_code == 200, closed.json()
+    assert closed.json()["status"] == Status.CLOSED
+
+
+def test_closing_by_api_with_changed_learning_needs_a_new_sign_off(staff, concern):
+    concern = _ready_to_close(staff, concern)
     handling.concern_record_learning(
         user=staff.guardian, concern=concern, outcome="Fixed", learning="Check rotas"
     )
+    handling.concern_sign_off_learning(user=staff.lead, concern=concern)
+    url = f"/api/v1/concerns/{concern.reference}/close"
+    changed = api_as(staff.guardian).post(
+        url, {"outcome": "Fixed", "learning": "Check rotas weekly"}, format="json"
+    )
+    assert changed.status_code == 409
+    assert _recorded(concern, "learning") == "Check rotas weekly"
+    assert concern.learning_signed_off_at is None and concern.status == Status.FEEDBACK_GIVEN
+
+
+def test_a_changed_outcome_alone_keeps_the_sign_off_and_closes(staff, concern):
+    concern = _ready_to_close(staff, concern)
+    handling.concern_record_learning(
+        user=staff.guardian, concern=concern, outcome="Fixed", learning="Check rotas"
+    )
+    handling.concern_sign_off_learning(user=staff.lead, concern=concern)
+    closed = api_as(staff.guardian).post(
+        f"/api/v1/concerns/{concern.reference}/close",
+        {"outcome": "Fixed, and the rota is checked monthly", "learning": "Check rotas"},
+        format="json",
+    )
+    assert closed.status_code == 200
+    assert _recorded(concern, "outcome") == "Fixed, and the rota is checked monthly"
+
+
+def test_closing_by_api_before_feedback_or_twice_is_a_409_that_says_why(staff, concern):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
     client = api_as(staff.guardian)
     url = f"/api/v1/concerns/{concern.reference}/close"
-    refused = client.post(url, {"outcome": "Fixed", "learning": "Check rotas"}, format="json")
-    assert refused.status_code == 400
-    assert "sign off the learning" in str(refused.json())
+    early = client.post(url, {"outcome": "Fixed", "learning": "Rotas"}, format="json")
+    assert early.status_code == 409
+    assert "Give the speaker feedback before you close the concern" in early.json()["blockers"]
+    assert "Name the accountable leader" in early.json()["blockers"]
     concern.refresh_from_db()
+    concern = _ready_to_close(staff, ConcernFactory(organisation=staff.organisation))
+    client.post(
+        f"/api/v1/concerns/{concern.reference}/close",
+        {"outcome": "a", "learning": "b"},
+        format="json",
+    )
     handling.concern_sign_off_learning(user=staff.lead, concern=concern)
-    closed = client.post(url, {"outcome": "Fixed", "learning": "Check rotas"}, format="json")
-    assert closed.status_code == 200, closed.json()
-    assert closed.json()["status"] == Status.CLOSED
+    url = f"/api/v1/concerns/{concern.reference}/close"
+    assert client.post(url, {"outcome": "a", "learning": "b"}, format="json").status_code == 200
+    again = client.post(url, {"outcome": "a", "learning": "b"}, format="json")
+    assert again.status_code == 409
+    assert again.json()["detail"] == "The concern cannot close yet: This concern is already closed"
 
 
 @pytest.mark.parametrize(

@@ -739,15 +739,22 @@ class StaffMessages(StaffAPIView):
 class StaffCloseSerializer(_s.Serializer):
     outcome = _s.CharField(max_length=20_000)
     learning = _s.CharField(
-        max_length=20_000, help_text="Must be the learning the accountable leader signed off"
+        max_length=20_000,
+        help_text="Recorded if new or changed; the accountable leader must sign it off first",
     )
+
+
+class StaffCloseBlockedSerializer(_s.Serializer):
+    detail = _s.CharField()
+    blockers = _s.ListField(child=_s.CharField())
 
 
 class StaffClose(StaffAPIView):
     @extend_schema(
         operation_id="staff_close_concern",
+        summary="Record the outcome and learning, and close once the leader has signed off",
         request=StaffCloseSerializer,
-        responses=StaffConcernSummarySerializer,
+        responses={200: StaffConcernSummarySerializer, 409: StaffCloseBlockedSerializer},
     )
     def post(self, request, reference):
         concern = self.concern(reference)
@@ -755,8 +762,16 @@ class StaffClose(StaffAPIView):
         data = StaffCloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            concern = _handling.concern_close(
+            concern = _handling.concern_close_with_learning(
                 user=request.user, concern=concern, **data.validated_data
+            )
+        except _handling.CloseBlocked as blocked:
+            return Response(
+                {
+                    "detail": "The concern cannot close yet: " + "; ".join(blocked.messages),
+                    "blockers": blocked.messages,
+                },
+                status=_status.HTTP_409_CONFLICT,
             )
         except _DjangoValidationError as error:
             return self.refused(error)

@@ -111,6 +111,36 @@ def notify_escalation(escalation: Escalation) -> Notification | None:
     )
 
 
+def notify_guardians(concern: Concern, kind: str) -> list[Notification]:
+    """Tell the case's guardian (or, if they have gone, the organisation's guardians) that the
+    case needs them: a link, never what happened. Sent once the transaction commits, so a
+    mail server that is down never loses what the speaker wrote."""
+    people = escalation_recipients(concern, Escalation.Level.GUARDIAN)
+    link = _link(reverse("concerns:show_concern", args=[concern.reference]))
+    body = (
+        "Something in speakup needs your attention.\n\n"
+        f"Sign in to see it: {link}\n\n"
+        "This email does not say more, to protect the people involved.\n"
+    )
+
+    def send(addresses=tuple(p.email for p in people)):
+        try:
+            send_mail(
+                "speakup: something needs your attention",
+                body,
+                settings.DEFAULT_FROM_EMAIL,
+                list(addresses),
+            )
+        except Exception:  # the speaker's words are kept whatever the mail server does
+            log.exception("Could not email the guardians of a concern (%s)", kind)
+
+    if people:
+        transaction.on_commit(send)
+    return [
+        Notification.objects.create(concern=concern, to_user=person, kind=kind) for person in people
+    ]
+
+
 @dataclass
 class TickReport:
     escalations: list[Escalation] = field(default_factory=list)
@@ -172,7 +202,12 @@ def _resolve_finished(now) -> int:
         .filter(concern__status__in=(Status.CLOSED, Status.WITHDRAWN))
         .values_list("pk", flat=True)
     )
-    ids = {*done, *feedback_done, *action_done, *finished}
+    manual_finished = (
+        Escalation.objects.filter(resolved_at__isnull=True, reason=Escalation.Reason.MANUAL)
+        .filter(concern__status__in=(Status.CLOSED, Status.WITHDRAWN))
+        .values_list("pk", flat=True)
+    )
+    ids = {*done, *feedback_done, *action_done, *finished, *manual_finished}
     if ids:
         Escalation.objects.filter(pk__in=ids).update(resolved_at=now)
     return len(ids)

@@ -49,7 +49,7 @@ def _label(status: str) -> str:
     return Status(status).label.lower()
 
 
-def _move(concern: Concern, to: str, *, by, at=None) -> StatusChange:
+def _move(concern: Concern, to: str, *, by, at=None, by_label: str | None = None) -> StatusChange:
     """Move the concern's status, or refuse with a message that says why."""
     if to not in ALLOWED_MOVES[concern.status]:
         raise ValidationError(
@@ -60,7 +60,7 @@ def _move(concern: Concern, to: str, *, by, at=None) -> StatusChange:
         from_status=concern.status,
         to_status=to,
         by=by,
-        by_label="staff" if by is not None else "system",
+        by_label=by_label or ("staff" if by is not None else "system"),
         at=at or timezone.now(),
     )
     concern.status = to
@@ -99,6 +99,17 @@ def _not_finished(concern: Concern, doing: str) -> None:
         raise ValidationError(
             f"You cannot {doing} a concern that is {_label(concern.status)}. Reopen it first"
         )
+
+
+def resolve_manual_escalations(concern: Concern, *, to=None, at=None) -> int:
+    """Escalations made by hand are resolved when the case moves on: it closes or is
+    withdrawn (everyone's), or the leader it was raised to acts on it (`to`: theirs)."""
+    rows = Escalation.objects.filter(
+        concern=concern, reason=Escalation.Reason.MANUAL, resolved_at__isnull=True
+    )
+    if to is not None:
+        rows = rows.filter(escalated_to=to)
+    return rows.update(resolved_at=at or timezone.now())
 
 
 # --- Guardian -----------------------------------------------------------------------------
@@ -383,6 +394,10 @@ def _open_learning(concern: Concern) -> str | None:
     return sealing.unseal(concern, "learning", concern.learning_sealed)
 
 
+class CloseBlocked(ValidationError):
+    """The case may not close yet; the messages say what stands in the way."""
+
+
 def close_blockers(concern: Concern) -> list[str]:
     """What still stands between a case and closing, in plain words (empty: it may close)."""
     blockers = []
@@ -410,7 +425,7 @@ def concern_close(
     with transaction.atomic():
         concern = _locked(concern)
         if concern.status == Status.CLOSED:
-            raise ValidationError("This concern is already closed")
+            raise CloseBlocked("This concern is already closed")
         if (
             learning is not None
             and concern.learning_sealed
@@ -425,11 +440,12 @@ def concern_close(
         if outcome is not None and outcome.strip():
             concern.outcome_sealed = sealing.seal(concern, "outcome", _text(outcome, "outcome"))
         if blockers := close_blockers(concern):
-            raise ValidationError(blockers)
+            raise CloseBlocked(blockers)
         change = _move(concern, Status.CLOSED, by=user)
         concern.closed_at = change.at
         concern.save(update_fields=["status", "closed_at", "outcome_sealed"])
         checkins = _schedule_checkins(concern, change.at)
+        resolve_manual_escalations(concern, at=change.at)
         _audit(
             user,
             "concern.close",
@@ -438,6 +454,38 @@ def concern_close(
             checkins=checkins,
         )
     return concern
+
+
+def concern_close_with_learning(*, user, concern: Concern, outcome: str, learning: str) -> Concern:
+    """The API's close: record the outcome and learning as given, then close.
+
+    New or changed learning is recorded (and kept) but clears the leader's sign-off, so the
+    close is refused with CloseBlocked until the accountable leader signs it off on the case
+    page; the same call again then closes the case (docs/concerns.md, "Closing by API").
+    """
+    require(user, "concerns.handle_concern", concern)
+    errors = {}
+    for field, value in (("outcome", outcome), ("learning", learning)):
+        try:
+            _text(value, field)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    if concern.status == Status.CLOSED:
+        raise CloseBlocked("This concern is already closed")
+    if concern.status == Status.WITHDRAWN:
+        raise CloseBlocked("The speaker withdrew this concern. Reopen it first")
+    recorded_outcome = sealing.unseal(concern, "outcome", concern.outcome_sealed)
+    if (recorded_outcome, _open_learning(concern)) != (outcome.strip(), learning.strip()):
+        concern = concern_record_learning(
+            user=user,
+            concern=concern,
+            outcome=outcome,
+            learning=learning,
+            publishable=concern.learning_publishable,
+        )
+    return concern_close(user=user, concern=concern)
 
 
 def _schedule_checkins(concern: Concern, closed_at) -> list[str]:
@@ -469,25 +517,38 @@ def concern_reopen(*, user, concern: Concern, reason: str = "") -> Concern:
         concern = _locked(concern)
         if concern.status not in FINISHED:
             raise ValidationError("Only a closed or withdrawn concern can be reopened")
-        before = concern.status
-        _move(concern, Status.IN_PROGRESS, by=user)
-        concern.closed_at = None
-        concern.withdrawn_at = None
-        concern.learning_signed_off_by = None
-        concern.learning_signed_off_at = None
-        concern.save(
-            update_fields=[
-                "status",
-                "closed_at",
-                "withdrawn_at",
-                "learning_signed_off_by",
-                "learning_signed_off_at",
-            ]
-        )
-        # Check-ins not yet asked wait for the next close.
-        concern.checkins.filter(asked_at__isnull=True).delete()
-        _audit(user, "concern.reopen", concern, **{"from": before, "to": concern.status})
+        reopen_locked(concern, by=user, why="guardian")
     return concern
+
+
+def reopen_locked(concern: Concern, *, by, why: str, at=None) -> str:
+    """The one way a case goes back to work, for the guardian and for a speaker's detriment
+    report: a status change row, the learning's sign-off cleared (a new close needs a new
+    one), check-ins not yet asked dropped, an audit record.
+
+    `concern` must be locked (select_for_update) by the caller's transaction. Returns the
+    status it left. `by` is None when the speaker reopens it.
+    """
+    before = concern.status
+    _move(concern, Status.IN_PROGRESS, by=by, at=at, by_label=None if by else "speaker")
+    concern.closed_at = None
+    concern.withdrawn_at = None
+    concern.learning_signed_off_by = None
+    concern.learning_signed_off_at = None
+    fields = ["status", "closed_at", "withdrawn_at", "learning_signed_off_by"]
+    concern.save(update_fields=[*fields, "learning_signed_off_at"])
+    # Check-ins not yet asked wait for the next close.
+    concern.checkins.filter(asked_at__isnull=True).delete()
+    audit(
+        actor=by,
+        actor_label=None if by else "speaker",
+        action="concern.reopen",
+        object_type="concern",
+        object_ref=concern.reference,
+        organisation=concern.organisation_id,
+        detail={"from": before, "to": concern.status, "why": why},
+    )
+    return before
 
 
 def concern_withdraw(*, user, concern: Concern) -> Concern:
@@ -499,6 +560,7 @@ def concern_withdraw(*, user, concern: Concern) -> Concern:
         change = _move(concern, Status.WITHDRAWN, by=user)
         concern.withdrawn_at = change.at
         concern.save(update_fields=["status", "withdrawn_at"])
+        resolve_manual_escalations(concern, at=change.at)
         _audit(user, "concern.withdraw", concern, **{"from": before, "to": concern.status})
     return concern
 
@@ -598,6 +660,7 @@ def action_sign_off(*, user, action: Action) -> Action:
         action.signed_off_by = user
         action.signed_off_at = timezone.now()
         action.save(update_fields=["state", "signed_off_by", "signed_off_at"])
+        resolve_manual_escalations(concern, to=user, at=action.signed_off_at)
         _audit(user, "action.sign_off", concern, action_id=action.pk)
     return action
 
@@ -615,6 +678,7 @@ def concern_sign_off_learning(*, user, concern: Concern) -> Concern:
         concern.learning_signed_off_by = user
         concern.learning_signed_off_at = timezone.now()
         concern.save(update_fields=["learning_signed_off_by", "learning_signed_off_at"])
+        resolve_manual_escalations(concern, to=user, at=concern.learning_signed_off_at)
         _audit(user, "concern.sign_off_learning", concern)
     return concern
 

@@ -21,10 +21,11 @@ from speakup.concerns.models import (
     Message,
     SpeakUpAgain,
     Status,
-    StatusChange,
 )
 from speakup.concerns.receipts import normalise_receipt_code, receipt_hash
 from speakup.concerns.sealing import seal, unseal
+from speakup.concerns.services.deadlines import notify_guardians
+from speakup.concerns.services.handling import reopen_locked
 from speakup.core.audit import audit
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ SPEAKER_TOKEN_MAX_AGE = 30 * 60  # seconds
 _TOKEN_SALT = "speakup.concerns.speaker-access"  # noqa: S105  (a signing salt, not a secret)
 MESSAGE_MAX = 20_000
 COMMENT_MAX = 5_000
+# A detriment reported after the work was done sends the case back to work.
+REOPENED_BY_DETRIMENT = (Status.CLOSED, Status.WITHDRAWN, Status.FEEDBACK_GIVEN)
 
 
 class SpeakerInputInvalid(Exception):
@@ -202,6 +205,7 @@ def speaker_reply(*, concern: Concern, body: str) -> Message:
             organisation=concern.organisation_id,
             detail={"author": "speaker", "message_id": message.pk},
         )
+        notify_guardians(concern, "speaker.message")
     return message
 
 
@@ -239,6 +243,8 @@ def speaker_feedback(
         if detriment and not concern.detriment_reported:
             concern.detriment_reported = True
             concern.save(update_fields=["detriment_reported"])
+        if detriment:
+            notify_guardians(concern, "speaker.detriment")
         audit(
             actor=None,
             actor_label="speaker",
@@ -253,8 +259,9 @@ def speaker_feedback(
 def checkin_answer(*, concern: Concern, checkin_id: int, detriment) -> DetrimentCheckin:
     """The speaker answers "have you suffered for speaking up?" after closure.
 
-    A yes reopens the concern for the guardian as a detriment follow-up: its status goes back
-    to in progress (a status change row and an audit record say so).
+    A yes reopens the concern for the guardian as a detriment follow-up, through the same path
+    as the guardian's reopen (status back to in progress, learning sign-off cleared), and emails
+    the guardian a link.
     """
     if not isinstance(detriment, bool):
         raise SpeakerInputInvalid(
@@ -278,21 +285,12 @@ def checkin_answer(*, concern: Concern, checkin_id: int, detriment) -> Detriment
         reopened = False
         if detriment:
             concern.detriment_reported = True
-            fields = ["detriment_reported"]
-            if concern.status in (Status.CLOSED, Status.FEEDBACK_GIVEN):
-                StatusChange.objects.create(
-                    concern=concern,
-                    from_status=concern.status,
-                    to_status=Status.IN_PROGRESS,
-                    by=None,
-                    by_label="speaker",
-                    at=now,
-                )
-                concern.status = Status.IN_PROGRESS
-                concern.closed_at = None
-                fields += ["status", "closed_at"]
+            concern.save(update_fields=["detriment_reported"])
+            if concern.status in REOPENED_BY_DETRIMENT:
+                # The same path as the guardian's "Reopen": the learning needs a new sign-off.
+                reopen_locked(concern, by=None, why="detriment_checkin", at=now)
                 reopened = True
-            concern.save(update_fields=fields)
+            notify_guardians(concern, "speaker.detriment")
         audit(
             actor=None,
             actor_label="speaker",

@@ -17,7 +17,15 @@ PRODUCTION = {
 
 def run_speakup(*args, **env):
     # tests/settings.py set a few variables for the test process; the product sees none of them.
-    ours = {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "EMAIL_BACKEND"}
+    # (The browser harness allows Django's sync calls under Playwright's event loop: not here.)
+    ours = {
+        "DJANGO_SETTINGS_MODULE",
+        "DEBUG",
+        "SECRET_KEY",
+        "SECURE_SSL_REDIRECT",
+        "EMAIL_BACKEND",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     clean = {k: v for k, v in os.environ.items() if k not in ours}
     return subprocess.run(
         [SPEAKUP, *args], env={**clean, **env}, capture_output=True, text=True, timeout=120

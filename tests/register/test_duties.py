@@ -21,6 +21,7 @@ from speakup.register.services import (
 from speakup.register.training_link import follow_up_status
 from speakup.training import queries as training_queries
 from speakup.training.models import Completion, StaffRecord
+from tests.conftest import sign_in
 from tests.register.factories import AppointmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -264,3 +265,18 @@ def test_a_former_director_has_no_duties_and_is_not_on_the_overdue_list(appointm
 def test_the_national_list_shows_directors_with_overdue_duties(appointment):
     rows = queries.overdue_duties(today=date(2026, 6, 1))
     assert [row.director for row in rows] == [appointment.director]
+
+
+def test_the_officer_dashboard_counts_each_duty_across_england(client, officer, organisation):
+    trained = AppointmentFactory(organisation=organisation, start_date=date(2025, 1, 1))
+    AppointmentFactory(organisation=organisation, start_date=date(2025, 1, 1))
+    complete(trained.director.email, organisation, "speak_up", "listen_up", "follow_up")
+    rows = queries.national_compliance(today=date(2026, 6, 1))
+    training = next(
+        c for c in queries.compliance_counts(rows) if c["label"] == "Follow Up training"
+    )
+    assert (training["compliant"], training["due"], training["overdue"]) == (1, 0, 1)
+    sign_in(client, officer)
+    page = client.get("/register/officer/").content.decode()
+    assert "2 directors hold a current appointment" in page
+    assert "Directors by duty and state" in page

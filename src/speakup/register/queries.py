@@ -415,19 +415,37 @@ def _compliance_of(directors: list[Director], *, today: date, code) -> list[Dire
     ]
 
 
-def overdue_duties(*, today: date | None = None) -> list[DirectorCompliance]:
-    """The national list: every current director with at least one overdue duty."""
+def national_compliance(*, today: date | None = None) -> list[DirectorCompliance]:
+    """Every director in England with a current appointment, each with their duties."""
     today = today or _today()
-    code = current_code()
-    directors = _with_duties(
-        Director.objects.filter(
-            appointments__start_date__lte=today,
-        )
-        .filter(Q(appointments__end_date__isnull=True) | Q(appointments__end_date__gte=today))
-        .distinct()
+    current = Appointment.objects.filter(start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
     )
-    rows = _compliance_of(list(directors), today=today, code=code)
+    directors = _with_duties(
+        Director.objects.filter(pk__in=current.values("director_id")).order_by(
+            "last_name", "first_name", "register_number"
+        )
+    )
+    return _compliance_of(list(directors), today=today, code=current_code())
+
+
+def overdue_duties(
+    *, today: date | None = None, rows: list[DirectorCompliance] | None = None
+) -> list[DirectorCompliance]:
+    """The national list: every current director with at least one overdue duty."""
+    rows = national_compliance(today=today) if rows is None else rows
     return [row for row in rows if row.overdue]
+
+
+def compliance_counts(rows: list[DirectorCompliance]) -> list[dict]:
+    """For each duty, how many directors are compliant, due, overdue or not known."""
+    counts = []
+    for duty in Duty:
+        states = [d.state for row in rows for d in row.duties if d.duty == duty]
+        counts.append(
+            {"label": DUTY_LABELS[duty], **{state.value: states.count(state) for state in State}}
+        )
+    return counts
 
 
 def board_appointments(*, organisation: Organisation) -> QuerySet:

@@ -20,11 +20,14 @@ def show_officer_dashboard(request):
         .select_related("decision", "decision__appeal")
         .order_by("-opened_at")
     )
+    national = queries.national_compliance()
     return page(
         request,
         "officer.jinja",
         page_title="Register officer dashboard",
-        overdue=queries.overdue_duties(),
+        directors=len(national),
+        counts=queries.compliance_counts(national),
+        overdue=queries.overdue_duties(rows=national),
         reviews=queries.conditions_due_for_review(),
         cases=[(case, queries.case_stage(case)) for case in cases],
         code=queries.current_code(),

@@ -133,23 +133,34 @@ def national_case_figures(*, period: Period, today: date) -> dict[str, int]:
     return result
 
 
+def split(part: int, whole: int) -> tuple[Shown, Shown]:
+    """A count that splits a whole in two (in time or not, anonymous or not), and its share.
+
+    The two parts and the whole are an exclusive table: when the rest is small, the part is
+    hidden too, since part and share together would give the rest away.
+    """
+    table = suppress_table({"part": part, "rest": whole - part}, whole, exclusive=True)
+    count = table.cells["part"]
+    return count, suppress_share(count, table.total)
+
+
 def comparison_figures(raw: dict, workers: int) -> dict[str, Shown]:
     """The comparable measures, as shown, from one set of raw counts."""
     total = suppress_count(raw["total_cases"])
     return {
         "Cases per 1,000 workers": rate_per_thousand(total, workers),
-        "Raised anonymously": suppress_share(raw["anonymous_cases"], total),
-        "Speaker reported detriment": suppress_share(raw["detriment_cases"], total),
-        "Acknowledged within the deadline": suppress_share(
+        "Raised anonymously": split(raw["anonymous_cases"], raw["total_cases"])[1],
+        "Speaker reported detriment": split(raw["detriment_cases"], raw["total_cases"])[1],
+        "Acknowledged within the deadline": split(
             raw["acknowledged_in_time"], raw["acknowledge_due"]
-        ),
-        "Feedback given within the deadline": suppress_share(
-            raw["feedback_in_time"], raw["feedback_due"]
-        ),
-        "Would speak up again (of those who answered)": suppress_share(
+        )[1],
+        "Feedback given within the deadline": split(raw["feedback_in_time"], raw["feedback_due"])[
+            1
+        ],
+        "Would speak up again (of those who answered)": split(
             raw["feedback_yes"], raw["feedback_received"]
-        ),
-        "Open cases overdue now": suppress_share(raw["overdue_cases"], raw["open_cases"]),
+        )[1],
+        "Open cases overdue now": split(raw["overdue_cases"], raw["open_cases"])[1],
     }
 
 
@@ -199,10 +210,10 @@ def board_report(
     overdue_table = suppress_table(
         {str(i): row["overdue"] for i, row in enumerate(holding)}, exclusive=True
     )
-    anonymous = suppress_count(raw["anonymous_cases"])
-    detriment = suppress_count(raw["detriment_cases"])
-    ack_in_time = suppress_count(raw["acknowledged_in_time"])
-    feedback_in_time = suppress_count(raw["feedback_in_time"])
+    anonymous, anonymous_share = split(raw["anonymous_cases"], raw["total_cases"])
+    detriment, detriment_share = split(raw["detriment_cases"], raw["total_cases"])
+    ack_in_time, ack_share = split(raw["acknowledged_in_time"], raw["acknowledge_due"])
+    feedback_in_time, feedback_share = split(raw["feedback_in_time"], raw["feedback_due"])
     workers = workers_count(organisation_ids=[organisation.pk])
     ours = comparison_figures(raw, workers)
     theirs = {}
@@ -216,8 +227,14 @@ def board_report(
         figures=raw,
         total=total,
         quarters=_lines(quarter_table, quarter_labels),
-        anonymous=Line("Raised anonymously", anonymous, suppress_share(anonymous, total)),
-        detriment=Line("Speaker reported detriment", detriment, suppress_share(detriment, total)),
+        anonymous=Line(
+            "Raised anonymously", anonymous, anonymous_share if not total.suppressed else total
+        ),
+        detriment=Line(
+            "Speaker reported detriment",
+            detriment,
+            detriment_share if not total.suppressed else total,
+        ),
         elements=_lines(element_table, {c: label_of(c) for c in ELEMENT_CODES}, share_of=total),
         worker_groups=_lines(
             group_table, {c: label_of(c) for c in WORKER_GROUP_CODES}, share_of=total
@@ -226,13 +243,13 @@ def board_report(
             Line(
                 "Acknowledged within the organisation's deadline",
                 ack_in_time,
-                suppress_share(ack_in_time, raw["acknowledge_due"]),
+                ack_share,
                 key="acknowledged",
             ),
             Line(
                 "Feedback given within the organisation's deadline",
                 feedback_in_time,
-                suppress_share(feedback_in_time, raw["feedback_due"]),
+                feedback_share,
                 key="feedback",
             ),
         ],

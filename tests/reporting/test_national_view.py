@@ -1,0 +1,99 @@
+"""The national analyst's view: figures per organisation and region, sorting, filters, CSV."""
+
+import csv
+import io
+
+import pytest
+
+from speakup.organisations.roles import Role
+from tests.organisations.factories import OrganisationFactory
+from tests.reporting.board_report_fixtures import half_year_of_cases
+from tests.reporting.factories import london, make_case
+
+PAGE = "/reports/national/view/"
+HALF = "start=2026-04-01&end=2026-09-30"
+
+
+@pytest.fixture
+def cases(organisation, other_organisation):
+    return half_year_of_cases(organisation, other_organisation)
+
+
+def _csv(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_only_national_analysts_see_the_national_view(client_as, february_2027):
+    for role in (Role.GUARDIAN, Role.BOARD_MEMBER, Role.REGISTER_OFFICER):
+        client = client_as(role)
+        assert client.get(PAGE).status_code == 404
+        assert client.get("/reports/national/view.csv").status_code == 404
+
+
+def test_figures_per_organisation_are_suppressed_and_never_name_anyone(
+    client_as, cases, february_2027
+):
+    client = client_as(Role.NATIONAL_ANALYST)
+    page = client.get(f"{PAGE}?{HALF}").content.decode()
+    assert "Testshire Fictional NHS Trust (TST01)" in page
+    assert "Alex Leader" not in page and "Bea Board" not in page
+    rows = {
+        row["organisation"]: row for row in _csv(client.get(f"/reports/national/view.csv?{HALF}"))
+    }
+    ours, theirs = rows["TST01"], rows["OTH01"]
+    assert ours["cases"] == "12"
+    assert ours["workers"] == "4"
+    assert ours["cases_per_thousand"] == "3000.0"
+    assert ours["acknowledged_in_time"] == "not shown"  # 8 of 12: the 4 late would show
+    assert ours["speak_up_again"] == "not shown"  # 5 of 6 would show the one "no"
+    assert ours["feedback_in_time"] == "50.0"
+    assert ours["overdue_share"] == "100.0"
+    assert ours["speak_up_compliance"] == "50.0"  # 2 of 4 workers
+    assert ours["board_follow_up"] == "100.0"
+    assert theirs["cases"] == "fewer than 5"
+    assert theirs["cases_per_thousand"] == "not shown"
+
+
+def test_regions_add_up_their_organisations_before_suppression(client_as, cases, february_2027):
+    page = client_as(Role.NATIONAL_ANALYST).get(f"{PAGE}?{HALF}").content.decode()
+    assert "Speaking up by region" in page
+    assert "Cases per 1,000 workers by region" in page  # the chart's alt text
+
+
+def test_filters_by_region_and_kind(client_as, cases, organisation, february_2027):
+    client = client_as(Role.NATIONAL_ANALYST)
+    page = client.get(f"{PAGE}?{HALF}&region={organisation.region}&kind=nhs_trust").content.decode()
+    assert "(TST01)" in page
+    rows = _csv(client.get(f"/reports/national/view.csv?{HALF}&kind=icb"))
+    assert all(row["kind"] == "Integrated care board" for row in rows)
+
+
+def test_sorting_by_a_measure_puts_hidden_figures_last(client_as, cases, february_2027):
+    client = client_as(Role.NATIONAL_ANALYST)
+    rows = _csv(client.get(f"/reports/national/view.csv?{HALF}&sort=cases_per_thousand&order=desc"))
+    assert rows[0]["organisation"] == "TST01"
+    assert rows[-1]["cases_per_thousand"] in ("not shown", "not applicable")
+    page = client.get(f"{PAGE}?{HALF}&sort=cases_per_thousand&order=desc").content.decode()
+    assert 'aria-sort="descending"' in page
+
+
+def test_the_worst_tenth_is_flagged(client_as, february_2027):
+    for number in range(10):
+        organisation = OrganisationFactory(ods_code=f"ZZ{number:03d}")
+        for day in range(1, 6):
+            make_case(organisation, received=london(2026, 5, day))
+    client = client_as(Role.NATIONAL_ANALYST)
+    rows = _csv(client.get(f"/reports/national/view.csv?{HALF}"))
+    flagged = [row for row in rows if "acknowledged_in_time" in row["outliers"]]
+    # Nobody acknowledged anything: every organisation ties at 0%, all in the worst tenth.
+    assert len(flagged) == 10
+
+
+def test_a_bad_period_is_a_400(client_as, february_2027):
+    client = client_as(Role.NATIONAL_ANALYST)
+    response = client.get(f"{PAGE}?start=2026-09-30&end=2026-04-01")
+    assert response.status_code == 400
+    assert "The end date must be the same as or after" in response.content.decode()
+    assert (
+        client.get("/reports/national/view.csv?start=2026-04-01&end=2030-01-01").status_code == 400
+    )

@@ -80,6 +80,7 @@ def test_overlapping_appointments_to_the_same_role_are_refused(admin, organisati
             role_title="chief executive",
             start_date=date(2026, 6, 1),
         )
+    assert Appointment.objects.count() == 1
     # After the first ends, the same role can be held again.
     later = add(
         admin,
@@ -154,3 +155,16 @@ def test_a_csv_row_for_another_organisation_is_refused_on_a_board_import(
     csv_text = HEADER + ",Ada,Ashdown,ada@fictional.test,OTH01,Chair,N,,2026-01-01,\n"
     with pytest.raises(RegisterRefusal, match="only import the board of Testshire"):
         services.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
+
+
+def test_a_csv_with_overlapping_duplicate_rows_refuses_the_whole_file(admin, organisation):
+    csv_text = HEADER + (
+        ",Ada,Ashdown,ada@fictional.test,TST01,Chair,N,,2026-01-01,\n"
+        ",Ada,Ashdown,ada@fictional.test,TST01,Chair,N,,2026-03-01,\n"
+    )
+    with pytest.raises(RegisterRefusal) as refusal:
+        services.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
+    assert "Row 3:" in refusal.value.messages[0]
+    assert "Appointments to the same role cannot overlap" in refusal.value.messages[0]
+    assert not Director.objects.exists()
+    assert not Appointment.objects.exists()

@@ -280,3 +280,11 @@ def test_the_officer_dashboard_counts_each_duty_across_england(client, officer, 
     page = client.get("/register/officer/").content.decode()
     assert "2 directors hold a current appointment" in page
     assert "Directors by duty and state" in page
+
+
+def test_the_code_of_practice_covers_the_speak_up_duties_of_a_director(db):
+    from speakup.register.demo import CODE_FILE
+
+    text = CODE_FILE.read_text(encoding="utf-8").lower()
+    for duty in ["listen", "followed up", "detriment", "follow up training", "guardian"]:
+        assert duty in text, duty

@@ -314,3 +314,39 @@ def test_conditions_past_their_review_date_are_listed_for_the_officer(officers, 
     section = page.split("Conditions due for review", 1)[1].split("Regulatory cases", 1)[0]
     assert "Report each quarter on concerns raised." in section
     assert "1 September 2026" in section and case.reference in section
+
+
+def test_every_step_of_a_case_is_notified_to_the_people_who_must_act(officers, director):
+    opener, decider, appeals = officers
+    with time_machine.travel(START, tick=False):
+        case = open_case(opener, director)
+        assert mail.outbox[-1].to == [director.email]
+        case_respond(actor=None, case=case, response="My answer.")
+        assert mail.outbox[-1].to == [opener.email]
+        decision = case_decide(
+            actor=decider, case=case, outcome=Outcome.ADVICE, reasons="Advice is given."
+        )
+        assert mail.outbox[-1].to == [director.email]
+        assert "You may appeal until 30 March 2026" in mail.outbox[-1].body
+        appeal = appeal_lodge(actor=None, decision=decision, grounds="Unfair.")
+        assert sorted(mail.outbox[-1].to) == sorted([opener.email, decider.email])
+        appeal_decide(
+            actor=appeals, appeal=appeal, outcome=AppealOutcome.DISMISSED, reasons="Sound."
+        )
+        assert mail.outbox[-1].to == [director.email]
+        assert "dismissed" in mail.outbox[-1].body
+    assert len(mail.outbox) == 5
+
+
+@time_machine.travel(START, tick=False)
+def test_no_action_leaves_the_status_and_is_published_with_nothing_to_appeal(officers, director):
+    case = open_case(officers[0], director)
+    case_respond(actor=None, case=case, response="I acted on every concern.")
+    decision = case_decide(
+        actor=officers[1], case=case, outcome=Outcome.NO_ACTION, reasons="The grounds were not met."
+    )
+    director.refresh_from_db()
+    assert director.status == Status.REGISTERED
+    assert decision in queries.published_decisions(director)
+    with pytest.raises(RegisterRefusal, match="nothing to appeal"):
+        appeal_lodge(actor=None, decision=decision, grounds="Nothing.")

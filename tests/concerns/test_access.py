@@ -49,6 +49,7 @@ OUTSIDERS = [
     "superuser",
     "board member",
     "executive lead (not accountable)",
+    "non-executive lead (nothing escalated)",
     "organisation admin",
 ]
 
@@ -85,6 +86,7 @@ def outsider(person_with_role, other_organisation):
             "register officer": Role.REGISTER_OFFICER,
             "board member": Role.BOARD_MEMBER,
             "executive lead (not accountable)": Role.EXECUTIVE_LEAD,
+            "non-executive lead (nothing escalated)": Role.NON_EXECUTIVE_LEAD,
             "organisation admin": Role.ORGANISATION_ADMIN,
         }[kind]
         return person_with_role(role)
@@ -199,3 +201,46 @@ def test_signed_out_people_are_sent_to_sign_in(client, case):
     response = client.get(reverse("concerns:show_concern", args=[concern.reference]))
     assert response.status_code == 302
     assert "sign-in" in response["Location"]
+
+
+SPEAKER_REPLY = "My manager found out it was me (synthetic)"
+
+
+def test_the_django_admin_shows_a_superuser_no_case_content(client, case):
+    """Concerns are not in the admin at all; the audit log there holds ids, never case text."""
+    from django.contrib import admin
+
+    from speakup.concerns.services.speaker import speaker_reply
+    from speakup.core.models import AuditRecord
+    from tests.concerns.factories import NARRATIVE, SPEAKER
+
+    concern, action = case
+    speaker_reply(concern=concern, body=SPEAKER_REPLY)
+    handling.concern_message(user=concern.guardian, concern=concern, body="Thank you, Sam")
+    assert not [m for m in admin.site._registry if m._meta.app_label == "concerns"]
+    sign_in(client, UserFactory(is_superuser=True, is_staff=True))
+    pages = ["/admin/"]
+    for model in admin.site._registry:
+        pages.append(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"))
+    pages += [
+        reverse("admin:core_auditrecord_change", args=[record.pk])
+        for record in AuditRecord.objects.filter(object_ref=concern.reference)
+    ]
+    secrets = [NARRATIVE, SPEAKER["name"], SPEAKER["email"], SPEAKER_REPLY, "Thank you, Sam"]
+    secrets.append("A staffing concern")  # the summary shared with the handler
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        text = response.content.decode()
+        for secret in secrets:
+            assert secret not in text, (page, secret)
+    assert client.get(f"/admin/concerns/concern/{concern.pk}/change/").status_code == 404
+
+
+def test_a_superuser_is_no_guardian_in_the_api_either(case):
+    """A superuser's session or token opens nothing: the API answers as to any outsider."""
+    concern, _ = case
+    api = APIClient()
+    api.force_authenticate(UserFactory(is_superuser=True, is_staff=True))
+    assert api.get("/api/v1/concerns").json() == []
+    assert api.get(f"/api/v1/concerns/{concern.reference}").status_code == 404

@@ -95,3 +95,40 @@ def test_a_confidential_speaker_fixes_mistakes_using_the_error_summary(page, org
     assert page.get_by_text("Staff are told to sign training as done.").is_visible()
     assert page.get_by_text("morgan@example.test").is_visible()
     assert_accessible(page)
+
+
+def test_after_closure_the_speaker_says_how_it_went_and_reports_detriment(page, organisation):
+    """Journey 2, the end: feedback once closed, then a detriment check-in that reopens."""
+    from django.utils import timezone
+
+    from speakup.concerns.models import DetrimentCheckin, Status
+    from speakup.concerns.services.intake import concern_submit
+
+    submitted = concern_submit(
+        organisation=organisation,
+        confidentiality="anonymous",
+        description="Agency staff are not told where the fire exits are (synthetic).",
+    )
+    concern = submitted.concern
+    concern.status, concern.closed_at = Status.CLOSED, timezone.now()
+    concern.save()
+
+    page.goto("/concerns/check/")
+    page.get_by_label("Receipt code").fill(submitted.receipt_code)
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_role("heading", name="Tell us how it went").is_visible()
+    again = page.get_by_role("group", name="Given your experience, would you speak up again?")
+    again.get_by_label("I don't know").check()
+    page.get_by_role("group", name="Have you suffered for speaking up?").get_by_label("No").check()
+    page.get_by_role("button", name="Send feedback").click()
+    assert page.get_by_text("Thank you: you have told us how it went.").is_visible()
+    assert_accessible(page)
+
+    DetrimentCheckin.objects.create(concern=concern, due_on=timezone.localdate())
+    page.reload()
+    question = "Since your concern was closed, have you suffered for speaking up?"
+    page.get_by_role("group", name=question).get_by_label("Yes").check()
+    page.get_by_role("button", name="Send answer").click()
+    assert_accessible(page)
+    concern.refresh_from_db()
+    assert concern.status == Status.IN_PROGRESS and concern.detriment_reported

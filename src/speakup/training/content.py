@@ -166,11 +166,15 @@ def course(module: str) -> Course:
     return courses()[module]
 
 
+def superseded_versions(module: str) -> tuple[str, ...]:
+    """The versions of `module` that no longer count: every version below `minimum_version`.
+
+    The one definition of "current" for both Python and SQL (``version NOT IN (...)``).
+    Completions store the version as written by speakup (``str(int)``); imported ones have none.
+    """
+    return tuple(str(number) for number in range(course(module).minimum_version))
+
+
 def is_current_version(module: str, version: str) -> bool:
     """Whether a completion of `version` still counts (an imported one, with no version, does)."""
-    if not version:
-        return True
-    try:
-        return int(version) >= course(module).minimum_version
-    except ValueError:
-        return True
+    return version not in superseded_versions(module)

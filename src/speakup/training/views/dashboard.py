@@ -20,18 +20,14 @@ from speakup.training.forms import RosterUploadForm, TrainingPolicyForm
 from speakup.training.models import StaffImport
 from speakup.training.queries import (
     MODULE_TITLES,
-    board_follow_up,
-    compliance_breakdown,
-    compliance_summary,
-    compliance_trend,
     dashboard_organisations,
-    mandatory_flags,
     organisation_compliance,
     percent,
     policy_for,
 )
 from speakup.training.roster import COLUMNS, REQUIRED_COLUMNS, STAFF_GROUPS, ImportResult
 from speakup.training.services import policy_update
+from speakup.training.tallies import board_compliance, compliance_figures, compliance_trend
 from speakup.training.tasks import run_staff_import
 
 BREAKDOWNS = [
@@ -65,26 +61,23 @@ def dashboards(request):
 def show_dashboard(request, ods_code):
     organisation = _organisation(request, ods_code, "training.view_dashboard")
     today = timezone.localdate()
-    workers = organisation_compliance(organisation=organisation, today=today)
-    summary = compliance_summary(organisation=organisation, today=today, workers=workers)
+    figures = compliance_figures(organisation=organisation, today=today)
+    summary = figures["summary"]
     for row in summary["modules"]:
         row["title"] = MODULE_TITLES[row["module"]]
         row["percent"] = percent(row["compliant"], row["required"])
-    flags = mandatory_flags(policy_for(organisation=organisation))
     return render_page(
         request,
         "training/show_dashboard.jinja",
         page_title=f"Training: {organisation.name}",
         organisation=organisation,
         summary=summary,
-        flags=flags,
+        flags=figures["flags"],
         module_titles=MODULE_TITLES,
         modules=MODULE_ORDER,
-        breakdowns=[
-            (key, label, compliance_breakdown(workers=workers, by=key)) for key, label in BREAKDOWNS
-        ],
-        board=board_follow_up(workers=workers),
-        trend=compliance_trend(organisation=organisation, today=today),
+        breakdowns=[(key, label, figures["breakdowns"][key]) for key, label in BREAKDOWNS],
+        board=board_compliance(organisation=organisation, today=today, policy=figures["policy"]),
+        trend=compliance_trend(organisation=organisation, today=today, policy=figures["policy"]),
         may_manage=request.user.is_authenticated
         and _may(request.user, "training.manage_roster", organisation),
     )

@@ -1,0 +1,347 @@
+"""Compliance counted by the database: the organisation dashboard's figures in one query.
+
+The rules are those of `queries.module_status` (one worker at a time, in Python), written as SQL
+so that a 20,000-worker trust is counted without loading every worker. The two must agree:
+tests/training/test_tallies.py builds a varied roster and checks that they give the same counts.
+Every constant (policy periods, cut-off dates, superseded versions, bands) is worked out here in
+Python with the same helpers `module_status` uses; only the per-worker comparisons run in SQL.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    Max,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest
+
+from speakup.organisations.models import Organisation
+from speakup.training import content
+from speakup.training.content import MODULE_ORDER
+from speakup.training.models import Module, StaffRecord, TrainingPolicy
+from speakup.training.queries import (
+    COMPLIANT,
+    DUE,
+    EXPIRED,
+    NOT_REQUIRED,
+    OVERDUE,
+    WorkerCompliance,
+    _add_years,
+    active_records,
+    band_rank,
+    mandatory_flags,
+    month_ends,
+    percent,
+    policy_for,
+    records_compliance,
+)
+
+# A status is a digit per module: code = su + 5 * lu + 25 * fu (see `_status_code`). COMPLIANT
+# is above EXPIRED, so that MAX over a worker's completions says whether any still counts.
+STATUSES = [NOT_REQUIRED, DUE, OVERDUE, EXPIRED, COMPLIANT]
+GROUPS = ("staff_group", "directorate", "band")
+
+# Stands for "never expires" in `refresher_cutoff`: earlier than any real completion day.
+NO_CUTOFF = datetime.date(1, 1, 1)
+
+
+def refresher_cutoff(today: datetime.date, years: int | None) -> datetime.date:
+    """The earliest completion day still valid today: `_add_years(day, years) >= today`."""
+    if years is None:
+        return NO_CUTOFF
+    day = _add_years(today, -years)
+    while _add_years(day - datetime.timedelta(days=1), years) >= today:
+        day -= datetime.timedelta(days=1)
+    while _add_years(day, years) < today:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+# A worker's completions come two ways (as in `queries.organisation_completions`): recorded
+# against their roster record, or against their account (taken in speakup with no roster link
+# here, or at another organisation): training goes with the person.
+PATHS = {
+    "completions": Q(),
+    "user__training_completions": Q(user__training_completions__staff_record_id__isnull=True)
+    | Q(user__training_completions__organisation_id__lt=F("organisation_id"))
+    | Q(user__training_completions__organisation_id__gt=F("organisation_id")),
+}
+
+
+def _completed(path: str, module: str, *, today, cutoff, not_done: Case) -> Case:
+    """For one joined completion by `path`: COMPLIANT if it is of a current version and still
+    valid, EXPIRED if it lapsed or its version was replaced, else (none) due or overdue."""
+    done = Q(**{f"{path}__module": module, f"{path}__completed_on__lte": today}) & PATHS[path]
+    valid = ~Q(**{f"{path}__version__in": content.superseded_versions(module)}) & Q(
+        **{f"{path}__completed_on__gte": cutoff}
+    )
+    return Case(
+        When(done & valid, then=Value(STATUSES.index(COMPLIANT))),
+        When(done, then=Value(STATUSES.index(EXPIRED))),
+        default=not_done,
+        output_field=IntegerField(),
+    )
+
+
+def listen_up_bands(*, organisation: Organisation, policy: TrainingPolicy) -> list[str] | None:
+    """The roster's bands at or above the policy's "Listen Up from band" (None: no such rule)."""
+    from_band = band_rank(policy.listen_up_from_band or "")
+    if not from_band:
+        return None
+    bands = (
+        StaffRecord.objects.filter(organisation=organisation, active=True)
+        .order_by()
+        .values_list("band", flat=True)
+        .distinct()
+    )
+    return [band for band in bands if (rank := band_rank(band or "")) and rank >= from_band]
+
+
+def required_q(module: str, *, bands: list[str] | None) -> Q | None:
+    """Who must take `module` (active workers only; None means everyone): `queries.requirement`."""
+    leader = Q(is_senior_leader=True) | Q(is_board_member=True)
+    if module == Module.SPEAK_UP:
+        return None
+    if module == Module.FOLLOW_UP:
+        return leader
+    required = Q(is_line_manager=True) | leader
+    if bands:
+        required |= Q(band__in=bands)
+    return required
+
+
+def _overdue_q(module: str, policy: TrainingPolicy, today: datetime.date) -> Q:
+    """Not yet completed and past the due day: `max(start, mandatory from) + days < today`."""
+    mandatory_from = getattr(policy, f"{module}_mandatory_from")
+
+    def late(days: int) -> Q:
+        limit = today - datetime.timedelta(days=days)
+        if mandatory_from and mandatory_from >= limit:
+            return Q(pk__in=[])
+        return Q(assignment_start__lt=limit)
+
+    if module == Module.FOLLOW_UP:
+        return (Q(is_board_member=True) & late(policy.board_follow_up_due_days)) | (
+            Q(is_board_member=False) & late(policy.new_starter_due_days)
+        )
+    return late(policy.new_starter_due_days)
+
+
+def _status_case(module, *, policy, today, bands) -> Max:
+    """The module's status as a digit (index in STATUSES), for a query grouped by worker.
+
+    Each row is the worker joined with one of their completions (or none): MAX over the rows
+    picks COMPLIANT if any completion still counts, else EXPIRED if there is any, else the
+    worker's due or overdue (which does not depend on the row).
+    """
+    cutoff = refresher_cutoff(today, getattr(policy, f"{module}_refresher_years"))
+    not_done = Case(
+        When(_overdue_q(module, policy, today), then=Value(STATUSES.index(OVERDUE))),
+        default=Value(STATUSES.index(DUE)),
+        output_field=IntegerField(),
+    )
+    by_record, by_account = (
+        _completed(path, module, today=today, cutoff=cutoff, not_done=not_done) for path in PATHS
+    )
+    status = Greatest(by_record, by_account, output_field=IntegerField())
+    required = required_q(module, bands=bands)
+    if required is not None:
+        status = Case(
+            When(required, then=status),
+            default=Value(STATUSES.index(NOT_REQUIRED)),
+            output_field=IntegerField(),
+        )
+    return Max(status)
+
+
+def _status_code(**kwargs):
+    """All three modules' statuses in one number, so one GROUP BY counts every combination."""
+    speak_up, listen_up, follow_up = (_status_case(module, **kwargs) for module in MODULE_ORDER)
+    return speak_up + listen_up * 5 + follow_up * 25
+
+
+def _empty_counts() -> dict[str, int]:
+    return {"required": 0, COMPLIANT: 0, DUE: 0, OVERDUE: 0, EXPIRED: 0}
+
+
+class Tally:
+    """Counts per module for a set of workers, added up from the grouped rows."""
+
+    def __init__(self):
+        self.workers = 0
+        self.modules = {module: _empty_counts() for module in MODULE_ORDER}
+
+    def add(self, statuses: dict[str, str], workers: int) -> None:
+        self.workers += workers
+        for module, status in statuses.items():
+            if status != NOT_REQUIRED:
+                self.modules[module]["required"] += workers
+                self.modules[module][status] += workers
+
+
+def _decode(code: int) -> dict[str, str]:
+    return {module: STATUSES[(code // 5**place) % 5] for place, module in enumerate(MODULE_ORDER)}
+
+
+def grouped_statuses(
+    *, organisation: Organisation, policy: TrainingPolicy, today: datetime.date
+) -> list[tuple[str, str, int, int]]:
+    """(grouping, value, statuses code, workers) rows for the organisation: one query.
+
+    Inside, each active worker's three statuses are worked out from their joined completions;
+    outside, workers are counted per status combination for each of staff group, directorate
+    and band (every worker once in each), and for the board members ("board", "").
+    """
+    bands = listen_up_bands(organisation=organisation, policy=policy)
+    per_worker = (
+        StaffRecord.objects.filter(organisation=organisation, active=True)
+        .values("pk", *GROUPS, "is_board_member")
+        .annotate(code=_status_code(policy=policy, today=today, bands=bands))
+        .order_by()
+    )
+    inner, params = per_worker.query.sql_with_params()
+    counts = [
+        f"SELECT '{group}', {group}, code, COUNT(*) FROM per_worker GROUP BY {group}, code"  # noqa: S608
+        for group in GROUPS
+    ]
+    counts.append(
+        "SELECT 'board', '', code, COUNT(*) FROM per_worker WHERE is_board_member GROUP BY code"
+    )
+    sql = f"WITH per_worker AS ({inner}) " + " UNION ALL ".join(counts)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def tally(*, organisation: Organisation, policy: TrainingPolicy, today: datetime.date) -> dict:
+    """Counts for the whole organisation, the board, and each staff group, directorate, band."""
+    total, board = Tally(), Tally()
+    by = {group: defaultdict(Tally) for group in GROUPS}
+    for grouping, value, code, workers in grouped_statuses(
+        organisation=organisation, policy=policy, today=today
+    ):
+        statuses = _decode(code)
+        if grouping == "board":
+            board.add(statuses, workers)
+            continue
+        by[grouping][value or "Not given"].add(statuses, workers)
+        if grouping == GROUPS[0]:
+            total.add(statuses, workers)
+    return {"total": total, "board": board, "by": by}
+
+
+def _with_percent(counts: dict[str, int]) -> dict:
+    return {**counts, "percent": percent(counts[COMPLIANT], counts["required"])}
+
+
+def compliance_figures(
+    *, organisation: Organisation, today: datetime.date, policy: TrainingPolicy | None = None
+) -> dict:
+    """The dashboard's counts: the API's summary and the breakdowns, from one aggregate query."""
+    policy = policy or policy_for(organisation=organisation)
+    counted = tally(organisation=organisation, policy=policy, today=today)
+    flags = mandatory_flags(policy)
+    summary = {
+        "organisation": organisation.ods_code,
+        "as_of": today.isoformat(),
+        "modules": [
+            {"module": module, "mandatory": flags[module][0], **counted["total"].modules[module]}
+            for module in MODULE_ORDER
+        ],
+        "board_follow_up": {
+            "required": counted["board"].modules[Module.FOLLOW_UP]["required"],
+            "compliant": counted["board"].modules[Module.FOLLOW_UP][COMPLIANT],
+        },
+    }
+    breakdowns = {
+        group: [
+            {
+                "value": value,
+                "workers": counted["by"][group][value].workers,
+                **{
+                    module: _with_percent(counted["by"][group][value].modules[module])
+                    for module in MODULE_ORDER
+                },
+            }
+            for value in sorted(counted["by"][group])
+        ]
+        for group in GROUPS
+    }
+    return {"summary": summary, "breakdowns": breakdowns, "policy": policy, "flags": flags}
+
+
+def board_compliance(
+    *, organisation: Organisation, today: datetime.date, policy: TrainingPolicy
+) -> list[WorkerCompliance]:
+    """The board members by name, with their statuses (a handful of workers, in Python)."""
+    records = active_records(organisation=organisation).filter(is_board_member=True)
+    return records_compliance(
+        organisation=organisation, records=records, today=today, policy=policy
+    )
+
+
+def compliance_trend(
+    *,
+    organisation: Organisation,
+    today: datetime.date,
+    months: int = 6,
+    policy: TrainingPolicy | None = None,
+) -> list[dict]:
+    """Percent compliant per module at the end of each recent month (today for this month).
+
+    The rules of `queries.compliance_trend`, in one aggregate query: measured against today's
+    roster, a worker counts at a month end if a current-version completion on or before it was
+    still valid then.
+    """
+    policy = policy or policy_for(organisation=organisation)
+    bands = listen_up_bands(organisation=organisation, policy=policy)
+    ends = month_ends(today, months)
+    per_worker = {}
+    for module in MODULE_ORDER:
+        required = required_q(module, bands=bands)
+        required = Q(pk__isnull=False) if required is None else required
+        per_worker[f"{module}_required"] = Max(
+            Case(When(required, then=Value(1)), default=Value(0), output_field=IntegerField())
+        )
+        years = getattr(policy, f"{module}_refresher_years")
+        for number, day in enumerate(ends):
+            valid = [
+                Q(**{f"{path}__module": module})
+                & PATHS[path]
+                & ~Q(**{f"{path}__version__in": content.superseded_versions(module)})
+                & Q(**{f"{path}__completed_on__range": (refresher_cutoff(day, years), day)})
+                for path in PATHS
+            ]
+            per_worker[f"{module}_{number}"] = Max(
+                Case(
+                    *(When(required & one, then=Value(1)) for one in valid),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+    found = (
+        StaffRecord.objects.filter(organisation=organisation, active=True)
+        .values("pk")
+        .annotate(**per_worker)
+        .order_by()
+        .aggregate(**{f"total_{name}": Sum(name) for name in per_worker})
+    )
+    rows = []
+    for number, day in enumerate(ends):
+        row = {"month": day, "as_of": day}
+        for module in MODULE_ORDER:
+            row[module] = percent(
+                found[f"total_{module}_{number}"] or 0, found[f"total_{module}_required"] or 0
+            )
+        rows.append(row)
+    return rows

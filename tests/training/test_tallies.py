@@ -1,0 +1,203 @@
+"""The dashboard's SQL counts agree with the per-worker rules, worker by worker summed up."""
+
+import datetime
+import itertools
+import random
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from speakup.training import content, queries, tallies
+from speakup.training.content import MODULE_ORDER
+from speakup.training.models import Completion, StaffRecord
+from speakup.training.queries import (
+    compliance_breakdown,
+    organisation_compliance,
+    policy_for,
+)
+from speakup.training.tallies import refresher_cutoff, tally
+from tests.organisations.factories import OrganisationFactory, UserFactory
+from tests.training.factories import CompletionFactory, StaffRecordFactory, TrainingPolicyFactory
+
+pytestmark = pytest.mark.django_db
+
+BANDS = ["Band 3", "Band 5", "Band 6", "Band 7", "Band 8a", "VSM", "", "Medical"]
+GROUPS = ["Nursing and Midwifery Registered", "Administrative and Clerical", "Made up group"]
+DIRECTORATES = ["Surgery", "Medicine", ""]
+
+
+def python_counts(organisation, today):
+    """The per-worker Python rules, added up: what the dashboard showed before."""
+    workers = organisation_compliance(organisation=organisation, today=today)
+    modules = {}
+    for module in MODULE_ORDER:
+        counts = {"required": 0, "compliant": 0, "due": 0, "overdue": 0, "expired": 0}
+        for worker in workers:
+            status = worker.status_of(module)
+            if status.required:
+                counts["required"] += 1
+                counts[status.status] += 1
+        modules[module] = counts
+    board = {}
+    for module in MODULE_ORDER:
+        statuses = [w.status_of(module) for w in workers if w.record["is_board_member"]]
+        board[module] = {
+            "required": sum(s.required for s in statuses),
+            "compliant": sum(s.status == "compliant" for s in statuses),
+        }
+    by = {}
+    for group in ("staff_group", "directorate", "band"):
+        by[group] = {
+            row["value"]: {
+                m: {k: v for k, v in row[m].items() if k != "percent"} for m in MODULE_ORDER
+            }
+            for row in compliance_breakdown(workers=workers, by=group)
+        }
+    return modules, board, by
+
+
+def sql_counts(organisation, today):
+    found = tally(
+        organisation=organisation, policy=policy_for(organisation=organisation), today=today
+    )
+    board = {
+        m: {k: found["board"].modules[m][k] for k in ("required", "compliant")}
+        for m in MODULE_ORDER
+    }
+    by = {
+        group: {value: t.modules for value, t in rows.items()}
+        for group, rows in found["by"].items()
+    }
+    return found["total"].modules, board, by
+
+
+def build_roster(organisation, other, today):
+    rng = random.Random(4)
+    shapes = itertools.product([False, True], [False, True], [False, True])
+    starts = [
+        None,
+        today,
+        today - datetime.timedelta(days=30),
+        today - datetime.timedelta(days=31),
+        today - datetime.timedelta(days=90),
+        today - datetime.timedelta(days=91),
+        datetime.date(2016, 2, 29),
+    ]
+    number = 0
+    for (manager, senior, board), start in itertools.product(shapes, starts):
+        for _ in range(2):
+            number += 1
+            user = UserFactory() if rng.random() < 0.4 else None
+            record = StaffRecordFactory(
+                organisation=organisation,
+                employee_number=f"E{number}",
+                is_line_manager=manager,
+                is_senior_leader=senior,
+                is_board_member=board,
+                assignment_start=start,
+                band=rng.choice(BANDS),
+                staff_group=rng.choice(GROUPS),
+                directorate=rng.choice(DIRECTORATES),
+                user=user,
+                active=rng.random() > 0.1,
+            )
+            for module in MODULE_ORDER:
+                choice = rng.random()
+                if choice < 0.3:
+                    continue
+                day = today - datetime.timedelta(
+                    days=rng.choice([0, 1, 400, 1095, 1096, 1200, 3000, -5])
+                )
+                version = rng.choice(["", "", "1", "2", "3"])
+                if user and choice > 0.8:
+                    # taken elsewhere, or here with no roster link: it goes with the person
+                    where = rng.choice([organisation, other])
+                    CompletionFactory(
+                        staff_record=None,
+                        user=user,
+                        organisation=where,
+                        module=module,
+                        completed_on=day,
+                        version=version,
+                    )
+                else:
+                    CompletionFactory(
+                        staff_record=record,
+                        organisation=organisation,
+                        module=module,
+                        completed_on=day,
+                        version=version,
+                    )
+    # someone else's completion recorded against another organisation's roster never counts
+    stranger = StaffRecordFactory(organisation=other, employee_number="S1")
+    CompletionFactory(staff_record=stranger, organisation=other)
+
+
+POLICIES = [
+    {},
+    {"listen_up_from_band": "6", "speak_up_refresher_years": None},
+    {
+        "listen_up_mandatory_from": "recent",
+        "follow_up_mandatory_from": "old",
+        "follow_up_refresher_years": 1,
+        "new_starter_due_days": 60,
+        "board_follow_up_due_days": 10,
+    },
+]
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+@pytest.mark.parametrize("frozen", ["2025-06-01", "2028-02-29", "2027-03-01"])
+def test_the_dashboard_counts_in_sql_agree_with_the_rules_for_each_worker(
+    policy, frozen, monkeypatch
+):
+    monkeypatch.setattr(content, "superseded_versions", lambda module: ("0", "1"))
+    with time_machine.travel(
+        datetime.datetime.fromisoformat(frozen + "T12:00:00+00:00"), tick=False
+    ):
+        today = timezone.localdate()
+        organisation, other = OrganisationFactory(), OrganisationFactory()
+        fields = dict(policy)
+        for key, value in fields.items():
+            if value == "recent":
+                fields[key] = today - datetime.timedelta(days=10)
+            elif value == "old":
+                fields[key] = today - datetime.timedelta(days=500)
+        if fields:
+            TrainingPolicyFactory(organisation=organisation, **fields)
+        build_roster(organisation, other, today)
+        assert StaffRecord.objects.filter(organisation=organisation).count() > 100
+        assert Completion.objects.count() > 100
+
+        python, sql = python_counts(organisation, today), sql_counts(organisation, today)
+
+    assert sql[0] == python[0]
+    assert sql[1] == python[1]
+    assert sql[2] == python[2]
+    assert any(counts["expired"] for counts in sql[0].values())
+    assert any(counts["overdue"] for counts in sql[0].values())
+
+
+def test_a_refresher_cut_off_is_the_first_day_still_valid_today():
+    assert refresher_cutoff(datetime.date(2025, 6, 1), 3) == datetime.date(2022, 6, 1)
+    # 29 February 2024 plus a year is 28 February 2025, so it is still valid on that day
+    assert refresher_cutoff(datetime.date(2025, 2, 28), 1) == datetime.date(2024, 2, 28)
+    assert refresher_cutoff(datetime.date(2025, 6, 1), None) == datetime.date(1, 1, 1)
+
+
+@pytest.mark.parametrize("policy", POLICIES[:2])
+def test_the_month_by_month_trend_in_sql_agrees_with_the_rules_for_each_worker(policy, monkeypatch):
+    monkeypatch.setattr(content, "superseded_versions", lambda module: ("0", "1"))
+    with time_machine.travel(datetime.datetime(2028, 3, 15, 12, tzinfo=datetime.UTC), tick=False):
+        today = timezone.localdate()
+        organisation, other = OrganisationFactory(), OrganisationFactory()
+        if policy:
+            TrainingPolicyFactory(organisation=organisation, **policy)
+        build_roster(organisation, other, today)
+
+        python = queries.compliance_trend(organisation=organisation, today=today, months=7)
+        sql = tallies.compliance_trend(organisation=organisation, today=today, months=7)
+
+    assert sql == python
+    assert len({row["speak_up"] for row in sql}) > 1  # the trend does move

@@ -1,0 +1,83 @@
+"""A guardian opens the board report for a half-year, reads its figures and downloads the PDF."""
+
+import io
+
+import pytest
+import time_machine
+from pypdf import PdfReader
+
+from speakup.core.two_factor import current_code, enrol_confirmed_device
+from speakup.organisations.roles import Role
+from tests.browser.conftest import assert_accessible
+from tests.organisations.factories import TEST_PASSWORD
+from tests.reporting.board_report_fixtures import PUBLISHED, UNPUBLISHED, half_year_of_cases
+from tests.reporting.factories import london
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def february_2027_ticking():
+    """Today is 10 February 2027, with the clock running (the browser waits on real time)."""
+    with time_machine.travel(london(2027, 2, 10, 9, 0), tick=True):
+        yield
+
+
+def _sign_in(page, user):
+    device = enrol_confirmed_device(user)
+    page.goto("/account/sign-in/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Security code").fill(current_code(device))
+    page.get_by_role("button", name="Continue").click()
+
+
+def test_guardian_produces_the_board_report_and_downloads_the_pdf(
+    page, organisation, other_organisation, person_with_role, february_2027_ticking
+):
+    half_year_of_cases(organisation, other_organisation)
+    guardian = person_with_role(Role.GUARDIAN, full_name="Gina Guardian")
+    _sign_in(page, guardian)
+
+    page.get_by_role("link", name="Reports").first.click()
+    assert page.get_by_role("heading", name="Board reports").is_visible()
+    assert_accessible(page)
+
+    # Her own dates: April to September 2026.
+    page.get_by_label("Start date").fill("2026-04-01")
+    page.get_by_label("End date").fill("2026-09-30")
+    page.get_by_role("button", name="Show the report").click()
+    assert page.get_by_role(
+        "heading", name=f"Freedom to Speak Up board report: {organisation.name}"
+    ).is_visible()
+    body = page.locator("main").inner_text()
+    assert "1 April 2026 to 30 September 2026" in body
+    assert "Alex Leader" in body  # an accountable leader holding cases
+    assert PUBLISHED in body and UNPUBLISHED not in body
+    assert "Cases raised in the period\n12" in body or "Cases raised in the period\t12" in body
+    trend = page.get_by_role("table", name="Cases raised by quarter")
+    assert trend.get_by_role("row", name="Total 12").is_visible()
+    assert_accessible(page)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download this report as a PDF").click()
+    download = download_info.value
+    assert download.suggested_filename == (
+        f"ftsu-board-report-{organisation.ods_code}-2026-04-01-to-2026-09-30.pdf"
+    )
+    pdf = PdfReader(io.BytesIO(download.path().read_bytes()))
+    assert len(pdf.pages) >= 2
+    first = pdf.pages[0].extract_text()
+    assert "Freedom to Speak Up board report" in first
+    assert "1 April 2026 to 30 September 2026" in first
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert "Cases raised in the period 12" in " ".join(text.split())
+    assert "Alex Leader" in text
+    assert UNPUBLISHED not in text
+    # The period and the page number are on every page.
+    for number, pdf_page in enumerate(pdf.pages, start=1):
+        page_text = pdf_page.extract_text()
+        assert "Period: 1 April 2026 to 30 September 2026" in page_text
+        assert f"Page {number} of {len(pdf.pages)}" in page_text
+    assert_accessible(page)

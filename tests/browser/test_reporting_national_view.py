@@ -1,0 +1,77 @@
+"""A national analyst filters the national view by region, sorts it and downloads the CSV."""
+
+import csv
+import io
+
+import pytest
+import time_machine
+
+from speakup.core.two_factor import current_code, enrol_confirmed_device
+from speakup.organisations.roles import Role
+from tests.browser.conftest import assert_accessible
+from tests.organisations.factories import TEST_PASSWORD, OrganisationFactory
+from tests.reporting.board_report_fixtures import half_year_of_cases
+from tests.reporting.factories import london, make_case
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def february_2027_ticking():
+    with time_machine.travel(london(2027, 2, 10, 9, 0), tick=True):
+        yield
+
+
+def test_national_analyst_filters_sorts_and_downloads_the_national_view(
+    page, organisation, other_organisation, person_with_role, february_2027_ticking
+):
+    half_year_of_cases(organisation, other_organisation)
+    elsewhere = next(r for r in ("london", "north_west") if r != organisation.region)
+    far_away = OrganisationFactory(ods_code="FAR01", name="Faraway NHS Trust", region=elsewhere)
+    for day in range(1, 7):
+        make_case(far_away, received=london(2026, 5, day))
+    analyst = person_with_role(Role.NATIONAL_ANALYST)
+    device = enrol_confirmed_device(analyst)
+    page.goto("/account/sign-in/")
+    page.get_by_label("Email address").fill(analyst.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Security code").fill(current_code(device))
+    page.get_by_role("button", name="Continue").click()
+
+    page.get_by_role("link", name="National view").first.click()
+    assert page.get_by_role("heading", name="National view").is_visible()
+    organisations = page.locator("#table-organisations")
+    assert organisations.get_by_text("(FAR01)").is_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Start date").fill("2026-04-01")
+    page.get_by_label("End date").fill("2026-09-30")
+    page.get_by_label("Region").select_option(organisation.region)
+    page.get_by_role("button", name="Apply filters").click()
+    assert organisations.get_by_text(f"({organisation.ods_code})").is_visible()
+    assert organisations.get_by_text("(FAR01)").count() == 0
+    assert "1 April 2026 to 30 September 2026" in page.locator("main").inner_text()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Cases per 1,000 workers").click()
+    header = organisations.get_by_role("columnheader", name="Cases per 1,000 workers")
+    assert header.get_attribute("aria-sort") == "descending"
+    first_row = organisations.locator("tbody tr").first
+    assert f"({organisation.ods_code})" in first_row.inner_text()
+    assert "Faraway" not in page.locator("#table-organisations").inner_text()
+    assert_accessible(page)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download these figures as CSV").click()
+    download = download_info.value
+    assert download.suggested_filename == "ftsu-national-view-2026-04-01-to-2026-09-30.csv"
+    with open(download.path(), encoding="utf-8") as handle:
+        rows = list(csv.DictReader(io.StringIO(handle.read())))
+    assert [row["organisation"] for row in rows][0] == organisation.ods_code
+    assert "FAR01" not in {row["organisation"] for row in rows}
+    ours = next(row for row in rows if row["organisation"] == organisation.ods_code)
+    assert ours["cases"] == "12"
+    assert ours["cases_per_thousand"] == "3000.0"
+    assert ours["workers"] == "4"
+    assert_accessible(page)

@@ -125,7 +125,7 @@ def national_view(
     from speakup.register.queries import compliance_by_organisation
     from speakup.training.queries import (
         board_follow_up_by_organisation,
-        module_compliance_by_organisation,
+        module_compliance_totals_by_organisation,
         policies_by_organisation,
     )
 
@@ -155,7 +155,7 @@ def national_view(
     workers = _grouped(
         StaffRecord.objects.filter(active=True), "organisation_id", {"n": Count("id")}
     )
-    compliance = module_compliance_by_organisation(today=today)
+    compliance = module_compliance_totals_by_organisation(today=today)
     policies = policies_by_organisation()
     board = board_follow_up_by_organisation(today=today)
     register = compliance_by_organisation(today=today)

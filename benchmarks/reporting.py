@@ -1,0 +1,118 @@
+"""Benchmark: the national view and a large trust's board report, on national synthetic data.
+
+Run benchmarks/national_data.py first (same DATABASE_URL). Times, in the same run:
+
+- baseline: a bare SELECT COUNT(*) over all cases;
+- the national view's figures (speakup.reporting.national_view.national_view) for the last year;
+- the large trust's (B0000) board report figures (speakup.reporting.board_report.board_report)
+  for the last year, national comparison included;
+
+each with the number of SQL queries (django.test.utils.CaptureQueriesContext), and prints the
+data size and the machine (nproc, RAM).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/speakup_natbench \
+        .venv/bin/python benchmarks/reporting.py [--repeat 5]
+
+Target (issue 6): each under 1 second on PostgreSQL; figures from aggregate queries.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def _setup() -> None:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to the PostgreSQL database benchmarks/national_data.py filled")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "speakup.settings")
+    os.environ.setdefault("DEBUG", "true")
+    import django
+
+    django.setup()
+
+
+def _memory() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    return "unknown"
+
+
+def _measure(function, repeat: int) -> tuple[list[float], int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        function()  # warm: the first run also counts the queries
+    samples = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - began)
+    return samples, len(queries.captured_queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    _setup()
+    from django.db import connection
+
+    from speakup.concerns.models import Concern
+    from speakup.organisations.models import Organisation
+    from speakup.register.models import Director
+    from speakup.reporting.board_report import board_report
+    from speakup.reporting.board_report_periods import last_year
+    from speakup.reporting.national_view import national_view
+    from speakup.training.models import Completion, StaffRecord
+
+    large = Organisation.objects.get(ods_code="B0000")
+    period = last_year()
+    print(
+        f"Machine: {platform.platform()}, {os.cpu_count()} CPUs (nproc), {_memory()} RAM, "
+        f"Python {platform.python_version()}, PostgreSQL {connection.pg_version}"
+    )
+    print(
+        f"Data: {Organisation.objects.count()} organisations, "
+        f"{StaffRecord.objects.count():,} workers, {Completion.objects.count():,} completions, "
+        f"{Concern.objects.count():,} cases, {Director.objects.count():,} directors; "
+        f"large trust {large.ods_code}: {StaffRecord.objects.filter(organisation=large).count():,}"
+        f" workers, {Concern.objects.filter(organisation=large).count():,} cases"
+    )
+    print(f"Period: {period.label}; {args.repeat} timed runs after one warm-up run")
+
+    def baseline():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM concerns_concern")
+            cursor.fetchone()
+
+    runs = [
+        ("baseline: SELECT COUNT(*) FROM concerns_concern", baseline),
+        ("national view figures (all organisations)", lambda: national_view(period=period)),
+        (
+            f"board report figures, {large.ods_code} (with national comparison)",
+            lambda: board_report(organisation=large, period=period),
+        ),
+    ]
+    print(f"{'':58} {'median':>9} {'max':>9} {'queries':>8}")
+    for label, function in runs:
+        samples, queries = _measure(function, args.repeat)
+        print(
+            f"{label:58} {statistics.median(samples) * 1000:7.0f}ms "
+            f"{max(samples) * 1000:7.0f}ms {queries:8d}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -4,6 +4,7 @@ import io
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from speakup.core.two_factor import current_code, enrol_confirmed_device
@@ -41,23 +42,23 @@ def test_guardian_produces_the_board_report_and_downloads_the_pdf(
     _sign_in(page, guardian)
 
     page.get_by_role("link", name="Reports").first.click()
-    assert page.get_by_role("heading", name="Board reports").is_visible()
+    expect(page.get_by_role("heading", name="Board reports")).to_be_visible()
     assert_accessible(page)
 
     # Her own dates: April to September 2026.
     page.get_by_label("Start date").fill("2026-04-01")
     page.get_by_label("End date").fill("2026-09-30")
     page.get_by_role("button", name="Show the report").click()
-    assert page.get_by_role(
-        "heading", name=f"Freedom to Speak Up board report: {organisation.name}"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name=f"Freedom to Speak Up board report: {organisation.name}")
+    ).to_be_visible()
     body = page.locator("main").inner_text()
     assert "1 April 2026 to 30 September 2026" in body
     assert "Alex Leader" in body  # an accountable leader holding cases
     assert PUBLISHED in body and UNPUBLISHED not in body
     assert "Cases raised in the period\n12" in body or "Cases raised in the period\t12" in body
     trend = page.get_by_role("table", name="Cases raised by quarter")
-    assert trend.get_by_role("row", name="Total 12").is_visible()
+    expect(trend.get_by_role("row", name="Total 12")).to_be_visible()
     assert_accessible(page)
 
     with page.expect_download() as download_info:

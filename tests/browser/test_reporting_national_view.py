@@ -5,6 +5,7 @@ import io
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from speakup.core.two_factor import current_code, enrol_confirmed_device
 from speakup.organisations.roles import Role
@@ -40,23 +41,23 @@ def test_national_analyst_filters_sorts_and_downloads_the_national_view(
     page.get_by_role("button", name="Continue").click()
 
     page.get_by_role("link", name="National view").first.click()
-    assert page.get_by_role("heading", name="National view").is_visible()
+    expect(page.get_by_role("heading", name="National view")).to_be_visible()
     organisations = page.locator("#table-organisations")
-    assert organisations.get_by_text("(FAR01)").is_visible()
+    expect(organisations.get_by_text("(FAR01)")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("Start date").fill("2026-04-01")
     page.get_by_label("End date").fill("2026-09-30")
     page.get_by_label("Region").select_option(organisation.region)
     page.get_by_role("button", name="Apply filters").click()
-    assert organisations.get_by_text(f"({organisation.ods_code})").is_visible()
-    assert organisations.get_by_text("(FAR01)").count() == 0
+    expect(organisations.get_by_text(f"({organisation.ods_code})")).to_be_visible()
+    expect(organisations.get_by_text("(FAR01)")).to_have_count(0)
     assert "1 April 2026 to 30 September 2026" in page.locator("main").inner_text()
     assert_accessible(page)
 
     page.get_by_role("link", name="Cases per 1,000 workers").click()
     header = organisations.get_by_role("columnheader", name="Cases per 1,000 workers")
-    assert header.get_attribute("aria-sort") == "descending"
+    expect(header).to_have_attribute("aria-sort", "descending")
     first_row = organisations.locator("tbody tr").first
     assert f"({organisation.ods_code})" in first_row.inner_text()
     assert "Faraway" not in page.locator("#table-organisations").inner_text()

@@ -201,3 +201,34 @@ class StaffImport(models.Model):
         if not self.bytes_total:
             return 0
         return min(99, int(100 * self.bytes_done / self.bytes_total))
+
+
+class TrainingReminder(models.Model):
+    """A reminder emailed about one worker's module: at most one per 14 days (issue 4)."""
+
+    staff_record = models.ForeignKey(
+        StaffRecord, on_delete=models.CASCADE, related_name="training_reminders"
+    )
+    module = models.CharField(max_length=20, choices=Module.choices)
+    sent_on = models.DateField()
+    status = models.CharField(max_length=20)  # due, overdue or expired when it was sent
+    due_on = models.DateField(null=True, blank=True)
+    managers_emailed = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["staff_record", "module", "sent_on"])]
+        ordering = ["-sent_on"]
+
+    def __str__(self):
+        return f"{self.get_module_display()} reminder on {self.sent_on}"
+
+
+class TrainingReminderRun(models.Model):
+    """The day reminders were last worked out: `speakup tick` runs often, reminders once a day."""
+
+    day = models.DateField(unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    workers_emailed = models.PositiveIntegerField(default=0)
+    managers_emailed = models.PositiveIntegerField(default=0)

@@ -861,3 +861,73 @@ def module_compliance_totals_by_organisation(*, today: datetime.date | None = No
             for i, module in enumerate(MODULE_ORDER)
         }
     return result
+
+
+# --- line managers and their teams -------------------------------------------------------
+#
+# The roster names no one's manager, so one rule stands in for it, here only: a worker's line
+# managers are the active workers flagged Line Manager (Y) in the same organisation and the
+# same directorate (not the worker themselves). Workers with no directorate have none.
+
+
+def team_filter(*, organisation_id: int, directorate: str) -> Q:
+    return Q(organisation_id=organisation_id, directorate=directorate, active=True)
+
+
+def line_manager_records_of(*, user) -> list[StaffRecord]:
+    """The active roster records through which this person manages a team."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        StaffRecord.objects.filter(
+            user=user, active=True, is_line_manager=True, organisation__active=True
+        )
+        .exclude(directorate="")
+        .select_related("organisation")
+        .order_by("organisation__name", "directorate")
+    )
+
+
+def team_records(*, manager: StaffRecord):
+    """The workers a line manager's record manages, as `active_records` gives them."""
+    return (
+        StaffRecord.objects.filter(
+            team_filter(organisation_id=manager.organisation_id, directorate=manager.directorate)
+        )
+        .exclude(pk=manager.pk)
+        .order_by("last_name", "first_name", "employee_number")
+        .values(*RECORD_COLUMNS)
+    )
+
+
+def line_managers_by_directorate(*, organisation: Organisation) -> dict[str, list[dict]]:
+    """directorate -> its line managers' records (id, names, emails): one query."""
+    found: dict[str, list[dict]] = defaultdict(list)
+    rows = (
+        StaffRecord.objects.filter(organisation=organisation, active=True, is_line_manager=True)
+        .exclude(directorate="")
+        .values(
+            "id",
+            "first_name",
+            "last_name",
+            "directorate",
+            "email",
+            "user__email",
+            "user__is_active",
+        )
+    )
+    for row in rows:
+        found[row["directorate"]].append(row)
+    return found
+
+
+def team_of(*, user, today: datetime.date | None = None) -> list[tuple[StaffRecord, list]]:
+    """For each team this person manages: their record and the team's WorkerCompliance."""
+    today = today or timezone.localdate()
+    teams = []
+    for manager in line_manager_records_of(user=user):
+        workers = records_compliance(
+            organisation=manager.organisation, records=team_records(manager=manager), today=today
+        )
+        teams.append((manager, workers))
+    return teams

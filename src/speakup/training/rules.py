@@ -55,3 +55,13 @@ register_nav(NavLink("Your training", "training:my_training", "training.take_mod
 register_nav(
     NavLink("Training dashboard", "training:dashboards", "training.view_any_dashboard", order=60)
 )
+
+
+@rule("training.view_team")
+def may_view_team(user, _obj=None) -> bool:
+    from speakup.training.queries import line_manager_records_of
+
+    return bool(line_manager_records_of(user=user))
+
+
+register_nav(NavLink("Your team's training", "training:show_team", "training.view_team", order=35))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from speakup.training.views import dashboard, learning
+from speakup.training.views import dashboard, learning, team
 
 app_name = "training"
 
@@ -20,6 +20,7 @@ urlpatterns = [
         learning.download_certificate,
         name="download_certificate",
     ),
+    path("team/", team.show_team, name="show_team"),
     path("organisations/", dashboard.dashboards, name="dashboards"),
     path("organisations/<str:ods_code>/", dashboard.show_dashboard, name="show_dashboard"),
     path(

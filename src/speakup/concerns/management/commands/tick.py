@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from speakup.concerns.services.deadlines import deadlines_tick
+from speakup.training.reminders import training_reminders_send
 
 
 class Command(BaseCommand):
@@ -13,4 +14,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for line in deadlines_tick().lines():
+            self.stdout.write(line)
+        for line in training_reminders_send().lines():
             self.stdout.write(line)

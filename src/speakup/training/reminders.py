@@ -1,0 +1,219 @@
+"""Training reminders, sent by `speakup tick` (issue 4, "Reminders").
+
+Once a day, every active worker with an email address whose module is due within 14 days,
+overdue or expired (or whose refresher falls due within 14 days) is emailed; for overdue and
+expired modules their line managers are emailed too (the rule is in queries.py: line managers
+in the same organisation and directorate). At most one reminder per 14 days per worker per
+module, recorded as a TrainingReminder. The statuses come from `worker_statuses`, the one rule
+set every other training page uses.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from speakup.organisations.models import Organisation
+from speakup.training.models import StaffRecord, TrainingReminder, TrainingReminderRun
+from speakup.training.queries import (
+    COMPLIANT,
+    DUE,
+    EXPIRED,
+    OVERDUE,
+    ModuleStatus,
+    line_managers_by_directorate,
+    organisation_compliance,
+)
+
+log = logging.getLogger(__name__)
+
+REMIND_EVERY = datetime.timedelta(days=14)
+DUE_WITHIN = datetime.timedelta(days=14)
+LATE = (OVERDUE, EXPIRED)
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def _link(path: str) -> str:
+    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
+
+
+def _address(row: dict) -> str:
+    """The worker's account email when linked to an active account, else the roster email."""
+    if row.get("user__email") and row.get("user__is_active"):
+        return row["user__email"]
+    return row.get("email") or ""
+
+
+def needs_reminder(status: ModuleStatus, today: datetime.date) -> bool:
+    if status.status in LATE:
+        return True
+    if status.status == DUE:
+        return status.due_on is not None and status.due_on <= today + DUE_WITHIN
+    if status.status == COMPLIANT:  # a refresher falling due
+        return status.valid_until is not None and status.valid_until <= today + DUE_WITHIN
+    return False
+
+
+def _when(status: ModuleStatus) -> str:
+    """What is due and by when, in words."""
+    if status.status == DUE:
+        return f"due by {_day(status.due_on)}"
+    if status.status == OVERDUE:
+        return f"overdue: it was due by {_day(status.due_on)}"
+    if status.status == EXPIRED and status.replaced:
+        return "overdue: a new version of the module must be taken"
+    if status.status == EXPIRED:
+        return f"overdue: the refresher was due by {_day(status.valid_until)}"
+    return f"refresher due by {_day(status.valid_until)}"
+
+
+def worker_email(*, first_name: str, organisation: Organisation, statuses: list) -> str:
+    lines = [
+        f"Hello {first_name},",
+        "",
+        f"Your Freedom to Speak Up training for {organisation.name}:",
+        "",
+    ]
+    for status in statuses:
+        lines.append(f"- {status.title}: {_when(status)}.")
+        lines.append(
+            f"  Take it here: {_link(reverse('training:show_module', args=[status.module]))}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def manager_email(*, first_name: str, organisation: Organisation, late: list) -> str:
+    lines = [
+        f"Hello {first_name},",
+        "",
+        f"Freedom to Speak Up training that is overdue in your team at {organisation.name}:",
+        "",
+    ]
+    for name, status in late:
+        lines.append(f"- {name}, {status.title}: {_when(status)}.")
+    lines += ["", f"See your team's training: {_link(reverse('training:show_team'))}"]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class ReminderReport:
+    workers_emailed: int = 0
+    managers_emailed: int = 0
+    already_run: bool = False
+
+    def lines(self) -> list[str]:
+        if self.already_run:
+            return ["Training reminders: already sent today"]
+        return [
+            f"Training reminders sent to workers: {self.workers_emailed}",
+            f"Training reminders sent to line managers: {self.managers_emailed}",
+        ]
+
+
+def _send(subject: str, body: str, address: str) -> bool:
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+    except Exception:  # one bad address or a mail server hiccup must not stop the others
+        log.exception("Could not send a training reminder")
+        return False
+    return True
+
+
+def _remind_organisation(organisation: Organisation, today: datetime.date, report) -> None:
+    needing = {}
+    for worker in organisation_compliance(organisation=organisation, today=today):
+        statuses = [s for s in worker.statuses if needs_reminder(s, today)]
+        if statuses:
+            needing[worker.record["id"]] = (worker, statuses)
+    if not needing:
+        return
+    recent = set(
+        TrainingReminder.objects.filter(
+            staff_record__organisation=organisation, sent_on__gt=today - REMIND_EVERY
+        ).values_list("staff_record_id", "module")
+    )
+    contacts = {
+        row["id"]: row
+        for row in StaffRecord.objects.filter(organisation=organisation, active=True).values(
+            "id", "first_name", "directorate", "email", "user__email", "user__is_active"
+        )
+        if row["id"] in needing
+    }
+    managers = line_managers_by_directorate(organisation=organisation)
+    late_by_manager: dict[int, list] = defaultdict(list)
+    reminders = []
+    for record_id, (worker, statuses) in needing.items():
+        statuses = [s for s in statuses if (record_id, s.module) not in recent]
+        contact = contacts.get(record_id)
+        if not statuses or contact is None:
+            continue
+        address = _address(contact)
+        emailed = bool(address) and _send(
+            "Your Freedom to Speak Up training",
+            worker_email(
+                first_name=contact["first_name"], organisation=organisation, statuses=statuses
+            ),
+            address,
+        )
+        report.workers_emailed += emailed
+        its_managers = [m for m in managers.get(contact["directorate"], []) if m["id"] != record_id]
+        for status in statuses:
+            told = 0
+            if status.status in LATE:
+                for manager in its_managers:
+                    if _address(manager):
+                        late_by_manager[manager["id"]].append((worker.name, status))
+                        told += 1
+            if emailed or told:
+                reminders.append(
+                    TrainingReminder(
+                        staff_record_id=record_id,
+                        module=status.module,
+                        sent_on=today,
+                        status=status.status,
+                        due_on=status.due_on or status.valid_until,
+                        managers_emailed=told,
+                    )
+                )
+    TrainingReminder.objects.bulk_create(reminders, batch_size=1000)
+    manager_rows = {m["id"]: m for rows in managers.values() for m in rows}
+    for manager_id, late in late_by_manager.items():
+        manager = manager_rows[manager_id]
+        report.managers_emailed += _send(
+            "Overdue Freedom to Speak Up training in your team",
+            manager_email(first_name=manager["first_name"], organisation=organisation, late=late),
+            _address(manager),
+        )
+
+
+def training_reminders_send(*, today: datetime.date | None = None) -> ReminderReport:
+    """Email today's training reminders; a second call on the same day does nothing."""
+    today = today or timezone.localdate()
+    report = ReminderReport()
+    try:
+        with transaction.atomic():
+            run = TrainingReminderRun.objects.create(day=today)
+    except IntegrityError:
+        report.already_run = True
+        return report
+    organisations = Organisation.objects.filter(
+        active=True, pk__in=StaffRecord.objects.filter(active=True).values("organisation_id")
+    ).order_by("pk")
+    for organisation in organisations:
+        _remind_organisation(organisation, today, report)
+    run.finished_at = timezone.now()
+    run.workers_emailed = report.workers_emailed
+    run.managers_emailed = report.managers_emailed
+    run.save(update_fields=["finished_at", "workers_emailed", "managers_emailed"])
+    return report

@@ -1,0 +1,171 @@
+"""`speakup tick` emails training reminders: due within 14 days or overdue, line managers for
+overdue ones, at most once per 14 days per worker per module."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from speakup.training.models import TrainingReminder
+from speakup.training.reminders import training_reminders_send
+from tests.training.factories import CompletionFactory, StaffRecordFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2026, 3, 1)
+
+
+def travel(day: datetime.date):
+    return time_machine.travel(datetime.datetime.combine(day, datetime.time(9)), tick=False)
+
+
+@pytest.fixture
+def surgery(organisation):
+    """A manager and three workers in Surgery, everyone on the roster with an email address."""
+    manager = StaffRecordFactory(
+        organisation=organisation,
+        first_name="Mona",
+        last_name="Manager",
+        email="mona@fictional.test",
+        directorate="Surgery",
+        is_line_manager=True,
+    )
+    for module in ("speak_up", "listen_up"):
+        CompletionFactory(staff_record=manager, module=module, completed_on=DAY)
+    due_soon = StaffRecordFactory(
+        organisation=organisation,
+        first_name="Dara",
+        last_name="Soon",
+        email="dara@fictional.test",
+        directorate="Surgery",
+        assignment_start=datetime.date(2026, 2, 10),  # due 12 March
+    )
+    overdue = StaffRecordFactory(
+        organisation=organisation,
+        first_name="Owen",
+        last_name="Late",
+        email="owen@fictional.test",
+        directorate="Surgery",
+        assignment_start=datetime.date(2026, 1, 1),  # was due 31 January
+    )
+    done = StaffRecordFactory(
+        organisation=organisation,
+        first_name="Cleo",
+        last_name="Done",
+        email="cleo@fictional.test",
+        directorate="Surgery",
+    )
+    CompletionFactory(staff_record=done, completed_on=datetime.date(2025, 6, 1))
+    StaffRecordFactory(  # a leaver: not required
+        organisation=organisation,
+        first_name="Leo",
+        email="leo@fictional.test",
+        directorate="Surgery",
+        active=False,
+        assignment_start=datetime.date(2025, 1, 1),
+    )
+    StaffRecordFactory(  # a new starter due in 29 days: not yet
+        organisation=organisation,
+        first_name="Nell",
+        email="nell@fictional.test",
+        directorate="Surgery",
+        assignment_start=DAY - datetime.timedelta(days=1),
+    )
+    return manager, due_soon, overdue
+
+
+def sent_to(mailoutbox) -> dict[str, str]:
+    return {message.to[0]: message.body for message in mailoutbox}
+
+
+def test_a_worker_due_within_14_days_is_emailed_what_is_due_by_when_with_a_link(
+    surgery, mailoutbox
+):
+    with travel(DAY):
+        call_command("tick")
+    body = sent_to(mailoutbox)["dara@fictional.test"]
+    assert "Speak Up: due by 12 March 2026." in body
+    assert "/training/modules/speak_up/" in body
+
+
+def test_an_overdue_worker_and_their_line_manager_are_emailed(surgery, mailoutbox):
+    with travel(DAY):
+        training_reminders_send(today=DAY)
+    emails = sent_to(mailoutbox)
+    assert "Speak Up: overdue: it was due by 31 January 2026." in emails["owen@fictional.test"]
+    to_manager = emails["mona@fictional.test"]
+    assert "Owen Late, Speak Up: overdue: it was due by 31 January 2026." in to_manager
+    assert "Dara" not in to_manager  # only overdue training goes to the manager
+    assert "/training/team/" in to_manager
+
+
+def test_compliant_new_and_former_workers_get_nothing(surgery, mailoutbox):
+    with travel(DAY):
+        training_reminders_send(today=DAY)
+    assert set(sent_to(mailoutbox)) == {
+        "dara@fictional.test",
+        "owen@fictional.test",
+        "mona@fictional.test",
+    }
+
+
+def test_a_second_tick_within_14_days_sends_nothing_and_after_14_days_sends_again(
+    surgery, mailoutbox
+):
+    with travel(DAY):
+        training_reminders_send(today=DAY)
+    assert len(mailoutbox) == 3
+    later = DAY + datetime.timedelta(days=5)
+    with travel(later):
+        call_command("tick")
+    assert len(mailoutbox) == 3
+    fortnight = DAY + datetime.timedelta(days=14)
+    with travel(fortnight):
+        training_reminders_send(today=fortnight)
+    assert set(sent_to(mailoutbox[3:])) == {
+        "dara@fictional.test",
+        "owen@fictional.test",
+        "mona@fictional.test",
+    }
+    assert TrainingReminder.objects.filter(sent_on=fortnight).count() == 2
+
+
+def test_ticking_twice_on_one_day_sends_once(surgery, mailoutbox):
+    with travel(DAY):
+        call_command("tick")
+        call_command("tick")
+    assert len(mailoutbox) == 3
+
+
+def test_a_worker_with_no_directorate_has_no_line_manager_to_email(organisation, mailoutbox):
+    StaffRecordFactory(
+        organisation=organisation, is_line_manager=True, directorate="", email="boss@fictional.test"
+    )
+    StaffRecordFactory(
+        organisation=organisation,
+        first_name="Wren",
+        directorate="",
+        email="wren@fictional.test",
+        assignment_start=datetime.date(2025, 1, 1),
+    )
+    with travel(DAY):
+        training_reminders_send(today=DAY)
+    emails = sent_to(mailoutbox)
+    assert "Speak Up: overdue" in emails["wren@fictional.test"]
+    assert "Wren" not in emails["boss@fictional.test"]  # the boss's own reminder only
+
+
+def test_a_refresher_falling_due_is_reminded_and_reminders_go_to_the_account_email(
+    organisation, mailoutbox, person_with_role
+):
+    from speakup.organisations.roles import Role
+
+    person = person_with_role(Role.WORKER, email="account@fictional.test")
+    record = StaffRecordFactory(organisation=organisation, user=person, email="old@fictional.test")
+    CompletionFactory(staff_record=record, completed_on=datetime.date(2023, 3, 10))
+    with travel(DAY):
+        training_reminders_send(today=DAY)
+    assert (
+        "Speak Up: refresher due by 10 March 2026." in sent_to(mailoutbox)["account@fictional.test"]
+    )

@@ -2,6 +2,7 @@
 
 from speakup.core.pages import render_page
 from speakup.organisations.queries import roles_of
+from speakup.training.queries import my_training
 
 
 def home(request):
@@ -11,6 +12,7 @@ def home(request):
             "core/home_signed_in.jinja",
             page_title="Your speakup home",
             roles=roles_of(request.user),
+            trainings=my_training(user=request.user),
         )
     return render_page(request, "core/home.jinja", page_title="Speak up for safer care")
 

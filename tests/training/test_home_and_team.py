@@ -1,0 +1,93 @@
+"""Workers see their own training on their home page; line managers see their team's."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+
+from speakup.organisations.roles import Role
+from tests.conftest import sign_in
+from tests.training.factories import CompletionFactory, StaffRecordFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.datetime(2026, 3, 1, 9)
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+@pytest.fixture
+def worker(client, person_with_role, organisation):
+    user = person_with_role(Role.WORKER, full_name="Wren Worker")
+    StaffRecordFactory(
+        organisation=organisation,
+        user=user,
+        first_name="Wren",
+        last_name="Worker",
+        directorate="Surgery",
+        assignment_start=datetime.date(2026, 1, 1),
+    )
+    return user
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_workers_home_page_shows_speak_up_with_its_status_reason_and_a_link(client, worker):
+    sign_in(client, worker)
+    page = client.get("/")
+    shown = text(page)
+    assert "Your training" in shown
+    assert "Speak Up Overdue Every worker takes Speak Up; was due by 31 January 2026." in shown
+    assert "Listen Up Not required" in shown
+    assert 'href="/training/modules/speak_up/"' in page.content.decode()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_someone_with_no_training_to_do_sees_no_training_section(client_as):
+    page = client_as(Role.NATIONAL_ANALYST).get("/")
+    assert "Your training" not in text(page)
+
+
+@pytest.fixture
+def manager(person_with_role, organisation):
+    user = person_with_role(Role.WORKER, full_name="Mona Manager")
+    StaffRecordFactory(
+        organisation=organisation,
+        user=user,
+        first_name="Mona",
+        last_name="Manager",
+        directorate="Surgery",
+        is_line_manager=True,
+    )
+    return user
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_line_manager_sees_their_teams_modules_and_status(client, manager, worker, organisation):
+    done = StaffRecordFactory(
+        organisation=organisation, first_name="Cleo", last_name="Done", directorate="Surgery"
+    )
+    CompletionFactory(staff_record=done, completed_on=datetime.date(2025, 6, 1))
+    StaffRecordFactory(organisation=organisation, first_name="Xena", directorate="Pharmacy")
+    sign_in(client, manager)
+    home = client.get("/")
+    assert 'href="/training/team/"' in home.content.decode()  # the header link
+    team = client.get("/training/team/")
+    shown = text(team)
+    assert "Testshire Fictional NHS Trust: Surgery" in shown
+    assert "Wren Worker Overdue" in shown
+    assert "Cleo Done Complete until 1 June 2028" in shown
+    assert "Xena" not in shown  # another directorate
+    assert '<th scope="row">Mona Manager' not in team.content.decode()  # not themselves
+
+
+def test_people_who_manage_nobody_get_page_not_found(client, worker):
+    sign_in(client, worker)
+    assert client.get("/training/team/").status_code == 404
+    assert 'href="/training/team/"' not in client.get("/").content.decode()
+
+
+def test_the_team_page_needs_signing_in(client):
+    assert client.get("/training/team/").status_code == 302

@@ -118,3 +118,9 @@ def test_the_header_navigation_follows_the_persons_roles(client_as, role, sees, 
 
 def test_nobody_signed_out_gets_staff_navigation(client, db):
     assert header_links(client.get("/").content.decode()) == set()
+
+
+def test_a_request_for_an_unknown_host_gets_a_plain_400_page(client, db):
+    response = client.get("/", HTTP_HOST="not-ours.example")
+    assert response.status_code == 400
+    assert "Something was wrong with that request" in response.content.decode()

@@ -25,8 +25,9 @@ def register_nav(link: NavLink) -> None:
 
 def navigation_for(request) -> list[dict]:
     """Header navigation items for this person, the current page marked."""
-    user = request.user
-    if not user.is_authenticated:
+    # Error pages can render before authentication has run (a bad Host header): no user yet.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return []
     items = []
     for link in sorted(_links, key=lambda link: link.order):

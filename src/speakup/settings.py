@@ -15,6 +15,7 @@ from speakup.core.env import (
     env_list,
     env_path,
     env_str,
+    env_url,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -32,6 +33,11 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The address people reach the service at, for links in emails.
+SITE_URL = env_url(
+    "SITE_URL",
+    "http://127.0.0.1:8000" if DEBUG else (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else ""),
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

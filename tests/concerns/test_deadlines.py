@@ -98,12 +98,14 @@ def test_running_the_tick_twice_sends_nothing_new(late_concern, mailoutbox):
     assert Escalation.objects.count() == 1
 
 
-def test_the_email_says_only_that_something_needs_attention(late_concern, mailoutbox):
+def test_the_email_says_only_that_something_needs_attention(late_concern, mailoutbox, settings):
+    settings.SITE_URL = "https://speakup.example.nhs.uk"
     with time_machine.travel(datetime(2026, 5, 9, 1, 0, tzinfo=LONDON), tick=False):
         deadlines_tick()
     email = mailoutbox[0]
     assert "needs your attention" in email.subject
-    assert f"/concerns/cases/{late_concern.reference}/" in email.body
+    link = f"https://speakup.example.nhs.uk/concerns/cases/{late_concern.reference}/"
+    assert link in email.body, "the link must work from a mail client"
     assert "nurse" not in email.body and "Sam" not in email.body
 
 

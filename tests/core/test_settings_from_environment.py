@@ -42,6 +42,7 @@ def run_speakup(*args, **env):
         ({"DEBUG": "perhaps"}, "DEBUG"),
         ({"EMAIL_BACKEND": "pigeon"}, "EMAIL_BACKEND"),
         ({"EMAIL_PORT": "twenty-five"}, "EMAIL_PORT"),
+        ({"SITE_URL": "speakup.example.nhs.uk"}, "SITE_URL"),
     ],
 )
 def test_a_bad_setting_stops_start_up_with_one_line_naming_it(env, named):
@@ -82,3 +83,9 @@ def test_a_broker_url_sends_tasks_to_workers_instead_of_running_them_inline():
         "shell", "-c", script, CELERY_BROKER_URL="redis://127.0.0.1:6379/0", **PRODUCTION
     )
     assert result.stdout.splitlines()[-1] == "False"
+
+
+def test_links_in_emails_default_to_the_first_allowed_host_over_https():
+    script = "from django.conf import settings as s; print(s.SITE_URL)"
+    result = run_speakup("shell", "-c", script, **PRODUCTION)
+    assert result.stdout.splitlines()[-1] == "https://speakup.example.nhs.uk"

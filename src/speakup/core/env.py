@@ -62,6 +62,14 @@ def env_choice(name: str, default: str, choices: Iterable[str]) -> str:
     return raw
 
 
+def env_url(name: str, default: str) -> str:
+    """A web address (http or https), without a trailing slash."""
+    raw = os.environ.get(name, default).strip()
+    if raw and not raw.startswith(("http://", "https://")):
+        raise ConfigError(f"{name} must start with http:// or https://, not {raw!r}")
+    return raw.rstrip("/")
+
+
 def env_path(name: str, default: Path, *, base: Path) -> Path:
     raw = os.environ.get(name)
     path = Path(raw) if raw else default

@@ -14,6 +14,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from speakup.core.links import absolute_url
 from speakup.organisations.models import Organisation, User
 from speakup.register.models import (
     Appeal,
@@ -81,10 +82,6 @@ def _notify(*, to: list[str], subject: str, body: str) -> None:
     recipients = [address for address in to if address]
     if recipients:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-
-
-def _site_link(path: str) -> str:
-    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
 
 
 def _today() -> date:
@@ -586,7 +583,7 @@ def case_open(
         response_due=_today() + timedelta(days=response_days),
     )
     _step(case, StepKind.OPENED, actor)
-    link = _site_link(reverse("register:show_my_case", args=[case.pk]))
+    link = absolute_url(reverse("register:show_my_case", args=[case.pk]))
     _notify(
         to=[director.email],
         subject=f"A regulatory case about your register entry ({case.reference})",
@@ -721,7 +718,7 @@ def case_decide(
                 else ""
             )
             + "The decision and its reasons are published on your public register entry. "
-            f"Read it at: {_site_link(reverse('register:show_my_case', args=[case.pk]))}\n"
+            f"Read it at: {absolute_url(reverse('register:show_my_case', args=[case.pk]))}\n"
         ),
     )
     return decision

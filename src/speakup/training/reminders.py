@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from speakup.core.links import absolute_url
 from speakup.organisations.models import Organisation
 from speakup.training.models import StaffRecord, TrainingReminder, TrainingReminderRun
 from speakup.training.queries import (
@@ -42,10 +43,6 @@ LATE = (OVERDUE, EXPIRED)
 
 def _day(day: datetime.date) -> str:
     return f"{day:%-d %B %Y}"
-
-
-def _link(path: str) -> str:
-    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
 
 
 def _address(row: dict) -> str:
@@ -88,7 +85,7 @@ def worker_email(*, first_name: str, organisation: Organisation, statuses: list)
     for status in statuses:
         lines.append(f"- {status.title}: {_when(status)}.")
         lines.append(
-            f"  Take it here: {_link(reverse('training:show_module', args=[status.module]))}"
+            f"  Take it here: {absolute_url(reverse('training:show_module', args=[status.module]))}"
         )
     return "\n".join(lines) + "\n"
 
@@ -102,7 +99,7 @@ def manager_email(*, first_name: str, organisation: Organisation, late: list) ->
     ]
     for name, status in late:
         lines.append(f"- {name}, {status.title}: {_when(status)}.")
-    lines += ["", f"See your team's training: {_link(reverse('training:show_team'))}"]
+    lines += ["", f"See your team's training: {absolute_url(reverse('training:show_team'))}"]
     return "\n".join(lines) + "\n"
 
 

@@ -30,6 +30,7 @@ from speakup.concerns.models import (
     Status,
 )
 from speakup.core.audit import audit
+from speakup.core.links import absolute_url
 from speakup.organisations.models import User
 from speakup.organisations.queries import has_role
 from speakup.organisations.roles import Role
@@ -82,16 +83,12 @@ def escalation_recipients(concern: Concern, level: int) -> list[User]:
     return []
 
 
-def _link(path: str) -> str:
-    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
-
-
 def notify_escalation(escalation: Escalation) -> Notification | None:
     """Email the person an item was escalated to: a link, never what the case is about."""
     person = escalation.escalated_to
     if person is None:
         return None
-    link = _link(reverse("concerns:show_concern", args=[escalation.concern.reference]))
+    link = absolute_url(reverse("concerns:show_concern", args=[escalation.concern.reference]))
     body = (
         "Something in speakup needs your attention.\n\n"
         f"Sign in to see it: {link}\n\n"
@@ -116,7 +113,7 @@ def notify_guardians(concern: Concern, kind: str) -> list[Notification]:
     case needs them: a link, never what happened. Sent once the transaction commits, so a
     mail server that is down never loses what the speaker wrote."""
     people = escalation_recipients(concern, Escalation.Level.GUARDIAN)
-    link = _link(reverse("concerns:show_concern", args=[concern.reference]))
+    link = absolute_url(reverse("concerns:show_concern", args=[concern.reference]))
     body = (
         "Something in speakup needs your attention.\n\n"
         f"Sign in to see it: {link}\n\n"
@@ -285,7 +282,7 @@ def _ask_checkins(today, now) -> int:
                     "speakup: a question about the concern you raised",
                     "Thank you for speaking up. We would like to know how things have been "
                     "for you since.\n\nUse your receipt code to answer one question: "
-                    f"{_link('/')}\n",
+                    f"{absolute_url('/')}\n",
                     settings.DEFAULT_FROM_EMAIL,
                     [email],
                 )

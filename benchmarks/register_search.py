@@ -48,55 +48,8 @@ def _setup(database_url: str | None) -> str:
     return os.environ["DATABASE_URL"].split("://")[0]
 
 
-FIRST = [
-    "Ada",
-    "Bryn",
-    "Cora",
-    "Dev",
-    "Esme",
-    "Finn",
-    "Gita",
-    "Hal",
-    "Iris",
-    "Jude",
-    "Kit",
-    "Lena",
-    "Milo",
-    "Nell",
-    "Otis",
-    "Pia",
-    "Quin",
-    "Rhea",
-    "Sol",
-    "Tess",
-    "Uma",
-    "Wren",
-]
-LAST = [
-    "Ashdown",
-    "Birchley",
-    "Calloway",
-    "Dunmore",
-    "Ellery",
-    "Fairweather",
-    "Greystone",
-    "Hollins",
-    "Ingleby",
-    "Juniper",
-    "Kestrel",
-    "Larkfield",
-    "Marlowe",
-    "Northcote",
-    "Oakhurst",
-    "Pennywell",
-    "Quarrington",
-    "Redfern",
-    "Saltmarsh",
-    "Thornbury",
-]
-
-
 def _fill(directors: int) -> None:
+    from speakup.organisations.demo import FIRST_NAMES, LAST_NAMES
     from speakup.organisations.models import Organisation
     from speakup.register.models import Appointment, Director, RegisterSequence
 
@@ -114,8 +67,8 @@ def _fill(directors: int) -> None:
         (
             Director(
                 register_number=f"D{n:06d}",
-                first_name=rng.choice(FIRST),
-                last_name=f"{rng.choice(LAST)}{n % 97 if n % 3 else ''}",
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=f"{rng.choice(LAST_NAMES)}{n % 97 if n % 3 else ''}",
                 email=f"director{n}@bench.test",
                 status=rng.choice(["registered"] * 18 + ["conditions", "removed"]),
             )

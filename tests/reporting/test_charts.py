@@ -3,7 +3,7 @@
 import base64
 import re
 
-from speakup.reporting.charts import bar_chart
+from speakup.core.charts import bar_chart
 from speakup.reporting.disclosure import suppress_count
 
 

@@ -7,10 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.utils.http import urlencode
 
+from speakup.core import charts
 from speakup.core.pages import render_page
 from speakup.core.permissions import can
 from speakup.organisations.models import OrganisationKind, Region
-from speakup.reporting import charts
 from speakup.reporting.board_report_forms import PeriodForm
 from speakup.reporting.board_report_periods import last_year
 from speakup.reporting.national_view import (

@@ -15,11 +15,12 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import (
     Case,
+    Count,
     F,
     IntegerField,
     Max,
     Q,
-    Sum,
+    QuerySet,
     Value,
     When,
 )
@@ -290,6 +291,31 @@ def board_compliance(
     )
 
 
+def _trend_completions(path: str, *, organisation, policy, bands, ends) -> QuerySet:
+    """(worker, module, completed on) for every completion by `path` that may count in the
+    trend: of a current version, by a worker who must take that module, and done within the
+    refresher period before one of the month ends `ends`."""
+    done = Q(pk__in=[])
+    counted = []
+    for module in MODULE_ORDER:
+        years = getattr(policy, f"{module}_refresher_years")
+        window = (refresher_cutoff(ends[0], years), ends[-1])
+        done |= Q(**{f"{path}__module": module, f"{path}__completed_on__range": window})
+        current = ~Q(**{f"{path}__version__in": content.superseded_versions(module)})
+        required = required_q(module, bands=bands)
+        wanted = Q(**{f"{path}__module": module}) & current
+        counted.append(When(wanted if required is None else wanted & required, then=Value(1)))
+    # The version and requirement are tested in a Case on the same joined completion: a
+    # negated condition in filter() on a joined set would become "no such completion".
+    return (
+        StaffRecord.objects.filter(done & PATHS[path], organisation=organisation, active=True)
+        .alias(counted=Case(*counted, default=Value(0), output_field=IntegerField()))
+        .filter(counted=1)
+        .values_list("pk", f"{path}__module", f"{path}__completed_on")
+        .order_by()
+    )
+
+
 def compliance_trend(
     *,
     organisation: Organisation,
@@ -299,49 +325,56 @@ def compliance_trend(
 ) -> list[dict]:
     """Percent compliant per module at the end of each recent month (today for this month).
 
-    The rules of `queries.compliance_trend`, in one aggregate query: measured against today's
+    The rules of `queries.compliance_trend`, counted by the database: measured against today's
     roster, a worker counts at a month end if a current-version completion on or before it was
-    still valid then.
+    still valid then. Two queries: who must take each module, and per module and month end
+    how many of them had a completion within that month end's window.
     """
     policy = policy or policy_for(organisation=organisation)
     bands = listen_up_bands(organisation=organisation, policy=policy)
     ends = month_ends(today, months)
-    per_worker = {}
-    for module in MODULE_ORDER:
-        required = required_q(module, bands=bands)
-        required = Q(pk__isnull=False) if required is None else required
-        per_worker[f"{module}_required"] = Max(
-            Case(When(required, then=Value(1)), default=Value(0), output_field=IntegerField())
-        )
-        years = getattr(policy, f"{module}_refresher_years")
-        for number, day in enumerate(ends):
-            valid = [
-                Q(**{f"{path}__module": module})
-                & PATHS[path]
-                & ~Q(**{f"{path}__version__in": content.superseded_versions(module)})
-                & Q(**{f"{path}__completed_on__range": (refresher_cutoff(day, years), day)})
-                for path in PATHS
-            ]
-            per_worker[f"{module}_{number}"] = Max(
-                Case(
-                    *(When(required & one, then=Value(1)) for one in valid),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            )
-    found = (
-        StaffRecord.objects.filter(organisation=organisation, active=True)
-        .values("pk")
-        .annotate(**per_worker)
-        .order_by()
-        .aggregate(**{f"total_{name}": Sum(name) for name in per_worker})
+    required = StaffRecord.objects.filter(organisation=organisation, active=True).aggregate(
+        **{module: Count("pk", filter=required_q(module, bands=bands)) for module in MODULE_ORDER}
     )
+    done = [
+        _trend_completions(path, organisation=organisation, policy=policy, bands=bands, ends=ends)
+        for path in PATHS
+    ]
+    inner, params = done[0].union(*done[1:], all=True).query.sql_with_params()
+    # Per module, each month end's window: from the refresher cut-off to the month end.
+    windows = [
+        [module]
+        + [
+            day
+            for end in ends
+            for day in (refresher_cutoff(end, getattr(policy, f"{module}_refresher_years")), end)
+        ]
+        for module in MODULE_ORDER
+    ]
+    months = range(len(ends))
+    # One row per worker and module, saying at which month ends they were complete; summed.
+    sql = (
+        f"WITH done (worker, module, day) AS ({inner}), "  # noqa: S608 - SQL written by Django
+        f"windows (module, {', '.join(f'first_{n}, last_{n}' for n in months)}) AS "
+        f"(VALUES {', '.join(['(' + ', '.join(['%s'] * len(windows[0])) + ')'] * len(windows))}) "
+        f"SELECT module, {', '.join(f'SUM(complete_{n})' for n in months)} FROM ("
+        f"SELECT done.module, "
+        + ", ".join(
+            f"MAX(CASE WHEN done.day BETWEEN first_{n} AND last_{n} THEN 1 ELSE 0 END) "
+            f"AS complete_{n}"
+            for n in months
+        )
+        + " FROM done JOIN windows ON done.module = windows.module "
+        "GROUP BY done.worker, done.module) AS per_worker GROUP BY module"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *(value for window in windows for value in window)])
+        compliant = {module: counts for module, *counts in cursor.fetchall()}
     rows = []
     for number, day in enumerate(ends):
         row = {"month": day, "as_of": day}
         for module in MODULE_ORDER:
-            row[module] = percent(
-                found[f"total_{module}_{number}"] or 0, found[f"total_{module}_required"] or 0
-            )
+            counts = compliant.get(module)
+            row[module] = percent(counts[number] if counts else 0, required[module])
         rows.append(row)
     return rows

@@ -5,6 +5,7 @@ required and overdue."""
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from speakup.core.two_factor import current_code, enrol_confirmed_device
 from speakup.organisations.roles import Role
@@ -68,7 +69,8 @@ def test_an_admin_imports_a_roster_and_sees_the_dashboard(
     admin = person_with_role(Role.ORGANISATION_ADMIN, full_name="Otis Admin")
     sign_in(page, admin, two_factor=True)
     page.get_by_role("link", name="Training dashboard").first.click()
-    assert page.get_by_role("heading", name=organisation.name).is_visible()
+    # The dashboard draws its charts on the first visit: wait for it rather than race it.
+    expect(page.get_by_role("heading", name=organisation.name)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Upload your staff roster").click()
@@ -86,8 +88,14 @@ def test_an_admin_imports_a_roster_and_sees_the_dashboard(
     assert_accessible(page)
 
     page.get_by_role("link", name="Training dashboard").first.click()
-    assert page.get_by_text("0 of 1 board members have completed Follow Up").is_visible()
+    expect(page.get_by_text("0 of 1 board members have completed Follow Up")).to_be_visible()
     assert page.get_by_role("row", name="Cora Calloway").is_visible()
+    # Each chart is an image named for its figures, beside the table that gives them.
+    for chart in ("Compliance by module", "Compliance per module by staff group"):
+        image = page.get_by_role("img", name=f"{chart}. The table beside this chart")
+        assert image.is_visible()
+    assert page.get_by_role("img", name="Compliance at each month end.").is_visible()
+    assert page.get_by_role("table", name="Compliance trend").is_visible()
     assert_accessible(page)
 
 

@@ -1,8 +1,10 @@
 """The organisation's training dashboard, its CSV export and the roster upload."""
 
+import base64
 import csv
 import datetime
 import io
+import re
 
 import pytest
 import time_machine
@@ -62,6 +64,33 @@ def test_leaders_see_the_dashboard_with_adoption_and_the_boards_follow_up(client
     assert "Cora Chair" in page and "Overdue" in page
     assert "Compliance by staff group" in page and "Surgery" in page
     assert "Trend, month by month" in page
+
+
+def _chart_svg(html: str) -> str:
+    encoded = re.search(r'class="speakup-chart"[^>]*src="data:image/svg\+xml;base64,([^"]+)"', html)
+    return base64.b64decode(encoded.group(1)).decode()
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_each_chart_sits_beside_the_table_of_its_figures(client_as, trust):
+    page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
+    pairs = page.split('<div class="speakup-chart-pair">')[1:]
+    expected = [
+        ("Compliance by module", "Compliance by module"),
+        ("Compliance per module by staff group", "Compliance by staff group"),
+        ("Compliance at each month end", "Compliance trend"),
+    ]
+    assert len(pairs) == len(expected)
+    for pair, (title, caption) in zip(pairs, expected, strict=True):
+        chart, table = pair.split('class="speakup-chart-pair__table"')
+        assert f'alt="{title}. The table beside this chart gives the same figures."' in chart
+        assert f"<title>{title}</title>" in _chart_svg(chart)
+        assert f">{caption}</caption>" in table.split("</table>")[0]
+    # Speak Up: one of the two workers is complete, in the chart as in the table beside it.
+    modules_chart, modules_table = pairs[0].split('class="speakup-chart-pair__table"')
+    assert "50%" in _chart_svg(modules_chart) and "<td>50%</td>" in modules_table
+    trend_chart, trend_table = pairs[2].split('class="speakup-chart-pair__table"')
+    assert "31 Mar" in _chart_svg(trend_chart) and "31 March 2025" in trend_table
 
 
 @pytest.mark.parametrize("role", [Role.WORKER, Role.LINE_MANAGER, Role.CHAMPION])

@@ -114,11 +114,11 @@ def _text_of(shown: Value, unit: str) -> str:
     return shown.text if shown.value is None else f"{shown.value:g}{unit}"
 
 
-def _finish(axes, *, title: str, legend_at: str, series: int) -> None:
+def _finish(axes, *, title: str, series: int, **legend) -> None:
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    if series > 1:
-        axes.legend(frameon=False, loc=legend_at)
+    if series > 1 and axes.get_legend_handles_labels()[0]:
+        axes.legend(frameon=False, **legend)
     axes.set_title(title, loc="left", fontsize=11, color=INK)
 
 
@@ -190,7 +190,7 @@ def bar_chart(
         axes.set_ylim(0, highest * 1.2 or 1)
         axes.set_ylabel(value_label)
     legend_at = "lower right" if horizontal else "upper right"
-    _finish(axes, title=title, legend_at=legend_at, series=len(names))
+    _finish(axes, title=title, series=len(names), loc=legend_at)
     return _svg(figure, chart_id=chart_id, title=title)
 
 
@@ -242,6 +242,16 @@ def line_chart(
     axes.set_xticks(list(range(len(labels))), labels=list(labels))
     axes.set_xlim(-0.3, len(labels) - 0.4)
     axes.set_ylim(0, highest * 1.15 or 1)
+    if limit:  # no tick above the most there can be (100%), though the values need room
+        axes.set_yticks([tick for tick in axes.get_yticks() if 0 <= tick <= limit])
     axes.set_ylabel(value_label)
-    _finish(axes, title=title, legend_at="lower left", series=len(names))
+    # Below the plot, where no line can hide it.
+    _finish(
+        axes,
+        title=title,
+        series=len(names),
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=len(names),
+    )
     return _svg(figure, chart_id=chart_id, title=title)

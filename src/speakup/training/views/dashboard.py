@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from speakup.core.charts import bar_chart, line_chart
 from speakup.core.pages import render_page
 from speakup.core.permissions import require
 from speakup.organisations.models import Organisation
@@ -66,6 +67,8 @@ def show_dashboard(request, ods_code):
     for row in summary["modules"]:
         row["title"] = MODULE_TITLES[row["module"]]
         row["percent"] = percent(row["compliant"], row["required"])
+    breakdowns = [(key, label, figures["breakdowns"][key]) for key, label in BREAKDOWNS]
+    trend = compliance_trend(organisation=organisation, today=today, policy=figures["policy"])
     return render_page(
         request,
         "training/show_dashboard.jinja",
@@ -75,12 +78,51 @@ def show_dashboard(request, ods_code):
         flags=figures["flags"],
         module_titles=MODULE_TITLES,
         modules=MODULE_ORDER,
-        breakdowns=[(key, label, figures["breakdowns"][key]) for key, label in BREAKDOWNS],
+        breakdowns=breakdowns,
         board=board_compliance(organisation=organisation, today=today, policy=figures["policy"]),
-        trend=compliance_trend(organisation=organisation, today=today, policy=figures["policy"]),
+        trend=trend,
+        charts=_charts(summary=summary, by_staff_group=breakdowns[0][2], trend=trend),
         may_manage=request.user.is_authenticated
         and _may(request.user, "training.manage_roster", organisation),
     )
+
+
+def _charts(*, summary: dict, by_staff_group: list[dict], trend: list[dict]) -> dict:
+    """The dashboard's three charts, each drawn from the figures of the table beside it."""
+    titles = [MODULE_TITLES[module] for module in MODULE_ORDER]
+    per_cent = {"unit": "%", "limit": 100, "value_label": "Per cent of those required"}
+    return {
+        "modules": bar_chart(
+            chart_id="chart-modules",
+            title="Compliance by module",
+            labels=[row["title"] for row in summary["modules"]],
+            series={"Compliance": [row["percent"] for row in summary["modules"]]},
+            **per_cent,
+        ),
+        # With no roster there is no staff group to draw (and the table has no rows).
+        "staff_group": by_staff_group
+        and bar_chart(
+            chart_id="chart-staff-group",
+            title="Compliance per module by staff group",
+            labels=[row["value"] for row in by_staff_group],
+            series={
+                title: [row[module]["percent"] for row in by_staff_group]
+                for module, title in zip(MODULE_ORDER, titles, strict=True)
+            },
+            horizontal=True,
+            **per_cent,
+        ),
+        "trend": line_chart(
+            chart_id="chart-trend",
+            title="Compliance at each month end",
+            labels=[row["as_of"].strftime("%-d %b") for row in trend],
+            series={
+                title: [row[module] for row in trend]
+                for module, title in zip(MODULE_ORDER, titles, strict=True)
+            },
+            **per_cent,
+        ),
+    }
 
 
 def _may(user, action, obj) -> bool:

@@ -4,7 +4,10 @@ import datetime
 
 import pytest
 
+from speakup.training import national
 from speakup.training.queries import (
+    board_follow_up_by_organisation,
+    follow_up_completed_on_many,
     module_compliance_by_organisation,
     module_compliance_totals_by_organisation,
 )
@@ -15,7 +18,9 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2027, 2, 10)
 
 
-def test_one_query_gives_the_same_counts_whatever_the_refresher_policy():
+@pytest.fixture
+def rosters():
+    """Three organisations with different refresher policies and workers trained every way."""
     default = OrganisationFactory(ods_code="DEF01")
     yearly = OrganisationFactory(ods_code="ONE01")
     never = OrganisationFactory(ods_code="NEV01")
@@ -38,9 +43,57 @@ def test_one_query_gives_the_same_counts_whatever_the_refresher_policy():
         CompletionFactory(
             staff_record=old, module="follow_up", completed_on=datetime.date(2028, 1, 1)
         )
+        board = StaffRecordFactory(organisation=organisation, is_board_member=True)
+        CompletionFactory(staff_record=board, module="follow_up", completed_on=TODAY)
+    return default, yearly, never
+
+
+def test_one_query_gives_the_same_counts_whatever_the_refresher_policy(rosters):
+    default, yearly, never = rosters
     totals = module_compliance_totals_by_organisation(today=TODAY)
     assert totals == {k: dict(v) for k, v in module_compliance_by_organisation(today=TODAY).items()}
-    assert totals[default.pk]["speak_up"] == (3, 3)
-    assert totals[yearly.pk]["speak_up"] == (3, 1)  # only December 2026 is within a year
-    assert totals[never.pk]["speak_up"] == (3, 3)
-    assert totals[default.pk]["follow_up"] == (1, 0)  # a completion dated after today
+    assert totals[default.pk]["speak_up"] == (4, 3)
+    assert totals[yearly.pk]["speak_up"] == (4, 1)  # only December 2026 is within a year
+    assert totals[never.pk]["speak_up"] == (4, 3)
+    assert totals[default.pk]["follow_up"] == (2, 1)  # not the completion dated after today
+
+
+def test_the_national_counts_in_one_pass_agree_with_the_queries_they_replace(rosters):
+    default, yearly, never = rosters
+    counts = national.training_counts_by_organisation(today=TODAY)
+    modules = module_compliance_totals_by_organisation(today=TODAY)
+    board = board_follow_up_by_organisation(today=TODAY)
+    for organisation in rosters:
+        mine = counts[organisation.pk]
+        assert mine["workers"] == 4
+        assert (mine["board_members"], mine["board_completed"]) == board[organisation.pk] == (2, 1)
+        for module, (required, compliant) in modules[organisation.pk].items():
+            assert (mine[f"{module}_required"], mine[f"{module}_compliant"]) == (
+                required,
+                compliant,
+            )
+    assert counts[yearly.pk]["speak_up_compliant"] == 1
+
+
+def test_the_follow_up_lookup_by_email_gives_the_same_answers():
+    account = UserFactory(email="Chair@Fictional.test")
+    record = StaffRecordFactory(email="chair@fictional.TEST")
+    elsewhere = StaffRecordFactory(email="chair@fictional.test")
+    CompletionFactory(staff_record=record, module="speak_up")
+    CompletionFactory(
+        staff_record=None,
+        user=account,
+        organisation=record.organisation,
+        module="listen_up",
+        completed_on=datetime.date(2025, 1, 1),
+    )
+    CompletionFactory(
+        staff_record=elsewhere, module="follow_up", completed_on=datetime.date(2025, 2, 1)
+    )
+    half = StaffRecordFactory(email="half@fictional.test")
+    CompletionFactory(staff_record=half, module="follow_up")
+    emails = ["CHAIR@fictional.test ", "half@fictional.test", "nobody@fictional.test", ""]
+    answers = national.follow_up_completed_on_many(emails=emails)
+    assert answers == follow_up_completed_on_many(emails=emails)
+    assert answers["chair@fictional.test"] == datetime.date(2025, 2, 1)
+    assert answers["half@fictional.test"] is None  # Follow Up without Speak Up and Listen Up

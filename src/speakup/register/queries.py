@@ -2,10 +2,10 @@
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from speakup.organisations.models import Organisation
@@ -238,6 +238,13 @@ def _deadline_state(deadline: date, today: date, *, compliant_until: date | None
     return State.DUE if today <= deadline else State.OVERDUE
 
 
+def anniversary(day: date) -> date:
+    """A year on; from 29 February, 365 days on (28 February)."""
+    if day.month == 2 and day.day == 29:
+        return day + timedelta(days=365)
+    return day.replace(year=day.year + 1)
+
+
 def attestation_status(
     *, current: list[Appointment], attestations: list[Attestation], code, today: date
 ) -> DutyStatus:
@@ -262,13 +269,9 @@ def attestation_status(
             deadline,
         )
     attested = timezone.localdate(latest.attested_at)
-    anniversary = (
-        attested.replace(year=attested.year + 1)
-        if not (attested.month == 2 and attested.day == 29)
-        else attested + timedelta(days=365)
-    )
-    deadline = anniversary + timedelta(days=ATTESTATION_GRACE_DAYS)
-    state = _deadline_state(deadline, today, compliant_until=anniversary)
+    next_due = anniversary(attested)
+    deadline = next_due + timedelta(days=ATTESTATION_GRACE_DAYS)
+    state = _deadline_state(deadline, today, compliant_until=next_due)
     detail = (
         f"Attested on {_fmt(attested)}; next due by {_fmt(deadline)}"
         if state == State.COMPLIANT
@@ -475,20 +478,108 @@ def code_by_version(version: int) -> CodeOfPractice | None:
     return CodeOfPractice.objects.filter(version=version).first()
 
 
+def _current_appointments(today: date) -> QuerySet:
+    return Appointment.objects.filter(start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+
+
+def _first_day_not_overdue(today: date) -> date:
+    """The earliest attestation day whose yearly attestation is not yet overdue `today`: the
+    rule of `attestation_status` (overdue once the anniversary plus the grace days is past)."""
+    limit = today - timedelta(days=ATTESTATION_GRACE_DAYS)
+    day = limit - timedelta(days=367)
+    while anniversary(day) < limit:  # anniversaries never go backwards: the first one found
+        day += timedelta(days=1)
+    return day
+
+
+def _local_midnight(day: date):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _attestation_overdue(today: date, code: CodeOfPractice | None) -> tuple[Q, dict]:
+    """`attestation_status` is OVERDUE, over directors annotated with `first_start` and the
+    returned annotations (the code and time of their latest attestation)."""
+    if code is None:
+        return Q(pk__in=[]), {}  # no code published: "not known", never overdue
+    published = timezone.localdate(code.published_at)
+    late = today - timedelta(days=ATTESTATION_GRACE_DAYS)
+    latest = Attestation.objects.filter(director=OuterRef("pk")).order_by("-attested_at", "-pk")
+    latest_code = Subquery(latest.values("code_id")[:1])
+    latest_at = Subquery(latest.values("attested_at")[:1])
+    overdue = Q(
+        latest_code_id=code.pk,
+        latest_attested_at__lt=_local_midnight(_first_day_not_overdue(today)),
+    )
+    if published < late:  # never attested, or not to this version, and the grace is over
+        overdue |= Q(latest_code_id__isnull=True, first_start__lt=late)
+        overdue |= Q(latest_code_id__isnull=False) & ~Q(latest_code_id=code.pk)
+    return overdue, {"latest_code_id": latest_code, "latest_attested_at": latest_at}
+
+
+def _fppt_overdue(today: date) -> Exists:
+    """`fppt_status` is OVERDUE: at one of the organisations of a current appointment the
+    latest check found the director not fit, the last fit check is more than a year and the
+    grace old, or there is no fit check and the grace after the appointment is over."""
+    checks = FpptCheck.objects.filter(
+        director_id=OuterRef("director_id"), organisation_id=OuterRef("organisation_id")
+    )
+    fit = checks.filter(outcome=FpptOutcome.FIT)
+    year_and_grace = today - timedelta(days=365 + FPPT_GRACE_DAYS)
+    overdue_here = (
+        _current_appointments(today)
+        .filter(director=OuterRef("pk"))
+        .annotate(
+            latest_outcome=Subquery(checks.order_by("-recorded_on", "-pk").values("outcome")[:1]),
+            has_fit=Exists(fit),
+            recent_fit=Exists(fit.filter(recorded_on__gte=year_and_grace)),
+        )
+        .filter(
+            Q(latest_outcome=FpptOutcome.NOT_FIT)
+            | Q(has_fit=True, recent_fit=False)
+            | Q(has_fit=False, start_date__lt=today - timedelta(days=FPPT_GRACE_DAYS))
+        )
+    )
+    return Exists(overdue_here)
+
+
 def compliance_by_organisation(*, today: date | None = None) -> dict[int, tuple[int, int]]:
     """{organisation_id: (current directors, of whom with no overdue duty)}, for the national
-    view of reporting. Counts of directors only: no names leave this function."""
+    view of reporting: one aggregate query, the rules of `director_compliance` written in SQL
+    (tests/register/test_compliance_counts.py checks they agree). Training is asked of training
+    once for the directors holding an appointment (their emails only: no rows of training come
+    back). Counts of directors only: no names leave this function."""
     today = today or _today()
-    current = (
-        Appointment.objects.filter(start_date__lte=today)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .values("organisation_id")
-        .annotate(directors=Count("director_id", distinct=True))
+    current = _current_appointments(today)
+    directors = Director.objects.filter(pk__in=current.values("director_id")).only("pk", "email")
+    untrained = [
+        pk
+        for pk, status in follow_up_statuses(directors).items()
+        if status.known and status.completed_on is None
+    ]
+    attestation_overdue, annotations = _attestation_overdue(today, current_code())
+    overdue = Director.objects.annotate(
+        first_start=Subquery(
+            current.filter(director=OuterRef("pk")).order_by("start_date").values("start_date")[:1]
+        ),
+        **annotations,
+    ).filter(
+        attestation_overdue
+        | Q(_fppt_overdue(today))
+        | Q(pk__in=untrained, first_start__lt=today - timedelta(days=TRAINING_DAYS))
+    )
+    rows = (
+        current.values("organisation_id")
+        .annotate(
+            directors=Count("director_id", distinct=True),
+            overdue=Count(
+                "director_id", distinct=True, filter=Q(director_id__in=overdue.values("pk"))
+            ),
+        )
         .order_by()
     )
-    result = {row["organisation_id"]: [row["directors"], row["directors"]] for row in current}
-    for compliance in overdue_duties(today=today):
-        for organisation_id in {a.organisation_id for a in compliance.appointments}:
-            if organisation_id in result:
-                result[organisation_id][1] -= 1
-    return {key: (total, ok) for key, (total, ok) in result.items()}
+    return {
+        row["organisation_id"]: (row["directors"], row["directors"] - row["overdue"])
+        for row in rows
+    }

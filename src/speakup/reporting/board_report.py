@@ -119,17 +119,20 @@ def workers_count(*, organisation_ids=None) -> int:
 
 
 def national_case_figures(*, period: Period, today: date) -> dict[str, int]:
-    """The same counts over every organisation in the system, for comparison."""
-    result = Concern.objects.filter(figures_of.received_in(period)).aggregate(
-        **figures_of.case_counts(today=today)
+    """The same counts over every organisation in the system, for comparison: one pass over the
+    cases, one over the feedback, and the workers from the national counts of the day."""
+    from speakup.reporting import national_counts
+
+    result = Concern.objects.aggregate(
+        **figures_of.case_counts(today=today, within=figures_of.received_in(period)),
+        **figures_of.open_counts(today=today),
     )
-    result.update(Concern.objects.aggregate(**figures_of.open_counts(today=today)))
     result.update(
         Feedback.objects.filter(given_at__gte=period.start, given_at__lt=period.end).aggregate(
             **figures_of.feedback_counts()
         )
     )
-    result["workers"] = workers_count()
+    result["workers"] = national_counts.active_workers(national_counts.latest_counts(today=today))
     return result
 
 
@@ -323,18 +326,20 @@ def published_learning(*, organisation: Organisation, period: Period, viewer) ->
 
 
 def training_section(*, organisation: Organisation, today: date) -> dict:
-    """Adoption flags, compliance per module by staff group, board members' Follow Up."""
+    """Adoption flags, compliance per module by staff group, board members' Follow Up.
+
+    The counts come from one aggregate query over the roster (training.tallies, the rules of a
+    worker's status written in SQL); only the board members are read by name.
+    """
     from speakup.training import queries as training
+    from speakup.training import tallies
     from speakup.training.content import MODULE_ORDER
 
     policy = training.policy_for(organisation=organisation)
-    workers = training.organisation_compliance(
-        organisation=organisation, today=today, policy=policy
-    )
-    summary = training.compliance_summary(organisation=organisation, today=today, workers=workers)
-    flags = training.mandatory_flags(policy)
+    figures = tallies.compliance_figures(organisation=organisation, today=today, policy=policy)
+    flags = figures["flags"]
     modules = []
-    for row in summary["modules"]:
+    for row in figures["summary"]["modules"]:
         module = row["module"]
         mandatory, since = flags[module]
         modules.append(
@@ -348,15 +353,16 @@ def training_section(*, organisation: Organisation, today: date) -> dict:
                 "percent": training.percent(row[training.COMPLIANT], row["required"]),
             }
         )
+    by_staff_group = figures["breakdowns"]["staff_group"]
     return {
-        "workers": len(workers),
+        "workers": sum(row["workers"] for row in by_staff_group),
         "modules": modules,
         "module_order": MODULE_ORDER,
         "module_headings": [training.MODULE_TITLES[m] for m in MODULE_ORDER],
-        "by_staff_group": training.compliance_breakdown(workers=workers, by="staff_group"),
+        "by_staff_group": by_staff_group,
         "board": [
             {"name": w.name, "status": w.status_of("follow_up")}
-            for w in training.board_follow_up(workers=workers)
+            for w in tallies.board_compliance(organisation=organisation, today=today, policy=policy)
         ],
     }
 

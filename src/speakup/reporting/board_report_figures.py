@@ -25,28 +25,32 @@ def received_in(period: Period) -> Q:
     return Q(received_at__gte=period.start, received_at__lt=period.end)
 
 
-def case_counts(*, today: date) -> dict:
-    """Per-case counts over a queryset of cases received in the period (no joins)."""
+def case_counts(*, today: date, within: Q | None = None) -> dict:
+    """Per-case counts over a queryset of cases received in the period (no joins).
+
+    With `within` (the period's condition), the same counts over a queryset of all cases: the
+    national view counts these and `open_counts` in one pass over the cases.
+    """
+    within = within if within is not None else Q()
     ack_due = Q(acknowledged_at__isnull=False) | Q(acknowledge_by__lt=today)
     feedback_due = Q(feedback_given_at__isnull=False) | Q(feedback_by__lt=today)
+    counts = {
+        "total_cases": Q(),
+        "anonymous_cases": Q(confidentiality=Confidentiality.ANONYMOUS),
+        "detriment_cases": Q(detriment_reported=True),
+        "acknowledged": Q(acknowledged_at__isnull=False),
+        "feedback_given": Q(feedback_given_at__isnull=False),
+        "acknowledge_due": ack_due,
+        "acknowledged_in_time": Q(
+            acknowledged_at__isnull=False, acknowledged_at__date__lte=F("acknowledge_by")
+        ),
+        "feedback_due": feedback_due,
+        "feedback_in_time": Q(
+            feedback_given_at__isnull=False, feedback_given_at__date__lte=F("feedback_by")
+        ),
+    }
     return {
-        "total_cases": Count("id"),
-        "anonymous_cases": Count("id", filter=Q(confidentiality=Confidentiality.ANONYMOUS)),
-        "detriment_cases": Count("id", filter=Q(detriment_reported=True)),
-        "acknowledged": Count("id", filter=Q(acknowledged_at__isnull=False)),
-        "feedback_given": Count("id", filter=Q(feedback_given_at__isnull=False)),
-        "acknowledge_due": Count("id", filter=ack_due),
-        "acknowledged_in_time": Count(
-            "id",
-            filter=Q(acknowledged_at__isnull=False, acknowledged_at__date__lte=F("acknowledge_by")),
-        ),
-        "feedback_due": Count("id", filter=feedback_due),
-        "feedback_in_time": Count(
-            "id",
-            filter=Q(
-                feedback_given_at__isnull=False, feedback_given_at__date__lte=F("feedback_by")
-            ),
-        ),
+        name: Count("id", filter=(within & condition) or None) for name, condition in counts.items()
     }
 
 

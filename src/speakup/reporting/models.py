@@ -85,3 +85,25 @@ class BoardReportInputs(models.Model):
 
     def __str__(self):
         return f"{self.organisation_id} {self.start}–{self.end}"
+
+
+class NationalCounts(models.Model):
+    """The national view's costliest counts, kept for a day: training over every roster in
+    England (1.5 million workers) and the register's duties, per organisation.
+
+    Counting them takes seconds at national scale, so the national view and the board report's
+    national comparison read the latest count for the day (docs/reporting.md, "Performance").
+    A count older than `national_counts.MAX_AGE` is made again on the next visit, and
+    `speakup refresh-national-counts` makes one ahead of visitors (after imports, on a timer).
+    """
+
+    as_of = models.DateField()
+    counted_at = models.DateTimeField(default=timezone.now)
+    # {"training": {organisation id: {count name: n}}, "register": {organisation id: [n, ok]}}
+    counts = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["as_of", "counted_at"])]
+
+    def __str__(self):
+        return f"National counts as of {self.as_of}, counted {self.counted_at:%H:%M:%S}"

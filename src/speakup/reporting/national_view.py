@@ -9,17 +9,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count
 from django.utils import timezone
 
 from speakup.concerns.models import Concern, Feedback
 from speakup.organisations.models import Organisation, OrganisationKind, Region
 from speakup.reporting import board_report_figures as figures_of
+from speakup.reporting import national_counts
 from speakup.reporting.board_report import comparison_figures, rate_per_thousand
 from speakup.reporting.board_report_periods import Period
 from speakup.reporting.disclosure import NOT_APPLICABLE, Shown, suppress_count
 from speakup.training.content import MODULE_ORDER
-from speakup.training.models import Module, StaffRecord
+from speakup.training.models import Module
+from speakup.training.queries import policies_by_organisation
 
 MODULE_TITLES = dict(Module.choices)
 
@@ -122,13 +123,6 @@ def national_view(
     sort: str = "",
     descending: bool = False,
 ) -> NationalView:
-    from speakup.register.queries import compliance_by_organisation
-    from speakup.training.queries import (
-        board_follow_up_by_organisation,
-        module_compliance_totals_by_organisation,
-        policies_by_organisation,
-    )
-
     today = today or timezone.localdate()
     organisations = Organisation.objects.filter(active=True).exclude(
         kind=OrganisationKind.NATIONAL_BODY
@@ -140,39 +134,31 @@ def national_view(
     organisations = list(organisations.order_by("name"))
 
     cases = _grouped(
-        Concern.objects.filter(figures_of.received_in(period)),
+        Concern.objects.all(),
         "organisation_id",
-        figures_of.case_counts(today=today),
-    )
-    open_now = _grouped(
-        Concern.objects.all(), "organisation_id", figures_of.open_counts(today=today)
+        {
+            **figures_of.case_counts(today=today, within=figures_of.received_in(period)),
+            **figures_of.open_counts(today=today),
+        },
     )
     feedback = _grouped(
         Feedback.objects.filter(given_at__gte=period.start, given_at__lt=period.end),
         "concern__organisation_id",
         figures_of.feedback_counts(),
     )
-    workers = _grouped(
-        StaffRecord.objects.filter(active=True), "organisation_id", {"n": Count("id")}
-    )
-    compliance = module_compliance_totals_by_organisation(today=today)
+    counted = national_counts.latest_counts(today=today)
+    training = national_counts.training_counts(counted)
+    register = national_counts.register_counts(counted)
     policies = policies_by_organisation()
-    board = board_follow_up_by_organisation(today=today)
-    register = compliance_by_organisation(today=today)
 
     rows = []
     by_region: dict[str, dict] = defaultdict(lambda: dict.fromkeys(SUMMED, 0))
     for organisation in organisations:
         pk = organisation.pk
         raw = dict.fromkeys(SUMMED, 0)
-        for source in (cases.get(pk, {}), open_now.get(pk, {}), feedback.get(pk, {})):
+        for source in (cases.get(pk, {}), feedback.get(pk, {}), training.get(pk, {})):
             raw.update({key: value for key, value in source.items() if key in raw})
-        raw["workers"] = workers.get(pk, {}).get("n", 0)
-        raw["board_members"], raw["board_completed"] = board.get(pk, (0, 0))
         raw["directors"], raw["directors_ok"] = register.get(pk, (0, 0))
-        for module in MODULE_ORDER:
-            required, compliant = compliance.get(pk, {}).get(module, (0, 0))
-            raw[f"{module}_required"], raw[f"{module}_compliant"] = required, compliant
         rows.append(
             NationalRow(
                 label=f"{organisation.name} ({organisation.ods_code})",

@@ -98,6 +98,9 @@ def main() -> None:
     from speakup.concerns.models import Concern
     from speakup.organisations.models import Organisation
     from speakup.register.models import Director
+    from django.utils import timezone
+
+    from speakup.reporting import national_counts
     from speakup.reporting.board_report import board_report
     from speakup.reporting.board_report_periods import last_year
     from speakup.reporting.national_view import national_view
@@ -123,8 +126,12 @@ def main() -> None:
             cursor.execute("SELECT COUNT(*) FROM concerns_concern")
             cursor.fetchone()
 
+    def count_again():
+        national_counts.count_now(today=timezone.localdate())
+
     runs = [
         ("baseline: SELECT COUNT(*) FROM concerns_concern", baseline),
+        ("national counts made afresh (training, register)", count_again),
         ("national view figures (all organisations)", lambda: national_view(period=period)),
         (
             f"board report figures, {large.ods_code} (with national comparison)",

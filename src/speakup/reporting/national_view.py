@@ -1,13 +1,15 @@
 """The national view: per organisation and per region, adoption, follow-up and speaking up.
 
 Every figure comes from aggregate queries grouped by organisation (a fixed number of queries
-whatever the number of organisations or cases). Counts of people who spoke up, and shares
+whatever the number of organisations or cases). Training over every roster and the register's
+duties are counted at most hourly and kept (reporting.national_counts): at national scale they
+take seconds; cases are counted on each visit. Counts of people who spoke up, and shares
 worked out from them, pass through speakup.reporting.disclosure. No case content, no names.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -82,6 +84,7 @@ class NationalView:
     regions: list[NationalRow]
     sort: str
     descending: bool
+    counted_at: datetime | None = None  # when training and the register were counted
 
 
 def _plain_share(part: int, whole: int) -> Shown:
@@ -187,7 +190,8 @@ def national_view(
     ]
     sort = sort if sort in ("name", *MEASURE_KEYS) else "name"
     rows = sort_rows(rows, sort, descending)
-    return NationalView(period, today, rows, regions, sort, descending)
+    counted_at = timezone.localtime(counted.counted_at)
+    return NationalView(period, today, rows, regions, sort, descending, counted_at)
 
 
 def sort_rows(rows: list[NationalRow], key: str, descending: bool) -> list[NationalRow]:

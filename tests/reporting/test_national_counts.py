@@ -1,0 +1,58 @@
+"""The national view's costliest counts are kept for the day, for at most MAX_AGE."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from speakup.organisations.roles import Role
+from speakup.reporting import national_counts
+from speakup.reporting.board_report_periods import Period
+from speakup.reporting.models import NationalCounts
+from speakup.reporting.national_view import national_view
+from tests.reporting.factories import london
+from tests.training.factories import CompletionFactory, StaffRecordFactory
+
+pytestmark = pytest.mark.django_db
+PERIOD = Period(datetime.date(2026, 4, 1), datetime.date(2027, 3, 31))
+TODAY = datetime.date(2027, 2, 10)
+
+
+def _speak_up(organisation) -> str:
+    view = national_view(period=PERIOD, today=TODAY)
+    row = next(row for row in view.organisations if row.organisation == organisation)
+    return row.measures["speak_up_compliance"].text
+
+
+def test_the_count_is_kept_for_an_hour_then_made_again(organisation):
+    trained = StaffRecordFactory(organisation=organisation)
+    StaffRecordFactory(organisation=organisation)
+    CompletionFactory(staff_record=trained, completed_on=datetime.date(2026, 6, 1))
+    with time_machine.travel(london(2027, 2, 10, 9, 0), tick=False):
+        assert _speak_up(organisation) == "50%"
+    late = StaffRecordFactory(organisation=organisation)
+    CompletionFactory(staff_record=late, completed_on=datetime.date(2027, 1, 5))
+    with time_machine.travel(london(2027, 2, 10, 9, 59), tick=False):
+        assert _speak_up(organisation) == "50%"  # the count of 9:00, kept
+    with time_machine.travel(london(2027, 2, 10, 10, 1), tick=False):
+        assert _speak_up(organisation) == "66.7%"
+    assert NationalCounts.objects.count() == 2
+
+
+def test_the_command_counts_ahead_of_visitors_and_old_days_are_dropped(organisation, capsys):
+    StaffRecordFactory(organisation=organisation, is_board_member=True)
+    with time_machine.travel(london(2027, 2, 1, 6, 0), tick=False):
+        call_command("refresh-national-counts")
+    with time_machine.travel(london(2027, 2, 10, 6, 0), tick=False):
+        call_command("refresh-national-counts")
+        counted = national_counts.latest_counts(today=TODAY)
+    assert "as of 10 February 2027" in capsys.readouterr().out
+    assert list(NationalCounts.objects.values_list("as_of", flat=True)) == [TODAY]
+    assert national_counts.training_counts(counted)[organisation.pk]["board_members"] == 1
+    assert national_counts.active_workers(counted) == 1
+
+
+def test_the_page_says_when_training_and_the_register_were_counted(client_as, february_2027):
+    page = client_as(Role.NATIONAL_ANALYST).get("/reports/national/view/").content.decode()
+    assert "Training and the register were counted at 9:00am" in page

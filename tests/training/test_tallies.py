@@ -201,3 +201,24 @@ def test_the_month_by_month_trend_in_sql_agrees_with_the_rules_for_each_worker(p
 
     assert sql == python
     assert len({row["speak_up"] for row in sql}) > 1  # the trend does move
+
+
+def test_a_changed_policy_is_counted_at_once_though_the_sql_is_written_once_per_rules():
+    """The SQL is kept per process for each set of rule inputs: a new policy writes new SQL."""
+    today = datetime.date(2026, 11, 26)
+    organisation = OrganisationFactory()
+    policy = TrainingPolicyFactory(organisation=organisation, speak_up_refresher_years=None)
+    worker = StaffRecordFactory(organisation=organisation)
+    CompletionFactory(staff_record=worker, completed_on=datetime.date(2024, 9, 1))
+
+    def speak_up_now():
+        counted = tally(organisation=organisation, policy=policy, today=today)
+        trend = tallies.compliance_trend(organisation=organisation, today=today, policy=policy)
+        return counted["total"].modules["speak_up"]["compliant"], trend[-1]["speak_up"]
+
+    assert speak_up_now() == (1, 100)
+    policy.speak_up_refresher_years = 2  # completed over two years ago: no longer counts
+    policy.save()
+    assert speak_up_now() == (0, 0)
+    CompletionFactory(staff_record=worker, completed_on=datetime.date(2026, 11, 1))
+    assert speak_up_now() == (1, 100)

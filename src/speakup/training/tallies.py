@@ -194,6 +194,30 @@ def _decode(code: int) -> dict[str, str]:
     return {module: STATUSES[(code // 5**place) % 5] for place, module in enumerate(MODULE_ORDER)}
 
 
+# Django takes tens of milliseconds to write the nested CASEs below into SQL, and writes the
+# same SQL for the same rule inputs: so it is written once per process for each set of inputs.
+_WRITTEN: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _rule_inputs(organisation, policy, today, bands) -> tuple:
+    """Everything the SQL depends on: organisation, day, every policy field, bands, versions."""
+    return (
+        organisation.pk,
+        today,
+        tuple(getattr(policy, field.attname) for field in policy._meta.concrete_fields),
+        None if bands is None else tuple(bands),
+        tuple(content.superseded_versions(module) for module in MODULE_ORDER),
+    )
+
+
+def _written_once(key: tuple, write) -> tuple[str, tuple]:
+    if key not in _WRITTEN:
+        if len(_WRITTEN) >= 256:  # a long-running process sees many days and organisations
+            _WRITTEN.clear()
+        _WRITTEN[key] = write()
+    return _WRITTEN[key]
+
+
 def grouped_statuses(
     *, organisation: Organisation, policy: TrainingPolicy, today: datetime.date
 ) -> list[tuple[str, str, int, int]]:
@@ -204,13 +228,16 @@ def grouped_statuses(
     and band (every worker once in each), and for the board members ("board", "").
     """
     bands = listen_up_bands(organisation=organisation, policy=policy)
-    per_worker = (
-        StaffRecord.objects.filter(organisation=organisation, active=True)
-        .values("pk", *GROUPS, "is_board_member")
-        .annotate(code=_status_code(policy=policy, today=today, bands=bands))
-        .order_by()
+    inner, params = _written_once(
+        ("statuses", *_rule_inputs(organisation, policy, today, bands)),
+        lambda: (
+            StaffRecord.objects.filter(organisation=organisation, active=True)
+            .values("pk", *GROUPS, "is_board_member")
+            .annotate(code=_status_code(policy=policy, today=today, bands=bands))
+            .order_by()
+            .query.sql_with_params()
+        ),
     )
-    inner, params = per_worker.query.sql_with_params()
     counts = [
         f"SELECT '{group}', {group}, code, COUNT(*) FROM per_worker GROUP BY {group}, code"  # noqa: S608
         for group in GROUPS
@@ -327,8 +354,8 @@ def compliance_trend(
 
     The rules of `queries.compliance_trend`, counted by the database: measured against today's
     roster, a worker counts at a month end if a current-version completion on or before it was
-    still valid then. Two queries: who must take each module, and per module and month end
-    how many of them had a completion within that month end's window.
+    still valid then. Three queries: the roster's bands, who must take each module, and per
+    module and month end how many of them had a completion within that month end's window.
     """
     policy = policy or policy_for(organisation=organisation)
     bands = listen_up_bands(organisation=organisation, policy=policy)
@@ -336,11 +363,19 @@ def compliance_trend(
     required = StaffRecord.objects.filter(organisation=organisation, active=True).aggregate(
         **{module: Count("pk", filter=required_q(module, bands=bands)) for module in MODULE_ORDER}
     )
-    done = [
-        _trend_completions(path, organisation=organisation, policy=policy, bands=bands, ends=ends)
-        for path in PATHS
-    ]
-    inner, params = done[0].union(*done[1:], all=True).query.sql_with_params()
+
+    def write_done():
+        done = [
+            _trend_completions(
+                path, organisation=organisation, policy=policy, bands=bands, ends=ends
+            )
+            for path in PATHS
+        ]
+        return done[0].union(*done[1:], all=True).query.sql_with_params()
+
+    inner, params = _written_once(
+        ("trend", months, *_rule_inputs(organisation, policy, today, bands)), write_done
+    )
     # Per module, each month end's window: from the refresher cut-off to the month end.
     windows = [
         [module]

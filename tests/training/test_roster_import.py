@@ -250,3 +250,99 @@ def test_the_command_names_an_unknown_organisation(db, tmp_path):
     path.write_bytes(csv_file(ADA).getvalue())
     with pytest.raises(CommandError, match="no organisation with ODS code NOPE1"):
         call_command("import-staff", str(path), "--organisation", "NOPE1")
+
+
+def test_a_link_made_by_hand_stays_when_the_file_gives_no_email(organisation):
+    staff_import(organisation=organisation, file=csv_file(BRYN))
+    bryn = UserFactory(email="bryn@fictional.test")
+    StaffRecord.objects.update(user=bryn)
+    result = staff_import(organisation=organisation, file=csv_file(BRYN))
+    assert result.unchanged == 1
+    assert StaffRecord.objects.get().user == bryn
+
+
+def test_a_full_roster_with_skipped_rows_keeps_those_workers(organisation):
+    staff_import(organisation=organisation, file=csv_file(ADA, BRYN))
+    bryn_with_a_typo = BRYN.replace("01/09/2019", "31/09/2019")
+    result = staff_import(
+        organisation=organisation,
+        file=csv_file(ADA, bryn_with_a_typo),
+        full=True,
+        skip_invalid=True,
+    )
+    assert result.imported and result.skipped == 1 and result.left == 0
+    assert StaffRecord.objects.filter(active=True).count() == 2
+
+
+def test_an_email_too_long_for_the_roster_is_a_row_problem(organisation):
+    long_email = "a" * 250 + "@fictional.test"
+    result = staff_import(
+        organisation=organisation, file=csv_file(ADA.replace("ada@fictional.test", long_email))
+    )
+    assert not result.imported
+    assert [str(e) for e in result.errors] == ["row 2, Email: is longer than 254 characters"]
+
+
+def test_spaces_around_values_are_ignored(organisation):
+    spaced = ",".join(f"  {cell}\t" for cell in ADA.split(","))
+    result = staff_import(organisation=organisation, file=csv_file(spaced))
+    assert result.imported
+    ada = StaffRecord.objects.get()
+    assert (ada.employee_number, ada.email) == ("1001", "ada@fictional.test")
+
+
+def test_progress_is_reported_up_to_the_whole_file(organisation, monkeypatch):
+    monkeypatch.setattr("speakup.training.roster.BATCH_SIZE", 10)
+    lines = [f"{3000 + n},W{n},Fictional,,Students,,,,N,N,N,2024-01-01," for n in range(40)]
+    file = csv_file(*lines)
+    seen = []
+    staff_import(organisation=organisation, file=file, on_progress=lambda *pair: seen.append(pair))
+    size = len(file.getvalue())
+    assert len(seen) > 2
+    assert seen[-1] == (size, size)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+EVERY_PROBLEM = [
+    ADA,
+    "1004,,Dunmore,,Students,,,,N,N,N,2024-01-01,",
+    "1005,Esme,Ellery,not-an-email,Students,,,,N,N,N,2024-01-01,",
+    "1006,Finn,Fairweather,,Students,,,,maybe,N,N,2024-01-01,",
+    "1007,Gita,Greystone,,Students,,,,N,N,N,31/02/2024,",
+    "1008,Hal,Hollins,,Students,,,,N,N,N,2030-01-01,",
+    "1001,Ada,Again,,Students,,,,N,N,N,2024-01-01,",
+    "1009,Ivo,Ingram,,Students,,,,N,N,N,2024-01-01,2023-01-01",
+    "1010,Jo,Jessop,,Porters,,,,Y,N,N,1850-01-01,",
+    ",,,,,,,,,,,,",
+    "1004,Kai,,,,,,,x,y,z,,",
+    BRYN,
+]
+
+
+@pytest.mark.parametrize("skip_invalid", [False, True])
+def test_both_import_paths_give_the_same_result(organisation, monkeypatch, skip_invalid):
+    """On PostgreSQL rows go through COPY and SQL; elsewhere through the ORM. Same outcome."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the COPY path exists on PostgreSQL only")
+    outcomes = []
+    for staged in (True, False):
+        monkeypatch.setattr("speakup.training.roster_staging.usable", lambda staged=staged: staged)
+        staff_import(organisation=organisation, file=csv_file(CORA))
+        result = staff_import(
+            organisation=organisation,
+            file=csv_file(*EVERY_PROBLEM),
+            full=True,
+            skip_invalid=skip_invalid,
+        )
+        fields = ["employee_number", "first_name", "email", "active", "assignment_end"]
+        outcomes.append(
+            (
+                result.as_dict(),
+                list(StaffRecord.objects.order_by("employee_number").values_list(*fields)),
+            )
+        )
+        StaffRecord.objects.all().delete()
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0]["bad_rows"] == 9

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import functools
 import io
 import os
 import re
@@ -17,13 +18,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import IO
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from speakup.organisations.models import Organisation, User
+from speakup.training import roster_staging
 from speakup.training.models import StaffRecord
 
 BATCH_SIZE = 2000
@@ -43,7 +43,7 @@ STAFF_GROUPS = [
     "Other",
     "Not known",
 ]
-_KNOWN_GROUPS = {group.casefold() for group in STAFF_GROUPS}
+KNOWN_GROUPS = {group.casefold() for group in STAFF_GROUPS}
 
 # column key -> header as written in the file format (docs/training.md)
 COLUMNS = {
@@ -74,8 +74,39 @@ REQUIRED_COLUMNS = [
 REQUIRED_VALUES = ["employee_number", "first_name", "last_name", "staff_group", "assignment_start"]
 RECORD_FIELDS = [*COLUMNS, "staff_group_recognised", "active", "user_id"]
 
+# Around a value, spaces, tabs and line breaks are ignored (ASCII only: PostgreSQL trims these
+# fastest, and both import paths must agree).
+BLANKS = " \t\n\r\x0b\x0c"
 YES = {"y", "yes", "true", "1"}
 NO = {"n", "no", "false", "0", ""}
+YES_OR_NO = {**dict.fromkeys(YES, True), **dict.fromkeys(NO, False)}
+YES_NO_COLUMNS = ["is_line_manager", "is_senior_leader", "is_board_member"]
+DATE_COLUMNS = ["assignment_start", "assignment_end"]
+LENGTH_LIMITS = {
+    "employee_number": 30,
+    "first_name": 100,
+    "last_name": 100,
+    "staff_group": 100,
+    "job_role": 200,
+    "directorate": 200,
+    "band": 30,
+    "email": 254,
+}
+# Deliberately simple, and written so that Python's re and PostgreSQL's regular expressions
+# read it the same way (the staged import checks it in SQL): one @, a dot in the domain, no
+# spaces. An address that passes but is wrong only fails to link the worker to an account.
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# The reasons a cell is refused, shared by both import paths ({} stands for the cell's text).
+EMPTY = "is empty"
+NOT_AN_EMAIL = "“{}” is not an email address"
+NOT_YES_OR_NO = "“{}” should be Y or N"
+END_BEFORE_START = "is before the assignment start"
+ALREADY_ON_ROW = "{} is already on row {}"
+
+
+def too_long(limit: int) -> str:
+    return f"is longer than {limit} characters"
 
 
 @dataclass(frozen=True)
@@ -200,7 +231,7 @@ def _map_header(header: list[str]) -> dict[str, int]:
 
 def parse_date(text: str) -> datetime.date:
     """YYYY-MM-DD or DD/MM/YYYY (how spreadsheets in England write dates)."""
-    text = text.strip()
+    text = text.strip(BLANKS)
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %b %Y", "%d-%b-%Y"):
         try:
             return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007
@@ -209,73 +240,64 @@ def parse_date(text: str) -> datetime.date:
     raise ValueError(f"“{text}” is not a real date: write it as YYYY-MM-DD or DD/MM/YYYY")
 
 
-def _yes_no(text: str) -> bool:
-    value = text.strip().casefold()
-    if value in YES:
-        return True
-    if value in NO:
-        return False
-    raise ValueError(f"“{text.strip()}” should be Y or N")
+@functools.lru_cache(maxsize=1 << 16)  # a roster repeats its dates: parse each once
+def check_date(key: str, text: str, today: datetime.date) -> tuple[datetime.date | None, str]:
+    """The day a date cell holds (None if it is not a date) and what is wrong with it ("" if
+    nothing)."""
+    try:
+        day = parse_date(text)
+    except ValueError as error:
+        return None, str(error)
+    if day.year < 1900:
+        return day, f"{day.isoformat()} is too long ago to be right"
+    if key == "assignment_start" and day > today:
+        return day, f"{day.isoformat()} is in the future"
+    return day, ""
 
 
 def _clean_row(
     cells: list[str], positions: dict[str, int], row: int, today: datetime.date, result
 ) -> dict | None:
-    """A dict of field values, or None after adding this row's problems to `result`."""
-    raw = {
-        key: (cells[index].strip() if index < len(cells) else "")
-        for key, index in positions.items()
-    }
-    problems: list[tuple[str, str]] = []
-    for key in REQUIRED_VALUES:
-        if not raw.get(key):
-            problems.append((COLUMNS[key], "is empty"))
-    values: dict = {key: raw.get(key, "") for key in COLUMNS}
-    for key, limit in (
-        ("employee_number", 30),
-        ("first_name", 100),
-        ("last_name", 100),
-        ("staff_group", 100),
-        ("job_role", 200),
-        ("directorate", 200),
-        ("band", 30),
-    ):
+    """A dict of field values, or None after adding this row's problems to `result`.
+
+    Called for every row of files of a million rows and more: kept to one pass, no helpers.
+    """
+    width = len(cells)
+    values: dict = dict.fromkeys(COLUMNS, "")
+    for key, index in positions.items():
+        if index < width:
+            values[key] = cells[index].strip(BLANKS)
+    problems: list[tuple[str, str]] = [
+        (COLUMNS[key], EMPTY) for key in REQUIRED_VALUES if not values[key]
+    ]
+    for key, limit in LENGTH_LIMITS.items():
         if len(values[key]) > limit:
-            problems.append((COLUMNS[key], f"is longer than {limit} characters"))
+            problems.append((COLUMNS[key], too_long(limit)))
     if values["email"]:
-        try:
-            validate_email(values["email"])
+        if EMAIL_PATTERN.match(values["email"]):
             values["email"] = values["email"].lower()
-        except ValidationError:
-            problems.append((COLUMNS["email"], f"“{values['email']}” is not an email address"))
-    for key in ("is_line_manager", "is_senior_leader", "is_board_member"):
-        try:
-            values[key] = _yes_no(raw.get(key, ""))
-        except ValueError as error:
-            problems.append((COLUMNS[key], str(error)))
-    for key in ("assignment_start", "assignment_end"):
-        if not raw.get(key):
+        else:
+            problems.append((COLUMNS["email"], NOT_AN_EMAIL.format(values["email"])))
+    for key in YES_NO_COLUMNS:
+        answer = YES_OR_NO.get(values[key].casefold())
+        if answer is None:
+            problems.append((COLUMNS[key], NOT_YES_OR_NO.format(values[key])))
+        values[key] = answer
+    for key in DATE_COLUMNS:
+        if values[key]:
+            values[key], reason = check_date(key, values[key], today)
+            if reason:
+                problems.append((COLUMNS[key], reason))
+        else:
             values[key] = None
-            continue
-        try:
-            day = parse_date(raw[key])
-        except ValueError as error:
-            problems.append((COLUMNS[key], str(error)))
-            values[key] = None
-            continue
-        if day.year < 1900:
-            problems.append((COLUMNS[key], f"{day.isoformat()} is too long ago to be right"))
-        elif key == "assignment_start" and day > today:
-            problems.append((COLUMNS[key], f"{day.isoformat()} is in the future"))
-        values[key] = day
     start, end = values["assignment_start"], values["assignment_end"]
     if start and end and end < start:
-        problems.append((COLUMNS["assignment_end"], "is before the assignment start"))
+        problems.append((COLUMNS["assignment_end"], END_BEFORE_START))
     if problems:
         for column, reason in problems:
             result.add_error(row, column, reason)
         return None
-    values["staff_group_recognised"] = values["staff_group"].casefold() in _KNOWN_GROUPS
+    values["staff_group_recognised"] = values["staff_group"].casefold() in KNOWN_GROUPS
     values["active"] = end is None or end >= today
     return values
 
@@ -353,8 +375,83 @@ class _Rollback(Exception):
     pass
 
 
+class _Unreadable(Exception):
+    """The file stops being CSV, or its characters cannot be decoded, part way through."""
+
+
 def _rows(text: IO[str]) -> Iterator[list[str]]:
     yield from csv.reader(text)
+
+
+def _checked_rows(
+    records: Iterator[list[str]],
+    positions: dict[str, int],
+    today: datetime.date,
+    result: ImportResult,
+    progress: Callable[[], None],
+) -> Iterator[tuple[int, str, dict | None]]:
+    """(row number, employee number, values or None if the row is bad), blank rows left out."""
+    row = 1
+    try:
+        for cells in records:
+            row += 1
+            if not any(cell.strip(BLANKS) for cell in cells):
+                continue  # blank lines at the end of spreadsheets
+            result.rows_read += 1
+            values = _clean_row(cells, positions, row, today, result)
+            if values:
+                number = values["employee_number"]
+            else:
+                index = positions["employee_number"]
+                number = cells[index].strip(BLANKS) if index < len(cells) else ""
+            yield row, number, values
+            if row % BATCH_SIZE == 0:
+                progress()
+    except csv.Error as error:
+        result.add_error(row, "", f"The file cannot be read as CSV ({error})")
+        raise _Unreadable from error
+    except UnicodeDecodeError as error:
+        result.add_error(row, "", "The file's characters cannot be read")
+        raise _Unreadable from error
+
+
+def _import_row_by_row(
+    organisation: Organisation,
+    rows: Iterator[tuple[int, str, dict | None]],
+    *,
+    full: bool,
+    skip_invalid: bool,
+    result: ImportResult,
+) -> None:
+    """Any database but PostgreSQL: write checked rows in batches. Raises _Rollback."""
+    first_row_of: dict[str, int] = {}
+    batch: list[dict] = []
+    for row, number, values in rows:
+        if number and number in first_row_of:
+            result.add_error(
+                row,
+                COLUMNS["employee_number"],
+                ALREADY_ON_ROW.format(number, first_row_of[number]),
+            )
+            values = None
+        elif number:
+            first_row_of[number] = row
+        if values is None:
+            result.bad_rows += 1
+            continue
+        # After the first bad row an all-or-nothing import only checks the rest.
+        if skip_invalid or not result.bad_rows:
+            batch.append(values)
+        if len(batch) >= BATCH_SIZE:
+            _write_batch(organisation, batch, result)
+            batch = []
+    if result.bad_rows and not skip_invalid:
+        raise _Rollback
+    if batch:
+        _write_batch(organisation, batch, result)
+    if full:
+        # A worker whose row was skipped is still on the roster: not a leaver.
+        _mark_leavers(organisation, set(first_row_of), result)
 
 
 def staff_import(
@@ -371,104 +468,39 @@ def staff_import(
 
     Upserts by employee number. With `full`, workers missing from the file become leavers.
     Returns what happened; when `imported` is False nothing in the database changed.
+    On PostgreSQL a file goes through COPY into a staging table (roster_staging.py).
     """
     result = ImportResult()
     today = today or timezone.localdate()
-    total_bytes = 0
+    start = total_bytes = 0
+    text = None
     if file is not None:
         encoding, warning = detect_encoding(file)
         result.encoding = encoding
         if warning:
             result.warnings.append(warning)
-        try:
-            start = file.tell()
-            file.seek(0, os.SEEK_END)
-            total_bytes = file.seek(0, os.SEEK_END) - start
-            file.seek(start)
-        except (OSError, AttributeError):
-            total_bytes = 0
+        start, total_bytes = _extent(file)
         text = io.TextIOWrapper(file, encoding=encoding, newline="")
         records: Iterator[list[str]] = _rows(text)
     elif rows is not None:
-        text = None
         records = _dict_rows(rows)
     else:
         raise ValueError("staff_import needs a file or rows")
 
-    try:
-        header = next(records, None)
-        if header is None:
-            result.add_error(0, "", "The file is empty: it needs a header row and workers")
-            return result
-        positions = _map_header(header)
-    except _HeaderError as error:
-        result.add_error(0, "", str(error))
-        return result
-    except csv.Error as error:
-        result.add_error(1, "", f"The file cannot be read as CSV ({error})")
-        return result
+    def report(done: int) -> None:
+        if on_progress and file is not None:
+            on_progress(done, total_bytes)
 
-    first_row_of: dict[str, int] = {}
-    seen: set[str] = set()
-    batch: list[dict] = []
     try:
-        with transaction.atomic():
-            row = 1
-            try:
-                for cells in records:
-                    row += 1
-                    if not any(cell.strip() for cell in cells):
-                        continue  # blank lines at the end of spreadsheets
-                    result.rows_read += 1
-                    values = _clean_row(cells, positions, row, today, result)
-                    number = (
-                        values["employee_number"]
-                        if values
-                        else (
-                            cells[positions["employee_number"]].strip()
-                            if positions["employee_number"] < len(cells)
-                            else ""
-                        )
-                    )
-                    if number and number in first_row_of:
-                        result.add_error(
-                            row,
-                            COLUMNS["employee_number"],
-                            f"{number} is already on row {first_row_of[number]}",
-                        )
-                        values = None
-                    elif number:
-                        first_row_of[number] = row
-                    if values is None:
-                        result.bad_rows += 1
-                        continue
-                    seen.add(number)
-                    # After the first bad row an all-or-nothing import only checks the rest.
-                    if skip_invalid or not result.bad_rows:
-                        batch.append(values)
-                    if len(batch) >= BATCH_SIZE:
-                        _write_batch(organisation, batch, result)
-                        batch = []
-                        if on_progress and file is not None:
-                            on_progress(_position(file, start), total_bytes)
-            except csv.Error as error:
-                result.add_error(row, "", f"The file cannot be read as CSV ({error})")
-                result.bad_rows += 1
-                skip_invalid = False
-            except UnicodeDecodeError:
-                result.add_error(row, "", "The file's characters cannot be read")
-                result.bad_rows += 1
-                skip_invalid = False
-            if result.bad_rows and not skip_invalid:
-                raise _Rollback
-            if batch:
-                _write_batch(organisation, batch, result)
-            if full:
-                _mark_leavers(organisation, seen, result)
-            result.skipped = result.bad_rows
-            result.imported = True
-    except _Rollback:
-        result.created = result.updated = result.unchanged = result.left = 0
+        _import(
+            organisation,
+            records,
+            full,
+            skip_invalid,
+            today,
+            result,
+            lambda: report(_position(file, start)),
+        )
     finally:
         if text is not None:
             text.detach()  # leave the caller's file open
@@ -479,12 +511,63 @@ def staff_import(
             "Staff groups not on the ESR list were kept as given: "
             + ", ".join(f"{group} ({count})" for group, count in unknown.items())
         )
-    if on_progress and file is not None:
-        on_progress(total_bytes, total_bytes)
+    report(total_bytes)
     return result
 
 
-def _position(file: IO[bytes], start: int) -> int:
+def _import(organisation, records, full, skip_invalid, today, result, progress) -> None:
+    """Read the header, then check and write every row in one transaction, or roll back."""
+    try:
+        header = next(records, None)
+        if header is None:
+            result.add_error(0, "", "The file is empty: it needs a header row and workers")
+            return
+        positions = _map_header(header)
+    except _HeaderError as error:
+        result.add_error(0, "", str(error))
+        return
+    except csv.Error as error:
+        result.add_error(1, "", f"The file cannot be read as CSV ({error})")
+        return
+    checked = _checked_rows(records, positions, today, result, progress)
+    try:
+        with transaction.atomic():
+            try:
+                if roster_staging.usable():
+                    roster_staging.staged_import(
+                        organisation=organisation,
+                        rows=checked,
+                        full=full,
+                        skip_invalid=skip_invalid,
+                        result=result,
+                    )
+                else:
+                    _import_row_by_row(
+                        organisation, checked, full=full, skip_invalid=skip_invalid, result=result
+                    )
+            except _Unreadable:
+                result.bad_rows += 1
+                raise _Rollback from None
+            if result.bad_rows and not skip_invalid:
+                raise _Rollback
+            result.skipped = result.bad_rows
+            result.imported = True
+    except _Rollback:
+        result.created = result.updated = result.unchanged = result.left = 0
+
+
+def _extent(file: IO[bytes]) -> tuple[int, int]:
+    """Where the file starts and how many bytes it holds from there (0 if it cannot tell)."""
+    try:
+        start = file.tell()
+        total = file.seek(0, os.SEEK_END) - start
+        file.seek(start)
+        return start, total
+    except (OSError, AttributeError):
+        return 0, 0
+
+
+def _position(file: IO[bytes] | None, start: int) -> int:
     try:
         return file.tell() - start
     except (OSError, AttributeError):

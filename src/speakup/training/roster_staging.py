@@ -1,0 +1,171 @@
+# ruff: noqa: S608  (table and column names come from this file and the model, never from input)
+"""PostgreSQL: checked roster rows streamed by COPY into a staging table, then merged in SQL.
+
+roster.py reads and checks every row (one set of rules for every database); here the rows go
+to PostgreSQL through COPY instead of batches of ORM writes, and the work that needs the whole
+file (duplicate employee numbers, linking accounts, inserts, updates, leavers) is done by a few
+set-based statements. So memory stays flat however long the file is (no Python set of every
+employee number), and the server loads rows while Python checks the next ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db import connection
+from django.utils import timezone
+
+from speakup.organisations.models import Organisation, User
+from speakup.training import roster
+from speakup.training.models import StaffRecord
+
+STAGING = "speakup_roster_staging"
+TYPES = {
+    "employee_number": "text",
+    "first_name": "text",
+    "last_name": "text",
+    "email": "text",
+    "staff_group": "text",
+    "job_role": "text",
+    "directorate": "text",
+    "band": "text",
+    "is_line_manager": "boolean",
+    "is_senior_leader": "boolean",
+    "is_board_member": "boolean",
+    "assignment_start": "date",
+    "assignment_end": "date",
+    "staff_group_recognised": "boolean",
+    "active": "boolean",
+}
+
+
+def usable() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def staged_import(
+    *,
+    organisation: Organisation,
+    rows: Iterator[tuple[int, str, dict | None]],
+    full: bool,
+    skip_invalid: bool,
+    result: roster.ImportResult,
+) -> None:
+    """Stage `rows` (row number, employee number, values or None if bad), then merge them
+    into the roster when no row is bad or `skip_invalid`. Fills `result`."""
+    with connection.cursor() as cursor:
+        # Room to group a national roster in memory; SET LOCAL ends with the transaction.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        _stage(cursor, rows, result)
+        _refuse_duplicates(cursor, result)
+        if skip_invalid or not result.bad_rows:
+            _merge(cursor, organisation, full, result)
+        cursor.execute(f"DROP TABLE {STAGING}")
+
+
+def _stage(cursor, rows, result: roster.ImportResult) -> None:
+    """Every row of the file, a bad one as its number and employee number only."""
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+    columns = ", ".join(f"{name} {kind}" for name, kind in TYPES.items())
+    cursor.execute(
+        f"CREATE TEMP TABLE {STAGING} (row_no integer, valid boolean, {columns}) ON COMMIT DROP"
+    )
+    names = list(TYPES)
+    blank = (None,) * (len(names) - 1)
+    with cursor.copy(f"COPY {STAGING} (row_no, valid, {', '.join(names)}) FROM STDIN") as copy:
+        for row, number, values in rows:
+            if values is None:
+                result.bad_rows += 1
+                copy.write_row((row, False, number, *blank))
+            else:
+                copy.write_row((row, True, *(values[name] for name in names)))
+
+
+def _refuse_duplicates(cursor, result: roster.ImportResult) -> None:
+    """A second row with an employee number is bad: it names the row that came first."""
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE speakup_roster_duplicates ON COMMIT DROP AS
+        SELECT row_no, employee_number, first_row, valid FROM (
+            SELECT row_no, employee_number, valid,
+                   min(row_no) OVER (PARTITION BY employee_number) AS first_row
+            FROM {STAGING}
+            WHERE employee_number <> '' AND employee_number IN (
+                SELECT employee_number FROM {STAGING} WHERE employee_number <> ''
+                GROUP BY employee_number HAVING count(*) > 1)
+        ) numbered
+        WHERE row_no > first_row
+        """
+    )
+    cursor.execute(
+        f"""UPDATE {STAGING} s SET valid = false FROM speakup_roster_duplicates d
+            WHERE s.row_no = d.row_no AND s.valid"""
+    )
+    result.bad_rows += cursor.rowcount
+    cursor.execute(
+        "SELECT row_no, employee_number, first_row FROM speakup_roster_duplicates "
+        "ORDER BY row_no LIMIT %s",
+        [roster.MAX_LISTED_ERRORS],
+    )
+    title = roster.COLUMNS["employee_number"]
+    found = [
+        roster.RowError(row, title, roster.ALREADY_ON_ROW.format(number, first))
+        for row, number, first in cursor.fetchall()
+    ]
+    cursor.execute("DROP TABLE speakup_roster_duplicates")
+    if found:
+        # A row's own problems come before its duplicate number, as in the row-by-row path.
+        merged = sorted([*result.errors, *found], key=lambda error: error.row)
+        result.errors = merged[: roster.MAX_LISTED_ERRORS]
+
+
+def _merge(cursor, organisation: Organisation, full: bool, result: roster.ImportResult) -> None:
+    """Update the changed workers, add the new ones and, for a full roster, mark leavers."""
+    table = StaffRecord._meta.db_table
+    now = timezone.now()
+    # The good rows, each with the account its email belongs to.
+    good = f"""(
+        SELECT c.*, u.id AS user_id FROM {STAGING} c
+        LEFT JOIN (SELECT lower(email) AS email, max(id) AS id FROM {User._meta.db_table}
+                   GROUP BY 1) u ON c.email <> '' AND u.email = c.email
+        WHERE c.valid) c"""
+    merged = [name for name in roster.RECORD_FIELDS if name != "employee_number"]  # not the key
+    new = {name: f"c.{name}" for name in merged}
+    # A link to an account made by hand stays when the file gives no email (as roster.py).
+    new["user_id"] = "coalesce(c.user_id, CASE WHEN c.email = '' THEN s.user_id END)"
+    cursor.execute(
+        f"""
+        UPDATE {table} s SET ({", ".join(merged)}, updated_at) = ({", ".join(new.values())}, %s)
+        FROM {good}
+        WHERE s.organisation_id = %s AND s.employee_number = c.employee_number
+          AND ({", ".join(f"s.{name}" for name in merged)})
+              IS DISTINCT FROM ({", ".join(new.values())})
+        """,
+        [now, organisation.pk],
+    )
+    result.updated = cursor.rowcount
+    cursor.execute(
+        f"""
+        INSERT INTO {table} (organisation_id, {", ".join(roster.RECORD_FIELDS)}, created_at,
+                             updated_at)
+        SELECT %s, {", ".join(f"c.{name}" for name in roster.RECORD_FIELDS)}, %s, %s
+        FROM {good}
+        WHERE NOT EXISTS (SELECT 1 FROM {table} s
+                          WHERE s.organisation_id = %s AND s.employee_number = c.employee_number)
+        ORDER BY c.employee_number
+        """,
+        [organisation.pk, now, now, organisation.pk],
+    )
+    result.created = cursor.rowcount
+    result.unchanged = result.rows_read - result.bad_rows - result.created - result.updated
+    if full:
+        # Every worker in the file stays, a skipped row's worker included.
+        cursor.execute(
+            f"""
+            UPDATE {table} s SET active = false, updated_at = %s
+            WHERE s.organisation_id = %s AND s.active AND NOT EXISTS (
+                SELECT 1 FROM {STAGING} c WHERE c.employee_number = s.employee_number)
+            """,
+            [now, organisation.pk],
+        )
+        result.left = cursor.rowcount

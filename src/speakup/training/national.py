@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.db.models.functions import Lower
 
 from speakup.training.content import MODULE_ORDER, PREREQUISITES
@@ -129,17 +129,16 @@ def follow_up_completed_on_many(*, emails: Iterable[str]) -> dict[str, datetime.
             .filter(lower_email__in=chunk)
             .values("pk")
         )
-        rows = (
-            Completion.objects.filter(Q(staff_record__in=records) | Q(user__in=accounts))
-            .annotate(account_email=Lower("user__email"), record_email=Lower("staff_record__email"))
-            .values("account_email", "record_email", "module")
-            .annotate(last=Max("completed_on"))
-            .values_list("account_email", "record_email", "module", "last")
-            .order_by()
+        # One query per way a completion belongs to a person, so each uses its own index.
+        by_record = Completion.objects.filter(staff_record__in=records).values_list(
+            Lower("staff_record__email"), "module"
         )
-        for account_email, record_email, module, last in rows:
-            for email in {account_email, record_email} & asked:
-                if last > latest[email].get(module, datetime.date.min):
+        by_account = Completion.objects.filter(user__in=accounts).values_list(
+            Lower("user__email"), "module"
+        )
+        for rows in (by_record, by_account):
+            for email, module, last in rows.annotate(last=Max("completed_on")).order_by():
+                if email in asked and last > latest[email].get(module, datetime.date.min):
                     latest[email][module] = last
     result: dict[str, datetime.date | None] = {}
     for email in wanted:

@@ -114,6 +114,12 @@ def _text_of(shown: Value, unit: str) -> str:
     return shown.text if shown.value is None else f"{shown.value:g}{unit}"
 
 
+def _ticks_up_to(axis, limit: float | None) -> None:
+    """No tick above the most there can be (100%), though the values written need room."""
+    if limit:
+        axis.set_ticks([tick for tick in axis.get_ticklocs() if 0 <= tick <= limit])
+
+
 def _finish(axes, *, title: str, series: int, **legend) -> None:
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
@@ -189,6 +195,7 @@ def bar_chart(
         axes.set_xticks(list(ticks), labels=list(labels), rotation=0)
         axes.set_ylim(0, highest * 1.2 or 1)
         axes.set_ylabel(value_label)
+    _ticks_up_to(axes.xaxis if horizontal else axes.yaxis, limit)
     legend_at = "lower right" if horizontal else "upper right"
     _finish(axes, title=title, series=len(names), loc=legend_at)
     return _svg(figure, chart_id=chart_id, title=title)
@@ -242,8 +249,7 @@ def line_chart(
     axes.set_xticks(list(range(len(labels))), labels=list(labels))
     axes.set_xlim(-0.3, len(labels) - 0.4)
     axes.set_ylim(0, highest * 1.15 or 1)
-    if limit:  # no tick above the most there can be (100%), though the values need room
-        axes.set_yticks([tick for tick in axes.get_yticks() if 0 <= tick <= limit])
+    _ticks_up_to(axes.yaxis, limit)
     axes.set_ylabel(value_label)
     # Below the plot, where no line can hide it.
     _finish(

@@ -52,6 +52,7 @@ def _measure(function, repeat: int) -> tuple[list[float], int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    connection.queries_log.clear()  # with DEBUG on it holds every query, up to 9,000: not full
     with CaptureQueriesContext(connection) as queries:
         function()  # warm: the first run also counts the queries
     samples = []
@@ -60,6 +61,60 @@ def _measure(function, repeat: int) -> tuple[list[float], int]:
         function()
         samples.append(time.perf_counter() - began)
     return samples, len(queries.captured_queries)
+
+
+def _page_runs(large, period) -> list:
+    """GET the national view and B0000's board report pages as people allowed to see them
+    (made here: a national analyst, and a board member of B0000, second factor given)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils.http import urlencode
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from speakup.core.two_factor import enrol_confirmed_device
+    from speakup.organisations.models import RoleMembership
+    from speakup.organisations.roles import Role
+
+    def client_of(email: str, role: Role, organisation=None) -> Client:
+        user, _ = get_user_model().objects.get_or_create(
+            email=email, defaults={"full_name": "Bench " + role.label}
+        )
+        RoleMembership.objects.get_or_create(user=user, role=role, organisation=organisation)
+        client = Client(
+            HTTP_HOST=next((h for h in settings.ALLOWED_HOSTS if "*" not in h), "localhost")
+        )
+        client.force_login(user)
+        session = client.session  # signed in with the second factor given, as in the tests
+        session[DEVICE_ID_SESSION_KEY] = enrol_confirmed_device(user).persistent_id
+        session.save()
+        return client
+
+    query = "?" + urlencode(period.query())
+    analyst = client_of("national-analyst@bench.speakup.test", Role.NATIONAL_ANALYST)
+    board = client_of("board-member@bench.speakup.test", Role.BOARD_MEMBER, large)
+    pages = [
+        ("page: GET national view", analyst, reverse("reporting:show_national_view") + query),
+        (
+            f"page: GET board report, {large.ods_code}",
+            board,
+            reverse("reporting:show_board_report", args=[large.ods_code]) + query,
+        ),
+    ]
+
+    def getter(client, url):
+        def get():
+            response = client.get(url)
+            assert response.status_code == 200, (
+                url,
+                response.status_code,
+                response.get("Location"),
+            )
+
+        return get
+
+    return [(label, getter(client, url)) for label, client, url in pages]
 
 
 def _profile(label: str, function, shown: int = 8) -> None:
@@ -89,17 +144,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
+        "--pages", action="store_true", help="also time the rendered pages (GET, signed in)"
+    )
+    parser.add_argument(
         "--profile", action="store_true", help="also list each run's slowest SQL queries"
     )
     args = parser.parse_args()
     _setup()
     from django.db import connection
+    from django.utils import timezone
 
     from speakup.concerns.models import Concern
     from speakup.organisations.models import Organisation
     from speakup.register.models import Director
-    from django.utils import timezone
-
     from speakup.reporting import national_counts
     from speakup.reporting.board_report import board_report
     from speakup.reporting.board_report_periods import last_year
@@ -145,6 +202,13 @@ def main() -> None:
             f"{label:58} {statistics.median(samples) * 1000:7.0f}ms "
             f"{max(samples) * 1000:7.0f}ms {queries:8d}"
         )
+    if args.pages:
+        for label, function in _page_runs(large, period):
+            samples, queries = _measure(function, args.repeat)
+            print(
+                f"{label:58} {statistics.median(samples) * 1000:7.0f}ms "
+                f"{max(samples) * 1000:7.0f}ms {queries:8d}"
+            )
     if args.profile:
         for label, function in runs[1:]:
             _profile(label, function)

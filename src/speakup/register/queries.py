@@ -394,15 +394,20 @@ def _with_duties(queryset: QuerySet) -> QuerySet:
     )
 
 
+def _current_appointments(today: date) -> QuerySet:
+    return Appointment.objects.filter(start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+
+
 def board_compliance(*, organisation: Organisation, today: date | None = None):
     """The current board of an organisation, each director with their duties."""
     today = today or _today()
     code = current_code()
     directors = _with_duties(
         Director.objects.filter(
-            pk__in=Appointment.objects.filter(organisation=organisation)
-            .filter(start_date__lte=today)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+            pk__in=_current_appointments(today)
+            .filter(organisation=organisation)
             .values("director_id")
         )
     )
@@ -421,9 +426,7 @@ def _compliance_of(directors: list[Director], *, today: date, code) -> list[Dire
 def national_compliance(*, today: date | None = None) -> list[DirectorCompliance]:
     """Every director in England with a current appointment, each with their duties."""
     today = today or _today()
-    current = Appointment.objects.filter(start_date__lte=today).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
+    current = _current_appointments(today)
     directors = _with_duties(
         Director.objects.filter(pk__in=current.values("director_id")).order_by(
             "last_name", "first_name", "register_number"
@@ -476,12 +479,6 @@ def case_stage(case: RegulatoryCase, today: date | None = None) -> str:
 
 def code_by_version(version: int) -> CodeOfPractice | None:
     return CodeOfPractice.objects.filter(version=version).first()
-
-
-def _current_appointments(today: date) -> QuerySet:
-    return Appointment.objects.filter(start_date__lte=today).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
 
 
 def _first_day_not_overdue(today: date) -> date:
@@ -547,9 +544,9 @@ def _fppt_overdue(today: date) -> Exists:
 def compliance_by_organisation(*, today: date | None = None) -> dict[int, tuple[int, int]]:
     """{organisation_id: (current directors, of whom with no overdue duty)}, for the national
     view of reporting: one aggregate query, the rules of `director_compliance` written in SQL
-    (tests/register/test_compliance_counts.py checks they agree). Training is asked of training
-    once for the directors holding an appointment (their emails only: no rows of training come
-    back). Counts of directors only: no names leave this function."""
+    (tests/register/test_compliance_counts.py checks they agree). Follow Up is asked of
+    training through training_link once, for the directors holding an appointment. Counts of
+    directors only: no names leave this function."""
     today = today or _today()
     current = _current_appointments(today)
     directors = Director.objects.filter(pk__in=current.values("director_id")).only("pk", "email")

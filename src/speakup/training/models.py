@@ -7,6 +7,7 @@ that training can grow without touching shared code. Moving it is a rename, not 
 import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 
@@ -198,9 +199,10 @@ class StaffImport(models.Model):
     def percent_done(self) -> int:
         if self.status == ImportStatus.DONE or self.status == ImportStatus.FAILED:
             return 100
-        if not self.bytes_total:
+        done, total = cache.get(_progress_key(self.pk), (0, 0))
+        if not total:
             return 0
-        return min(99, int(100 * self.bytes_done / self.bytes_total))
+        return min(99, int(100 * done / total))
 
 
 class TrainingReminder(models.Model):
@@ -232,3 +234,13 @@ class TrainingReminderRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     workers_emailed = models.PositiveIntegerField(default=0)
     managers_emailed = models.PositiveIntegerField(default=0)
+
+
+def _progress_key(import_id) -> str:
+    return f"training:staff-import-progress:{import_id}"
+
+
+def record_upload_progress(import_id, done: int, total: int) -> None:
+    """How far a running upload has gone, kept in the cache (shared between the worker and the
+    web processes when CACHE_URL is set) for an hour."""
+    cache.set(_progress_key(import_id), (done, total), timeout=60 * 60)

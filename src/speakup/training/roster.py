@@ -468,7 +468,8 @@ def staff_import(
 
     Upserts by employee number. With `full`, workers missing from the file become leavers.
     Returns what happened; when `imported` is False nothing in the database changed.
-    On PostgreSQL a file goes through COPY into a staging table (roster_staging.py).
+    On PostgreSQL a file goes through COPY into a staging table (roster_staging.py), so
+    `on_progress(bytes done, bytes in all)` must not use the database.
     """
     result = ImportResult()
     today = today or timezone.localdate()

@@ -5,7 +5,7 @@ from pathlib import Path
 from celery import shared_task
 from django.utils import timezone
 
-from speakup.training.models import ImportStatus, StaffImport
+from speakup.training.models import ImportStatus, StaffImport, record_upload_progress
 from speakup.training.roster import ImportResult, RowError, staff_import
 
 
@@ -16,10 +16,14 @@ def run_staff_import(import_id: str) -> str:
     job.save(update_fields=["status"])
 
     def on_progress(done: int, total: int) -> None:
-        StaffImport.objects.filter(pk=job.pk).update(bytes_done=done, bytes_total=total)
+        # Not to the database: the import holds its connection (and a COPY, on PostgreSQL) in
+        # one transaction until the end, so a row updated here would be seen by nobody.
+        record_upload_progress(job.pk, done, total)
 
     path = Path(job.stored_path)
+    total_bytes = 0
     try:
+        total_bytes = path.stat().st_size
         with path.open("rb") as file:
             result = staff_import(
                 organisation=job.organisation,
@@ -33,8 +37,9 @@ def run_staff_import(import_id: str) -> str:
     finally:
         path.unlink(missing_ok=True)  # the roster holds personal data: keep it no longer
     job.refresh_from_db()
+    job.bytes_done = job.bytes_total = total_bytes
     job.result = result.as_dict()
     job.status = ImportStatus.DONE if result.imported else ImportStatus.FAILED
     job.finished_at = timezone.now()
-    job.save(update_fields=["result", "status", "finished_at"])
+    job.save(update_fields=["result", "status", "finished_at", "bytes_done", "bytes_total"])
     return job.status

@@ -1,0 +1,51 @@
+"""A roster upload runs as a background job; its page shows how far it has gone."""
+
+import pytest
+
+from speakup.organisations.roles import Role
+from speakup.training import tasks
+from speakup.training.models import ImportStatus, StaffImport, record_upload_progress
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_running_upload_shows_a_progress_bar_and_how_to_see_more(client_as, organisation):
+    client = client_as(Role.ORGANISATION_ADMIN)
+    job = StaffImport.objects.create(
+        organisation=organisation,
+        file_name="roster.csv",
+        stored_path="/nonexistent/roster.csv",
+        status=ImportStatus.RUNNING,
+    )
+    record_upload_progress(job.pk, 100, 400)
+    page = client.get(f"/training/organisations/TST01/roster/uploads/{job.pk}/").content.decode()
+    assert "25% done" in page
+    assert '<progress max="100" value="25"' in page
+    assert "Refresh to see progress" in page
+
+
+def test_the_job_reports_progress_while_it_imports(organisation, tmp_path, monkeypatch):
+    monkeypatch.setattr("speakup.training.roster.BATCH_SIZE", 5)
+    header = (
+        "Employee Number,First Name,Last Name,Email,Staff Group,"
+        "Line Manager,Senior Leader,Board Member,Assignment Start"
+    )
+    lines = [f"{4000 + n},W{n},Fictional,,Students,N,N,N,2024-01-01" for n in range(30)]
+    path = tmp_path / "roster.csv"
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    job = StaffImport.objects.create(
+        organisation=organisation, file_name="roster.csv", stored_path=str(path)
+    )
+    seen = []
+
+    def watch(import_id, done, total):
+        record_upload_progress(import_id, done, total)
+        # What the upload's page would show now (read without the database: the import holds it)
+        seen.append(StaffImport(pk=import_id, status=ImportStatus.RUNNING).percent_done)
+
+    monkeypatch.setattr(tasks, "record_upload_progress", watch)
+    assert tasks.run_staff_import(str(job.pk)) == ImportStatus.DONE
+    assert len(seen) > 2 and seen == sorted(seen) and 0 < seen[0] < 100  # it moves, never back
+    job.refresh_from_db()
+    assert job.percent_done == 100 and job.result["created"] == 30
+    assert not path.exists()  # the uploaded roster holds personal data: deleted once imported

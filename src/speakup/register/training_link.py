@@ -1,11 +1,12 @@
 """The one place the register asks training whether a director has completed Follow Up.
 
-The training app provides `follow_up_completed_on(*, email) -> date | None` and, for whole
-lists of directors in one query, `follow_up_completed_on_many(*, emails) -> {email: date | None}`
-(emails lower-cased). If training cannot answer, the register says training is "not known"
-rather than guessing.
+The training app provides `queries.follow_up_completed_on(*, email) -> date | None` and, for
+whole lists of directors at once, `national.follow_up_completed_on_many(*, emails) -> {email:
+date | None}` (emails lower-cased; it reads only the completions of the people asked about).
+If training cannot answer, the register says training is "not known" rather than guessing.
 """
 
+import importlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,12 +24,12 @@ class FollowUpStatus:
 NOT_KNOWN = FollowUpStatus(known=False)
 
 
-def _reader(name: str):
+def _reader(module: str, name: str):
     try:
-        from speakup.training import queries
+        training = importlib.import_module(f"speakup.training.{module}")
     except ImportError:
         return None
-    reader = getattr(queries, name, None)
+    reader = getattr(training, name, None)
     return reader if callable(reader) else None
 
 
@@ -37,7 +38,7 @@ def _as_date(value) -> date | None:
 
 
 def follow_up_status(director) -> FollowUpStatus:
-    reader = _reader("follow_up_completed_on")
+    reader = _reader("queries", "follow_up_completed_on")
     if reader is None:
         return NOT_KNOWN
     try:
@@ -53,7 +54,7 @@ def follow_up_statuses(directors: Iterable) -> dict[int, FollowUpStatus]:
     directors = list(directors)
     if not directors:
         return {}
-    reader = _reader("follow_up_completed_on_many")
+    reader = _reader("national", "follow_up_completed_on_many")
     if reader is None:
         return {d.pk: follow_up_status(d) for d in directors}
     try:

@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from speakup.organisations.models import Organisation
@@ -58,7 +59,11 @@ class StaffRecord(models.Model):
                 fields=["organisation", "employee_number"], name="staff_record_unique_number"
             )
         ]
-        indexes = [models.Index(fields=["organisation", "active"])]
+        indexes = [
+            models.Index(fields=["organisation", "active"]),
+            # The register finds board members' roster records by email, whatever its case.
+            models.Index(Lower("email"), name="staff_record_email_lower"),
+        ]
         ordering = ["last_name", "first_name"]
 
     def __str__(self):

@@ -107,10 +107,13 @@ def training_counts_by_organisation(*, today: datetime.date) -> dict[int, dict[s
 
 
 def follow_up_completed_on_many(*, emails: Iterable[str]) -> dict[str, datetime.date | None]:
-    """`queries.follow_up_completed_on_many`, the same answers, reading only the completions of
-    the people asked about: their roster records and accounts are found by email first (an
-    index on the lower-cased email makes that a lookup), then their completions by record or
-    account (both indexed), instead of joining every completion to its record and account.
+    """`queries.follow_up_completed_on` for many people at once, by lower-cased email, with the
+    same rule: the latest Follow Up counts only once Speak Up and Listen Up are done.
+
+    It reads only the completions of the people asked about: their roster records and accounts
+    are found by email first (indexes on the lower-cased email make that a lookup), then their
+    completions by record or account (both indexed), instead of joining every completion to
+    its record and account. Two queries per 2,000 people, whatever the size of the roster.
     """
     wanted = sorted({email.strip().lower() for email in emails if email and email.strip()})
     latest: dict[str, dict[str, datetime.date]] = defaultdict(dict)

@@ -639,6 +639,7 @@ def follow_up_completed_on(*, email: str) -> datetime.date | None:
 
     The one question the register asks training (architecture.md, "Shape of the code"): a
     director is matched by email to their account or to their organisations' roster records.
+    For whole boards at once the register asks `national.follow_up_completed_on_many`.
     """
     person = Q(user__email__iexact=email) | Q(staff_record__email__iexact=email)
     latest = dict(
@@ -650,41 +651,6 @@ def follow_up_completed_on(*, email: str) -> datetime.date | None:
     if not all(latest.get(module) for module in PREREQUISITES["follow_up"]):
         return None
     return latest.get("follow_up")
-
-
-def follow_up_completed_on_many(*, emails: Iterable[str]) -> dict[str, datetime.date | None]:
-    """`follow_up_completed_on` for many people at once, by lower-cased email: one query.
-
-    The same rules: the latest Follow Up counts only once Speak Up and Listen Up are done. For
-    the register's lists of whole boards and of every director in England.
-    """
-    from django.db.models.functions import Lower
-
-    wanted = sorted({email.strip().lower() for email in emails if email and email.strip()})
-    latest: dict[str, dict[str, datetime.date]] = defaultdict(dict)
-    # Each email is two parameters; 5,000 emails stay well inside every database's limit.
-    for start in range(0, len(wanted), 5000):
-        chunk = wanted[start : start + 5000]
-        asked = set(chunk)
-        rows = (
-            Completion.objects.annotate(
-                account_email=Lower("user__email"), record_email=Lower("staff_record__email")
-            )
-            .filter(Q(account_email__in=chunk) | Q(record_email__in=chunk))
-            .values("account_email", "record_email", "module")
-            .annotate(last=Max("completed_on"))
-            .values_list("account_email", "record_email", "module", "last")
-        )
-        for account_email, record_email, module, last in rows:
-            for email in {account_email, record_email} & asked:
-                if last > latest[email].get(module, datetime.date.min):
-                    latest[email][module] = last
-    result: dict[str, datetime.date | None] = {}
-    for email in wanted:
-        mine = latest.get(email, {})
-        done_first = all(mine.get(module) for module in PREREQUISITES["follow_up"])
-        result[email] = mine.get("follow_up") if done_first else None
-    return result
 
 
 # --- national figures (reporting asks) ----------------------------------------------------

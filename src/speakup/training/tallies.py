@@ -17,6 +17,7 @@ from django.db.models import (
     Case,
     Count,
     F,
+    FilteredRelation,
     IntegerField,
     Max,
     Q,
@@ -72,11 +73,24 @@ def refresher_cutoff(today: datetime.date, years: int | None) -> datetime.date:
 # against their roster record, or against their account (taken in speakup with no roster link
 # here, or at another organisation): training goes with the person.
 PATHS = {
-    "completions": Q(),
+    "recorded_here": Q(),
     "user__training_completions": Q(user__training_completions__staff_record_id__isnull=True)
     | Q(user__training_completions__organisation_id__lt=F("organisation_id"))
     | Q(user__training_completions__organisation_id__gt=F("organisation_id")),
 }
+
+
+def _with_completions(records: QuerySet) -> QuerySet:
+    """The roster records with "recorded_here": their completions joined by record and by the
+    record's organisation. A completion linked to a roster record is always recorded at that
+    record's organisation (taken in speakup, imported, or sent by xAPI: services.py), so the
+    organisation changes no figure; it lets the database read one organisation's completions
+    by its index instead of every completion in England (1.3 million at national scale)."""
+    return records.alias(
+        recorded_here=FilteredRelation(
+            "completions", condition=Q(completions__organisation_id=F("organisation_id"))
+        )
+    )
 
 
 def _completed(path: str, module: str, *, today, cutoff, not_done: Case) -> Case:
@@ -231,7 +245,7 @@ def grouped_statuses(
     inner, params = _written_once(
         ("statuses", *_rule_inputs(organisation, policy, today, bands)),
         lambda: (
-            StaffRecord.objects.filter(organisation=organisation, active=True)
+            _with_completions(StaffRecord.objects.filter(organisation=organisation, active=True))
             .values("pk", *GROUPS, "is_board_member")
             .annotate(code=_status_code(policy=policy, today=today, bands=bands))
             .order_by()
@@ -335,7 +349,8 @@ def _trend_completions(path: str, *, organisation, policy, bands, ends) -> Query
     # The version and requirement are tested in a Case on the same joined completion: a
     # negated condition in filter() on a joined set would become "no such completion".
     return (
-        StaffRecord.objects.filter(done & PATHS[path], organisation=organisation, active=True)
+        _with_completions(StaffRecord.objects.all())
+        .filter(done & PATHS[path], organisation=organisation, active=True)
         .alias(counted=Case(*counted, default=Value(0), output_field=IntegerField()))
         .filter(counted=1)
         .values_list("pk", f"{path}__module", f"{path}__completed_on")

@@ -1,10 +1,12 @@
 """The national view's costliest counts are kept for the day, for at most MAX_AGE."""
 
 import datetime
+from io import StringIO
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from speakup.organisations.roles import Role
 from speakup.reporting import national_counts
@@ -56,3 +58,25 @@ def test_the_command_counts_ahead_of_visitors_and_old_days_are_dropped(organisat
 def test_the_page_says_when_training_and_the_register_were_counted(client_as, february_2027):
     page = client_as(Role.NATIONAL_ANALYST).get("/reports/national/view/").content.decode()
     assert "Training and the register were counted at 9:00am" in page
+
+
+def test_the_tick_counts_again_once_the_counts_are_45_minutes_old(organisation):
+    StaffRecordFactory(organisation=organisation)
+
+    def tick_at(hour: int, minute: int) -> str:
+        out = StringIO()
+        with time_machine.travel(london(2027, 2, 10, hour, minute), tick=False):
+            call_command("tick", stdout=out)
+        return out.getvalue()
+
+    assert "National counts: Counted 1 organisations' training" in tick_at(9, 0)
+    StaffRecordFactory(organisation=organisation)
+    assert "National counts: still fresh (counted at 09:00)" in tick_at(9, 44)
+    assert "National counts: Counted" in tick_at(9, 46)
+    counted_at = [
+        timezone.localtime(counts.counted_at).time()
+        for counts in NationalCounts.objects.order_by("counted_at")
+    ]
+    assert counted_at == [datetime.time(9, 0), datetime.time(9, 46)]
+    with time_machine.travel(london(2027, 2, 10, 10, 30), tick=False):
+        assert national_counts.active_workers(national_counts.latest_counts(today=TODAY)) == 2

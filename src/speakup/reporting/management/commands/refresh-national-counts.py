@@ -12,14 +12,10 @@ class Command(BaseCommand):
     help = (
         "Count training compliance over every roster and the register's duties for today, for "
         "the national view and the board reports' national comparison. Run it after roster or "
-        "completion imports and on a timer (at least hourly), so no visitor waits for the count."
+        "completion imports; `speakup tick` counts again when the counts are 45 minutes old."
     )
 
     def handle(self, *args, **options):
         began = time.perf_counter()
         counted = national_counts.count_now(today=timezone.localdate())
-        self.stdout.write(
-            f"Counted {len(counted.counts['training'])} organisations' training and "
-            f"{len(counted.counts['register'])} boards as of {counted.as_of:%-d %B %Y} "
-            f"in {time.perf_counter() - began:.1f} s"
-        )
+        self.stdout.write(national_counts.counted_line(counted, time.perf_counter() - began))

@@ -80,3 +80,13 @@ def test_the_tick_counts_again_once_the_counts_are_45_minutes_old(organisation):
     assert counted_at == [datetime.time(9, 0), datetime.time(9, 46)]
     with time_machine.travel(london(2027, 2, 10, 10, 30), tick=False):
         assert national_counts.active_workers(national_counts.latest_counts(today=TODAY)) == 2
+
+
+def test_the_celery_beat_tick_keeps_the_counts_fresh_too(organisation):
+    from speakup.concerns.tasks import tick
+
+    StaffRecordFactory(organisation=organisation)
+    with time_machine.travel(london(2027, 2, 10, 9, 0), tick=False):
+        lines = tick.apply().get()
+    assert any(line.startswith("National counts: Counted") for line in lines)
+    assert NationalCounts.objects.count() == 1

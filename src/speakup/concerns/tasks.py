@@ -1,11 +1,18 @@
 """Celery tasks of the concerns app. Beat runs the tick every 15 minutes when a broker is set."""
 
 from celery import shared_task
+from django.utils import timezone
 
 from speakup.concerns.services.deadlines import deadlines_tick
+from speakup.reporting.national_counts import refresh_when_old
 from speakup.training.reminders import training_reminders_send
 
 
 @shared_task(name="concerns.tick")
 def tick() -> list[str]:
-    return deadlines_tick().lines() + training_reminders_send().lines()
+    """Every periodic step, in order; `speakup tick` runs the same. One line per thing done."""
+    return [
+        *deadlines_tick().lines(),
+        *training_reminders_send().lines(),
+        refresh_when_old(today=timezone.localdate()),
+    ]

@@ -2,11 +2,8 @@
 keep the national counts fresh, tidy up. Safe to repeat."""
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from speakup.concerns.services.deadlines import deadlines_tick
-from speakup.reporting.national_counts import refresh_when_old
-from speakup.training.reminders import training_reminders_send
+from speakup.concerns.tasks import tick
 
 
 class Command(BaseCommand):
@@ -17,8 +14,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        for line in deadlines_tick().lines():
+        for line in tick():  # the Celery beat task, run here and now
             self.stdout.write(line)
-        for line in training_reminders_send().lines():
-            self.stdout.write(line)
-        self.stdout.write(refresh_when_old(today=timezone.localdate()))

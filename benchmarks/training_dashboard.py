@@ -186,7 +186,7 @@ def main() -> None:
     from speakup.organisations.roles import Role
     from speakup.training.models import Completion, StaffRecord
     from speakup.training.queries import organisation_compliance, policy_for
-    from speakup.training.tallies import compliance_trend, tally
+    from speakup.training.tallies import compliance_trend, listen_up_bands, tally
     from tests.conftest import sign_in
     from tests.organisations.factories import UserFactory
 
@@ -208,7 +208,9 @@ def main() -> None:
         page()
 
     def counts():
-        tally(organisation=trust, policy=policy_for(organisation=trust), today=TODAY)
+        policy = policy_for(organisation=trust)
+        bands = listen_up_bands(organisation=trust, policy=policy)
+        tally(organisation=trust, policy=policy, today=TODAY, bands=bands)
 
     active = StaffRecord.objects.filter(organisation=trust, active=True)
     with connection.cursor():  # one connection for every timing

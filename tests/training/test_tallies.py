@@ -16,7 +16,7 @@ from speakup.training.queries import (
     organisation_compliance,
     policy_for,
 )
-from speakup.training.tallies import refresher_cutoff, tally
+from speakup.training.tallies import listen_up_bands, refresher_cutoff, tally
 from tests.organisations.factories import OrganisationFactory, UserFactory
 from tests.training.factories import CompletionFactory, StaffRecordFactory, TrainingPolicyFactory
 
@@ -58,9 +58,9 @@ def python_counts(organisation, today):
 
 
 def sql_counts(organisation, today):
-    found = tally(
-        organisation=organisation, policy=policy_for(organisation=organisation), today=today
-    )
+    policy = policy_for(organisation=organisation)
+    bands = listen_up_bands(organisation=organisation, policy=policy)
+    found = tally(organisation=organisation, policy=policy, today=today, bands=bands)
     board = {
         m: {k: found["board"].modules[m][k] for k in ("required", "compliant")}
         for m in MODULE_ORDER
@@ -198,8 +198,13 @@ def test_the_month_by_month_trend_in_sql_agrees_with_the_rules_for_each_worker(p
 
         python = queries.compliance_trend(organisation=organisation, today=today, months=7)
         sql = tallies.compliance_trend(organisation=organisation, today=today, months=7)
+        figures = tallies.compliance_figures(organisation=organisation, today=today)
+        with_figures = tallies.compliance_trend(
+            organisation=organisation, today=today, months=7, figures=figures
+        )
 
     assert sql == python
+    assert with_figures == python  # as the dashboard asks: the counts' bands and required
     assert len({row["speak_up"] for row in sql}) > 1  # the trend does move
 
 
@@ -212,7 +217,8 @@ def test_a_changed_policy_is_counted_at_once_though_the_sql_is_written_once_per_
     CompletionFactory(staff_record=worker, completed_on=datetime.date(2024, 9, 1))
 
     def speak_up_now():
-        counted = tally(organisation=organisation, policy=policy, today=today)
+        bands = listen_up_bands(organisation=organisation, policy=policy)
+        counted = tally(organisation=organisation, policy=policy, today=today, bands=bands)
         trend = tallies.compliance_trend(organisation=organisation, today=today, policy=policy)
         return counted["total"].modules["speak_up"]["compliant"], trend[-1]["speak_up"]
 

@@ -233,7 +233,11 @@ def _written_once(key: tuple, write) -> tuple[str, tuple]:
 
 
 def grouped_statuses(
-    *, organisation: Organisation, policy: TrainingPolicy, today: datetime.date
+    *,
+    organisation: Organisation,
+    policy: TrainingPolicy,
+    today: datetime.date,
+    bands: list[str] | None,
 ) -> list[tuple[str, str, int, int]]:
     """(grouping, value, statuses code, workers) rows for the organisation: one query.
 
@@ -241,7 +245,6 @@ def grouped_statuses(
     outside, workers are counted per status combination for each of staff group, directorate
     and band (every worker once in each), and for the board members ("board", "").
     """
-    bands = listen_up_bands(organisation=organisation, policy=policy)
     inner, params = _written_once(
         ("statuses", *_rule_inputs(organisation, policy, today, bands)),
         lambda: (
@@ -265,12 +268,20 @@ def grouped_statuses(
         return cursor.fetchall()
 
 
-def tally(*, organisation: Organisation, policy: TrainingPolicy, today: datetime.date) -> dict:
-    """Counts for the whole organisation, the board, and each staff group, directorate, band."""
+def tally(
+    *,
+    organisation: Organisation,
+    policy: TrainingPolicy,
+    today: datetime.date,
+    bands: list[str] | None,
+) -> dict:
+    """Counts for the whole organisation, the board, and each staff group, directorate, band.
+
+    `bands`: `listen_up_bands` for the organisation and policy (asked once by the caller)."""
     total, board = Tally(), Tally()
     by = {group: defaultdict(Tally) for group in GROUPS}
     for grouping, value, code, workers in grouped_statuses(
-        organisation=organisation, policy=policy, today=today
+        organisation=organisation, policy=policy, today=today, bands=bands
     ):
         statuses = _decode(code)
         if grouping == "board":
@@ -291,7 +302,8 @@ def compliance_figures(
 ) -> dict:
     """The dashboard's counts: the API's summary and the breakdowns, from one aggregate query."""
     policy = policy or policy_for(organisation=organisation)
-    counted = tally(organisation=organisation, policy=policy, today=today)
+    bands = listen_up_bands(organisation=organisation, policy=policy)
+    counted = tally(organisation=organisation, policy=policy, today=today, bands=bands)
     flags = mandatory_flags(policy)
     summary = {
         "organisation": organisation.ods_code,
@@ -319,7 +331,13 @@ def compliance_figures(
         ]
         for group in GROUPS
     }
-    return {"summary": summary, "breakdowns": breakdowns, "policy": policy, "flags": flags}
+    return {
+        "summary": summary,
+        "breakdowns": breakdowns,
+        "policy": policy,
+        "flags": flags,
+        "bands": bands,
+    }
 
 
 def board_compliance(
@@ -364,6 +382,7 @@ def compliance_trend(
     today: datetime.date,
     months: int = 6,
     policy: TrainingPolicy | None = None,
+    figures: dict | None = None,
 ) -> list[dict]:
     """Percent compliant per module at the end of each recent month (today for this month).
 
@@ -371,13 +390,22 @@ def compliance_trend(
     roster, a worker counts at a month end if a current-version completion on or before it was
     still valid then. Three queries: the roster's bands, who must take each module, and per
     module and month end how many of them had a completion within that month end's window.
+    Given `figures` (`compliance_figures` for the same day and policy), the first two come
+    from them: one query.
     """
-    policy = policy or policy_for(organisation=organisation)
-    bands = listen_up_bands(organisation=organisation, policy=policy)
+    if figures:
+        policy, bands = figures["policy"], figures["bands"]
+        required = {row["module"]: row["required"] for row in figures["summary"]["modules"]}
+    else:
+        policy = policy or policy_for(organisation=organisation)
+        bands = listen_up_bands(organisation=organisation, policy=policy)
+        required = StaffRecord.objects.filter(organisation=organisation, active=True).aggregate(
+            **{
+                module: Count("pk", filter=required_q(module, bands=bands))
+                for module in MODULE_ORDER
+            }
+        )
     ends = month_ends(today, months)
-    required = StaffRecord.objects.filter(organisation=organisation, active=True).aggregate(
-        **{module: Count("pk", filter=required_q(module, bands=bands)) for module in MODULE_ORDER}
-    )
 
     def write_done():
         done = [

@@ -68,7 +68,7 @@ def show_dashboard(request, ods_code):
         row["title"] = MODULE_TITLES[row["module"]]
         row["percent"] = percent(row["compliant"], row["required"])
     breakdowns = [(key, label, figures["breakdowns"][key]) for key, label in BREAKDOWNS]
-    trend = compliance_trend(organisation=organisation, today=today, policy=figures["policy"])
+    trend = compliance_trend(organisation=organisation, today=today, figures=figures)
     return render_page(
         request,
         "training/show_dashboard.jinja",

@@ -1,7 +1,9 @@
 """A guardian opens the board report for a half-year, reads its figures and downloads the PDF."""
 
 import io
+import os
 
+import pypdfium2
 import pytest
 import time_machine
 from playwright.sync_api import expect
@@ -34,8 +36,26 @@ def _sign_in(page, user):
     page.get_by_role("button", name="Continue").click()
 
 
+def rendered_pages(pdf_bytes: bytes, folder) -> list:
+    """Each page as a PNG in `folder` (kept for a person to look at: SPEAKUP_KEEP_PDF_PAGES=dir),
+    and as a greyscale image for the test."""
+    folder = os.environ.get("SPEAKUP_KEEP_PDF_PAGES") or folder
+    images = []
+    for number, pdf_page in enumerate(pypdfium2.PdfDocument(pdf_bytes), start=1):
+        image = pdf_page.render(scale=1).to_pil()
+        image.save(f"{folder}/board-report-page-{number}.png")
+        images.append(image.convert("L"))
+    return images
+
+
+def ink(image) -> float:
+    """The share of the page that is not white paper."""
+    dark = sum(count for level, count in enumerate(image.histogram()) if level < 200)
+    return dark / (image.width * image.height)
+
+
 def test_guardian_produces_the_board_report_and_downloads_the_pdf(
-    page, organisation, other_organisation, person_with_role, february_2027_ticking
+    page, organisation, other_organisation, person_with_role, february_2027_ticking, tmp_path
 ):
     half_year_of_cases(organisation, other_organisation)
     guardian = person_with_role(Role.GUARDIAN, full_name="Gina Guardian")
@@ -81,4 +101,10 @@ def test_guardian_produces_the_board_report_and_downloads_the_pdf(
         page_text = pdf_page.extract_text()
         assert "Period: 1 April 2026 to 30 September 2026" in page_text
         assert f"Page {number} of {len(pdf.pages)}" in page_text
+    # Rendered as a reader sees them: A4 portrait, every page printed on, none covered in ink.
+    images = rendered_pages(download.path().read_bytes(), tmp_path)
+    for image in images:
+        assert abs(image.height / image.width - 297 / 210) < 0.01
+        assert 0.002 < ink(image) < 0.3
+    assert max(ink(image) for image in images[1:]) > ink(images[0])  # charts and tables after
     assert_accessible(page)

@@ -3,9 +3,9 @@ register's Follow Up lookup by email, written to read as few rows as the databas
 
 The national view's training rules are simpler than a worker's status (no versions, no band
 rule for Listen Up): required by role flags on the active roster; compliant with a completion
-of the module, on or before the day, within the organisation's refresher period. They are the
-rules of `queries.module_compliance_totals_by_organisation` and
-`queries.board_follow_up_by_organisation`, counted here in one pass over the roster.
+of the module, on or before the day, within the organisation's refresher period, counted in one
+pass over the roster (tests/reporting/test_national_training_totals.py checks them against a
+plain ORM version of the same rules).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from speakup.training.content import MODULE_ORDER, PREREQUISITES
 from speakup.training.models import Completion, Module, StaffRecord, TrainingPolicy
 from speakup.training.queries import _add_years
 
-# Who must take each module, over the roster row `r` (queries.module_compliance_by_organisation)
+# Who must take each module, over the roster row `r`
 REQUIRED_SQL = {
     Module.SPEAK_UP: "1 = 1",
     Module.LISTEN_UP: "(r.is_line_manager OR r.is_senior_leader OR r.is_board_member)",

@@ -69,3 +69,19 @@ def assert_accessible(page):
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, results.generate_report()
+
+
+def sign_in(page, user, *, two_factor: bool) -> None:
+    """Sign in through the pages as the person would (with a security code from their enrolled
+    device when their role asks for one), and wait for their home page."""
+    from speakup.core.two_factor import current_code, enrol_confirmed_device
+    from tests.organisations.factories import TEST_PASSWORD
+
+    page.goto("/account/sign-in/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if two_factor:
+        page.get_by_label("Security code").fill(current_code(enrol_confirmed_device(user)))
+        page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Your speakup home").wait_for()

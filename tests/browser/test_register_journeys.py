@@ -3,26 +3,13 @@ and a whole regulatory case runs open -> respond -> decide -> appeal."""
 
 import pytest
 
-from speakup.core.two_factor import current_code, enrol_confirmed_device
 from speakup.organisations.roles import Role
 from speakup.register.models import Appointment
 from speakup.register.services import LCF_DOMAINS, code_publish
-from tests.browser.conftest import assert_accessible
-from tests.organisations.factories import TEST_PASSWORD
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.register.factories import AppointmentFactory, DirectorFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, user, *, two_factor=True):
-    page.goto("/account/sign-in/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if two_factor:
-        page.get_by_label("Security code").fill(current_code(enrol_confirmed_device(user)))
-        page.get_by_role("button", name="Continue").click()
-    page.get_by_role("heading", name="Your speakup home").wait_for()
 
 
 def sign_out(page):
@@ -32,7 +19,7 @@ def sign_out(page):
 
 def test_an_organisation_admin_adds_an_appointment(page, person_with_role, organisation):
     admin = person_with_role(Role.ORGANISATION_ADMIN)
-    sign_in(page, admin)
+    sign_in(page, admin, two_factor=True)
     page.get_by_role("link", name="Boards").first.click()
     page.get_by_role("link", name="Testshire Fictional NHS Trust").click()
     page.get_by_role("link", name="Add an appointment").click()
@@ -115,7 +102,7 @@ def test_a_whole_regulatory_case_open_respond_decide_appeal(page, person_with_ro
     AppointmentFactory(director=director, organisation=organisation, role_title="Chair")
 
     # The first officer opens the case from the director's public entry.
-    sign_in(page, opener)
+    sign_in(page, opener, two_factor=True)
     page.goto(f"/register/directors/{director.register_number}/")
     page.get_by_role("link", name="Open a regulatory case about this director").click()
     page.get_by_label("Grounds for the case").fill("Concerns raised with the board were ignored.")
@@ -142,7 +129,7 @@ def test_a_whole_regulatory_case_open_respond_decide_appeal(page, person_with_ro
     sign_out(page)
 
     # A second officer decides: suspension to a date.
-    sign_in(page, decider)
+    sign_in(page, decider, two_factor=True)
     page.get_by_role("link", name="Register", exact=True).first.click()
     assert page.get_by_role("heading", name="Regulatory cases").is_visible()
     assert_accessible(page)
@@ -166,7 +153,7 @@ def test_a_whole_regulatory_case_open_respond_decide_appeal(page, person_with_ro
     sign_out(page)
 
     # A third officer upholds the appeal, and the register status goes back.
-    sign_in(page, appeals)
+    sign_in(page, appeals, two_factor=True)
     page.get_by_role("link", name="Register", exact=True).first.click()
     page.get_by_role("link", name="RC").first.click()
     page.get_by_label("Upheld: the decision is reversed").check()
@@ -196,7 +183,7 @@ def test_an_admin_imports_the_board_records_fppt_and_ends_an_appointment(
     page, person_with_role, organisation
 ):
     admin = person_with_role(Role.ORGANISATION_ADMIN)
-    sign_in(page, admin)
+    sign_in(page, admin, two_factor=True)
     page.goto("/register/boards/TST01/")
     page.get_by_role("link", name="Import the board from a CSV file").click()
     assert_accessible(page)
@@ -243,7 +230,7 @@ def test_an_admin_imports_the_board_records_fppt_and_ends_an_appointment(
 def test_an_officer_publishes_a_new_version_of_the_code(page, person_with_role):
     officer = person_with_role(Role.REGISTER_OFFICER)
     code_publish(actor=officer, title="Code of practice for board directors", body="Version one.")
-    sign_in(page, officer)
+    sign_in(page, officer, two_factor=True)
     page.get_by_role("link", name="Register", exact=True).first.click()
     page.get_by_role("link", name="Publish a new version").click()
     assert page.get_by_label("Text of the code").input_value() == "Version one."

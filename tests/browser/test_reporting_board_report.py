@@ -9,10 +9,8 @@ import time_machine
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from speakup.core.two_factor import current_code, enrol_confirmed_device
 from speakup.organisations.roles import Role
-from tests.browser.conftest import assert_accessible
-from tests.organisations.factories import TEST_PASSWORD
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.reporting.board_report_fixtures import PUBLISHED, UNPUBLISHED, half_year_of_cases
 from tests.reporting.factories import london
 
@@ -24,16 +22,6 @@ def february_2027_ticking():
     """Today is 10 February 2027, with the clock running (the browser waits on real time)."""
     with time_machine.travel(london(2027, 2, 10, 9, 0), tick=True):
         yield
-
-
-def _sign_in(page, user):
-    device = enrol_confirmed_device(user)
-    page.goto("/account/sign-in/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Security code").fill(current_code(device))
-    page.get_by_role("button", name="Continue").click()
 
 
 def rendered_pages(pdf_bytes: bytes, folder) -> list:
@@ -59,7 +47,7 @@ def test_guardian_produces_the_board_report_and_downloads_the_pdf(
 ):
     half_year_of_cases(organisation, other_organisation)
     guardian = person_with_role(Role.GUARDIAN, full_name="Gina Guardian")
-    _sign_in(page, guardian)
+    sign_in(page, guardian, two_factor=True)
 
     page.get_by_role("link", name="Reports").first.click()
     expect(page.get_by_role("heading", name="Board reports")).to_be_visible()

@@ -6,12 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from speakup.core.two_factor import current_code, enrol_confirmed_device
 from speakup.organisations.roles import Role
 from speakup.reporting.models import DataReturnSubmission
 from speakup.reporting.quarters import current_quarter
-from tests.browser.conftest import assert_accessible
-from tests.organisations.factories import TEST_PASSWORD
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.reporting.factories import london, make_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,14 +29,7 @@ def test_guardian_prepares_and_submits_the_quarterly_return(page, organisation, 
         feedback_at=received + timedelta(days=3),
     )
     guardian = person_with_role(Role.GUARDIAN, full_name="Gina Guardian")
-    device = enrol_confirmed_device(guardian)
-
-    page.goto("/account/sign-in/")
-    page.get_by_label("Email address").fill(guardian.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Security code").fill(current_code(device))
-    page.get_by_role("button", name="Continue").click()
+    sign_in(page, guardian, two_factor=True)
 
     page.get_by_role("link", name="Data returns").first.click()
     assert page.get_by_role("heading", name="Quarterly data returns").is_visible()

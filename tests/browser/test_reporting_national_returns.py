@@ -6,12 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from speakup.core.two_factor import current_code, enrol_confirmed_device
 from speakup.organisations.roles import Role
 from speakup.reporting import services
 from speakup.reporting.quarters import current_quarter
-from tests.browser.conftest import assert_accessible
-from tests.organisations.factories import TEST_PASSWORD
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.reporting.factories import london, make_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,14 +25,7 @@ def test_analyst_finds_submitted_and_missing_returns_and_downloads_them(
         organisation=organisation, quarter=quarter, by=person_with_role(Role.GUARDIAN)
     )
     analyst = person_with_role(Role.NATIONAL_ANALYST, full_name="Nadia Analyst")
-    device = enrol_confirmed_device(analyst)
-
-    page.goto("/account/sign-in/")
-    page.get_by_label("Email address").fill(analyst.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Security code").fill(current_code(device))
-    page.get_by_role("button", name="Continue").click()
+    sign_in(page, analyst, two_factor=True)
 
     page.get_by_role("link", name="National returns").first.click()
     page.get_by_label("Quarter").fill("2026-Q5")

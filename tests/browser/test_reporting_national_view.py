@@ -7,10 +7,9 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from speakup.core.two_factor import current_code, enrol_confirmed_device
 from speakup.organisations.roles import Role
-from tests.browser.conftest import assert_accessible
-from tests.organisations.factories import TEST_PASSWORD, OrganisationFactory
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.organisations.factories import OrganisationFactory
 from tests.reporting.board_report_fixtures import half_year_of_cases
 from tests.reporting.factories import london, make_case
 
@@ -32,13 +31,7 @@ def test_national_analyst_filters_sorts_and_downloads_the_national_view(
     for day in range(1, 7):
         make_case(far_away, received=london(2026, 5, day))
     analyst = person_with_role(Role.NATIONAL_ANALYST)
-    device = enrol_confirmed_device(analyst)
-    page.goto("/account/sign-in/")
-    page.get_by_label("Email address").fill(analyst.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Security code").fill(current_code(device))
-    page.get_by_role("button", name="Continue").click()
+    sign_in(page, analyst, two_factor=True)
 
     page.get_by_role("link", name="National view").first.click()
     expect(page.get_by_role("heading", name="National view")).to_be_visible()

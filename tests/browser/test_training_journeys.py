@@ -7,30 +7,17 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from speakup.core.two_factor import current_code, enrol_confirmed_device
 from speakup.organisations.roles import Role
 from speakup.training.content import course
-from tests.browser.conftest import assert_accessible
-from tests.organisations.factories import TEST_PASSWORD
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.training.factories import StaffRecordFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def sign_in(page, user, *, two_factor=False):
-    page.goto("/account/sign-in/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if two_factor:
-        device = enrol_confirmed_device(user)
-        page.get_by_label("Security code").fill(current_code(device))
-        page.get_by_role("button", name="Continue").click()
-
-
 def test_a_worker_completes_speak_up_and_downloads_the_certificate(page, person_with_role):
     worker = person_with_role(Role.WORKER, full_name="Wren Worker")
-    sign_in(page, worker)
+    sign_in(page, worker, two_factor=False)
     page.get_by_role("link", name="Your training").first.click()
     assert page.get_by_role("heading", name="Your training").is_visible()
     assert_accessible(page)
@@ -109,7 +96,7 @@ def test_a_board_member_sees_follow_up_required_and_overdue(page, person_with_ro
         is_board_member=True,
         assignment_start=datetime.date(2023, 1, 1),
     )
-    sign_in(page, member)
+    sign_in(page, member, two_factor=False)
     page.get_by_role("link", name="Your training").first.click()
     follow_up = page.locator(".nhsuk-card").filter(
         has=page.get_by_role("heading", name="Follow Up", exact=True)

@@ -5,8 +5,7 @@ import datetime
 import pytest
 
 from speakup.organisations.roles import Role
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_training_journeys import sign_in
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.training.factories import StaffRecordFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,7 +30,7 @@ def test_a_line_manager_sees_their_training_at_home_and_their_teams_training(
         directorate="Surgery",
         assignment_start=datetime.date.today() - datetime.timedelta(days=10),
     )
-    sign_in(page, manager)
+    sign_in(page, manager, two_factor=False)
     page.goto("/")
     assert page.get_by_role("heading", name="Your training").is_visible()
     assert_accessible(page)

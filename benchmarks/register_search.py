@@ -17,7 +17,6 @@ import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,26 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-
-def _setup(database_url: str | None) -> str:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnop")
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        folder = tempfile.mkdtemp(prefix="speakup-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-    settings.SECURE_SSL_REDIRECT = False
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-    return os.environ["DATABASE_URL"].split("://")[0]
+from benchmarks.throwaway_database import set_up  # noqa: E402
 
 
 def _fill(directors: int) -> None:
@@ -132,7 +112,7 @@ def main() -> None:
         help="a PostgreSQL database to FLUSH and use (default: temporary SQLite)",
     )
     args = parser.parse_args()
-    vendor = _setup(args.database_url)
+    vendor = set_up(args.database_url)
     _fill(args.directors)
 
     from django.test import Client

@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
+from benchmarks.throwaway_database import set_up  # noqa: E402
+
 HEADER = [
     "Employee Number",
     "First Name",
@@ -92,15 +94,7 @@ def write_roster(path: Path, rows: int) -> None:
 
 
 def _setup(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
+    set_up(database_url)
     from speakup.organisations.models import Organisation
 
     Organisation.objects.create(

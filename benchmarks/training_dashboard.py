@@ -26,7 +26,6 @@ import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -34,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
+
+from benchmarks.throwaway_database import set_up  # noqa: E402
 
 GROUPS = [
     "Medical and Dental",
@@ -59,27 +60,6 @@ DIRECTORATES = [
 ]
 BANDS = ["Band 2", "Band 3", "Band 4", "Band 5", "Band 6", "Band 7", "Band 8a", "Band 8b", "VSM"]
 TODAY = date.today()
-
-
-def _setup(database_url: str | None) -> str:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnop")
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        folder = tempfile.mkdtemp(prefix="speakup-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-    settings.SECURE_SSL_REDIRECT = False
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-    return os.environ["DATABASE_URL"].split("://")[0]
 
 
 def _fill(workers: int):
@@ -173,7 +153,7 @@ def main() -> None:
     )
     parser.add_argument("--skip-python", action="store_true", help="skip the slow reference")
     args = parser.parse_args()
-    vendor = _setup(args.database_url)
+    vendor = set_up(args.database_url)
     began = time.perf_counter()
     trust = _fill(args.workers)
     filled = time.perf_counter() - began

@@ -1,0 +1,26 @@
+"""The benchmarks' shared start: Django on a database they may empty, migrated and flushed."""
+
+import os
+import tempfile
+
+
+def set_up(database_url: str | None) -> str:
+    """Django on `database_url` (FLUSHED), or on a temporary SQLite file; returns the vendor."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnop")
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        folder = tempfile.mkdtemp(prefix="speakup-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+    settings.SECURE_SSL_REDIRECT = False
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    return os.environ["DATABASE_URL"].split("://")[0]

@@ -17,7 +17,6 @@ import platform
 import random
 import statistics
 import sys
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from benchmarks.throwaway_database import set_up  # noqa: E402
+from benchmarks.common import p95, set_up, time_ms  # noqa: E402
 
 
 def _fill(directors: int) -> None:
@@ -92,16 +91,6 @@ def _fill(directors: int) -> None:
     Director.objects.bulk_update(rows, ["search_text"], batch_size=1000)
 
 
-def _time(function, repeat: int) -> list[float]:
-    function()  # warm up
-    samples = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - began) * 1000)
-    return samples
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--directors", type=int, default=5000)
@@ -131,7 +120,7 @@ def main() -> None:
         "status filter (status=conditions)": {"status": "conditions"},
         "no criteria (first page of all)": {},
     }
-    baseline = _time(
+    baseline = time_ms(
         lambda: Director.objects.filter(register_number="D004321").first(), args.repeat
     )
     print(
@@ -145,26 +134,26 @@ def main() -> None:
     print(f"{'what':<58}{'median':>9}{'p95':>9}")
     print(
         f"{'baseline: one director by register number (indexed)':<58}"
-        f"{statistics.median(baseline):>9.2f}{_p95(baseline):>9.2f}"
+        f"{statistics.median(baseline):>9.2f}{p95(baseline):>9.2f}"
     )
     worst = worst_median = 0.0
     for label, params in searches.items():
-        query_only = _time(lambda p=params: list(directors_search(**p)[:20]), args.repeat)
-        page = _time(lambda p=params: _get(client, p), args.repeat)
-        api = _time(lambda p=params: _get(client, p, "/api/v1/register/directors"), args.repeat)
-        worst = max(worst, _p95(page), _p95(api))
+        query_only = time_ms(lambda p=params: list(directors_search(**p)[:20]), args.repeat)
+        page = time_ms(lambda p=params: _get(client, p), args.repeat)
+        api = time_ms(lambda p=params: _get(client, p, "/api/v1/register/directors"), args.repeat)
+        worst = max(worst, p95(page), p95(api))
         worst_median = max(worst_median, statistics.median(page), statistics.median(api))
         print(
             f"{'search query, first 20: ' + label:<58}"
-            f"{statistics.median(query_only):>9.2f}{_p95(query_only):>9.2f}"
+            f"{statistics.median(query_only):>9.2f}{p95(query_only):>9.2f}"
         )
         print(
             f"{'public page GET /register/: ' + label:<58}"
-            f"{statistics.median(page):>9.2f}{_p95(page):>9.2f}"
+            f"{statistics.median(page):>9.2f}{p95(page):>9.2f}"
         )
         print(
             f"{'API GET /api/v1/register/directors: ' + label:<58}"
-            f"{statistics.median(api):>9.2f}{_p95(api):>9.2f}"
+            f"{statistics.median(api):>9.2f}{p95(api):>9.2f}"
         )
     verdict = "meets" if worst_median < 100 else "DOES NOT meet"
     print(
@@ -180,11 +169,6 @@ def _get(client, params, path="/register/"):
     cache.clear()  # no rate limit: this is one visitor asking many times
     response = client.get(path, params)
     assert response.status_code == 200, response.status_code
-
-
-def _p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from benchmarks.throwaway_database import set_up  # noqa: E402
+from benchmarks.common import set_up  # noqa: E402
 
 HEADER = [
     "Employee Number",

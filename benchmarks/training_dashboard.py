@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from benchmarks.throwaway_database import set_up  # noqa: E402
+from benchmarks.common import p95, set_up, time_ms  # noqa: E402
 
 GROUPS = [
     "Medical and Dental",
@@ -117,20 +117,6 @@ def _fill(workers: int):
                         )
         Completion.objects.bulk_create(completions, batch_size=5000)
     return trusts[0]
-
-
-def _time(function, repeat: int) -> list[float]:
-    function()  # warm up
-    samples = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - began) * 1000)
-    return samples
-
-
-def _p95(samples):
-    return sorted(samples)[max(0, int(len(samples) * 0.95) - 1)]
 
 
 def _queries(function) -> int:
@@ -223,11 +209,11 @@ def main() -> None:
         results = {}
         for label, function in rows:
             repeat = 3 if label.startswith("reference") else args.repeat
-            samples = _time(function, repeat)
+            samples = time_ms(function, repeat)
             results[label] = statistics.median(samples)
             print(
                 f"{label:<62}{_queries(function):>8}"
-                f"{statistics.median(samples):>9.1f}{_p95(samples):>9.1f}"
+                f"{statistics.median(samples):>9.1f}{p95(samples):>9.1f}"
             )
         print(f"\nPage: GET {url}; load average at the end {os.getloadavg()[0]:.1f}")
         baseline = results["baseline: bare COUNT(*) of the trust's active roster"]

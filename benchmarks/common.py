@@ -1,7 +1,8 @@
-"""The benchmarks' shared start: Django on a database they may empty, migrated and flushed."""
+"""What the benchmarks share: a throwaway database to start on, and timing."""
 
 import os
 import tempfile
+import time
 
 
 def set_up(database_url: str | None) -> str:
@@ -24,3 +25,19 @@ def set_up(database_url: str | None) -> str:
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
     return os.environ["DATABASE_URL"].split("://")[0]
+
+
+def time_ms(function, repeat: int) -> list[float]:
+    """Milliseconds for each of `repeat` calls of `function`, after one call to warm up."""
+    function()
+    samples = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - began) * 1000)
+    return samples
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)]

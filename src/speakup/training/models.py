@@ -195,7 +195,6 @@ class StaffImport(models.Model):
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.WAITING
     )
     bytes_total = models.BigIntegerField(default=0)
-    bytes_done = models.BigIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

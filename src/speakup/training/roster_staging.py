@@ -20,6 +20,8 @@ from speakup.training import roster
 from speakup.training.models import StaffRecord
 
 STAGING = "speakup_roster_staging"
+# Text without the roster's length limits: a bad row is staged too, with its employee number as
+# written (perhaps too long), so that duplicates and leavers see every number in the file.
 TYPES = {
     "employee_number": "text",
     "first_name": "text",

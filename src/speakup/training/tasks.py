@@ -21,9 +21,7 @@ def run_staff_import(import_id: str) -> str:
         record_upload_progress(job.pk, done, total)
 
     path = Path(job.stored_path)
-    total_bytes = 0
     try:
-        total_bytes = path.stat().st_size
         with path.open("rb") as file:
             result = staff_import(
                 organisation=job.organisation,
@@ -37,9 +35,8 @@ def run_staff_import(import_id: str) -> str:
     finally:
         path.unlink(missing_ok=True)  # the roster holds personal data: keep it no longer
     job.refresh_from_db()
-    job.bytes_done = job.bytes_total = total_bytes
     job.result = result.as_dict()
     job.status = ImportStatus.DONE if result.imported else ImportStatus.FAILED
     job.finished_at = timezone.now()
-    job.save(update_fields=["result", "status", "finished_at", "bytes_done", "bytes_total"])
+    job.save(update_fields=["result", "status", "finished_at"])
     return job.status

@@ -56,7 +56,6 @@ def test_an_admin_imports_a_roster_and_sees_the_dashboard(
     admin = person_with_role(Role.ORGANISATION_ADMIN, full_name="Otis Admin")
     sign_in(page, admin, two_factor=True)
     page.get_by_role("link", name="Training dashboard").first.click()
-    # The dashboard draws its charts on the first visit: wait for it rather than race it.
     expect(page.get_by_role("heading", name=organisation.name)).to_be_visible()
     assert_accessible(page)
 

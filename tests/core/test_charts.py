@@ -12,6 +12,11 @@ def _svg(markup) -> str:
     return base64.b64decode(encoded).decode()
 
 
+def _values(svg: str) -> list[str]:
+    """The figures written on the bars and at the lines' ends (not the axis's ticks)."""
+    return re.findall(r'class="value"[^>]*>([^<]*)<', svg)
+
+
 def _trend(values_a, values_b, chart_id="t"):
     return line_chart(
         chart_id=chart_id,
@@ -32,23 +37,47 @@ def test_a_line_chart_is_an_image_with_a_title_and_alt_text():
 def test_lines_are_told_apart_by_dash_and_each_ends_with_its_value():
     svg = _svg(_trend([50.0, 60.0, 70.0], [20.0, 25.0, 30.0]))
     assert "stroke-dasharray" in svg  # the second line is dashed, the first solid
-    assert "70%" in svg and "30%" in svg
+    assert sorted(_values(svg)) == ["30%", "70%"]
     assert "Speak Up" in svg and "Listen Up" in svg  # the legend
 
 
 def test_a_month_with_no_figure_is_not_drawn_as_zero():
     svg = _svg(_trend([50.0, None, 70.0], [None, None, None]))
-    assert "70%" in svg
-    assert "0%" not in svg.replace("70%", "")
+    assert _values(svg) == ["70%"]
+    assert svg.count("<polyline") == 0  # two points with a gap between: no line across it
 
 
-def test_the_same_figures_are_drawn_once_and_new_figures_drawn_afresh(monkeypatch):
-    drawings = []
-    subplots = charts.plt.subplots
-    monkeypatch.setattr(charts.plt, "subplots", lambda **kw: drawings.append(1) or subplots(**kw))
-    first = bar_chart(chart_id="b", title="t", labels=["A"], series={"Ours": [40.0]}, unit="%")
-    again = bar_chart(chart_id="b", title="t", labels=["A"], series={"Ours": [40.0]}, unit="%")
-    assert again == first and len(drawings) == 1
-    changed = bar_chart(chart_id="b", title="t", labels=["A"], series={"Ours": [45.0]}, unit="%")
-    assert len(drawings) == 2
-    assert "45%" in _svg(changed) and "40%" not in _svg(changed)
+def test_labels_are_written_as_text_never_as_markup():
+    svg = _svg(
+        bar_chart(
+            chart_id="x",
+            title="Wards <A> & <B>",
+            labels=["<script>alert(1)</script>"],
+            series={"Ours": [40.0]},
+            unit="%",
+        )
+    )
+    assert "<script>" not in svg
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg
+    assert "<title>Wards &lt;A&gt; &amp; &lt;B&gt;</title>" in svg
+
+
+def test_new_figures_give_a_new_picture():
+    before = bar_chart(chart_id="b", title="t", labels=["A"], series={"Ours": [40.0]}, unit="%")
+    after = bar_chart(chart_id="b", title="t", labels=["A"], series={"Ours": [45.0]}, unit="%")
+    assert _values(_svg(before)) == ["40%"] and _values(_svg(after)) == ["45%"]
+
+
+def test_long_labels_wrap_onto_more_lines_rather_than_overlap():
+    labels = ["Nursing and Midwifery Registered", "Additional Clinical Services", "Students"]
+    svg = _svg(
+        bar_chart(chart_id="w", title="t", labels=labels, series={"Ours": [1, 2, 3]}, unit="%")
+    )
+    assert "Nursing and" in svg and "Midwifery" in svg
+    assert "Nursing and Midwifery Registered" not in svg  # too wide for a third of the chart
+
+
+def test_ticks_are_round_and_stop_at_the_limit():
+    assert charts.nice_ticks(100, 100) == [0, 20, 40, 60, 80, 100]
+    assert charts.nice_ticks(7, None) == [0, 2, 4, 6, 8]
+    assert charts.nice_ticks(3, None) == [0, 1, 2, 3]  # whole people, no half-steps

@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -24,8 +25,9 @@ class Module(models.TextChoices):
 class StaffRecord(models.Model):
     """One worker on an organisation's roster, as imported from its workforce system (ESR)."""
 
+    # No index of its own: the unique (organisation, employee number) index serves it.
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="staff_records"
+        Organisation, on_delete=models.CASCADE, related_name="staff_records", db_index=False
     )
     employee_number = models.CharField(max_length=30)
     first_name = models.CharField(max_length=100)
@@ -49,6 +51,7 @@ class StaffRecord(models.Model):
         null=True,
         blank=True,
         related_name="staff_records",
+        db_index=False,  # indexed below, only where there is an account
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -63,6 +66,11 @@ class StaffRecord(models.Model):
             models.Index(fields=["organisation", "active"]),
             # The register finds board members' roster records by email, whatever its case.
             models.Index(Lower("email"), name="staff_record_email_lower"),
+            # Most workers have no account in speakup: an import of a national roster would
+            # otherwise write a million entries of nothing into this index.
+            models.Index(
+                fields=["user"], condition=Q(user__isnull=False), name="staff_record_user_linked"
+            ),
         ]
         ordering = ["last_name", "first_name"]
 

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 
@@ -68,7 +69,7 @@ def test_speak_up_anonymously_then_come_back_with_the_receipt_code(page, organis
 def test_a_confidential_speaker_fixes_mistakes_using_the_error_summary(page, organisation):
     page.goto("/concerns/speak-up/")
     page.get_by_role("button", name="Continue").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     assert page.get_by_text("There is a problem").is_visible()
     assert_accessible(page)
     page.get_by_label("Which organisation is your concern about?").select_option(

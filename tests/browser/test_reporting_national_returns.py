@@ -2,9 +2,11 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from speakup.organisations.roles import Role
 from speakup.reporting import services
@@ -30,7 +32,7 @@ def test_analyst_finds_submitted_and_missing_returns_and_downloads_them(
     page.get_by_role("link", name="National returns").first.click()
     page.get_by_label("Quarter").fill("2026-Q5")
     page.get_by_role("button", name="Show returns").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     assert page.get_by_text("There is a problem").is_visible()
     assert_accessible(page)
 

@@ -91,3 +91,27 @@ def test_people_who_manage_nobody_get_page_not_found(client, worker):
 
 def test_the_team_page_needs_signing_in(client):
     assert client.get("/training/team/").status_code == 302
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_workers_who_name_their_line_manager_are_in_that_managers_team_only(
+    client, manager, worker, organisation, person_with_role
+):
+    """Wren (Surgery) names Nia, who has no directorate and no Line Manager flag: Wren is in
+    Nia's team, and no longer in the team of Surgery's line manager, Mona."""
+    nia = person_with_role(Role.WORKER, full_name="Nia Named")
+    StaffRecordFactory(
+        organisation=organisation, user=nia, employee_number="N-1", first_name="Nia", directorate=""
+    )
+    organisation.staff_records.filter(user=worker).update(line_manager_number="N-1")
+    StaffRecordFactory(organisation=organisation, first_name="Sami", directorate="Surgery")
+
+    sign_in(client, nia)
+    team = text(client.get("/training/team/"))
+    assert "Wren Worker Overdue" in team
+    assert "Sami" not in team
+
+    sign_in(client, manager)
+    team = text(client.get("/training/team/"))
+    assert "Sami" in team
+    assert "Wren" not in team

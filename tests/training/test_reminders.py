@@ -169,3 +169,38 @@ def test_a_refresher_falling_due_is_reminded_and_reminders_go_to_the_account_ema
     assert (
         "Speak Up: refresher due by 10 March 2026." in sent_to(mailoutbox)["account@fictional.test"]
     )
+
+
+def test_a_worker_who_names_their_line_manager_is_reported_to_them_alone(
+    surgery, organisation, mailoutbox
+):
+    """Owen names a manager in Theatres: she is told, Surgery's line manager is not."""
+    StaffRecordFactory(
+        organisation=organisation,
+        employee_number="T-1",
+        first_name="Tess",
+        email="tess@fictional.test",
+        directorate="Theatres",
+        assignment_start=datetime.date(2026, 2, 20),  # her own training not yet due
+    )
+    manager, _, overdue = surgery
+    overdue.line_manager_number = "T-1"
+    overdue.save()
+    with travel(DAY):
+        training_reminders_send(today=DAY)
+    emails = sent_to(mailoutbox)
+    assert "Owen Late" in emails["tess@fictional.test"]
+    assert "Owen" not in emails.get("mona@fictional.test", "")
+
+
+def test_a_line_manager_number_that_matches_nobody_emails_no_manager(
+    surgery, organisation, mailoutbox
+):
+    manager, _, overdue = surgery
+    overdue.line_manager_number = "NOBODY-9"
+    overdue.save()
+    with travel(DAY):
+        training_reminders_send(today=DAY)
+    emails = sent_to(mailoutbox)
+    assert "Speak Up: overdue" in emails["owen@fictional.test"]
+    assert "Owen" not in emails.get("mona@fictional.test", "")  # never guessed

@@ -303,6 +303,25 @@ def test_progress_is_reported_up_to_the_whole_file(organisation, monkeypatch):
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
 
 
+def test_a_worker_names_their_line_manager_by_employee_number(organisation):
+    header = HEADER + ",Line Manager Employee Number"
+    result = staff_import(
+        organisation=organisation, file=csv_file(ADA + ",1002", BRYN + ",", header=header)
+    )
+    assert result.imported and not result.errors
+    assert StaffRecord.objects.get(employee_number="1001").line_manager_number == "1002"
+    assert StaffRecord.objects.get(employee_number="1002").line_manager_number == ""
+
+
+def test_a_worker_cannot_be_their_own_line_manager(organisation):
+    header = HEADER + ",Line Manager Employee Number"
+    result = staff_import(organisation=organisation, file=csv_file(ADA + ",1001", header=header))
+    assert not result.imported
+    assert [(e.row, e.column, e.reason) for e in result.errors] == [
+        (2, "Line Manager Employee Number", "is the worker's own employee number")
+    ]
+
+
 EVERY_PROBLEM = [
     ADA,
     "1004,,Dunmore,,Students,,,,N,N,N,2024-01-01,",
@@ -316,6 +335,8 @@ EVERY_PROBLEM = [
     ",,,,,,,,,,,,",
     "1004,Kai,,,,,,,x,y,z,,",
     BRYN,
+    "1011,Lia,Lowe,,Students,,,,N,N,N,2024-01-01,,1011",
+    "1012,Max,Mayhew,,Students,,,,N,N,N,2024-01-01,,1002",
 ]
 
 
@@ -332,11 +353,12 @@ def test_both_import_paths_give_the_same_result(organisation, monkeypatch, skip_
         staff_import(organisation=organisation, file=csv_file(CORA))
         result = staff_import(
             organisation=organisation,
-            file=csv_file(*EVERY_PROBLEM),
+            file=csv_file(*EVERY_PROBLEM, header=HEADER + ",Line Manager Employee Number"),
             full=True,
             skip_invalid=skip_invalid,
         )
         fields = ["employee_number", "first_name", "email", "active", "assignment_end"]
+        fields.append("line_manager_number")
         outcomes.append(
             (
                 result.as_dict(),
@@ -345,4 +367,4 @@ def test_both_import_paths_give_the_same_result(organisation, monkeypatch, skip_
         )
         StaffRecord.objects.all().delete()
     assert outcomes[0] == outcomes[1]
-    assert outcomes[0][0]["bad_rows"] == 9
+    assert outcomes[0][0]["bad_rows"] == 10

@@ -40,6 +40,9 @@ class StaffRecord(models.Model):
     directorate = models.CharField(max_length=200, blank=True)
     band = models.CharField(max_length=30, blank=True)
     is_line_manager = models.BooleanField(default=False)
+    # The employee number of this worker's line manager in the same organisation, when the
+    # roster gives it; without it, the directorate's line managers stand in (queries.py).
+    line_manager_number = models.CharField(max_length=30, blank=True)
     is_senior_leader = models.BooleanField(default=False)
     is_board_member = models.BooleanField(default=False)
     assignment_start = models.DateField(null=True, blank=True)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from speakup.organisations.models import Organisation, RoleMembership
@@ -666,19 +666,33 @@ def policies_by_organisation() -> dict[int, dict[str, bool]]:
     }
 
 
-def team_filter(*, organisation_id: int, directorate: str) -> Q:
-    return Q(organisation_id=organisation_id, directorate=directorate, active=True)
+# --- who manages whom --------------------------------------------------------------------
+# One rule, used by the team page and by reminders: a worker's line manager is the active
+# worker whose employee number the roster gives in their "Line Manager Employee Number"; a
+# worker with none given is managed by every active worker flagged Line Manager (Y) in the
+# same directorate. A number that matches no active worker means no line manager: never guessed.
+
+
+def managed_by(manager: StaffRecord) -> Q:
+    """The active workers that `manager`'s roster record manages."""
+    named = Q(line_manager_number=manager.employee_number)
+    if manager.is_line_manager and manager.directorate:
+        named |= Q(line_manager_number="", directorate=manager.directorate)
+    return Q(organisation_id=manager.organisation_id, active=True) & named & ~Q(pk=manager.pk)
 
 
 def line_manager_records_of(*, user) -> list[StaffRecord]:
     """The active roster records through which this person manages a team."""
     if not getattr(user, "is_authenticated", False):
         return []
+    named_by_someone = StaffRecord.objects.filter(
+        organisation_id=OuterRef("organisation_id"),
+        active=True,
+        line_manager_number=OuterRef("employee_number"),
+    )
     return list(
-        StaffRecord.objects.filter(
-            user=user, active=True, is_line_manager=True, organisation__active=True
-        )
-        .exclude(directorate="")
+        StaffRecord.objects.filter(user=user, active=True, organisation__active=True)
+        .filter((Q(is_line_manager=True) & ~Q(directorate="")) | Exists(named_by_someone))
         .select_related("organisation")
         .order_by("organisation__name", "directorate")
     )
@@ -687,34 +701,49 @@ def line_manager_records_of(*, user) -> list[StaffRecord]:
 def team_records(*, manager: StaffRecord):
     """The workers a line manager's record manages, as `active_records` gives them."""
     return (
-        StaffRecord.objects.filter(
-            team_filter(organisation_id=manager.organisation_id, directorate=manager.directorate)
-        )
-        .exclude(pk=manager.pk)
+        StaffRecord.objects.filter(managed_by(manager))
         .order_by("last_name", "first_name", "employee_number")
         .values(*RECORD_COLUMNS)
     )
 
 
-def line_managers_by_directorate(*, organisation: Organisation) -> dict[str, list[dict]]:
-    """directorate -> its line managers' records (id, names, emails): one query."""
-    found: dict[str, list[dict]] = defaultdict(list)
-    rows = (
-        StaffRecord.objects.filter(organisation=organisation, active=True, is_line_manager=True)
-        .exclude(directorate="")
-        .values(
-            "id",
-            "first_name",
-            "last_name",
-            "directorate",
-            "email",
-            "user__email",
-            "user__is_active",
+MANAGER_FIELDS = ("id", "first_name", "last_name", "email", "user__email", "user__is_active")
+
+
+@dataclass
+class LineManagers:
+    """Who manages whom in one organisation, worked out for every worker at once."""
+
+    by_directorate: dict[str, list[dict]]
+    by_number: dict[str, dict]
+
+    def of(self, worker: dict) -> list[dict]:
+        """The line managers (MANAGER_FIELDS) of `worker` (id, directorate, line manager
+        number): the rule of `managed_by`, seen from the worker's side."""
+        if worker["line_manager_number"]:
+            manager = self.by_number.get(worker["line_manager_number"])
+            return [manager] if manager and manager["id"] != worker["id"] else []
+        managers = (
+            self.by_directorate.get(worker["directorate"], []) if worker["directorate"] else []
         )
-    )
-    for row in rows:
-        found[row["directorate"]].append(row)
-    return found
+        return [manager for manager in managers if manager["id"] != worker["id"]]
+
+
+def line_managers_in(*, organisation: Organisation) -> LineManagers:
+    """Every line manager of the organisation's active workers: two queries."""
+    active = StaffRecord.objects.filter(organisation=organisation, active=True)
+    by_directorate: dict[str, list[dict]] = defaultdict(list)
+    flagged = active.filter(is_line_manager=True).exclude(directorate="")
+    for row in flagged.values("directorate", *MANAGER_FIELDS):
+        by_directorate[row.pop("directorate")].append(row)
+    named = active.exclude(line_manager_number="").values("line_manager_number")
+    by_number = {
+        row.pop("employee_number"): row
+        for row in active.filter(employee_number__in=named).values(
+            "employee_number", *MANAGER_FIELDS
+        )
+    }
+    return LineManagers(by_directorate=dict(by_directorate), by_number=by_number)
 
 
 def team_of(*, user, today: datetime.date | None = None) -> list[tuple[StaffRecord, list]]:

@@ -2,10 +2,10 @@
 
 Once a day, every active worker with an email address whose module is due within 14 days,
 overdue or expired (or whose refresher falls due within 14 days) is emailed; for overdue and
-expired modules their line managers are emailed too (the rule is in queries.py: line managers
-in the same organisation and directorate). At most one reminder per 14 days per worker per
-module, recorded as a TrainingReminder. The statuses come from `worker_statuses`, the one rule
-set every other training page uses.
+expired modules their line managers are emailed too (the rule is in queries.py: the worker's
+named line manager, else the line managers of their directorate). At most one reminder per 14
+days per worker per module, recorded as a TrainingReminder. The statuses come from
+`worker_statuses`, the one rule set every other training page uses.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from speakup.training.queries import (
     EXPIRED,
     OVERDUE,
     ModuleStatus,
-    line_managers_by_directorate,
+    line_managers_in,
     organisation_compliance,
 )
 
@@ -143,11 +143,18 @@ def _remind_organisation(organisation: Organisation, today: datetime.date, repor
     contacts = {
         row["id"]: row
         for row in StaffRecord.objects.filter(organisation=organisation, active=True).values(
-            "id", "first_name", "directorate", "email", "user__email", "user__is_active"
+            "id",
+            "first_name",
+            "directorate",
+            "line_manager_number",
+            "email",
+            "user__email",
+            "user__is_active",
         )
         if row["id"] in needing
     }
-    managers = line_managers_by_directorate(organisation=organisation)
+    managers = line_managers_in(organisation=organisation)
+    manager_rows: dict[int, dict] = {}
     late_by_manager: dict[int, list] = defaultdict(list)
     reminders = []
     for record_id, (worker, statuses) in needing.items():
@@ -164,12 +171,13 @@ def _remind_organisation(organisation: Organisation, today: datetime.date, repor
             address,
         )
         report.workers_emailed += emailed
-        its_managers = [m for m in managers.get(contact["directorate"], []) if m["id"] != record_id]
+        its_managers = managers.of(contact)
         for status in statuses:
             told = 0
             if status.status in LATE:
                 for manager in its_managers:
                     if _address(manager):
+                        manager_rows[manager["id"]] = manager
                         late_by_manager[manager["id"]].append((worker.name, status))
                         told += 1
             if emailed or told:
@@ -184,7 +192,6 @@ def _remind_organisation(organisation: Organisation, today: datetime.date, repor
                     )
                 )
     TrainingReminder.objects.bulk_create(reminders, batch_size=1000)
-    manager_rows = {m["id"]: m for rows in managers.values() for m in rows}
     for manager_id, late in late_by_manager.items():
         manager = manager_rows[manager_id]
         report.managers_emailed += _send(

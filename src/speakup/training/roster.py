@@ -56,6 +56,7 @@ COLUMNS = {
     "directorate": "Directorate",
     "band": "Band",
     "is_line_manager": "Line Manager (Y/N)",
+    "line_manager_number": "Line Manager Employee Number",
     "is_senior_leader": "Senior Leader (Y/N)",
     "is_board_member": "Board Member (Y/N)",
     "assignment_start": "Assignment Start",
@@ -91,6 +92,7 @@ LENGTH_LIMITS = {
     "directorate": 200,
     "band": 30,
     "email": 254,
+    "line_manager_number": 30,
 }
 # Deliberately simple, and written so that Python's re and PostgreSQL's regular expressions
 # read it the same way (the staged import checks it in SQL): one @, a dot in the domain, no
@@ -103,6 +105,7 @@ NOT_AN_EMAIL = "“{}” is not an email address"
 NOT_YES_OR_NO = "“{}” should be Y or N"
 END_BEFORE_START = "is before the assignment start"
 ALREADY_ON_ROW = "{} is already on row {}"
+OWN_LINE_MANAGER = "is the worker's own employee number"
 
 
 def too_long(limit: int) -> str:
@@ -290,6 +293,8 @@ def _clean_row(
                 problems.append((COLUMNS[key], reason))
         else:
             values[key] = None
+    if values["line_manager_number"] and values["line_manager_number"] == values["employee_number"]:
+        problems.append((COLUMNS["line_manager_number"], OWN_LINE_MANAGER))
     start, end = values["assignment_start"], values["assignment_end"]
     if start and end and end < start:
         problems.append((COLUMNS["assignment_end"], END_BEFORE_START))

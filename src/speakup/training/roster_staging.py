@@ -32,6 +32,7 @@ TYPES = {
     "directorate": "text",
     "band": "text",
     "is_line_manager": "boolean",
+    "line_manager_number": "text",
     "is_senior_leader": "boolean",
     "is_board_member": "boolean",
     "assignment_start": "date",

@@ -14,9 +14,9 @@ def test_speak_up_anonymously_then_come_back_with_the_receipt_code(page, organis
     page.goto("/")
     page.get_by_role("link", name="Speak up").click()
 
-    assert page.get_by_role(
-        "heading", name="Which organisation is your concern about?"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name="Which organisation is your concern about?")
+    ).to_be_visible()
     start_url = page.url
     assert_accessible(page)
     page.get_by_label("Which organisation is your concern about?").select_option(
@@ -24,7 +24,7 @@ def test_speak_up_anonymously_then_come_back_with_the_receipt_code(page, organis
     )
     page.get_by_role("button", name="Continue").click()
 
-    assert page.get_by_role("heading", name="How open do you want to be?").is_visible()
+    expect(page.get_by_role("heading", name="How open do you want to be?")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Anonymous").check()
     page.get_by_role("button", name="Continue").click()
@@ -35,34 +35,36 @@ def test_speak_up_anonymously_then_come_back_with_the_receipt_code(page, organis
     assert_accessible(page)
     page.get_by_role("button", name="Continue").click()
 
-    assert page.get_by_role("heading", name="A few more questions").is_visible()
+    expect(page.get_by_role("heading", name="A few more questions")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Continue").click()
 
     assert page.get_by_role("heading", name="Check your answers before sending your concern")
-    assert page.get_by_text("Hand gel dispensers on the ward").is_visible()
+    expect(page.get_by_text("Hand gel dispensers on the ward")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Send concern").click()
 
-    assert page.get_by_role("heading", name="Your concern has been sent").is_visible()
+    expect(page.get_by_role("heading", name="Your concern has been sent")).to_be_visible()
     assert page.url == start_url  # the whole flow kept one address
     shown = page.locator("#receipt-code").inner_text()
     assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", shown)
-    assert page.get_by_text("This is the only time the receipt code is shown").is_visible()
+    expect(page.get_by_text("This is the only time the receipt code is shown")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="check on your concern").click()
-    assert page.get_by_role("heading", name="Check on a concern").is_visible()
+    expect(page.get_by_role("heading", name="Check on a concern")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Receipt code").fill(shown)
     page.get_by_role("button", name="Continue").click()
 
-    assert page.get_by_role("heading", name=re.compile(r"Your concern [A-Z0-9]{4}-")).is_visible()
-    assert page.get_by_text("Received").first.is_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"Your concern [A-Z0-9]{4}-"))
+    ).to_be_visible()
+    expect(page.get_by_text("Received").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Your message to the guardian").fill("It is worst at weekends.")
     page.get_by_role("button", name="Send message").click()
-    assert page.get_by_text("It is worst at weekends.").is_visible()
+    expect(page.get_by_text("It is worst at weekends.")).to_be_visible()
     assert_accessible(page)
 
 
@@ -70,7 +72,7 @@ def test_a_confidential_speaker_fixes_mistakes_using_the_error_summary(page, org
     page.goto("/concerns/speak-up/")
     page.get_by_role("button", name="Continue").click()
     expect(page).to_have_title(re.compile(r"^Error: "))
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Which organisation is your concern about?").select_option(
         organisation.ods_code
@@ -82,9 +84,9 @@ def test_a_confidential_speaker_fixes_mistakes_using_the_error_summary(page, org
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Continue").click()
 
-    assert page.get_by_role("heading", name="Your contact details").is_visible()
+    expect(page.get_by_role("heading", name="Your contact details")).to_be_visible()
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("link", name="Enter your name").is_visible()
+    expect(page.get_by_role("link", name="Enter your name")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Your name").fill("Morgan Tester")
     page.get_by_label("Email address").fill("morgan@example.test")
@@ -93,8 +95,8 @@ def test_a_confidential_speaker_fixes_mistakes_using_the_error_summary(page, org
     page.get_by_role("button", name="Change your concern").click()
     page.get_by_label("Describe your concern").fill("Staff are told to sign training as done.")
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("Staff are told to sign training as done.").is_visible()
-    assert page.get_by_text("morgan@example.test").is_visible()
+    expect(page.get_by_text("Staff are told to sign training as done.")).to_be_visible()
+    expect(page.get_by_text("morgan@example.test")).to_be_visible()
     assert_accessible(page)
 
 
@@ -117,12 +119,12 @@ def test_after_closure_the_speaker_says_how_it_went_and_reports_detriment(page, 
     page.goto("/concerns/check/")
     page.get_by_label("Receipt code").fill(submitted.receipt_code)
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("heading", name="Tell us how it went").is_visible()
+    expect(page.get_by_role("heading", name="Tell us how it went")).to_be_visible()
     again = page.get_by_role("group", name="Given your experience, would you speak up again?")
     again.get_by_label("I don't know").check()
     page.get_by_role("group", name="Have you suffered for speaking up?").get_by_label("No").check()
     page.get_by_role("button", name="Send feedback").click()
-    assert page.get_by_text("Thank you: you have told us how it went.").is_visible()
+    expect(page.get_by_text("Thank you: you have told us how it went.")).to_be_visible()
     assert_accessible(page)
 
     DetrimentCheckin.objects.create(concern=concern, due_on=timezone.localdate())

@@ -46,14 +46,14 @@ def test_a_case_goes_from_guardian_to_handler_to_leader_and_closes(page, person_
     # Listen up: the guardian.
     sign_in_as(page, guardian)
     page.get_by_role("link", name="Cases").first.click()
-    assert page.get_by_role("heading", name="Cases").is_visible()
+    expect(page.get_by_role("heading", name="Cases")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name=concern.reference).click()
-    assert page.get_by_text("one nurse for 30 patients").is_visible()
-    assert page.get_by_text("Sam Speaker").is_visible()
+    expect(page.get_by_text("one nurse for 30 patients")).to_be_visible()
+    expect(page.get_by_text("Sam Speaker")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Acknowledge the concern").click()
-    assert page.get_by_text("Concern acknowledged").is_visible()
+    expect(page.get_by_text("Concern acknowledged")).to_be_visible()
 
     page.get_by_role("link", name="Triage the concern").click()
     page.get_by_label("Patient safety or quality").check()
@@ -61,7 +61,7 @@ def test_a_case_goes_from_guardian_to_handler_to_leader_and_closes(page, person_
     page.get_by_label("I have reviewed how open the speaker wants to be").check()
     assert_accessible(page)
     page.get_by_role("button", name="Triage the concern").click()
-    assert page.get_by_text("Triage recorded").is_visible()
+    expect(page.get_by_text("Triage recorded")).to_be_visible()
 
     page.get_by_role("link", name="Assign an action").click()
     page.get_by_role("button", name="Assign an action").click()  # nothing filled in
@@ -81,7 +81,7 @@ def test_a_case_goes_from_guardian_to_handler_to_leader_and_closes(page, person_
         label=f"Eve Executive ({lead.email})"
     )
     page.get_by_role("button", name="Assign an action").click()
-    assert page.get_by_text("Action assigned").is_visible()
+    expect(page.get_by_text("Action assigned")).to_be_visible()
 
     page.get_by_role("link", name="Give the speaker feedback").click()
     page.get_by_label("Feedback to the speaker").fill("The rota has been reviewed. Thank you.")
@@ -90,7 +90,7 @@ def test_a_case_goes_from_guardian_to_handler_to_leader_and_closes(page, person_
     page.get_by_label("Outcome", exact=True).fill("A second nurse is now rostered at night")
     page.get_by_label("Learning", exact=True).fill("Check night staffing every month")
     page.get_by_role("button", name="Record the outcome and learning").click()
-    assert page.get_by_text("Outcome and learning recorded").is_visible()
+    expect(page.get_by_text("Outcome and learning recorded")).to_be_visible()
     assert_accessible(page)
 
     # The handler: sees the shared summary only.
@@ -98,12 +98,12 @@ def test_a_case_goes_from_guardian_to_handler_to_leader_and_closes(page, person_
     page.get_by_role("link", name="Your actions").first.click()
     assert_accessible(page)
     page.get_by_role("link", name=f"Action on {concern.reference}").click()
-    assert page.get_by_text("Staffing at night on one ward").is_visible()
+    expect(page.get_by_text("Staffing at night on one ward")).to_be_visible()
     assert page.get_by_text("Sam Speaker").count() == 0
     assert page.get_by_text("one nurse for 30 patients").count() == 0
     page.get_by_label("Your response").fill("Rota changed from next week")
     page.get_by_role("button", name="Send your response").click()
-    assert page.get_by_text("Response sent to the guardian").is_visible()
+    expect(page.get_by_text("Response sent to the guardian")).to_be_visible()
     assert_accessible(page)
 
     # Follow up: the accountable leader signs off the action and the learning.
@@ -113,9 +113,9 @@ def test_a_case_goes_from_guardian_to_handler_to_leader_and_closes(page, person_
     page.get_by_role("link", name=concern.reference).first.click()
     assert page.get_by_text("Sam Speaker").count() == 0  # a confidential speaker
     page.get_by_role("button", name="Sign off action 1").click()
-    assert page.get_by_text("Action signed off").is_visible()
+    expect(page.get_by_text("Action signed off")).to_be_visible()
     page.get_by_role("button", name="Sign off the learning").click()
-    assert page.get_by_text("Learning signed off").is_visible()
+    expect(page.get_by_text("Learning signed off")).to_be_visible()
     assert_accessible(page)
 
     # The guardian closes the case.
@@ -125,7 +125,7 @@ def test_a_case_goes_from_guardian_to_handler_to_leader_and_closes(page, person_
     assert_accessible(page)
     page.get_by_label("The speaker has had feedback and the case can close").check()
     page.get_by_role("button", name="Close the concern").click()
-    assert page.get_by_text("Concern closed").is_visible()
+    expect(page.get_by_text("Concern closed")).to_be_visible()
     assert_accessible(page)
     concern.refresh_from_db()
     assert concern.status == Status.CLOSED

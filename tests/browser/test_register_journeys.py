@@ -37,14 +37,16 @@ def test_an_organisation_admin_adds_an_appointment(page, person_with_role, organ
     page.get_by_label("End date").fill("2025-12-01")
     page.get_by_role("button", name="Add the appointment").click()
     expect(page).to_have_title(re.compile(r"^Error: Add an appointment"))
-    assert page.get_by_text(
-        "The end date must be the same as or after the start date"
-    ).first.is_visible()
+    expect(
+        page.get_by_text("The end date must be the same as or after the start date").first
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_label("End date").fill("")
     page.get_by_role("button", name="Add the appointment").click()
-    assert page.get_by_text("Wren Larkfield (D000001) is appointed Chief Executive.").is_visible()
-    assert page.get_by_role("heading", name="Board compliance").is_visible()
+    expect(
+        page.get_by_text("Wren Larkfield (D000001) is appointed Chief Executive.")
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Board compliance")).to_be_visible()
     assert Appointment.objects.get().ftsu_role == "executive_lead"
     assert_accessible(page)
 
@@ -63,7 +65,7 @@ def test_a_director_attests_to_the_code_with_a_self_assessment(
     AppointmentFactory(director=director, organisation=organisation, role_title="Chair")
     sign_in(page, member, two_factor=False)
     page.get_by_role("link", name="Your register entry").first.click()
-    assert page.get_by_role("heading", name="Your duties").is_visible()
+    expect(page.get_by_role("heading", name="Your duties")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Attest to the code of practice").click()
     page.get_by_role("button", name="Attest").click()
@@ -73,10 +75,10 @@ def test_a_director_attests_to_the_code_with_a_self_assessment(
     page.get_by_label("I have read the code of practice and I will meet it").check()
     assert_accessible(page)
     page.get_by_role("button", name="Attest").click()
-    assert page.get_by_text("Thank you: your attestation is recorded.").is_visible()
+    expect(page.get_by_text("Thank you: your attestation is recorded.")).to_be_visible()
     assert director.attestations.count() == 1
     page.get_by_role("link", name="See your public entry").click()
-    assert page.get_by_role("heading", name="Nell Northcote").is_visible()
+    expect(page.get_by_role("heading", name="Nell Northcote")).to_be_visible()
     assert member.email not in page.content()
     assert_accessible(page)
 
@@ -89,10 +91,10 @@ def test_the_public_searches_the_register_without_signing_in(page, organisation)
     assert_accessible(page)
     page.get_by_label("Name, organisation or register number").fill("Ellery")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("heading", name="1 director found").is_visible()
+    expect(page.get_by_role("heading", name="1 director found")).to_be_visible()
     page.get_by_role("link", name="Otis Ellery").click()
-    assert page.get_by_role("heading", name="Otis Ellery").is_visible()
-    assert page.get_by_text("Testshire Fictional NHS Trust").first.is_visible()
+    expect(page.get_by_role("heading", name="Otis Ellery")).to_be_visible()
+    expect(page.get_by_text("Testshire Fictional NHS Trust").first).to_be_visible()
     assert_accessible(page)
 
 
@@ -111,14 +113,14 @@ def test_a_whole_regulatory_case_open_respond_decide_appeal(page, person_with_ro
     page.get_by_label("Grounds for the case").fill("Concerns raised with the board were ignored.")
     assert_accessible(page)
     page.get_by_role("button", name="Open the case").click()
-    assert page.get_by_text("Waiting for the director's response").is_visible()
+    expect(page.get_by_text("Waiting for the director's response")).to_be_visible()
     # They cannot decide their own case.
     page.get_by_role("radio", name="Advice").check()
     page.get_by_label("Reasons", exact=True).fill("Trying to decide my own case.")
     page.get_by_role("button", name="Make the decision").click()
-    assert page.get_by_text(
-        "You opened this case, so a different register officer"
-    ).first.is_visible()
+    expect(
+        page.get_by_text("You opened this case, so a different register officer").first
+    ).to_be_visible()
     sign_out(page)
 
     # The director responds.
@@ -127,32 +129,32 @@ def test_a_whole_regulatory_case_open_respond_decide_appeal(page, person_with_ro
     page.get_by_role("link", name="Case RC").click()
     page.get_by_label("Your response").fill("I took every concern to the board.")
     page.get_by_role("button", name="Send your response").click()
-    assert page.get_by_text("Your response has been sent to the register.").is_visible()
+    expect(page.get_by_text("Your response has been sent to the register.")).to_be_visible()
     assert_accessible(page)
     sign_out(page)
 
     # A second officer decides: suspension to a date.
     sign_in(page, decider, two_factor=True)
     page.get_by_role("link", name="Register", exact=True).first.click()
-    assert page.get_by_role("heading", name="Regulatory cases").is_visible()
+    expect(page.get_by_role("heading", name="Regulatory cases")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="RC").first.click()
     page.get_by_role("radio", name="Suspension").check()
     page.get_by_label("Reasons", exact=True).fill("Concerns were not followed up.")
     page.get_by_label("Suspended until (if the outcome is suspension)").fill("2099-06-30")
     page.get_by_role("button", name="Make the decision").click()
-    assert page.get_by_text("The decision is made, published").is_visible()
+    expect(page.get_by_text("The decision is made, published")).to_be_visible()
     assert_accessible(page)
     sign_out(page)
 
     # The director appeals.
     sign_in(page, member, two_factor=False)
     page.get_by_role("link", name="Your register entry").first.click()
-    assert page.get_by_text("Suspended until 30 June 2099").first.is_visible()
+    expect(page.get_by_text("Suspended until 30 June 2099").first).to_be_visible()
     page.get_by_role("link", name="Case RC").click()
     page.get_by_label("Why you are appealing").fill("The board minutes show I acted.")
     page.get_by_role("button", name="Lodge your appeal").click()
-    assert page.get_by_text("Your appeal has been lodged.").is_visible()
+    expect(page.get_by_text("Your appeal has been lodged.")).to_be_visible()
     sign_out(page)
 
     # A third officer upholds the appeal, and the register status goes back.
@@ -162,15 +164,15 @@ def test_a_whole_regulatory_case_open_respond_decide_appeal(page, person_with_ro
     page.get_by_label("Upheld: the decision is reversed").check()
     page.get_by_label("Reasons for the appeal decision").fill("The minutes show action was taken.")
     page.get_by_role("button", name="Decide the appeal").click()
-    assert page.get_by_text("The appeal is decided").is_visible()
-    assert page.get_by_role("cell", name="Appeal decided").is_visible()
+    expect(page.get_by_text("The appeal is decided")).to_be_visible()
+    expect(page.get_by_role("cell", name="Appeal decided")).to_be_visible()
     assert_accessible(page)
     sign_out(page)
 
     page.goto(f"/register/directors/{director.register_number}/")
-    assert page.get_by_text("Registered", exact=True).is_visible()
-    assert page.get_by_text("Concerns were not followed up.").is_visible()
-    assert page.get_by_role("heading", name="Appeal upheld").is_visible()
+    expect(page.get_by_text("Registered", exact=True)).to_be_visible()
+    expect(page.get_by_text("Concerns were not followed up.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Appeal upheld")).to_be_visible()
     assert_accessible(page)
 
 
@@ -195,16 +197,16 @@ def test_an_admin_imports_the_board_records_fppt_and_ends_an_appointment(
     page.get_by_role("button", name="Import the board").click()
     # Two problems, nothing imported.
     expect(page).to_have_title(re.compile(r"^Error: Import the board"))
-    assert page.get_by_text(
-        "Row 3: there is no organisation called “Nowhere Trust”."
-    ).first.is_visible()
+    expect(
+        page.get_by_text("Row 3: there is no organisation called “Nowhere Trust”.").first
+    ).to_be_visible()
     assert not Appointment.objects.exists()
     assert_accessible(page)
     fixed = BOARD_CSV.replace("Pia Marlowe,,", "Pia,Marlowe,").replace("Nowhere Trust", "TST01")
     upload["buffer"] = fixed.encode()
     page.locator("input[type=file][name=file]").set_input_files(upload)
     page.get_by_role("button", name="Import the board").click()
-    assert page.get_by_text("Board imported: 2 appointments added").is_visible()
+    expect(page.get_by_text("Board imported: 2 appointments added")).to_be_visible()
 
     page.get_by_role("link", name="Record fit and proper person checks").click()
     page.get_by_label("Director", exact=True).select_option(label="Pia Marlowe (D000001)")
@@ -220,13 +222,15 @@ def test_an_admin_imports_the_board_records_fppt_and_ends_an_appointment(
     page.get_by_label("Date of the outcome").fill("2026-01-10")
     assert_accessible(page)
     page.get_by_role("button", name="Record the checks").click()
-    assert page.get_by_text("Fit and proper person checks recorded for Pia Marlowe.").is_visible()
+    expect(
+        page.get_by_text("Fit and proper person checks recorded for Pia Marlowe.")
+    ).to_be_visible()
 
     page.get_by_role("link", name="End the appointment of Sol Juniper").click()
     page.get_by_label("End date").fill("2026-02-01")
     page.get_by_role("button", name="End the appointment").click()
-    assert page.get_by_text("The appointment of Sol Juniper has ended.").is_visible()
-    assert page.get_by_role("table", name="Past appointments").is_visible()
+    expect(page.get_by_text("The appointment of Sol Juniper has ended.")).to_be_visible()
+    expect(page.get_by_role("table", name="Past appointments")).to_be_visible()
     assert_accessible(page)
 
 
@@ -240,8 +244,8 @@ def test_an_officer_publishes_a_new_version_of_the_code(page, person_with_role):
     page.get_by_label("Text of the code").fill("## Listen\n\n1. I will thank people who speak up.")
     assert_accessible(page)
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("Version 2 of the code is published.").is_visible()
+    expect(page.get_by_text("Version 2 of the code is published.")).to_be_visible()
     page.goto("/register/code-of-practice/")
-    assert page.get_by_role("heading", name="Listen").is_visible()
-    assert page.get_by_text("I will thank people who speak up.").is_visible()
+    expect(page.get_by_role("heading", name="Listen")).to_be_visible()
+    expect(page.get_by_text("I will thank people who speak up.")).to_be_visible()
     assert_accessible(page)

@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from speakup.organisations.roles import Role
 from speakup.reporting.models import DataReturnSubmission
@@ -32,17 +33,19 @@ def test_guardian_prepares_and_submits_the_quarterly_return(page, organisation, 
     sign_in(page, guardian, two_factor=True)
 
     page.get_by_role("link", name="Data returns").first.click()
-    assert page.get_by_role("heading", name="Quarterly data returns").is_visible()
+    expect(page.get_by_role("heading", name="Quarterly data returns")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name=quarter.label).click()
-    assert page.get_by_role("heading", name=f"Data return for {quarter.label}").is_visible()
+    expect(page.get_by_role("heading", name=f"Data return for {quarter.label}")).to_be_visible()
     cases_table = page.get_by_role("table", name="Cases")
-    assert cases_table.get_by_role("row", name="Cases raised 2").is_visible()
-    assert cases_table.get_by_role("row", name="Raised anonymously 1").is_visible()
+    expect(cases_table.get_by_role("row", name="Cases raised 2")).to_be_visible()
+    expect(cases_table.get_by_role("row", name="Raised anonymously 1")).to_be_visible()
     elements = page.get_by_role("table", name="Elements (a case can have several)")
-    assert elements.get_by_role("row", name="Element: Patient safety or quality 2").is_visible()
-    assert elements.get_by_role("row", name="Element: Worker safety or wellbeing 0").is_visible()
+    expect(elements.get_by_role("row", name="Element: Patient safety or quality 2")).to_be_visible()
+    expect(
+        elements.get_by_role("row", name="Element: Worker safety or wellbeing 0")
+    ).to_be_visible()
     assert_accessible(page)
 
     csv_link = page.get_by_role("link", name="Download as CSV").get_attribute("href")
@@ -52,8 +55,10 @@ def test_guardian_prepares_and_submits_the_quarterly_return(page, organisation, 
     assert dict(zip(header, row, strict=True))["total_cases"] == "2"
 
     page.get_by_role("button", name="Mark as submitted").click()
-    assert page.get_by_text(f"The return for {quarter.label} is marked as submitted").is_visible()
-    assert page.get_by_text("Marked as submitted on").is_visible()
+    expect(
+        page.get_by_text(f"The return for {quarter.label} is marked as submitted")
+    ).to_be_visible()
+    expect(page.get_by_text("Marked as submitted on")).to_be_visible()
     assert page.get_by_role("button", name="Mark as submitted").count() == 0
     assert DataReturnSubmission.objects.get().figures["total_cases"] == 2
     assert_accessible(page)

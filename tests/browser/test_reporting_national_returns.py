@@ -33,17 +33,17 @@ def test_analyst_finds_submitted_and_missing_returns_and_downloads_them(
     page.get_by_label("Quarter").fill("2026-Q5")
     page.get_by_role("button", name="Show returns").click()
     expect(page).to_have_title(re.compile(r"^Error: "))
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("Quarter").fill(str(quarter))
     page.get_by_role("button", name="Show returns").click()
-    assert page.get_by_role(
-        "heading", name=f"National data returns for {quarter.label}"
-    ).is_visible()
-    assert page.get_by_role("table", name="Submitted (1)").is_visible()
+    expect(
+        page.get_by_role("heading", name=f"National data returns for {quarter.label}")
+    ).to_be_visible()
+    expect(page.get_by_role("table", name="Submitted (1)")).to_be_visible()
     missing = page.get_by_role("table", name="Missing (1)")
-    assert missing.get_by_role("row", name="Otherton Fictional NHS Trust (OTH01)").is_visible()
+    expect(missing.get_by_role("row", name="Otherton Fictional NHS Trust (OTH01)")).to_be_visible()
     assert_accessible(page)
 
     href = page.get_by_role("link", name="Download every return").get_attribute("href")

@@ -24,18 +24,18 @@ def test_guardian_signs_in_with_a_code_sees_home_and_signs_out(page, person_with
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    assert page.get_by_role("heading", name="Enter your security code").is_visible()
+    expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Security code").fill(current_code(device))
     page.get_by_role("button", name="Continue").click()
 
-    assert page.get_by_role("heading", name="Your speakup home").is_visible()
-    assert page.get_by_text("FTSU guardian").is_visible()
+    expect(page.get_by_role("heading", name="Your speakup home")).to_be_visible()
+    expect(page.get_by_text("FTSU guardian")).to_be_visible()
     expect(page).to_have_title(re.compile(r"Your speakup home"))
     assert_accessible(page)
 
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_role("heading", name="You have signed out").is_visible()
+    expect(page.get_by_role("heading", name="You have signed out")).to_be_visible()
     assert_accessible(page)
 
 

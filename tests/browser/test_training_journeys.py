@@ -20,7 +20,7 @@ def test_a_worker_completes_speak_up_and_downloads_the_certificate(page, person_
     worker = person_with_role(Role.WORKER, full_name="Wren Worker")
     sign_in(page, worker, two_factor=False)
     page.get_by_role("link", name="Your training").first.click()
-    assert page.get_by_role("heading", name="Your training").is_visible()
+    expect(page.get_by_role("heading", name="Your training")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Speak Up", exact=True).click()
@@ -41,13 +41,13 @@ def test_a_worker_completes_speak_up_and_downloads_the_certificate(page, person_
         group.get_by_label(question.correct, exact=True).check()
     page.get_by_role("button", name="Submit your answers").click()
 
-    assert page.get_by_role("heading", name="You have completed Speak Up").is_visible()
+    expect(page.get_by_role("heading", name="You have completed Speak Up")).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download your certificate (PDF)").click()
     assert download.value.suggested_filename == "speak-up-certificate.pdf"
     page.goto("/training/")
-    assert page.get_by_text("Complete until").first.is_visible()
+    expect(page.get_by_text("Complete until").first).to_be_visible()
     assert_accessible(page)
 
 
@@ -71,18 +71,18 @@ def test_an_admin_imports_a_roster_and_sees_the_dashboard(
     )
     page.locator("input[type=file][name=file]").set_input_files(str(roster))
     page.get_by_role("button", name="Upload and import").click()
-    assert page.get_by_text("2 workers added").is_visible()
+    expect(page.get_by_text("2 workers added")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Training dashboard").first.click()
     expect(page.get_by_text("0 of 1 board members have completed Follow Up")).to_be_visible()
-    assert page.get_by_role("row", name="Cora Calloway").is_visible()
+    expect(page.get_by_role("row", name="Cora Calloway")).to_be_visible()
     # Each chart is an image named for its figures, beside the table that gives them.
     for chart in ("Compliance by module", "Compliance per module by staff group"):
         image = page.get_by_role("img", name=f"{chart}. The table beside this chart")
-        assert image.is_visible()
-    assert page.get_by_role("img", name="Compliance at each month end.").is_visible()
-    assert page.get_by_role("table", name="Compliance trend").is_visible()
+        expect(image).to_be_visible()
+    expect(page.get_by_role("img", name="Compliance at each month end.")).to_be_visible()
+    expect(page.get_by_role("table", name="Compliance trend")).to_be_visible()
     assert_accessible(page)
 
 
@@ -101,9 +101,9 @@ def test_a_board_member_sees_follow_up_required_and_overdue(page, person_with_ro
     follow_up = page.locator(".nhsuk-card").filter(
         has=page.get_by_role("heading", name="Follow Up", exact=True)
     )
-    assert follow_up.get_by_text("Overdue").is_visible()
-    assert follow_up.get_by_text("Board members take Follow Up").is_visible()
+    expect(follow_up.get_by_text("Overdue")).to_be_visible()
+    expect(follow_up.get_by_text("Board members take Follow Up")).to_be_visible()
     assert_accessible(page)
     follow_up.get_by_role("link", name="Follow Up").click()
-    assert page.get_by_text("Complete Speak Up and Listen Up before you start").is_visible()
+    expect(page.get_by_text("Complete Speak Up and Listen Up before you start")).to_be_visible()
     assert_accessible(page)

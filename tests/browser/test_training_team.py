@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from speakup.organisations.roles import Role
 from tests.browser.conftest import assert_accessible, sign_in
@@ -32,10 +33,10 @@ def test_a_line_manager_sees_their_training_at_home_and_their_teams_training(
     )
     sign_in(page, manager, two_factor=False)
     page.goto("/")
-    assert page.get_by_role("heading", name="Your training").is_visible()
+    expect(page.get_by_role("heading", name="Your training")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Your team's training").first.click()
-    assert page.get_by_role("heading", name="Your team's training").is_visible()
-    assert page.get_by_role("rowheader", name="Wren Worker").is_visible()
+    expect(page.get_by_role("heading", name="Your team's training")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Wren Worker")).to_be_visible()
     assert_accessible(page)

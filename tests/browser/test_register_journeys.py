@@ -1,14 +1,22 @@
 """The register in a real browser: an admin appoints, a director attests, the public searches,
-and a whole regulatory case runs open -> respond -> decide -> appeal."""
+and a whole regulatory case runs open -> respond -> decide -> appeal, and a condition is
+reviewed."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from speakup.organisations.roles import Role
-from speakup.register.models import Appointment
-from speakup.register.services import LCF_DOMAINS, code_publish
+from speakup.register.models import Appointment, Outcome
+from speakup.register.services import (
+    LCF_DOMAINS,
+    case_decide,
+    case_open,
+    case_respond,
+    code_publish,
+)
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.register.factories import AppointmentFactory, DirectorFactory
 
@@ -249,3 +257,43 @@ def test_an_officer_publishes_a_new_version_of_the_code(page, person_with_role):
     expect(page.get_by_role("heading", name="Listen")).to_be_visible()
     expect(page.get_by_text("I will thank people who speak up.")).to_be_visible()
     assert_accessible(page)
+
+
+def test_an_officer_reviews_a_condition_past_its_review_date(page, person_with_role):
+    opener, decider, reviewer = (
+        person_with_role(Role.REGISTER_OFFICER, full_name=name)
+        for name in ("Olive Opener", "Dora Decider", "Rhys Reviewer")
+    )
+    director = DirectorFactory(first_name="Cai", last_name="Penrose")
+    case = case_open(actor=opener, director=director, grounds="Concerns were not followed up.")
+    case_respond(actor=None, case=case, response="I will report each quarter.")
+    decision = case_decide(
+        actor=decider,
+        case=case,
+        outcome=Outcome.CONDITIONS,
+        reasons="Follow-up was missing.",
+        conditions_text="Report each quarter on concerns raised.",
+        review_date=date.today() + timedelta(days=1),
+    )
+    decision.conditions.update(review_date=date.today() - timedelta(days=1))  # now due
+
+    sign_in(page, reviewer, two_factor=True)
+    page.goto("/register/officer/")
+    page.get_by_role("link", name="Review the condition on Cai Penrose").click()
+    expect(page.get_by_role("heading", name="Review a condition")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("radio", name="Keep it until a new review date").check()
+    page.get_by_role("button", name="Record the review").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.get_by_role("link", name="Enter the new review date")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("radio", name="Lift the condition").check()
+    page.get_by_label("Reasons").fill("Every quarterly report arrived on time.")
+    page.get_by_role("button", name="Record the review").click()
+    expect(
+        page.get_by_text("The condition on Cai Penrose is lifted, and they are told.")
+    ).to_be_visible()
+    expect(page.get_by_text("No conditions are past their review date.")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"/register/directors/{director.register_number}/")
+    expect(page.get_by_text("No conditions.")).to_be_visible()

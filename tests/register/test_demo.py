@@ -25,6 +25,9 @@ def test_the_demo_boards_have_compliant_and_overdue_directors_and_a_published_de
     assert Director.objects.count() == 14
     assert Appointment.objects.count() == 14
     assert Decision.objects.filter(published_at__isnull=False, outcome="advice").count() == 1
+    assert [c.director.email for c in queries.conditions_due_for_review()] == [
+        "board-member2@demo1.demo.speakup.test"
+    ]  # an officer can try reviewing it
 
     everything = {"attestation": "compliant", "fppt": "compliant", "training": "compliant"}
     assert states_of("executive-lead@demo1.demo.speakup.test") == everything

@@ -6,7 +6,6 @@ import pytest
 import time_machine
 from django.core import mail
 
-from speakup.organisations.roles import Role
 from speakup.register import queries
 from speakup.register.models import AppealOutcome, CaseStep, Decision, Outcome, Status
 from speakup.register.services import (
@@ -24,16 +23,6 @@ from tests.register.factories import AppointmentFactory, DirectorFactory
 pytestmark = pytest.mark.django_db
 
 START = "2026-03-02 10:00"
-
-
-@pytest.fixture
-def officers(person_with_role):
-    return [person_with_role(Role.REGISTER_OFFICER) for _ in range(3)]
-
-
-@pytest.fixture
-def director():
-    return DirectorFactory(first_name="Dana", last_name="Dunmore", email="dana@fictional.test")
 
 
 def open_case(officer, director):

@@ -272,3 +272,29 @@ class AppealDecisionForm(forms.Form):
         help_text="Published on the director's public entry.",
         error_messages={"required": "Write the reasons for the appeal decision"},
     )
+
+
+class ConditionReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome of the review",
+        choices=[("lift", "Lift the condition"), ("keep", "Keep it until a new review date")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to lift the condition or keep it"},
+    )
+    review_date = date_field(
+        "New review date",
+        required=False,
+        help_text="Only if you keep the condition. For example, 2027-04-01",
+    )
+    reasons = forms.CharField(
+        label="Reasons",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Sent to the director and kept with the case.",
+        error_messages={"required": "Write the reasons for the review"},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == "keep" and not cleaned.get("review_date"):
+            self.add_error("review_date", "Enter the new review date")
+        return cleaned

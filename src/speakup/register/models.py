@@ -217,6 +217,7 @@ class StepKind(models.TextChoices):
     DECIDED = "decided", "Decision made"
     APPEALED = "appealed", "Appeal lodged"
     APPEAL_DECIDED = "appeal_decided", "Appeal decided"
+    CONDITION_REVIEWED = "condition_reviewed", "Condition reviewed"
 
 
 class CaseStep(models.Model):

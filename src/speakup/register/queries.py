@@ -144,6 +144,14 @@ def conditions_in_force(director: Director) -> list[Condition]:
     return list(director.conditions.filter(lifted_at__isnull=True).order_by("review_date"))
 
 
+def condition_in_force(condition_id: int) -> Condition | None:
+    return (
+        Condition.objects.filter(pk=condition_id, lifted_at__isnull=True)
+        .select_related("director", "decision__case")
+        .first()
+    )
+
+
 def conditions_due_for_review(*, today: date | None = None) -> list[Condition]:
     """Conditions in force whose review date has come: the register officer's to review."""
     today = today or _today()

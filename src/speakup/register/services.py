@@ -858,3 +858,51 @@ def appeal_decide(*, actor, appeal: Appeal, outcome: str, reasons: str) -> Appea
         f"{AppealOutcome(outcome).label.lower()}.\n\nReasons:\n{appeal.reasons}\n",
     )
     return appeal
+
+
+@transaction.atomic
+def condition_review(
+    *, actor, condition: Condition, lift: bool, reasons: str, review_date: date | None = None
+) -> Condition:
+    """Lift a condition, or keep it until a new review date; the director is told either way.
+
+    When the last condition in force is lifted, a director under conditions is registered again.
+    """
+    condition = (
+        Condition.objects.select_for_update().select_related("decision__case").get(pk=condition.pk)
+    )
+    case = condition.decision.case
+    _refuse_own_entry(actor, case.director, "review a condition on")
+    if condition.lifted_at is not None:
+        raise RegisterRefusal("This condition has already been lifted.")
+    reasons = reasons.strip()
+    if not reasons:
+        raise RegisterRefusal("Write the reasons for the review: the director is sent them.")
+    if not lift and (review_date is None or review_date <= _today()):
+        raise RegisterRefusal("To keep the condition, give a new review date in the future.")
+    director = Director.objects.select_for_update().get(pk=case.director_id)
+    if lift:
+        condition.lifted_at = timezone.now()
+        condition.save(update_fields=["lifted_at"])
+        others_in_force = director.conditions.filter(lifted_at__isnull=True).exists()
+        if director.status == Status.CONDITIONS and not others_in_force:
+            _set_status(
+                director=director,
+                to=Status.REGISTERED,
+                actor=actor,
+                reason=f"Conditions lifted on review (case {case.reference})",
+            )
+        outcome = "Lifted"
+    else:
+        condition.review_date = review_date
+        condition.save(update_fields=["review_date"])
+        outcome = f"Kept until a review on {_format(review_date)}"
+    director.save(update_fields=["updated_at"])
+    _step(case, StepKind.CONDITION_REVIEWED, actor, f"{outcome}: {reasons}")
+    _notify(
+        to=[director.email],
+        subject=f"A condition on your register entry was reviewed ({case.reference})",
+        body=f"Dear {director.name},\n\nThe condition from case {case.reference}:\n"
+        f"{condition.text}\n\nwas reviewed. Outcome: {outcome}.\n\nReasons:\n{reasons}\n",
+    )
+    return condition

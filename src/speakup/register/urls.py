@@ -30,4 +30,9 @@ urlpatterns = [
     path("officer/code/new/", officer.publish_code, name="publish_code"),
     path("officer/directors/<str:register_number>/cases/new/", officer.open_case, name="open_case"),
     path("officer/cases/<int:case_id>/", officer.show_case, name="show_case"),
+    path(
+        "officer/conditions/<int:condition_id>/review/",
+        officer.review_condition,
+        name="review_condition",
+    ),
 ]

@@ -7,7 +7,13 @@ from django.shortcuts import get_object_or_404, redirect
 
 from speakup.core.permissions import require, visible
 from speakup.register import queries, services
-from speakup.register.forms import AppealDecisionForm, CodeForm, DecideForm, OpenCaseForm
+from speakup.register.forms import (
+    AppealDecisionForm,
+    CodeForm,
+    ConditionReviewForm,
+    DecideForm,
+    OpenCaseForm,
+)
 from speakup.register.services import RegisterRefusal
 from speakup.register.views import page
 
@@ -122,4 +128,40 @@ def show_case(request, case_id):
         form=appeal_form if deciding_appeal else decide_form,
         decide_form=decide_form,
         appeal_form=appeal_form,
+    )
+
+
+@login_required
+def review_condition(request, condition_id):
+    require(request.user, "register.run_register")
+    condition = queries.condition_in_force(condition_id)
+    if condition is None:
+        raise Http404
+    form = ConditionReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        lift = form.cleaned_data["outcome"] == "lift"
+        try:
+            services.condition_review(
+                actor=request.user,
+                condition=condition,
+                lift=lift,
+                reasons=form.cleaned_data["reasons"],
+                review_date=form.cleaned_data["review_date"],
+            )
+        except RegisterRefusal as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(
+                request,
+                f"The condition on {condition.director.name} is "
+                + ("lifted" if lift else "kept until its new review date")
+                + ", and they are told.",
+            )
+            return redirect("register:show_officer_dashboard")
+    return page(
+        request,
+        "review_condition.jinja",
+        page_title="Review a condition",
+        form=form,
+        condition=condition,
     )

@@ -45,6 +45,11 @@ run: install var/secret_key ## Serve the product with demo data on http://127.0.
 	echo "speakup is at http://127.0.0.1:$(PORT)/" && \
 	exec $(BIN)/speakup runserver 127.0.0.1:$(PORT)
 
+.PHONY: otp-code
+otp-code: var/secret_key ## A demo user's current two-factor code: make otp-code EMAIL=guardian1@demo1.demo.speakup.test
+	@test -n "$(EMAIL)" || { echo "Name the demo user: make otp-code EMAIL=guardian1@demo1.demo.speakup.test"; exit 2; }
+	@DEBUG=true SECRET_KEY="$$(cat var/secret_key)" $(BIN)/speakup otp-code "$(EMAIL)"
+
 .PHONY: test
 test: install $(BIN)/.dev-installed ## Lint, check migrations and run every test (PostgreSQL and the browser too when present)
 	bash scripts/test

@@ -281,6 +281,7 @@ def test_an_officer_reviews_a_condition_past_its_review_date(page, person_with_r
     page.goto("/register/officer/")
     page.get_by_role("link", name="Review the condition on Cai Penrose").click()
     expect(page.get_by_role("heading", name="Review a condition")).to_be_visible()
+    expect(page.get_by_role("link", name=case.reference)).to_be_visible()  # to read the case
     assert_accessible(page)
     page.get_by_role("radio", name="Keep it until a new review date").check()
     page.get_by_role("button", name="Record the review").click()

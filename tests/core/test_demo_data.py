@@ -30,7 +30,7 @@ def test_each_sign_in_is_printed_on_its_own_line(db, capsys):
     assert len(guardian_lines) == 1
     line = guardian_lines[0]
     assert "FTSU guardian" in line and "DEMO1" in line and "speakup-demo-password" in line
-    assert "speakup otp-code guardian1@demo1.demo.speakup.test" in line
+    assert "make otp-code EMAIL=guardian1@demo1.demo.speakup.test" in line
 
 
 def test_demo_data_can_be_loaded_twice_without_duplicates(db, capsys):

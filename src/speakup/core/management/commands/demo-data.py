@@ -33,7 +33,8 @@ class Command(BaseCommand):
             role = getattr(s.role, "label", str(s.role))
             line = f"  {role:<24} {s.organisation_code:<6} {s.email:<48} {s.password}"
             if s.two_factor:
-                line += f"   2FA code: speakup otp-code {s.email}"
+                # The same settings as `make run` (speakup alone would ask for a SECRET_KEY).
+                line += f"   2FA code: make otp-code EMAIL={s.email}"
             self.stdout.write(line)
         for note in notes:
             self.stdout.write(note)

@@ -143,10 +143,11 @@ def generate(scale: float) -> dict[str, int]:
                 f"""INSERT INTO training_staffrecord
                     (organisation_id, employee_number, first_name, last_name, email, staff_group,
                      staff_group_recognised, job_role, directorate, band, is_line_manager,
-                     is_senior_leader, is_board_member, active, created_at, updated_at)
+                     line_manager_number, is_senior_leader, is_board_member, active, created_at,
+                     updated_at)
                 SELECT o.id, 'E' || n, 'Worker', 'Number ' || n, {_worker_email("n")},
                        ({_array(STAFF_GROUPS)})[1 + n % {len(STAFF_GROUPS)}], true, '', '',
-                       (2 + n % 7)::text, n % 10 = 0, n % 33 = 0, n % 500 = 7, n % 50 <> 1,
+                       (2 + n % 7)::text, n % 10 = 0, '', n % 33 = 0, n % 500 = 7, n % 50 <> 1,
                        now(), now()
                 FROM (SELECT n, {_org("random()")} AS k FROM generate_series(1, {workers}) n) s
                 JOIN organisations_organisation o ON o.ods_code = 'B' || lpad(s.k::text, 4, '0')

@@ -226,7 +226,9 @@ def _rule_inputs(organisation, policy, today, bands) -> tuple:
 
 def _written_once(key: tuple, write) -> tuple[str, tuple]:
     if key not in _WRITTEN:
-        if len(_WRITTEN) >= 256:  # a long-running process sees many days and organisations
+        # A long-running process sees many days and organisations; the national counts ask
+        # for every organisation in England (250 to 300) each time.
+        if len(_WRITTEN) >= 1024:
             _WRITTEN.clear()
         _WRITTEN[key] = write()
     return _WRITTEN[key]

@@ -18,10 +18,12 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
         label=label,
         required=required,
         widget=DateInput(),
-        help_text=help_text or "For example, 2026-04-01",
+        # The browser shows a date box in its own order (dd/mm/yyyy in the UK): an example in
+        # words reads the same whatever that order is.
+        help_text=help_text or "For example, 1 April 2026",
         error_messages={
             "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a real date, for example 2026-04-01",
+            "invalid": f"Enter the {label.lower()} as a real date, for example 1 April 2026",
         },
     )
 
@@ -284,7 +286,7 @@ class ConditionReviewForm(forms.Form):
     review_date = date_field(
         "New review date",
         required=False,
-        help_text="Only if you keep the condition. For example, 2027-04-01",
+        help_text="Only if you keep the condition. For example, 1 April 2027",
     )
     reasons = forms.CharField(
         label="Reasons",

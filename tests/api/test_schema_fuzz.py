@@ -35,7 +35,7 @@ PUBLIC_OPERATIONS = [
 ]
 SPEAKER_OPERATIONS = {"speaker_show_concern", "speaker_send_message", "speaker_give_feedback"}
 EXAMPLES = 30
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quiet_service")]
 
 
 def _published_schema():
@@ -53,27 +53,6 @@ OPERATIONS = {
     op.definition.raw.get("operationId"): op
     for op in (result.ok() for result in SCHEMA.get_all_operations())
 }
-
-
-@pytest.fixture(autouse=True)
-def quiet_service(settings, tmp_path):
-    """Keys and files of the test's own, no throttle counts left by other tests."""
-    from django.core.cache import cache
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    settings.ALLOWED_HOSTS = ["localhost"]
-    settings.SPEAKUP_KEK_FILE = tmp_path / "kek.json"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
-    # The WSGI app closes the database connection after each request; the test's transaction
-    # lives on that connection, so keep it open (as Django's own test client does).
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-    cache.clear()
 
 
 @pytest.fixture

@@ -145,6 +145,19 @@ def test_unknown_workers_modules_and_organisations_are_reported_never_guessed(
     assert not Completion.objects.exists()
 
 
+def test_completions_in_unreadable_characters_are_refused_with_one_clear_error(
+    client_as, organisation
+):
+    body = b"Employee Number,Organisation,Module,Completed On,Source\n1001,TST01,\x81\x8d,x,y\n"
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        "/api/v1/training/completions", body, content_type="text/csv"
+    )
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert "neither UTF-8 nor Windows-1252" in error["reason"]
+    assert not Completion.objects.exists()
+
+
 def test_completions_need_an_organisation_admin(client_as, organisation):
     response = client_as(Role.GUARDIAN).post(
         "/api/v1/training/completions", COMPLETIONS, content_type="text/csv"

@@ -180,6 +180,23 @@ def test_windows_1252_is_read_with_a_warning(organisation):
     assert "Windows-1252" in result.warnings[0]
 
 
+def test_a_file_neither_utf8_nor_windows_1252_is_refused_with_one_clear_error(organisation):
+    # 0x81 and 0x8D are in no UTF-8 sequence and mean nothing in Windows-1252.
+    file = io.BytesIO(
+        HEADER.encode() + b"\r\n1001,Ada\x81\x8d,Ashdown,,Students,,,,N,N,N,2024-01-01,\r\n"
+    )
+    result = staff_import(organisation=organisation, file=file)
+    assert not result.imported
+    assert [(e.row, e.reason) for e in result.errors] == [
+        (
+            0,
+            "The file's characters cannot be read: it is neither UTF-8 nor Windows-1252. "
+            "Save it from your spreadsheet as CSV UTF-8 and try again.",
+        )
+    ]
+    assert not StaffRecord.objects.exists()
+
+
 def test_unknown_staff_groups_are_kept_as_given_and_flagged(organisation):
     result = staff_import(
         organisation=organisation,

@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import BaseParser
+from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -132,9 +132,16 @@ class CompletionImport(APIView):
 class XapiStatements(APIView):
     """Record xAPI 1.0.3 statements (completed/passed) from a learning record store."""
 
+    parser_classes = [JSONParser]  # xAPI statements are sent as application/json
+
     @extend_schema(
         request=OpenApiTypes.OBJECT,
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiResponse()},
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiTypes.OBJECT,
+            404: OpenApiResponse(),
+            415: OpenApiResponse(description="The statements were not sent as JSON"),
+        },
     )
     def post(self, request):
         allowed = organisation_ids_where(request.user, Role.ORGANISATION_ADMIN)

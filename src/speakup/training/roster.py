@@ -185,26 +185,47 @@ class _HeaderError(Exception):
 # --- reading the file -------------------------------------------------------------------
 
 
+class UnreadableFile(ValueError):
+    """The file is neither UTF-8 nor Windows-1252: its characters cannot be read."""
+
+
+CP1252_WARNING = (
+    "The file is not UTF-8, so it was read as Windows-1252 (Excel's usual encoding). "
+    "Check that names with accents look right, or save the file as CSV UTF-8."
+)
+UNREADABLE = (
+    "The file's characters cannot be read: it is neither UTF-8 nor Windows-1252. "
+    "Save it from your spreadsheet as CSV UTF-8 and try again."
+)
+
+
+def _decodes(binary: IO[bytes], encoding: str, chunk_size: int) -> bool:
+    """Whether the whole file decodes as `encoding` (read once, then rewound)."""
+    start = binary.tell()
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        while chunk := binary.read(chunk_size):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return True
+    except UnicodeDecodeError:
+        return False
+    finally:
+        binary.seek(start)
+
+
 def detect_encoding(binary: IO[bytes], chunk_size: int = 1 << 20) -> tuple[str, str | None]:
-    """UTF-8 (with or without BOM), else Windows-1252 with a warning. Reads the file once."""
+    """UTF-8 (with or without BOM), else Windows-1252 with a warning, else UnreadableFile."""
     start = binary.tell()
     head = binary.read(3)
     binary.seek(start)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig", None
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        while chunk := binary.read(chunk_size):
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
+    if _decodes(binary, "utf-8", chunk_size):
         return "utf-8", None
-    except UnicodeDecodeError:
-        return "cp1252", (
-            "The file is not UTF-8, so it was read as Windows-1252 (Excel's usual encoding). "
-            "Check that names with accents look right, or save the file as CSV UTF-8."
-        )
-    finally:
-        binary.seek(start)
+    if _decodes(binary, "cp1252", chunk_size):
+        return "cp1252", CP1252_WARNING
+    raise UnreadableFile(UNREADABLE)
 
 
 def _normalise_header(text: str) -> str:
@@ -481,7 +502,11 @@ def staff_import(
     start = total_bytes = 0
     text = None
     if file is not None:
-        encoding, warning = detect_encoding(file)
+        try:
+            encoding, warning = detect_encoding(file)
+        except UnreadableFile as error:
+            result.add_error(0, "", str(error))
+            return result
         result.encoding = encoding
         if warning:
             result.warnings.append(warning)

@@ -24,7 +24,7 @@ from speakup.training.models import (
     TrainingPolicy,
 )
 from speakup.training.queries import missing_prerequisites, training_organisations_of
-from speakup.training.roster import RowError, detect_encoding, parse_date
+from speakup.training.roster import RowError, UnreadableFile, detect_encoding, parse_date
 
 # Course titles in learning records (ESR, e-Learning for Healthcare) mapped to our modules.
 # Override or extend with the TRAINING_COURSE_TITLES setting (title -> module key).
@@ -222,7 +222,11 @@ def completions_import(
     """
     today = today or timezone.localdate()
     result = CompletionImportResult()
-    encoding, warning = detect_encoding(file)
+    try:
+        encoding, warning = detect_encoding(file)
+    except UnreadableFile as error:
+        result.errors.append(RowError(0, "", str(error)))
+        return result
     if warning:
         result.warnings.append(warning)
     text = io.TextIOWrapper(file, encoding=encoding, newline="")

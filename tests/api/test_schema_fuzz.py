@@ -55,6 +55,22 @@ OPERATIONS = {
 }
 
 
+def every_answer_as_documented(strategies, *, examples: int) -> None:
+    """Send `examples` requests drawn from `strategies`; each answer must pass CHECKS."""
+
+    @hypothesis_settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=st.one_of(strategies))
+    def answers_as_documented(case):
+        case.call_and_validate(checks=CHECKS)
+
+    answers_as_documented()
+
+
 @pytest.fixture
 def speaker_token(organisation):
     """A real speaker's bearer token, so the fuzzing reaches past the 401."""
@@ -78,15 +94,4 @@ def test_public_endpoints_never_fail_and_answer_as_the_schema_says(operation_id,
     if operation_id in SPEAKER_OPERATIONS:
         signed_in = {"Authorization": f"Bearer {speaker_token}"}
         strategies += [operation.as_strategy(mode, headers=signed_in) for mode in GenerationMode]
-
-    @hypothesis_settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case=st.one_of(strategies))
-    def answers_as_documented(case):
-        case.call_and_validate(checks=CHECKS)
-
-    answers_as_documented()
+    every_answer_as_documented(strategies, examples=EXAMPLES)

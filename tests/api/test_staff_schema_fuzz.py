@@ -9,15 +9,12 @@ so the fuzzing reaches past "not found" into the validation of what is sent.
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hypothesis_settings
-from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.transport.serialization import serialize_binary
 
 from speakup.organisations.roles import Role
-from tests.api.test_schema_fuzz import CHECKS, OPERATIONS
+from tests.api.test_schema_fuzz import OPERATIONS, every_answer_as_documented
 from tests.organisations.factories import MembershipFactory
 
 STAFF_OPERATIONS = [
@@ -58,14 +55,4 @@ def test_staff_endpoints_never_fail_and_answer_as_the_schema_says(
         for mode in GenerationMode
     ]
 
-    @hypothesis_settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case=st.one_of(strategies))
-    def answers_as_documented(case):
-        case.call_and_validate(checks=CHECKS)
-
-    answers_as_documented()
+    every_answer_as_documented(strategies, examples=EXAMPLES)

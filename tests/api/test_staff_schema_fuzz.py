@@ -24,6 +24,13 @@ STAFF_OPERATIONS = [
     "training_completions_create",
     "training_xapi_statements_create",
     "staff_list_concerns",
+    # A guardian's work on a real case of the organisation (the reference is in every path).
+    "staff_show_concern",
+    "staff_acknowledge_concern",
+    "staff_triage_concern",
+    "staff_assign_action",
+    "staff_message_speaker",
+    "staff_close_concern",
 ]
 EXAMPLES = 25
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quiet_service")]
@@ -43,13 +50,23 @@ def staff_token(person_with_role, organisation):
     return Token.objects.create(user=user).key
 
 
+@pytest.fixture
+def case_reference(organisation):
+    from speakup.concerns.services.intake import concern_submit
+
+    submitted = concern_submit(
+        organisation=organisation, confidentiality="anonymous", description="Fuzzing (synthetic)"
+    )
+    return submitted.concern.reference
+
+
 @pytest.mark.parametrize("operation_id", STAFF_OPERATIONS)
 def test_staff_endpoints_never_fail_and_answer_as_the_schema_says(
-    operation_id, staff_token, organisation
+    operation_id, staff_token, organisation, case_reference
 ):
     operation = OPERATIONS[operation_id]
     signed_in = {"Authorization": f"Token {staff_token}"}
-    ours = {"ods_code": organisation.ods_code}
+    ours = {"ods_code": organisation.ods_code, "reference": case_reference}
     strategies = [
         operation.as_strategy(mode, headers=signed_in, path_parameters=ours)
         for mode in GenerationMode

@@ -121,8 +121,11 @@ def test_each_refusal_is_a_400_with_a_message_for_the_field(client, organisation
     assert not AuditRecord.objects.exists()
 
 
-def test_an_unknown_organisation_is_a_400(client, organisation):
-    response = post_json(client, CONCERNS, anonymous_concern(organisation, organisation="ZZZ99"))
+@pytest.mark.parametrize("code", ["ZZZ99", "TST\x0001", "TST01; --", "x" * 300])
+def test_an_unknown_organisation_is_a_400(client, organisation, code):
+    """Whatever is sent, even text the database could not hold (a NUL byte, found by fuzzing
+    on PostgreSQL), is an unknown organisation, never a server error."""
+    response = post_json(client, CONCERNS, anonymous_concern(organisation, organisation=code))
     assert response.status_code == 400
     assert response.json() == {"organisation": ["Select an organisation from the list"]}
 

@@ -556,11 +556,20 @@ def _detail(user, concern) -> dict:
     }
 
 
+# What any staff endpoint may answer instead (documented once, used by each).
+STAFF_READ_ERRORS = {
+    401: OpenApiResponse(ErrorSerializer, description="No valid token or session"),
+    403: OpenApiResponse(ErrorSerializer, description="Signed in without the second factor"),
+    404: OpenApiResponse(ErrorSerializer, description="No such concern that you may see"),
+}
+STAFF_WRITE_ERRORS = {**STAFF_READ_ERRORS, 400: FIELD_ERRORS}
+
+
 class StaffConcernList(StaffAPIView):
     @extend_schema(
         operation_id="staff_list_concerns",
         summary="Concerns you may see (guardian: your organisations'; leader: yours)",
-        responses=StaffConcernSummarySerializer(many=True),
+        responses={200: StaffConcernSummarySerializer(many=True), **STAFF_READ_ERRORS},
     )
     def get(self, request):
         from speakup.concerns.queries import concerns_filtered
@@ -577,7 +586,7 @@ class StaffConcernDetail(StaffAPIView):
     @extend_schema(
         operation_id="staff_show_concern",
         summary="One concern, as its case page shows it to you",
-        responses=StaffConcernDetailSerializer,
+        responses={200: StaffConcernDetailSerializer, **STAFF_READ_ERRORS},
     )
     def get(self, request, reference):
         from django.db import transaction
@@ -597,7 +606,7 @@ class StaffAcknowledge(StaffAPIView):
     @extend_schema(
         operation_id="staff_acknowledge_concern",
         request=None,
-        responses=StaffConcernSummarySerializer,
+        responses={200: StaffConcernSummarySerializer, **STAFF_WRITE_ERRORS},
     )
     def post(self, request, reference):
         concern = self.concern(reference)
@@ -618,7 +627,7 @@ class StaffTriage(StaffAPIView):
     @extend_schema(
         operation_id="staff_triage_concern",
         request=StaffTriageSerializer,
-        responses=StaffConcernSummarySerializer,
+        responses={200: StaffConcernSummarySerializer, **STAFF_WRITE_ERRORS},
     )
     def post(self, request, reference):
         concern = self.concern(reference)
@@ -666,7 +675,7 @@ class StaffAssign(StaffAPIView):
     @extend_schema(
         operation_id="staff_assign_action",
         request=StaffAssignSerializer,
-        responses={201: StaffAssignResponse},
+        responses={201: StaffAssignResponse, **STAFF_WRITE_ERRORS},
     )
     def post(self, request, reference):
         concern = self.concern(reference)
@@ -717,7 +726,7 @@ class StaffMessages(StaffAPIView):
     @extend_schema(
         operation_id="staff_message_speaker",
         request=StaffMessageInSerializer,
-        responses={201: StaffMessageSerializer},
+        responses={201: StaffMessageSerializer, **STAFF_WRITE_ERRORS},
     )
     def post(self, request, reference):
         concern = self.concern(reference)
@@ -754,7 +763,11 @@ class StaffClose(StaffAPIView):
         operation_id="staff_close_concern",
         summary="Record the outcome and learning, and close once the leader has signed off",
         request=StaffCloseSerializer,
-        responses={200: StaffConcernSummarySerializer, 409: StaffCloseBlockedSerializer},
+        responses={
+            200: StaffConcernSummarySerializer,
+            409: StaffCloseBlockedSerializer,
+            **STAFF_WRITE_ERRORS,
+        },
     )
     def post(self, request, reference):
         concern = self.concern(reference)

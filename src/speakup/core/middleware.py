@@ -1,5 +1,8 @@
 import secrets
+from urllib.parse import unquote_plus
 
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -9,6 +12,26 @@ from speakup.organisations.queries import needs_two_factor
 # Paths a signed-in person may reach before their second factor: the second-factor pages
 # themselves, signing out, health checks and static assets.
 BEFORE_SECOND_FACTOR = ("/account/", "/healthz", "/readyz", "/assets/")
+
+
+class RefuseNulBytesMiddleware:
+    """A NUL byte in the address is never a real page or search, and PostgreSQL cannot hold one
+    in text, so a lookup with it would fail: refused here, before any view uses it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        in_path = "\x00" in request.path
+        if not in_path and "\x00" not in unquote_plus(request.META.get("QUERY_STRING", "")):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):  # the API answers in JSON, as DRF would
+            if in_path:
+                return JsonResponse({"detail": "Not found."}, status=404)
+            return JsonResponse({"detail": "A NUL byte is not allowed."}, status=400)
+        if in_path:
+            raise Http404
+        raise SuspiciousOperation("A NUL byte in the query string")
 
 
 class ContentSecurityPolicyMiddleware:

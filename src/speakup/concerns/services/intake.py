@@ -6,6 +6,7 @@ sealed content, its first status change, its attachments and its audit record, o
 
 import hashlib
 import json
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -74,12 +75,20 @@ def new_reference() -> str:
     return f"{chars[:4]}-{chars[4:]}"
 
 
+# The shape of an ODS code (letters and digits): anything else is not looked up, so text the
+# database cannot hold (a NUL byte) is refused as an unknown organisation, not an error.
+ODS_CODE_SHAPE = re.compile(r"[A-Za-z0-9]{1,10}")
+
+
 def _organisation(value, errors) -> Organisation | None:
     if isinstance(value, Organisation):
         if value.active:
             return value
     elif isinstance(value, str) and value.strip():
-        found = Organisation.objects.filter(ods_code__iexact=value.strip(), active=True).first()
+        code = value.strip()
+        found = ODS_CODE_SHAPE.fullmatch(code) and (
+            Organisation.objects.filter(ods_code__iexact=code, active=True).first()
+        )
         if found:
             return found
     elif value in (None, ""):

@@ -111,7 +111,7 @@ class Svg:
     def __init__(self, chart_id: str, title: str):
         self.chart_id = chart_id
         self.title = title
-        self.defs: list[str] = []
+        self.defs: dict[str, str] = {}  # id -> definition, each written once
         self.body: list[str] = []
 
     def add(self, element: str, **attributes) -> None:
@@ -136,8 +136,8 @@ class Svg:
         if not hatch:
             return fill
         pattern_id = f"{self.chart_id}-pattern-{series}"
-        if not any(f'id="{pattern_id}"' in definition for definition in self.defs):
-            self.defs.append(_pattern(pattern_id, hatch, fill))
+        if pattern_id not in self.defs:
+            self.defs[pattern_id] = _pattern(pattern_id, hatch, fill)
         return f"url(#{pattern_id})"
 
     def markup(self, height: float) -> Markup:
@@ -148,7 +148,7 @@ class Svg:
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0f}" '
             f'viewBox="0 0 {WIDTH} {height:.0f}" font-family="{escape(FONT)}">'
             f"<title>{escape(self.title)}</title>"
-            f"<defs>{''.join(self.defs)}</defs>"
+            f"<defs>{''.join(self.defs.values())}</defs>"
             f'<rect width="100%" height="100%" fill="{WHITE}"/>'
             f"{''.join(self.body)}</svg>"
         )

@@ -24,7 +24,7 @@ def training_counts_by_organisation(*, today: datetime.date) -> dict[int, dict[s
     """{organisation_id: {workers, <module>_required, <module>_compliant, board_members,
     board_completed}} for every organisation with an active roster.
 
-    Counted organisation by organisation with the dashboard's query (about 8 s for England's
+    Counted organisation by organisation with the dashboard's query (6 to 8 s for England's
     250 organisations and 1.5 million workers: reporting keeps the result, national_counts.py).
     `board_completed`: board members compliant with Follow Up. Counts only: no names leave here.
     """

@@ -6,7 +6,6 @@ sealed content, its first status change, its attachments and its audit record, o
 
 import hashlib
 import json
-import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -32,6 +31,7 @@ from speakup.concerns.sealing import new_concern_key, seal, unseal
 from speakup.concerns.taxonomy import WORKER_GROUP_CODES
 from speakup.core.audit import audit
 from speakup.organisations.models import Organisation
+from speakup.organisations.validators import ODS_CODE
 
 DESCRIPTION_MAX = 20_000
 NAME_MAX = 200
@@ -75,18 +75,15 @@ def new_reference() -> str:
     return f"{chars[:4]}-{chars[4:]}"
 
 
-# The shape of an ODS code (letters and digits): anything else is not looked up, so text the
-# database cannot hold (a NUL byte) is refused as an unknown organisation, not an error.
-ODS_CODE_SHAPE = re.compile(r"[A-Za-z0-9]{1,10}")
-
-
 def _organisation(value, errors) -> Organisation | None:
     if isinstance(value, Organisation):
         if value.active:
             return value
     elif isinstance(value, str) and value.strip():
-        code = value.strip()
-        found = ODS_CODE_SHAPE.fullmatch(code) and (
+        code = value.strip().upper()
+        # Only a code of the right shape is looked up: text the database cannot hold (a NUL
+        # byte) is an unknown organisation, not an error.
+        found = ODS_CODE.fullmatch(code) and (
             Organisation.objects.filter(ods_code__iexact=code, active=True).first()
         )
         if found:

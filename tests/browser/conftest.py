@@ -3,6 +3,7 @@
 Outside CI a machine without Chromium skips these journeys with one line; under CI they fail.
 """
 
+import datetime
 import os
 import shutil
 
@@ -69,6 +70,14 @@ def assert_accessible(page):
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, results.generate_report()
+
+
+def fill_date(page, legend: str, day: datetime.date | None) -> None:
+    """Type a date into the NHS.UK date input under `legend` (day, month and year boxes), or
+    empty the boxes when `day` is None."""
+    boxes = page.get_by_role("group", name=legend, exact=True)
+    for part in ("day", "month", "year"):
+        boxes.get_by_label(part.capitalize()).fill(str(getattr(day, part)) if day else "")
 
 
 def sign_in(page, user, *, two_factor: bool) -> None:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from speakup.concerns.models import Status
 from speakup.core.two_factor import current_code, enrol_confirmed_device
 from speakup.organisations.roles import Role
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, fill_date
 from tests.concerns.factories import ConcernFactory
 from tests.organisations.factories import TEST_PASSWORD
 
@@ -74,9 +74,7 @@ def test_a_case_goes_from_guardian_to_handler_to_leader_and_closes(page, person_
     page.get_by_label("Line manager", exact=True).select_option(
         label=f"Manny Manager ({manager.email})"
     )
-    page.get_by_label("Respond by", exact=True).fill(
-        (timezone.localdate() + timedelta(days=7)).isoformat()
-    )
+    fill_date(page, "Respond by", timezone.localdate() + timedelta(days=7))
     page.get_by_label("Accountable leader", exact=True).select_option(
         label=f"Eve Executive ({lead.email})"
     )

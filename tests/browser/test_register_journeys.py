@@ -17,7 +17,7 @@ from speakup.register.services import (
     case_respond,
     code_publish,
 )
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, fill_date, sign_in
 from tests.register.factories import AppointmentFactory, DirectorFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,15 +41,15 @@ def test_an_organisation_admin_adds_an_appointment(page, person_with_role, organ
     page.get_by_label("Role title").fill("Chief Executive")
     page.get_by_role("group", name="Is this an executive role?").get_by_label("Yes").check()
     page.get_by_label("Executive FTSU lead", exact=True).check()
-    page.get_by_label("Start date").fill("2026-01-05")
-    page.get_by_label("End date").fill("2025-12-01")
+    fill_date(page, "Start date", date(2026, 1, 5))
+    fill_date(page, "End date", date(2025, 12, 1))
     page.get_by_role("button", name="Add the appointment").click()
     expect(page).to_have_title(re.compile(r"^Error: Add an appointment"))
     expect(
         page.get_by_text("The end date must be the same as or after the start date").first
     ).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("End date").fill("")
+    fill_date(page, "End date", None)
     page.get_by_role("button", name="Add the appointment").click()
     expect(
         page.get_by_text("Wren Larkfield (D000001) is appointed Chief Executive.")
@@ -149,7 +149,7 @@ def test_a_whole_regulatory_case_open_respond_decide_appeal(page, person_with_ro
     page.get_by_role("link", name="RC").first.click()
     page.get_by_role("radio", name="Suspension").check()
     page.get_by_label("Reasons", exact=True).fill("Concerns were not followed up.")
-    page.get_by_label("Suspended until (if the outcome is suspension)").fill("2099-06-30")
+    fill_date(page, "Suspended until (if the outcome is suspension)", date(2099, 6, 30))
     page.get_by_role("button", name="Make the decision").click()
     expect(page.get_by_text("The decision is made, published")).to_be_visible()
     assert_accessible(page)
@@ -227,7 +227,7 @@ def test_an_admin_imports_the_board_records_fppt_and_ends_an_appointment(
     ]:
         page.get_by_label(check).check()
     page.get_by_role("radio", name="Fit", exact=True).check()
-    page.get_by_label("Date of the outcome").fill("2026-01-10")
+    fill_date(page, "Date of the outcome", date(2026, 1, 10))
     assert_accessible(page)
     page.get_by_role("button", name="Record the checks").click()
     expect(
@@ -235,7 +235,7 @@ def test_an_admin_imports_the_board_records_fppt_and_ends_an_appointment(
     ).to_be_visible()
 
     page.get_by_role("link", name="End the appointment of Sol Juniper").click()
-    page.get_by_label("End date").fill("2026-02-01")
+    fill_date(page, "End date", date(2026, 2, 1))
     page.get_by_role("button", name="End the appointment").click()
     expect(page.get_by_text("The appointment of Sol Juniper has ended.")).to_be_visible()
     expect(page.get_by_role("table", name="Past appointments")).to_be_visible()

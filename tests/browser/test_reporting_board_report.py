@@ -2,6 +2,7 @@
 
 import io
 import os
+from datetime import date
 
 import pypdfium2
 import pytest
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from speakup.organisations.roles import Role
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, fill_date, sign_in
 from tests.reporting.board_report_fixtures import PUBLISHED, UNPUBLISHED, half_year_of_cases
 from tests.reporting.factories import london
 
@@ -54,8 +55,8 @@ def test_guardian_produces_the_board_report_and_downloads_the_pdf(
     assert_accessible(page)
 
     # Her own dates: April to September 2026.
-    page.get_by_label("Start date").fill("2026-04-01")
-    page.get_by_label("End date").fill("2026-09-30")
+    fill_date(page, "Start date", date(2026, 4, 1))
+    fill_date(page, "End date", date(2026, 9, 30))
     page.get_by_role("button", name="Show the report").click()
     expect(
         page.get_by_role("heading", name=f"Freedom to Speak Up board report: {organisation.name}")

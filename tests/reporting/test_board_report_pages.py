@@ -58,7 +58,7 @@ def test_a_guardian_of_another_organisation_gets_not_found(
         ("?start=2026-09-30&end=2026-04-01", "The end date must be the same as or after"),
         ("?start=2026-04-01&end=2027-09-30", "The period cannot end in the future"),
         ("?start=2027-06-01&end=2027-09-30", "The period lies in the future"),
-        ("?start=yesterday&end=2026-09-30", "Enter the start date as a real date"),
+        ("?start=yesterday&end=2026-09-30", "The start date of the period must be a real date"),
         ("?start=2026-04-01", "Enter the end date of the period"),
     ],
 )

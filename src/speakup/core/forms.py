@@ -2,14 +2,164 @@
 
 A template calls `form_field(form["name"])` once per field and `error_summary(form)` once per
 form; label, hint, error message and the error summary's links all come from the form itself.
+
+Dates are asked for as the NHS.UK date input: three boxes, day, month and year (`date_field`),
+so every form takes dates the same way whatever the browser.
 """
+
+import datetime
+import re
 
 from django import forms
 from jinja2 import pass_environment
 from markupsafe import Markup
 
+DATE_PARTS = ("day", "month", "year")
+DATE_EXAMPLE = "For example, 15 3 2026"
+_NUMBER = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit() also takes "²"
+_WHOLE_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+
+DATE_MESSAGES = {
+    "required": "Enter {called}",
+    "incomplete": "{Called} must include a {missing}",
+    "invalid": "{Called} must be a real date",
+    "year": "{Called} must include a year of 4 numbers, like 2026",
+}
+
+
+def read_date(day, month, year) -> tuple[datetime.date | None, str, tuple[str, ...]]:
+    """The date three boxes hold; else None, what is wrong (a DATE_MESSAGES key) and in which
+    boxes."""
+    given = dict(
+        zip(DATE_PARTS, (str(part or "").strip() for part in (day, month, year)), strict=True)
+    )
+    missing = tuple(part for part in DATE_PARTS if not given[part])
+    if len(missing) == len(DATE_PARTS):
+        return None, "required", missing
+    if missing:
+        return None, "incomplete", missing
+    not_numbers = tuple(part for part in DATE_PARTS if not _NUMBER.fullmatch(given[part]))
+    if not_numbers:
+        return None, "invalid", not_numbers
+    if len(given["year"]) != 4:
+        return None, "year", ("year",)
+    day_number, month_number = int(given["day"]), int(given["month"])
+    try:
+        return datetime.date(int(given["year"]), month_number, day_number), "", ()
+    except ValueError:
+        # A month over 12 is the month's fault; 30 February is the day's.
+        return None, "invalid", ("month",) if not 1 <= month_number <= 12 else ("day",)
+
+
+class DateParts(forms.MultiWidget):
+    """The NHS.UK date input's three boxes, sent as NAME_day, NAME_month and NAME_year.
+
+    A link may instead carry the whole date as NAME=YYYY-MM-DD (a reporting period's address
+    does): it fills the boxes the same way.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(dict.fromkeys(DATE_PARTS, forms.TextInput), attrs)
+
+    def decompress(self, value) -> list[str]:
+        if isinstance(value, datetime.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        whole = _WHOLE_DATE.fullmatch(str(value or "").strip())
+        if whole:
+            year, month, day = whole.groups()
+            return [day, month, year]
+        return ["", "", ""]
+
+    def value_from_datadict(self, data, files, name) -> list[str] | str:
+        if name in data and super().value_omitted_from_data(data, files, name):
+            return data.get(name)  # the whole date, as the link wrote it
+        return super().value_from_datadict(data, files, name)
+
+    def value_omitted_from_data(self, data, files, name) -> bool:
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+
+class DateField(forms.Field):
+    """A date typed into the NHS.UK date input, with its error messages named by `called`."""
+
+    widget = DateParts
+
+    def __init__(self, *, called: str, **kwargs):
+        self.called = called
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> datetime.date | None:
+        if isinstance(value, str) and value.strip() and not any(self.widget.decompress(value)):
+            raise forms.ValidationError(self._message("invalid", ()), code="invalid")
+        parts = value if isinstance(value, (list, tuple)) else self.widget.decompress(value)
+        day, problem, boxes = read_date(*parts)
+        if problem == "required":
+            return None  # Field.validate says so when the date is required
+        if problem:
+            raise forms.ValidationError(self._message(problem, boxes), code=problem)
+        return day
+
+    def validate(self, value) -> None:
+        if value is None and self.required:
+            raise forms.ValidationError(self._message("required", ()), code="required")
+
+    def _message(self, problem: str, boxes: tuple[str, ...]) -> str:
+        called = self.called
+        return DATE_MESSAGES[problem].format(
+            called=called,
+            Called=called[:1].upper() + called[1:],
+            missing=" and ".join(boxes),
+        )
+
+
+def date_field(
+    label: str,
+    *,
+    called: str = "",
+    required: bool = True,
+    help_text: str = DATE_EXAMPLE,
+    initial: datetime.date | None = None,
+) -> DateField:
+    """The one way a form asks for a date. `called` names it in error messages ("the start
+    date"); by default it is the label in lower case after "the"."""
+    return DateField(
+        label=label,
+        called=called or f"the {label[:1].lower()}{label[1:]}",
+        required=required,
+        help_text=help_text,
+        initial=initial,
+    )
+
+
+def _date_boxes(bound_field) -> list[dict]:
+    """The three boxes' parameters, with only the boxes at fault marked when that is known."""
+    value = bound_field.value()
+    widget = bound_field.field.widget
+    parts = value if isinstance(value, (list, tuple)) else widget.decompress(value)
+    at_fault = read_date(*parts)[2] if bound_field.errors else ()
+    return [
+        {
+            "name": f"{bound_field.html_name}_{part}",
+            "id": f"{bound_field.auto_id}-{part}",
+            "label": part.capitalize(),
+            "value": text or "",
+            "width": 4 if part == "year" else 2,
+            "classes": "nhsuk-input--error" if part in at_fault else "",
+        }
+        for part, text in zip(DATE_PARTS, parts, strict=True)
+    ]
+
+
+def _first_box_id(bound_field) -> str:
+    """Where an error summary link should take the reader: the first box to correct."""
+    boxes = _date_boxes(bound_field)
+    marked = [box["id"] for box in boxes if box["classes"]]
+    return (marked or [boxes[0]["id"]])[0]
+
+
 # widget class -> (component folder, macro name)
 COMPONENTS = {
+    DateParts: ("date-input", "dateInput"),
     forms.Textarea: ("textarea", "textarea"),
     forms.RadioSelect: ("radios", "radios"),
     forms.CheckboxSelectMultiple: ("checkboxes", "checkboxes"),
@@ -72,6 +222,9 @@ def field_params(bound_field, **overrides) -> tuple[str, str, dict]:
             {"value": "on", "text": bound_field.label, "checked": bool(bound_field.value())}
         ]
         del params["id"]
+    elif macro == "dateInput":
+        params["fieldset"] = {"legend": {"text": bound_field.label, "size": "s"}}
+        params["items"] = _date_boxes(bound_field)
     elif macro == "select":
         params["label"] = label
         params["items"] = [
@@ -108,7 +261,9 @@ def error_links(form) -> list[dict]:
         if name == "__all__":
             links.append({"text": text})
         else:
-            links.append({"text": text, "href": f"#{form[name].auto_id}"})
+            field = form[name]
+            anchor = _first_box_id(field) if isinstance(field.field, DateField) else field.auto_id
+            links.append({"text": text, "href": f"#{anchor}"})
     return links
 
 

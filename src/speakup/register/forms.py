@@ -2,31 +2,9 @@
 
 from django import forms
 
+from speakup.core.forms import DATE_EXAMPLE, date_field
 from speakup.register.models import AppealOutcome, FpptOutcome, FtsuRole, Outcome, Status
 from speakup.register.services import DEFAULT_RESPONSE_DAYS, LCF_DOMAINS, LCF_RATINGS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DateInput(),
-        # The browser shows a date box in its own order (dd/mm/yyyy in the UK): an example in
-        # words reads the same whatever that order is.
-        help_text=help_text or "For example, 1 April 2026",
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a real date, for example 1 April 2026",
-        },
-    )
-
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -81,7 +59,11 @@ class AppointmentForm(forms.Form):
         error_messages={"required": "Choose the FTSU lead role, or none"},
     )
     start_date = date_field("Start date")
-    end_date = date_field("End date", required=False, help_text="Leave blank if it continues")
+    end_date = date_field(
+        "End date",
+        required=False,
+        help_text=f"Leave it empty if the appointment continues. {DATE_EXAMPLE}",
+    )
 
     def clean(self):
         data = super().clean()
@@ -250,7 +232,11 @@ class DecideForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     review_date = date_field("Review date for the conditions", required=False)
-    suspended_until = date_field("Suspended until (if the outcome is suspension)", required=False)
+    suspended_until = date_field(
+        "Suspended until (if the outcome is suspension)",
+        called="the date the suspension ends",
+        required=False,
+    )
 
 
 class AppealForm(forms.Form):
@@ -286,7 +272,7 @@ class ConditionReviewForm(forms.Form):
     review_date = date_field(
         "New review date",
         required=False,
-        help_text="Only if you keep the condition. For example, 1 April 2027",
+        help_text=f"Only if you keep the condition. {DATE_EXAMPLE}",
     )
     reasons = forms.CharField(
         label="Reasons",

@@ -4,31 +4,24 @@ from decimal import Decimal
 
 from django import forms
 
+from speakup.core.forms import date_field
 from speakup.reporting.board_report_periods import PeriodError, make_period
 from speakup.reporting.models import BoardReportInputs
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d %B %Y", "%d %b %Y"]
-
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(
-        label="Start date",
-        help_text="For example, 2026-04-01 or 01/04/2026",
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": "Enter the start date of the period",
-            "invalid": "Enter the start date as a real date, like 2026-04-01",
-        },
+    start = date_field("Start date", called="the start date of the period")
+    end = date_field(
+        "End date", called="the end date of the period", help_text="The last day the report covers"
     )
-    end = forms.DateField(
-        label="End date",
-        help_text="The last day the report covers, for example 2026-09-30",
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": "Enter the end date of the period",
-            "invalid": "Enter the end date as a real date, like 2026-09-30",
-        },
-    )
+
+    @classmethod
+    def asked_in(cls, query) -> bool:
+        """Whether an address asks for a period (else the page shows its usual one)."""
+        return any(
+            not field.widget.value_omitted_from_data(query, {}, name)
+            for name, field in cls.base_fields.items()
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -1,5 +1,6 @@
 from django import forms
 
+from speakup.core.forms import date_field
 from speakup.training.content import Course
 
 
@@ -59,12 +60,12 @@ class TrainingPolicyForm(forms.Form):
                 required=False,
                 initial=getattr(policy, f"{module}_mandatory"),
             )
-            self.fields[f"{module}_mandatory_from"] = forms.DateField(
-                label=f"{title} mandatory from",
-                help_text="For example, 2024-04-01",
+            self.fields[f"{module}_mandatory_from"] = date_field(
+                f"{title} mandatory from",
+                called=f"the date {title} became mandatory",
                 required=False,
+                help_text="For example, 1 4 2024",
                 initial=getattr(policy, f"{module}_mandatory_from"),
-                error_messages={"invalid": "Enter a real date, like 2024-04-01"},
             )
             self.fields[f"{module}_refresher_years"] = forms.IntegerField(
                 label=f"{title} refresher every (years)",

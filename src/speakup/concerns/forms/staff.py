@@ -5,16 +5,10 @@ from django.utils import timezone
 
 from speakup.concerns.models import Confidentiality, Escalation, Source, Status
 from speakup.concerns.taxonomy import ELEMENTS, elements_for, worker_groups_for
+from speakup.core.forms import date_field
 from speakup.organisations.models import User
 
 TEXT_MAX = 20_000
-
-
-class IsoDateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _text(label: str, help_text: str = "", required: bool = True) -> forms.CharField:
@@ -89,11 +83,7 @@ class AssignActionForm(forms.Form):
             "invalid_choice": "Choose the line manager",
         },
     )
-    respond_by = forms.DateField(
-        label="Respond by",
-        widget=IsoDateInput,
-        error_messages={"required": "Enter the date to respond by", "invalid": "Enter a real date"},
-    )
+    respond_by = date_field("Respond by", called="the date to respond by")
     accountable_lead = forms.ChoiceField(
         label="Accountable leader",
         help_text="An executive or board member who will sign off the actions and learning",

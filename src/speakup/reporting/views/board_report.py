@@ -54,7 +54,7 @@ def list_board_reports(request):
 
 def _period_or_errors(request, organisation):
     """The period asked for, or (None, the page showing what is wrong, with status 400)."""
-    if "start" not in request.GET and "end" not in request.GET:
+    if not PeriodForm.asked_in(request.GET):
         period = last_half_year()
         return period, PeriodForm(initial=period.query()), None
     form = PeriodForm(request.GET)

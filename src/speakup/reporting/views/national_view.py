@@ -39,7 +39,7 @@ def _choices(request):
     kind = kind if kind in dict(KINDS) else ""
     sort = request.GET.get("sort", "name")
     descending = request.GET.get("order") == "desc"
-    if "start" in request.GET or "end" in request.GET:
+    if PeriodForm.asked_in(request.GET):
         form = PeriodForm(request.GET)
         period = form.cleaned_data["period"] if form.is_valid() else None
     else:

@@ -1,0 +1,90 @@
+"""The NHS.UK date input: every form asks for a date as day, month and year boxes."""
+
+import datetime
+import re
+
+import pytest
+from django import forms
+from django.template import engines
+
+from speakup.core.forms import date_field, error_links
+
+
+class HolidayForm(forms.Form):
+    starts = date_field("Start date")
+    ends = date_field("End date", called="the last day", required=False)
+
+
+def boxes(name, day, month, year):
+    return {f"{name}_day": day, f"{name}_month": month, f"{name}_year": year}
+
+
+def render(form, name):
+    template = engines["jinja2"].from_string("{{ form_field(form[name]) }}")
+    return template.render({"form": form, "name": name})
+
+
+def test_three_boxes_give_the_date():
+    form = HolidayForm(boxes("starts", "5", "01", "2026"))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data == {"starts": datetime.date(2026, 1, 5), "ends": None}
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (("", "", ""), "Enter the start date"),
+        (("5", "", ""), "The start date must include a month and year"),
+        (("", "4", "2026"), "The start date must include a day"),
+        (("30", "2", "2026"), "The start date must be a real date"),
+        (("1", "13", "2026"), "The start date must be a real date"),
+        (("1", "four", "2026"), "The start date must be a real date"),
+        (("1", "²", "2026"), "The start date must be a real date"),
+        (("1", "4", "26"), "The start date must include a year of 4 numbers, like 2026"),
+    ],
+)
+def test_each_mistake_gets_its_own_message(typed, message):
+    form = HolidayForm(boxes("starts", *typed))
+    assert not form.is_valid()
+    assert form.errors["starts"] == [message]
+
+
+def test_an_optional_date_may_be_left_empty_but_not_half_filled():
+    assert HolidayForm(
+        {**boxes("starts", "1", "4", "2026"), **boxes("ends", "", "", "")}
+    ).is_valid()
+    form = HolidayForm({**boxes("starts", "1", "4", "2026"), **boxes("ends", "", "5", "")})
+    assert form.errors["ends"] == ["The last day must include a day and year"]
+
+
+def test_a_link_may_carry_the_whole_date():
+    form = HolidayForm({"starts": "2026-04-01"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["starts"] == datetime.date(2026, 4, 1)
+    for mistaken in ("2026-02-30", "yesterday"):
+        assert HolidayForm({"starts": mistaken}).errors["starts"] == [
+            "The start date must be a real date"
+        ]
+
+
+def test_the_page_shows_a_legend_three_labelled_boxes_and_the_example():
+    html = render(HolidayForm(initial={"starts": datetime.date(2026, 4, 1)}), "starts")
+    assert "<legend" in html and "Start date" in html
+    assert "For example, 15 3 2026" in html
+    for part, value in (("day", "1"), ("month", "4"), ("year", "2026")):
+        assert f'name="starts_{part}"' in html
+        assert f'id="id_starts-{part}"' in html
+        assert f'value="{value}"' in html
+    assert 'inputmode="numeric"' in html
+
+
+def test_only_the_box_at_fault_is_marked_and_the_summary_links_to_it():
+    form = HolidayForm(boxes("starts", "1", "", "2026"))
+    form.is_valid()
+    html = render(form, "starts")
+    marked = [tag for tag in re.findall(r"<input[^>]*>", html) if "nhsuk-input--error" in tag]
+    assert len(marked) == 1 and 'id="id_starts-month"' in marked[0]
+    assert error_links(form) == [
+        {"text": "The start date must include a month", "href": "#id_starts-month"}
+    ]
+    assert 'value="1"' in html and 'value="2026"' in html  # what was typed is kept

@@ -1,9 +1,12 @@
 """The Jinja2 environment every page renders in: NHS.UK macros plus our few globals."""
 
+from decimal import Decimal
+
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
-from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, pass_environment
+from markupsafe import Markup
 
 from speakup.core.forms import error_summary, form_field
 from speakup.core.navigation import navigation_for
@@ -18,6 +21,26 @@ def must_have(value, name: str):
     if not value:
         raise ValueError(f"every page needs {name}")
     return value
+
+
+def _as_text(cell):
+    """A number as text: the NHS.UK table prints a cell only when its text is a true string, so
+    a count of 0 would otherwise be an empty cell."""
+    if isinstance(cell, bool):
+        return cell
+    if isinstance(cell, (int, float, Decimal)):
+        return str(cell)
+    if isinstance(cell, dict) and isinstance(cell.get("text"), (int, float, Decimal)):
+        return {**cell, "text": _as_text(cell["text"])}
+    return cell
+
+
+@pass_environment
+def table(env, params: dict) -> Markup:
+    """The NHS.UK table component, with every number in its rows shown, 0 included."""
+    rows = [[_as_text(cell) for cell in row] for row in params.get("rows", [])]
+    module = env.get_template("nhsuk/components/tables/macro.jinja").module
+    return Markup(module.table({**params, "rows": rows}))  # noqa: S704  (the macro autoescapes)
 
 
 def environment(**options) -> Environment:
@@ -36,6 +59,7 @@ def environment(**options) -> Environment:
         get_messages=get_messages,
         navigation_for=navigation_for,
         form_field=form_field,
+        table=table,
         error_summary=error_summary,
         must_have=must_have,
         service_name="speakup",

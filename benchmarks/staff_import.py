@@ -9,7 +9,10 @@ run and on the same database:
   denominator);
 - import: `staff_import` of the file into an empty roster, in a child process so that its
   peak memory (maximum resident set size, Django included) is its own;
-- re-import: the same file again (nothing changes), also in a child process.
+- re-import: the same file again (nothing changes), also in a child process;
+- floor: the imported rows, already typed and checked, COPYed into an empty table shaped like
+  the roster with its indexes (no checks, no merge, no foreign keys): the least time any import
+  that writes this table could take, as a ratio to the bare COPY.
 
     .venv/bin/python benchmarks/staff_import.py \
         --database-url postgres://postgres@127.0.0.1:5432/speakup_staffbench [--rows 1500000]
@@ -122,6 +125,40 @@ def bare_copy(path: Path) -> float:
     return seconds
 
 
+def roster_floor(folder: Path, *, indexes: bool) -> float:
+    """Seconds to COPY the roster's rows as they are stored into an empty table with the
+    roster's columns and identity, and with its indexes (the unique employee number per
+    organisation among them) when `indexes`."""
+    from django.db import connection
+
+    from speakup.training.models import StaffRecord
+
+    table = StaffRecord._meta.db_table
+    columns = ", ".join(
+        field.column for field in StaffRecord._meta.concrete_fields if not field.primary_key
+    )
+    rows = folder / "roster-rows.copy"
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_roster_floor")
+        cursor.execute(
+            f"CREATE TABLE bench_roster_floor (LIKE {table} INCLUDING DEFAULTS INCLUDING "
+            f"IDENTITY INCLUDING CONSTRAINTS {'INCLUDING INDEXES' if indexes else ''})"
+        )
+        with rows.open("wb") as file, cursor.copy(f"COPY {table} ({columns}) TO STDOUT") as out:
+            for chunk in out:
+                file.write(chunk)
+        started = time.perf_counter()
+        with (
+            rows.open("rb") as file,
+            cursor.copy(f"COPY bench_roster_floor ({columns}) FROM STDIN") as copy,
+        ):
+            while chunk := file.read(1 << 20):
+                copy.write(chunk)
+        seconds = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_roster_floor")
+    return seconds
+
+
 CHILD = """
 import json, os, resource, sys, time
 sys.path[:0] = [{root!r}, {src!r}]
@@ -165,6 +202,8 @@ def main() -> None:
         before = bare_copy(path)
         first = import_in_child(path)
         again = import_in_child(path)
+        shape = roster_floor(Path(folder), indexes=False)
+        floor = roster_floor(Path(folder), indexes=True)
         after = bare_copy(path)
     baseline = (before + after) / 2
     print(
@@ -178,6 +217,14 @@ def main() -> None:
             f"{baseline / run['seconds']:.2f}  peak memory {run['peak_mb']:.0f} MB"
         )
         print(f"           {run['summary']}")
+    print(
+        f"floor:     {shape:9.1f} s  the stored rows alone COPYed into a table of the roster's "
+        f"columns, no index: ratio {baseline / shape:.2f}"
+    )
+    print(
+        f"           {floor:9.1f} s  the same with the roster's indexes: ratio "
+        f"{baseline / floor:.2f}, the best any import into the roster could do"
+    )
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 

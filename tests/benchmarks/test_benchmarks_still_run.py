@@ -26,6 +26,20 @@ def test_the_staff_import_benchmarks_roster_imports_cleanly(organisation, tmp_pa
 
 
 @pytest.mark.django_db
+def test_the_staff_import_benchmarks_floor_copies_the_stored_roster(organisation, tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("the floor is measured with PostgreSQL's COPY")
+    from benchmarks.staff_import import roster_floor, write_roster
+
+    path = tmp_path / "roster.csv"
+    write_roster(path, 40)
+    with path.open("rb") as file:
+        staff_import(organisation=organisation, file=file, full=True)
+    for indexes in (False, True):
+        assert roster_floor(tmp_path, indexes=indexes) > 0
+
+
+@pytest.mark.django_db
 def test_the_dashboard_benchmarks_trust_is_counted():
     from benchmarks.training_dashboard import _fill
 

@@ -71,7 +71,7 @@ def test_submitting_a_concern_returns_reference_receipt_code_status_and_deadline
     assert body["acknowledge_by"] == concern.acknowledge_by.isoformat()
     assert concern.worker_group == "ahp"
     assert response["Cache-Control"].startswith("no-store")
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_an_open_concern_needs_contact_details(client, organisation):

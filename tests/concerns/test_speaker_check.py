@@ -65,7 +65,7 @@ def test_a_speaker_comes_back_with_the_receipt_code_and_sees_the_status(client, 
     assert "Received" in html(page)
     assert "Not yet: the guardian will acknowledge it by" in html(page)
     assert "no-store" in page["Cache-Control"]
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert AuditRecord.objects.filter(action="concern.speaker_view").count() == 1
 
 

@@ -84,10 +84,10 @@ def test_the_draft_in_the_page_does_not_reveal_the_answers(client, organisation)
     assert "Controlled" not in draft_of(check)
 
 
-def test_speaker_pages_are_not_cached_and_send_no_referrer(client, organisation):
+def test_speaker_pages_are_not_cached_and_send_referrers_to_our_own_site_only(client, organisation):
     for response in (client.get(URL), walk_to_check(client, organisation)):
         assert "no-store" in response["Cache-Control"]
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
         assert "default-src 'self'" in response["Content-Security-Policy"]
 
 

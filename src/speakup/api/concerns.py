@@ -3,7 +3,8 @@
 # Public ---------------------------------------------------------------------------------------
 # Speakers need no account: they submit a concern, then hold a receipt code. The code buys a
 # bearer token (signed, 30 minutes) for the /speaker/ endpoints. Nothing about the client's
-# connection is kept, and every response says "no-store" and "no-referrer" (concerns/privacy.py).
+# connection is kept, and every response says "no-store" and sends referrers to our own site
+# only (concerns/privacy.py).
 
 import functools
 

@@ -4,20 +4,22 @@ Nothing about the speaker's connection is stored or logged: we never read the cl
 user agent or referrer on these routes (except the address, hashed with an hourly key in the
 cache only, by throttling.py), and settings.LOGGING keeps per-request logs to server errors.
 On top of the site-wide strict CSP (core/middleware.py), each response says: do not keep a copy
-(a shared computer's browser history and cache must not show a concern) and do not tell the next
+(a shared computer's browser history and cache must not show a concern) and do not tell another
 site where the speaker came from.
+
+The referrer policy is "same-origin", not "no-referrer": another site still learns nothing, and
+the browser keeps sending our own Origin and Referer with the speaker's form posts, so Django's
+standard CSRF check protects them as it does every other form (with "no-referrer" a browser
+posts "Origin: null", which that check rightly refuses). What our server receives is the address
+of its own page; like every other header on these routes it is neither stored nor logged.
 """
 
 from functools import wraps
 
-from django.middleware.csrf import CsrfViewMiddleware
-from django.utils.decorators import decorator_from_middleware
-from django.views.decorators.csrf import csrf_exempt
-
 SPEAKER_HEADERS = {
     "Cache-Control": "no-store, max-age=0",
     "Pragma": "no-cache",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "X-Robots-Tag": "noindex, nofollow",
 }
 
@@ -36,36 +38,3 @@ def speaker_private(view):
         return add_speaker_headers(view(request, *args, **kwargs))
 
     return wrapped
-
-
-class SpeakerCsrfMiddleware(CsrfViewMiddleware):
-    """Django's CSRF check, fitted to pages that send no referrer.
-
-    With "Referrer-Policy: no-referrer" a browser posts a speaker form with "Origin: null" and
-    no Referer, which Django's origin and (over HTTPS) referer checks refuse. Here those two
-    accept such a post when the browser says it came from our own site (Sec-Fetch-Site), or
-    says nothing; the CSRF token is still required and checked against the CSRF cookie, and
-    the speaker's own cookie is SameSite=Strict, so a foreign site still cannot post for them.
-    """
-
-    @staticmethod
-    def _same_site_or_unsaid(request) -> bool:
-        return request.META.get("HTTP_SEC_FETCH_SITE", "same-origin") == "same-origin"
-
-    def _origin_verified(self, request):
-        if request.META.get("HTTP_ORIGIN") == "null":
-            return self._same_site_or_unsaid(request)
-        return super()._origin_verified(request)
-
-    def _check_referer(self, request):
-        if "HTTP_REFERER" not in request.META and self._same_site_or_unsaid(request):
-            return
-        super()._check_referer(request)
-
-
-speaker_csrf_protect = decorator_from_middleware(SpeakerCsrfMiddleware)
-
-
-def speaker_csrf(view):
-    """CSRF protection for a speaker view (use instead of the site-wide check)."""
-    return csrf_exempt(speaker_csrf_protect(view))

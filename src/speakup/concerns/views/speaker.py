@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from speakup.concerns import drafts, throttling
@@ -32,7 +32,7 @@ from speakup.concerns.forms.speaker import (
     yes_no_to_bool,
 )
 from speakup.concerns.models import Confidentiality
-from speakup.concerns.privacy import speaker_csrf, speaker_csrf_protect, speaker_private
+from speakup.concerns.privacy import speaker_private
 from speakup.concerns.receipts import format_receipt_code, normalise_receipt_code
 from speakup.concerns.services.intake import SubmissionInvalid, concern_submit
 from speakup.concerns.services.speaker import (
@@ -233,7 +233,7 @@ def _send(request, draft):
     )
 
 
-@speaker_csrf_protect
+@csrf_protect
 def _speak_up(request):
     if request.method == "GET":
         return _render_step(request, drafts.new_draft(), "organisation")
@@ -316,7 +316,6 @@ def _too_many(request):
 
 
 @speaker_private
-@speaker_csrf
 @require_http_methods(["GET", "POST"])
 def check_concern(request):
     """Enter the receipt code. Throttled per client and for the whole service."""
@@ -378,7 +377,6 @@ def show_speaker_concern(request):
 
 
 @speaker_private
-@speaker_csrf
 @require_POST
 def reply_speaker(request):
     concern = _signed_in_concern(request)
@@ -399,7 +397,6 @@ def reply_speaker(request):
 
 
 @speaker_private
-@speaker_csrf
 @require_POST
 def give_feedback(request):
     concern = _signed_in_concern(request)
@@ -427,7 +424,6 @@ def give_feedback(request):
 
 
 @speaker_private
-@speaker_csrf
 @require_POST
 def answer_checkin(request):
     concern = _signed_in_concern(request)
@@ -456,7 +452,6 @@ def answer_checkin(request):
 
 
 @speaker_private
-@speaker_csrf
 @require_POST
 def sign_out_speaker(request):
     response = redirect("concerns:check_concern")

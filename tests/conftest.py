@@ -1,5 +1,7 @@
 """Fixtures shared by every test: people in each role, and clients signed in as them."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -7,6 +9,15 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from speakup.core.two_factor import enrol_confirmed_device
 from speakup.organisations.roles import NATIONAL_ROLES, Role
 from tests.organisations.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+def date_boxes(name: str, day: datetime.date) -> dict[str, str]:
+    """A date as a form's NHS.UK date input posts it: day, month and year boxes."""
+    return {
+        f"{name}_day": str(day.day),
+        f"{name}_month": str(day.month),
+        f"{name}_year": str(day.year),
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from speakup.concerns.models import Action, Confidentiality, Status
 from speakup.concerns.services import handling
 from speakup.core.models import AuditRecord
 from tests.concerns.factories import ConcernFactory, speaker_message
-from tests.conftest import sign_in
+from tests.conftest import date_boxes, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ def test_the_guardian_works_a_case_through_the_pages(client, staff, concern):
             "description": "Review the rota",
             "shared_summary": "Night staffing",
             "handler": str(staff.manager.pk),
-            "respond_by": (timezone.localdate() + timedelta(days=5)).isoformat(),
+            **date_boxes("respond_by", timezone.localdate() + timedelta(days=5)),
             "accountable_lead": str(staff.lead.pk),
         },
     )
@@ -159,7 +159,7 @@ def test_assigning_to_a_date_in_the_past_shows_the_error_by_the_field(client, st
             "description": "Review the rota",
             "shared_summary": "Night staffing",
             "handler": str(staff.manager.pk),
-            "respond_by": (timezone.localdate() - timedelta(days=5)).isoformat(),
+            **date_boxes("respond_by", timezone.localdate() - timedelta(days=5)),
             "accountable_lead": str(staff.lead.pk),
         },
     )

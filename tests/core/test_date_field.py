@@ -16,6 +16,7 @@ class HolidayForm(forms.Form):
 
 
 def boxes(name, day, month, year):
+    """What was typed, right or wrong (tests.conftest.date_boxes posts a real date)."""
     return {f"{name}_day": day, f"{name}_month": month, f"{name}_year": year}
 
 

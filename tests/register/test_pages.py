@@ -16,7 +16,7 @@ from speakup.register.services import (
     case_respond,
     code_publish,
 )
-from tests.conftest import sign_in
+from tests.conftest import date_boxes, sign_in
 from tests.organisations.factories import UserFactory
 from tests.register.factories import AppointmentFactory, DirectorFactory
 
@@ -135,7 +135,7 @@ def test_an_admin_adding_an_appointment_to_a_removed_director_sees_a_clear_refus
             "role_title": "Chair",
             "executive": "no",
             "ftsu_role": "none",
-            "start_date": "2026-04-01",
+            **date_boxes("start_date", date(2026, 4, 1)),
         },
     )
     page = response.content.decode()
@@ -211,7 +211,7 @@ FPPT_POST = {
         "chair_signed_off",
     ],
     "outcome": "fit",
-    "recorded_on": "2026-02-01",
+    **date_boxes("recorded_on", date(2026, 2, 1)),
 }
 
 

@@ -166,7 +166,9 @@ def test_an_admin_makes_modules_mandatory_and_sets_refreshers(client_as, organis
         "/training/organisations/TST01/policy/",
         {
             "speak_up_mandatory": "on",
-            "speak_up_mandatory_from": "2024-04-01",
+            "speak_up_mandatory_from_day": "1",
+            "speak_up_mandatory_from_month": "4",
+            "speak_up_mandatory_from_year": "2024",
             "speak_up_refresher_years": "",
             "listen_up_refresher_years": "3",
             "follow_up_refresher_years": "2",
@@ -188,7 +190,9 @@ def test_a_mandatory_date_without_the_tick_is_an_error(client_as, organisation):
     page = client.post(
         "/training/organisations/TST01/policy/",
         {
-            "listen_up_mandatory_from": "2024-04-01",
+            "listen_up_mandatory_from_day": "1",
+            "listen_up_mandatory_from_month": "4",
+            "listen_up_mandatory_from_year": "2024",
             "new_starter_due_days": "30",
             "board_follow_up_due_days": "x",
         },

@@ -12,6 +12,7 @@ PRODUCTION = {
     "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "speakup.example.nhs.uk",
     "DATABASE_URL": "sqlite:///var/deploy-check.sqlite3",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",  # not connected to by the checks
 }
 
 
@@ -58,6 +59,14 @@ def test_production_settings_pass_the_deployment_checklist():
     result = run_speakup("check", "--deploy", "--fail-level", "DEBUG", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_deployment_checklist_warns_when_processes_do_not_share_a_cache():
+    without_cache = {k: v for k, v in PRODUCTION.items() if k != "CACHE_URL"}
+    result = run_speakup("check", "--deploy", **without_cache)
+    assert result.returncode == 0  # a warning: one process on its own is fine
+    assert "speakup.W001" in result.stderr + result.stdout
+    assert "CACHE_URL is not set" in result.stderr + result.stdout
 
 
 def test_production_settings_are_secure_by_default():

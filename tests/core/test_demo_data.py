@@ -63,3 +63,23 @@ def test_otp_codes_are_only_printed_for_demo_users(db, capsys):
     UserFactory(email="real.person@fictional.test")
     with pytest.raises(CommandError, match="only for demo users"):
         call_command("otp-code", "real.person@fictional.test")
+
+
+@pytest.mark.parametrize(
+    ("email", "case_page"),
+    [
+        ("line-manager1@demo1.demo.speakup.test", "/concerns/actions/"),
+        ("board-member1@demo1.demo.speakup.test", "/concerns/follow-up/"),
+    ],
+)
+def test_demo_people_handed_cases_have_a_code_printed_for_the_case_pages(
+    client, db, capsys, email, case_page
+):
+    line = next(line for line in demo_output(capsys).splitlines() if email in line)
+    assert f"2FA code on case pages: make otp-code EMAIL={email}" in line
+    client.post("/account/sign-in/", {"email": email, "password": "speakup-demo-password"})
+    asked = client.get(case_page, follow=True)
+    assert "Enter your security code" in asked.content.decode()  # enrolled: no QR code to scan
+    call_command("otp-code", email)
+    client.post(asked.redirect_chain[-1][0], {"code": capsys.readouterr().out.strip()})
+    assert client.get(case_page).status_code == 200

@@ -12,7 +12,12 @@ from speakup.organisations.models import (
     RoleMembership,
     User,
 )
-from speakup.organisations.roles import NATIONAL_ROLES, TWO_FACTOR_ROLES, Role
+from speakup.organisations.roles import (
+    MAY_BE_HANDED_CASES,
+    NATIONAL_ROLES,
+    TWO_FACTOR_ROLES,
+    Role,
+)
 
 DEMO_PASSWORD = "speakup-demo-password"  # noqa: S105  (printed for newcomers; demo data only)
 DEMO_DOMAIN = "demo.speakup.test"  # .test is reserved: no real mailbox can have these addresses
@@ -95,7 +100,7 @@ class DemoSignIn:
     organisation_code: str
     email: str
     password: str
-    two_factor: bool
+    two_factor: str  # when the person is asked for a code: "" (never), "always", "case pages"
 
 
 def _fictional_name(index: int) -> str:
@@ -116,10 +121,16 @@ def _person(email: str, index: int, *, superuser: bool = False) -> User:
     return user
 
 
+def _two_factor(role: Role) -> str:
+    if role in TWO_FACTOR_ROLES:
+        return "always"
+    return "case pages" if role in MAY_BE_HANDED_CASES else ""
+
+
 def _grant(user: User, role: Role, organisation: Organisation | None) -> None:
     RoleMembership.objects.get_or_create(user=user, role=role, organisation=organisation)
-    if role in TWO_FACTOR_ROLES or user.is_superuser:
-        enrol_confirmed_device(user)
+    if _two_factor(role) or user.is_superuser:
+        enrol_confirmed_device(user)  # so that every demo role can be tried in a minute
 
 
 @transaction.atomic
@@ -141,9 +152,7 @@ def load_demo_organisations() -> list[DemoSignIn]:
                 _grant(user, role, organisation)
                 if role == Role.LINE_MANAGER or role in {Role.GUARDIAN, Role.CHAMPION}:
                     _grant(user, Role.WORKER, organisation)  # everyone who works there is a worker
-                sign_ins.append(
-                    DemoSignIn(role, code, email, DEMO_PASSWORD, role in TWO_FACTOR_ROLES)
-                )
+                sign_ins.append(DemoSignIn(role, code, email, DEMO_PASSWORD, _two_factor(role)))
     for role in sorted(NATIONAL_ROLES):
         count = NATIONAL_ROLE_COUNTS[role]
         for number in range(1, count + 1):
@@ -152,10 +161,10 @@ def load_demo_organisations() -> list[DemoSignIn]:
             user = _person(email, index)
             index += 1
             _grant(user, role, None)
-            sign_ins.append(DemoSignIn(role, "-", email, DEMO_PASSWORD, True))
+            sign_ins.append(DemoSignIn(role, "-", email, DEMO_PASSWORD, "always"))
     admin = _person(f"superuser@{DEMO_DOMAIN}", index, superuser=True)
     enrol_confirmed_device(admin)
-    sign_ins.append(DemoSignIn("superuser", "-", admin.email, DEMO_PASSWORD, True))
+    sign_ins.append(DemoSignIn("superuser", "-", admin.email, DEMO_PASSWORD, "always"))
     return sign_ins
 
 

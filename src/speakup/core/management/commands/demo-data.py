@@ -34,7 +34,8 @@ class Command(BaseCommand):
             line = f"  {role:<24} {s.organisation_code:<6} {s.email:<48} {s.password}"
             if s.two_factor:
                 # The same settings as `make run` (speakup alone would ask for a SECRET_KEY).
-                line += f"   2FA code: make otp-code EMAIL={s.email}"
+                when = "2FA code" if s.two_factor == "always" else "2FA code on case pages"
+                line += f"   {when}: make otp-code EMAIL={s.email}"
             self.stdout.write(line)
         for note in notes:
             self.stdout.write(note)

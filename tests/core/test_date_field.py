@@ -68,6 +68,12 @@ def test_a_link_may_carry_the_whole_date():
         ]
 
 
+def test_a_whole_date_from_a_link_fills_the_boxes_without_leading_zeros():
+    html = render(HolidayForm(initial={"starts": "2026-04-01"}), "starts")
+    for part, value in (("day", "1"), ("month", "4"), ("year", "2026")):
+        assert re.search(rf'id="id_starts-{part}"[^>]*value="{value}"', html), part
+
+
 def test_the_page_shows_a_legend_three_labelled_boxes_and_the_example():
     html = render(HolidayForm(initial={"starts": datetime.date(2026, 4, 1)}), "starts")
     assert "<legend" in html and "Start date" in html

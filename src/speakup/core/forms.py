@@ -65,8 +65,8 @@ class DateParts(forms.MultiWidget):
         if isinstance(value, datetime.date):
             return [str(value.day), str(value.month), str(value.year)]
         whole = _WHOLE_DATE.fullmatch(str(value or "").strip())
-        if whole:
-            year, month, day = whole.groups()
+        if whole:  # shown as a person types it: 1 4 2026, not 01 04 2026
+            year, month, day = (str(int(number)) for number in whole.groups())
             return [day, month, year]
         return ["", "", ""]
 

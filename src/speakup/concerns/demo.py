@@ -4,18 +4,25 @@ Made through the same services as real concerns, so everything is sealed as usua
 organisation's anonymous concern has a known receipt code, so that "Check on a concern" can be
 tried at once: DEMO_RECEIPT_CODES (demo data only; real codes are random and shown once).
 Safe to run again: an organisation that already has concerns is left alone.
+
+Behind those sit HISTORY_CASES closed cases per organisation received over the past twenty
+months, so that board reports, the national view and data returns show real figures, not only
+"fewer than 5", on first run. They too go through the services, each step run as if on its own
+day (`_as_if_on`), so every date in them is one the service itself would have written.
 """
 
-from datetime import timedelta
+import random
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from speakup.concerns.models import Concern, Source
+from speakup.concerns.models import Concern, Source, SpeakUpAgain
 from speakup.concerns.receipts import format_receipt_code, receipt_hash
 from speakup.concerns.services import handling
 from speakup.concerns.services.intake import concern_submit
 from speakup.concerns.services.speaker import speaker_feedback, speaker_reply
+from speakup.concerns.taxonomy import elements_for, worker_groups_for
 from speakup.organisations.demo import DEMO_DOMAIN
 from speakup.organisations.models import Organisation, User
 
@@ -156,6 +163,103 @@ def _load_for(organisation: Organisation) -> None:
     overdue.status_changes.update(at=ten_days_ago)
 
 
+HISTORY_CASES = 72
+HISTORY_DAYS = (45, 610)  # received between six weeks and twenty months ago
+OUTCOMES = [
+    (
+        "The rota now has a second registered nurse at weekends.",
+        "Staffing gaps were known "
+        "to the ward but not to the board: report them upwards every month.",
+    ),
+    (
+        "The manager apologised and the team agreed how handovers are run.",
+        "People stop raising problems when they are shouted at: deal with behaviour quickly.",
+    ),
+    (
+        "The faulty equipment was replaced and checks were added to the daily list.",
+        "Ask how a fault affects patients, not only when the repair is booked.",
+    ),
+]
+
+
+def _as_if_on(moment: datetime):
+    """Run the services as if it were `moment`, so a past case gets the dates it would have
+    had (demo data only: a real case is only ever written as it happens). time-machine moves
+    the clock itself, so every default and every service sees the same day."""
+    import time_machine
+
+    return time_machine.travel(moment, tick=False)
+
+
+def _closed_case(organisation, guardian, lead, received: datetime, number: int, rng) -> None:
+    """One case from receipt to the speaker's feedback, each step on a plausible later day, all
+    of them at least a day before now."""
+    days_left = (timezone.now() - received).days
+    day = received.date()
+    confidentiality = rng.choices(["confidential", "open", "anonymous"], [6, 3, 2])[0]
+    kind = rng.choice(list(NARRATIVES))
+    groups = [group.code for group in worker_groups_for(day)]
+    elements = [element.code for element in elements_for(day)]
+    worker_group = rng.choice(groups)
+    with _as_if_on(received):
+        concern = _submit(
+            organisation,
+            kind,
+            100 + number,
+            confidentiality=confidentiality,
+            worker_group=worker_group,
+            patient_safety_risk=rng.random() < 0.4,
+        )
+    moment = received + timedelta(days=rng.randint(0, 9), hours=rng.randint(1, 6))
+    with _as_if_on(moment):
+        handling.concern_acknowledge(user=guardian, concern=concern)
+        handling.concern_triage(
+            user=guardian,
+            concern=concern,
+            elements=rng.sample(elements, rng.randint(1, 2)),
+            worker_group=worker_group,
+        )
+        handling.concern_name_accountable_lead(
+            user=guardian, concern=concern, accountable_lead=lead
+        )
+    outcome, learning = rng.choice(OUTCOMES)
+    moment += timedelta(days=rng.randint(14, max(14, min(110, days_left - 25))))
+    with _as_if_on(moment):
+        handling.concern_give_feedback(
+            user=guardian, concern=concern, body=f"What we found and did: {outcome}"
+        )
+        handling.concern_record_learning(
+            user=guardian, concern=concern, outcome=outcome, learning=learning
+        )
+        concern.refresh_from_db()
+        handling.concern_sign_off_learning(user=lead, concern=concern)
+        concern = handling.concern_close(user=guardian, concern=concern)
+    if rng.random() < 0.7:  # not every speaker answers
+        answered = moment + timedelta(days=rng.randint(1, 10))
+        with _as_if_on(answered):
+            speaker_feedback(
+                concern=concern,
+                would_speak_up_again=rng.choices(
+                    [SpeakUpAgain.YES, SpeakUpAgain.MAYBE, SpeakUpAgain.NO], [6, 2, 1]
+                )[0],
+                detriment=rng.random() < 0.1,
+            )
+
+
+def _load_history_for(organisation: Organisation) -> None:
+    code = organisation.ods_code
+    guardian = _person("guardian1", code) or _person("guardian", code)
+    lead = _person("executive-lead", code)
+    if guardian is None or lead is None:
+        return
+    rng = random.Random(code)  # the same history on every machine
+    now = timezone.now()
+    days = sorted(rng.randint(*HISTORY_DAYS) for _ in range(HISTORY_CASES))
+    for number, days_ago in enumerate(reversed(days)):
+        received = now - timedelta(days=days_ago, hours=rng.randint(0, 10))
+        _closed_case(organisation, guardian, lead, received, number, rng)
+
+
 def load_demo() -> list[str]:
     """Load the demo concerns; return lines telling a newcomer how to try them."""
     for code in DEMO_RECEIPT_CODES:
@@ -163,6 +267,7 @@ def load_demo() -> list[str]:
         if organisation is None or Concern.objects.filter(organisation=organisation).exists():
             continue
         with transaction.atomic():
+            _load_history_for(organisation)
             _load_for(organisation)
     lines = ["Demo receipt codes (Check on a concern, anonymous concern of each organisation):"]
     lines += [

@@ -8,7 +8,11 @@ from speakup.training import demo as training_demo
 
 # Each domain adds its demo rows after the organisations and people exist, in this order
 # (the register reads training records).
-DOMAIN_DEMOS = [training_demo, concerns_demo, register_demo]
+DOMAIN_DEMOS = [
+    (training_demo, "training records"),
+    (concerns_demo, "cases and their history"),
+    (register_demo, "register of board directors"),
+]
 
 
 class Command(BaseCommand):
@@ -23,7 +27,9 @@ class Command(BaseCommand):
     def _load(self):
         sign_ins = load_demo_organisations()
         notes: list[str] = []
-        for domain in DOMAIN_DEMOS:
+        for domain, what in DOMAIN_DEMOS:
+            # The first load takes some seconds: say what is happening meanwhile.
+            self.stderr.write(f"Loading the demo {what}…")
             notes += domain.load_demo() or []  # a domain may say how to try its demo
         return sign_ins, notes
 

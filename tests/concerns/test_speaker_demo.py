@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from speakup.concerns.demo import DEMO_RECEIPT_CODES
-from speakup.concerns.models import Concern, Feedback, Status
+from speakup.concerns.models import Concern, DetrimentCheckin, Feedback, Status
 from speakup.concerns.sealing import unseal
 from speakup.concerns.services.speaker import concern_for_receipt
 
@@ -60,5 +60,7 @@ def test_the_demo_history_gives_reports_real_figures_with_believable_dates(capsy
     assert answers.filter(given_at__date__range=(period.first_day, period.last_day)).count() >= 5
     for answer in answers.select_related("concern"):
         assert answer.concern.closed_at <= answer.given_at <= now
+    today = timezone.localdate()
+    assert not DetrimentCheckin.objects.filter(due_on__lt=today, asked_at__isnull=True).exists()
     call_command("verify-audit")  # the history's audit records still chain
     assert "intact" in capsys.readouterr().out.lower()

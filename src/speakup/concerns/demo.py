@@ -12,7 +12,7 @@ day (`_as_if_on`), so every date in them is one the service itself would have wr
 """
 
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +21,7 @@ from speakup.concerns.models import Concern, Source, SpeakUpAgain
 from speakup.concerns.receipts import format_receipt_code, receipt_hash
 from speakup.concerns.services import handling
 from speakup.concerns.services.intake import concern_submit
-from speakup.concerns.services.speaker import speaker_feedback, speaker_reply
+from speakup.concerns.services.speaker import checkin_answer, speaker_feedback, speaker_reply
 from speakup.concerns.taxonomy import elements_for, worker_groups_for
 from speakup.organisations.demo import DEMO_DOMAIN
 from speakup.organisations.models import Organisation, User
@@ -244,6 +244,17 @@ def _closed_case(organisation, guardian, lead, received: datetime, number: int, 
                 )[0],
                 detriment=rng.random() < 0.1,
             )
+    _answer_past_checkins(concern)
+
+
+def _answer_past_checkins(concern: Concern) -> None:
+    """The speaker answered each detriment check-in already due, so the first `speakup tick`
+    does not ask hundreds of them at once. They said no: a yes would reopen the case."""
+    today = timezone.localdate()
+    for checkin in concern.checkins.filter(due_on__lt=today):
+        answered_on = min(checkin.due_on + timedelta(days=3), today - timedelta(days=1))
+        with _as_if_on(datetime.combine(answered_on, time(11), tzinfo=UTC)):
+            checkin_answer(concern=concern, checkin_id=checkin.pk, detriment=False)
 
 
 def _load_history_for(organisation: Organisation) -> None:

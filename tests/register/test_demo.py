@@ -2,6 +2,7 @@
 with training read from the demo training records, and loading it again changes nothing."""
 
 import pytest
+from django.utils import timezone
 
 from speakup.organisations.demo import load_demo_organisations
 from speakup.register import queries
@@ -28,6 +29,12 @@ def test_the_demo_boards_have_compliant_and_overdue_directors_and_a_published_de
     assert [c.director.email for c in queries.conditions_due_for_review()] == [
         "board-member2@demo1.demo.speakup.test"
     ]  # an officer can try reviewing it
+    # ...from a case that ran months ago, so the dates read as a real case's would.
+    (condition,) = queries.conditions_due_for_review()
+    case = condition.decision.case
+    today = timezone.localdate()
+    assert case.opened_at < case.responded_at < condition.decision.decided_at
+    assert condition.decision.decided_at.date() < condition.review_date < today
 
     everything = {"attestation": "compliant", "fppt": "compliant", "training": "compliant"}
     assert states_of("executive-lead@demo1.demo.speakup.test") == everything

@@ -8,7 +8,8 @@ Safe to run again: an organisation that already has concerns is left alone.
 Behind those sit HISTORY_CASES closed cases per organisation received over the past twenty
 months, so that board reports, the national view and data returns show real figures, not only
 "fewer than 5", on first run. They too go through the services, each step run as if on its own
-day (`_as_if_on`), so every date in them is one the service itself would have written.
+day (`organisations.demo.as_if_on`), so every date in them is one the service itself would
+have written.
 """
 
 import random
@@ -23,7 +24,7 @@ from speakup.concerns.services import handling
 from speakup.concerns.services.intake import concern_submit
 from speakup.concerns.services.speaker import checkin_answer, speaker_feedback, speaker_reply
 from speakup.concerns.taxonomy import elements_for, worker_groups_for
-from speakup.organisations.demo import DEMO_DOMAIN
+from speakup.organisations.demo import DEMO_DOMAIN, as_if_on
 from speakup.organisations.models import Organisation, User
 
 DEMO_RECEIPT_CODES = {
@@ -182,15 +183,6 @@ OUTCOMES = [
 ]
 
 
-def _as_if_on(moment: datetime):
-    """Run the services as if it were `moment`, so a past case gets the dates it would have
-    had (demo data only: a real case is only ever written as it happens). time-machine moves
-    the clock itself, so every default and every service sees the same day."""
-    import time_machine
-
-    return time_machine.travel(moment, tick=False)
-
-
 def _closed_case(organisation, guardian, lead, received: datetime, number: int, rng) -> None:
     """One case from receipt to the speaker's feedback, each step on a plausible later day, all
     of them at least a day before now."""
@@ -201,7 +193,7 @@ def _closed_case(organisation, guardian, lead, received: datetime, number: int, 
     groups = [group.code for group in worker_groups_for(day)]
     elements = [element.code for element in elements_for(day)]
     worker_group = rng.choice(groups)
-    with _as_if_on(received):
+    with as_if_on(received):
         concern = _submit(
             organisation,
             kind,
@@ -211,7 +203,7 @@ def _closed_case(organisation, guardian, lead, received: datetime, number: int, 
             patient_safety_risk=rng.random() < 0.4,
         )
     moment = received + timedelta(days=rng.randint(0, 9), hours=rng.randint(1, 6))
-    with _as_if_on(moment):
+    with as_if_on(moment):
         handling.concern_acknowledge(user=guardian, concern=concern)
         handling.concern_triage(
             user=guardian,
@@ -224,7 +216,7 @@ def _closed_case(organisation, guardian, lead, received: datetime, number: int, 
         )
     outcome, learning = rng.choice(OUTCOMES)
     moment += timedelta(days=rng.randint(14, max(14, min(110, days_left - 25))))
-    with _as_if_on(moment):
+    with as_if_on(moment):
         handling.concern_give_feedback(
             user=guardian, concern=concern, body=f"What we found and did: {outcome}"
         )
@@ -236,7 +228,7 @@ def _closed_case(organisation, guardian, lead, received: datetime, number: int, 
         concern = handling.concern_close(user=guardian, concern=concern)
     if rng.random() < 0.7:  # not every speaker answers
         answered = moment + timedelta(days=rng.randint(1, 10))
-        with _as_if_on(answered):
+        with as_if_on(answered):
             speaker_feedback(
                 concern=concern,
                 would_speak_up_again=rng.choices(
@@ -253,7 +245,7 @@ def _answer_past_checkins(concern: Concern) -> None:
     today = timezone.localdate()
     for checkin in concern.checkins.filter(due_on__lt=today):
         answered_on = min(checkin.due_on + timedelta(days=3), today - timedelta(days=1))
-        with _as_if_on(datetime.combine(answered_on, time(11), tzinfo=UTC)):
+        with as_if_on(datetime.combine(answered_on, time(11), tzinfo=UTC)):
             checkin_answer(concern=concern, checkin_id=checkin.pk, detriment=False)
 
 

@@ -1,6 +1,7 @@
 """Fictional organisations and people for trying every role in a minute. Never real people."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 
@@ -18,6 +19,17 @@ from speakup.organisations.roles import (
     TWO_FACTOR_ROLES,
     Role,
 )
+
+
+def as_if_on(moment: datetime):
+    """A context in which it is `moment`: demo history is made through the same services as
+    real work, each step as if on its own day, so every date in it is one a service would have
+    written (demo data only: real work is only ever written as it happens). time-machine moves
+    the clock itself, so model defaults and every service see the same day."""
+    import time_machine
+
+    return time_machine.travel(moment, tick=False)
+
 
 DEMO_PASSWORD = "speakup-demo-password"  # noqa: S105  (printed for newcomers; demo data only)
 DEMO_DOMAIN = "demo.speakup.test"  # .test is reserved: no real mailbox can have these addresses

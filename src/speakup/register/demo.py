@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from speakup.core.two_factor import enrol_confirmed_device
-from speakup.organisations.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from speakup.organisations.demo import DEMO_DOMAIN, DEMO_PASSWORD, as_if_on
 from speakup.organisations.models import Organisation, RoleMembership, User
 from speakup.organisations.roles import Role
 from speakup.register import services
@@ -130,27 +130,30 @@ def load_demo() -> None:
             "is given to complete the attestation and the Follow Up training within 30 days; no "
             "further action is needed.",
         )
-    # One condition past its review date, so a register officer can try reviewing it.
+    # One condition past its review date, so a register officer can try reviewing it: the case
+    # ran over the summer, and the review fell due last week.
     subject = Director.objects.filter(email=f"board-member2@demo1.{DEMO_DOMAIN}").first()
     if subject is not None and not subject.cases.exists():
-        case = services.case_open(
-            actor=officers[0],
-            director=subject,
-            grounds="Concerns raised with the board about night staffing were not followed up.",
-        )
-        services.case_respond(
-            actor=subject.user,
-            case=case,
-            response="I accept that the follow-up was missed and will report to the register.",
-        )
-        decision = services.case_decide(
-            actor=officers[1],
-            case=case,
-            outcome=Outcome.CONDITIONS,
-            reasons="Follow-up was missing; regular reports will show it is now in place.",
-            conditions_text="Send the register a quarterly report on every concern the board "
-            "discussed and what followed.",
-            review_date=today + timedelta(days=1),
-        )
-        # As if decided months ago: the review is due now.
-        decision.conditions.update(review_date=today - timedelta(days=1))
+        now = timezone.now()
+        with as_if_on(now - timedelta(days=120)):
+            case = services.case_open(
+                actor=officers[0],
+                director=subject,
+                grounds="Concerns raised with the board about night staffing were not followed up.",
+            )
+        with as_if_on(now - timedelta(days=106)):
+            services.case_respond(
+                actor=subject.user,
+                case=case,
+                response="I accept that the follow-up was missed and will report to the register.",
+            )
+        with as_if_on(now - timedelta(days=97)):
+            services.case_decide(
+                actor=officers[1],
+                case=case,
+                outcome=Outcome.CONDITIONS,
+                reasons="Follow-up was missing; regular reports will show it is now in place.",
+                conditions_text="Send the register a quarterly report on every concern the "
+                "board discussed and what followed.",
+                review_date=today - timedelta(days=7),
+            )

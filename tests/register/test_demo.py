@@ -7,7 +7,7 @@ from django.utils import timezone
 from speakup.organisations.demo import load_demo_organisations
 from speakup.register import queries
 from speakup.register.demo import load_demo
-from speakup.register.models import Appointment, Decision, Director
+from speakup.register.models import Appointment, Attestation, CodeOfPractice, Decision, Director
 from speakup.training.demo import load_demo as load_training_demo
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +35,10 @@ def test_the_demo_boards_have_compliant_and_overdue_directors_and_a_published_de
     today = timezone.localdate()
     assert case.opened_at < case.responded_at < condition.decision.decided_at
     assert condition.decision.decided_at.date() < condition.review_date < today
+    # Attestations were made weeks ago, after the code was published.
+    code_published = CodeOfPractice.objects.get().published_at
+    attested = [a.attested_at for a in Attestation.objects.all()]
+    assert attested and all(code_published < at and at.date() < today for at in attested)
 
     everything = {"attestation": "compliant", "fppt": "compliant", "training": "compliant"}
     assert states_of("executive-lead@demo1.demo.speakup.test") == everything

@@ -24,8 +24,8 @@ from speakup.concerns.services import handling
 from speakup.concerns.services.intake import concern_submit
 from speakup.concerns.services.speaker import checkin_answer, speaker_feedback, speaker_reply
 from speakup.concerns.taxonomy import elements_for, worker_groups_for
-from speakup.organisations.demo import DEMO_DOMAIN, as_if_on
-from speakup.organisations.models import Organisation, User
+from speakup.organisations.demo import DEMO_DOMAIN, as_if_on, demo_guardian, demo_person
+from speakup.organisations.models import Organisation
 
 DEMO_RECEIPT_CODES = {
     "DEMO1": "1111222233334444",
@@ -51,10 +51,6 @@ NARRATIVES = {
 }
 
 
-def _person(kind: str, code: str) -> User | None:
-    return User.objects.filter(email=f"{kind}@{code.lower()}.{DEMO_DOMAIN}").first()
-
-
 def _contact(index: int, code: str) -> dict:
     names = ["Alex Demo", "Sam Example", "Jo Sample", "Robin Fictional", "Kim Placeholder"]
     name = names[index % len(names)]
@@ -75,9 +71,9 @@ def _submit(organisation, kind: str, index: int, **fields) -> Concern:
 
 def _load_for(organisation: Organisation) -> None:
     code = organisation.ods_code
-    guardian = _person("guardian1", code) or _person("guardian", code)
-    manager = _person("line-manager1", code) or _person("line-manager", code)
-    lead = _person("executive-lead", code)
+    guardian = demo_guardian(code)
+    manager = demo_person("line-manager1", code) or demo_person("line-manager", code)
+    lead = demo_person("executive-lead", code)
     if guardian is None or manager is None or lead is None:
         return  # the demo people of this organisation are not there
 
@@ -251,8 +247,8 @@ def _answer_past_checkins(concern: Concern) -> None:
 
 def _load_history_for(organisation: Organisation) -> None:
     code = organisation.ods_code
-    guardian = _person("guardian1", code) or _person("guardian", code)
-    lead = _person("executive-lead", code)
+    guardian = demo_guardian(code)
+    lead = demo_person("executive-lead", code)
     if guardian is None or lead is None:
         return
     rng = random.Random(code)  # the same history on every machine

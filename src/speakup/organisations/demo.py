@@ -115,6 +115,17 @@ class DemoSignIn:
     two_factor: str  # when the person is asked for a code: "" (never), "always", "case pages"
 
 
+def demo_person(kind: str, code: str) -> User | None:
+    """A demo person by the start of their address and their organisation: ("guardian1",
+    "DEMO1") is guardian1@demo1.demo.speakup.test."""
+    return User.objects.filter(email=f"{kind}@{code.lower()}.{DEMO_DOMAIN}").first()
+
+
+def demo_guardian(code: str) -> User | None:
+    """The organisation's first demo guardian (an organisation with one has no number)."""
+    return demo_person("guardian1", code) or demo_person("guardian", code)
+
+
 def _fictional_name(index: int) -> str:
     return f"{FIRST_NAMES[index % len(FIRST_NAMES)]} {LAST_NAMES[(index * 5) % len(LAST_NAMES)]}"
 

@@ -4,14 +4,16 @@ from django.test import override_settings
 from speakup.concerns import demo as concerns_demo
 from speakup.organisations.demo import load_demo_organisations
 from speakup.register import demo as register_demo
+from speakup.reporting import demo as reporting_demo
 from speakup.training import demo as training_demo
 
 # Each domain adds its demo rows after the organisations and people exist, in this order
-# (the register reads training records).
+# (the register reads training records; the data returns count the cases).
 DOMAIN_DEMOS = [
     (training_demo, "training records"),
     (concerns_demo, "cases and their history"),
     (register_demo, "register of board directors"),
+    (reporting_demo, "quarterly data returns"),
 ]
 
 

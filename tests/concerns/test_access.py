@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from speakup.concerns.models import Status
+from speakup.concerns.models import Concern, Status
 from speakup.concerns.services import handling
 from speakup.organisations.roles import Role
 from tests.concerns.factories import ConcernFactory
@@ -244,3 +244,21 @@ def test_a_superuser_is_no_guardian_in_the_api_either(case):
     api.force_authenticate(UserFactory(is_superuser=True, is_staff=True))
     assert api.get("/api/v1/concerns").json() == []
     assert api.get(f"/api/v1/concerns/{concern.reference}").status_code == 404
+
+
+def test_a_leader_sees_open_cases_first_and_closed_ones_folded_away(client, staff):
+    open_case = ConcernFactory(organisation=staff.organisation)
+    closed_case = ConcernFactory(organisation=staff.organisation)
+    for concern in (open_case, closed_case):
+        handling.concern_acknowledge(user=staff.guardian, concern=concern)
+        handling.concern_name_accountable_lead(
+            user=staff.guardian, concern=concern, accountable_lead=staff.lead
+        )
+    Concern.objects.filter(pk=closed_case.pk).update(status=Status.CLOSED)
+    sign_in(client, staff.lead)
+    page = client.get(reverse("concerns:list_led")).content.decode()
+    opened, _, folded = page.partition("Closed cases you were accountable for (1)")
+    assert "Open cases you are accountable for (1)" in opened
+    assert open_case.reference in opened and closed_case.reference not in opened
+    assert closed_case.reference in folded
+    assert page.index("<details") < page.index(closed_case.reference)  # folded away

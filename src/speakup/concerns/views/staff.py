@@ -550,10 +550,11 @@ def list_led(request):
     require(request.user, "concerns.list_led")
     today = timezone.localdate()
     led = visible(request.user, "concerns.led_concerns")
-    accountable = [
-        presenters.case_row(c, today)
-        for c in concerns_filtered(led.filter(accountable_lead=request.user), today=today)
-    ]
+    finished = (Status.CLOSED, Status.WITHDRAWN)
+    accountable = concerns_filtered(led.filter(accountable_lead=request.user), today=today)
+    # Open cases first and in full: closed ones pile up over the years, so they are folded away.
+    open_cases = [presenters.case_row(c, today) for c in accountable.exclude(status__in=finished)]
+    closed_cases = [presenters.case_row(c, today) for c in accountable.filter(status__in=finished)]
     escalations = [
         {**presenters.escalation_row(e), "reference": e.concern.reference}
         for e in Escalation.objects.filter(
@@ -564,7 +565,8 @@ def list_led(request):
         request,
         "concerns/staff/list_led.jinja",
         page_title="Follow up",
-        accountable=accountable,
+        open_cases=open_cases,
+        closed_cases=closed_cases,
         escalations=escalations,
     )
 

@@ -563,7 +563,12 @@ STAFF_READ_ERRORS = {
     403: OpenApiResponse(ErrorSerializer, description="Signed in without the second factor"),
     404: OpenApiResponse(ErrorSerializer, description="No such concern that you may see"),
 }
-STAFF_WRITE_ERRORS = {**STAFF_READ_ERRORS, 400: FIELD_ERRORS}
+STAFF_WRITE_ERRORS = {
+    **STAFF_READ_ERRORS,
+    400: FIELD_ERRORS,
+    # A body whose type cannot be read (a broken multipart boundary, say): found by fuzzing.
+    415: OpenApiResponse(ErrorSerializer, description="The body is not JSON, form or multipart"),
+}
 
 
 class StaffConcernList(StaffAPIView):

@@ -1,12 +1,13 @@
 """The staff pages: the guardian's case list and case page, the handler's and leader's pages."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from speakup.concerns.models import Action, Confidentiality, Status
+from speakup.concerns.models import Action, Concern, Confidentiality, Status
 from speakup.concerns.services import handling
 from speakup.core.models import AuditRecord
 from tests.concerns.factories import ConcernFactory, speaker_message
@@ -28,6 +29,18 @@ def test_the_guardian_sees_their_cases_with_overdue_flags(client, staff):
 
     only_late = client.get(reverse("concerns:list_cases"), {"overdue": "on"}).content.decode()
     assert late.reference in only_late and on_time.reference not in only_late
+
+
+def test_the_case_list_shows_open_cases_unless_asked_for_any_status(client, staff):
+    open_case = ConcernFactory(organisation=staff.organisation)
+    closed_case = ConcernFactory(organisation=staff.organisation)
+    Concern.objects.filter(pk=closed_case.pk).update(status=Status.CLOSED)
+    sign_in(client, staff.guardian)
+    page = client.get(reverse("concerns:list_cases")).content.decode()
+    assert open_case.reference in page and closed_case.reference not in page
+    assert re.search(r'<option value="open" selected\s*>Open cases', page)
+    every = client.get(reverse("concerns:list_cases"), {"status": ""}).content.decode()
+    assert open_case.reference in every and closed_case.reference in every
 
 
 def test_the_case_list_filters_by_status_and_element(client, staff):

@@ -32,6 +32,10 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# A concern in one of these is over: nothing is due on it and it is no longer "open".
+FINISHED = (Status.CLOSED, Status.WITHDRAWN)
+
+
 class Source(models.TextChoices):
     ONLINE = "online", "Online"
     IN_PERSON = "in_person", "In person"

@@ -6,9 +6,12 @@
 
 from django.db.models import Q, QuerySet
 
-from speakup.concerns.models import Action, Concern, Escalation, Status
+from speakup.concerns.models import FINISHED, Action, Concern, Escalation, Status
 from speakup.organisations.queries import organisation_ids_where
 from speakup.organisations.roles import Role
+
+# The case list's default status filter: every case not closed or withdrawn.
+OPEN_CASES = "open"
 
 # Roles that may be named accountable leader of a case, or receive its escalations.
 LEADER_ROLES = (Role.EXECUTIVE_LEAD, Role.BOARD_MEMBER, Role.NON_EXECUTIVE_LEAD)
@@ -93,14 +96,14 @@ def concerns_filtered(
     """The guardian's case list, narrowed by the filters on the page (newest first)."""
     from django.db.models import Count
 
-    if status:
+    if status == OPEN_CASES:
+        concerns = concerns.filter(status__in=OPEN_STATUSES)
+    elif status:
         concerns = concerns.filter(status=status)
     if element:
         concerns = concerns.filter(pk__in=_with_element(element))
     if overdue:
-        concerns = concerns.filter(overdue_q(today)).exclude(
-            status__in=(Status.CLOSED, Status.WITHDRAWN)
-        )
+        concerns = concerns.filter(overdue_q(today)).exclude(status__in=FINISHED)
     return (
         concerns.select_related("organisation")
         .prefetch_related("elements")

@@ -1,7 +1,7 @@
 """Who may see and do what with concerns. Views, the API, commands and jobs ask only here."""
 
 from speakup.concerns import queries
-from speakup.concerns.models import Action, Confidentiality, Status
+from speakup.concerns.models import FINISHED, Action, Confidentiality, Status
 from speakup.core.navigation import NavLink, register_nav
 from speakup.core.permissions import rule, scope
 from speakup.organisations.queries import has_role, organisation_ids_where
@@ -89,7 +89,7 @@ def may_respond_action(user, action: Action) -> bool:
     return (
         may_view_action(user, action)
         and action.state == Action.State.OPEN
-        and action.concern.status not in (Status.CLOSED, Status.WITHDRAWN)
+        and action.concern.status not in FINISHED
     )
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from speakup.concerns.models import Confidentiality, Escalation, Source, Status
+from speakup.concerns.queries import OPEN_CASES
 from speakup.concerns.taxonomy import ELEMENTS, elements_for, worker_groups_for
 from speakup.core.forms import date_field
 from speakup.organisations.models import User
@@ -24,7 +25,10 @@ def _text(label: str, help_text: str = "", required: bool = True) -> forms.CharF
 
 class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *Status.choices]
+        label="Status",
+        required=False,
+        choices=[(OPEN_CASES, "Open cases"), ("", "Any status"), *Status.choices],
+        initial=OPEN_CASES,  # what a guardian needs most days; closed ones are a choice away
     )
     element = forms.ChoiceField(
         label="Element",

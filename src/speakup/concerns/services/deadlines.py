@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from speakup.concerns import sealing
 from speakup.concerns.models import (
+    FINISHED,
     Action,
     Concern,
     Confidentiality,
@@ -196,12 +197,12 @@ def _resolve_finished(now) -> int:
     )
     finished = (
         open_rows.filter(reason=Escalation.Reason.ACTION_OVERDUE)
-        .filter(concern__status__in=(Status.CLOSED, Status.WITHDRAWN))
+        .filter(concern__status__in=FINISHED)
         .values_list("pk", flat=True)
     )
     manual_finished = (
         Escalation.objects.filter(resolved_at__isnull=True, reason=Escalation.Reason.MANUAL)
-        .filter(concern__status__in=(Status.CLOSED, Status.WITHDRAWN))
+        .filter(concern__status__in=FINISHED)
         .values_list("pk", flat=True)
     )
     ids = {*done, *feedback_done, *action_done, *finished, *manual_finished}

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from speakup.concerns import sealing
 from speakup.concerns.models import (
+    FINISHED,
     Action,
     Concern,
     DetrimentCheckin,
@@ -41,7 +42,6 @@ ALLOWED_MOVES: dict[str, set[str]] = {
     Status.CLOSED: {Status.IN_PROGRESS},
     Status.WITHDRAWN: {Status.IN_PROGRESS},
 }
-FINISHED = (Status.CLOSED, Status.WITHDRAWN)
 MAX_TEXT = 20_000
 
 

@@ -28,8 +28,8 @@ from speakup.concerns.forms.staff import (
     RespondForm,
     TriageForm,
 )
-from speakup.concerns.models import Action, Confidentiality, Escalation, Status
-from speakup.concerns.queries import ACCOUNTABLE_ROLES, concerns_filtered
+from speakup.concerns.models import FINISHED, Action, Confidentiality, Escalation, Status
+from speakup.concerns.queries import ACCOUNTABLE_ROLES, OPEN_CASES, concerns_filtered
 from speakup.concerns.receipts import format_receipt_code
 from speakup.concerns.services import handling
 from speakup.concerns.taxonomy import label_of
@@ -101,7 +101,7 @@ def list_cases(request):
     require(request.user, "concerns.list_cases")
     today = timezone.localdate()
     form = CaseFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {"status": OPEN_CASES}
     concerns = concerns_filtered(
         visible(request.user, "concerns.concerns").filter(
             organisation_id__in=organisation_ids_where(request.user, Role.GUARDIAN)
@@ -550,11 +550,10 @@ def list_led(request):
     require(request.user, "concerns.list_led")
     today = timezone.localdate()
     led = visible(request.user, "concerns.led_concerns")
-    finished = (Status.CLOSED, Status.WITHDRAWN)
     accountable = concerns_filtered(led.filter(accountable_lead=request.user), today=today)
     # Open cases first and in full: closed ones pile up over the years, so they are folded away.
-    open_cases = [presenters.case_row(c, today) for c in accountable.exclude(status__in=finished)]
-    closed_cases = [presenters.case_row(c, today) for c in accountable.filter(status__in=finished)]
+    open_cases = [presenters.case_row(c, today) for c in accountable.exclude(status__in=FINISHED)]
+    closed_cases = [presenters.case_row(c, today) for c in accountable.filter(status__in=FINISHED)]
     escalations = [
         {**presenters.escalation_row(e), "reference": e.concern.reference}
         for e in Escalation.objects.filter(

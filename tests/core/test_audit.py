@@ -178,6 +178,35 @@ def test_verify_audit_command_reports_an_intact_log(three_records, capsys):
     assert "Audit log intact: 3 records checked" in out
 
 
+def test_a_kept_latest_hash_shows_when_the_newest_records_are_cut_off(three_records, capsys):
+    call_command("verify-audit")
+    kept = capsys.readouterr().out.split("Latest hash: ")[1].strip()
+    audit(
+        actor=None,
+        actor_label="system",
+        action="concern.view",
+        object_type="concern",
+        object_ref="C-4",
+    )
+    call_command("verify-audit", "--includes", kept)  # later records are fine
+    assert "Audit log intact: 4 records checked" in capsys.readouterr().out
+    # Cutting records off the end leaves an unbroken chain: only the kept hash shows it.
+    with pytest.raises(SystemExit) as exit_:
+        call_command("verify-audit", "--includes", "0" * 64)
+    assert exit_.value.code == 1
+    assert "Audit log cut short: it no longer holds the record with hash" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL refuses the DELETE itself")
+def test_deleting_the_newest_records_is_caught_by_the_kept_hash(three_records, capsys):
+    call_command("verify-audit")
+    kept = capsys.readouterr().out.split("Latest hash: ")[1].strip()
+    raw_update("DELETE FROM core_auditrecord WHERE id = %s", [three_records[2].pk])
+    call_command("verify-audit")  # the chain alone still looks whole
+    with pytest.raises(SystemExit):
+        call_command("verify-audit", "--includes", kept)
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL refuses the UPDATE itself")
 def test_verify_audit_command_fails_at_the_broken_record(three_records, capsys):
     raw_update(

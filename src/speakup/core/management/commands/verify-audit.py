@@ -14,7 +14,15 @@ PROGRESS_FROM = 20_000
 class Command(BaseCommand):
     help = "Check every audit record's hash and link; exit 1 at the first broken record."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--includes",
+            metavar="HASH",
+            help="a latest hash kept from an earlier run: exit 1 if the log no longer holds it "
+            "(its newest records were cut off)",
+        )
+
+    def handle(self, *args, includes=None, **options):
         total = AuditRecord.objects.count()
         if self.stdout.isatty() and total >= PROGRESS_FROM:
             with Progress(console=Console(file=self.stdout._out), transient=True) as progress:
@@ -25,6 +33,12 @@ class Command(BaseCommand):
         if not result.ok:
             self.stderr.write(
                 f"Audit log broken at record #{result.first_broken_id}: {result.reason}"
+            )
+            sys.exit(1)
+        if includes and not AuditRecord.objects.filter(hash=includes.strip()).exists():
+            # The chain itself cannot show that records were removed from its end.
+            self.stderr.write(
+                f"Audit log cut short: it no longer holds the record with hash {includes.strip()}"
             )
             sys.exit(1)
         self.stdout.write(f"Audit log intact: {result.checked:,} records checked")

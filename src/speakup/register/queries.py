@@ -51,8 +51,12 @@ def director_for_user(user) -> Director | None:
 
 
 # The chair is recognised from the register itself: no role says who chairs a board, but the
-# organisation records the chair's appointment ("Chair", "Interim Chair", "Chair of the board").
-_CHAIR_TITLE = re.compile(r"^(interim |acting )?chair(man|woman|person)?( of the board)?$")
+# organisation records the chair's appointment ("Chair", "Interim Chair", "Trust Chair", "Chair
+# of the Trust Board", "ICB Chair"). A committee's or a deputy's chair is not the board's.
+_CHAIR_TITLE = re.compile(
+    r"^(interim |acting )?(trust |board |icb )?chair(man|woman|person)?"
+    r"( of the (trust |icb |integrated care )?board| of the trust)?$"
+)
 
 
 def is_chair_title(role_title: str) -> bool:

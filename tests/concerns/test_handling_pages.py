@@ -10,6 +10,7 @@ from django.utils import timezone
 from speakup.concerns.models import Action, Concern, Confidentiality, Status
 from speakup.concerns.services import handling
 from speakup.core.models import AuditRecord
+from speakup.organisations.roles import Role
 from tests.concerns.factories import ConcernFactory, speaker_message
 from tests.conftest import date_boxes, sign_in
 
@@ -41,6 +42,19 @@ def test_the_case_list_shows_open_cases_unless_asked_for_any_status(client, staf
     assert re.search(r'<option value="open" selected\s*>Open cases', page)
     every = client.get(reverse("concerns:list_cases"), {"status": ""}).content.decode()
     assert open_case.reference in every and closed_case.reference in every
+
+
+def test_the_organisation_column_shows_only_for_a_guardian_of_several(client, staff):
+    from tests.organisations.factories import MembershipFactory
+
+    ConcernFactory(organisation=staff.organisation)
+    sign_in(client, staff.guardian)
+    one = client.get(reverse("concerns:list_cases")).content.decode()
+    column = re.compile(r"<th[^>]*>\s*Organisation\s*<")
+    assert not column.search(one) and "Confidentiality" in one
+    MembershipFactory(user=staff.guardian, role=Role.GUARDIAN)  # a second organisation
+    several = client.get(reverse("concerns:list_cases")).content.decode()
+    assert column.search(several) and staff.organisation.name in several
 
 
 def test_the_case_list_filters_by_status_and_element(client, staff):

@@ -102,10 +102,9 @@ def list_cases(request):
     today = timezone.localdate()
     form = CaseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {"status": OPEN_CASES}
+    organisation_ids = organisation_ids_where(request.user, Role.GUARDIAN)
     concerns = concerns_filtered(
-        visible(request.user, "concerns.concerns").filter(
-            organisation_id__in=organisation_ids_where(request.user, Role.GUARDIAN)
-        ),
+        visible(request.user, "concerns.concerns").filter(organisation_id__in=organisation_ids),
         today=today,
         status=filters.get("status", ""),
         overdue=filters.get("overdue", False),
@@ -118,6 +117,7 @@ def list_cases(request):
         page_title="Cases",
         filter_form=form if form.is_bound else CaseFilterForm(),
         rows=rows,
+        several_organisations=len(organisation_ids) > 1,
     )
 
 

@@ -58,6 +58,7 @@ def test_leaders_see_the_dashboard_with_adoption_and_the_boards_follow_up(client
     client = client_as(role)
     assert client.get("/training/organisations/").url == "/training/organisations/TST01/"
     page = client.get("/training/organisations/TST01/").content.decode()
+    assert "Training adoption, as of 1 June 2025" in page
     assert "Mandatory" in page and "since 1 April 2024" in page
     assert "Not mandatory" in page
     assert "0 of 1 board members have completed Follow Up" in page

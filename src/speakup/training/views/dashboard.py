@@ -74,6 +74,7 @@ def show_dashboard(request, ods_code):
         "training/show_dashboard.jinja",
         page_title=f"Training: {organisation.name}",
         organisation=organisation,
+        today=today,
         summary=summary,
         flags=figures["flags"],
         module_titles=MODULE_TITLES,

@@ -39,6 +39,8 @@ def test_opening_a_case_notifies_the_director_with_where_to_respond(officers, di
     assert f"/register/me/cases/{case.pk}/" in message.body
     assert "30 March 2026" in message.body
     assert [s.kind for s in CaseStep.objects.filter(case=case)] == ["opened", "notified"]
+    notified = CaseStep.objects.get(case=case, kind="notified")
+    assert notified.detail == "Notice sent to the director; respond by 30 March 2026"
 
 
 @time_machine.travel(START, tick=False)

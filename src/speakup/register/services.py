@@ -601,7 +601,7 @@ def case_open(
         case,
         StepKind.NOTIFIED,
         None,
-        f"Notice sent to the director; respond by {case.response_due}",
+        f"Notice sent to the director; respond by {_format(case.response_due)}",
     )
     return case
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from speakup.concerns.models import Action, Concern, Escalation, Status
 from speakup.concerns.taxonomy import label_of
+from speakup.core.dates import day_in_words, moment_in_words
 
 STATUS_COLOURS = {
     Status.RECEIVED: "nhsuk-tag--blue",
@@ -24,16 +25,8 @@ WAITING_FOR_FEEDBACK = (Status.ACKNOWLEDGED, Status.IN_PROGRESS)
 
 
 def day(value: date | datetime | None) -> str:
-    """1 May 2026 (dates) or 1 May 2026 at 2:05pm (times), in UK time; empty when unset."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        local = timezone.localtime(value)
-        hour = local.strftime("%I").lstrip("0") or "12"
-        return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace(
-            "AM", "am"
-        ).replace("PM", "pm")
-    return f"{value.day} {value:%B %Y}"
+    """A date in words, or a moment with its time (core.dates); empty when unset."""
+    return moment_in_words(value) if isinstance(value, datetime) else day_in_words(value)
 
 
 def status_tag(status: str) -> dict:

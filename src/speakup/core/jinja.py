@@ -8,6 +8,7 @@ from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, pass_environment
 from markupsafe import Markup
 
+from speakup.core.dates import day_in_words, moment_in_words
 from speakup.core.forms import error_summary, form_field
 from speakup.core.navigation import navigation_for
 
@@ -53,6 +54,7 @@ def environment(**options) -> Environment:
         autoescape=True,
         **options,
     )
+    env.filters.update(day=day_in_words, moment=moment_in_words)
     env.globals.update(
         url=url,
         static=static,

@@ -1,13 +1,16 @@
 """Display values for the register's pages: dates, status and duty tags, so templates stay dumb."""
 
 import re
-from datetime import date, datetime
 
-from django.utils import timezone
 from markupsafe import Markup, escape
 
+from speakup.core.dates import day_in_words, moment_in_words
 from speakup.register.models import FtsuRole, Outcome, Status
 from speakup.register.queries import State, effective_status
+
+# The templates call present.day and present.moment: core.dates, the one way to write them.
+day = day_in_words
+moment = moment_in_words
 
 STATUS_COLOURS = {
     Status.REGISTERED: "nhsuk-tag--green",
@@ -23,20 +26,11 @@ STATE_COLOURS = {
 }
 
 
-def day(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).date()
-    assert isinstance(value, date)
-    return f"{value.day} {value:%B %Y}"
-
-
 def status_tag(director) -> dict:
     status = effective_status(director)
     text = status.label
     if status == Status.SUSPENDED and director.status_until:
-        text = f"Suspended until {day(director.status_until)}"
+        text = f"Suspended until {day_in_words(director.status_until)}"
     return {"text": text, "classes": STATUS_COLOURS[status]}
 
 
@@ -91,11 +85,6 @@ def appeal_of(decision):
 
 def decision_of(case):
     return getattr(case, "decision", None)
-
-
-def moment(value: datetime) -> str:
-    local = timezone.localtime(value)
-    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
 
 
 def current_roles(director, today) -> str:

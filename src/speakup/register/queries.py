@@ -8,6 +8,7 @@ from enum import StrEnum
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from speakup.core.dates import day_in_words
 from speakup.organisations.models import Organisation
 from speakup.register.models import (
     Appointment,
@@ -240,10 +241,6 @@ class DirectorCompliance:
         return [d for d in self.duties if d.state == State.OVERDUE]
 
 
-def _fmt(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _deadline_state(deadline: date, today: date, *, compliant_until: date | None = None) -> State:
     if compliant_until is not None and today < compliant_until:
         return State.COMPLIANT
@@ -269,7 +266,7 @@ def attestation_status(
         deadline = max(first_start, published) + timedelta(days=ATTESTATION_GRACE_DAYS)
         state = _deadline_state(deadline, today)
         return DutyStatus(
-            Duty.ATTESTATION, state, f"Not yet attested: due by {_fmt(deadline)}", deadline
+            Duty.ATTESTATION, state, f"Not yet attested: due by {day_in_words(deadline)}", deadline
         )
     if latest.code_id != code.pk:
         deadline = published + timedelta(days=ATTESTATION_GRACE_DAYS)
@@ -277,7 +274,7 @@ def attestation_status(
         return DutyStatus(
             Duty.ATTESTATION,
             state,
-            f"Version {code.version} was published: attest to it by {_fmt(deadline)}",
+            f"Version {code.version} was published: attest to it by {day_in_words(deadline)}",
             deadline,
         )
     attested = timezone.localdate(latest.attested_at)
@@ -285,9 +282,9 @@ def attestation_status(
     deadline = next_due + timedelta(days=ATTESTATION_GRACE_DAYS)
     state = _deadline_state(deadline, today, compliant_until=next_due)
     detail = (
-        f"Attested on {_fmt(attested)}; next due by {_fmt(deadline)}"
+        f"Attested on {day_in_words(attested)}; next due by {day_in_words(deadline)}"
         if state == State.COMPLIANT
-        else f"Yearly attestation due by {_fmt(deadline)}"
+        else f"Yearly attestation due by {day_in_words(deadline)}"
     )
     return DutyStatus(Duty.ATTESTATION, state, detail, deadline)
 
@@ -311,7 +308,7 @@ def fppt_status(*, current: list[Appointment], checks: list[FpptCheck], today: d
             status = DutyStatus(
                 Duty.FPPT,
                 State.OVERDUE,
-                f"Recorded as not fit at {name} on {_fmt(latest.recorded_on)}",
+                f"Recorded as not fit at {name} on {day_in_words(latest.recorded_on)}",
             )
         elif last_fit is not None:
             year_up = last_fit.recorded_on + timedelta(days=365)
@@ -320,8 +317,12 @@ def fppt_status(*, current: list[Appointment], checks: list[FpptCheck], today: d
             status = DutyStatus(
                 Duty.FPPT,
                 state,
-                f"Fit at {name} on {_fmt(last_fit.recorded_on)}"
-                + ("" if state == State.COMPLIANT else f"; annual check due by {_fmt(deadline)}"),
+                f"Fit at {name} on {day_in_words(last_fit.recorded_on)}"
+                + (
+                    ""
+                    if state == State.COMPLIANT
+                    else f"; annual check due by {day_in_words(deadline)}"
+                ),
                 deadline,
             )
         else:
@@ -331,7 +332,7 @@ def fppt_status(*, current: list[Appointment], checks: list[FpptCheck], today: d
                 Duty.FPPT,
                 state,
                 ("Checks in progress" if latest else "No checks recorded")
-                + f" at {name}: due by {_fmt(deadline)}",
+                + f" at {name}: due by {day_in_words(deadline)}",
                 deadline,
             )
         if worst is None or order.index(status.state) > order.index(worst.state):
@@ -351,13 +352,15 @@ def training_status(
         return DutyStatus(Duty.TRAINING, State.NOT_KNOWN, "Training records are not available")
     if follow_up.completed_on is not None:
         return DutyStatus(
-            Duty.TRAINING, State.COMPLIANT, f"Follow Up completed on {_fmt(follow_up.completed_on)}"
+            Duty.TRAINING,
+            State.COMPLIANT,
+            f"Follow Up completed on {day_in_words(follow_up.completed_on)}",
         )
     deadline = min(a.start_date for a in current) + timedelta(days=TRAINING_DAYS)
     return DutyStatus(
         Duty.TRAINING,
         _deadline_state(deadline, today),
-        f"Follow Up not completed: due by {_fmt(deadline)}",
+        f"Follow Up not completed: due by {day_in_words(deadline)}",
         deadline,
     )
 

@@ -14,6 +14,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from speakup.core.dates import day_in_words
 from speakup.core.links import absolute_url
 from speakup.organisations.models import Organisation, User
 from speakup.register.models import (
@@ -86,10 +87,6 @@ def _notify(*, to: list[str], subject: str, body: str) -> None:
 
 def _today() -> date:
     return timezone.localdate()
-
-
-def _format(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 # --- Entries and appointments ------------------------------------------------------------
@@ -189,8 +186,8 @@ def _refuse_overlap(*, director, organisation, role_title, start_date, end_date,
     if clash is not None:
         raise RegisterRefusal(
             f"{director.name} already holds the role “{clash.role_title}” at "
-            f"{organisation.name} from {_format(clash.start_date)}"
-            + (f" to {_format(clash.end_date)}" if clash.end_date else "")
+            f"{organisation.name} from {day_in_words(clash.start_date)}"
+            + (f" to {day_in_words(clash.end_date)}" if clash.end_date else "")
             + ". Appointments to the same role cannot overlap."
         )
 
@@ -263,10 +260,13 @@ def appointment_add(
 def appointment_end(*, actor, appointment: Appointment, end_date: date) -> Appointment:
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if appointment.end_date is not None:
-        raise RegisterRefusal(f"This appointment already ended on {_format(appointment.end_date)}.")
+        raise RegisterRefusal(
+            f"This appointment already ended on {day_in_words(appointment.end_date)}."
+        )
     if end_date < appointment.start_date:
         raise RegisterRefusal(
-            f"The end date must be on or after the start date, {_format(appointment.start_date)}."
+            "The end date must be on or after the start date, "
+            f"{day_in_words(appointment.start_date)}."
         )
     appointment.end_date = end_date
     appointment.ended_by = actor
@@ -592,16 +592,16 @@ def case_open(
             f"A register officer has opened a regulatory case ({case.reference}) about your entry "
             f"{director.register_number} on the register of board directors.\n\n"
             f"The grounds are:\n{grounds}\n\n"
-            f"You can respond until {_format(case.response_due)}. No decision will be made before "
-            "you respond or that date passes. To read the case and respond, sign in to speakup "
-            f"and go to: {link}\n"
+            f"You can respond until {day_in_words(case.response_due)}. No decision will be made "
+            "before you respond or that date passes. To read the case and respond, sign in to "
+            f"speakup and go to: {link}\n"
         ),
     )
     _step(
         case,
         StepKind.NOTIFIED,
         None,
-        f"Notice sent to the director; respond by {_format(case.response_due)}",
+        f"Notice sent to the director; respond by {day_in_words(case.response_due)}",
     )
     return case
 
@@ -617,7 +617,7 @@ def case_respond(*, actor, case: RegulatoryCase, response: str) -> RegulatoryCas
     if hasattr(case, "decision"):
         raise RegisterRefusal("A decision has already been made on this case.")
     if _today() > case.response_due:
-        raise RegisterRefusal(f"The time to respond ended on {_format(case.response_due)}.")
+        raise RegisterRefusal(f"The time to respond ended on {day_in_words(case.response_due)}.")
     case.response = response
     case.responded_at = timezone.now()
     case.save(update_fields=["response", "responded_at"])
@@ -653,8 +653,8 @@ def case_decide(
         raise RegisterRefusal("This case has already been decided.")
     if case.responded_at is None and _today() <= case.response_due:
         raise RegisterRefusal(
-            f"The director has until {_format(case.response_due)} to respond. A decision can be "
-            "made once they respond or that date has passed."
+            f"The director has until {day_in_words(case.response_due)} to respond. A decision can "
+            "be made once they respond or that date has passed."
         )
     if outcome not in Outcome.values:
         raise RegisterRefusal("Choose an outcome.")
@@ -712,7 +712,7 @@ def case_decide(
             f"Dear {director.name},\n\nThe decision on case {case.reference} is: "
             f"{Outcome(outcome).label}.\n\nReasons:\n{reasons}\n\n"
             + (
-                f"You may appeal until {_format(appeal_by)}; a register officer who has not "
+                f"You may appeal until {day_in_words(appeal_by)}; a register officer who has not "
                 "worked on the case will decide the appeal. "
                 if outcome != Outcome.NO_ACTION
                 else ""
@@ -792,7 +792,7 @@ def appeal_lodge(*, actor, decision: Decision, grounds: str) -> Appeal:
         raise RegisterRefusal("There is nothing to appeal: the decision was to take no action.")
     if _today() > appeal_deadline(decision):
         raise RegisterRefusal(
-            f"The time to appeal ended on {_format(appeal_deadline(decision))}, "
+            f"The time to appeal ended on {day_in_words(appeal_deadline(decision))}, "
             f"{APPEAL_DAYS} days after the decision."
         )
     if not grounds:
@@ -896,7 +896,7 @@ def condition_review(
     else:
         condition.review_date = review_date
         condition.save(update_fields=["review_date"])
-        outcome = f"Kept until a review on {_format(review_date)}"
+        outcome = f"Kept until a review on {day_in_words(review_date)}"
     director.save(update_fields=["updated_at"])
     _step(case, StepKind.CONDITION_REVIEWED, actor, f"{outcome}: {reasons}")
     _notify(

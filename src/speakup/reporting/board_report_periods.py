@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from speakup.core.dates import day_in_words
 from speakup.reporting.quarters import FIRST_YEAR, LONDON, Quarter, quarter_of
 
 
@@ -17,10 +18,6 @@ class PeriodError(ValueError):
     def __init__(self, message: str, field: str = "end"):
         super().__init__(message)
         self.field = field
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -39,7 +36,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{_day(self.first_day)} to {_day(self.last_day)}"
+        return f"{day_in_words(self.first_day)} to {day_in_words(self.last_day)}"
 
     @property
     def days(self) -> int:
@@ -68,7 +65,8 @@ def make_period(first_day: date, last_day: date, *, today: date | None = None) -
         raise PeriodError("The end date must be the same as or after the start date", "end")
     if last_day > today:
         raise PeriodError(
-            f"The period cannot end in the future: choose an end date on or before {_day(today)}",
+            "The period cannot end in the future: choose an end date on or before "
+            f"{day_in_words(today)}",
             "end",
         )
     return Period(first_day, last_day)

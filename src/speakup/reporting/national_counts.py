@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from speakup.core.dates import day_in_words
 from speakup.reporting.models import NationalCounts
 
 MAX_AGE = timedelta(hours=1)
@@ -52,7 +53,7 @@ def latest_counts(*, today: date) -> NationalCounts:
 def counted_line(counted: NationalCounts, seconds: float) -> str:
     return (
         f"Counted {len(counted.counts['training'])} organisations' training and "
-        f"{len(counted.counts['register'])} boards as of {counted.as_of:%-d %B %Y} "
+        f"{len(counted.counts['register'])} boards as of {day_in_words(counted.as_of)} "
         f"in {seconds:.1f} s"
     )
 

@@ -1,7 +1,5 @@
 """Turning data returns into what the pages show: labels, rows and dates."""
 
-from django.utils import timezone
-
 from speakup.concerns.taxonomy import label_of
 from speakup.reporting.queries import COUNT_COLUMNS
 
@@ -23,11 +21,6 @@ def column_label(column: str) -> str:
         if column.startswith(prefix):
             return f"{kind}: {label_of(column.removeprefix(prefix))}"
     return column
-
-
-def when(moment) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
 
 
 def figure_sections(figures: dict) -> list[dict]:

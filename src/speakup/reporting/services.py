@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from speakup.core.audit import audit
+from speakup.core.dates import day_in_words
 from speakup.organisations.models import Organisation
 from speakup.reporting import queries
 from speakup.reporting.models import DataReturnSubmission
@@ -22,7 +23,7 @@ def data_return_submit(
     if not quarter.has_ended(today):
         raise SubmissionRefused(
             f"You can mark the return for {quarter.label} as submitted once the quarter has "
-            f"ended on {quarter.last_day.day} {quarter.last_day:%B %Y}"
+            f"ended on {day_in_words(quarter.last_day)}"
         )
     try:
         with transaction.atomic():

@@ -17,6 +17,7 @@ from functools import lru_cache
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from speakup.core.dates import day_in_words
 from speakup.organisations.models import Organisation, RoleMembership
 from speakup.organisations.roles import NATIONAL_ROLES, Role
 from speakup.training.content import MODULE_ORDER, PREREQUISITES, course, is_current_version
@@ -122,10 +123,6 @@ def requirement(*, facts: WorkerFacts, module: str, policy: TrainingPolicy) -> t
 # --- compliance -------------------------------------------------------------------------
 
 
-def _day(day: datetime.date) -> str:
-    return f"{day:%-d %B %Y}"
-
-
 @dataclass(frozen=True, slots=True)
 class ModuleStatus:
     module: str
@@ -148,7 +145,7 @@ class ModuleStatus:
     @property
     def label(self) -> str:
         if self.status == COMPLIANT and self.valid_until:
-            return f"Complete until {_day(self.valid_until)}"
+            return f"Complete until {day_in_words(self.valid_until)}"
         return STATUS_LABELS[self.status]
 
     @property
@@ -159,22 +156,22 @@ class ModuleStatus:
             return why
         if status == COMPLIANT:
             if self.valid_until is None:
-                return f"{why}; completed on {_day(self.completed_on)}"
+                return f"{why}; completed on {day_in_words(self.completed_on)}"
             return (
-                f"{why}; completed on {_day(self.completed_on)}, "
-                f"refresher due {_day(self.valid_until)}"
+                f"{why}; completed on {day_in_words(self.completed_on)}, "
+                f"refresher due {day_in_words(self.valid_until)}"
             )
         if status == EXPIRED:
             if self.replaced:
                 return (
                     f"{why}; a new version of the module replaced the one completed on "
-                    f"{_day(self.completed_on)}"
+                    f"{day_in_words(self.completed_on)}"
                 )
             return (
-                f"{why}; completed on {_day(self.completed_on)}, the refresher was due by "
-                f"{_day(self.valid_until)}"
+                f"{why}; completed on {day_in_words(self.completed_on)}, the refresher was due by "
+                f"{day_in_words(self.valid_until)}"
             )
-        text = f"{why}; {'due' if status == DUE else 'was due'} by {_day(self.due_on)}"
+        text = f"{why}; {'due' if status == DUE else 'was due'} by {day_in_words(self.due_on)}"
         if self.take_first:
             text += f". Take {' and '.join(self.take_first)} first"
         return text

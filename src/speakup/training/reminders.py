@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from speakup.core.dates import day_in_words
 from speakup.core.links import absolute_url
 from speakup.organisations.models import Organisation
 from speakup.training.models import StaffRecord, TrainingReminder, TrainingReminderRun
@@ -39,10 +40,6 @@ log = logging.getLogger(__name__)
 REMIND_EVERY = datetime.timedelta(days=14)
 DUE_WITHIN = datetime.timedelta(days=14)
 LATE = (OVERDUE, EXPIRED)
-
-
-def _day(day: datetime.date) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 def _address(row: dict) -> str:
@@ -65,14 +62,14 @@ def needs_reminder(status: ModuleStatus, today: datetime.date) -> bool:
 def _when(status: ModuleStatus) -> str:
     """What is due and by when, in words."""
     if status.status == DUE:
-        return f"due by {_day(status.due_on)}"
+        return f"due by {day_in_words(status.due_on)}"
     if status.status == OVERDUE:
-        return f"overdue: it was due by {_day(status.due_on)}"
+        return f"overdue: it was due by {day_in_words(status.due_on)}"
     if status.status == EXPIRED and status.replaced:
         return "overdue: a new version of the module must be taken"
     if status.status == EXPIRED:
-        return f"overdue: the refresher was due by {_day(status.valid_until)}"
-    return f"refresher due by {_day(status.valid_until)}"
+        return f"overdue: the refresher was due by {day_in_words(status.valid_until)}"
+    return f"refresher due by {day_in_words(status.valid_until)}"
 
 
 def worker_email(*, first_name: str, organisation: Organisation, statuses: list) -> str:

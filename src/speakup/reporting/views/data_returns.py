@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from speakup.core.dates import moment_in_words
 from speakup.core.pages import render_page
 from speakup.core.permissions import can, require, visible
 from speakup.reporting import presenters, queries, services
@@ -45,7 +46,7 @@ def list_data_returns(request):
                         "ended": quarter.has_ended(),
                         "submission": submitted.get(quarter),
                         "submitted_at": (
-                            presenters.when(submitted[quarter].submitted_at)
+                            moment_in_words(submitted[quarter].submitted_at)
                             if quarter in submitted
                             else None
                         ),
@@ -79,11 +80,11 @@ def show_data_return(request, ods_code, quarter):
         data=data,
         sections=presenters.figure_sections(data.figures),
         column_label=presenters.column_label,
-        submitted_at=presenters.when(data.submission.submitted_at) if data.submission else None,
+        submitted_at=moment_in_words(data.submission.submitted_at) if data.submission else None,
         reconciliation=[
             {
                 "one": one,
-                "submitted_at": presenters.when(one.submission.submitted_at)
+                "submitted_at": moment_in_words(one.submission.submitted_at)
                 if one.submission
                 else None,
             }

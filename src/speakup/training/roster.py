@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from speakup.core.dates import day_in_words
 from speakup.organisations.models import Organisation, User
 from speakup.training import roster_staging
 from speakup.training.models import StaffRecord
@@ -273,9 +274,9 @@ def check_date(key: str, text: str, today: datetime.date) -> tuple[datetime.date
     except ValueError as error:
         return None, str(error)
     if day.year < 1900:
-        return day, f"{day.isoformat()} is too long ago to be right"
+        return day, f"{day_in_words(day)} is too long ago to be right"
     if key == "assignment_start" and day > today:
-        return day, f"{day.isoformat()} is in the future"
+        return day, f"{day_in_words(day)} is in the future"
     return day, ""
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from speakup.core.dates import day_in_words
 from speakup.organisations.models import Organisation
 from speakup.training.content import course
 from speakup.training.models import (
@@ -292,7 +293,7 @@ def _import_completion_rows(reader, positions, allowed, today, result) -> None:
         try:
             completed_on = parse_date(cell("completed_on"))
             if completed_on > today:
-                problems.append(("Completed On", f"{completed_on.isoformat()} is in the future"))
+                problems.append(("Completed On", f"{day_in_words(completed_on)} is in the future"))
         except ValueError as error:
             problems.append(("Completed On", str(error)))
             completed_on = None

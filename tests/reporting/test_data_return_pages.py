@@ -32,6 +32,7 @@ def test_the_guardian_sees_the_figures_and_marks_the_return_submitted(
     page = response.content.decode()
     assert "is marked as submitted" in page
     assert "Marked as submitted on 10 February 2027" in page
+    assert "&lt;p&gt;" not in page  # no markup shown as text
     assert "Mark as submitted</button>" not in page
     assert DataReturnSubmission.objects.get().figures["total_cases"] == 2
 

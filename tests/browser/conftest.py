@@ -5,6 +5,7 @@ Outside CI a machine without Chromium skips these journeys with one line; under 
 
 import datetime
 import os
+import re
 import shutil
 
 import pytest
@@ -64,12 +65,19 @@ def page(browser, live_server):
     context.close()
 
 
+# HTML tags in what a person reads: markup built by joining strings, escaped by the template.
+MARKUP_AS_TEXT = re.compile(r"</?(p|br|strong|a|span|ul|li|h[1-6])\b[^>]*>")
+
+
 def assert_accessible(page):
-    """Run axe on the page as it stands: zero WCAG 2.2 AA violations."""
+    """Run axe on the page as it stands: zero WCAG 2.2 AA violations, and no HTML shown as
+    text."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, results.generate_report()
+    shown = MARKUP_AS_TEXT.findall(page.inner_text("body"))
+    assert not shown, f"markup shown as text on {page.url}: {shown}"
 
 
 def fill_date(page, legend: str, day: datetime.date | None) -> None:

@@ -215,3 +215,4 @@ def test_a_guardian_records_a_concern_raised_by_phone_and_sees_the_receipt_code_
 
     recorded = Concern.objects.get()
     assert recorded.recorded_by == staff.guardian and recorded.source == "phone"
+    assert f"Reference<br><strong>{recorded.reference}</strong>" in text

@@ -60,7 +60,8 @@ def test_a_speaker_speaks_up_anonymously_and_is_shown_a_reference_and_receipt_co
     assert sent.status_code == 200
     assert title(sent).startswith("Your concern has been sent")
     concern = Concern.objects.get()
-    assert concern.reference in html(sent)
+    assert f"Your reference<br><strong>{concern.reference}</strong>" in html(sent)
+    assert "&lt;" not in html(sent)  # no markup shown as text
     code = receipt_code_on(sent)
     assert len(code) == 16 and concern.receipt_hash == receipt_hash(code)
     assert re.search(r"\d{4} \d{4} \d{4} \d{4}", html(sent))

@@ -54,6 +54,10 @@ otp-code: var/secret_key ## A demo user's current two-factor code: make otp-code
 test: install $(BIN)/.dev-installed ## Lint, check migrations and run every test (PostgreSQL and the browser too when present)
 	bash scripts/test
 
+.PHONY: fuzz
+fuzz: install $(BIN)/.dev-installed ## Fuzz the API for longer with fresh examples (FUZZ_EXAMPLES=500 each), SQLite and PostgreSQL
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} CI= bash scripts/fuzz
+
 .PHONY: lint
 lint: $(BIN)/.dev-installed ## ruff check and ruff format --check
 	$(BIN)/ruff check .

@@ -4,7 +4,8 @@ Whatever a client sends to the public endpoints — valid or invalid for the sch
 without a speaker's token — the answer is never a server error and is always one the schema
 documents: its status code, content type and body. Bounded (a few dozen examples an operation,
 no deadline) so that it runs with the normal suite in well under a minute; the same examples
-every time in CI, new ones on each local run.
+every time in CI, new ones on each local run. `make fuzz` runs it far longer with fresh examples,
+for a nightly job.
 """
 
 import os
@@ -62,7 +63,8 @@ def every_answer_as_documented(strategies, *, examples: int) -> None:
     """Send `examples` requests drawn from `strategies`; each answer must pass CHECKS."""
 
     @hypothesis_settings(
-        max_examples=examples,
+        # `make fuzz` asks for many more (FUZZ_EXAMPLES), drawn fresh each run.
+        max_examples=int(os.environ.get("FUZZ_EXAMPLES") or examples),
         deadline=None,
         database=None,
         # In CI the same examples every run, so a result is reproducible and a change is what

@@ -89,9 +89,9 @@ class DateField(forms.Field):
         super().__init__(**kwargs)
 
     def to_python(self, value) -> datetime.date | None:
-        if isinstance(value, str) and value.strip() and not any(self.widget.decompress(value)):
-            raise forms.ValidationError(self._message("invalid", ()), code="invalid")
         parts = value if isinstance(value, (list, tuple)) else self.widget.decompress(value)
+        if isinstance(value, str) and value.strip() and not any(parts):  # a link's bad date
+            raise forms.ValidationError(self._message("invalid", ()), code="invalid")
         day, problem, boxes = read_date(*parts)
         if problem == "required":
             return None  # Field.validate says so when the date is required

@@ -4,13 +4,9 @@ import re
 
 from markupsafe import Markup, escape
 
-from speakup.core.dates import day_in_words, moment_in_words
+from speakup.core.dates import day_in_words
 from speakup.register.models import FtsuRole, Outcome, Status
 from speakup.register.queries import State, effective_status
-
-# The templates call present.day and present.moment: core.dates, the one way to write them.
-day = day_in_words
-moment = moment_in_words
 
 STATUS_COLOURS = {
     Status.REGISTERED: "nhsuk-tag--green",

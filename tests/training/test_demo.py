@@ -21,6 +21,8 @@ def test_demo_data_gives_dashboards_something_real(capsys):
     assert flags(demo1) == [True, True, True]
     assert flags(demo2) == [True, False, False]
     assert flags(demo3) == [False, False, False]
+    speak_up = compliance_summary(organisation=demo1)["modules"][0]
+    assert speak_up["due"] > 0  # new starters within their first 30 days
     board = compliance_summary(organisation=demo1)["board_follow_up"]
     assert 0 < board["compliant"] < board["required"]
     assert policy_for(organisation=demo2).listen_up_from_band == "7"

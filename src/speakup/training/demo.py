@@ -113,8 +113,11 @@ def _extra_records(organisation: Organisation, today: datetime.date) -> list[Sta
                 "job_role": "Team member",
                 "is_line_manager": band in {"Band 7", "Band 8a", "Band 8b"}
                 and chance.random() < 0.6,
-                # Starters spread over four years, a few in the last month.
-                "assignment_start": today - datetime.timedelta(days=chance.randint(3, 1500)),
+                # Starters spread over four years; every tenth started in the last month.
+                "assignment_start": today
+                - datetime.timedelta(
+                    days=chance.randint(2, 25) if number % 10 == 0 else chance.randint(31, 1500)
+                ),
                 "active": True,
             },
         )
@@ -132,8 +135,8 @@ def _completions(organisation, records, today: datetime.date) -> None:
     rows = []
     for record in records:
         local = (record.email or "").split("@")[0]
-        if local in UNTRAINED:
-            continue
+        if local in UNTRAINED or _new_starter(record, today):
+            continue  # untrained, or started this month: due, not yet done
         modules = ["speak_up"]
         if record.is_line_manager or record.is_board_member or record.is_senior_leader:
             modules.append("listen_up")
@@ -162,6 +165,10 @@ def _completions(organisation, records, today: datetime.date) -> None:
                 )
             )
     Completion.objects.bulk_create(rows)
+
+
+def _new_starter(record: StaffRecord, today: datetime.date) -> bool:
+    return record.assignment_start is not None and (today - record.assignment_start).days < 30
 
 
 @transaction.atomic

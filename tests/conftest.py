@@ -28,6 +28,13 @@ def kek_file(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files (attachments, rosters) go to a folder of the test's own, never var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Throttle counters live in the cache: no test inherits another's."""
     cache.clear()

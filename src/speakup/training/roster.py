@@ -166,16 +166,17 @@ class ImportResult:
         if not self.imported:
             if self.bad_rows:
                 return (
-                    f"Nothing was imported: {self.bad_rows} of {self.rows_read} rows have "
-                    "problems. Correct them, or import the good rows only."
+                    f"Nothing was imported: {self.bad_rows:,} of {self.rows_read:,} rows have "
+                    "problems. Correct them and import the file again, or import it again "
+                    "choosing to import the rows without problems."
                 )
             return "Nothing was imported: " + "; ".join(str(e) for e in self.errors)
         text = (
-            f"{self.rows_read} rows read: {self.created} workers added, {self.updated} "
-            f"updated, {self.unchanged} unchanged, {self.left} marked as leavers"
+            f"{self.rows_read:,} rows read: {self.created:,} workers added, {self.updated:,} "
+            f"updated, {self.unchanged:,} unchanged, {self.left:,} marked as leavers"
         )
         if self.skipped:
-            text += f", {self.skipped} rows skipped because of problems"
+            text += f", {self.skipped:,} rows skipped because of problems"
         return text + "."
 
 

@@ -191,11 +191,11 @@ class CompletionImportResult:
         if not self.imported:
             return (
                 f"Nothing was imported: {len(self.errors)} problem"
-                f"{'' if len(self.errors) == 1 else 's'} in {self.rows_read} rows."
+                f"{'' if len(self.errors) == 1 else 's'} in {self.rows_read:,} rows."
             )
         return (
-            f"{self.rows_read} rows read: {self.created} completions added, "
-            f"{self.already_recorded} already recorded."
+            f"{self.rows_read:,} rows read: {self.created:,} completions added, "
+            f"{self.already_recorded:,} already recorded."
         )
 
     def as_dict(self) -> dict:

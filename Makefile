@@ -37,18 +37,33 @@ var/secret_key:
 	@$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 	@chmod 600 $@
 
+# The demo's settings. The web server and a Celery worker (with beat) run side by side, as in
+# production, with no broker or cache service to install: the queue, the shared cache and the
+# emails sent are folders in var/.
+DEMO_ENV := DEBUG=true SECRET_KEY="$$(cat var/secret_key)" CELERY_BROKER_URL=filesystem://localhost/ \
+	CACHE_URL="file://$(CURDIR)/var/cache" EMAIL_BACKEND=file SITE_URL=http://127.0.0.1:$(PORT)
+
 .PHONY: run
 run: install var/secret_key ## Serve the product with demo data on http://127.0.0.1:$(PORT)
-	@export DEBUG=true SECRET_KEY="$$(cat var/secret_key)"; \
+	@export $(DEMO_ENV); \
 	$(BIN)/speakup migrate --no-input -v 0 && \
-	$(BIN)/speakup demo-data && \
-	echo "speakup is at http://127.0.0.1:$(PORT)/" && \
-	exec $(BIN)/speakup runserver 127.0.0.1:$(PORT)
+	$(BIN)/speakup demo-data || exit 1; \
+	$(BIN)/celery --quiet -A speakup worker --beat --schedule var/celerybeat-schedule --pool solo \
+	  --without-mingle --without-gossip --without-heartbeat --loglevel warning & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	echo "speakup is at http://127.0.0.1:$(PORT)/ (a Celery worker runs its background jobs;"; \
+	echo "the emails it sends, such as training reminders, are written to var/mail/)"; \
+	$(BIN)/speakup runserver 127.0.0.1:$(PORT)
 
 .PHONY: otp-code
 otp-code: var/secret_key ## A demo user's current two-factor code: make otp-code EMAIL=guardian1@demo1.demo.speakup.test
 	@test -n "$(EMAIL)" || { echo "Name the demo user: make otp-code EMAIL=guardian1@demo1.demo.speakup.test"; exit 2; }
-	@DEBUG=true SECRET_KEY="$$(cat var/secret_key)" $(BIN)/speakup otp-code "$(EMAIL)"
+	@export $(DEMO_ENV); $(BIN)/speakup otp-code "$(EMAIL)"
+
+.PHONY: speakup
+speakup: install var/secret_key ## Run a speakup command on the demo database: make speakup ARGS='import-staff roster.csv --organisation DEMO1'
+	@test -n "$(ARGS)" || { echo "Say which command: make speakup ARGS='help'"; exit 2; }
+	@export $(DEMO_ENV); $(BIN)/speakup migrate --no-input -v 0 && $(BIN)/speakup $(ARGS)
 
 .PHONY: test
 test: install $(BIN)/.dev-installed ## Lint, check migrations and run every test (PostgreSQL and the browser too when present)

@@ -28,7 +28,10 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ConfigError("SECRET_KEY must be set when DEBUG is off (make run makes one in var/)")
+        raise ConfigError(
+            "SECRET_KEY must be set when DEBUG is off. On the demo database that make run "
+            "made, run commands through make: make speakup ARGS='help'"
+        )
     SECRET_KEY = "insecure-local-development-key-only-used-with-DEBUG-on"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
@@ -180,9 +183,18 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
+elif CACHE_URL.startswith("file:///"):
+    # One machine, several processes (make run's web server and Celery worker): files in a folder.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_URL.removeprefix("file://"),
+        }
+    }
 elif CACHE_URL:
     raise ConfigError(
-        f"CACHE_URL must start with redis:// or rediss://, not {CACHE_URL.partition(':')[0]}://"
+        "CACHE_URL must start with redis://, rediss:// or file:///, "
+        f"not {CACHE_URL.partition(':')[0]}://"
     )
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -213,7 +225,14 @@ EMAIL_BACKEND = {
     "console": "django.core.mail.backends.console.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "memory": "django.core.mail.backends.locmem.EmailBackend",
-}[env_choice("EMAIL_BACKEND", "console" if DEBUG else "smtp", ["console", "smtp", "memory"])]
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+}[
+    env_choice(
+        "EMAIL_BACKEND", "console" if DEBUG else "smtp", ["console", "smtp", "memory", "file"]
+    )
+]
+# Where EMAIL_BACKEND=file writes each batch of emails, one file a batch (make run's demo).
+EMAIL_FILE_PATH = env_path("EMAIL_FILE_PATH", VAR_DIR / "mail", base=BASE_DIR)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -223,6 +242,16 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "speakup <no-reply@speakup.in
 
 # Celery: with no broker, tasks run inline in the process that asks for them.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or None
+if CELERY_BROKER_URL and CELERY_BROKER_URL.startswith("filesystem://"):
+    # No broker service, one machine (make run): each message is a file in var/celery.
+    _QUEUE_DIR = VAR_DIR / "celery"
+    _QUEUE_DIR.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_QUEUE_DIR),
+        "data_folder_out": str(_QUEUE_DIR),
+        "store_processed": False,
+        "control_folder": str(_QUEUE_DIR / "control"),
+    }
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None

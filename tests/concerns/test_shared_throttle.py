@@ -117,10 +117,15 @@ def test_cache_url_chooses_redis_and_no_cache_url_keeps_memory():
     )
 
 
+def test_a_file_cache_url_shares_a_folder_between_the_processes_of_one_machine(tmp_path):
+    result = _settings_with(CACHE_URL=f"file://{tmp_path}")
+    assert result.stdout.splitlines()[-1] == ("django.core.cache.backends.filebased.FileBasedCache")
+
+
 def test_an_unsupported_cache_url_stops_start_up_with_one_line():
     result = _settings_with(CACHE_URL="memcached://127.0.0.1:11211")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "speakup: configuration error: CACHE_URL must start with redis:// or rediss://, "
-        "not memcached://"
+        "speakup: configuration error: CACHE_URL must start with redis://, rediss:// or "
+        "file:///, not memcached://"
     ]

@@ -41,8 +41,11 @@ def _sqlite(config: dict, *, base_dir: Path) -> dict:
     # SQLite keeps no pool; health checks would only add a query per request.
     config["CONN_MAX_AGE"] = 0
     config["CONN_HEALTH_CHECKS"] = False
+    # WAL lets pages read while the worker writes; a second writer waits its turn (up to 30 s:
+    # a roster import of 20,000 workers holds the write lock for several seconds).
     config["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL;",
+        "timeout": 30,
     }
     return config

@@ -2,3 +2,29 @@
 import { initAll } from "./nhsuk-frontend.min.js";
 
 initAll();
+
+// A page whose work is still going on (a roster upload) marks the part that shows how far it has
+// gone with data-refresh-seconds. Fetch the page again that often and bring its progress bar and
+// its (live, so read out) status line up to date; once the page no longer has that part, the
+// work is done: load the whole page with its result.
+function followProgress(region) {
+  const wait = Number(region.dataset.refreshSeconds) * 1000;
+  async function refresh() {
+    const response = await fetch(window.location.href, { credentials: "same-origin" });
+    if (!response.ok) return; // stop; the page's own refresh link still works
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = page.getElementById(region.id);
+    if (!fresh) {
+      window.location.reload();
+      return;
+    }
+    region.querySelector("progress").value = fresh.querySelector("progress").value;
+    const status = region.querySelector("[aria-live]");
+    const news = fresh.querySelector("[aria-live]").textContent;
+    if (status.textContent !== news) status.textContent = news; // read out only what changed
+    window.setTimeout(refresh, wait);
+  }
+  window.setTimeout(refresh, wait);
+}
+
+document.querySelectorAll("[data-refresh-seconds]").forEach(followProgress);

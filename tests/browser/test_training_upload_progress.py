@@ -25,6 +25,7 @@ def test_the_upload_page_follows_the_import_to_its_result(page, person_with_role
     record_upload_progress(job.pk, 25, 100)
     sign_in(page, admin, two_factor=True)
     page.goto(f"/training/organisations/{organisation.ods_code}/roster/uploads/{job.pk}/")
+    expect(page.get_by_role("heading", name="Roster upload: Importing")).to_be_visible()
     expect(page.get_by_text("The import is running: 25% done.")).to_be_visible()
     assert_accessible(page)
 
@@ -36,5 +37,6 @@ def test_the_upload_page_follows_the_import_to_its_result(page, person_with_role
     job.result = ImportResult(rows_read=100, created=100, imported=True).as_dict()
     job.finished_at = timezone.now()
     job.save()
+    expect(page.get_by_role("heading", name="Roster upload: Imported")).to_be_visible()
     expect(page.get_by_text("100 rows read: 100 workers added")).to_be_visible()
     assert_accessible(page)

@@ -20,7 +20,8 @@ def test_a_running_upload_shows_a_progress_bar_and_how_to_see_more(client_as, or
     record_upload_progress(job.pk, 100, 400)
     page = client.get(f"/training/organisations/TST01/roster/uploads/{job.pk}/").content.decode()
     assert "25% done" in page
-    assert '<progress max="100" value="25"' in page
+    assert 'max="100" value="25"' in page
+    assert "<h1>Roster upload: Importing</h1>" in page
     assert "Refresh to see progress" in page
 
 

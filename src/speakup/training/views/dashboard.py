@@ -18,7 +18,7 @@ from speakup.core.permissions import require
 from speakup.organisations.models import Organisation
 from speakup.training.content import MODULE_ORDER
 from speakup.training.forms import RosterUploadForm, TrainingPolicyForm
-from speakup.training.models import StaffImport
+from speakup.training.models import ImportStatus, StaffImport
 from speakup.training.queries import (
     MODULE_TITLES,
     dashboard_organisations,
@@ -214,11 +214,18 @@ def show_import(request, ods_code, import_id):
     return render_page(
         request,
         "training/show_import.jinja",
-        page_title=f"Roster upload: {staff_import.get_status_display()}",
+        page_title=f"Roster upload: {_import_state(staff_import)}",
         organisation=organisation,
         staff_import=staff_import,
         result=result,
     )
+
+
+def _import_state(staff_import: StaffImport) -> str:
+    # One heading while the job waits and runs: the page updates its status line, not this.
+    if staff_import.status in (ImportStatus.WAITING, ImportStatus.RUNNING):
+        return "Importing"
+    return staff_import.get_status_display()
 
 
 @login_required

@@ -204,3 +204,48 @@ def test_a_line_manager_number_that_matches_nobody_emails_no_manager(
     emails = sent_to(mailoutbox)
     assert "Speak Up: overdue" in emails["owen@fictional.test"]
     assert "Owen" not in emails.get("mona@fictional.test", "")  # never guessed
+
+
+def test_in_a_large_directorate_each_manager_gets_one_short_email_never_naming_themselves(
+    organisation, mailoutbox
+):
+    """30 late workers and two flagged line managers, one of them late too, in Wards, where
+    nobody names a manager: each manager is told of everyone else, 25 by name."""
+    late_start = datetime.date(2025, 1, 1)
+    ann = StaffRecordFactory(
+        organisation=organisation,
+        first_name="Ann",
+        last_name="Manager",
+        email="ann@fictional.test",
+        directorate="Wards",
+        is_line_manager=True,
+        assignment_start=late_start,  # late on Speak Up and Listen Up herself
+    )
+    StaffRecordFactory(
+        organisation=organisation,
+        first_name="Bea",
+        email="bea@fictional.test",
+        directorate="Wards",
+        is_line_manager=True,
+        assignment_start=DAY - datetime.timedelta(days=1),  # new: nothing due yet
+    )
+    for number in range(30):
+        StaffRecordFactory(
+            organisation=organisation,
+            first_name=f"W{number:02d}",
+            email=f"w{number}@fictional.test",
+            directorate="Wards",
+            assignment_start=late_start,
+        )
+    with travel(DAY):
+        report = training_reminders_send(today=DAY)
+    emails = sent_to(mailoutbox)
+    to_ann, to_bea = emails["ann@fictional.test"], emails["bea@fictional.test"]
+    # Ann's own reminder and her report on her team come in two emails; the last one wins here.
+    assert report.managers_emailed == 2
+    assert to_ann.count(", Speak Up: overdue") == 25 and "- and 5 more." in to_ann
+    assert "Ann Manager," not in to_ann
+    assert "- and 7 more." in to_bea  # 30 workers' Speak Up and Ann's two modules, less 25
+    assert TrainingReminder.objects.get(staff_record=ann, module="speak_up").managers_emailed == 1
+    worker = TrainingReminder.objects.filter(staff_record__first_name="W00").get()
+    assert worker.managers_emailed == 2

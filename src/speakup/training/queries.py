@@ -714,15 +714,30 @@ class LineManagers:
     by_directorate: dict[str, list[dict]]
     by_number: dict[str, dict]
 
+    def team_of(self, worker: dict) -> tuple[str, str] | None:
+        """Which team `worker` (directorate, line manager number) is in: ("number", their
+        manager's employee number) or ("directorate", its name); None for no team. Everyone in
+        a team has the same line managers (less themselves)."""
+        if worker["line_manager_number"]:
+            return ("number", worker["line_manager_number"])
+        if worker["directorate"]:
+            return ("directorate", worker["directorate"])
+        return None
+
+    def of_team(self, team: tuple[str, str] | None) -> list[dict]:
+        """The line managers (MANAGER_FIELDS) of a team from `team_of`."""
+        if team is None:
+            return []
+        kind, value = team
+        if kind == "number":
+            manager = self.by_number.get(value)
+            return [manager] if manager else []
+        return self.by_directorate.get(value, [])
+
     def of(self, worker: dict) -> list[dict]:
         """The line managers (MANAGER_FIELDS) of `worker` (id, directorate, line manager
         number): the rule of `managed_by`, seen from the worker's side."""
-        if worker["line_manager_number"]:
-            manager = self.by_number.get(worker["line_manager_number"])
-            return [manager] if manager and manager["id"] != worker["id"] else []
-        managers = (
-            self.by_directorate.get(worker["directorate"], []) if worker["directorate"] else []
-        )
+        managers = self.of_team(self.team_of(worker))
         return [manager for manager in managers if manager["id"] != worker["id"]]
 
 

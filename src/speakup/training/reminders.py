@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import islice
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 REMIND_EVERY = datetime.timedelta(days=14)
 DUE_WITHIN = datetime.timedelta(days=14)
 LATE = (OVERDUE, EXPIRED)
+# A line manager's email names at most this many late modules; their team page lists all.
+MOST_NAMED = 25
 
 
 def _address(row: dict) -> str:
@@ -87,7 +90,8 @@ def worker_email(*, first_name: str, organisation: Organisation, statuses: list)
     return "\n".join(lines) + "\n"
 
 
-def manager_email(*, first_name: str, organisation: Organisation, late: list) -> str:
+def manager_email(*, first_name: str, organisation: Organisation, late: list, more: int = 0) -> str:
+    """`late` is (name, status) pairs; `more` counts the late modules left unnamed."""
     lines = [
         f"Hello {first_name},",
         "",
@@ -96,6 +100,8 @@ def manager_email(*, first_name: str, organisation: Organisation, late: list) ->
     ]
     for name, status in late:
         lines.append(f"- {name}, {status.title}: {_when(status)}.")
+    if more:
+        lines.append(f"- and {more:,} more.")
     lines += ["", f"See your team's training: {absolute_url(reverse('training:show_team'))}"]
     return "\n".join(lines) + "\n"
 
@@ -151,8 +157,8 @@ def _remind_organisation(organisation: Organisation, today: datetime.date, repor
         if row["id"] in needing
     }
     managers = line_managers_in(organisation=organisation)
-    manager_rows: dict[int, dict] = {}
-    late_by_manager: dict[int, list] = defaultdict(list)
+    reachable: dict[tuple[str, str] | None, set[int]] = {}  # team -> its managers with an email
+    late_by_team: dict[tuple[str, str], list[tuple[int, str, ModuleStatus]]] = defaultdict(list)
     reminders = []
     for record_id, (worker, statuses) in needing.items():
         statuses = [s for s in statuses if (record_id, s.module) not in recent]
@@ -168,15 +174,14 @@ def _remind_organisation(organisation: Organisation, today: datetime.date, repor
             address,
         )
         report.workers_emailed += emailed
-        its_managers = managers.of(contact)
+        team = managers.team_of(contact)
+        if team not in reachable:
+            reachable[team] = {m["id"] for m in managers.of_team(team) if _address(m)}
+        its_managers = len(reachable[team]) - (record_id in reachable[team])  # not themselves
         for status in statuses:
-            told = 0
-            if status.status in LATE:
-                for manager in its_managers:
-                    if _address(manager):
-                        manager_rows[manager["id"]] = manager
-                        late_by_manager[manager["id"]].append((worker.name, status))
-                        told += 1
+            told = its_managers if status.status in LATE else 0
+            if told:
+                late_by_team[team].append((record_id, worker.name, status))
             if emailed or told:
                 reminders.append(
                     TrainingReminder(
@@ -189,11 +194,48 @@ def _remind_organisation(organisation: Organisation, today: datetime.date, repor
                     )
                 )
     TrainingReminder.objects.bulk_create(reminders, batch_size=1000)
-    for manager_id, late in late_by_manager.items():
-        manager = manager_rows[manager_id]
+    _email_line_managers(organisation, managers, late_by_team, report)
+
+
+def _email_line_managers(organisation, managers, late_by_team: dict, report) -> None:
+    """One email per line manager about every team of theirs with late modules (never naming
+    themselves), naming at most MOST_NAMED. In a directorate whose workers name no manager,
+    every flagged manager has the whole directorate as their team: the list is shared, not
+    copied per manager, and the email stays short (the team page lists everyone)."""
+    teams_of: dict[int, list] = defaultdict(list)
+    rows: dict[int, dict] = {}
+    for team in late_by_team:
+        for manager in managers.of_team(team):
+            if _address(manager):
+                teams_of[manager["id"]].append(team)
+                rows[manager["id"]] = manager
+    entries_of = {
+        team: Counter(worker_id for worker_id, _, _ in late) for team, late in late_by_team.items()
+    }
+    for manager_id, teams in teams_of.items():
+        total = sum(len(late_by_team[team]) - entries_of[team][manager_id] for team in teams)
+        if not total:
+            continue  # the only late worker in their team is themselves
+        named = list(
+            islice(
+                (
+                    (name, status)
+                    for team in teams
+                    for worker_id, name, status in late_by_team[team]
+                    if worker_id != manager_id
+                ),
+                MOST_NAMED,
+            )
+        )
+        manager = rows[manager_id]
         report.managers_emailed += _send(
             "Overdue Freedom to Speak Up training in your team",
-            manager_email(first_name=manager["first_name"], organisation=organisation, late=late),
+            manager_email(
+                first_name=manager["first_name"],
+                organisation=organisation,
+                late=named,
+                more=total - len(named),
+            ),
             _address(manager),
         )
 

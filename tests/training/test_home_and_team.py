@@ -115,3 +115,50 @@ def test_workers_who_name_their_line_manager_are_in_that_managers_team_only(
     team = text(client.get("/training/team/"))
     assert "Sami" in team
     assert "Wren" not in team
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_large_team_lists_the_most_urgent_first_and_downloads_whole(
+    client, manager, organisation, monkeypatch
+):
+    """Three shown of five: the two overdue first, then the one due; all five in the CSV."""
+    monkeypatch.setattr("speakup.training.views.team.ROWS_SHOWN", 3)
+    for name in ("Abe", "Bo"):  # complete: listed last
+        done = StaffRecordFactory(
+            organisation=organisation, first_name=name, last_name="Done", directorate="Surgery"
+        )
+        CompletionFactory(staff_record=done, completed_on=datetime.date(2025, 6, 1))
+    StaffRecordFactory(
+        organisation=organisation,
+        first_name="Cy",
+        last_name="Due",
+        directorate="Surgery",
+        assignment_start=datetime.date(2026, 2, 20),
+    )
+    for name in ("Di", "Ed"):
+        StaffRecordFactory(
+            organisation=organisation,
+            first_name=name,
+            last_name="Late",
+            directorate="Surgery",
+            assignment_start=datetime.date(2025, 1, 1),
+        )
+    sign_in(client, manager)
+    shown = text(client.get("/training/team/"))
+    assert "5 people: 2 with training overdue, 1 with training due." in shown
+    assert "The 3 whose training needs attention soonest are listed here." in shown
+    listed = re.findall(r"(\w+) (?:Late|Due|Done) (?:Overdue|Due|Complete)", shown)
+    assert listed == ["Di", "Ed", "Cy"]
+
+    download = client.get("/training/team/TST01.csv")
+    assert download["Content-Type"] == "text/csv; charset=utf-8"
+    rows = download.content.decode().splitlines()
+    assert rows[0].startswith("Employee Number,Name,Staff Group,Directorate,Band,Speak Up status")
+    assert [row.split(",")[1] for row in rows[1:]] == [
+        "Di Late",
+        "Ed Late",
+        "Cy Due",
+        "Abe Done",
+        "Bo Done",
+    ]
+    assert client.get("/training/team/XXX99.csv").status_code == 404  # no team there

@@ -36,6 +36,11 @@ def _as_text(cell):
     return cell
 
 
+def _with_commas(number: int) -> str:
+    """A whole number as people read it: 16,358."""
+    return f"{number:,}"
+
+
 @pass_environment
 def table(env, params: dict) -> Markup:
     """The NHS.UK table component, with every number in its rows shown, 0 included."""
@@ -54,7 +59,7 @@ def environment(**options) -> Environment:
         autoescape=True,
         **options,
     )
-    env.filters.update(day=day_in_words, moment=moment_in_words)
+    env.filters.update(day=day_in_words, moment=moment_in_words, number=_with_commas)
     env.globals.update(
         url=url,
         static=static,

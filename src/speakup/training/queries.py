@@ -758,6 +758,16 @@ def line_managers_in(*, organisation: Organisation) -> LineManagers:
     return LineManagers(by_directorate=dict(by_directorate), by_number=by_number)
 
 
+# Who must act first: late, then due, then everyone else.
+_URGENCY = {OVERDUE: 0, EXPIRED: 0, DUE: 1, COMPLIANT: 2, NOT_REQUIRED: 3}
+
+
+def most_urgent_first(workers: list[WorkerCompliance]) -> list[WorkerCompliance]:
+    """The workers, those with training overdue or expired first, then due (a stable sort:
+    each group stays in the order given)."""
+    return sorted(workers, key=lambda worker: min(_URGENCY[s.status] for s in worker.statuses))
+
+
 def team_of(*, user, today: datetime.date | None = None) -> list[tuple[StaffRecord, list]]:
     """For each team this person manages: their record and the team's WorkerCompliance."""
     today = today or timezone.localdate()

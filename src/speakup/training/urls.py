@@ -21,6 +21,7 @@ urlpatterns = [
         name="download_certificate",
     ),
     path("team/", team.show_team, name="show_team"),
+    path("team/<str:ods_code>.csv", team.export_team, name="export_team"),
     path("organisations/", dashboard.dashboards, name="dashboards"),
     path("organisations/<str:ods_code>/", dashboard.show_dashboard, name="show_dashboard"),
     path(

@@ -1,13 +1,12 @@
 """An organisation's training dashboard, its CSV export and the roster upload."""
 
-import csv
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -17,6 +16,7 @@ from speakup.core.pages import render_page
 from speakup.core.permissions import require
 from speakup.organisations.models import Organisation
 from speakup.training.content import MODULE_ORDER
+from speakup.training.exports import compliance_csv
 from speakup.training.forms import RosterUploadForm, TrainingPolicyForm
 from speakup.training.models import ImportStatus, StaffImport
 from speakup.training.queries import (
@@ -138,32 +138,7 @@ def export_compliance(request, ods_code):
     organisation = _organisation(request, ods_code, "training.view_dashboard")
     today = timezone.localdate()
     workers = organisation_compliance(organisation=organisation, today=today)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="training-compliance-{organisation.ods_code}-{today}.csv"'
-    )
-    writer = csv.writer(response)
-    header = ["Employee Number", "Name", "Staff Group", "Directorate", "Band"]
-    for module in MODULE_ORDER:
-        title = MODULE_TITLES[module]
-        header += [f"{title} status", f"{title} due by", f"{title} complete until"]
-    writer.writerow(header)
-    for worker in workers:
-        row = [
-            worker.record["employee_number"],
-            worker.name,
-            worker.record["staff_group"],
-            worker.record["directorate"],
-            worker.record["band"],
-        ]
-        for status in worker.statuses:
-            row += [
-                status.status.replace("_", " "),
-                status.due_on or "",
-                status.valid_until or "",
-            ]
-        writer.writerow(row)
-    return response
+    return compliance_csv(f"training-compliance-{organisation.ods_code}-{today}.csv", workers)
 
 
 @login_required

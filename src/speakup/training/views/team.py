@@ -1,11 +1,25 @@
 """A line manager's team: each worker's required modules and status."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.utils import timezone
 
 from speakup.core.pages import render_page
 from speakup.core.permissions import require
 from speakup.training.content import MODULE_ORDER
-from speakup.training.queries import MODULE_TITLES, team_of
+from speakup.training.exports import compliance_csv
+from speakup.training.queries import (
+    DUE,
+    EXPIRED,
+    MODULE_TITLES,
+    OVERDUE,
+    most_urgent_first,
+    team_of,
+)
+
+# A team can be a whole directorate (docs/training.md, "Who is whose line manager"): the page
+# lists the first this many, most urgent first, and the CSV has everyone.
+ROWS_SHOWN = 100
 
 
 @login_required
@@ -15,6 +29,35 @@ def show_team(request):
         request,
         "training/show_team.jinja",
         page_title="Your team's training",
-        teams=team_of(user=request.user),
+        teams=[_team_summary(manager, workers) for manager, workers in team_of(user=request.user)],
         modules=[(module, MODULE_TITLES[module]) for module in MODULE_ORDER],
+        rows_shown=ROWS_SHOWN,
     )
+
+
+def _team_summary(manager, workers) -> dict:
+    def count(statuses) -> int:
+        return sum(1 for worker in workers if any(s.status in statuses for s in worker.statuses))
+
+    return {
+        "manager": manager,
+        "shown": most_urgent_first(workers)[:ROWS_SHOWN],
+        "total": len(workers),
+        "late": count({OVERDUE, EXPIRED}),
+        "due": count({DUE}),
+    }
+
+
+@login_required
+def export_team(request, ods_code):
+    """A line manager's whole team at one organisation, as the organisation's export has it."""
+    require(request.user, "training.view_team")
+    teams = [
+        workers
+        for manager, workers in team_of(user=request.user)
+        if manager.organisation.ods_code == ods_code
+    ]
+    if not teams:
+        raise Http404
+    workers = most_urgent_first([worker for team in teams for worker in team])
+    return compliance_csv(f"team-training-{ods_code}-{timezone.localdate()}.csv", workers)

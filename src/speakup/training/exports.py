@@ -1,0 +1,32 @@
+"""Workers' training as CSV: the organisation's export and a line manager's team."""
+
+import csv
+
+from django.http import HttpResponse
+
+from speakup.training.content import MODULE_ORDER
+from speakup.training.queries import MODULE_TITLES, WorkerCompliance
+
+
+def compliance_csv(filename: str, workers: list[WorkerCompliance]) -> HttpResponse:
+    """A download of each worker with their status per module, due date and valid-until date."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    header = ["Employee Number", "Name", "Staff Group", "Directorate", "Band"]
+    for module in MODULE_ORDER:
+        title = MODULE_TITLES[module]
+        header += [f"{title} status", f"{title} due by", f"{title} complete until"]
+    writer.writerow(header)
+    for worker in workers:
+        row = [
+            worker.record["employee_number"],
+            worker.name,
+            worker.record["staff_group"],
+            worker.record["directorate"],
+            worker.record["band"],
+        ]
+        for status in worker.statuses:
+            row += [status.status.replace("_", " "), status.due_on or "", status.valid_until or ""]
+        writer.writerow(row)
+    return response

@@ -1,6 +1,11 @@
 """A roster upload runs as a background job; its page shows how far it has gone."""
 
+import datetime
+import io
+
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from speakup.organisations.roles import Role
 from speakup.training import tasks
@@ -50,3 +55,39 @@ def test_the_job_reports_progress_while_it_imports(organisation, tmp_path, monke
     job.refresh_from_db()
     assert job.percent_done == 100 and job.result["created"] == 30
     assert not path.exists()  # the uploaded roster holds personal data: deleted once imported
+
+
+def test_an_upload_left_unimported_is_deleted_by_the_tick_and_says_so(
+    client_as, organisation, tmp_path
+):
+    """The worker was down: six hours on, the tick deletes the file (it holds personal data)
+    and the upload's page says to upload it again. A newer upload is left to the worker."""
+    old_file, new_file = tmp_path / "old.csv", tmp_path / "new.csv"
+    for path in (old_file, new_file):
+        path.write_text("Employee Number\n1\n")
+    seven_hours_ago = timezone.now() - datetime.timedelta(hours=7)
+    old = StaffImport.objects.create(
+        organisation=organisation,
+        file_name="old.csv",
+        stored_path=str(old_file),
+        created_at=seven_hours_ago,
+    )
+    new = StaffImport.objects.create(
+        organisation=organisation, file_name="new.csv", stored_path=str(new_file)
+    )
+    assert "Roster uploads abandoned: 1" in call_tick()
+    assert not old_file.exists() and new_file.exists()
+    page = client_as(Role.ORGANISATION_ADMIN).get(
+        f"/training/organisations/TST01/roster/uploads/{old.pk}/"
+    )
+    assert "Roster upload: Not imported" in page.content.decode()
+    assert "did not finish within 6 hours, so the file was deleted" in page.content.decode()
+    new.refresh_from_db()
+    assert new.status == ImportStatus.WAITING
+    assert tasks.run_staff_import(str(old.pk)) == ImportStatus.FAILED  # a late message: nothing
+
+
+def call_tick() -> str:
+    out = io.StringIO()
+    call_command("tick", stdout=out)
+    return out.getvalue()

@@ -6,6 +6,7 @@ from django.utils import timezone
 from speakup.concerns.services.deadlines import deadlines_tick
 from speakup.reporting.national_counts import refresh_when_old
 from speakup.training.reminders import training_reminders_send
+from speakup.training.tasks import abandon_stale_uploads
 
 
 @shared_task(name="concerns.tick")
@@ -15,4 +16,5 @@ def tick() -> list[str]:
         *deadlines_tick().lines(),
         *training_reminders_send().lines(),
         refresh_when_old(today=timezone.localdate()),
+        abandon_stale_uploads(),
     ]

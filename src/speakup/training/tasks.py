@@ -1,5 +1,6 @@
 """Background jobs: roster uploads (inline when no broker is configured)."""
 
+import datetime
 from pathlib import Path
 
 from celery import shared_task
@@ -8,10 +9,16 @@ from django.utils import timezone
 from speakup.training.models import ImportStatus, StaffImport, record_upload_progress
 from speakup.training.roster import ImportResult, RowError, staff_import
 
+# An upload not imported within this long never will be: the worker was down, or died midway.
+ABANDONED_AFTER = datetime.timedelta(hours=6)
+ABANDONED = "The import did not finish within 6 hours, so the file was deleted. Upload it again."
+
 
 @shared_task
 def run_staff_import(import_id: str) -> str:
     job = StaffImport.objects.select_related("organisation").get(pk=import_id)
+    if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        return job.status  # a message delivered again, or one for an abandoned upload
     job.status = ImportStatus.RUNNING
     job.save(update_fields=["status"])
 
@@ -40,3 +47,22 @@ def run_staff_import(import_id: str) -> str:
     job.finished_at = timezone.now()
     job.save(update_fields=["result", "status", "finished_at"])
     return job.status
+
+
+def abandon_stale_uploads(*, now: datetime.datetime | None = None) -> str:
+    """Delete the files of uploads left unimported for ABANDONED_AFTER (a roster holds personal
+    data) and mark them failed, so their page says what happened. Run by the tick."""
+    now = now or timezone.now()
+    stale = StaffImport.objects.filter(
+        status__in=(ImportStatus.WAITING, ImportStatus.RUNNING),
+        created_at__lt=now - ABANDONED_AFTER,
+    )
+    abandoned = 0
+    for job in stale:
+        Path(job.stored_path).unlink(missing_ok=True)
+        job.status = ImportStatus.FAILED
+        job.result = ImportResult(errors=[RowError(0, "", ABANDONED)]).as_dict()
+        job.finished_at = now
+        job.save(update_fields=["status", "result", "finished_at"])
+        abandoned += 1
+    return f"Roster uploads abandoned: {abandoned}"

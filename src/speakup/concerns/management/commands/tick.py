@@ -1,5 +1,5 @@
 """speakup tick: escalate overdue work, ask due detriment check-ins, send training reminders,
-keep the national counts fresh, tidy up. Safe to repeat."""
+keep the national counts fresh, give up stale roster uploads, tidy up. Safe to repeat."""
 
 from django.core.management.base import BaseCommand
 
@@ -9,8 +9,9 @@ from speakup.concerns.tasks import tick
 class Command(BaseCommand):
     help = (
         "Escalate overdue concerns and actions, email due detriment check-ins and training "
-        "reminders, count the national figures again when 45 minutes old, and remove old "
-        "idempotency records. Idempotent: run it from cron or Celery beat as often as you like."
+        "reminders, count the national figures again when 45 minutes old, give up roster "
+        "uploads left unimported for 6 hours, and remove old idempotency records. Idempotent: "
+        "run it from cron or Celery beat as often as you like."
     )
 
     def handle(self, *args, **options):

@@ -85,6 +85,14 @@ def test_an_admin_imports_a_roster_and_sees_the_dashboard(
     expect(page.get_by_role("table", name="Compliance trend")).to_be_visible()
     assert_accessible(page)
 
+    # Before making a module mandatory, the admin reads it, answers included.
+    page.get_by_role("link", name="Review the courses your workers take").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Read all of Follow Up").click()
+    expect(page.get_by_role("heading", name="Knowledge check")).to_be_visible()
+    expect(page.get_by_text("Correct answer").first).to_be_visible()
+    assert_accessible(page)
+
 
 def test_a_board_member_sees_follow_up_required_and_overdue(page, person_with_role, organisation):
     member = person_with_role(Role.BOARD_MEMBER, full_name="Bryn Board")

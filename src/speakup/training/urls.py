@@ -1,6 +1,6 @@
 from django.urls import path
 
-from speakup.training.views import dashboard, learning, team
+from speakup.training.views import dashboard, learning, review, team
 
 app_name = "training"
 
@@ -20,6 +20,9 @@ urlpatterns = [
         learning.download_certificate,
         name="download_certificate",
     ),
+    path("courses/", review.review_courses, name="review_courses"),
+    path("courses/<str:module>/", review.review_course, name="review_course"),
+    path("courses/<str:module>.yaml", review.download_course, name="download_course"),
     path("team/", team.show_team, name="show_team"),
     path("team/<str:ods_code>.csv", team.export_team, name="export_team"),
     path("organisations/", dashboard.dashboards, name="dashboards"),

@@ -20,7 +20,7 @@ from speakup.training.queries import (
 from speakup.training.services import knowledge_check_submit, progress_visit
 
 
-def _course_or_404(module: str):
+def course_or_404(module: str):
     if module not in MODULE_ORDER:
         raise Http404
     return course(module)
@@ -47,7 +47,7 @@ def my_training_page(request):
 @login_required
 def show_module(request, module):
     require(request.user, "training.take_modules")
-    the_course = _course_or_404(module)
+    the_course = course_or_404(module)
     progress = _progress(request.user, the_course)
     return render_page(
         request,
@@ -64,7 +64,7 @@ def show_module(request, module):
 @require_http_methods(["GET", "POST"])
 def show_screen(request, module, number):
     require(request.user, "training.take_modules")
-    the_course = _course_or_404(module)
+    the_course = course_or_404(module)
     screens = the_course.screens
     if not 1 <= number <= len(screens) or missing_prerequisites(user=request.user, module=module):
         raise Http404
@@ -95,7 +95,7 @@ def show_screen(request, module, number):
 @require_http_methods(["GET", "POST"])
 def take_check(request, module):
     require(request.user, "training.take_modules")
-    the_course = _course_or_404(module)
+    the_course = course_or_404(module)
     if missing_prerequisites(user=request.user, module=module):
         raise Http404
     data = request.POST if request.method == "POST" else None
@@ -124,7 +124,7 @@ def take_check(request, module):
 def show_pass(request, module, certificate_id):
     completion = certificate_of(user=request.user, certificate_id=certificate_id)
     require(request.user, "training.view_certificate", completion)
-    the_course = _course_or_404(completion.module)
+    the_course = course_or_404(completion.module)
     return render_page(
         request,
         "training/show_pass.jinja",
@@ -150,6 +150,6 @@ def download_certificate(request, certificate_id):
 def restart_module(request, module):
     """Start a module again from its first screen (after passing, or to refresh)."""
     require(request.user, "training.take_modules")
-    _course_or_404(module)
+    course_or_404(module)
     progress_visit(user=request.user, module=module, screen=1)
     return redirect("training:show_screen", module, 1)

@@ -6,6 +6,7 @@ import re
 import pytest
 import time_machine
 
+from speakup.core.models import AuditRecord
 from speakup.organisations.roles import Role
 from tests.conftest import sign_in
 from tests.training.factories import CompletionFactory, StaffRecordFactory
@@ -162,3 +163,5 @@ def test_a_large_team_lists_the_most_urgent_first_and_downloads_whole(
         "Bo Done",
     ]
     assert client.get("/training/team/XXX99.csv").status_code == 404  # no team there
+    downloaded = AuditRecord.objects.get(action="training.team_export")
+    assert downloaded.actor == manager and downloaded.detail == {"workers": 5}

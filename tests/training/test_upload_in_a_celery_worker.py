@@ -10,7 +10,7 @@ from kombu import pools
 
 from speakup.celery import app
 from speakup.organisations.roles import Role
-from speakup.training.models import StaffRecord
+from speakup.training.models import StaffImport, StaffRecord
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the worker's thread reads what we commit
 
@@ -58,14 +58,15 @@ def _forget_connections() -> None:
     app.amqp._producer_pool = None
 
 
-def _page_when_finished(client, url: str, timeout: float = 20) -> str:
+def _page_when_finished(client, url: str, timeout: float = 60) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         page = client.get(url).content.decode()
         if 'id="import-progress"' not in page:
             return page
         time.sleep(0.2)
-    raise AssertionError(f"the upload was still running after {timeout} s")
+    statuses = list(StaffImport.objects.values_list("status", flat=True))
+    raise AssertionError(f"the upload was still running after {timeout} s: {statuses}")
 
 
 def test_an_upload_is_imported_by_the_worker_while_its_page_shows_progress(

@@ -101,6 +101,7 @@ class StaffRoster(APIView):
                 file=file,
                 full=flag("full"),
                 skip_invalid=flag("skip_invalid"),
+                actor=request.user,
             )
         body = result.as_dict() | {"summary": result.summary()}
         return Response(body, status=status.HTTP_200_OK if result.imported else 400)
@@ -124,7 +125,9 @@ class CompletionImport(APIView):
         codes = set(Organisation.objects.filter(pk__in=allowed).values_list("ods_code", flat=True))
         skip = request.query_params.get("skip_invalid", "").lower() in {"1", "true", "yes"}
         with _csv_body(request) as file:
-            result = completions_import(file=file, organisations=codes, skip_invalid=skip)
+            result = completions_import(
+                file=file, organisations=codes, skip_invalid=skip, actor=request.user
+            )
         body = result.as_dict() | {"summary": result.summary()}
         return Response(body, status=status.HTTP_200_OK if result.imported else 400)
 
@@ -149,7 +152,9 @@ class XapiStatements(APIView):
             raise NotFound
         data = request.data
         statements = data if isinstance(data, list) else [data]
-        result = xapi_statements_record(statements=statements, organisation_ids=allowed)
+        result = xapi_statements_record(
+            statements=statements, organisation_ids=allowed, actor=request.user
+        )
         body = {"stored": result.stored, "duplicates": result.duplicates, "errors": result.errors}
         return Response(body, status=200 if result.stored or not result.errors else 400)
 

@@ -130,6 +130,13 @@ def audit(
     return record
 
 
+def audit_by(actor, **fields) -> AuditRecord:
+    """`audit` for what a signed-in person or the system did (a command, a background job run
+    for nobody in particular): with no one signed in, the system."""
+    named = actor is not None and getattr(actor, "is_authenticated", False)
+    return audit(actor=actor if named else None, actor_label=None if named else "system", **fields)
+
+
 def records_for(object_type: str, object_ref: str) -> QuerySet[AuditRecord]:
     """One object's history, oldest first."""
     return (

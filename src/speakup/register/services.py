@@ -65,12 +65,10 @@ def _audit(
     *, actor, action: str, object_type: str, object_ref: str, organisation=None, detail=None
 ):
     # Written inside the caller's transaction, so a refused action leaves no record.
-    from speakup.core.audit import audit
+    from speakup.core.audit import audit_by
 
-    named = actor is not None and getattr(actor, "is_authenticated", False)
-    audit(
-        actor=actor if named else None,
-        actor_label=None if named else "system",
+    audit_by(
+        actor,
         action=action,
         object_type=object_type,
         object_ref=object_ref,

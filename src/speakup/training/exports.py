@@ -4,12 +4,24 @@ import csv
 
 from django.http import HttpResponse
 
+from speakup.core.audit import audit_by
 from speakup.training.content import MODULE_ORDER
 from speakup.training.queries import MODULE_TITLES, WorkerCompliance
 
 
-def compliance_csv(filename: str, workers: list[WorkerCompliance]) -> HttpResponse:
-    """A download of each worker with their status per module, due date and valid-until date."""
+def compliance_csv(
+    filename: str, workers: list[WorkerCompliance], *, reader, organisation, what: str
+) -> HttpResponse:
+    """A download of each worker with their status per module, due date and valid-until date,
+    written to the audit log as read by `reader` (`what`: "roster" or "team")."""
+    audit_by(
+        reader,
+        action=f"training.{what}_export",
+        object_type=what,
+        object_ref=organisation.ods_code,
+        organisation=organisation,
+        detail={"workers": len(workers)},
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from speakup.core.audit import audit_by
 from speakup.core.dates import day_in_words
 from speakup.organisations.models import Organisation, User
 from speakup.training import roster_staging
@@ -491,10 +492,12 @@ def staff_import(
     skip_invalid: bool = False,
     today: datetime.date | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    actor=None,
 ) -> ImportResult:
     """Import a roster from a binary CSV `file` (or `rows` of header -> value) for `organisation`.
 
     Upserts by employee number. With `full`, workers missing from the file become leavers.
+    An import is written to the audit log as `actor`'s (None: the system's, as for a command).
     Returns what happened; when `imported` is False nothing in the database changed.
     On PostgreSQL a file goes through COPY into a staging table (roster_staging.py), so
     `on_progress(bytes done, bytes in all)` must not use the database.
@@ -533,6 +536,7 @@ def staff_import(
             today,
             result,
             lambda: report(_position(file, start)),
+            actor,
         )
     finally:
         if text is not None:
@@ -548,7 +552,7 @@ def staff_import(
     return result
 
 
-def _import(organisation, records, full, skip_invalid, today, result, progress) -> None:
+def _import(organisation, records, full, skip_invalid, today, result, progress, actor) -> None:
     """Read the header, then check and write every row in one transaction, or roll back."""
     try:
         header = next(records, None)
@@ -585,6 +589,22 @@ def _import(organisation, records, full, skip_invalid, today, result, progress) 
                 raise _Rollback
             result.skipped = result.bad_rows
             result.imported = True
+            audit_by(
+                actor,
+                action="training.roster_import",
+                object_type="roster",
+                object_ref=organisation.ods_code,
+                organisation=organisation,
+                detail={
+                    "full": full,
+                    "rows_read": result.rows_read,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                    "left": result.left,
+                    "skipped": result.skipped,
+                },
+            )
     except _Rollback:
         result.created = result.updated = result.unchanged = result.left = 0
 

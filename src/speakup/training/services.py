@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from speakup.core.audit import audit_by
 from speakup.core.dates import day_in_words
 from speakup.organisations.models import Organisation
 from speakup.training.content import course
@@ -121,7 +122,7 @@ def completion_in_product(
     organisation = organisations[0]
     record = StaffRecord.objects.filter(user=user, organisation=organisation, active=True).first()
     # One completion, linked to the person: it counts in every organisation they work for.
-    return Completion.objects.create(
+    completion = Completion.objects.create(
         organisation=organisation,
         staff_record=record,
         user=user,
@@ -132,6 +133,15 @@ def completion_in_product(
         score_percent=score_percent,
         certificate_id=uuid.uuid4(),
     )
+    audit_by(
+        user,
+        action="training.module_pass",
+        object_type="completion",
+        object_ref=str(completion.pk),
+        organisation=organisation,
+        detail={"module": module, "version": version, "score_percent": score_percent},
+    )
+    return completion
 
 
 # --- policies ---------------------------------------------------------------------------
@@ -153,7 +163,7 @@ POLICY_FIELDS = [
 
 
 @transaction.atomic
-def policy_update(*, organisation: Organisation, **values) -> TrainingPolicy:
+def policy_update(*, organisation: Organisation, actor=None, **values) -> TrainingPolicy:
     unknown = set(values) - set(POLICY_FIELDS)
     if unknown:
         raise TypeError(f"not policy fields: {', '.join(sorted(unknown))}")
@@ -163,6 +173,14 @@ def policy_update(*, organisation: Organisation, **values) -> TrainingPolicy:
     policy.updated_at = timezone.now()
     policy.full_clean()
     policy.save()
+    audit_by(
+        actor,
+        action="training.policy_update",
+        object_type="training_policy",
+        object_ref=organisation.ods_code,
+        organisation=organisation,
+        detail={"fields": sorted(values)},
+    )
     return policy
 
 
@@ -215,6 +233,7 @@ def completions_import(
     organisations: set[str] | None = None,
     skip_invalid: bool = False,
     today: datetime.date | None = None,
+    actor=None,
 ) -> CompletionImportResult:
     """Import completions (CSV: Employee Number, Organisation, Module, Completed On, Source).
 
@@ -259,6 +278,18 @@ def completions_import(
                 result.created = result.already_recorded = 0
                 return result
             result.imported = True
+            audit_by(
+                actor,
+                action="training.completions_import",
+                object_type="completions",
+                object_ref="csv",
+                detail={
+                    "rows_read": result.rows_read,
+                    "created": result.created,
+                    "already_recorded": result.already_recorded,
+                    "rows_refused": len(result.errors),
+                },
+            )
     except csv.Error as error:
         result.errors.append(RowError(0, "", f"The file cannot be read as CSV ({error})"))
         result.imported = False
@@ -367,7 +398,11 @@ def _xapi_worker(actor, organisation_ids: set[int]) -> StaffRecord | None:
 
 
 def xapi_statements_record(
-    *, statements: list, organisation_ids: set[int], today: datetime.date | None = None
+    *,
+    statements: list,
+    organisation_ids: set[int],
+    today: datetime.date | None = None,
+    actor=None,
 ) -> XapiResult:
     """Record xAPI 1.0.3 "completed"/"passed" statements as completions, one by one.
 
@@ -440,4 +475,12 @@ def xapi_statements_record(
             statement_id=statement_id,
         )
         result.stored.append(str(statement_id))
+    if result.stored:
+        audit_by(
+            actor,
+            action="training.xapi_statements",
+            object_type="completions",
+            object_ref="xapi",
+            detail={"statements": result.stored, "duplicates": len(result.duplicates)},
+        )
     return result

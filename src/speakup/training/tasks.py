@@ -36,6 +36,7 @@ def run_staff_import(import_id: str) -> str:
                 full=job.full,
                 skip_invalid=job.skip_invalid,
                 on_progress=on_progress,
+                actor=job.uploaded_by,
             )
     except OSError:
         result = ImportResult(errors=[RowError(0, "", "The uploaded file could not be read")])

@@ -138,7 +138,13 @@ def export_compliance(request, ods_code):
     organisation = _organisation(request, ods_code, "training.view_dashboard")
     today = timezone.localdate()
     workers = organisation_compliance(organisation=organisation, today=today)
-    return compliance_csv(f"training-compliance-{organisation.ods_code}-{today}.csv", workers)
+    return compliance_csv(
+        f"training-compliance-{organisation.ods_code}-{today}.csv",
+        workers,
+        reader=request.user,
+        organisation=organisation,
+        what="roster",
+    )
 
 
 @login_required
@@ -211,7 +217,7 @@ def edit_policy(request, ods_code):
     data = request.POST if request.method == "POST" else None
     form = TrainingPolicyForm(data, policy=policy)
     if request.method == "POST" and form.is_valid():
-        policy_update(organisation=organisation, **form.cleaned_data)
+        policy_update(organisation=organisation, actor=request.user, **form.cleaned_data)
         messages.success(request, "Your training policy has been saved")
         return redirect("training:show_dashboard", organisation.ods_code)
     return render_page(

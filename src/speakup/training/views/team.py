@@ -53,11 +53,17 @@ def export_team(request, ods_code):
     """A line manager's whole team at one organisation, as the organisation's export has it."""
     require(request.user, "training.view_team")
     teams = [
-        workers
+        (manager.organisation, workers)
         for manager, workers in team_of(user=request.user)
         if manager.organisation.ods_code == ods_code
     ]
     if not teams:
         raise Http404
-    workers = most_urgent_first([worker for team in teams for worker in team])
-    return compliance_csv(f"team-training-{ods_code}-{timezone.localdate()}.csv", workers)
+    workers = most_urgent_first([worker for _, team in teams for worker in team])
+    return compliance_csv(
+        f"team-training-{ods_code}-{timezone.localdate()}.csv",
+        workers,
+        reader=request.user,
+        organisation=teams[0][0],
+        what="team",
+    )

@@ -174,3 +174,36 @@ def test_the_celery_task_runs_the_same_tick(late_concern):
     with time_machine.travel(datetime(2026, 5, 9, 1, 0, tzinfo=LONDON), tick=False):
         lines = tick_task.delay().get()
     assert "Escalations made: 1" in lines
+
+
+def test_an_email_that_cannot_be_sent_holds_up_only_its_own_escalation(
+    staff, late_concern, mailoutbox, monkeypatch
+):
+    """The mail server refuses the first escalation email: that concern is left for the next
+    tick (nothing of it recorded), the other is escalated, and the next tick sends the first."""
+    from django.core import mail
+
+    from speakup.concerns.services import deadlines
+
+    with time_machine.travel(RECEIVED, tick=False):
+        other = ConcernFactory(organisation=staff.organisation, received_at=timezone.now())
+    refused = []
+
+    def send_once_refused(*args, **kwargs):
+        if not refused:
+            refused.append(args)
+            raise OSError("the mail server refused the message")
+        return mail.send_mail(*args, **kwargs)
+
+    monkeypatch.setattr(deadlines, "send_mail", send_once_refused)
+    with time_machine.travel(datetime(2026, 5, 9, 0, 15, tzinfo=LONDON), tick=False):
+        report = deadlines_tick()
+    assert report.failed == 1 and len(report.escalations) == 1
+    assert "Failed, to be tried again at the next tick: 1" in report.lines()
+    escalated = {e.concern for e in Escalation.objects.all()}
+    assert len(escalated) == 1 and escalated <= {late_concern, other}
+    with time_machine.travel(datetime(2026, 5, 9, 0, 30, tzinfo=LONDON), tick=False):
+        again = deadlines_tick()
+    assert again.failed == 0 and len(again.escalations) == 1
+    assert {e.concern for e in Escalation.objects.all()} == {late_concern, other}
+    assert len(mailoutbox) == 2

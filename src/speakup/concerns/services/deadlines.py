@@ -145,6 +145,7 @@ class TickReport:
     resolved: int = 0
     checkins_asked: int = 0
     submissions_removed: int = 0
+    failed: int = 0  # items left for the next tick: their email could not be sent, say
 
     def lines(self) -> list[str]:
         return [
@@ -152,6 +153,7 @@ class TickReport:
             f"Escalations resolved: {self.resolved}",
             f"Detriment check-ins sent: {self.checkins_asked}",
             f"Old idempotency records removed: {self.submissions_removed}",
+            f"Failed, to be tried again at the next tick: {self.failed}",
         ]
 
 
@@ -255,7 +257,7 @@ def _escalate_item(concern, action, reason, now) -> list[Escalation]:
     return []  # past the last level: nobody further to tell
 
 
-def _ask_checkins(today, now) -> int:
+def _ask_checkins(today, now, report) -> int:
     """Email named speakers whose detriment check-in is due; anonymous ones are asked on their
     next receipt sign-in instead."""
     asked = 0
@@ -266,41 +268,47 @@ def _ask_checkins(today, now) -> int:
         concern__confidentiality__in=(Confidentiality.OPEN, Confidentiality.CONFIDENTIAL),
     ).select_related("concern")
     for checkin in due:
-        with transaction.atomic():
-            checkin = DetrimentCheckin.objects.select_for_update().get(pk=checkin.pk)
-            if checkin.asked_at is not None:
-                continue
-            concern = checkin.concern
-            try:
-                contact = json.loads(
-                    sealing.unseal(concern, "speaker", concern.speaker_sealed) or "{}"
-                )
-            except sealing.Shredded:
-                contact = {}
-            email = (contact or {}).get("email")
-            if email:
-                send_mail(
-                    "speakup: a question about the concern you raised",
-                    "Thank you for speaking up. We would like to know how things have been "
-                    "for you since.\n\nUse your receipt code to answer one question: "
-                    f"{absolute_url('/')}\n",
-                    settings.DEFAULT_FROM_EMAIL,
-                    [email],
-                )
-                Notification.objects.create(concern=concern, kind="detriment_checkin")
-            checkin.asked_at = now
-            checkin.save(update_fields=["asked_at"])
-            audit(
-                actor=None,
-                actor_label="system",
-                action="concern.detriment_checkin",
-                object_type="concern",
-                object_ref=concern.reference,
-                organisation=concern.organisation_id,
-                detail={"checkin_id": checkin.pk, "emailed": bool(email)},
-            )
-            asked += 1
+        try:
+            asked += _ask_checkin(checkin.pk, now)
+        except Exception:  # one item (a refused address) must not hold up the others
+            log.exception("Could not ask a detriment check-in; the next tick tries again")
+            report.failed += 1
     return asked
+
+
+@transaction.atomic
+def _ask_checkin(checkin_id, now) -> bool:
+    checkin = DetrimentCheckin.objects.select_for_update().get(pk=checkin_id)
+    if checkin.asked_at is not None:
+        return False  # another tick asked it meanwhile
+    concern = checkin.concern
+    try:
+        contact = json.loads(sealing.unseal(concern, "speaker", concern.speaker_sealed) or "{}")
+    except sealing.Shredded:
+        contact = {}
+    email = (contact or {}).get("email")
+    if email:
+        send_mail(
+            "speakup: a question about the concern you raised",
+            "Thank you for speaking up. We would like to know how things have been "
+            "for you since.\n\nUse your receipt code to answer one question: "
+            f"{absolute_url('/')}\n",
+            settings.DEFAULT_FROM_EMAIL,
+            [email],
+        )
+        Notification.objects.create(concern=concern, kind="detriment_checkin")
+    checkin.asked_at = now
+    checkin.save(update_fields=["asked_at"])
+    audit(
+        actor=None,
+        actor_label="system",
+        action="concern.detriment_checkin",
+        object_type="concern",
+        object_ref=concern.reference,
+        organisation=concern.organisation_id,
+        detail={"checkin_id": checkin.pk, "emailed": bool(email)},
+    )
+    return True
 
 
 def deadlines_tick(*, now=None) -> TickReport:
@@ -311,11 +319,15 @@ def deadlines_tick(*, now=None) -> TickReport:
     with transaction.atomic():
         report.resolved = _resolve_finished(now)
     for concern, action, reason in _overdue_items(today):
-        with transaction.atomic():
-            # Lock the concern so two ticks at once cannot both escalate it.
-            Concern.objects.select_for_update().filter(pk=concern.pk).first()
-            report.escalations += _escalate_item(concern, action, reason, now)
-    report.checkins_asked = _ask_checkins(today, now)
+        try:
+            with transaction.atomic():
+                # Lock the concern so two ticks at once cannot both escalate it.
+                Concern.objects.select_for_update().filter(pk=concern.pk).first()
+                report.escalations += _escalate_item(concern, action, reason, now)
+        except Exception:  # one item (a refused address) must not hold up the others
+            log.exception("Could not escalate a concern; the next tick tries again")
+            report.failed += 1
+    report.checkins_asked = _ask_checkins(today, now, report)
     report.submissions_removed, _ = IdempotentSubmission.objects.filter(
         created_at__lt=now - timedelta(days=1)
     ).delete()

@@ -13,6 +13,7 @@ from speakup.core.models import AuditRecord
 from speakup.organisations.roles import Role
 from speakup.training.content import course
 from speakup.training.services import knowledge_check_submit, policy_update
+from tests.conftest import sign_in
 from tests.training.factories import StaffRecordFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,4 +133,21 @@ def test_downloading_workers_training_is_recorded(client_as, organisation):
     client_as(Role.ORGANISATION_ADMIN).get("/training/organisations/TST01/compliance.csv")
     record = last("training.roster_export")
     assert record.detail == {"workers": 1} and record.organisation == organisation
+    assert_no_personal_data(record)
+
+
+def test_looking_at_the_dashboard_and_a_team_is_recorded(client_as, organisation, person_with_role):
+    StaffRecordFactory(organisation=organisation, is_board_member=True)
+    client = client_as(Role.ORGANISATION_ADMIN)
+    client.get("/training/organisations/TST01/")
+    viewed = last("training.dashboard_view")
+    assert viewed.actor == client.user and viewed.detail == {"board_members": 1}
+
+    manager = person_with_role(Role.WORKER)
+    StaffRecordFactory(organisation=organisation, user=manager, is_line_manager=True)
+    StaffRecordFactory(organisation=organisation, first_name="Ada", last_name="Ashdown")
+    sign_in(client, manager)
+    client.get("/training/team/")
+    record = last("training.team_view")
+    assert record.actor == manager and record.detail == {"workers": 2}  # the board member too
     assert_no_personal_data(record)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from speakup.core.audit import audit_by
 from speakup.core.charts import bar_chart, line_chart
 from speakup.core.pages import render_page
 from speakup.core.permissions import require
@@ -69,6 +70,15 @@ def show_dashboard(request, ods_code):
         row["percent"] = percent(row["compliant"], row["required"])
     breakdowns = [(key, label, figures["breakdowns"][key]) for key, label in BREAKDOWNS]
     trend = compliance_trend(organisation=organisation, today=today, figures=figures)
+    board = board_compliance(organisation=organisation, today=today, policy=figures["policy"])
+    audit_by(  # the page names the board members with their training
+        request.user,
+        action="training.dashboard_view",
+        object_type="roster",
+        object_ref=organisation.ods_code,
+        organisation=organisation,
+        detail={"board_members": len(board)},
+    )
     return render_page(
         request,
         "training/show_dashboard.jinja",
@@ -80,7 +90,7 @@ def show_dashboard(request, ods_code):
         module_titles=MODULE_TITLES,
         modules=MODULE_ORDER,
         breakdowns=breakdowns,
-        board=board_compliance(organisation=organisation, today=today, policy=figures["policy"]),
+        board=board,
         trend=trend,
         charts=_charts(summary=summary, by_staff_group=breakdowns[0][2], trend=trend),
         may_manage=request.user.is_authenticated

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.utils import timezone
 
+from speakup.core.audit import audit_by
 from speakup.core.pages import render_page
 from speakup.core.permissions import require
 from speakup.training.content import MODULE_ORDER
@@ -25,11 +26,21 @@ ROWS_SHOWN = 100
 @login_required
 def show_team(request):
     require(request.user, "training.view_team")
+    teams = [_team_summary(manager, workers) for manager, workers in team_of(user=request.user)]
+    for team in teams:  # the page names each worker with their training
+        audit_by(
+            request.user,
+            action="training.team_view",
+            object_type="team",
+            object_ref=team["manager"].organisation.ods_code,
+            organisation=team["manager"].organisation,
+            detail={"workers": len(team["shown"])},
+        )
     return render_page(
         request,
         "training/show_team.jinja",
         page_title="Your team's training",
-        teams=[_team_summary(manager, workers) for manager, workers in team_of(user=request.user)],
+        teams=teams,
         modules=[(module, MODULE_TITLES[module]) for module in MODULE_ORDER],
         rows_shown=ROWS_SHOWN,
     )

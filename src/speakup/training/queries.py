@@ -28,6 +28,8 @@ DUE = "due"
 OVERDUE = "overdue"
 COMPLIANT = "compliant"
 EXPIRED = "expired"
+# Training a worker should already have done: they are told, and so is their line manager.
+LATE = (OVERDUE, EXPIRED)
 STATUS_LABELS = {
     NOT_REQUIRED: "Not required",
     DUE: "Due",

@@ -30,6 +30,7 @@ from speakup.training.queries import (
     COMPLIANT,
     DUE,
     EXPIRED,
+    LATE,
     OVERDUE,
     ModuleStatus,
     line_managers_in,
@@ -40,7 +41,6 @@ log = logging.getLogger(__name__)
 
 REMIND_EVERY = datetime.timedelta(days=14)
 DUE_WITHIN = datetime.timedelta(days=14)
-LATE = (OVERDUE, EXPIRED)
 # A line manager's email names at most this many late modules; their team page lists all.
 MOST_NAMED = 25
 

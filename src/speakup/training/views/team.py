@@ -11,9 +11,8 @@ from speakup.training.content import MODULE_ORDER
 from speakup.training.exports import compliance_csv
 from speakup.training.queries import (
     DUE,
-    EXPIRED,
+    LATE,
     MODULE_TITLES,
-    OVERDUE,
     most_urgent_first,
     team_of,
 )
@@ -54,8 +53,8 @@ def _team_summary(manager, workers) -> dict:
         "manager": manager,
         "shown": most_urgent_first(workers)[:ROWS_SHOWN],
         "total": len(workers),
-        "late": count({OVERDUE, EXPIRED}),
-        "due": count({DUE}),
+        "late": count(LATE),
+        "due": count((DUE,)),
     }
 
 

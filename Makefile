@@ -39,7 +39,8 @@ var/secret_key:
 
 # The demo's settings. The web server and a Celery worker (with beat) run side by side, as in
 # production, with no broker or cache service to install: the queue, the shared cache and the
-# emails sent are folders in var/.
+# emails sent are folders in var/. The tick is queued once at start, so that the demo's
+# escalations and reminders are in var/mail/ at once rather than 15 minutes later.
 DEMO_ENV := DEBUG=true SECRET_KEY="$$(cat var/secret_key)" CELERY_BROKER_URL=filesystem://localhost/ \
 	CACHE_URL="file://$(CURDIR)/var/cache" EMAIL_BACKEND=file SITE_URL=http://127.0.0.1:$(PORT)
 
@@ -51,8 +52,10 @@ run: install var/secret_key ## Serve the product with demo data on http://127.0.
 	$(BIN)/celery --quiet -A speakup worker --beat --schedule var/celerybeat-schedule --pool solo \
 	  --without-mingle --without-gossip --without-heartbeat --loglevel warning & \
 	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
-	echo "speakup is at http://127.0.0.1:$(PORT)/ (a Celery worker runs its background jobs;"; \
-	echo "the emails it sends, such as training reminders, are written to var/mail/)"; \
+	$(BIN)/celery -A speakup call concerns.tick >/dev/null & \
+	echo "speakup is at http://127.0.0.1:$(PORT)/ (a Celery worker runs its background jobs and"; \
+	echo "the tick now, then every 15 minutes; the emails it sends, such as training reminders,"; \
+	echo "are written to var/mail/)"; \
 	$(BIN)/speakup runserver 127.0.0.1:$(PORT)
 
 .PHONY: otp-code

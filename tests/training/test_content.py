@@ -17,6 +17,17 @@ def test_the_three_modules_ship_with_lessons_and_a_knowledge_check():
         assert all(q.correct in q.options for q in course.questions)
 
 
+def test_every_question_in_every_shipped_module_has_an_explanation():
+    # A worker who fails the check is shown each wrong question's explanation.
+    missing = [
+        f"{course.module} question {number}"
+        for course in courses().values()
+        for number, question in enumerate(course.questions, start=1)
+        if len(question.explanation.strip()) < 20
+    ]
+    assert missing == []
+
+
 def test_screens_are_rendered_from_markdown_without_raw_html():
     screen = courses()["speak_up"].lessons[0].screens[0]
     assert "<p>" in screen.html

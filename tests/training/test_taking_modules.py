@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from markupsafe import escape
 
 from speakup.organisations.roles import Role
 from speakup.training.content import course
@@ -85,13 +86,21 @@ def test_failing_the_check_shows_the_score_and_allows_a_retake(client, worker):
     assert retake.status_code == 302
 
 
+def test_a_failed_check_explains_every_question_answered_wrongly(client, worker):
+    response = client.post("/training/modules/speak_up/knowledge-check/", answers("speak_up", 0))
+    page = response.content.decode()
+    for question in course("speak_up").questions:
+        assert escape(question.text) in page
+        assert escape(question.explanation) in page
+
+
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
 def test_passing_records_a_completion_and_gives_a_pdf_certificate(client, worker, organisation):
     response = client.post("/training/modules/speak_up/knowledge-check/", answers("speak_up"))
     completion = Completion.objects.get()
     assert completion.source == CompletionSource.IN_PRODUCT
     assert completion.user == worker and completion.staff_record.user == worker
-    assert completion.completed_on == datetime.date(2025, 6, 1) and completion.version == "1"
+    assert completion.completed_on == datetime.date(2025, 6, 1) and completion.version == "2"
     page = client.get(response.url).content.decode()
     assert "You have completed Speak Up" in page and "You scored 100%" in page
     pdf = client.get(f"/training/certificates/{completion.certificate_id}.pdf")

@@ -216,3 +216,42 @@ def test_a_guardian_records_a_concern_raised_by_phone_and_sees_the_receipt_code_
     recorded = Concern.objects.get()
     assert recorded.recorded_by == staff.guardian and recorded.source == "phone"
     assert f"Reference<br><strong>{recorded.reference}</strong>" in text
+
+
+def _text(html: str) -> str:
+    """What a person reads: the page without its tags, its spaces run together."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def _summary_value(html: str, key: str) -> str:
+    found = re.search(
+        rf'<dt class="nhsuk-summary-list__key"\s*>\s*{re.escape(key)}\s*</dt>'
+        r"\s*<dd[^>]*>(.*?)</dd>",
+        html,
+        re.S,
+    )
+    assert found, f"no summary row {key!r}"
+    return _text(found.group(1))
+
+
+def _assigned(staff, concern, description="Review the night rota", **kwargs):
+    if concern.status == Status.RECEIVED:
+        handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    return handling.action_assign(
+        user=staff.guardian,
+        concern=concern,
+        handler=staff.manager,
+        respond_by=kwargs.pop("respond_by", timezone.localdate() + timedelta(days=7)),
+        accountable_lead=staff.lead,
+        description=description,
+        **kwargs,
+    )
+
+
+def test_the_handler_sees_the_status_of_their_action_in_words(client, staff, concern):
+    action = _assigned(staff, concern)
+    sign_in(client, staff.manager)
+    page = reverse("concerns:show_action", args=[action.pk])
+    assert _summary_value(client.get(page).content.decode(), "Status") == "Open"
+    client.post(page, {"response": "Rota changed"})
+    assert _summary_value(client.get(page).content.decode(), "Status") == "Responded"

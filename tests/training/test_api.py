@@ -80,6 +80,20 @@ def test_an_empty_roster_body_is_a_clear_error(client_as, organisation):
     assert response.status_code == 400 and "empty" in response.json()["summary"]
 
 
+def test_a_roster_missing_columns_is_refused_with_one_plain_reason(client_as, organisation):
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        "/api/v1/organisations/TST01/staff",
+        "Employee Number,Email\n1,a@b.test\n",
+        content_type="text/csv",
+    )
+    body = response.json()
+    assert response.status_code == 400
+    assert body["summary"].startswith(
+        "Nothing was imported: the file is missing these columns: First Name, Last Name"
+    )
+    assert [error["row"] for error in body["errors"]] == [0]  # 0: the whole file
+
+
 def test_only_the_organisations_admin_may_post_a_roster(
     client_as, organisation, other_organisation
 ):
@@ -184,3 +198,18 @@ def test_the_command_reports_bad_rows_and_imports_nothing(organisation, tmp_path
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import-completions", str(path))
     assert "row 2, Employee Number" in capsys.readouterr().err
+
+
+def test_the_command_names_the_missing_columns_of_a_completions_file_once(
+    organisation, tmp_path, capsys
+):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "completions.csv"
+    path.write_text("Employee Number,Module\n1001,speak_up\n")
+    with pytest.raises(CommandError) as refused:
+        call_command("import-completions", str(path))
+    assert str(refused.value).startswith(
+        "Nothing was imported: the file is missing these columns: Organisation, Completed On."
+    )
+    assert "file:" not in capsys.readouterr().err

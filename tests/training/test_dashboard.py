@@ -144,6 +144,20 @@ def test_an_upload_with_bad_rows_imports_nothing_and_lists_them(client_as, organ
     assert StaffRecord.objects.count() == 0
 
 
+def test_an_upload_missing_columns_says_which_in_a_sentence_not_a_table(client_as, organisation):
+    client = client_as(Role.ORGANISATION_ADMIN)
+    header_only = "Employee Number,First Name,Last Name,Staff Group,Assignment Start\r\n"
+    upload = SimpleUploadedFile("roster.csv", header_only.encode(), content_type="text/csv")
+    response = client.post("/training/organisations/TST01/roster/", {"file": upload})
+    page = client.get(response.url).content.decode()
+    assert page.count("Nothing was imported") == 1
+    assert (
+        "The file is missing these columns: Line Manager (Y/N), Senior Leader (Y/N), "
+        "Board Member (Y/N). Check that the file&#39;s first row names its columns." in page
+    )
+    assert "file:" not in page and "Rows with problems" not in page and "<td>–</td>" not in page
+
+
 def test_uploading_nothing_is_an_error(client_as, organisation):
     page = (
         client_as(Role.ORGANISATION_ADMIN)

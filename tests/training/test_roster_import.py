@@ -160,8 +160,22 @@ def test_missing_required_columns_give_one_error_naming_them(organisation):
     assert not result.imported
     assert len(result.errors) == 1
     reason = result.errors[0].reason
-    assert "Last Name" in reason and "Staff Group" in reason and "Assignment Start" in reason
-    assert "Employee Number" not in reason
+    assert reason.startswith(
+        "The file is missing these columns: Last Name, Staff Group, Line Manager (Y/N),"
+    )
+    assert "Assignment Start" in reason and "Employee Number" not in reason
+    assert result.summary().startswith("Nothing was imported: the file is missing these columns")
+
+
+def test_the_command_says_once_which_columns_a_file_is_missing(organisation, tmp_path, capsys):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(csv_file("1001,Ada", header="Employee Number,First Name").getvalue())
+    with pytest.raises(CommandError) as refused:
+        call_command("import-staff", str(path), "--organisation", "TST01")
+    message = str(refused.value)
+    assert message.startswith("Nothing was imported: the file is missing these columns: Last Name")
+    assert "file:" not in message and message.count("Nothing was imported") == 1
+    assert "missing" not in capsys.readouterr().err  # said once, not listed as a row too
 
 
 def test_utf8_with_a_byte_order_mark_is_read(organisation):

@@ -114,17 +114,43 @@ def too_long(limit: int) -> str:
     return f"is longer than {limit} characters"
 
 
+def missing_columns(titles: list[str]) -> str:
+    """What a file lacking required columns is told (rosters and completions alike)."""
+    these = "these columns" if len(titles) > 1 else "this column"
+    return (
+        f"The file is missing {these}: {', '.join(titles)}. "
+        "Check that the file's first row names its columns."
+    )
+
+
+def as_sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def nothing_imported(why: str) -> str:
+    """An import's refusal in one line, as the command and the API give it."""
+    return f"Nothing was imported: {why[:1].lower()}{why[1:]}"
+
+
+def failure_text(errors: list[RowError]) -> str:
+    """Problems with the whole file (row 0: there is no row to point at), as plain sentences."""
+    return " ".join(as_sentence(error.reason) for error in errors if not error.row)
+
+
 @dataclass(frozen=True)
 class RowError:
+    """A problem in one row (counted from the header, row 1); row 0 means the whole file."""
+
     row: int
     column: str
     reason: str
 
     def __str__(self):
-        where = f"row {self.row}" if self.row else "file"
+        if not self.row:
+            return as_sentence(self.reason)
         if self.column:
-            return f"{where}, {self.column}: {self.reason}"
-        return f"{where}: {self.reason}"
+            return f"row {self.row}, {self.column}: {self.reason}"
+        return f"row {self.row}: {self.reason}"
 
 
 @dataclass
@@ -146,6 +172,11 @@ class ImportResult:
     def ok(self) -> bool:
         return self.imported
 
+    @property
+    def row_errors(self) -> list[RowError]:
+        """The problems that belong to a row: the ones a table of rows lists."""
+        return [error for error in self.errors if error.row]
+
     def add_error(self, row: int, column: str, reason: str) -> None:
         if len(self.errors) < MAX_LISTED_ERRORS:
             self.errors.append(RowError(row, column, reason))
@@ -163,15 +194,19 @@ class ImportResult:
         data["errors"] = [RowError(**e) for e in data.get("errors", [])]
         return cls(**data)
 
+    def failure(self) -> str:
+        """Why nothing was imported, for a page whose heading already says so."""
+        if self.bad_rows:
+            return (
+                f"{self.bad_rows:,} of {self.rows_read:,} rows have problems. Correct them and "
+                "import the file again, or import it again choosing to import the rows without "
+                "problems."
+            )
+        return failure_text(self.errors) or "The file could not be imported."
+
     def summary(self) -> str:
         if not self.imported:
-            if self.bad_rows:
-                return (
-                    f"Nothing was imported: {self.bad_rows:,} of {self.rows_read:,} rows have "
-                    "problems. Correct them and import the file again, or import it again "
-                    "choosing to import the rows without problems."
-                )
-            return "Nothing was imported: " + "; ".join(str(e) for e in self.errors)
+            return nothing_imported(self.failure())
         text = (
             f"{self.rows_read:,} rows read: {self.created:,} workers added, {self.updated:,} "
             f"updated, {self.unchanged:,} unchanged, {self.left:,} marked as leavers"
@@ -247,12 +282,7 @@ def _map_header(header: list[str]) -> dict[str, int]:
             positions[key] = index
     missing = [COLUMNS[key] for key in REQUIRED_COLUMNS if key not in positions]
     if missing:
-        raise _HeaderError(
-            "The file is missing required column"
-            + ("s" if len(missing) > 1 else "")
-            + ": "
-            + ", ".join(missing)
-        )
+        raise _HeaderError(missing_columns(missing))
     return positions
 
 
@@ -557,14 +587,16 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
     try:
         header = next(records, None)
         if header is None:
-            result.add_error(0, "", "The file is empty: it needs a header row and workers")
+            result.add_error(
+                0, "", "The file is empty: it needs a header row and a row for each worker"
+            )
             return
         positions = _map_header(header)
     except _HeaderError as error:
         result.add_error(0, "", str(error))
         return
-    except csv.Error as error:
-        result.add_error(1, "", f"The file cannot be read as CSV ({error})")
+    except csv.Error as error:  # in the header: the whole file is unreadable
+        result.add_error(0, "", f"The file cannot be read as CSV ({error})")
         return
     checked = _checked_rows(records, positions, today, result, progress)
     try:

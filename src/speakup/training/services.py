@@ -26,7 +26,15 @@ from speakup.training.models import (
     TrainingPolicy,
 )
 from speakup.training.queries import missing_prerequisites, training_organisations_of
-from speakup.training.roster import RowError, UnreadableFile, detect_encoding, parse_date
+from speakup.training.roster import (
+    RowError,
+    UnreadableFile,
+    detect_encoding,
+    failure_text,
+    missing_columns,
+    nothing_imported,
+    parse_date,
+)
 
 # Course titles in learning records (ESR, e-Learning for Healthcare) mapped to our modules.
 # Override or extend with the TRAINING_COURSE_TITLES setting (title -> module key).
@@ -207,6 +215,9 @@ class CompletionImportResult:
 
     def summary(self) -> str:
         if not self.imported:
+            whole_file = failure_text(self.errors)
+            if whole_file:
+                return nothing_imported(whole_file)
             return (
                 f"Nothing was imported: {len(self.errors)} problem"
                 f"{'' if len(self.errors) == 1 else 's'} in {self.rows_read:,} rows."
@@ -267,9 +278,7 @@ def completions_import(
             if COMPLETION_COLUMNS[title.casefold()] not in positions
         ]
         if missing:
-            result.errors.append(
-                RowError(0, "", "The file is missing required columns: " + ", ".join(missing))
-            )
+            result.errors.append(RowError(0, "", missing_columns(missing)))
             return result
         with transaction.atomic():
             _import_completion_rows(reader, positions, organisations, today, result)

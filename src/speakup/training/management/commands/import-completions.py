@@ -28,7 +28,8 @@ class Command(BaseCommand):
         for warning in result.warnings:
             self.stderr.write(f"Warning: {warning}")
         for error in result.errors:
-            self.stderr.write(f"  {error}")
+            if error.row:  # a whole-file problem is said once, by the summary
+                self.stderr.write(f"  {error}")
         if not result.imported:
             raise CommandError(result.summary())
         self.stdout.write(result.summary())

@@ -56,10 +56,12 @@ class Command(BaseCommand):
             )
         for warning in result.warnings:
             self.stderr.write(f"Warning: {warning}")
-        for error in result.errors:
+        # A whole-file problem is said once, by the summary; rows are listed one a line.
+        listed = result.row_errors
+        for error in listed:
             self.stderr.write(f"  {error}")
-        if result.bad_rows > len(result.errors):
-            self.stderr.write(f"  ... and {result.bad_rows - len(result.errors)} more")
+        if result.bad_rows > len(listed):
+            self.stderr.write(f"  ... and {result.bad_rows - len(listed)} more")
         if not result.imported:
             raise CommandError(result.summary())
         self.stdout.write(result.summary())

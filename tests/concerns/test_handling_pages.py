@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -220,7 +221,7 @@ def test_a_guardian_records_a_concern_raised_by_phone_and_sees_the_receipt_code_
 
 def _text(html: str) -> str:
     """What a person reads: the page without its tags, its spaces run together."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def _summary_value(html: str, key: str) -> str:
@@ -255,3 +256,42 @@ def test_the_handler_sees_the_status_of_their_action_in_words(client, staff, con
     assert _summary_value(client.get(page).content.decode(), "Status") == "Open"
     client.post(page, {"response": "Rota changed"})
     assert _summary_value(client.get(page).content.decode(), "Status") == "Responded"
+
+
+def _record(client, staff, **fields):
+    """The guardian's "Record a concern" form, sent with a phoned-in concern and `fields`."""
+    sign_in(client, staff.guardian)
+    return client.post(
+        reverse("concerns:record_concern"),
+        {
+            "organisation": staff.organisation.ods_code,
+            "source": "phone",
+            "description": "The fire exit on level 2 is blocked (synthetic)",
+            **fields,
+        },
+    )
+
+
+@pytest.mark.parametrize("confidentiality", ["open", "confidential"])
+def test_recording_a_concern_without_contact_details_asks_for_the_speakers_not_yours(
+    client, staff, confidentiality
+):
+    page = _record(client, staff, confidentiality=confidentiality)
+    text = _text(page.content.decode())
+    assert "<title>Error: " in page.content.decode()
+    assert "Enter the speaker's name" in text and "Enter the speaker's email address" in text
+    assert "Enter your name" not in text and "Enter your email" not in text
+    assert not Concern.objects.exists()
+
+
+def test_a_guardian_records_the_speakers_contact_details_for_a_confidential_concern(client, staff):
+    page = _record(
+        client,
+        staff,
+        confidentiality="confidential",
+        contact_name="Robin Nurse",
+        contact_email="robin@example.test",
+    )
+    assert "shown only once" in page.content.decode()
+    recorded = Concern.objects.get()
+    assert handling.speaker_contact(recorded)["name"] == "Robin Nurse"

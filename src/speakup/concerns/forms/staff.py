@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from speakup.concerns.models import Confidentiality, Escalation, Source, Status
 from speakup.concerns.queries import OPEN_CASES
+from speakup.concerns.services.intake import EMAIL_MAX, NAME_MAX, PHONE_MAX
 from speakup.concerns.taxonomy import ELEMENTS, elements_for, worker_groups_for
 from speakup.core.forms import date_field
 from speakup.organisations.models import User
@@ -177,10 +178,31 @@ class RecordConcernForm(forms.Form):
     detriment_experienced = forms.BooleanField(
         label="The speaker says they have already suffered for speaking up", required=False
     )
-    contact_name = forms.CharField(label="Speaker's name", required=False, max_length=200)
-    contact_email = forms.EmailField(label="Speaker's email address", required=False)
+    # Required for open and confidential concerns (clean below); the guardian types the
+    # speaker's details, so the messages say "the speaker's", not the speaker's own "your".
+    contact_name = forms.CharField(
+        label="Speaker's name",
+        required=False,
+        max_length=NAME_MAX,
+        error_messages={"max_length": f"The speaker's name must be {NAME_MAX} characters or fewer"},
+    )
+    contact_email = forms.EmailField(
+        label="Speaker's email address",
+        required=False,
+        max_length=EMAIL_MAX,
+        error_messages={
+            "invalid": "Enter the speaker's email address in the correct format, "
+            "like name@example.com",
+            "max_length": f"The speaker's email address must be {EMAIL_MAX} characters or fewer",
+        },
+    )
     contact_phone = forms.CharField(
-        label="Speaker's phone number (optional)", required=False, max_length=40
+        label="Speaker's phone number (optional)",
+        required=False,
+        max_length=PHONE_MAX,
+        error_messages={
+            "max_length": "Enter a phone number, like 01632 960 001 or 07700 900 982",
+        },
     )
 
     def __init__(self, *args, organisations, **kwargs):
@@ -191,6 +213,15 @@ class RecordConcernForm(forms.Form):
         self.fields["worker_group"].choices = [("", "Not given")] + [
             (g.code, g.label) for g in worker_groups_for(timezone.localdate())
         ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("confidentiality") in (Confidentiality.OPEN, Confidentiality.CONFIDENTIAL):
+            if not data.get("contact_name", "").strip() and "contact_name" not in self.errors:
+                self.add_error("contact_name", "Enter the speaker's name")
+            if not data.get("contact_email") and "contact_email" not in self.errors:
+                self.add_error("contact_email", "Enter the speaker's email address")
+        return data
 
     def contact(self) -> dict | None:
         data = self.cleaned_data

@@ -134,6 +134,34 @@ def test_an_admin_uploads_a_roster_and_sees_the_result(client_as, organisation):
     assert StaffRecord.objects.count() == 2
 
 
+def band_rows(page: str) -> dict[str, str]:
+    """The dashboard's "Compliance by band" table: band -> workers."""
+    table = page.split("<h2>Compliance by band</h2>")[1].split("</table>")[0]
+    return dict(re.findall(r'<th scope="row">([^<]*)</th><td>(\d+)</td>', table))
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_an_uploaded_roster_counts_each_band_once_however_it_is_written(client_as, organisation):
+    TrainingPolicyFactory(organisation=organisation, listen_up_from_band="8a")
+    client = client_as(Role.ORGANISATION_ADMIN)
+    roster = (
+        "Employee Number,First Name,Last Name,Staff Group,Band,Line Manager (Y/N),"
+        "Senior Leader (Y/N),Board Member (Y/N),Assignment Start\r\n"
+        "1001,Ada,Ashdown,Students,5,N,N,N,2024-01-01\r\n"
+        "1002,Bryn,Birchley,Students,Band 5,N,N,N,2024-01-01\r\n"
+        "1003,Cai,Cole,Students,band5,N,N,N,2024-01-01\r\n"
+        "1004,Dee,Dunn,Students,8d,N,N,N,2024-01-01\r\n"
+        "1005,Eli,Ede,Students,Band 8d,N,N,N,2024-01-01\r\n"
+        "1006,Fay,Fox,Students,Apprentice,N,N,N,2024-01-01\r\n"
+    )
+    upload = SimpleUploadedFile("roster.csv", roster.encode(), content_type="text/csv")
+    client.post("/training/organisations/TST01/roster/", {"file": upload})
+    page = client.get("/training/organisations/TST01/").content.decode()
+    assert band_rows(page) == {"Apprentice": "1", "Band 5": "3", "Band 8d": "2"}
+    listen_up = re.search(r'<th scope="row">Listen Up</th><td>(\d+)</td>', page)
+    assert listen_up.group(1) == "2"  # the two band 8d workers: from band 8a up
+
+
 def test_an_upload_with_bad_rows_imports_nothing_and_lists_them(client_as, organisation):
     client = client_as(Role.ORGANISATION_ADMIN)
     bad = ROSTER + "1003,,Calloway,Students,N,N,N,2024-01-01\r\n"

@@ -322,6 +322,27 @@ def test_spaces_around_values_are_ignored(organisation):
     assert (ada.employee_number, ada.email) == ("1001", "ada@fictional.test")
 
 
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("5", "Band 5"),
+        ("band 5", "Band 5"),
+        ("BAND 5", "Band 5"),
+        ("Band5", "Band 5"),
+        ("8d", "Band 8d"),
+        ("Band 8D", "Band 8d"),
+        ("9", "Band 9"),
+        ("vsm", "VSM"),
+        ("Consultant", "Consultant"),
+        ("Band 10", "Band 10"),
+    ],
+)
+def test_bands_are_written_one_way_and_unknown_ones_kept_as_given(organisation, written, kept):
+    result = staff_import(organisation=organisation, file=csv_file(ADA.replace("Band 5", written)))
+    assert result.imported
+    assert StaffRecord.objects.get().band == kept
+
+
 def test_progress_is_reported_up_to_the_whole_file(organisation, monkeypatch):
     monkeypatch.setattr("speakup.training.roster.BATCH_SIZE", 10)
     lines = [f"{3000 + n},W{n},Fictional,,Students,,,,N,N,N,2024-01-01," for n in range(40)]
@@ -367,7 +388,7 @@ EVERY_PROBLEM = [
     "1004,Kai,,,,,,,x,y,z,,",
     BRYN,
     "1011,Lia,Lowe,,Students,,,,N,N,N,2024-01-01,,1011",
-    "1012,Max,Mayhew,,Students,,,,N,N,N,2024-01-01,,1002",
+    "1012,Max,Mayhew,,Students,,,band 8D,N,N,N,2024-01-01,,1002",
 ]
 
 
@@ -388,7 +409,7 @@ def test_both_import_paths_give_the_same_result(organisation, monkeypatch, skip_
             full=True,
             skip_invalid=skip_invalid,
         )
-        fields = ["employee_number", "first_name", "email", "active", "assignment_end"]
+        fields = ["employee_number", "first_name", "email", "active", "assignment_end", "band"]
         fields.append("line_manager_number")
         outcomes.append(
             (
@@ -399,3 +420,5 @@ def test_both_import_paths_give_the_same_result(organisation, monkeypatch, skip_
         StaffRecord.objects.all().delete()
     assert outcomes[0] == outcomes[1]
     assert outcomes[0][0]["bad_rows"] == 10
+    if skip_invalid:  # both paths write a band the one way
+        assert ("1012", "Band 8d") in [(row[0], row[5]) for row in outcomes[0][1]]

@@ -7,12 +7,10 @@ completions, as of a day. An organisation's whole roster takes a handful of quer
 from __future__ import annotations
 
 import datetime
-import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
@@ -20,6 +18,7 @@ from django.utils import timezone
 from speakup.core.dates import day_in_words
 from speakup.organisations.models import Organisation, RoleMembership
 from speakup.organisations.roles import NATIONAL_ROLES, Role
+from speakup.training.bands import band_rank
 from speakup.training.content import MODULE_ORDER, PREREQUISITES, course, is_current_version
 from speakup.training.models import Completion, Module, StaffRecord, TrainingPolicy
 
@@ -84,18 +83,6 @@ class WorkerFacts:
             band=get("band") or "",
             start=get("assignment_start"),
         )
-
-
-@lru_cache(maxsize=4096)
-def band_rank(band: str) -> tuple[int, str] | None:
-    """'Band 8a' -> (8, 'a'); 'VSM' ranks above band 9; None when it cannot be read."""
-    text = band.strip().casefold()
-    if text in {"vsm", "very senior manager"}:
-        return (10, "")
-    found = re.search(r"(\d+)\s*([a-d]?)\b", text)
-    if not found:
-        return None
-    return (int(found.group(1)), found.group(2))
 
 
 def requirement(*, facts: WorkerFacts, module: str, policy: TrainingPolicy) -> tuple[bool, str]:

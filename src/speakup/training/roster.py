@@ -26,6 +26,7 @@ from speakup.core.audit import audit_by
 from speakup.core.dates import day_in_words
 from speakup.organisations.models import Organisation, User
 from speakup.training import roster_staging
+from speakup.training.bands import band_normalised
 from speakup.training.models import StaffRecord
 
 BATCH_SIZE = 2000
@@ -330,6 +331,8 @@ def _clean_row(
     for key, limit in LENGTH_LIMITS.items():
         if len(values[key]) > limit:
             problems.append((COLUMNS[key], too_long(limit)))
+    if values["band"]:
+        values["band"] = band_normalised(values["band"])  # one spelling a band (cached)
     if values["email"]:
         if EMAIL_PATTERN.match(values["email"]):
             values["email"] = values["email"].lower()

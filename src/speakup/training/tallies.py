@@ -29,6 +29,7 @@ from django.db.models.functions import Greatest
 
 from speakup.organisations.models import Organisation
 from speakup.training import content
+from speakup.training.bands import band_rank
 from speakup.training.content import MODULE_ORDER
 from speakup.training.models import Module, StaffRecord, TrainingPolicy
 from speakup.training.queries import (
@@ -40,7 +41,6 @@ from speakup.training.queries import (
     WorkerCompliance,
     _add_years,
     active_records,
-    band_rank,
     mandatory_flags,
     month_ends,
     percent,

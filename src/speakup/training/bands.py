@@ -1,0 +1,44 @@
+"""Agenda for Change pay bands: one spelling on the roster, and the order "from band N up" reads.
+
+Rosters write a band many ways ("5", "band 5", "BAND 5", "Band5"); the roster keeps one
+("Band 5") so the dashboard counts each band once. A value that is not a band ("Medical",
+"Consultant") is kept as given.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Band 1 is closed to new staff but still held by some; 8 is split into 8a to 8d.
+AFC_BANDS = [
+    *(f"Band {number}" for number in range(1, 8)),
+    *(f"Band 8{letter}" for letter in "abcd"),
+    "Band 9",
+]
+VERY_SENIOR_MANAGER = "VSM"
+_SPELLING = re.compile(r"(?:band)?\s*(8\s*[a-d]|[1-79])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)  # a roster of 1.5 million rows holds a few dozen spellings
+def band_normalised(text: str) -> str:
+    """'5', 'band 5', 'BAND 5', 'Band5' -> 'Band 5'; '8D' -> 'Band 8d'; 'vsm' -> 'VSM'; any
+    other value as given."""
+    found = _SPELLING.fullmatch(text.strip())
+    if found:
+        return "Band " + found.group(1).replace(" ", "").lower()
+    if text.strip().casefold() in {"vsm", "very senior manager"}:
+        return VERY_SENIOR_MANAGER
+    return text
+
+
+@lru_cache(maxsize=4096)
+def band_rank(band: str) -> tuple[int, str] | None:
+    """'Band 8a' -> (8, 'a'); 'VSM' ranks above band 9; None when it cannot be read."""
+    text = band.strip().casefold()
+    if text in {"vsm", "very senior manager"}:
+        return (10, "")
+    found = re.search(r"(\d+)\s*([a-d]?)\b", text)
+    if not found:
+        return None
+    return (int(found.group(1)), found.group(2))

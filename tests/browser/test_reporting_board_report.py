@@ -70,6 +70,19 @@ def test_guardian_produces_the_board_report_and_downloads_the_pdf(
     expect(trend.get_by_role("row", name="Total 12")).to_be_visible()
     assert_accessible(page)
 
+    # On a phone the page is no wider than the screen: a table too wide for it scrolls inside
+    # its own box, which can then be focused and scrolled from the keyboard.
+    desktop = page.viewport_size
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    expect(page.locator(".speakup-table-scroll[tabindex='0']")).not_to_have_count(0)
+    assert_accessible(page)
+    page.set_viewport_size(desktop)
+    # A table that fits adds no stop to the tab order.
+    expect(page.get_by_role("region", name="Cases raised by quarter")).not_to_have_attribute(
+        "tabindex", "0"
+    )
+
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download this report as a PDF").click()
     download = download_info.value

@@ -42,7 +42,7 @@ def test_national_analyst_filters_sorts_and_downloads_the_national_view(
 
     fill_date(page, "Start date", date(2026, 4, 1))
     fill_date(page, "End date", date(2026, 9, 30))
-    page.get_by_label("Region").select_option(organisation.region)
+    page.get_by_label("Region", exact=True).select_option(organisation.region)
     page.get_by_role("button", name="Apply filters").click()
     expect(organisations.get_by_text(f"({organisation.ods_code})")).to_be_visible()
     expect(organisations.get_by_text("(FAR01)")).to_have_count(0)

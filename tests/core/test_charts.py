@@ -77,7 +77,21 @@ def test_long_labels_wrap_onto_more_lines_rather_than_overlap():
     assert "Nursing and Midwifery Registered" not in svg  # too wide for a third of the chart
 
 
+def test_a_long_bar_label_is_written_whole_on_a_taller_row():
+    labels = ["The speaker says they have suffered detriment for speaking up", "Students"]
+    svg = _svg(
+        bar_chart(chart_id="h", title="t", labels=labels, series={"Cases": [8, 2]}, horizontal=True)
+    )
+    lines = re.findall(r'text-anchor="end"[^>]*>([^<]*)<', svg)
+    assert " ".join(lines[:-1]) == labels[0] and lines[-1] == "Students"
+    bars = re.findall(r'<rect [^>]*y="([0-9.]+)" [^>]*height="([0-9.]+)"[^>]*class="bar"', svg)
+    (first_y, first_height), (second_y, second_height) = bars
+    assert first_height == second_height  # the taller row keeps the bar's thickness
+    assert float(second_y) - float(first_y) > 26  # and moves the next row down
+
+
 def test_ticks_are_round_and_stop_at_the_limit():
     assert charts.nice_ticks(100, 100) == [0, 20, 40, 60, 80, 100]
     assert charts.nice_ticks(7, None) == [0, 2, 4, 6, 8]
     assert charts.nice_ticks(3, None) == [0, 1, 2, 3]  # whole people, no half-steps
+    assert charts.nice_ticks(12, None) == [0, 5, 10, 15]  # nor 2.5 of them

@@ -124,3 +124,14 @@ def test_a_request_for_an_unknown_host_gets_a_plain_400_page(client, db):
     response = client.get("/", HTTP_HOST="not-ours.example")
     assert response.status_code == 400
     assert "Something was wrong with that request" in response.content.decode()
+
+
+def test_a_back_link_sits_in_a_navigation_landmark_of_its_own(client_as):
+    """So that no content sits outside a landmark; a page with no back link has no empty one."""
+    client = client_as(Role.WORKER)
+    with_back = client.get(reverse("training:show_module", args=["speak_up"])).content.decode()
+    back_nav = r'<nav class="speakup-back" aria-label="Back">(.*?)</nav>'
+    landmark = re.search(back_nav, with_back, re.S)
+    assert landmark and 'class="nhsuk-back-link' in landmark.group(1)
+    without = client.get(reverse("training:my_training")).content.decode()
+    assert 'class="nhsuk-back-link' not in without and 'aria-label="Back"' not in without

@@ -96,9 +96,10 @@ def nice_ticks(highest: float, limit: float | None) -> list[float]:
     top = limit or highest or 1
     raw = top / 5
     power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    if not limit:
-        step = max(1, step)  # counts of people: no tick between whole numbers
+    steps = [m * power for m in (1, 2, 2.5, 5, 10)]
+    if not limit:  # counts of people: no tick between whole numbers
+        steps = [max(1, step) for step in steps if step >= 1 and step == int(step)]
+    step = next((step for step in steps if step >= raw), 1)
     ticks = [0.0]
     while ticks[-1] < top:
         ticks.append(round(ticks[-1] + step, 10))
@@ -326,25 +327,29 @@ def _horizontal_bars(svg, top, labels, series, ticks, highest, unit, texts) -> f
     names = list(series)
     label_width = min(WIDTH * 0.42, max([text_width(label, LABEL_SIZE) for label in labels] or [0]))
     value_room = max([text_width(text, VALUE_SIZE) for text in texts] or [0]) + 10
-    row = max(26.0, 15.0 * len(names) + 10)
+    wrapped = [wrap(label, label_width, LABEL_SIZE) for label in labels]
+    bars = max(26.0, 15.0 * len(names) + 10)  # room for one label's bars
+    # A label that wraps onto more lines than its bars are tall gets a taller row, so that no
+    # label runs into the next.
+    rows = [max(bars, len(lines) * LABEL_SIZE * 1.2 + 8) for lines in wrapped]
     frame = _Frame(
         left=label_width + 10,
         top=top,
         width=WIDTH - label_width - 10 - value_room,
-        height=row * max(1, len(labels)),
+        height=sum(rows) or bars,
         highest=highest,
         vertical=False,
     )
     _value_axis(svg, frame, ticks, unit, vertical=False)
-    bar = (row - 8) / max(1, len(names))
-    for i, label in enumerate(labels):
-        centre = frame.top + row * (i + 0.5)
-        lines = wrap(label, label_width, LABEL_SIZE)
+    bar = (bars - 8) / max(1, len(names))
+    row_top = frame.top
+    for i, lines in enumerate(wrapped):
+        centre = row_top + rows[i] / 2
         svg.lines_of_text(frame.left - 6, centre, lines, anchor="end")
         for s, name in enumerate(names):
             shown = series[name][i]
             value = _value_of(shown)
-            y = frame.top + row * i + 4 + bar * s
+            y = centre - bars / 2 + 4 + bar * s
             length = frame.along(value) if value is not None else 0
             if value is not None:
                 svg.add(
@@ -361,6 +366,7 @@ def _horizontal_bars(svg, top, labels, series, ticks, highest, unit, texts) -> f
                 font_style="italic" if value is None else "",
                 class_="value",
             )
+        row_top += rows[i]
     _axis_lines(svg, frame)
     return frame.top + frame.height + 30
 

@@ -30,6 +30,10 @@ from speakup.reporting.models import BoardReportInputs
 from speakup.reporting.presenters import column_label
 from speakup.training.models import StaffRecord
 
+# What speakers told the guardian themselves (raising the concern, closing it, at a check-in),
+# not the guardian's "detriment" element of a case: the two counts can differ.
+DETRIMENT_TOLD = "Speakers who said they suffered detriment for speaking up"
+
 
 @dataclass(frozen=True)
 class Line:
@@ -153,7 +157,7 @@ def comparison_figures(raw: dict, workers: int) -> dict[str, Shown]:
     return {
         "Cases per 1,000 workers": rate_per_thousand(total, workers),
         "Raised anonymously": split(raw["anonymous_cases"], raw["total_cases"])[1],
-        "Speaker reported detriment": split(raw["detriment_cases"], raw["total_cases"])[1],
+        DETRIMENT_TOLD: split(raw["detriment_cases"], raw["total_cases"])[1],
         "Acknowledged within the deadline": split(
             raw["acknowledged_in_time"], raw["acknowledge_due"]
         )[1],
@@ -234,7 +238,7 @@ def board_report(
             "Raised anonymously", anonymous, anonymous_share if not total.suppressed else total
         ),
         detriment=Line(
-            "Speaker reported detriment",
+            DETRIMENT_TOLD,
             detriment,
             detriment_share if not total.suppressed else total,
         ),

@@ -25,7 +25,7 @@ def board_report_charts(report) -> dict[str, Markup]:
         "elements": bar_chart(
             chart_id="chart-elements",
             title="Cases with each element",
-            labels=[_short(line.label) for line in report.elements],
+            labels=[line.label for line in report.elements],
             series={"Cases": [line.count for line in report.elements]},
             horizontal=True,
             value_label="Cases",
@@ -56,7 +56,3 @@ def board_report_charts(report) -> dict[str, Markup]:
             value_label="Per cent of those required",
         ),
     }
-
-
-def _short(label: str, width: int = 38) -> str:
-    return label if len(label) <= width else label[: width - 1].rstrip() + "…"

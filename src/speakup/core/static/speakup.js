@@ -28,3 +28,15 @@ function followProgress(region) {
 }
 
 document.querySelectorAll("[data-refresh-seconds]").forEach(followProgress);
+
+// A box holding a table wider than the page (.speakup-table-scroll) scrolls sideways. Only then
+// does it take keyboard focus, so that the arrow keys can scroll it: a table that fits adds no
+// stop to the tab order.
+function focusableWhileItScrolls(box) {
+  new ResizeObserver(() => {
+    if (box.scrollWidth > box.clientWidth) box.tabIndex = 0;
+    else box.removeAttribute("tabindex");
+  }).observe(box);
+}
+
+document.querySelectorAll(".speakup-table-scroll").forEach(focusableWhileItScrolls);

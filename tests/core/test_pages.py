@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from speakup.organisations.roles import Role
+from tests.conftest import sign_in
+from tests.organisations.factories import UserFactory
 
 PUBLIC_PAGES = [
     "/",
@@ -135,3 +137,22 @@ def test_a_back_link_sits_in_a_navigation_landmark_of_its_own(client_as):
     assert landmark and 'class="nhsuk-back-link' in landmark.group(1)
     without = client.get(reverse("training:my_training")).content.decode()
     assert 'class="nhsuk-back-link' not in without and 'aria-label="Back"' not in without
+
+
+def test_a_superuser_with_no_role_is_sent_to_the_administration_site(client, db):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    page = sign_in(client, superuser).get("/").content.decode()
+    assert 'href="/admin/">Open the administration site</a>' in page
+    assert "You do not hold any role yet" not in page
+
+
+def test_a_worker_is_not_offered_the_administration_site(client_as):
+    page = client_as(Role.WORKER).get("/").content.decode()
+    assert "administration site" not in page
+
+
+def test_the_public_can_find_the_register_from_the_home_page_and_every_footer(client, db):
+    home = client.get("/").content.decode()
+    assert 'href="/register/">register of board directors</a>' in home
+    privacy = client.get("/privacy/").content.decode()
+    assert re.search(r'<a class="nhsuk-footer__list-item-link" href="/register/"', privacy)

@@ -4,6 +4,7 @@ import factory
 
 from speakup.register.models import Appointment, CodeOfPractice, Director
 from speakup.register.services import director_reindex
+from tests.conftest import date_boxes
 from tests.organisations.factories import OrganisationFactory
 
 
@@ -47,3 +48,17 @@ class CodeFactory(factory.django.DjangoModelFactory):
     version = factory.Sequence(lambda n: n + 1)
     title = "Code of practice for board directors"
     body = "I will listen to people who speak up."
+
+
+def appointment_form(*, start: date = date(2026, 4, 1), **changes) -> dict:
+    """What the add-an-appointment page posts for a new Chief Executive, with `changes`."""
+    return {
+        "first_name": "Wren",
+        "last_name": "Larkfield",
+        "email": "wren@fictional.test",
+        "role_title": "Chief Executive",
+        "executive": "yes",
+        "ftsu_role": "none",
+        **date_boxes("start_date", start),
+        **changes,
+    }

@@ -4,7 +4,12 @@ from django import forms
 
 from speakup.core.forms import DATE_EXAMPLE, date_field
 from speakup.register.models import AppealOutcome, FpptOutcome, FtsuRole, Outcome, Status
-from speakup.register.services import DEFAULT_RESPONSE_DAYS, LCF_DOMAINS, LCF_RATINGS
+from speakup.register.services import (
+    DEFAULT_RESPONSE_DAYS,
+    LCF_DOMAINS,
+    LCF_RATINGS,
+    refuse_distant_start,
+)
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -58,12 +63,20 @@ class AppointmentForm(forms.Form):
         initial=FtsuRole.NONE,
         error_messages={"required": "Choose the FTSU lead role, or none"},
     )
-    start_date = date_field("Start date")
+    start_date = date_field(
+        "Start date",
+        help_text=f"No more than a year from today. {DATE_EXAMPLE}",
+    )
     end_date = date_field(
         "End date",
         required=False,
         help_text=f"Leave it empty if the appointment continues. {DATE_EXAMPLE}",
     )
+
+    def clean_start_date(self):
+        start_date = self.cleaned_data["start_date"]
+        refuse_distant_start(start_date)  # the service's rule, said beside the date
+        return start_date
 
     def clean(self):
         data = super().clean()

@@ -130,9 +130,6 @@ class Appointment(models.Model):
     def __str__(self):
         return f"{self.director} — {self.role_title}, {self.organisation.ods_code}"
 
-    def is_current(self, today) -> bool:
-        return self.start_date <= today and (self.end_date is None or self.end_date >= today)
-
 
 class CodeOfPractice(models.Model):
     version = models.PositiveIntegerField(unique=True)

@@ -6,7 +6,7 @@ from markupsafe import Markup, escape
 
 from speakup.core.dates import day_in_words
 from speakup.register.models import FtsuRole, Outcome, Status
-from speakup.register.queries import State, effective_status
+from speakup.register.queries import State, Timing, appointments_by_timing, effective_status
 
 STATUS_COLOURS = {
     Status.REGISTERED: "nhsuk-tag--green",
@@ -83,9 +83,12 @@ def decision_of(case):
     return getattr(case, "decision", None)
 
 
-def current_roles(director, today) -> str:
-    return "; ".join(
-        f"{a.role_title}, {a.organisation.name}"
-        for a in director.appointments.all()
-        if a.is_current(today)
-    )
+def roles_in_brief(director, today) -> str:
+    """A search result's line: the current roles, then the upcoming ones with their start."""
+    grouped = appointments_by_timing(director.appointments.all(), today)
+    roles = [f"{a.role_title}, {a.organisation.name}" for a in grouped[Timing.CURRENT]]
+    roles += [
+        f"{a.role_title}, {a.organisation.name} (starts {day_in_words(a.start_date)})"
+        for a in grouped[Timing.UPCOMING]
+    ]
+    return "; ".join(roles)

@@ -33,6 +33,39 @@ def _today() -> date:
     return timezone.localdate()
 
 
+# --- Current, upcoming and past appointments -----------------------------------------------
+
+
+class Timing(StrEnum):
+    UPCOMING = "upcoming"
+    CURRENT = "current"
+    PAST = "past"
+
+
+def appointment_timing(appointment: Appointment, today: date) -> Timing:
+    """Whether an appointment has yet to start, runs today or has ended: the one rule every
+    page and list of appointments follows (`_current_q` is the same rule in SQL)."""
+    if appointment.start_date > today:
+        return Timing.UPCOMING
+    if appointment.end_date is not None and appointment.end_date < today:
+        return Timing.PAST
+    return Timing.CURRENT
+
+
+def appointments_by_timing(appointments, today: date) -> dict[Timing, list[Appointment]]:
+    """The appointments under each timing, in the order given; upcoming ones soonest first."""
+    grouped: dict[Timing, list[Appointment]] = {timing: [] for timing in Timing}
+    for appointment in appointments:
+        grouped[appointment_timing(appointment, today)].append(appointment)
+    grouped[Timing.UPCOMING].sort(key=lambda a: a.start_date)
+    return grouped
+
+
+def _current_q(today: date) -> Q:
+    """`appointment_timing` is CURRENT, as a filter on appointments."""
+    return Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+
 # --- Who is who ------------------------------------------------------------------------------
 
 
@@ -77,9 +110,7 @@ def chaired_organisation_ids(user, today: date | None = None) -> set[int]:
     if cached is None or cached[0] != today:
         chaired = {
             a.organisation_id
-            for a in director.appointments.filter(start_date__lte=today).filter(
-                Q(end_date__isnull=True) | Q(end_date__gte=today)
-            )
+            for a in director.appointments.filter(_current_q(today))
             if is_chair_title(a.role_title)
         }
         cached = user._speakup_chaired = (today, chaired)
@@ -367,7 +398,7 @@ def training_status(
 
 def current_appointments(director: Director, today: date | None = None) -> list[Appointment]:
     today = today or _today()
-    return [a for a in director.appointments.all() if a.is_current(today)]
+    return appointments_by_timing(director.appointments.all(), today)[Timing.CURRENT]
 
 
 def director_compliance(
@@ -410,9 +441,7 @@ def _with_duties(queryset: QuerySet) -> QuerySet:
 
 
 def _current_appointments(today: date) -> QuerySet:
-    return Appointment.objects.filter(start_date__lte=today).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
+    return Appointment.objects.filter(_current_q(today))
 
 
 def board_compliance(*, organisation: Organisation, today: date | None = None):

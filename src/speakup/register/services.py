@@ -37,6 +37,7 @@ from speakup.register.models import (
     StatusChange,
     StepKind,
 )
+from speakup.register.queries import anniversary
 
 DEFAULT_RESPONSE_DAYS = 28
 APPEAL_DAYS = 28
@@ -190,6 +191,20 @@ def _refuse_overlap(*, director, organisation, role_title, start_date, end_date,
         )
 
 
+def latest_start_date(today: date | None = None) -> date:
+    """Boards appoint ahead of time, but not by more than a year: a later start is a typo."""
+    return anniversary(today or _today())
+
+
+def refuse_distant_start(start_date: date) -> None:
+    latest = latest_start_date()
+    if start_date > latest:
+        raise RegisterRefusal(
+            "The start date must be no more than a year from today: "
+            f"{day_in_words(latest)} or earlier."
+        )
+
+
 @transaction.atomic
 def appointment_add(
     *,
@@ -209,6 +224,7 @@ def appointment_add(
     role_title = (role_title or "").strip()
     if not role_title:
         raise RegisterRefusal("Enter the role title, for example Chief Executive.")
+    refuse_distant_start(start_date)
     if end_date is not None and end_date < start_date:
         raise RegisterRefusal("The end date must be the same as or after the start date.")
     if ftsu_role not in FtsuRole.values:

@@ -42,15 +42,18 @@ def list_boards(request):
 def show_board(request, ods_code):
     organisation = _organisation(request, ods_code, "register.view_board")
     today = timezone.localdate()
-    appointments = list(queries.board_appointments(organisation=organisation))
+    appointments = queries.appointments_by_timing(
+        queries.board_appointments(organisation=organisation), today
+    )
     return page(
         request,
         "board.jinja",
         page_title=f"Board of {organisation.name}",
         organisation=organisation,
         compliance=queries.board_compliance(organisation=organisation, today=today),
-        current=[a for a in appointments if a.is_current(today)],
-        past=[a for a in appointments if not a.is_current(today)],
+        current=appointments[queries.Timing.CURRENT],
+        upcoming=appointments[queries.Timing.UPCOMING],
+        past=appointments[queries.Timing.PAST],
         may_manage=can(request.user, "register.manage_board", organisation),
         may_record_fppt=can(request.user, "register.record_fppt", organisation),
     )

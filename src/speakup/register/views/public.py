@@ -47,15 +47,15 @@ def show_director(request, register_number):
     director = queries.director_by_number(register_number)
     if director is None:
         raise Http404
-    today = timezone.localdate()
-    appointments = list(director.appointments.all())
+    appointments = queries.appointments_by_timing(director.appointments.all(), timezone.localdate())
     return page(
         request,
         "director.jinja",
         page_title=f"{director.name}, {director.register_number}",
         director=director,
-        current=[a for a in appointments if a.is_current(today)],
-        past=[a for a in appointments if not a.is_current(today)],
+        current=appointments[queries.Timing.CURRENT],
+        upcoming=appointments[queries.Timing.UPCOMING],
+        past=appointments[queries.Timing.PAST],
         conditions=queries.conditions_in_force(director),
         decisions=queries.published_decisions(director),
         may_open_case=can(request.user, "register.run_register"),

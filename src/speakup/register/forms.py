@@ -6,27 +6,73 @@ from speakup.core.forms import DATE_EXAMPLE, date_field
 from speakup.register.models import AppealOutcome, FpptOutcome, FtsuRole, Outcome, Status
 from speakup.register.services import (
     DEFAULT_RESPONSE_DAYS,
+    EMAIL_MAX,
     LCF_DOMAINS,
     LCF_RATINGS,
+    NAME_MAX,
+    ROLE_TITLE_MAX,
     refuse_distant_start,
 )
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+SEARCH_MAX = 100
+LONG_TEXT_MAX = 10_000  # grounds, responses and reasons: pages long, not a book
+CODE_TEXT_MAX = 50_000
+
+
+def text_field(
+    label: str,
+    *,
+    called: str,
+    max_length: int,
+    required: bool = True,
+    required_message: str = "",
+    rows: int = 0,
+    help_text: str = "",
+) -> forms.CharField:
+    """A text box (or a text area of `rows`) whose messages name it: `called` is how an error
+    message speaks of it ("the role title"), as `date_field` does for dates."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}) if rows else None,
+        error_messages={
+            "required": required_message or f"Enter {called}",
+            "max_length": f"{called[:1].upper()}{called[1:]} must be {max_length:,} characters "
+            "or fewer",
+        },
+    )
+
+
+def choice_messages(required: str) -> dict:
+    # "invalid_choice" is seen only when a page was changed or is out of date.
+    return {"required": required, "invalid_choice": required}
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Name, organisation or register number", required=False, max_length=100
+        label="Name, organisation or register number",
+        required=False,
+        max_length=SEARCH_MAX,
+        error_messages={"max_length": f"Search for {SEARCH_MAX} characters or fewer"},
     )
     # A text box, not a list of every organisation: the page stays small and fast.
     organisation = forms.CharField(
         label="Organisation",
         required=False,
-        max_length=200,
+        max_length=SEARCH_MAX,
         help_text="Its ODS code or part of its name, for example RXX or Riverbank",
+        error_messages={
+            "max_length": f"Search for an organisation in {SEARCH_MAX} characters or fewer"
+        },
     )
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *Status.choices]
+        label="Status",
+        required=False,
+        choices=[("", "Any status"), *Status.choices],
+        error_messages={"invalid_choice": "Choose a status from the list"},
     )
 
 
@@ -36,32 +82,40 @@ class AppointmentForm(forms.Form):
         required=False,
         max_length=10,
         help_text="For example, D000123. Leave blank for a director new to the register.",
+        error_messages={"max_length": "Enter a register number like D000123"},
     )
-    first_name = forms.CharField(label="First name", required=False, max_length=100)
-    last_name = forms.CharField(label="Last name", required=False, max_length=100)
+    first_name = text_field(
+        "First name", called="the first name", max_length=NAME_MAX, required=False
+    )
+    last_name = text_field("Last name", called="the last name", max_length=NAME_MAX, required=False)
     email = forms.EmailField(
         label="Email address",
         required=False,
+        max_length=EMAIL_MAX,
         help_text="Kept private: used to link the entry to the director's account.",
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
+            "max_length": f"The email address must be {EMAIL_MAX} characters or fewer",
+        },
     )
-    role_title = forms.CharField(
-        label="Role title",
-        max_length=120,
+    role_title = text_field(
+        "Role title",
+        called="the role title",
+        max_length=ROLE_TITLE_MAX,
         help_text="For example, Chief Executive or Non-executive director",
-        error_messages={"required": "Enter the role title"},
     )
     executive = forms.ChoiceField(
         label="Is this an executive role?",
         choices=YES_NO,
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether this is an executive role"},
+        error_messages=choice_messages("Say whether this is an executive role"),
     )
     ftsu_role = forms.ChoiceField(
         label="Freedom to Speak Up lead role",
         choices=FtsuRole.choices,
         widget=forms.RadioSelect,
         initial=FtsuRole.NONE,
-        error_messages={"required": "Choose the FTSU lead role, or none"},
+        error_messages=choice_messages("Choose the FTSU lead role, or none"),
     )
     start_date = date_field(
         "Start date",
@@ -80,6 +134,9 @@ class AppointmentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        who = ("register_number", "first_name", "last_name", "email")
+        if any(name in self.errors for name in who):
+            return data  # their own messages say what to change
         if not data.get("register_number") and not (
             data.get("first_name") and data.get("last_name") and data.get("email")
         ):
@@ -104,7 +161,12 @@ class ImportForm(forms.Form):
         label="Upload a CSV file",
         help_text="Columns: Register Number (optional), First Name, Last Name, Email, "
         "Organisation, Role Title, Executive (Y/N), FTSU Role, Start Date, End Date",
-        error_messages={"required": "Choose a CSV file to upload"},
+        error_messages={
+            "required": "Choose a CSV file to upload",
+            "invalid": "Choose a CSV file to upload",
+            "missing": "Choose a CSV file to upload",
+            "empty": "The file is empty",
+        },
     )
 
     def clean_file(self):
@@ -128,13 +190,18 @@ FPPT_CHECKS = [
 
 class FpptForm(forms.Form):
     director = forms.ChoiceField(
-        label="Director", error_messages={"required": "Choose the director"}
+        label="Director", error_messages=choice_messages("Choose the director")
     )
     year = forms.IntegerField(
         label="Year of the check",
         min_value=2023,
         max_value=2100,
-        error_messages={"required": "Enter the year of the check"},
+        error_messages={
+            "required": "Enter the year of the check",
+            "invalid": "Enter the year of the check as 4 numbers, like 2026",
+            "min_value": "The year of the check must be 2023 or later",
+            "max_value": "The year of the check must be 2100 or earlier",
+        },
     )
     checks = forms.MultipleChoiceField(
         label="Checks done",
@@ -142,12 +209,13 @@ class FpptForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Evidence stays with your organisation: the register records that it was done.",
+        error_messages={"invalid_choice": "Choose the checks from the list"},
     )
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=FpptOutcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the outcome"},
+        error_messages=choice_messages("Choose the outcome"),
     )
     recorded_on = date_field("Date of the outcome")
 
@@ -171,13 +239,14 @@ class AttestForm(forms.Form):
                 label=domain,
                 choices=list(LCF_RATINGS.items()),
                 widget=forms.RadioSelect,
-                error_messages={"required": f"Rate yourself against “{domain}”"},
+                error_messages=choice_messages(f"Rate yourself against “{domain}”"),
             )
-            self.fields[f"{key}_note"] = forms.CharField(
-                label=f"Notes on “{domain}” (optional)",
-                required=False,
+            self.fields[f"{key}_note"] = text_field(
+                f"Notes on “{domain}” (optional)",
+                called=f"your notes on “{domain}”",
                 max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                rows=2,
             )
 
     def domain_fields(self):
@@ -194,36 +263,40 @@ class AttestForm(forms.Form):
 
 
 class CodeForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=200)
-    body = forms.CharField(
-        label="Text of the code",
-        widget=forms.Textarea(attrs={"rows": 16}),
+    title = text_field("Title", called="the title of the code", max_length=200)
+    body = text_field(
+        "Text of the code",
+        called="the text of the code",
+        max_length=CODE_TEXT_MAX,
+        rows=16,
         help_text="Plain English. Headings start with ##, numbered points with 1.",
     )
 
 
 class OpenCaseForm(forms.Form):
-    grounds = forms.CharField(
-        label="Grounds for the case",
-        widget=forms.Textarea(attrs={"rows": 6}),
+    grounds = text_field(
+        "Grounds for the case",
+        called="the grounds for the case",
+        max_length=LONG_TEXT_MAX,
+        rows=6,
         help_text="The director is sent these, so write them for the director to answer.",
-        error_messages={"required": "Enter the grounds for the case"},
     )
     response_days = forms.IntegerField(
         label="Days the director has to respond",
         initial=DEFAULT_RESPONSE_DAYS,
         min_value=14,
         max_value=90,
-        error_messages={"required": "Enter the number of days the director has to respond"},
+        error_messages={
+            "required": "Enter the number of days the director has to respond",
+            "invalid": "Enter the days the director has to respond as a number, like 28",
+            "min_value": "Give the director at least 14 days to respond",
+            "max_value": "Give the director 90 days or fewer to respond",
+        },
     )
 
 
 class RespondForm(forms.Form):
-    response = forms.CharField(
-        label="Your response",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Enter your response"},
-    )
+    response = text_field("Your response", called="your response", max_length=LONG_TEXT_MAX, rows=8)
 
 
 class DecideForm(forms.Form):
@@ -231,18 +304,22 @@ class DecideForm(forms.Form):
         label="Outcome",
         choices=Outcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose an outcome"},
+        error_messages=choice_messages("Choose an outcome"),
     )
-    reasons = forms.CharField(
-        label="Reasons",
-        widget=forms.Textarea(attrs={"rows": 6}),
+    reasons = text_field(
+        "Reasons",
+        called="the reasons",
+        max_length=LONG_TEXT_MAX,
+        rows=6,
         help_text="Published on the director's public entry.",
-        error_messages={"required": "Write the reasons for the decision"},
+        required_message="Write the reasons for the decision",
     )
-    conditions_text = forms.CharField(
-        label="Conditions (if the outcome is conditions)",
+    conditions_text = text_field(
+        "Conditions (if the outcome is conditions)",
+        called="the conditions",
+        max_length=2000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
     )
     review_date = date_field("Review date for the conditions", required=False)
     suspended_until = date_field(
@@ -253,10 +330,11 @@ class DecideForm(forms.Form):
 
 
 class AppealForm(forms.Form):
-    grounds = forms.CharField(
-        label="Why you are appealing",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Enter the grounds for your appeal"},
+    grounds = text_field(
+        "Why you are appealing",
+        called="the grounds for your appeal",
+        max_length=LONG_TEXT_MAX,
+        rows=6,
     )
 
 
@@ -265,13 +343,15 @@ class AppealDecisionForm(forms.Form):
         label="Appeal outcome",
         choices=AppealOutcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the appeal is upheld or dismissed"},
+        error_messages=choice_messages("Choose whether the appeal is upheld or dismissed"),
     )
-    reasons = forms.CharField(
-        label="Reasons for the appeal decision",
-        widget=forms.Textarea(attrs={"rows": 6}),
+    reasons = text_field(
+        "Reasons for the appeal decision",
+        called="the reasons for the appeal decision",
+        max_length=LONG_TEXT_MAX,
+        rows=6,
         help_text="Published on the director's public entry.",
-        error_messages={"required": "Write the reasons for the appeal decision"},
+        required_message="Write the reasons for the appeal decision",
     )
 
 
@@ -280,18 +360,20 @@ class ConditionReviewForm(forms.Form):
         label="Outcome of the review",
         choices=[("lift", "Lift the condition"), ("keep", "Keep it until a new review date")],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to lift the condition or keep it"},
+        error_messages=choice_messages("Choose whether to lift the condition or keep it"),
     )
     review_date = date_field(
         "New review date",
         required=False,
         help_text=f"Only if you keep the condition. {DATE_EXAMPLE}",
     )
-    reasons = forms.CharField(
-        label="Reasons",
-        widget=forms.Textarea(attrs={"rows": 5}),
+    reasons = text_field(
+        "Reasons",
+        called="the reasons",
+        max_length=LONG_TEXT_MAX,
+        rows=5,
         help_text="Sent to the director and kept with the case.",
-        error_messages={"required": "Write the reasons for the review"},
+        required_message="Write the reasons for the review",
     )
 
     def clean(self):

@@ -41,6 +41,10 @@ from speakup.register.queries import anniversary
 
 DEFAULT_RESPONSE_DAYS = 28
 APPEAL_DAYS = 28
+# Longest free text on a register entry: the public pages show these in full.
+ROLE_TITLE_MAX = 100
+NAME_MAX = 100
+EMAIL_MAX = 254
 
 # The six Leadership Competency Framework domains (domain.md), in the framework's order.
 LCF_DOMAINS = {
@@ -125,11 +129,19 @@ def director_reindex(*, director: Director) -> None:
     director.save(update_fields=["search_text", "updated_at"])
 
 
+def _refuse_too_long(text: str, *, called: str, limit: int) -> None:
+    if len(text) > limit:
+        raise RegisterRefusal(f"The {called} must be {limit:,} characters or fewer.")
+
+
 @transaction.atomic
 def director_create(*, actor, first_name: str, last_name: str, email: str) -> Director:
     first_name, last_name, email = first_name.strip(), last_name.strip(), email.strip().lower()
     if not (first_name and last_name and email):
         raise RegisterRefusal("Enter the director's first name, last name and email address.")
+    _refuse_too_long(first_name, called="first name", limit=NAME_MAX)
+    _refuse_too_long(last_name, called="last name", limit=NAME_MAX)
+    _refuse_too_long(email, called="email address", limit=EMAIL_MAX)
     director = Director.objects.create(
         register_number=_next_register_number(),
         first_name=first_name,
@@ -224,6 +236,7 @@ def appointment_add(
     role_title = (role_title or "").strip()
     if not role_title:
         raise RegisterRefusal("Enter the role title, for example Chief Executive.")
+    _refuse_too_long(role_title, called="role title", limit=ROLE_TITLE_MAX)
     refuse_distant_start(start_date)
     if end_date is not None and end_date < start_date:
         raise RegisterRefusal("The end date must be the same as or after the start date.")
@@ -469,7 +482,7 @@ def fppt_record(
             "another director records them."
         )
     if recorded_on > _today():
-        raise RegisterRefusal("The date the checks were recorded cannot be in the future.")
+        raise RegisterRefusal("The date of the outcome cannot be in the future.")
     if outcome not in FpptOutcome.values:
         raise RegisterRefusal("Choose the outcome: fit, not fit or in progress.")
     all_done = all(

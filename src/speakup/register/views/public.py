@@ -21,20 +21,22 @@ PAGE_SIZE = 20
 @require_GET
 def search_register(request):
     form = SearchForm(request.GET or None)
-    criteria = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    directors = queries.directors_search(
-        q=criteria.get("q", ""),
-        organisation=criteria.get("organisation", ""),
-        status=criteria.get("status", ""),
-    )
-    results = Paginator(directors, PAGE_SIZE).get_page(request.GET.get("page"))
+    results = None  # an invalid search lists nobody: the error summary says what to change
+    if not form.is_bound or form.is_valid():
+        criteria = form.cleaned_data if form.is_bound else {}
+        directors = queries.directors_search(
+            q=criteria.get("q", ""),
+            organisation=criteria.get("organisation", ""),
+            status=criteria.get("status", ""),
+        )
+        results = Paginator(directors, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return page(
         request,
         "search.jinja",
         page_title="Search the register of board directors",
-        search_form=form,
+        form=form,
         searched=form.is_bound,
         results=results,
         query_string=query.urlencode(),

@@ -263,3 +263,41 @@ def test_concerns_the_list_shows_are_flagged_when_overdue(staff):
     ConcernFactory(organisation=staff.organisation, received_at=timezone.now() - timedelta(days=30))
     listing = api_as(staff.guardian).get("/api/v1/concerns").json()
     assert listing[0]["overdue"] is True
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "body", "refused"),
+    [
+        ("messages", {"body": "x" * 20_001}, {"body": "Your message"}),
+        (
+            "assign",
+            {
+                "respond_by": "2099-01-01",
+                "description": "x" * 20_001,
+                "shared_summary": "x" * 20_001,
+            },
+            {
+                "description": "The description of the action",
+                "shared_summary": "The summary for the line manager",
+            },
+        ),
+        ("close", {"outcome": "x" * 20_001, "learning": "b"}, {"outcome": "The outcome"}),
+        ("close", {"outcome": "a", "learning": "x" * 20_001}, {"learning": "The learning"}),
+    ],
+)
+def test_text_over_twenty_thousand_characters_is_a_400_that_names_the_limit(
+    staff, concern, endpoint, body, refused
+):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    response = api_as(staff.guardian).post(
+        f"/api/v1/concerns/{concern.reference}/{endpoint}",
+        {"handler": staff.manager.email, **body},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        field: [f"{called} must be 20,000 characters or fewer"] for field, called in refused.items()
+    }
+    assert not concern.messages.exists() and not concern.actions.exists()
+    concern.refresh_from_db()
+    assert not concern.outcome_sealed and not concern.learning_sealed

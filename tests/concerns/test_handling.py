@@ -262,3 +262,18 @@ def test_a_manual_escalation_emails_the_leader_a_link_and_nothing_else(staff, co
     assert len(mailoutbox) == 1
     assert concern.reference in mailoutbox[0].body
     assert "nurse" not in mailoutbox[0].body
+
+
+def test_the_services_refuse_text_over_the_limit_whoever_calls_them(staff, concern):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    with pytest.raises(ValidationError) as refused:
+        handling.concern_message(user=staff.guardian, concern=concern, body="x" * 100_001)
+    assert refused.value.message_dict == {
+        "body": ["Your message must be 20,000 characters or fewer"]
+    }
+    with pytest.raises(ValidationError) as refused:
+        handling.action_record(user=staff.guardian, concern=concern, description="x" * 50_000)
+    assert refused.value.message_dict == {
+        "description": ["The description of the action must be 20,000 characters or fewer"]
+    }
+    assert not concern.messages.exists() and not concern.actions.exists()

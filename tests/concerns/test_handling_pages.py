@@ -295,3 +295,73 @@ def test_a_guardian_records_the_speakers_contact_details_for_a_confidential_conc
     assert "shown only once" in page.content.decode()
     recorded = Concern.objects.get()
     assert handling.speaker_contact(recorded)["name"] == "Robin Nurse"
+
+
+TOO_LONG = "x" * 20_001
+
+
+@pytest.mark.parametrize(
+    ("page", "fields", "refusal"),
+    [
+        ("message_concern", {"body": TOO_LONG}, "Your message must be 20,000 characters"),
+        ("give_feedback", {"body": TOO_LONG}, "Your feedback must be 20,000 characters"),
+        (
+            "record_learning",
+            {"outcome": "Rota changed", "learning": TOO_LONG},
+            "The learning must be 20,000 characters",
+        ),
+        (
+            "record_learning",
+            {"outcome": TOO_LONG, "learning": "Ask night staff"},
+            "The outcome must be 20,000 characters",
+        ),
+        (
+            "assign_action",
+            {"description": TOO_LONG, "shared_summary": "Night staffing"},
+            "The description of the action must be 20,000 characters",
+        ),
+        (
+            "assign_action",
+            {"description": "Review the rota", "shared_summary": TOO_LONG},
+            "The summary for the line manager must be 20,000 characters",
+        ),
+    ],
+)
+def test_the_guardians_free_text_over_twenty_thousand_characters_is_refused_and_not_kept(
+    client, staff, concern, page, fields, refusal
+):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    sign_in(client, staff.guardian)
+    answer = client.post(
+        reverse(f"concerns:{page}", args=[concern.reference]),
+        {
+            "handler": str(staff.manager.pk),
+            "accountable_lead": str(staff.lead.pk),
+            **date_boxes("respond_by", timezone.localdate() + timedelta(days=5)),
+            **fields,
+        },
+    )
+    assert answer.status_code == 200
+    assert "<title>Error: " in answer.content.decode()
+    assert f"{refusal} or fewer" in _text(answer.content.decode())
+    concern.refresh_from_db()
+    assert concern.status == Status.ACKNOWLEDGED
+    assert not concern.messages.exists() and not concern.actions.exists()
+    assert not concern.learning_sealed
+
+
+def test_a_response_over_twenty_thousand_characters_is_refused_and_not_kept(client, staff, concern):
+    action = _assigned(staff, concern)
+    sign_in(client, staff.manager)
+    page = client.post(reverse("concerns:show_action", args=[action.pk]), {"response": TOO_LONG})
+    assert "Your response must be 20,000 characters or fewer" in _text(page.content.decode())
+    action.refresh_from_db()
+    assert action.state == Action.State.OPEN and not action.response_sealed
+
+
+def test_a_concern_recorded_for_someone_over_twenty_thousand_characters_is_refused(client, staff):
+    page = _record(client, staff, confidentiality="anonymous", description=TOO_LONG)
+    assert "The description of the concern must be 20,000 characters or fewer" in _text(
+        page.content.decode()
+    )
+    assert not Concern.objects.exists()

@@ -18,6 +18,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from speakup.concerns import throttling
+from speakup.concerns.limits import (
+    CALLED,
+    COMMENT_MAX,
+    DESCRIPTION_MAX,
+    EMAIL_MAX,
+    MESSAGE_MAX,
+    NAME_MAX,
+    PHONE_MAX,
+    TEXT_MAX,
+    too_long,
+)
 from speakup.concerns.models import Confidentiality, SpeakUpAgain, Status
 from speakup.concerns.privacy import add_speaker_headers
 from speakup.concerns.receipts import normalise_receipt_code
@@ -39,15 +50,15 @@ PUBLIC_MAX_BODY_BYTES = 64 * 1024  # a 20,000-character description, in any scri
 
 
 class ContactSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    email = serializers.EmailField(max_length=254)
-    phone = serializers.CharField(max_length=30, required=False)
+    name = serializers.CharField(max_length=NAME_MAX)
+    email = serializers.EmailField(max_length=EMAIL_MAX)
+    phone = serializers.CharField(max_length=PHONE_MAX, required=False)
 
 
 class ConcernInSerializer(serializers.Serializer):
     organisation = serializers.CharField(help_text="The organisation's ODS code")
     confidentiality = serializers.ChoiceField(choices=Confidentiality.values)
-    description = serializers.CharField(min_length=1, max_length=20_000)
+    description = serializers.CharField(min_length=1, max_length=DESCRIPTION_MAX)
     worker_group = serializers.ChoiceField(choices=WORKER_GROUP_CODES, required=False)
     patient_safety_risk = serializers.BooleanField(required=False)
     detriment_experienced = serializers.BooleanField(required=False)
@@ -90,13 +101,13 @@ class SpeakerConcernSerializer(serializers.Serializer):
 
 
 class MessageInSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=20_000)
+    body = serializers.CharField(max_length=MESSAGE_MAX)
 
 
 class FeedbackInSerializer(serializers.Serializer):
     would_speak_up_again = serializers.ChoiceField(choices=SpeakUpAgain.values)
     detriment = serializers.BooleanField()
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=5_000)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_MAX)
 
 
 class FeedbackOutSerializer(serializers.Serializer):
@@ -649,17 +660,26 @@ class StaffTriage(StaffAPIView):
         return Response(_summary(concern, _timezone.localdate()))
 
 
+def _staff_text(field: str, **kwargs) -> _s.CharField:
+    """Free text as the staff pages take it: their limit, and their words when it is over."""
+    return _s.CharField(
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long(CALLED[field], TEXT_MAX)},
+        **kwargs,
+    )
+
+
 class StaffAssignSerializer(_s.Serializer):
     handler = _s.EmailField(help_text="A line manager of the concern's organisation")
     accountable_lead = _s.EmailField(
         required=False, help_text="An executive lead or board member; needed once per concern"
     )
     respond_by = _s.DateField()
-    description = _s.CharField(required=False, allow_blank=True, max_length=20_000)
-    shared_summary = _s.CharField(
+    description = _staff_text("description", required=False, allow_blank=True)
+    shared_summary = _staff_text(
+        "shared_summary",
         required=False,
         allow_blank=True,
-        max_length=20_000,
         help_text="All the handler sees of the case",
     )
 
@@ -725,7 +745,7 @@ class StaffAssign(StaffAPIView):
 
 
 class StaffMessageInSerializer(_s.Serializer):
-    body = _s.CharField(max_length=20_000)
+    body = _staff_text("body")
 
 
 class StaffMessages(StaffAPIView):
@@ -752,9 +772,9 @@ class StaffMessages(StaffAPIView):
 
 
 class StaffCloseSerializer(_s.Serializer):
-    outcome = _s.CharField(max_length=20_000)
-    learning = _s.CharField(
-        max_length=20_000,
+    outcome = _staff_text("outcome")
+    learning = _staff_text(
+        "learning",
         help_text="Recorded if new or changed; the accountable leader must sign it off first",
     )
 

@@ -4,9 +4,16 @@ services.speaker, which check everything again."""
 from django import forms
 
 from speakup.concerns.attachments import MAX_FILES
+from speakup.concerns.limits import (
+    COMMENT_MAX,
+    DESCRIPTION_MAX,
+    EMAIL_MAX,
+    MESSAGE_MAX,
+    NAME_MAX,
+    PHONE_MAX,
+    too_long,
+)
 from speakup.concerns.models import Confidentiality, SpeakUpAgain
-from speakup.concerns.services.intake import DESCRIPTION_MAX, EMAIL_MAX, NAME_MAX, PHONE_MAX
-from speakup.concerns.services.speaker import COMMENT_MAX, MESSAGE_MAX
 from speakup.concerns.taxonomy import worker_groups_for
 from speakup.organisations.queries import active_organisations
 
@@ -61,7 +68,7 @@ class DescriptionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         error_messages={
             "required": "Describe your concern",
-            "max_length": f"Your description must be {DESCRIPTION_MAX:,} characters or fewer",
+            "max_length": too_long("Your description", DESCRIPTION_MAX),
         },
     )
 
@@ -101,7 +108,10 @@ class ContactForm(forms.Form):
         label="Your name",
         max_length=NAME_MAX,
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
-        error_messages={"required": "Enter your name"},
+        error_messages={
+            "required": "Enter your name",
+            "max_length": too_long("Your name", NAME_MAX),
+        },
     )
     email = forms.EmailField(
         label="Email address",
@@ -110,6 +120,7 @@ class ContactForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={
             "required": "Enter your email address",
+            "max_length": too_long("Your email address", EMAIL_MAX),
             "invalid": "Enter an email address in the correct format, like name@example.com",
         },
     )
@@ -162,7 +173,7 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={
             "required": "Enter your message",
-            "max_length": f"Your message must be {MESSAGE_MAX:,} characters or fewer",
+            "max_length": too_long("Your message", MESSAGE_MAX),
         },
     )
 
@@ -187,7 +198,7 @@ class FeedbackForm(forms.Form):
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={
-            "max_length": f"Your comment must be {COMMENT_MAX:,} characters or fewer",
+            "max_length": too_long("Your comment", COMMENT_MAX),
         },
     )
 

@@ -3,24 +3,35 @@
 from django import forms
 from django.utils import timezone
 
+from speakup.concerns.limits import (
+    CALLED,
+    DESCRIPTION_MAX,
+    EMAIL_MAX,
+    NAME_MAX,
+    PHONE_MAX,
+    TEXT_MAX,
+    too_long,
+)
 from speakup.concerns.models import Confidentiality, Escalation, Source, Status
 from speakup.concerns.queries import OPEN_CASES
-from speakup.concerns.services.intake import EMAIL_MAX, NAME_MAX, PHONE_MAX
 from speakup.concerns.taxonomy import ELEMENTS, elements_for, worker_groups_for
 from speakup.core.forms import date_field
 from speakup.organisations.models import User
 
-TEXT_MAX = 20_000
 
-
-def _text(label: str, help_text: str = "", required: bool = True) -> forms.CharField:
+def _text(
+    label: str, help_text: str = "", *, called: str, limit: int = TEXT_MAX
+) -> forms.CharField:
+    """A required box of free text; `called` names it when it is too long."""
     return forms.CharField(
         label=label,
         help_text=help_text,
-        required=required,
-        max_length=TEXT_MAX,
+        max_length=limit,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": f"Enter {label.lower()}"},
+        error_messages={
+            "required": f"Enter {label.lower()}",
+            "max_length": too_long(called, limit),
+        },
     )
 
 
@@ -64,7 +75,9 @@ class TriageForm(forms.Form):
 
 class MessageForm(forms.Form):
     body = _text(
-        "Message to the speaker", "The speaker reads this when they sign in with their receipt code"
+        "Message to the speaker",
+        "The speaker reads this when they sign in with their receipt code",
+        called=CALLED["body"],
     )
 
 
@@ -72,14 +85,16 @@ class FeedbackForm(forms.Form):
     body = _text(
         "Feedback to the speaker",
         "Tell the speaker what was found and what was done. They read it with their receipt code",
+        called=CALLED["feedback"],
     )
 
 
 class AssignActionForm(forms.Form):
-    description = _text("What needs to be done")
+    description = _text("What needs to be done", called=CALLED["description"])
     shared_summary = _text(
         "What the line manager may know about the concern",
         "This is all they will see of the case. Do not name a confidential or anonymous speaker",
+        called=CALLED["shared_summary"],
     )
     handler = forms.ChoiceField(
         label="Line manager",
@@ -113,9 +128,11 @@ class AssignActionForm(forms.Form):
 
 
 class LearningForm(forms.Form):
-    outcome = _text("Outcome", "What was found and what was done")
+    outcome = _text("Outcome", "What was found and what was done", called=CALLED["outcome"])
     learning = _text(
-        "Learning", "What the organisation has learned. The accountable leader signs this off"
+        "Learning",
+        "What the organisation has learned. The accountable leader signs this off",
+        called=CALLED["learning"],
     )
     publishable = forms.BooleanField(
         label="This learning may be shared (with nothing that identifies anyone)", required=False
@@ -144,7 +161,11 @@ class EscalateForm(forms.Form):
 
 
 class RespondForm(forms.Form):
-    response = _text("Your response", "What you found and what you did. The guardian reads this")
+    response = _text(
+        "Your response",
+        "What you found and what you did. The guardian reads this",
+        called=CALLED["response"],
+    )
 
 
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known")]
@@ -166,7 +187,12 @@ class RecordConcernForm(forms.Form):
         choices=Confidentiality.choices,
         error_messages={"required": "Select how open the speaker wants to be"},
     )
-    description = _text("The concern", "In the speaker's words, as far as you can")
+    description = _text(
+        "The concern",
+        "In the speaker's words, as far as you can",
+        called="The description of the concern",
+        limit=DESCRIPTION_MAX,
+    )
     worker_group = forms.ChoiceField(label="Worker group", required=False)
     patient_safety_risk = forms.ChoiceField(
         label="Are patients at risk?",
@@ -184,7 +210,7 @@ class RecordConcernForm(forms.Form):
         label="Speaker's name",
         required=False,
         max_length=NAME_MAX,
-        error_messages={"max_length": f"The speaker's name must be {NAME_MAX} characters or fewer"},
+        error_messages={"max_length": too_long("The speaker's name", NAME_MAX)},
     )
     contact_email = forms.EmailField(
         label="Speaker's email address",
@@ -193,7 +219,7 @@ class RecordConcernForm(forms.Form):
         error_messages={
             "invalid": "Enter the speaker's email address in the correct format, "
             "like name@example.com",
-            "max_length": f"The speaker's email address must be {EMAIL_MAX} characters or fewer",
+            "max_length": too_long("The speaker's email address", EMAIL_MAX),
         },
     )
     contact_phone = forms.CharField(

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from speakup.concerns import sealing
+from speakup.concerns.limits import CALLED, TEXT_MAX, too_long
 from speakup.concerns.models import (
     FINISHED,
     Action,
@@ -42,7 +43,6 @@ ALLOWED_MOVES: dict[str, set[str]] = {
     Status.CLOSED: {Status.IN_PROGRESS},
     Status.WITHDRAWN: {Status.IN_PROGRESS},
 }
-MAX_TEXT = 20_000
 
 
 def _label(status: str) -> str:
@@ -85,12 +85,12 @@ def _locked(concern: Concern) -> Concern:
     return fresh
 
 
-def _text(value: str, field: str, *, required: bool = True) -> str:
+def _text(value: str, field: str, *, kind: str = "", required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
         raise ValidationError({field: "Enter some text"})
-    if len(value) > MAX_TEXT:
-        raise ValidationError({field: f"Text must be {MAX_TEXT:,} characters or fewer"})
+    if len(value) > TEXT_MAX:
+        raise ValidationError({field: too_long(CALLED[kind or field], TEXT_MAX)})
     return value
 
 
@@ -330,7 +330,7 @@ def action_assign(
 def concern_give_feedback(*, user, concern: Concern, body: str) -> Concern:
     """Tell the speaker what was found and done: a message, and the status moves on."""
     require(user, "concerns.handle_concern", concern)
-    body = _text(body, "body")
+    body = _text(body, "body", kind="feedback")
     with transaction.atomic():
         concern = _locked(concern)
         if concern.status not in (Status.ACKNOWLEDGED, Status.IN_PROGRESS):

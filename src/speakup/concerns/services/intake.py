@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from speakup.concerns import attachments as files
+from speakup.concerns.limits import DESCRIPTION_MAX, EMAIL_MAX, NAME_MAX, PHONE_MAX, too_long
 from speakup.concerns.models import (
     Attachment,
     Concern,
@@ -33,10 +34,6 @@ from speakup.core.audit import audit
 from speakup.organisations.models import Organisation
 from speakup.organisations.validators import ODS_CODE
 
-DESCRIPTION_MAX = 20_000
-NAME_MAX = 200
-EMAIL_MAX = 254
-PHONE_MAX = 30
 # No 0/O, 1/I/L: a reference read out on the phone is not misheard.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 IDEMPOTENCY_KEY_MAX = 200
@@ -123,7 +120,7 @@ def _contact(confidentiality, contact, errors) -> dict | None:
     if not isinstance(name, str) or not name.strip():
         errors["contact.name"] = "Enter your name"
     elif len(name.strip()) > NAME_MAX:
-        errors["contact.name"] = f"Your name must be {NAME_MAX} characters or fewer"
+        errors["contact.name"] = too_long("Your name", NAME_MAX)
     else:
         checked["name"] = name.strip()
     if not isinstance(email, str) or not email.strip():
@@ -171,7 +168,7 @@ def check_submission(
     if not isinstance(description, str) or not description.strip():
         errors["description"] = "Describe your concern"
     elif len(description) > DESCRIPTION_MAX:
-        errors["description"] = f"Your description must be {DESCRIPTION_MAX:,} characters or fewer"
+        errors["description"] = too_long("Your description", DESCRIPTION_MAX)
     if worker_group in (None, ""):
         worker_group = ""
     elif worker_group not in WORKER_GROUP_CODES:

@@ -14,6 +14,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from speakup.concerns.limits import COMMENT_MAX, MESSAGE_MAX, too_long
 from speakup.concerns.models import (
     Concern,
     DetrimentCheckin,
@@ -32,8 +33,6 @@ log = logging.getLogger(__name__)
 
 SPEAKER_TOKEN_MAX_AGE = 30 * 60  # seconds
 _TOKEN_SALT = "speakup.concerns.speaker-access"  # noqa: S105  (a signing salt, not a secret)
-MESSAGE_MAX = 20_000
-COMMENT_MAX = 5_000
 # A detriment reported after the work was done sends the case back to work.
 REOPENED_BY_DETRIMENT = (Status.CLOSED, Status.WITHDRAWN, Status.FEEDBACK_GIVEN)
 
@@ -183,9 +182,7 @@ def speaker_reply(*, concern: Concern, body: str) -> Message:
     if not isinstance(body, str) or not body.strip():
         raise SpeakerInputInvalid({"body": "Enter your message"})
     if len(body) > MESSAGE_MAX:
-        raise SpeakerInputInvalid(
-            {"body": f"Your message must be {MESSAGE_MAX:,} characters or fewer"}
-        )
+        raise SpeakerInputInvalid({"body": too_long("Your message", MESSAGE_MAX)})
     with transaction.atomic():
         concern = _locked(concern)
         if concern.status == Status.WITHDRAWN:
@@ -225,7 +222,7 @@ def speaker_feedback(
     if comment is not None and not isinstance(comment, str):
         errors["comment"] = "Your comment must be text"
     elif comment and len(comment) > COMMENT_MAX:
-        errors["comment"] = f"Your comment must be {COMMENT_MAX:,} characters or fewer"
+        errors["comment"] = too_long("Your comment", COMMENT_MAX)
     if errors:
         raise SpeakerInputInvalid(errors)
     with transaction.atomic():

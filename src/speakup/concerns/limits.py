@@ -1,0 +1,32 @@
+"""How long the text people type about a concern may be, and how a refusal says so.
+
+The pages' forms, the services and the API all take their limits and wording from here, so a
+limit cannot hold on one path and not another. About 20,000 characters is some 3,000 words.
+"""
+
+DESCRIPTION_MAX = 20_000  # what the speaker says happened, or the guardian records for them
+MESSAGE_MAX = 20_000  # a message from the speaker to the guardian
+COMMENT_MAX = 5_000  # the speaker's comment with their closing feedback
+# What staff write: a message or feedback to the speaker, an action, its summary for the line
+# manager and the response, the outcome and the learning.
+TEXT_MAX = 20_000
+NAME_MAX = 200
+EMAIL_MAX = 254
+PHONE_MAX = 30
+
+# What staff free text is called when it is too long, by field (the forms and the API say the
+# same): "The learning must be 20,000 characters or fewer".
+CALLED = {
+    "body": "Your message",
+    "feedback": "Your feedback",
+    "description": "The description of the action",
+    "shared_summary": "The summary for the line manager",
+    "response": "Your response",
+    "outcome": "The outcome",
+    "learning": "The learning",
+}
+
+
+def too_long(called: str, limit: int) -> str:
+    """The refusal of text over its limit: "Your message must be 20,000 characters or fewer"."""
+    return f"{called} must be {limit:,} characters or fewer"

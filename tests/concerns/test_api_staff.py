@@ -301,3 +301,21 @@ def test_text_over_twenty_thousand_characters_is_a_400_that_names_the_limit(
     assert not concern.messages.exists() and not concern.actions.exists()
     concern.refresh_from_db()
     assert not concern.outcome_sealed and not concern.learning_sealed
+
+
+def test_a_respond_by_date_more_than_a_year_ahead_is_a_400_for_the_field(staff, concern):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    response = api_as(staff.guardian).post(
+        f"/api/v1/concerns/{concern.reference}/assign",
+        {
+            "handler": staff.manager.email,
+            "accountable_lead": staff.lead.email,
+            "respond_by": "3000-01-01",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["respond_by"][0].startswith(
+        "The date to respond by must be within a year"
+    )
+    assert not Action.objects.exists()

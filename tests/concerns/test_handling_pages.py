@@ -1,7 +1,7 @@
 """The staff pages: the guardian's case list and case page, the handler's and leader's pages."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from html import unescape
 
 import pytest
@@ -365,3 +365,35 @@ def test_a_concern_recorded_for_someone_over_twenty_thousand_characters_is_refus
         page.content.decode()
     )
     assert not Concern.objects.exists()
+
+
+def _assign_by(client, staff, concern, respond_by):
+    return client.post(
+        reverse("concerns:assign_action", args=[concern.reference]),
+        {
+            "description": "Review the rota",
+            "shared_summary": "Night staffing",
+            "handler": str(staff.manager.pk),
+            **date_boxes("respond_by", respond_by),
+            "accountable_lead": str(staff.lead.pk),
+        },
+    )
+
+
+def test_a_respond_by_date_more_than_a_year_ahead_is_refused_by_the_field(client, staff, concern):
+    from dateutil.relativedelta import relativedelta
+
+    from speakup.core.dates import day_in_words
+
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    sign_in(client, staff.guardian)
+    page = _assign_by(client, staff, concern, date(3000, 1, 1))
+    latest = timezone.localdate() + relativedelta(years=1)
+    assert page.status_code == 200 and "<title>Error: " in page.content.decode()
+    assert (
+        f"The date to respond by must be within a year, by {day_in_words(latest)} at the latest"
+        in _text(page.content.decode())
+    )
+    assert not Action.objects.exists()
+    assert _assign_by(client, staff, concern, latest).status_code == 302
+    assert Action.objects.get().respond_by == latest

@@ -9,6 +9,7 @@ in one transaction: a refusal leaves nothing behind.
 import json
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +30,7 @@ from speakup.concerns.models import (
 from speakup.concerns.queries import ACCOUNTABLE_ROLES
 from speakup.concerns.taxonomy import elements_for, worker_groups_for
 from speakup.core.audit import audit
+from speakup.core.dates import day_in_words
 from speakup.core.permissions import require
 from speakup.organisations.models import User
 from speakup.organisations.queries import has_role
@@ -43,6 +45,9 @@ ALLOWED_MOVES: dict[str, set[str]] = {
     Status.CLOSED: {Status.IN_PROGRESS},
     Status.WITHDRAWN: {Status.IN_PROGRESS},
 }
+# A respond-by date further off than this is a typing mistake (3000 for 2030), and would keep
+# an action from ever escalating.
+RESPOND_BY_AHEAD = relativedelta(years=1)
 
 
 def _label(status: str) -> str:
@@ -274,6 +279,10 @@ def action_assign(
         errors["respond_by"] = "Enter the date to respond by"
     elif respond_by < timezone.localdate():
         errors["respond_by"] = "The date to respond by must be today or in the future"
+    elif respond_by > (latest := timezone.localdate() + RESPOND_BY_AHEAD):
+        errors["respond_by"] = (
+            f"The date to respond by must be within a year, by {day_in_words(latest)} at the latest"
+        )
     if accountable_lead is None and concern.accountable_lead_id is None:
         errors["accountable_lead"] = "Choose the accountable leader"
     elif accountable_lead is not None:
@@ -489,8 +498,6 @@ def concern_close_with_learning(*, user, concern: Concern, outcome: str, learnin
 
 
 def _schedule_checkins(concern: Concern, closed_at) -> list[str]:
-    from dateutil.relativedelta import relativedelta
-
     timescales, _ = Timescales.objects.get_or_create(organisation_id=concern.organisation_id)
     closed_on = timezone.localdate(closed_at)
     made = []

@@ -241,7 +241,137 @@ def test_a_mandatory_date_without_the_tick_is_an_error(client_as, organisation):
         },
     ).content.decode()
     assert "<title>Error: Your training policy" in page
-    assert "Tick this if Listen Up is mandatory" in page and "Enter a whole number" in page
+    assert "Tick this if Listen Up is mandatory" in page
+    assert (
+        "The number of days board members have for Follow Up must be a whole number of days, "
+        "like 90" in page
+    )
+
+
+POLICY = {"new_starter_due_days": "30", "board_follow_up_due_days": "90"}
+
+
+def speak_up_from(day, month, year):
+    return {
+        "speak_up_mandatory": "on",
+        "speak_up_mandatory_from_day": day,
+        "speak_up_mandatory_from_month": month,
+        "speak_up_mandatory_from_year": year,
+    }
+
+
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [
+        ("1800", "The date Speak Up is mandatory from must be 1 January 2000 or later"),
+        ("1999", "The date Speak Up is mandatory from must be 1 January 2000 or later"),
+        (
+            "2099",
+            "The date Speak Up is mandatory from must be no more than a year from today: "
+            "1 June 2026 or earlier",
+        ),
+    ],
+)
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_an_impossible_mandatory_date_is_refused(client_as, organisation, year, message):
+    from speakup.training.models import TrainingPolicy
+
+    client = client_as(Role.ORGANISATION_ADMIN)
+    response = client.post(
+        "/training/organisations/TST01/policy/", {**POLICY, **speak_up_from("1", "4", year)}
+    )
+    page = response.content.decode()
+    assert "<title>Error: Your training policy" in page and message in page
+    assert not TrainingPolicy.objects.exists()
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_a_mandatory_date_up_to_a_year_ahead_is_kept(client_as, organisation):
+    from speakup.training.models import TrainingPolicy
+
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        "/training/organisations/TST01/policy/", {**POLICY, **speak_up_from("1", "6", "2026")}
+    )
+    assert response.status_code == 302
+    assert TrainingPolicy.objects.get().speak_up_mandatory_from == datetime.date(2026, 6, 1)
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_a_module_mandatory_from_a_date_to_come_is_not_mandatory_yet(client_as, organisation):
+    from speakup.training.queries import policies_by_organisation
+
+    TrainingPolicyFactory(
+        organisation=organisation,
+        speak_up_mandatory=True,
+        speak_up_mandatory_from=datetime.date(2024, 4, 1),
+        listen_up_mandatory=True,
+        listen_up_mandatory_from=datetime.date(2026, 4, 1),
+        follow_up_mandatory=True,
+    )
+    client = client_as(Role.ORGANISATION_ADMIN)
+    page = client.get("/training/organisations/TST01/").content.decode()
+    assert "Mandatory since 1 April 2024" in page
+    assert "Mandatory from 1 April 2026" in page and "since 1 April 2026" not in page
+    assert re.search(r"Follow Up\s*</dt>\s*<dd[^>]*>\s*<strong[^>]*>\s*Mandatory\s*<", page)
+    api = client.get("/api/v1/organisations/TST01/training/compliance").json()
+    assert [row["mandatory"] for row in api["modules"]] == [True, False, True]
+    assert policies_by_organisation()[organisation.pk] == {
+        "speak_up": True,
+        "listen_up": False,
+        "follow_up": True,
+    }
+    with time_machine.travel(datetime.datetime(2026, 4, 1, 12, tzinfo=datetime.UTC), tick=False):
+        client = client_as(Role.ORGANISATION_ADMIN)  # signed in afresh: ten months on
+        page = client.get("/training/organisations/TST01/").content.decode()
+        assert "Mandatory since 1 April 2026" in page
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_the_policy_form_names_each_field_in_its_messages(client_as, organisation):
+    page = (
+        client_as(Role.ORGANISATION_ADMIN)
+        .post(
+            "/training/organisations/TST01/policy/",
+            {
+                "speak_up_refresher_years": "0",
+                "listen_up_refresher_years": "11",
+                "follow_up_refresher_years": "two",
+                "new_starter_due_days": "0",
+                "board_follow_up_due_days": "400",
+            },
+        )
+        .content.decode()
+    )
+    assert "Ensure this value" not in page and "Enter a whole number." not in page
+    for message in [
+        "The Speak Up refresher period must be at least 1 year, or leave it empty",
+        "The Listen Up refresher period must be 10 years or fewer",
+        "The Follow Up refresher period must be a whole number of years, like 3",
+        "The number of days new starters have must be at least 1 day",
+        "The number of days board members have for Follow Up must be 365 days or fewer",
+    ]:
+        assert message in page
+
+
+def test_listen_up_from_band_is_chosen_from_the_agenda_for_change_bands(client_as, organisation):
+    from speakup.training.models import TrainingPolicy
+
+    client = client_as(Role.ORGANISATION_ADMIN)
+    page = client.get("/training/organisations/TST01/policy/").content.decode()
+    bands = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', page)
+    assert [text for _, text in bands][1:] == [
+        "Band 2", "Band 3", "Band 4", "Band 5", "Band 6", "Band 7",
+        "Band 8a", "Band 8b", "Band 8c", "Band 8d", "Band 9",
+    ]  # fmt: skip
+    refused = client.post(
+        "/training/organisations/TST01/policy/", {**POLICY, "listen_up_from_band": "<b>x</b>"}
+    ).content.decode()
+    assert "Choose a band from the list, or no band" in refused
+    assert not TrainingPolicy.objects.exists()
+    client.post("/training/organisations/TST01/policy/", {**POLICY, "listen_up_from_band": "8a"})
+    assert TrainingPolicy.objects.get().listen_up_from_band == "8a"
+    page = client.get("/training/organisations/TST01/policy/").content.decode()
+    assert re.search(r'<option value="8a"\s+selected', page)
 
 
 def test_only_admins_change_the_policy(client_as, organisation):

@@ -1,7 +1,15 @@
-from django import forms
+import datetime
 
+from django import forms
+from django.utils import timezone
+
+from speakup.core.dates import day_in_words
 from speakup.core.forms import date_field
+from speakup.training.bands import AFC_BANDS, band_normalised
 from speakup.training.content import Course
+from speakup.training.queries import _add_years
+
+MODULES = [("speak_up", "Speak Up"), ("listen_up", "Listen Up"), ("follow_up", "Follow Up")]
 
 
 class KnowledgeCheckForm(forms.Form):
@@ -45,73 +53,145 @@ class RosterUploadForm(forms.Form):
         return upload
 
 
+# The earliest date a module can have been made mandatory: the national modules date from 2019,
+# so this only catches a mistyped year (1800 for 2018), not an organisation's own history.
+EARLIEST_MANDATORY_FROM = datetime.date(2000, 1, 1)
+# A policy may be set up to a year ahead; a date further off is more likely a mistyped year.
+MANDATORY_FROM_YEARS_AHEAD = 1
+# Band 1 is left out: "from band 1 up" would be every worker on a band.
+LISTEN_UP_BANDS = [(band.removeprefix("Band "), band) for band in AFC_BANDS if band != "Band 1"]
+
+
+def whole_number_field(
+    label: str,
+    *,
+    called: str,
+    minimum: int,
+    maximum: int,
+    unit: str,
+    example: int,
+    required: bool = True,
+    help_text: str = "",
+    initial: int | None = None,
+) -> forms.IntegerField:
+    """A whole number whose messages name it, as `date_field`'s do: `called` is how a message
+    names the field ("the Speak Up refresher period"), `unit` the plural of what it counts."""
+    capital = called[:1].upper() + called[1:]
+    or_empty = ", or leave it empty" if not required else ""
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        min_value=minimum,
+        max_value=maximum,
+        initial=initial,
+        error_messages={
+            "required": f"Enter {called}",
+            "invalid": f"{capital} must be a whole number of {unit}, like {example}",
+            "min_value": f"{capital} must be at least {_count(minimum, unit)}{or_empty}",
+            "max_value": f"{capital} must be {_count(maximum, unit)} or fewer",
+        },
+    )
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit.removesuffix('s') if number == 1 else unit}"
+
+
 class TrainingPolicyForm(forms.Form):
     """The organisation's training policy, one module at a time."""
 
     def __init__(self, *args, policy, **kwargs):
         super().__init__(*args, **kwargs)
-        for module, title in (
-            ("speak_up", "Speak Up"),
-            ("listen_up", "Listen Up"),
-            ("follow_up", "Follow Up"),
-        ):
+        for module, title in MODULES:
             self.fields[f"{module}_mandatory"] = forms.BooleanField(
                 label=f"We have made {title} mandatory",
                 required=False,
                 initial=getattr(policy, f"{module}_mandatory"),
             )
-            self.fields[f"{module}_mandatory_from"] = date_field(
+            mandatory_from = date_field(
                 f"{title} mandatory from",
-                called=f"the date {title} became mandatory",
+                called=f"the date {title} is mandatory from",
                 required=False,
-                help_text="For example, 1 4 2024",
+                help_text="For example, 1 4 2024. It can be up to a year ahead.",
                 initial=getattr(policy, f"{module}_mandatory_from"),
             )
-            self.fields[f"{module}_refresher_years"] = forms.IntegerField(
-                label=f"{title} refresher every (years)",
-                help_text="Leave empty if once is enough",
+            mandatory_from.validators.append(_mandatory_from_check(title))
+            self.fields[f"{module}_mandatory_from"] = mandatory_from
+            self.fields[f"{module}_refresher_years"] = whole_number_field(
+                f"{title} refresher every (years)",
+                called=f"the {title} refresher period",
+                minimum=1,
+                maximum=10,
+                unit="years",
+                example=3,
                 required=False,
-                min_value=1,
-                max_value=10,
+                help_text="Leave empty if once is enough",
                 initial=getattr(policy, f"{module}_refresher_years"),
-                error_messages={
-                    "invalid": "Enter a whole number of years",
-                    "min_value": "Enter at least 1 year, or leave it empty",
-                    "max_value": "Enter 10 years or fewer",
-                },
             )
-        self.fields["new_starter_due_days"] = forms.IntegerField(
-            label="New starters complete their modules within (days)",
-            min_value=1,
-            max_value=365,
+        self.fields["new_starter_due_days"] = whole_number_field(
+            "New starters complete their modules within (days)",
+            called="the number of days new starters have",
+            minimum=1,
+            maximum=365,
+            unit="days",
+            example=30,
             initial=policy.new_starter_due_days,
-            error_messages={"required": "Enter a number of days"},
         )
-        self.fields["board_follow_up_due_days"] = forms.IntegerField(
-            label="Board members complete Follow Up within (days)",
-            min_value=1,
-            max_value=365,
+        self.fields["board_follow_up_due_days"] = whole_number_field(
+            "Board members complete Follow Up within (days)",
+            called="the number of days board members have for Follow Up",
+            minimum=1,
+            maximum=365,
+            unit="days",
+            example=90,
             initial=policy.board_follow_up_due_days,
-            error_messages={"required": "Enter a number of days"},
         )
-        self.fields["listen_up_from_band"] = forms.CharField(
+        self.fields["listen_up_from_band"] = forms.ChoiceField(
             label="Everyone from this band up also takes Listen Up (optional)",
-            help_text="For example, 6 or 8a. Leave empty for line managers only.",
+            help_text="Line managers and leaders take Listen Up whatever their band.",
+            choices=[("", "No band: line managers and leaders only"), *LISTEN_UP_BANDS],
             required=False,
-            max_length=10,
-            initial=policy.listen_up_from_band,
+            initial=_band_choice(policy.listen_up_from_band),
+            error_messages={
+                "invalid_choice": "Choose a band from the list, or no band",
+            },
         )
 
     def clean(self):
         data = super().clean()
-        for module, title in (
-            ("speak_up", "Speak Up"),
-            ("listen_up", "Listen Up"),
-            ("follow_up", "Follow Up"),
-        ):
+        for module, title in MODULES:
             if data.get(f"{module}_mandatory_from") and not data.get(f"{module}_mandatory"):
                 self.add_error(
                     f"{module}_mandatory",
                     f"Tick this if {title} is mandatory from the date you gave",
                 )
         return data
+
+
+def _mandatory_from_check(title: str):
+    """Refuses a date before the modules could have been mandatory, or more than a year ahead."""
+
+    def check(day: datetime.date) -> None:
+        called = f"The date {title} is mandatory from"
+        latest = _add_years(timezone.localdate(), MANDATORY_FROM_YEARS_AHEAD)
+        if day < EARLIEST_MANDATORY_FROM:
+            raise forms.ValidationError(
+                f"{called} must be {day_in_words(EARLIEST_MANDATORY_FROM)} or later",
+                code="too_early",
+            )
+        if day > latest:
+            raise forms.ValidationError(
+                f"{called} must be no more than a year from today: "
+                f"{day_in_words(latest)} or earlier",
+                code="too_late",
+            )
+
+    return check
+
+
+def _band_choice(stored: str) -> str:
+    """The choice a stored band is ("6", "Band 6" -> "6"); "" when it is not a band on the list,
+    which is what the rules make of it."""
+    code = band_normalised(stored or "").removeprefix("Band ")
+    return code if code in dict(LISTEN_UP_BANDS) else ""

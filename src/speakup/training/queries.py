@@ -18,7 +18,7 @@ from django.utils import timezone
 from speakup.core.dates import day_in_words
 from speakup.organisations.models import Organisation, RoleMembership
 from speakup.organisations.roles import NATIONAL_ROLES, Role
-from speakup.training.bands import band_rank
+from speakup.training.bands import band_normalised, band_rank
 from speakup.training.content import MODULE_ORDER, PREREQUISITES, course, is_current_version
 from speakup.training.models import Completion, Module, StaffRecord, TrainingPolicy
 
@@ -48,11 +48,24 @@ def policy_for(*, organisation: Organisation) -> TrainingPolicy:
     return policy or TrainingPolicy(organisation=organisation)
 
 
-def mandatory_flags(policy: TrainingPolicy) -> dict[str, tuple[bool, datetime.date | None]]:
+def mandatory_flag(
+    mandatory: bool, mandatory_from: datetime.date | None, *, today: datetime.date
+) -> tuple[bool, datetime.date | None]:
+    """(mandatory on `today`, from when). A module is mandatory only from its date: ticked with
+    a date still to come it is (False, that date); not ticked, (False, None)."""
+    if not mandatory:
+        return False, None
+    return mandatory_from is None or mandatory_from <= today, mandatory_from
+
+
+def mandatory_flags(
+    policy: TrainingPolicy, *, today: datetime.date
+) -> dict[str, tuple[bool, datetime.date | None]]:
     return {
-        module: (
+        module: mandatory_flag(
             getattr(policy, f"{module}_mandatory"),
             getattr(policy, f"{module}_mandatory_from"),
+            today=today,
         )
         for module in MODULE_ORDER
     }
@@ -105,7 +118,8 @@ def requirement(*, facts: WorkerFacts, module: str, policy: TrainingPolicy) -> t
     from_band = band_rank(policy.listen_up_from_band or "")
     rank = band_rank(facts.band)
     if from_band and rank and rank >= from_band:
-        return True, f"Everyone from band {policy.listen_up_from_band} up takes Listen Up"
+        band = band_normalised(policy.listen_up_from_band)
+        return True, f"Everyone from {band} up takes Listen Up"
     return False, "Listen Up is for line managers"
 
 
@@ -523,7 +537,7 @@ def compliance_summary(
 
         return compliance_figures(organisation=organisation, today=today)["summary"]
     policy = policy_for(organisation=organisation)
-    flags = mandatory_flags(policy)
+    flags = mandatory_flags(policy, today=today)
     modules = []
     for module in MODULE_ORDER:
         counts = _counts(w.status_of(module) for w in workers)
@@ -642,13 +656,21 @@ def follow_up_completed_on(*, email: str) -> datetime.date | None:
 # --- national figures (reporting asks) ----------------------------------------------------
 
 
-def policies_by_organisation() -> dict[int, dict[str, bool]]:
-    """{organisation_id: {module: mandatory}} for organisations that set a policy."""
+def policies_by_organisation(*, today: datetime.date | None = None) -> dict[int, dict[str, bool]]:
+    """{organisation_id: {module: mandatory today}} for organisations that set a policy (a
+    module made mandatory from a date still to come is not mandatory yet: `mandatory_flag`)."""
+    today = today or timezone.localdate()
     rows = TrainingPolicy.objects.values(
-        "organisation_id", *(f"{m}_mandatory" for m in MODULE_ORDER)
+        "organisation_id",
+        *(f"{m}_mandatory" for m in MODULE_ORDER),
+        *(f"{m}_mandatory_from" for m in MODULE_ORDER),
     )
     return {
-        row["organisation_id"]: {m: row[f"{m}_mandatory"] for m in MODULE_ORDER} for row in rows
+        row["organisation_id"]: {
+            m: mandatory_flag(row[f"{m}_mandatory"], row[f"{m}_mandatory_from"], today=today)[0]
+            for m in MODULE_ORDER
+        }
+        for row in rows
     }
 
 

@@ -306,7 +306,7 @@ def compliance_figures(
     policy = policy or policy_for(organisation=organisation)
     bands = listen_up_bands(organisation=organisation, policy=policy)
     counted = tally(organisation=organisation, policy=policy, today=today, bands=bands)
-    flags = mandatory_flags(policy)
+    flags = mandatory_flags(policy, today=today)
     summary = {
         "organisation": organisation.ods_code,
         "as_of": today.isoformat(),

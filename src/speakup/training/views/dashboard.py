@@ -20,6 +20,7 @@ from speakup.training.content import MODULE_ORDER
 from speakup.training.exports import compliance_csv
 from speakup.training.forms import RosterUploadForm, TrainingPolicyForm
 from speakup.training.models import ImportStatus, StaffImport
+from speakup.training.presenters import mandatory_tag
 from speakup.training.queries import (
     MODULE_TITLES,
     dashboard_organisations,
@@ -86,7 +87,7 @@ def show_dashboard(request, ods_code):
         organisation=organisation,
         today=today,
         summary=summary,
-        flags=figures["flags"],
+        adoption={module: mandatory_tag(*flag) for module, flag in figures["flags"].items()},
         module_titles=MODULE_TITLES,
         modules=MODULE_ORDER,
         breakdowns=breakdowns,

@@ -95,7 +95,9 @@ def test_a_case_goes_from_guardian_to_handler_to_leader_and_closes(page, person_
     sign_in_as(page, manager)
     page.get_by_role("link", name="Your actions").first.click()
     assert_accessible(page)
-    page.get_by_role("link", name=f"Action on {concern.reference}").click()
+    # Each action is listed by the start of what needs doing, on the case's reference.
+    expect(page.get_by_role("row", name=concern.reference)).to_contain_text("Open")
+    page.get_by_role("link", name="Review the night rota on the ward").click()
     expect(page.get_by_text("Staffing at night on one ward")).to_be_visible()
     assert page.get_by_text("Sam Speaker").count() == 0
     assert page.get_by_text("one nurse for 30 patients").count() == 0

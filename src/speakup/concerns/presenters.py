@@ -41,6 +41,16 @@ def overdue_tag() -> dict:
     return {"text": "Overdue", "classes": "nhsuk-tag--red"}
 
 
+def excerpt(text: str, limit: int = 60) -> str:
+    """The start of a text, for a list: on one line, cut after a whole word and ending in "…"."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1]
+    cut = cut.rsplit(" ", 1)[0] if " " in cut else cut[:limit]
+    return cut.rstrip(" ,.;:-") + "…"
+
+
 def concern_overdue(concern: Concern, today: date | None = None) -> list[str]:
     """What about this concern is late, in words for a person ([] when nothing is)."""
     today = today or timezone.localdate()

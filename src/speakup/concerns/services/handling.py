@@ -627,6 +627,21 @@ def action_view(*, user, action: Action) -> None:
     )
 
 
+def action_list_view(*, user, actions: list[Action]) -> dict[int, str]:
+    """The descriptions of a handler's actions, for their list: what each action's page shows
+    them, and audited as a read (`action.list`, one record per concern)."""
+    descriptions, by_concern = {}, {}
+    for action in actions:
+        require(user, "concerns.view_action", action)
+        descriptions[action.pk] = sealing.unseal(
+            action.concern, "description", action.description_sealed
+        )
+        by_concern.setdefault(action.concern, []).append(action.pk)
+    for concern, action_ids in by_concern.items():
+        _audit(user, "action.list", concern, action_ids=action_ids)
+    return descriptions
+
+
 def action_respond(*, user, action: Action, response: str) -> Action:
     require(user, "concerns.respond_action", action)
     response = _text(response, "response")

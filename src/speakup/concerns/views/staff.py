@@ -481,13 +481,19 @@ def record_concern(request):
 def list_actions(request):
     require(request.user, "concerns.list_actions")
     today = timezone.localdate()
+    actions = list(
+        visible(request.user, "concerns.actions_for_handler").order_by("state", "respond_by")
+    )
+    with transaction.atomic():
+        descriptions = handling.action_list_view(user=request.user, actions=actions)
     rows = []
-    for action in visible(request.user, "concerns.actions_for_handler").order_by(
-        "state", "respond_by"
-    ):
+    for action in actions:
         rows.append(
             {
                 "id": action.pk,
+                # Only the guardian's words for the handler, as on the action's own page: they
+                # tell three actions on one case apart without saying anything more.
+                "description": presenters.excerpt(descriptions[action.pk]),
                 "reference": action.concern.reference,
                 "organisation": action.concern.organisation.name,
                 "respond_by": presenters.day(action.respond_by),

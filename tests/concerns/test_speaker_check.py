@@ -177,7 +177,8 @@ def test_feedback_needs_an_answer_to_both_questions(client, submitted):
     sign_in(client, submitted.receipt_code)
     page = client.post("/concerns/check/concern/feedback/", {})
     assert "Select whether you would speak up again" in html(page)
-    assert "Select yes or no" in html(page)
+    # Two questions on the page: the message says which one is unanswered.
+    assert "Select yes or no for whether you have suffered for speaking up" in html(page)
     assert not Feedback.objects.exists()
 
 

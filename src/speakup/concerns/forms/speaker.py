@@ -14,6 +14,7 @@ from speakup.concerns.limits import (
     too_long,
 )
 from speakup.concerns.models import Confidentiality, SpeakUpAgain
+from speakup.concerns.services.speaker import DETRIMENT_UNANSWERED
 from speakup.concerns.taxonomy import worker_groups_for
 from speakup.organisations.queries import active_organisations
 
@@ -87,7 +88,7 @@ class AboutForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
         choices=YES_NO,
-        error_messages={"invalid_choice": "Select yes or no"},
+        error_messages={"invalid_choice": "Select yes or no for whether patients are at risk"},
     )
     detriment_experienced = forms.ChoiceField(
         label="Have you already suffered for speaking up? (optional)",
@@ -95,7 +96,7 @@ class AboutForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
         choices=YES_NO,
-        error_messages={"invalid_choice": "Select yes or no"},
+        error_messages={"invalid_choice": DETRIMENT_UNANSWERED},
     )
 
     def __init__(self, *args, today, **kwargs):
@@ -190,7 +191,7 @@ class FeedbackForm(forms.Form):
         help_text="For example, being treated unfairly, left out or disciplined",
         widget=forms.RadioSelect,
         choices=YES_NO,
-        error_messages={"required": "Select yes or no"},
+        error_messages={"required": DETRIMENT_UNANSWERED},
     )
     comment = forms.CharField(
         label="Anything else you want to tell us? (optional)",
@@ -210,5 +211,5 @@ class CheckinForm(forms.Form):
         "yes, the guardian will look into it.",
         widget=forms.RadioSelect,
         choices=YES_NO,
-        error_messages={"required": "Select yes or no"},
+        error_messages={"required": DETRIMENT_UNANSWERED},
     )

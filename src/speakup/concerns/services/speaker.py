@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 SPEAKER_TOKEN_MAX_AGE = 30 * 60  # seconds
 _TOKEN_SALT = "speakup.concerns.speaker-access"  # noqa: S105  (a signing salt, not a secret)
+# Which question is unanswered, not just "yes or no": the feedback page asks two.
+DETRIMENT_UNANSWERED = "Select yes or no for whether you have suffered for speaking up"
 # A detriment reported after the work was done sends the case back to work.
 REOPENED_BY_DETRIMENT = (Status.CLOSED, Status.WITHDRAWN, Status.FEEDBACK_GIVEN)
 
@@ -218,7 +220,7 @@ def speaker_feedback(
     if would_speak_up_again not in SpeakUpAgain.values:
         errors["would_speak_up_again"] = "Select whether you would speak up again"
     if not isinstance(detriment, bool):
-        errors["detriment"] = "Select yes or no for whether you have suffered for speaking up"
+        errors["detriment"] = DETRIMENT_UNANSWERED
     if comment is not None and not isinstance(comment, str):
         errors["comment"] = "Your comment must be text"
     elif comment and len(comment) > COMMENT_MAX:
@@ -261,9 +263,7 @@ def checkin_answer(*, concern: Concern, checkin_id: int, detriment) -> Detriment
     the guardian a link.
     """
     if not isinstance(detriment, bool):
-        raise SpeakerInputInvalid(
-            {"detriment": "Select yes or no for whether you have suffered for speaking up"}
-        )
+        raise SpeakerInputInvalid({"detriment": DETRIMENT_UNANSWERED})
     with transaction.atomic():
         concern = _locked(concern)
         checkin = (

@@ -7,6 +7,7 @@ import pytest
 from speakup.core.models import AuditRecord
 from speakup.reporting.board_report import board_report
 from speakup.reporting.board_report_periods import Period
+from speakup.training.models import TrainingPolicy
 from tests.reporting.board_report_fixtures import PUBLISHED, UNPUBLISHED, half_year_of_cases
 
 HALF_YEAR = Period(date(2026, 4, 1), date(2026, 9, 30))
@@ -106,6 +107,22 @@ def test_training_and_board_follow_up_by_name(report):
     assert [(b["name"], b["status"].status) for b in report.training["board"]] == [
         ("Bea Board", "compliant")
     ]
+
+
+def test_each_modules_adoption_is_worded_as_of_today(organisation, february_2027):
+    TrainingPolicy.objects.create(
+        organisation=organisation,
+        speak_up_mandatory=True,
+        speak_up_mandatory_from=date(2026, 4, 1),
+        listen_up_mandatory=True,
+        listen_up_mandatory_from=date(2027, 4, 1),  # after today, 10 February 2027
+    )
+    report = board_report(organisation=organisation, period=HALF_YEAR)
+    assert {m["module"]: m["adoption"] for m in report.training["modules"]} == {
+        "speak_up": "Mandatory since 1 April 2026",
+        "listen_up": "Mandatory from 1 April 2027",
+        "follow_up": "Not mandatory",
+    }
 
 
 def test_an_organisation_with_no_data_gets_zeros(organisation, february_2027):

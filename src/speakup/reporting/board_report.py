@@ -29,6 +29,7 @@ from speakup.reporting.disclosure import (
 from speakup.reporting.models import BoardReportInputs
 from speakup.reporting.presenters import column_label
 from speakup.training.models import StaffRecord
+from speakup.training.presenters import mandatory_wording
 
 # What speakers told the guardian themselves (raising the concern, closing it, at a check-in),
 # not the guardian's "detriment" element of a case: the two counts can differ.
@@ -352,6 +353,7 @@ def training_section(*, organisation: Organisation, today: date) -> dict:
                 "title": training.MODULE_TITLES[module],
                 "mandatory": mandatory,
                 "since": since,
+                "adoption": mandatory_wording(mandatory, since),
                 "required": row["required"],
                 "compliant": row[training.COMPLIANT],
                 "percent": training.percent(row[training.COMPLIANT], row["required"]),

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from speakup.concerns.models import Action, Concern, Confidentiality, Status
+from speakup.concerns.models import Action, Concern, Confidentiality, Escalation, Status
 from speakup.concerns.services import handling
 from speakup.core.models import AuditRecord
 from speakup.organisations.roles import Role
@@ -434,3 +434,52 @@ def test_the_handlers_list_tells_actions_on_one_case_apart_by_their_description(
     assert AuditRecord.objects.filter(
         action="action.list", actor=staff.manager, object_ref=concern.reference
     ).exists()
+
+
+def _visible_text(html: str) -> str:
+    """The page as seen on screen: without what only screen readers read."""
+    return _text(
+        re.sub(
+            r'<(\w+)[^>]*class="[^"]*nhsuk-u-visually-hidden[^"]*"[^>]*>.*?</\1>',
+            "",
+            html,
+            flags=re.S,
+        )
+    )
+
+
+def test_the_case_page_shows_each_table_title_once(client, staff, concern):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    concern.refresh_from_db()
+    concern.accountable_lead = staff.lead
+    concern.save()
+    handling.concern_escalate(
+        user=staff.guardian, concern=concern, level=Escalation.Level.ACCOUNTABLE_LEAD
+    )
+    sign_in(client, staff.guardian)
+    page = client.get(reverse("concerns:show_concern", args=[concern.reference])).content.decode()
+    assert _visible_text(page).count("Status history") == 1
+    assert _visible_text(page).count("Escalations") == 1
+    # The tables keep their names for screen readers.
+    assert re.search(r"<caption[^>]*>\s*Status history\s*</caption>", page)
+
+
+def _heading_levels(html: str) -> list[int]:
+    main = html[html.index("<main") : html.index("</main>")]
+    return [int(level) for level in re.findall(r"<h([1-6])[\s>]", main)]
+
+
+def test_headings_on_the_close_and_case_pages_go_down_one_level_at_a_time(client, staff):
+    late = ConcernFactory(
+        organisation=staff.organisation, received_at=timezone.now() - timedelta(days=10)
+    )
+    sign_in(client, staff.guardian)
+    close = client.get(reverse("concerns:close_concern", args=[late.reference])).content.decode()
+    case = client.get(reverse("concerns:show_concern", args=[late.reference])).content.decode()
+    assert "This concern cannot close yet" in close and "Not acknowledged by" in case
+    for html in (close, case):
+        levels = _heading_levels(html)
+        assert levels[0] == 1
+        assert all(
+            after <= before + 1 for before, after in zip(levels, levels[1:], strict=False)
+        ), levels

@@ -201,6 +201,14 @@ def test_a_file_of_the_wrong_type_gets_a_field_error_and_nothing_is_saved(
     assert not (media_root / "concerns").exists()
 
 
+def test_an_empty_file_gets_a_field_error_and_nothing_is_saved(client, organisation):
+    check = walk_to_check(client, organisation)
+    empty = SimpleUploadedFile("notes.txt", b"", content_type="text/plain")
+    page = client.post(URL, {"draft": draft_of(check), "go": "send", "attachments": [empty]})
+    assert "One of the files is empty: choose it again, or leave it out" in html(page)
+    assert not Concern.objects.exists()
+
+
 def test_more_than_five_files_get_a_field_error(client, organisation):
     check = walk_to_check(client, organisation)
     files = [SimpleUploadedFile(f"{i}.txt", b"note") for i in range(6)]

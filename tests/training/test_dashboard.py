@@ -195,6 +195,13 @@ def test_uploading_nothing_is_an_error(client_as, organisation):
     assert "<title>Error: Upload your staff roster" in page and "Choose a CSV file" in page
 
 
+def test_an_empty_file_is_an_error_in_plain_words(client_as, organisation):
+    empty = SimpleUploadedFile("roster.csv", b"", content_type="text/csv")
+    client = client_as(Role.ORGANISATION_ADMIN)
+    page = client.post("/training/organisations/TST01/roster/", {"file": empty}).content.decode()
+    assert "The file is empty: choose your roster&#39;s CSV file" in page
+
+
 def test_only_admins_upload_rosters(client_as, organisation):
     assert client_as(Role.GUARDIAN).get("/training/organisations/TST01/roster/").status_code == 404
 

@@ -33,7 +33,10 @@ class RosterUploadForm(forms.Form):
     file = forms.FileField(
         label="Staff roster (CSV file)",
         help_text="An export from ESR or your workforce system, with the columns listed below.",
-        error_messages={"required": "Choose a CSV file to upload"},
+        error_messages={
+            "required": "Choose a CSV file to upload",
+            "empty": "The file is empty: choose your roster's CSV file",
+        },
     )
     full = forms.BooleanField(
         label="This file is our whole roster: mark workers missing from it as leavers",

@@ -152,6 +152,7 @@ class AttachmentsForm(forms.Form):
         help_text=f"Up to {MAX_FILES} files: PDF, PNG, JPEG, plain text or Word (DOCX), "
         "10 MB each. Files can say who made them: if you are anonymous, check them first.",
         required=False,
+        error_messages={"empty": "One of the files is empty: choose it again, or leave it out"},
     )
 
 

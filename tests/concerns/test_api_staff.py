@@ -316,6 +316,6 @@ def test_a_respond_by_date_more_than_a_year_ahead_is_a_400_for_the_field(staff, 
     )
     assert response.status_code == 400
     assert response.json()["respond_by"][0].startswith(
-        "The date to respond by must be within a year"
+        "The date to respond by must be no more than a year from today"
     )
     assert not Action.objects.exists()

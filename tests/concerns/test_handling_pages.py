@@ -392,8 +392,8 @@ def test_a_respond_by_date_more_than_a_year_ahead_is_refused_by_the_field(client
     latest = timezone.localdate() + relativedelta(years=1)
     assert page.status_code == 200 and "<title>Error: " in page.content.decode()
     assert (
-        f"The date to respond by must be within a year, by {day_in_words(latest)} at the latest"
-        in _text(page.content.decode())
+        "The date to respond by must be no more than a year from today: "
+        f"{day_in_words(latest)} or earlier" in _text(page.content.decode())
     )
     assert not Action.objects.exists()
     assert _assign_by(client, staff, concern, latest).status_code == 302

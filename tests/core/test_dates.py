@@ -4,7 +4,7 @@ import datetime
 
 from django.template import engines
 
-from speakup.core.dates import day_in_words, moment_in_words
+from speakup.core.dates import day_in_words, moment_in_words, years_after
 
 SUMMER_EVENING = datetime.datetime(2026, 7, 1, 22, 5, tzinfo=datetime.UTC)  # 11:05pm in London
 
@@ -25,3 +25,9 @@ def test_pages_write_them_through_the_day_and_moment_filters():
     template = engines["jinja2"].from_string("{{ d|day }}; {{ m|moment }}")
     rendered = template.render({"d": datetime.date(2026, 4, 1), "m": SUMMER_EVENING})
     assert rendered == "1 April 2026; 1 July 2026 at 11:05pm"
+
+
+def test_a_year_after_29_february_is_28_february():
+    assert years_after(datetime.date(2028, 2, 29)) == datetime.date(2029, 2, 28)
+    assert years_after(datetime.date(2026, 11, 26)) == datetime.date(2027, 11, 26)
+    assert years_after(datetime.date(2028, 2, 29), -3) == datetime.date(2025, 2, 28)

@@ -18,6 +18,20 @@ def day_in_words(value: date | datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def years_after(day: date, years: int = 1) -> date:
+    """The same day `years` on (back, if negative); from 29 February, 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def more_than_a_year_ahead(called: str, latest: date) -> str:
+    """The refusal of a date typed too far ahead (a year mistyped, most likely): "The start date
+    must be no more than a year from today: 26 November 2027 or earlier"."""
+    return f"{called} must be no more than a year from today: {day_in_words(latest)} or earlier"
+
+
 def moment_in_words(value: datetime | None) -> str:
     """1 May 2026 at 2:05pm, in UK time; an empty string for nothing."""
     if value is None:

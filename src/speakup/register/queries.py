@@ -8,7 +8,7 @@ from enum import StrEnum
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from speakup.core.dates import day_in_words
+from speakup.core.dates import day_in_words, years_after
 from speakup.organisations.models import Organisation
 from speakup.register.models import (
     Appointment,
@@ -278,13 +278,6 @@ def _deadline_state(deadline: date, today: date, *, compliant_until: date | None
     return State.DUE if today <= deadline else State.OVERDUE
 
 
-def anniversary(day: date) -> date:
-    """A year on; from 29 February, 365 days on (28 February)."""
-    if day.month == 2 and day.day == 29:
-        return day + timedelta(days=365)
-    return day.replace(year=day.year + 1)
-
-
 def attestation_status(
     *, current: list[Appointment], attestations: list[Attestation], code, today: date
 ) -> DutyStatus:
@@ -309,7 +302,7 @@ def attestation_status(
             deadline,
         )
     attested = timezone.localdate(latest.attested_at)
-    next_due = anniversary(attested)
+    next_due = years_after(attested)
     deadline = next_due + timedelta(days=ATTESTATION_GRACE_DAYS)
     state = _deadline_state(deadline, today, compliant_until=next_due)
     detail = (
@@ -530,7 +523,7 @@ def _first_day_not_overdue(today: date) -> date:
     rule of `attestation_status` (overdue once the anniversary plus the grace days is past)."""
     limit = today - timedelta(days=ATTESTATION_GRACE_DAYS)
     day = limit - timedelta(days=367)
-    while anniversary(day) < limit:  # anniversaries never go backwards: the first one found
+    while years_after(day) < limit:  # anniversaries never go backwards: the first one found
         day += timedelta(days=1)
     return day
 

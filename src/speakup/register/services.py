@@ -14,7 +14,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from speakup.core.dates import day_in_words
+from speakup.core.dates import day_in_words, more_than_a_year_ahead, years_after
 from speakup.core.links import absolute_url
 from speakup.organisations.models import Organisation, User
 from speakup.register.models import (
@@ -37,7 +37,6 @@ from speakup.register.models import (
     StatusChange,
     StepKind,
 )
-from speakup.register.queries import anniversary
 
 DEFAULT_RESPONSE_DAYS = 28
 APPEAL_DAYS = 28
@@ -205,16 +204,13 @@ def _refuse_overlap(*, director, organisation, role_title, start_date, end_date,
 
 def latest_start_date(today: date | None = None) -> date:
     """Boards appoint ahead of time, but not by more than a year: a later start is a typo."""
-    return anniversary(today or _today())
+    return years_after(today or _today())
 
 
 def refuse_distant_start(start_date: date) -> None:
     latest = latest_start_date()
     if start_date > latest:
-        raise RegisterRefusal(
-            "The start date must be no more than a year from today: "
-            f"{day_in_words(latest)} or earlier."
-        )
+        raise RegisterRefusal(more_than_a_year_ahead("The start date", latest) + ".")
 
 
 @transaction.atomic

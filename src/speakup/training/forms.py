@@ -3,11 +3,10 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from speakup.core.dates import day_in_words
+from speakup.core.dates import day_in_words, more_than_a_year_ahead, years_after
 from speakup.core.forms import date_field
 from speakup.training.bands import AFC_BANDS, band_normalised
 from speakup.training.content import Course
-from speakup.training.queries import _add_years
 
 MODULES = [("speak_up", "Speak Up"), ("listen_up", "Listen Up"), ("follow_up", "Follow Up")]
 
@@ -177,18 +176,14 @@ def _mandatory_from_check(title: str):
 
     def check(day: datetime.date) -> None:
         called = f"The date {title} is mandatory from"
-        latest = _add_years(timezone.localdate(), MANDATORY_FROM_YEARS_AHEAD)
+        latest = years_after(timezone.localdate(), MANDATORY_FROM_YEARS_AHEAD)
         if day < EARLIEST_MANDATORY_FROM:
             raise forms.ValidationError(
                 f"{called} must be {day_in_words(EARLIEST_MANDATORY_FROM)} or later",
                 code="too_early",
             )
         if day > latest:
-            raise forms.ValidationError(
-                f"{called} must be no more than a year from today: "
-                f"{day_in_words(latest)} or earlier",
-                code="too_late",
-            )
+            raise forms.ValidationError(more_than_a_year_ahead(called, latest), code="too_late")
 
     return check
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from speakup.core.dates import day_in_words
+from speakup.core.dates import day_in_words, years_after
 from speakup.organisations.models import Organisation, RoleMembership
 from speakup.organisations.roles import NATIONAL_ROLES, Role
 from speakup.training.bands import band_normalised, band_rank
@@ -180,13 +180,6 @@ class ModuleStatus:
         return text
 
 
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def module_status(
     *,
     facts: WorkerFacts,
@@ -214,7 +207,7 @@ def module_status(
         years = getattr(policy, f"{module}_refresher_years")
         if years is None:
             return ModuleStatus(module, COMPLIANT, why, completed_on=latest_current)
-        until = _add_years(latest_current, years)
+        until = years_after(latest_current, years)
         if until >= today:
             return ModuleStatus(
                 module, COMPLIANT, why, valid_until=until, completed_on=latest_current
@@ -608,7 +601,7 @@ def compliance_trend(
             years = getattr(policy, f"{module}_refresher_years")
             for day in ends:
                 index = bisect_right(days, day)
-                if index and (years is None or _add_years(days[index - 1], years) >= day):
+                if index and (years is None or years_after(days[index - 1], years) >= day):
                     compliant[(day, module)] += 1
     rows = []
     for day in ends:

@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Greatest
 
+from speakup.core.dates import years_after
 from speakup.organisations.models import Organisation
 from speakup.training import content
 from speakup.training.bands import band_rank
@@ -39,7 +40,6 @@ from speakup.training.queries import (
     NOT_REQUIRED,
     OVERDUE,
     WorkerCompliance,
-    _add_years,
     active_records,
     mandatory_flags,
     month_ends,
@@ -58,13 +58,13 @@ NO_CUTOFF = datetime.date(1, 1, 1)
 
 
 def refresher_cutoff(today: datetime.date, years: int | None) -> datetime.date:
-    """The earliest completion day still valid today: `_add_years(day, years) >= today`."""
+    """The earliest completion day still valid today: `years_after(day, years) >= today`."""
     if years is None:
         return NO_CUTOFF
-    day = _add_years(today, -years)
-    while _add_years(day - datetime.timedelta(days=1), years) >= today:
+    day = years_after(today, -years)
+    while years_after(day - datetime.timedelta(days=1), years) >= today:
         day -= datetime.timedelta(days=1)
-    while _add_years(day, years) < today:
+    while years_after(day, years) < today:
         day += datetime.timedelta(days=1)
     return day
 

@@ -30,7 +30,7 @@ from speakup.concerns.models import (
 from speakup.concerns.queries import ACCOUNTABLE_ROLES
 from speakup.concerns.taxonomy import elements_for, worker_groups_for
 from speakup.core.audit import audit
-from speakup.core.dates import day_in_words
+from speakup.core.dates import more_than_a_year_ahead, years_after
 from speakup.core.permissions import require
 from speakup.organisations.models import User
 from speakup.organisations.queries import has_role
@@ -47,7 +47,6 @@ ALLOWED_MOVES: dict[str, set[str]] = {
 }
 # A respond-by date further off than this is a typing mistake (3000 for 2030), and would keep
 # an action from ever escalating.
-RESPOND_BY_AHEAD = relativedelta(years=1)
 
 
 def _label(status: str) -> str:
@@ -279,10 +278,8 @@ def action_assign(
         errors["respond_by"] = "Enter the date to respond by"
     elif respond_by < timezone.localdate():
         errors["respond_by"] = "The date to respond by must be today or in the future"
-    elif respond_by > (latest := timezone.localdate() + RESPOND_BY_AHEAD):
-        errors["respond_by"] = (
-            f"The date to respond by must be within a year, by {day_in_words(latest)} at the latest"
-        )
+    elif respond_by > (latest := years_after(timezone.localdate())):
+        errors["respond_by"] = more_than_a_year_ahead("The date to respond by", latest)
     if accountable_lead is None and concern.accountable_lead_id is None:
         errors["accountable_lead"] = "Choose the accountable leader"
     elif accountable_lead is not None:

@@ -41,8 +41,13 @@ var/secret_key:
 # production, with no broker or cache service to install: the queue, the shared cache and the
 # emails sent are folders in var/. The tick is queued once at start, so that the demo's
 # escalations and reminders are in var/mail/ at once rather than 15 minutes later.
-DEMO_ENV := DEBUG=true SECRET_KEY="$$(cat var/secret_key)" CELERY_BROKER_URL=filesystem://localhost/ \
-	CACHE_URL="file://$(CURDIR)/var/cache" EMAIL_BACKEND=file SITE_URL=http://127.0.0.1:$(PORT)
+# DEBUG stays off, so that people trying the demo see the product's own error pages; plain HTTP
+# on this machine is allowed instead (no HTTPS redirect, HSTS or HTTPS-only cookies), and
+# runserver --insecure serves the static files. Set DEBUG=true for Django's detailed pages.
+DEMO_ENV := DEBUG=$(or $(DEBUG),false) ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false \
+	SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 SECRET_KEY="$$(cat var/secret_key)" \
+	CELERY_BROKER_URL=filesystem://localhost/ CACHE_URL="file://$(CURDIR)/var/cache" \
+	EMAIL_BACKEND=file SITE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: run
 run: install var/secret_key ## Serve the product with demo data on http://127.0.0.1:$(PORT)
@@ -56,7 +61,7 @@ run: install var/secret_key ## Serve the product with demo data on http://127.0.
 	echo "speakup is at http://127.0.0.1:$(PORT)/ (a Celery worker runs its background jobs and"; \
 	echo "the tick now, then every 15 minutes; the emails it sends, such as training reminders,"; \
 	echo "are written to var/mail/)"; \
-	$(BIN)/speakup runserver 127.0.0.1:$(PORT)
+	$(BIN)/speakup runserver --insecure 127.0.0.1:$(PORT)
 
 .PHONY: otp-code
 otp-code: var/secret_key ## A demo user's current two-factor code: make otp-code EMAIL=guardian1@demo1.demo.speakup.test

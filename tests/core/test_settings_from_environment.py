@@ -98,3 +98,15 @@ def test_links_in_emails_default_to_the_first_allowed_host_over_https():
     script = "from django.conf import settings as s; print(s.SITE_URL)"
     result = run_speakup("shell", "-c", script, **PRODUCTION)
     assert result.stdout.splitlines()[-1] == "https://speakup.example.nhs.uk"
+
+
+def test_plain_http_on_this_machine_turns_https_only_cookies_off_but_keeps_debug_off():
+    """What `make run` sets, so that people trying the demo see the product's own error pages."""
+    script = (
+        "from django.conf import settings as s;"
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    )
+    result = run_speakup(
+        "shell", "-c", script, **PRODUCTION, SECURE_COOKIES="false", SECURE_SSL_REDIRECT="false"
+    )
+    assert result.stdout.splitlines()[-1].split() == ["False", "False", "False"]

@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from speakup.organisations.roles import Role
 from speakup.register import services
@@ -124,6 +125,16 @@ def test_fppt_year_before_2023_is_refused_in_plain_words(fppt_client):
     ).content.decode()
     assert summary(page) == ["The year of the check must be 2023 or later"]
     assert_plain(page)
+
+
+def test_fppt_year_after_next_year_is_a_typing_slip(fppt_client):
+    latest = timezone.localdate().year + 1
+    fields = {"director": "D000015", "outcome": "in_progress"}
+    page = fppt_client.post(
+        "/register/boards/TST01/fppt/new/",
+        {**fields, "year": str(latest + 1), **date_boxes("recorded_on", date(2026, 2, 1))},
+    ).content.decode()
+    assert summary(page) == [f"The year of the check must be {latest} or earlier"]
 
 
 def test_fppt_messages_call_the_date_by_its_label(fppt_client):

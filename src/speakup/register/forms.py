@@ -1,6 +1,8 @@
 """The register's forms. Each field renders itself as an NHS.UK component through form_field."""
 
 from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils import timezone
 
 from speakup.core.forms import DATE_EXAMPLE, date_field
 from speakup.register.models import AppealOutcome, FpptOutcome, FtsuRole, Outcome, Status
@@ -195,12 +197,10 @@ class FpptForm(forms.Form):
     year = forms.IntegerField(
         label="Year of the check",
         min_value=2023,
-        max_value=2100,
         error_messages={
             "required": "Enter the year of the check",
             "invalid": "Enter the year of the check as 4 numbers, like 2026",
             "min_value": "The year of the check must be 2023 or later",
-            "max_value": "The year of the check must be 2100 or earlier",
         },
     )
     checks = forms.MultipleChoiceField(
@@ -221,6 +221,12 @@ class FpptForm(forms.Form):
 
     def __init__(self, *args, directors=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # This year's check, or next year's done early: a later year is a typing slip.
+        latest = timezone.localdate().year + 1
+        year = self.fields["year"]
+        year.max_value = latest
+        year.validators.append(MaxValueValidator(latest))
+        year.error_messages["max_value"] = f"The year of the check must be {latest} or earlier"
         self.fields["director"].choices = [("", "Choose a director")] + [
             (d.register_number, f"{d.name} ({d.register_number})") for d in directors
         ]

@@ -147,6 +147,7 @@ def test_fppt_messages_call_the_date_by_its_label(fppt_client):
         {**fields, **date_boxes("recorded_on", date(2099, 1, 1))},
     ).content.decode()
     assert summary(future) == ["The date of the outcome cannot be in the future."]
+    assert future.count("The date of the outcome cannot be in the future.") == 2  # and beside it
     assert "checks were recorded" not in future
 
 

@@ -478,7 +478,8 @@ def fppt_record(
             "another director records them."
         )
     if recorded_on > _today():
-        raise RegisterRefusal("The date of the outcome cannot be in the future.")
+        # Named by field, so that the page shows it beside the date and links to it.
+        raise RegisterRefusal({"recorded_on": "The date of the outcome cannot be in the future."})
     if outcome not in FpptOutcome.values:
         raise RegisterRefusal("Choose the outcome: fit, not fit or in progress.")
     all_done = all(

@@ -58,6 +58,17 @@ def test_the_list_filters_by_name_organisation_and_status(client, entry, other_o
     assert client.get("/api/v1/register/directors?status=registered").json()["count"] == 1
 
 
+def test_a_search_the_page_would_refuse_is_a_400_saying_why(client, entry):
+    too_long = client.get("/api/v1/register/directors", {"q": "k" * 101})
+    assert too_long.status_code == 400
+    assert too_long.json() == {"q": ["Search for 100 characters or fewer"]}
+    unknown = client.get("/api/v1/register/directors", {"status": "sacked"})
+    assert unknown.status_code == 400
+    assert unknown.json() == {"status": ["Choose a status from the list"]}
+    by_name = client.get("/api/v1/register/directors", {"organisation": "Testshire"})
+    assert by_name.json()["count"] == 1  # part of the name, as on the search page
+
+
 def test_one_entry_has_conditions_and_published_decisions(client, entry, person_with_role):
     opener, decider = (person_with_role(Role.REGISTER_OFFICER) for _ in range(2))
     case = case_open(actor=opener, director=entry, grounds="Grounds.")

@@ -6,11 +6,12 @@ from django.urls import path
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import etag
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
 
 from speakup.register import queries
+from speakup.register.forms import SEARCH_MAX, SearchForm
 from speakup.register.models import Appointment, Director, FtsuRole, Status
 from speakup.register.throttling import RegisterRateThrottle, register_etag
 
@@ -91,11 +92,21 @@ class PublicRegisterView:
 @extend_schema(
     parameters=[
         OpenApiParameter(
-            "q", OpenApiTypes.STR, description="Name, organisation or register number"
+            "q",
+            OpenApiTypes.STR,
+            description=f"Name, organisation or register number ({SEARCH_MAX} characters at most)",
         ),
-        OpenApiParameter("organisation", OpenApiTypes.STR, description="ODS code"),
+        OpenApiParameter(
+            "organisation",
+            OpenApiTypes.STR,
+            description=f"ODS code or part of the name ({SEARCH_MAX} characters at most)",
+        ),
         OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
-    ]
+    ],
+    responses={
+        200: DirectorSerializer(many=True),
+        400: OpenApiResponse(description="A message for each search term that was refused"),
+    },
 )
 class DirectorList(PublicRegisterView, generics.ListAPIView):
     """Search the public register of board directors."""
@@ -104,12 +115,11 @@ class DirectorList(PublicRegisterView, generics.ListAPIView):
     pagination_class = RegisterPagination
 
     def get_queryset(self):
-        params = self.request.query_params
-        return queries.directors_search(
-            q=params.get("q", "")[:100],
-            organisation=params.get("organisation", "")[:10],
-            status=params.get("status", ""),
-        )
+        # The search page's own form: the same limits and messages on both.
+        search = SearchForm(self.request.query_params)
+        if not search.is_valid():
+            raise serializers.ValidationError(search.errors)
+        return queries.directors_search(**search.cleaned_data)
 
 
 @method_decorator(etag(register_etag), name="get")

@@ -63,6 +63,15 @@ def test_an_organisation_can_require_listen_up_from_a_band_up():
     assert not requirement(facts=WorkerFacts(band="Band 7"), module="listen_up", policy=NATIONAL)[0]
 
 
+def test_listen_up_from_very_senior_managers_up_takes_in_only_them():
+    policy = TrainingPolicy(listen_up_from_band="VSM")
+    assert requirement(facts=WorkerFacts(band="VSM"), module="listen_up", policy=policy) == (
+        True,
+        "Very senior managers (VSM) take Listen Up",
+    )
+    assert not requirement(facts=WorkerFacts(band="Band 9"), module="listen_up", policy=policy)[0]
+
+
 def test_a_new_starter_is_due_within_30_days_then_overdue():
     due = status("speak_up")
     assert due.status == "due" and due.due_on == datetime.date(2025, 6, 19)

@@ -368,7 +368,7 @@ def test_listen_up_from_band_is_chosen_from_the_agenda_for_change_bands(client_a
     bands = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', page)
     assert [text for _, text in bands][1:] == [
         "Band 2", "Band 3", "Band 4", "Band 5", "Band 6", "Band 7",
-        "Band 8a", "Band 8b", "Band 8c", "Band 8d", "Band 9",
+        "Band 8a", "Band 8b", "Band 8c", "Band 8d", "Band 9", "Very senior managers (VSM)",
     ]  # fmt: skip
     refused = client.post(
         "/training/organisations/TST01/policy/", {**POLICY, "listen_up_from_band": "<b>x</b>"}
@@ -379,6 +379,9 @@ def test_listen_up_from_band_is_chosen_from_the_agenda_for_change_bands(client_a
     assert TrainingPolicy.objects.get().listen_up_from_band == "8a"
     page = client.get("/training/organisations/TST01/policy/").content.decode()
     assert re.search(r'<option value="8a"\s+selected', page)
+    client.post("/training/organisations/TST01/policy/", {**POLICY, "listen_up_from_band": "VSM"})
+    page = client.get("/training/organisations/TST01/policy/").content.decode()
+    assert re.search(r'<option value="VSM"\s+selected', page)
 
 
 def test_only_admins_change_the_policy(client_as, organisation):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from speakup.core.dates import day_in_words, more_than_a_year_ahead, years_after
 from speakup.core.forms import date_field
-from speakup.training.bands import AFC_BANDS, band_normalised
+from speakup.training.bands import AFC_BANDS, VERY_SENIOR_MANAGER, band_normalised
 from speakup.training.content import Course
 
 MODULES = [("speak_up", "Speak Up"), ("listen_up", "Listen Up"), ("follow_up", "Follow Up")]
@@ -61,7 +61,10 @@ EARLIEST_MANDATORY_FROM = datetime.date(2000, 1, 1)
 # A policy may be set up to a year ahead; a date further off is more likely a mistyped year.
 MANDATORY_FROM_YEARS_AHEAD = 1
 # Band 1 is left out: "from band 1 up" would be every worker on a band.
-LISTEN_UP_BANDS = [(band.removeprefix("Band "), band) for band in AFC_BANDS if band != "Band 1"]
+LISTEN_UP_BANDS = [
+    *((band.removeprefix("Band "), band) for band in AFC_BANDS if band != "Band 1"),
+    (VERY_SENIOR_MANAGER, "Very senior managers (VSM)"),  # above band 9 in the rules
+]
 
 
 def whole_number_field(

@@ -18,7 +18,7 @@ from django.utils import timezone
 from speakup.core.dates import day_in_words, years_after
 from speakup.organisations.models import Organisation, RoleMembership
 from speakup.organisations.roles import NATIONAL_ROLES, Role
-from speakup.training.bands import band_normalised, band_rank
+from speakup.training.bands import VERY_SENIOR_MANAGER, band_normalised, band_rank
 from speakup.training.content import MODULE_ORDER, PREREQUISITES, course, is_current_version
 from speakup.training.models import Completion, Module, StaffRecord, TrainingPolicy
 
@@ -119,6 +119,8 @@ def requirement(*, facts: WorkerFacts, module: str, policy: TrainingPolicy) -> t
     rank = band_rank(facts.band)
     if from_band and rank and rank >= from_band:
         band = band_normalised(policy.listen_up_from_band)
+        if band == VERY_SENIOR_MANAGER:
+            return True, "Very senior managers (VSM) take Listen Up"
         return True, f"Everyone from {band} up takes Listen Up"
     return False, "Listen Up is for line managers"
 

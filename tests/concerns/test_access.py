@@ -196,6 +196,20 @@ def test_a_line_manager_without_a_second_factor_is_asked_for_one(client, staff, 
     assert "/account/" in response["Location"]
 
 
+@pytest.mark.parametrize("role", [Role.CHAMPION, Role.WORKER])
+def test_someone_no_case_page_is_for_gets_page_not_found_not_a_second_factor_request(
+    client, person_with_role, case, role
+):
+    concern, action = case
+    client.force_login(person_with_role(role))
+    for page in [
+        reverse("concerns:list_cases"),
+        reverse("concerns:show_concern", args=[concern.reference]),
+        reverse("concerns:show_action", args=[action.pk]),
+    ]:
+        assert client.get(page).status_code == 404
+
+
 def test_signed_out_people_are_sent_to_sign_in(client, case):
     concern, _ = case
     response = client.get(reverse("concerns:show_concern", args=[concern.reference]))

@@ -108,6 +108,19 @@ def may_list_led(user, _obj=None) -> bool:
     return bool(queries.leader_organisation_ids(user))
 
 
+@rule("concerns.use_case_pages")
+def may_use_case_pages(user, _obj=None) -> bool:
+    """Anyone a case page could ever be for: guardians, accountable leaders and whoever holds
+    or may be handed actions. Everyone else is told "page not found" before being asked for a
+    second factor they would give for nothing."""
+    return (
+        may_list_cases(user)
+        or may_list_actions(user)
+        or may_list_led(user)
+        or queries.actions_for_handler(user).exists()
+    )
+
+
 register_nav(NavLink("Cases", "concerns:list_cases", "concerns.list_cases", order=20))
 register_nav(NavLink("Your actions", "concerns:list_actions", "concerns.list_actions", order=21))
 register_nav(NavLink("Follow up", "concerns:list_led", "concerns.list_led", order=22))

@@ -48,6 +48,7 @@ def staff_page(view):
         user = request.user
         if not user.is_authenticated:
             return redirect(f"/account/sign-in/?{urlencode({'next': request.get_full_path()})}")
+        require(user, "concerns.use_case_pages")
         if not user.is_verified():
             from django.urls import reverse
 

@@ -70,7 +70,8 @@ otp-code: var/secret_key ## A demo user's current two-factor code: make otp-code
 
 .PHONY: speakup
 speakup: install var/secret_key ## Run a speakup command on the demo database: make speakup ARGS='import-staff roster.csv --organisation DEMO1'
-	@test -n "$(ARGS)" || { echo "Say which command: make speakup ARGS='help'"; exit 2; }
+	@# Tested by make, not the shell: ARGS may hold quotes of its own (ARGS='shell -c "..."').
+	@$(if $(strip $(ARGS)),true,{ echo "Say which command: make speakup ARGS='help'"; exit 2; })
 	@export $(DEMO_ENV); $(BIN)/speakup migrate --no-input -v 0 && $(BIN)/speakup $(ARGS)
 
 .PHONY: test

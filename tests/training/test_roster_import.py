@@ -422,3 +422,151 @@ def test_both_import_paths_give_the_same_result(organisation, monkeypatch, skip_
     assert outcomes[0][0]["bad_rows"] == 10
     if skip_invalid:  # both paths write a band the one way
         assert ("1012", "Band 8d") in [(row[0], row[5]) for row in outcomes[0][1]]
+
+
+@pytest.fixture(params=["staged", "row by row"])
+def each_import_path(request, monkeypatch):
+    """Both ways a roster is written: COPY and SQL (PostgreSQL only), and batches of the ORM."""
+    from django.db import connection
+
+    staged = request.param == "staged"
+    if staged and connection.vendor != "postgresql":
+        pytest.skip("the COPY path exists on PostgreSQL only")
+    monkeypatch.setattr("speakup.training.roster_staging.usable", lambda: staged)
+
+
+@pytest.mark.usefixtures("each_import_path")
+def test_a_whole_roster_with_no_workers_is_refused_and_nobody_becomes_a_leaver(organisation):
+    staff_import(organisation=organisation, file=csv_file(ADA, BRYN, CORA))
+    result = staff_import(organisation=organisation, file=csv_file("", ""), full=True)
+    assert not result.imported
+    assert result.summary() == (
+        "Nothing was imported: the file has no workers in it. As a whole roster it would mark "
+        "all 3 workers as leavers."
+    )
+    assert StaffRecord.objects.filter(active=True).count() == 3
+
+
+@pytest.mark.usefixtures("each_import_path")
+def test_a_whole_roster_whose_rows_are_all_skipped_is_refused(organisation):
+    staff_import(organisation=organisation, file=csv_file(ADA, BRYN, CORA))
+    result = staff_import(
+        organisation=organisation,
+        file=csv_file("1001,,Ashdown,,Students,,,,N,N,N,2024-01-01,"),
+        full=True,
+        skip_invalid=True,
+    )
+    assert not result.imported
+    assert result.failure() == (
+        "None of the file's rows can be imported. As a whole roster it would mark 2 of its "
+        "3 workers as leavers."
+    )
+    assert [str(error) for error in result.row_errors] == ["row 2, First Name: is empty"]
+    assert StaffRecord.objects.filter(active=True).count() == 3
+
+
+@pytest.mark.usefixtures("each_import_path")
+def test_a_part_roster_with_no_workers_changes_nothing_and_says_so(organisation):
+    staff_import(organisation=organisation, file=csv_file(ADA))
+    result = staff_import(organisation=organisation, file=csv_file())
+    assert result.summary() == (
+        "0 rows read: 0 workers added, 0 updated, 0 unchanged, 0 marked as leavers."
+    )
+
+
+def test_the_command_refuses_a_whole_roster_of_only_a_header(organisation, tmp_path):
+    staff_import(organisation=organisation, file=csv_file(ADA, BRYN))
+    path = tmp_path / "headeronly.csv"
+    path.write_bytes(csv_file().getvalue())
+    with pytest.raises(CommandError, match="would mark all 2 workers as leavers"):
+        call_command("import-staff", str(path), "--organisation", "TST01", "--full")
+    assert StaffRecord.objects.filter(active=True).count() == 2
+
+
+@pytest.mark.usefixtures("each_import_path")
+def test_the_unknown_staff_groups_warned_of_are_this_files_only(organisation):
+    staff_import(
+        organisation=organisation, file=csv_file(BRYN.replace("Medical and Dental", "Wizards"))
+    )
+    first = staff_import(
+        organisation=organisation,
+        file=csv_file(
+            ADA.replace("Nursing and Midwifery Registered", "Porters"),
+            CORA.replace("Administrative and Clerical", "Porters"),
+        ),
+    )
+    assert first.unknown_staff_groups == {"Porters": 2}
+    assert first.warnings == ["Staff groups not on the ESR list were kept as given: Porters (2)"]
+    again = staff_import(organisation=organisation, file=csv_file(ADA))
+    assert again.unknown_staff_groups == {} and again.warnings == []
+
+
+def test_a_value_over_the_csv_field_limit_names_its_row_in_a_plain_sentence(organisation):
+    huge = "x" * 131_073
+    result = staff_import(organisation=organisation, file=csv_file(ADA, f'1002,"{huge}"'))
+    assert not result.imported
+    assert result.summary() == (
+        "Nothing was imported: row 3 has a value longer than 131,072 characters, so the file "
+        "cannot be read."
+    )
+    assert result.bad_rows <= result.rows_read
+    assert StaffRecord.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("lines", "problem"),
+    [
+        ([ADA, "1004,,Dunmore,,Students,,,,N,N,N,2024-01-01,"], "1 of 2 rows has a problem"),
+        (["1004,,Dunmore,,Students,,,,N,N,N,2024-01-01,"], "1 of 1 row has a problem"),
+        (
+            ["1004,,Dunmore,,Students,,,,N,N,N,2024-01-01,", "1005,,Eve,,Students,,,,N,N,N,,"],
+            "2 of 2 rows have problems",
+        ),
+    ],
+)
+def test_the_count_of_rows_with_problems_is_singular_or_plural(organisation, lines, problem):
+    result = staff_import(organisation=organisation, file=csv_file(*lines))
+    assert result.failure().startswith(problem + ". Correct ")
+
+
+def test_a_summary_of_one_row_speaks_of_one_row_and_one_worker(organisation):
+    result = staff_import(organisation=organisation, file=csv_file(ADA))
+    assert result.summary().startswith("1 row read: 1 worker added,")
+    skipped = staff_import(
+        organisation=organisation,
+        file=csv_file(BRYN, "1004,,Dunmore,,Students,,,,N,N,N,2024-01-01,"),
+        skip_invalid=True,
+    )
+    assert skipped.summary().endswith(", 1 row skipped because of problems.")
+
+
+def test_the_command_tells_of_skip_invalid_and_the_page_of_its_tick_box(organisation, tmp_path):
+    from speakup.training.forms import RosterUploadForm
+
+    path = tmp_path / "roster.csv"
+    path.write_bytes(csv_file("1004,,Dunmore,,Students,,,,N,N,N,2024-01-01,").getvalue())
+    with pytest.raises(CommandError) as refused:
+        call_command("import-staff", str(path), "--organisation", "TST01")
+    assert "import it again with --skip-invalid" in str(refused.value)
+    assert "choosing" not in str(refused.value)
+    with path.open("rb") as file:
+        result = staff_import(organisation=organisation, file=file)
+    label = RosterUploadForm.base_fields["skip_invalid"].label
+    assert f"“{label}” ticked" in result.failure()
+
+
+def test_the_upload_page_refuses_a_whole_roster_of_only_a_header(client_as, organisation):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from speakup.organisations.roles import Role
+
+    staff_import(organisation=organisation, file=csv_file(ADA, BRYN))
+    upload = SimpleUploadedFile("roster.csv", csv_file().getvalue(), content_type="text/csv")
+    page = (
+        client_as(Role.ORGANISATION_ADMIN)
+        .post("/training/organisations/TST01/roster/", {"file": upload, "full": "on"}, follow=True)
+        .content.decode()
+    )
+    assert "Nothing was imported" in page
+    assert "As a whole roster it would mark all 2 workers as leavers." in page
+    assert StaffRecord.objects.filter(active=True).count() == 2

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from speakup.core.audit import audit_by
 from speakup.core.dates import day_in_words
+from speakup.core.words import counted
 from speakup.organisations.models import Organisation, User
 from speakup.training import roster_staging
 from speakup.training.bands import band_normalised
@@ -110,6 +111,13 @@ END_BEFORE_START = "is before the assignment start"
 ALREADY_ON_ROW = "{} is already on row {}"
 OWN_LINE_MANAGER = "is the worker's own employee number"
 
+# How to import only the rows without problems, told the way each channel offers it.
+SKIP_ON_THE_PAGE = (
+    "import it again with “Import the rows without problems even if some rows have problems” ticked"
+)
+SKIP_IN_THE_COMMAND = "import it again with --skip-invalid to import the rows without problems"
+SKIP_IN_THE_API = "send it again with ?skip_invalid=true to import the rows without problems"
+
 
 def too_long(limit: int) -> str:
     return f"is longer than {limit} characters"
@@ -195,25 +203,31 @@ class ImportResult:
         data["errors"] = [RowError(**e) for e in data.get("errors", [])]
         return cls(**data)
 
-    def failure(self) -> str:
-        """Why nothing was imported, for a page whose heading already says so."""
+    def failure(self, how_to_skip: str = SKIP_ON_THE_PAGE) -> str:
+        """Why nothing was imported, for a page whose heading already says so. `how_to_skip`
+        tells how this channel imports only the good rows (the page's tick box by default)."""
+        whole_file = failure_text(self.errors)
+        if whole_file:
+            return whole_file
         if self.bad_rows:
+            have = "has a problem" if self.bad_rows == 1 else "have problems"
             return (
-                f"{self.bad_rows:,} of {self.rows_read:,} rows have problems. Correct them and "
-                "import the file again, or import it again choosing to import the rows without "
-                "problems."
+                f"{self.bad_rows:,} of {counted(self.rows_read, 'row')} {have}. Correct "
+                f"{'it' if self.bad_rows == 1 else 'them'} and import the file again, or "
+                f"{how_to_skip}."
             )
-        return failure_text(self.errors) or "The file could not be imported."
+        return "The file could not be imported."
 
-    def summary(self) -> str:
+    def summary(self, how_to_skip: str = SKIP_ON_THE_PAGE) -> str:
         if not self.imported:
-            return nothing_imported(self.failure())
+            return nothing_imported(self.failure(how_to_skip))
         text = (
-            f"{self.rows_read:,} rows read: {self.created:,} workers added, {self.updated:,} "
-            f"updated, {self.unchanged:,} unchanged, {self.left:,} marked as leavers"
+            f"{counted(self.rows_read, 'row')} read: {counted(self.created, 'worker')} added, "
+            f"{self.updated:,} updated, {self.unchanged:,} unchanged, "
+            f"{self.left:,} marked as leavers"
         )
         if self.skipped:
-            text += f", {self.skipped:,} rows skipped because of problems"
+            text += f", {counted(self.skipped, 'row')} skipped because of problems"
         return text + "."
 
 
@@ -441,6 +455,16 @@ class _Unreadable(Exception):
     """The file stops being CSV, or its characters cannot be decoded, part way through."""
 
 
+def unreadable_row(row: int, error: csv.Error) -> str:
+    """Why a file stops being CSV at `row`, as a whole-file problem (rosters and completions)."""
+    if "field limit" in str(error):
+        return (
+            f"Row {row:,} has a value longer than {csv.field_size_limit():,} characters, "
+            "so the file cannot be read"
+        )
+    return f"Row {row:,} cannot be read as CSV ({error}), so the file cannot be read"
+
+
 def _rows(text: IO[str]) -> Iterator[list[str]]:
     yield from csv.reader(text)
 
@@ -454,6 +478,7 @@ def _checked_rows(
 ) -> Iterator[tuple[int, str, dict | None]]:
     """(row number, employee number, values or None if the row is bad), blank rows left out."""
     row = 1
+    unknown = result.unknown_staff_groups  # this file's rows, by staff group not on the list
     try:
         for cells in records:
             row += 1
@@ -463,6 +488,9 @@ def _checked_rows(
             values = _clean_row(cells, positions, row, today, result)
             if values:
                 number = values["employee_number"]
+                if not values["staff_group_recognised"]:
+                    group = values["staff_group"]
+                    unknown[group] = unknown.get(group, 0) + 1
             else:
                 index = positions["employee_number"]
                 number = cells[index].strip(BLANKS) if index < len(cells) else ""
@@ -470,10 +498,11 @@ def _checked_rows(
             if row % BATCH_SIZE == 0:
                 progress()
     except csv.Error as error:
-        result.add_error(row, "", f"The file cannot be read as CSV ({error})")
+        # The row that could not be read is the one after the last row read.
+        result.add_error(0, "", unreadable_row(row + 1, error))
         raise _Unreadable from error
     except UnicodeDecodeError as error:
-        result.add_error(row, "", "The file's characters cannot be read")
+        result.add_error(0, "", f"Row {row + 1:,} has characters that cannot be read")
         raise _Unreadable from error
 
 
@@ -574,7 +603,8 @@ def staff_import(
     finally:
         if text is not None:
             text.detach()  # leave the caller's file open
-    unknown = _unknown_groups(organisation, result) if result.imported else {}
+    # The groups of this file's rows, not of the whole roster: one import's warning is its own.
+    unknown = dict(sorted(result.unknown_staff_groups.items())[:20]) if result.imported else {}
     result.unknown_staff_groups = unknown
     if unknown:
         result.warnings.append(
@@ -599,7 +629,7 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
         result.add_error(0, "", str(error))
         return
     except csv.Error as error:  # in the header: the whole file is unreadable
-        result.add_error(0, "", f"The file cannot be read as CSV ({error})")
+        result.add_error(0, "", unreadable_row(1, error))
         return
     checked = _checked_rows(records, positions, today, result, progress)
     try:
@@ -618,10 +648,11 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
                         organisation, checked, full=full, skip_invalid=skip_invalid, result=result
                     )
             except _Unreadable:
-                result.bad_rows += 1
                 raise _Rollback from None
             if result.bad_rows and not skip_invalid:
                 raise _Rollback
+            if full and result.rows_read == result.bad_rows:
+                _refuse_an_empty_roster(organisation, result)
             result.skipped = result.bad_rows
             result.imported = True
             audit_by(
@@ -644,6 +675,28 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
         result.created = result.updated = result.unchanged = result.left = 0
 
 
+def _refuse_an_empty_roster(organisation: Organisation, result: ImportResult) -> None:
+    """A whole roster with no worker to import would make leavers of (nearly) everyone: a
+    header-only export or a wrong file, never meant. Raises _Rollback."""
+    # The leavers are marked already (in this transaction, rolled back now): the workers still
+    # active are those whose rows were skipped.
+    still_active = StaffRecord.objects.filter(organisation=organisation, active=True).count()
+    everyone = result.left + still_active
+    if result.left == everyone:
+        leavers = "its only worker" if everyone == 1 else f"all {counted(everyone, 'worker')}"
+    else:
+        leavers = f"{result.left:,} of its {counted(everyone, 'worker')}"
+    why = (
+        "The file has no workers in it"
+        if not result.rows_read
+        else "None of the file's rows can be imported"
+    )
+    if result.left:
+        why += f". As a whole roster it would mark {leavers} as leavers"
+    result.add_error(0, "", why)
+    raise _Rollback
+
+
 def _extent(file: IO[bytes]) -> tuple[int, int]:
     """Where the file starts and how many bytes it holds from there (0 if it cannot tell)."""
     try:
@@ -660,18 +713,6 @@ def _position(file: IO[bytes] | None, start: int) -> int:
         return file.tell() - start
     except (OSError, AttributeError):
         return 0
-
-
-def _unknown_groups(organisation: Organisation, result: ImportResult) -> dict[str, int]:
-    from django.db.models import Count
-
-    rows = (
-        StaffRecord.objects.filter(organisation=organisation, staff_group_recognised=False)
-        .values("staff_group")
-        .annotate(n=Count("id"))
-        .order_by("staff_group")
-    )
-    return {row["staff_group"]: row["n"] for row in rows[:20]}
 
 
 def _dict_rows(rows: Iterable[dict[str, str]]) -> Iterator[list[str]]:

@@ -319,3 +319,25 @@ def test_a_respond_by_date_more_than_a_year_ahead_is_a_400_for_the_field(staff, 
         "The date to respond by must be no more than a year from today"
     )
     assert not Action.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        (
+            "[" * 3000 + "]" * 3000,
+            "JSON parse error - the body is nested more than 100 levels deep",
+        ),
+        ('{"body": "a\\u0000b"}', "A NUL character (\\u0000) is not allowed, in body"),
+    ],
+)
+def test_a_body_too_deep_or_with_a_nul_is_a_400_and_no_message_is_sent(
+    staff, concern, text, detail
+):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    response = api_as(staff.guardian).post(
+        f"/api/v1/concerns/{concern.reference}/messages", text, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": detail}
+    assert not concern.messages.exists()

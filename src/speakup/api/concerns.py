@@ -12,7 +12,6 @@ from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework import status as http
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -45,6 +44,7 @@ from speakup.concerns.services.speaker import (
     speaker_view,
 )
 from speakup.concerns.taxonomy import WORKER_GROUP_CODES
+from speakup.core.parsers import SafeJSONParser
 
 PUBLIC_MAX_BODY_BYTES = 64 * 1024  # a 20,000-character description, in any script, fits
 
@@ -180,7 +180,7 @@ def public_json(handler):
 class PublicAPIView(APIView):
     authentication_classes: list = []  # no session, so no CSRF token and no staff identity
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors raised by DRF itself (a JSON syntax error) carry the same headers.

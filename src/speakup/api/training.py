@@ -3,22 +3,27 @@
 import shutil
 import tempfile
 
-from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from speakup.core.parsers import SafeJSONParser
 from speakup.core.permissions import can
 from speakup.organisations.models import Organisation
 from speakup.organisations.queries import organisation_ids_where
 from speakup.organisations.roles import Role
 from speakup.training.queries import compliance_summary
-from speakup.training.roster import staff_import
+from speakup.training.roster import SKIP_IN_THE_API, staff_import
 from speakup.training.services import completions_import, xapi_statements_record
 
 SPOOL_IN_MEMORY = 8 * 1024 * 1024  # larger uploads spill to a temporary file
@@ -43,8 +48,9 @@ def _csv_body(request):
 
 
 def _organisation(request, ods_code: str, action: str) -> Organisation:
-    organisation = get_object_or_404(Organisation, ods_code=ods_code.upper(), active=True)
-    if not can(request.user, action, organisation):
+    # One answer for an unknown code and one the user may not see, so codes cannot be probed.
+    organisation = Organisation.objects.filter(ods_code=ods_code.upper(), active=True).first()
+    if organisation is None or not can(request.user, action, organisation):
         raise NotFound
     return organisation
 
@@ -83,6 +89,29 @@ class OrganisationCompliance(APIView):
         return Response(compliance_summary(organisation=organisation))
 
 
+FLAG_VALUES = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def _flag(request, name: str) -> bool:
+    """A yes-or-no query parameter; anything but the accepted values is refused, never read as
+    false (a mistyped `full` must not quietly import a whole roster as part of one)."""
+    value = request.query_params.get(name)
+    if value is None:
+        return False
+    answer = FLAG_VALUES.get(value.strip().lower())
+    if answer is None:
+        raise serializers.ValidationError(
+            {name: [f"{name} must be true or false (or 1/0, yes/no), not “{value[:50]}”"]}
+        )
+    return answer
+
+
+def _flag_parameter(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        name, OpenApiTypes.STR, enum=list(FLAG_VALUES), required=False, description=description
+    )
+
+
 class StaffRoster(APIView):
     """Import a staff roster (ESR-style CSV). `?full=true` marks missing workers as leavers."""
 
@@ -90,20 +119,32 @@ class StaffRoster(APIView):
 
     @extend_schema(
         request={"text/csv": OpenApiTypes.BINARY},
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiResponse()},
+        parameters=[
+            _flag_parameter("full", "The file is the whole roster: missing workers become leavers"),
+            _flag_parameter("skip_invalid", "Import the good rows and report the bad ones"),
+        ],
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Nothing was imported: the file's problems, or a flag that is not "
+                "true or false",
+            ),
+            404: OpenApiResponse(),
+        },
     )
     def post(self, request, ods_code):
         organisation = _organisation(request, ods_code, "training.manage_roster")
-        flag = lambda name: request.query_params.get(name, "").lower() in {"1", "true", "yes"}  # noqa: E731
+        full, skip_invalid = _flag(request, "full"), _flag(request, "skip_invalid")
         with _csv_body(request) as file:
             result = staff_import(
                 organisation=organisation,
                 file=file,
-                full=flag("full"),
-                skip_invalid=flag("skip_invalid"),
+                full=full,
+                skip_invalid=skip_invalid,
                 actor=request.user,
             )
-        body = result.as_dict() | {"summary": result.summary()}
+        body = result.as_dict() | {"summary": result.summary(SKIP_IN_THE_API)}
         return Response(body, status=status.HTTP_200_OK if result.imported else 400)
 
 
@@ -135,7 +176,7 @@ class CompletionImport(APIView):
 class XapiStatements(APIView):
     """Record xAPI 1.0.3 statements (completed/passed) from a learning record store."""
 
-    parser_classes = [JSONParser]  # xAPI statements are sent as application/json
+    parser_classes = [SafeJSONParser]  # xAPI statements are sent as application/json
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
@@ -151,6 +192,9 @@ class XapiStatements(APIView):
         if not allowed:
             raise NotFound
         data = request.data
+        if data in ({}, []):  # DRF reads an empty body as {}
+            reason = "The body is empty: send a statement or a list of statements"
+            return Response({"stored": [], "duplicates": [], "errors": [{"reason": reason}]}, 400)
         statements = data if isinstance(data, list) else [data]
         result = xapi_statements_record(
             statements=statements, organisation_ids=allowed, actor=request.user

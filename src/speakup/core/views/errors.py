@@ -1,9 +1,22 @@
-"""Error pages in plain English, in the service's own layout."""
+"""Error pages in plain English, in the service's own layout; JSON for the API, as DRF answers."""
+
+from django.http import JsonResponse
 
 from speakup.core.pages import render_page
 
+API_PREFIX = "/api/"
+
+
+def _api_problem(request, detail: str, status: int) -> JsonResponse | None:
+    """The API's clients read JSON: an unknown address under /api/ is no HTML page."""
+    if not request.path.startswith(API_PREFIX):
+        return None
+    return JsonResponse({"detail": detail}, status=status)
+
 
 def not_found(request, exception=None):
+    if api := _api_problem(request, "Not found.", 404):
+        return api
     return render_page(
         request,
         "core/error.jinja",
@@ -15,6 +28,8 @@ def not_found(request, exception=None):
 
 
 def forbidden(request, exception=None):
+    if api := _api_problem(request, "You do not have permission to perform this action.", 403):
+        return api
     return render_page(
         request,
         "core/error.jinja",
@@ -25,6 +40,8 @@ def forbidden(request, exception=None):
 
 
 def bad_request(request, exception=None):
+    if api := _api_problem(request, "Bad request.", 400):
+        return api
     return render_page(
         request,
         "core/error.jinja",
@@ -35,6 +52,8 @@ def bad_request(request, exception=None):
 
 
 def server_error(request):
+    if api := _api_problem(request, "A server error occurred.", 500):
+        return api
     return render_page(
         request,
         "core/error.jinja",

@@ -1,0 +1,59 @@
+"""The one JSON parser of the API: every JSON body is read here, so every view refuses the same
+bodies with the same 400."""
+
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+
+# No client of ours nests anywhere near this deep; a fixed limit answers the same on every
+# server, where Python's own recursion limit depends on how deep the stack already is.
+MAX_DEPTH = 100
+
+
+class SafeJSONParser(JSONParser):
+    """JSON, refusing bodies nested too deeply (a RecursionError, so a server error, before) and
+    text with a NUL character (PostgreSQL cannot store one: a server error there)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError(_too_deep()) from None
+        json_refuse_unsafe(data)
+        return data
+
+
+def _too_deep() -> str:
+    return f"JSON parse error - the body is nested more than {MAX_DEPTH} levels deep"
+
+
+def _where(path: list) -> str:
+    if not path:
+        return "the body"
+    text = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)
+    return text.lstrip(".").replace("\x00", "\\u0000")
+
+
+def json_refuse_unsafe(data) -> None:
+    """Raise ParseError (a 400) naming the first field that holds a NUL, or if nested too deep.
+
+    A loop, not recursion: the data may be nearly as deep as Python's recursion limit.
+    """
+    pending = [(data, [])]
+    while pending:
+        value, path = pending.pop()
+        if isinstance(value, dict | list) and len(path) >= MAX_DEPTH:  # the root is level 1
+            raise ParseError(_too_deep())
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise ParseError(f"A NUL character (\\u0000) is not allowed, in {_where(path)}")
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                if "\x00" in key:
+                    raise ParseError(
+                        f"A NUL character (\\u0000) is not allowed, in {_where([*path, key])}"
+                    )
+                pending.append((item, [*path, key]))
+        elif isinstance(value, list):
+            pending.extend(
+                (item, [*path, index]) for index, item in reversed(list(enumerate(value)))
+            )

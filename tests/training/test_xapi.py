@@ -96,3 +96,45 @@ def test_workers_of_other_organisations_are_not_recorded(admin, other_organisati
 def test_only_organisation_admins_send_statements(client_as, organisation):
     response = post(client_as(Role.WORKER), statement({"mbox": "mailto:a@fictional.test"}))
     assert response.status_code == 404
+
+
+def test_a_second_statement_for_the_same_worker_module_and_day_is_a_duplicate(admin, organisation):
+    StaffRecordFactory(organisation=organisation, email="ada@fictional.test")
+    first = statement({"mbox": "mailto:ada@fictional.test"})
+    second = statement({"mbox": "mailto:ada@fictional.test"}, verb="passed")  # another id
+    response = post(admin, [first, second])
+    assert response.status_code == 200
+    assert response.json()["stored"] == [first["id"]]
+    assert response.json()["duplicates"] == [second["id"]]
+    assert Completion.objects.count() == 1
+
+
+def test_the_same_worker_and_module_on_another_day_is_recorded(admin, organisation):
+    StaffRecordFactory(organisation=organisation, email="ada@fictional.test")
+    body = [
+        statement({"mbox": "mailto:ada@fictional.test"}),
+        statement({"mbox": "mailto:ada@fictional.test"}, timestamp="2025-05-21T10:00:00Z"),
+    ]
+    assert len(post(admin, body).json()["stored"]) == 2
+
+
+@pytest.mark.parametrize("verb", [None, "completed", ["completed"], {}])
+def test_a_statement_without_a_verb_says_so(admin, organisation, verb):
+    body = statement({"mbox": "mailto:ada@fictional.test"})
+    body["verb"] = verb
+    if verb is None:
+        del body["verb"]
+    response = post(admin, body)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["reason"] == (
+        "The statement has no verb: send completed or passed"
+    )
+
+
+@pytest.mark.parametrize("body", ["", "{}", "[]"])
+def test_an_empty_body_says_it_is_empty(admin, body):
+    response = post(admin, body)
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"reason": "The body is empty: send a statement or a list of statements"}
+    ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from speakup.core.audit import audit_by
 from speakup.core.dates import day_in_words
+from speakup.core.words import counted
 from speakup.organisations.models import Organisation
 from speakup.training.content import course
 from speakup.training.models import (
@@ -34,6 +35,7 @@ from speakup.training.roster import (
     missing_columns,
     nothing_imported,
     parse_date,
+    unreadable_row,
 )
 
 # Course titles in learning records (ESR, e-Learning for Healthcare) mapped to our modules.
@@ -213,25 +215,34 @@ class CompletionImportResult:
     warnings: list[str] = field(default_factory=list)
     imported: bool = False
 
+    @property
+    def bad_rows(self) -> int:
+        """Rows with at least one problem (a row can have several)."""
+        return len({error.row for error in self.errors if error.row})
+
     def summary(self) -> str:
         if not self.imported:
             whole_file = failure_text(self.errors)
             if whole_file:
                 return nothing_imported(whole_file)
             return (
-                f"Nothing was imported: {len(self.errors)} problem"
-                f"{'' if len(self.errors) == 1 else 's'} in {self.rows_read:,} rows."
+                f"Nothing was imported: {counted(len(self.errors), 'problem')} in "
+                f"{counted(self.bad_rows, 'row')} of the {self.rows_read:,} read."
             )
-        return (
-            f"{self.rows_read:,} rows read: {self.created:,} completions added, "
-            f"{self.already_recorded:,} already recorded."
+        text = (
+            f"{counted(self.rows_read, 'row')} read: {counted(self.created, 'completion')} "
+            f"added, {self.already_recorded:,} already recorded"
         )
+        if self.bad_rows:  # imported with skip_invalid
+            text += f", {counted(self.bad_rows, 'row')} skipped because of problems"
+        return text + "."
 
     def as_dict(self) -> dict:
         return {
             "rows_read": self.rows_read,
             "created": self.created,
             "already_recorded": self.already_recorded,
+            "skipped": self.bad_rows if self.imported else 0,
             "imported": self.imported,
             "errors": [{"row": e.row, "column": e.column, "reason": e.reason} for e in self.errors],
             "warnings": self.warnings,
@@ -261,8 +272,16 @@ def completions_import(
     if warning:
         result.warnings.append(warning)
     text = io.TextIOWrapper(file, encoding=encoding, newline="")
+    last_row = 0  # the last row read (the header is row 1), to say where a file stops being CSV
+
+    def counted_rows(reader):
+        nonlocal last_row
+        for cells in reader:
+            last_row += 1
+            yield cells
+
     try:
-        reader = csv.reader(text)
+        reader = counted_rows(csv.reader(text))
         header = next(reader, None)
         if header is None:
             result.errors.append(RowError(0, "", "The file is empty"))
@@ -300,8 +319,9 @@ def completions_import(
                 },
             )
     except csv.Error as error:
-        result.errors.append(RowError(0, "", f"The file cannot be read as CSV ({error})"))
+        result.errors.append(RowError(0, "", unreadable_row(last_row + 1, error)))
         result.imported = False
+        result.created = result.already_recorded = 0
     finally:
         text.detach()
     return result
@@ -415,8 +435,9 @@ def xapi_statements_record(
 ) -> XapiResult:
     """Record xAPI 1.0.3 "completed"/"passed" statements as completions, one by one.
 
-    A statement id seen before is ignored; unknown workers or activities are reported, never
-    guessed; other verbs are reported as not counted.
+    A statement id seen before, or a completion already recorded (same worker, module and day),
+    is a duplicate; unknown workers or activities are reported, never guessed; other verbs are
+    reported as not counted.
     """
     today = today or timezone.localdate()
     activities = {**DEFAULT_XAPI_ACTIVITIES, **getattr(settings, "TRAINING_XAPI_ACTIVITIES", {})}
@@ -437,13 +458,13 @@ def xapi_statements_record(
         if Completion.objects.filter(statement_id=statement_id).exists():
             result.duplicates.append(str(statement_id))
             continue
-        verb = (
-            (statement.get("verb") or {}).get("id")
-            if isinstance(statement.get("verb"), dict)
-            else None
-        )
-        if verb not in XAPI_VERBS:
-            refuse(f"The verb {verb!r} is not counted: send completed or passed")
+        verb = statement.get("verb")
+        verb_id = verb.get("id") if isinstance(verb, dict) else None
+        if verb_id is None:
+            refuse("The statement has no verb: send completed or passed")
+            continue
+        if verb_id not in XAPI_VERBS:
+            refuse(f"The verb {verb_id!r} is not counted: send completed or passed")
             continue
         success = (
             (statement.get("result") or {}).get("success")
@@ -454,6 +475,9 @@ def xapi_statements_record(
             refuse("The result says the learner did not succeed")
             continue
         target = statement.get("object") if isinstance(statement.get("object"), dict) else {}
+        if target.get("id") is None:
+            refuse("The statement has no activity (object.id)")
+            continue
         module = activities.get(target.get("id"))
         if module is None:
             refuse(f"The activity {target.get('id')!r} is not mapped to a module")
@@ -473,6 +497,12 @@ def xapi_statements_record(
                 continue
         if completed_on > today:
             refuse("The timestamp is in the future")
+            continue
+        # As the CSV import: one completion a worker, module and day, whatever the statement id.
+        if Completion.objects.filter(
+            staff_record=record, module=module, completed_on=completed_on
+        ).exists():
+            result.duplicates.append(str(statement_id))
             continue
         Completion.objects.create(
             organisation_id=record.organisation_id,

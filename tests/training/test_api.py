@@ -213,3 +213,91 @@ def test_the_command_names_the_missing_columns_of_a_completions_file_once(
         "Nothing was imported: the file is missing these columns: Organisation, Completed On."
     )
     assert "file:" not in capsys.readouterr().err
+
+
+def test_a_whole_roster_with_no_workers_is_refused_through_the_api(client_as, organisation):
+    StaffRecordFactory.create_batch(3, organisation=organisation)
+    header_only = ROSTER.splitlines()[0] + "\n"
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        "/api/v1/organisations/TST01/staff?full=true", header_only, content_type="text/csv"
+    )
+    assert response.status_code == 400
+    assert response.json()["summary"] == (
+        "Nothing was imported: the file has no workers in it. As a whole roster it would mark "
+        "all 3 workers as leavers."
+    )
+    assert StaffRecord.objects.filter(active=True).count() == 3
+
+
+@pytest.mark.parametrize("flag", ["full", "skip_invalid"])
+def test_a_roster_flag_that_is_not_true_or_false_is_refused(client_as, organisation, flag):
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        f"/api/v1/organisations/TST01/staff?{flag}=maybe", ROSTER, content_type="text/csv"
+    )
+    assert response.status_code == 400
+    (message,) = response.json()[flag]
+    assert message == f"{flag} must be true or false (or 1/0, yes/no), not “maybe”"
+    assert StaffRecord.objects.count() == 0
+
+
+@pytest.mark.parametrize("value", ["TRUE", "1", "Yes", "false", "0", "NO"])
+def test_a_roster_flag_is_read_whatever_its_case(client_as, organisation, value):
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        f"/api/v1/organisations/TST01/staff?full={value}", ROSTER, content_type="text/csv"
+    )
+    assert response.status_code == 200, response.content
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_the_api_tells_of_skip_invalid_true_and_the_unknown_groups_of_its_own_file(
+    client_as, organisation
+):
+    StaffRecordFactory(organisation=organisation, staff_group="Wizards")
+    client = client_as(Role.ORGANISATION_ADMIN)
+    response = client.post("/api/v1/organisations/TST01/staff", ROSTER, content_type="text/csv")
+    assert response.json()["unknown_staff_groups"] == {}
+    bad = client.post(
+        "/api/v1/organisations/TST01/staff",
+        ROSTER + "1002,,X,Students,N,N,N,2024-01-01\n",
+        content_type="text/csv",
+    )
+    summary = bad.json()["summary"]
+    assert "1 of 2 rows has a problem" in summary
+    assert "send it again with ?skip_invalid=true" in summary and "choosing" not in summary
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_the_completions_command_says_how_many_rows_it_skipped(organisation, tmp_path, capsys):
+    from django.core.management import call_command
+
+    StaffRecordFactory(organisation=organisation, employee_number="1001")
+    path = tmp_path / "completions.csv"
+    path.write_text(COMPLETIONS + "1001,TST01,Juggling,2025-02-01,import\n")
+    call_command("import-completions", str(path), "--skip-invalid")
+    out = capsys.readouterr().out
+    assert out.strip() == (
+        "3 rows read: 2 completions added, 0 already recorded, 1 row skipped because of problems."
+    )
+
+
+def test_a_failed_completions_import_counts_problems_and_rows_singular_or_plural(
+    organisation, tmp_path
+):
+    from django.core.management import CommandError, call_command
+
+    StaffRecordFactory(organisation=organisation, employee_number="1001")
+    path = tmp_path / "completions.csv"
+    path.write_text("Employee Number,Organisation,Module,Completed On\n1001,TST01,speak_up,x\n")
+    with pytest.raises(CommandError) as refused:
+        call_command("import-completions", str(path))
+    assert str(refused.value).endswith("1 problem in 1 row of the 1 read.")
+
+
+def test_a_completions_value_over_the_csv_field_limit_names_its_row(organisation, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "completions.csv"
+    huge = "x" * 131_073
+    path.write_text(f'Employee Number,Organisation,Module,Completed On\n1001,TST01,"{huge}",x\n')
+    with pytest.raises(CommandError, match="row 2 has a value longer than 131,072 characters"):
+        call_command("import-completions", str(path))

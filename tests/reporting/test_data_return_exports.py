@@ -110,13 +110,22 @@ def test_a_quarter_with_no_cases_is_a_nil_return_not_an_error(client_as, februar
         ("/api/v1/organisations/TST01/data-returns/2026-Q5", "There is no Q5"),
         ("/api/v1/organisations/TST01/data-returns/26-Q1", "Write the year in full"),
         ("/api/v1/organisations/TST01/data-returns/2030-Q1", "has not started yet"),
-        ("/api/v1/organisations/ZZZ99/data-returns/2026-Q3", "No organisation has the ODS code"),
     ],
 )
 def test_bad_input_is_a_400_with_a_clear_message(client_as, february_2027, url, message):
     response = client_as(Role.GUARDIAN).get(url)
     assert response.status_code == 400
     assert message in response.json()["detail"]
+
+
+def test_an_unknown_organisation_is_not_found_like_anyone_elses(
+    client_as, other_organisation, february_2027
+):
+    client = client_as(Role.GUARDIAN)
+    unknown = client.get("/api/v1/organisations/ZZZ99/data-returns/2026-Q3")
+    not_ours = client.get("/api/v1/organisations/OTH01/data-returns/2026-Q3")
+    assert unknown.status_code == not_ours.status_code == 404
+    assert unknown.json() == not_ours.json()
 
 
 def test_a_bad_quarter_in_csv_is_still_a_clear_400(client_as, february_2027):

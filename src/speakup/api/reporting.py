@@ -61,9 +61,11 @@ class DataReturnView(APIView):
         except QuarterError as error:
             raise ValidationError({"detail": str(error)}) from None
         organisation = queries.organisation_by_code(ods_code)
-        if organisation is None:
-            raise ValidationError({"detail": f"No organisation has the ODS code {ods_code!r}"})
-        if not can(request.user, "reporting.prepare_data_return", organisation):
+        # An unknown code and another organisation's get the same answer: nobody learns which
+        # codes exist.
+        if organisation is None or not can(
+            request.user, "reporting.prepare_data_return", organisation
+        ):
             raise Http404
         data = queries.data_return(organisation=organisation, quarter=parsed)
         if request.accepted_renderer.format == "csv":

@@ -6,10 +6,13 @@ import time
 
 
 def set_up(database_url: str | None) -> str:
-    """Django on `database_url` (FLUSHED), or on a temporary SQLite file; returns the vendor."""
+    """Django on `database_url` (made if missing, else FLUSHED), or on a temporary SQLite file;
+    returns the vendor."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnop")
     if database_url:
+        if database_url.startswith(("postgres://", "postgresql://")):
+            create_postgres_database(database_url)
         os.environ["DATABASE_URL"] = database_url
     else:
         folder = tempfile.mkdtemp(prefix="speakup-bench-")
@@ -25,6 +28,22 @@ def set_up(database_url: str | None) -> str:
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
     return os.environ["DATABASE_URL"].split("://")[0]
+
+
+def create_postgres_database(url: str) -> None:
+    """Make the benchmark's database on a fresh server, where it does not exist yet."""
+    from urllib.parse import urlsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    server = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as connection:
+        query = "SELECT 1 FROM pg_database WHERE datname = %s"
+        if connection.execute(query, [name]).fetchone() is None:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def time_ms(function, repeat: int) -> list[float]:

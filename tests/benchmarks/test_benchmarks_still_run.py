@@ -58,3 +58,18 @@ def test_the_national_data_generator_fills_its_tables():
     assert made["organisations"] == 250
     assert made["workers"] == 300 and made["cases"] == 35
     assert made["training completions"] > 0
+
+
+def test_a_benchmark_makes_its_postgresql_database_on_a_fresh_server(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("only a PostgreSQL database is made by the benchmarks")
+    import psycopg
+
+    from benchmarks.common import create_postgres_database
+
+    server = connection.settings_dict
+    url = f"postgres://{server['USER']}@{server['HOST']}:{server['PORT']}/speakup_bench_made"
+    create_postgres_database(url)
+    create_postgres_database(url)  # a second time: already there, nothing to do
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as maintenance:
+        maintenance.execute("DROP DATABASE speakup_bench_made")

@@ -240,6 +240,16 @@ def test_a_roster_flag_that_is_not_true_or_false_is_refused(client_as, organisat
     assert StaffRecord.objects.count() == 0
 
 
+def test_the_completions_skip_flag_is_read_as_the_rosters_is(client_as, organisation):
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        "/api/v1/training/completions?skip_invalid=maybe", b"", content_type="text/csv"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "skip_invalid": ["skip_invalid must be true or false (or 1/0, yes/no), not “maybe”"]
+    }
+
+
 @pytest.mark.parametrize("value", ["TRUE", "1", "Yes", "false", "0", "NO"])
 def test_a_roster_flag_is_read_whatever_its_case(client_as, organisation, value):
     response = client_as(Role.ORGANISATION_ADMIN).post(

@@ -106,6 +106,9 @@ def _flag(request, name: str) -> bool:
     return answer
 
 
+SKIP_INVALID = "Import the good rows and report the bad ones"
+
+
 def _flag_parameter(name: str, description: str) -> OpenApiParameter:
     return OpenApiParameter(
         name, OpenApiTypes.STR, enum=list(FLAG_VALUES), required=False, description=description
@@ -121,7 +124,7 @@ class StaffRoster(APIView):
         request={"text/csv": OpenApiTypes.BINARY},
         parameters=[
             _flag_parameter("full", "The file is the whole roster: missing workers become leavers"),
-            _flag_parameter("skip_invalid", "Import the good rows and report the bad ones"),
+            _flag_parameter("skip_invalid", SKIP_INVALID),
         ],
         responses={
             200: OpenApiTypes.OBJECT,
@@ -155,6 +158,9 @@ class CompletionImport(APIView):
 
     @extend_schema(
         request={"text/csv": OpenApiTypes.BINARY},
+        parameters=[
+            _flag_parameter("skip_invalid", "Import the good rows and report the bad ones")
+        ],
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiResponse()},
     )
     def post(self, request):
@@ -164,7 +170,7 @@ class CompletionImport(APIView):
         if not allowed:
             raise NotFound
         codes = set(Organisation.objects.filter(pk__in=allowed).values_list("ods_code", flat=True))
-        skip = request.query_params.get("skip_invalid", "").lower() in {"1", "true", "yes"}
+        skip = _flag(request, "skip_invalid")
         with _csv_body(request) as file:
             result = completions_import(
                 file=file, organisations=codes, skip_invalid=skip, actor=request.user

@@ -374,10 +374,7 @@ def _import_completion_rows(reader, positions, allowed, today, result) -> None:
         if problems:
             result.errors.extend(RowError(row, column, reason) for column, reason in problems)
             continue
-        exists = Completion.objects.filter(
-            staff_record=record, module=module, completed_on=completed_on
-        ).exists()
-        if exists:
+        if _already_recorded(record, module, completed_on):
             result.already_recorded += 1
             continue
         Completion.objects.create(
@@ -389,6 +386,13 @@ def _import_completion_rows(reader, positions, allowed, today, result) -> None:
             source=source,
         )
         result.created += 1
+
+
+def _already_recorded(record: StaffRecord, module: str, completed_on: datetime.date) -> bool:
+    """Completions from outside (CSV or xAPI) count once a worker, module and day."""
+    return Completion.objects.filter(
+        staff_record=record, module=module, completed_on=completed_on
+    ).exists()
 
 
 # --- xAPI statements --------------------------------------------------------------------
@@ -499,9 +503,7 @@ def xapi_statements_record(
             refuse("The timestamp is in the future")
             continue
         # As the CSV import: one completion a worker, module and day, whatever the statement id.
-        if Completion.objects.filter(
-            staff_record=record, module=module, completed_on=completed_on
-        ).exists():
+        if _already_recorded(record, module, completed_on):
             result.duplicates.append(str(statement_id))
             continue
         Completion.objects.create(

@@ -26,7 +26,6 @@ from speakup.concerns.limits import (
     NAME_MAX,
     PHONE_MAX,
     TEXT_MAX,
-    too_long,
 )
 from speakup.concerns.models import Confidentiality, SpeakUpAgain, Status
 from speakup.concerns.privacy import add_speaker_headers
@@ -45,6 +44,7 @@ from speakup.concerns.services.speaker import (
 )
 from speakup.concerns.taxonomy import WORKER_GROUP_CODES
 from speakup.core.parsers import SafeJSONParser
+from speakup.core.words import too_long
 
 PUBLIC_MAX_BODY_BYTES = 64 * 1024  # a 20,000-character description, in any script, fits
 

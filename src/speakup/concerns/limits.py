@@ -1,7 +1,8 @@
-"""How long the text people type about a concern may be, and how a refusal says so.
+"""How long the text people type about a concern may be, and what each text is called when it
+is refused (in the product's one wording, `core.words.too_long`).
 
-The pages' forms, the services and the API all take their limits and wording from here, so a
-limit cannot hold on one path and not another. About 20,000 characters is some 3,000 words.
+The pages' forms, the services and the API all take their limits from here, so a limit cannot
+hold on one path and not another. About 20,000 characters is some 3,000 words.
 """
 
 DESCRIPTION_MAX = 20_000  # what the speaker says happened, or the guardian records for them
@@ -25,8 +26,3 @@ CALLED = {
     "outcome": "The outcome",
     "learning": "The learning",
 }
-
-
-def too_long(called: str, limit: int) -> str:
-    """The refusal of text over its limit: "Your message must be 20,000 characters or fewer"."""
-    return f"{called} must be {limit:,} characters or fewer"

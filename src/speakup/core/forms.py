@@ -14,6 +14,8 @@ from django import forms
 from jinja2 import pass_environment
 from markupsafe import Markup
 
+from speakup.core.words import counted, too_long
+
 DATE_PARTS = ("day", "month", "year")
 DATE_EXAMPLE = "For example, 15 3 2026"
 _NUMBER = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit() also takes "²"
@@ -128,6 +130,64 @@ def date_field(
         required=required,
         help_text=help_text,
         initial=initial,
+    )
+
+
+def text_field(
+    label: str,
+    *,
+    called: str,
+    max_length: int,
+    required: bool = True,
+    required_message: str = "",
+    rows: int = 0,
+    help_text: str = "",
+) -> forms.CharField:
+    """A text box (or a text area of `rows`) whose messages name it: `called` is how an error
+    message speaks of it ("the role title"), as `date_field` does for dates."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}) if rows else None,
+        error_messages={
+            "required": required_message or f"Enter {called}",
+            "max_length": too_long(called, max_length),
+        },
+    )
+
+
+def whole_number_field(
+    label: str,
+    *,
+    called: str,
+    minimum: int,
+    maximum: int,
+    unit: str,
+    example: int,
+    required: bool = True,
+    help_text: str = "",
+    initial: int | None = None,
+) -> forms.IntegerField:
+    """A whole number whose messages name it, as `date_field`'s do: `called` is how a message
+    names the field ("the Speak Up refresher period"), `unit` the plural of what it counts."""
+    capital = called[:1].upper() + called[1:]
+    one = unit.removesuffix("s")
+    or_empty = ", or leave it empty" if not required else ""
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        min_value=minimum,
+        max_value=maximum,
+        initial=initial,
+        error_messages={
+            "required": f"Enter {called}",
+            "invalid": f"{capital} must be a whole number of {unit}, like {example}",
+            "min_value": f"{capital} must be at least {counted(minimum, one, unit)}{or_empty}",
+            "max_value": f"{capital} must be {counted(maximum, one, unit)} or fewer",
+        },
     )
 
 

@@ -1,7 +1,14 @@
-"""Words that change with a number: "1 row", "2 rows"."""
+"""Words that change with a number: "1 row", "2 rows"; "Your message must be 20,000 characters
+or fewer"."""
 
 
 def counted(number: int, singular: str, plural: str | None = None) -> str:
     """The number (with thousands separated) and the word that goes with it: "1,234 rows"."""
     word = singular if number == 1 else (plural or singular + "s")
     return f"{number:,} {word}"
+
+
+def too_long(called: str, limit: int) -> str:
+    """The refusal of text over its limit, on every form, service and API: "Your message must be
+    20,000 characters or fewer"."""
+    return f"{called[:1].upper()}{called[1:]} must be {limit:,} characters or fewer"

@@ -4,7 +4,8 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
-from speakup.core.forms import DATE_EXAMPLE, date_field
+from speakup.core.forms import DATE_EXAMPLE, date_field, text_field
+from speakup.core.words import too_long
 from speakup.register.models import AppealOutcome, FpptOutcome, FtsuRole, Outcome, Status
 from speakup.register.services import (
     DEFAULT_RESPONSE_DAYS,
@@ -20,32 +21,6 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 SEARCH_MAX = 100
 LONG_TEXT_MAX = 10_000  # grounds, responses and reasons: pages long, not a book
 CODE_TEXT_MAX = 50_000
-
-
-def text_field(
-    label: str,
-    *,
-    called: str,
-    max_length: int,
-    required: bool = True,
-    required_message: str = "",
-    rows: int = 0,
-    help_text: str = "",
-) -> forms.CharField:
-    """A text box (or a text area of `rows`) whose messages name it: `called` is how an error
-    message speaks of it ("the role title"), as `date_field` does for dates."""
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}) if rows else None,
-        error_messages={
-            "required": required_message or f"Enter {called}",
-            "max_length": f"{called[:1].upper()}{called[1:]} must be {max_length:,} characters "
-            "or fewer",
-        },
-    )
 
 
 def choice_messages(required: str) -> dict:
@@ -97,7 +72,7 @@ class AppointmentForm(forms.Form):
         help_text="Kept private: used to link the entry to the director's account.",
         error_messages={
             "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
-            "max_length": f"The email address must be {EMAIL_MAX} characters or fewer",
+            "max_length": too_long("the email address", EMAIL_MAX),
         },
     )
     role_title = text_field(

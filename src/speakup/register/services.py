@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from speakup.core.dates import day_in_words, more_than_a_year_ahead, years_after
 from speakup.core.links import absolute_url
+from speakup.core.words import too_long
 from speakup.organisations.models import Organisation, User
 from speakup.register.models import (
     Appeal,
@@ -130,7 +131,7 @@ def director_reindex(*, director: Director) -> None:
 
 def _refuse_too_long(text: str, *, called: str, limit: int) -> None:
     if len(text) > limit:
-        raise RegisterRefusal(f"The {called} must be {limit:,} characters or fewer.")
+        raise RegisterRefusal(too_long(f"the {called}", limit) + ".")
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from speakup.core.dates import day_in_words, more_than_a_year_ahead, years_after
-from speakup.core.forms import date_field
+from speakup.core.forms import date_field, whole_number_field
 from speakup.training.bands import AFC_BANDS, VERY_SENIOR_MANAGER, band_normalised
 from speakup.training.content import Course
 
@@ -65,42 +65,6 @@ LISTEN_UP_BANDS = [
     *((band.removeprefix("Band "), band) for band in AFC_BANDS if band != "Band 1"),
     (VERY_SENIOR_MANAGER, "Very senior managers (VSM)"),  # above band 9 in the rules
 ]
-
-
-def whole_number_field(
-    label: str,
-    *,
-    called: str,
-    minimum: int,
-    maximum: int,
-    unit: str,
-    example: int,
-    required: bool = True,
-    help_text: str = "",
-    initial: int | None = None,
-) -> forms.IntegerField:
-    """A whole number whose messages name it, as `date_field`'s do: `called` is how a message
-    names the field ("the Speak Up refresher period"), `unit` the plural of what it counts."""
-    capital = called[:1].upper() + called[1:]
-    or_empty = ", or leave it empty" if not required else ""
-    return forms.IntegerField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        min_value=minimum,
-        max_value=maximum,
-        initial=initial,
-        error_messages={
-            "required": f"Enter {called}",
-            "invalid": f"{capital} must be a whole number of {unit}, like {example}",
-            "min_value": f"{capital} must be at least {_count(minimum, unit)}{or_empty}",
-            "max_value": f"{capital} must be {_count(maximum, unit)} or fewer",
-        },
-    )
-
-
-def _count(number: int, unit: str) -> str:
-    return f"{number} {unit.removesuffix('s') if number == 1 else unit}"
 
 
 class TrainingPolicyForm(forms.Form):

@@ -11,11 +11,11 @@ from speakup.concerns.limits import (
     MESSAGE_MAX,
     NAME_MAX,
     PHONE_MAX,
-    too_long,
 )
 from speakup.concerns.models import Confidentiality, SpeakUpAgain
 from speakup.concerns.services.speaker import DETRIMENT_UNANSWERED
 from speakup.concerns.taxonomy import worker_groups_for
+from speakup.core.words import too_long
 from speakup.organisations.queries import active_organisations
 
 YES_NO = [("yes", "Yes"), ("no", "No")]

@@ -10,12 +10,12 @@ from speakup.concerns.limits import (
     NAME_MAX,
     PHONE_MAX,
     TEXT_MAX,
-    too_long,
 )
 from speakup.concerns.models import Confidentiality, Escalation, Source, Status
 from speakup.concerns.queries import OPEN_CASES
 from speakup.concerns.taxonomy import ELEMENTS, elements_for, worker_groups_for
 from speakup.core.forms import date_field
+from speakup.core.words import too_long
 from speakup.organisations.models import User
 
 

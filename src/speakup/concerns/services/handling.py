@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from speakup.concerns import sealing
-from speakup.concerns.limits import CALLED, TEXT_MAX, too_long
+from speakup.concerns.limits import CALLED, TEXT_MAX
 from speakup.concerns.models import (
     FINISHED,
     Action,
@@ -32,6 +32,7 @@ from speakup.concerns.taxonomy import elements_for, worker_groups_for
 from speakup.core.audit import audit
 from speakup.core.dates import more_than_a_year_ahead, years_after
 from speakup.core.permissions import require
+from speakup.core.words import too_long
 from speakup.organisations.models import User
 from speakup.organisations.queries import has_role
 from speakup.organisations.roles import Role

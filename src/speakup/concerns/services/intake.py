@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from speakup.concerns import attachments as files
-from speakup.concerns.limits import DESCRIPTION_MAX, EMAIL_MAX, NAME_MAX, PHONE_MAX, too_long
+from speakup.concerns.limits import DESCRIPTION_MAX, EMAIL_MAX, NAME_MAX, PHONE_MAX
 from speakup.concerns.models import (
     Attachment,
     Concern,
@@ -31,6 +31,7 @@ from speakup.concerns.receipts import new_receipt_code, receipt_hash
 from speakup.concerns.sealing import new_concern_key, seal, unseal
 from speakup.concerns.taxonomy import WORKER_GROUP_CODES
 from speakup.core.audit import audit
+from speakup.core.words import too_long
 from speakup.organisations.models import Organisation
 from speakup.organisations.validators import ODS_CODE
 

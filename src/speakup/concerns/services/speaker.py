@@ -14,7 +14,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from speakup.concerns.limits import COMMENT_MAX, MESSAGE_MAX, too_long
+from speakup.concerns.limits import COMMENT_MAX, MESSAGE_MAX
 from speakup.concerns.models import (
     Concern,
     DetrimentCheckin,
@@ -28,6 +28,7 @@ from speakup.concerns.sealing import seal, unseal
 from speakup.concerns.services.deadlines import notify_guardians
 from speakup.concerns.services.handling import reopen_locked
 from speakup.core.audit import audit
+from speakup.core.words import too_long
 
 log = logging.getLogger(__name__)
 

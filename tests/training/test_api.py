@@ -311,3 +311,17 @@ def test_a_completions_value_over_the_csv_field_limit_names_its_row(organisation
     path.write_text(f'Employee Number,Organisation,Module,Completed On\n1001,TST01,"{huge}",x\n')
     with pytest.raises(CommandError, match="row 2 has a value longer than 131,072 characters"):
         call_command("import-completions", str(path))
+
+
+def test_a_completions_file_with_a_quotation_mark_never_closed_names_its_row(
+    organisation, tmp_path
+):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "completions.csv"
+    path.write_text(
+        "Employee Number,Organisation,Module,Completed On\n"
+        '1001,TST01,"speak_up,2025-01-02\n1002,TST01,speak_up,2025-01-02\n'
+    )
+    with pytest.raises(CommandError, match=r"row 2 opens a quotation mark \(\"\) that is never"):
+        call_command("import-completions", str(path))

@@ -513,6 +513,32 @@ def test_a_value_over_the_csv_field_limit_names_its_row_in_a_plain_sentence(orga
     assert StaffRecord.objects.count() == 0
 
 
+@pytest.mark.parametrize("full", [False, True])
+def test_a_quotation_mark_never_closed_refuses_the_file_and_names_its_row(organisation, full):
+    """Read leniently, the open quote swallows Cora's row: a whole roster would lose her."""
+    staff_import(organisation=organisation, file=csv_file(ADA, BRYN, CORA))
+    unclosed = BRYN.replace(",Medical and Dental", ',"Medical and Dental')
+    result = staff_import(
+        organisation=organisation, file=csv_file(ADA, unclosed, CORA), full=full, skip_invalid=True
+    )
+    assert not result.imported
+    assert result.summary() == (
+        'Nothing was imported: row 3 opens a quotation mark (") that is never closed, so the '
+        "rest of the file cannot be read."
+    )
+    assert StaffRecord.objects.filter(active=True).count() == 3
+
+
+def test_text_after_a_closing_quotation_mark_refuses_the_file_and_names_its_row(organisation):
+    stray = ADA.replace("Staff Nurse", '"Staff" Nurse')
+    result = staff_import(organisation=organisation, file=csv_file(BRYN, stray))
+    assert result.summary() == (
+        'Nothing was imported: row 3 has text straight after a closing quotation mark ("), so '
+        "the file cannot be read: put the whole value inside the quotation marks."
+    )
+    assert StaffRecord.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("lines", "problem"),
     [

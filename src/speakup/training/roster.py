@@ -462,11 +462,27 @@ def unreadable_row(row: int, error: csv.Error) -> str:
             f"Row {row:,} has a value longer than {csv.field_size_limit():,} characters, "
             "so the file cannot be read"
         )
+    if "unexpected end of data" in str(error):
+        return (
+            f'Row {row:,} opens a quotation mark (") that is never closed, so the rest of the '
+            "file cannot be read"
+        )
+    if "expected after" in str(error):
+        return (
+            f'Row {row:,} has text straight after a closing quotation mark ("), so the file '
+            "cannot be read: put the whole value inside the quotation marks"
+        )
     return f"Row {row:,} cannot be read as CSV ({error}), so the file cannot be read"
 
 
-def _rows(text: IO[str]) -> Iterator[list[str]]:
-    yield from csv.reader(text)
+def csv_records(text: IO[str]) -> Iterator[list[str]]:
+    """The records of an imported CSV file (rosters and completions).
+
+    Strict: without it a quotation mark that is never closed swallows the rest of the file into
+    one value, and its rows come back as misleading problems ("First Name is empty") or, worse,
+    as a roster with the rest of its workers missing.
+    """
+    return csv.reader(text, strict=True)
 
 
 def _checked_rows(
@@ -579,7 +595,7 @@ def staff_import(
             result.warnings.append(warning)
         start, total_bytes = _extent(file)
         text = io.TextIOWrapper(file, encoding=encoding, newline="")
-        records: Iterator[list[str]] = _rows(text)
+        records: Iterator[list[str]] = csv_records(text)
     elif rows is not None:
         records = _dict_rows(rows)
     else:

@@ -30,6 +30,7 @@ from speakup.training.queries import missing_prerequisites, training_organisatio
 from speakup.training.roster import (
     RowError,
     UnreadableFile,
+    csv_records,
     detect_encoding,
     failure_text,
     missing_columns,
@@ -281,7 +282,7 @@ def completions_import(
             yield cells
 
     try:
-        reader = counted_rows(csv.reader(text))
+        reader = counted_rows(csv_records(text))
         header = next(reader, None)
         if header is None:
             result.errors.append(RowError(0, "", "The file is empty"))

@@ -144,6 +144,37 @@ def test_a_csv_row_naming_an_unknown_organisation_refuses_the_whole_file(admin, 
     assert not Appointment.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("rows", "refusal"),
+    [
+        (
+            ',Ada,Ashdown,ada@fictional.test,TST01,"' + "x" * 131_073 + '",N,,2026-01-01,\n',
+            "Row 2 has a value longer than 131,072 characters, so the file cannot be read.",
+        ),
+        (
+            ",Ada,Ashdown,ada@fictional.test,TST01,Chair,N,,2026-01-01,\n"
+            ",Bryn,Birch\x00ley,bryn@fictional.test,TST01,Chief Executive,Y,,2026-01-01,\n",
+            "Row 3 contains a NUL character, so the file cannot be read: save it again as a CSV "
+            "file (UTF-8).",
+        ),
+        (
+            ',Ada,Ashdown,ada@fictional.test,TST01,"Chair,N,,2026-01-01,\n'
+            ",Bryn,Birchley,bryn@fictional.test,TST01,Chief Executive,Y,,2026-01-01,\n",
+            'Row 2 opens a quotation mark (") that is never closed, so the rest of the file '
+            "cannot be read.",
+        ),
+    ],
+    ids=["value over the field limit", "NUL character", "quotation mark never closed"],
+)
+def test_a_board_file_that_stops_being_csv_is_refused_naming_the_row(
+    admin, organisation, rows, refusal
+):
+    with pytest.raises(RegisterRefusal) as refused:
+        services.board_import(actor=admin, csv_text=HEADER + rows, organisation=organisation)
+    assert refused.value.messages == [refusal]
+    assert not Appointment.objects.exists()
+
+
 def test_a_csv_without_the_expected_columns_is_refused(admin, organisation):
     with pytest.raises(RegisterRefusal, match="missing the columns"):
         services.board_import(actor=admin, csv_text="Name,Email\nAda,a@b.test\n")

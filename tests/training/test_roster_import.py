@@ -529,6 +529,18 @@ def test_a_quotation_mark_never_closed_refuses_the_file_and_names_its_row(organi
     assert StaffRecord.objects.filter(active=True).count() == 3
 
 
+def test_a_nul_character_refuses_the_file_and_names_its_row(organisation):
+    """PostgreSQL cannot store one; the file is refused the same way on every database."""
+    result = staff_import(
+        organisation=organisation, file=csv_file(BRYN, ADA.replace("Ada", "A\x00da"))
+    )
+    assert result.summary() == (
+        "Nothing was imported: row 3 contains a NUL character, so the file cannot be read: save "
+        "it again as a CSV file (UTF-8)."
+    )
+    assert StaffRecord.objects.count() == 0
+
+
 def test_text_after_a_closing_quotation_mark_refuses_the_file_and_names_its_row(organisation):
     stray = ADA.replace("Staff Nurse", '"Staff" Nurse')
     result = staff_import(organisation=organisation, file=csv_file(BRYN, stray))

@@ -14,6 +14,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from speakup.core import csvfiles
 from speakup.core.dates import day_in_words, more_than_a_year_ahead, years_after
 from speakup.core.links import absolute_url
 from speakup.core.words import too_long
@@ -370,8 +371,11 @@ def _find_organisation(text: str) -> Organisation | None:
 
 def board_import(*, actor, csv_text: str, organisation: Organisation | None = None) -> ImportResult:
     """Add every appointment in the CSV, or none: any bad row refuses the whole file."""
-    reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
-    headers = {_header_key(h): h for h in (reader.fieldnames or [])}
+    reader = csvfiles.dict_records(io.StringIO(csv_text.lstrip("\ufeff")))
+    try:
+        headers = {_header_key(h): h for h in (reader.fieldnames or [])}
+    except csv.Error as error:
+        raise RegisterRefusal(csvfiles.unreadable_row(1, error) + ".") from error
     missing = [
         c for c in IMPORT_COLUMNS if _header_key(c) not in headers and c != "Register Number"
     ]
@@ -387,18 +391,22 @@ def board_import(*, actor, csv_text: str, organisation: Organisation | None = No
     problems: list[str] = []
     added = unchanged = 0
     # Raising inside the block rolls back every row already added: all or nothing.
+    number = 1  # the last row read, to say where a file stops being CSV
     with transaction.atomic():
-        for number, raw in enumerate(reader, start=2):
-            row = {_header_key(k or ""): (v or "").strip() for k, v in raw.items() if k}
-            if not any(row.values()):
-                continue
-            try:
-                was_added = _import_row(actor=actor, row=row, organisation=organisation)
-            except RegisterRefusal as refusal:
-                problems.append(f"Row {number}: {' '.join(refusal.messages)}")
-                continue
-            added += was_added
-            unchanged += not was_added
+        try:
+            for number, raw in enumerate(reader, start=2):
+                row = {_header_key(k or ""): (v or "").strip() for k, v in raw.items() if k}
+                if not any(row.values()):
+                    continue
+                try:
+                    was_added = _import_row(actor=actor, row=row, organisation=organisation)
+                except RegisterRefusal as refusal:
+                    problems.append(f"Row {number}: {' '.join(refusal.messages)}")
+                    continue
+                added += was_added
+                unchanged += not was_added
+        except csv.Error as error:
+            raise RegisterRefusal(csvfiles.unreadable_row(number + 1, error) + ".") from error
         if problems:
             raise RegisterRefusal(problems)
         if added + unchanged == 0:

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from speakup.core import csvfiles
 from speakup.core.audit import audit_by
 from speakup.core.dates import day_in_words
 from speakup.core.words import counted
@@ -455,36 +456,6 @@ class _Unreadable(Exception):
     """The file stops being CSV, or its characters cannot be decoded, part way through."""
 
 
-def unreadable_row(row: int, error: csv.Error) -> str:
-    """Why a file stops being CSV at `row`, as a whole-file problem (rosters and completions)."""
-    if "field limit" in str(error):
-        return (
-            f"Row {row:,} has a value longer than {csv.field_size_limit():,} characters, "
-            "so the file cannot be read"
-        )
-    if "unexpected end of data" in str(error):
-        return (
-            f'Row {row:,} opens a quotation mark (") that is never closed, so the rest of the '
-            "file cannot be read"
-        )
-    if "expected after" in str(error):
-        return (
-            f'Row {row:,} has text straight after a closing quotation mark ("), so the file '
-            "cannot be read: put the whole value inside the quotation marks"
-        )
-    return f"Row {row:,} cannot be read as CSV ({error}), so the file cannot be read"
-
-
-def csv_records(text: IO[str]) -> Iterator[list[str]]:
-    """The records of an imported CSV file (rosters and completions).
-
-    Strict: without it a quotation mark that is never closed swallows the rest of the file into
-    one value, and its rows come back as misleading problems ("First Name is empty") or, worse,
-    as a roster with the rest of its workers missing.
-    """
-    return csv.reader(text, strict=True)
-
-
 def _checked_rows(
     records: Iterator[list[str]],
     positions: dict[str, int],
@@ -515,7 +486,7 @@ def _checked_rows(
                 progress()
     except csv.Error as error:
         # The row that could not be read is the one after the last row read.
-        result.add_error(0, "", unreadable_row(row + 1, error))
+        result.add_error(0, "", csvfiles.unreadable_row(row + 1, error))
         raise _Unreadable from error
     except UnicodeDecodeError as error:
         result.add_error(0, "", f"Row {row + 1:,} has characters that cannot be read")
@@ -595,7 +566,7 @@ def staff_import(
             result.warnings.append(warning)
         start, total_bytes = _extent(file)
         text = io.TextIOWrapper(file, encoding=encoding, newline="")
-        records: Iterator[list[str]] = csv_records(text)
+        records: Iterator[list[str]] = csvfiles.records(text)
     elif rows is not None:
         records = _dict_rows(rows)
     else:
@@ -645,7 +616,7 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
         result.add_error(0, "", str(error))
         return
     except csv.Error as error:  # in the header: the whole file is unreadable
-        result.add_error(0, "", unreadable_row(1, error))
+        result.add_error(0, "", csvfiles.unreadable_row(1, error))
         return
     checked = _checked_rows(records, positions, today, result, progress)
     try:

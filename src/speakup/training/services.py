@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from speakup.core import csvfiles
 from speakup.core.audit import audit_by
 from speakup.core.dates import day_in_words
 from speakup.core.words import counted
@@ -30,13 +31,11 @@ from speakup.training.queries import missing_prerequisites, training_organisatio
 from speakup.training.roster import (
     RowError,
     UnreadableFile,
-    csv_records,
     detect_encoding,
     failure_text,
     missing_columns,
     nothing_imported,
     parse_date,
-    unreadable_row,
 )
 
 # Course titles in learning records (ESR, e-Learning for Healthcare) mapped to our modules.
@@ -282,7 +281,7 @@ def completions_import(
             yield cells
 
     try:
-        reader = counted_rows(csv_records(text))
+        reader = counted_rows(csvfiles.records(text))
         header = next(reader, None)
         if header is None:
             result.errors.append(RowError(0, "", "The file is empty"))
@@ -320,7 +319,7 @@ def completions_import(
                 },
             )
     except csv.Error as error:
-        result.errors.append(RowError(0, "", unreadable_row(last_row + 1, error)))
+        result.errors.append(RowError(0, "", csvfiles.unreadable_row(last_row + 1, error)))
         result.imported = False
         result.created = result.already_recorded = 0
     finally:

@@ -1,6 +1,8 @@
 """Under /api/ every error Django answers itself is JSON, as DRF's own are; and a 404 never tells
 an unknown organisation from one the client may not see."""
 
+import json
+
 import pytest
 
 from speakup.organisations.roles import Role
@@ -63,3 +65,24 @@ def test_the_roster_upload_answers_the_same_for_both(client_as, other_organisati
     )
     assert unknown.status_code == not_yours.status_code == 404
     assert unknown.json() == not_yours.json() == NOT_FOUND
+
+
+def test_a_request_django_refuses_under_the_api_is_a_json_400(client):
+    """A host name not served (DisallowedHost) is refused before any view: still JSON."""
+    response = client.get("/api/v1/organisations", HTTP_HOST="not-speakup.example")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Bad request."}
+    page = client.get("/", HTTP_HOST="not-speakup.example")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+
+
+def test_the_api_403_is_json(rf):
+    from speakup.core.views.errors import forbidden
+
+    response = forbidden(rf.get("/api/v1/concerns"))
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content) == {
+        "detail": "You do not have permission to perform this action."
+    }

@@ -1,5 +1,6 @@
 """A worker takes a module in the product: resume, knowledge check with retakes, certificate."""
 
+import dataclasses
 import datetime
 
 import pytest
@@ -7,7 +8,8 @@ import time_machine
 from markupsafe import escape
 
 from speakup.organisations.roles import Role
-from speakup.training.content import course
+from speakup.training import content
+from speakup.training.content import Lesson, course
 from speakup.training.models import Completion, CompletionSource
 from tests.conftest import sign_in
 from tests.training.factories import StaffRecordFactory
@@ -23,6 +25,26 @@ def worker(client, person_with_role, organisation):
     )
     sign_in(client, user)
     return user
+
+
+@pytest.fixture
+def course_version(monkeypatch):
+    """Ship the courses as `version`, with `minimum_version` (and extra lessons), for a test."""
+    shipped = content.courses()
+
+    def ship(version, minimum_version, extra_lessons=()):
+        changed = {
+            module: dataclasses.replace(
+                the_course,
+                version=version,
+                minimum_version=minimum_version,
+                lessons=the_course.lessons + tuple(extra_lessons),
+            )
+            for module, the_course in shipped.items()
+        }
+        monkeypatch.setattr(content, "courses", lambda: changed)
+
+    return ship
 
 
 def answers(module, right=None):
@@ -59,6 +81,48 @@ def test_a_worker_resumes_where_they_left_off(client, worker):
     page = client.get("/training/modules/speak_up/").content.decode()
     assert "Continue where you left off" in page
     assert 'href="/training/modules/speak_up/screens/3/"' in page
+
+
+def reach_screen_4_of_speak_up(client):
+    client.get("/training/modules/speak_up/screens/1/")
+    for number in (1, 2, 3):
+        client.post(f"/training/modules/speak_up/screens/{number}/")
+
+
+def test_a_worker_keeps_their_place_when_a_new_version_still_counts(client, worker, course_version):
+    course_version(1, 1)
+    reach_screen_4_of_speak_up(client)
+    course_version(2, 1)
+    page = client.get("/training/modules/speak_up/").content.decode()
+    assert "Continue where you left off" in page
+    assert 'href="/training/modules/speak_up/screens/4/"' in page
+    client.post("/training/modules/speak_up/screens/4/")
+    page = client.get("/training/modules/speak_up/").content.decode()
+    assert 'href="/training/modules/speak_up/screens/5/"' in page
+
+
+def test_a_worker_starts_again_when_the_new_version_must_be_retaken(client, worker, course_version):
+    course_version(1, 1)
+    reach_screen_4_of_speak_up(client)
+    course_version(2, 2)
+    page = client.get("/training/modules/speak_up/").content.decode()
+    assert "Continue where you left off" not in page
+    assert "Start the module" in page
+    assert 'href="/training/modules/speak_up/screens/1/"' in page
+
+
+def test_a_worker_past_the_end_of_a_shorter_new_version_resumes_at_its_last_screen(
+    client, worker, course_version
+):
+    dropped = Lesson("Dropped in version 2", course("speak_up").lessons[0].screens[:2])
+    course_version(1, 1, extra_lessons=[dropped])
+    last_of_version_1 = course("speak_up").screen_count
+    client.get(f"/training/modules/speak_up/screens/{last_of_version_1}/")
+    course_version(2, 1)
+    last = course("speak_up").screen_count
+    assert last == last_of_version_1 - 2
+    page = client.get("/training/modules/speak_up/").content.decode()
+    assert f'href="/training/modules/speak_up/screens/{last}/"' in page
 
 
 def test_the_last_screen_leads_to_the_knowledge_check(client, worker):

@@ -178,3 +178,11 @@ def superseded_versions(module: str) -> tuple[str, ...]:
 def is_current_version(module: str, version: str) -> bool:
     """Whether a completion of `version` still counts (an imported one, with no version, does)."""
     return version not in superseded_versions(module)
+
+
+def counting_versions(module: str) -> tuple[str, ...]:
+    """The versions of `module` that still count, newest (the current one) first."""
+    newest = course(module).version
+    return tuple(
+        str(number) for number in range(newest, 0, -1) if is_current_version(module, str(number))
+    )

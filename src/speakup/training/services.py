@@ -18,7 +18,7 @@ from speakup.core.audit import audit_by
 from speakup.core.dates import day_in_words
 from speakup.core.words import counted
 from speakup.organisations.models import Organisation
-from speakup.training.content import course
+from speakup.training.content import counting_versions, course
 from speakup.training.models import (
     Completion,
     CompletionSource,
@@ -66,10 +66,45 @@ def module_for_title(text: str) -> str | None:
 # --- taking a module --------------------------------------------------------------------
 
 
+def module_progress(*, user, module: str, for_update: bool = False) -> ModuleProgress:
+    """Where `user` is in the current version of `module`, kept from an older version that counts.
+
+    With no row for the current version yet, the result is unsaved unless `for_update`, which
+    saves it and locks it (inside a transaction).
+    """
+    the_course = course(module)
+    version = str(the_course.version)
+    rows = ModuleProgress.objects.filter(
+        user=user, module=module, version__in=counting_versions(module)
+    )
+    newest = max(rows, key=lambda row: int(row.version), default=None)
+    if newest is not None and newest.version == version and not for_update:
+        return newest
+    # Reading never writes (opening the module page saves nothing); the first visit or check
+    # saves the carried-over row. get_or_create, so two first visits at once share one row.
+    # The older version's row stays as it was.
+    kept = {}
+    if newest is not None and newest.version != version:
+        last = the_course.screen_count
+        kept = {
+            "furthest_screen": min(newest.furthest_screen, last),
+            "last_screen": min(newest.last_screen, last),
+            "attempts": newest.attempts,
+            "best_score_percent": newest.best_score_percent,
+            "started_at": newest.started_at,
+        }
+    if for_update:
+        progress, _ = ModuleProgress.objects.select_for_update().get_or_create(
+            user=user, module=module, version=version, defaults=kept
+        )
+        return progress
+    return ModuleProgress(user=user, module=module, version=version, **kept)
+
+
+@transaction.atomic
 def progress_visit(*, user, module: str, screen: int) -> ModuleProgress:
     """Remember that `user` reached `screen` (from 1) of `module`, so they can resume there."""
-    version = str(course(module).version)
-    progress, _ = ModuleProgress.objects.get_or_create(user=user, module=module, version=version)
+    progress = module_progress(user=user, module=module, for_update=True)
     progress.last_screen = screen
     progress.furthest_screen = max(progress.furthest_screen, screen)
     progress.updated_at = timezone.now()
@@ -108,9 +143,7 @@ def knowledge_check_submit(
     score = round(100 * correct / total)
     passed = score >= the_course.pass_mark
     version = str(the_course.version)
-    progress, _ = ModuleProgress.objects.select_for_update().get_or_create(
-        user=user, module=module, version=version
-    )
+    progress = module_progress(user=user, module=module, for_update=True)
     progress.attempts += 1
     progress.best_score_percent = max(progress.best_score_percent or 0, score)
     progress.updated_at = timezone.now()

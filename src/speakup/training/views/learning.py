@@ -10,26 +10,19 @@ from speakup.core.permissions import require
 from speakup.training.certificates import certificate_pdf
 from speakup.training.content import MODULE_ORDER, course
 from speakup.training.forms import KnowledgeCheckForm
-from speakup.training.models import ModuleProgress
 from speakup.training.queries import (
     certificate_of,
     latest_pass,
     missing_prerequisites,
     my_training,
 )
-from speakup.training.services import knowledge_check_submit, progress_visit
+from speakup.training.services import knowledge_check_submit, module_progress, progress_visit
 
 
 def course_or_404(module: str):
     if module not in MODULE_ORDER:
         raise Http404
     return course(module)
-
-
-def _progress(user, the_course) -> ModuleProgress | None:
-    return ModuleProgress.objects.filter(
-        user=user, module=the_course.module, version=str(the_course.version)
-    ).first()
 
 
 @login_required
@@ -48,7 +41,7 @@ def my_training_page(request):
 def show_module(request, module):
     require(request.user, "training.take_modules")
     the_course = course_or_404(module)
-    progress = _progress(request.user, the_course)
+    progress = module_progress(user=request.user, module=module)
     return render_page(
         request,
         "training/show_module.jinja",

@@ -35,3 +35,15 @@ def test_demo_data_gives_dashboards_something_real(capsys):
 
     call_command("demo-data")
     assert (StaffRecord.objects.count(), Completion.objects.count()) == counts
+
+
+def test_demo_workers_take_the_modules_in_order():
+    """Nobody in the demo has Listen Up or Follow Up without the modules before it."""
+    call_command("demo-data")
+    done = {}
+    for record_id, module in Completion.objects.values_list("staff_record_id", "module"):
+        done.setdefault(record_id, set()).add(module)
+    assert done
+    for modules in done.values():
+        assert "listen_up" not in modules or "speak_up" in modules
+        assert "follow_up" not in modules or {"speak_up", "listen_up"} <= modules

@@ -152,7 +152,7 @@ def _completions(organisation, records, today: datetime.date) -> None:
             if local.startswith(("board-member1", "executive-lead", "non-executive-lead")):
                 pass  # the named leads lead by example
             elif chance.random() > rate:
-                continue
+                break  # not done yet, nor the modules after it: Listen Up follows Speak Up
             completed_on = min(today, base + datetime.timedelta(days=7 * step))
             rows.append(
                 Completion(

@@ -111,6 +111,21 @@ def test_a_worker_starts_again_when_the_new_version_must_be_retaken(client, work
     assert 'href="/training/modules/speak_up/screens/1/"' in page
 
 
+def test_a_pass_of_a_version_that_no_longer_counts_asks_for_the_new_one(
+    client, worker, course_version
+):
+    course_version(1, 1)
+    client.post("/training/modules/speak_up/knowledge-check/", answers("speak_up"))
+    page = client.get("/training/modules/speak_up/").content.decode()
+    assert "You completed this module on" in page and "Take the module again" in page
+    course_version(2, 2)
+    page = client.get("/training/modules/speak_up/").content.decode()
+    assert "You completed version 1 of this module on" in page
+    assert "that version no longer counts: take version 2 to be up to date" in page
+    assert "Download your certificate (PDF)" in page
+    assert "Start the module" in page and "Take the module again" not in page
+
+
 def test_a_worker_past_the_end_of_a_shorter_new_version_resumes_at_its_last_screen(
     client, worker, course_version
 ):

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from speakup.core.pages import render_page
 from speakup.core.permissions import require
 from speakup.training.certificates import certificate_pdf
-from speakup.training.content import MODULE_ORDER, course
+from speakup.training.content import MODULE_ORDER, course, is_current_version
 from speakup.training.forms import KnowledgeCheckForm
 from speakup.training.queries import (
     certificate_of,
@@ -42,6 +42,7 @@ def show_module(request, module):
     require(request.user, "training.take_modules")
     the_course = course_or_404(module)
     progress = module_progress(user=request.user, module=module)
+    passed = latest_pass(user=request.user, module=module)
     return render_page(
         request,
         "training/show_module.jinja",
@@ -49,7 +50,9 @@ def show_module(request, module):
         course=the_course,
         progress=progress,
         missing=missing_prerequisites(user=request.user, module=module),
-        passed=latest_pass(user=request.user, module=module),
+        passed=passed,
+        # A pass of a version below the minimum no longer counts: the worker takes it again.
+        retake_needed=passed is not None and not is_current_version(module, passed.version),
     )
 
 

@@ -3,11 +3,13 @@
 import base64
 import csv
 import datetime
+import importlib
 import io
 import re
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from speakup.organisations.roles import Role
@@ -160,6 +162,24 @@ def test_an_uploaded_roster_counts_each_band_once_however_it_is_written(client_a
     assert band_rows(page) == {"Apprentice": "1", "Band 5": "3", "Band 8d": "2"}
     listen_up = re.search(r'<th scope="row">Listen Up</th><td>(\d+)</td>', page)
     assert listen_up.group(1) == "2"  # the two band 8d workers: from band 8a up
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_bands_stored_before_one_spelling_are_counted_once_after_the_migration(
+    client_as, organisation
+):
+    from speakup.training.models import TrainingPolicy
+
+    for band in ["5", "Band 5", "band5", "8D", "Band 8d", "Apprentice"]:
+        StaffRecordFactory(organisation=organisation, band=band)
+    TrainingPolicyFactory(organisation=organisation, listen_up_from_band="band 8a")
+    migration = importlib.import_module("speakup.training.migrations.0007_bands_in_one_spelling")
+    migration.bands_in_one_spelling(apps, schema_editor=None)
+    page = client_as(Role.ORGANISATION_ADMIN).get("/training/organisations/TST01/").content.decode()
+    assert band_rows(page) == {"Apprentice": "1", "Band 5": "3", "Band 8d": "2"}
+    assert TrainingPolicy.objects.get().listen_up_from_band == "8a"  # as the form saves it
+    listen_up = re.search(r'<th scope="row">Listen Up</th><td>(\d+)</td>', page)
+    assert listen_up.group(1) == "2"
 
 
 def test_an_upload_with_bad_rows_imports_nothing_and_lists_them(client_as, organisation):
@@ -367,6 +387,7 @@ def test_listen_up_from_band_is_chosen_from_the_agenda_for_change_bands(client_a
     page = client.get("/training/organisations/TST01/policy/").content.decode()
     bands = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', page)
     assert [text for _, text in bands][1:] == [
+        "Band 1 (every worker on a band)",
         "Band 2", "Band 3", "Band 4", "Band 5", "Band 6", "Band 7",
         "Band 8a", "Band 8b", "Band 8c", "Band 8d", "Band 9", "Very senior managers (VSM)",
     ]  # fmt: skip
@@ -382,6 +403,20 @@ def test_listen_up_from_band_is_chosen_from_the_agenda_for_change_bands(client_a
     client.post("/training/organisations/TST01/policy/", {**POLICY, "listen_up_from_band": "VSM"})
     page = client.get("/training/organisations/TST01/policy/").content.decode()
     assert re.search(r'<option value="VSM"\s+selected', page)
+
+
+def test_a_policy_from_band_1_up_shows_band_1_and_saving_keeps_it(client_as, organisation):
+    from speakup.training.models import TrainingPolicy
+
+    TrainingPolicyFactory(organisation=organisation, listen_up_from_band="1")
+    client = client_as(Role.ORGANISATION_ADMIN)
+    page = client.get("/training/organisations/TST01/policy/").content.decode()
+    chosen = re.findall(r'<option value="([^"]*)"\s+selected[^>]*>([^<]*)</option>', page)
+    assert chosen == [("1", "Band 1 (every worker on a band)")]
+    client.post(
+        "/training/organisations/TST01/policy/", {**POLICY, "listen_up_from_band": chosen[0][0]}
+    )
+    assert TrainingPolicy.objects.get().listen_up_from_band == "1"
 
 
 def test_only_admins_change_the_policy(client_as, organisation):

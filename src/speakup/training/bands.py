@@ -32,6 +32,13 @@ def band_normalised(text: str) -> str:
     return text
 
 
+def band_code(text: str) -> str:
+    """A band as a training policy stores it (its choice on the form): '6', 'band 6', 'Band 6'
+    -> '6'; 'vsm' -> 'VSM'; any other value as given."""
+    band = band_normalised(text)
+    return band.removeprefix("Band ") if band in AFC_BANDS else band
+
+
 @lru_cache(maxsize=4096)
 def band_rank(band: str) -> tuple[int, str] | None:
     """'Band 8a' -> (8, 'a'); 'VSM' ranks above band 9; None when it cannot be read."""

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from speakup.core.dates import day_in_words, more_than_a_year_ahead, years_after
 from speakup.core.forms import date_field, whole_number_field
-from speakup.training.bands import AFC_BANDS, VERY_SENIOR_MANAGER, band_normalised
+from speakup.training.bands import AFC_BANDS, VERY_SENIOR_MANAGER, band_code
 from speakup.training.content import Course
 
 MODULES = [("speak_up", "Speak Up"), ("listen_up", "Listen Up"), ("follow_up", "Follow Up")]
@@ -60,9 +60,11 @@ class RosterUploadForm(forms.Form):
 EARLIEST_MANDATORY_FROM = datetime.date(2000, 1, 1)
 # A policy may be set up to a year ahead; a date further off is more likely a mistyped year.
 MANDATORY_FROM_YEARS_AHEAD = 1
-# Band 1 is left out: "from band 1 up" would be every worker on a band.
+# Band 1 is listed though "from band 1 up" is every worker on a band: a policy stored with it
+# before the list existed would otherwise show as no band, and saving the form would clear it.
 LISTEN_UP_BANDS = [
-    *((band.removeprefix("Band "), band) for band in AFC_BANDS if band != "Band 1"),
+    ("1", "Band 1 (every worker on a band)"),
+    *((band_code(band), band) for band in AFC_BANDS if band != "Band 1"),
     (VERY_SENIOR_MANAGER, "Very senior managers (VSM)"),  # above band 9 in the rules
 ]
 
@@ -158,5 +160,5 @@ def _mandatory_from_check(title: str):
 def _band_choice(stored: str) -> str:
     """The choice a stored band is ("6", "Band 6" -> "6"); "" when it is not a band on the list,
     which is what the rules make of it."""
-    code = band_normalised(stored or "").removeprefix("Band ")
+    code = band_code(stored or "")
     return code if code in dict(LISTEN_UP_BANDS) else ""

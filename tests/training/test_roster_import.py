@@ -458,20 +458,36 @@ def test_a_whole_roster_whose_rows_are_all_skipped_is_refused(organisation):
     )
     assert not result.imported
     assert result.failure() == (
-        "None of the file's rows can be imported. As a whole roster it would mark 2 of its "
-        "3 workers as leavers."
+        "Every row has a problem. As a whole roster it would mark 2 of its 3 workers as leavers."
     )
     assert [str(error) for error in result.row_errors] == ["row 2, First Name: is empty"]
     assert StaffRecord.objects.filter(active=True).count() == 3
 
 
 @pytest.mark.usefixtures("each_import_path")
-def test_a_part_roster_with_no_workers_changes_nothing_and_says_so(organisation):
+def test_a_part_roster_with_no_workers_is_refused_and_changes_nothing(organisation):
     staff_import(organisation=organisation, file=csv_file(ADA))
     result = staff_import(organisation=organisation, file=csv_file())
-    assert result.summary() == (
-        "0 rows read: 0 workers added, 0 updated, 0 unchanged, 0 marked as leavers."
+    assert not result.imported
+    assert result.summary() == "Nothing was imported: the file has no workers in it."
+    assert StaffRecord.objects.filter(active=True).count() == 1
+
+
+@pytest.mark.usefixtures("each_import_path")
+def test_skipping_bad_rows_when_every_row_is_bad_is_refused_not_a_success(organisation):
+    """'0 workers added' under a success banner would hide that the whole file was wrong."""
+    result = staff_import(
+        organisation=organisation,
+        file=csv_file(ADA.replace("Ada", ""), BRYN.replace(",Y,N,N,", ",maybe,N,N,")),
+        skip_invalid=True,
     )
+    assert not result.imported and result.created == 0
+    assert result.summary() == (
+        "Nothing was imported: every row has a problem, so there is nothing to import. Correct "
+        "the rows and import the file again."
+    )
+    assert len(result.row_errors) == 2
+    assert StaffRecord.objects.count() == 0
 
 
 def test_the_command_refuses_a_whole_roster_of_only_a_header(organisation, tmp_path):

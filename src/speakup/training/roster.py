@@ -638,8 +638,8 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
                 raise _Rollback from None
             if result.bad_rows and not skip_invalid:
                 raise _Rollback
-            if full and result.rows_read == result.bad_rows:
-                _refuse_an_empty_roster(organisation, result)
+            if result.rows_read == result.bad_rows:
+                _refuse_nothing_to_import(organisation, result)
             result.skipped = result.bad_rows
             result.imported = True
             audit_by(
@@ -662,9 +662,10 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
         result.created = result.updated = result.unchanged = result.left = 0
 
 
-def _refuse_an_empty_roster(organisation: Organisation, result: ImportResult) -> None:
-    """A whole roster with no worker to import would make leavers of (nearly) everyone: a
-    header-only export or a wrong file, never meant. Raises _Rollback."""
+def _refuse_nothing_to_import(organisation: Organisation, result: ImportResult) -> None:
+    """A file with no worker to import (a header-only export, or every row skipped) is a wrong
+    file, never meant: said as a problem, not as "0 workers added". As a whole roster it would
+    also make leavers of (nearly) everyone. Raises _Rollback."""
     # The leavers are marked already (in this transaction, rolled back now): the workers still
     # active are those whose rows were skipped.
     still_active = StaffRecord.objects.filter(organisation=organisation, active=True).count()
@@ -673,13 +674,11 @@ def _refuse_an_empty_roster(organisation: Organisation, result: ImportResult) ->
         leavers = "its only worker" if everyone == 1 else f"all {counted(everyone, 'worker')}"
     else:
         leavers = f"{result.left:,} of its {counted(everyone, 'worker')}"
-    why = (
-        "The file has no workers in it"
-        if not result.rows_read
-        else "None of the file's rows can be imported"
-    )
+    why = "The file has no workers in it" if not result.rows_read else "Every row has a problem"
     if result.left:
         why += f". As a whole roster it would mark {leavers} as leavers"
+    elif result.rows_read:
+        why += ", so there is nothing to import. Correct the rows and import the file again"
     result.add_error(0, "", why)
     raise _Rollback
 

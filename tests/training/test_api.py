@@ -325,3 +325,20 @@ def test_a_completions_file_with_a_quotation_mark_never_closed_names_its_row(
     )
     with pytest.raises(CommandError, match=r"row 2 opens a quotation mark \(\"\) that is never"):
         call_command("import-completions", str(path))
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_completions_with_every_row_bad_and_skipped_are_refused_not_a_success(
+    organisation, tmp_path
+):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "completions.csv"
+    path.write_text(COMPLETIONS.splitlines()[0] + "\n9999,TST01,speak_up,2025-02-01,import\n")
+    with pytest.raises(CommandError) as refused:
+        call_command("import-completions", str(path), "--skip-invalid")
+    assert "every row has a problem, so there is nothing to import" in str(refused.value)
+    header_only = tmp_path / "header.csv"
+    header_only.write_text(COMPLETIONS.splitlines()[0] + "\n")
+    with pytest.raises(CommandError, match="the file has no completions in it"):
+        call_command("import-completions", str(header_only))

@@ -137,6 +137,13 @@ def as_sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
+# An import run with bad rows skipped whose every row is bad (rosters and completions).
+EVERY_ROW_BAD = (
+    "Every row has a problem, so there is nothing to import. Correct the rows and import the "
+    "file again"
+)
+
+
 def nothing_imported(why: str) -> str:
     """An import's refusal in one line, as the command and the API give it."""
     return f"Nothing was imported: {why[:1].lower()}{why[1:]}"
@@ -674,11 +681,14 @@ def _refuse_nothing_to_import(organisation: Organisation, result: ImportResult) 
         leavers = "its only worker" if everyone == 1 else f"all {counted(everyone, 'worker')}"
     else:
         leavers = f"{result.left:,} of its {counted(everyone, 'worker')}"
-    why = "The file has no workers in it" if not result.rows_read else "Every row has a problem"
+    if not result.rows_read:
+        why = "The file has no workers in it"
+    elif result.left:
+        why = "Every row has a problem"
+    else:
+        why = EVERY_ROW_BAD
     if result.left:
         why += f". As a whole roster it would mark {leavers} as leavers"
-    elif result.rows_read:
-        why += ", so there is nothing to import. Correct the rows and import the file again"
     result.add_error(0, "", why)
     raise _Rollback
 

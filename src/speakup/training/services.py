@@ -29,6 +29,7 @@ from speakup.training.models import (
 )
 from speakup.training.queries import missing_prerequisites, training_organisations_of
 from speakup.training.roster import (
+    EVERY_ROW_BAD,
     RowError,
     UnreadableFile,
     detect_encoding,
@@ -334,7 +335,13 @@ def completions_import(
             return result
         with transaction.atomic():
             _import_completion_rows(reader, positions, organisations, today, result)
-            if result.errors and not skip_invalid:
+            refused = result.errors and not skip_invalid
+            if not refused and not result.created and not result.already_recorded:
+                # Nothing to import is no success of "0 completions added".
+                why = EVERY_ROW_BAD if result.rows_read else "The file has no completions in it"
+                result.errors.append(RowError(0, "", why))
+                refused = True
+            if refused:
                 transaction.set_rollback(True)
                 result.created = result.already_recorded = 0
                 return result

@@ -298,6 +298,19 @@ def test_a_guardian_records_the_speakers_contact_details_for_a_confidential_conc
     assert handling.speaker_contact(recorded)["name"] == "Robin Nurse"
 
 
+def test_recording_a_phone_number_that_is_not_one_is_refused_beside_it(client, staff):
+    page = _record(
+        client,
+        staff,
+        confidentiality="confidential",
+        contact_name="Robin Nurse",
+        contact_email="robin@example.test",
+        contact_phone="x",
+    )
+    assert "Enter a phone number, like 01632 960 001 or 07700 900 982" in page.content.decode()
+    assert not Concern.objects.exists()
+
+
 TOO_LONG = "x" * 20_001
 
 

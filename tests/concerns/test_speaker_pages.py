@@ -29,6 +29,12 @@ def title(response) -> str:
     return re.search(r"<title>(.*?)</title>", html(response), re.S).group(1).strip()
 
 
+def heading(response) -> str:
+    """The page's h1 (a question's h1 may wrap its label or legend)."""
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html(response), re.S).group(1)
+    return " ".join(re.sub(r"<[^>]+>", "", h1).split())
+
+
 def receipt_code_on(response) -> str:
     shown = re.search(r'id="receipt-code">([\d ]+)<', html(response)).group(1)
     return shown.replace(" ", "")
@@ -49,16 +55,16 @@ def test_a_speaker_speaks_up_anonymously_and_is_shown_a_reference_and_receipt_co
     client, organisation
 ):
     first = client.get(URL)
-    assert "Which organisation is your concern about?" in title(first)
+    assert heading(first) == "Which organisation is your concern about?"
     check = walk_to_check(client, organisation)
-    assert title(check).startswith("Check your answers")
+    assert heading(check).startswith("Check your answers")
     assert "Controlled drugs are not being counted" in html(check)
     assert "Testshire Fictional NHS Trust" in html(check)
     assert "Contact details" not in html(check)
 
     sent = step(client, check, go="send")
     assert sent.status_code == 200
-    assert title(sent).startswith("Your concern has been sent")
+    assert heading(sent).startswith("Your concern has been sent")
     concern = Concern.objects.get()
     assert f"Your reference<br><strong>{concern.reference}</strong>" in html(sent)
     assert "&lt;" not in html(sent)  # no markup shown as text
@@ -94,12 +100,13 @@ def test_speaker_pages_are_not_cached_and_send_referrers_to_our_own_site_only(cl
 
 def test_an_open_speaker_must_give_contact_details(client, organisation):
     page = walk_to_check(client, organisation, confidentiality="open", name="", email="")
-    assert title(page).startswith("Error: Your contact details")
+    assert title(page).startswith("Error: Speak up")
+    assert heading(page) == "Your contact details"
     assert "Enter your name" in html(page)
     assert "Enter your email address" in html(page)
     assert "There is a problem" in html(page)
     page = step(client, page, name="Robin Nurse", email="robin@example.test")
-    assert title(page).startswith("Check your answers")
+    assert heading(page).startswith("Check your answers")
     assert "robin@example.test" in html(page)
     step(client, page, go="send")
     concern = Concern.objects.get()
@@ -127,10 +134,10 @@ def test_a_description_over_twenty_thousand_characters_is_refused(client, organi
 def test_change_goes_back_to_that_question_and_then_straight_to_check_answers(client, organisation):
     check = walk_to_check(client, organisation)
     page = step(client, check, change="description")
-    assert title(page).startswith("Describe your concern")
+    assert heading(page).startswith("Describe your concern")
     assert "Controlled drugs are not being counted" in html(page)  # the answer is kept
     page = step(client, page, description="The fire door on ward 9 is propped open.")
-    assert title(page).startswith("Check your answers")
+    assert heading(page).startswith("Check your answers")
     assert "fire door on ward 9" in html(page)
 
 
@@ -140,7 +147,7 @@ def test_changing_to_anonymous_forgets_the_contact_details(client, organisation)
     )
     page = step(client, check, change="confidentiality")
     page = step(client, page, confidentiality="anonymous")
-    assert title(page).startswith("Check your answers")
+    assert heading(page).startswith("Check your answers")
     assert "Robin Nurse" not in html(page)
     step(client, page, go="send")
     assert Concern.objects.get().speaker_sealed is None
@@ -152,18 +159,18 @@ def test_changing_to_confidential_asks_for_contact_details_before_check_answers(
     check = walk_to_check(client, organisation)
     page = step(client, check, change="confidentiality")
     page = step(client, page, confidentiality="confidential")
-    assert title(page).startswith("Your contact details")
+    assert heading(page).startswith("Your contact details")
 
 
 def test_back_goes_to_the_previous_question(client, organisation):
     page = step(client, client.get(URL), organisation=organisation.ods_code)
     page = step(client, page, go="back")
-    assert title(page).startswith("Which organisation")
+    assert heading(page).startswith("Which organisation")
 
 
 def test_an_altered_draft_starts_again_and_saves_nothing(client, organisation):
     page = client.post(URL, {"draft": "not-a-draft", "go": "send"})
-    assert title(page).startswith("Which organisation")
+    assert heading(page).startswith("Which organisation")
     assert "Please start again" in html(page)
     assert not Concern.objects.exists()
 
@@ -195,7 +202,8 @@ def test_a_file_of_the_wrong_type_gets_a_field_error_and_nothing_is_saved(
     check = walk_to_check(client, organisation)
     fake = SimpleUploadedFile("rota.pdf", b"MZ\x90\x00binary", content_type="application/pdf")
     page = client.post(URL, {"draft": draft_of(check), "go": "send", "attachments": [fake]})
-    assert title(page).startswith("Error: Check your answers")
+    assert title(page).startswith("Error: Speak up")
+    assert heading(page).startswith("Check your answers")
     assert "rota.pdf must be a PDF, PNG, JPEG, plain text or Word (DOCX) file" in html(page)
     assert not Concern.objects.exists()
     assert not (media_root / "concerns").exists()
@@ -238,3 +246,42 @@ def test_a_flood_of_concerns_from_one_client_gets_429(client, organisation, sett
     refused = step(client, walk_to_check(client, organisation), go="send")
     assert refused.status_code == 429
     assert Concern.objects.count() == 1
+
+
+def test_every_page_of_the_flow_has_one_neutral_title_for_the_browser_history(client, organisation):
+    """A shared ward computer keeps titles in its history: they say neither the step nor that a
+    concern was sent; each page's heading still says where the speaker is."""
+    pages = [client.get(URL)]
+    pages.append(step(client, pages[-1], organisation=organisation.ods_code))
+    pages.append(step(client, pages[-1], confidentiality="anonymous"))
+    pages.append(step(client, pages[-1], description="The hoist on ward 4 has failed twice."))
+    pages.append(step(client, pages[-1], worker_group="nursing_midwifery"))
+    pages.append(step(client, pages[-1], go="send"))
+    assert {title(page) for page in pages} == {"Speak up – speakup – NHS"}
+    assert heading(pages[-1]) == "Your concern has been sent"
+    assert len({heading(page) for page in pages}) == len(pages)
+
+
+def test_the_description_counts_characters_instead_of_cutting_pasted_text(client, organisation):
+    """A maxlength attribute makes a browser drop the end of a long paste without a word."""
+    page = step(client, client.get(URL), organisation=organisation.ods_code)
+    page = html(step(client, page, confidentiality="anonymous"))
+    textarea = re.search(r"<textarea[^>]*>", page).group(0)
+    assert "maxlength" not in textarea
+    assert 'data-maxlength="20000"' in page
+    assert "You can enter up to 20,000 characters" in page
+
+
+def test_a_phone_number_that_is_not_one_is_refused_on_the_contact_step(client, organisation):
+    page = walk_to_check(
+        client,
+        organisation,
+        confidentiality="open",
+        name="Robin",
+        email="r@example.test",
+        phone="x",
+    )
+    assert heading(page) == "Your contact details"
+    assert "Enter a phone number, like 01632 960 001 or 07700 900 982" in html(page)
+    page = step(client, page, name="Robin", email="r@example.test", phone="07700 900 982")
+    assert heading(page).startswith("Check your answers")

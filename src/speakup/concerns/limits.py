@@ -1,9 +1,11 @@
 """How long the text people type about a concern may be, and what each text is called when it
-is refused (in the product's one wording, `core.words.too_long`).
+is refused (in the product's one wording, `core.words.too_long`); and what a phone number is.
 
 The pages' forms, the services and the API all take their limits from here, so a limit cannot
 hold on one path and not another. About 20,000 characters is some 3,000 words.
 """
+
+from django.core.exceptions import ValidationError
 
 DESCRIPTION_MAX = 20_000  # what the speaker says happened, or the guardian records for them
 MESSAGE_MAX = 20_000  # a message from the speaker to the guardian
@@ -14,6 +16,25 @@ TEXT_MAX = 20_000
 NAME_MAX = 200
 EMAIL_MAX = 254
 PHONE_MAX = 30
+NOT_A_PHONE_NUMBER = "Enter a phone number, like 01632 960 001 or 07700 900 982"
+
+
+def is_phone_number(text: str) -> bool:
+    """7 to 15 digits (UK or international), written with spaces, +, - or brackets if liked."""
+    text = text.strip()
+    digits = sum(ch.isdigit() for ch in text)
+    return (
+        len(text) <= PHONE_MAX
+        and 7 <= digits <= 15
+        and all(ch.isdigit() or ch in " +-()" for ch in text)
+    )
+
+
+def validate_phone(text: str) -> None:
+    """The forms' validator: a phone number is refused on its own step, not only on sending."""
+    if not is_phone_number(text):
+        raise ValidationError(NOT_A_PHONE_NUMBER)
+
 
 # What staff free text is called when it is too long, by field (the forms and the API say the
 # same): "The learning must be 20,000 characters or fewer".

@@ -271,6 +271,13 @@ def field_params(bound_field, **overrides) -> tuple[str, str, dict]:
     }
     if bound_field.field.disabled:
         params["disabled"] = True
+    if macro == "textarea" and "maxlength" in params["attributes"]:
+        # A browser silently cuts pasted text at a maxlength attribute. The character count
+        # says how much room is left and lets the text run over, so the form can say so and
+        # nothing typed is lost.
+        folder, macro = "character-count", "characterCount"
+        params["maxlength"] = limit = int(params["attributes"].pop("maxlength"))
+        params["textareaDescriptionText"] = f"You can enter up to {limit:,} characters"
     if macro in {"radios", "checkboxes"} and not isinstance(widget, forms.CheckboxInput):
         params["idPrefix"] = bound_field.auto_id
         params["fieldset"] = {"legend": {"text": bound_field.label, "size": "s"}}

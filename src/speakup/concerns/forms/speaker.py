@@ -10,7 +10,9 @@ from speakup.concerns.limits import (
     EMAIL_MAX,
     MESSAGE_MAX,
     NAME_MAX,
+    NOT_A_PHONE_NUMBER,
     PHONE_MAX,
+    validate_phone,
 )
 from speakup.concerns.models import Confidentiality, SpeakUpAgain
 from speakup.concerns.services.speaker import DETRIMENT_UNANSWERED
@@ -130,6 +132,8 @@ class ContactForm(forms.Form):
         required=False,
         max_length=PHONE_MAX,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        validators=[validate_phone],
+        error_messages={"max_length": NOT_A_PHONE_NUMBER},
     )
 
 

@@ -8,8 +8,10 @@ from speakup.concerns.limits import (
     DESCRIPTION_MAX,
     EMAIL_MAX,
     NAME_MAX,
+    NOT_A_PHONE_NUMBER,
     PHONE_MAX,
     TEXT_MAX,
+    validate_phone,
 )
 from speakup.concerns.models import Confidentiality, Escalation, Source, Status
 from speakup.concerns.queries import OPEN_CASES
@@ -226,9 +228,8 @@ class RecordConcernForm(forms.Form):
         label="Speaker's phone number (optional)",
         required=False,
         max_length=PHONE_MAX,
-        error_messages={
-            "max_length": "Enter a phone number, like 01632 960 001 or 07700 900 982",
-        },
+        validators=[validate_phone],
+        error_messages={"max_length": NOT_A_PHONE_NUMBER},
     )
 
     def __init__(self, *args, organisations, **kwargs):

@@ -16,7 +16,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from speakup.concerns import attachments as files
-from speakup.concerns.limits import DESCRIPTION_MAX, EMAIL_MAX, NAME_MAX, PHONE_MAX
+from speakup.concerns.limits import (
+    DESCRIPTION_MAX,
+    EMAIL_MAX,
+    NAME_MAX,
+    NOT_A_PHONE_NUMBER,
+    is_phone_number,
+)
 from speakup.concerns.models import (
     Attachment,
     Concern,
@@ -137,16 +143,10 @@ def _contact(confidentiality, contact, errors) -> dict | None:
                 "Enter an email address in the correct format, like name@example.com"
             )
     if phone not in (None, ""):
-        digits = "".join(ch for ch in str(phone) if ch.isdigit())
-        if (
-            not isinstance(phone, str)
-            or len(phone.strip()) > PHONE_MAX
-            or not 7 <= len(digits) <= 15
-            or any(not (ch.isdigit() or ch in " +-()") for ch in phone.strip())
-        ):
-            errors["contact.phone"] = "Enter a phone number, like 01632 960 001 or 07700 900 982"
-        else:
+        if isinstance(phone, str) and is_phone_number(phone):
             checked["phone"] = phone.strip()
+        else:
+            errors["contact.phone"] = NOT_A_PHONE_NUMBER
     return checked
 
 

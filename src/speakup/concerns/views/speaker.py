@@ -57,6 +57,10 @@ SPEAKER_COOKIE_PATH = "/concerns/check/"
 # --- speak up -----------------------------------------------------------------------------
 
 STEPS = ("organisation", "confidentiality", "description", "about", "contact", "check")
+# The browser keeps page titles in its history, perhaps on a shared ward computer: every page
+# of the flow has one neutral title (and one address), whatever its heading says.
+SPEAK_UP_TITLE = "Speak up"
+CHECK_TITLE = "Check on a concern"
 TITLES = {
     "organisation": "Which organisation is your concern about?",
     "confidentiality": "How open do you want to be?",
@@ -174,7 +178,8 @@ def _render_step(request, draft, step: str, form=None, attachments_form=None, st
     return render_page(
         request,
         "concerns/speaker/step.jinja",
-        page_title=TITLES[step],
+        page_title=SPEAK_UP_TITLE,
+        heading=TITLES[step],
         form=form,
         step=step,
         draft_token=drafts.seal_draft(draft),
@@ -193,7 +198,8 @@ def _send(request, draft):
         return render_page(
             request,
             "concerns/speaker/too_many_concerns.jinja",
-            page_title="Too many concerns sent",
+            page_title=SPEAK_UP_TITLE,
+            heading="Too many concerns sent",
             status=429,
         )
     data = draft["data"]
@@ -225,7 +231,8 @@ def _send(request, draft):
     return render_page(
         request,
         "concerns/speaker/sent.jinja",
-        page_title="Your concern has been sent",
+        page_title=SPEAK_UP_TITLE,
+        heading="Your concern has been sent",
         reference=submitted.concern.reference,
         receipt_code=format_receipt_code(submitted.receipt_code),
         acknowledge_by=submitted.concern.acknowledge_by,
@@ -278,7 +285,8 @@ def speak_up(request):
             return render_page(
                 request,
                 "concerns/speaker/too_large.jinja",
-                page_title="Your files are too large",
+                page_title=SPEAK_UP_TITLE,
+                heading="Your files are too large",
                 status=413,
             )
         # Before anything reads the body: keep uploaded files in memory, never on disk.
@@ -310,7 +318,8 @@ def _too_many(request):
     return render_page(
         request,
         "concerns/speaker/too_many.jinja",
-        page_title="Too many attempts",
+        page_title=CHECK_TITLE,
+        heading="Too many attempts",
         status=429,
     )
 
@@ -337,9 +346,7 @@ def check_concern(request):
                 "receipt_code",
                 "There is no concern with that receipt code. Check the code and try again",
             )
-    return render_page(
-        request, "concerns/speaker/check.jinja", page_title="Check on a concern", form=form
-    )
+    return render_page(request, "concerns/speaker/check.jinja", page_title=CHECK_TITLE, form=form)
 
 
 def _render_concern(request, concern, *, reply_form=None, feedback_form=None, checkin_form=None):
@@ -353,7 +360,8 @@ def _render_concern(request, concern, *, reply_form=None, feedback_form=None, ch
     response = render_page(
         request,
         "concerns/speaker/concern.jinja",
-        page_title=f"Your concern {view.reference}",
+        page_title=CHECK_TITLE,
+        heading=f"Your concern {view.reference}",
         form=bound[0] if bound else None,
         concern=view,
         reply_form=forms_on_page[0],

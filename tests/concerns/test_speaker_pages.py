@@ -1,9 +1,12 @@
 """Speaking up on the web: one address for the whole flow, check answers, then a receipt code."""
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from speakup.concerns.models import Attachment, Concern
 from speakup.concerns.receipts import receipt_hash
@@ -181,6 +184,22 @@ def test_sending_twice_sends_one_concern(client, organisation):
     again = step(client, check, go="send")
     assert Concern.objects.count() == 1
     assert receipt_code_on(first) == receipt_code_on(again)
+
+
+def test_sending_again_after_fifteen_minutes_does_not_show_the_code_to_whoever_is_there(
+    client, organisation
+):
+    """A reload of the sent page on a shared computer, later: the concern is not sent twice and
+    the next person at the keyboard is not given the speaker's code."""
+    check = walk_to_check(client, organisation)
+    first = step(client, check, go="send")
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        later = step(client, check, go="send")
+    assert Concern.objects.count() == 1
+    assert 'id="receipt-code"' not in html(later)
+    assert receipt_code_on(first).replace(" ", "") not in html(later).replace(" ", "")
+    assert "cannot be shown again" in html(later)
+    assert Concern.objects.get().reference in html(later)
 
 
 def test_files_attached_on_check_answers_are_stored_encrypted(

@@ -9,6 +9,8 @@ server once, in the request that sends the concern, are held in memory only (nev
 file on disk) and are written only encrypted. Nothing needs to survive between steps.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -61,6 +63,7 @@ STEPS = ("organisation", "confidentiality", "description", "about", "contact", "
 # of the flow has one neutral title (and one address), whatever its heading says.
 SPEAK_UP_TITLE = "Speak up"
 CHECK_TITLE = "Check on a concern"
+CODE_SHOWN_AGAIN_FOR = timedelta(minutes=15)
 TITLES = {
     "organisation": "Which organisation is your concern about?",
     "confidentiality": "How open do you want to be?",
@@ -228,13 +231,20 @@ def _send(request, draft):
         form_field = field.removeprefix("contact.")
         form.add_error(form_field if form_field in form.fields else None, message)
         return _render_step(request, draft, step, form=form)
+    # Sending the same form again (a double click, a dropped connection) shows the first result,
+    # with its code only for a few minutes: after that, a reload on a shared computer must not
+    # hand the next person the speaker's code.
+    shows_code = (
+        not submitted.replayed
+        or timezone.now() - submitted.concern.received_at < CODE_SHOWN_AGAIN_FOR
+    )
     return render_page(
         request,
         "concerns/speaker/sent.jinja",
         page_title=SPEAK_UP_TITLE,
         heading="Your concern has been sent",
         reference=submitted.concern.reference,
-        receipt_code=format_receipt_code(submitted.receipt_code),
+        receipt_code=format_receipt_code(submitted.receipt_code) if shows_code else None,
         acknowledge_by=submitted.concern.acknowledge_by,
         anonymous=submitted.concern.confidentiality == Confidentiality.ANONYMOUS,
     )

@@ -2,14 +2,13 @@
 
 import csv
 import io
-from datetime import date
 
 import pytest
 import time_machine
 from playwright.sync_api import expect
 
 from speakup.organisations.roles import Role
-from tests.browser.conftest import assert_accessible, fill_date, sign_in
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.organisations.factories import OrganisationFactory
 from tests.reporting.board_report_fixtures import half_year_of_cases
 from tests.reporting.factories import london, make_case
@@ -40,8 +39,9 @@ def test_national_analyst_filters_sorts_and_downloads_the_national_view(
     expect(organisations.get_by_text("(FAR01)")).to_be_visible()
     assert_accessible(page)
 
-    fill_date(page, "Start date", date(2026, 4, 1))
-    fill_date(page, "End date", date(2026, 9, 30))
+    # Whole financial quarters, half-years and years only, chosen from lists.
+    page.get_by_label("Financial year").select_option(label="2026/27")
+    page.get_by_label("April to September").check()
     page.get_by_label("Region", exact=True).select_option(organisation.region)
     page.get_by_role("button", name="Apply filters").click()
     expect(organisations.get_by_text(f"({organisation.ods_code})")).to_be_visible()

@@ -3,11 +3,14 @@
 import io
 
 import pytest
+import time_machine
 from pypdf import PdfReader
 
+from speakup.concerns.models import Confidentiality
 from speakup.organisations.roles import Role
 from speakup.reporting.models import BoardReportInputs
 from tests.reporting.board_report_fixtures import PUBLISHED, UNPUBLISHED, half_year_of_cases
+from tests.reporting.factories import london, make_case
 
 PAGE = "/reports/board-reports/TST01/"
 HALF = "?start=2026-04-01&end=2026-09-30"
@@ -70,6 +73,126 @@ def test_a_bad_period_gets_a_clear_400(client_as, query, message, february_2027)
     assert message in page
     assert "<title>Error: " in page
     assert client.get(PAGE + "report.pdf" + query).status_code == 400
+
+
+READERS_OF_STANDARD_PERIODS = [
+    Role.EXECUTIVE_LEAD,
+    Role.NON_EXECUTIVE_LEAD,
+    Role.BOARD_MEMBER,
+    Role.ORGANISATION_ADMIN,
+]
+
+
+@pytest.mark.parametrize("role", READERS_OF_STANDARD_PERIODS)
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?start=2026-04-01&end=2026-09-30",  # April to September
+        "?start=2025-10-01&end=2026-03-31",  # October to March
+        "?start=2025-04-01&end=2026-03-31",  # a financial year
+        "?year=2026&part=h1",  # chosen from the list on the page
+    ],
+)
+def test_the_board_opens_financial_years_and_half_years(client_as, role, query, february_2027):
+    response = client_as(role).get(PAGE + query)
+    assert response.status_code == 200
+    assert "Cases raised in the period" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", READERS_OF_STANDARD_PERIODS)
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        # One day apart: subtracting the two would single out the cases raised on 7 May.
+        (
+            "?start=2025-05-07&end=2026-03-31",
+            "7 May 2025 to 31 March 2026 is not a financial year (April to March) or half-year "
+            "(April to September, or October to March): choose one below",
+        ),
+        (
+            "?start=2025-05-08&end=2026-03-31",
+            "8 May 2025 to 31 March 2026 is not a financial year",
+        ),
+        ("?start=2026-04-01&end=2026-06-30", "1 April 2026 to 30 June 2026 is not a financial"),
+        ("?start=yesterday&end=2026-03-31", "The address does not give a financial year"),
+        ("?year=2026&part=h2", "1 October 2026 to 31 March 2027 has not ended yet"),
+        ("?year=2031&part=h1", "Choose a financial year from the list"),
+        ("?year=2025&part=q1", "Choose a period from the list"),
+    ],
+)
+def test_the_board_cannot_open_any_other_period(
+    client_as, role, query, message, cases, february_2027
+):
+    client = client_as(role)
+    response = client.get(PAGE + query)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<title>Error: Check the period of the board report" in page
+    assert message in page
+    assert "Cases raised in the period" not in page
+    assert "Financial year" in page and "April to September" in page  # the list to choose from
+    assert "Start date" not in page  # no boxes for dates of their own
+    assert client.get(PAGE + "report.pdf" + query).status_code == 400
+
+
+def test_a_period_ending_today_is_not_over_until_tomorrow_for_the_board(client_as, organisation):
+    # Cases raised later today would change its figures from one hour to the next.
+    with time_machine.travel(london(2027, 3, 31, 9, 0), tick=False):
+        query = "?start=2026-10-01&end=2027-03-31"
+        response = client_as(Role.BOARD_MEMBER).get(PAGE + query)
+        assert response.status_code == 400
+        assert "1 October 2026 to 31 March 2027 has not ended yet" in response.content.decode()
+        assert client_as(Role.GUARDIAN).get(PAGE + query).status_code == 200
+
+
+def test_a_guardian_opens_any_dates_without_the_national_figures(client_as, cases, february_2027):
+    response = client_as(Role.GUARDIAN).get(PAGE + "?start=2026-05-07&end=2026-09-30")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "7 May 2026 to 30 September 2026" in page
+    assert "Cases raised in the period" in page
+    assert "Or choose your own dates" in page
+    # Another organisation's cases could be worked out day by day from national figures.
+    assert "National figures are given only for whole financial quarters" in page
+    assert "Our figures and the national figures" not in page
+
+
+def test_the_national_figures_are_compared_over_a_whole_half_year(client_as, cases, february_2027):
+    page = client_as(Role.GUARDIAN).get(PAGE + HALF).content.decode()
+    assert "Our figures and the national figures" in page
+    assert "National figures are given only for whole financial quarters" not in page
+
+
+def test_only_guardians_are_offered_dates_of_their_own(client_as, february_2027):
+    for role in READERS_OF_STANDARD_PERIODS:
+        client = client_as(role)
+        for url in ("/reports/board-reports/", PAGE + HALF):
+            page = client.get(url).content.decode()
+            assert "Financial year" in page and "October to March" in page
+            assert "Or choose your own dates" not in page and "Start date" not in page
+    guardian = client_as(Role.GUARDIAN)
+    for url in ("/reports/board-reports/", PAGE + HALF):
+        page = guardian.get(url).content.decode()
+        assert "Financial year" in page and "Or choose your own dates" in page
+
+
+def test_a_hidden_number_of_answers_reads_as_a_sentence(client_as, cases, february_2027):
+    # April to September 2026: 5 said yes and 1 no, so the number of answers is not shown.
+    page = client_as(Role.BOARD_MEMBER).get(PAGE + HALF).content.decode()
+    assert "Number of answers: not shown." in page
+    assert "not shown answered" not in page
+
+
+def test_a_share_of_a_hidden_number_of_cases_reads_not_shown(
+    client_as, organisation, february_2027
+):
+    # July 2026: 3 cases, one anonymous: the counts are small, their shares not shown.
+    make_case(organisation, received=london(2026, 7, 6), confidentiality=Confidentiality.ANONYMOUS)
+    make_case(organisation, received=london(2026, 7, 7))
+    make_case(organisation, received=london(2026, 7, 8))
+    page = client_as(Role.GUARDIAN).get(PAGE + "?start=2026-07-01&end=2026-07-31").content.decode()
+    assert "fewer than 5 (fewer than 5)" not in page
+    assert page.count("fewer than 5 (not shown)") == 2  # anonymously, and detriment
 
 
 def test_with_no_dates_the_last_half_year_is_shown(client_as, february_2027):

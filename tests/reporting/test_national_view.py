@@ -93,7 +93,46 @@ def test_a_bad_period_is_a_400(client_as, february_2027):
     client = client_as(Role.NATIONAL_ANALYST)
     response = client.get(f"{PAGE}?start=2026-09-30&end=2026-04-01")
     assert response.status_code == 400
-    assert "The end date must be the same as or after" in response.content.decode()
+    assert "The address does not give a whole financial quarter" in response.content.decode()
     assert (
         client.get("/reports/national/view.csv?start=2026-04-01&end=2030-01-01").status_code == 400
     )
+
+
+@pytest.mark.parametrize(
+    "query, label",
+    [
+        ("?year=2026&part=q3", "1 October 2026 to 31 December 2026"),
+        ("?year=2026&part=h1", "1 April 2026 to 30 September 2026"),
+        ("?year=2025&part=year", "1 April 2025 to 31 March 2026"),
+        ("?start=2026-07-01&end=2026-09-30", "1 July 2026 to 30 September 2026"),
+    ],
+)
+def test_the_national_view_covers_whole_quarters_half_years_and_years(
+    client_as, query, label, february_2027
+):
+    response = client_as(Role.NATIONAL_ANALYST).get(PAGE + query)
+    assert response.status_code == 200
+    assert f"Cases raised and answers given from {label}" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        # A day apart: subtracting the two would give one organisation's cases of 7 May.
+        ("?start=2025-05-07&end=2026-03-31", "7 May 2025 to 31 March 2026 is not a whole"),
+        ("?start=2026-07-01&end=2026-09-29", "1 July 2026 to 29 September 2026 is not a whole"),
+        ("?year=2026&part=q4", "1 January 2027 to 31 March 2027 has not ended yet"),
+    ],
+)
+def test_the_national_view_refuses_any_other_period(client_as, query, message, february_2027):
+    client = client_as(Role.NATIONAL_ANALYST)
+    response = client.get(PAGE + query)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert "<title>Error: National view" in page
+    assert "Cases raised and answers given from" not in page
+    csv_response = client.get("/reports/national/view.csv" + query)
+    assert csv_response.status_code == 400
+    assert message in csv_response.content.decode()

@@ -75,6 +75,7 @@ class BoardReport:
     feedback: list[Line]
     leaders_holding: list[dict]
     comparison: list[Comparison]
+    national_compared: bool = True  # False: the national column is left out (own dates)
     learning: list[str] = field(default_factory=list)
     inputs: BoardReportInputs | None = None
     training: dict = field(default_factory=dict)
@@ -150,6 +151,13 @@ def split(part: int, whole: int) -> tuple[Shown, Shown]:
     table = suppress_table({"part": part, "rest": whole - part}, whole, exclusive=True)
     count = table.cells["part"]
     return count, suppress_share(count, table.total)
+
+
+def _share_of(share: Shown, total: Shown) -> Shown:
+    """A share of the cases says "not shown" when the number of cases is hidden."""
+    if total.suppressed:
+        return Shown(None, NOT_SHOWN, suppressed=True, reason=total.reason)
+    return share
 
 
 def comparison_figures(raw: dict, workers: int) -> dict[str, Shown]:
@@ -235,14 +243,8 @@ def board_report(
         figures=raw,
         total=total,
         quarters=_lines(quarter_table, quarter_labels),
-        anonymous=Line(
-            "Raised anonymously", anonymous, anonymous_share if not total.suppressed else total
-        ),
-        detriment=Line(
-            DETRIMENT_TOLD,
-            detriment,
-            detriment_share if not total.suppressed else total,
-        ),
+        anonymous=Line("Raised anonymously", anonymous, _share_of(anonymous_share, total)),
+        detriment=Line(DETRIMENT_TOLD, detriment, _share_of(detriment_share, total)),
         elements=_lines(element_table, {c: label_of(c) for c in ELEMENT_CODES}, share_of=total),
         worker_groups=_lines(
             group_table, {c: label_of(c) for c in WORKER_GROUP_CODES}, share_of=total
@@ -290,6 +292,7 @@ def board_report(
             Comparison(measure, shown, theirs.get(measure, Shown(None, NOT_APPLICABLE)))
             for measure, shown in ours.items()
         ],
+        national_compared=national,
     )
     report.inputs = BoardReportInputs.objects.filter(
         organisation=organisation, start=period.first_day, end=period.last_day

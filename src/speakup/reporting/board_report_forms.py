@@ -1,12 +1,26 @@
 """The board report's forms: the period asked for, and what the guardian types in."""
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 
 from speakup.core.forms import date_field
-from speakup.reporting.board_report_periods import PeriodError, make_period
+from speakup.reporting.board_report_periods import (
+    PART_LABELS,
+    Period,
+    PeriodError,
+    financial_years,
+    make_period,
+    part_of,
+    periods_in_words,
+    standard_period,
+    standard_period_problem,
+)
 from speakup.reporting.models import BoardReportInputs
+from speakup.reporting.quarters import quarter_of
 
 
 class PeriodForm(forms.Form):
@@ -32,6 +46,113 @@ class PeriodForm(forms.Form):
             except PeriodError as error:
                 self.add_error(error.field, str(error))
         return cleaned
+
+
+class StandardPeriodForm(forms.Form):
+    """A financial year and a part of it: the only periods that a report's readers other than
+    the organisation's guardians may choose (docs/adr/0012-standard-report-periods.md)."""
+
+    year = forms.TypedChoiceField(
+        label="Financial year",
+        coerce=int,
+        error_messages={
+            "required": "Choose a financial year",
+            "invalid_choice": "Choose a financial year from the list",
+        },
+    )
+    part = forms.ChoiceField(
+        label="Period",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the period: the whole year or a part of it",
+            "invalid_choice": "Choose a period from the list",
+        },
+    )
+
+    def __init__(
+        self, *args, parts, today: date | None = None, period: Period | None = None, **kwargs
+    ):
+        self.parts = parts
+        self.today = today or timezone.localdate()
+        if period is not None and "initial" not in kwargs:
+            # The year the period starts in; the part only when the period is one of them.
+            kwargs["initial"] = {
+                "year": quarter_of(period.first_day).financial_year,
+                "part": part_of(period, parts),
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [
+            (year, f"{year}/{(year + 1) % 100:02d}") for year in financial_years(parts, self.today)
+        ]
+        self.fields["part"].choices = [(part, PART_LABELS[part]) for part in parts]
+
+    @classmethod
+    def asked_in(cls, query) -> bool:
+        return any(name in query for name in cls.base_fields)
+
+    def clean(self):
+        cleaned = super().clean()
+        year, part = cleaned.get("year"), cleaned.get("part")
+        if year is not None and part:
+            period = standard_period(year, part)
+            problem = standard_period_problem(period, self.parts, self.today)
+            if problem:
+                self.add_error("part", problem)
+            else:
+                cleaned["period"] = period
+        return cleaned
+
+    def refuse(self, message: str) -> None:
+        """Say why the period an address asked for was refused; the choices stay as they were."""
+        if not self.is_bound:
+            self.cleaned_data = {}  # add_error expects a cleaned form
+        self.add_error("part", message)
+
+
+@dataclass
+class PeriodChoice:
+    """The period a page was asked for (None when the request was wrong), and the forms that
+    choose another: the standard periods, and any two dates for those who may choose them."""
+
+    period: Period | None
+    chooser: StandardPeriodForm
+    dates: PeriodForm | None
+
+
+def read_period(
+    query, *, parts, any_dates: bool, default: Period, today: date | None = None
+) -> PeriodChoice:
+    """The period a page's address asks for: a year and a part of it from the chooser, or a
+    start and an end date. Without `any_dates` the dates must make a standard period that has
+    ended; with it, any dates that have passed will do."""
+    today = today or timezone.localdate()
+
+    def chooser(data=None, period=None):
+        return StandardPeriodForm(data, parts=parts, today=today, period=period)
+
+    def dates(period):
+        return PeriodForm(initial=period.query() if period else None) if any_dates else None
+
+    if StandardPeriodForm.asked_in(query):
+        form = chooser(query)
+        period = form.cleaned_data["period"] if form.is_valid() else None
+        return PeriodChoice(period, form, dates(period))
+    if not PeriodForm.asked_in(query):
+        return PeriodChoice(default, chooser(period=default), dates(default))
+    asked = PeriodForm(query)
+    period = asked.cleaned_data["period"] if asked.is_valid() else None
+    if any_dates:
+        return PeriodChoice(period, chooser(period=period), asked)
+    form = chooser(period=period)
+    problem = (
+        standard_period_problem(period, parts, today)
+        if period is not None
+        else f"The address does not give {periods_in_words(parts)}: choose one below"
+    )
+    if problem:
+        form.refuse(problem)
+        period = None
+    return PeriodChoice(period, form, None)
 
 
 def _score(label: str) -> forms.DecimalField:

@@ -1,6 +1,9 @@
 """A reporting period: any run of whole days, from a start day to an end day (both included).
 
-Board reports cover a half-year or a year in practice, but any dates that have passed will do.
+Any dates that have passed will do for an organisation's guardians. Everyone else reads
+standard periods only: whole financial years, half-years and (national view) quarters that
+have ended, so that two reports a day apart cannot be subtracted to single out one case
+(docs/adr/0012-standard-report-periods.md).
 """
 
 from dataclasses import dataclass
@@ -86,3 +89,73 @@ def last_year(today: date | None = None) -> Period:
     today = today or timezone.localdate()
     year = quarter_of(today).financial_year - 1
     return Period(Quarter(year, 1).first_day, Quarter(year, 4).last_day)
+
+
+# The parts of a financial year a report can cover, by the code the period chooser sends.
+PART_LABELS = {
+    "year": "The whole year (April to March)",
+    "h1": "April to September",
+    "h2": "October to March",
+    "q1": "Q1: April to June",
+    "q2": "Q2: July to September",
+    "q3": "Q3: October to December",
+    "q4": "Q4: January to March",
+}
+# quarter numbers each part runs over
+_PART_QUARTERS = {
+    "year": (1, 4),
+    "h1": (1, 2),
+    "h2": (3, 4),
+    "q1": (1, 1),
+    "q2": (2, 2),
+    "q3": (3, 3),
+    "q4": (4, 4),
+}
+BOARD_REPORT_PARTS = ("year", "h1", "h2")
+NATIONAL_PARTS = (*BOARD_REPORT_PARTS, "q1", "q2", "q3", "q4")
+
+
+def standard_period(financial_year: int, part: str) -> Period:
+    """A part of the financial year that starts in April of `financial_year`."""
+    first, last = _PART_QUARTERS[part]
+    return Period(Quarter(financial_year, first).first_day, Quarter(financial_year, last).last_day)
+
+
+def part_of(period: Period, parts=NATIONAL_PARTS) -> str | None:
+    """Which of `parts` the period is exactly, or None when it is some other run of days."""
+    year = quarter_of(period.first_day).financial_year
+    return next((part for part in parts if standard_period(year, part) == period), None)
+
+
+def financial_years(parts, today: date | None = None) -> list[int]:
+    """The financial years with a part that has ended, newest first."""
+    today = today or timezone.localdate()
+    latest = quarter_of(today).financial_year
+    if not any(standard_period(latest, part).last_day < today for part in parts):
+        latest -= 1
+    return list(range(latest, FIRST_YEAR - 1, -1))
+
+
+def periods_in_words(parts) -> str:
+    if "q1" in parts:
+        return (
+            "a whole financial quarter, half-year (April to September, or October to March) "
+            "or year (April to March)"
+        )
+    return (
+        "a financial year (April to March) or half-year (April to September, or October to March)"
+    )
+
+
+def standard_period_problem(period: Period, parts, today: date | None = None) -> str:
+    """Why someone who may read only standard periods cannot read this one ("" if they can).
+
+    A period must have ended, not just begun its last day: cases raised today would otherwise
+    change its figures from one hour to the next.
+    """
+    today = today or timezone.localdate()
+    if part_of(period, parts) is None:
+        return f"{period.label} is not {periods_in_words(parts)}: choose one below"
+    if period.last_day >= today:
+        return f"{period.label} has not ended yet: choose a period that has ended"
+    return ""

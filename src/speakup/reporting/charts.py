@@ -36,10 +36,16 @@ def board_report_charts(report) -> dict[str, Markup]:
             labels=timeliness_labels,
             series={
                 report.organisation.name: [line.share for line in report.timeliness],
-                "National": [
-                    national.get("Acknowledged within the deadline"),
-                    national.get("Feedback given within the deadline"),
-                ],
+                **(
+                    {
+                        "National": [
+                            national.get("Acknowledged within the deadline"),
+                            national.get("Feedback given within the deadline"),
+                        ]
+                    }
+                    if report.national_compared
+                    else {}
+                ),
             },
             unit="%",
             horizontal=True,

@@ -57,6 +57,14 @@ def may_view_board_report(user, organisation) -> bool:
     )
 
 
+@rule("reporting.choose_board_report_dates")
+def may_choose_board_report_dates(user, organisation) -> bool:
+    """Any two dates, not only a financial year or half-year that has ended: the guardians, who
+    see every case on their own case list anyway. Anyone else could subtract two reports a day
+    apart and single out a speaker (docs/adr/0012-standard-report-periods.md)."""
+    return organisation is not None and has_role(user, Role.GUARDIAN, organisation)
+
+
 @rule("reporting.edit_board_report_inputs")
 def may_edit_board_report_inputs(user, organisation) -> bool:
     """The survey scores and the narrative are the guardian's to write."""

@@ -12,8 +12,19 @@ from speakup.core.pages import render_page
 from speakup.core.permissions import can, require, visible
 from speakup.reporting import charts, queries
 from speakup.reporting.board_report import board_report, board_report_inputs_save
-from speakup.reporting.board_report_forms import InputsForm, PeriodForm
-from speakup.reporting.board_report_periods import last_half_year, last_year
+from speakup.reporting.board_report_forms import (
+    InputsForm,
+    PeriodForm,
+    StandardPeriodForm,
+    read_period,
+)
+from speakup.reporting.board_report_periods import (
+    BOARD_REPORT_PARTS,
+    NATIONAL_PARTS,
+    last_half_year,
+    last_year,
+    part_of,
+)
 from speakup.reporting.disclosure import threshold
 
 SECTIONS = [
@@ -41,38 +52,61 @@ def list_board_reports(request):
     if not can(request.user, "reporting.view_any_board_report"):
         raise Http404
     organisations = list(visible(request.user, "reporting.board_report_organisations"))
+    half = last_half_year()
+    choosers = {
+        o.pk: StandardPeriodForm(parts=BOARD_REPORT_PARTS, period=half, auto_id=f"{o.ods_code}-%s")
+        for o in organisations
+    }
+    dates = {
+        o.pk: PeriodForm(auto_id=f"{o.ods_code}-%s")
+        for o in organisations
+        if can(request.user, "reporting.choose_board_report_dates", o)
+    }
     return render_page(
         request,
         "reporting/list_board_reports.jinja",
         page_title="Board reports",
         organisations=organisations,
-        forms={o.pk: PeriodForm(auto_id=f"{o.ods_code}-%s") for o in organisations},
-        half=last_half_year(),
+        choosers=choosers,
+        dates=dates,
+        half=half,
         year=last_year(),
     )
 
 
 def _period_or_errors(request, organisation):
-    """The period asked for, or (None, the page showing what is wrong, with status 400)."""
-    if not PeriodForm.asked_in(request.GET):
-        period = last_half_year()
-        return period, PeriodForm(initial=period.query()), None
-    form = PeriodForm(request.GET)
-    if form.is_valid():
-        return form.cleaned_data["period"], form, None
+    """The period asked for and the forms that choose another, or (None, the forms, the page
+    saying what is wrong, with status 400). Only guardians may choose any dates."""
+    choice = read_period(
+        request.GET,
+        parts=BOARD_REPORT_PARTS,
+        any_dates=can(request.user, "reporting.choose_board_report_dates", organisation),
+        default=last_half_year(),
+    )
+    if choice.period is not None:
+        return choice.period, choice, None
     page = render_page(
         request,
         "reporting/board_report_period.jinja",
         page_title="Check the period of the board report",
-        form=form,
+        form=choice.chooser,
+        other_forms=[choice.dates] if choice.dates else [],
+        choice=choice,
         organisation=organisation,
         status=400,
     )
-    return None, form, page
+    return None, choice, page
 
 
 def _context(request, organisation, period):
-    report = board_report(organisation=organisation, period=period, viewer=request.user)
+    # National figures only for whole quarters, half-years and years, as the national view
+    # shows them: a guardian's own dates would let them be subtracted day by day.
+    report = board_report(
+        organisation=organisation,
+        period=period,
+        viewer=request.user,
+        national=part_of(period, NATIONAL_PARTS) is not None,
+    )
     return {
         "report": report,
         "charts": charts.board_report_charts(report),
@@ -85,7 +119,7 @@ def _context(request, organisation, period):
 @login_required
 def show_board_report(request, ods_code):
     organisation = _organisation_for(request, ods_code)
-    period, form, error_page = _period_or_errors(request, organisation)
+    period, choice, error_page = _period_or_errors(request, organisation)
     if error_page is not None:
         return error_page
     query = urlencode(period.query())
@@ -93,7 +127,8 @@ def show_board_report(request, ods_code):
         request,
         "reporting/show_board_report.jinja",
         page_title=_title(organisation, period),
-        form=form,
+        form=choice.chooser,
+        choice=choice,
         pdf_url=(
             f"{reverse('reporting:download_board_report', args=[organisation.ods_code])}?{query}"
         ),
@@ -114,7 +149,7 @@ def board_report_pdf(*, html: str) -> bytes:
 @login_required
 def download_board_report(request, ods_code):
     organisation = _organisation_for(request, ods_code)
-    period, _form, error_page = _period_or_errors(request, organisation)
+    period, _choice, error_page = _period_or_errors(request, organisation)
     if error_page is not None:
         return error_page
     html = render_to_string(
@@ -132,7 +167,7 @@ def download_board_report(request, ods_code):
 def edit_board_report_inputs(request, ods_code):
     organisation = queries.organisation_by_code(ods_code)
     require(request.user, "reporting.edit_board_report_inputs", organisation)
-    period, _form, error_page = _period_or_errors(request, organisation)
+    period, _choice, error_page = _period_or_errors(request, organisation)
     if error_page is not None:
         return error_page
     from speakup.reporting.models import BoardReportInputs

@@ -11,8 +11,8 @@ from speakup.core import charts
 from speakup.core.pages import render_page
 from speakup.core.permissions import can
 from speakup.organisations.models import OrganisationKind, Region
-from speakup.reporting.board_report_forms import PeriodForm
-from speakup.reporting.board_report_periods import last_year
+from speakup.reporting.board_report_forms import read_period
+from speakup.reporting.board_report_periods import NATIONAL_PARTS, last_year
 from speakup.reporting.national_view import (
     HEADINGS,
     MEASURE_KEYS,
@@ -32,20 +32,18 @@ def _require_analyst(request):
 
 
 def _choices(request):
-    """Period, filters and sort from the query string; a bad period is a 400 with the form."""
+    """Period, filters and sort from the query string; a bad period is a 400 with the form.
+
+    Whole financial quarters, half-years and years that have ended only: any two dates would
+    let two views a day apart be subtracted to single out a case (docs/adr/0012)."""
     region = request.GET.get("region", "")
     kind = request.GET.get("kind", "")
     region = region if region in dict(REGIONS) else ""
     kind = kind if kind in dict(KINDS) else ""
     sort = request.GET.get("sort", "name")
     descending = request.GET.get("order") == "desc"
-    if PeriodForm.asked_in(request.GET):
-        form = PeriodForm(request.GET)
-        period = form.cleaned_data["period"] if form.is_valid() else None
-    else:
-        period = last_year()
-        form = PeriodForm(initial=period.query())
-    return form, period, region, kind, sort, descending
+    choice = read_period(request.GET, parts=NATIONAL_PARTS, any_dates=False, default=last_year())
+    return choice.chooser, choice.period, region, kind, sort, descending
 
 
 @login_required

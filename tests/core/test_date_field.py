@@ -4,10 +4,11 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django import forms
 from django.template import engines
 
-from speakup.core.forms import date_field, error_links
+from speakup.core.forms import date_field, error_links, future_date_example
 
 
 class HolidayForm(forms.Form):
@@ -95,3 +96,31 @@ def test_only_the_box_at_fault_is_marked_and_the_summary_links_to_it():
         {"text": "The start date must include a month", "href": "#id_starts-month"}
     ]
     assert 'value="1"' in html and 'value="2026"' in html  # what was typed is kept
+
+
+class ReviewForm(forms.Form):
+    review = date_field("Review date", future=True)
+    keep = date_field("New review date", help_text="Only if you keep it.", future=True)
+
+
+@pytest.mark.parametrize(
+    ("today", "example"),
+    [
+        (datetime.date(2026, 3, 2), "For example, 15 6 2026"),
+        (datetime.date(2026, 9, 30), "For example, 15 12 2026"),
+        (datetime.date(2026, 11, 26), "For example, 15 2 2027"),
+        (datetime.date(2026, 12, 31), "For example, 15 3 2027"),
+    ],
+)
+def test_a_future_example_is_the_15th_three_months_on(today, example):
+    assert future_date_example(today) == example
+
+
+def test_a_date_that_must_be_ahead_shows_an_example_ahead_of_the_day_the_page_is_made():
+    with time_machine.travel("2026-03-02 10:00", tick=False):
+        assert "For example, 15 6 2026" in render(ReviewForm(), "review")
+        assert "Only if you keep it. For example, 15 6 2026" in render(ReviewForm(), "keep")
+    # The same form class a year later (a server runs for long): the example moves on.
+    with time_machine.travel("2027-03-02 10:00", tick=False):
+        assert "For example, 15 6 2027" in render(ReviewForm(), "review")
+    assert "For example, 15 3 2026" in render(HolidayForm(), "starts")  # others keep theirs

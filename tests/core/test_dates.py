@@ -4,7 +4,13 @@ import datetime
 
 from django.template import engines
 
-from speakup.core.dates import day_in_words, moment_in_words, years_after
+from speakup.core.dates import (
+    day_in_words,
+    moment_in_words,
+    more_than_a_year_ahead,
+    more_than_years_ahead,
+    years_after,
+)
 
 SUMMER_EVENING = datetime.datetime(2026, 7, 1, 22, 5, tzinfo=datetime.UTC)  # 11:05pm in London
 
@@ -31,3 +37,12 @@ def test_a_year_after_29_february_is_28_february():
     assert years_after(datetime.date(2028, 2, 29)) == datetime.date(2029, 2, 28)
     assert years_after(datetime.date(2026, 11, 26)) == datetime.date(2027, 11, 26)
     assert years_after(datetime.date(2028, 2, 29), -3) == datetime.date(2025, 2, 28)
+
+
+def test_a_date_too_far_ahead_is_refused_naming_the_last_day_allowed():
+    assert more_than_a_year_ahead("The start date", datetime.date(2027, 11, 26)) == (
+        "The start date must be no more than a year from today: 26 November 2027 or earlier"
+    )
+    assert more_than_years_ahead("The review date", datetime.date(2028, 11, 26), years=2) == (
+        "The review date must be no more than 2 years from today: 26 November 2028 or earlier"
+    )

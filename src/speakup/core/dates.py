@@ -29,7 +29,14 @@ def years_after(day: date, years: int = 1) -> date:
 def more_than_a_year_ahead(called: str, latest: date) -> str:
     """The refusal of a date typed too far ahead (a year mistyped, most likely): "The start date
     must be no more than a year from today: 26 November 2027 or earlier"."""
-    return f"{called} must be no more than a year from today: {day_in_words(latest)} or earlier"
+    return more_than_years_ahead(called, latest, years=1)
+
+
+def more_than_years_ahead(called: str, latest: date, *, years: int) -> str:
+    """The same refusal for a limit of `years`: "The review date must be no more than 2 years
+    from today: 26 November 2028 or earlier"."""
+    span = "a year" if years == 1 else f"{years} years"
+    return f"{called} must be no more than {span} from today: {day_in_words(latest)} or earlier"
 
 
 def moment_in_words(value: datetime | None) -> str:

@@ -11,6 +11,7 @@ import datetime
 import re
 
 from django import forms
+from django.utils import timezone
 from jinja2 import pass_environment
 from markupsafe import Markup
 
@@ -27,6 +28,14 @@ DATE_MESSAGES = {
     "invalid": "{Called} must be a real date",
     "year": "{Called} must include a year of 4 numbers, like 2026",
 }
+
+
+def future_date_example(today: datetime.date | None = None) -> str:
+    """A hint's example for a date that must be ahead: the 15th of the month three months on
+    ("For example, 15 6 2026" on 2 March 2026), so it is never a day already past nor far off."""
+    today = today or timezone.localdate()
+    months = today.year * 12 + today.month - 1 + 3
+    return f"For example, 15 {months % 12 + 1} {months // 12}"
 
 
 def read_date(day, month, year) -> tuple[datetime.date | None, str, tuple[str, ...]]:
@@ -82,13 +91,24 @@ class DateParts(forms.MultiWidget):
 
 
 class DateField(forms.Field):
-    """A date typed into the NHS.UK date input, with its error messages named by `called`."""
+    """A date typed into the NHS.UK date input, with its error messages named by `called`.
+
+    With `future`, the hint ends with an example ahead of the day the form is shown
+    (`future_date_example`), after any help text of the field's own.
+    """
 
     widget = DateParts
 
-    def __init__(self, *, called: str, **kwargs):
+    def __init__(self, *, called: str, future: bool = False, **kwargs):
         self.called = called
+        self.future = future
         super().__init__(**kwargs)
+
+    def get_bound_field(self, form, field_name):
+        bound_field = super().get_bound_field(form, field_name)
+        if self.future:  # worked out as the page is made: a server runs for more than a day
+            bound_field.help_text = " ".join(filter(None, [self.help_text, future_date_example()]))
+        return bound_field
 
     def to_python(self, value) -> datetime.date | None:
         parts = value if isinstance(value, (list, tuple)) else self.widget.decompress(value)
@@ -119,16 +139,24 @@ def date_field(
     *,
     called: str = "",
     required: bool = True,
-    help_text: str = DATE_EXAMPLE,
+    help_text: str | None = None,
+    future: bool = False,
     initial: datetime.date | None = None,
 ) -> DateField:
     """The one way a form asks for a date. `called` names it in error messages ("the start
-    date"); by default it is the label in lower case after "the"."""
+    date"); by default it is the label in lower case after "the".
+
+    The hint is `help_text`, by default an example date. For a date that must be ahead of today,
+    pass `future=True`: the hint is then `help_text` (by default nothing) followed by an example
+    worked out from today, "For example, 15 6 2026" (`future_date_example`)."""
+    if help_text is None:
+        help_text = "" if future else DATE_EXAMPLE
     return DateField(
         label=label,
         called=called or f"the {label[:1].lower()}{label[1:]}",
         required=required,
         help_text=help_text,
+        future=future,
         initial=initial,
     )
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from speakup.core.dates import day_in_words
 from speakup.organisations.roles import Role
 from speakup.register.models import Appointment, Outcome
 from speakup.register.services import (
@@ -122,13 +123,11 @@ def test_a_whole_regulatory_case_open_respond_decide_appeal(page, person_with_ro
     assert_accessible(page)
     page.get_by_role("button", name="Open the case").click()
     expect(page.get_by_text("Waiting for the director's response")).to_be_visible()
-    # They cannot decide their own case.
-    page.get_by_role("radio", name="Advice").check()
-    page.get_by_label("Reasons", exact=True).fill("Trying to decide my own case.")
-    page.get_by_role("button", name="Make the decision").click()
+    # They cannot decide their own case: the page says so instead of offering the form.
     expect(
-        page.get_by_text("You opened this case, so a different register officer").first
+        page.get_by_text("You opened this case, so a different register officer must decide it.")
     ).to_be_visible()
+    expect(page.get_by_role("button", name="Make the decision")).to_have_count(0)
     sign_out(page)
 
     # The director responds.
@@ -141,7 +140,8 @@ def test_a_whole_regulatory_case_open_respond_decide_appeal(page, person_with_ro
     assert_accessible(page)
     sign_out(page)
 
-    # A second officer decides: suspension to a date.
+    # A second officer decides: suspension to a date (no more than 2 years ahead).
+    suspended_until = date.today() + timedelta(days=90)
     sign_in(page, decider, two_factor=True)
     page.get_by_role("link", name="Register", exact=True).first.click()
     expect(page.get_by_role("heading", name="Regulatory cases")).to_be_visible()
@@ -149,7 +149,7 @@ def test_a_whole_regulatory_case_open_respond_decide_appeal(page, person_with_ro
     page.get_by_role("link", name="RC").first.click()
     page.get_by_role("radio", name="Suspension").check()
     page.get_by_label("Reasons", exact=True).fill("Concerns were not followed up.")
-    fill_date(page, "Suspended until (if the outcome is suspension)", date(2099, 6, 30))
+    fill_date(page, "Suspended until (if the outcome is suspension)", suspended_until)
     page.get_by_role("button", name="Make the decision").click()
     expect(page.get_by_text("The decision is made, published")).to_be_visible()
     assert_accessible(page)
@@ -158,7 +158,9 @@ def test_a_whole_regulatory_case_open_respond_decide_appeal(page, person_with_ro
     # The director appeals.
     sign_in(page, member, two_factor=False)
     page.get_by_role("link", name="Your register entry").first.click()
-    expect(page.get_by_text("Suspended until 30 June 2099").first).to_be_visible()
+    expect(
+        page.get_by_text(f"Suspended until {day_in_words(suspended_until)}").first
+    ).to_be_visible()
     page.get_by_role("link", name="Case RC").click()
     page.get_by_label("Why you are appealing").fill("The board minutes show I acted.")
     page.get_by_role("button", name="Lodge your appeal").click()

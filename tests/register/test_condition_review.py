@@ -18,7 +18,7 @@ from speakup.register.services import (
     case_respond,
     condition_review,
 )
-from tests.conftest import sign_in
+from tests.conftest import date_boxes, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -102,14 +102,24 @@ def test_a_review_needs_reasons_a_future_date_to_keep_and_someone_else_to_do_it(
     (condition,) = impose(officers, director, "Report each quarter.")
     with pytest.raises(RegisterRefusal, match="Write the reasons"):
         condition_review(actor=officers[2], condition=condition, lift=True, reasons="  ")
-    with pytest.raises(RegisterRefusal, match="new review date in the future"):
-        condition_review(
-            actor=officers[2],
-            condition=condition,
-            lift=False,
-            reasons="Late.",
-            review_date=date(2026, 9, 1),
-        )
+    for review_date, problem in [
+        (None, "Enter the new review date"),
+        (date(2026, 9, 1), "The new review date must be in the future"),
+        (
+            date(2028, 9, 3),
+            "The new review date must be no more than 2 years from today: 2 September 2028 "
+            "or earlier",
+        ),
+    ]:
+        with pytest.raises(RegisterRefusal) as refused:
+            condition_review(
+                actor=officers[2],
+                condition=condition,
+                lift=False,
+                reasons="Late.",
+                review_date=review_date,
+            )
+        assert refused.value.message_dict == {"review_date": [problem]}
     herself = person_with_role(Role.REGISTER_OFFICER, email="dana@fictional.test")
     with pytest.raises(RegisterRefusal, match="own register entry"):
         condition_review(actor=herself, condition=condition, lift=True, reasons="Mine.")
@@ -127,10 +137,21 @@ def test_an_officer_reviews_a_condition_from_the_dashboard(officers, director, c
     review_url = f"/register/officer/conditions/{condition.pk}/review/"
     assert f'href="{review_url}"' in dashboard
 
+    # The example in the hint is ahead of today, as the new review date must be.
+    assert "Only if you keep the condition. For example, 15 12 2026" in text(client.get(review_url))
+
     page = client.post(review_url, {"outcome": "keep", "reasons": ""})
     shown = text(page)
     assert "There is a problem" in shown
     assert "Enter the new review date" in shown and "Write the reasons for the review" in shown
+    years_on = client.post(
+        review_url,
+        {"outcome": "keep", "reasons": "Late.", **date_boxes("review_date", date(2126, 1, 1))},
+    )
+    too_far = (
+        "The new review date must be no more than 2 years from today: 2 September 2028 or earlier"
+    )
+    assert text(years_on).count(too_far) == 2  # in the summary and beside the date
     condition.refresh_from_db()
     assert condition.review_date == date(2026, 9, 1)  # nothing half-saved
 

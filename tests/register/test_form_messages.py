@@ -5,12 +5,13 @@ import re
 from datetime import date
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from speakup.organisations.roles import Role
 from speakup.register import services
-from speakup.register.models import Appointment, CodeOfPractice, RegulatoryCase
-from tests.conftest import date_boxes
+from speakup.register.models import Appointment, CodeOfPractice, Decision, RegulatoryCase
+from tests.conftest import date_boxes, sign_in
 from tests.register.factories import AppointmentFactory, DirectorFactory, appointment_form
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +182,53 @@ def test_headings_on_publishing_the_code_go_down_one_level_at_a_time(client_as):
     assert levels[0] == 1
     for before, after in zip(levels, levels[1:], strict=False):
         assert after <= before + 1, levels
+
+
+def beside(page: str, field: str, message: str) -> bool:
+    """The message is the field's own error message ("Error: " is read out before it)."""
+    shown = re.search(rf'id="id_{field}-error"[^>]*>.*?</span>(.*?)</span>', page, re.S)
+    return bool(shown) and message in " ".join(shown.group(1).split())
+
+
+@time_machine.travel("2026-03-02 10:00", tick=False)
+def test_decision_form_errors_sit_beside_their_fields_in_the_products_words(
+    officers, director, client
+):
+    case = services.case_open(actor=officers[0], director=director, grounds="Grounds.")
+    services.case_respond(actor=None, case=case, response="My answer.")
+    url = f"/register/officer/cases/{case.pk}/"
+    sign_in(client, officers[1])
+    form = client.get(url).content.decode()
+    # The dates must be ahead, so their example is too (2 March 2026: the 15th, 3 months on).
+    assert form.count("For example, 15 6 2026") == 2 and "15 3 2026" not in form
+
+    def decide(**fields) -> str:
+        response = client.post(url, {"decide": "1", "reasons": "Reasons.", **fields})
+        return response.content.decode()
+
+    conditions = decide(outcome="conditions")
+    assert summary(conditions) == [
+        "Enter the conditions",
+        "Enter the review date for the conditions",
+    ]
+    assert beside(conditions, "conditions_text", "Enter the conditions")
+    assert beside(conditions, "review_date", "Enter the review date for the conditions")
+    suspension = decide(outcome="suspension")
+    assert summary(suspension) == ["Enter the date the suspension ends"]
+    assert beside(suspension, "suspended_until", "Enter the date the suspension ends")
+    past = decide(outcome="suspension", **date_boxes("suspended_until", date(2026, 3, 1)))
+    assert summary(past) == ["The date the suspension ends must be in the future"]
+    far = decide(
+        outcome="conditions",
+        conditions_text="Mentoring.",
+        **date_boxes("review_date", date(2126, 1, 1)),
+    )
+    too_far = (
+        "The review date for the conditions must be no more than 2 years from today: "
+        "2 March 2028 or earlier"
+    )
+    assert summary(far) == [too_far]
+    assert beside(far, "review_date", too_far)
+    for page in (conditions, suspension, past, far):
+        assert_plain(page)
+    assert not Decision.objects.exists()

@@ -1,9 +1,11 @@
 """The register's pages: public without sign-in and private details never on them; others 404."""
 
-from datetime import date
+import re
+from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from speakup.organisations.roles import Role
 from speakup.register import queries
@@ -63,7 +65,7 @@ def test_a_directors_public_page_shows_appointments_decisions_and_nothing_privat
         outcome=Outcome.CONDITIONS,
         reasons="Published reasons.",
         conditions_text="Attend a speak-up workshop.",
-        review_date=date(2099, 1, 1),
+        review_date=timezone.localdate() + timedelta(days=365),
     )
     page = client.get(f"/register/directors/{board.register_number}/").content.decode()
     assert "Iris Ingleby" in page
@@ -74,6 +76,39 @@ def test_a_directors_public_page_shows_appointments_decisions_and_nothing_privat
     for private in ["iris.private@fictional.test", "SECRET NOTE", "PRIVATE RESPONSE", "developing"]:
         assert private not in page
     assert "Open a regulatory case" not in page
+
+
+def test_the_public_entry_stays_true_once_a_conditions_review_date_has_passed(
+    client, organisation, person_with_role
+):
+    opener, decider = (person_with_role(Role.REGISTER_OFFICER) for _ in range(2))
+    director = DirectorFactory(first_name="Ada", last_name="Aske")
+    AppointmentFactory(director=director, organisation=organisation, role_title="Chair")
+    url = f"/register/directors/{director.register_number}/"
+    with time_machine.travel("2026-03-02 10:00", tick=False):
+        case = case_open(actor=opener, director=director, grounds="Grounds.")
+        case_respond(actor=None, case=case, response="Answer.")
+        case_decide(
+            actor=decider,
+            case=case,
+            outcome=Outcome.CONDITIONS,
+            reasons="Reasons.",
+            conditions_text="Report each quarter.",
+            review_date=date(2026, 11, 19),
+        )
+        before = page_text(client.get(url))
+    assert "Report each quarter. (to be reviewed on 19 November 2026)" in before
+    assert "No past appointments." in before
+    with time_machine.travel("2026-11-19 10:00", tick=False):
+        assert "(to be reviewed on 19 November 2026)" in page_text(client.get(url))
+    with time_machine.travel("2026-11-26 10:00", tick=False):
+        after = page_text(client.get(url))
+    assert "Report each quarter. (due for review since 19 November 2026)" in after
+    assert "to be reviewed on" not in after
+
+
+def page_text(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
 def test_an_unknown_register_number_is_not_found(client, db):

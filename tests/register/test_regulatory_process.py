@@ -1,5 +1,6 @@
 """A fair regulatory process: notified, answerable, decided by another officer, appealable."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -93,8 +94,9 @@ def test_a_decision_can_be_made_as_soon_as_the_director_responds(officers, direc
 def test_a_suspension_runs_to_its_date(officers, director):
     case = open_case(officers[0], director)
     case_respond(actor=None, case=case, response="My answer.")
-    with pytest.raises(RegisterRefusal, match="end date in the future"):
+    with pytest.raises(RegisterRefusal) as refused:
         case_decide(actor=officers[1], case=case, outcome=Outcome.SUSPENSION, reasons="R.")
+    assert refused.value.message_dict == {"suspended_until": ["Enter the date the suspension ends"]}
     case_decide(
         actor=officers[1],
         case=case,
@@ -240,7 +242,7 @@ def test_removal_ends_current_appointments_so_the_public_page_shows_them_as_past
         assert finished.end_date == date(2022, 12, 31)
         assert queries.board_compliance(organisation=organisation) == []
         page = client.get(f"/register/directors/{director.register_number}/").content.decode()
-    assert "No current appointment." in page
+    assert "No current appointments." in page
     past = page.split("Past appointments", 1)[1]
     assert past.count("1 March 2026") == 2 and "31 December 2022" in past
     assert "Removed" in page
@@ -341,3 +343,128 @@ def test_no_action_leaves_the_status_and_is_published_with_nothing_to_appeal(off
     assert decision in queries.published_decisions(director)
     with pytest.raises(RegisterRefusal, match="nothing to appeal"):
         appeal_lodge(actor=None, decision=decision, grounds="Nothing.")
+
+
+def responded_case(officers, director):
+    """A case the director has answered: another officer may decide it."""
+    case = open_case(officers[0], director)
+    case_respond(actor=None, case=case, response="My answer.")
+    return case
+
+
+def decision_email():
+    (message,) = [m for m in mail.outbox if "The decision on your regulatory case" in m.subject]
+    return message.body
+
+
+@time_machine.travel(START, tick=False)
+def test_the_decision_email_gives_the_conditions_their_review_date_and_the_public_entry(
+    officers, director
+):
+    case = responded_case(officers, director)
+    case_decide(
+        actor=officers[1],
+        case=case,
+        outcome=Outcome.CONDITIONS,
+        reasons="Concerns went unanswered.",
+        conditions_text="Report each quarter on concerns raised.",
+        review_date=date(2026, 9, 1),
+    )
+    body = decision_email()
+    assert f"The decision on case {case.reference} is: Conditions." in body
+    assert "Concerns went unanswered." in body
+    assert "The conditions are:\nReport each quarter on concerns raised." in body
+    assert "A register officer will review them on 1 September 2026." in body
+    # "Public entry" leads to the public entry; the case page is where to appeal.
+    entry = f"/register/directors/{director.register_number}/"
+    assert f"published on your public register entry: {entry}" in body
+    case_page = f"/register/me/cases/{case.pk}/"
+    assert f"To read the case and appeal, sign in to speakup and go to: {case_page}" in body
+
+
+@time_machine.travel(START, tick=False)
+def test_the_decision_email_gives_the_end_of_a_suspension(officers, director):
+    case_decide(
+        actor=officers[1],
+        case=responded_case(officers, director),
+        outcome=Outcome.SUSPENSION,
+        reasons="Serious.",
+        suspended_until=date(2026, 6, 30),
+    )
+    body = decision_email()
+    assert "Your registration is suspended until 30 June 2026." in body
+    assert f"/register/directors/{director.register_number}/" in body
+
+
+@time_machine.travel(START, tick=False)
+def test_a_review_date_or_a_suspension_more_than_2_years_ahead_is_refused(officers, director):
+    case = responded_case(officers, director)
+    limit = "must be no more than 2 years from today: 2 March 2028 or earlier"
+    with pytest.raises(RegisterRefusal) as refused:
+        case_decide(
+            actor=officers[1],
+            case=case,
+            outcome=Outcome.CONDITIONS,
+            reasons="R.",
+            conditions_text="Mentoring.",
+            review_date=date(2126, 1, 1),
+        )
+    assert refused.value.message_dict == {
+        "review_date": [f"The review date for the conditions {limit}"]
+    }
+    with pytest.raises(RegisterRefusal) as refused:
+        case_decide(
+            actor=officers[1],
+            case=case,
+            outcome=Outcome.SUSPENSION,
+            reasons="R.",
+            suspended_until=date(2028, 3, 3),
+        )
+    assert refused.value.message_dict == {
+        "suspended_until": [f"The date the suspension ends {limit}"]
+    }
+    assert not Decision.objects.exists()
+    decision = case_decide(
+        actor=officers[1],
+        case=case,
+        outcome=Outcome.SUSPENSION,
+        reasons="R.",
+        suspended_until=date(2028, 3, 2),  # two years to the day is allowed
+    )
+    assert decision.suspended_until == date(2028, 3, 2)
+
+
+def page_text(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+@time_machine.travel(START, tick=False)
+def test_only_an_officer_who_may_decide_sees_the_decision_form(officers, director, client):
+    opener, decider, _ = officers
+    case = open_case(opener, director)
+    url = f"/register/officer/cases/{case.pk}/"
+    sign_in(client, opener)
+    page = page_text(client.get(url))
+    assert "You opened this case, so a different register officer must decide it." in page
+    assert "Make the decision" not in page
+    sign_in(client, decider)
+    page = page_text(client.get(url))
+    assert (
+        "The director has until 30 March 2026 to respond: the case can be decided once they "
+        "respond or that date has passed."
+    ) in page
+    assert "Make the decision" not in page
+    case_respond(actor=None, case=case, response="My answer.")
+    page = page_text(client.get(url))
+    assert "Make the decision" in page and "has until 30 March 2026" not in page
+    sign_in(client, opener)
+    assert "Make the decision" not in page_text(client.get(url))  # still not the opener
+
+
+@time_machine.travel(START, tick=False)
+def test_an_officer_on_the_register_is_told_they_cannot_decide_their_own_case(officers, client):
+    case = responded_case(officers, DirectorFactory(email=officers[1].email))
+    sign_in(client, officers[1])
+    page = page_text(client.get(f"/register/officer/cases/{case.pk}/"))
+    assert "You cannot decide a case about your own register entry." in page
+    assert "Make the decision" not in page

@@ -14,6 +14,8 @@ from speakup.register.services import (
     LCF_RATINGS,
     NAME_MAX,
     ROLE_TITLE_MAX,
+    decision_terms_problems,
+    new_review_date_problem,
     refuse_distant_start,
 )
 
@@ -302,12 +304,28 @@ class DecideForm(forms.Form):
         required=False,
         rows=3,
     )
-    review_date = date_field("Review date for the conditions", required=False)
+    review_date = date_field("Review date for the conditions", required=False, future=True)
     suspended_until = date_field(
         "Suspended until (if the outcome is suspension)",
         called="the date the suspension ends",
         required=False,
+        future=True,
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "outcome" in cleaned:
+            # The service's rules, each said beside its own field.
+            problems = decision_terms_problems(
+                outcome=cleaned["outcome"],
+                conditions_text=cleaned.get("conditions_text", ""),
+                review_date=cleaned.get("review_date"),
+                suspended_until=cleaned.get("suspended_until"),
+            )
+            for name, problem in problems.items():
+                if name not in self.errors:  # a date not typed right says so already
+                    self.add_error(name, problem)
+        return cleaned
 
 
 class AppealForm(forms.Form):
@@ -346,7 +364,8 @@ class ConditionReviewForm(forms.Form):
     review_date = date_field(
         "New review date",
         required=False,
-        help_text=f"Only if you keep the condition. {DATE_EXAMPLE}",
+        help_text="Only if you keep the condition.",
+        future=True,
     )
     reasons = text_field(
         "Reasons",
@@ -359,6 +378,10 @@ class ConditionReviewForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("outcome") == "keep" and not cleaned.get("review_date"):
-            self.add_error("review_date", "Enter the new review date")
+        if (
+            cleaned.get("outcome") == "keep"
+            and "review_date" not in self.errors
+            and (problem := new_review_date_problem(cleaned.get("review_date")))
+        ):
+            self.add_error("review_date", problem)
         return cleaned

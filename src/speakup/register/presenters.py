@@ -75,6 +75,14 @@ def code_html(body: str) -> Markup:
     return Markup("\n".join(html))  # noqa: S704  (every piece of text was escaped above)
 
 
+def condition_review(condition, today) -> str:
+    """When a condition in force is reviewed, in the public's words. It stays in force until an
+    officer reviews it, so once its review date has passed it is "due for review since" then."""
+    if condition.review_date < today:
+        return f"due for review since {day_in_words(condition.review_date)}"
+    return f"to be reviewed on {day_in_words(condition.review_date)}"
+
+
 def appeal_of(decision):
     return getattr(decision, "appeal", None)
 

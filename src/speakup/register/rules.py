@@ -5,6 +5,11 @@ matches one (`queries.director_for_user`). The public pages need no rule: they s
 is public.
 """
 
+from datetime import date
+
+from django.utils import timezone
+
+from speakup.core.dates import day_in_words
 from speakup.core.permissions import rule, scope
 from speakup.organisations.queries import has_role, organisation_ids_where
 from speakup.organisations.roles import Role
@@ -68,6 +73,35 @@ def may_manage_board(user, organisation) -> bool:
 def may_respond_to_case(user, case) -> bool:
     director = director_for_user(user)
     return director is not None and case.director_id == director.pk
+
+
+def is_own_entry(user, director) -> bool:
+    """An officer who is also on the register never acts on a case about their own entry."""
+    return user is not None and (
+        director.user_id == user.pk or director.email.lower() == (user.email or "").lower()
+    )
+
+
+def decide_blocker(user, case, today: date | None = None) -> str:
+    """Why `user` may not decide `case` now, in one sentence; empty when they may. The case page
+    says it instead of showing the form, and `services.case_decide` refuses with it."""
+    if user.pk == case.opened_by_id:
+        return "You opened this case, so a different register officer must decide it."
+    if is_own_entry(user, case.director):
+        return "You cannot decide a case about your own register entry."
+    if hasattr(case, "decision"):
+        return "This case has already been decided."
+    if case.responded_at is None and (today or timezone.localdate()) <= case.response_due:
+        return (
+            f"The director has until {day_in_words(case.response_due)} to respond: the case can "
+            "be decided once they respond or that date has passed."
+        )
+    return ""
+
+
+@rule("register.decide_case")
+def may_decide_case(user, case) -> bool:
+    return is_register_officer(user) and not decide_blocker(user, case)
 
 
 @scope("register.my_cases")

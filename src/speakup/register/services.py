@@ -15,7 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from speakup.core import csvfiles
-from speakup.core.dates import day_in_words, more_than_a_year_ahead, years_after
+from speakup.core.dates import (
+    day_in_words,
+    more_than_a_year_ahead,
+    more_than_years_ahead,
+    years_after,
+)
 from speakup.core.links import absolute_url
 from speakup.core.words import too_long
 from speakup.organisations.models import Organisation, User
@@ -39,9 +44,13 @@ from speakup.register.models import (
     StatusChange,
     StepKind,
 )
+from speakup.register.rules import decide_blocker, is_own_entry
 
 DEFAULT_RESPONSE_DAYS = 28
 APPEAL_DAYS = 28
+# How far ahead a decision may set a condition's review date or a suspension's end: two turns of
+# the directors' yearly duties. Further than that is a mistyped year (docs/register.md).
+DECISION_DATE_YEARS = 2
 # Longest free text on a register entry: the public pages show these in full.
 ROLE_TITLE_MAX = 100
 NAME_MAX = 100
@@ -582,10 +591,53 @@ def attestation_submit(
 
 
 def _refuse_own_entry(actor, director: Director, what: str) -> None:
-    if actor is not None and (
-        director.user_id == actor.pk or director.email.lower() == (actor.email or "").lower()
-    ):
+    if is_own_entry(actor, director):
         raise RegisterRefusal(f"You cannot {what} a case about your own register entry.")
+
+
+def latest_decision_date(today: date | None = None) -> date:
+    """The latest review date for conditions, or end of a suspension, a decision may set."""
+    return years_after(today or _today(), DECISION_DATE_YEARS)
+
+
+def _date_ahead_problem(day: date | None, *, called: str) -> str:
+    """What is wrong with a date a decision sets ahead ("" when nothing): `called` names it."""
+    capital = called[:1].upper() + called[1:]
+    if day is None:
+        return f"Enter {called}"
+    if day <= _today():
+        return f"{capital} must be in the future"
+    if day > (latest := latest_decision_date()):
+        return more_than_years_ahead(capital, latest, years=DECISION_DATE_YEARS)
+    return ""
+
+
+def decision_terms_problems(
+    *,
+    outcome: str,
+    conditions_text: str = "",
+    review_date: date | None = None,
+    suspended_until: date | None = None,
+) -> dict[str, str]:
+    """What the outcome still needs, by field: conditions their text and a review date, a
+    suspension its end date. The decision form shows each beside its field."""
+    problems = {}
+    if outcome == Outcome.CONDITIONS:
+        if not (conditions_text or "").strip():
+            problems["conditions_text"] = "Enter the conditions"
+        problems["review_date"] = _date_ahead_problem(
+            review_date, called="the review date for the conditions"
+        )
+    if outcome == Outcome.SUSPENSION:
+        problems["suspended_until"] = _date_ahead_problem(
+            suspended_until, called="the date the suspension ends"
+        )
+    return {field: problem for field, problem in problems.items() if problem}
+
+
+def new_review_date_problem(review_date: date | None) -> str:
+    """Keeping a condition needs a new review date, ahead as a decision's is."""
+    return _date_ahead_problem(review_date, called="the new review date")
 
 
 def _step(case, kind, actor, detail=""):
@@ -677,30 +729,21 @@ def case_decide(
 ) -> Decision:
     case = RegulatoryCase.objects.select_for_update().get(pk=case.pk)
     reasons = reasons.strip()
-    if actor.pk == case.opened_by_id:
-        raise RegisterRefusal(
-            "You opened this case, so a different register officer must decide it."
-        )
-    _refuse_own_entry(actor, case.director, "decide")
-    if Decision.objects.filter(case=case).exists():
-        raise RegisterRefusal("This case has already been decided.")
-    if case.responded_at is None and _today() <= case.response_due:
-        raise RegisterRefusal(
-            f"The director has until {day_in_words(case.response_due)} to respond. A decision can "
-            "be made once they respond or that date has passed."
-        )
+    if blocker := decide_blocker(actor, case, _today()):
+        raise RegisterRefusal(blocker)
     if outcome not in Outcome.values:
         raise RegisterRefusal("Choose an outcome.")
     if not reasons:
         raise RegisterRefusal("Write the reasons for the decision: they are published.")
+    problems = decision_terms_problems(
+        outcome=outcome,
+        conditions_text=conditions_text,
+        review_date=review_date,
+        suspended_until=suspended_until,
+    )
+    if problems:
+        raise RegisterRefusal(problems)  # named by field, so each shows beside its own
     director = Director.objects.select_for_update().get(pk=case.director_id)
-    if outcome == Outcome.CONDITIONS:
-        if not conditions_text.strip() or review_date is None:
-            raise RegisterRefusal("Conditions need their text and a review date.")
-        if review_date <= _today():
-            raise RegisterRefusal("The review date for the conditions must be in the future.")
-    if outcome == Outcome.SUSPENSION and (suspended_until is None or suspended_until <= _today()):
-        raise RegisterRefusal("A suspension needs an end date in the future.")
     now = timezone.now()
     decision = Decision.objects.create(
         case=case,
@@ -737,24 +780,52 @@ def case_decide(
         )
     director.save(update_fields=["updated_at"])
     _step(case, StepKind.DECIDED, actor, Outcome(outcome).label)
-    appeal_by = now.date() + timedelta(days=APPEAL_DAYS)
     _notify(
         to=[director.email],
         subject=f"The decision on your regulatory case ({case.reference})",
-        body=(
-            f"Dear {director.name},\n\nThe decision on case {case.reference} is: "
-            f"{Outcome(outcome).label}.\n\nReasons:\n{reasons}\n\n"
-            + (
-                f"You may appeal until {day_in_words(appeal_by)}; a register officer who has not "
-                "worked on the case will decide the appeal. "
-                if outcome != Outcome.NO_ACTION
-                else ""
-            )
-            + "The decision and its reasons are published on your public register entry. "
-            f"Read it at: {absolute_url(reverse('register:show_my_case', args=[case.pk]))}\n"
+        body=_decision_email(
+            decision,
+            director=director,
+            conditions_text=conditions_text.strip(),
+            review_date=review_date,
         ),
     )
     return decision
+
+
+def _decision_email(
+    decision: Decision, *, director: Director, conditions_text: str, review_date: date | None
+) -> str:
+    """The decision in full, with its conditions or the end of the suspension: it is the
+    director's own case, and all of it is published on their entry too."""
+    case = decision.case
+    terms = ""
+    if decision.outcome == Outcome.CONDITIONS:
+        terms = (
+            f"The conditions are:\n{conditions_text}\n\n"
+            f"A register officer will review them on {day_in_words(review_date)}.\n\n"
+        )
+    elif decision.outcome == Outcome.SUSPENSION:
+        until = day_in_words(decision.suspended_until)
+        terms = f"Your registration is suspended until {until}.\n\n"
+    case_link = absolute_url(reverse("register:show_my_case", args=[case.pk]))
+    if decision.outcome == Outcome.NO_ACTION:
+        case_page = f"To read the case, sign in to speakup and go to: {case_link}\n\n"
+    else:
+        case_page = (
+            f"You may appeal until {day_in_words(appeal_deadline(decision))}; a register officer "
+            "who has not worked on the case will decide the appeal. To read the case and appeal, "
+            f"sign in to speakup and go to: {case_link}\n\n"
+        )
+    entry_link = absolute_url(reverse("register:show_director", args=[director.register_number]))
+    return (
+        f"Dear {director.name},\n\nThe decision on case {case.reference} is: "
+        f"{Outcome(decision.outcome).label}.\n\nReasons:\n{decision.reasons}\n\n"
+        + terms
+        + case_page
+        + "The decision and its reasons are published on your public register entry: "
+        + f"{entry_link}\n"
+    )
 
 
 def _end_appointments_on_removal(*, director, decision, actor, decided_on: date) -> None:
@@ -911,8 +982,8 @@ def condition_review(
     reasons = reasons.strip()
     if not reasons:
         raise RegisterRefusal("Write the reasons for the review: the director is sent them.")
-    if not lift and (review_date is None or review_date <= _today()):
-        raise RegisterRefusal("To keep the condition, give a new review date in the future.")
+    if not lift and (problem := new_review_date_problem(review_date)):
+        raise RegisterRefusal({"review_date": problem})
     director = Director.objects.select_for_update().get(pk=case.director_id)
     if lift:
         condition.lifted_at = timezone.now()

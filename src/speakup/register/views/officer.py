@@ -5,8 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 
-from speakup.core.permissions import require, visible
-from speakup.register import queries, services
+from speakup.core.permissions import can, require, visible
+from speakup.register import queries, rules, services
 from speakup.register.forms import (
     AppealDecisionForm,
     CodeForm,
@@ -126,6 +126,9 @@ def show_case(request, case_id):
         stage=queries.case_stage(case),
         steps=case.steps.select_related("actor"),
         form=appeal_form if deciding_appeal else decide_form,
+        # The form only for an officer who may decide now; anyone else reads why not.
+        may_decide=can(request.user, "register.decide_case", case),
+        decide_blocker=rules.decide_blocker(request.user, case) if decision is None else "",
         decide_form=decide_form,
         appeal_form=appeal_form,
     )

@@ -49,7 +49,8 @@ def show_director(request, register_number):
     director = queries.director_by_number(register_number)
     if director is None:
         raise Http404
-    appointments = queries.appointments_by_timing(director.appointments.all(), timezone.localdate())
+    today = timezone.localdate()
+    appointments = queries.appointments_by_timing(director.appointments.all(), today)
     return page(
         request,
         "director.jinja",
@@ -61,6 +62,7 @@ def show_director(request, register_number):
         conditions=queries.conditions_in_force(director),
         decisions=queries.published_decisions(director),
         may_open_case=can(request.user, "register.run_register"),
+        today=today,
     )
 
 

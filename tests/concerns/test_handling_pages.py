@@ -196,6 +196,16 @@ def test_assigning_to_a_date_in_the_past_shows_the_error_by_the_field(client, st
     assert not Action.objects.exists()
 
 
+def test_the_respond_by_hint_gives_an_example_date_ahead(client, staff, concern):
+    from speakup.core.forms import future_date_example
+
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    sign_in(client, staff.guardian)
+    page = client.get(reverse("concerns:assign_action", args=[concern.reference]))
+    assert future_date_example() in page.content.decode()
+    assert "15 3 2026" not in page.content.decode()
+
+
 def test_a_guardian_records_a_concern_raised_by_phone_and_sees_the_receipt_code_once(client, staff):
     sign_in(client, staff.guardian)
     page = client.post(

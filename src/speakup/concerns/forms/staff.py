@@ -105,7 +105,7 @@ class AssignActionForm(forms.Form):
             "invalid_choice": "Choose the line manager",
         },
     )
-    respond_by = date_field("Respond by", called="the date to respond by")
+    respond_by = date_field("Respond by", called="the date to respond by", future=True)
     accountable_lead = forms.ChoiceField(
         label="Accountable leader",
         help_text="An executive or board member who will sign off the actions and learning",

@@ -167,6 +167,15 @@ def test_a_whole_regulatory_case_open_respond_decide_appeal(page, person_with_ro
     expect(page.get_by_text("Your appeal has been lodged.")).to_be_visible()
     sign_out(page)
 
+    # The officer who decided cannot decide the appeal: the page says so instead of the form.
+    sign_in(page, decider, two_factor=True)
+    page.get_by_role("link", name="Register", exact=True).first.click()
+    page.get_by_role("link", name="RC").first.click()
+    made_it = "You made the decision, so a third register officer must decide the appeal."
+    expect(page.get_by_text(made_it)).to_be_visible()
+    expect(page.get_by_role("button", name="Decide the appeal")).to_have_count(0)
+    sign_out(page)
+
     # A third officer upholds the appeal, and the register status goes back.
     sign_in(page, appeals, two_factor=True)
     page.get_by_role("link", name="Register", exact=True).first.click()

@@ -8,7 +8,14 @@ import time_machine
 from django.core import mail
 
 from speakup.register import queries
-from speakup.register.models import AppealOutcome, CaseStep, Decision, Outcome, Status
+from speakup.register.models import (
+    Appeal,
+    AppealOutcome,
+    CaseStep,
+    Decision,
+    Outcome,
+    Status,
+)
 from speakup.register.services import (
     RegisterRefusal,
     appeal_decide,
@@ -438,33 +445,80 @@ def page_text(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
+def case_page(client, officer, case) -> str:
+    """The case page as `officer` reads it."""
+    sign_in(client, officer)
+    return page_text(client.get(f"/register/officer/cases/{case.pk}/"))
+
+
 @time_machine.travel(START, tick=False)
 def test_only_an_officer_who_may_decide_sees_the_decision_form(officers, director, client):
     opener, decider, _ = officers
     case = open_case(opener, director)
-    url = f"/register/officer/cases/{case.pk}/"
-    sign_in(client, opener)
-    page = page_text(client.get(url))
+    page = case_page(client, opener, case)
     assert "You opened this case, so a different register officer must decide it." in page
     assert "Make the decision" not in page
-    sign_in(client, decider)
-    page = page_text(client.get(url))
+    page = case_page(client, decider, case)
     assert (
         "The director has until 30 March 2026 to respond: the case can be decided once they "
         "respond or that date has passed."
     ) in page
     assert "Make the decision" not in page
     case_respond(actor=None, case=case, response="My answer.")
-    page = page_text(client.get(url))
+    page = case_page(client, decider, case)
     assert "Make the decision" in page and "has until 30 March 2026" not in page
-    sign_in(client, opener)
-    assert "Make the decision" not in page_text(client.get(url))  # still not the opener
+    assert "Make the decision" not in case_page(client, opener, case)  # still not the opener
 
 
 @time_machine.travel(START, tick=False)
 def test_an_officer_on_the_register_is_told_they_cannot_decide_their_own_case(officers, client):
     case = responded_case(officers, DirectorFactory(email=officers[1].email))
-    sign_in(client, officers[1])
-    page = page_text(client.get(f"/register/officer/cases/{case.pk}/"))
+    page = case_page(client, officers[1], case)
     assert "You cannot decide a case about your own register entry." in page
     assert "Make the decision" not in page
+
+
+def appealed_case(officers, director):
+    """A removal the director has appealed: only the third officer may decide the appeal."""
+    decision = decided_removal(officers, director)
+    appeal_lodge(actor=None, decision=decision, grounds="The facts were wrong.")
+    return decision.case
+
+
+@time_machine.travel(START, tick=False)
+def test_only_a_third_officer_sees_the_appeal_form(officers, director, client):
+    opener, decider, third = officers
+    case = appealed_case(officers, director)
+    page = case_page(client, opener, case)
+    assert "You opened this case, so a third register officer must decide the appeal." in page
+    assert "Reasons for the appeal decision" not in page
+    page = case_page(client, decider, case)
+    assert "You made the decision, so a third register officer must decide the appeal." in page
+    assert "Reasons for the appeal decision" not in page
+    # Posting anyway (a page left open) is refused with the same sentence, and nothing is decided.
+    refused = client.post(
+        f"/register/officer/cases/{case.pk}/",
+        {"decide_appeal": "1", "outcome": "upheld", "reasons": "R."},
+    )
+    assert "You made the decision, so a third register officer must decide" in page_text(refused)
+    assert not Appeal.objects.filter(decided_at__isnull=False).exists()
+    page = case_page(client, third, case)
+    assert "Reasons for the appeal decision" in page
+    assert "third register officer must decide" not in page
+
+
+@time_machine.travel(START, tick=False)
+def test_an_officer_on_the_register_is_told_they_cannot_decide_an_appeal_on_their_own_case(
+    officers, client
+):
+    case = appealed_case(officers, DirectorFactory(email=officers[2].email))
+    page = case_page(client, officers[2], case)
+    assert "You cannot decide an appeal on a case about your own register entry." in page
+    assert "Reasons for the appeal decision" not in page
+    with pytest.raises(RegisterRefusal, match="decide an appeal on a case about your own"):
+        appeal_decide(
+            actor=officers[2],
+            appeal=Appeal.objects.get(decision__case=case),
+            outcome=AppealOutcome.UPHELD,
+            reasons="R.",
+        )

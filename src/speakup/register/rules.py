@@ -104,6 +104,28 @@ def may_decide_case(user, case) -> bool:
     return is_register_officer(user) and not decide_blocker(user, case)
 
 
+def decide_appeal_blocker(user, appeal) -> str:
+    """Why `user` may not decide `appeal` now, in one sentence; empty when they may. A third
+    officer decides it: the case page says this instead of showing the form, and
+    `services.appeal_decide` refuses with it."""
+    decision = appeal.decision
+    case = decision.case
+    if user.pk == case.opened_by_id:
+        return "You opened this case, so a third register officer must decide the appeal."
+    if user.pk == decision.decided_by_id:
+        return "You made the decision, so a third register officer must decide the appeal."
+    if is_own_entry(user, case.director):
+        return "You cannot decide an appeal on a case about your own register entry."
+    if appeal.decided_at is not None:
+        return "This appeal has already been decided."
+    return ""
+
+
+@rule("register.decide_appeal")
+def may_decide_appeal(user, appeal) -> bool:
+    return is_register_officer(user) and not decide_appeal_blocker(user, appeal)
+
+
 @scope("register.my_cases")
 def my_cases(user):
     director = director_for_user(user)

@@ -44,7 +44,7 @@ from speakup.register.models import (
     StatusChange,
     StepKind,
 )
-from speakup.register.rules import decide_blocker, is_own_entry
+from speakup.register.rules import decide_appeal_blocker, decide_blocker, is_own_entry
 
 DEFAULT_RESPONSE_DAYS = 28
 APPEAL_DAYS = 28
@@ -916,17 +916,8 @@ def appeal_lodge(*, actor, decision: Decision, grounds: str) -> Appeal:
 def appeal_decide(*, actor, appeal: Appeal, outcome: str, reasons: str) -> Appeal:
     appeal = Appeal.objects.select_for_update().select_related("decision__case").get(pk=appeal.pk)
     decision, case = appeal.decision, appeal.decision.case
-    if actor.pk == case.opened_by_id:
-        raise RegisterRefusal(
-            "You opened this case, so a third register officer must decide the appeal."
-        )
-    if actor.pk == decision.decided_by_id:
-        raise RegisterRefusal(
-            "You made the decision, so a third register officer must decide the appeal."
-        )
-    _refuse_own_entry(actor, case.director, "decide an appeal on")
-    if appeal.decided_at is not None:
-        raise RegisterRefusal("This appeal has already been decided.")
+    if blocker := decide_appeal_blocker(actor, appeal):
+        raise RegisterRefusal(blocker)
     if outcome not in AppealOutcome.values:
         raise RegisterRefusal("Choose whether the appeal is upheld or dismissed.")
     if not reasons.strip():

@@ -129,6 +129,8 @@ def show_case(request, case_id):
         # The form only for an officer who may decide now; anyone else reads why not.
         may_decide=can(request.user, "register.decide_case", case),
         decide_blocker=rules.decide_blocker(request.user, case) if decision is None else "",
+        may_decide_appeal=bool(appeal) and can(request.user, "register.decide_appeal", appeal),
+        decide_appeal_blocker=rules.decide_appeal_blocker(request.user, appeal) if appeal else "",
         decide_form=decide_form,
         appeal_form=appeal_form,
     )

@@ -128,6 +128,28 @@ def test_fppt_is_annual_and_fit_needs_every_check_and_the_chairs_sign_off(
     )
 
 
+def test_no_one_records_their_own_fppt_whether_linked_by_account_or_by_email(
+    person_with_role, appointment, organisation
+):
+    admin = person_with_role(Role.ORGANISATION_ADMIN, email="sam.sec@fictional.test")
+    own = "You cannot record your own fit and proper person checks: the company secretary or "
+    linked = appointment.director
+    linked.user = admin
+    linked.save(update_fields=["user"])
+    with pytest.raises(RegisterRefusal, match=own):
+        record(admin, appointment)
+    by_email = AppointmentFactory(
+        organisation=organisation,
+        start_date=date(2026, 1, 5),
+        director__email="Sam.Sec@Fictional.test",
+    )
+    with pytest.raises(RegisterRefusal, match=own):
+        record(admin, by_email)
+    assert not linked.fppt_checks.exists() and not by_email.director.fppt_checks.exists()
+    colleague = AppointmentFactory(organisation=organisation, start_date=date(2026, 1, 5))
+    assert record(admin, colleague).outcome == "fit"
+
+
 def test_fppt_cannot_be_recorded_for_someone_not_on_that_board(
     person_with_role, appointment, other_organisation
 ):

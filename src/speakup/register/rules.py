@@ -76,7 +76,8 @@ def may_respond_to_case(user, case) -> bool:
 
 
 def is_own_entry(user, director) -> bool:
-    """An officer who is also on the register never acts on a case about their own entry."""
+    """Whether `director` is `user`'s own entry (linked to their account, or with their email):
+    no one acts on a case about it or records its fit and proper person checks."""
     return user is not None and (
         director.user_id == user.pk or director.email.lower() == (user.email or "").lower()
     )

@@ -488,9 +488,7 @@ def fppt_record(
 ) -> FpptCheck:
     if not director.appointments.filter(organisation=organisation).exists():
         raise RegisterRefusal(f"{director.name} has no appointment at {organisation.name}.")
-    if actor is not None and (
-        director.user_id == actor.pk or director.email.lower() == (actor.email or "").lower()
-    ):
+    if is_own_entry(actor, director):
         raise RegisterRefusal(
             "You cannot record your own fit and proper person checks: the company secretary or "
             "another director records them."

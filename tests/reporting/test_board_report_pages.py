@@ -63,6 +63,7 @@ def test_a_guardian_of_another_organisation_gets_not_found(
         ("?start=2027-06-01&end=2027-09-30", "The period lies in the future"),
         ("?start=yesterday&end=2026-09-30", "The start date of the period must be a real date"),
         ("?start=2026-04-01", "Enter the end date of the period"),
+        ("?start=0001-01-01&end=2026-09-30", "Choose a start date from 2015 onwards"),
     ],
 )
 def test_a_bad_period_gets_a_clear_400(client_as, query, message, february_2027):

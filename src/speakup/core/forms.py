@@ -77,8 +77,9 @@ class DateParts(forms.MultiWidget):
             return [str(value.day), str(value.month), str(value.year)]
         whole = _WHOLE_DATE.fullmatch(str(value or "").strip())
         if whole:  # shown as a person types it: 1 4 2026, not 01 04 2026
-            year, month, day = (str(int(number)) for number in whole.groups())
-            return [day, month, year]
+            year, month, day = whole.groups()
+            # The year as written: 0001 has 4 numbers, so it is read (and refused as too early).
+            return [str(int(day)), str(int(month)), year]
         return ["", "", ""]
 
     def value_from_datadict(self, data, files, name) -> list[str] | str:

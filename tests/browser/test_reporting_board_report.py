@@ -76,12 +76,17 @@ def test_guardian_produces_the_board_report_and_downloads_the_pdf(
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     expect(page.locator(".speakup-table-scroll[tabindex='0']")).not_to_have_count(0)
+    # A chart keeps a size its words can be read at, and its box scrolls instead.
+    chart_box = page.get_by_role("region", name="Chart: Cases raised by quarter")
+    assert chart_box.locator("img").bounding_box()["width"] >= 460
+    expect(chart_box).to_have_attribute("tabindex", "0")
     assert_accessible(page)
     page.set_viewport_size(desktop)
-    # A table that fits adds no stop to the tab order.
-    expect(page.get_by_role("region", name="Cases raised by quarter")).not_to_have_attribute(
-        "tabindex", "0"
-    )
+    # A table or chart that fits adds no stop to the tab order.
+    expect(
+        page.get_by_role("region", name="Cases raised by quarter", exact=True)
+    ).not_to_have_attribute("tabindex", "0")
+    expect(chart_box).not_to_have_attribute("tabindex", "0")
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download this report as a PDF").click()

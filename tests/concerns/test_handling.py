@@ -253,11 +253,14 @@ def test_messages_to_the_speaker_are_sealed(staff, concern):
     assert "Thank you" not in str(record.detail)
 
 
-def test_a_manual_escalation_emails_the_leader_a_link_and_nothing_else(staff, concern, mailoutbox):
+def test_a_manual_escalation_emails_the_leader_a_link_and_nothing_else(
+    staff, concern, mailoutbox, django_capture_on_commit_callbacks
+):
     handling.concern_acknowledge(user=staff.guardian, concern=concern)
-    rows = handling.concern_escalate(
-        user=staff.guardian, concern=concern, level=Escalation.Level.EXECUTIVE_LEAD
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = handling.concern_escalate(
+            user=staff.guardian, concern=concern, level=Escalation.Level.EXECUTIVE_LEAD
+        )
     assert [row.escalated_to for row in rows] == [staff.lead]
     assert len(mailoutbox) == 1
     assert concern.reference in mailoutbox[0].body

@@ -287,6 +287,11 @@ class Notification(models.Model):
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="notifications")
     escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, null=True, blank=True)
+    # The action an email was about (assigned, responded to, overdue), so the tick can tell
+    # whether it has already reminded the holder.
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     to_user = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -3,19 +3,18 @@
 Overdue work climbs one level at a time: guardian -> accountable leader -> executive FTSU lead
 -> non-executive FTSU lead. The first tick after a deadline raises it to the first level with
 someone in it; each later level waits SPEAKUP_ESCALATE_EVERY_DAYS (default 7) after the last.
-Emails say only that something needs attention, with a link. Running the tick twice at the
+The holder of an overdue action is reminded once (per respond-by date). Emails say only that
+something needs attention, with a link (services/notices.py). Running the tick twice at the
 same moment does nothing the second time.
 """
 
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from speakup.concerns import sealing
@@ -30,9 +29,9 @@ from speakup.concerns.models import (
     Notification,
     Status,
 )
+from speakup.concerns.services import notices
+from speakup.concerns.services.notices import escalation_recipients
 from speakup.core.audit import audit
-from speakup.core.links import absolute_url
-from speakup.organisations.models import User
 from speakup.organisations.queries import has_role
 from speakup.organisations.roles import Role
 
@@ -51,98 +50,11 @@ def escalate_every() -> timedelta:
     return timedelta(days=getattr(settings, "SPEAKUP_ESCALATE_EVERY_DAYS", 7))
 
 
-def _holders(concern: Concern, role: Role) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id=concern.organisation_id,
-            memberships__role=role,
-        )
-        .distinct()
-        .order_by("pk")
-    )
-
-
-def escalation_recipients(concern: Concern, level: int) -> list[User]:
-    """Who stands at `level` for this concern (nobody: that level is skipped)."""
-    if level == Escalation.Level.GUARDIAN:
-        guardian = concern.guardian
-        if (
-            guardian
-            and guardian.is_active
-            and has_role(guardian, Role.GUARDIAN, concern.organisation_id)
-        ):
-            return [guardian]
-        return _holders(concern, Role.GUARDIAN)
-    if level == Escalation.Level.ACCOUNTABLE_LEAD:
-        lead = concern.accountable_lead
-        return [lead] if lead and lead.is_active else []
-    if level == Escalation.Level.EXECUTIVE_LEAD:
-        return _holders(concern, Role.EXECUTIVE_LEAD)
-    if level == Escalation.Level.NON_EXECUTIVE_LEAD:
-        return _holders(concern, Role.NON_EXECUTIVE_LEAD)
-    return []
-
-
-def notify_escalation(escalation: Escalation) -> Notification | None:
-    """Email the person an item was escalated to: a link, never what the case is about."""
-    person = escalation.escalated_to
-    if person is None:
-        return None
-    link = absolute_url(reverse("concerns:show_concern", args=[escalation.concern.reference]))
-    body = (
-        "Something in speakup needs your attention.\n\n"
-        f"Sign in to see it: {link}\n\n"
-        "This email does not say more, to protect the people involved.\n"
-    )
-    send_mail(
-        "speakup: something needs your attention",
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [person.email],
-    )
-    return Notification.objects.create(
-        concern=escalation.concern,
-        escalation=escalation,
-        to_user=person,
-        kind=f"escalation.{escalation.reason}",
-    )
-
-
-def notify_guardians(concern: Concern, kind: str) -> list[Notification]:
-    """Tell the case's guardian (or, if they have gone, the organisation's guardians) that the
-    case needs them: a link, never what happened. Sent once the transaction commits, so a
-    mail server that is down never loses what the speaker wrote."""
-    people = escalation_recipients(concern, Escalation.Level.GUARDIAN)
-    link = absolute_url(reverse("concerns:show_concern", args=[concern.reference]))
-    body = (
-        "Something in speakup needs your attention.\n\n"
-        f"Sign in to see it: {link}\n\n"
-        "This email does not say more, to protect the people involved.\n"
-    )
-
-    def send(addresses=tuple(p.email for p in people)):
-        try:
-            send_mail(
-                "speakup: something needs your attention",
-                body,
-                settings.DEFAULT_FROM_EMAIL,
-                list(addresses),
-            )
-        except Exception:  # the speaker's words are kept whatever the mail server does
-            log.exception("Could not email the guardians of a concern (%s)", kind)
-
-    if people:
-        transaction.on_commit(send)
-    return [
-        Notification.objects.create(concern=concern, to_user=person, kind=kind) for person in people
-    ]
-
-
 @dataclass
 class TickReport:
     escalations: list[Escalation] = field(default_factory=list)
     resolved: int = 0
+    reminders: int = 0
     checkins_asked: int = 0
     submissions_removed: int = 0
     failed: int = 0  # items left for the next tick: their email could not be sent, say
@@ -151,6 +63,7 @@ class TickReport:
         return [
             f"Escalations made: {len(self.escalations)}",
             f"Escalations resolved: {self.resolved}",
+            f"Reminders sent for overdue actions: {self.reminders}",
             f"Detriment check-ins sent: {self.checkins_asked}",
             f"Old idempotency records removed: {self.submissions_removed}",
             f"Failed, to be tried again at the next tick: {self.failed}",
@@ -227,9 +140,8 @@ def _escalate_item(concern, action, reason, now) -> list[Escalation]:
         recipients = escalation_recipients(concern, level)
         if not recipients:
             continue
-        rows = []
-        for person in recipients:
-            escalation = Escalation.objects.create(
+        rows = [
+            Escalation.objects.create(
                 concern=concern,
                 action=action,
                 level=level,
@@ -237,8 +149,8 @@ def _escalate_item(concern, action, reason, now) -> list[Escalation]:
                 escalated_to=person,
                 at=now,
             )
-            notify_escalation(escalation)
-            rows.append(escalation)
+            for person in recipients
+        ]
         audit(
             actor=None,
             actor_label="system",
@@ -253,8 +165,42 @@ def _escalate_item(concern, action, reason, now) -> list[Escalation]:
                 "escalated_to": [p.pk for p in recipients],
             },
         )
+        for escalation in rows:  # last, so nothing is sent for an item that is undone
+            notices.notify_escalation(escalation, now=True)
         return rows
     return []  # past the last level: nobody further to tell
+
+
+def _remind_holder(action_id: int, today, now) -> bool:
+    """Remind the holder of an overdue action, once for each respond-by date it passes (a new
+    date from the guardian makes a new deadline to miss)."""
+    action = Action.objects.select_related("concern", "handler").get(pk=action_id)
+    if action.state != Action.State.OPEN or not action.respond_by or action.respond_by >= today:
+        return False  # answered or given a new date since the tick looked
+    handler = action.handler
+    if handler is None or not handler.is_active:
+        return False
+    if not has_role(handler, Role.LINE_MANAGER, action.concern.organisation_id):
+        return False  # they can no longer see it; the escalations carry on without them
+    overdue_since = timezone.make_aware(
+        datetime.combine(action.respond_by + timedelta(days=1), time.min)
+    )
+    reminded = Notification.objects.filter(
+        action=action, kind=notices.ACTION_OVERDUE, sent_at__gte=overdue_since
+    )
+    if reminded.exists():
+        return False
+    audit(
+        actor=None,
+        actor_label="system",
+        action="action.remind_overdue",
+        object_type="concern",
+        object_ref=action.concern.reference,
+        organisation=action.concern.organisation_id,
+        detail={"action_id": action.pk, "to": handler.pk, "respond_by": action.respond_by},
+    )
+    notices.notify_overdue_holder(action, at=now)  # last, as for escalations
+    return True
 
 
 def _ask_checkins(today, now, report) -> int:
@@ -287,16 +233,6 @@ def _ask_checkin(checkin_id, now) -> bool:
     except sealing.Shredded:
         contact = {}
     email = (contact or {}).get("email")
-    if email:
-        send_mail(
-            "speakup: a question about the concern you raised",
-            "Thank you for speaking up. We would like to know how things have been "
-            "for you since.\n\nUse your receipt code to answer one question: "
-            f"{absolute_url('/')}\n",
-            settings.DEFAULT_FROM_EMAIL,
-            [email],
-        )
-        Notification.objects.create(concern=concern, kind="detriment_checkin")
     checkin.asked_at = now
     checkin.save(update_fields=["asked_at"])
     audit(
@@ -308,6 +244,8 @@ def _ask_checkin(checkin_id, now) -> bool:
         organisation=concern.organisation_id,
         detail={"checkin_id": checkin.pk, "emailed": bool(email)},
     )
+    if email:  # last, so nothing is sent for a check-in that is undone
+        notices.ask_speaker_checkin(concern, email, at=now)
     return True
 
 
@@ -319,6 +257,14 @@ def deadlines_tick(*, now=None) -> TickReport:
     with transaction.atomic():
         report.resolved = _resolve_finished(now)
     for concern, action, reason in _overdue_items(today):
+        if action is not None:
+            try:
+                with transaction.atomic():
+                    Concern.objects.select_for_update().filter(pk=concern.pk).first()
+                    report.reminders += _remind_holder(action.pk, today, now)
+            except Exception:  # as below: left for the next tick
+                log.exception("Could not remind an action's holder; the next tick tries again")
+                report.failed += 1
         try:
             with transaction.atomic():
                 # Lock the concern so two ticks at once cannot both escalate it.

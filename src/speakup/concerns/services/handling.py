@@ -28,6 +28,7 @@ from speakup.concerns.models import (
     Timescales,
 )
 from speakup.concerns.queries import ACCOUNTABLE_ROLES
+from speakup.concerns.services import notices
 from speakup.concerns.taxonomy import elements_for, worker_groups_for
 from speakup.core.audit import audit
 from speakup.core.dates import more_than_a_year_ahead, years_after
@@ -221,9 +222,12 @@ def concern_name_accountable_lead(*, user, concern: Concern, accountable_lead) -
     with transaction.atomic():
         concern = _locked(concern)
         _not_finished(concern, "change")
+        before = concern.accountable_lead_id
         concern.accountable_lead = _accountable_lead_checked(concern, accountable_lead)
         concern.save(update_fields=["accountable_lead"])
         _audit(user, "concern.name_lead", concern, accountable_lead_id=concern.accountable_lead_id)
+        if concern.accountable_lead_id != before:
+            notices.notify_accountable_lead(concern, by=user)
     return concern
 
 
@@ -303,6 +307,7 @@ def action_assign(
         concern = _locked(concern)
         _not_finished(concern, "assign actions on")
         _start_work(concern, user)
+        lead_before = concern.accountable_lead_id
         if accountable_lead is not None:
             concern.accountable_lead = accountable_lead
             concern.save(update_fields=["accountable_lead"])
@@ -331,6 +336,9 @@ def action_assign(
             respond_by=respond_by,
             accountable_lead_id=concern.accountable_lead_id,
         )
+        notices.notify_handler(action, by=user)
+        if concern.accountable_lead_id != lead_before:
+            notices.notify_accountable_lead(concern, by=user)
     return action
 
 
@@ -572,7 +580,7 @@ def concern_withdraw(*, user, concern: Concern) -> Concern:
 
 def concern_escalate(*, user, concern: Concern, level: int) -> list[Escalation]:
     """The guardian raises a case to a leader by hand; they are emailed a link, nothing more."""
-    from speakup.concerns.services.deadlines import escalation_recipients, notify_escalation
+    from speakup.concerns.services.notices import escalation_recipients, notify_escalation
 
     require(user, "concerns.handle_concern", concern)
     if level not in (
@@ -659,6 +667,7 @@ def action_respond(*, user, action: Action, response: str) -> Action:
             organisation=action.concern.organisation_id,
             detail={"action_id": action.pk},
         )
+        notices.notify_guardians(action.concern, "action.responded", by=user, action=action)
     return action
 
 

@@ -35,6 +35,7 @@ from speakup.concerns.models import (
 )
 from speakup.concerns.receipts import new_receipt_code, receipt_hash
 from speakup.concerns.sealing import new_concern_key, seal, unseal
+from speakup.concerns.services.notices import notify_guardians
 from speakup.concerns.taxonomy import WORKER_GROUP_CODES
 from speakup.core.audit import audit
 from speakup.core.words import too_long
@@ -376,4 +377,6 @@ def _create_rows(checked: _Checked, *, source, recorded_by, idempotency_key, pen
         organisation=organisation,
         detail={"source": source, "attachments": len(checked.uploads)},
     )
+    # Not the guardian who recorded it: they know.
+    notify_guardians(concern, "concern.new", by=recorded_by)
     return Submitted(concern=concern, receipt_code=code)

@@ -25,8 +25,8 @@ from speakup.concerns.models import (
 )
 from speakup.concerns.receipts import normalise_receipt_code, receipt_hash
 from speakup.concerns.sealing import seal, unseal
-from speakup.concerns.services.deadlines import notify_guardians
 from speakup.concerns.services.handling import reopen_locked
+from speakup.concerns.services.notices import notify_guardians
 from speakup.core.audit import audit
 from speakup.core.words import too_long
 

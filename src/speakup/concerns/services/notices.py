@@ -1,0 +1,212 @@
+"""Emails about concerns: who is told, and the one way they are sent.
+
+An email to staff says only that something needs their attention, with a link to sign in,
+never what the case is about; each one is recorded as a Notification. It is sent once the
+transaction that asked for it commits, and a failure is logged: a mail server that is down
+never undoes what someone wrote or did. The tick sends at once instead (`now=True`, the last
+step of an item's transaction), so that an email it cannot send leaves the item for the next
+tick. docs/concerns.md, "Emails", lists them.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from speakup.concerns.models import Action, Concern, Escalation, Notification
+from speakup.core.links import absolute_url
+from speakup.organisations.models import User
+from speakup.organisations.queries import has_role
+from speakup.organisations.roles import Role
+
+log = logging.getLogger(__name__)
+
+ATTENTION = "speakup: something needs your attention"
+
+
+def attention_body(link: str) -> str:
+    return (
+        "Something in speakup needs your attention.\n\n"
+        f"Sign in to see it: {link}\n\n"
+        "This email does not say more, to protect the people involved.\n"
+    )
+
+
+def send(subject: str, body: str, addresses: list[str], *, what: str, now: bool = False) -> None:
+    """Send one email. `now`: at once, raising when it cannot be sent (the tick's items);
+    otherwise when the transaction commits, a failure logged (`what` names it in the log)."""
+    if not addresses:
+        return
+    if now:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
+        return
+
+    def on_commit():
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
+        except Exception:  # what was written is kept whatever the mail server does
+            log.exception("Could not send an email about a concern (%s)", what)
+
+    transaction.on_commit(on_commit)
+
+
+def notify(
+    *,
+    concern: Concern,
+    people: list[User],
+    kind: str,
+    path: str,
+    action: Action | None = None,
+    escalation: Escalation | None = None,
+    by: User | None = None,
+    now: bool = False,
+    at=None,
+) -> list[Notification]:
+    """Email each person (but `by`, who did the thing) a link to `path`, one email each, and
+    record a Notification per person (sent `at`: the tick's moment)."""
+    people = [p for p in dict.fromkeys(people) if p.email and (by is None or p.pk != by.pk)]
+    body = attention_body(absolute_url(path))
+    rows = []
+    for person in people:
+        rows.append(
+            Notification.objects.create(
+                concern=concern,
+                action=action,
+                escalation=escalation,
+                to_user=person,
+                kind=kind,
+                sent_at=at or timezone.now(),
+            )
+        )
+        send(ATTENTION, body, [person.email], what=kind, now=now)
+    return rows
+
+
+def _case(concern: Concern) -> str:
+    return reverse("concerns:show_concern", args=[concern.reference])
+
+
+# --- Who stands where --------------------------------------------------------------------
+
+
+def _holders(concern: Concern, role: Role) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=concern.organisation_id,
+            memberships__role=role,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def escalation_recipients(concern: Concern, level: int) -> list[User]:
+    """Who stands at `level` for this concern (nobody: that level is skipped)."""
+    if level == Escalation.Level.GUARDIAN:
+        guardian = concern.guardian
+        if (
+            guardian
+            and guardian.is_active
+            and has_role(guardian, Role.GUARDIAN, concern.organisation_id)
+        ):
+            return [guardian]
+        return _holders(concern, Role.GUARDIAN)
+    if level == Escalation.Level.ACCOUNTABLE_LEAD:
+        lead = concern.accountable_lead
+        return [lead] if lead and lead.is_active else []
+    if level == Escalation.Level.EXECUTIVE_LEAD:
+        return _holders(concern, Role.EXECUTIVE_LEAD)
+    if level == Escalation.Level.NON_EXECUTIVE_LEAD:
+        return _holders(concern, Role.NON_EXECUTIVE_LEAD)
+    return []
+
+
+# --- The emails --------------------------------------------------------------------------
+
+
+def notify_guardians(
+    concern: Concern, kind: str, *, by: User | None = None, action: Action | None = None
+) -> list[Notification]:
+    """Tell the case's guardian (or, if there is none or they have gone, every guardian of the
+    organisation) that the case needs them: a new concern, the speaker wrote or reported
+    detriment, a handler responded."""
+    people = escalation_recipients(concern, Escalation.Level.GUARDIAN)
+    return notify(
+        concern=concern, people=people, kind=kind, path=_case(concern), action=action, by=by
+    )
+
+
+def notify_handler(action: Action, *, by: User | None = None) -> list[Notification]:
+    """The line manager an action was handed to: a link to the action's page."""
+    return notify(
+        concern=action.concern,
+        people=[action.handler] if action.handler else [],
+        kind="action.assigned",
+        path=reverse("concerns:show_action", args=[action.pk]),
+        action=action,
+        by=by,
+    )
+
+
+def notify_accountable_lead(concern: Concern, *, by: User | None = None) -> list[Notification]:
+    """The leader newly named accountable for a case: a link to the case."""
+    lead = concern.accountable_lead
+    return notify(
+        concern=concern,
+        people=[lead] if lead and lead.is_active else [],
+        kind="concern.accountable_lead",
+        path=_case(concern),
+        by=by,
+    )
+
+
+def notify_escalation(escalation: Escalation, *, now: bool = False) -> list[Notification]:
+    """The person an item was escalated to: a link to the case."""
+    person = escalation.escalated_to
+    return notify(
+        at=escalation.at if now else None,
+        concern=escalation.concern,
+        people=[person] if person else [],
+        kind=f"escalation.{escalation.reason}",
+        path=_case(escalation.concern),
+        action=escalation.action,
+        escalation=escalation,
+        now=now,
+    )
+
+
+ACTION_OVERDUE = "action.overdue"
+
+
+def notify_overdue_holder(action: Action, *, at=None) -> list[Notification]:
+    """The tick reminds the holder of an overdue action: a link to the action's page."""
+    return notify(
+        at=at,
+        concern=action.concern,
+        people=[action.handler],
+        kind=ACTION_OVERDUE,
+        path=reverse("concerns:show_action", args=[action.pk]),
+        action=action,
+        now=True,
+    )
+
+
+def ask_speaker_checkin(concern: Concern, address: str, *, at=None) -> Notification:
+    """The tick asks a named speaker their detriment check-in: a link to the receipt sign-in."""
+    row = Notification.objects.create(
+        concern=concern, kind="detriment_checkin", sent_at=at or timezone.now()
+    )
+    send(
+        "speakup: a question about the concern you raised",
+        "Thank you for speaking up. We would like to know how things have been "
+        "for you since.\n\nUse your receipt code to answer one question: "
+        f"{absolute_url(reverse('concerns:check_concern'))}\n",
+        [address],
+        what="detriment_checkin",
+        now=True,
+    )
+    return row

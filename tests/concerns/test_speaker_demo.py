@@ -30,6 +30,24 @@ def test_demo_concerns_cover_every_state_and_can_be_loaded_twice(capsys):
     assert Concern.objects.count() == count
 
 
+def test_the_demo_has_an_overdue_action_so_the_first_tick_reminds_its_line_manager(
+    capsys, mailoutbox
+):
+    from django.utils import timezone
+
+    from speakup.concerns.models import Action
+
+    call_command("demo-data")
+    late = Action.objects.filter(
+        concern__organisation__ods_code="DEMO1", respond_by__lt=timezone.localdate()
+    )
+    assert late.filter(state=Action.State.OPEN, handler__email__startswith="line-manager")
+    mailoutbox.clear()
+    call_command("tick")
+    handler = late.first().handler.email
+    assert any(handler in message.to for message in mailoutbox)
+
+
 def test_the_demo_receipt_code_opens_the_anonymous_concern(capsys):
     call_command("demo-data")
     concern = concern_for_receipt(DEMO_RECEIPT_CODES["DEMO1"])

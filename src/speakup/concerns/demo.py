@@ -18,7 +18,7 @@ from datetime import UTC, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from speakup.concerns.models import Concern, Source, SpeakUpAgain
+from speakup.concerns.models import Action, Concern, Source, SpeakUpAgain
 from speakup.concerns.receipts import format_receipt_code, receipt_hash
 from speakup.concerns.services import handling
 from speakup.concerns.services.intake import concern_submit
@@ -104,6 +104,18 @@ def _load_for(organisation: Organisation) -> None:
         description="Review weekend staffing on the ward and report what will change.",
         shared_summary="Weekend staffing is reported to be unsafe on one ward.",
     )
+    # An action already past its date, so the first tick reminds the line manager and tells
+    # the guardian (var/mail) without waiting a fortnight.
+    late = handling.action_assign(
+        user=guardian,
+        concern=in_progress,
+        handler=manager,
+        accountable_lead=lead,
+        respond_by=timezone.localdate() + timedelta(days=1),
+        description="Check that agency staff are shown the fire exits on their first shift.",
+        shared_summary="Agency staff may not know the ward's fire exits.",
+    )
+    Action.objects.filter(pk=late.pk).update(respond_by=timezone.localdate() - timedelta(days=3))
 
     feedback = _submit(organisation, "feedback_given", 4)
     handling.concern_acknowledge(user=guardian, concern=feedback)

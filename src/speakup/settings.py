@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "speakup.core.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside the messages and authentication middleware: its page shows the signed-in layout.
+    "speakup.core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it counts failures after authentication has run.
     "axes.middleware.AxesMiddleware",

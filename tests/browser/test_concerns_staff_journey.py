@@ -1,5 +1,6 @@
-"""Listen Up to Follow Up in a real browser: the guardian acknowledges, triages and assigns; the
-line manager responds; the accountable leader signs off; the guardian closes."""
+"""Listen Up to Follow Up in a real browser: the guardian downloads the speaker's file,
+acknowledges, triages and assigns; the line manager responds; the accountable leader signs off;
+the guardian closes, then reopens after confirming."""
 
 import re
 from datetime import timedelta
@@ -12,7 +13,7 @@ from speakup.concerns.models import Status
 from speakup.core.two_factor import current_code, enrol_confirmed_device
 from speakup.organisations.roles import Role
 from tests.browser.conftest import assert_accessible, fill_date
-from tests.concerns.factories import ConcernFactory
+from tests.concerns.factories import ConcernFactory, attached_file
 from tests.organisations.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,6 +43,7 @@ def test_a_case_goes_from_guardian_to_handler_to_leader_and_closes(page, person_
     manager = person_with_role(Role.LINE_MANAGER, full_name="Manny Manager")
     lead = person_with_role(Role.EXECUTIVE_LEAD, full_name="Eve Executive")
     concern = ConcernFactory(organisation=guardian.memberships.get().organisation)
+    attached_file(concern, "Rota – ward 7.txt", b"Tuesday: one nurse on nights")
 
     # Listen up: the guardian.
     sign_in_as(page, guardian)
@@ -51,6 +53,9 @@ def test_a_case_goes_from_guardian_to_handler_to_leader_and_closes(page, person_
     page.get_by_role("link", name=concern.reference).click()
     expect(page.get_by_text("one nurse for 30 patients")).to_be_visible()
     expect(page.get_by_text("Sam Speaker")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Rota – ward 7.txt").click()
+    assert download.value.suggested_filename == "Rota – ward 7.txt"
     assert_accessible(page)
     page.get_by_role("button", name="Acknowledge the concern").click()
     expect(page.get_by_text("Concern acknowledged")).to_be_visible()
@@ -129,3 +134,12 @@ def test_a_case_goes_from_guardian_to_handler_to_leader_and_closes(page, person_
     assert_accessible(page)
     concern.refresh_from_db()
     assert concern.status == Status.CLOSED
+
+    # Reopening asks first.
+    page.get_by_role("button", name="Reopen the concern").click()  # a link to the question
+    expect(page.get_by_role("heading", name="Reopen the concern")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Reopen the concern").click()
+    expect(page.get_by_text("Concern reopened")).to_be_visible()
+    concern.refresh_from_db()
+    assert concern.status == Status.IN_PROGRESS

@@ -87,3 +87,21 @@ def open_action(concern, *, created_by, handler=None, respond_by=None, descripti
 def unused_receipt_code() -> tuple[str, str]:
     code = new_receipt_code()
     return code, receipt_hash(code)
+
+
+def attached_file(concern, name: str, data: bytes, *, added_at=None):
+    """A file the speaker attached, stored encrypted as the intake stores it."""
+    from speakup.concerns import attachments
+    from speakup.concerns.models import Attachment
+
+    stored_as = attachments.new_stored_name()
+    attachments.write_pending(concern, stored_as, data)
+    attachments.move_into_place(stored_as)
+    return Attachment.objects.create(
+        concern=concern,
+        name_sealed=sealing.seal(concern, attachments.name_field(stored_as), name),
+        content_type=attachments.check_upload(attachments.Upload(name, data)),
+        size=len(data),
+        stored_as=stored_as,
+        added_at=added_at or timezone.now(),
+    )

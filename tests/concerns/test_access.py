@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from speakup.concerns.models import Concern, Status
 from speakup.concerns.services import handling
 from speakup.organisations.roles import Role
-from tests.concerns.factories import ConcernFactory
+from tests.concerns.factories import ConcernFactory, attached_file
 from tests.conftest import sign_in
 from tests.organisations.factories import UserFactory
 
@@ -30,6 +30,16 @@ CASE_PAGES = [
     ("concerns:reopen_concern", "post"),
     ("concerns:withdraw_concern", "post"),
     ("concerns:sign_off_learning", "post"),
+]
+# Not for the handler or outsiders either: the pages that ask before a reopen or a withdrawal,
+# the buttons' addresses opened in the browser (after signing in again, say), the speaker's files.
+MORE_CASE_PAGES = [
+    ("concerns:reopen_concern", "get"),
+    ("concerns:withdraw_concern", "get"),
+    ("concerns:acknowledge_concern", "get"),
+    ("concerns:sign_off_learning", "get"),
+    ("concerns:sign_off_action", "get"),
+    ("concerns:download_attachment", "get"),
 ]
 API_ENDPOINTS = [
     ("get", ""),
@@ -97,6 +107,8 @@ def outsider(person_with_role, other_organisation):
 def _page_status(client, name, method, concern, action):
     if name == "concerns:sign_off_action":
         url = reverse(name, args=[concern.reference, action.pk])
+    elif name == "concerns:download_attachment":
+        url = reverse(name, args=[concern.reference, attached_file(concern, "a.txt", b"a").pk])
     else:
         url = reverse(name, args=[concern.reference])
     return getattr(client, method)(url).status_code
@@ -106,7 +118,7 @@ def _page_status(client, name, method, concern, action):
 def test_outsiders_get_404_on_every_case_page(client, case, outsider, kind):
     concern, action = case
     sign_in(client, outsider(kind))
-    for name, method in [*CASE_PAGES, ("concerns:sign_off_action", "post")]:
+    for name, method in [*CASE_PAGES, ("concerns:sign_off_action", "post"), *MORE_CASE_PAGES]:
         assert _page_status(client, name, method, concern, action) == 404, (kind, name)
     assert client.get(reverse("concerns:show_action", args=[action.pk])).status_code == 404
     assert client.post(reverse("concerns:show_action", args=[action.pk])).status_code == 404
@@ -139,7 +151,8 @@ def test_outsiders_see_no_case_lists(client, case, outsider, kind):
 def test_the_guardian_gets_every_case_page(client, staff, case):
     concern, action = case
     sign_in(client, staff.guardian)
-    for name, method in CASE_PAGES:
+    guardians_too = [("concerns:withdraw_concern", "get"), ("concerns:download_attachment", "get")]
+    for name, method in [*CASE_PAGES, *guardians_too]:
         if method == "get":
             assert _page_status(client, name, method, concern, action) == 200, name
     for name in ("concerns:list_cases", "concerns:record_concern"):
@@ -163,7 +176,7 @@ def test_the_handler_reaches_their_action_and_nothing_else(client, staff, case):
     sign_in(client, staff.manager)
     assert client.get(reverse("concerns:show_action", args=[action.pk])).status_code == 200
     assert client.get(reverse("concerns:list_actions")).status_code == 200
-    for name, method in CASE_PAGES:
+    for name, method in [*CASE_PAGES, *MORE_CASE_PAGES]:
         assert _page_status(client, name, method, concern, action) == 404, name
 
 

@@ -431,6 +431,7 @@ from rest_framework.authentication import (  # noqa: E402
 from rest_framework.response import Response  # noqa: E402
 from rest_framework.views import APIView  # noqa: E402
 
+from speakup.concerns import attachments as _attachments  # noqa: E402
 from speakup.concerns import presenters as _presenters  # noqa: E402
 from speakup.concerns import sealing as _sealing  # noqa: E402
 from speakup.concerns.services import handling as _handling  # noqa: E402
@@ -499,6 +500,14 @@ class StaffActionSerializer(_s.Serializer):
     response = _s.CharField(allow_null=True)
 
 
+class StaffAttachmentSerializer(_s.Serializer):
+    id = _s.IntegerField()
+    name = _s.CharField(help_text="As the speaker's computer called it")
+    content_type = _s.CharField(help_text="What the file really is, judged by its content")
+    size = _s.IntegerField(help_text="In bytes")
+    added_at = _s.DateTimeField()
+
+
 class StaffStatusChangeSerializer(_s.Serializer):
     from_status = _s.CharField(allow_blank=True)
     to_status = _s.CharField()
@@ -510,6 +519,11 @@ class StaffConcernDetailSerializer(StaffConcernSummarySerializer):
     speaker = _s.DictField(allow_null=True, help_text="Name, email, phone: the guardian only")
     messages = StaffMessageSerializer(many=True)
     actions = StaffActionSerializer(many=True)
+    attachments = StaffAttachmentSerializer(
+        many=True,
+        help_text="The speaker's files, without their content (on the case page): the guardian "
+        "and whoever may know who the speaker is; empty for anyone else",
+    )
     status_history = StaffStatusChangeSerializer(many=True)
 
 
@@ -561,6 +575,18 @@ def _detail(user, concern) -> dict:
             }
             for a in concern.actions.select_related("handler")
         ],
+        "attachments": [
+            {
+                "id": a.pk,
+                "name": _attachments.attachment_name(concern, a),
+                "content_type": a.content_type,
+                "size": a.size,
+                "added_at": a.added_at,
+            }
+            for a in concern.attachments.order_by("added_at", "id")
+        ]
+        if _can(user, "concerns.view_attachments", concern)
+        else [],
         "status_history": [
             {"from_status": c.from_status, "to_status": c.to_status, "at": c.at}
             for c in concern.status_changes.all()

@@ -10,17 +10,24 @@ the database transaction that records them commits, so a failed submission leave
 import contextlib
 import io
 import os
+import re
 import secrets
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db import transaction
+from django.http import Http404
 
-from speakup.concerns.sealing import key_of
+from speakup.concerns.sealing import key_of, unseal
+from speakup.core.audit import audit
 from speakup.core.crypto import decrypt, encrypt
+from speakup.core.permissions import require
 
 MAX_FILES = 5
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -154,6 +161,82 @@ def read_attachment(concern, attachment) -> bytes:
     """The file's bytes, decrypted (callers check access and audit first)."""
     sealed = _final_path(attachment.stored_as).read_bytes()
     return decrypt(key_of(concern), sealed, context=_context(concern, attachment.stored_as))
+
+
+# --- giving files to staff ----------------------------------------------------------------
+
+# The extensions a file of each type may keep. Any other is replaced, so a text file the speaker
+# named "notes.html" is saved as "notes.html.txt" and never opens as a web page on the computer
+# it is downloaded to.
+EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "text/plain": (".txt",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+}
+NAME_MAX = 150
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f"*/:<>?\\|]')
+
+
+def name_field(stored_as: str) -> str:
+    """The sealing field of a file's name (as the intake seals it)."""
+    return f"attachment:{stored_as}:name"
+
+
+def attachment_name(concern, attachment) -> str:
+    """The file's name as the speaker's computer called it (callers check access first)."""
+    return unseal(concern, name_field(attachment.stored_as), attachment.name_sealed) or ""
+
+
+def safe_filename(name: str, content_type: str) -> str:
+    """A name to save the file under: no folder, no control or reserved characters, not hidden,
+    not too long, and an extension that matches what the file really is."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.split(r"[/\\]", name)[-1]
+    name = _UNSAFE_IN_NAME.sub("_", name).strip().lstrip(".").strip()
+    extensions = EXTENSIONS.get(content_type, ())
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    if not extensions or f".{extension.lower()}" not in extensions:
+        stem, extension = name, (extensions[0] if extensions else "")[1:]
+    stem = stem[: NAME_MAX - len(extension) - 1].strip() or "attachment"
+    return f"{stem}.{extension}" if extension else stem
+
+
+def content_disposition(filename: str) -> str:
+    """Content-Disposition for a download: a plain ASCII name for old browsers and the real
+    name in UTF-8 (RFC 6266 and RFC 5987) for the rest."""
+    decomposed = unicodedata.normalize("NFKD", filename)  # "ë" is "e" and a mark: keep the "e"
+    ascii_name = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    ascii_name = re.sub(r"[^A-Za-z0-9._ ()-]+", "_", ascii_name).strip() or "attachment"
+    if ascii_name == filename:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def attachment_open(*, user, concern, attachment) -> tuple[str, bytes]:
+    """A file for a member of staff to download: its safe name and decrypted bytes. Only for
+    those who may see the speaker's files (concerns.view_attachments), and audited as a read of
+    the case's content (`attachment.view`); a file missing from storage is 404."""
+    require(user, "concerns.view_attachments", concern)
+    if attachment.concern_id != concern.pk:
+        raise Http404
+    with transaction.atomic():
+        audit(
+            actor=user,
+            action="attachment.view",
+            object_type="concern",
+            object_ref=concern.reference,
+            organisation=concern.organisation_id,
+            detail={"attachment_id": attachment.pk},
+        )
+        try:
+            data = read_attachment(concern, attachment)
+        except FileNotFoundError:
+            raise Http404 from None
+    return safe_filename(attachment_name(concern, attachment), attachment.content_type), data
 
 
 # --- receiving uploads --------------------------------------------------------------------

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from speakup.concerns.models import Action, Concern, Escalation, Status
+from speakup.concerns.models import Action, Concern, Escalation, Feedback, SpeakUpAgain, Status
 from speakup.concerns.taxonomy import label_of
 from speakup.core.dates import day_in_words, moment_in_words
 
@@ -22,6 +22,13 @@ ACTION_COLOURS = {
     Action.State.SIGNED_OFF: "nhsuk-tag--green",
 }
 WAITING_FOR_FEEDBACK = (Status.ACKNOWLEDGED, Status.IN_PROGRESS)
+FILE_KINDS = {
+    "application/pdf": "PDF",
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+    "text/plain": "Text file",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
+}
 
 
 def day(value: date | datetime | None) -> str:
@@ -104,3 +111,34 @@ def history_row(change) -> dict:
         "to": Status(change.to_status).label,
         "by": who or (str(change.by) if change.by else "Staff"),
     }
+
+
+def file_size(size: int) -> str:
+    """A file's size as people say it: "812 bytes", "15 KB", "2.4 MB" (in the units of the
+    10 MB limit the speaker was given: 1 KB is 1,024 bytes)."""
+    if size < 1024:
+        return f"{size} byte{'s' if size != 1 else ''}"
+    if round(size / 1024) < 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def attachment_row(attachment, name: str) -> dict:
+    """One of the speaker's files, for the case page."""
+    return {
+        "id": attachment.pk,
+        "name": name,
+        "kind": FILE_KINDS.get(attachment.content_type, "File"),
+        "size": file_size(attachment.size),
+        "added": day(attachment.added_at),
+    }
+
+
+def speaker_feedback(feedback: Feedback, comment: str | None) -> list[dict]:
+    """The speaker's answers when their concern closed, as summary-list rows."""
+    return [
+        {"key": "Would speak up again", "value": SpeakUpAgain(feedback.would_speak_up_again).label},
+        {"key": "Suffered for speaking up", "value": "Yes" if feedback.detriment else "No"},
+        {"key": "Their comment", "value": comment or "No comment", "typed": bool(comment)},
+        {"key": "Given", "value": day(feedback.given_at)},
+    ]

@@ -70,6 +70,14 @@ def may_view_speaker(user, concern) -> bool:
     )
 
 
+@rule("concerns.view_attachments")
+def may_view_attachments(user, concern) -> bool:
+    """The speaker's files: the guardian, and whoever may know who the speaker is. A file can
+    name the person who made it (in its name, in the author a Word or PDF file records, in a
+    photo), so a leader on a confidential or anonymous concern is not given them."""
+    return _is_guardian_of(user, concern) or may_view_speaker(user, concern)
+
+
 @rule("concerns.sign_off")
 def may_sign_off(user, concern) -> bool:
     """Sign off actions and learning: the case's accountable leader, while the case is open."""

@@ -28,6 +28,11 @@ urlpatterns += [  # noqa: E305
         staff.acknowledge_concern,
         name="acknowledge_concern",
     ),
+    path(
+        "cases/<str:reference>/files/<int:attachment_id>/",
+        staff.download_attachment,
+        name="download_attachment",
+    ),
     path("cases/<str:reference>/triage/", staff.triage_concern, name="triage_concern"),
     path("cases/<str:reference>/message/", staff.message_concern, name="message_concern"),
     path("cases/<str:reference>/actions/new/", staff.assign_action, name="assign_action"),

@@ -74,3 +74,25 @@ class TwoFactorRequiredMiddleware:
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('core:two_factor')}?{query}")
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """Django's 405 (from require_POST and the like) has an empty body: a person who reaches
+    such an address with their browser gets a page saying what happened, in the service's
+    layout, with the headers the view gave (Allow, and a speaker route's no-store). The API's
+    own 405s already carry JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content:
+            return response
+        from speakup.core.views.errors import method_not_allowed
+
+        page = method_not_allowed(request)
+        for header, value in response.items():
+            if header.lower() not in ("content-type", "content-length"):
+                page[header] = value
+        return page

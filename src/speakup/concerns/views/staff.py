@@ -9,13 +9,14 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from speakup.concerns import presenters
+from speakup.concerns import attachments, presenters
 from speakup.concerns.forms.staff import (
     AssignActionForm,
     CaseFilterForm,
@@ -28,7 +29,14 @@ from speakup.concerns.forms.staff import (
     RespondForm,
     TriageForm,
 )
-from speakup.concerns.models import FINISHED, Action, Confidentiality, Escalation, Status
+from speakup.concerns.models import (
+    FINISHED,
+    Action,
+    Confidentiality,
+    Escalation,
+    Feedback,
+    Status,
+)
 from speakup.concerns.queries import ACCOUNTABLE_ROLES, OPEN_CASES, concerns_filtered
 from speakup.concerns.receipts import format_receipt_code
 from speakup.concerns.services import handling
@@ -41,7 +49,8 @@ from speakup.organisations.roles import Role
 
 
 def staff_page(view):
-    """Signed in, and second factor given: everyone who reads case content uses two factors."""
+    """Signed in, and second factor given: everyone who reads case content uses two factors.
+    No page is kept by the browser: case content must not stay on a shared computer."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -54,7 +63,25 @@ def staff_page(view):
 
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('core:two_factor')}?{query}")
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        patch_cache_control(response, no_store=True)
+        return response
+
+    return wrapper
+
+
+def post_only(view):
+    """A button's address on a case: POST does what the button says. A GET there is the browser
+    coming back after signing in again (?next=), so it goes to the case page, not to an empty
+    "method not allowed", and is told nothing was done."""
+
+    @wraps(view)
+    def wrapper(request, reference, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            concern = _concern(request, reference)
+            messages.info(request, "Nothing was changed. Use the button again if you still need to")
+            return redirect("concerns:show_concern", concern.reference)
+        return require_POST(view)(request, reference, *args, **kwargs)
 
     return wrapper
 
@@ -153,6 +180,11 @@ def _case_context(request, concern) -> dict:
                 and (action.state == Action.State.RESPONDED or action.handler_id is None),
             }
         )
+    try:
+        feedback = concern.feedback
+    except Feedback.DoesNotExist:
+        feedback = None
+    show_attachments = can(user, "concerns.view_attachments", concern)
     conversation = []
     if show_conversation:
         for message in concern.messages.all():
@@ -173,6 +205,19 @@ def _case_context(request, concern) -> dict:
         "anonymous": concern.confidentiality == Confidentiality.ANONYMOUS,
         "show_conversation": show_conversation,
         "conversation": conversation,
+        "show_attachments": show_attachments,
+        "attachment_count": concern.attachments.count(),
+        "attachments": [
+            presenters.attachment_row(a, attachments.attachment_name(concern, a))
+            for a in concern.attachments.order_by("added_at", "id")
+        ]
+        if show_attachments
+        else [],
+        "feedback": presenters.speaker_feedback(
+            feedback, handling.sealing.unseal(concern, "feedback_comment", feedback.comment_sealed)
+        )
+        if feedback
+        else [],
         "elements": [label_of(e.code) for e in concern.elements.all()],
         "worker_group": label_of(concern.worker_group) if concern.worker_group else "Not given",
         "received": presenters.day(concern.received_at),
@@ -195,6 +240,22 @@ def _case_context(request, concern) -> dict:
         "close_blockers": handling.close_blockers(concern),
         "finished": concern.status in (Status.CLOSED, Status.WITHDRAWN),
     }
+
+
+@staff_page
+def download_attachment(request, reference, attachment_id):
+    """One of the speaker's files, decrypted, to save (never shown in the browser)."""
+    concern = _concern(request, reference)
+    attachment = get_object_or_404(concern.attachments.all(), pk=attachment_id)
+    filename, data = attachments.attachment_open(
+        user=request.user, concern=concern, attachment=attachment
+    )
+    response = HttpResponse(data, content_type=attachment.content_type)
+    response["Content-Disposition"] = attachments.content_disposition(filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    # Were a browser to show it after all, it could run nothing and reach nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @staff_page
@@ -221,15 +282,19 @@ def _form_page(request, concern, form, *, template, title, **context):
     )
 
 
-def _service_form(request, reference, *, form_class, template, title, run, done, **form_kwargs):
-    """GET shows the form; POST runs the service and goes back to the case, or shows errors."""
+def _service_form(
+    request, reference, *, form_class, template, title, run, done, prepare=None, **form_kwargs
+):
+    """GET shows the form; POST runs the service and goes back to the case, or shows errors.
+    `prepare(form, concern)` may fit the form to the case, or say why there is nothing to do."""
     concern = _handled(request, reference)
     form = (
         form_class(request.POST or None, **form_kwargs)
         if form_kwargs
         else form_class(request.POST or None)
     )
-    if request.method == "POST" and form.is_valid():
+    unavailable = prepare(form, concern) if prepare else None
+    if request.method == "POST" and not unavailable and form.is_valid():
         try:
             run(concern, form)
         except ValidationError as error:
@@ -237,11 +302,13 @@ def _service_form(request, reference, *, form_class, template, title, run, done,
         else:
             messages.success(request, done)
             return redirect("concerns:show_concern", concern.reference)
-    return _form_page(request, concern, form, template=template, title=title)
+    return _form_page(
+        request, concern, form, template=template, title=title, unavailable=unavailable
+    )
 
 
 @staff_page
-@require_POST
+@post_only
 def acknowledge_concern(request, reference):
     concern = _handled(request, reference)
     try:
@@ -378,6 +445,29 @@ def close_concern(request, reference):
     )
 
 
+def _offer_levels(form, concern) -> str | None:
+    """Offer only the leaders there is someone to escalate to, each with their name: a case
+    with no accountable leader named yet does not offer one, to be refused after choosing.
+    With nobody at all, say so instead of showing an empty choice."""
+    from speakup.concerns.services.notices import escalation_recipients
+
+    field = form.fields["level"]
+    offered = []
+    for level, label in field.choices:
+        people = escalation_recipients(concern, level)
+        if people:
+            offered.append((level, f"{label} ({', '.join(str(p) for p in people)})"))
+    field.choices = offered
+    field.error_messages["invalid_choice"] = field.error_messages["required"]
+    if offered:
+        return None
+    return (
+        "There is nobody to escalate this concern to yet. Name an accountable leader when you "
+        "assign an action, or ask your organisation admin to give someone the executive or "
+        "non-executive FTSU lead role."
+    )
+
+
 @staff_page
 def escalate_concern(request, reference):
     return _service_form(
@@ -386,6 +476,7 @@ def escalate_concern(request, reference):
         form_class=EscalateForm,
         template="form",
         title="Escalate the concern",
+        prepare=_offer_levels,
         run=lambda concern, form: handling.concern_escalate(
             user=request.user, concern=concern, level=form.cleaned_data["level"]
         ),
@@ -393,8 +484,20 @@ def escalate_concern(request, reference):
     )
 
 
-def _post_service(request, reference, run, done):
+def _confirmed_service(request, reference, *, may_from, title, explanation, run, done):
+    """A status move that is hard to take back: GET asks first, POST does it. Every move is
+    recorded in the status history (who, when, from, to)."""
     concern = _handled(request, reference)
+    if request.method != "POST":
+        if concern.status not in may_from:
+            return redirect("concerns:show_concern", concern.reference)
+        return render_page(
+            request,
+            "concerns/staff/confirm.jinja",
+            page_title=title,
+            concern=concern,
+            explanation=explanation,
+        )
     try:
         run(concern)
     except ValidationError as error:
@@ -405,24 +508,37 @@ def _post_service(request, reference, run, done):
 
 
 @staff_page
-@require_POST
 def reopen_concern(request, reference):
-    return _post_service(
+    return _confirmed_service(
         request,
         reference,
-        lambda c: handling.concern_reopen(user=request.user, concern=c),
-        "Concern reopened",
+        may_from=FINISHED,
+        title="Reopen the concern",
+        explanation=[
+            "The concern goes back to in progress, and its status history records that you "
+            "reopened it.",
+            "To close it again, the accountable leader signs off the learning again. Detriment "
+            "check-ins not yet asked wait until it closes again.",
+        ],
+        run=lambda c: handling.concern_reopen(user=request.user, concern=c),
+        done="Concern reopened",
     )
 
 
 @staff_page
-@require_POST
 def withdraw_concern(request, reference):
-    return _post_service(
+    return _confirmed_service(
         request,
         reference,
-        lambda c: handling.concern_withdraw(user=request.user, concern=c),
-        "Concern withdrawn",
+        may_from=[s for s, moves in handling.ALLOWED_MOVES.items() if Status.WITHDRAWN in moves],
+        title="Withdraw the concern",
+        explanation=[
+            "Withdraw a concern only when the speaker has asked you to.",
+            "Work on it stops: nothing more is due, and escalations made by hand are resolved. "
+            "You can reopen it later.",
+        ],
+        run=lambda c: handling.concern_withdraw(user=request.user, concern=c),
+        done="Concern withdrawn",
     )
 
 
@@ -578,7 +694,7 @@ def list_led(request):
 
 
 @staff_page
-@require_POST
+@post_only
 def sign_off_action(request, reference, action_id):
     concern = _concern(request, reference)
     require(request.user, "concerns.sign_off", concern)
@@ -593,7 +709,7 @@ def sign_off_action(request, reference, action_id):
 
 
 @staff_page
-@require_POST
+@post_only
 def sign_off_learning(request, reference):
     concern = _concern(request, reference)
     require(request.user, "concerns.sign_off", concern)

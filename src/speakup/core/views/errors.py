@@ -51,6 +51,20 @@ def bad_request(request, exception=None):
     )
 
 
+def method_not_allowed(request, exception=None):
+    """Django answers a method a view does not take with an empty 405: people get a page."""
+    if api := _api_problem(request, f'Method "{request.method}" not allowed.', 405):
+        return api
+    return render_page(
+        request,
+        "core/error.jinja",
+        page_title="This page cannot be opened directly",
+        status=405,
+        message="It is used by a button on another page. "
+        "Go back to the page you were on and try again.",
+    )
+
+
 def server_error(request):
     if api := _api_problem(request, "A server error occurred.", 500):
         return api

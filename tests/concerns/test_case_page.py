@@ -1,0 +1,254 @@
+"""The case page around the work: the speaker's closing feedback, text in any direction, buttons
+opened in the browser after signing in again, asking before a reopen or a withdrawal, and
+escalating only to someone there is."""
+
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from speakup.concerns.models import Confidentiality, Escalation, Status
+from speakup.concerns.services import handling
+from speakup.concerns.services.intake import concern_submit
+from speakup.concerns.services.speaker import speaker_feedback
+from speakup.core.models import AuditRecord
+from tests.concerns.factories import ConcernFactory, open_action, speaker_message
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+COMMENT = "The guardian listened, but my manager still moved me off nights (synthetic)"
+
+
+def _page(client, concern) -> str:
+    return client.get(reverse("concerns:show_concern", args=[concern.reference])).content.decode()
+
+
+def _text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+@pytest.fixture
+def closed(staff):
+    return ConcernFactory(
+        organisation=staff.organisation,
+        status=Status.CLOSED,
+        closed_at=timezone.now(),
+        guardian=staff.guardian,
+        accountable_lead=staff.lead,
+    )
+
+
+# --- The speaker's closing feedback ------------------------------------------------------
+
+
+def test_the_guardian_reads_the_speakers_closing_answers_and_comment(client, staff, closed):
+    speaker_feedback(concern=closed, would_speak_up_again="maybe", detriment=True, comment=COMMENT)
+    sign_in(client, staff.guardian)
+    text = _text(_page(client, closed))
+    assert "The speaker's closing feedback" in text
+    assert "Would speak up again Maybe" in text
+    assert "Suffered for speaking up Yes" in text
+    assert f"Their comment {COMMENT}" in text
+    # The page read that showed it is audited, as every read of the case is.
+    assert AuditRecord.objects.filter(action="concern.view", object_ref=closed.reference).exists()
+
+
+def test_the_accountable_leader_reads_the_closing_feedback_too(client, staff, closed):
+    speaker_feedback(concern=closed, would_speak_up_again="no", detriment=False, comment=COMMENT)
+    sign_in(client, staff.lead)
+    text = _text(_page(client, closed))
+    assert "Would speak up again No" in text and COMMENT in text
+
+
+def test_feedback_without_a_comment_says_so(client, staff, closed):
+    speaker_feedback(concern=closed, would_speak_up_again="yes", detriment=False)
+    sign_in(client, staff.guardian)
+    text = _text(_page(client, closed))
+    assert "Would speak up again Yes" in text and "Their comment No comment" in text
+
+
+def test_a_closed_concern_says_the_speaker_has_not_answered_yet(client, staff, closed):
+    sign_in(client, staff.guardian)
+    assert "The speaker has not answered yet" in _page(client, closed)
+
+
+# --- Text in any direction ---------------------------------------------------------------
+
+
+def test_everything_a_person_typed_is_shown_in_its_own_direction(client, staff):
+    narrative = "هناك ممرضة واحدة فقط في الليل"
+    concern = ConcernFactory(
+        organisation=staff.organisation,
+        narrative=f"{narrative}\nSecond line",
+        status=Status.IN_PROGRESS,
+        confidentiality=Confidentiality.OPEN,
+        speaker={"name": "שרה כהן", "email": "sarah@fictional.test", "phone": ""},
+    )
+    speaker_message(concern, "אני עובדת בלילות")
+    open_action(concern, created_by=staff.guardian, description="راجع جدول المناوبات")
+    sign_in(client, staff.guardian)
+    page = _page(client, concern)
+    assert f'<p dir="auto">{narrative}</p>' in page
+    assert '<p dir="auto">Second line</p>' in page  # line breaks kept
+    assert '<p dir="auto">אני עובדת בלילות</p>' in page
+    assert re.search(r'<dd class="nhsuk-summary-list__value"\s*dir="auto">\s*שרה כהן', page)
+    assert re.search(r'<dd class="nhsuk-summary-list__value"\s*dir="auto">\s*راجع جدول', page)
+
+
+def test_the_handler_sees_typed_text_in_its_own_direction(client, staff, concern):
+    action = open_action(
+        concern, created_by=staff.guardian, handler=staff.manager, description="راجع جدول"
+    )
+    sign_in(client, staff.manager)
+    page = client.get(reverse("concerns:show_action", args=[action.pk])).content.decode()
+    assert re.search(r'<dd class="nhsuk-summary-list__value"\s*dir="auto">\s*راجع جدول', page)
+    listed = client.get(reverse("concerns:list_actions")).content.decode()
+    assert re.search(r'<a href="[^"]+" dir="auto">راجع جدول</a>', listed)
+
+
+def test_the_speaker_sees_the_conversation_in_its_own_direction(client, organisation):
+    submitted = concern_submit(
+        organisation=organisation, confidentiality="anonymous", description="Trolleys overnight."
+    )
+    speaker_message(submitted.concern, "المرضى ينتظرون في الممر")
+    client.post(reverse("concerns:check_concern"), {"receipt_code": submitted.receipt_code})
+    page = client.get(reverse("concerns:show_speaker_concern")).content.decode()
+    assert '<p dir="auto">المرضى ينتظرون في الممر</p>' in page
+
+
+# --- Button addresses opened in the browser ----------------------------------------------
+
+
+def test_a_button_address_opened_after_signing_in_again_goes_to_the_case_and_changes_nothing(
+    client, staff, concern
+):
+    address = reverse("concerns:acknowledge_concern", args=[concern.reference])
+    signed_out = client.get(address)
+    assert signed_out.status_code == 302 and "next=" in signed_out["Location"]
+
+    sign_in(client, staff.guardian)
+    response = client.get(address, follow=True)
+    assert response.redirect_chain == [
+        (reverse("concerns:show_concern", args=[concern.reference]), 302)
+    ]
+    assert "Nothing was changed" in response.content.decode()
+    concern.refresh_from_db()
+    assert concern.status == Status.RECEIVED
+
+
+def test_the_leaders_sign_off_addresses_opened_in_the_browser_go_to_the_case(
+    client, staff, concern
+):
+    concern.accountable_lead = staff.lead
+    concern.save()
+    action = open_action(concern, created_by=staff.guardian)
+    sign_in(client, staff.lead)
+    case = reverse("concerns:show_concern", args=[concern.reference])
+    for address in (
+        reverse("concerns:sign_off_action", args=[concern.reference, action.pk]),
+        reverse("concerns:sign_off_learning", args=[concern.reference]),
+    ):
+        response = client.get(address)
+        assert (response.status_code, response["Location"]) == (302, case)
+    action.refresh_from_db()
+    assert action.signed_off_at is None
+
+
+def test_a_method_no_page_takes_gets_a_page_that_says_so(client, staff, concern):
+    sign_in(client, staff.guardian)
+    response = client.put(reverse("concerns:acknowledge_concern", args=[concern.reference]))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "This page cannot be opened directly" in response.content.decode()
+
+
+def test_a_speakers_button_address_opened_in_the_browser_is_a_page_not_a_blank(client):
+    response = client.get(reverse("concerns:sign_out_speaker"))
+    assert response.status_code == 405
+    assert "<h1>This page cannot be opened directly</h1>" in response.content.decode()
+    assert response["Cache-Control"] == "no-store, max-age=0"  # the speaker's headers are kept
+
+
+# --- Asking before a reopen or a withdrawal ----------------------------------------------
+
+
+def test_reopening_asks_first_and_the_history_records_who_reopened(client, staff, closed):
+    sign_in(client, staff.guardian)
+    case = _page(client, closed)
+    address = reverse("concerns:reopen_concern", args=[closed.reference])
+    assert f'href="{address}"' in case  # a link to the question, not a button that acts
+
+    question = client.get(address)
+    text = _text(question.content.decode())
+    assert "Reopen the concern" in text
+    assert "the accountable leader signs off the learning again" in text
+    closed.refresh_from_db()
+    assert closed.status == Status.CLOSED
+
+    done = client.post(address, follow=True)
+    assert "Concern reopened" in done.content.decode()
+    closed.refresh_from_db()
+    assert closed.status == Status.IN_PROGRESS
+    last = closed.status_changes.last()
+    assert (last.from_status, last.to_status, last.by) == ("closed", "in_progress", staff.guardian)
+
+
+def test_the_reopen_question_is_not_asked_of_an_open_concern(client, staff, concern):
+    sign_in(client, staff.guardian)
+    response = client.get(reverse("concerns:reopen_concern", args=[concern.reference]))
+    assert response["Location"] == reverse("concerns:show_concern", args=[concern.reference])
+
+
+def test_withdrawing_asks_first(client, staff, concern):
+    sign_in(client, staff.guardian)
+    address = reverse("concerns:withdraw_concern", args=[concern.reference])
+    assert "only when the speaker has asked you to" in client.get(address).content.decode()
+    concern.refresh_from_db()
+    assert concern.status == Status.RECEIVED
+    client.post(address)
+    concern.refresh_from_db()
+    assert concern.status == Status.WITHDRAWN
+
+
+# --- Escalating to someone there is ------------------------------------------------------
+
+
+def test_escalation_offers_only_the_leaders_there_are_by_name(client, staff, concern):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    sign_in(client, staff.guardian)
+    address = reverse("concerns:escalate_concern", args=[concern.reference])
+    page = _text(client.get(address).content.decode())
+    assert "The accountable leader" not in page  # none named yet
+    assert "The executive FTSU lead (Eve Executive)" in page
+    assert "The non-executive FTSU lead (Ned Nonexec)" in page
+
+    refused = client.post(address, {"level": Escalation.Level.ACCOUNTABLE_LEAD})
+    assert "Choose who to escalate to" in refused.content.decode()
+    assert not Escalation.objects.exists()
+
+    concern.accountable_lead = staff.lead
+    concern.save()
+    assert "The accountable leader (Eve Executive)" in _text(client.get(address).content.decode())
+
+
+def test_with_nobody_to_escalate_to_the_page_says_so(client, staff, concern):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    staff.lead.memberships.all().delete()
+    staff.ned.memberships.all().delete()
+    sign_in(client, staff.guardian)
+    page = client.get(reverse("concerns:escalate_concern", args=[concern.reference]))
+    text = _text(page.content.decode())
+    assert "There is nobody to escalate this concern to yet" in text
+    assert 'type="radio"' not in page.content.decode()
+
+
+# --- Caching ------------------------------------------------------------------------------
+
+
+def test_case_pages_are_not_kept_by_the_browser(client, staff, concern):
+    sign_in(client, staff.guardian)
+    response = client.get(reverse("concerns:show_concern", args=[concern.reference]))
+    assert "no-store" in response["Cache-Control"]

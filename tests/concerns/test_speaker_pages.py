@@ -304,3 +304,10 @@ def test_a_phone_number_that_is_not_one_is_refused_on_the_contact_step(client, o
     assert "Enter a phone number, like 01632 960 001 or 07700 900 982" in html(page)
     page = step(client, page, name="Robin", email="r@example.test", phone="07700 900 982")
     assert heading(page).startswith("Check your answers")
+
+
+def test_the_boxes_a_speaker_types_into_take_the_direction_of_their_text(client, organisation):
+    """Arabic or Hebrew typed into the description reads right to left as it is typed."""
+    page = step(client, client.get(URL), organisation=organisation.ods_code)
+    page = html(step(client, page, confidentiality="anonymous"))
+    assert 'dir="auto"' in re.search(r"<textarea[^>]*>", page).group(0)

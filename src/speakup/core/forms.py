@@ -246,6 +246,9 @@ def _first_box_id(bound_field) -> str:
     return (marked or [boxes[0]["id"]])[0]
 
 
+# Inputs that take words a person types (not numbers, dates or codes).
+TYPED_TEXT = {"text", "email", "search", "tel"}
+
 # widget class -> (component folder, macro name)
 COMPONENTS = {
     DateParts: ("date-input", "dateInput"),
@@ -336,6 +339,9 @@ def field_params(bound_field, **overrides) -> tuple[str, str, dict]:
                 value = None  # never echo a password back
         if macro != "fileUpload" and value not in (None, ""):
             params["value"] = value
+        if macro in {"textarea", "characterCount"} or params.get("type") in TYPED_TEXT:
+            # Arabic, Urdu or Hebrew typed into a box reads right to left, as it will be shown.
+            params["attributes"].setdefault("dir", "auto")
     for key, value in overrides.items():
         params[key] = value
     return folder, macro, params

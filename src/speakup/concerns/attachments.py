@@ -180,7 +180,7 @@ _UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f"*/:<>?\\|]')
 
 
 def name_field(stored_as: str) -> str:
-    """The sealing field of a file's name (as the intake seals it)."""
+    """The sealing field of a file's name: the intake seals it there, attachment_name opens it."""
     return f"attachment:{stored_as}:name"
 
 

@@ -353,7 +353,7 @@ def _create_rows(checked: _Checked, *, source, recorded_by, idempotency_key, pen
         pending.append(stored_as)
         Attachment.objects.create(
             concern=concern,
-            name_sealed=seal(concern, f"attachment:{stored_as}:name", upload.name),
+            name_sealed=seal(concern, files.name_field(stored_as), upload.name),
             content_type=content_type,
             size=len(upload.data),
             stored_as=stored_as,

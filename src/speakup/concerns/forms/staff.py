@@ -149,17 +149,38 @@ class CloseForm(forms.Form):
 
 
 class EscalateForm(forms.Form):
+    """Offers only `levels`, the leaders there are to escalate this case to, each by name
+    (services.handling.escalation_levels); with none, `unavailable` says why."""
+
+    LABELS = {
+        Escalation.Level.ACCOUNTABLE_LEAD: "The accountable leader",
+        Escalation.Level.EXECUTIVE_LEAD: "The executive FTSU lead",
+        Escalation.Level.NON_EXECUTIVE_LEAD: "The non-executive FTSU lead",
+    }
+    NOBODY = (
+        "There is nobody to escalate this concern to yet. Name an accountable leader when you "
+        "assign an action, or ask your organisation admin to give someone the executive or "
+        "non-executive FTSU lead role."
+    )
+
     level = forms.TypedChoiceField(
         label="Who should this go to?",
         coerce=int,
         widget=forms.RadioSelect,
-        choices=[
-            (Escalation.Level.ACCOUNTABLE_LEAD.value, "The accountable leader"),
-            (Escalation.Level.EXECUTIVE_LEAD.value, "The executive FTSU lead"),
-            (Escalation.Level.NON_EXECUTIVE_LEAD.value, "The non-executive FTSU lead"),
-        ],
-        error_messages={"required": "Choose who to escalate to"},
+        error_messages={
+            "required": "Choose who to escalate to",
+            # A level no longer offered (the leader left since the page was shown).
+            "invalid_choice": "Choose who to escalate to",
+        },
     )
+
+    def __init__(self, *args, levels: list[tuple[int, list[User]]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [
+            (int(level), f"{self.LABELS[level]} ({', '.join(str(p) for p in people)})")
+            for level, people in levels
+        ]
+        self.unavailable = None if levels else self.NOBODY
 
 
 class RespondForm(forms.Form):

@@ -578,21 +578,30 @@ def concern_withdraw(*, user, concern: Concern) -> Concern:
     return concern
 
 
+# The leaders a guardian may escalate a case to by hand (the guardian is the one escalating).
+MANUAL_LEVELS = (
+    Escalation.Level.ACCOUNTABLE_LEAD,
+    Escalation.Level.EXECUTIVE_LEAD,
+    Escalation.Level.NON_EXECUTIVE_LEAD,
+)
+
+
+def escalation_levels(concern: Concern) -> list[tuple[int, list[User]]]:
+    """The levels this case may be escalated to by hand now, each with who stands there: a
+    level with nobody in it (no accountable leader named yet) is left out."""
+    levels = [(level, notices.escalation_recipients(concern, level)) for level in MANUAL_LEVELS]
+    return [(level, people) for level, people in levels if people]
+
+
 def concern_escalate(*, user, concern: Concern, level: int) -> list[Escalation]:
     """The guardian raises a case to a leader by hand; they are emailed a link, nothing more."""
-    from speakup.concerns.services.notices import escalation_recipients, notify_escalation
-
     require(user, "concerns.handle_concern", concern)
-    if level not in (
-        Escalation.Level.ACCOUNTABLE_LEAD,
-        Escalation.Level.EXECUTIVE_LEAD,
-        Escalation.Level.NON_EXECUTIVE_LEAD,
-    ):
+    if level not in MANUAL_LEVELS:
         raise ValidationError({"level": "Choose who to escalate to"})
     with transaction.atomic():
         concern = _locked(concern)
         _not_finished(concern, "escalate")
-        recipients = escalation_recipients(concern, level)
+        recipients = notices.escalation_recipients(concern, level)
         if not recipients:
             raise ValidationError(
                 {"level": f"There is no {Escalation.Level(level).label.lower()} to escalate to"}
@@ -606,7 +615,7 @@ def concern_escalate(*, user, concern: Concern, level: int) -> list[Escalation]:
                 escalated_to=person,
                 by=user,
             )
-            notify_escalation(escalation)
+            notices.notify_escalation(escalation)
             rows.append(escalation)
         _audit(
             user,

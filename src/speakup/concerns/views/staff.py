@@ -282,18 +282,13 @@ def _form_page(request, concern, form, *, template, title, **context):
     )
 
 
-def _service_form(
-    request, reference, *, form_class, template, title, run, done, prepare=None, **form_kwargs
-):
+def _service_form(request, reference, *, form_class, template, title, run, done, fit=None):
     """GET shows the form; POST runs the service and goes back to the case, or shows errors.
-    `prepare(form, concern)` may fit the form to the case, or say why there is nothing to do."""
+    `fit(concern)` gives the form what it needs of the case, and a form may say why there is
+    nothing to do (`unavailable`)."""
     concern = _handled(request, reference)
-    form = (
-        form_class(request.POST or None, **form_kwargs)
-        if form_kwargs
-        else form_class(request.POST or None)
-    )
-    unavailable = prepare(form, concern) if prepare else None
+    form = form_class(request.POST or None, **(fit(concern) if fit else {}))
+    unavailable = getattr(form, "unavailable", None)
     if request.method == "POST" and not unavailable and form.is_valid():
         try:
             run(concern, form)
@@ -445,29 +440,6 @@ def close_concern(request, reference):
     )
 
 
-def _offer_levels(form, concern) -> str | None:
-    """Offer only the leaders there is someone to escalate to, each with their name: a case
-    with no accountable leader named yet does not offer one, to be refused after choosing.
-    With nobody at all, say so instead of showing an empty choice."""
-    from speakup.concerns.services.notices import escalation_recipients
-
-    field = form.fields["level"]
-    offered = []
-    for level, label in field.choices:
-        people = escalation_recipients(concern, level)
-        if people:
-            offered.append((level, f"{label} ({', '.join(str(p) for p in people)})"))
-    field.choices = offered
-    field.error_messages["invalid_choice"] = field.error_messages["required"]
-    if offered:
-        return None
-    return (
-        "There is nobody to escalate this concern to yet. Name an accountable leader when you "
-        "assign an action, or ask your organisation admin to give someone the executive or "
-        "non-executive FTSU lead role."
-    )
-
-
 @staff_page
 def escalate_concern(request, reference):
     return _service_form(
@@ -476,7 +448,7 @@ def escalate_concern(request, reference):
         form_class=EscalateForm,
         template="form",
         title="Escalate the concern",
-        prepare=_offer_levels,
+        fit=lambda concern: {"levels": handling.escalation_levels(concern)},
         run=lambda concern, form: handling.concern_escalate(
             user=request.user, concern=concern, level=form.cleaned_data["level"]
         ),

@@ -42,6 +42,9 @@ def test_speak_up_anonymously_then_come_back_with_the_receipt_code(page, organis
     assert page.get_by_role("heading", name="Check your answers before sending your concern")
     expect(page.get_by_text("Hand gel dispensers on the ward")).to_be_visible()
     assert_accessible(page)
+    page.locator("input[type=file][name=attachments]").set_input_files(
+        {"name": "empty-dispensers.txt", "mimeType": "text/plain", "buffer": b"Ward 7, bay 2"}
+    )
     page.get_by_role("button", name="Send concern").click()
 
     expect(page.get_by_role("heading", name="Your concern has been sent")).to_be_visible()
@@ -61,6 +64,8 @@ def test_speak_up_anonymously_then_come_back_with_the_receipt_code(page, organis
         page.get_by_role("heading", name=re.compile(r"Your concern [A-Z0-9]{4}-"))
     ).to_be_visible()
     expect(page.get_by_text("Received").first).to_be_visible()
+    # The files they attached, by name and size: named, not handed out again.
+    expect(page.get_by_text("empty-dispensers.txt (Text file, 13 bytes)")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Your message to the guardian").fill("It is worst at weekends.")
     page.get_by_role("button", name="Send message").click()

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from speakup.concerns import throttling
+from speakup.concerns import attachments, throttling
 from speakup.concerns.models import DetrimentCheckin, Feedback, Message, Status, StatusChange
 from speakup.concerns.sealing import seal, unseal
 from speakup.concerns.services.intake import concern_submit
@@ -143,6 +143,34 @@ def test_the_speaker_reads_the_guardians_messages_and_replies(client, submitted)
     assert b"Ward 12" not in bytes(reply.body_sealed)
     assert unseal(concern, "body", reply.body_sealed) == "Ward 12, most nights."
     assert AuditRecord.objects.filter(action="concern.message").count() == 1
+
+
+def test_the_speaker_sees_the_names_and_sizes_of_the_files_they_attached(client, organisation):
+    pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n" + b"0" * 3000
+    sent = concern_submit(
+        organisation=organisation,
+        confidentiality="anonymous",
+        description="The rota leaves one nurse on nights.",
+        attachments=[
+            attachments.Upload("Rota – ward 7 (Zoë).pdf", pdf),
+            attachments.Upload("notes.txt", b"Three nights in a row (synthetic)."),
+        ],
+    )
+    sign_in(client, sent.receipt_code)
+    page = html(client.get(SHOW))
+    assert "Files you attached" in page
+    assert (
+        '<bdi>Rota – ward 7 (Zoë).pdf</bdi> <span class="nhsuk-body-s">(PDF, 3 KB)</span>' in page
+    )
+    assert '<bdi>notes.txt</bdi> <span class="nhsuk-body-s">(Text file, 34 bytes)</span>' in page
+    # Named, never handed out: no copy is left on a computer the speaker may share.
+    assert "/files/" not in page and not re.search(r"<a [^>]*>\s*<bdi>", page)
+    assert "They cannot be opened here" in page
+
+
+def test_a_speaker_who_attached_nothing_is_told_so(client, submitted):
+    sign_in(client, submitted.receipt_code)
+    assert "No files were attached to this concern" in html(client.get(SHOW))
 
 
 def test_an_empty_reply_is_refused_with_an_error_summary(client, submitted):

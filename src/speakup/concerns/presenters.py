@@ -1,10 +1,18 @@
-"""Display values for staff pages: status tags, overdue flags, dates. Templates stay dumb."""
+"""Display values for concern pages (staff, and the speaker's): status tags, overdue flags, dates,
+files. Templates stay dumb."""
 
 from datetime import date, datetime
 
 from django.utils import timezone
 
-from speakup.concerns.models import Action, Concern, Escalation, Feedback, SpeakUpAgain, Status
+from speakup.concerns.models import (
+    Action,
+    Concern,
+    Escalation,
+    Feedback,
+    SpeakUpAgain,
+    Status,
+)
 from speakup.concerns.taxonomy import label_of
 from speakup.core.dates import day_in_words, moment_in_words
 
@@ -123,13 +131,16 @@ def file_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
+def file_row(*, name: str, content_type: str, size: int) -> dict:
+    """A file in a list: its name, what it is ("PDF") and its size in words."""
+    return {"name": name, "kind": FILE_KINDS.get(content_type, "File"), "size": file_size(size)}
+
+
 def attachment_row(attachment, name: str) -> dict:
     """One of the speaker's files, for the case page."""
     return {
+        **file_row(name=name, content_type=attachment.content_type, size=attachment.size),
         "id": attachment.pk,
-        "name": name,
-        "kind": FILE_KINDS.get(attachment.content_type, "File"),
-        "size": file_size(attachment.size),
         "added": day(attachment.added_at),
     }
 

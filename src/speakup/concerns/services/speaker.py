@@ -14,6 +14,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from speakup.concerns.attachments import attachment_name
 from speakup.concerns.limits import COMMENT_MAX, MESSAGE_MAX
 from speakup.concerns.models import (
     Concern,
@@ -101,6 +102,15 @@ class SpeakerMessage:
 
 
 @dataclass(frozen=True)
+class SpeakerFile:
+    """A file the speaker attached: its name as their computer called it, never its content."""
+
+    name: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
 class SpeakerView:
     reference: str
     organisation_name: str
@@ -113,6 +123,7 @@ class SpeakerView:
     feedback_by: date
     closed_at: datetime | None
     messages: tuple[SpeakerMessage, ...]
+    files: tuple[SpeakerFile, ...]
     may_reply: bool
     may_give_feedback: bool
     feedback_given: bool
@@ -137,6 +148,10 @@ def speaker_view(*, concern: Concern) -> SpeakerView:
             sent_at=m.sent_at,
         )
         for m in concern.messages.order_by("sent_at", "id")
+    )
+    files = tuple(
+        SpeakerFile(name=attachment_name(concern, a), content_type=a.content_type, size=a.size)
+        for a in concern.attachments.order_by("added_at", "id")
     )
     checkin = _due_checkin(concern)
     with transaction.atomic():
@@ -164,6 +179,7 @@ def speaker_view(*, concern: Concern) -> SpeakerView:
         feedback_by=concern.feedback_by,
         closed_at=concern.closed_at,
         messages=messages,
+        files=files,
         may_reply=concern.status != Status.WITHDRAWN,
         may_give_feedback=concern.status == Status.CLOSED and not feedback_given,
         feedback_given=feedback_given,

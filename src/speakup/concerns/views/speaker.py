@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from speakup.concerns import drafts, throttling
+from speakup.concerns import drafts, presenters, throttling
 from speakup.concerns.attachments import MAX_UPLOAD_REQUEST_BYTES, InMemoryOnlyUploadHandler
 from speakup.concerns.forms.speaker import (
     AboutForm,
@@ -374,6 +374,10 @@ def _render_concern(request, concern, *, reply_form=None, feedback_form=None, ch
         heading=f"Your concern {view.reference}",
         form=bound[0] if bound else None,
         concern=view,
+        files=[
+            presenters.file_row(name=f.name, content_type=f.content_type, size=f.size)
+            for f in view.files
+        ],
         reply_form=forms_on_page[0],
         feedback_form=forms_on_page[1],
         checkin_form=forms_on_page[2],

@@ -131,6 +131,10 @@ def test_a_case_goes_from_guardian_to_handler_to_leader_and_closes(page, person_
     page.get_by_label("The speaker has had feedback and the case can close").check()
     page.get_by_role("button", name="Close the concern").click()
     expect(page.get_by_text("Concern closed")).to_be_visible()
+    # The speaker will be asked about detriment at 1 and 3 months; not yet.
+    checkins = page.get_by_role("table", name="Detriment check-ins")
+    expect(checkins.get_by_role("row")).to_have_count(3)
+    expect(checkins.get_by_text("No answer yet").first).to_be_visible()
     assert_accessible(page)
     concern.refresh_from_db()
     assert concern.status == Status.CLOSED

@@ -1,18 +1,20 @@
-"""The case page around the work: the speaker's closing feedback, text in any direction, buttons
-opened in the browser after signing in again, asking before a reopen or a withdrawal, and
-escalating only to someone there is."""
+"""The case page around the work: the speaker's closing feedback and detriment check-ins, text
+in any direction, buttons opened in the browser after signing in again, asking before a reopen
+or a withdrawal, and escalating only to someone there is."""
 
 import re
+from datetime import UTC, date, datetime
 from html import unescape
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from speakup.concerns.models import Confidentiality, Escalation, Status
+from speakup.concerns.models import Confidentiality, DetrimentCheckin, Escalation, Status
 from speakup.concerns.services import handling
 from speakup.concerns.services.intake import concern_submit
-from speakup.concerns.services.speaker import speaker_feedback
+from speakup.concerns.services.speaker import checkin_answer, speaker_feedback
 from speakup.core.models import AuditRecord
 from tests.concerns.factories import ConcernFactory, open_action, speaker_message
 from tests.conftest import sign_in
@@ -73,6 +75,68 @@ def test_feedback_without_a_comment_says_so(client, staff, closed):
 def test_a_closed_concern_says_the_speaker_has_not_answered_yet(client, staff, closed):
     sign_in(client, staff.guardian)
     assert "The speaker has not answered yet" in _page(client, closed)
+
+
+# --- Detriment check-ins after closure ---------------------------------------------------
+
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_case_page_shows_when_each_checkin_was_asked_and_what_the_speaker_answered(
+    client, staff, closed
+):
+    first = DetrimentCheckin.objects.create(
+        concern=closed,
+        due_on=date(2026, 10, 26),
+        asked_at=datetime(2026, 10, 26, 9, 15, tzinfo=UTC),
+    )
+    DetrimentCheckin.objects.create(concern=closed, due_on=date(2026, 12, 26))
+    checkin_answer(concern=closed, checkin_id=first.pk, detriment=False)
+
+    for person in (staff.guardian, staff.lead):  # whoever reads the closing feedback
+        sign_in(client, person)
+        text = _text(_page(client, closed))
+        assert "Detriment check-ins" in text
+        assert (
+            "Due 26 October 2026 Asked 26 October 2026 at 9:15am "
+            "Answered 26 November 2026 at 10:00am Suffered for speaking up No"
+        ) in text
+        assert (
+            "Due 26 December 2026 Asked Not yet Answered Not yet "
+            "Suffered for speaking up No answer yet"
+        ) in text
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_yes_at_a_checkin_is_on_the_reopened_case(client, staff, closed):
+    checkin = DetrimentCheckin.objects.create(concern=closed, due_on=date(2026, 11, 26))
+    checkin_answer(concern=closed, checkin_id=checkin.pk, detriment=True)
+    sign_in(client, staff.guardian)
+    text = _text(_page(client, closed))
+    assert "In progress" in text
+    assert "Answered 26 November 2026 at 10:00am " in text
+    assert "Suffered for speaking up Yes, they have suffered for speaking up" in text
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_anonymous_speakers_due_checkin_waits_for_their_next_sign_in(client, staff):
+    concern = ConcernFactory(
+        organisation=staff.organisation,
+        confidentiality=Confidentiality.ANONYMOUS,
+        status=Status.CLOSED,
+        closed_at=timezone.now(),
+        guardian=staff.guardian,
+    )
+    DetrimentCheckin.objects.create(concern=concern, due_on=date(2026, 11, 20))
+    sign_in(client, staff.guardian)
+    text = _text(_page(client, concern))
+    assert "Asked Not yet: they are asked when they next sign in with their receipt code" in text
+
+
+def test_a_concern_with_no_checkins_shows_no_empty_table(client, staff, concern):
+    sign_in(client, staff.guardian)
+    assert "Detriment check-ins" not in _page(client, concern)
 
 
 # --- Text in any direction ---------------------------------------------------------------

@@ -8,6 +8,8 @@ from django.utils import timezone
 from speakup.concerns.models import (
     Action,
     Concern,
+    Confidentiality,
+    DetrimentCheckin,
     Escalation,
     Feedback,
     SpeakUpAgain,
@@ -153,3 +155,33 @@ def speaker_feedback(feedback: Feedback, comment: str | None) -> list[dict]:
         {"key": "Their comment", "value": comment or "No comment", "typed": bool(comment)},
         {"key": "Given", "value": day(feedback.given_at)},
     ]
+
+
+def checkin_row(checkin: DetrimentCheckin, *, anonymous: bool, today: date) -> dict:
+    """One detriment check-in after closure: when it is due, when the speaker was asked, and
+    their answer. An anonymous speaker is asked only when they next sign in with their code."""
+    if checkin.asked_at:
+        asked = day(checkin.asked_at)
+    elif anonymous and checkin.due_on <= today:
+        asked = "Not yet: they are asked when they next sign in with their receipt code"
+    else:
+        asked = "Not yet"
+    if checkin.answered_at is None:
+        answer = "No answer yet"
+    elif checkin.detriment:
+        answer = "Yes, they have suffered for speaking up"
+    else:
+        answer = "No"
+    return {
+        "due": day(checkin.due_on),
+        "asked": asked,
+        "answered": day(checkin.answered_at) if checkin.answered_at else "Not yet",
+        "answer": answer,
+    }
+
+
+def checkin_rows(concern: Concern, today: date | None = None) -> list[dict]:
+    """The concern's detriment check-ins, earliest first."""
+    today = today or timezone.localdate()
+    anonymous = concern.confidentiality == Confidentiality.ANONYMOUS
+    return [checkin_row(c, anonymous=anonymous, today=today) for c in concern.checkins.all()]

@@ -218,6 +218,7 @@ def _case_context(request, concern) -> dict:
         )
         if feedback
         else [],
+        "checkins": presenters.checkin_rows(concern),
         "elements": [label_of(e.code) for e in concern.elements.all()],
         "worker_group": label_of(concern.worker_group) if concern.worker_group else "Not given",
         "received": presenters.day(concern.received_at),

@@ -47,8 +47,6 @@ ALLOWED_MOVES: dict[str, set[str]] = {
     Status.CLOSED: {Status.IN_PROGRESS},
     Status.WITHDRAWN: {Status.IN_PROGRESS},
 }
-# A respond-by date further off than this is a typing mistake (3000 for 2030), and would keep
-# an action from ever escalating.
 
 
 def _label(status: str) -> str:
@@ -283,6 +281,8 @@ def action_assign(
         errors["respond_by"] = "Enter the date to respond by"
     elif respond_by < timezone.localdate():
         errors["respond_by"] = "The date to respond by must be today or in the future"
+    # Further off than a year is a typing mistake (3000 for 2030), and would keep the action
+    # from ever escalating.
     elif respond_by > (latest := years_after(timezone.localdate())):
         errors["respond_by"] = more_than_a_year_ahead("The date to respond by", latest)
     if accountable_lead is None and concern.accountable_lead_id is None:

@@ -185,8 +185,24 @@ def test_the_receipt_code_buys_a_token_that_reads_the_concern(client, submitted,
     assert body["status"] == "received"
     assert body["acknowledged_at"] is None
     assert body["messages"] == []
+    assert body["files"] == []
     assert {"created_at", "acknowledged_at", "messages"} <= set(body)
     assert submitted["receipt_code"] not in token
+
+
+def test_the_speaker_reads_the_names_of_the_files_they_attached(client, organisation):
+    from speakup.concerns import attachments
+    from speakup.concerns.services.intake import concern_submit
+
+    sent = concern_submit(
+        organisation=organisation,
+        confidentiality="anonymous",
+        description="The rota leaves one nurse on nights.",
+        attachments=[attachments.Upload("Rota (Zoë).txt", b"Three nights in a row.")],
+    )
+    session = post_json(client, SESSION, {"receipt_code": sent.receipt_code}).json()
+    body = client.get(SPEAKER_CONCERN, **bearer(session["token"])).json()
+    assert body["files"] == [{"name": "Rota (Zoë).txt", "content_type": "text/plain", "size": 22}]
 
 
 def test_a_wrong_receipt_code_is_a_401(client, submitted):

@@ -89,6 +89,12 @@ class SpeakerMessageSerializer(serializers.Serializer):
     sent_at = serializers.DateTimeField()
 
 
+class SpeakerFileSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="As the speaker's computer called it")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField(help_text="Bytes")
+
+
 class SpeakerConcernSerializer(serializers.Serializer):
     reference = serializers.CharField()
     status = serializers.ChoiceField(choices=Status.values)
@@ -98,6 +104,9 @@ class SpeakerConcernSerializer(serializers.Serializer):
     feedback_by = serializers.DateField()
     closed_at = serializers.DateTimeField(allow_null=True)
     messages = SpeakerMessageSerializer(many=True)
+    files = SpeakerFileSerializer(
+        many=True, help_text="The files the speaker attached: names only, never their content"
+    )
 
 
 class MessageInSerializer(serializers.Serializer):
@@ -299,7 +308,7 @@ class SpeakerSession(PublicAPIView):
 class SpeakerConcern(SpeakerAPIView):
     @extend_schema(
         operation_id="speaker_show_concern",
-        summary="The speaker's concern: status, dates and the conversation",
+        summary="The speaker's concern: status, dates, the conversation and their files' names",
         parameters=[BEARER],
         responses={200: SpeakerConcernSerializer, 401: ErrorSerializer},
         auth=[],
@@ -321,6 +330,10 @@ class SpeakerConcern(SpeakerAPIView):
                 "messages": [
                     {"author": m.author, "body": m.body, "sent_at": m.sent_at}
                     for m in view.messages
+                ],
+                "files": [
+                    {"name": f.name, "content_type": f.content_type, "size": f.size}
+                    for f in view.files
                 ],
             }
         )

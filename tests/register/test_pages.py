@@ -270,10 +270,14 @@ def test_the_chair_sees_board_compliance_and_records_fppt_but_not_their_own(
     assert "Record fit and proper person checks" in page
     assert "Add an appointment" not in page
     assert client.get("/register/boards/TST01/appointments/new/").status_code == 404
+    form = client.get("/register/boards/TST01/fppt/new/").content.decode()
+    assert f'value="{board.register_number}"' not in form  # not offered, so not filled in
+    assert f'value="{colleague.director.register_number}"' in form
+    assert "Your own entry is not on the list" in form
     own = client.post(
         "/register/boards/TST01/fppt/new/", {**FPPT_POST, "director": board.register_number}
     )
-    assert "You cannot record your own fit and proper person checks" in own.content.decode()
+    assert "Choose the director" in own.content.decode()
     assert not board.fppt_checks.exists()
     other = client.post(
         "/register/boards/TST01/fppt/new/",

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from speakup.core.permissions import can, require
 from speakup.organisations.models import Organisation
-from speakup.register import queries, services
+from speakup.register import queries, rules, services
 from speakup.register.forms import (
     AppointmentForm,
     EndAppointmentForm,
@@ -147,7 +147,10 @@ def import_board(request, ods_code):
 @login_required
 def record_fppt(request, ods_code):
     organisation = _organisation(request, ods_code, "register.record_fppt")
-    directors = [row.director for row in queries.board_compliance(organisation=organisation)]
+    board = [row.director for row in queries.board_compliance(organisation=organisation)]
+    # Their own entry is not offered: nobody records their own checks (services.fppt_record
+    # refuses it too).
+    directors = [d for d in board if not rules.is_own_entry(request.user, d)]
     form = FpptForm(
         request.POST or None, directors=directors, initial={"year": timezone.localdate().year}
     )
@@ -180,4 +183,5 @@ def record_fppt(request, ods_code):
         page_title="Record fit and proper person checks",
         form=form,
         organisation=organisation,
+        own_entry_left_out=len(directors) < len(board),
     )

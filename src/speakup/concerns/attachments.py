@@ -37,6 +37,26 @@ ALLOWED_DESCRIPTION = "a PDF, PNG, JPEG, plain text or Word (DOCX) file"
 TEXT_CONTROL_ALLOWED = {"\t", "\n", "\r", "\f"}
 
 
+@dataclass(frozen=True)
+class FileType:
+    """An accepted type: what people call it, and the extensions a file of it may keep. Any
+    other extension is replaced on download, so a text file the speaker named "notes.html" is
+    saved as "notes.html.txt" and never opens as a web page on the computer it lands on."""
+
+    called: str
+    extensions: tuple[str, ...]
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+FILE_TYPES = {
+    "application/pdf": FileType("PDF", (".pdf",)),
+    "image/png": FileType("PNG image", (".png",)),
+    "image/jpeg": FileType("JPEG image", (".jpg", ".jpeg")),
+    "text/plain": FileType("Text file", (".txt",)),
+    DOCX: FileType("Word document", (".docx",)),
+}
+
+
 class AttachmentInvalid(ValueError):
     """The file is refused; the message says why in plain English."""
 
@@ -86,7 +106,7 @@ def sniff_content_type(data: bytes) -> str | None:
     if data.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
     if data.startswith(b"PK\x03\x04") and _is_docx(data):
-        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        return DOCX
     if _is_text(data):
         return "text/plain"
     return None
@@ -165,16 +185,6 @@ def read_attachment(concern, attachment) -> bytes:
 
 # --- giving files to staff ----------------------------------------------------------------
 
-# The extensions a file of each type may keep. Any other is replaced, so a text file the speaker
-# named "notes.html" is saved as "notes.html.txt" and never opens as a web page on the computer
-# it is downloaded to.
-EXTENSIONS = {
-    "application/pdf": (".pdf",),
-    "image/png": (".png",),
-    "image/jpeg": (".jpg", ".jpeg"),
-    "text/plain": (".txt",),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
-}
 NAME_MAX = 150
 _UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f"*/:<>?\\|]')
 
@@ -195,7 +205,7 @@ def safe_filename(name: str, content_type: str) -> str:
     name = unicodedata.normalize("NFC", name or "")
     name = re.split(r"[/\\]", name)[-1]
     name = _UNSAFE_IN_NAME.sub("_", name).strip().lstrip(".").strip()
-    extensions = EXTENSIONS.get(content_type, ())
+    extensions = FILE_TYPES[content_type].extensions if content_type in FILE_TYPES else ()
     stem, dot, extension = name.rpartition(".")
     if not dot:
         stem, extension = name, ""

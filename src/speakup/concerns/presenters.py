@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
+from speakup.concerns.attachments import FILE_TYPES
 from speakup.concerns.models import (
     Action,
     Concern,
@@ -32,13 +33,6 @@ ACTION_COLOURS = {
     Action.State.SIGNED_OFF: "nhsuk-tag--green",
 }
 WAITING_FOR_FEEDBACK = (Status.ACKNOWLEDGED, Status.IN_PROGRESS)
-FILE_KINDS = {
-    "application/pdf": "PDF",
-    "image/png": "PNG image",
-    "image/jpeg": "JPEG image",
-    "text/plain": "Text file",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
-}
 
 
 def day(value: date | datetime | None) -> str:
@@ -135,7 +129,8 @@ def file_size(size: int) -> str:
 
 def file_row(*, name: str, content_type: str, size: int) -> dict:
     """A file in a list: its name, what it is ("PDF") and its size in words."""
-    return {"name": name, "kind": FILE_KINDS.get(content_type, "File"), "size": file_size(size)}
+    kind = FILE_TYPES[content_type].called if content_type in FILE_TYPES else "File"
+    return {"name": name, "kind": kind, "size": file_size(size)}
 
 
 def attachment_row(attachment, name: str) -> dict:

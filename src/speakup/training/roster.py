@@ -673,22 +673,19 @@ def _refuse_nothing_to_import(organisation: Organisation, result: ImportResult) 
     """A file with no worker to import (a header-only export, or every row skipped) is a wrong
     file, never meant: said as a problem, not as "0 workers added". As a whole roster it would
     also make leavers of (nearly) everyone. Raises _Rollback."""
-    # The leavers are marked already (in this transaction, rolled back now): the workers still
-    # active are those whose rows were skipped.
-    still_active = StaffRecord.objects.filter(organisation=organisation, active=True).count()
-    everyone = result.left + still_active
-    if result.left == everyone:
-        leavers = "its only worker" if everyone == 1 else f"all {counted(everyone, 'worker')}"
+    if not result.left:
+        why = EVERY_ROW_BAD if result.rows_read else "The file has no workers in it"
     else:
-        leavers = f"{result.left:,} of its {counted(everyone, 'worker')}"
-    if not result.rows_read:
-        why = "The file has no workers in it"
-    elif result.left:
-        why = "Every row has a problem"
-    else:
-        why = EVERY_ROW_BAD
-    if result.left:
-        why += f". As a whole roster it would mark {leavers} as leavers"
+        # The leavers are marked already (in this transaction, rolled back now): the workers
+        # still active are those whose rows were skipped.
+        still_active = StaffRecord.objects.filter(organisation=organisation, active=True).count()
+        everyone = result.left + still_active
+        if result.left == everyone:
+            leavers = "its only worker" if everyone == 1 else f"all {counted(everyone, 'worker')}"
+        else:
+            leavers = f"{result.left:,} of its {counted(everyone, 'worker')}"
+        first = "Every row has a problem" if result.rows_read else "The file has no workers in it"
+        why = f"{first}. As a whole roster it would mark {leavers} as leavers"
     result.add_error(0, "", why)
     raise _Rollback
 

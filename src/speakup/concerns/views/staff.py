@@ -16,7 +16,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from speakup.concerns import attachments, presenters
+from speakup.concerns import attachments, presenters, sealing
 from speakup.concerns.forms.staff import (
     AssignActionForm,
     CaseFilterForm,
@@ -159,13 +159,11 @@ def _case_context(request, concern) -> dict:
         actions.append(
             {
                 "id": action.pk,
-                "description": handling.sealing.unseal(
-                    concern, "description", action.description_sealed
-                ),
-                "shared_summary": handling.sealing.unseal(
+                "description": sealing.unseal(concern, "description", action.description_sealed),
+                "shared_summary": sealing.unseal(
                     concern, "shared_summary", action.shared_summary_sealed
                 ),
-                "response": handling.sealing.unseal(concern, "response", action.response_sealed),
+                "response": sealing.unseal(concern, "response", action.response_sealed),
                 "handler": str(action.handler) if action.handler else "The guardian",
                 "respond_by": presenters.day(action.respond_by),
                 "state": presenters.action_tag(action.state),
@@ -191,7 +189,7 @@ def _case_context(request, concern) -> dict:
             conversation.append(
                 {
                     "author": "Speaker" if message.author == "speaker" else "Guardian",
-                    "body": handling.sealing.unseal(concern, "body", message.body_sealed),
+                    "body": sealing.unseal(concern, "body", message.body_sealed),
                     "sent": presenters.day(message.sent_at),
                 }
             )
@@ -199,7 +197,7 @@ def _case_context(request, concern) -> dict:
         "concern": concern,
         "status_tag": presenters.status_tag(concern.status),
         "overdue": presenters.concern_overdue(concern),
-        "narrative": handling.sealing.unseal(concern, "narrative", concern.narrative_sealed),
+        "narrative": sealing.unseal(concern, "narrative", concern.narrative_sealed),
         "speaker": handling.speaker_contact(concern) if show_speaker else None,
         "show_speaker": show_speaker,
         "anonymous": concern.confidentiality == Confidentiality.ANONYMOUS,
@@ -214,7 +212,7 @@ def _case_context(request, concern) -> dict:
         if show_attachments
         else [],
         "feedback": presenters.speaker_feedback(
-            feedback, handling.sealing.unseal(concern, "feedback_comment", feedback.comment_sealed)
+            feedback, sealing.unseal(concern, "feedback_comment", feedback.comment_sealed)
         )
         if feedback
         else [],
@@ -229,8 +227,8 @@ def _case_context(request, concern) -> dict:
             presenters.escalation_row(e) for e in concern.escalations.select_related("escalated_to")
         ],
         "history": [presenters.history_row(c) for c in concern.status_changes.select_related("by")],
-        "outcome": handling.sealing.unseal(concern, "outcome", concern.outcome_sealed),
-        "learning": handling.sealing.unseal(concern, "learning", concern.learning_sealed),
+        "outcome": sealing.unseal(concern, "outcome", concern.outcome_sealed),
+        "learning": sealing.unseal(concern, "learning", concern.learning_sealed),
         "learning_signed_off": (
             f"{concern.learning_signed_off_by} on {presenters.day(concern.learning_signed_off_at)}"
             if concern.learning_signed_off_at
@@ -616,7 +614,7 @@ def show_action(request, action_id):
                 return redirect("concerns:show_action", action.pk)
     with transaction.atomic():
         handling.action_view(user=request.user, action=action)
-        unseal = handling.sealing.unseal
+        unseal = sealing.unseal
         context = {
             "action": action,
             "reference": concern.reference,

@@ -5,6 +5,8 @@ from datetime import date, timedelta
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -506,3 +508,41 @@ def test_headings_on_the_close_and_case_pages_go_down_one_level_at_a_time(client
         assert all(
             after <= before + 1 for before, after in zip(levels, levels[1:], strict=False)
         ), levels
+
+
+def test_the_handlers_list_asks_the_database_the_same_number_of_questions_for_many_actions(
+    client, staff, concern, django_assert_max_num_queries
+):
+    """A line manager with many actions gets their list as fast as one with a single action:
+    checking that each action is theirs is one question, not one a row."""
+    _assigned(staff, concern, "Review the night rota")
+    sign_in(client, staff.manager)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("concerns:list_actions")).status_code == 200
+    for n in range(5):
+        _assigned(staff, concern, f"Check rota week {n}")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("concerns:list_actions")).content.decode()
+    assert page.count('<a href="/concerns/actions/') == 6
+
+
+def test_the_action_list_service_refuses_a_list_holding_someone_elses_action(
+    staff, concern, person_with_role
+):
+    from django.http import Http404
+
+    mine = _assigned(staff, concern, "Review the night rota")
+    theirs = handling.action_assign(
+        user=staff.guardian,
+        concern=concern,
+        handler=person_with_role(Role.LINE_MANAGER, full_name="Other Manager"),
+        respond_by=timezone.localdate(),
+        accountable_lead=staff.lead,
+        description="Audit the agency bookings",
+    )
+    with pytest.raises(Http404):
+        handling.action_list_view(user=staff.manager, actions=[mine, theirs])
+    assert not AuditRecord.objects.filter(action="action.list").exists()
+    assert handling.action_list_view(user=staff.manager, actions=[mine]) == {
+        mine.pk: "Review the night rota"
+    }

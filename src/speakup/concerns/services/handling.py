@@ -12,6 +12,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from speakup.concerns import sealing
@@ -32,7 +33,7 @@ from speakup.concerns.services import notices
 from speakup.concerns.taxonomy import elements_for, worker_groups_for
 from speakup.core.audit import audit
 from speakup.core.dates import more_than_a_year_ahead, years_after
-from speakup.core.permissions import require
+from speakup.core.permissions import require, visible
 from speakup.core.words import too_long
 from speakup.organisations.models import User
 from speakup.organisations.queries import has_role
@@ -645,9 +646,9 @@ def action_view(*, user, action: Action) -> None:
 def action_list_view(*, user, actions: list[Action]) -> dict[int, str]:
     """The descriptions of a handler's actions, for their list: what each action's page shows
     them, and audited as a read (`action.list`, one record per concern)."""
+    _require_each_viewable(user, actions)
     descriptions, by_concern = {}, {}
     for action in actions:
-        require(user, "concerns.view_action", action)
         descriptions[action.pk] = sealing.unseal(
             action.concern, "description", action.description_sealed
         )
@@ -655,6 +656,15 @@ def action_list_view(*, user, actions: list[Action]) -> dict[int, str]:
     for concern, action_ids in by_concern.items():
         _audit(user, "action.list", concern, action_ids=action_ids)
     return descriptions
+
+
+def _require_each_viewable(user, actions: list[Action]) -> None:
+    """The "concerns.view_action" rule for every action at once: one question, not one a row
+    (the rule is membership of the same scope)."""
+    wanted = {action.pk for action in actions}
+    theirs = visible(user, "concerns.actions_for_handler").filter(pk__in=wanted)
+    if set(theirs.values_list("pk", flat=True)) != wanted:
+        raise Http404
 
 
 def action_respond(*, user, action: Action, response: str) -> Action:

@@ -17,42 +17,42 @@ urlpatterns: list = [
 ]
 
 # Staff: Listen Up (guardian), the handler's actions, Follow Up (accountable leader).
-from speakup.concerns.views import staff  # noqa: E402
+from speakup.concerns.views import case_work, cases, follow_up  # noqa: E402
 
 urlpatterns += [  # noqa: E305
-    path("cases/", staff.list_cases, name="list_cases"),
-    path("cases/record/", staff.record_concern, name="record_concern"),
-    path("cases/<str:reference>/", staff.show_concern, name="show_concern"),
+    path("cases/", cases.list_cases, name="list_cases"),
+    path("cases/record/", cases.record_concern, name="record_concern"),
+    path("cases/<str:reference>/", cases.show_concern, name="show_concern"),
     path(
         "cases/<str:reference>/acknowledge/",
-        staff.acknowledge_concern,
+        case_work.acknowledge_concern,
         name="acknowledge_concern",
     ),
     path(
         "cases/<str:reference>/files/<int:attachment_id>/",
-        staff.download_attachment,
+        cases.download_attachment,
         name="download_attachment",
     ),
-    path("cases/<str:reference>/triage/", staff.triage_concern, name="triage_concern"),
-    path("cases/<str:reference>/message/", staff.message_concern, name="message_concern"),
-    path("cases/<str:reference>/actions/new/", staff.assign_action, name="assign_action"),
+    path("cases/<str:reference>/triage/", case_work.triage_concern, name="triage_concern"),
+    path("cases/<str:reference>/message/", case_work.message_concern, name="message_concern"),
+    path("cases/<str:reference>/actions/new/", case_work.assign_action, name="assign_action"),
     path(
         "cases/<str:reference>/actions/<int:action_id>/sign-off/",
-        staff.sign_off_action,
+        follow_up.sign_off_action,
         name="sign_off_action",
     ),
-    path("cases/<str:reference>/feedback/", staff.give_feedback, name="give_feedback"),
-    path("cases/<str:reference>/learning/", staff.record_learning, name="record_learning"),
+    path("cases/<str:reference>/feedback/", case_work.give_feedback, name="give_feedback"),
+    path("cases/<str:reference>/learning/", case_work.record_learning, name="record_learning"),
     path(
         "cases/<str:reference>/learning/sign-off/",
-        staff.sign_off_learning,
+        follow_up.sign_off_learning,
         name="sign_off_learning",
     ),
-    path("cases/<str:reference>/close/", staff.close_concern, name="close_concern"),
-    path("cases/<str:reference>/reopen/", staff.reopen_concern, name="reopen_concern"),
-    path("cases/<str:reference>/withdraw/", staff.withdraw_concern, name="withdraw_concern"),
-    path("cases/<str:reference>/escalate/", staff.escalate_concern, name="escalate_concern"),
-    path("actions/", staff.list_actions, name="list_actions"),
-    path("actions/<int:action_id>/", staff.show_action, name="show_action"),
-    path("follow-up/", staff.list_led, name="list_led"),
+    path("cases/<str:reference>/close/", case_work.close_concern, name="close_concern"),
+    path("cases/<str:reference>/reopen/", case_work.reopen_concern, name="reopen_concern"),
+    path("cases/<str:reference>/withdraw/", case_work.withdraw_concern, name="withdraw_concern"),
+    path("cases/<str:reference>/escalate/", case_work.escalate_concern, name="escalate_concern"),
+    path("actions/", follow_up.list_actions, name="list_actions"),
+    path("actions/<int:action_id>/", follow_up.show_action, name="show_action"),
+    path("follow-up/", follow_up.list_led, name="list_led"),
 ]

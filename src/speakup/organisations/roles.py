@@ -35,7 +35,7 @@ TWO_FACTOR_ROLES = frozenset(
 )
 
 # Roles whose holders may be handed a case (an action, or the case as its accountable leader):
-# the case pages ask them for a second factor then (concerns.views.staff.staff_page).
+# the case pages ask them for a second factor then (concerns.views.staff_pages.staff_page).
 MAY_BE_HANDED_CASES = frozenset({Role.LINE_MANAGER, Role.BOARD_MEMBER})
 
 # Roles whose holders sit on or lead the board: they take the Follow Up module.

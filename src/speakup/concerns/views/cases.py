@@ -1,0 +1,215 @@
+"""The guardian's case list and case page, a case's files, and a concern recorded for a speaker."""
+
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from speakup.concerns import attachments, presenters, sealing
+from speakup.concerns.forms.staff import CaseFilterForm, RecordConcernForm
+from speakup.concerns.models import Action, Confidentiality, Feedback, Status
+from speakup.concerns.queries import OPEN_CASES, concerns_filtered
+from speakup.concerns.receipts import format_receipt_code
+from speakup.concerns.services import handling
+from speakup.concerns.taxonomy import label_of
+from speakup.concerns.views.staff_pages import concern_or_404, staff_page
+from speakup.core.pages import render_page
+from speakup.core.permissions import can, require, visible
+from speakup.organisations.models import Organisation
+from speakup.organisations.queries import organisation_ids_where
+from speakup.organisations.roles import Role
+
+
+@staff_page
+def list_cases(request):
+    require(request.user, "concerns.list_cases")
+    today = timezone.localdate()
+    form = CaseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {"status": OPEN_CASES}
+    organisation_ids = organisation_ids_where(request.user, Role.GUARDIAN)
+    concerns = concerns_filtered(
+        visible(request.user, "concerns.concerns").filter(organisation_id__in=organisation_ids),
+        today=today,
+        status=filters.get("status", ""),
+        overdue=filters.get("overdue", False),
+        element=filters.get("element", ""),
+    )
+    rows = [presenters.case_row(c, today) for c in concerns[:500]]
+    return render_page(
+        request,
+        "concerns/staff/list_cases.jinja",
+        page_title="Cases",
+        filter_form=form if form.is_bound else CaseFilterForm(),
+        rows=rows,
+        several_organisations=len(organisation_ids) > 1,
+    )
+
+
+def _case_context(request, concern) -> dict:
+    user = request.user
+    handling.concern_view(user=user, concern=concern)
+    show_speaker = can(user, "concerns.view_speaker", concern)
+    show_conversation = can(user, "concerns.view_conversation", concern)
+    actions = []
+    for action in concern.actions.select_related("handler", "signed_off_by"):
+        actions.append(
+            {
+                "id": action.pk,
+                "description": sealing.unseal(concern, "description", action.description_sealed),
+                "shared_summary": sealing.unseal(
+                    concern, "shared_summary", action.shared_summary_sealed
+                ),
+                "response": sealing.unseal(concern, "response", action.response_sealed),
+                "handler": str(action.handler) if action.handler else "The guardian",
+                "respond_by": presenters.day(action.respond_by),
+                "state": presenters.action_tag(action.state),
+                "overdue": presenters.action_overdue(action),
+                "signed_off": (
+                    f"{action.signed_off_by} on {presenters.day(action.signed_off_at)}"
+                    if action.signed_off_at
+                    else ""
+                ),
+                "may_sign_off": can(user, "concerns.sign_off", concern)
+                and action.state != Action.State.SIGNED_OFF
+                and (action.state == Action.State.RESPONDED or action.handler_id is None),
+            }
+        )
+    try:
+        feedback = concern.feedback
+    except Feedback.DoesNotExist:
+        feedback = None
+    show_attachments = can(user, "concerns.view_attachments", concern)
+    conversation = []
+    if show_conversation:
+        for message in concern.messages.all():
+            conversation.append(
+                {
+                    "author": "Speaker" if message.author == "speaker" else "Guardian",
+                    "body": sealing.unseal(concern, "body", message.body_sealed),
+                    "sent": presenters.day(message.sent_at),
+                }
+            )
+    return {
+        "concern": concern,
+        "status_tag": presenters.status_tag(concern.status),
+        "overdue": presenters.concern_overdue(concern),
+        "narrative": sealing.unseal(concern, "narrative", concern.narrative_sealed),
+        "speaker": handling.speaker_contact(concern) if show_speaker else None,
+        "show_speaker": show_speaker,
+        "anonymous": concern.confidentiality == Confidentiality.ANONYMOUS,
+        "show_conversation": show_conversation,
+        "conversation": conversation,
+        "show_attachments": show_attachments,
+        "attachment_count": concern.attachments.count(),
+        "attachments": [
+            presenters.attachment_row(a, attachments.attachment_name(concern, a))
+            for a in concern.attachments.order_by("added_at", "id")
+        ]
+        if show_attachments
+        else [],
+        "feedback": presenters.speaker_feedback(
+            feedback, sealing.unseal(concern, "feedback_comment", feedback.comment_sealed)
+        )
+        if feedback
+        else [],
+        "checkins": presenters.checkin_rows(concern),
+        "elements": [label_of(e.code) for e in concern.elements.all()],
+        "worker_group": label_of(concern.worker_group) if concern.worker_group else "Not given",
+        "received": presenters.day(concern.received_at),
+        "acknowledge_by": presenters.day(concern.acknowledge_by),
+        "feedback_by": presenters.day(concern.feedback_by),
+        "actions": actions,
+        "escalations": [
+            presenters.escalation_row(e) for e in concern.escalations.select_related("escalated_to")
+        ],
+        "history": [presenters.history_row(c) for c in concern.status_changes.select_related("by")],
+        "outcome": sealing.unseal(concern, "outcome", concern.outcome_sealed),
+        "learning": sealing.unseal(concern, "learning", concern.learning_sealed),
+        "learning_signed_off": (
+            f"{concern.learning_signed_off_by} on {presenters.day(concern.learning_signed_off_at)}"
+            if concern.learning_signed_off_at
+            else ""
+        ),
+        "may_handle": can(user, "concerns.handle_concern", concern),
+        "may_sign_off": can(user, "concerns.sign_off", concern),
+        "close_blockers": handling.close_blockers(concern),
+        "finished": concern.status in (Status.CLOSED, Status.WITHDRAWN),
+    }
+
+
+@staff_page
+def download_attachment(request, reference, attachment_id):
+    """One of the speaker's files, decrypted, to save (never shown in the browser)."""
+    concern = concern_or_404(request, reference)
+    attachment = get_object_or_404(concern.attachments.all(), pk=attachment_id)
+    filename, data = attachments.attachment_open(
+        user=request.user, concern=concern, attachment=attachment
+    )
+    response = HttpResponse(data, content_type=attachment.content_type)
+    response["Content-Disposition"] = attachments.content_disposition(filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    # Were a browser to show it after all, it could run nothing and reach nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@staff_page
+def show_concern(request, reference):
+    concern = concern_or_404(request, reference)
+    with transaction.atomic():
+        context = _case_context(request, concern)
+    return render_page(
+        request,
+        "concerns/staff/show_concern.jinja",
+        page_title=f"Concern {concern.reference}",
+        **context,
+    )
+
+
+@staff_page
+def record_concern(request):
+    """A concern raised in person or by phone: the guardian records it for the speaker."""
+    from speakup.concerns.services.intake import SubmissionInvalid, concern_submit
+
+    require(request.user, "concerns.list_cases")
+    organisations = list(
+        Organisation.objects.filter(
+            pk__in=organisation_ids_where(request.user, Role.GUARDIAN), active=True
+        ).order_by("name")
+    )
+    form = RecordConcernForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            submitted = concern_submit(
+                organisation=data["organisation"],
+                confidentiality=data["confidentiality"],
+                description=data["description"],
+                worker_group=data["worker_group"] or None,
+                patient_safety_risk=form.risk(),
+                detriment_experienced=data["detriment_experienced"],
+                contact=form.contact(),
+                source=data["source"],
+                recorded_by=request.user,
+            )
+        except SubmissionInvalid as invalid:
+            for field, message in invalid.errors.items():
+                name = form.ERROR_FIELDS.get(field, field)
+                form.add_error(name if name in form.fields else None, message)
+        else:
+            # Shown once, in this response only: the code is never stored or shown again.
+            response = render_page(
+                request,
+                "concerns/staff/recorded.jinja",
+                page_title="Concern recorded",
+                concern=submitted.concern,
+                receipt_code=format_receipt_code(submitted.receipt_code),
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    return render_page(
+        request,
+        "concerns/staff/record_concern.jinja",
+        page_title="Record a concern raised in person or by phone",
+        form=form,
+    )

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from speakup.register import queries
+from speakup.register import duties
 from speakup.register.models import Attestation, FpptCheck, FpptOutcome
 from tests.organisations.factories import OrganisationFactory, UserFactory
 from tests.register.factories import AppointmentFactory, CodeFactory, DirectorFactory
@@ -43,7 +43,7 @@ def _follow_up_done(director, organisation):
 
 def _one_at_a_time(today: date) -> dict[int, tuple[int, int]]:
     counts: dict[int, list[int]] = {}
-    for row in queries.national_compliance(today=today):
+    for row in duties.national_compliance(today=today):
         for organisation_id in {a.organisation_id for a in row.appointments}:
             total, ok = counts.setdefault(organisation_id, [0, 0]), not row.overdue
             total[0] += 1
@@ -109,13 +109,13 @@ def register():
     ],
 )
 def test_the_aggregate_counts_agree_with_each_directors_duties(register, today):
-    counts = queries.compliance_by_organisation(today=today)
+    counts = duties.compliance_by_organisation(today=today)
     assert counts == _one_at_a_time(today)
 
 
 def test_some_directors_are_overdue_and_some_not(register):
     north, south, east = register
-    counts = queries.compliance_by_organisation(today=date(2026, 3, 1))
+    counts = duties.compliance_by_organisation(today=date(2026, 3, 1))
     assert counts[north.pk] == (4, 0)
     assert counts[south.pk] == (4, 2)  # attested on 29 February 2024, and never: overdue
     assert counts[east.pk] == (5, 1)  # fit a year ago, the annual check due: not overdue
@@ -129,8 +129,8 @@ def test_the_day_an_attestation_becomes_overdue_is_the_anniversary_and_the_grace
     )
     _check(appointment.director, appointment.organisation, date(2030, 1, 1))
     _follow_up_done(appointment.director, appointment.organisation)
-    last_day = date(2025, 2, 28) + timedelta(days=queries.ATTESTATION_GRACE_DAYS)
+    last_day = date(2025, 2, 28) + timedelta(days=duties.ATTESTATION_GRACE_DAYS)
     organisation = appointment.organisation_id
-    assert queries.compliance_by_organisation(today=last_day)[organisation] == (1, 1)
+    assert duties.compliance_by_organisation(today=last_day)[organisation] == (1, 1)
     after = last_day + timedelta(days=1)
-    assert queries.compliance_by_organisation(today=after)[organisation] == (1, 0)
+    assert duties.compliance_by_organisation(today=after)[organisation] == (1, 0)

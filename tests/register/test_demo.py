@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from speakup.organisations.demo import load_demo_organisations
-from speakup.register import queries
+from speakup.register import duties, queries
 from speakup.register.demo import load_demo
 from speakup.register.models import Appointment, Attestation, CodeOfPractice, Decision, Director
 from speakup.training.demo import load_demo as load_training_demo
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def states_of(email: str) -> dict:
     director = Director.objects.get(email=email)
-    return {d.duty: d.state for d in queries.director_compliance(director=director).duties}
+    return {d.duty: d.state for d in duties.director_compliance(director=director).duties}
 
 
 def test_the_demo_boards_have_compliant_and_overdue_directors_and_a_published_decision(client):
@@ -49,7 +49,7 @@ def test_the_demo_boards_have_compliant_and_overdue_directors_and_a_published_de
     assert all(s["training"] in {"compliant", "due", "overdue"} for s in all_states)
     fully_compliant = [s for s in all_states if s == everything]
     assert len(fully_compliant) >= 4
-    overdue = {row.director.email.split("@")[0] for row in queries.overdue_duties()}
+    overdue = {row.director.email.split("@")[0] for row in duties.overdue_duties()}
     assert {"board-member2", "executive-lead"} <= overdue  # DEMO2's chief executive is behind
 
     page = client.get("/register/", {"q": "Hillside"}).content.decode()

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from speakup.core.audit import records_for
 from speakup.organisations.roles import Role
-from speakup.register import queries
-from speakup.register.queries import Duty, State
+from speakup.register import duties
+from speakup.register.duties import Duty, State
 from speakup.register.services import (
     LCF_DOMAINS,
     RegisterRefusal,
@@ -41,7 +41,7 @@ def appointment(organisation):
 
 
 def duty(director, which, today):
-    compliance = queries.director_compliance(director=director, today=today)
+    compliance = duties.director_compliance(director=director, today=today)
     return next(d for d in compliance.duties if d.duty == which)
 
 
@@ -215,7 +215,7 @@ def test_training_is_not_known_when_training_cannot_answer(monkeypatch, appointm
     monkeypatch.setattr(training_national, "follow_up_completed_on_many", fails)
     assert not follow_up_status(appointment.director).known
     assert duty(appointment.director, Duty.TRAINING, date(2026, 2, 1)).state == State.NOT_KNOWN
-    board = queries.board_compliance(organisation=appointment.organisation, today=date(2026, 2, 1))
+    board = duties.board_compliance(organisation=appointment.organisation, today=date(2026, 2, 1))
     assert [d.state for d in board[0].duties if d.duty == Duty.TRAINING] == [State.NOT_KNOWN]
 
 
@@ -226,8 +226,8 @@ def test_a_board_and_the_national_list_read_training_in_two_queries(organisation
     for appointment in trained[:2]:
         complete(appointment.director.email, organisation, "speak_up", "listen_up", "follow_up")
     for ask in (
-        lambda: queries.overdue_duties(today=date(2026, 6, 1)),
-        lambda: queries.board_compliance(organisation=organisation, today=date(2026, 6, 1)),
+        lambda: duties.overdue_duties(today=date(2026, 6, 1)),
+        lambda: duties.board_compliance(organisation=organisation, today=date(2026, 6, 1)),
     ):
         with CaptureQueriesContext(connection) as captured:
             rows = ask()
@@ -236,7 +236,7 @@ def test_a_board_and_the_national_list_read_training_in_two_queries(organisation
         assert len(training_reads) == 2
     states = {
         row.director: {d.duty: d.state for d in row.duties}[Duty.TRAINING]
-        for row in queries.board_compliance(organisation=organisation, today=date(2026, 6, 1))
+        for row in duties.board_compliance(organisation=organisation, today=date(2026, 6, 1))
     }
     assert [states[a.director] for a in trained] == [
         State.COMPLIANT,
@@ -280,14 +280,14 @@ def test_a_former_director_has_no_duties_and_is_not_on_the_overdue_list(appointm
     appointment.end_date = date(2026, 1, 31)
     appointment.save()
     assert (
-        queries.director_compliance(director=appointment.director, today=date(2026, 6, 1)).duties
+        duties.director_compliance(director=appointment.director, today=date(2026, 6, 1)).duties
         == []
     )
-    assert queries.overdue_duties(today=date(2026, 6, 1)) == []
+    assert duties.overdue_duties(today=date(2026, 6, 1)) == []
 
 
 def test_the_national_list_shows_directors_with_overdue_duties(appointment):
-    rows = queries.overdue_duties(today=date(2026, 6, 1))
+    rows = duties.overdue_duties(today=date(2026, 6, 1))
     assert [row.director for row in rows] == [appointment.director]
 
 
@@ -295,10 +295,8 @@ def test_the_officer_dashboard_counts_each_duty_across_england(client, officer, 
     trained = AppointmentFactory(organisation=organisation, start_date=date(2025, 1, 1))
     AppointmentFactory(organisation=organisation, start_date=date(2025, 1, 1))
     complete(trained.director.email, organisation, "speak_up", "listen_up", "follow_up")
-    rows = queries.national_compliance(today=date(2026, 6, 1))
-    training = next(
-        c for c in queries.compliance_counts(rows) if c["label"] == "Follow Up training"
-    )
+    rows = duties.national_compliance(today=date(2026, 6, 1))
+    training = next(c for c in duties.compliance_counts(rows) if c["label"] == "Follow Up training")
     assert (training["compliant"], training["due"], training["overdue"]) == (1, 0, 1)
     sign_in(client, officer)
     page = client.get("/register/officer/").content.decode()

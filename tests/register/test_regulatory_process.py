@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from speakup.register import queries
+from speakup.register import duties, queries
 from speakup.register.models import (
     Appeal,
     AppealOutcome,
@@ -247,7 +247,7 @@ def test_removal_ends_current_appointments_so_the_public_page_shows_them_as_past
         # The removal takes effect on the decision date: the last day served is the day before.
         assert running.end_date == fixed_term.end_date == date(2026, 3, 1)
         assert finished.end_date == date(2022, 12, 31)
-        assert queries.board_compliance(organisation=organisation) == []
+        assert duties.board_compliance(organisation=organisation) == []
         page = client.get(f"/register/directors/{director.register_number}/").content.decode()
     assert "No current appointments." in page
     past = page.split("Past appointments", 1)[1]

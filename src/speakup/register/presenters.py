@@ -5,8 +5,9 @@ import re
 from markupsafe import Markup, escape
 
 from speakup.core.dates import day_in_words
+from speakup.register.duties import State
 from speakup.register.models import FtsuRole, Outcome, Status
-from speakup.register.queries import State, Timing, appointments_by_timing, effective_status
+from speakup.register.queries import Timing, appointments_by_timing, effective_status
 
 STATUS_COLOURS = {
     Status.REGISTERED: "nhsuk-tag--green",

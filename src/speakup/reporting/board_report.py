@@ -377,10 +377,10 @@ def training_section(*, organisation: Organisation, today: date) -> dict:
 
 
 def register_section(*, organisation: Organisation, today: date) -> list[dict]:
-    from speakup.register import queries as register
+    from speakup.register import duties
 
     rows = []
-    for compliance in register.board_compliance(organisation=organisation, today=today):
+    for compliance in duties.board_compliance(organisation=organisation, today=today):
         director = compliance.director
         rows.append(
             {

@@ -25,7 +25,7 @@ KEPT_DAYS = 7
 
 def count_now(*, today: date) -> NationalCounts:
     """Count training and the register afresh for `today`, and keep the result."""
-    from speakup.register.queries import compliance_by_organisation
+    from speakup.register.duties import compliance_by_organisation
     from speakup.training.national import training_counts_by_organisation
 
     counts = {

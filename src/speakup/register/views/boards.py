@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from speakup.core.permissions import can, require
 from speakup.organisations.models import Organisation
-from speakup.register import queries, rules, services
+from speakup.register import duties, queries, rules, services
 from speakup.register.forms import (
     AppointmentForm,
     EndAppointmentForm,
@@ -50,7 +50,7 @@ def show_board(request, ods_code):
         "board.jinja",
         page_title=f"Board of {organisation.name}",
         organisation=organisation,
-        compliance=queries.board_compliance(organisation=organisation, today=today),
+        compliance=duties.board_compliance(organisation=organisation, today=today),
         current=appointments[queries.Timing.CURRENT],
         upcoming=appointments[queries.Timing.UPCOMING],
         past=appointments[queries.Timing.PAST],
@@ -147,7 +147,7 @@ def import_board(request, ods_code):
 @login_required
 def record_fppt(request, ods_code):
     organisation = _organisation(request, ods_code, "register.record_fppt")
-    board = [row.director for row in queries.board_compliance(organisation=organisation)]
+    board = [row.director for row in duties.board_compliance(organisation=organisation)]
     # Their own entry is not offered: nobody records their own checks (services.fppt_record
     # refuses it too).
     directors = [d for d in board if not rules.is_own_entry(request.user, d)]

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
 from speakup.core.permissions import require, visible
-from speakup.register import queries, services
+from speakup.register import duties, queries, services
 from speakup.register.forms import AppealForm, AttestForm, RespondForm
 from speakup.register.services import RegisterRefusal
 from speakup.register.views import page
@@ -20,7 +20,7 @@ def _director(request):
 @login_required
 def show_my_entry(request):
     director = _director(request)
-    compliance = queries.director_compliance(director=director)
+    compliance = duties.director_compliance(director=director)
     return page(
         request,
         "my_entry.jinja",

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 
 from speakup.core.permissions import can, require, visible
-from speakup.register import queries, rules, services
+from speakup.register import duties, queries, rules, services
 from speakup.register.forms import (
     AppealDecisionForm,
     CodeForm,
@@ -26,14 +26,14 @@ def show_officer_dashboard(request):
         .select_related("decision", "decision__appeal")
         .order_by("-opened_at")
     )
-    national = queries.national_compliance()
+    national = duties.national_compliance()
     return page(
         request,
         "officer.jinja",
         page_title="Register officer dashboard",
         directors=len(national),
-        counts=queries.compliance_counts(national),
-        overdue=queries.overdue_duties(rows=national),
+        counts=duties.compliance_counts(national),
+        overdue=duties.overdue_duties(rows=national),
         reviews=queries.conditions_due_for_review(),
         cases=[(case, queries.case_stage(case)) for case in cases],
         code=queries.current_code(),

@@ -1,17 +1,19 @@
 """Training journeys in a real browser: a worker completes Speak Up and downloads the
-certificate; an admin imports a roster and sees the dashboard; a board member sees Follow Up
-required and overdue."""
+certificate; an admin imports a roster and sees the dashboard; a guardian reads each chart
+whole on a computer and on a phone; a board member sees Follow Up required and overdue."""
 
 import datetime
 import re
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
 from speakup.organisations.roles import Role
 from speakup.training.content import course
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.training.factories import StaffRecordFactory
+from tests.reporting.factories import london
+from tests.training.factories import CompletionFactory, StaffRecordFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,9 +79,9 @@ def test_an_admin_imports_a_roster_and_sees_the_dashboard(
     page.get_by_role("link", name="Training dashboard").first.click()
     expect(page.get_by_text("0 of 1 board members have completed Follow Up")).to_be_visible()
     expect(page.get_by_role("row", name="Cora Calloway")).to_be_visible()
-    # Each chart is an image named for its figures, beside the table that gives them.
+    # Each chart is an image named for its figures, followed by the table that gives them.
     for chart in ("Compliance by module", "Compliance per module by staff group"):
-        image = page.get_by_role("img", name=f"{chart}. The table beside this chart")
+        image = page.get_by_role("img", name=f"{chart}. The table after this chart")
         expect(image).to_be_visible()
     expect(page.get_by_role("img", name="Compliance at each month end.")).to_be_visible()
     expect(page.get_by_role("table", name="Compliance trend")).to_be_visible()
@@ -92,6 +94,37 @@ def test_an_admin_imports_a_roster_and_sees_the_dashboard(
     expect(page.get_by_role("heading", name="Knowledge check")).to_be_visible()
     expect(page.get_by_text("Correct answer").first).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_guardian_reads_each_chart_whole_on_a_computer_and_on_a_phone(
+    page, person_with_role, organisation
+):
+    """On a wide screen no chart is cut off: a table that leaves its chart too little room goes
+    below it (the trend's, whose month ends run to "30 September 2026"). On a phone the chart
+    keeps a readable size and its box scrolls."""
+    for number, group in enumerate(("Students", "Medical and Dental", "Healthcare Scientists")):
+        worker = StaffRecordFactory(organisation=organisation, staff_group=group)
+        CompletionFactory(staff_record=worker, completed_on=datetime.date(2026, 7 + number, 10))
+    guardian = person_with_role(Role.GUARDIAN, full_name="Gwen Guardian")
+    with time_machine.travel(london(2026, 11, 26, 9, 0), tick=True):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        sign_in(page, guardian, two_factor=True)
+        page.goto(f"/training/organisations/{organisation.ods_code}/")
+        expect(page.get_by_role("row", name="30 September 2026")).to_be_visible()
+        charts = page.locator(".speakup-chart-pair__chart")
+        expect(charts).to_have_count(3)
+        for box in charts.all():
+            shown, whole = box.evaluate("box => [box.clientWidth, box.scrollWidth]")
+            assert whole <= shown, f"{box.locator('img').get_attribute('alt')}: cut off"
+            expect(box).not_to_have_attribute("tabindex", "0")
+        assert_accessible(page)
+
+        page.set_viewport_size({"width": 375, "height": 800})
+        trend = page.get_by_role("region", name="Chart: Compliance at each month end")
+        assert trend.locator("img").bounding_box()["width"] >= 460
+        expect(trend).to_have_attribute("tabindex", "0")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert_accessible(page)
 
 
 def test_a_board_member_sees_follow_up_required_and_overdue(page, person_with_role, organisation):

@@ -30,7 +30,7 @@ def _trend(values_a, values_b, chart_id="t"):
 
 def test_a_line_chart_is_an_image_with_a_title_and_alt_text():
     markup = _trend([50.0, 60.0, 70.0], [20.0, 25.0, 30.0])
-    assert 'alt="Compliance, month by month. The table beside this chart gives' in markup
+    assert 'alt="Compliance, month by month. The table after this chart gives' in markup
     assert "<title>Compliance, month by month</title>" in _svg(markup)
 
 

@@ -16,7 +16,7 @@ def test_a_chart_is_an_image_with_a_title_and_alt_text():
     markup = bar_chart(
         chart_id="c", title="Cases by quarter", labels=["Q1"], series={"Cases": [suppress_count(9)]}
     )
-    assert 'alt="Cases by quarter. The table beside this chart gives the same figures."' in markup
+    assert 'alt="Cases by quarter. The table after this chart gives the same figures."' in markup
     assert "<title>Cases by quarter</title>" in _svg(markup)
 
 

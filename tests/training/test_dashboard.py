@@ -86,7 +86,7 @@ def test_each_chart_sits_beside_the_table_of_its_figures(client_as, trust):
     assert len(pairs) == len(expected)
     for pair, (title, caption) in zip(pairs, expected, strict=True):
         chart, table = pair.split('class="speakup-chart-pair__table"')
-        assert f'alt="{title}. The table beside this chart gives the same figures."' in chart
+        assert f'alt="{title}. The table after this chart gives the same figures."' in chart
         assert f"<title>{title}</title>" in _chart_svg(chart)
         assert f">{caption}</caption>" in table.split("</table>")[0]
     # Speak Up: one of the two workers is complete, in the chart as in the table beside it.

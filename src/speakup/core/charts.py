@@ -143,8 +143,8 @@ class Svg:
 
     def markup(self, height: float) -> Markup:
         """The document as an image: not inline, because the page's content security policy
-        forbids inline styles and an image is its own document; the table beside it has the
-        figures, so the alt text says so."""
+        forbids inline styles and an image is its own document; the table after it (beside or
+        below) has the figures, so the alt text says so."""
         document = (
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0f}" '
             f'viewBox="0 0 {WIDTH} {height:.0f}" font-family="{escape(FONT)}">'
@@ -154,7 +154,7 @@ class Svg:
             f"{''.join(self.body)}</svg>"
         )
         encoded = base64.b64encode(document.encode()).decode()
-        alt = f"{self.title}. The table beside this chart gives the same figures."
+        alt = f"{self.title}. The table after this chart gives the same figures."
         return Markup(  # noqa: S704 - the alt text is escaped, the rest is base64
             f'<img class="speakup-chart" id="{escape(self.chart_id)}" '
             f'src="data:image/svg+xml;base64,{encoded}" alt="{escape(alt)}">'

@@ -83,6 +83,19 @@ def test_a_worker_resumes_where_they_left_off(client, worker):
     assert 'href="/training/modules/speak_up/screens/3/"' in page
 
 
+def test_a_worker_who_leaves_during_the_knowledge_check_comes_back_to_it(client, worker):
+    last = course("speak_up").screen_count
+    client.get(f"/training/modules/speak_up/screens/{last}/")
+    response = client.post(f"/training/modules/speak_up/screens/{last}/")
+    assert client.get(response.url).status_code == 200  # the check, then the browser closes
+    page = client.get("/training/modules/speak_up/").content.decode()
+    assert "Continue where you left off" in page
+    assert 'href="/training/modules/speak_up/knowledge-check/"' in page
+    client.post("/training/modules/speak_up/knowledge-check/", answers("speak_up", 0))
+    page = client.get("/training/modules/speak_up/").content.decode()
+    assert 'href="/training/modules/speak_up/knowledge-check/"' in page
+
+
 def reach_screen_4_of_speak_up(client):
     client.get("/training/modules/speak_up/screens/1/")
     for number in (1, 2, 3):
@@ -179,11 +192,13 @@ def test_passing_records_a_completion_and_gives_a_pdf_certificate(client, worker
     completion = Completion.objects.get()
     assert completion.source == CompletionSource.IN_PRODUCT
     assert completion.user == worker and completion.staff_record.user == worker
-    assert completion.completed_on == datetime.date(2025, 6, 1) and completion.version == "2"
+    assert completion.completed_on == datetime.date(2025, 6, 1)
+    assert completion.version == str(course("speak_up").version)
     page = client.get(response.url).content.decode()
     assert "You have completed Speak Up" in page and "You scored 100%" in page
     pdf = client.get(f"/training/certificates/{completion.certificate_id}.pdf")
     assert pdf["Content-Type"] == "application/pdf"
+    assert 'filename="speak-up-certificate-2025-06-01.pdf"' in pdf["Content-Disposition"]
     assert pdf.content.startswith(b"%PDF")
     mine = client.get("/training/").content.decode()
     assert "Complete until 1 June 2028" in mine
@@ -201,9 +216,17 @@ def test_follow_up_waits_for_speak_up_and_listen_up(client, organisation, person
     sign_in(client, chair)
     page = client.get("/training/modules/follow_up/").content.decode()
     assert "Complete Speak Up and Listen Up before you start this module" in page
-    assert client.get("/training/modules/follow_up/screens/1/").status_code == 404
-    assert client.get("/training/modules/follow_up/knowledge-check/").status_code == 404
+    assert 'href="/training/modules/speak_up/"' in page and "Go to Speak Up" in page
+    # A link straight to a screen or the check leads to that explanation, not "Page not found".
+    for address in ("screens/1/", "knowledge-check/"):
+        response = client.get(f"/training/modules/follow_up/{address}", follow=True)
+        assert response.redirect_chain == [("/training/modules/follow_up/", 302)]
+        assert "Complete Speak Up and Listen Up before" in response.content.decode()
+    response = client.post("/training/modules/follow_up/knowledge-check/", answers("follow_up"))
+    assert response.url == "/training/modules/follow_up/"
     client.post("/training/modules/speak_up/knowledge-check/", answers("speak_up"))
+    page = client.get("/training/modules/follow_up/").content.decode()
+    assert "Complete Listen Up before you start this module" in page and "Go to Listen Up" in page
     client.post("/training/modules/listen_up/knowledge-check/", answers("listen_up"))
     assert client.get("/training/modules/follow_up/screens/1/").status_code == 200
     client.post("/training/modules/follow_up/knowledge-check/", answers("follow_up"))

@@ -73,6 +73,12 @@ class Course:
     def screen_count(self) -> int:
         return sum(len(lesson.screens) for lesson in self.lessons)
 
+    @property
+    def check_screen(self) -> int:
+        """The place a worker's progress records once they have gone on to the knowledge check,
+        so that they come back to it (one past the last screen)."""
+        return self.screen_count + 1
+
 
 def _need(data: dict, key: str, kind, where: str):
     value = data.get(key)

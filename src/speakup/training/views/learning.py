@@ -3,14 +3,16 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from speakup.core.pages import render_page
 from speakup.core.permissions import require
 from speakup.training.certificates import certificate_pdf
-from speakup.training.content import MODULE_ORDER, course, is_current_version
+from speakup.training.content import MODULE_ORDER, PREREQUISITES, course, is_current_version
 from speakup.training.forms import KnowledgeCheckForm
 from speakup.training.queries import (
+    MODULE_TITLES,
     certificate_of,
     latest_pass,
     missing_prerequisites,
@@ -43,17 +45,32 @@ def show_module(request, module):
     the_course = course_or_404(module)
     progress = module_progress(user=request.user, module=module)
     passed = latest_pass(user=request.user, module=module)
+    missing = missing_prerequisites(user=request.user, module=module)
     return render_page(
         request,
         "training/show_module.jinja",
         page_title=f"{the_course.title} module",
         course=the_course,
-        progress=progress,
-        missing=missing_prerequisites(user=request.user, module=module),
+        resume_url=_resume_url(the_course, progress),
+        missing=missing,
+        # The module to take first, in the order they build on each other.
+        first_module=next(
+            (course(key) for key in PREREQUISITES[module] if MODULE_TITLES[key] in missing), None
+        ),
         passed=passed,
         # A pass of a version below the minimum no longer counts: the worker takes it again.
         retake_needed=passed is not None and not is_current_version(module, passed.version),
     )
+
+
+def _resume_url(the_course, progress) -> str | None:
+    """Where "Continue where you left off" goes: the knowledge check once the worker has gone on
+    to it, else the screen they last saw; None before they have gone past the first screen."""
+    if progress.last_screen == the_course.check_screen:
+        return reverse("training:take_check", args=[the_course.module])
+    if 1 < progress.last_screen <= the_course.screen_count:
+        return reverse("training:show_screen", args=[the_course.module, progress.last_screen])
+    return None
 
 
 @login_required
@@ -62,8 +79,11 @@ def show_screen(request, module, number):
     require(request.user, "training.take_modules")
     the_course = course_or_404(module)
     screens = the_course.screens
-    if not 1 <= number <= len(screens) or missing_prerequisites(user=request.user, module=module):
+    if not 1 <= number <= len(screens):
         raise Http404
+    if missing_prerequisites(user=request.user, module=module):
+        # The module's page says which modules come first, with a way to the first of them.
+        return redirect("training:show_module", module)
     if request.method == "POST":
         # "Continue": remember the next screen, so the person resumes there next time.
         if number == len(screens):
@@ -93,7 +113,10 @@ def take_check(request, module):
     require(request.user, "training.take_modules")
     the_course = course_or_404(module)
     if missing_prerequisites(user=request.user, module=module):
-        raise Http404
+        return redirect("training:show_module", module)
+    if request.method == "GET":
+        # So that a worker who leaves part way through the check comes back to it.
+        progress_visit(user=request.user, module=module, screen=the_course.check_screen)
     data = request.POST if request.method == "POST" else None
     form = KnowledgeCheckForm(data, course=the_course)
     if request.method == "POST" and form.is_valid():
@@ -136,7 +159,8 @@ def download_certificate(request, certificate_id):
     require(request.user, "training.view_certificate", completion)
     pdf = certificate_pdf(completion=completion, name=request.user.get_full_name())
     response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"{completion.module.replace('_', '-')}-certificate.pdf"
+    # Dated, so that the certificates of a module and of its refreshers keep apart when saved.
+    filename = f"{completion.module.replace('_', '-')}-certificate-{completion.completed_on}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

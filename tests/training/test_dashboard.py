@@ -278,6 +278,19 @@ def test_a_mandatory_date_without_the_tick_is_an_error(client_as, organisation):
 POLICY = {"new_starter_due_days": "30", "board_follow_up_due_days": "90"}
 
 
+def test_a_module_ticked_mandatory_needs_the_date_it_is_mandatory_from(client_as, organisation):
+    from speakup.training.models import TrainingPolicy
+
+    client = client_as(Role.ORGANISATION_ADMIN)
+    page = client.post(
+        "/training/organisations/TST01/policy/",
+        {**POLICY, "follow_up_mandatory": "on", "new_starter_due_days": "45"},
+    ).content.decode()
+    assert "<title>Error: Your training policy" in page
+    assert "Enter the date Follow Up is mandatory from" in page
+    assert not TrainingPolicy.objects.filter(organisation=organisation).exists()
+
+
 def speak_up_from(day, month, year):
     return {
         "speak_up_mandatory": "on",

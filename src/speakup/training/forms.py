@@ -132,11 +132,17 @@ class TrainingPolicyForm(forms.Form):
     def clean(self):
         data = super().clean()
         for module, title in MODULES:
-            if data.get(f"{module}_mandatory_from") and not data.get(f"{module}_mandatory"):
+            date_name = f"{module}_mandatory_from"
+            if data.get(date_name) and not data.get(f"{module}_mandatory"):
                 self.add_error(
                     f"{module}_mandatory",
                     f"Tick this if {title} is mandatory from the date you gave",
                 )
+            # The policy records from when a module is mandatory, not only that it is: the
+            # due dates of those who started before it run from that date.
+            ticked = data.get(f"{module}_mandatory")
+            if ticked and not data.get(date_name) and date_name not in self.errors:
+                self.add_error(date_name, f"Enter the date {title} is mandatory from")
         return data
 
 

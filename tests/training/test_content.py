@@ -28,6 +28,31 @@ def test_every_question_in_every_shipped_module_has_an_explanation():
     assert missing == []
 
 
+def test_the_time_each_module_gives_is_about_what_its_words_take():
+    # A worker plans by "About N minutes": reading at 150 words a minute, with as long again to
+    # think and answer. Doubling or halving that is allowed; 30 minutes for a 10-minute course
+    # is not.
+    for course in courses().values():
+        words = sum(
+            len(f"{screen.title} {screen.body}".split())
+            for lesson in course.lessons
+            for screen in lesson.screens
+        ) + sum(len(" ".join([q.text, *q.options]).split()) for q in course.questions)
+        estimate = 2 * words / 150
+        assert estimate / 2 <= course.minutes <= estimate * 2, (course.module, round(estimate))
+
+
+def test_speak_up_says_who_has_a_guardian_and_how_primary_care_workers_find_one():
+    text = " ".join(
+        " ".join(screen.body.split())
+        for lesson in courses()["speak_up"].lessons
+        for screen in lesson.screens
+    )
+    assert "Every NHS organisation has" not in text  # not so in primary care
+    assert "Every NHS trust and integrated care board (ICB) has at least one" in text
+    assert "ask your practice who it is" in text
+
+
 def test_screens_are_rendered_from_markdown_without_raw_html():
     screen = courses()["speak_up"].lessons[0].screens[0]
     assert "<p>" in screen.html

@@ -57,6 +57,17 @@ def test_national_analyst_filters_sorts_and_downloads_the_national_view(
     assert "Faraway" not in page.locator("#table-organisations").inner_text()
     assert_accessible(page)
 
+    # By keyboard: Enter on a heading sorts, and the page opens at the table, so that the next
+    # Tab is in it rather than back at the top of the page.
+    organisations.get_by_role("link", name="Speak Up compliance").focus()
+    page.keyboard.press("Enter")
+    expect(organisations.locator("caption")).to_have_text(
+        "Organisations, sorted by Speak Up compliance (highest first)"
+    )
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.closest('[aria-label=Organisations]') !== null")
+    assert focused, "the next Tab after sorting left the table"
+
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download these figures as CSV").click()
     download = download_info.value

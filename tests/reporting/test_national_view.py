@@ -77,6 +77,19 @@ def test_sorting_by_a_measure_puts_hidden_figures_last(client_as, cases, februar
     assert 'aria-sort="descending"' in page
 
 
+def test_the_sorted_table_names_modules_as_written_and_its_links_open_at_the_table(
+    client_as, cases, february_2027
+):
+    client = client_as(Role.NATIONAL_ANALYST)
+    page = client.get(f"{PAGE}?{HALF}&sort=speak_up_compliance&order=desc").content.decode()
+    assert "Organisations, sorted by Speak Up compliance (highest first)" in page
+    page = client.get(f"{PAGE}?{HALF}&sort=board_follow_up&order=asc").content.decode()
+    assert "Organisations, sorted by board members with Follow Up<" in page
+    # Each heading's link sorts and brings the reader back to the table, not the page's top.
+    assert 'id="organisations"' in page
+    assert "sort=speak_up_compliance&amp;order=desc#organisations" in page
+
+
 def test_the_worst_tenth_is_flagged(client_as, february_2027):
     for number in range(10):
         organisation = OrganisationFactory(ods_code=f"ZZ{number:03d}")

@@ -16,6 +16,7 @@ from speakup.reporting.board_report_periods import NATIONAL_PARTS, last_year
 from speakup.reporting.national_view import (
     HEADINGS,
     MEASURE_KEYS,
+    MODULE_TITLES,
     national_view,
     national_view_csv_rows,
 )
@@ -74,9 +75,14 @@ def show_national_view(request):
         order = "asc" if view.sort == key and view.descending else "desc"
         if view.sort != key and key == "name":
             order = "asc"
-        return "?" + urlencode({**base, "sort": key, "order": order})
+        # The page opens at the table, and the next Tab goes to its headings: a keyboard user
+        # sorting again does not start from the top of the page.
+        return "?" + urlencode({**base, "sort": key, "order": order}) + "#organisations"
 
     headings = [("name", "Organisation")] + [(key, HEADINGS[key]) for key in MEASURE_KEYS]
+    sorted_by = "name" if view.sort == "name" else HEADINGS[view.sort]
+    if not sorted_by.startswith(tuple(MODULE_TITLES.values())):  # "Speak Up" stays as it is
+        sorted_by = sorted_by[:1].lower() + sorted_by[1:]
     return render_page(
         request,
         "reporting/show_national_view.jinja",
@@ -88,6 +94,7 @@ def show_national_view(request):
         region=region,
         kind=kind,
         headings=headings,
+        sorted_by=sorted_by,
         sort_url=sort_url,
         measure_keys=MEASURE_KEYS,
         module_order=MODULE_ORDER,

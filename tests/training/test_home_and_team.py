@@ -146,7 +146,7 @@ def test_a_large_team_lists_the_most_urgent_first_and_downloads_whole(
         )
     sign_in(client, manager)
     shown = text(client.get("/training/team/"))
-    assert "5 people: 2 with training overdue, 1 with training due." in shown
+    assert "5 people: 2 with training overdue or expired, 1 with training due." in shown
     assert "The 3 whose training needs attention soonest are listed here." in shown
     listed = re.findall(r"(\w+) (?:Late|Due|Done) (?:Overdue|Due|Complete)", shown)
     assert listed == ["Di", "Ed", "Cy"]

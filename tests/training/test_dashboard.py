@@ -226,6 +226,19 @@ def test_only_admins_upload_rosters(client_as, organisation):
     assert client_as(Role.GUARDIAN).get("/training/organisations/TST01/roster/").status_code == 404
 
 
+def test_the_roster_and_policy_links_sit_under_their_own_heading_for_admins(
+    client_as, organisation
+):
+    """Not under "The courses", which is about the modules workers take."""
+    page = client_as(Role.ORGANISATION_ADMIN).get("/training/organisations/TST01/").content
+    headed = page.decode().split("<h2>Your roster and training policy</h2>")
+    assert len(headed) == 2
+    assert "Upload your staff roster" in headed[1] and "Change your training policy" in headed[1]
+    assert "Upload your staff roster" not in headed[0]
+    guardian_page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content
+    assert "Your roster and training policy" not in guardian_page.decode()
+
+
 def test_an_admin_makes_modules_mandatory_and_sets_refreshers(client_as, organisation):
     from speakup.training.models import TrainingPolicy
 

@@ -13,6 +13,7 @@ from speakup.core.env import (
     env_choice,
     env_int,
     env_list,
+    env_mapping,
     env_path,
     env_str,
     env_url,
@@ -267,6 +268,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Overdue work climbs one escalation level each time this many days pass.
 SPEAKUP_ESCALATE_EVERY_DAYS = env_int("SPEAKUP_ESCALATE_EVERY_DAYS", 7, minimum=1)
+
+# Completions from learning records (docs/training.md, section 3): course titles and xAPI
+# activity IRIs mapped to modules, on top of the ones speakup knows.
+_training_modules = ["speak_up", "listen_up", "follow_up"]
+TRAINING_COURSE_TITLES = env_mapping("TRAINING_COURSE_TITLES", _training_modules)
+TRAINING_XAPI_ACTIVITIES = env_mapping("TRAINING_XAPI_ACTIVITIES", _training_modules)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

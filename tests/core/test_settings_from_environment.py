@@ -44,6 +44,10 @@ def run_speakup(*args, **env):
         ({"EMAIL_BACKEND": "pigeon"}, "EMAIL_BACKEND"),
         ({"EMAIL_PORT": "twenty-five"}, "EMAIL_PORT"),
         ({"SITE_URL": "speakup.example.nhs.uk"}, "SITE_URL"),
+        ({"TRAINING_COURSE_TITLES": "Our course=speak_up"}, "TRAINING_COURSE_TITLES"),
+        ({"TRAINING_COURSE_TITLES": '["speak_up"]'}, "TRAINING_COURSE_TITLES"),
+        ({"TRAINING_COURSE_TITLES": '{"Our course": "fire_safety"}'}, "TRAINING_COURSE_TITLES"),
+        ({"TRAINING_XAPI_ACTIVITIES": '{"https://x.example/a": 1}'}, "TRAINING_XAPI_ACTIVITIES"),
     ],
 )
 def test_a_bad_setting_stops_start_up_with_one_line_naming_it(env, named):
@@ -110,3 +114,21 @@ def test_plain_http_on_this_machine_turns_https_only_cookies_off_but_keeps_debug
         "shell", "-c", script, **PRODUCTION, SECURE_COOKIES="false", SECURE_SSL_REDIRECT="false"
     )
     assert result.stdout.splitlines()[-1].split() == ["False", "False", "False"]
+
+
+def test_course_titles_and_xapi_activities_are_mapped_to_modules_from_the_environment():
+    script = (
+        "from speakup.training.services import module_for_title as m;"
+        "from django.conf import settings as s;"
+        "print(m('NHS|CSTH|Our Trust FTSU - Listen Up'), m('Freedom to Speak Up: Speak Up'),"
+        " s.TRAINING_XAPI_ACTIVITIES['https://elfh.example/ftsu/3'])"
+    )
+    result = run_speakup(
+        "shell",
+        "-c",
+        script,
+        **PRODUCTION,
+        TRAINING_COURSE_TITLES='{"NHS|CSTH|Our Trust FTSU - Listen Up": "listen_up"}',
+        TRAINING_XAPI_ACTIVITIES='{"https://elfh.example/ftsu/3": "follow_up"}',
+    )
+    assert result.stdout.splitlines()[-1].split() == ["listen_up", "speak_up", "follow_up"]

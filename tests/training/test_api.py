@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.test import override_settings
 
 from speakup.organisations.roles import Role
 from speakup.training.models import Completion, CompletionSource, StaffRecord
@@ -131,6 +132,28 @@ def test_an_admin_posts_completions_and_course_titles_are_mapped(client_as, orga
     assert set(Completion.objects.values_list("source", flat=True)) == {CompletionSource.IMPORT}
     again = client.post("/api/v1/training/completions", COMPLETIONS, content_type="text/csv")
     assert again.json()["already_recorded"] == 2 and Completion.objects.count() == 2
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+@override_settings(TRAINING_COURSE_TITLES={"Trust FTSU: Speak Up (2024)": "speak_up"})
+def test_course_titles_of_the_setting_are_mapped_whatever_their_case_and_spacing(
+    client_as, organisation
+):
+    StaffRecordFactory(organisation=organisation, employee_number="1001")
+    body = (
+        "Employee Number,Organisation,Module,Completed On,Source\n"
+        "1001,TST01,trust ftsu:  speak up (2024),2025-02-01,\n"
+        "1001,TST01,Freedom to  Speak Up: Listen Up ,2025-02-01,\n"
+    )
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        "/api/v1/training/completions", body, content_type="text/csv"
+    )
+    assert response.status_code == 200, response.json()["errors"]
+    assert response.json()["summary"] == "2 rows read: 2 completions added, 0 already recorded."
+    assert sorted(Completion.objects.values_list("module", flat=True)) == [
+        "listen_up",
+        "speak_up",
+    ]
 
 
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)

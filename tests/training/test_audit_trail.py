@@ -108,6 +108,7 @@ def test_completions_imported_and_sent_by_xapi_are_recorded(client_as, organisat
             "timestamp": "2025-05-20T10:00:00Z",
         },
         content_type="application/json",
+        headers={"X-Experience-API-Version": "1.0.3"},
     )
     record = last("training.xapi_statements")
     assert record.detail == {"statements": [statement_id], "duplicates": 0}

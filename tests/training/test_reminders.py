@@ -249,3 +249,24 @@ def test_in_a_large_directorate_each_manager_gets_one_short_email_never_naming_t
     assert TrainingReminder.objects.get(staff_record=ann, module="speak_up").managers_emailed == 1
     worker = TrainingReminder.objects.filter(staff_record__first_name="W00").get()
     assert worker.managers_emailed == 2
+
+
+def test_a_board_member_is_told_to_take_speak_up_and_listen_up_before_follow_up(
+    organisation, mailoutbox
+):
+    StaffRecordFactory(
+        organisation=organisation,
+        first_name="Bea",
+        email="bea@fictional.test",
+        is_board_member=True,
+        assignment_start=datetime.date(2025, 11, 1),  # Follow Up was due 30 January (90 days)
+    )
+    with travel(DAY):
+        training_reminders_send(today=DAY)
+    body = sent_to(mailoutbox)["bea@fictional.test"]
+    assert "Speak Up: overdue: it was due by 1 December 2025.\n" in body
+    assert "Listen Up: overdue: it was due by 1 December 2025. Take Speak Up first.\n" in body
+    assert (
+        "Follow Up: overdue: it was due by 30 January 2026. "
+        "Take Speak Up and Listen Up first.\n" in body
+    )

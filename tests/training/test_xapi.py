@@ -5,9 +5,11 @@ import uuid
 
 import pytest
 import time_machine
+from django.test import override_settings
 
 from speakup.organisations.roles import Role
 from speakup.training.models import Completion, CompletionSource
+from speakup.training.services import XAPI_TIMESTAMP
 from tests.training.factories import StaffRecordFactory
 
 pytestmark = [
@@ -39,8 +41,11 @@ def admin(client_as):
     return client_as(Role.ORGANISATION_ADMIN)
 
 
-def post(client, body):
-    return client.post("/api/v1/training/xapi/statements", body, content_type="application/json")
+def post(client, body, version="1.0.3"):
+    headers = {"X-Experience-API-Version": version} if version is not None else {}
+    return client.post(
+        "/api/v1/training/xapi/statements", body, content_type="application/json", headers=headers
+    )
 
 
 def test_statements_by_mbox_and_account_are_recorded(admin, organisation):
@@ -138,3 +143,131 @@ def test_an_empty_body_says_it_is_empty(admin, body):
     assert response.json()["errors"] == [
         {"reason": "The body is empty: send a statement or a list of statements"}
     ]
+
+
+@pytest.mark.parametrize(
+    ("version", "detail"),
+    [
+        (None, "Send the header X-Experience-API-Version: 1.0.3 with the statements"),
+        ("", "Send the header X-Experience-API-Version: 1.0.3 with the statements"),
+        ("0.95", "X-Experience-API-Version “0.95” is not a version speakup reads: send 1.0.3"),
+        ("2.0.0", "X-Experience-API-Version “2.0.0” is not a version speakup reads: send 1.0.3"),
+    ],
+)
+def test_statements_without_the_xapi_version_header_are_refused(
+    admin, organisation, version, detail
+):
+    StaffRecordFactory(organisation=organisation, email="ada@fictional.test")
+    response = post(admin, statement({"mbox": "mailto:ada@fictional.test"}), version=version)
+    assert response.status_code == 400
+    assert response.json() == {"detail": detail}
+    assert response["X-Experience-API-Version"] == "1.0.3"
+    assert not Completion.objects.exists()
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.0.0", "1.0.3"])
+def test_any_xapi_1_0_version_is_read(admin, organisation, version):
+    StaffRecordFactory(organisation=organisation, email="ada@fictional.test")
+    response = post(admin, statement({"mbox": "mailto:ada@fictional.test"}), version=version)
+    assert response.status_code == 200
+    assert response["X-Experience-API-Version"] == "1.0.3"
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"verb": {"id": ["completed"]}}, "The statement has no verb: send completed or passed"),
+        ({"object": {"id": {"iri": ACTIVITY}}}, "The statement has no activity (object.id)"),
+        ({"object": "listen up"}, "The statement has no activity (object.id)"),
+        ({"timestamp": 1747735200}, XAPI_TIMESTAMP),
+        ({"timestamp": None}, XAPI_TIMESTAMP),
+        ({"timestamp": "20 May 2025"}, XAPI_TIMESTAMP),
+        ({"timestamp": "2025-06-02T09:00:00Z"}, "The timestamp is in the future"),
+        (
+            {"result": {"success": "false"}},
+            "The result must be an object whose success is true or false",
+        ),
+        ({"result": "passed"}, "The result must be an object whose success is true or false"),
+        ({"id": 42}, "The statement's id must be a UUID"),
+        ({"id": "statement-1"}, "The statement's id must be a UUID"),
+        ({"actor": {"mbox": 42}}, "Name the actor by mbox (mailto: and their email) or by account"),
+        ({"actor": "ada"}, "Name the actor by mbox (mailto: and their email) or by account"),
+        ({"actor": {"account": {"name": ["1001"]}}}, "Name the actor by mbox"),
+    ],
+)
+def test_a_statement_with_a_wrong_type_or_value_is_refused_saying_why(
+    admin, organisation, change, reason
+):
+    StaffRecordFactory(organisation=organisation, email="ada@fictional.test")
+    body = statement({"mbox": "mailto:ada@fictional.test"}) | change
+    response = post(admin, [statement({"mbox": "mailto:ada@fictional.test"}), body])
+    assert response.status_code == 200  # the first is recorded, the second reported
+    (error,) = response.json()["errors"]
+    assert error["statement"] == 1 and error["reason"].startswith(reason)
+    assert Completion.objects.count() == 1
+
+
+def test_a_statement_without_an_id_is_given_one(admin, organisation):
+    StaffRecordFactory(organisation=organisation, email="ada@fictional.test")
+    body = statement({"mbox": "mailto:ada@fictional.test"})
+    del body["id"]
+    response = post(admin, body)
+    assert response.status_code == 200
+    (stored,) = response.json()["stored"]
+    assert str(Completion.objects.get().statement_id) == stored
+
+
+def test_an_actor_matching_two_workers_is_refused_never_guessed(admin, organisation):
+    # Two assignments with one email address: which one took the module is not guessed.
+    StaffRecordFactory(
+        organisation=organisation, employee_number="1001", email="ada@fictional.test"
+    )
+    StaffRecordFactory(
+        organisation=organisation, employee_number="1002", email="ada@fictional.test"
+    )
+    response = post(admin, statement({"mbox": "mailto:ada@fictional.test"}))
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["reason"] == (
+        "The actor matches more than one worker on your rosters (TST01 1001, TST01 1002), so "
+        "none is guessed: name them by account (their employee number)"
+    )
+    assert not Completion.objects.exists()
+    by_account = post(
+        admin, statement({"account": {"homePage": "https://esr.example", "name": "1002"}})
+    )
+    assert by_account.status_code == 200
+
+
+def test_the_day_of_a_timestamp_is_the_day_in_england(admin, organisation):
+    StaffRecordFactory(organisation=organisation, email="ada@fictional.test")
+    # 23:30 in New York on 20 May is 04:30 on 21 May in London.
+    post(
+        admin,
+        statement({"mbox": "mailto:ada@fictional.test"}, timestamp="2025-05-20T23:30:00-04:00"),
+    )
+    assert Completion.objects.get().completed_on == datetime.date(2025, 5, 21)
+
+
+@override_settings(TRAINING_XAPI_ACTIVITIES={"https://elfh.example/ftsu/follow-up": "follow_up"})
+def test_an_activity_mapped_by_the_setting_is_recorded_as_its_module(admin, organisation):
+    StaffRecordFactory(organisation=organisation, email="ada@fictional.test")
+    response = post(
+        admin,
+        statement(
+            {"mbox": "mailto:ada@fictional.test"}, activity="https://elfh.example/ftsu/follow-up"
+        ),
+    )
+    assert response.status_code == 200
+    assert Completion.objects.get().module == "follow_up"
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024 * 1024)
+def test_a_body_too_large_is_refused_saying_so(admin, organisation):
+    StaffRecordFactory(organisation=organisation, email="ada@fictional.test")
+    body = [statement({"mbox": "mailto:ada@fictional.test"})] * 5000  # over 1 MB
+    response = post(admin, body)
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The request is larger than the 1 MB speakup reads: send it in parts."
+    }
+    assert not Completion.objects.exists()

@@ -1,5 +1,6 @@
 """The training endpoints of the JSON API: thin views over speakup.training."""
 
+import re
 import shutil
 import tempfile
 
@@ -24,7 +25,11 @@ from speakup.organisations.queries import organisation_ids_where
 from speakup.organisations.roles import Role
 from speakup.training.queries import compliance_summary
 from speakup.training.roster import SKIP_IN_THE_API, staff_import
-from speakup.training.services import completions_import, xapi_statements_record
+from speakup.training.services import (
+    XAPI_VERSION,
+    completions_import,
+    xapi_statements_record,
+)
 
 SPOOL_IN_MEMORY = 8 * 1024 * 1024  # larger uploads spill to a temporary file
 
@@ -179,6 +184,21 @@ class CompletionImport(APIView):
         return Response(body, status=status.HTTP_200_OK if result.imported else 400)
 
 
+XAPI_VERSION_HEADER = "X-Experience-API-Version"
+
+
+def _xapi_version_problem(request) -> str | None:
+    """Why the request's xAPI version header is not one we read (any 1.0.x), or None."""
+    sent = request.headers.get(XAPI_VERSION_HEADER, "").strip()
+    if not sent:
+        return f"Send the header {XAPI_VERSION_HEADER}: {XAPI_VERSION} with the statements"
+    if sent == "1.0" or re.fullmatch(r"1\.0\.\d+", sent):
+        return None
+    return (
+        f"{XAPI_VERSION_HEADER} “{sent[:20]}” is not a version speakup reads: send {XAPI_VERSION}"
+    )
+
+
 class XapiStatements(APIView):
     """Record xAPI 1.0.3 statements (completed/passed) from a learning record store."""
 
@@ -186,6 +206,15 @@ class XapiStatements(APIView):
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
+        parameters=[
+            OpenApiParameter(
+                XAPI_VERSION_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=True,
+                description=f"The xAPI version of the statements: {XAPI_VERSION} (any 1.0.x)",
+            )
+        ],
         responses={
             200: OpenApiTypes.OBJECT,
             400: OpenApiTypes.OBJECT,
@@ -197,6 +226,8 @@ class XapiStatements(APIView):
         allowed = organisation_ids_where(request.user, Role.ORGANISATION_ADMIN)
         if not allowed:
             raise NotFound
+        if problem := _xapi_version_problem(request):
+            return Response({"detail": problem}, 400)
         data = request.data
         if data in ({}, []):  # DRF reads an empty body as {}
             reason = "The body is empty: send a statement or a list of statements"
@@ -207,6 +238,12 @@ class XapiStatements(APIView):
         )
         body = {"stored": result.stored, "duplicates": result.duplicates, "errors": result.errors}
         return Response(body, status=200 if result.stored or not result.errors else 400)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # xAPI: every answer of a learning record store names the version it speaks.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response[XAPI_VERSION_HEADER] = XAPI_VERSION
+        return response
 
 
 urlpatterns = [

@@ -3,6 +3,7 @@
 Every reader names the variable in its error, so a bad deployment stops with one clear line.
 """
 
+import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -74,3 +75,24 @@ def env_path(name: str, default: Path, *, base: Path) -> Path:
     raw = os.environ.get(name)
     path = Path(raw) if raw else default
     return path if path.is_absolute() else base / path
+
+
+def env_mapping(name: str, values: Iterable[str]) -> dict[str, str]:
+    """A JSON object of names to one of `values`, e.g. {"Our course": "speak_up"}; none: {}."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {}
+    allowed = list(values)
+    example = f'{{"a title or address": "{allowed[0]}"}}'
+    try:
+        mapping = json.loads(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a JSON object such as {example}") from None
+    if not isinstance(mapping, dict):
+        raise ConfigError(f"{name} must be a JSON object such as {example}")
+    for key, value in mapping.items():
+        if not key.strip() or value not in allowed:
+            raise ConfigError(
+                f"{name} maps {key!r} to {value!r}: each must map to one of {', '.join(allowed)}"
+            )
+    return mapping

@@ -83,7 +83,8 @@ def worker_email(*, first_name: str, organisation: Organisation, statuses: list)
         "",
     ]
     for status in statuses:
-        lines.append(f"- {status.title}: {_when(status)}.")
+        first = f" Take {' and '.join(status.take_first)} first." if status.take_first else ""
+        lines.append(f"- {status.title}: {_when(status)}.{first}")
         lines.append(
             f"  Take it here: {absolute_url(reverse('training:show_module', args=[status.module]))}"
         )

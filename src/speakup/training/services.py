@@ -56,12 +56,14 @@ DEFAULT_COURSE_TITLES = {
 
 def module_for_title(text: str) -> str | None:
     """A module key from its key or a configured course title; None when unknown (never guessed)."""
-    key = text.strip().casefold()
-    if key in Module.values:
-        return key
-    titles = {**DEFAULT_COURSE_TITLES, **getattr(settings, "TRAINING_COURSE_TITLES", {})}
-    titles = {title.casefold(): module for title, module in titles.items()}
-    return titles.get(key)
+
+    def key(title: str) -> str:  # case and runs of spaces differ between exports
+        return " ".join(title.casefold().split())
+
+    if key(text) in Module.values:
+        return key(text)
+    titles = {**DEFAULT_COURSE_TITLES, **settings.TRAINING_COURSE_TITLES}
+    return {key(title): module for title, module in titles.items()}.get(key(text))
 
 
 # --- taking a module --------------------------------------------------------------------
@@ -331,7 +333,7 @@ def completions_import(
             if COMPLETION_COLUMNS[title.casefold()] not in positions
         ]
         if missing:
-            result.errors.append(RowError(0, "", missing_columns(missing)))
+            result.errors.append(RowError(0, "", missing_columns(missing, header)))
             return result
         with transaction.atomic():
             _import_completion_rows(reader, positions, organisations, today, result)
@@ -437,6 +439,7 @@ def _already_recorded(record: StaffRecord, module: str, completed_on: datetime.d
 
 # --- xAPI statements --------------------------------------------------------------------
 
+XAPI_VERSION = "1.0.3"
 XAPI_VERBS = {
     "http://adlnet.gov/expapi/verbs/completed",
     "http://adlnet.gov/expapi/verbs/passed",
@@ -447,6 +450,7 @@ DEFAULT_XAPI_ACTIVITIES = {
     "https://speakup.nhs.example/xapi/activities/listen_up": Module.LISTEN_UP,
     "https://speakup.nhs.example/xapi/activities/follow_up": Module.FOLLOW_UP,
 }
+XAPI_TIMESTAMP = "The timestamp must be an ISO 8601 date and time, such as 2025-05-20T10:00:00Z"
 
 
 @dataclass
@@ -456,20 +460,82 @@ class XapiResult:
     errors: list[dict] = field(default_factory=list)
 
 
-def _xapi_worker(actor, organisation_ids: set[int]) -> StaffRecord | None:
-    records = StaffRecord.objects.filter(organisation_id__in=organisation_ids, active=True)
-    if not isinstance(actor, dict):
-        return None
-    mbox = actor.get("mbox")
-    if isinstance(mbox, str) and mbox.lower().startswith("mailto:"):
+class XapiRefused(Exception):
+    """A statement that is not recorded, and why (in words for the sender)."""
+
+
+def _text(value) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _xapi_worker(actor, organisation_ids: set[int]) -> StaffRecord:
+    """The one worker the actor names by mbox (email) or account (employee number)."""
+    actor = actor if isinstance(actor, dict) else {}
+    records = StaffRecord.objects.filter(
+        organisation_id__in=organisation_ids, active=True
+    ).select_related("organisation")
+    mbox = _text(actor.get("mbox"))
+    account = actor.get("account") if isinstance(actor.get("account"), dict) else {}
+    if mbox and mbox.lower().startswith("mailto:"):
         email = mbox[len("mailto:") :].strip().lower()
-        return records.filter(email=email).first() or records.filter(user__email=email).first()
-    account = actor.get("account")
-    if isinstance(account, dict) and isinstance(account.get("name"), str):
-        return records.filter(employee_number=account["name"].strip()).first()
-    return None
+        found = list(records.filter(email=email)[:10]) or list(
+            records.filter(user__email__iexact=email)[:10]
+        )
+    elif number := _text(account.get("name")):
+        found = list(records.filter(employee_number=number)[:10])
+    else:
+        raise XapiRefused(
+            "Name the actor by mbox (mailto: and their email) or by account (name: their "
+            "employee number)"
+        )
+    if not found:
+        raise XapiRefused("The actor is not on the roster of an organisation you can record for")
+    people = {record.user_id or f"record {record.pk}" for record in found}
+    if len(people) > 1:  # two people, or one person's records not linked: never guessed
+        which = ", ".join(f"{r.organisation.ods_code} {r.employee_number}" for r in found)
+        raise XapiRefused(
+            f"The actor matches more than one worker on your rosters ({which}), so none is "
+            "guessed: name them by account (their employee number)"
+        )
+    return found[0]
 
 
+def _xapi_completion(statement, activities: dict, organisation_ids: set[int], today):
+    """(worker, module, day) of a statement that counts; raises XapiRefused if it does not."""
+    verb = statement.get("verb")
+    verb_id = _text(verb.get("id")) if isinstance(verb, dict) else None
+    if verb_id is None:
+        raise XapiRefused("The statement has no verb: send completed or passed")
+    if verb_id not in XAPI_VERBS:
+        raise XapiRefused(f"The verb “{verb_id[:200]}” is not counted: send completed or passed")
+    outcome = statement.get("result", {})
+    success = outcome.get("success") if isinstance(outcome, dict) else None
+    if not isinstance(outcome, dict) or success not in (None, True, False):
+        raise XapiRefused("The result must be an object whose success is true or false")
+    if success is False:
+        raise XapiRefused("The result says the learner did not succeed")
+    target = statement.get("object")
+    activity = _text(target.get("id")) if isinstance(target, dict) else None
+    if activity is None:
+        raise XapiRefused("The statement has no activity (object.id)")
+    module = activities.get(activity)
+    if module is None:
+        raise XapiRefused(f"The activity “{activity[:200]}” is not mapped to a module")
+    record = _xapi_worker(statement.get("actor"), organisation_ids)
+    completed_on = today
+    if "timestamp" in statement:
+        try:
+            moment = datetime.datetime.fromisoformat(statement["timestamp"].replace("Z", "+00:00"))
+        except (AttributeError, ValueError):  # not text, or not a date and time
+            raise XapiRefused(XAPI_TIMESTAMP) from None
+        # The day it was in England, as every other date in speakup.
+        completed_on = timezone.localdate(moment) if moment.tzinfo else moment.date()
+    if completed_on > today:
+        raise XapiRefused("The timestamp is in the future")
+    return record, module, completed_on
+
+
+@transaction.atomic
 def xapi_statements_record(
     *,
     statements: list,
@@ -481,66 +547,27 @@ def xapi_statements_record(
 
     A statement id seen before, or a completion already recorded (same worker, module and day),
     is a duplicate; unknown workers or activities are reported, never guessed; other verbs are
-    reported as not counted.
+    reported as not counted. A statement without an id is given one, as an LRS does.
     """
     today = today or timezone.localdate()
-    activities = {**DEFAULT_XAPI_ACTIVITIES, **getattr(settings, "TRAINING_XAPI_ACTIVITIES", {})}
+    activities = {**DEFAULT_XAPI_ACTIVITIES, **settings.TRAINING_XAPI_ACTIVITIES}
     result = XapiResult()
     for index, statement in enumerate(statements):
-
-        def refuse(reason, index=index):
-            result.errors.append({"statement": index, "reason": reason})
-
-        if not isinstance(statement, dict):
-            refuse("A statement must be a JSON object")
-            continue
         try:
-            statement_id = uuid.UUID(str(statement.get("id")))
-        except ValueError:
-            refuse("A statement needs an id (a UUID) so that it is recorded once")
-            continue
-        if Completion.objects.filter(statement_id=statement_id).exists():
-            result.duplicates.append(str(statement_id))
-            continue
-        verb = statement.get("verb")
-        verb_id = verb.get("id") if isinstance(verb, dict) else None
-        if verb_id is None:
-            refuse("The statement has no verb: send completed or passed")
-            continue
-        if verb_id not in XAPI_VERBS:
-            refuse(f"The verb {verb_id!r} is not counted: send completed or passed")
-            continue
-        success = (
-            (statement.get("result") or {}).get("success")
-            if isinstance(statement.get("result"), dict)
-            else None
-        )
-        if success is False:
-            refuse("The result says the learner did not succeed")
-            continue
-        target = statement.get("object") if isinstance(statement.get("object"), dict) else {}
-        if target.get("id") is None:
-            refuse("The statement has no activity (object.id)")
-            continue
-        module = activities.get(target.get("id"))
-        if module is None:
-            refuse(f"The activity {target.get('id')!r} is not mapped to a module")
-            continue
-        record = _xapi_worker(statement.get("actor"), organisation_ids)
-        if record is None:
-            refuse("The actor is not on the roster of an organisation you can record for")
-            continue
-        completed_on = today
-        if isinstance(statement.get("timestamp"), str):
+            if not isinstance(statement, dict):
+                raise XapiRefused("A statement must be a JSON object")
             try:
-                completed_on = datetime.datetime.fromisoformat(
-                    statement["timestamp"].replace("Z", "+00:00")
-                ).date()
-            except ValueError:
-                refuse("The timestamp is not an ISO 8601 date and time")
+                statement_id = uuid.UUID(statement["id"]) if "id" in statement else uuid.uuid4()
+            except (TypeError, ValueError, AttributeError):
+                raise XapiRefused("The statement's id must be a UUID") from None
+            if Completion.objects.filter(statement_id=statement_id).exists():
+                result.duplicates.append(str(statement_id))
                 continue
-        if completed_on > today:
-            refuse("The timestamp is in the future")
+            record, module, completed_on = _xapi_completion(
+                statement, activities, organisation_ids, today
+            )
+        except XapiRefused as refused:
+            result.errors.append({"statement": index, "reason": str(refused)})
             continue
         # As the CSV import: one completion a worker, module and day, whatever the statement id.
         if _already_recorded(record, module, completed_on):

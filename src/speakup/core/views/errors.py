@@ -1,5 +1,7 @@
 """Error pages in plain English, in the service's own layout; JSON for the API, as DRF answers."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 
 from speakup.core.pages import render_page
@@ -40,6 +42,11 @@ def forbidden(request, exception=None):
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024:g} MB"
+        too_big = f"The request is larger than the {limit} speakup reads: send it in parts."
+        if api := _api_problem(request, too_big, 400):
+            return api
     if api := _api_problem(request, "Bad request.", 400):
         return api
     return render_page(

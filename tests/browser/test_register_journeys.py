@@ -11,13 +11,8 @@ from playwright.sync_api import expect
 from speakup.core.dates import day_in_words
 from speakup.organisations.roles import Role
 from speakup.register.models import Appointment, Outcome
-from speakup.register.services import (
-    LCF_DOMAINS,
-    case_decide,
-    case_open,
-    case_respond,
-    code_publish,
-)
+from speakup.register.services.fppt_and_attestation import LCF_DOMAINS, code_publish
+from speakup.register.services.regulatory import case_decide, case_open, case_respond
 from tests.browser.conftest import assert_accessible, fill_date, sign_in
 from tests.register.factories import AppointmentFactory, DirectorFactory
 

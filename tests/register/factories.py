@@ -3,7 +3,7 @@ from datetime import date
 import factory
 
 from speakup.register.models import Appointment, CodeOfPractice, Director
-from speakup.register.services import director_reindex
+from speakup.register.services.entries import director_reindex
 from tests.conftest import date_boxes
 from tests.organisations.factories import OrganisationFactory
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from speakup.organisations.roles import Role
 from speakup.register.models import Outcome
-from speakup.register.services import case_decide, case_open, case_respond
+from speakup.register.services.regulatory import case_decide, case_open, case_respond
 from tests.register.factories import AppointmentFactory, DirectorFactory
 
 pytestmark = pytest.mark.django_db

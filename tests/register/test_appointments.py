@@ -5,9 +5,10 @@ from datetime import date
 import pytest
 
 from speakup.organisations.roles import Role
-from speakup.register import services
 from speakup.register.models import Appointment, Director, Status
-from speakup.register.services import RegisterRefusal, appointment_add, appointment_end
+from speakup.register.services import board_files
+from speakup.register.services.common import RegisterRefusal
+from speakup.register.services.entries import appointment_add, appointment_end
 from tests.register.factories import AppointmentFactory, DirectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,12 +124,12 @@ def test_a_board_is_imported_from_csv_and_importing_again_changes_nothing(admin,
         ",Bryn,Birchley,bryn@fictional.test,Testshire Fictional NHS Trust,Chief Executive,Y,"
         "Executive lead,01/02/2026,\n"
     )
-    result = services.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
+    result = board_files.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
     assert (result.added, result.unchanged) == (2, 0)
     bryn = Appointment.objects.get(director__last_name="Birchley")
     assert bryn.executive and bryn.ftsu_role == "executive_lead"
     assert bryn.start_date == date(2026, 2, 1)
-    again = services.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
+    again = board_files.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
     assert (again.added, again.unchanged) == (0, 2)
 
 
@@ -138,7 +139,7 @@ def test_a_csv_row_naming_an_unknown_organisation_refuses_the_whole_file(admin, 
         ",Bryn,Birchley,bryn@fictional.test,Nowhere Trust,Chief Executive,Y,,2026-01-01,\n"
     )
     with pytest.raises(RegisterRefusal) as refusal:
-        services.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
+        board_files.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
     assert refusal.value.messages == ["Row 3: there is no organisation called “Nowhere Trust”."]
     assert not Director.objects.exists()
     assert not Appointment.objects.exists()
@@ -170,14 +171,14 @@ def test_a_board_file_that_stops_being_csv_is_refused_naming_the_row(
     admin, organisation, rows, refusal
 ):
     with pytest.raises(RegisterRefusal) as refused:
-        services.board_import(actor=admin, csv_text=HEADER + rows, organisation=organisation)
+        board_files.board_import(actor=admin, csv_text=HEADER + rows, organisation=organisation)
     assert refused.value.messages == [refusal]
     assert not Appointment.objects.exists()
 
 
 def test_a_csv_without_the_expected_columns_is_refused(admin, organisation):
     with pytest.raises(RegisterRefusal, match="missing the columns"):
-        services.board_import(actor=admin, csv_text="Name,Email\nAda,a@b.test\n")
+        board_files.board_import(actor=admin, csv_text="Name,Email\nAda,a@b.test\n")
 
 
 def test_a_csv_row_for_another_organisation_is_refused_on_a_board_import(
@@ -185,7 +186,7 @@ def test_a_csv_row_for_another_organisation_is_refused_on_a_board_import(
 ):
     csv_text = HEADER + ",Ada,Ashdown,ada@fictional.test,OTH01,Chair,N,,2026-01-01,\n"
     with pytest.raises(RegisterRefusal, match="only import the board of Testshire"):
-        services.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
+        board_files.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
 
 
 def test_a_csv_with_overlapping_duplicate_rows_refuses_the_whole_file(admin, organisation):
@@ -194,7 +195,7 @@ def test_a_csv_with_overlapping_duplicate_rows_refuses_the_whole_file(admin, org
         ",Ada,Ashdown,ada@fictional.test,TST01,Chair,N,,2026-03-01,\n"
     )
     with pytest.raises(RegisterRefusal) as refusal:
-        services.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
+        board_files.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
     assert "Row 3:" in refusal.value.messages[0]
     assert "Appointments to the same role cannot overlap" in refusal.value.messages[0]
     assert not Director.objects.exists()

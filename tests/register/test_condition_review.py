@@ -11,8 +11,8 @@ from django.core import mail
 from speakup.core.audit import records_for
 from speakup.organisations.roles import Role
 from speakup.register.models import CaseStep, Condition, Outcome, Status, StepKind
-from speakup.register.services import (
-    RegisterRefusal,
+from speakup.register.services.common import RegisterRefusal
+from speakup.register.services.regulatory import (
     case_decide,
     case_open,
     case_respond,

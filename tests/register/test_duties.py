@@ -11,9 +11,9 @@ from speakup.core.audit import records_for
 from speakup.organisations.roles import Role
 from speakup.register import duties
 from speakup.register.duties import Duty, State
-from speakup.register.services import (
+from speakup.register.services.common import RegisterRefusal
+from speakup.register.services.fppt_and_attestation import (
     LCF_DOMAINS,
-    RegisterRefusal,
     attestation_submit,
     code_publish,
     fppt_record,

@@ -9,8 +9,8 @@ import time_machine
 from django.utils import timezone
 
 from speakup.organisations.roles import Role
-from speakup.register import services
 from speakup.register.models import Appointment, CodeOfPractice, Decision, RegulatoryCase
+from speakup.register.services import board_files, common, regulatory
 from tests.conftest import date_boxes, sign_in
 from tests.register.factories import AppointmentFactory, DirectorFactory, appointment_form
 
@@ -78,8 +78,8 @@ def test_a_csv_row_with_a_long_role_title_refuses_the_whole_file(person_with_rol
         f"Start Date,End Date\nAda,Ashdown,ada@fictional.test,TST01,{'R' * 500},N,,2026-04-01,\n"
         f"{'B' * 101},Brook,bryn@fictional.test,TST01,Chair,N,,2026-04-01,\n"
     )
-    with pytest.raises(services.RegisterRefusal) as refusal:
-        services.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
+    with pytest.raises(common.RegisterRefusal) as refusal:
+        board_files.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
     assert refusal.value.messages == [
         "Row 2: The role title must be 100 characters or fewer.",
         "Row 3: The first name must be 100 characters or fewer.",
@@ -194,8 +194,8 @@ def beside(page: str, field: str, message: str) -> bool:
 def test_decision_form_errors_sit_beside_their_fields_in_the_products_words(
     officers, director, client
 ):
-    case = services.case_open(actor=officers[0], director=director, grounds="Grounds.")
-    services.case_respond(actor=None, case=case, response="My answer.")
+    case = regulatory.case_open(actor=officers[0], director=director, grounds="Grounds.")
+    regulatory.case_respond(actor=None, case=case, response="My answer.")
     url = f"/register/officer/cases/{case.pk}/"
     sign_in(client, officers[1])
     form = client.get(url).content.decode()

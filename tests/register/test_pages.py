@@ -10,14 +10,12 @@ from django.utils import timezone
 from speakup.organisations.roles import Role
 from speakup.register import queries
 from speakup.register.models import Appointment, Outcome
-from speakup.register.services import (
+from speakup.register.services.fppt_and_attestation import (
     LCF_DOMAINS,
     attestation_submit,
-    case_decide,
-    case_open,
-    case_respond,
     code_publish,
 )
+from speakup.register.services.regulatory import case_decide, case_open, case_respond
 from tests.conftest import date_boxes, sign_in
 from tests.organisations.factories import UserFactory
 from tests.register.factories import AppointmentFactory, DirectorFactory

@@ -16,11 +16,11 @@ from speakup.register.models import (
     Outcome,
     Status,
 )
-from speakup.register.services import (
-    RegisterRefusal,
+from speakup.register.services.common import RegisterRefusal
+from speakup.register.services.entries import appointment_add
+from speakup.register.services.regulatory import (
     appeal_decide,
     appeal_lodge,
-    appointment_add,
     case_decide,
     case_open,
     case_respond,

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from speakup.organisations.roles import Role
-from speakup.register import services
 from speakup.register.models import Appointment
+from speakup.register.services import board_files, common
 from tests.register.factories import AppointmentFactory, DirectorFactory, appointment_form
 
 pytestmark = pytest.mark.django_db
@@ -91,8 +91,8 @@ def test_a_csv_row_starting_more_than_a_year_ahead_refuses_the_whole_file(
         "Ada,Ashdown,ada@fictional.test,TST01,Chair,N,,2026-04-01,\n"
         "Bryn,Brook,bryn@fictional.test,TST01,Chief Executive,Y,,01/09/2099,\n"
     )
-    with pytest.raises(services.RegisterRefusal) as refusal:
-        services.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
+    with pytest.raises(common.RegisterRefusal) as refusal:
+        board_files.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
     assert refusal.value.messages == [
         "Row 3: The start date must be no more than a year from today: 26 November 2027 or earlier."
     ]

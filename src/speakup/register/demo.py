@@ -11,8 +11,8 @@ from speakup.core.two_factor import enrol_confirmed_device
 from speakup.organisations.demo import DEMO_DOMAIN, DEMO_PASSWORD, as_if_on
 from speakup.organisations.models import Organisation, RoleMembership, User
 from speakup.organisations.roles import Role
-from speakup.register import services
 from speakup.register.models import Appointment, CodeOfPractice, Director, FtsuRole, Outcome
+from speakup.register.services import entries, fppt_and_attestation, regulatory
 
 CODE_FILE = Path(__file__).parent / "content" / "code-of-practice-v1.md"
 CODE_TITLE = "Code of practice for board directors"
@@ -49,14 +49,14 @@ def _code(officer: User) -> CodeOfPractice:
     if code is None:
         # Published well before today, so the up-to-date directors attested in time.
         with as_if_on(timezone.now() - timedelta(days=400)):
-            code = services.code_publish(
+            code = fppt_and_attestation.code_publish(
                 actor=officer, title=CODE_TITLE, body=CODE_FILE.read_text(encoding="utf-8")
             )
     return code
 
 
 def _answers(rating: str) -> dict:
-    return {key: {"rating": rating, "note": ""} for key in services.LCF_DOMAINS}
+    return {key: {"rating": rating, "note": ""} for key in fppt_and_attestation.LCF_DOMAINS}
 
 
 @transaction.atomic
@@ -78,7 +78,7 @@ def load_demo() -> None:
             ).exists():
                 continue
             first, _, last = (user.full_name or "Demo Director").partition(" ")
-            appointment = services.appointment_add(
+            appointment = entries.appointment_add(
                 actor=admin,
                 organisation=organisation,
                 role_title=role_title,
@@ -93,13 +93,13 @@ def load_demo() -> None:
             if keeps_up and UP_TO_DATE[organisation.ods_code]:
                 # Attested some weeks ago (the longer in post, the earlier), checked last week.
                 with as_if_on(timezone.now() - timedelta(days=30 + days // 20)):
-                    services.attestation_submit(
+                    fppt_and_attestation.attestation_submit(
                         actor=user,
                         director=director,
                         code=code,
                         self_assessment=_answers("strong"),
                     )
-                services.fppt_record(
+                fppt_and_attestation.fppt_record(
                     actor=admin,
                     director=director,
                     organisation=organisation,
@@ -115,18 +115,18 @@ def load_demo() -> None:
     # One published decision, so the public register shows how the process ends.
     subject = Director.objects.filter(email=f"board-member2@demo2.{DEMO_DOMAIN}").first()
     if subject is not None and not subject.cases.exists():
-        case = services.case_open(
+        case = regulatory.case_open(
             actor=officers[0],
             director=subject,
             grounds="The annual attestation to the code of practice and the Follow Up training "
             "were not completed on time, after two reminders.",
         )
-        services.case_respond(
+        regulatory.case_respond(
             actor=subject.user,
             case=case,
             response="I accept this. I have booked the training and will attest this month.",
         )
-        services.case_decide(
+        regulatory.case_decide(
             actor=officers[1],
             case=case,
             outcome=Outcome.ADVICE,
@@ -140,19 +140,19 @@ def load_demo() -> None:
     if subject is not None and not subject.cases.exists():
         now = timezone.now()
         with as_if_on(now - timedelta(days=120)):
-            case = services.case_open(
+            case = regulatory.case_open(
                 actor=officers[0],
                 director=subject,
                 grounds="Concerns raised with the board about night staffing were not followed up.",
             )
         with as_if_on(now - timedelta(days=106)):
-            services.case_respond(
+            regulatory.case_respond(
                 actor=subject.user,
                 case=case,
                 response="I accept that the follow-up was missed and will report to the register.",
             )
         with as_if_on(now - timedelta(days=97)):
-            services.case_decide(
+            regulatory.case_decide(
                 actor=officers[1],
                 case=case,
                 outcome=Outcome.CONDITIONS,

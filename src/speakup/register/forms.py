@@ -7,16 +7,17 @@ from django.utils import timezone
 from speakup.core.forms import DATE_EXAMPLE, date_field, text_field
 from speakup.core.words import too_long
 from speakup.register.models import AppealOutcome, FpptOutcome, FtsuRole, Outcome, Status
-from speakup.register.services import (
-    DEFAULT_RESPONSE_DAYS,
+from speakup.register.services.entries import (
     EMAIL_MAX,
-    LCF_DOMAINS,
-    LCF_RATINGS,
     NAME_MAX,
     ROLE_TITLE_MAX,
+    refuse_distant_start,
+)
+from speakup.register.services.fppt_and_attestation import LCF_DOMAINS, LCF_RATINGS
+from speakup.register.services.regulatory import (
+    DEFAULT_RESPONSE_DAYS,
     decision_terms_problems,
     new_review_date_problem,
-    refuse_distant_start,
 )
 
 YES_NO = [("yes", "Yes"), ("no", "No")]

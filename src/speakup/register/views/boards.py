@@ -8,14 +8,15 @@ from django.utils import timezone
 
 from speakup.core.permissions import can, require
 from speakup.organisations.models import Organisation
-from speakup.register import duties, queries, rules, services
+from speakup.register import duties, queries, rules
 from speakup.register.forms import (
     AppointmentForm,
     EndAppointmentForm,
     FpptForm,
     ImportForm,
 )
-from speakup.register.services import RegisterRefusal
+from speakup.register.services import board_files, entries, fppt_and_attestation
+from speakup.register.services.common import RegisterRefusal
 from speakup.register.views import page
 
 
@@ -65,7 +66,7 @@ def add_appointment(request, ods_code):
     form = AppointmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            appointment = services.appointment_add(
+            appointment = entries.appointment_add(
                 actor=request.user, organisation=organisation, **form.appointment_fields()
             )
         except RegisterRefusal as refusal:
@@ -98,7 +99,7 @@ def end_appointment(request, ods_code, appointment_id):
     form = EndAppointmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.appointment_end(
+            entries.appointment_end(
                 actor=request.user, appointment=appointment, end_date=form.cleaned_data["end_date"]
             )
         except RegisterRefusal as refusal:
@@ -122,7 +123,7 @@ def import_board(request, ods_code):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.board_import(
+            result = board_files.board_import(
                 actor=request.user, csv_text=form.cleaned_data["file"], organisation=organisation
             )
         except RegisterRefusal as refusal:
@@ -140,7 +141,7 @@ def import_board(request, ods_code):
         page_title="Import the board",
         form=form,
         organisation=organisation,
-        columns=services.IMPORT_COLUMNS,
+        columns=board_files.IMPORT_COLUMNS,
     )
 
 
@@ -148,8 +149,8 @@ def import_board(request, ods_code):
 def record_fppt(request, ods_code):
     organisation = _organisation(request, ods_code, "register.record_fppt")
     board = [row.director for row in duties.board_compliance(organisation=organisation)]
-    # Their own entry is not offered: nobody records their own checks (services.fppt_record
-    # refuses it too).
+    # Their own entry is not offered: nobody records their own checks (the service refuses it
+    # too).
     directors = [d for d in board if not rules.is_own_entry(request.user, d)]
     form = FpptForm(
         request.POST or None, directors=directors, initial={"year": timezone.localdate().year}
@@ -159,7 +160,7 @@ def record_fppt(request, ods_code):
         director = next(d for d in directors if d.register_number == data["director"])
         checks = set(data["checks"])
         try:
-            services.fppt_record(
+            fppt_and_attestation.fppt_record(
                 actor=request.user,
                 director=director,
                 organisation=organisation,

@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
 from speakup.core.permissions import require, visible
-from speakup.register import duties, queries, services
+from speakup.register import duties, queries
 from speakup.register.forms import AppealForm, AttestForm, RespondForm
-from speakup.register.services import RegisterRefusal
+from speakup.register.services import fppt_and_attestation, regulatory
+from speakup.register.services.common import RegisterRefusal
 from speakup.register.views import page
 
 
@@ -43,7 +44,7 @@ def attest_code(request):
         posted = request.POST.get("code_version", "")
         posted = queries.code_by_version(int(posted)) if posted.isdigit() else None
         try:
-            services.attestation_submit(
+            fppt_and_attestation.attestation_submit(
                 actor=request.user,
                 director=director,
                 code=posted or code,
@@ -71,20 +72,20 @@ def show_my_case(request, case_id):
         decision is not None
         and appeal is None
         and decision.outcome != "no_action"
-        and today <= services.appeal_deadline(decision)
+        and today <= regulatory.appeal_deadline(decision)
     )
     respond_form = RespondForm(request.POST if "respond" in request.POST else None)
     appeal_form = AppealForm(request.POST if "appeal" in request.POST else None)
     if request.method == "POST":
         try:
             if "respond" in request.POST and respond_form.is_valid():
-                services.case_respond(
+                regulatory.case_respond(
                     actor=request.user, case=case, response=respond_form.cleaned_data["response"]
                 )
                 messages.success(request, "Your response has been sent to the register.")
                 return redirect("register:show_my_case", case.pk)
             if "appeal" in request.POST and appeal_form.is_valid():
-                services.appeal_lodge(
+                regulatory.appeal_lodge(
                     actor=request.user,
                     decision=decision,
                     grounds=appeal_form.cleaned_data["grounds"],
@@ -103,7 +104,7 @@ def show_my_case(request, case_id):
         appeal=appeal,
         can_respond=can_respond,
         can_appeal=can_appeal,
-        appeal_deadline=services.appeal_deadline(decision) if decision else None,
+        appeal_deadline=regulatory.appeal_deadline(decision) if decision else None,
         form=respond_form if "respond" in request.POST else appeal_form,
         respond_form=respond_form,
         appeal_form=appeal_form,

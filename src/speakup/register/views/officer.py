@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 
 from speakup.core.permissions import can, require, visible
-from speakup.register import duties, queries, rules, services
+from speakup.register import duties, queries, rules
 from speakup.register.forms import (
     AppealDecisionForm,
     CodeForm,
@@ -14,7 +14,8 @@ from speakup.register.forms import (
     DecideForm,
     OpenCaseForm,
 )
-from speakup.register.services import RegisterRefusal
+from speakup.register.services import fppt_and_attestation, regulatory
+from speakup.register.services.common import RegisterRefusal
 from speakup.register.views import page
 
 
@@ -48,7 +49,7 @@ def publish_code(request):
     form = CodeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            code = services.code_publish(actor=request.user, **form.cleaned_data)
+            code = fppt_and_attestation.code_publish(actor=request.user, **form.cleaned_data)
         except RegisterRefusal as refusal:
             form.add_error(None, refusal)
         else:
@@ -68,7 +69,7 @@ def open_case(request, register_number):
     form = OpenCaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.case_open(
+            case = regulatory.case_open(
                 actor=request.user,
                 director=director,
                 grounds=form.cleaned_data["grounds"],
@@ -103,13 +104,13 @@ def show_case(request, case_id):
     if request.method == "POST":
         try:
             if deciding and decide_form.is_valid():
-                services.case_decide(actor=request.user, case=case, **decide_form.cleaned_data)
+                regulatory.case_decide(actor=request.user, case=case, **decide_form.cleaned_data)
                 messages.success(
                     request, "The decision is made, published and sent to the director."
                 )
                 return redirect("register:show_case", case.pk)
             if deciding_appeal and appeal and appeal_form.is_valid():
-                services.appeal_decide(
+                regulatory.appeal_decide(
                     actor=request.user, appeal=appeal, **appeal_form.cleaned_data
                 )
                 messages.success(request, "The appeal is decided and the director is told.")
@@ -146,7 +147,7 @@ def review_condition(request, condition_id):
     if request.method == "POST" and form.is_valid():
         lift = form.cleaned_data["outcome"] == "lift"
         try:
-            services.condition_review(
+            regulatory.condition_review(
                 actor=request.user,
                 condition=condition,
                 lift=lift,

@@ -1,0 +1,147 @@
+"""The directors' yearly duties: fit and proper person checks recorded by the chair, the code
+of practice published by the officer, and each director's attestation against it."""
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from speakup.organisations.models import Organisation
+from speakup.register import queries
+from speakup.register.models import (
+    Attestation,
+    CodeOfPractice,
+    Director,
+    FpptCheck,
+    FpptOutcome,
+)
+from speakup.register.rules import is_own_entry
+from speakup.register.services.common import RegisterRefusal, audit_change
+
+# The six Leadership Competency Framework domains (domain.md), in the framework's order.
+LCF_DOMAINS = {
+    "outcomes": "Driving high-quality, sustainable outcomes",
+    "strategy": "Setting strategy and delivering long-term transformation",
+    "equality": "Promoting equality and inclusion, and reducing health and workforce inequalities",
+    "governance": "Providing robust governance and assurance",
+    "culture": "Creating a compassionate, just and positive culture",
+    "relationships": "Building trusted relationships with partners and communities",
+}
+
+
+LCF_RATINGS = {
+    "strong": "I meet this well",
+    "developing": "I am developing in this",
+    "needs_support": "I need support with this",
+}
+
+
+@transaction.atomic
+def fppt_record(
+    *,
+    actor,
+    director: Director,
+    organisation: Organisation,
+    year: int,
+    references_6_years: bool,
+    qualifications: bool,
+    disqualified_director_check: bool,
+    right_to_work: bool,
+    chair_signed_off: bool,
+    outcome: str,
+    recorded_on: date,
+) -> FpptCheck:
+    if not director.appointments.filter(organisation=organisation).exists():
+        raise RegisterRefusal(f"{director.name} has no appointment at {organisation.name}.")
+    if is_own_entry(actor, director):
+        raise RegisterRefusal(
+            "You cannot record your own fit and proper person checks: the company secretary or "
+            "another director records them."
+        )
+    if recorded_on > timezone.localdate():
+        # Named by field, so that the page shows it beside the date and links to it.
+        raise RegisterRefusal({"recorded_on": "The date of the outcome cannot be in the future."})
+    if outcome not in FpptOutcome.values:
+        raise RegisterRefusal("Choose the outcome: fit, not fit or in progress.")
+    all_done = all(
+        [
+            references_6_years,
+            qualifications,
+            disqualified_director_check,
+            right_to_work,
+            chair_signed_off,
+        ]
+    )
+    if outcome == FpptOutcome.FIT and not all_done:
+        raise RegisterRefusal(
+            "A director can only be recorded as fit when every check is done and the chair has "
+            "signed off. Record the outcome as in progress until then."
+        )
+    check = FpptCheck.objects.create(
+        director=director,
+        organisation=organisation,
+        year=year,
+        references_6_years=references_6_years,
+        qualifications=qualifications,
+        disqualified_director_check=disqualified_director_check,
+        right_to_work=right_to_work,
+        chair_signed_off=chair_signed_off,
+        outcome=outcome,
+        recorded_on=recorded_on,
+        recorded_by=actor,
+    )
+    audit_change(
+        actor=actor,
+        action="register.fppt_record",
+        object_type="director",
+        object_ref=director.register_number,
+        organisation=organisation,
+        detail={"year": year, "outcome": outcome},
+    )
+    return check
+
+
+@transaction.atomic
+def code_publish(*, actor, title: str, body: str) -> CodeOfPractice:
+    title, body = title.strip(), body.strip()
+    if not title or not body:
+        raise RegisterRefusal("Enter the title and the text of the code of practice.")
+    latest = CodeOfPractice.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0
+    code = CodeOfPractice.objects.create(
+        version=latest + 1, title=title, body=body, published_by=actor
+    )
+    audit_change(
+        actor=actor,
+        action="register.code_publish",
+        object_type="code_of_practice",
+        object_ref=str(code.version),
+    )
+    return code
+
+
+@transaction.atomic
+def attestation_submit(
+    *, actor, director: Director, code: CodeOfPractice, self_assessment: dict
+) -> Attestation:
+    latest = queries.current_code()
+    if latest is None or code.pk != latest.pk:
+        raise RegisterRefusal(
+            f"Version {code.version} of the code of practice is no longer current. "
+            f"Read version {latest.version if latest else '?'} and attest to it."
+        )
+    answers = {}
+    for key in LCF_DOMAINS:
+        answer = self_assessment.get(key) or {}
+        if answer.get("rating") not in LCF_RATINGS:
+            raise RegisterRefusal(f"Rate yourself against “{LCF_DOMAINS[key]}”.")
+        answers[key] = {"rating": answer["rating"], "note": (answer.get("note") or "").strip()}
+    attestation = Attestation.objects.create(director=director, code=code, self_assessment=answers)
+    audit_change(
+        actor=actor,
+        action="register.attestation_submit",
+        object_type="director",
+        object_ref=director.register_number,
+        detail={"code_version": code.version},
+    )
+    return attestation

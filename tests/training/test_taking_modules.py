@@ -11,6 +11,7 @@ from speakup.organisations.roles import Role
 from speakup.training import content
 from speakup.training.content import Lesson, course
 from speakup.training.models import Completion, CompletionSource
+from speakup.training.services import module_progress
 from tests.conftest import sign_in
 from tests.training.factories import StaffRecordFactory
 
@@ -169,7 +170,9 @@ def test_unanswered_questions_are_errors_with_an_error_title(client, worker):
 
 
 def test_failing_the_check_shows_the_score_and_allows_a_retake(client, worker):
-    response = client.post("/training/modules/speak_up/knowledge-check/", answers("speak_up", 5))
+    response = client.post(
+        "/training/modules/speak_up/knowledge-check/", answers("speak_up", 5), follow=True
+    )
     page = response.content.decode()
     assert "You did not pass" in page and "You scored 62%" in page
     assert "Try the knowledge check again" in page
@@ -179,11 +182,29 @@ def test_failing_the_check_shows_the_score_and_allows_a_retake(client, worker):
 
 
 def test_a_failed_check_explains_every_question_answered_wrongly(client, worker):
-    response = client.post("/training/modules/speak_up/knowledge-check/", answers("speak_up", 0))
+    response = client.post(
+        "/training/modules/speak_up/knowledge-check/", answers("speak_up", 0), follow=True
+    )
     page = response.content.decode()
     for question in course("speak_up").questions:
         assert escape(question.text) in page
         assert escape(question.explanation) in page
+
+
+def test_reloading_the_failed_result_shows_it_again_without_counting_another_attempt(
+    client, worker
+):
+    response = client.post("/training/modules/speak_up/knowledge-check/", answers("speak_up", 5))
+    assert response.status_code == 302
+    for _ in range(2):
+        page = client.get(response.url).content.decode()
+        assert "You did not pass" in page and "You scored 62%" in page
+    assert module_progress(user=worker, module="speak_up").attempts == 1
+
+
+def test_the_result_page_without_an_attempt_leads_to_the_check(client, worker):
+    response = client.get("/training/modules/speak_up/knowledge-check/result/")
+    assert response.url == "/training/modules/speak_up/knowledge-check/"
 
 
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)

@@ -11,6 +11,11 @@ urlpatterns = [
     path("modules/<str:module>/screens/<int:number>/", learning.show_screen, name="show_screen"),
     path("modules/<str:module>/knowledge-check/", learning.take_check, name="take_check"),
     path(
+        "modules/<str:module>/knowledge-check/result/",
+        learning.check_failed,
+        name="check_failed",
+    ),
+    path(
         "modules/<str:module>/passed/<uuid:certificate_id>/",
         learning.show_pass,
         name="show_pass",

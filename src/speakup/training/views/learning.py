@@ -20,6 +20,9 @@ from speakup.training.queries import (
 )
 from speakup.training.services import knowledge_check_submit, module_progress, progress_visit
 
+# Where a failed attempt's result waits in the session for its page.
+_FAILED_CHECK = "training_failed_check_{module}"
+
 
 def course_or_404(module: str):
     if module not in MODULE_ORDER:
@@ -123,19 +126,39 @@ def take_check(request, module):
         result = knowledge_check_submit(user=request.user, module=module, answers=form.answers())
         if result.passed:
             return redirect("training:show_pass", module, result.completion.certificate_id)
-        return render_page(
-            request,
-            "training/check_failed.jinja",
-            page_title=f"You did not pass the {the_course.title} knowledge check",
-            course=the_course,
-            result=result,
-        )
+        # Shown by a page of its own, so that reloading it does not send the answers again and
+        # count another attempt.
+        request.session[_FAILED_CHECK.format(module=module)] = {
+            "version": the_course.version,
+            "score_percent": result.score_percent,
+            "correct": result.correct,
+            "total": result.total,
+            "wrong": result.wrong,
+        }
+        return redirect("training:check_failed", module)
     return render_page(
         request,
         "training/take_check.jinja",
         page_title=f"{the_course.title} knowledge check",
         form=form,
         course=the_course,
+    )
+
+
+@login_required
+def check_failed(request, module):
+    """The last failed attempt's score and the questions to look at again."""
+    require(request.user, "training.take_modules")
+    the_course = course_or_404(module)
+    result = request.session.get(_FAILED_CHECK.format(module=module))
+    if not result or result["version"] != the_course.version:
+        return redirect("training:take_check", module)
+    return render_page(
+        request,
+        "training/check_failed.jinja",
+        page_title=f"You did not pass the {the_course.title} knowledge check",
+        course=the_course,
+        result=result,
     )
 
 

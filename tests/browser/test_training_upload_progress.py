@@ -13,7 +13,9 @@ from tests.browser.conftest import assert_accessible, sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_upload_page_follows_the_import_to_its_result(page, person_with_role, organisation):
+@pytest.fixture
+def watched_upload(page, person_with_role, organisation):
+    """An upload a worker has imported a quarter of, its page open in the admin's browser."""
     admin = person_with_role(Role.ORGANISATION_ADMIN)
     job = StaffImport.objects.create(
         organisation=organisation,
@@ -24,7 +26,13 @@ def test_the_upload_page_follows_the_import_to_its_result(page, person_with_role
     )
     record_upload_progress(job.pk, 25, 100)
     sign_in(page, admin, two_factor=True)
-    page.goto(f"/training/organisations/{organisation.ods_code}/roster/uploads/{job.pk}/")
+    job.url = f"/training/organisations/{organisation.ods_code}/roster/uploads/{job.pk}/"
+    page.goto(job.url)
+    return job
+
+
+def test_the_upload_page_follows_the_import_to_its_result(page, watched_upload):
+    job = watched_upload
     expect(page.get_by_role("heading", name="Roster upload: Importing")).to_be_visible()
     expect(page.get_by_text("The import is running: 25% done.")).to_be_visible()
     assert_accessible(page)
@@ -40,3 +48,32 @@ def test_the_upload_page_follows_the_import_to_its_result(page, person_with_role
     expect(page.get_by_role("heading", name="Roster upload: Imported")).to_be_visible()
     expect(page.get_by_text("100 rows read: 100 workers added")).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_upload_page_keeps_following_the_import_when_the_server_is_briefly_unreachable(
+    page, watched_upload
+):
+    job = watched_upload
+    expect(page.get_by_text("The import is running: 25% done.")).to_be_visible()
+
+    # The server restarts (a deploy): the page's next checks find nobody, then an error page.
+    failures = ["no answer", "503"]
+
+    def unreachable_for_a_while(route):
+        if route.request.resource_type != "fetch" or not failures:
+            return route.continue_()
+        if failures.pop(0) == "no answer":
+            return route.abort("connectionrefused")
+        return route.fulfill(status=503, body="Service unavailable")
+
+    page.route(f"**{job.url}", unreachable_for_a_while)
+    record_upload_progress(job.pk, 60, 100)  # the worker carries on meanwhile
+    job.status = ImportStatus.DONE
+    job.result = ImportResult(rows_read=100, created=100, imported=True).as_dict()
+    job.finished_at = timezone.now()
+    job.save()
+    expect(page.get_by_role("heading", name="Roster upload: Imported")).to_be_visible(
+        timeout=15_000
+    )
+    assert not failures  # both failed checks happened before the result was shown
+    expect(page.get_by_text("100 rows read: 100 workers added")).to_be_visible()

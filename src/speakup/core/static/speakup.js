@@ -6,12 +6,21 @@ initAll();
 // A page whose work is still going on (a roster upload) marks the part that shows how far it has
 // gone with data-refresh-seconds. Fetch the page again that often and bring its progress bar and
 // its (live, so read out) status line up to date; once the page no longer has that part, the
-// work is done: load the whole page with its result.
+// work is done: load the whole page with its result. A fetch that fails for a while (the server
+// restarting, the network dropping) is tried again, as the work carries on meanwhile; only an
+// answer that will not change (the page gone, access refused) stops it, leaving the page's own
+// refresh link.
 function followProgress(region) {
   const wait = Number(region.dataset.refreshSeconds) * 1000;
   async function refresh() {
-    const response = await fetch(window.location.href, { credentials: "same-origin" });
-    if (!response.ok) return; // stop; the page's own refresh link still works
+    const response = await fetch(window.location.href, { credentials: "same-origin" }).catch(
+      () => null,
+    );
+    if (!response || response.status >= 500 || response.status === 429) {
+      window.setTimeout(refresh, wait);
+      return;
+    }
+    if (!response.ok) return;
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
     const fresh = page.getElementById(region.id);
     if (!fresh) {

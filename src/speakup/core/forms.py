@@ -211,6 +211,9 @@ def whole_number_field(
         min_value=minimum,
         max_value=maximum,
         initial=initial,
+        # A text box that brings up the number keypad (NHS service manual): a number box
+        # changes its value when scrolled over and drops what it cannot read as a number.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={
             "required": f"Enter {called}",
             "invalid": f"{capital} must be a whole number of {unit}, like {example}",

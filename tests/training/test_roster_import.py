@@ -211,6 +211,48 @@ def test_a_file_neither_utf8_nor_windows_1252_is_refused_with_one_clear_error(or
     assert not StaffRecord.objects.exists()
 
 
+@pytest.mark.parametrize(("separator", "name"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_file_not_separated_by_commas_is_told_so_not_that_every_column_is_missing(
+    organisation, separator, name
+):
+    file = csv_file(ADA.replace(",", separator), header=HEADER.replace(",", separator))
+    result = staff_import(organisation=organisation, file=file)
+    assert result.summary() == (
+        f"Nothing was imported: the file's columns are separated by {name}, not commas. Save it "
+        "from your spreadsheet as CSV (comma separated) and try again."
+    )
+    assert not StaffRecord.objects.exists()
+
+
+def test_a_completions_file_separated_by_semicolons_is_told_so(organisation, tmp_path):
+    path = tmp_path / "completions.csv"
+    path.write_text("Employee Number;Organisation;Module;Completed On\n1001;TST01;speak_up;\n")
+    with pytest.raises(CommandError) as refused:
+        call_command("import-completions", str(path))
+    assert "the file's columns are separated by semicolons, not commas" in str(refused.value)
+
+
+def test_a_utf16_file_is_refused_naming_its_encoding_with_no_windows_1252_warning(
+    client_as, organisation
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from speakup.organisations.roles import Role
+
+    # Excel's "Unicode Text": UTF-16 with a byte-order mark.
+    upload = SimpleUploadedFile("roster.csv", csv_file(ADA).getvalue().decode().encode("utf-16"))
+    client = client_as(Role.ORGANISATION_ADMIN)
+    response = client.post("/training/organisations/TST01/roster/", {"file": upload})
+    page = client.get(response.url).content.decode()
+    assert "Nothing was imported" in page
+    assert (
+        "The file is saved as UTF-16 (Unicode text), which cannot be read here. Save it from "
+        "your spreadsheet as CSV UTF-8 and try again." in page
+    )
+    assert "Windows-1252" not in page and "NUL" not in page
+    assert not StaffRecord.objects.exists()
+
+
 def test_unknown_staff_groups_are_kept_as_given_and_flagged(organisation):
     result = staff_import(
         organisation=organisation,

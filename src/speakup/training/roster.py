@@ -14,7 +14,7 @@ import functools
 import io
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import IO
 
@@ -124,8 +124,20 @@ def too_long(limit: int) -> str:
     return f"is longer than {limit} characters"
 
 
-def missing_columns(titles: list[str]) -> str:
-    """What a file lacking required columns is told (rosters and completions alike)."""
+# Separators a spreadsheet may use instead of commas, by what they are called. A header row
+# split by one of them reads as one long column title holding it again and again.
+OTHER_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def missing_columns(titles: list[str], header: Sequence[str] = ()) -> str:
+    """What a file lacking required columns is told (rosters and completions alike): that its
+    columns are not separated by commas, when its `header` row shows it."""
+    for separator, name in OTHER_SEPARATORS.items():
+        if any(title.count(separator) >= 2 for title in header):
+            return (
+                f"The file's columns are separated by {name}, not commas. Save it from your "
+                "spreadsheet as CSV (comma separated) and try again."
+            )
     these = "these columns" if len(titles) > 1 else "this column"
     return (
         f"The file is missing {these}: {', '.join(titles)}. "
@@ -258,6 +270,12 @@ UNREADABLE = (
     "The file's characters cannot be read: it is neither UTF-8 nor Windows-1252. "
     "Save it from your spreadsheet as CSV UTF-8 and try again."
 )
+# Excel's "Unicode Text" and some exports: two bytes a character, begun by a byte-order mark.
+# Read as Windows-1252 it would fail on its first NUL with a misleading warning before it.
+UTF16 = (
+    "The file is saved as UTF-16 (Unicode text), which cannot be read here. "
+    "Save it from your spreadsheet as CSV UTF-8 and try again."
+)
 
 
 def _decodes(binary: IO[bytes], encoding: str, chunk_size: int) -> bool:
@@ -276,12 +294,15 @@ def _decodes(binary: IO[bytes], encoding: str, chunk_size: int) -> bool:
 
 
 def detect_encoding(binary: IO[bytes], chunk_size: int = 1 << 20) -> tuple[str, str | None]:
-    """UTF-8 (with or without BOM), else Windows-1252 with a warning, else UnreadableFile."""
+    """UTF-8 (with or without BOM), else Windows-1252 with a warning, else UnreadableFile
+    (UTF-16 too, named as such)."""
     start = binary.tell()
     head = binary.read(3)
     binary.seek(start)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig", None
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UnreadableFile(UTF16)
     if _decodes(binary, "utf-8", chunk_size):
         return "utf-8", None
     if _decodes(binary, "cp1252", chunk_size):
@@ -305,7 +326,7 @@ def _map_header(header: list[str]) -> dict[str, int]:
             positions[key] = index
     missing = [COLUMNS[key] for key in REQUIRED_COLUMNS if key not in positions]
     if missing:
-        raise _HeaderError(missing_columns(missing))
+        raise _HeaderError(missing_columns(missing, header))
     return positions
 
 

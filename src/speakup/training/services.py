@@ -333,7 +333,7 @@ def completions_import(
             if COMPLETION_COLUMNS[title.casefold()] not in positions
         ]
         if missing:
-            result.errors.append(RowError(0, "", missing_columns(missing)))
+            result.errors.append(RowError(0, "", missing_columns(missing, header)))
             return result
         with transaction.atomic():
             _import_completion_rows(reader, positions, organisations, today, result)

@@ -11,6 +11,7 @@ from typing import IO
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from speakup.core import csvfiles
@@ -369,12 +370,27 @@ def completions_import(
     return result
 
 
+# Rows checked against the roster and written together: a few queries a batch, not three a row.
+COMPLETION_BATCH = 2_000
+
+
+@dataclass
+class _CompletionRow:
+    row: int
+    organisation: Organisation | None
+    number: str
+    module: str | None
+    completed_on: datetime.date | None
+    source: str | None
+    problems: list[tuple[str, str]]
+
+
 def _import_completion_rows(reader, positions, allowed, today, result) -> None:
-    records: dict[tuple[str, str], StaffRecord | None] = {}
     orgs = {o.ods_code: o for o in Organisation.objects.all()} if not allowed else None
     if allowed is not None:
         orgs = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in=allowed)}
     sources = {s.value: s for s in CompletionSource} | {"": CompletionSource.IMPORT}
+    batch: list[_CompletionRow] = []
     for row, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -402,32 +418,71 @@ def _import_completion_rows(reader, positions, allowed, today, result) -> None:
         source = sources.get(cell("source").casefold().replace(" ", "_"))
         if source is None:
             problems.append(("Source", f"“{cell('source')}” should be import or xapi"))
-        number = cell("employee_number")
+        batch.append(
+            _CompletionRow(
+                row, organisation, cell("employee_number"), module, completed_on, source, problems
+            )
+        )
+        if len(batch) == COMPLETION_BATCH:
+            _write_completion_batch(batch, result)
+            batch = []
+    _write_completion_batch(batch, result)
+
+
+def _write_completion_batch(batch: list[_CompletionRow], result) -> None:
+    """Find the batch's workers on their rosters, report those missing with the rows' other
+    problems (in row order), and record the completions not recorded before, in this file or
+    earlier."""
+    numbers_by_org: dict[int, set[str]] = {}
+    for line in batch:
+        if line.organisation is not None:
+            numbers_by_org.setdefault(line.organisation.pk, set()).add(line.number)
+    on_roster = Q(pk__in=[])
+    for organisation_id, numbers in numbers_by_org.items():
+        on_roster |= Q(organisation_id=organisation_id, employee_number__in=numbers)
+    records = {
+        (record.organisation_id, record.employee_number): record
+        for record in StaffRecord.objects.filter(on_roster)
+    }
+    recorded = set(
+        Completion.objects.filter(
+            staff_record__in=[record.pk for record in records.values()],
+            completed_on__in={line.completed_on for line in batch if line.completed_on},
+        ).values_list("staff_record_id", "module", "completed_on")
+    )
+    new = []
+    for line in batch:
         record = None
-        if organisation is not None:
-            key = (code, number)
-            if key not in records:
-                records[key] = StaffRecord.objects.filter(
-                    organisation=organisation, employee_number=number
-                ).first()
-            record = records[key]
+        if line.organisation is not None:
+            record = records.get((line.organisation.pk, line.number))
             if record is None:
-                problems.append(("Employee Number", f"“{number}” is not on the roster of {code}"))
-        if problems:
-            result.errors.extend(RowError(row, column, reason) for column, reason in problems)
+                line.problems.append(
+                    (
+                        "Employee Number",
+                        f"“{line.number}” is not on the roster of {line.organisation.ods_code}",
+                    )
+                )
+        if line.problems:
+            result.errors.extend(RowError(line.row, column, why) for column, why in line.problems)
             continue
-        if _already_recorded(record, module, completed_on):
+        # The rule of _already_recorded, for the whole batch at once.
+        key = (record.pk, line.module, line.completed_on)
+        if key in recorded:
             result.already_recorded += 1
             continue
-        Completion.objects.create(
-            organisation=organisation,
-            staff_record=record,
-            user_id=record.user_id,
-            module=module,
-            completed_on=completed_on,
-            source=source,
+        recorded.add(key)
+        new.append(
+            Completion(
+                organisation=line.organisation,
+                staff_record=record,
+                user_id=record.user_id,
+                module=line.module,
+                completed_on=line.completed_on,
+                source=line.source,
+            )
         )
-        result.created += 1
+    Completion.objects.bulk_create(new)
+    result.created += len(new)
 
 
 def _already_recorded(record: StaffRecord, module: str, completed_on: datetime.date) -> bool:

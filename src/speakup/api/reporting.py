@@ -1,6 +1,5 @@
 """The reporting endpoints of the JSON API: thin views over speakup.reporting."""
 
-import csv
 import io
 
 from django.http import Http404, HttpResponse
@@ -12,6 +11,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from speakup.core import csvfiles
 from speakup.core.permissions import can
 from speakup.reporting import formats, queries
 from speakup.reporting.quarters import QuarterError, parse_quarter
@@ -28,7 +28,7 @@ class CSVRenderer(BaseRenderer):
         if isinstance(data, str):
             return data
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
+        writer = csvfiles.DownloadWriter(out, lineterminator="\r\n")
         detail = data.get("detail") if isinstance(data, dict) else data
         writer.writerow(["error"])
         writer.writerow([str(detail)])

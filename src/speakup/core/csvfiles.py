@@ -1,12 +1,21 @@
 """Reading the CSV files people upload (rosters, completions, boards): one strictness, one set
-of messages for a file that stops being CSV part way through."""
+of messages for a file that stops being CSV part way through. Writing the CSV files people
+download, so that a spreadsheet opening one runs nothing written into it."""
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 NUL_FOUND = "line contains NUL"
+
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets (CSV
+# injection, OWASP): "=HYPERLINK(...)" typed as a name in a roster would run in the guardian's
+# spreadsheet. A number ("-3", "+44") is not a formula, so it is left as it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
 def records(lines: Iterable[str]) -> Iterator[list[str]]:
@@ -57,3 +66,25 @@ def unreadable_row(row: int, error: csv.Error) -> str:
             "as a CSV file (UTF-8)"
         )
     return f"Row {row:,} cannot be read as CSV ({error}), so the file cannot be read"
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, shown as text instead (a leading
+    apostrophe, which spreadsheets hide); every other value as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+class DownloadWriter:
+    """csv.writer for files people download: every cell made `spreadsheet_safe`."""
+
+    def __init__(self, out, **options):
+        self._writer = csv.writer(out, **options)
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow([spreadsheet_safe(cell) for cell in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)

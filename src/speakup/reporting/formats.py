@@ -4,6 +4,7 @@ and downloads alike."""
 import csv
 import io
 
+from speakup.core import csvfiles
 from speakup.reporting.queries import COLUMNS, DataReturn, NationalReturns, QuarterReturn
 
 
@@ -47,7 +48,9 @@ def _write(header, rows) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(
+        {key: csvfiles.spreadsheet_safe(value) for key, value in row.items()} for row in rows
+    )
     return out.getvalue()
 
 

@@ -1,9 +1,8 @@
 """Workers' training as CSV: the organisation's export and a line manager's team."""
 
-import csv
-
 from django.http import HttpResponse
 
+from speakup.core import csvfiles
 from speakup.core.audit import audit_by
 from speakup.training.content import MODULE_ORDER
 from speakup.training.queries import MODULE_TITLES, WorkerCompliance
@@ -24,7 +23,7 @@ def compliance_csv(
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = csvfiles.DownloadWriter(response)
     header = ["Employee Number", "Name", "Staff Group", "Directorate", "Band"]
     for module in MODULE_ORDER:
         title = MODULE_TITLES[module]

@@ -1,6 +1,5 @@
 """The public register: search, a director's entry, the code of practice and open data."""
 
-import csv
 import io
 
 from django.core.paginator import Paginator
@@ -8,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import condition, require_GET
 
+from speakup.core import csvfiles
 from speakup.core.permissions import can
 from speakup.register import queries
 from speakup.register.forms import SearchForm
@@ -101,7 +101,7 @@ def download_open_data(request):
 @condition(etag_func=register_etag)
 def _open_data(request):
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csvfiles.DownloadWriter(buffer)
     writer.writerow(OPEN_DATA_COLUMNS)
     for appointment in queries.open_data_rows():
         director = appointment.director

@@ -1,13 +1,12 @@
 """National analysts: adoption, follow-up and speaking up per organisation and per region."""
 
-import csv
 import io
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.utils.http import urlencode
 
-from speakup.core import charts
+from speakup.core import charts, csvfiles
 from speakup.core.pages import render_page
 from speakup.core.permissions import can
 from speakup.organisations.models import OrganisationKind, Region
@@ -142,7 +141,7 @@ def download_national_view(request):
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
     view = national_view(period=period, region=region, kind=kind, sort=sort, descending=descending)
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(national_view_csv_rows(view))
+    csvfiles.DownloadWriter(buffer).writerows(national_view_csv_rows(view))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     name = f"ftsu-national-view-{period.first_day}-to-{period.last_day}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -36,8 +36,11 @@ def browser():
         pytest.skip(
             f"browser journeys skipped: no Chromium at {CHROMIUM} (apt-get install chromium)"
         )
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # What a person waits for (a page after an upload, a chart) gets the same 15 seconds as a
+    # click, not expect's 5: a loaded CI machine is slower, not wrong.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),

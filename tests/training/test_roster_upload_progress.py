@@ -91,3 +91,31 @@ def call_tick() -> str:
     out = io.StringIO()
     call_command("tick", stdout=out)
     return out.getvalue()
+
+
+def test_an_upload_whose_import_fails_on_our_side_says_so_instead_of_running_for_hours(
+    client_as, organisation, tmp_path, monkeypatch, caplog
+):
+    from django.db import OperationalError
+
+    path = tmp_path / "roster.csv"
+    path.write_text("Employee Number\n1\n")
+    job = StaffImport.objects.create(
+        organisation=organisation, file_name="roster.csv", stored_path=str(path)
+    )
+
+    def database_refuses(**kwargs):
+        # What SQLite says when another import holds the database for longer than it waits.
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(tasks, "staff_import", database_refuses)
+    assert tasks.run_staff_import(str(job.pk)) == ImportStatus.FAILED
+    page = client_as(Role.ORGANISATION_ADMIN).get(
+        f"/training/organisations/TST01/roster/uploads/{job.pk}/"
+    )
+    text = page.content.decode()
+    assert "<h1>Roster upload: Not imported</h1>" in text and "Nothing was imported" in text
+    assert "The import stopped because of a problem on our side, so the file was deleted." in text
+    assert "database is locked" not in text  # for the log, not the page
+    assert "database is locked" in caplog.text
+    assert not path.exists()  # the roster holds personal data

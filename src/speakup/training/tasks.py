@@ -1,6 +1,7 @@
 """Background jobs: roster uploads (inline when no broker is configured)."""
 
 import datetime
+import logging
 from pathlib import Path
 
 from celery import shared_task
@@ -12,6 +13,13 @@ from speakup.training.roster import ImportResult, RowError, staff_import
 # An upload not imported within this long never will be: the worker was down, or died midway.
 ABANDONED_AFTER = datetime.timedelta(hours=6)
 ABANDONED = "The import did not finish within 6 hours, so the file was deleted. Upload it again."
+# The import failed on our side (the database refused a write: another import of the same
+# workers at the same moment, say). It is one transaction, so nothing of it was kept.
+STOPPED = (
+    "The import stopped because of a problem on our side, so the file was deleted. Upload it again."
+)
+
+log = logging.getLogger(__name__)
 
 
 @shared_task
@@ -40,6 +48,11 @@ def run_staff_import(import_id: str) -> str:
             )
     except OSError:
         result = ImportResult(errors=[RowError(0, "", "The uploaded file could not be read")])
+    except Exception:
+        # Said on the upload's page, which would otherwise show the import running until the
+        # tick gives it up hours later; the details go to the log.
+        log.exception("Roster upload %s failed", import_id)
+        result = ImportResult(errors=[RowError(0, "", STOPPED)])
     finally:
         path.unlink(missing_ok=True)  # the roster holds personal data: keep it no longer
     job.refresh_from_db()

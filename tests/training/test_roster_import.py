@@ -295,6 +295,26 @@ def test_large_files_are_written_in_batches(organisation, monkeypatch):
     assert again.unchanged == 50 and again.left == 0
 
 
+def test_a_reimport_that_changes_every_worker_takes_no_longer_than_adding_them(organisation):
+    """The row-by-row path (every database but PostgreSQL): updating workers took some 40 times
+    as long as adding them, holding the database for minutes on a large roster."""
+    import time
+
+    lines = [
+        f"{20000 + n},W{n},Fictional,,Students,,,Band 5,N,N,N,2024-01-01," for n in range(3000)
+    ]
+    started = time.perf_counter()
+    staff_import(organisation=organisation, file=csv_file(*lines))
+    adding = time.perf_counter() - started
+    changed = [line.replace("Band 5", "Band 6").replace(",N,N,N,", ",Y,N,N,") for line in lines]
+    started = time.perf_counter()
+    result = staff_import(organisation=organisation, file=csv_file(*changed))
+    changing = time.perf_counter() - started
+    assert result.updated == 3000
+    assert StaffRecord.objects.filter(band="Band 6", is_line_manager=True).count() == 3000
+    assert changing < 2 * adding, f"adding took {adding:.2f} s, changing {changing:.2f} s"
+
+
 def test_the_command_imports_a_file_and_reports(organisation, tmp_path, capsys):
     path = tmp_path / "roster.csv"
     path.write_bytes(csv_file(ADA, BRYN).getvalue())

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import IO
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -452,10 +452,27 @@ def _write_batch(organisation: Organisation, batch: list[dict], result: ImportRe
         StaffRecord.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
         result.created += len(to_create)
     if to_update:
-        StaffRecord.objects.bulk_update(
-            to_update, [*RECORD_FIELDS, "updated_at"], batch_size=BATCH_SIZE
-        )
+        _update_records(to_update)
         result.updated += len(to_update)
+
+
+def _update_records(records: list[StaffRecord]) -> None:
+    """Write changed records by one UPDATE run once a record. Django's bulk_update builds a
+    CASE expression per field per record in Python: 40 times slower than adding the records,
+    which held the database (SQLite: every page that writes) for minutes on a large roster."""
+    fields = [StaffRecord._meta.get_field(name) for name in [*RECORD_FIELDS, "updated_at"]]
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(StaffRecord._meta.db_table)} "  # noqa: S608  (names from the model)
+        f"SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+        f"WHERE {quote(StaffRecord._meta.pk.column)} = %s"
+    )
+    rows = [
+        [*(f.get_db_prep_save(getattr(record, f.attname), connection) for f in fields), record.pk]
+        for record in records
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _mark_leavers(organisation: Organisation, seen: set[str], result: ImportResult) -> None:

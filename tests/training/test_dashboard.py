@@ -132,7 +132,7 @@ def test_an_admin_uploads_a_roster_and_sees_the_result(client_as, organisation):
     assert response.url == f"/training/organisations/TST01/roster/uploads/{job.pk}/"
     page = client.get(response.url).content.decode()
     assert "Roster imported" in page and "2 workers added" in page
-    assert "Porters (1)" in page
+    assert "Staff groups not on the ESR list were kept as written: Porters (1 row)" in page
     assert StaffRecord.objects.count() == 2
 
 

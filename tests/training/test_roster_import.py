@@ -262,7 +262,7 @@ def test_unknown_staff_groups_are_kept_as_given_and_flagged(organisation):
     record = StaffRecord.objects.get()
     assert record.staff_group == "Porters" and not record.staff_group_recognised
     assert result.unknown_staff_groups == {"Porters": 1}
-    assert "Porters (1)" in result.warnings[-1]
+    assert "Porters (1 row)" in result.warnings[-1]
 
 
 def test_an_empty_file_is_a_clear_error(organisation):
@@ -574,7 +574,9 @@ def test_the_unknown_staff_groups_warned_of_are_this_files_only(organisation):
         ),
     )
     assert first.unknown_staff_groups == {"Porters": 2}
-    assert first.warnings == ["Staff groups not on the ESR list were kept as given: Porters (2)"]
+    assert first.warnings == [
+        "Staff groups not on the ESR list were kept as written: Porters (2 rows)"
+    ]
     again = staff_import(organisation=organisation, file=csv_file(ADA))
     assert again.unknown_staff_groups == {} and again.warnings == []
 

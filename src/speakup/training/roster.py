@@ -640,8 +640,8 @@ def staff_import(
     result.unknown_staff_groups = unknown
     if unknown:
         result.warnings.append(
-            "Staff groups not on the ESR list were kept as given: "
-            + ", ".join(f"{group} ({count})" for group, count in unknown.items())
+            "Staff groups not on the ESR list were kept as written: "
+            + ", ".join(f"{group} ({counted(count, 'row')})" for group, count in unknown.items())
         )
     report(total_bytes)
     return result

@@ -1,7 +1,6 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
+from speakup.core.commandline import open_named_file
 from speakup.training.services import completions_import
 
 
@@ -20,10 +19,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"There is no file at {path}")
-        with path.open("rb") as file:
+        _, opened = open_named_file(options["file"])
+        with opened as file:
             result = completions_import(file=file, skip_invalid=options["skip_invalid"])
         for warning in result.warnings:
             self.stderr.write(f"Warning: {warning}")

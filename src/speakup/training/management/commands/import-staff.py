@@ -1,8 +1,7 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+from speakup.core.commandline import open_named_file
 from speakup.organisations.models import Organisation
 from speakup.training.roster import SKIP_IN_THE_COMMAND, staff_import
 
@@ -25,15 +24,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"There is no file at {path}")
         code = options["organisation"].strip().upper()
         organisation = Organisation.objects.filter(ods_code=code).first()
         if organisation is None:
             raise CommandError(f"There is no organisation with ODS code {code}")
+        path, opened = open_named_file(options["file"])
         with (
-            path.open("rb") as file,
+            opened as file,
             Progress(
                 TextColumn("Importing {task.description}"),
                 BarColumn(),

@@ -49,3 +49,12 @@ def band_rank(band: str) -> tuple[int, str] | None:
     if not found:
         return None
     return (int(found.group(1)), found.group(2))
+
+
+def bands_from(from_band: str) -> list[str]:
+    """The bands (as a policy stores them: '5', '8a', 'VSM') that "from `from_band` up" covers."""
+    lowest = band_rank(from_band or "")
+    if not lowest:
+        return []
+    codes = [band_code(band) for band in AFC_BANDS] + [VERY_SENIOR_MANAGER]
+    return [code for code in codes if band_rank(code) >= lowest]

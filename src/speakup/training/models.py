@@ -105,6 +105,10 @@ class TrainingPolicy(models.Model):
     board_follow_up_due_days = models.PositiveSmallIntegerField(default=90)
     # Listen Up for everyone from this band up (e.g. "6"), as well as line managers.
     listen_up_from_band = models.CharField(max_length=10, blank=True)
+    # When each band came under that rule ({"5": "2026-11-26"}): its workers' Listen Up is due
+    # from then, not from when they started. A band absent here was under the rule before it
+    # was first recorded (policies saved before 2026-11-27).
+    listen_up_band_since = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from speakup.core.dates import day_in_words, years_after
 from speakup.organisations.models import Organisation, RoleMembership
 from speakup.organisations.roles import NATIONAL_ROLES, Role
-from speakup.training.bands import VERY_SENIOR_MANAGER, band_normalised, band_rank
+from speakup.training.bands import VERY_SENIOR_MANAGER, band_code, band_normalised, band_rank
 from speakup.training.content import MODULE_ORDER, PREREQUISITES, course, is_current_version
 from speakup.training.models import Completion, Module, StaffRecord, TrainingPolicy
 
@@ -125,6 +125,25 @@ def requirement(*, facts: WorkerFacts, module: str, policy: TrainingPolicy) -> t
     return False, "Listen Up is for line managers"
 
 
+def required_by_band_alone(facts: WorkerFacts, module: str) -> bool:
+    """Whether only the "Listen Up from band" rule makes this worker take `module` (given that
+    they must): not a line manager, senior leader or board member."""
+    return module == Module.LISTEN_UP and not (
+        facts.is_line_manager or facts.is_senior_leader or facts.is_board_member
+    )
+
+
+def band_rule_since(
+    *, facts: WorkerFacts, module: str, policy: TrainingPolicy
+) -> datetime.date | None:
+    """The day the worker's band came under the "from band" rule, when only that rule makes them
+    take `module`: their due date runs from then (None: from when they started)."""
+    if not required_by_band_alone(facts, module):
+        return None
+    since = policy.listen_up_band_since.get(band_code(facts.band))
+    return datetime.date.fromisoformat(since) if since else None
+
+
 # --- compliance -------------------------------------------------------------------------
 
 
@@ -225,6 +244,9 @@ def module_status(
     mandatory_from = getattr(policy, f"{module}_mandatory_from")
     if mandatory_from and mandatory_from > base:
         base = mandatory_from
+    band_since = band_rule_since(facts=facts, module=module, policy=policy)
+    if band_since and band_since > base:
+        base = band_since
     days = (
         policy.board_follow_up_due_days
         if module == Module.FOLLOW_UP and facts.is_board_member

@@ -19,6 +19,7 @@ from speakup.core.audit import audit_by
 from speakup.core.dates import day_in_words
 from speakup.core.words import counted
 from speakup.organisations.models import Organisation
+from speakup.training.bands import bands_from
 from speakup.training.content import counting_versions, course
 from speakup.training.models import (
     Completion,
@@ -215,8 +216,10 @@ def policy_update(*, organisation: Organisation, actor=None, **values) -> Traini
     if unknown:
         raise TypeError(f"not policy fields: {', '.join(sorted(unknown))}")
     policy, _ = TrainingPolicy.objects.select_for_update().get_or_create(organisation=organisation)
+    covered_before = set(bands_from(policy.listen_up_from_band))
     for name, value in values.items():
         setattr(policy, name, value)
+    policy.listen_up_band_since = _band_since(policy, covered_before)
     policy.updated_at = timezone.now()
     policy.full_clean()
     policy.save()
@@ -229,6 +232,19 @@ def policy_update(*, organisation: Organisation, actor=None, **values) -> Traini
         detail={"fields": sorted(values)},
     )
     return policy
+
+
+def _band_since(policy: TrainingPolicy, covered_before: set[str]) -> dict[str, str]:
+    """When each band under the "Listen Up from band" rule came under it: today for a band the
+    rule now reaches for the first time, so its workers have the new starters' days to take
+    Listen Up instead of being overdue at once."""
+    today = timezone.localdate().isoformat()
+    kept = policy.listen_up_band_since
+    return {
+        code: kept.get(code, today)
+        for code in bands_from(policy.listen_up_from_band)
+        if code in kept or code not in covered_before
+    }
 
 
 # --- completions from outside ----------------------------------------------------------

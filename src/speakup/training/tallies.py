@@ -30,7 +30,7 @@ from django.db.models.functions import Greatest
 from speakup.core.dates import years_after
 from speakup.organisations.models import Organisation
 from speakup.training import content
-from speakup.training.bands import band_rank
+from speakup.training.bands import band_code, band_rank
 from speakup.training.content import MODULE_ORDER
 from speakup.training.models import Module, StaffRecord, TrainingPolicy
 from speakup.training.queries import (
@@ -135,8 +135,9 @@ def required_q(module: str, *, bands: list[str] | None) -> Q | None:
     return required
 
 
-def _overdue_q(module: str, policy: TrainingPolicy, today: datetime.date) -> Q:
-    """Not yet completed and past the due day: `max(start, mandatory from) + days < today`."""
+def _overdue_q(module: str, policy: TrainingPolicy, today: datetime.date, bands) -> Q:
+    """Not yet completed and past the due day: `max(start, mandatory from, band rule since) +
+    days < today` (`queries.module_status`)."""
     mandatory_from = getattr(policy, f"{module}_mandatory_from")
 
     def late(days: int) -> Q:
@@ -149,7 +150,17 @@ def _overdue_q(module: str, policy: TrainingPolicy, today: datetime.date) -> Q:
         return (Q(is_board_member=True) & late(policy.board_follow_up_due_days)) | (
             Q(is_board_member=False) & late(policy.new_starter_due_days)
         )
-    return late(policy.new_starter_due_days)
+    overdue = late(policy.new_starter_due_days)
+    if module == Module.LISTEN_UP and bands:
+        limit = (today - datetime.timedelta(days=policy.new_starter_due_days)).isoformat()
+        since = policy.listen_up_band_since
+        recent = [band for band in bands if since.get(band_code(band), "") >= limit]
+        if recent:
+            # `queries.required_by_band_alone`, for workers whose band came under the rule
+            # too recently for them to be late.
+            band_alone = Q(is_line_manager=False, is_senior_leader=False, is_board_member=False)
+            overdue &= ~(band_alone & Q(band__in=recent))
+    return overdue
 
 
 def _status_case(module, *, policy, today, bands) -> Max:
@@ -161,7 +172,7 @@ def _status_case(module, *, policy, today, bands) -> Max:
     """
     cutoff = refresher_cutoff(today, getattr(policy, f"{module}_refresher_years"))
     not_done = Case(
-        When(_overdue_q(module, policy, today), then=Value(STATUSES.index(OVERDUE))),
+        When(_overdue_q(module, policy, today, bands), then=Value(STATUSES.index(OVERDUE))),
         default=Value(STATUSES.index(DUE)),
         output_field=IntegerField(),
     )
@@ -218,10 +229,16 @@ def _rule_inputs(organisation, policy, today, bands) -> tuple:
     return (
         organisation.pk,
         today,
-        tuple(getattr(policy, field.attname) for field in policy._meta.concrete_fields),
+        tuple(_hashable(getattr(policy, f.attname)) for f in policy._meta.concrete_fields),
         None if bands is None else tuple(bands),
         tuple(content.superseded_versions(module) for module in MODULE_ORDER),
     )
+
+
+def _hashable(value):
+    """A policy field as part of a key: the JSON of when each band came under the rule as
+    sorted pairs."""
+    return tuple(sorted(value.items())) if isinstance(value, dict) else value
 
 
 def _written_once(key: tuple, write) -> tuple[str, tuple]:

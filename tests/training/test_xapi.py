@@ -271,3 +271,53 @@ def test_a_body_too_large_is_refused_saying_so(admin, organisation):
         "detail": "The request is larger than the 1 MB speakup reads: send it in parts."
     }
     assert not Completion.objects.exists()
+
+
+def voiding(statement_id, **object_fields):
+    return {
+        "id": str(uuid.uuid4()),
+        "actor": {"mbox": "mailto:lrs-admin@fictional.test"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+        "object": {"objectType": "StatementRef", "id": statement_id, **object_fields},
+    }
+
+
+def test_a_voiding_statement_takes_back_the_completion_its_statement_recorded(admin, organisation):
+    StaffRecordFactory(organisation=organisation, employee_number="1002")
+    sent = statement({"account": {"homePage": "https://esr.example", "name": "1002"}})
+    post(admin, sent)
+    assert Completion.objects.count() == 1
+    response = post(admin, voiding(sent["id"]))
+    assert response.status_code == 200
+    assert response.json()["voided"] == [sent["id"]] and response.json()["errors"] == []
+    assert not Completion.objects.exists()
+    again = post(admin, voiding(sent["id"]))
+    assert again.status_code == 400
+    assert again.json()["errors"] == [
+        {"statement": 0, "reason": f"No completion recorded here came from statement {sent['id']}"}
+    ]
+
+
+def test_a_voiding_statement_cannot_take_back_another_organisations_completion(
+    client_as, organisation, other_organisation
+):
+    StaffRecordFactory(organisation=organisation, employee_number="1002")
+    sent = statement({"account": {"homePage": "https://esr.example", "name": "1002"}})
+    post(client_as(Role.ORGANISATION_ADMIN, organisation), sent)
+    response = post(client_as(Role.ORGANISATION_ADMIN, other_organisation), voiding(sent["id"]))
+    assert response.status_code == 400
+    assert Completion.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "target, reason",
+    [
+        ({"objectType": "Activity", "id": ACTIVITY}, "must be a StatementRef"),
+        ({"objectType": "StatementRef", "id": "not-a-uuid"}, "id must be a UUID"),
+    ],
+)
+def test_a_voiding_statement_that_names_no_statement_says_why(admin, target, reason):
+    body = voiding("x")
+    body["object"] = target
+    response = post(admin, body)
+    assert response.status_code == 400 and reason in response.json()["errors"][0]["reason"]

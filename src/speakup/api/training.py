@@ -231,13 +231,20 @@ class XapiStatements(APIView):
         data = request.data
         if data in ({}, []):  # DRF reads an empty body as {}
             reason = "The body is empty: send a statement or a list of statements"
-            return Response({"stored": [], "duplicates": [], "errors": [{"reason": reason}]}, 400)
+            body = {"stored": [], "duplicates": [], "voided": [], "errors": [{"reason": reason}]}
+            return Response(body, 400)
         statements = data if isinstance(data, list) else [data]
         result = xapi_statements_record(
             statements=statements, organisation_ids=allowed, actor=request.user
         )
-        body = {"stored": result.stored, "duplicates": result.duplicates, "errors": result.errors}
-        return Response(body, status=200 if result.stored or not result.errors else 400)
+        body = {
+            "stored": result.stored,
+            "duplicates": result.duplicates,
+            "voided": result.voided,
+            "errors": result.errors,
+        }
+        done = result.stored or result.voided
+        return Response(body, status=200 if done or not result.errors else 400)
 
     def finalize_response(self, request, response, *args, **kwargs):
         # xAPI: every answer of a learning record store names the version it speaks.

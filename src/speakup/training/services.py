@@ -524,10 +524,14 @@ DEFAULT_XAPI_ACTIVITIES = {
 XAPI_TIMESTAMP = "The timestamp must be an ISO 8601 date and time, such as 2025-05-20T10:00:00Z"
 
 
+XAPI_VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+
+
 @dataclass
 class XapiResult:
     stored: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    voided: list[str] = field(default_factory=list)  # ids of the statements voided
     errors: list[dict] = field(default_factory=list)
 
 
@@ -573,8 +577,7 @@ def _xapi_worker(actor, organisation_ids: set[int]) -> StaffRecord:
 
 def _xapi_completion(statement, activities: dict, organisation_ids: set[int], today):
     """(worker, module, day) of a statement that counts; raises XapiRefused if it does not."""
-    verb = statement.get("verb")
-    verb_id = _text(verb.get("id")) if isinstance(verb, dict) else None
+    verb_id = _verb_id(statement)
     if verb_id is None:
         raise XapiRefused("The statement has no verb: send completed or passed")
     if verb_id not in XAPI_VERBS:
@@ -634,6 +637,9 @@ def xapi_statements_record(
             if Completion.objects.filter(statement_id=statement_id).exists():
                 result.duplicates.append(str(statement_id))
                 continue
+            if _verb_id(statement) == XAPI_VOIDED:
+                result.voided.append(_xapi_void(statement, organisation_ids))
+                continue
             record, module, completed_on = _xapi_completion(
                 statement, activities, organisation_ids, today
             )
@@ -654,12 +660,40 @@ def xapi_statements_record(
             statement_id=statement_id,
         )
         result.stored.append(str(statement_id))
-    if result.stored:
+    if result.stored or result.voided:
         audit_by(
             actor,
             action="training.xapi_statements",
             object_type="completions",
             object_ref="xapi",
-            detail={"statements": result.stored, "duplicates": len(result.duplicates)},
+            detail={
+                "statements": result.stored,
+                "duplicates": len(result.duplicates),
+                "voided": result.voided,
+            },
         )
     return result
+
+
+def _verb_id(statement: dict) -> str | None:
+    verb = statement.get("verb")
+    return _text(verb.get("id")) if isinstance(verb, dict) else None
+
+
+def _xapi_void(statement: dict, organisation_ids: set[int]) -> str:
+    """Void the completion an earlier statement recorded (xAPI's "voided" verb, its object a
+    StatementRef): it no longer counts. The id of the statement voided; XapiRefused when the
+    statement does not void one recorded here for an organisation the sender may record for."""
+    target = statement.get("object")
+    if not isinstance(target, dict) or target.get("objectType") != "StatementRef":
+        raise XapiRefused("A voiding statement's object must be a StatementRef to the statement")
+    try:
+        voided_id = uuid.UUID(target.get("id"))
+    except (TypeError, ValueError, AttributeError):
+        raise XapiRefused("The StatementRef's id must be a UUID") from None
+    deleted, _ = Completion.objects.filter(
+        statement_id=voided_id, organisation_id__in=organisation_ids
+    ).delete()
+    if not deleted:
+        raise XapiRefused(f"No completion recorded here came from statement {voided_id}")
+    return str(voided_id)

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.test import override_settings
 
+from speakup.core.models import AuditRecord
 from speakup.organisations.roles import Role
 from speakup.training.models import Completion, CompletionSource
 from speakup.training.services import XAPI_TIMESTAMP
@@ -291,6 +292,8 @@ def test_a_voiding_statement_takes_back_the_completion_its_statement_recorded(ad
     assert response.status_code == 200
     assert response.json()["voided"] == [sent["id"]] and response.json()["errors"] == []
     assert not Completion.objects.exists()
+    record = AuditRecord.objects.filter(action="training.xapi_statements").latest("pk")
+    assert record.detail["voided"] == [sent["id"]]
     again = post(admin, voiding(sent["id"]))
     assert again.status_code == 400
     assert again.json()["errors"] == [

@@ -669,7 +669,7 @@ def xapi_statements_record(
             detail={
                 "statements": result.stored,
                 "duplicates": len(result.duplicates),
-                "voided": result.voided,
+                **({"voided": result.voided} if result.voided else {}),
             },
         )
     return result

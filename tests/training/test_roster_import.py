@@ -295,24 +295,24 @@ def test_large_files_are_written_in_batches(organisation, monkeypatch):
     assert again.unchanged == 50 and again.left == 0
 
 
-def test_a_reimport_that_changes_every_worker_takes_no_longer_than_adding_them(organisation):
-    """The row-by-row path (every database but PostgreSQL): updating workers took some 40 times
-    as long as adding them, holding the database for minutes on a large roster."""
-    import time
-
+def test_a_reimport_that_changes_many_workers_writes_each_change_and_only_theirs(organisation):
+    """The row-by-row path (every database but PostgreSQL) writes changed workers by one UPDATE
+    run for each (docs/training.md gives the timings: a timed test would fail on a busy
+    machine, so speed is measured by hand, not here)."""
     lines = [
-        f"{20000 + n},W{n},Fictional,,Students,,,Band 5,N,N,N,2024-01-01," for n in range(3000)
+        f"{20000 + n},W{n},Fictional,,Students,,,Band 5,N,N,N,2024-01-01," for n in range(2500)
     ]
-    started = time.perf_counter()
     staff_import(organisation=organisation, file=csv_file(*lines))
-    adding = time.perf_counter() - started
-    changed = [line.replace("Band 5", "Band 6").replace(",N,N,N,", ",Y,N,N,") for line in lines]
-    started = time.perf_counter()
+    changed = [
+        line.replace("Band 5", "Band 6").replace(",N,N,N,", ",Y,N,N,") if n % 2 else line
+        for n, line in enumerate(lines)
+    ]
     result = staff_import(organisation=organisation, file=csv_file(*changed))
-    changing = time.perf_counter() - started
-    assert result.updated == 3000
-    assert StaffRecord.objects.filter(band="Band 6", is_line_manager=True).count() == 3000
-    assert changing < 2 * adding, f"adding took {adding:.2f} s, changing {changing:.2f} s"
+    assert (result.updated, result.unchanged) == (1250, 1250)
+    assert StaffRecord.objects.filter(band="Band 6", is_line_manager=True).count() == 1250
+    assert StaffRecord.objects.filter(band="Band 5", is_line_manager=False).count() == 1250
+    odd = StaffRecord.objects.get(employee_number="20001")
+    assert (odd.first_name, odd.band, odd.is_line_manager) == ("W1", "Band 6", True)
 
 
 def test_the_command_imports_a_file_and_reports(organisation, tmp_path, capsys):

@@ -33,6 +33,15 @@ def dict_records(lines: Iterable[str]) -> csv.DictReader:
     return csv.DictReader(_refusing_nul(lines), strict=True)
 
 
+def header_row(records: Iterator[list[str]]) -> tuple[int, list[str]] | None:
+    """(its row number from 1, its cells) of the first row that is not blank: a spreadsheet
+    saved with an empty line above its header is read as it looks. None for a blank file."""
+    for number, cells in enumerate(records, start=1):
+        if any(cell.strip() for cell in cells):
+            return number, cells
+    return None
+
+
 def _refusing_nul(lines: Iterable[str]) -> Iterator[str]:
     # PostgreSQL cannot store a NUL character, and a file holding one is seldom CSV at all (a
     # spreadsheet, or text saved as UTF-16): refuse it here rather than fail on saving.

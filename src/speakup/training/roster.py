@@ -83,6 +83,8 @@ RECORD_FIELDS = [*COLUMNS, "staff_group_recognised", "active", "user_id"]
 # Around a value, spaces, tabs and line breaks are ignored (ASCII only: PostgreSQL trims these
 # fastest, and both import paths must agree).
 BLANKS = " \t\n\r\x0b\x0c"
+# Unknown staff groups named in an import's warning; the rest are counted.
+UNKNOWN_GROUPS_LISTED = 20
 YES = {"y", "yes", "true", "1"}
 NO = {"n", "no", "false", "0", ""}
 YES_OR_NO = {**dict.fromkeys(YES, True), **dict.fromkeys(NO, False)}
@@ -507,9 +509,10 @@ def _checked_rows(
     today: datetime.date,
     result: ImportResult,
     progress: Callable[[], None],
+    header_number: int = 1,
 ) -> Iterator[tuple[int, str, dict | None]]:
     """(row number, employee number, values or None if the row is bad), blank rows left out."""
-    row = 1
+    row = header_number
     unknown = result.unknown_staff_groups  # this file's rows, by staff group not on the list
     try:
         for cells in records:
@@ -636,12 +639,15 @@ def staff_import(
         if text is not None:
             text.detach()  # leave the caller's file open
     # The groups of this file's rows, not of the whole roster: one import's warning is its own.
-    unknown = dict(sorted(result.unknown_staff_groups.items())[:20]) if result.imported else {}
+    every = sorted(result.unknown_staff_groups.items()) if result.imported else []
+    unknown = dict(every[:UNKNOWN_GROUPS_LISTED])
     result.unknown_staff_groups = unknown
     if unknown:
+        more = len(every) - len(unknown)
         result.warnings.append(
             "Staff groups not on the ESR list were kept as written: "
             + ", ".join(f"{group} ({counted(count, 'row')})" for group, count in unknown.items())
+            + (f", and {counted(more, 'more group')}" if more else "")
         )
     report(total_bytes)
     return result
@@ -650,12 +656,13 @@ def staff_import(
 def _import(organisation, records, full, skip_invalid, today, result, progress, actor) -> None:
     """Read the header, then check and write every row in one transaction, or roll back."""
     try:
-        header = next(records, None)
-        if header is None:
+        found = csvfiles.header_row(records)
+        if found is None:
             result.add_error(
                 0, "", "The file is empty: it needs a header row and a row for each worker"
             )
             return
+        header_number, header = found
         positions = _map_header(header)
     except _HeaderError as error:
         result.add_error(0, "", str(error))
@@ -663,7 +670,7 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
     except csv.Error as error:  # in the header: the whole file is unreadable
         result.add_error(0, "", csvfiles.unreadable_row(1, error))
         return
-    checked = _checked_rows(records, positions, today, result, progress)
+    checked = _checked_rows(records, positions, today, result, progress, header_number)
     try:
         with transaction.atomic():
             try:

@@ -335,10 +335,11 @@ def completions_import(
 
     try:
         reader = counted_rows(csvfiles.records(text))
-        header = next(reader, None)
-        if header is None:
+        found = csvfiles.header_row(reader)
+        if found is None:
             result.errors.append(RowError(0, "", "The file is empty"))
             return result
+        header_number, header = found
         positions = {}
         for index, title in enumerate(header):
             key = COMPLETION_COLUMNS.get(" ".join(title.strip().casefold().split()))
@@ -353,7 +354,7 @@ def completions_import(
             result.errors.append(RowError(0, "", missing_columns(missing, header)))
             return result
         with transaction.atomic():
-            _import_completion_rows(reader, positions, organisations, today, result)
+            _import_completion_rows(reader, positions, organisations, today, result, header_number)
             refused = result.errors and not skip_invalid
             if not refused and not result.created and not result.already_recorded:
                 # Nothing to import is no success of "0 completions added".
@@ -401,13 +402,13 @@ class _CompletionRow:
     problems: list[tuple[str, str]]
 
 
-def _import_completion_rows(reader, positions, allowed, today, result) -> None:
+def _import_completion_rows(reader, positions, allowed, today, result, header_number) -> None:
     orgs = {o.ods_code: o for o in Organisation.objects.all()} if not allowed else None
     if allowed is not None:
         orgs = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in=allowed)}
     sources = {s.value: s for s in CompletionSource} | {"": CompletionSource.IMPORT}
     batch: list[_CompletionRow] = []
-    for row, cells in enumerate(reader, start=2):
+    for row, cells in enumerate(reader, start=header_number + 1):
         if not any(cell.strip() for cell in cells):
             continue
         result.rows_read += 1

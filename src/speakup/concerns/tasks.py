@@ -4,6 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from speakup.concerns.services.deadlines import deadlines_tick
+from speakup.core.audit_checks import daily_audit_check
 from speakup.reporting.national_counts import refresh_when_old
 from speakup.training.reminders import training_reminders_send
 from speakup.training.tasks import abandon_stale_uploads
@@ -17,4 +18,5 @@ def tick() -> list[str]:
         *training_reminders_send().lines(),
         refresh_when_old(today=timezone.localdate()),
         abandon_stale_uploads(),
+        daily_audit_check(),
     ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from speakup.core.models import AuditRecord
+from speakup.core.models import AuditCheck, AuditRecord
 
 
 @admin.register(AuditRecord)
@@ -20,4 +20,20 @@ class AuditRecordAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditCheck)
+class AuditCheckAdmin(admin.ModelAdmin):
+    """The daily checks of the audit log. Deleting the failed checks (and the last good one
+    before them) accepts the log as it now is, after an investigation (docs/operations.md)."""
+
+    list_display = ["checked_at", "intact", "records_checked", "problem"]
+    list_filter = ["intact"]
+    date_hierarchy = "checked_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -22,6 +22,7 @@ __all__ = [
     "AuditLogIsAppendOnly",
     "VerifyResult",
     "audit",
+    "log_holds",
     "records_for",
     "verify_chain",
 ]
@@ -200,3 +201,9 @@ def verify_chain(*, on_progress: Callable[[int], None] | None = None) -> VerifyR
     if on_progress and checked % 2000:
         on_progress(checked % 2000)
     return VerifyResult(True, checked, None, "", expected_previous)
+
+
+def log_holds(record_hash: str) -> bool:
+    """Whether the log still holds the record with this hash. A latest hash kept from an earlier
+    check shows when the newest records were cut off, which the chain alone cannot show."""
+    return AuditRecord.objects.filter(hash=record_hash.strip()).exists()

@@ -70,3 +70,22 @@ class AuditRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly(f"audit record #{self.pk} cannot be deleted")
+
+
+class AuditCheck(models.Model):
+    """One run of the daily check of the audit log's chain (speakup.core.audit_checks)."""
+
+    checked_at = models.DateTimeField(default=timezone.now, db_index=True)
+    intact = models.BooleanField()
+    records_checked = models.PositiveBigIntegerField()
+    first_broken_id = models.BigIntegerField(null=True, blank=True)
+    problem = models.TextField(blank=True)
+    # The newest record's hash when the log was intact: the next check expects to find it, which
+    # shows when the newest records were cut off (the chain alone cannot).
+    latest_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-checked_at"]
+
+    def __str__(self):
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {'intact' if self.intact else 'BROKEN'}"

@@ -464,7 +464,10 @@ def test_both_import_paths_give_the_same_result(organisation, monkeypatch, skip_
     outcomes = []
     for staged in (True, False):
         monkeypatch.setattr("speakup.training.roster_staging.usable", lambda staged=staged: staged)
-        staff_import(organisation=organisation, file=csv_file(CORA))
+        # Bryn is not yet a line manager: the file below makes him one (a promotion).
+        staff_import(
+            organisation=organisation, file=csv_file(CORA, BRYN.replace(",Y,N,N,", ",N,N,N,"))
+        )
         result = staff_import(
             organisation=organisation,
             file=csv_file(*EVERY_PROBLEM, header=HEADER + ",Line Manager Employee Number"),
@@ -472,7 +475,8 @@ def test_both_import_paths_give_the_same_result(organisation, monkeypatch, skip_
             skip_invalid=skip_invalid,
         )
         fields = ["employee_number", "first_name", "email", "active", "assignment_end", "band"]
-        fields.append("line_manager_number")
+        fields += ["line_manager_number", "is_line_manager", "line_manager_since"]
+        fields += ["is_senior_leader", "senior_leader_since", "board_member_since"]
         outcomes.append(
             (
                 result.as_dict(),
@@ -482,8 +486,10 @@ def test_both_import_paths_give_the_same_result(organisation, monkeypatch, skip_
         StaffRecord.objects.all().delete()
     assert outcomes[0] == outcomes[1]
     assert outcomes[0][0]["bad_rows"] == 10
-    if skip_invalid:  # both paths write a band the one way
-        assert ("1012", "Band 8d") in [(row[0], row[5]) for row in outcomes[0][1]]
+    if skip_invalid:  # both paths write a band the one way, and the day Bryn's role began
+        roster = {row[0]: dict(zip(fields, row, strict=True)) for row in outcomes[0][1]}
+        assert roster["1012"]["band"] == "Band 8d"
+        assert roster["1002"]["line_manager_since"] == datetime.date(2025, 6, 1)
 
 
 @pytest.fixture(params=["staged", "row by row"])

@@ -84,6 +84,8 @@ def build_roster(organisation, other, today):
         today - datetime.timedelta(days=91),
         datetime.date(2016, 2, 29),
     ]
+    # The day a re-import gave a role (None: since they started), on and around the due edges.
+    since = [None, *(today - datetime.timedelta(days=d) for d in (0, 10, 30, 31, 90, 91, 400))]
     number = 0
     for (manager, senior, board), start in itertools.product(shapes, starts):
         for _ in range(2):
@@ -95,6 +97,9 @@ def build_roster(organisation, other, today):
                 is_line_manager=manager,
                 is_senior_leader=senior,
                 is_board_member=board,
+                line_manager_since=since[number % 8] if manager else None,
+                senior_leader_since=since[(number + 3) % 8] if senior else None,
+                board_member_since=since[(number + 5) % 8] if board else None,
                 assignment_start=start,
                 band=rng.choice(BANDS),
                 staff_group=rng.choice(GROUPS),

@@ -45,6 +45,12 @@ class StaffRecord(models.Model):
     line_manager_number = models.CharField(max_length=30, blank=True)
     is_senior_leader = models.BooleanField(default=False)
     is_board_member = models.BooleanField(default=False)
+    # The day an import turned each role on for a worker already on the roster (a promotion):
+    # the training the role needs is due from then, not from when they started. Empty means
+    # since they started (a worker's first import), or no such role; cleared when the role ends.
+    line_manager_since = models.DateField(null=True, blank=True)
+    senior_leader_since = models.DateField(null=True, blank=True)
+    board_member_since = models.DateField(null=True, blank=True)
     assignment_start = models.DateField(null=True, blank=True)
     assignment_end = models.DateField(null=True, blank=True)
     active = models.BooleanField(default=True)

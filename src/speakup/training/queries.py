@@ -84,6 +84,11 @@ class WorkerFacts:
     is_board_member: bool = False
     band: str = ""
     start: datetime.date | None = None
+    # The day a re-import made them a line manager, senior leader or board member (None: since
+    # they started): StaffRecord's fields of the same names.
+    line_manager_since: datetime.date | None = None
+    senior_leader_since: datetime.date | None = None
+    board_member_since: datetime.date | None = None
 
     @classmethod
     def of_record(cls, record) -> WorkerFacts:
@@ -95,6 +100,9 @@ class WorkerFacts:
             is_board_member=get("is_board_member"),
             band=get("band") or "",
             start=get("assignment_start"),
+            line_manager_since=get("line_manager_since"),
+            senior_leader_since=get("senior_leader_since"),
+            board_member_since=get("board_member_since"),
         )
 
 
@@ -115,9 +123,7 @@ def requirement(*, facts: WorkerFacts, module: str, policy: TrainingPolicy) -> t
         return True, "Line managers take Listen Up"
     if leader:
         return True, "Needed before Follow Up"
-    from_band = band_rank(policy.listen_up_from_band or "")
-    rank = band_rank(facts.band)
-    if from_band and rank and rank >= from_band:
+    if under_band_rule(facts, policy):
         band = band_normalised(policy.listen_up_from_band)
         if band == VERY_SENIOR_MANAGER:
             return True, "Very senior managers (VSM) take Listen Up"
@@ -125,23 +131,40 @@ def requirement(*, facts: WorkerFacts, module: str, policy: TrainingPolicy) -> t
     return False, "Listen Up is for line managers"
 
 
-def required_by_band_alone(facts: WorkerFacts, module: str) -> bool:
-    """Whether only the "Listen Up from band" rule makes this worker take `module` (given that
-    they must): not a line manager, senior leader or board member."""
-    return module == Module.LISTEN_UP and not (
-        facts.is_line_manager or facts.is_senior_leader or facts.is_board_member
-    )
+def under_band_rule(facts: WorkerFacts, policy: TrainingPolicy) -> bool:
+    """Whether the worker's band is at or above the policy's "Listen Up from band"."""
+    from_band = band_rank(policy.listen_up_from_band or "")
+    rank = band_rank(facts.band)
+    return bool(from_band and rank and rank >= from_band)
 
 
-def band_rule_since(
+# The roles that make a worker take each module (Listen Up comes before Follow Up, so leaders
+# take it too), each recorded with the day it began as StaffRecord.<role>_since.
+ROLES_REQUIRING = {
+    Module.SPEAK_UP: (),
+    Module.LISTEN_UP: ("line_manager", "senior_leader", "board_member"),
+    Module.FOLLOW_UP: ("senior_leader", "board_member"),
+}
+
+
+def requirement_since(
     *, facts: WorkerFacts, module: str, policy: TrainingPolicy
 ) -> datetime.date | None:
-    """The day the worker's band came under the "from band" rule, when only that rule makes them
-    take `module`: their due date runs from then (None: from when they started)."""
-    if not required_by_band_alone(facts, module):
+    """The day the worker came to need `module`, when that was after they started (a role
+    given on a re-import, a band brought under the "from band" rule): their due date runs from
+    then. With several reasons, the earliest counts: they have needed it since then. None:
+    since they started (every worker's Speak Up; a role or band without a day recorded)."""
+    days = [
+        getattr(facts, f"{role}_since")
+        for role in ROLES_REQUIRING[module]
+        if getattr(facts, f"is_{role}")
+    ]
+    if module == Module.LISTEN_UP and under_band_rule(facts, policy):
+        since = policy.listen_up_band_since.get(band_code(facts.band))
+        days.append(datetime.date.fromisoformat(since) if since else None)
+    if not days or None in days:
         return None
-    since = policy.listen_up_band_since.get(band_code(facts.band))
-    return datetime.date.fromisoformat(since) if since else None
+    return min(days)
 
 
 # --- compliance -------------------------------------------------------------------------
@@ -244,9 +267,9 @@ def module_status(
     mandatory_from = getattr(policy, f"{module}_mandatory_from")
     if mandatory_from and mandatory_from > base:
         base = mandatory_from
-    band_since = band_rule_since(facts=facts, module=module, policy=policy)
-    if band_since and band_since > base:
-        base = band_since
+    since = requirement_since(facts=facts, module=module, policy=policy)
+    if since and since > base:
+        base = since
     days = (
         policy.board_follow_up_due_days
         if module == Module.FOLLOW_UP and facts.is_board_member
@@ -414,6 +437,9 @@ RECORD_COLUMNS = [
     "is_senior_leader",
     "is_board_member",
     "assignment_start",
+    "line_manager_since",
+    "senior_leader_since",
+    "board_member_since",
 ]
 
 

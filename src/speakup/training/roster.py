@@ -79,6 +79,15 @@ REQUIRED_COLUMNS = [
 ]
 REQUIRED_VALUES = ["employee_number", "first_name", "last_name", "staff_group", "assignment_start"]
 RECORD_FIELDS = [*COLUMNS, "staff_group_recognised", "active", "user_id"]
+# Each role's flag and the day an import turned it on for a worker already on the roster (a
+# promotion: the training the role needs is due from then). Not set when a worker is added (they
+# have had the role since they started), kept while the role stays, cleared when it ends.
+ROLE_SINCE = {
+    "is_line_manager": "line_manager_since",
+    "is_senior_leader": "senior_leader_since",
+    "is_board_member": "board_member_since",
+}
+UPDATED_FIELDS = [*RECORD_FIELDS, *ROLE_SINCE.values()]  # what a re-import may change
 
 # Around a value, spaces, tabs and line breaks are ignored (ASCII only: PostgreSQL trims these
 # fastest, and both import paths must agree).
@@ -412,7 +421,22 @@ def _clean_row(
 # --- writing ----------------------------------------------------------------------------
 
 
-def _write_batch(organisation: Organisation, batch: list[dict], result: ImportResult) -> None:
+def _role_since(record: StaffRecord, values: dict, today: datetime.date) -> dict:
+    """A worker's role days (`ROLE_SINCE`) once `values` are imported over their `record`."""
+    days = {}
+    for flag, since in ROLE_SINCE.items():
+        if not values[flag]:
+            days[since] = None
+        elif getattr(record, flag):
+            days[since] = getattr(record, since)  # kept: not a new role
+        else:
+            days[since] = today  # turned on by this import
+    return days
+
+
+def _write_batch(
+    organisation: Organisation, batch: list[dict], today: datetime.date, result: ImportResult
+) -> None:
     numbers = [values["employee_number"] for values in batch]
     existing = {
         record.employee_number: record
@@ -440,8 +464,9 @@ def _write_batch(organisation: Organisation, batch: list[dict], result: ImportRe
             continue
         if values["user_id"] is None and record.user_id is not None and not values["email"]:
             values["user_id"] = record.user_id  # keep a link made by hand when no email is given
+        values.update(_role_since(record, values, today))
         changed = False
-        for name in RECORD_FIELDS:
+        for name in UPDATED_FIELDS:
             if getattr(record, name) != values[name]:
                 setattr(record, name, values[name])
                 changed = True
@@ -462,7 +487,7 @@ def _update_records(records: list[StaffRecord]) -> None:
     """Write changed records by one UPDATE run once a record. Django's bulk_update builds a
     CASE expression per field per record in Python: 40 times slower than adding the records,
     which held the database (SQLite: every page that writes) for minutes on a large roster."""
-    fields = [StaffRecord._meta.get_field(name) for name in [*RECORD_FIELDS, "updated_at"]]
+    fields = [StaffRecord._meta.get_field(name) for name in [*UPDATED_FIELDS, "updated_at"]]
     quote = connection.ops.quote_name
     sql = (
         f"UPDATE {quote(StaffRecord._meta.db_table)} "  # noqa: S608  (names from the model)
@@ -547,6 +572,7 @@ def _import_row_by_row(
     *,
     full: bool,
     skip_invalid: bool,
+    today: datetime.date,
     result: ImportResult,
 ) -> None:
     """Any database but PostgreSQL: write checked rows in batches. Raises _Rollback."""
@@ -569,12 +595,12 @@ def _import_row_by_row(
         if skip_invalid or not result.bad_rows:
             batch.append(values)
         if len(batch) >= BATCH_SIZE:
-            _write_batch(organisation, batch, result)
+            _write_batch(organisation, batch, today, result)
             batch = []
     if result.bad_rows and not skip_invalid:
         raise _Rollback
     if batch:
-        _write_batch(organisation, batch, result)
+        _write_batch(organisation, batch, today, result)
     if full:
         # A worker whose row was skipped is still on the roster: not a leaver.
         _mark_leavers(organisation, set(first_row_of), result)
@@ -680,11 +706,17 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
                         rows=checked,
                         full=full,
                         skip_invalid=skip_invalid,
+                        today=today,
                         result=result,
                     )
                 else:
                     _import_row_by_row(
-                        organisation, checked, full=full, skip_invalid=skip_invalid, result=result
+                        organisation,
+                        checked,
+                        full=full,
+                        skip_invalid=skip_invalid,
+                        today=today,
+                        result=result,
                     )
             except _Unreadable:
                 raise _Rollback from None

@@ -10,6 +10,7 @@ employee number), and the server loads rows while Python checks the next ones.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 
 from django.db import connection
@@ -52,17 +53,19 @@ def staged_import(
     rows: Iterator[tuple[int, str, dict | None]],
     full: bool,
     skip_invalid: bool,
+    today: datetime.date,
     result: roster.ImportResult,
 ) -> None:
     """Stage `rows` (row number, employee number, values or None if bad), then merge them
-    into the roster when no row is bad or `skip_invalid`. Fills `result`."""
+    into the roster when no row is bad or `skip_invalid`: a role turned on is recorded as
+    begun `today`. Fills `result`."""
     with connection.cursor() as cursor:
         # Room to group a national roster in memory; SET LOCAL ends with the transaction.
         cursor.execute("SET LOCAL work_mem = '64MB'")
         _stage(cursor, rows, result)
         _refuse_duplicates(cursor, result)
         if skip_invalid or not result.bad_rows:
-            _merge(cursor, organisation, full, result)
+            _merge(cursor, organisation, full, today, result)
         cursor.execute(f"DROP TABLE {STAGING}")
 
 
@@ -122,7 +125,13 @@ def _refuse_duplicates(cursor, result: roster.ImportResult) -> None:
         result.errors = merged[: roster.MAX_LISTED_ERRORS]
 
 
-def _merge(cursor, organisation: Organisation, full: bool, result: roster.ImportResult) -> None:
+def _merge(
+    cursor,
+    organisation: Organisation,
+    full: bool,
+    today: datetime.date,
+    result: roster.ImportResult,
+) -> None:
     """Update the changed workers, add the new ones and, for a full roster, mark leavers."""
     table = StaffRecord._meta.db_table
     now = timezone.now()
@@ -132,10 +141,17 @@ def _merge(cursor, organisation: Organisation, full: bool, result: roster.Import
         LEFT JOIN (SELECT lower(email) AS email, max(id) AS id FROM {User._meta.db_table}
                    GROUP BY 1) u ON c.email <> '' AND u.email = c.email
         WHERE c.valid) c"""
-    merged = [name for name in roster.RECORD_FIELDS if name != "employee_number"]  # not the key
+    merged = [name for name in roster.UPDATED_FIELDS if name != "employee_number"]  # not the key
     new = {name: f"c.{name}" for name in merged}
     # A link to an account made by hand stays when the file gives no email (as roster.py).
     new["user_id"] = "coalesce(c.user_id, CASE WHEN c.email = '' THEN s.user_id END)"
+    # A role's day is kept while the role stays, today when the file turns it on, cleared when
+    # it turns it off (as roster._role_since).
+    for flag, since in roster.ROLE_SINCE.items():
+        new[since] = (
+            f"CASE WHEN NOT c.{flag} THEN NULL WHEN s.{flag} THEN s.{since} ELSE %s::date END"
+        )
+    days = [today] * len(roster.ROLE_SINCE)
     cursor.execute(
         f"""
         UPDATE {table} s SET ({", ".join(merged)}, updated_at) = ({", ".join(new.values())}, %s)
@@ -144,7 +160,7 @@ def _merge(cursor, organisation: Organisation, full: bool, result: roster.Import
           AND ({", ".join(f"s.{name}" for name in merged)})
               IS DISTINCT FROM ({", ".join(new.values())})
         """,
-        [now, organisation.pk],
+        [*days, now, organisation.pk, *days],
     )
     result.updated = cursor.rowcount
     cursor.execute(

@@ -39,6 +39,7 @@ from speakup.training.queries import (
     EXPIRED,
     NOT_REQUIRED,
     OVERDUE,
+    ROLES_REQUIRING,
     WorkerCompliance,
     active_records,
     mandatory_flags,
@@ -135,32 +136,40 @@ def required_q(module: str, *, bands: list[str] | None) -> Q | None:
     return required
 
 
+def _began_before(module: str, policy: TrainingPolicy, limit: datetime.date, bands) -> Q:
+    """The worker has needed `module` since before `limit`: by one of the reasons that apply to
+    them, begun before it or with no day recorded (`queries.requirement_since`, whose earliest
+    reason counts). Asked of workers who must take the module."""
+    began = Q(pk__in=[]) if ROLES_REQUIRING[module] else Q()  # Speak Up: since start
+    for role in ROLES_REQUIRING[module]:
+        since = f"{role}_since"
+        began |= Q(**{f"is_{role}": True}) & (
+            Q(**{f"{since}__isnull": True}) | Q(**{f"{since}__lt": limit})
+        )
+    if module == Module.LISTEN_UP and bands:
+        days = policy.listen_up_band_since
+        early = [band for band in bands if days.get(band_code(band), "") < limit.isoformat()]
+        if early:
+            began |= Q(band__in=early)
+    return began
+
+
 def _overdue_q(module: str, policy: TrainingPolicy, today: datetime.date, bands) -> Q:
-    """Not yet completed and past the due day: `max(start, mandatory from, band rule since) +
-    days < today` (`queries.module_status`)."""
+    """Not yet completed and past the due day: `max(start, mandatory from, requirement since)
+    + days < today` (`queries.module_status`)."""
     mandatory_from = getattr(policy, f"{module}_mandatory_from")
 
     def late(days: int) -> Q:
         limit = today - datetime.timedelta(days=days)
         if mandatory_from and mandatory_from >= limit:
             return Q(pk__in=[])
-        return Q(assignment_start__lt=limit)
+        return Q(assignment_start__lt=limit) & _began_before(module, policy, limit, bands)
 
     if module == Module.FOLLOW_UP:
         return (Q(is_board_member=True) & late(policy.board_follow_up_due_days)) | (
             Q(is_board_member=False) & late(policy.new_starter_due_days)
         )
-    overdue = late(policy.new_starter_due_days)
-    if module == Module.LISTEN_UP and bands:
-        limit = (today - datetime.timedelta(days=policy.new_starter_due_days)).isoformat()
-        since = policy.listen_up_band_since
-        recent = [band for band in bands if since.get(band_code(band), "") >= limit]
-        if recent:
-            # `queries.required_by_band_alone`, for workers whose band came under the rule
-            # too recently for them to be late.
-            band_alone = Q(is_line_manager=False, is_senior_leader=False, is_board_member=False)
-            overdue &= ~(band_alone & Q(band__in=recent))
-    return overdue
+    return late(policy.new_starter_due_days)
 
 
 def _status_case(module, *, policy, today, bands) -> Max:

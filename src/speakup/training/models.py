@@ -192,10 +192,17 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Not imported"
 
 
+class UploadKind(models.TextChoices):
+    ROSTER = "roster", "Roster"
+    COMPLETIONS = "completions", "Completions"
+
+
 class StaffImport(models.Model):
-    """A roster upload from the web, run as a background job, with its progress and result."""
+    """A file uploaded from the web (a roster, or completions from learning records), imported
+    by a background job, with its progress and result."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=20, choices=UploadKind.choices, default=UploadKind.ROSTER)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="staff_imports"
     )

@@ -231,6 +231,19 @@ class StaffImport(models.Model):
         return min(99, int(100 * done / total))
 
 
+class XapiVoiding(models.Model):
+    """An xAPI voiding statement received, kept so that sending it again, or sending again the
+    statement it voided, is a duplicate (a learning record store resends what it is unsure of):
+    the completion it voided is deleted, so its statement id is remembered here."""
+
+    statement_id = models.UUIDField(unique=True)
+    voided_statement_id = models.UUIDField(db_index=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="xapi_voidings"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+
 class TrainingReminder(models.Model):
     """A reminder emailed about one worker's module: at most one per 14 days (issue 4)."""
 

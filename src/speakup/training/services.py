@@ -29,6 +29,7 @@ from speakup.training.models import (
     ModuleProgress,
     StaffRecord,
     TrainingPolicy,
+    XapiVoiding,
 )
 from speakup.training.queries import missing_prerequisites, training_organisations_of
 from speakup.training.roster import (
@@ -662,11 +663,11 @@ def xapi_statements_record(
                 statement_id = uuid.UUID(statement["id"]) if "id" in statement else uuid.uuid4()
             except (TypeError, ValueError, AttributeError):
                 raise XapiRefused("The statement's id must be a UUID") from None
-            if Completion.objects.filter(statement_id=statement_id).exists():
+            if _statement_seen(statement_id):
                 result.duplicates.append(str(statement_id))
                 continue
             if _verb_id(statement) == XAPI_VOIDED:
-                result.voided.append(_xapi_void(statement, organisation_ids))
+                result.voided.append(_xapi_void(statement, statement_id, organisation_ids))
                 continue
             record, module, completed_on = _xapi_completion(
                 statement, activities, organisation_ids, today
@@ -708,7 +709,18 @@ def _verb_id(statement: dict) -> str | None:
     return _text(verb.get("id")) if isinstance(verb, dict) else None
 
 
-def _xapi_void(statement: dict, organisation_ids: set[int]) -> str:
+def _statement_seen(statement_id: uuid.UUID) -> bool:
+    """Whether a statement with this id came before: one that recorded a completion, a voiding
+    statement, or one since voided (xAPI: a statement id is never used for another)."""
+    return (
+        Completion.objects.filter(statement_id=statement_id).exists()
+        or XapiVoiding.objects.filter(
+            Q(statement_id=statement_id) | Q(voided_statement_id=statement_id)
+        ).exists()
+    )
+
+
+def _xapi_void(statement: dict, statement_id: uuid.UUID, organisation_ids: set[int]) -> str:
     """Void the completion an earlier statement recorded (xAPI's "voided" verb, its object a
     StatementRef): it no longer counts. The id of the statement voided; XapiRefused when the
     statement does not void one recorded here for an organisation the sender may record for."""
@@ -719,9 +731,15 @@ def _xapi_void(statement: dict, organisation_ids: set[int]) -> str:
         voided_id = uuid.UUID(target.get("id"))
     except (TypeError, ValueError, AttributeError):
         raise XapiRefused("The StatementRef's id must be a UUID") from None
-    deleted, _ = Completion.objects.filter(
+    completion = Completion.objects.filter(
         statement_id=voided_id, organisation_id__in=organisation_ids
-    ).delete()
-    if not deleted:
+    ).first()
+    if completion is None:
         raise XapiRefused(f"No completion recorded here came from statement {voided_id}")
+    XapiVoiding.objects.create(
+        statement_id=statement_id,
+        voided_statement_id=voided_id,
+        organisation_id=completion.organisation_id,
+    )
+    completion.delete()
     return str(voided_id)

@@ -55,6 +55,33 @@ class RosterUploadForm(forms.Form):
         return upload
 
 
+# Some 400,000 rows: years of a large trust's completions. A larger file is more likely the
+# wrong one (a whole ESR extract), and one import holds the database while it runs.
+MAX_COMPLETIONS_FILE_MB = 20
+
+
+class CompletionsUploadForm(RosterUploadForm):
+    file = forms.FileField(
+        label="Completions (CSV file)",
+        help_text="An export from e-Learning for Healthcare, ESR or your learning system, with "
+        "the columns listed below.",
+        error_messages={
+            "required": "Choose a CSV file to upload",
+            "empty": "The file is empty: choose your completions CSV file",
+        },
+    )
+    full = None  # a completions file adds to what is recorded: it makes nobody a leaver
+
+    def clean_file(self):
+        upload = super().clean_file()
+        if upload.size > MAX_COMPLETIONS_FILE_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_COMPLETIONS_FILE_MB} MB: split it into smaller "
+                "files and upload each of them"
+            )
+        return upload
+
+
 # The earliest date a module can have been made mandatory: the national modules date from 2019,
 # so this only catches a mistyped year (1800 for 2018), not an organisation's own history.
 EARLIEST_MANDATORY_FROM = datetime.date(2000, 1, 1)

@@ -198,10 +198,17 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Not imported"
 
 
+class UploadKind(models.TextChoices):
+    ROSTER = "roster", "Roster"
+    COMPLETIONS = "completions", "Completions"
+
+
 class StaffImport(models.Model):
-    """A roster upload from the web, run as a background job, with its progress and result."""
+    """A file uploaded from the web (a roster, or completions from learning records), imported
+    by a background job, with its progress and result."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=20, choices=UploadKind.choices, default=UploadKind.ROSTER)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="staff_imports"
     )
@@ -228,6 +235,19 @@ class StaffImport(models.Model):
         if not total:
             return 0
         return min(99, int(100 * done / total))
+
+
+class XapiVoiding(models.Model):
+    """An xAPI voiding statement received, kept so that sending it again, or sending again the
+    statement it voided, is a duplicate (a learning record store resends what it is unsure of):
+    the completion it voided is deleted, so its statement id is remembered here."""
+
+    statement_id = models.UUIDField(unique=True)
+    voided_statement_id = models.UUIDField(db_index=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="xapi_voidings"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
 
 class TrainingReminder(models.Model):

@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -28,12 +29,16 @@ from speakup.training.models import (
     ModuleProgress,
     StaffRecord,
     TrainingPolicy,
+    XapiVoiding,
 )
 from speakup.training.queries import missing_prerequisites, training_organisations_of
 from speakup.training.roster import (
     EVERY_ROW_BAD,
+    ImportResult,
     RowError,
     UnreadableFile,
+    _extent,
+    _position,
     detect_encoding,
     failure_text,
     missing_columns,
@@ -264,14 +269,14 @@ class CompletionImportResult:
     rows_read: int = 0
     created: int = 0
     already_recorded: int = 0
+    bad_rows: int = 0  # rows with at least one problem (a row can have several)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     imported: bool = False
 
-    @property
-    def bad_rows(self) -> int:
-        """Rows with at least one problem (a row can have several)."""
-        return len({error.row for error in self.errors if error.row})
+    # What the upload's page shows, worded as for a roster from the same counts.
+    row_errors = ImportResult.row_errors
+    failure = ImportResult.failure
 
     def summary(self) -> str:
         if not self.imported:
@@ -297,9 +302,17 @@ class CompletionImportResult:
             "already_recorded": self.already_recorded,
             "skipped": self.bad_rows if self.imported else 0,
             "imported": self.imported,
+            "bad_rows": self.bad_rows,
             "errors": [{"row": e.row, "column": e.column, "reason": e.reason} for e in self.errors],
             "warnings": self.warnings,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> CompletionImportResult:
+        """The result an upload's job stored (`as_dict`)."""
+        fields = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        fields["errors"] = [RowError(**error) for error in data.get("errors", [])]
+        return cls(**fields)
 
 
 def completions_import(
@@ -308,12 +321,15 @@ def completions_import(
     organisations: set[str] | None = None,
     skip_invalid: bool = False,
     today: datetime.date | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
     actor=None,
 ) -> CompletionImportResult:
     """Import completions (CSV: Employee Number, Organisation, Module, Completed On, Source).
 
     Unknown workers, organisations and modules are reported per row, never guessed. With
     `organisations`, rows for any other ODS code are refused (an admin imports their own).
+    `on_progress(bytes done, bytes in all)` is called after each batch, inside the import's
+    transaction, so it must not use the database (as for staff_import).
     """
     today = today or timezone.localdate()
     result = CompletionImportResult()
@@ -324,6 +340,12 @@ def completions_import(
         return result
     if warning:
         result.warnings.append(warning)
+    start, total_bytes = _extent(file)
+
+    def progress() -> None:
+        if on_progress:
+            on_progress(_position(file, start), total_bytes)
+
     text = io.TextIOWrapper(file, encoding=encoding, newline="")
     last_row = 0  # the last row read (the header is row 1), to say where a file stops being CSV
 
@@ -354,7 +376,9 @@ def completions_import(
             result.errors.append(RowError(0, "", missing_columns(missing, header)))
             return result
         with transaction.atomic():
-            _import_completion_rows(reader, positions, organisations, today, result, header_number)
+            _import_completion_rows(
+                reader, positions, organisations, today, result, header_number, progress
+            )
             refused = result.errors and not skip_invalid
             if not refused and not result.created and not result.already_recorded:
                 # Nothing to import is no success of "0 completions added".
@@ -402,7 +426,9 @@ class _CompletionRow:
     problems: list[tuple[str, str]]
 
 
-def _import_completion_rows(reader, positions, allowed, today, result, header_number) -> None:
+def _import_completion_rows(
+    reader, positions, allowed, today, result, header_number, progress
+) -> None:
     orgs = {o.ods_code: o for o in Organisation.objects.all()} if not allowed else None
     if allowed is not None:
         orgs = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in=allowed)}
@@ -443,6 +469,7 @@ def _import_completion_rows(reader, positions, allowed, today, result, header_nu
         if len(batch) == COMPLETION_BATCH:
             _write_completion_batch(batch, result)
             batch = []
+            progress()
     _write_completion_batch(batch, result)
 
 
@@ -480,6 +507,7 @@ def _write_completion_batch(batch: list[_CompletionRow], result) -> None:
                     )
                 )
         if line.problems:
+            result.bad_rows += 1
             result.errors.extend(RowError(line.row, column, why) for column, why in line.problems)
             continue
         # The rule of _already_recorded, for the whole batch at once.
@@ -635,11 +663,11 @@ def xapi_statements_record(
                 statement_id = uuid.UUID(statement["id"]) if "id" in statement else uuid.uuid4()
             except (TypeError, ValueError, AttributeError):
                 raise XapiRefused("The statement's id must be a UUID") from None
-            if Completion.objects.filter(statement_id=statement_id).exists():
+            if _statement_seen(statement_id):
                 result.duplicates.append(str(statement_id))
                 continue
             if _verb_id(statement) == XAPI_VOIDED:
-                result.voided.append(_xapi_void(statement, organisation_ids))
+                result.voided.append(_xapi_void(statement, statement_id, organisation_ids))
                 continue
             record, module, completed_on = _xapi_completion(
                 statement, activities, organisation_ids, today
@@ -681,7 +709,18 @@ def _verb_id(statement: dict) -> str | None:
     return _text(verb.get("id")) if isinstance(verb, dict) else None
 
 
-def _xapi_void(statement: dict, organisation_ids: set[int]) -> str:
+def _statement_seen(statement_id: uuid.UUID) -> bool:
+    """Whether a statement with this id came before: one that recorded a completion, a voiding
+    statement, or one since voided (xAPI: a statement id is never used for another)."""
+    return (
+        Completion.objects.filter(statement_id=statement_id).exists()
+        or XapiVoiding.objects.filter(
+            Q(statement_id=statement_id) | Q(voided_statement_id=statement_id)
+        ).exists()
+    )
+
+
+def _xapi_void(statement: dict, statement_id: uuid.UUID, organisation_ids: set[int]) -> str:
     """Void the completion an earlier statement recorded (xAPI's "voided" verb, its object a
     StatementRef): it no longer counts. The id of the statement voided; XapiRefused when the
     statement does not void one recorded here for an organisation the sender may record for."""
@@ -692,9 +731,15 @@ def _xapi_void(statement: dict, organisation_ids: set[int]) -> str:
         voided_id = uuid.UUID(target.get("id"))
     except (TypeError, ValueError, AttributeError):
         raise XapiRefused("The StatementRef's id must be a UUID") from None
-    deleted, _ = Completion.objects.filter(
+    completion = Completion.objects.filter(
         statement_id=voided_id, organisation_id__in=organisation_ids
-    ).delete()
-    if not deleted:
+    ).first()
+    if completion is None:
         raise XapiRefused(f"No completion recorded here came from statement {voided_id}")
+    XapiVoiding.objects.create(
+        statement_id=statement_id,
+        voided_statement_id=voided_id,
+        organisation_id=completion.organisation_id,
+    )
+    completion.delete()
     return str(voided_id)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from speakup.training.models import UploadKind
 from speakup.training.views import dashboard, learning, review, team
 
 app_name = "training"
@@ -43,5 +44,16 @@ urlpatterns = [
         "organisations/<str:ods_code>/roster/uploads/<uuid:import_id>/",
         dashboard.show_import,
         name="show_import",
+    ),
+    path(
+        "organisations/<str:ods_code>/completions/",
+        dashboard.upload_completions,
+        name="upload_completions",
+    ),
+    path(
+        "organisations/<str:ods_code>/completions/uploads/<uuid:import_id>/",
+        dashboard.show_import,
+        {"kind": UploadKind.COMPLETIONS},
+        name="show_completions_import",
     ),
 ]

@@ -1,8 +1,10 @@
-"""An organisation's training dashboard, its CSV export and the roster upload."""
+"""An organisation's training dashboard, its CSV export and the roster and completions uploads."""
 
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,8 +20,13 @@ from speakup.core.permissions import require
 from speakup.organisations.models import Organisation
 from speakup.training.content import MODULE_ORDER
 from speakup.training.exports import compliance_csv
-from speakup.training.forms import RosterUploadForm, TrainingPolicyForm
-from speakup.training.models import ImportStatus, StaffImport
+from speakup.training.forms import (
+    MAX_COMPLETIONS_FILE_MB,
+    CompletionsUploadForm,
+    RosterUploadForm,
+    TrainingPolicyForm,
+)
+from speakup.training.models import ImportStatus, StaffImport, UploadKind
 from speakup.training.presenters import mandatory_tag
 from speakup.training.queries import (
     MODULE_TITLES,
@@ -28,10 +35,10 @@ from speakup.training.queries import (
     percent,
     policy_for,
 )
-from speakup.training.roster import COLUMNS, REQUIRED_COLUMNS, STAFF_GROUPS, ImportResult
-from speakup.training.services import policy_update
+from speakup.training.roster import COLUMNS, REQUIRED_COLUMNS, STAFF_GROUPS
+from speakup.training.services import REQUIRED_COMPLETION_COLUMNS, policy_update
 from speakup.training.tallies import board_compliance, compliance_figures, compliance_trend
-from speakup.training.tasks import run_staff_import
+from speakup.training.tasks import result_of, run_staff_import
 
 BREAKDOWNS = [
     ("staff_group", "Staff group"),
@@ -158,38 +165,48 @@ def export_compliance(request, ods_code):
     )
 
 
+@dataclass(frozen=True)
+class Upload:
+    """One kind of upload from the web: who may make it, its form and its pages."""
+
+    action: str
+    form: type[forms.Form]
+    template: str
+    page_title: str
+    called: str  # in the heading of its result page: "Roster upload: Imported"
+    upload_page: str
+    result_page: str
+
+
+UPLOADS = {
+    UploadKind.ROSTER: Upload(
+        "training.manage_roster",
+        RosterUploadForm,
+        "training/upload_roster.jinja",
+        "Upload your staff roster",
+        "Roster",
+        "training:upload_roster",
+        "training:show_import",
+    ),
+    UploadKind.COMPLETIONS: Upload(
+        "training.import_completions",
+        CompletionsUploadForm,
+        "training/upload_completions.jinja",
+        "Upload completions from your learning records",
+        "Completions",
+        "training:upload_completions",
+        "training:show_completions_import",
+    ),
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload_roster(request, ods_code):
-    organisation = _organisation(request, ods_code, "training.manage_roster")
-    posted = request.method == "POST"
-    form = RosterUploadForm(request.POST if posted else None, request.FILES if posted else None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        folder = Path(settings.MEDIA_ROOT) / "training" / "imports"
-        folder.mkdir(parents=True, exist_ok=True)
-        staff_import = StaffImport(
-            organisation=organisation,
-            uploaded_by=request.user,
-            file_name=Path(upload.name).name[:255],
-            full=form.cleaned_data["full"],
-            skip_invalid=form.cleaned_data["skip_invalid"],
-            bytes_total=upload.size,
-        )
-        path = folder / f"{uuid.uuid4()}.csv"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        staff_import.stored_path = str(path)
-        staff_import.save()
-        run_staff_import.delay(str(staff_import.pk))  # inline when no broker is configured
-        return redirect("training:show_import", organisation.ods_code, staff_import.pk)
-    return render_page(
+    return _upload_page(
         request,
-        "training/upload_roster.jinja",
-        page_title="Upload your staff roster",
-        form=form,
-        organisation=organisation,
+        ods_code,
+        UploadKind.ROSTER,
         columns=COLUMNS,
         required_columns=[COLUMNS[key] for key in REQUIRED_COLUMNS],
         staff_groups=STAFF_GROUPS,
@@ -197,19 +214,78 @@ def upload_roster(request, ods_code):
 
 
 @login_required
-def show_import(request, ods_code, import_id):
-    organisation = _organisation(request, ods_code, "training.manage_roster")
-    staff_import = StaffImport.objects.filter(pk=import_id, organisation=organisation).first()
+@require_http_methods(["GET", "POST"])
+def upload_completions(request, ods_code):
+    return _upload_page(
+        request,
+        ods_code,
+        UploadKind.COMPLETIONS,
+        required_columns=REQUIRED_COMPLETION_COLUMNS,
+        max_mb=MAX_COMPLETIONS_FILE_MB,
+    )
+
+
+def _upload_page(request, ods_code: str, kind: str, **context):
+    upload = UPLOADS[kind]
+    organisation = _organisation(request, ods_code, upload.action)
+    posted = request.method == "POST"
+    form = upload.form(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        job = _start_import(request, organisation, form, kind=kind)
+        return redirect(upload.result_page, organisation.ods_code, job.pk)
+    return render_page(
+        request,
+        upload.template,
+        page_title=upload.page_title,
+        form=form,
+        organisation=organisation,
+        **context,
+    )
+
+
+def _start_import(request, organisation, form, *, kind: str) -> StaffImport:
+    """Keep the uploaded file and hand it to the background job (inline without a broker)."""
+    upload = form.cleaned_data["file"]
+    folder = Path(settings.MEDIA_ROOT) / "training" / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    job = StaffImport(
+        organisation=organisation,
+        kind=kind,
+        uploaded_by=request.user,
+        file_name=Path(upload.name).name[:255],
+        full=form.cleaned_data.get("full", False),  # rosters only
+        skip_invalid=form.cleaned_data["skip_invalid"],
+        bytes_total=upload.size,
+    )
+    path = folder / f"{uuid.uuid4()}.csv"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    job.stored_path = str(path)
+    job.save()
+    run_staff_import.delay(str(job.pk))
+    return job
+
+
+@login_required
+def show_import(request, ods_code, import_id, kind=UploadKind.ROSTER):
+    upload = UPLOADS[kind]
+    organisation = _organisation(request, ods_code, upload.action)
+    staff_import = StaffImport.objects.filter(
+        pk=import_id, organisation=organisation, kind=kind
+    ).first()
     if staff_import is None:
         raise Http404
-    result = ImportResult.from_dict(staff_import.result) if staff_import.result else None
     return render_page(
         request,
         "training/show_import.jinja",
-        page_title=f"Roster upload: {_import_state(staff_import)}",
+        page_title=f"{upload.called} upload: {_import_state(staff_import)}",
         organisation=organisation,
         staff_import=staff_import,
-        result=result,
+        result=result_of(staff_import),
+        imported_heading=f"{upload.called} imported",
+        page_url=request.path,
+        upload_page=upload.upload_page,
     )
 
 

@@ -234,7 +234,7 @@ def test_a_completions_upload_left_unimported_is_given_up_and_says_so(
         stored_path=str(path),
         created_at=datetime.datetime(2025, 6, 1, 5, tzinfo=datetime.UTC),
     )
-    assert tasks.abandon_stale_uploads() == "Roster uploads abandoned: 1"
+    assert tasks.abandon_stale_uploads() == "Uploads abandoned: 1"
     assert not path.exists()
     page = admin.get(f"/training/organisations/TST01/completions/uploads/{job.pk}/")
     text = page.content.decode()

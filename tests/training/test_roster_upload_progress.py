@@ -75,7 +75,7 @@ def test_an_upload_left_unimported_is_deleted_by_the_tick_and_says_so(
     new = StaffImport.objects.create(
         organisation=organisation, file_name="new.csv", stored_path=str(new_file)
     )
-    assert "Roster uploads abandoned: 1" in call_tick()
+    assert "Uploads abandoned: 1" in call_tick()
     assert not old_file.exists() and new_file.exists()
     page = client_as(Role.ORGANISATION_ADMIN).get(
         f"/training/organisations/TST01/roster/uploads/{old.pk}/"

@@ -5,9 +5,10 @@ download, so that a spreadsheet opening one runs nothing written into it."""
 from __future__ import annotations
 
 import csv
+import os
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import IO, Any
 
 NUL_FOUND = "line contains NUL"
 
@@ -97,3 +98,25 @@ class DownloadWriter:
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:
             self.writerow(row)
+
+
+# --- progress through an uploaded file ------------------------------------------------------
+
+
+def file_extent(file: IO[bytes]) -> tuple[int, int]:
+    """Where the file starts and how many bytes it holds from there (0 if it cannot tell)."""
+    try:
+        start = file.tell()
+        total = file.seek(0, os.SEEK_END) - start
+        file.seek(start)
+        return start, total
+    except (OSError, AttributeError):
+        return 0, 0
+
+
+def bytes_read(file: IO[bytes] | None, start: int) -> int:
+    """How far into the file reading has gone, from `start` (0 if it cannot tell)."""
+    try:
+        return file.tell() - start
+    except (OSError, AttributeError):
+        return 0

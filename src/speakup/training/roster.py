@@ -12,7 +12,6 @@ import csv
 import datetime
 import functools
 import io
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -638,7 +637,7 @@ def staff_import(
         result.encoding = encoding
         if warning:
             result.warnings.append(warning)
-        start, total_bytes = _extent(file)
+        start, total_bytes = csvfiles.file_extent(file)
         text = io.TextIOWrapper(file, encoding=encoding, newline="")
         records: Iterator[list[str]] = csvfiles.records(text)
     elif rows is not None:
@@ -658,7 +657,7 @@ def staff_import(
             skip_invalid,
             today,
             result,
-            lambda: report(_position(file, start)),
+            lambda: report(csvfiles.bytes_read(file, start)),
             actor,
         )
     finally:
@@ -765,24 +764,6 @@ def _refuse_nothing_to_import(organisation: Organisation, result: ImportResult) 
         why = f"{first}. As a whole roster it would mark {leavers} as leavers"
     result.add_error(0, "", why)
     raise _Rollback
-
-
-def _extent(file: IO[bytes]) -> tuple[int, int]:
-    """Where the file starts and how many bytes it holds from there (0 if it cannot tell)."""
-    try:
-        start = file.tell()
-        total = file.seek(0, os.SEEK_END) - start
-        file.seek(start)
-        return start, total
-    except (OSError, AttributeError):
-        return 0, 0
-
-
-def _position(file: IO[bytes] | None, start: int) -> int:
-    try:
-        return file.tell() - start
-    except (OSError, AttributeError):
-        return 0
 
 
 def _dict_rows(rows: Iterable[dict[str, str]]) -> Iterator[list[str]]:

@@ -37,8 +37,6 @@ from speakup.training.roster import (
     ImportResult,
     RowError,
     UnreadableFile,
-    _extent,
-    _position,
     detect_encoding,
     failure_text,
     missing_columns,
@@ -340,11 +338,11 @@ def completions_import(
         return result
     if warning:
         result.warnings.append(warning)
-    start, total_bytes = _extent(file)
+    start, total_bytes = csvfiles.file_extent(file)
 
     def progress() -> None:
         if on_progress:
-            on_progress(_position(file, start), total_bytes)
+            on_progress(csvfiles.bytes_read(file, start), total_bytes)
 
     text = io.TextIOWrapper(file, encoding=encoding, newline="")
     last_row = 0  # the last row read (the header is row 1), to say where a file stops being CSV

@@ -116,4 +116,4 @@ def abandon_stale_uploads(*, now: datetime.datetime | None = None) -> str:
         job.finished_at = now
         job.save(update_fields=["status", "result", "finished_at"])
         abandoned += 1
-    return f"Roster uploads abandoned: {abandoned}"
+    return f"Uploads abandoned: {abandoned}"

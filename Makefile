@@ -44,9 +44,12 @@ var/secret_key:
 # DEBUG stays off, so that people trying the demo see the product's own error pages; plain HTTP
 # on this machine is allowed instead (no HTTPS redirect, HSTS or HTTPS-only cookies), and
 # runserver --insecure serves the static files. Set DEBUG=true for Django's detailed pages.
+# The demo's data folder: SPEAKUP_VAR_DIR (as the settings read it) or var/. Two demo servers
+# side by side with a folder each share no cache, queue, beat schedule or emails.
+VAR := $(abspath $(or $(SPEAKUP_VAR_DIR),var))
 DEMO_ENV := DEBUG=$(or $(DEBUG),false) ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false \
 	SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 SECRET_KEY="$$(cat var/secret_key)" \
-	CELERY_BROKER_URL=filesystem://localhost/ CACHE_URL="file://$(CURDIR)/var/cache" \
+	CELERY_BROKER_URL=filesystem://localhost/ CACHE_URL="file://$(VAR)/cache" \
 	EMAIL_BACKEND=file SITE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: run
@@ -54,13 +57,13 @@ run: install var/secret_key ## Serve the product with demo data on http://127.0.
 	@export $(DEMO_ENV); \
 	$(BIN)/speakup migrate --no-input -v 0 && \
 	$(BIN)/speakup demo-data || exit 1; \
-	$(BIN)/celery --quiet -A speakup worker --beat --schedule var/celerybeat-schedule --pool solo \
+	$(BIN)/celery --quiet -A speakup worker --beat --schedule $(VAR)/celerybeat-schedule --pool solo \
 	  --without-mingle --without-gossip --without-heartbeat --loglevel warning & \
 	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/celery -A speakup call concerns.tick >/dev/null & \
 	echo "speakup is at http://127.0.0.1:$(PORT)/ (a Celery worker runs its background jobs and"; \
 	echo "the tick now, then every 15 minutes; the emails it sends, such as training reminders,"; \
-	echo "are written to var/mail/)"; \
+	echo "are written to $(VAR)/mail/)"; \
 	$(BIN)/speakup runserver --insecure 127.0.0.1:$(PORT)
 
 .PHONY: otp-code

@@ -110,15 +110,39 @@ def test_leaders_of_another_organisation_get_not_found(client_as, other_organisa
 
 
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
-def test_the_csv_export_lists_every_worker_with_their_status(client_as, trust):
-    response = client_as(Role.GUARDIAN).get("/training/organisations/TST01/compliance.csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert len(rows) == 2
-    chair = next(r for r in rows if r["Name"] == "Cora Chair")
-    assert chair["Follow Up status"] == "overdue"
-    worker = next(r for r in rows if r["Name"] != "Cora Chair")
-    assert worker["Speak Up status"] == "compliant"
-    assert worker["Speak Up complete until"] == "2028-03-01"
+def test_the_csv_export_lists_every_worker_with_their_status_in_the_pages_words(
+    client_as, organisation, trust
+):
+    """Every status as the pages write it ("Complete", not "compliant"); columns unchanged."""
+    StaffRecordFactory(  # a new starter: due within the month
+        organisation=organisation, first_name="Nia", last_name="New",
+        assignment_start=datetime.date(2025, 5, 20),
+    )  # fmt: skip
+    lapsed = StaffRecordFactory(organisation=organisation, first_name="Len", last_name="Lapsed")
+    CompletionFactory(staff_record=lapsed, completed_on=datetime.date(2021, 3, 1))  # 3 years on
+    client = client_as(Role.GUARDIAN)
+    response = client.get("/training/organisations/TST01/compliance.csv")
+    rows = {r["Name"]: r for r in csv.DictReader(io.StringIO(response.content.decode()))}
+    assert len(rows) == 4
+    worker = next(name for name in rows if name.startswith("Worker"))
+    assert list(rows[worker])[5:8] == [
+        "Speak Up status",
+        "Speak Up due by",
+        "Speak Up complete until",
+    ]
+    assert rows[worker]["Speak Up status"] == "Complete"
+    assert rows[worker]["Speak Up complete until"] == "2028-03-01"
+    assert rows[worker]["Listen Up status"] == "Not required"
+    assert rows["Cora Chair"]["Follow Up status"] == "Overdue"
+    assert rows["Nia New"]["Speak Up status"] == "Due"
+    assert rows["Nia New"]["Speak Up due by"] == "2025-06-19"
+    assert rows["Len Lapsed"]["Speak Up status"] == "Expired"
+    statuses = {value for row in rows.values() for key, value in row.items() if "status" in key}
+    assert statuses == {"Complete", "Not required", "Overdue", "Due", "Expired"}
+    # The same words head the dashboard's table of counts.
+    page = client.get("/training/organisations/TST01/").content.decode()
+    for word in ("Required", "Complete", "Due", "Overdue", "Expired"):
+        assert f'<th scope="col">{word}</th>' in page
 
 
 def test_an_admin_uploads_a_roster_and_sees_the_result(client_as, organisation):

@@ -3,6 +3,7 @@
 import base64
 import csv
 import datetime
+import html
 import importlib
 import io
 import re
@@ -74,6 +75,45 @@ def _chart_svg(html: str) -> str:
     return base64.b64decode(encoded.group(1)).decode()
 
 
+def _table_names(page: str) -> dict[str, str]:
+    """Each table (by its opening tag's attributes) and the heading that names it, which must
+    come before it; a table with a caption hidden from sight fails here."""
+    names = {}
+    for attributes in re.findall(r"<table([^>]*)>", page):
+        labelledby = re.search(r'aria-labelledby="([^"]+)"', attributes)
+        assert labelledby, f"a table named by no heading: <table{attributes}>"
+        heading = re.search(rf'<h2 id="{labelledby.group(1)}">([^<]*)</h2>', page)
+        assert heading and heading.start() < page.index(f"<table{attributes}>")
+        names[attributes] = html.unescape(heading.group(1))
+    assert "nhsuk-table__caption nhsuk-u-visually-hidden" not in page
+    return names
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_each_table_is_named_by_its_heading_not_by_a_hidden_caption_that_repeats_it(
+    client_as, trust
+):
+    """A screen reader read each table's name twice: the heading, then a hidden caption."""
+    page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
+    assert sorted(_table_names(page).values()) == [
+        "Compliance by band",
+        "Compliance by directorate",
+        "Compliance by module",
+        "Compliance by staff group",
+        "The board's Follow Up training",
+        "Trend, month by month",
+    ]
+
+
+def test_the_rows_with_problems_are_named_by_their_heading(client_as, organisation):
+    client = client_as(Role.ORGANISATION_ADMIN)
+    bad = ROSTER + "1003,,Calloway,Students,N,N,N,2024-01-01\r\n"
+    upload = SimpleUploadedFile("roster.csv", bad.encode(), content_type="text/csv")
+    response = client.post("/training/organisations/TST01/roster/", {"file": upload})
+    page = client.get(response.url).content.decode()
+    assert list(_table_names(page).values()) == ["Rows with problems"]
+
+
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
 def test_each_chart_sits_beside_the_table_of_its_figures(client_as, trust):
     page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
@@ -81,14 +121,15 @@ def test_each_chart_sits_beside_the_table_of_its_figures(client_as, trust):
     expected = [
         ("Compliance by module", "Compliance by module"),
         ("Compliance per module by staff group", "Compliance by staff group"),
-        ("Compliance at each month end", "Compliance trend"),
+        ("Compliance at each month end", "Trend, month by month"),
     ]
     assert len(pairs) == len(expected)
-    for pair, (title, caption) in zip(pairs, expected, strict=True):
+    names = _table_names(page)
+    for pair, (title, heading) in zip(pairs, expected, strict=True):
         chart, table = pair.split('class="speakup-chart-pair__table"')
         assert f'alt="{title}. The table after this chart gives the same figures."' in chart
         assert f"<title>{title}</title>" in _chart_svg(chart)
-        assert f">{caption}</caption>" in table.split("</table>")[0]
+        assert names[table.split("<table")[1].split(">")[0]] == heading
     # Speak Up: one of the two workers is complete, in the chart as in the table beside it.
     modules_chart, modules_table = pairs[0].split('class="speakup-chart-pair__table"')
     assert "50%" in _chart_svg(modules_chart) and "<td>50%</td>" in modules_table
@@ -162,7 +203,7 @@ def test_an_admin_uploads_a_roster_and_sees_the_result(client_as, organisation):
 
 def band_rows(page: str) -> dict[str, str]:
     """The dashboard's "Compliance by band" table: band -> workers."""
-    table = page.split("<h2>Compliance by band</h2>")[1].split("</table>")[0]
+    table = page.split(">Compliance by band</h2>")[1].split("</table>")[0]
     return dict(re.findall(r'<th scope="row">([^<]*)</th><td>(\d+)</td>', table))
 
 

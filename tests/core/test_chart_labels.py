@@ -168,3 +168,18 @@ def test_figures_of_several_series_never_overlap_on_crowded_bars():
             )
         )
         assert _overlapping(svg) == [] and _outside(svg) == []
+
+
+def test_numbers_over_999_are_written_with_commas_on_the_axis_and_the_bars():
+    """As the tables beside the charts and the NHS style guide write them: 1,000, not 1000."""
+    svg = _svg(
+        bar_chart(
+            chart_id="k",
+            title="Cases per 1,000 workers by region",
+            labels=["Midlands", "North West"],
+            series={"Cases per 1,000 workers": [909.1, 1250]},
+            horizontal=True,
+        )
+    )
+    assert re.findall(r'class="value"[^>]*>([^<]*)<', svg) == ["909.1", "1,250"]
+    assert ">1,000<" in svg and ">1000<" not in svg

@@ -56,10 +56,15 @@ def _value_of(shown: Value) -> float | None:
     return None if shown.suppressed or shown.value is None else float(shown.value)
 
 
+def _number(value: float) -> str:
+    """A number as the pages write it: 1,000 and 909.1 (commas over 999), never 1e+06."""
+    return f"{int(value):,}" if value == int(value) else f"{value:,g}"
+
+
 def _text_of(shown: Value, unit: str) -> str:
     if shown is None or isinstance(shown, int | float):
-        return "not applicable" if shown is None else f"{shown:g}{unit}"
-    return shown.text if shown.value is None else f"{shown.value:g}{unit}"
+        return "not applicable" if shown is None else f"{_number(shown)}{unit}"
+    return shown.text if shown.value is None else f"{_number(shown.value)}{unit}"
 
 
 # Rough widths of Arial's characters, in ems: enough to leave room for labels, not to typeset.
@@ -259,7 +264,7 @@ def _heading(svg: Svg, title: str, names: list[str], series_kind: str) -> float:
 def _value_axis(svg: Svg, frame: _Frame, ticks: list[float], unit: str, *, vertical: bool):
     """Grid lines and their labels along the value axis."""
     for tick in ticks:
-        label = f"{tick:g}{unit}"
+        label = f"{_number(tick)}{unit}"
         if vertical:
             y = frame.top + frame.height - frame.along(tick)
             svg.add(
@@ -294,7 +299,7 @@ def _highest(series: dict[str, Sequence[Value]], limit: float | None) -> float:
 
 
 def _tick_label_width(ticks: list[float], unit: str) -> float:
-    return max(text_width(f"{tick:g}{unit}", VALUE_SIZE) for tick in ticks)
+    return max(text_width(f"{_number(tick)}{unit}", VALUE_SIZE) for tick in ticks)
 
 
 def bar_chart(

@@ -90,7 +90,7 @@ def test_an_admin_imports_a_roster_and_sees_the_dashboard(
         image = page.get_by_role("img", name=f"{chart}. The table after this chart")
         expect(image).to_be_visible()
     expect(page.get_by_role("img", name="Compliance at each month end.")).to_be_visible()
-    expect(page.get_by_role("table", name="Compliance trend")).to_be_visible()
+    expect(page.get_by_role("table", name="Trend, month by month")).to_be_visible()
     assert_accessible(page)
 
     # Before making a module mandatory, the admin reads it, answers included.

@@ -34,16 +34,16 @@ def test_a_line_chart_is_an_image_with_a_title_and_alt_text():
     assert "<title>Compliance, month by month</title>" in _svg(markup)
 
 
-def test_lines_are_told_apart_by_dash_and_each_ends_with_its_value():
+def test_lines_are_told_apart_by_dash_and_each_ends_with_its_name_and_value():
     svg = _svg(_trend([50.0, 60.0, 70.0], [20.0, 25.0, 30.0]))
     assert "stroke-dasharray" in svg  # the second line is dashed, the first solid
-    assert sorted(_values(svg)) == ["30%", "70%"]
+    assert sorted(_values(svg)) == ["Listen Up 30%", "Speak Up 70%"]
     assert "Speak Up" in svg and "Listen Up" in svg  # the legend
 
 
 def test_a_month_with_no_figure_is_not_drawn_as_zero():
     svg = _svg(_trend([50.0, None, 70.0], [None, None, None]))
-    assert _values(svg) == ["70%"]
+    assert _values(svg) == ["Speak Up 70%"]
     assert svg.count("<polyline") == 0  # two points with a gap between: no line across it
 
 

@@ -3,6 +3,7 @@
 import base64
 import csv
 import datetime
+import html
 import importlib
 import io
 import re
@@ -74,6 +75,36 @@ def _chart_svg(html: str) -> str:
     return base64.b64decode(encoded.group(1)).decode()
 
 
+def _table_names(page: str) -> dict[str, str]:
+    """Each table (by its opening tag's attributes) and the heading that names it, which must
+    come before it; a table with a caption hidden from sight fails here."""
+    names = {}
+    for attributes in re.findall(r"<table([^>]*)>", page):
+        labelledby = re.search(r'aria-labelledby="([^"]+)"', attributes)
+        assert labelledby, f"a table named by no heading: <table{attributes}>"
+        heading = re.search(rf'<h2 id="{labelledby.group(1)}">([^<]*)</h2>', page)
+        assert heading and heading.start() < page.index(f"<table{attributes}>")
+        names[attributes] = html.unescape(heading.group(1))
+    assert "nhsuk-table__caption nhsuk-u-visually-hidden" not in page
+    return names
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_each_table_is_named_by_its_heading_not_by_a_hidden_caption_that_repeats_it(
+    client_as, trust
+):
+    """A screen reader read each table's name twice: the heading, then a hidden caption."""
+    page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
+    assert sorted(_table_names(page).values()) == [
+        "Compliance by band",
+        "Compliance by directorate",
+        "Compliance by module",
+        "Compliance by staff group",
+        "The board's Follow Up training",
+        "Trend, month by month",
+    ]
+
+
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
 def test_each_chart_sits_beside_the_table_of_its_figures(client_as, trust):
     page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
@@ -81,14 +112,15 @@ def test_each_chart_sits_beside_the_table_of_its_figures(client_as, trust):
     expected = [
         ("Compliance by module", "Compliance by module"),
         ("Compliance per module by staff group", "Compliance by staff group"),
-        ("Compliance at each month end", "Compliance trend"),
+        ("Compliance at each month end", "Trend, month by month"),
     ]
     assert len(pairs) == len(expected)
-    for pair, (title, caption) in zip(pairs, expected, strict=True):
+    names = _table_names(page)
+    for pair, (title, heading) in zip(pairs, expected, strict=True):
         chart, table = pair.split('class="speakup-chart-pair__table"')
         assert f'alt="{title}. The table after this chart gives the same figures."' in chart
         assert f"<title>{title}</title>" in _chart_svg(chart)
-        assert f">{caption}</caption>" in table.split("</table>")[0]
+        assert names[table.split("<table")[1].split(">")[0]] == heading
     # Speak Up: one of the two workers is complete, in the chart as in the table beside it.
     modules_chart, modules_table = pairs[0].split('class="speakup-chart-pair__table"')
     assert "50%" in _chart_svg(modules_chart) and "<td>50%</td>" in modules_table
@@ -110,15 +142,39 @@ def test_leaders_of_another_organisation_get_not_found(client_as, other_organisa
 
 
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
-def test_the_csv_export_lists_every_worker_with_their_status(client_as, trust):
-    response = client_as(Role.GUARDIAN).get("/training/organisations/TST01/compliance.csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert len(rows) == 2
-    chair = next(r for r in rows if r["Name"] == "Cora Chair")
-    assert chair["Follow Up status"] == "overdue"
-    worker = next(r for r in rows if r["Name"] != "Cora Chair")
-    assert worker["Speak Up status"] == "compliant"
-    assert worker["Speak Up complete until"] == "2028-03-01"
+def test_the_csv_export_lists_every_worker_with_their_status_in_the_pages_words(
+    client_as, organisation, trust
+):
+    """Every status as the pages write it ("Complete", not "compliant"); columns unchanged."""
+    StaffRecordFactory(  # a new starter: due within the month
+        organisation=organisation, first_name="Nia", last_name="New",
+        assignment_start=datetime.date(2025, 5, 20),
+    )  # fmt: skip
+    lapsed = StaffRecordFactory(organisation=organisation, first_name="Len", last_name="Lapsed")
+    CompletionFactory(staff_record=lapsed, completed_on=datetime.date(2021, 3, 1))  # 3 years on
+    client = client_as(Role.GUARDIAN)
+    response = client.get("/training/organisations/TST01/compliance.csv")
+    rows = {r["Name"]: r for r in csv.DictReader(io.StringIO(response.content.decode()))}
+    assert len(rows) == 4
+    worker = next(name for name in rows if name.startswith("Worker"))
+    assert list(rows[worker])[5:8] == [
+        "Speak Up status",
+        "Speak Up due by",
+        "Speak Up complete until",
+    ]
+    assert rows[worker]["Speak Up status"] == "Complete"
+    assert rows[worker]["Speak Up complete until"] == "2028-03-01"
+    assert rows[worker]["Listen Up status"] == "Not required"
+    assert rows["Cora Chair"]["Follow Up status"] == "Overdue"
+    assert rows["Nia New"]["Speak Up status"] == "Due"
+    assert rows["Nia New"]["Speak Up due by"] == "2025-06-19"
+    assert rows["Len Lapsed"]["Speak Up status"] == "Expired"
+    statuses = {value for row in rows.values() for key, value in row.items() if "status" in key}
+    assert statuses == {"Complete", "Not required", "Overdue", "Due", "Expired"}
+    # The same words head the dashboard's table of counts.
+    page = client.get("/training/organisations/TST01/").content.decode()
+    for word in ("Required", "Complete", "Due", "Overdue", "Expired"):
+        assert f'<th scope="col">{word}</th>' in page
 
 
 def test_an_admin_uploads_a_roster_and_sees_the_result(client_as, organisation):
@@ -138,7 +194,7 @@ def test_an_admin_uploads_a_roster_and_sees_the_result(client_as, organisation):
 
 def band_rows(page: str) -> dict[str, str]:
     """The dashboard's "Compliance by band" table: band -> workers."""
-    table = page.split("<h2>Compliance by band</h2>")[1].split("</table>")[0]
+    table = page.split(">Compliance by band</h2>")[1].split("</table>")[0]
     return dict(re.findall(r'<th scope="row">([^<]*)</th><td>(\d+)</td>', table))
 
 
@@ -189,6 +245,7 @@ def test_an_upload_with_bad_rows_imports_nothing_and_lists_them(client_as, organ
     response = client.post("/training/organisations/TST01/roster/", {"file": upload})
     page = client.get(response.url).content.decode()
     assert "Nothing was imported" in page and "First Name" in page and "is empty" in page
+    assert list(_table_names(page).values()) == ["Rows with problems"]  # no hidden caption
     assert StaffRecord.objects.count() == 0
 
 

@@ -2,7 +2,9 @@
 
 Every chart sits beside a table of its data, which is the accessible equivalent; the SVG has
 a <title> and the image an alt text. Bars are outlined and patterned, lines dashed and marked,
-with values written on them, so a chart reads in black and white.
+with values written on them, so a chart reads in black and white. No text is written over
+other text: lines' end labels are moved apart and name their line, and bars too many to stand
+up with their labels and figures lie on their side.
 
 A value is a number, None (not applicable), or a figure as it may be shown (reporting's
 `Shown`: anything with `value`, `text` and `suppressed`): a suppressed figure is never drawn,
@@ -54,10 +56,15 @@ def _value_of(shown: Value) -> float | None:
     return None if shown.suppressed or shown.value is None else float(shown.value)
 
 
+def _number(value: float) -> str:
+    """A number as the pages write it: 1,000 and 909.1 (commas over 999), never 1e+06."""
+    return f"{int(value):,}" if value == int(value) else f"{value:,g}"
+
+
 def _text_of(shown: Value, unit: str) -> str:
     if shown is None or isinstance(shown, int | float):
-        return "not applicable" if shown is None else f"{shown:g}{unit}"
-    return shown.text if shown.value is None else f"{shown.value:g}{unit}"
+        return "not applicable" if shown is None else f"{_number(shown)}{unit}"
+    return shown.text if shown.value is None else f"{_number(shown.value)}{unit}"
 
 
 # Rough widths of Arial's characters, in ems: enough to leave room for labels, not to typeset.
@@ -257,7 +264,7 @@ def _heading(svg: Svg, title: str, names: list[str], series_kind: str) -> float:
 def _value_axis(svg: Svg, frame: _Frame, ticks: list[float], unit: str, *, vertical: bool):
     """Grid lines and their labels along the value axis."""
     for tick in ticks:
-        label = f"{tick:g}{unit}"
+        label = f"{_number(tick)}{unit}"
         if vertical:
             y = frame.top + frame.height - frame.along(tick)
             svg.add(
@@ -292,7 +299,7 @@ def _highest(series: dict[str, Sequence[Value]], limit: float | None) -> float:
 
 
 def _tick_label_width(ticks: list[float], unit: str) -> float:
-    return max(text_width(f"{tick:g}{unit}", VALUE_SIZE) for tick in ticks)
+    return max(text_width(f"{_number(tick)}{unit}", VALUE_SIZE) for tick in ticks)
 
 
 def bar_chart(
@@ -313,6 +320,8 @@ def bar_chart(
     ticks = nice_ticks(_highest(series, limit), limit)
     highest = max(ticks[-1], _highest(series, limit))
     texts = [_text_of(shown, unit) for values in series.values() for shown in values]
+    if not horizontal and not _upright_fits(labels, names, texts, ticks, unit, value_label):
+        horizontal = True  # standing up, labels or figures would run into each other
     if horizontal:
         height = _horizontal_bars(svg, top, labels, series, ticks, highest, unit, texts)
         if value_label:
@@ -371,11 +380,29 @@ def _horizontal_bars(svg, top, labels, series, ticks, highest, unit, texts) -> f
     return frame.top + frame.height + 30
 
 
+def _upright_place(labels, ticks, unit, value_label) -> tuple[float, float]:
+    """Where bars standing up start (after the ticks), and the width each label has."""
+    left = _tick_label_width(ticks, unit) + 10 + (18 if value_label else 0)
+    return left, (WIDTH - left - 4) / max(1, len(labels))
+
+
+def _upright_fits(labels, names, texts, ticks, unit, value_label) -> bool:
+    """Whether bars standing up leave every label and figure room of its own: each label's
+    longest word within its slot, each figure within the space between one bar and the next.
+    Else the chart lies on its side, where each bar has a row, however many there are."""
+    _, slot = _upright_place(labels, ticks, unit, value_label)
+    between = slot if len(names) < 2 else slot * 0.8 / len(names)
+    words = [word for label in labels for word in label.split()]
+    return (
+        max([text_width(word, LABEL_SIZE) for word in words] or [0]) <= slot - 6
+        and max([text_width(text, VALUE_SIZE) for text in texts] or [0]) <= between - 2
+    )
+
+
 def _vertical_bars(svg, top, labels, series, ticks, highest, unit, value_label) -> float:
     names = list(series)
-    left = _tick_label_width(ticks, unit) + 10 + (18 if value_label else 0)
+    left, slot = _upright_place(labels, ticks, unit, value_label)
     plot_width = WIDTH - left - 4
-    slot = plot_width / max(1, len(labels))
     wrapped = [wrap(label, slot - 6, LABEL_SIZE) for label in labels]
     frame = _Frame(left=left, top=top + 16, width=plot_width, height=190, highest=highest)
     _value_axis(svg, frame, ticks, unit, vertical=True)
@@ -438,7 +465,8 @@ def line_chart(
     """A line per series over `labels` (in time order), told apart by dash, marker and legend.
 
     A point with no value (suppressed or not applicable) breaks its line; the last drawn point
-    of each line carries its value, and the table beside the chart has every figure.
+    of each line carries its value (with the line's name when there are several), and the table
+    beside the chart has every figure.
     """
     svg = Svg(chart_id, title)
     names = list(series)
@@ -446,14 +474,16 @@ def line_chart(
     ticks = nice_ticks(_highest(series, limit), limit)
     highest = max(ticks[-1], _highest(series, limit))
     ends = {name: _last_drawn(series[name]) for name in names}
-    end_room = max(
-        [
-            text_width(_text_of(series[name][i], unit), VALUE_SIZE)
-            for name, i in ends.items()
-            if i is not None
-        ]
-        or [0]
-    )
+    # Lines that end close together have their labels moved apart (_spread), and their markers
+    # overlap: each label names its line, so that it still says whose figure it is.
+    end_texts = {
+        name: f"{name} {_text_of(series[name][i], unit)}"
+        if len(names) > 1
+        else _text_of(series[name][i], unit)
+        for name, i in ends.items()
+        if i is not None
+    }
+    end_room = max([text_width(text, VALUE_SIZE) for text in end_texts.values()] or [0])
     left = _tick_label_width(ticks, unit) + 10 + (18 if value_label else 0)
     frame = _Frame(
         left=left, top=top + 8, width=WIDTH - left - end_room - 12, height=190, highest=highest
@@ -465,8 +495,13 @@ def line_chart(
     def position(i: int, value: float) -> tuple[float, float]:
         return frame.left + step * (i + 0.5), bottom - frame.along(value)
 
+    # Too many points for their labels side by side: every second (or third...) is written,
+    # counting back from the latest; the table beside the chart has them all.
+    widest = max([text_width(label, LABEL_SIZE) for label in labels] or [0])
+    every = max(1, math.ceil((widest + 6) / step))
     for i, label in enumerate(labels):
-        svg.text(position(i, 0)[0], bottom + 18, label, anchor="middle")
+        if (len(labels) - 1 - i) % every == 0:
+            svg.text(position(i, 0)[0], bottom + 18, label, anchor="middle")
     end_labels = []
     for s, name in enumerate(names):
         values = [_value_of(shown) for shown in series[name]]
@@ -482,7 +517,7 @@ def line_chart(
                 _marker(svg, *position(i, value), s)
         if ends[name] is not None:
             x, y = position(ends[name], values[ends[name]])
-            end_labels.append([y, x, _text_of(series[name][ends[name]], unit)])
+            end_labels.append([y, x, end_texts[name]])
     for y, x, text in _spread(end_labels, frame):
         svg.text(x + 8, y + VALUE_SIZE * 0.35, text, size=VALUE_SIZE, class_="value")
     _axis_lines(svg, frame)

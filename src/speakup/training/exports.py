@@ -5,14 +5,16 @@ from django.http import HttpResponse
 from speakup.core import csvfiles
 from speakup.core.audit import audit_by
 from speakup.training.content import MODULE_ORDER
-from speakup.training.queries import MODULE_TITLES, WorkerCompliance
+from speakup.training.queries import MODULE_TITLES, STATUS_LABELS, WorkerCompliance
 
 
 def compliance_csv(
     filename: str, workers: list[WorkerCompliance], *, reader, organisation, what: str
 ) -> HttpResponse:
     """A download of each worker with their status per module, due date and valid-until date,
-    written to the audit log as read by `reader` (`what`: "roster" or "team")."""
+    written to the audit log as read by `reader` (`what`: "roster" or "team").
+
+    Statuses are in the pages' words ("Complete", "Not required"), not the API's keys."""
     audit_by(
         reader,
         action=f"training.{what}_export",
@@ -38,6 +40,6 @@ def compliance_csv(
             worker.record["band"],
         ]
         for status in worker.statuses:
-            row += [status.status.replace("_", " "), status.due_on or "", status.valid_until or ""]
+            row += [STATUS_LABELS[status.status], status.due_on or "", status.valid_until or ""]
         writer.writerow(row)
     return response

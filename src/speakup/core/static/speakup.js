@@ -50,6 +50,15 @@ function focusableWhileItScrolls(box) {
 
 document.querySelectorAll(".speakup-table-scroll").forEach(focusableWhileItScrolls);
 
+// A link inside such a box (the national view's sorting headings), reached by Tab, is scrolled
+// wholly into view: browsers leave one that shows a sliver at the box's edge where it is, its
+// focus all but hidden on a phone.
+document.querySelectorAll(".speakup-table-scroll").forEach((box) => {
+  box.addEventListener("focusin", (event) => {
+    if (event.target !== box) event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
+  });
+});
+
 // A chart's box scrolls on a narrow screen too (speakup.css). Named by its chart, so that a
 // keyboard user who reaches it hears what it holds.
 document.querySelectorAll(".speakup-chart-pair__chart").forEach((box) => {

@@ -247,7 +247,16 @@ def test_a_file_of_many_bad_rows_lists_the_first_and_counts_them_all(admin, rost
     page = result_page(admin, upload(admin, HEADER + "9999,TST01,speak_up,2025-02-01,\n" * 5))
     assert "5 of 5 rows have problems." in page
     assert page.count("is not on the roster of TST01") == 2
-    assert "The first 2 problems are listed." in page
+    assert "This list is cut short: it shows the problems of 2 of the 5 rows with problems." in page
+
+
+def test_a_list_cut_short_says_so_when_rows_have_several_problems_each(admin, roster, monkeypatch):
+    # Four problems listed, all from two rows: the list is cut although it is as long as the
+    # number of rows with problems.
+    monkeypatch.setattr(tasks, "MAX_LISTED_ERRORS", 4)
+    page = result_page(admin, upload(admin, HEADER + "9999,TST01,Fire safety,2030-01-01,\n" * 4))
+    assert "4 of 4 rows have problems." in page
+    assert "This list is cut short: it shows the problems of 2 of the 4 rows with problems." in page
 
 
 def test_the_api_counts_the_rows_with_problems_as_the_page_does(admin, roster):

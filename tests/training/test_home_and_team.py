@@ -165,3 +165,33 @@ def test_a_large_team_lists_the_most_urgent_first_and_downloads_whole(
     assert client.get("/training/team/XXX99.csv").status_code == 404  # no team there
     downloaded = AuditRecord.objects.get(action="training.team_export")
     assert downloaded.actor == manager and downloaded.detail == {"workers": 5}
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_manager_of_two_teams_hears_each_table_by_its_own_name(
+    client, manager, worker, organisation, other_organisation
+):
+    """A screen reader lists regions and tables by name: two teams must not both be called
+    "Your team's training"."""
+    StaffRecordFactory(
+        organisation=other_organisation,
+        user=manager,
+        employee_number="M-2",
+        directorate="Pharmacy",
+        is_line_manager=True,
+    )
+    StaffRecordFactory(organisation=other_organisation, first_name="Ola", directorate="Pharmacy")
+    sign_in(client, manager)
+    page = client.get("/training/team/").content.decode()
+    regions = re.findall(r'role="region" aria-label="([^"]+)"', page)
+    assert sorted(regions) == [
+        "Your team&#39;s training at Otherton Fictional NHS Trust: Pharmacy",
+        "Your team&#39;s training at Testshire Fictional NHS Trust: Surgery",
+    ]
+    tables = re.findall(r'<table class="nhsuk-table" aria-labelledby="([^"]+)"', page)
+    headings = {key: re.search(rf'<h2 id="{key}">([^<]+)</h2>', page)[1] for key in tables}
+    assert sorted(headings.values()) == [
+        "Otherton Fictional NHS Trust: Pharmacy",
+        "Testshire Fictional NHS Trust: Surgery",
+    ]
+    assert 'nhsuk-u-visually-hidden">Training of your team' not in page

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from speakup.core.models import AuditRecord
 from speakup.organisations.roles import Role
 from speakup.training.content import course
-from speakup.training.services import knowledge_check_submit, policy_update
+from speakup.training.services import knowledge_check_submit, policy_update, progress_visit
 from tests.conftest import sign_in
 from tests.training.factories import StaffRecordFactory
 
@@ -119,6 +119,7 @@ def test_passing_a_module_is_recorded_as_the_workers(organisation, person_with_r
     worker = person_with_role(Role.WORKER)
     StaffRecordFactory(organisation=organisation, user=worker)
     questions = course("speak_up").questions
+    progress_visit(user=worker, module="speak_up", screen=course("speak_up").screen_count)
     knowledge_check_submit(
         user=worker,
         module="speak_up",

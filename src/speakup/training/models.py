@@ -180,6 +180,9 @@ class ModuleProgress(models.Model):
     last_screen = models.PositiveIntegerField(default=0)
     attempts = models.PositiveIntegerField(default=0)
     best_score_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The knowledge check's answers saved before it is submitted ({"3": "option text"}), so a
+    # worker called away finds them there; emptied when the check is submitted.
+    check_answers = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

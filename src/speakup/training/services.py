@@ -109,6 +109,48 @@ def module_progress(*, user, module: str, for_update: bool = False) -> ModulePro
     return ModuleProgress(user=user, module=module, version=version, **kept)
 
 
+def screen_is_open(progress: ModuleProgress, number: int) -> bool:
+    """Screens open in order: those already reached, and the first (a worker goes on from a
+    screen by its "Continue", which is what reaches the next)."""
+    return number <= max(progress.furthest_screen, 1)
+
+
+def screen_before_check(progress: ModuleProgress) -> int | None:
+    """The screen to go on from before the knowledge check opens; None once every screen of this
+    version has been reached (a retake after failing reads nothing again)."""
+    if progress.furthest_screen >= course(progress.module).screen_count:
+        return None
+    return max(progress.furthest_screen, 1)
+
+
+def kept_check_answers(progress: ModuleProgress) -> dict[int, str]:
+    """The knowledge check's answers saved so far."""
+    return _check_answers(progress.module, progress.check_answers)
+
+
+def _check_answers(module: str, answers: dict) -> dict[int, str]:
+    """`answers` by question number, leaving out any that is not one of its question's options."""
+    questions = course(module).questions
+    return {
+        int(number): answer
+        for number, answer in answers.items()
+        if 1 <= int(number) <= len(questions) and answer in questions[int(number) - 1].options
+    }
+
+
+@transaction.atomic
+def knowledge_check_save(*, user, module: str, answers: dict[int, str]) -> int:
+    """Keep the answers given so far, for a worker who leaves before submitting the check; an
+    answer that is not one of its question's options is left out. Returns how many are kept."""
+    progress = module_progress(user=user, module=module, for_update=True)
+    if screen_before_check(progress) is not None:
+        raise ValueError("Go through every screen before the knowledge check")
+    progress.check_answers = {str(n): a for n, a in _check_answers(module, answers).items()}
+    progress.updated_at = timezone.now()
+    progress.save(update_fields=["check_answers", "updated_at"])
+    return len(progress.check_answers)
+
+
 @transaction.atomic
 def progress_visit(*, user, module: str, screen: int) -> ModuleProgress:
     """Remember that `user` reached `screen` (from 1) of `module`, so they can resume there."""
@@ -136,7 +178,8 @@ def knowledge_check_submit(
 ) -> CheckResult:
     """Mark a knowledge check; a pass at the pass mark records a completion with a certificate.
 
-    `answers` maps question numbers (from 1) to the chosen option's text.
+    `answers` maps question numbers (from 1) to the chosen option's text. The answers saved on
+    the way are emptied; a pass starts the module afresh, so a refresher reads the screens again.
     """
     if missing := missing_prerequisites(user=user, module=module):
         raise ValueError(f"Complete {' and '.join(missing)} first")
@@ -152,8 +195,13 @@ def knowledge_check_submit(
     passed = score >= the_course.pass_mark
     version = str(the_course.version)
     progress = module_progress(user=user, module=module, for_update=True)
+    if screen_before_check(progress) is not None:
+        raise ValueError(f"Go through every screen of {the_course.title} before its check")
     progress.attempts += 1
     progress.best_score_percent = max(progress.best_score_percent or 0, score)
+    progress.check_answers = {}
+    if passed:
+        progress.furthest_screen = progress.last_screen = 0
     progress.updated_at = timezone.now()
     progress.save()
     result = CheckResult(score, correct, total, passed, wrong)

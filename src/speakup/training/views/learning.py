@@ -1,5 +1,6 @@
 """A worker's own training: their modules, the lesson screens, the knowledge check, certificates."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -18,7 +19,15 @@ from speakup.training.queries import (
     missing_prerequisites,
     my_training,
 )
-from speakup.training.services import knowledge_check_submit, module_progress, progress_visit
+from speakup.training.services import (
+    kept_check_answers,
+    knowledge_check_save,
+    knowledge_check_submit,
+    module_progress,
+    progress_visit,
+    screen_before_check,
+    screen_is_open,
+)
 
 # Where a failed attempt's result waits in the session for its page.
 _FAILED_CHECK = "training_failed_check_{module}"
@@ -63,6 +72,7 @@ def show_module(request, module):
         passed=passed,
         # A pass of a version below the minimum no longer counts: the worker takes it again.
         retake_needed=passed is not None and not is_current_version(module, passed.version),
+        answered=len(kept_check_answers(progress)),
     )
 
 
@@ -87,6 +97,11 @@ def show_screen(request, module, number):
     if missing_prerequisites(user=request.user, module=module):
         # The module's page says which modules come first, with a way to the first of them.
         return redirect("training:show_module", module)
+    progress = module_progress(user=request.user, module=module)
+    if not screen_is_open(progress, number):
+        # A link to a later screen skips none: the worker goes on from where they got to.
+        messages.info(request, "Go through the screens in order. Carry on from this screen.")
+        return redirect("training:show_screen", module, max(progress.furthest_screen, 1))
     if request.method == "POST":
         # "Continue": remember the next screen, so the person resumes there next time.
         if number == len(screens):
@@ -117,11 +132,28 @@ def take_check(request, module):
     the_course = course_or_404(module)
     if missing_prerequisites(user=request.user, module=module):
         return redirect("training:show_module", module)
+    progress = module_progress(user=request.user, module=module)
+    if (screen := screen_before_check(progress)) is not None:
+        # The check is for what the lessons teach: a link to it, or an answer sent to it, before
+        # every screen has been reached leads to the first screen not gone through yet.
+        messages.info(
+            request,
+            f"Go through every screen of {the_course.title} before the knowledge check. "
+            "Carry on from this screen.",
+        )
+        return redirect("training:show_screen", module, screen)
     if request.method == "GET":
         # So that a worker who leaves part way through the check comes back to it.
         progress_visit(user=request.user, module=module, screen=the_course.check_screen)
+    if request.method == "POST" and request.POST.get("save"):
+        return _save_answers(request, the_course)
     data = request.POST if request.method == "POST" else None
-    form = KnowledgeCheckForm(data, course=the_course)
+    # The answers saved so far are ticked again for a worker coming back to the check.
+    initial = {f"q{number}": answer for number, answer in kept_check_answers(progress).items()}
+    form = KnowledgeCheckForm(data, course=the_course, initial=initial)
+    if request.method == "POST" and not form.is_valid():
+        # Submitted with questions left: the answers given stay saved, as if saved by the button.
+        knowledge_check_save(user=request.user, module=module, answers=_given(request, the_course))
     if request.method == "POST" and form.is_valid():
         result = knowledge_check_submit(user=request.user, module=module, answers=form.answers())
         if result.passed:
@@ -143,6 +175,31 @@ def take_check(request, module):
         form=form,
         course=the_course,
     )
+
+
+def _given(request, the_course) -> dict[int, str]:
+    """The answers in a request, by question number (the service keeps only real options)."""
+    return {
+        number: request.POST[f"q{number}"]
+        for number in range(1, len(the_course.questions) + 1)
+        if request.POST.get(f"q{number}")
+    }
+
+
+def _save_answers(request, the_course):
+    """The "Save and come back later" button, or the page's script saving answers as they change."""
+    kept = knowledge_check_save(
+        user=request.user, module=the_course.module, answers=_given(request, the_course)
+    )
+    if request.headers.get("X-Speakup-Save") == "as-you-go":
+        return HttpResponse(status=204)
+    total = len(the_course.questions)
+    messages.success(
+        request,
+        f"Your answers are saved ({kept} of {total} questions answered). "
+        "Come back to the knowledge check when you are ready.",
+    )
+    return redirect("training:show_module", the_course.module)
 
 
 @login_required

@@ -1,0 +1,40 @@
+// Progressive enhancement only: without this script the knowledge check keeps answers through
+// its "Save and come back later" button. With it, each answer is saved as it is chosen, so a
+// worker called away (the tab closed, the session ended) finds their answers when they return.
+function saveAsYouGo(form) {
+  const status = form.querySelector("[data-save-status]");
+  let saving = Promise.resolve();
+
+  function say(text) {
+    if (status.textContent !== text) status.textContent = text; // read out only what changed
+  }
+
+  async function save() {
+    const answers = new FormData(form);
+    answers.set("save", "yes");
+    // A redirect means the answers were not kept (the session has ended): not followed.
+    const response = await fetch(form.action || window.location.href, {
+      method: "POST",
+      body: answers,
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { "X-Speakup-Save": "as-you-go" },
+    }).catch(() => null);
+    if (response && response.status === 204) {
+      say("Your answers so far are saved.");
+    } else {
+      say(
+        "Your answers could not be saved just now. " +
+          "Choose “Save and come back later” before you leave this page.",
+      );
+    }
+  }
+
+  form.addEventListener("change", (event) => {
+    if (event.target.type !== "radio") return;
+    // One save at a time, in the order chosen, so an earlier save never overwrites a later one.
+    saving = saving.then(save);
+  });
+}
+
+document.querySelectorAll("form[data-save-as-you-go]").forEach(saveAsYouGo);

@@ -1,0 +1,115 @@
+"""A worker opens the knowledge check before the lessons and is sent to them; part way through
+the check they leave, and find their answers on coming back; then they pass. With JavaScript
+(each answer saved as it is chosen, then "Save and come back later"), and without it (the
+button alone, through a session that ended)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from speakup.organisations.roles import Role
+from speakup.training.content import course
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.training.factories import StaffRecordFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def question(page, number: int):
+    the_question = course("speak_up").questions[number - 1]
+    return page.get_by_role("group", name=f"{number}. {the_question.text}"), the_question
+
+
+def open_the_check_early_and_read_the_lessons(page, *, check_accessible: bool) -> None:
+    page.goto("/training/modules/speak_up/knowledge-check/")
+    early = "Go through every screen of Speak Up before the knowledge check"
+    expect(page.get_by_text(early)).to_be_visible()
+    expect(page.get_by_text("Screen 1 of")).to_be_visible()
+    if check_accessible:
+        assert_accessible(page)
+    for _ in range(course("speak_up").screen_count - 1):
+        page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Go to the knowledge check").click()
+    expect(page.get_by_role("heading", name="Speak Up knowledge check")).to_be_visible()
+    if check_accessible:
+        assert_accessible(page)
+
+
+def answer(page, numbers) -> None:
+    for number in numbers:
+        group, the_question = question(page, number)
+        group.get_by_label(the_question.correct, exact=True).check()
+
+
+def expect_the_first_answered(page, count: int) -> None:
+    for number in range(1, len(course("speak_up").questions) + 1):
+        group, the_question = question(page, number)
+        if number <= count:
+            expect(group.get_by_label(the_question.correct, exact=True)).to_be_checked()
+        else:
+            expect(group.locator("input:checked")).to_have_count(0)
+
+
+def save_and_come_back(page, *, answered: int) -> None:
+    page.get_by_role("button", name="Save and come back later").click()
+    total = len(course("speak_up").questions)
+    expect(page.get_by_text(f"Your answers are saved ({answered} of {total}")).to_be_visible()
+    saved = f"You have saved answers to {answered} of {total} questions"
+    expect(page.get_by_text(saved)).to_be_visible()
+
+
+def submit_and_pass(page) -> None:
+    page.get_by_role("button", name="Submit your answers").click()
+    expect(page.get_by_role("heading", name="You have completed Speak Up")).to_be_visible()
+
+
+@pytest.fixture
+def worker(person_with_role, organisation):
+    user = person_with_role(Role.WORKER, full_name="Wren Worker")
+    StaffRecordFactory(organisation=organisation, user=user)
+    return user
+
+
+def test_a_worker_sent_to_the_lessons_saves_answers_as_they_go_and_passes(page, worker):
+    sign_in(page, worker, two_factor=False)
+    open_the_check_early_and_read_the_lessons(page, check_accessible=True)
+    answer(page, range(1, 4))
+    expect(page.get_by_role("status")).to_have_text("Your answers so far are saved.")
+    assert_accessible(page)
+
+    # Called away: the tab is left without saving. Coming back, the answers are there.
+    page.goto("/training/")
+    page.goto("/training/modules/speak_up/knowledge-check/")
+    expect_the_first_answered(page, 3)
+    answer(page, range(4, 6))
+    save_and_come_back(page, answered=5)
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue where you left off").click()
+    expect_the_first_answered(page, 5)
+    answer(page, range(6, len(course("speak_up").questions) + 1))
+    submit_and_pass(page)
+    assert_accessible(page)
+    page.goto("/training/modules/speak_up/")
+    expect(page.get_by_text("You have saved answers")).to_have_count(0)
+
+
+def test_without_javascript_the_button_keeps_the_answers_through_a_new_session(
+    browser, live_server, worker
+):
+    """No axe check here: axe runs as a script. The same pages are checked with it above."""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, worker, two_factor=False)
+    open_the_check_early_and_read_the_lessons(page, check_accessible=False)
+    answer(page, range(1, 6))
+    save_and_come_back(page, answered=5)
+
+    # The session ends (timed out); signing in again later, the answers are there.
+    context.clear_cookies()
+    sign_in(page, worker, two_factor=False)
+    page.goto("/training/modules/speak_up/")
+    page.get_by_role("button", name="Continue where you left off").click()
+    expect_the_first_answered(page, 5)
+    answer(page, range(6, len(course("speak_up").questions) + 1))
+    submit_and_pass(page)
+    context.close()

@@ -72,7 +72,7 @@ def test_national_analyst_filters_sorts_and_downloads_the_national_view(
         page.get_by_role("link", name="Download these figures as CSV").click()
     download = download_info.value
     assert download.suggested_filename == "ftsu-national-view-2026-04-01-to-2026-09-30.csv"
-    with open(download.path(), encoding="utf-8") as handle:
+    with open(download.path(), encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(io.StringIO(handle.read())))
     assert [row["organisation"] for row in rows][0] == organisation.ods_code
     assert "FAR01" not in {row["organisation"] for row in rows}

@@ -1,5 +1,6 @@
 """The national analyst's view: figures per organisation and region, sorting, filters, CSV."""
 
+import codecs
 import csv
 import io
 
@@ -20,7 +21,7 @@ def cases(organisation, other_organisation):
 
 
 def _csv(response) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_only_national_analysts_see_the_national_view(client_as, february_2027):
@@ -149,3 +150,9 @@ def test_the_national_view_refuses_any_other_period(client_as, query, message, f
     csv_response = client.get("/reports/national/view.csv" + query)
     assert csv_response.status_code == 400
     assert message in csv_response.content.decode()
+
+
+def test_the_csv_download_starts_with_a_byte_order_mark_for_excel(client_as, organisation):
+    response = client_as(Role.NATIONAL_ANALYST).get(f"/reports/national/view.csv?{HALF}")
+    assert response.content.startswith(codecs.BOM_UTF8)
+    assert response["Content-Disposition"].startswith('attachment; filename="ftsu-national-view-')

@@ -96,7 +96,18 @@ def test_completions_imported_and_sent_by_xapi_are_recorded(client_as, organisat
         "1001,TST01,speak_up,2025-02-01,import\n",
         content_type="text/csv",
     )
-    assert last("training.completions_import").detail["created"] == 1
+    imported = last("training.completions_import")
+    assert imported.detail["created"] == 1
+    assert imported.organisation == organisation  # in the organisation's own audit trail
+    # Rows refused are rows, however many problems each has.
+    client.post(
+        "/api/v1/training/completions?skip_invalid=yes",
+        "Employee Number,Organisation,Module,Completed On,Source\n"
+        "1001,TST01,listen_up,2025-02-01,import\n"
+        "9999,TST01,Fire safety,2030-01-01,import\n",
+        content_type="text/csv",
+    )
+    assert last("training.completions_import").detail["rows_refused"] == 1
     statement_id = str(uuid.uuid4())
     client.post(
         "/api/v1/training/xapi/statements",

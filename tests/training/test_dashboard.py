@@ -1,6 +1,7 @@
 """The organisation's training dashboard, its CSV export and the roster upload."""
 
 import base64
+import codecs
 import csv
 import datetime
 import html
@@ -154,7 +155,7 @@ def test_the_csv_export_lists_every_worker_with_their_status_in_the_pages_words(
     CompletionFactory(staff_record=lapsed, completed_on=datetime.date(2021, 3, 1))  # 3 years on
     client = client_as(Role.GUARDIAN)
     response = client.get("/training/organisations/TST01/compliance.csv")
-    rows = {r["Name"]: r for r in csv.DictReader(io.StringIO(response.content.decode()))}
+    rows = {r["Name"]: r for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
     assert len(rows) == 4
     worker = next(name for name in rows if name.startswith("Worker"))
     assert list(rows[worker])[5:8] == [
@@ -506,3 +507,13 @@ def test_only_admins_change_the_policy(client_as, organisation):
     assert (
         client_as(Role.BOARD_MEMBER).get("/training/organisations/TST01/policy/").status_code == 404
     )
+
+
+def test_the_csv_export_opens_in_excel_with_accented_names_intact(client_as, organisation, trust):
+    """Excel on Windows reads a CSV without a byte order mark as Windows-1252: "Zoë" would show
+    as "ZoÃ«". The download starts with the UTF-8 byte order mark, which Excel takes as UTF-8."""
+    StaffRecordFactory(organisation=organisation, first_name="Zoë", last_name="O'Brien-Ñúñez")
+    response = client_as(Role.GUARDIAN).get("/training/organisations/TST01/compliance.csv")
+    assert response.content.startswith(codecs.BOM_UTF8)
+    assert response.content.count(codecs.BOM_UTF8) == 1
+    assert "Zoë O'Brien-Ñúñez" in response.content.decode("utf-8-sig")

@@ -100,6 +100,19 @@ class DownloadWriter:
             self.writerow(row)
 
 
+def spreadsheet_download(filename: str):
+    """An empty CSV download for people, to write with DownloadWriter: it starts with a UTF-8
+    byte order mark, without which Excel on Windows (what most NHS staff open a CSV with) reads
+    the file as Windows-1252 and shows "Zoë" as "ZoÃ«". Files for programs (the API, the
+    national data return, open data) are plain UTF-8."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    return response
+
+
 # --- progress through an uploaded file ------------------------------------------------------
 
 

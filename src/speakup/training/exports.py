@@ -23,8 +23,7 @@ def compliance_csv(
         organisation=organisation,
         detail={"workers": len(workers)},
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = csvfiles.spreadsheet_download(filename)
     writer = csvfiles.DownloadWriter(response)
     header = ["Employee Number", "Name", "Staff Group", "Directorate", "Band"]
     for module in MODULE_ORDER:

@@ -441,11 +441,14 @@ def completions_import(
                 action="training.completions_import",
                 object_type="completions",
                 object_ref="csv",
+                # In that organisation's audit trail when the import was limited to it (an
+                # upload on its page, an admin of one organisation).
+                organisation=_only_organisation(organisations),
                 detail={
                     "rows_read": result.rows_read,
                     "created": result.created,
                     "already_recorded": result.already_recorded,
-                    "rows_refused": len(result.errors),
+                    "rows_refused": result.bad_rows,
                 },
             )
     except csv.Error as error:
@@ -455,6 +458,12 @@ def completions_import(
     finally:
         text.detach()
     return result
+
+
+def _only_organisation(ods_codes: set[str] | None) -> Organisation | None:
+    if not ods_codes or len(ods_codes) != 1:
+        return None
+    return Organisation.objects.filter(ods_code=next(iter(ods_codes))).first()
 
 
 # Rows checked against the roster and written together: a few queries a batch, not three a row.

@@ -1,6 +1,5 @@
 """National analysts: adoption, follow-up and speaking up per organisation and per region."""
 
-import io
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -140,9 +139,7 @@ def download_national_view(request):
         errors = "; ".join(str(e) for field in form.errors.values() for e in field)
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
     view = national_view(period=period, region=region, kind=kind, sort=sort, descending=descending)
-    buffer = io.StringIO()
-    csvfiles.DownloadWriter(buffer).writerows(national_view_csv_rows(view))
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     name = f"ftsu-national-view-{period.first_day}-to-{period.last_day}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = csvfiles.spreadsheet_download(name)
+    csvfiles.DownloadWriter(response).writerows(national_view_csv_rows(view))
     return response

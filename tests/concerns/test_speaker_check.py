@@ -85,6 +85,19 @@ def test_a_receipt_code_that_is_not_16_digits_gets_a_format_message(client, subm
     assert throttling.failures_total() == 0
 
 
+def test_a_receipt_code_typed_on_another_keyboard_signs_in(client, submitted):
+    """Digits from an Arabic or a Japanese keyboard are the same code, never a server error."""
+    code = submitted.receipt_code
+    full_width = " ".join(
+        "".join(chr(0xFF10 + int(d)) for d in code[i : i + 4]) for i in range(0, 16, 4)
+    )
+    arabic_indic = "".join(chr(0x0660 + int(d)) for d in code)
+    assert sign_in(client, full_width)["Location"] == SHOW
+    assert sign_in(client, arabic_indic)["Location"] == SHOW
+    superscripts = sign_in(client, "\u00b2" * 16)
+    assert "Enter your receipt code as 16 digits" in html(superscripts)
+
+
 def test_too_many_wrong_codes_from_one_client_get_429_but_others_may_still_try(client, submitted):
     for _ in range(10):
         assert sign_in(client, "1234567812345678").status_code == 200

@@ -343,6 +343,15 @@ def test_a_checkin_not_yet_due_is_not_asked(client, submitted):
     assert "have you suffered" not in html(client.get(SHOW))
 
 
+def test_the_page_asks_to_be_closed_rather_than_promising_to_close_by_itself(client, submitted):
+    """It stays on a shared computer's screen until someone closes it: only access ends."""
+    sign_in(client, submitted.receipt_code)
+    page = html(client.get(SHOW))
+    assert "closes by itself" not in page
+    assert "close this page when you have finished: it stays on the screen until you do" in page
+    assert "After 30 minutes without use, you need your receipt code to open it again" in page
+
+
 def test_closing_the_concern_page_forgets_the_access(client, submitted):
     sign_in(client, submitted.receipt_code)
     response = client.post("/concerns/check/sign-out/")

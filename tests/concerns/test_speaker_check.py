@@ -88,6 +88,12 @@ def test_a_receipt_code_that_is_not_16_digits_gets_a_format_message(client, subm
     assert throttling.failures_total() == 0
 
 
+def test_a_long_paste_in_the_receipt_box_gets_the_format_message_in_plain_words(client, submitted):
+    page = sign_in(client, "1234 " * 12)
+    assert "Enter your receipt code as 16 digits" in html(page)
+    assert "Ensure this value" not in html(page)
+
+
 def test_a_receipt_code_typed_on_another_keyboard_signs_in(client, submitted):
     """Digits from an Arabic or a Japanese keyboard are the same code, never a server error."""
     code = submitted.receipt_code

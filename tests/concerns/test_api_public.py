@@ -211,6 +211,13 @@ def test_a_wrong_receipt_code_is_a_401(client, submitted):
     assert post_json(client, SESSION, {}).status_code == 401
 
 
+def test_a_receipt_code_in_digits_of_another_script_buys_a_token(client, submitted):
+    full_width = "".join(chr(0xFF10 + int(d)) for d in submitted["receipt_code"])
+    assert post_json(client, SESSION, {"receipt_code": full_width}).status_code == 200
+    wrong = "".join(chr(0x0660 + int(d)) for d in "1111222233334444")
+    assert post_json(client, SESSION, {"receipt_code": wrong}).status_code == 401
+
+
 def test_too_many_wrong_receipt_codes_are_a_429(client, submitted):
     for _ in range(10):
         post_json(client, SESSION, {"receipt_code": "1111222233334444"})

@@ -3,6 +3,7 @@ detriment check-ins; throttled sign-in."""
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 import time_machine
@@ -23,6 +24,8 @@ from speakup.core.models import AuditRecord
 
 CHECK = "/concerns/check/"
 SHOW = "/concerns/check/concern/"
+REPLY = "/concerns/check/concern/reply/"
+FEEDBACK = "/concerns/check/concern/feedback/"
 pytestmark = pytest.mark.django_db
 
 
@@ -85,6 +88,25 @@ def test_a_receipt_code_that_is_not_16_digits_gets_a_format_message(client, subm
     assert throttling.failures_total() == 0
 
 
+def test_a_long_paste_in_the_receipt_box_gets_the_format_message_in_plain_words(client, submitted):
+    page = sign_in(client, "1234 " * 12)
+    assert "Enter your receipt code as 16 digits" in html(page)
+    assert "Ensure this value" not in html(page)
+
+
+def test_a_receipt_code_typed_on_another_keyboard_signs_in(client, submitted):
+    """Digits from an Arabic or a Japanese keyboard are the same code, never a server error."""
+    code = submitted.receipt_code
+    full_width = " ".join(
+        "".join(chr(0xFF10 + int(d)) for d in code[i : i + 4]) for i in range(0, 16, 4)
+    )
+    arabic_indic = "".join(chr(0x0660 + int(d)) for d in code)
+    assert sign_in(client, full_width)["Location"] == SHOW
+    assert sign_in(client, arabic_indic)["Location"] == SHOW
+    superscripts = sign_in(client, "\u00b2" * 16)
+    assert "Enter your receipt code as 16 digits" in html(superscripts)
+
+
 def test_too_many_wrong_codes_from_one_client_get_429_but_others_may_still_try(client, submitted):
     for _ in range(10):
         assert sign_in(client, "1234567812345678").status_code == 200
@@ -143,6 +165,77 @@ def test_the_speaker_reads_the_guardians_messages_and_replies(client, submitted)
     assert b"Ward 12" not in bytes(reply.body_sealed)
     assert unseal(concern, "body", reply.body_sealed) == "Ward 12, most nights."
     assert AuditRecord.objects.filter(action="concern.message").count() == 1
+
+
+def hidden_fields(page, action: str) -> dict:
+    """The hidden fields of the form on the page that posts to `action`, as a browser sends."""
+    form = re.search(rf'<form [^>]*action="{re.escape(action)}".*?</form>', html(page), re.S)
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(0))
+    return {name: unescape(value) for name, value in fields if name != "csrfmiddlewaretoken"}
+
+
+def test_a_message_written_while_the_page_closed_is_sent_once_the_code_is_given_again(
+    client, submitted
+):
+    """Thirty minutes spent writing a reply: sending it asks for the code, and then sends it."""
+    sign_in(client, submitted.receipt_code)
+    page = client.get(SHOW)
+    written = "It happened again on Tuesday <night> & Wednesday.\nWard 12."
+    with time_machine.travel(timezone.now() + timedelta(minutes=40)):
+        asked = client.post(REPLY, {**hidden_fields(page, REPLY), "body": written})
+        assert asked.status_code == 200 and title(asked).startswith("Check on a concern")
+        assert "Your message has not been sent yet" in html(asked)
+        assert not Message.objects.filter(author="speaker").exists()
+        kept = hidden_fields(asked, CHECK)
+        assert kept["body"] == written
+        sent = client.post(CHECK, {**kept, "receipt_code": submitted.receipt_code})
+        assert sent["Location"] == SHOW
+        assert "Your message has been sent to the guardian" in html(client.get(SHOW))
+    reply = Message.objects.get(author="speaker")
+    assert unseal(submitted.concern, "body", reply.body_sealed) == written
+
+
+def test_a_message_kept_for_one_concern_is_not_sent_to_another_speakers(client, submitted):
+    """A shared computer: someone else's code opens their own concern, without the message."""
+    other = concern_submit(
+        organisation=submitted.concern.organisation,
+        confidentiality="anonymous",
+        description="The fire door on level 2 is wedged open.",
+    )
+    sign_in(client, submitted.receipt_code)
+    page = client.get(SHOW)
+    with time_machine.travel(timezone.now() + timedelta(minutes=40)):
+        asked = client.post(REPLY, {**hidden_fields(page, REPLY), "body": "Not theirs"})
+        opened = client.post(
+            CHECK, {**hidden_fields(asked, CHECK), "receipt_code": other.receipt_code}
+        )
+        assert opened["Location"] == SHOW
+    assert not Message.objects.filter(author="speaker").exists()
+
+
+def test_feedback_given_after_the_page_closed_is_kept_until_the_code_is_given(client, submitted):
+    close(submitted.concern)
+    sign_in(client, submitted.receipt_code)
+    page = client.get(SHOW)
+    answers = {"would_speak_up_again": "no", "detriment": "yes", "comment": "I was moved shifts."}
+    with time_machine.travel(timezone.now() + timedelta(minutes=40)):
+        asked = client.post(FEEDBACK, {**hidden_fields(page, FEEDBACK), **answers})
+        assert "Your answers have not been sent yet" in html(asked)
+        client.post(CHECK, {**hidden_fields(asked, CHECK), "receipt_code": submitted.receipt_code})
+    feedback = Feedback.objects.get()
+    assert (feedback.would_speak_up_again, feedback.detriment) == ("no", True)
+
+
+def test_a_wrong_code_keeps_the_message_for_another_try(client, submitted):
+    sign_in(client, submitted.receipt_code)
+    page = client.get(SHOW)
+    with time_machine.travel(timezone.now() + timedelta(minutes=40)):
+        asked = client.post(REPLY, {**hidden_fields(page, REPLY), "body": "Still happening."})
+        wrong = client.post(CHECK, {**hidden_fields(asked, CHECK), "receipt_code": "1" * 15})
+        assert "Enter your receipt code as 16 digits" in html(wrong)
+        assert hidden_fields(wrong, CHECK)["body"] == "Still happening."
+        client.post(CHECK, {**hidden_fields(wrong, CHECK), "receipt_code": submitted.receipt_code})
+    assert Message.objects.filter(author="speaker").count() == 1
 
 
 def test_the_speaker_sees_the_names_and_sizes_of_the_files_they_attached(client, organisation):
@@ -254,6 +347,15 @@ def test_a_checkin_not_yet_due_is_not_asked(client, submitted):
     )
     sign_in(client, submitted.receipt_code)
     assert "have you suffered" not in html(client.get(SHOW))
+
+
+def test_the_page_asks_to_be_closed_rather_than_promising_to_close_by_itself(client, submitted):
+    """It stays on a shared computer's screen until someone closes it: only access ends."""
+    sign_in(client, submitted.receipt_code)
+    page = html(client.get(SHOW))
+    assert "closes by itself" not in page
+    assert "close this page when you have finished: it stays on the screen until you do" in page
+    assert "After 30 minutes without use, you need your receipt code to open it again" in page
 
 
 def test_closing_the_concern_page_forgets_the_access(client, submitted):

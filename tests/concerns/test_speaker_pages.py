@@ -178,6 +178,33 @@ def test_an_altered_draft_starts_again_and_saves_nothing(client, organisation):
     assert not Concern.objects.exists()
 
 
+def test_a_speaker_who_takes_hours_over_the_questions_is_not_sent_back_to_the_start(
+    client, organisation
+):
+    """Two hours on each step, four steps: the three hours a page may stay open count from the
+    last step, not from the first."""
+    start = timezone.now()
+    page = client.get(URL)
+    answers = [
+        {"organisation": organisation.ods_code},
+        {"confidentiality": "anonymous"},
+        {"description": "Night staff are asked to sign for checks they did not do."},
+        {},
+    ]
+    for hours, answer in enumerate(answers, start=1):
+        with time_machine.travel(start + timedelta(hours=2 * hours)):
+            page = step(client, page, **answer)
+            assert "Please start again" not in html(page)
+    assert heading(page).startswith("Check your answers")
+    with time_machine.travel(start + timedelta(hours=10)):
+        sent = step(client, page, go="send")
+    assert heading(sent) == "Your concern has been sent"
+    with time_machine.travel(start + timedelta(hours=12)):
+        abandoned = step(client, page, go="send")  # a page left open for four hours
+    assert "Please start again" in html(abandoned)
+    assert Concern.objects.count() == 1
+
+
 def test_sending_twice_sends_one_concern(client, organisation):
     check = walk_to_check(client, organisation)
     first = step(client, check, go="send")

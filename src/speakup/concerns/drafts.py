@@ -4,7 +4,9 @@ The whole flow posts to one address, so neither the address bar nor the browser'
 how far someone got. Their answers so far travel in one hidden field, encrypted (AES-GCM) under
 a key derived from SECRET_KEY: the server keeps nothing (no session row, no file) until the
 concern is sent, and the draft cannot be read or altered on its way through the browser. A
-draft older than DRAFT_MAX_AGE is refused, so an abandoned page cannot be sent days later.
+draft not moved on for DRAFT_MAX_AGE is refused, so an abandoned page cannot be sent days later;
+the clock starts again at each step, so someone who takes their time (a shift between two
+questions) is not sent back to the start with what they wrote lost.
 """
 
 import base64
@@ -34,6 +36,7 @@ def new_draft() -> dict:
 
 
 def seal_draft(draft: dict) -> str:
+    draft["t"] = int(time.time())
     blob = encrypt(_key(), json.dumps(draft).encode(), context=_CONTEXT)
     return base64.urlsafe_b64encode(blob).decode("ascii")
 

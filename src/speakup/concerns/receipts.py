@@ -8,6 +8,7 @@ by receipt is throttled as well (docs/adr/0008-receipt-codes.md).
 
 import re
 import secrets
+import unicodedata
 
 from argon2.low_level import Type, hash_secret_raw
 
@@ -21,11 +22,14 @@ def new_receipt_code() -> str:
 
 
 def normalise_receipt_code(text: str) -> str | None:
-    """The 16 digits of what someone typed (spaces and dashes allowed), or None."""
-    digits = _NOT_DIGITS.sub("", text or "")
-    if len(digits) != RECEIPT_DIGITS or not digits.isdigit():
+    """The 16 digits of what someone typed (spaces and dashes allowed), or None.
+
+    Digits typed on another keyboard (full-width 1, Arabic-Indic ١) are read as the digits they
+    are: a phone set to Arabic or Japanese types them, and they must not fail the hash."""
+    typed = _NOT_DIGITS.sub("", text or "")
+    if len(typed) != RECEIPT_DIGITS or not typed.isdecimal():
         return None
-    return digits
+    return "".join(str(unicodedata.decimal(character)) for character in typed)
 
 
 def receipt_hash(code: str) -> str:

@@ -168,7 +168,10 @@ class ReceiptForm(forms.Form):
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}
         ),
-        error_messages={"required": "Enter your receipt code"},
+        error_messages={
+            "required": "Enter your receipt code",
+            "max_length": "Enter your receipt code as 16 digits, like 1234 5678 9012 3456",
+        },
     )
 
 

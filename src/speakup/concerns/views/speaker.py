@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -324,6 +325,49 @@ def _set_speaker_cookie(response, concern):
     return response
 
 
+# What a speaker sends from their concern page after their access has ended (30 minutes without
+# use, perhaps spent writing): kept in the receipt-code form's hidden fields, and done once they
+# give their code again, so that nothing they wrote is lost: only on the concern it was written
+# on ("pending_for", a keyed hash of its reference: someone else's code on a shared computer
+# does not send it to theirs). The fields each form posts, and what the receipt-code page says
+# meanwhile.
+PENDING = {
+    "reply": (("body",), "Your message has not been sent yet"),
+    "feedback": (
+        ("would_speak_up_again", "detriment", "comment"),
+        "Your answers have not been sent yet",
+    ),
+    "checkin": (("checkin", "detriment"), "Your answer has not been sent yet"),
+}
+
+
+def _pending(request) -> dict | None:
+    """What the speaker sent and is still to be done, from the post, or None."""
+    kind = request.POST.get("pending")
+    if kind not in PENDING:
+        return None
+    names, notice = PENDING[kind]
+    fields = [(name, request.POST.get(name, "")) for name in names]
+    if not any(value.strip() for _, value in fields):
+        return None  # nothing typed or chosen: nothing to keep
+    for_concern = request.POST.get("pending_for", "")
+    return {"kind": kind, "fields": [*fields, ("pending_for", for_concern)], "notice": notice}
+
+
+def _pending_for(concern) -> str:
+    return salted_hmac("speakup.concerns.speaker-pending", concern.reference).hexdigest()
+
+
+def _render_check(request, form, pending=None):
+    return render_page(
+        request,
+        "concerns/speaker/check.jinja",
+        page_title=CHECK_TITLE,
+        form=form,
+        pending=pending,
+    )
+
+
 def _too_many(request):
     return render_page(
         request,
@@ -350,13 +394,20 @@ def check_concern(request):
         else:
             concern = concern_for_receipt(code)
             if concern is not None:
-                return _set_speaker_cookie(redirect("concerns:show_speaker_concern"), concern)
+                pending = _pending(request)
+                if pending is not None and constant_time_compare(
+                    request.POST.get("pending_for", ""), _pending_for(concern)
+                ):
+                    response = PENDING_DONE_BY[pending["kind"]](request, concern)
+                else:
+                    response = redirect("concerns:show_speaker_concern")
+                return _set_speaker_cookie(response, concern)
             throttling.record_failure(request)
             form.add_error(
                 "receipt_code",
                 "There is no concern with that receipt code. Check the code and try again",
             )
-    return render_page(request, "concerns/speaker/check.jinja", page_title=CHECK_TITLE, form=form)
+    return _render_check(request, form, _pending(request))
 
 
 def _render_concern(request, concern, *, reply_form=None, feedback_form=None, checkin_form=None):
@@ -381,12 +432,17 @@ def _render_concern(request, concern, *, reply_form=None, feedback_form=None, ch
         reply_form=forms_on_page[0],
         feedback_form=forms_on_page[1],
         checkin_form=forms_on_page[2],
+        pending_for=_pending_for(concern),
     )
     return _set_speaker_cookie(response, concern)  # 30 more minutes from now
 
 
-def _signed_out():
-    return redirect("concerns:check_concern")
+def _signed_out(request, kind: str | None = None):
+    """Access has ended: ask for the receipt code, keeping what was sent to be done after it."""
+    pending = _pending(request) if kind else None
+    if pending is None or pending["kind"] != kind:
+        return redirect("concerns:check_concern")
+    return _render_check(request, ReceiptForm(), pending)
 
 
 @speaker_private
@@ -394,7 +450,7 @@ def _signed_out():
 def show_speaker_concern(request):
     concern = _signed_in_concern(request)
     if concern is None:
-        return _signed_out()
+        return _signed_out(request)
     return _render_concern(request, concern)
 
 
@@ -403,7 +459,11 @@ def show_speaker_concern(request):
 def reply_speaker(request):
     concern = _signed_in_concern(request)
     if concern is None:
-        return _signed_out()
+        return _signed_out(request, "reply")
+    return _reply(request, concern)
+
+
+def _reply(request, concern):
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
@@ -423,7 +483,11 @@ def reply_speaker(request):
 def give_feedback(request):
     concern = _signed_in_concern(request)
     if concern is None:
-        return _signed_out()
+        return _signed_out(request, "feedback")
+    return _feedback(request, concern)
+
+
+def _feedback(request, concern):
     form = FeedbackForm(request.POST)
     if form.is_valid():
         try:
@@ -450,7 +514,11 @@ def give_feedback(request):
 def answer_checkin(request):
     concern = _signed_in_concern(request)
     if concern is None:
-        return _signed_out()
+        return _signed_out(request, "checkin")
+    return _checkin(request, concern)
+
+
+def _checkin(request, concern):
     form = CheckinForm(request.POST)
     if form.is_valid():
         try:
@@ -471,6 +539,9 @@ def answer_checkin(request):
             )
         return redirect("concerns:show_speaker_concern")
     return _render_concern(request, concern, checkin_form=form)
+
+
+PENDING_DONE_BY = {"reply": _reply, "feedback": _feedback, "checkin": _checkin}
 
 
 @speaker_private

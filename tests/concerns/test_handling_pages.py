@@ -546,3 +546,42 @@ def test_the_action_list_service_refuses_a_list_holding_someone_elses_action(
     assert handling.action_list_view(user=staff.manager, actions=[mine]) == {
         mine.pk: "Review the night rota"
     }
+
+
+def test_changing_the_outcome_starts_from_what_was_recorded_and_keeps_the_sign_off(
+    client, staff, concern
+):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    handling.concern_name_accountable_lead(
+        user=staff.guardian, concern=concern, accountable_lead=staff.lead
+    )
+    handling.concern_record_learning(
+        user=staff.guardian,
+        concern=concern,
+        outcome="Rota changed",
+        learning="Check night rotas\nevery month",
+        publishable=True,
+    )
+    concern.refresh_from_db()
+    handling.concern_sign_off_learning(user=staff.lead, concern=concern)
+    sign_in(client, staff.guardian)
+    page = reverse("concerns:record_learning", args=[concern.reference])
+    form = client.get(page).content.decode()
+    # The boxes hold what was recorded and "may be shared" is still ticked: the guardian changes
+    # a word rather than retyping both (a learning retyped differently needs a new sign-off).
+    assert re.search(r'name="outcome"[^>]*>\s*Rota changed</textarea>', form)
+    assert re.search(r'name="learning"[^>]*>\s*Check night rotas\s+every month</textarea>', form)
+    assert re.search(r'<input[^>]*name="publishable"[^>]*checked', form)
+    assert AuditRecord.objects.filter(action="concern.view", object_ref=concern.reference).exists()
+
+    sent = client.post(
+        page,
+        {
+            "outcome": "Rota changed on two wards",
+            "learning": "Check night rotas\r\nevery month",
+            "publishable": "on",
+        },
+    )
+    assert sent.status_code == 302
+    concern.refresh_from_db()
+    assert concern.learning_signed_off_by == staff.lead and concern.learning_publishable

@@ -585,3 +585,43 @@ def test_changing_the_outcome_starts_from_what_was_recorded_and_keeps_the_sign_o
     assert sent.status_code == 302
     concern.refresh_from_db()
     assert concern.learning_signed_off_by == staff.lead and concern.learning_publishable
+
+
+def test_a_response_sent_twice_is_not_a_page_not_found(client, staff, concern):
+    action = _assigned(staff, concern)
+    sign_in(client, staff.manager)
+    page = reverse("concerns:show_action", args=[action.pk])
+    assert client.post(page, {"response": "Rota changed\r\nfrom Monday"}).status_code == 302
+    # A double click, or the form sent again from a second tab: the response went the first time.
+    again = client.post(page, {"response": "Rota changed\r\nfrom Monday"})
+    assert again.status_code == 302 and again["Location"] == page
+    assert "Response sent to the guardian" in _text(client.get(page).content.decode())
+
+
+def test_a_response_that_can_no_longer_be_sent_says_why_and_keeps_the_text(client, staff, concern):
+    action = _assigned(staff, concern)
+    sign_in(client, staff.manager)
+    page = reverse("concerns:show_action", args=[action.pk])
+    client.post(page, {"response": "Rota changed"})
+    other_tab = client.post(page, {"response": "Also: two nurses on nights"})
+    html = other_tab.content.decode()
+    assert other_tab.status_code == 200 and "<title>Error: " in html
+    assert "You have already responded to this action, so this was not sent" in _text(html)
+    assert re.search(r'name="response"[^>]*>\s*Also: two nurses on nights</textarea>', html)
+    assert "Send your response" not in html
+
+    second = _assigned(staff, concern, "Check the agency bookings")
+    concern.refresh_from_db()
+    handling.concern_withdraw(user=staff.guardian, concern=concern)
+    shown = client.get(reverse("concerns:show_action", args=[second.pk])).content.decode()
+    assert "no response is needed" in _text(shown)
+    late = client.post(
+        reverse("concerns:show_action", args=[second.pk]), {"response": "Bookings checked"}
+    )
+    assert late.status_code == 200
+    assert "This concern is no longer open, so your response was not sent" in _text(
+        late.content.decode()
+    )
+    assert re.search(r'name="response"[^>]*>\s*Bookings checked</textarea>', late.content.decode())
+    second.refresh_from_db()
+    assert second.state == Action.State.OPEN and not second.response_sealed

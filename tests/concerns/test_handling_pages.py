@@ -625,3 +625,31 @@ def test_a_response_that_can_no_longer_be_sent_says_why_and_keeps_the_text(clien
     assert re.search(r'name="response"[^>]*>\s*Bookings checked</textarea>', late.content.decode())
     second.refresh_from_db()
     assert second.state == Action.State.OPEN and not second.response_sealed
+
+
+def test_recording_the_same_concern_twice_records_it_once(client, staff):
+    import time_machine
+
+    sign_in(client, staff.guardian)
+    form = client.get(reverse("concerns:record_concern")).content.decode()
+    token = re.search(r'name="submission" value="([^"]+)"', form).group(1)
+    fields = {
+        "organisation": staff.organisation.ods_code,
+        "source": "phone",
+        "confidentiality": "anonymous",
+        "description": "The fire exit on level 2 is blocked (synthetic)",
+        "submission": token,
+    }
+    first = client.post(reverse("concerns:record_concern"), fields).content.decode()
+    # A double click: the browser shows the second answer, so it must hold the same code.
+    again = client.post(reverse("concerns:record_concern"), fields).content.decode()
+    recorded = Concern.objects.get()
+    code = re.search(r'id="receipt-code">([^<]+)<', first).group(1)
+    assert re.search(r'id="receipt-code">([^<]+)<', again).group(1) == code
+    assert recorded.reference in again
+    # Sent again later (a reload on a shared computer): still one concern, and no code.
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        later = client.post(reverse("concerns:record_concern"), fields).content.decode()
+    assert Concern.objects.count() == 1
+    assert code not in later and "cannot be shown again" in later
+    assert recorded.reference in later

@@ -546,3 +546,110 @@ def test_the_action_list_service_refuses_a_list_holding_someone_elses_action(
     assert handling.action_list_view(user=staff.manager, actions=[mine]) == {
         mine.pk: "Review the night rota"
     }
+
+
+def test_changing_the_outcome_starts_from_what_was_recorded_and_keeps_the_sign_off(
+    client, staff, concern
+):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    handling.concern_name_accountable_lead(
+        user=staff.guardian, concern=concern, accountable_lead=staff.lead
+    )
+    handling.concern_record_learning(
+        user=staff.guardian,
+        concern=concern,
+        outcome="Rota changed",
+        learning="Check night rotas\nevery month",
+        publishable=True,
+    )
+    concern.refresh_from_db()
+    handling.concern_sign_off_learning(user=staff.lead, concern=concern)
+    sign_in(client, staff.guardian)
+    page = reverse("concerns:record_learning", args=[concern.reference])
+    form = client.get(page).content.decode()
+    # The boxes hold what was recorded and "may be shared" is still ticked: the guardian changes
+    # a word rather than retyping both (a learning retyped differently needs a new sign-off).
+    assert re.search(r'name="outcome"[^>]*>\s*Rota changed</textarea>', form)
+    assert re.search(r'name="learning"[^>]*>\s*Check night rotas\s+every month</textarea>', form)
+    assert re.search(r'<input[^>]*name="publishable"[^>]*checked', form)
+    assert AuditRecord.objects.filter(action="concern.view", object_ref=concern.reference).exists()
+
+    sent = client.post(
+        page,
+        {
+            "outcome": "Rota changed on two wards",
+            "learning": "Check night rotas\r\nevery month",
+            "publishable": "on",
+        },
+    )
+    assert sent.status_code == 302
+    concern.refresh_from_db()
+    assert concern.learning_signed_off_by == staff.lead and concern.learning_publishable
+
+
+def test_a_response_sent_twice_is_not_a_page_not_found(client, staff, concern):
+    action = _assigned(staff, concern)
+    sign_in(client, staff.manager)
+    page = reverse("concerns:show_action", args=[action.pk])
+    assert client.post(page, {"response": "Rota changed\r\nfrom Monday"}).status_code == 302
+    # A double click, or the form sent again from a second tab: the response went the first time.
+    again = client.post(page, {"response": "Rota changed\r\nfrom Monday"})
+    assert again.status_code == 302 and again["Location"] == page
+    assert "Response sent to the guardian" in _text(client.get(page).content.decode())
+
+
+def test_a_response_that_can_no_longer_be_sent_says_why_and_keeps_the_text(client, staff, concern):
+    action = _assigned(staff, concern)
+    sign_in(client, staff.manager)
+    page = reverse("concerns:show_action", args=[action.pk])
+    client.post(page, {"response": "Rota changed"})
+    other_tab = client.post(page, {"response": "Also: two nurses on nights"})
+    html = other_tab.content.decode()
+    assert other_tab.status_code == 200 and "<title>Error: " in html
+    assert "You have already responded to this action, so this was not sent" in _text(html)
+    assert re.search(r'name="response"[^>]*>\s*Also: two nurses on nights</textarea>', html)
+    assert "Send your response" not in html
+
+    second = _assigned(staff, concern, "Check the agency bookings")
+    concern.refresh_from_db()
+    handling.concern_withdraw(user=staff.guardian, concern=concern)
+    shown = client.get(reverse("concerns:show_action", args=[second.pk])).content.decode()
+    assert "no response is needed" in _text(shown)
+    late = client.post(
+        reverse("concerns:show_action", args=[second.pk]), {"response": "Bookings checked"}
+    )
+    assert late.status_code == 200
+    assert "This concern is no longer open, so your response was not sent" in _text(
+        late.content.decode()
+    )
+    assert re.search(r'name="response"[^>]*>\s*Bookings checked</textarea>', late.content.decode())
+    second.refresh_from_db()
+    assert second.state == Action.State.OPEN and not second.response_sealed
+
+
+def test_recording_the_same_concern_twice_records_it_once(client, staff):
+    import time_machine
+
+    sign_in(client, staff.guardian)
+    form = client.get(reverse("concerns:record_concern")).content.decode()
+    token = re.search(r'name="submission" value="([^"]+)"', form).group(1)
+    fields = {
+        "organisation": staff.organisation.ods_code,
+        "source": "phone",
+        "confidentiality": "anonymous",
+        "description": "The fire exit on level 2 is blocked (synthetic)",
+        "submission": token,
+    }
+    first = client.post(reverse("concerns:record_concern"), fields).content.decode()
+    # A double click: the browser shows the second answer, so it must hold the same code.
+    again = client.post(reverse("concerns:record_concern"), fields).content.decode()
+    recorded = Concern.objects.get()
+    code = re.search(r'id="receipt-code">([^<]+)<', first).group(1)
+    assert re.search(r'id="receipt-code">([^<]+)<', again).group(1) == code
+    assert recorded.reference in again
+    # Sent again later (a reload on a shared computer): still one concern, and no code.
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        later = client.post(reverse("concerns:record_concern"), fields).content.decode()
+    assert Concern.objects.count() == 1
+    assert code not in later and "cannot be shown again" in later
+    assert recorded.reference in later

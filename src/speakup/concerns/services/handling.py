@@ -385,7 +385,8 @@ def concern_record_learning(
     with transaction.atomic():
         concern = _locked(concern)
         _not_finished(concern, "change the learning of")
-        changed = _open_learning(concern) != learning
+        # A browser sends a box's line breaks as \r\n: the same words are not a change.
+        changed = _lines(_open_learning(concern)) != _lines(learning)
         concern.outcome_sealed = sealing.seal(concern, "outcome", outcome)
         concern.learning_sealed = sealing.seal(concern, "learning", learning)
         concern.learning_publishable = bool(publishable)
@@ -404,6 +405,10 @@ def concern_record_learning(
         )
         _audit(user, "concern.record_learning", concern, sign_off_cleared=changed)
     return concern
+
+
+def _lines(text: str | None) -> str | None:
+    return text.replace("\r\n", "\n") if text else text
 
 
 def _open_learning(concern: Concern) -> str | None:

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 
+from speakup.concerns import sealing
 from speakup.concerns.forms.staff import (
     AssignActionForm,
     CloseForm,
@@ -128,6 +129,21 @@ def give_feedback(request, reference):
     )
 
 
+def _recorded_learning(request, concern) -> dict:
+    """What was recorded, in the boxes, to change a word rather than retype both (a learning
+    retyped differently would need a new sign-off). Showing it is a read of the case."""
+    if request.method == "POST" or not concern.learning_sealed:
+        return {}
+    handling.concern_view(user=request.user, concern=concern)
+    return {
+        "initial": {
+            "outcome": sealing.unseal(concern, "outcome", concern.outcome_sealed),
+            "learning": sealing.unseal(concern, "learning", concern.learning_sealed),
+            "publishable": concern.learning_publishable,
+        }
+    }
+
+
 @staff_page
 def record_learning(request, reference):
     return _service_form(
@@ -136,6 +152,7 @@ def record_learning(request, reference):
         form_class=LearningForm,
         template="form",
         title="Record the outcome and learning",
+        fit=lambda concern: _recorded_learning(request, concern),
         run=lambda concern, form: handling.concern_record_learning(
             user=request.user,
             concern=concern,

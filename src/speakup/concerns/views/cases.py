@@ -1,5 +1,8 @@
 """The guardian's case list and case page, a case's files, and a concern recorded for a speaker."""
 
+import re
+import secrets
+
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -12,12 +15,15 @@ from speakup.concerns.queries import OPEN_CASES, concerns_filtered
 from speakup.concerns.receipts import format_receipt_code
 from speakup.concerns.services import handling
 from speakup.concerns.taxonomy import label_of
+from speakup.concerns.views.speaker import CODE_SHOWN_AGAIN_FOR
 from speakup.concerns.views.staff_pages import concern_or_404, staff_page
 from speakup.core.pages import render_page
 from speakup.core.permissions import can, require, visible
 from speakup.organisations.models import Organisation
 from speakup.organisations.queries import organisation_ids_where
 from speakup.organisations.roles import Role
+
+SUBMISSION = re.compile(r"[0-9a-f]{32}")
 
 
 @staff_page
@@ -178,6 +184,10 @@ def record_concern(request):
         ).order_by("name")
     )
     form = RecordConcernForm(request.POST or None, organisations=organisations)
+    # One token a form: the same form sent twice (a double click, a reload) records one concern.
+    submission = request.POST.get("submission", "")
+    if not SUBMISSION.fullmatch(submission):
+        submission = secrets.token_hex(16)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -191,19 +201,27 @@ def record_concern(request):
                 contact=form.contact(),
                 source=data["source"],
                 recorded_by=request.user,
+                idempotency_key=f"record:{request.user.pk}:{submission}",
             )
         except SubmissionInvalid as invalid:
             for field, message in invalid.errors.items():
                 name = form.ERROR_FIELDS.get(field, field)
                 form.add_error(name if name in form.fields else None, message)
         else:
-            # Shown once, in this response only: the code is never stored or shown again.
+            # Sent again, the first result, as on the speak-up page: the browser shows the answer
+            # to a double click's second request, so it holds the code too; later (a reload on a
+            # shared computer), not the code.
+            shows_code = (
+                not submitted.replayed
+                or timezone.now() - submitted.concern.received_at < CODE_SHOWN_AGAIN_FOR
+            )
             response = render_page(
                 request,
                 "concerns/staff/recorded.jinja",
                 page_title="Concern recorded",
                 concern=submitted.concern,
-                receipt_code=format_receipt_code(submitted.receipt_code),
+                received=presenters.day(submitted.concern.received_at),
+                receipt_code=format_receipt_code(submitted.receipt_code) if shows_code else None,
             )
             response["Cache-Control"] = "no-store"
             return response
@@ -212,4 +230,5 @@ def record_concern(request):
         "concerns/staff/record_concern.jinja",
         page_title="Record a concern raised in person or by phone",
         form=form,
+        submission=submission,
     )

@@ -3,13 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
 from speakup.concerns import presenters, sealing
 from speakup.concerns.forms.staff import RespondForm
-from speakup.concerns.models import FINISHED, Escalation
+from speakup.concerns.models import FINISHED, Action, Escalation
 from speakup.concerns.queries import concerns_filtered
 from speakup.concerns.services import handling
 from speakup.concerns.views.staff_pages import apply_errors, concern_or_404, post_only, staff_page
@@ -53,8 +52,10 @@ def show_action(request, action_id):
     form = RespondForm(request.POST or None)
     if request.method == "POST":
         if not can(request.user, "concerns.respond_action", action):
-            raise Http404
-        if form.is_valid():
+            if _sent_before(action, form):
+                messages.success(request, "Response sent to the guardian")
+                return redirect("concerns:show_action", action.pk)
+        elif form.is_valid():
             try:
                 handling.action_respond(
                     user=request.user, action=action, response=form.cleaned_data["response"]
@@ -86,6 +87,28 @@ def show_action(request, action_id):
         form=form,
         **context,
     )
+
+
+def _sent_before(action, form) -> bool:
+    """A response to an action that takes none now. The same words again are a double click or a
+    second tab (they went the first time); other words were not sent, and stay in the box with
+    why, rather than a "page not found" that loses them."""
+    typed = " ".join(form.data.get("response", "").split())
+    if action.state != Action.State.OPEN:
+        sent = sealing.unseal(action.concern, "response", action.response_sealed) or ""
+        if typed and typed == " ".join(sent.split()):
+            return True
+        form.add_error("response", NOT_SENT["answered"])
+    else:
+        form.add_error("response", NOT_SENT["finished"])
+    return False
+
+
+NOT_SENT = {
+    "answered": "You have already responded to this action, so this was not sent. Copy it if "
+    "you need it, and tell the guardian",
+    "finished": "This concern is no longer open, so your response was not sent",
+}
 
 
 @staff_page

@@ -312,3 +312,21 @@ def test_a_chair_of_another_board_cannot_see_this_one(
     sign_in(client, chair)
     assert client.get("/register/boards/TST01/").status_code == 404
     assert client.get(f"/register/boards/{other_organisation.ods_code}/").status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.ORGANISATION_ADMIN, Role.REGISTER_OFFICER])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/register/boards/NOPE1/",
+        "/register/boards/NOPE1/appointments/new/",
+        "/register/boards/NOPE1/appointments/1/end/",
+        "/register/boards/NOPE1/import/",
+        "/register/boards/NOPE1/fppt/new/",
+    ],
+)
+def test_a_board_address_with_an_unknown_organisation_code_is_not_found(
+    client_as, board, role, path
+):
+    # A mistyped or out-of-date address: the not-found page, never the error page.
+    assert client_as(role).get(path).status_code == 404

@@ -22,6 +22,8 @@ from speakup.register.views import page
 
 def _organisation(request, ods_code: str, action: str) -> Organisation:
     organisation = Organisation.objects.filter(ods_code=ods_code.upper()).first()
+    if organisation is None:
+        raise Http404  # a mistyped or out-of-date address, whoever asks
     require(request.user, action, organisation)
     return organisation
 

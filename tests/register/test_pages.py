@@ -15,7 +15,13 @@ from speakup.register.services.fppt_and_attestation import (
     attestation_submit,
     code_publish,
 )
-from speakup.register.services.regulatory import case_decide, case_open, case_respond
+from speakup.register.services.regulatory import (
+    appeal_decide,
+    appeal_lodge,
+    case_decide,
+    case_open,
+    case_respond,
+)
 from tests.conftest import date_boxes, sign_in
 from tests.organisations.factories import UserFactory
 from tests.register.factories import AppointmentFactory, DirectorFactory
@@ -330,3 +336,37 @@ def test_a_board_address_with_an_unknown_organisation_code_is_not_found(
 ):
     # A mistyped or out-of-date address: the not-found page, never the error page.
     assert client_as(role).get(path).status_code == 404
+
+
+def test_what_officers_and_the_director_wrote_keeps_its_line_breaks(
+    client, board, person_with_role
+):
+    opener, decider, appeals = (person_with_role(Role.REGISTER_OFFICER) for _ in range(3))
+    case = case_open(actor=opener, director=board, grounds="1. Late checks.\r\n2. No <b>plan</b>.")
+    case_respond(actor=None, case=case, response="I accept 1.\n\nI dispute 2.")
+    terms = {
+        "outcome": Outcome.CONDITIONS,
+        "reasons": "First, the checks.\nSecond, the plan.",
+        "conditions_text": "Attend a workshop.\nReport each quarter.",
+        "review_date": timezone.localdate() + timedelta(days=365),
+    }
+    decision = case_decide(actor=decider, case=case, **terms)
+    appeal = appeal_lodge(actor=None, decision=decision, grounds="The plan was sent.\nLate.")
+    appeal_decide(actor=appeals, appeal=appeal, outcome="dismissed", reasons="No plan.\nNone.")
+    # Numbered points and paragraphs as written, not run together into one line; still text.
+    public = client.get(f"/register/directors/{board.register_number}/").content.decode()
+    for written in [
+        "First, the checks.<br>Second, the plan.",
+        "Attend a workshop.<br>Report each quarter.",
+        "No plan.<br>None.",
+    ]:
+        assert written in public
+    sign_in(client, opener)
+    officer_page = client.get(f"/register/officer/cases/{case.pk}/").content.decode()
+    for written in [
+        "1. Late checks.<br>2. No &lt;b&gt;plan&lt;/b&gt;.",
+        "I accept 1.<br><br>I dispute 2.",
+        "First, the checks.<br>Second, the plan.",
+        "The plan was sent.<br>Late.",
+    ]:
+        assert written in officer_page

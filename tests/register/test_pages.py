@@ -217,6 +217,23 @@ def test_attesting_after_a_new_version_appeared_is_refused_on_the_page(
     assert not board.attestations.exists()
 
 
+@pytest.mark.parametrize("version", ["99999999999999999999", "²", "7"])
+def test_a_version_of_the_code_that_is_not_one_is_read_as_none_not_an_error(
+    client, board, person_with_role, version
+):
+    # A changed page (a number too big for the database, a digit that is not 0 to 9, or no such
+    # version): the attestation is to the version the page shows, the current one.
+    officer = person_with_role(Role.REGISTER_OFFICER)
+    code_publish(actor=officer, title="Code", body="Version one")
+    sign_in(client, UserFactory(email=board.email))
+    answers = {f"{k}_rating": "strong" for k in LCF_DOMAINS}
+    response = client.post(
+        "/register/me/attest/", {**answers, "confirm": "on", "code_version": version}
+    )
+    assert response.status_code == 302
+    assert board.attestations.get().code.version == 1
+
+
 def test_the_open_data_file_is_rate_limited(client, board):
     statuses = [client.get("/register/open-data.csv").status_code for _ in range(121)]
     assert statuses[-1] == 429 and statuses[0] == 200

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from speakup.organisations.roles import Role
@@ -387,3 +388,17 @@ def test_what_officers_and_the_director_wrote_keeps_its_line_breaks(
         "The plan was sent.<br>Late.",
     ]:
         assert written in officer_page
+
+
+def test_importing_one_appointment_says_so_in_the_singular(client_as, organisation):
+    admin = client_as(Role.ORGANISATION_ADMIN)
+    board_file = SimpleUploadedFile(
+        "board.csv",
+        b"First Name,Last Name,Email,Organisation,Role Title,Executive (Y/N),FTSU Role,"
+        b"Start Date,End Date\nAda,Aske,ada@f.test,TST01,Chair,N,,2026-01-01,\n",
+        content_type="text/csv",
+    )
+    response = admin.post("/register/boards/TST01/import/", {"file": board_file}, follow=True)
+    assert "Board imported: 1 appointment added, none already on the register." in page_text(
+        response
+    )

@@ -200,3 +200,45 @@ def test_a_csv_with_overlapping_duplicate_rows_refuses_the_whole_file(admin, org
     assert "Appointments to the same role cannot overlap" in refusal.value.messages[0]
     assert not Director.objects.exists()
     assert not Appointment.objects.exists()
+
+
+def test_a_name_that_is_not_the_entrys_is_refused_rather_than_appointing_someone_else(
+    admin, organisation
+):
+    finn = add(admin, organisation, first_name="Finn", last_name="Larkfield", email="finn@f.test")
+    # A register number mistyped by one digit, or an email address already on someone's entry:
+    # the named person is not the one on the entry, so nobody is appointed.
+    paula = {"first_name": "Paula", "last_name": "Penn", "role_title": "Director of Strategy"}
+    refusals = [
+        ({"register_number": "d000001"}, "D000001 is the entry of Finn Larkfield, not Paula Penn"),
+        ({"email": "FINN@f.test"}, "finn@f.test is on the entry of Finn Larkfield"),
+    ]
+    for found_by, message in refusals:
+        with pytest.raises(RegisterRefusal, match=message):
+            add(admin, organisation, **paula, **found_by)
+    assert Appointment.objects.count() == 1
+    # The entry's own name (spacing and capitals aside), or no name with the register number,
+    # appoints them.
+    appointed = [
+        {"register_number": "D000001", "first_name": " finn ", "last_name": "LARKFIELD"},
+        {"first_name": "Finn", "last_name": "Larkfield", "email": "finn@f.test"},
+        {"register_number": "D000001", "first_name": "", "last_name": "", "email": ""},
+    ]
+    for number, found_by in enumerate(appointed):
+        appointment = add(admin, organisation, role_title=f"Director {number}", **found_by)
+        assert appointment.director == finn.director
+
+
+def test_a_csv_row_naming_someone_else_than_the_register_numbers_entry_refuses_the_file(
+    admin, organisation
+):
+    DirectorFactory(register_number="D000001", first_name="Finn", last_name="Larkfield")
+    csv_text = (
+        "Register Number,First Name,Last Name,Email,Organisation,Role Title,Executive (Y/N),"
+        "FTSU Role,Start Date,End Date\n"
+        "D000001,Paula,Penn,paula@f.test,TST01,Director of Strategy,Y,,2026-01-01,\n"
+    )
+    with pytest.raises(RegisterRefusal) as refusal:
+        board_files.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
+    assert "Row 2: Register number D000001 is the entry of Finn Larkfield" in str(refusal.value)
+    assert not Appointment.objects.exists()

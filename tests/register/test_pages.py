@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from speakup.organisations.roles import Role
@@ -15,7 +16,13 @@ from speakup.register.services.fppt_and_attestation import (
     attestation_submit,
     code_publish,
 )
-from speakup.register.services.regulatory import case_decide, case_open, case_respond
+from speakup.register.services.regulatory import (
+    appeal_decide,
+    appeal_lodge,
+    case_decide,
+    case_open,
+    case_respond,
+)
 from tests.conftest import date_boxes, sign_in
 from tests.organisations.factories import UserFactory
 from tests.register.factories import AppointmentFactory, DirectorFactory
@@ -211,6 +218,23 @@ def test_attesting_after_a_new_version_appeared_is_refused_on_the_page(
     assert not board.attestations.exists()
 
 
+@pytest.mark.parametrize("version", ["99999999999999999999", "²", "7"])
+def test_a_version_of_the_code_that_is_not_one_is_read_as_none_not_an_error(
+    client, board, person_with_role, version
+):
+    # A changed page (a number too big for the database, a digit that is not 0 to 9, or no such
+    # version): the attestation is to the version the page shows, the current one.
+    officer = person_with_role(Role.REGISTER_OFFICER)
+    code_publish(actor=officer, title="Code", body="Version one")
+    sign_in(client, UserFactory(email=board.email))
+    answers = {f"{k}_rating": "strong" for k in LCF_DOMAINS}
+    response = client.post(
+        "/register/me/attest/", {**answers, "confirm": "on", "code_version": version}
+    )
+    assert response.status_code == 302
+    assert board.attestations.get().code.version == 1
+
+
 def test_the_open_data_file_is_rate_limited(client, board):
     statuses = [client.get("/register/open-data.csv").status_code for _ in range(121)]
     assert statuses[-1] == 429 and statuses[0] == 200
@@ -312,3 +336,69 @@ def test_a_chair_of_another_board_cannot_see_this_one(
     sign_in(client, chair)
     assert client.get("/register/boards/TST01/").status_code == 404
     assert client.get(f"/register/boards/{other_organisation.ods_code}/").status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.ORGANISATION_ADMIN, Role.REGISTER_OFFICER])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/register/boards/NOPE1/",
+        "/register/boards/NOPE1/appointments/new/",
+        "/register/boards/NOPE1/appointments/1/end/",
+        "/register/boards/NOPE1/import/",
+        "/register/boards/NOPE1/fppt/new/",
+    ],
+)
+def test_a_board_address_with_an_unknown_organisation_code_is_not_found(
+    client_as, board, role, path
+):
+    # A mistyped or out-of-date address: the not-found page, never the error page.
+    assert client_as(role).get(path).status_code == 404
+
+
+def test_what_officers_and_the_director_wrote_keeps_its_line_breaks(
+    client, board, person_with_role
+):
+    opener, decider, appeals = (person_with_role(Role.REGISTER_OFFICER) for _ in range(3))
+    case = case_open(actor=opener, director=board, grounds="1. Late checks.\r\n2. No <b>plan</b>.")
+    case_respond(actor=None, case=case, response="I accept 1.\n\nI dispute 2.")
+    terms = {
+        "outcome": Outcome.CONDITIONS,
+        "reasons": "First, the checks.\nSecond, the plan.",
+        "conditions_text": "Attend a workshop.\nReport each quarter.",
+        "review_date": timezone.localdate() + timedelta(days=365),
+    }
+    decision = case_decide(actor=decider, case=case, **terms)
+    appeal = appeal_lodge(actor=None, decision=decision, grounds="The plan was sent.\nLate.")
+    appeal_decide(actor=appeals, appeal=appeal, outcome="dismissed", reasons="No plan.\nNone.")
+    # Numbered points and paragraphs as written, not run together into one line; still text.
+    public = client.get(f"/register/directors/{board.register_number}/").content.decode()
+    for written in [
+        "First, the checks.<br>Second, the plan.",
+        "Attend a workshop.<br>Report each quarter.",
+        "No plan.<br>None.",
+    ]:
+        assert written in public
+    sign_in(client, opener)
+    officer_page = client.get(f"/register/officer/cases/{case.pk}/").content.decode()
+    for written in [
+        "1. Late checks.<br>2. No &lt;b&gt;plan&lt;/b&gt;.",
+        "I accept 1.<br><br>I dispute 2.",
+        "First, the checks.<br>Second, the plan.",
+        "The plan was sent.<br>Late.",
+    ]:
+        assert written in officer_page
+
+
+def test_importing_one_appointment_says_so_in_the_singular(client_as, organisation):
+    admin = client_as(Role.ORGANISATION_ADMIN)
+    board_file = SimpleUploadedFile(
+        "board.csv",
+        b"First Name,Last Name,Email,Organisation,Role Title,Executive (Y/N),FTSU Role,"
+        b"Start Date,End Date\nAda,Aske,ada@f.test,TST01,Chair,N,,2026-01-01,\n",
+        content_type="text/csv",
+    )
+    response = admin.post("/register/boards/TST01/import/", {"file": board_file}, follow=True)
+    assert "Board imported: 1 appointment added, none already on the register." in page_text(
+        response
+    )

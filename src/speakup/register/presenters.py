@@ -76,6 +76,12 @@ def code_html(body: str) -> Markup:
     return Markup("\n".join(html))  # noqa: S704  (every piece of text was escaped above)
 
 
+def typed(text: str) -> Markup:
+    """What a person wrote (grounds, a response, reasons, conditions), with its line breaks:
+    numbered points and paragraphs stay as written. Each line is escaped."""
+    return Markup("<br>").join(escape(line) for line in (text or "").splitlines())
+
+
 def condition_review(condition, today) -> str:
     """When a condition in force is reviewed, in the public's words. It stays in force until an
     officer reviews it, so once its review date has passed it is "due for review since" then."""

@@ -124,6 +124,32 @@ def _director_for_appointment(
     )
 
 
+def _same_name(given: str, held: str) -> bool:
+    return " ".join(given.lower().split()) == " ".join(held.lower().split())
+
+
+def _refuse_someone_else(*, director, register_number, first_name, last_name, email) -> None:
+    """A name given with a register number or an email address already on the register must
+    be the entry's: a mistyped number would otherwise appoint another person, in public."""
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    if not (first_name or last_name):
+        return  # the register number alone says who
+    if _same_name(first_name, director.first_name) and _same_name(last_name, director.last_name):
+        return
+    given = f"{first_name} {last_name}".strip()
+    if (register_number or "").strip():
+        raise RegisterRefusal(
+            f"Register number {director.register_number} is the entry of {director.name}, "
+            f"not {given}. Check the register number, or leave it blank for a director new to "
+            "the register."
+        )
+    raise RegisterRefusal(
+        f"The email address {email.strip().lower()} is on the entry of {director.name} "
+        f"({director.register_number}), not {given}. Check the email address; to appoint "
+        f"{director.name}, give their register number."
+    )
+
+
 def _refuse_overlap(*, director, organisation, role_title, start_date, end_date, exclude=None):
     overlapping = Appointment.objects.filter(
         director=director, organisation=organisation, role_title__iexact=role_title
@@ -190,6 +216,13 @@ def appointment_add(
             f"{director.name} ({director.register_number}) has been removed from the register "
             "and cannot be given a new appointment."
         )
+    _refuse_someone_else(
+        director=director,
+        register_number=register_number,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+    )
     _refuse_overlap(
         director=director,
         organisation=organisation,

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from speakup.core.permissions import can, require
+from speakup.core.words import counted
 from speakup.organisations.models import Organisation
 from speakup.register import duties, queries, rules
 from speakup.register.forms import (
@@ -22,6 +23,8 @@ from speakup.register.views import page
 
 def _organisation(request, ods_code: str, action: str) -> Organisation:
     organisation = Organisation.objects.filter(ods_code=ods_code.upper()).first()
+    if organisation is None:
+        raise Http404  # a mistyped or out-of-date address, whoever asks
     require(request.user, action, organisation)
     return organisation
 
@@ -129,10 +132,11 @@ def import_board(request, ods_code):
         except RegisterRefusal as refusal:
             form.add_error("file", refusal)
         else:
+            unchanged = "none" if result.unchanged == 0 else f"{result.unchanged:,}"
             messages.success(
                 request,
-                f"Board imported: {result.added} appointments added, "
-                f"{result.unchanged} already on the register.",
+                f"Board imported: {counted(result.added, 'appointment')} added, "
+                f"{unchanged} already on the register.",
             )
             return redirect("register:show_board", organisation.ods_code)
     return page(

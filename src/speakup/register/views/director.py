@@ -42,7 +42,10 @@ def attest_code(request):
         # The version the director read: if a newer one was published meanwhile, the service
         # refuses rather than record an attestation to text they did not see.
         posted = request.POST.get("code_version", "")
-        posted = queries.code_by_version(int(posted)) if posted.isdigit() else None
+        # isdigit alone lets through digits int() refuses, such as "²".
+        posted = (
+            queries.code_by_version(int(posted)) if posted.isascii() and posted.isdigit() else None
+        )
         try:
             fppt_and_attestation.attestation_submit(
                 actor=request.user,

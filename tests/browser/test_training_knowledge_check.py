@@ -92,6 +92,29 @@ def test_a_worker_sent_to_the_lessons_saves_answers_as_they_go_and_passes(page, 
     expect(page.get_by_text("You have saved answers")).to_have_count(0)
 
 
+def test_a_worker_signed_out_during_the_check_is_told_their_latest_answers_are_not_saved(
+    page, worker
+):
+    """Not told to use "Save and come back later", which would take them to sign in and lose
+    the answers too."""
+    sign_in(page, worker, two_factor=False)
+    open_the_check_early_and_read_the_lessons(page, check_accessible=False)
+    answer(page, range(1, 3))
+    expect(page.get_by_role("status")).to_have_text("Your answers so far are saved.")
+    # The session ends (timed out) while the page is open.
+    cookies = [cookie for cookie in page.context.cookies() if cookie["name"] != "sessionid"]
+    page.context.clear_cookies()
+    page.context.add_cookies(cookies)
+    answer(page, [3])
+    expect(page.get_by_role("status")).to_have_text(
+        "You have been signed out, so your latest answers are not saved. "
+        "Reload this page to sign in again, then choose those answers again."
+    )
+    assert_accessible(page)
+    page.reload()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
 def test_without_javascript_the_button_keeps_the_answers_through_a_new_session(
     browser, live_server, worker
 ):

@@ -98,7 +98,9 @@ def test_a_refresher_after_a_pass_goes_through_the_screens_again(client, worker)
     client.post(CHECK, answers("speak_up"))
     page = client.get("/training/modules/speak_up/").content.decode()
     assert "Take the module again" in page and "Continue where you left off" not in page
-    assert client.get(CHECK).url == "/training/modules/speak_up/screens/1/"
+    # The refresher begins with "Take the module again"; a link to the check, once passed, leads
+    # to the module page that offers it (the next test).
+    assert client.get(CHECK).url == "/training/modules/speak_up/"
     client.post("/training/modules/speak_up/restart/")
     for number in (1, 2):
         client.post(f"/training/modules/speak_up/screens/{number}/")
@@ -110,6 +112,25 @@ def test_a_refresher_after_a_pass_goes_through_the_screens_again(client, worker)
     read_every_screen(client, "speak_up")
     client.post(CHECK, answers("speak_up"))
     assert Completion.objects.filter(user=worker).count() == 2
+
+
+def test_the_same_answers_sent_again_after_a_pass_lead_to_the_module_page_not_the_lessons(
+    client, worker
+):
+    """A double click on "Submit your answers", or Back from the page saying they passed, must
+    not tell someone who has just passed to go through every screen before the check."""
+    read_every_screen(client, "speak_up")
+    client.post(CHECK, answers("speak_up"))
+    for again in (
+        client.post(CHECK, answers("speak_up"), follow=True),
+        client.get(CHECK, follow=True),
+    ):
+        assert again.redirect_chain == [("/training/modules/speak_up/", 302)]
+        page = again.content.decode()
+        assert EARLY not in page
+        assert "You completed this module on" in page and "Download your certificate" in page
+    progress = module_progress(user=worker, module="speak_up")
+    assert progress.attempts == 1 and Completion.objects.filter(user=worker).count() == 1
 
 
 def test_screens_added_by_a_new_version_that_counts_are_read_before_its_check(
@@ -175,4 +196,4 @@ def test_passes_from_before_start_the_module_afresh_after_the_migration(
     sign_in(client, worker)
     page = client.get("/training/modules/speak_up/").content.decode()
     assert "Continue where you left off" not in page and "Take the module again" in page
-    assert client.get(CHECK).url == "/training/modules/speak_up/screens/1/"
+    assert client.get(CHECK).url == "/training/modules/speak_up/"

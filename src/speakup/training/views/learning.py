@@ -134,6 +134,11 @@ def take_check(request, module):
         return redirect("training:show_module", module)
     progress = module_progress(user=request.user, module=module)
     if (screen := screen_before_check(progress)) is not None:
+        if progress.furthest_screen == 0 and _passed_and_counting(request.user, module):
+            # Just passed, and no refresher begun: the same answers sent again (a double click)
+            # or Back from the pass page. The module page says they completed it and offers the
+            # refresher; "go through every screen before the check" would read as a lost pass.
+            return redirect("training:show_module", module)
         # The check is for what the lessons teach: a link to it, or an answer sent to it, before
         # every screen has been reached leads to the first screen not gone through yet.
         messages.info(
@@ -175,6 +180,11 @@ def take_check(request, module):
         form=form,
         course=the_course,
     )
+
+
+def _passed_and_counting(user, module: str) -> bool:
+    passed = latest_pass(user=user, module=module)
+    return passed is not None and is_current_version(module, passed.version)
 
 
 def _given(request, the_course) -> dict[int, str]:

@@ -22,6 +22,12 @@ function saveAsYouGo(form) {
     }).catch(() => null);
     if (response && response.status === 204) {
       say("Your answers so far are saved.");
+    } else if (response && response.type === "opaqueredirect") {
+      // Signed out: the button would lose these answers too, taking the worker to sign in.
+      say(
+        "You have been signed out, so your latest answers are not saved. " +
+          "Reload this page to sign in again, then choose those answers again.",
+      );
     } else {
       say(
         "Your answers could not be saved just now. " +

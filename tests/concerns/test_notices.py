@@ -284,9 +284,21 @@ def test_the_detriment_checkin_email_links_to_the_receipt_sign_in_page(staff, ma
     DetrimentCheckin.objects.create(concern=concern, due_on=timezone.localdate())
     deadlines_tick()
     assert [m.to for m in mailoutbox] == [["sam.speaker@fictional.test"]]
-    assert f"Use your receipt code to answer one question: {SITE}/concerns/check/\n" in (
-        mailoutbox[0].body
-    )
+    assert f"Use your receipt code to see it: {SITE}/concerns/check/\n" in mailoutbox[0].body
+
+
+def test_the_detriment_checkin_email_does_not_say_its_reader_spoke_up(staff, mailoutbox):
+    """A work or shared mailbox may be read by others: the email reads as any speakup email
+    (every worker gets training reminders), never "the concern you raised"."""
+    concern = ConcernFactory(organisation=staff.organisation, status=Status.CLOSED)
+    DetrimentCheckin.objects.create(concern=concern, due_on=timezone.localdate())
+    deadlines_tick()
+    (email,) = mailoutbox
+    assert email.subject == "speakup: something needs your attention"
+    # The link is the public "check" page every speaker uses (its address is the service's).
+    words = (email.subject + email.body).replace(f"{SITE}/concerns/check/", "").lower()
+    for telling in ("concern", "speak up", "speaking up", "raised", "detriment", "guardian"):
+        assert telling not in words
 
 
 # --- Never sent for what is undone, never case content ------------------------------------

@@ -83,6 +83,15 @@ def test_a_directors_public_page_shows_appointments_decisions_and_nothing_privat
     assert "Open a regulatory case" not in page
 
 
+def test_each_appointments_table_is_named_once_by_its_heading(client, board):
+    """A caption repeating the heading above it is read twice by a screen reader."""
+    page = client.get(f"/register/directors/{board.register_number}/").content.decode()
+    assert "<caption" not in page
+    for key, title in [("current", "Current appointments"), ("past", "Past appointments")]:
+        assert f'<h2 id="{key}-appointments">{title}</h2>' in page
+        assert f'aria-labelledby="{key}-appointments"' in page
+
+
 def test_the_public_entry_stays_true_once_a_conditions_review_date_has_passed(
     client, organisation, person_with_role
 ):

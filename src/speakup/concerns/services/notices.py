@@ -200,11 +200,14 @@ def ask_speaker_checkin(concern: Concern, address: str, *, at=None) -> Notificat
     row = Notification.objects.create(
         concern=concern, kind="detriment_checkin", sent_at=at or timezone.now()
     )
+    # Worded as every other speakup email (training reminders reach every worker), so that
+    # whoever else reads the speaker's inbox, a shared or work mailbox, learns nothing: not
+    # that they spoke up, nor that a concern of theirs was closed.
     send(
-        "speakup: a question about the concern you raised",
-        "Thank you for speaking up. We would like to know how things have been "
-        "for you since.\n\nUse your receipt code to answer one question: "
-        f"{absolute_url(reverse('concerns:check_concern'))}\n",
+        ATTENTION,
+        "Something in speakup needs your attention.\n\n"
+        f"Use your receipt code to see it: {absolute_url(reverse('concerns:check_concern'))}\n\n"
+        "This email does not say more, to protect the people involved.\n",
         [address],
         what="detriment_checkin",
         now=True,

@@ -1,6 +1,5 @@
 """National analysts: adoption, follow-up and speaking up per organisation and per region."""
 
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.utils.http import urlencode

@@ -8,6 +8,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from speakup.concerns.attachments import MAX_FILE_BYTES, MAX_READ_REQUEST_BYTES
 from speakup.concerns.models import Attachment, Concern
 from speakup.concerns.receipts import receipt_hash
 from speakup.concerns.sealing import unseal
@@ -274,7 +275,9 @@ def test_more_than_five_files_get_a_field_error(client, organisation):
 def test_an_oversized_request_gets_413(client, organisation):
     check = walk_to_check(client, organisation)
     response = client.post(
-        URL, {"draft": draft_of(check), "go": "send"}, CONTENT_LENGTH=str(60 * 1024 * 1024)
+        URL,
+        {"draft": draft_of(check), "go": "send"},
+        CONTENT_LENGTH=str(MAX_READ_REQUEST_BYTES + 1),
     )
     assert response.status_code == 413
     assert not Concern.objects.exists()
@@ -338,3 +341,33 @@ def test_the_boxes_a_speaker_types_into_take_the_direction_of_their_text(client,
     page = step(client, client.get(URL), organisation=organisation.ods_code)
     page = html(step(client, page, confidentiality="anonymous"))
     assert 'dir="auto"' in re.search(r"<textarea[^>]*>", page).group(0)
+
+
+def test_a_file_too_large_is_asked_for_again_without_losing_the_concern(client, organisation):
+    """The concern travels with the files: a request over the files' total (a 60 MB video) was
+    refused whole, losing everything the speaker wrote. Now the large file is dropped as it
+    arrives, and the check page asks again for the files only."""
+    check = walk_to_check(client, organisation)
+    video = SimpleUploadedFile("ward video.mp4", b"0" * (6 * MAX_FILE_BYTES))
+    note = SimpleUploadedFile("note.txt", b"a note")
+    page = client.post(URL, {"draft": draft_of(check), "go": "send", "attachments": [note, video]})
+    assert page.status_code == 200
+    assert heading(page).startswith("Check your answers")
+    assert "“ward video.mp4” is larger than 10 MB: leave it out or attach a smaller copy" in html(
+        page
+    )
+    assert "Controlled drugs are not being counted" in html(page)  # nothing they wrote is lost
+    assert not Concern.objects.exists()
+    sent = step(client, page, go="send")
+    assert heading(sent).startswith("Your concern has been sent")
+
+
+def test_files_beyond_the_fifth_are_dropped_as_they_arrive_and_asked_for_again(
+    client, organisation
+):
+    check = walk_to_check(client, organisation)
+    files = [SimpleUploadedFile(f"{i}.txt", b"note") for i in range(7)]
+    page = client.post(URL, {"draft": draft_of(check), "go": "send", "attachments": files})
+    assert html(page).count("Select up to 5 files") >= 1
+    assert "Controlled drugs are not being counted" in html(page)
+    assert not Concern.objects.exists()

@@ -9,6 +9,7 @@ from speakup.register.models import Appointment, Director, Status
 from speakup.register.services import board_files
 from speakup.register.services.common import RegisterRefusal
 from speakup.register.services.entries import appointment_add, appointment_end
+from tests.conftest import date_boxes, sign_in
 from tests.register.factories import AppointmentFactory, DirectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -242,3 +243,34 @@ def test_a_csv_row_naming_someone_else_than_the_register_numbers_entry_refuses_t
         board_files.board_import(actor=admin, csv_text=csv_text, organisation=organisation)
     assert "Row 2: Register number D000001 is the entry of Finn Larkfield" in str(refusal.value)
     assert not Appointment.objects.exists()
+
+
+def test_an_appointment_planned_to_end_later_can_be_ended_sooner(admin, organisation):
+    """A director who resigns before the end of their term: the register must not show them
+    on the board until the term would have ended."""
+    appointment = AppointmentFactory(
+        organisation=organisation, start_date=date(2026, 1, 1), end_date=date(2027, 3, 31)
+    )
+    with pytest.raises(RegisterRefusal, match="already planned to end on 31 March 2027"):
+        appointment_end(actor=admin, appointment=appointment, end_date=date(2027, 6, 30))
+    ended = appointment_end(actor=admin, appointment=appointment, end_date=date(2026, 11, 20))
+    assert ended.end_date == date(2026, 11, 20)
+    with pytest.raises(RegisterRefusal, match="already ended on 20 November 2026"):
+        appointment_end(actor=admin, appointment=appointment, end_date=date(2026, 11, 1))
+
+
+def test_the_board_page_offers_to_end_sooner_a_term_planned_to_end_later(
+    client, admin, organisation
+):
+    appointment = AppointmentFactory(
+        organisation=organisation, start_date=date(2026, 1, 1), end_date=date(2027, 3, 31)
+    )
+    sign_in(client, admin)
+    board = client.get(f"/register/boards/{organisation.ods_code}/").content.decode()
+    url = f"/register/boards/{organisation.ods_code}/appointments/{appointment.pk}/end/"
+    assert f'<a href="{url}">End sooner' in board
+    assert "planned to end on 31 March 2027" in client.get(url).content.decode()
+    response = client.post(url, date_boxes("end_date", date(2026, 11, 20)), follow=True)
+    assert "has ended." in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.end_date == date(2026, 11, 20)

@@ -55,7 +55,7 @@ def cells(html: str) -> list[str]:
 
 def section(page: str, heading: str) -> list[str]:
     """The table cells from an <h2> heading to the next one."""
-    found = re.search(rf"<h2>{heading}</h2>(.*?)(<h2>|$)", page, re.S)
+    found = re.search(rf"<h2[^>]*>{heading}</h2>(.*?)(<h2|$)", page, re.S)
     assert found, f"no section {heading!r}"
     return cells(found.group(1))
 

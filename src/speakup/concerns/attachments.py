@@ -31,8 +31,11 @@ from speakup.core.permissions import require
 
 MAX_FILES = 5
 MAX_FILE_BYTES = 10 * 1024 * 1024
-# A request carrying the most files allowed, with room for the form around them.
-MAX_UPLOAD_REQUEST_BYTES = MAX_FILES * MAX_FILE_BYTES + 1024 * 1024
+# The most of a speak-up request read at all: four times the most files allowed, with room for
+# the form around them. Files over the limits are read and dropped, not kept, so that the rest
+# of the form (the speaker's whole concern) still arrives; beyond this the request is refused
+# before it is read.
+MAX_READ_REQUEST_BYTES = 4 * (MAX_FILES * MAX_FILE_BYTES + 1024 * 1024)
 ALLOWED_DESCRIPTION = "a PDF, PNG, JPEG, plain text or Word (DOCX) file"
 TEXT_CONTROL_ALLOWED = {"\t", "\n", "\r", "\f"}
 
@@ -254,22 +257,47 @@ def attachment_open(*, user, concern, attachment) -> tuple[str, bytes]:
 
 class InMemoryOnlyUploadHandler(FileUploadHandler):
     """Keep uploads in memory, never in a temporary file on disk (Django's default for files
-    over 2.5 MB), because a speaker's file must not touch the disk unencrypted. The request's
-    size is capped before it is read (MAX_UPLOAD_REQUEST_BYTES), which bounds the memory used."""
+    over 2.5 MB), because a speaker's file must not touch the disk unencrypted.
+
+    A file over MAX_FILE_BYTES, or after the MAX_FILES-th, is read and dropped, not kept, and
+    said in `request.files_refused`: the rest of the form, the speaker's whole concern, is still
+    read, so the page can ask for smaller files without losing what they wrote. So at most
+    MAX_FILES files of MAX_FILE_BYTES are ever held; the request's size is capped before it is
+    read (MAX_READ_REQUEST_BYTES)."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.kept = 0
+        self.read = 0
+        request.files_refused = []
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
         self.buffer = io.BytesIO()
         self.received = 0
+        self.refusal = None if self.kept < MAX_FILES else f"Select up to {MAX_FILES} files"
 
     def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > MAX_UPLOAD_REQUEST_BYTES:
+        self.read += len(raw_data)
+        if self.read > MAX_READ_REQUEST_BYTES:  # a request longer than it said
             raise StopUpload(connection_reset=True)
-        self.buffer.write(raw_data)
+        self.received += len(raw_data)
+        if self.refusal is None and self.received > MAX_FILE_BYTES:
+            self.buffer = io.BytesIO()  # let go of what was kept of it
+            self.refusal = (
+                f"“{self.file_name}” is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: "
+                "leave it out or attach a smaller copy"
+            )
+        if self.refusal is None:
+            self.buffer.write(raw_data)
         return None
 
     def file_complete(self, file_size):
+        if self.refusal is not None:
+            if self.refusal not in self.request.files_refused:
+                self.request.files_refused.append(self.refusal)
+            return None  # not among request.FILES
+        self.kept += 1
         self.buffer.seek(0)
         return InMemoryUploadedFile(
             file=self.buffer,

@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from speakup.concerns import drafts, presenters, throttling
-from speakup.concerns.attachments import MAX_UPLOAD_REQUEST_BYTES, InMemoryOnlyUploadHandler
+from speakup.concerns.attachments import MAX_READ_REQUEST_BYTES, InMemoryOnlyUploadHandler
 from speakup.concerns.forms.speaker import (
     AboutForm,
     AttachmentsForm,
@@ -196,6 +196,10 @@ def _render_step(request, draft, step: str, form=None, attachments_form=None, st
 
 def _send(request, draft):
     attachments_form = AttachmentsForm(request.POST, request.FILES)
+    # Files too large or too many were dropped as they arrived (InMemoryOnlyUploadHandler):
+    # the concern itself came through, so the page asks again for the files only.
+    for refusal in getattr(request, "files_refused", []):
+        attachments_form.add_error("attachments", refusal)
     if not attachments_form.is_valid():
         return _render_step(request, draft, "check", attachments_form=attachments_form)
     if not throttling.allow_submission(request):
@@ -292,7 +296,7 @@ def speak_up(request):
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > MAX_UPLOAD_REQUEST_BYTES:
+        if length > MAX_READ_REQUEST_BYTES:
             return render_page(
                 request,
                 "concerns/speaker/too_large.jinja",

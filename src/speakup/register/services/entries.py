@@ -254,10 +254,17 @@ def appointment_add(
 
 @transaction.atomic
 def appointment_end(*, actor, appointment: Appointment, end_date: date) -> Appointment:
+    """End an appointment, or end sooner one that is planned to end later (a director who
+    resigns before the end of their term). A date that has passed is history: not changed."""
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    if appointment.end_date is not None:
+    planned_end = appointment.end_date
+    if planned_end is not None and planned_end <= timezone.localdate():
+        raise RegisterRefusal(f"This appointment already ended on {day_in_words(planned_end)}.")
+    if planned_end is not None and end_date >= planned_end:
+        # Later would be a new term, which may overlap another appointment: add one instead.
         raise RegisterRefusal(
-            f"This appointment already ended on {day_in_words(appointment.end_date)}."
+            f"This appointment is already planned to end on {day_in_words(planned_end)}: "
+            "give an earlier date to end it sooner."
         )
     if end_date < appointment.start_date:
         raise RegisterRefusal(

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from speakup.core.dates import day_in_words
 from speakup.core.permissions import can, require
 from speakup.core.words import counted
 from speakup.organisations.models import Organisation
@@ -55,6 +56,7 @@ def show_board(request, ods_code):
         page_title=f"Board of {organisation.name}",
         organisation=organisation,
         compliance=duties.board_compliance(organisation=organisation, today=today),
+        today=today,
         current=appointments[queries.Timing.CURRENT],
         upcoming=appointments[queries.Timing.UPCOMING],
         past=appointments[queries.Timing.PAST],
@@ -108,7 +110,16 @@ def end_appointment(request, ods_code, appointment_id):
         except RegisterRefusal as refusal:
             form.add_error(None, refusal)
         else:
-            messages.success(request, f"The appointment of {appointment.director.name} has ended.")
+            ended = form.cleaned_data["end_date"]
+            messages.success(
+                request,
+                f"The appointment of {appointment.director.name} "
+                + (
+                    "has ended."
+                    if ended <= timezone.localdate()
+                    else f"ends on {day_in_words(ended)}."
+                ),
+            )
             return redirect("register:show_board", organisation.ods_code)
     return page(
         request,

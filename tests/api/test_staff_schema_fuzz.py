@@ -29,6 +29,7 @@ STAFF_OPERATIONS = [
     "staff_acknowledge_concern",
     "staff_triage_concern",
     "staff_assign_action",
+    "staff_change_action",
     "staff_message_speaker",
     "staff_close_concern",
 ]
@@ -60,6 +61,35 @@ def case_reference(organisation):
     return submitted.concern.reference
 
 
+def _open_action(organisation, reference, guardian) -> int:
+    """An action on the case, with a line manager and a date, for the fuzzing to change."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from speakup.concerns.models import Concern
+    from speakup.concerns.services import handling
+    from tests.organisations.factories import UserFactory
+
+    def person(role):
+        user = UserFactory()
+        MembershipFactory(user=user, role=role, organisation=organisation)
+        return user
+
+    concern = Concern.objects.get(reference=reference)
+    handling.concern_acknowledge(user=guardian, concern=concern)
+    concern.refresh_from_db()
+    action = handling.action_assign(
+        user=guardian,
+        concern=concern,
+        handler=person(Role.LINE_MANAGER),
+        respond_by=timezone.localdate() + timedelta(days=7),
+        accountable_lead=person(Role.EXECUTIVE_LEAD),
+    )
+    person(Role.LINE_MANAGER)  # someone else to hand it to
+    return action.pk
+
+
 @pytest.mark.parametrize("operation_id", STAFF_OPERATIONS)
 def test_staff_endpoints_never_fail_and_answer_as_the_schema_says(
     operation_id, staff_token, organisation, case_reference
@@ -67,6 +97,9 @@ def test_staff_endpoints_never_fail_and_answer_as_the_schema_says(
     operation = OPERATIONS[operation_id]
     signed_in = {"Authorization": f"Token {staff_token}"}
     ours = {"ods_code": organisation.ods_code, "reference": case_reference}
+    if operation_id == "staff_change_action":
+        guardian = Token.objects.get(key=staff_token).user
+        ours["action_id"] = _open_action(organisation, case_reference, guardian)
     strategies = [
         operation.as_strategy(mode, headers=signed_in, path_parameters=ours)
         for mode in GenerationMode

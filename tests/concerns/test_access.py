@@ -26,6 +26,8 @@ CASE_PAGES = [
     ("concerns:record_learning", "get"),
     ("concerns:close_concern", "get"),
     ("concerns:escalate_concern", "get"),
+    ("concerns:change_action", "get"),
+    ("concerns:change_action", "post"),
     ("concerns:acknowledge_concern", "post"),
     ("concerns:reopen_concern", "post"),
     ("concerns:withdraw_concern", "post"),
@@ -46,6 +48,7 @@ API_ENDPOINTS = [
     ("post", "/acknowledge"),
     ("post", "/triage"),
     ("post", "/assign"),
+    ("post", "/actions/{action}/change"),
     ("post", "/messages"),
     ("post", "/close"),
 ]
@@ -105,7 +108,7 @@ def outsider(person_with_role, other_organisation):
 
 
 def _page_status(client, name, method, concern, action):
-    if name == "concerns:sign_off_action":
+    if name in ("concerns:sign_off_action", "concerns:change_action"):
         url = reverse(name, args=[concern.reference, action.pk])
     elif name == "concerns:download_attachment":
         url = reverse(name, args=[concern.reference, attached_file(concern, "a.txt", b"a").pk])
@@ -128,12 +131,12 @@ def test_outsiders_get_404_on_every_case_page(client, case, outsider, kind):
 
 @pytest.mark.parametrize("kind", OUTSIDERS)
 def test_outsiders_get_404_on_every_staff_endpoint(case, outsider, kind):
-    concern, _ = case
+    concern, action = case
     api = APIClient()
     token, _ = Token.objects.get_or_create(user=outsider(kind))
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     for method, suffix in API_ENDPOINTS:
-        url = f"/api/v1/concerns/{concern.reference}{suffix}"
+        url = f"/api/v1/concerns/{concern.reference}{suffix.format(action=action.pk)}"
         assert getattr(api, method)(url, {}, format="json").status_code == 404, (kind, url)
     assert api.get("/api/v1/concerns").json() == []
 

@@ -236,7 +236,12 @@ def test_the_holder_of_an_overdue_action_is_reminded_once_for_each_date_it_misse
 
     # The guardian gives a new date; missing that one is a new reminder.
     with time_machine.travel(datetime(2026, 5, 15, 9, 0, tzinfo=LONDON), tick=False):
-        _assign(staff, overdue_action.concern, respond_by=date(2026, 5, 20), action=overdue_action)
+        handling.action_change(
+            user=staff.guardian,
+            action=overdue_action,
+            respond_by=date(2026, 5, 20),
+            reason="The ward is short-staffed this week",
+        )
     _tick_on(date(2026, 5, 21))
     _tick_on(date(2026, 5, 22))
     assert len(_reminders(mailoutbox, overdue_action)) == 2

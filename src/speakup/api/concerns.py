@@ -25,6 +25,7 @@ from speakup.concerns.limits import (
     MESSAGE_MAX,
     NAME_MAX,
     PHONE_MAX,
+    REASON_MAX,
     TEXT_MAX,
 )
 from speakup.concerns.models import Confidentiality, SpeakUpAgain, Status
@@ -783,6 +784,74 @@ class StaffAssign(StaffAPIView):
         )
 
 
+class StaffChangeActionSerializer(_s.Serializer):
+    handler = _s.EmailField(
+        required=False,
+        help_text="A line manager of the concern's organisation to hand the action to; "
+        "left out, it stays with whoever has it",
+    )
+    respond_by = _s.DateField(
+        required=False, help_text="From today to a year ahead; left out, the date stays"
+    )
+    reason = _s.CharField(
+        max_length=REASON_MAX,
+        error_messages={
+            "max_length": too_long(CALLED["reason"], REASON_MAX),
+            "blank": "Enter the reason for the change",
+            "required": "Enter the reason for the change",
+        },
+        help_text="Why: kept in the case's history, never shown to the line manager",
+    )
+
+
+class StaffChangeActionResponse(_s.Serializer):
+    action = _s.IntegerField()
+    handler = _s.EmailField()
+    respond_by = _s.DateField()
+
+
+class StaffChangeAction(StaffAPIView):
+    @extend_schema(
+        operation_id="staff_change_action",
+        summary="Give an open action a new date, or hand it to another line manager, and why",
+        request=StaffChangeActionSerializer,
+        responses={200: StaffChangeActionResponse, **STAFF_WRITE_ERRORS},
+    )
+    def post(self, request, reference, action_id):
+        concern = self.concern(reference)
+        require_handler(request.user, concern)
+        action = get_object_or_404(concern.actions.select_related("handler"), pk=action_id)
+        action.concern = concern
+        data = StaffChangeActionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        handler = None
+        if values.get("handler"):
+            handler = _user_by_email(values["handler"])
+            if handler is None:
+                return Response(
+                    {"handler": ["Nobody has this email address"]},
+                    status=_status.HTTP_400_BAD_REQUEST,
+                )
+        try:
+            change = _handling.action_change(
+                user=request.user,
+                action=action,
+                handler=handler,
+                respond_by=values.get("respond_by"),
+                reason=values["reason"],
+            )
+        except _DjangoValidationError as error:
+            return self.refused(error)
+        return Response(
+            {
+                "action": action.pk,
+                "handler": change.to_handler.email,
+                "respond_by": change.to_respond_by,
+            }
+        )
+
+
 class StaffMessageInSerializer(_s.Serializer):
     body = _staff_text("body")
 
@@ -894,6 +963,11 @@ urlpatterns += [
     ),
     _path("concerns/<str:reference>/triage", StaffTriage.as_view(), name="staff_triage_concern"),
     _path("concerns/<str:reference>/assign", StaffAssign.as_view(), name="staff_assign_action"),
+    _path(
+        "concerns/<str:reference>/actions/<int:action_id>/change",
+        StaffChangeAction.as_view(),
+        name="staff_change_action",
+    ),
     _path(
         "concerns/<str:reference>/messages", StaffMessages.as_view(), name="staff_message_speaker"
     ),

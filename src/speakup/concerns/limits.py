@@ -13,6 +13,7 @@ COMMENT_MAX = 5_000  # the speaker's comment with their closing feedback
 # What staff write: a message or feedback to the speaker, an action, its summary for the line
 # manager and the response, the outcome and the learning.
 TEXT_MAX = 20_000
+REASON_MAX = 500  # why the guardian gave an action a new date or handed it on: a sentence or two
 NAME_MAX = 200
 EMAIL_MAX = 254
 PHONE_MAX = 30
@@ -46,4 +47,5 @@ CALLED = {
     "response": "Your response",
     "outcome": "The outcome",
     "learning": "The learning",
+    "reason": "The reason for the change",
 }

@@ -202,6 +202,25 @@ class Action(models.Model):
         ordering = ["created_at", "id"]
 
 
+class ActionChange(models.Model):
+    """The guardian gave an open action a new date or handed it to someone else, and why.
+    Part of the case's history: recorded and shown, never changed."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="changes")
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    from_handler = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_handler = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    from_respond_by = models.DateField(null=True, blank=True)
+    to_respond_by = models.DateField()
+    reason_sealed = models.BinaryField()  # what the guardian wrote: sealed, as all case text
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
 class Escalation(models.Model):
     """Overdue work raised to the next person in line. Recorded and shown, never removed."""
 

@@ -37,6 +37,11 @@ urlpatterns += [  # noqa: E305
     path("cases/<str:reference>/message/", case_work.message_concern, name="message_concern"),
     path("cases/<str:reference>/actions/new/", case_work.assign_action, name="assign_action"),
     path(
+        "cases/<str:reference>/actions/<int:action_id>/change/",
+        case_work.change_action,
+        name="change_action",
+    ),
+    path(
         "cases/<str:reference>/actions/<int:action_id>/sign-off/",
         follow_up.sign_off_action,
         name="sign_off_action",

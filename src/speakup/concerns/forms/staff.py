@@ -10,13 +10,14 @@ from speakup.concerns.limits import (
     NAME_MAX,
     NOT_A_PHONE_NUMBER,
     PHONE_MAX,
+    REASON_MAX,
     TEXT_MAX,
     validate_phone,
 )
 from speakup.concerns.models import Confidentiality, Escalation, Source, Status
 from speakup.concerns.queries import OPEN_CASES
 from speakup.concerns.taxonomy import ELEMENTS, elements_for, worker_groups_for
-from speakup.core.forms import date_field
+from speakup.core.forms import date_field, text_field
 from speakup.core.words import too_long
 from speakup.organisations.models import User
 
@@ -115,18 +116,49 @@ class AssignActionForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, managers, leaders, **kwargs):
+    def __init__(self, *args, managers, leaders=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["handler"].choices = [("", "Choose a line manager")] + [
             (str(u.pk), f"{u.get_full_name()} ({u.email})") for u in managers
         ]
-        self.fields["accountable_lead"].choices = [("", "Choose a leader")] + [
-            (str(u.pk), f"{u.get_full_name()} ({u.email})") for u in leaders
-        ]
+        if "accountable_lead" in self.fields:
+            self.fields["accountable_lead"].choices = [("", "Choose a leader")] + [
+                (str(u.pk), f"{u.get_full_name()} ({u.email})") for u in leaders
+            ]
 
     def person(self, field: str) -> User | None:
         value = self.cleaned_data.get(field)
         return User.objects.filter(pk=value).first() if value else None
+
+
+class ChangeActionForm(AssignActionForm):
+    """The assignment's line manager and date, opened with the action's own, and why they
+    change. What needs doing and what the line manager may know stay as they are."""
+
+    description = None
+    shared_summary = None
+    accountable_lead = None
+    reason = text_field(
+        "Why are you making this change?",
+        called="the reason for the change",
+        max_length=REASON_MAX,
+        # Needed all the same: the service asks for it, so that "Enter the reason" comes with
+        # what is wrong with the date, not on a second try.
+        required=False,
+        rows=3,
+        help_text="For example, the line manager is on leave. This is kept in the case's history "
+        "and is not shown to the line manager",
+    )
+
+    field_order = ["handler", "respond_by", "reason"]
+
+    def __init__(self, *args, action, managers, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"handler": str(action.handler_id or ""), "respond_by": action.respond_by},
+        )
+        super().__init__(*args, managers=managers, **kwargs)
+        self.fields["handler"].help_text = "Choose someone else to hand the action to them"
 
 
 class LearningForm(forms.Form):

@@ -115,12 +115,19 @@ def _resolve_finished(now) -> int:
         .filter(concern__status__in=FINISHED)
         .values_list("pk", flat=True)
     )
+    # An action given a date not yet passed is no longer overdue (services.handling's
+    # action_change resolves these itself; this catches a date changed any other way).
+    redated = (
+        open_rows.filter(reason=Escalation.Reason.ACTION_OVERDUE)
+        .filter(action__respond_by__gte=timezone.localdate(now))
+        .values_list("pk", flat=True)
+    )
     manual_finished = (
         Escalation.objects.filter(resolved_at__isnull=True, reason=Escalation.Reason.MANUAL)
         .filter(concern__status__in=FINISHED)
         .values_list("pk", flat=True)
     )
-    ids = {*done, *feedback_done, *action_done, *finished, *manual_finished}
+    ids = {*done, *feedback_done, *action_done, *finished, *redated, *manual_finished}
     if ids:
         Escalation.objects.filter(pk__in=ids).update(resolved_at=now)
     return len(ids)

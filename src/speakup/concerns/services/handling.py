@@ -16,10 +16,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from speakup.concerns import sealing
-from speakup.concerns.limits import CALLED, TEXT_MAX
+from speakup.concerns.limits import CALLED, REASON_MAX, TEXT_MAX
 from speakup.concerns.models import (
     FINISHED,
     Action,
+    ActionChange,
     Concern,
     DetrimentCheckin,
     Escalation,
@@ -256,23 +257,8 @@ def action_record(*, user, concern: Concern, description: str) -> Action:
     return action
 
 
-def action_assign(
-    *,
-    user,
-    concern: Concern,
-    handler,
-    respond_by: date | None,
-    accountable_lead=None,
-    description: str = "",
-    shared_summary: str = "",
-    action: Action | None = None,
-) -> Action:
-    """Hand an action (a new one unless `action` is given) to a line manager by a date.
-
-    `shared_summary` is all the handler will see of the case: the guardian writes it, so a
-    confidential speaker's identity never reaches them. Names the accountable leader too.
-    """
-    require(user, "concerns.handle_concern", concern)
+def _handler_and_date_errors(concern: Concern, handler, respond_by: date | None) -> dict:
+    """Who an action may be with and by when: on assigning it, and on changing it."""
     errors = {}
     if not isinstance(handler, User) or not has_role(
         handler, Role.LINE_MANAGER, concern.organisation_id
@@ -286,6 +272,26 @@ def action_assign(
     # from ever escalating.
     elif respond_by > (latest := years_after(timezone.localdate())):
         errors["respond_by"] = more_than_a_year_ahead("The date to respond by", latest)
+    return errors
+
+
+def action_assign(
+    *,
+    user,
+    concern: Concern,
+    handler,
+    respond_by: date | None,
+    accountable_lead=None,
+    description: str = "",
+    shared_summary: str = "",
+) -> Action:
+    """Hand a new action to a line manager by a date (`action_change` changes one later).
+
+    `shared_summary` is all the handler will see of the case: the guardian writes it, so a
+    confidential speaker's identity never reaches them. Names the accountable leader too.
+    """
+    require(user, "concerns.handle_concern", concern)
+    errors = _handler_and_date_errors(concern, handler, respond_by)
     if accountable_lead is None and concern.accountable_lead_id is None:
         errors["accountable_lead"] = "Choose the accountable leader"
     elif accountable_lead is not None:
@@ -293,15 +299,13 @@ def action_assign(
             _accountable_lead_checked(concern, accountable_lead)
         except ValidationError as error:
             errors.update(error.message_dict)
-    if action is None and not (description or "").strip():
+    if not (description or "").strip():
         description = "Look into this concern and tell the guardian what you found and did"
     try:
-        description = _text(description, "description", required=action is None)
+        description = _text(description, "description")
         shared_summary = _text(shared_summary, "shared_summary", required=False)
     except ValidationError as error:
         errors.update(error.message_dict)
-    if action is not None and action.concern_id != concern.pk:
-        errors["action"] = "That action belongs to another concern"
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -312,22 +316,16 @@ def action_assign(
         if accountable_lead is not None:
             concern.accountable_lead = accountable_lead
             concern.save(update_fields=["accountable_lead"])
-        if action is None:
-            action = Action(
-                concern=concern,
-                created_by=user,
-                description_sealed=sealing.seal(concern, "description", description),
-            )
-        elif action.state != Action.State.OPEN:
-            raise ValidationError({"action": "This action is already done"})
-        elif description:
-            action.description_sealed = sealing.seal(concern, "description", description)
-        action.handler = handler
-        action.respond_by = respond_by
-        action.shared_summary_sealed = (
-            sealing.seal(concern, "shared_summary", shared_summary) if shared_summary else None
+        action = Action.objects.create(
+            concern=concern,
+            created_by=user,
+            description_sealed=sealing.seal(concern, "description", description),
+            handler=handler,
+            respond_by=respond_by,
+            shared_summary_sealed=(
+                sealing.seal(concern, "shared_summary", shared_summary) if shared_summary else None
+            ),
         )
-        action.save()
         _audit(
             user,
             "action.assign",
@@ -341,6 +339,91 @@ def action_assign(
         if concern.accountable_lead_id != lead_before:
             notices.notify_accountable_lead(concern, by=user)
     return action
+
+
+NOTHING_CHANGED = "Give the action a new date or choose someone else to hand it to"
+
+
+def action_change(
+    *, user, action: Action, handler=None, respond_by: date | None = None, reason: str
+) -> ActionChange:
+    """Give an open action a new date, or hand it to another line manager, or both, and say why.
+
+    `handler` and `respond_by` default to the action's own. The rules are the assignment's:
+    a line manager of the organisation, a date from today to a year ahead. The new holder is
+    told as on assignment; the one before is told it was handed on and no longer sees it (the
+    action leaves their list). A new date ends the action's open escalations: it is no longer
+    overdue, and climbs again from the first level if the new date passes too.
+    """
+    concern = action.concern
+    require(user, "concerns.handle_concern", concern)
+    handler = action.handler if handler is None else handler
+    respond_by = action.respond_by if respond_by is None else respond_by
+    errors = _handler_and_date_errors(concern, handler, respond_by)
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = "Enter the reason for the change"
+    elif len(reason) > REASON_MAX:
+        errors["reason"] = too_long(CALLED["reason"], REASON_MAX)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        concern = _locked(concern)
+        _not_finished(concern, "change actions on")
+        action = Action.objects.select_for_update().get(pk=action.pk)
+        if action.concern_id != concern.pk:
+            raise ValidationError("That action belongs to another concern")
+        if action.state != Action.State.OPEN:
+            raise ValidationError(
+                "This action has been responded to, so it can no longer be changed"
+            )
+        before = action.handler
+        if before == handler and action.respond_by == respond_by:
+            raise ValidationError(NOTHING_CHANGED)
+        change = ActionChange.objects.create(
+            action=action,
+            by=user,
+            from_handler=before,
+            to_handler=handler,
+            from_respond_by=action.respond_by,
+            to_respond_by=respond_by,
+            reason_sealed=sealing.seal(concern, "action_change_reason", reason),
+        )
+        action.handler = handler
+        action.respond_by = respond_by
+        action.save(update_fields=["handler", "respond_by"])
+        # Not overdue any more: what climbed for the old date stops, and the tick starts again
+        # from the first level should the new date pass too.
+        resolved = Escalation.objects.filter(
+            action=action, reason=Escalation.Reason.ACTION_OVERDUE, resolved_at__isnull=True
+        ).update(resolved_at=change.at)
+        changed = [
+            name
+            for name, was, now in (
+                ("handler", change.from_handler_id, change.to_handler_id),
+                ("respond_by", change.from_respond_by, change.to_respond_by),
+            )
+            if was != now
+        ]
+        _audit(
+            user,
+            "action.change",
+            concern,
+            action_id=action.pk,
+            change_id=change.pk,
+            changed=changed,
+            from_handler_id=change.from_handler_id,
+            handler_id=handler.pk,
+            respond_by=respond_by,
+            escalations_resolved=resolved,
+        )
+        if before != handler:
+            notices.notify_handler(action, by=user)
+            if before is not None:
+                notices.notify_handed_on(action, before, by=user)
+        else:
+            notices.notify_handler(action, by=user, kind="action.new_date")
+    return change
 
 
 def concern_give_feedback(*, user, concern: Concern, body: str) -> Concern:

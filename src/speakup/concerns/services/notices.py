@@ -140,16 +140,44 @@ def notify_guardians(
     )
 
 
-def notify_handler(action: Action, *, by: User | None = None) -> list[Notification]:
-    """The line manager an action was handed to: a link to the action's page."""
+def notify_handler(
+    action: Action, *, by: User | None = None, kind: str = "action.assigned"
+) -> list[Notification]:
+    """The line manager an action was handed to (or given a new date: `kind` "action.new_date"):
+    a link to the action's page."""
     return notify(
         concern=action.concern,
         people=[action.handler] if action.handler else [],
-        kind="action.assigned",
+        kind=kind,
         path=reverse("concerns:show_action", args=[action.pk]),
         action=action,
         by=by,
     )
+
+
+HANDED_ON = "speakup: an action is no longer with you"
+
+
+def handed_on_body(link: str) -> str:
+    return (
+        "An action in speakup that was with you has been handed to someone else. "
+        "You do not need to respond to it, and it is no longer on your list.\n\n"
+        f"Your actions: {link}\n\n"
+        "This email does not say more, to protect the people involved.\n"
+    )
+
+
+def notify_handed_on(action: Action, person: User, *, by: User | None = None) -> list[Notification]:
+    """The line manager an action was taken from: told it is no longer theirs, with a link to
+    their list (the action's page is no longer theirs to see), and nothing about it."""
+    if not (person.email and person.is_active) or (by is not None and person.pk == by.pk):
+        return []
+    row = Notification.objects.create(
+        concern=action.concern, action=action, to_user=person, kind="action.handed_on"
+    )
+    link = absolute_url(reverse("concerns:list_actions"))
+    send(HANDED_ON, handed_on_body(link), [person.email], what="action.handed_on")
+    return [row]
 
 
 def notify_accountable_lead(concern: Concern, *, by: User | None = None) -> list[Notification]:

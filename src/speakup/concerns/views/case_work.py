@@ -3,11 +3,12 @@ withdraw. Each form runs one service in services.handling and goes back to the c
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 
-from speakup.concerns import sealing
+from speakup.concerns import presenters, sealing
 from speakup.concerns.forms.staff import (
     AssignActionForm,
+    ChangeActionForm,
     CloseForm,
     EscalateForm,
     FeedbackForm,
@@ -15,7 +16,7 @@ from speakup.concerns.forms.staff import (
     MessageForm,
     TriageForm,
 )
-from speakup.concerns.models import FINISHED, Status
+from speakup.concerns.models import FINISHED, Action, Status
 from speakup.concerns.queries import ACCOUNTABLE_ROLES
 from speakup.concerns.services import handling
 from speakup.concerns.views.staff_pages import (
@@ -190,6 +191,56 @@ def assign_action(request, reference):
             messages.success(request, "Action assigned")
             return redirect("concerns:show_concern", concern.reference)
     return _form_page(request, concern, form, template="form", title="Assign an action")
+
+
+@staff_page
+def change_action(request, reference, action_id):
+    """A new date for an open action, or another line manager for it, with the reason."""
+    concern = handled_or_404(request, reference)
+    action = get_object_or_404(concern.actions.select_related("handler"), pk=action_id)
+    if action.state != Action.State.OPEN or concern.status in FINISHED:
+        messages.info(request, "Only an open action on an open concern can be changed")
+        return redirect("concerns:show_concern", concern.reference)
+    form = ChangeActionForm(
+        request.POST or None,
+        action=action,
+        managers=people(concern.organisation_id, Role.LINE_MANAGER),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = handling.action_change(
+                user=request.user,
+                action=action,
+                handler=form.person("handler"),
+                respond_by=form.cleaned_data["respond_by"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            handed_on = change.from_handler != change.to_handler
+            redated = change.from_respond_by != change.to_respond_by
+            messages.success(
+                request,
+                ("Action handed on, with a new date" if redated else "Action handed on")
+                if handed_on
+                else "Action given a new date",
+            )
+            return redirect("concerns:show_concern", concern.reference)
+    # Which action this is, as the case page shows it: a read of the case.
+    handling.concern_view(user=request.user, concern=concern)
+    number = list(concern.actions.values_list("pk", flat=True)).index(action.pk) + 1
+    return _form_page(
+        request,
+        concern,
+        form,
+        template="change_action",
+        title=f"Change action {number}",
+        description=sealing.unseal(concern, "description", action.description_sealed),
+        holder=str(action.handler) if action.handler else "The guardian",
+        respond_by=presenters.day(action.respond_by) or "No date",
+        overdue=presenters.action_overdue(action),
+    )
 
 
 @staff_page

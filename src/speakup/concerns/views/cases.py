@@ -4,13 +4,14 @@ import re
 import secrets
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from speakup.concerns import attachments, presenters, sealing
 from speakup.concerns.forms.staff import CaseFilterForm, RecordConcernForm
-from speakup.concerns.models import Action, Confidentiality, Feedback, Status
+from speakup.concerns.models import Action, ActionChange, Confidentiality, Feedback, Status
 from speakup.concerns.queries import OPEN_CASES, concerns_filtered
 from speakup.concerns.receipts import format_receipt_code
 from speakup.concerns.services import handling
@@ -56,8 +57,12 @@ def _case_context(request, concern) -> dict:
     handling.concern_view(user=user, concern=concern)
     show_speaker = can(user, "concerns.view_speaker", concern)
     show_conversation = can(user, "concerns.view_conversation", concern)
+    may_handle = can(user, "concerns.handle_concern", concern)
+    finished = concern.status in (Status.CLOSED, Status.WITHDRAWN)
     actions = []
-    for action in concern.actions.select_related("handler", "signed_off_by"):
+    for action in concern.actions.select_related("handler", "signed_off_by").prefetch_related(
+        Prefetch("changes", queryset=ActionChange.objects.select_related("by", *CHANGED_PEOPLE))
+    ):
         actions.append(
             {
                 "id": action.pk,
@@ -78,6 +83,8 @@ def _case_context(request, concern) -> dict:
                 "may_sign_off": can(user, "concerns.sign_off", concern)
                 and action.state != Action.State.SIGNED_OFF
                 and (action.state == Action.State.RESPONDED or action.handler_id is None),
+                "may_change": may_handle and not finished and action.state == Action.State.OPEN,
+                "changes": [_change_row(concern, change) for change in action.changes.all()],
             }
         )
     try:
@@ -136,10 +143,30 @@ def _case_context(request, concern) -> dict:
             if concern.learning_signed_off_at
             else ""
         ),
-        "may_handle": can(user, "concerns.handle_concern", concern),
+        "may_handle": may_handle,
         "may_sign_off": can(user, "concerns.sign_off", concern),
         "close_blockers": handling.close_blockers(concern),
-        "finished": concern.status in (Status.CLOSED, Status.WITHDRAWN),
+        "finished": finished,
+    }
+
+
+CHANGED_PEOPLE = ("from_handler", "to_handler")
+
+
+def _change_row(concern, change: ActionChange) -> dict:
+    """One change to an action, in words: what moved, why (as the guardian wrote it), who."""
+    what = []
+    if change.from_handler_id != change.to_handler_id:
+        was = str(change.from_handler) if change.from_handler else "the guardian"
+        what.append(f"Handed from {was} to {change.to_handler}")
+    if change.from_respond_by != change.to_respond_by:
+        was = presenters.day(change.from_respond_by) or "no date"
+        what.append(f"Respond by changed from {was} to {presenters.day(change.to_respond_by)}")
+    return {
+        "when": presenters.day(change.at),
+        "what": ". ".join(what),
+        "reason": sealing.unseal(concern, "action_change_reason", change.reason_sealed),
+        "by": str(change.by),
     }
 
 

@@ -1,6 +1,6 @@
 """The register in a real browser: an admin appoints, a director attests, the public searches,
-and a whole regulatory case runs open -> respond -> decide -> appeal, and a condition is
-reviewed."""
+a whole regulatory case runs open -> respond -> decide -> appeal, a condition is reviewed, and
+an officer corrects a misspelt name."""
 
 import re
 from datetime import date, timedelta
@@ -304,3 +304,38 @@ def test_an_officer_reviews_a_condition_past_its_review_date(page, person_with_r
     assert_accessible(page)
     page.goto(f"/register/directors/{director.register_number}/")
     expect(page.get_by_text("No conditions.")).to_be_visible()
+
+
+def test_an_officer_corrects_a_misspelt_name_and_the_public_finds_it(
+    page, person_with_role, organisation
+):
+    officer = person_with_role(Role.REGISTER_OFFICER)
+    director = DirectorFactory(first_name="Ffion", last_name="Pritchardd", email="ffion@nhs.test")
+    AppointmentFactory(director=director, organisation=organisation, role_title="Chair")
+
+    sign_in(page, officer, two_factor=True)
+    page.goto(f"/register/directors/{director.register_number}/")
+    page.get_by_role("link", name="Correct this entry").click()
+    expect(page.get_by_label("Last name")).to_have_value("Pritchardd")
+    expect(page.get_by_label("Email address")).to_have_value("ffion@nhs.test")
+    assert_accessible(page)
+    # Nothing changed and no reason: each said, nothing saved.
+    page.get_by_role("button", name="Correct the entry").click()
+    expect(page).to_have_title(re.compile(r"^Error: Correct a register entry"))
+    expect(page.get_by_role("link", name="Enter the reason for the correction")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Last name").fill("Pritchard")
+    page.get_by_label("Reason for the correction").fill("Misspelt on the board's import.")
+    page.get_by_role("button", name="Correct the entry").click()
+    expect(
+        page.get_by_text(f"The entry of Ffion Pritchard ({director.register_number}) is corrected.")
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Ffion Pritchard", exact=True)).to_be_visible()
+    assert_accessible(page)
+    sign_out(page)
+
+    page.goto("/register/")
+    page.get_by_label("Name, organisation or register number").fill("Pritchard")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Ffion Pritchard", exact=True)).to_be_visible()
+    expect(page.get_by_text("Pritchardd")).to_have_count(0)

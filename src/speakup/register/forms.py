@@ -8,6 +8,7 @@ from speakup.core.forms import DATE_EXAMPLE, date_field, text_field
 from speakup.core.words import too_long
 from speakup.register.models import AppealOutcome, FpptOutcome, FtsuRole, Outcome, Status
 from speakup.register.services.entries import (
+    CORRECTION_REASON_MAX,
     EMAIL_MAX,
     NAME_MAX,
     ROLE_TITLE_MAX,
@@ -56,6 +57,20 @@ class SearchForm(forms.Form):
     )
 
 
+def email_field(*, required: bool) -> forms.EmailField:
+    return forms.EmailField(
+        label="Email address",
+        required=required,
+        max_length=EMAIL_MAX,
+        help_text="Kept private: used to link the entry to the director's account.",
+        error_messages={
+            "required": "Enter the director's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
+            "max_length": too_long("the email address", EMAIL_MAX),
+        },
+    )
+
+
 class AppointmentForm(forms.Form):
     register_number = forms.CharField(
         label="Register number (if the director is already on the register)",
@@ -68,16 +83,7 @@ class AppointmentForm(forms.Form):
         "First name", called="the first name", max_length=NAME_MAX, required=False
     )
     last_name = text_field("Last name", called="the last name", max_length=NAME_MAX, required=False)
-    email = forms.EmailField(
-        label="Email address",
-        required=False,
-        max_length=EMAIL_MAX,
-        help_text="Kept private: used to link the entry to the director's account.",
-        error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
-            "max_length": too_long("the email address", EMAIL_MAX),
-        },
-    )
+    email = email_field(required=False)
     role_title = text_field(
         "Role title",
         called="the role title",
@@ -130,6 +136,20 @@ class AppointmentForm(forms.Form):
         data = dict(self.cleaned_data)
         data["executive"] = data["executive"] == "yes"
         return data
+
+
+class CorrectEntryForm(forms.Form):
+    first_name = text_field("First name", called="the first name", max_length=NAME_MAX)
+    last_name = text_field("Last name", called="the last name", max_length=NAME_MAX)
+    email = email_field(required=True)
+    reason = text_field(
+        "Reason for the correction",
+        called="the reason for the correction",
+        max_length=CORRECTION_REASON_MAX,
+        rows=3,
+        help_text="For example, the last name was misspelt. Kept with the entry's history; "
+        "not shown on the public register.",
+    )
 
 
 class EndAppointmentForm(forms.Form):

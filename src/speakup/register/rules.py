@@ -140,3 +140,16 @@ def all_cases(user):
     if not is_register_officer(user):
         return RegulatoryCase.objects.none()
     return RegulatoryCase.objects.select_related("director", "opened_by")
+
+
+def correct_blocker(user, director) -> str:
+    """Why `user` may not correct `director`'s entry; empty when they may. An officer's own entry
+    is corrected by another officer, as their own case is decided by another."""
+    if is_own_entry(user, director):
+        return "You cannot correct your own register entry: another register officer must do it."
+    return ""
+
+
+@rule("register.correct_entry")
+def may_correct_entry(user, director) -> bool:
+    return is_register_officer(user) and not correct_blocker(user, director)

@@ -29,6 +29,11 @@ urlpatterns = [
     path("officer/", officer.show_officer_dashboard, name="show_officer_dashboard"),
     path("officer/code/new/", officer.publish_code, name="publish_code"),
     path("officer/directors/<str:register_number>/cases/new/", officer.open_case, name="open_case"),
+    path(
+        "officer/directors/<str:register_number>/correct/",
+        officer.correct_entry,
+        name="correct_entry",
+    ),
     path("officer/cases/<int:case_id>/", officer.show_case, name="show_case"),
     path(
         "officer/conditions/<int:condition_id>/review/",

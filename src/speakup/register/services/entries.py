@@ -22,6 +22,7 @@ from speakup.register.models import (
     Status,
     StatusChange,
 )
+from speakup.register.rules import correct_blocker
 from speakup.register.services.common import RegisterRefusal, audit_change
 
 # Longest free text on a register entry: the public pages show these in full.
@@ -32,6 +33,13 @@ NAME_MAX = 100
 
 
 EMAIL_MAX = 254
+
+# The reason an officer gives for a correction is kept in the entry's history
+# (StatusChange.reason, 200 characters) after the fields corrected: the longest such
+# prefix, "Corrected the first name, last name and email address: ", is 56.
+CORRECTION_REASON_MAX = 140
+
+ENTRY_FIELDS = {"first_name": "first name", "last_name": "last name", "email": "email address"}
 
 
 def _next_register_number() -> str:
@@ -73,14 +81,22 @@ def _refuse_too_long(text: str, *, called: str, limit: int) -> None:
         raise RegisterRefusal(too_long(f"the {called}", limit) + ".")
 
 
-@transaction.atomic
-def director_create(*, actor, first_name: str, last_name: str, email: str) -> Director:
-    first_name, last_name, email = first_name.strip(), last_name.strip(), email.strip().lower()
+def _checked_entry(first_name: str, last_name: str, email: str) -> dict[str, str]:
+    """The names and email address of an entry, trimmed (the email lower case), or a refusal."""
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    email = (email or "").strip().lower()
     if not (first_name and last_name and email):
         raise RegisterRefusal("Enter the director's first name, last name and email address.")
     _refuse_too_long(first_name, called="first name", limit=NAME_MAX)
     _refuse_too_long(last_name, called="last name", limit=NAME_MAX)
     _refuse_too_long(email, called="email address", limit=EMAIL_MAX)
+    return {"first_name": first_name, "last_name": last_name, "email": email}
+
+
+@transaction.atomic
+def director_create(*, actor, first_name: str, last_name: str, email: str) -> Director:
+    entry = _checked_entry(first_name, last_name, email)
+    first_name, last_name, email = entry["first_name"], entry["last_name"], entry["email"]
     director = Director.objects.create(
         register_number=_next_register_number(),
         first_name=first_name,
@@ -103,6 +119,75 @@ def director_create(*, actor, first_name: str, last_name: str, email: str) -> Di
         object_ref=director.register_number,
     )
     return director
+
+
+def _in_words(names: list[str]) -> str:
+    words = [ENTRY_FIELDS[name] for name in names]
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+
+
+@transaction.atomic
+def director_correct(
+    *, actor, director: Director, first_name: str, last_name: str, email: str, reason: str
+) -> list[str]:
+    """Correct a director's name or email address on their entry (a misspelt name, a wrong
+    address), with the officer's reason kept in the entry's history. Returns the fields
+    corrected. A new email address links the entry to that address's account, or to none."""
+    director = Director.objects.select_for_update().get(pk=director.pk)
+    blocker = correct_blocker(actor, director)
+    if blocker:
+        raise RegisterRefusal(blocker)
+    entry = _checked_entry(first_name, last_name, email)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RegisterRefusal("Enter the reason for the correction.")
+    _refuse_too_long(reason, called="reason for the correction", limit=CORRECTION_REASON_MAX)
+    held = {"first_name": director.first_name, "last_name": director.last_name}
+    held["email"] = director.email.lower()
+    changed = [name for name, value in entry.items() if value != held[name]]
+    if not changed:
+        raise RegisterRefusal(
+            "Nothing has changed: the names and email address are the same as on the entry. "
+            "Change what is wrong, or go back to the entry."
+        )
+    if "email" in changed:
+        other = Director.objects.filter(email__iexact=entry["email"]).exclude(pk=director.pk)
+        other = other.first()
+        if other is not None:
+            raise RegisterRefusal(
+                f"The email address {entry['email']} is on the entry of {other.name} "
+                f"({other.register_number}). Each director has their own email address: "
+                "check the address."
+            )
+    corrected = _in_words(changed)
+    for name in changed:
+        setattr(director, name, entry[name])
+    fields = list(changed)
+    if "email" in changed:
+        # director_for_user matches the linked account first: the old one must let go.
+        user = User.objects.filter(email__iexact=entry["email"]).first()
+        if user != director.user:
+            director.user = user
+            fields.append("user")
+    director.save(update_fields=[*fields, "updated_at"])
+    director_reindex(director=director)  # the public search finds the corrected name at once
+    # The status stays: the row keeps who corrected what, when and why with the entry's history.
+    StatusChange.objects.create(
+        director=director,
+        from_status=director.status,
+        to_status=director.status,
+        until=director.status_until,
+        changed_by=actor,
+        reason=f"Corrected the {corrected}: {reason}",
+    )
+    audit_change(
+        actor=actor,
+        action="register.director_correct",
+        object_type="director",
+        object_ref=director.register_number,
+        detail={"fields": fields},
+    )
+    return changed
 
 
 def _director_for_appointment(

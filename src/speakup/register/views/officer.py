@@ -11,10 +11,11 @@ from speakup.register.forms import (
     AppealDecisionForm,
     CodeForm,
     ConditionReviewForm,
+    CorrectEntryForm,
     DecideForm,
     OpenCaseForm,
 )
-from speakup.register.services import fppt_and_attestation, regulatory
+from speakup.register.services import entries, fppt_and_attestation, regulatory
 from speakup.register.services.common import RegisterRefusal
 from speakup.register.views import page
 
@@ -88,6 +89,37 @@ def open_case(request, register_number):
         page_title="Open a regulatory case",
         form=form,
         director=director,
+    )
+
+
+@login_required
+def correct_entry(request, register_number):
+    require(request.user, "register.run_register")
+    director = queries.director_by_number(register_number)
+    if director is None:
+        raise Http404
+    initial = {"first_name": director.first_name, "last_name": director.last_name}
+    initial["email"] = director.email
+    form = CorrectEntryForm(request.POST or None, initial=initial)
+    blocker = rules.correct_blocker(request.user, director)
+    if request.method == "POST" and not blocker and form.is_valid():
+        try:
+            entries.director_correct(actor=request.user, director=director, **form.cleaned_data)
+        except RegisterRefusal as refusal:
+            form.add_error(None, refusal)
+        else:
+            director.refresh_from_db()
+            messages.success(
+                request, f"The entry of {director.name} ({director.register_number}) is corrected."
+            )
+            return redirect("register:show_director", director.register_number)
+    return page(
+        request,
+        "correct_entry.jinja",
+        page_title="Correct a register entry",
+        form=form,
+        director=director,
+        blocker=blocker,
     )
 
 

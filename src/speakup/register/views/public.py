@@ -62,6 +62,7 @@ def show_director(request, register_number):
         conditions=queries.conditions_in_force(director),
         decisions=queries.published_decisions(director),
         may_open_case=can(request.user, "register.run_register"),
+        may_correct_entry=can(request.user, "register.correct_entry", director),
         today=today,
     )
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, pass_environment
 from markupsafe import Markup
 
+from speakup.core import submissions
 from speakup.core.dates import day_in_words, moment_in_words
 from speakup.core.forms import error_summary, form_field
 from speakup.core.navigation import navigation_for
@@ -69,6 +70,7 @@ def environment(**options) -> Environment:
         table=table,
         error_summary=error_summary,
         must_have=must_have,
+        form_token=submissions.form_token,
         service_name="speakup",
     )
     return env

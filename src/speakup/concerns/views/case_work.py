@@ -26,6 +26,7 @@ from speakup.concerns.views.staff_pages import (
     post_only,
     staff_page,
 )
+from speakup.core import submissions
 from speakup.core.pages import render_page
 from speakup.organisations.roles import Role
 
@@ -41,6 +42,12 @@ def _form_page(request, concern, form, *, template, title, **context):
     )
 
 
+def _already_done(request, concern):
+    """The same form sent again (a double click, a reload): back to the case, done once."""
+    messages.info(request, submissions.ALREADY_DONE)
+    return redirect("concerns:show_concern", concern.reference)
+
+
 def _service_form(request, reference, *, form_class, template, title, run, done, fit=None):
     """GET shows the form; POST runs the service and goes back to the case, or shows errors.
     `fit(concern)` gives the form what it needs of the case, and a form may say why there is
@@ -49,9 +56,12 @@ def _service_form(request, reference, *, form_class, template, title, run, done,
     form = form_class(request.POST or None, **(fit(concern) if fit else {}))
     unavailable = getattr(form, "unavailable", None)
     if request.method == "POST" and not unavailable and form.is_valid():
+        if not submissions.claim(request):
+            return _already_done(request, concern)
         try:
             run(concern, form)
         except ValidationError as error:
+            submissions.release(request)
             apply_errors(form, error)
         else:
             messages.success(request, done)
@@ -175,6 +185,8 @@ def assign_action(request, reference):
         initial={"accountable_lead": str(concern.accountable_lead_id or "")},
     )
     if request.method == "POST" and form.is_valid():
+        if not submissions.claim(request):
+            return _already_done(request, concern)
         try:
             handling.action_assign(
                 user=request.user,
@@ -186,6 +198,7 @@ def assign_action(request, reference):
                 shared_summary=form.cleaned_data["shared_summary"],
             )
         except ValidationError as error:
+            submissions.release(request)
             apply_errors(form, error)
         else:
             messages.success(request, "Action assigned")

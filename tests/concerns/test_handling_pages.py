@@ -653,3 +653,23 @@ def test_recording_the_same_concern_twice_records_it_once(client, staff):
     assert Concern.objects.count() == 1
     assert code not in later and "cannot be shown again" in later
     assert recorded.reference in later
+
+
+def test_the_case_page_warns_of_an_overdue_action_as_the_case_list_does(client, staff, concern):
+    """The list said "1 action overdue" while the case itself showed no warning at the top."""
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    action = handling.action_assign(
+        user=staff.guardian,
+        concern=concern,
+        handler=staff.manager,
+        respond_by=timezone.localdate() + timedelta(days=7),
+        accountable_lead=staff.lead,
+        description="Review the rota",
+        shared_summary="Night staffing",
+    )
+    Action.objects.filter(pk=action.pk).update(respond_by=timezone.localdate() - timedelta(days=1))
+    sign_in(client, staff.guardian)
+    listed = client.get(reverse("concerns:list_cases")).content.decode()
+    page = client.get(reverse("concerns:show_concern", args=[concern.reference])).content.decode()
+    assert "1 action overdue" in listed
+    assert re.search(r"Overdue.*?1 action overdue\.", page, re.S)

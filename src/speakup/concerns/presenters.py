@@ -80,12 +80,20 @@ def action_overdue(action: Action, today: date | None = None) -> bool:
     )
 
 
-def case_row(concern: Concern, today: date) -> dict:
-    """One row of the guardian's case list."""
+def concern_and_actions_overdue(
+    concern: Concern, late_actions: int, today: date | None = None
+) -> list[str]:
+    """What is late about the concern and how many of its actions are, for the case list and
+    the case page alike."""
     late = concern_overdue(concern, today)
-    late_actions = getattr(concern, "late_actions", 0)
     if late_actions:
         late.append(f"{late_actions} action{'s' if late_actions != 1 else ''} overdue")
+    return late
+
+
+def case_row(concern: Concern, today: date) -> dict:
+    """One row of the guardian's case list."""
+    late = concern_and_actions_overdue(concern, getattr(concern, "late_actions", 0), today)
     return {
         "reference": concern.reference,
         "organisation": concern.organisation.name,

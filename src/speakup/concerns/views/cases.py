@@ -105,7 +105,9 @@ def _case_context(request, concern) -> dict:
     return {
         "concern": concern,
         "status_tag": presenters.status_tag(concern.status),
-        "overdue": presenters.concern_overdue(concern),
+        "overdue": presenters.concern_and_actions_overdue(
+            concern, sum(presenters.action_overdue(a) for a in concern.actions.all())
+        ),
         "narrative": sealing.unseal(concern, "narrative", concern.narrative_sealed),
         "speaker": handling.speaker_contact(concern) if show_speaker else None,
         "show_speaker": show_speaker,

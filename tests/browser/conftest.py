@@ -3,6 +3,7 @@
 Outside CI a machine without Chromium skips these journeys with one line; under CI they fail.
 """
 
+import contextlib
 import datetime
 import os
 import re
@@ -70,6 +71,17 @@ def page(browser, live_server):
 
 # HTML tags in what a person reads: markup built by joining strings, escaped by the template.
 MARKUP_AS_TEXT = re.compile(r"</?(p|br|strong|a|span|ul|li|h[1-6])\b[^>]*>")
+
+
+def assert_fits_the_screen(page, width: int) -> None:
+    """No sideways scrolling at `width`: waits for the layout after a resize (under load the
+    first reading can come before the reflow), then fails if the page is still wider."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    fits = f"document.documentElement.scrollWidth <= {width}"
+    with contextlib.suppress(PlaywrightTimeout):  # the assertion below says how wide it is
+        page.wait_for_function(fits, timeout=5_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def assert_accessible(page):

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from speakup.organisations.roles import Role
 from speakup.training.content import course
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, assert_fits_the_screen, sign_in
 from tests.reporting.factories import london
 from tests.training.factories import CompletionFactory, StaffRecordFactory
 
@@ -129,7 +129,7 @@ def test_a_guardian_reads_each_chart_whole_on_a_computer_and_on_a_phone(
         trend = page.get_by_role("region", name="Chart: Compliance at each month end")
         assert trend.locator("img").bounding_box()["width"] >= 460
         expect(trend).to_have_attribute("tabindex", "0")
-        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert_fits_the_screen(page, 375)
         assert_accessible(page)
 
 

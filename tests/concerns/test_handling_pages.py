@@ -673,3 +673,29 @@ def test_the_case_page_warns_of_an_overdue_action_as_the_case_list_does(client, 
     page = client.get(reverse("concerns:show_concern", args=[concern.reference])).content.decode()
     assert "1 action overdue" in listed
     assert re.search(r"Overdue.*?1 action overdue\.", page, re.S)
+
+
+def test_the_follow_up_page_says_which_cases_have_actions_waiting_for_sign_off(
+    client, staff, concern
+):
+    """An answered action waits for the accountable leader: their list says so, so they need not
+    open every case to find out."""
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    action = handling.action_assign(
+        user=staff.guardian,
+        concern=concern,
+        handler=staff.manager,
+        respond_by=timezone.localdate() + timedelta(days=7),
+        accountable_lead=staff.lead,
+        description="Review the rota",
+        shared_summary="Night staffing",
+    )
+    sign_in(client, staff.lead)
+    before = client.get(reverse("concerns:list_led")).content.decode()
+    assert concern.reference in before and "To sign off" not in before
+    handling.action_respond(user=staff.manager, action=action, response="Rota changed")
+    page = client.get(reverse("concerns:list_led")).content.decode()
+    assert "To sign off" in page
+    assert "1 action answered, waiting for your sign-off" in page
+    handling.action_sign_off(user=staff.lead, action=action)
+    assert "To sign off" not in client.get(reverse("concerns:list_led")).content.decode()

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
@@ -118,7 +119,12 @@ def list_led(request):
     led = visible(request.user, "concerns.led_concerns")
     accountable = concerns_filtered(led.filter(accountable_lead=request.user), today=today)
     # Open cases first and in full: closed ones pile up over the years, so they are folded away.
-    open_cases = [presenters.case_row(c, today) for c in accountable.exclude(status__in=FINISHED)]
+    # Each says how many of its actions were answered and wait for this leader's sign-off.
+    waiting = Count("actions", filter=Q(actions__state=Action.State.RESPONDED))
+    open_cases = [
+        {**presenters.case_row(c, today), "to_sign_off": c.to_sign_off}
+        for c in accountable.exclude(status__in=FINISHED).annotate(to_sign_off=waiting)
+    ]
     closed_cases = [presenters.case_row(c, today) for c in accountable.filter(status__in=FINISHED)]
     escalations = [
         {**presenters.escalation_row(e), "reference": e.concern.reference}

@@ -657,16 +657,7 @@ def test_recording_the_same_concern_twice_records_it_once(client, staff):
 
 def test_the_case_page_warns_of_an_overdue_action_as_the_case_list_does(client, staff, concern):
     """The list said "1 action overdue" while the case itself showed no warning at the top."""
-    handling.concern_acknowledge(user=staff.guardian, concern=concern)
-    action = handling.action_assign(
-        user=staff.guardian,
-        concern=concern,
-        handler=staff.manager,
-        respond_by=timezone.localdate() + timedelta(days=7),
-        accountable_lead=staff.lead,
-        description="Review the rota",
-        shared_summary="Night staffing",
-    )
+    action = acknowledged_with_an_action(staff, concern)
     Action.objects.filter(pk=action.pk).update(respond_by=timezone.localdate() - timedelta(days=1))
     sign_in(client, staff.guardian)
     listed = client.get(reverse("concerns:list_cases")).content.decode()
@@ -680,16 +671,7 @@ def test_the_follow_up_page_says_which_cases_have_actions_waiting_for_sign_off(
 ):
     """An answered action waits for the accountable leader: their list says so, so they need not
     open every case to find out."""
-    handling.concern_acknowledge(user=staff.guardian, concern=concern)
-    action = handling.action_assign(
-        user=staff.guardian,
-        concern=concern,
-        handler=staff.manager,
-        respond_by=timezone.localdate() + timedelta(days=7),
-        accountable_lead=staff.lead,
-        description="Review the rota",
-        shared_summary="Night staffing",
-    )
+    action = acknowledged_with_an_action(staff, concern)
     sign_in(client, staff.lead)
     before = client.get(reverse("concerns:list_led")).content.decode()
     assert concern.reference in before and "To sign off" not in before
@@ -699,3 +681,17 @@ def test_the_follow_up_page_says_which_cases_have_actions_waiting_for_sign_off(
     assert "1 action answered, waiting for your sign-off" in page
     handling.action_sign_off(user=staff.lead, action=action)
     assert "To sign off" not in client.get(reverse("concerns:list_led")).content.decode()
+
+
+def acknowledged_with_an_action(staff, concern) -> Action:
+    """The concern acknowledged, and an action handed to the line manager, due in a week."""
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    return handling.action_assign(
+        user=staff.guardian,
+        concern=concern,
+        handler=staff.manager,
+        respond_by=timezone.localdate() + timedelta(days=7),
+        accountable_lead=staff.lead,
+        description="Review the rota",
+        shared_summary="Night staffing",
+    )

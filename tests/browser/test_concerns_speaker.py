@@ -140,3 +140,37 @@ def test_after_closure_the_speaker_says_how_it_went_and_reports_detriment(page, 
     assert_accessible(page)
     concern.refresh_from_db()
     assert concern.status == Status.IN_PROGRESS and concern.detriment_reported
+
+
+def test_the_concern_page_warns_before_access_ends_and_lets_the_speaker_stay(page, organisation):
+    """WCAG 2.2.1: access ends after 30 minutes without use, for the speaker's privacy, so the
+    page warns two minutes before, with a way to stay; when it has ended, it says so."""
+    from speakup.concerns.services.intake import concern_submit
+
+    submitted = concern_submit(
+        organisation=organisation,
+        confidentiality="anonymous",
+        description="The sluice room door does not lock (synthetic).",
+    )
+    page.clock.install()
+    page.goto("/concerns/check/")
+    page.get_by_label("Receipt code").fill(submitted.receipt_code)
+    page.get_by_role("button", name="Continue").click()
+    warning = page.get_by_role("alert").filter(has_text="about to end")
+    heading = page.get_by_role("heading", name=f"Your concern {submitted.concern.reference}")
+    expect(heading).to_be_visible()
+    expect(warning).to_be_hidden()
+
+    page.clock.run_for("27:59")
+    expect(warning).to_be_hidden()
+    page.clock.run_for("00:02")
+    expect(warning).to_be_visible()
+    stay = page.get_by_role("button", name="Stay on this page")
+    expect(stay).to_be_focused()
+    assert_accessible(page)
+    stay.click()
+    expect(warning).to_be_hidden()  # 30 more minutes from now
+
+    page.clock.run_for("30:01")
+    expect(page.get_by_text("your access to this page has ended")).to_be_visible()
+    expect(stay).to_be_hidden()

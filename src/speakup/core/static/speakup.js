@@ -67,3 +67,50 @@ document.querySelectorAll(".speakup-chart-pair__chart").forEach((box) => {
   box.setAttribute("aria-label", chart ? `Chart: ${chart.alt.split(". ")[0]}` : "Chart");
   focusableWhileItScrolls(box);
 });
+
+// A speaker's concern page (docs/concerns.md): access ends after 30 minutes without use, for
+// their privacy on a shared computer. Shortly before, the page says so and offers to stay
+// (WCAG 2.2.1); staying asks the page again, which gives 30 more minutes. When the time is up,
+// it says access has ended: anything sent then is kept until the receipt code is given.
+function warnBeforeAccessEnds(box) {
+  const seconds = Number(box.dataset.accessSeconds);
+  const warnSeconds = Number(box.dataset.warnSeconds);
+  const message = box.querySelector("[data-access-message]");
+  const stay = box.querySelector("[data-stay]");
+  const warning = message.textContent;
+  let timers = [];
+
+  function start() {
+    timers.forEach(clearTimeout);
+    box.hidden = true;
+    message.textContent = warning;
+    stay.hidden = false;
+    timers = [
+      setTimeout(() => {
+        box.hidden = false;
+        stay.focus();
+      }, (seconds - warnSeconds) * 1000),
+      setTimeout(ended, seconds * 1000),
+    ];
+  }
+
+  function ended() {
+    box.hidden = false;
+    stay.hidden = true;
+    message.textContent =
+      "For your privacy, your access to this page has ended. Anything you send now is kept " +
+      "until you enter your receipt code again.";
+  }
+
+  stay.addEventListener("click", async () => {
+    const response = await fetch(box.dataset.refreshUrl, {
+      credentials: "same-origin",
+      redirect: "manual",
+    }).catch(() => null);
+    if (response && response.ok) start();
+    else ended();
+  });
+  start();
+}
+
+document.querySelectorAll("#access-ending").forEach(warnBeforeAccessEnds);

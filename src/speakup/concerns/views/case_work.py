@@ -42,8 +42,26 @@ def _form_page(request, concern, form, *, template, title, **context):
     )
 
 
+ALREADY_DONE = object()
+REFUSED = object()
+
+
+def _act_once(request, form, act):
+    """`act()` (the form's service) for a form sent the first time: its result, or REFUSED
+    with the service's errors on the form. The same form sent again (a double click, a reload,
+    a second tab) is not acted on: ALREADY_DONE."""
+    if not submissions.claim(request):
+        return ALREADY_DONE
+    try:
+        return act()
+    except ValidationError as error:
+        submissions.release(request)  # nothing was done: it may be sent again
+        apply_errors(form, error)
+        return REFUSED
+
+
 def _already_done(request, concern):
-    """The same form sent again (a double click, a reload): back to the case, done once."""
+    """The same form sent again: back to the case, done once."""
     messages.info(request, submissions.ALREADY_DONE)
     return redirect("concerns:show_concern", concern.reference)
 
@@ -56,14 +74,10 @@ def _service_form(request, reference, *, form_class, template, title, run, done,
     form = form_class(request.POST or None, **(fit(concern) if fit else {}))
     unavailable = getattr(form, "unavailable", None)
     if request.method == "POST" and not unavailable and form.is_valid():
-        if not submissions.claim(request):
+        result = _act_once(request, form, lambda: run(concern, form))
+        if result is ALREADY_DONE:
             return _already_done(request, concern)
-        try:
-            run(concern, form)
-        except ValidationError as error:
-            submissions.release(request)
-            apply_errors(form, error)
-        else:
+        if result is not REFUSED:
             messages.success(request, done)
             return redirect("concerns:show_concern", concern.reference)
     return _form_page(
@@ -185,10 +199,10 @@ def assign_action(request, reference):
         initial={"accountable_lead": str(concern.accountable_lead_id or "")},
     )
     if request.method == "POST" and form.is_valid():
-        if not submissions.claim(request):
-            return _already_done(request, concern)
-        try:
-            handling.action_assign(
+        result = _act_once(
+            request,
+            form,
+            lambda: handling.action_assign(
                 user=request.user,
                 concern=concern,
                 handler=form.person("handler"),
@@ -196,11 +210,11 @@ def assign_action(request, reference):
                 accountable_lead=form.person("accountable_lead"),
                 description=form.cleaned_data["description"],
                 shared_summary=form.cleaned_data["shared_summary"],
-            )
-        except ValidationError as error:
-            submissions.release(request)
-            apply_errors(form, error)
-        else:
+            ),
+        )
+        if result is ALREADY_DONE:
+            return _already_done(request, concern)
+        if result is not REFUSED:
             messages.success(request, "Action assigned")
             return redirect("concerns:show_concern", concern.reference)
     return _form_page(request, concern, form, template="form", title="Assign an action")

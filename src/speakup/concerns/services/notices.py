@@ -27,10 +27,10 @@ log = logging.getLogger(__name__)
 ATTENTION = "speakup: something needs your attention"
 
 
-def attention_body(link: str) -> str:
+def attention_body(link: str, *, how: str = "Sign in") -> str:
     return (
         "Something in speakup needs your attention.\n\n"
-        f"Sign in to see it: {link}\n\n"
+        f"{how} to see it: {link}\n\n"
         "This email does not say more, to protect the people involved.\n"
     )
 
@@ -233,9 +233,9 @@ def ask_speaker_checkin(concern: Concern, address: str, *, at=None) -> Notificat
     # that they spoke up, nor that a concern of theirs was closed.
     send(
         ATTENTION,
-        "Something in speakup needs your attention.\n\n"
-        f"Use your receipt code to see it: {absolute_url(reverse('concerns:check_concern'))}\n\n"
-        "This email does not say more, to protect the people involved.\n",
+        attention_body(
+            absolute_url(reverse("concerns:check_concern")), how="Use your receipt code"
+        ),
         [address],
         what="detriment_checkin",
         now=True,

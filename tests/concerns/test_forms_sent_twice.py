@@ -95,3 +95,31 @@ def test_two_forms_opened_separately_are_two_messages(guardian, concern):
     for body in ("First note", "Second note"):
         guardian.post(url, {"body": body, "form_token": token_of(guardian.get(url))})
     assert Message.objects.filter(concern=concern).count() == 2
+
+
+def test_an_action_handed_on_twice_by_a_double_click_is_handed_on_once(
+    guardian, staff, concern, person_with_role
+):
+    from speakup.organisations.roles import Role
+
+    action = handling.action_assign(
+        user=staff.guardian,
+        concern=concern,
+        handler=staff.manager,
+        respond_by=timezone.localdate() + timedelta(days=7),
+        accountable_lead=staff.lead,
+    )
+    other = person_with_role(Role.LINE_MANAGER)
+    url = reverse("concerns:change_action", args=[concern.reference, action.pk])
+    first, second = send_twice(
+        guardian,
+        url,
+        {
+            "handler": str(other.pk),
+            **date_boxes("respond_by", timezone.localdate() + timedelta(days=14)),
+            "reason": "The line manager is on leave",
+        },
+    )
+    assert "Action handed on, with a new date" in first.content.decode()
+    assert action.changes.count() == 1
+    assert ALREADY_DONE in second.content.decode()

@@ -234,17 +234,20 @@ def change_action(request, reference, action_id):
         managers=people(concern.organisation_id, Role.LINE_MANAGER),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            change = handling.action_change(
+        change = _act_once(
+            request,
+            form,
+            lambda: handling.action_change(
                 user=request.user,
                 action=action,
                 handler=form.person("handler"),
                 respond_by=form.cleaned_data["respond_by"],
                 reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+            ),
+        )
+        if change is ALREADY_DONE:
+            return _already_done(request, concern)
+        if change is not REFUSED:
             handed_on = change.from_handler != change.to_handler
             redated = change.from_respond_by != change.to_respond_by
             messages.success(

@@ -106,7 +106,7 @@ def _case_context(request, concern) -> dict:
         "concern": concern,
         "status_tag": presenters.status_tag(concern.status),
         "overdue": presenters.concern_and_actions_overdue(
-            concern, sum(presenters.action_overdue(a) for a in concern.actions.all())
+            concern, sum(action["overdue"] for action in actions)
         ),
         "narrative": sealing.unseal(concern, "narrative", concern.narrative_sealed),
         "speaker": handling.speaker_contact(concern) if show_speaker else None,

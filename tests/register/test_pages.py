@@ -227,12 +227,13 @@ def test_attesting_after_a_new_version_appeared_is_refused_on_the_page(
     assert not board.attestations.exists()
 
 
-@pytest.mark.parametrize("version", ["99999999999999999999", "²", "7"])
+@pytest.mark.parametrize("version", ["99999999999999999999", "9" * 5000, "²", "7"])
 def test_a_version_of_the_code_that_is_not_one_is_read_as_none_not_an_error(
     client, board, person_with_role, version
 ):
-    # A changed page (a number too big for the database, a digit that is not 0 to 9, or no such
-    # version): the attestation is to the version the page shows, the current one.
+    # A changed page (a number too big for the database or for Python to read, a digit that is
+    # not 0 to 9, or no such version): the attestation is to the version the page shows, the
+    # current one.
     officer = person_with_role(Role.REGISTER_OFFICER)
     code_publish(actor=officer, title="Code", body="Version one")
     sign_in(client, UserFactory(email=board.email))
@@ -411,3 +412,15 @@ def test_importing_one_appointment_says_so_in_the_singular(client_as, organisati
     assert "Board imported: 1 appointment added, none already on the register." in page_text(
         response
     )
+
+
+def test_a_numbered_point_too_long_to_be_a_number_is_shown_as_written(client, person_with_role):
+    # An officer's slip of the keyboard in a new code must not take the public page down.
+    officer = person_with_role(Role.REGISTER_OFFICER)
+    long_number = "9" * 5000
+    code_publish(
+        actor=officer, title="Code", body=f"## Duties\n\n2. Listen well.\n\n{long_number}. Again."
+    )
+    page = client.get("/register/code-of-practice/").content.decode()
+    assert '<ol start="2">' in page and "Listen well." in page
+    assert f"<p>{long_number}. Again.</p>" in page

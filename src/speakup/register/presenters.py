@@ -50,13 +50,17 @@ def outcome(value: str) -> str:
     return Outcome(value).label
 
 
+# A numbered point: "3. Text". A number of more than nine digits is a slip, shown as written.
+POINT = re.compile(r"^([0-9]{1,9})\.\s+(.*)$")
+
+
 def code_html(body: str) -> Markup:
     """The code of practice's small Markdown subset: ## headings, numbered points, paragraphs."""
     html: list[str] = []
     in_list = False
     for line in body.splitlines():
         text = line.strip()
-        point = re.match(r"^(\d+)\.\s+(.*)$", text)
+        point = POINT.match(text)
         if in_list and not point:
             html.append("</ol>")
             in_list = False

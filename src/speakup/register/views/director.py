@@ -1,5 +1,7 @@
 """A director's own pages: their duties, attesting to the code, and their regulatory cases."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
@@ -11,6 +13,9 @@ from speakup.register.forms import AppealForm, AttestForm, RespondForm
 from speakup.register.services import fppt_and_attestation, regulatory
 from speakup.register.services.common import RegisterRefusal
 from speakup.register.views import page
+
+# A version of the code of practice as a page posts it back (a changed page may post anything).
+VERSION = re.compile(r"[0-9]{1,9}")
 
 
 def _director(request):
@@ -42,10 +47,9 @@ def attest_code(request):
         # The version the director read: if a newer one was published meanwhile, the service
         # refuses rather than record an attestation to text they did not see.
         posted = request.POST.get("code_version", "")
-        # isdigit alone lets through digits int() refuses, such as "²".
-        posted = (
-            queries.code_by_version(int(posted)) if posted.isascii() and posted.isdigit() else None
-        )
+        # Digits 0 to 9 only, and few of them: isdigit alone lets through digits int() refuses,
+        # such as "²", and int() refuses numbers over 4,300 digits long.
+        posted = queries.code_by_version(int(posted)) if VERSION.fullmatch(posted) else None
         try:
             fppt_and_attestation.attestation_submit(
                 actor=request.user,

@@ -3,12 +3,20 @@
 from datetime import timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
 from speakup.concerns import sealing
-from speakup.concerns.models import Action, DetrimentCheckin, Escalation, Message, Status
+from speakup.concerns.models import (
+    Action,
+    DetrimentCheckin,
+    Escalation,
+    Message,
+    Status,
+    Timescales,
+)
 from speakup.concerns.services import handling
 from speakup.core.models import AuditRecord
 from speakup.organisations.roles import Role
@@ -69,6 +77,24 @@ def test_closing_schedules_detriment_checkins_at_the_organisations_months(staff,
     handling.concern_sign_off_learning(user=staff.lead, concern=concern)
     handling.concern_close(user=staff.guardian, concern=concern)
     assert DetrimentCheckin.objects.filter(concern=concern).count() == 2
+
+
+def test_months_written_oddly_by_an_admin_are_left_out_not_an_error(staff, concern):
+    # Timescales are edited in the admin, where nothing stops "²" (a digit to str.isdigit).
+    Timescales.objects.update_or_create(
+        organisation_id=concern.organisation_id, defaults={"detriment_checkin_months": "1, ², 6"}
+    )
+    concern, _ = _through_to_feedback(staff, concern)
+    handling.concern_record_learning(
+        user=staff.guardian, concern=concern, outcome="Done", learning="Learned"
+    )
+    handling.concern_sign_off_learning(user=staff.lead, concern=concern)
+    handling.concern_close(user=staff.guardian, concern=concern)
+    closed_on = timezone.localdate()
+    assert sorted(DetrimentCheckin.objects.values_list("due_on", flat=True)) == [
+        closed_on + relativedelta(months=1),
+        closed_on + relativedelta(months=6),
+    ]
 
 
 def test_a_case_cannot_close_before_the_leader_signs_off_the_learning(staff, concern):

@@ -7,6 +7,7 @@ in one transaction: a refusal leaves nothing behind.
 """
 
 import json
+import re
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -603,13 +604,14 @@ def _schedule_checkins(concern: Concern, closed_at) -> list[str]:
     return made
 
 
+# Digits 0 to 9 only: str.isdigit() also takes "²", which int() refuses.
+MONTHS = re.compile(r"[0-9]{1,3}")
+
+
 def _months(text: str) -> list[int]:
-    out = []
-    for part in (text or "").split(","):
-        part = part.strip()
-        if part.isdigit() and int(part) > 0:
-            out.append(int(part))
-    return sorted(set(out))
+    """The whole months in "1,3" (typed in the admin): anything else in it is left out."""
+    parts = (part.strip() for part in (text or "").split(","))
+    return sorted({int(part) for part in parts if MONTHS.fullmatch(part) and int(part) > 0})
 
 
 def concern_reopen(*, user, concern: Concern, reason: str = "") -> Concern:

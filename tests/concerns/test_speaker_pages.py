@@ -12,6 +12,9 @@ from speakup.concerns.attachments import MAX_FILE_BYTES, MAX_READ_REQUEST_BYTES
 from speakup.concerns.models import Attachment, Concern
 from speakup.concerns.receipts import receipt_hash
 from speakup.concerns.sealing import unseal
+from speakup.core.models import AuditRecord
+from tests.conftest import sign_in
+from tests.organisations.factories import UserFactory
 
 URL = "/concerns/speak-up/"
 pytestmark = pytest.mark.django_db
@@ -287,6 +290,22 @@ def test_the_home_page_offers_speaking_up_and_checking_on_a_concern(client):
     home = html(client.get("/"))
     assert URL in home
     assert "/concerns/check/" in home
+
+
+def test_a_signed_in_worker_can_speak_up_from_their_home_and_it_is_not_linked_to_them(
+    client, organisation
+):
+    worker = UserFactory()
+    sign_in(client, worker)
+    home = html(client.get("/"))
+    assert URL in home and "/concerns/check/" in home
+    assert "not linked to your sign-in" in home
+    sent = step(client, walk_to_check(client, organisation), go="send")
+    assert heading(sent).startswith("Your concern has been sent")
+    concern = Concern.objects.get()
+    record = AuditRecord.objects.get(action="concern.submit", object_ref=concern.reference)
+    assert record.actor is None and record.actor_label == "speaker"
+    assert not AuditRecord.objects.filter(actor=worker, object_ref=concern.reference).exists()
 
 
 def test_a_flood_of_concerns_from_one_client_gets_429(client, organisation, settings):

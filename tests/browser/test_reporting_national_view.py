@@ -74,10 +74,10 @@ def test_national_analyst_filters_sorts_and_downloads_the_national_view(
     assert download.suggested_filename == "ftsu-national-view-2026-04-01-to-2026-09-30.csv"
     with open(download.path(), encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(io.StringIO(handle.read())))
-    assert [row["organisation"] for row in rows][0] == organisation.ods_code
-    assert "FAR01" not in {row["organisation"] for row in rows}
-    ours = next(row for row in rows if row["organisation"] == organisation.ods_code)
-    assert ours["cases"] == "12"
-    assert ours["cases_per_thousand"] == "3000.0"
-    assert ours["workers"] == "4"
+    assert [row["ODS code"] for row in rows][0] == organisation.ods_code
+    assert "FAR01" not in {row["ODS code"] for row in rows}
+    ours = next(row for row in rows if row["ODS code"] == organisation.ods_code)
+    assert ours["Cases"] == "12"
+    assert ours["Cases per 1,000 workers"] == "3000.0"
+    assert ours["Workers"] == "4"
     assert_accessible(page)

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 import time_machine
@@ -65,7 +66,8 @@ def test_national_analyst_filters_sorts_and_downloads_the_national_view(
         "Organisations, sorted by Speak Up compliance (highest first)"
     )
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.closest('[aria-label=Organisations]') !== null")
+    box = page.get_by_role("region", name=re.compile(r"^By organisation \(\d+\)$"))
+    focused = box.evaluate("box => box.contains(document.activeElement)")
     assert focused, "the next Tab after sorting left the table"
 
     with page.expect_download() as download_info:

@@ -107,6 +107,25 @@ def test_each_table_is_named_by_its_heading_not_by_a_hidden_caption_that_repeats
 
 
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_each_box_a_table_scrolls_in_is_named_by_its_heading_not_by_a_copy_of_it(client_as, trust):
+    """The boxes a wide table scrolls in repeated the heading above them in an aria-label: one
+    name, written in the heading and pointed to, as the tables inside are."""
+    page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
+    boxes = re.findall(r'<div class="speakup-table-scroll" role="region"([^>]*)>', page)
+    names = []
+    for attributes in boxes:
+        assert "aria-label=" not in attributes
+        labelledby = re.search(r'aria-labelledby="([^"]+)"', attributes).group(1)
+        names.append(html.unescape(re.search(rf'<h2 id="{labelledby}">([^<]*)</h2>', page)[1]))
+    assert sorted(names) == [
+        "Compliance by band",
+        "Compliance by directorate",
+        "Compliance by module",
+        "Compliance by staff group",
+    ]
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
 def test_each_chart_sits_beside_the_table_of_its_figures(client_as, trust):
     page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
     pairs = page.split('<div class="speakup-chart-pair">')[1:]

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 import time_machine
@@ -65,7 +66,8 @@ def test_national_analyst_filters_sorts_and_downloads_the_national_view(
         "Organisations, sorted by Speak Up compliance (highest first)"
     )
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.closest('[aria-label=Organisations]') !== null")
+    box = page.get_by_role("region", name=re.compile(r"^By organisation \(\d+\)$"))
+    focused = box.evaluate("box => box.contains(document.activeElement)")
     assert focused, "the next Tab after sorting left the table"
 
     with page.expect_download() as download_info:
@@ -74,10 +76,10 @@ def test_national_analyst_filters_sorts_and_downloads_the_national_view(
     assert download.suggested_filename == "ftsu-national-view-2026-04-01-to-2026-09-30.csv"
     with open(download.path(), encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(io.StringIO(handle.read())))
-    assert [row["organisation"] for row in rows][0] == organisation.ods_code
-    assert "FAR01" not in {row["organisation"] for row in rows}
-    ours = next(row for row in rows if row["organisation"] == organisation.ods_code)
-    assert ours["cases"] == "12"
-    assert ours["cases_per_thousand"] == "3000.0"
-    assert ours["workers"] == "4"
+    assert [row["ODS code"] for row in rows][0] == organisation.ods_code
+    assert "FAR01" not in {row["ODS code"] for row in rows}
+    ours = next(row for row in rows if row["ODS code"] == organisation.ods_code)
+    assert ours["Cases"] == "12"
+    assert ours["Cases per 1,000 workers"] == "3000.0"
+    assert ours["Workers"] == "4"
     assert_accessible(page)

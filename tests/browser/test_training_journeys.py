@@ -91,6 +91,10 @@ def test_an_admin_imports_a_roster_and_sees_the_dashboard(
         expect(image).to_be_visible()
     expect(page.get_by_role("img", name="Compliance at each month end.")).to_be_visible()
     expect(page.get_by_role("table", name="Trend, month by month")).to_be_visible()
+    # A table's box is named once, by the heading above it (not a copy of it).
+    box = page.get_by_role("region", name="Compliance by staff group", exact=True)
+    expect(box.get_by_role("table", name="Compliance by staff group")).to_be_visible()
+    expect(box).to_have_attribute("aria-labelledby", "staff_group-heading")
     assert_accessible(page)
 
     # Before making a module mandatory, the admin reads it, answers included.

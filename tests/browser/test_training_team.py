@@ -39,4 +39,7 @@ def test_a_line_manager_sees_their_training_at_home_and_their_teams_training(
     page.get_by_role("link", name="Your team's training").first.click()
     expect(page.get_by_role("heading", name="Your team's training")).to_be_visible()
     expect(page.get_by_role("rowheader", name="Wren Worker")).to_be_visible()
+    team = f"{organisation.name}: Surgery"  # the heading names the box and the table
+    region = page.get_by_role("region", name=team, exact=True)
+    expect(region.get_by_role("table", name=team)).to_be_visible()
     assert_accessible(page)

@@ -2,6 +2,7 @@
 
 import codecs
 import csv
+import html
 import io
 
 import pytest
@@ -38,21 +39,52 @@ def test_figures_per_organisation_are_suppressed_and_never_name_anyone(
     page = client.get(f"{PAGE}?{HALF}").content.decode()
     assert "Testshire Fictional NHS Trust (TST01)" in page
     assert "Alex Leader" not in page and "Bea Board" not in page
-    rows = {
-        row["organisation"]: row for row in _csv(client.get(f"/reports/national/view.csv?{HALF}"))
-    }
+    rows = {row["ODS code"]: row for row in _csv(client.get(f"/reports/national/view.csv?{HALF}"))}
     ours, theirs = rows["TST01"], rows["OTH01"]
-    assert ours["cases"] == "12"
-    assert ours["workers"] == "4"
-    assert ours["cases_per_thousand"] == "3000.0"
-    assert ours["acknowledged_in_time"] == "not shown"  # 8 of 12: the 4 late would show
-    assert ours["speak_up_again"] == "not shown"  # 5 of 6 would show the one "no"
-    assert ours["feedback_in_time"] == "50.0"
-    assert ours["overdue_share"] == "100.0"
-    assert ours["speak_up_compliance"] == "50.0"  # 2 of 4 workers
-    assert ours["board_follow_up"] == "100.0"
-    assert theirs["cases"] == "fewer than 5"
-    assert theirs["cases_per_thousand"] == "not shown"
+    assert ours["Cases"] == "12"
+    assert ours["Workers"] == "4"
+    assert ours["Cases per 1,000 workers"] == "3000.0"
+    assert ours["Acknowledged in time (%)"] == "not shown"  # 8 of 12: the 4 late would show
+    assert ours["Would speak up again (%)"] == "not shown"  # 5 of 6 would show the one "no"
+    assert ours["Feedback in time (%)"] == "50.0"
+    assert ours["Open cases overdue (%)"] == "100.0"
+    assert ours["Speak Up compliance (%)"] == "50.0"  # 2 of 4 workers
+    assert ours["Board members with Follow Up (%)"] == "100.0"
+    assert theirs["Cases"] == "fewer than 5"
+    assert theirs["Cases per 1,000 workers"] == "not shown"
+
+
+def test_the_csv_is_headed_in_the_pages_words(client_as, cases, february_2027):
+    """The columns were named for programs ("speak_up_compliance", "outliers"): an analyst
+    opening the file now reads the headings the page's table gives."""
+    client = client_as(Role.NATIONAL_ANALYST)
+    page = html.unescape(client.get(f"{PAGE}?{HALF}").content.decode())
+    text = client.get(f"/reports/national/view.csv?{HALF}").content.decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(text)))
+    assert header == [
+        "ODS code",
+        "Organisation",
+        "Region",
+        "Kind of organisation",
+        "Speak Up mandatory",
+        "Listen Up mandatory",
+        "Follow Up mandatory",
+        "Workers",
+        "Cases",
+        "Speak Up compliance (%)",
+        "Listen Up compliance (%)",
+        "Follow Up compliance (%)",
+        "Board members with Follow Up (%)",
+        "Directors with no overdue register duty (%)",
+        "Cases per 1,000 workers",
+        "Acknowledged in time (%)",
+        "Feedback in time (%)",
+        "Open cases overdue (%)",
+        "Would speak up again (%)",
+        "Worst 10% on",
+    ]
+    for column in header[9:-1]:
+        assert f">{column.removesuffix(' (%)')}</a></th>" in page  # the table's own heading
 
 
 def test_regions_add_up_their_organisations_before_suppression(client_as, cases, february_2027):
@@ -66,14 +98,14 @@ def test_filters_by_region_and_kind(client_as, cases, organisation, february_202
     page = client.get(f"{PAGE}?{HALF}&region={organisation.region}&kind=nhs_trust").content.decode()
     assert "(TST01)" in page
     rows = _csv(client.get(f"/reports/national/view.csv?{HALF}&kind=icb"))
-    assert all(row["kind"] == "Integrated care board" for row in rows)
+    assert all(row["Kind of organisation"] == "Integrated care board" for row in rows)
 
 
 def test_sorting_by_a_measure_puts_hidden_figures_last(client_as, cases, february_2027):
     client = client_as(Role.NATIONAL_ANALYST)
     rows = _csv(client.get(f"/reports/national/view.csv?{HALF}&sort=cases_per_thousand&order=desc"))
-    assert rows[0]["organisation"] == "TST01"
-    assert rows[-1]["cases_per_thousand"] in ("not shown", "not applicable")
+    assert rows[0]["ODS code"] == "TST01"
+    assert rows[-1]["Cases per 1,000 workers"] in ("not shown", "not applicable")
     page = client.get(f"{PAGE}?{HALF}&sort=cases_per_thousand&order=desc").content.decode()
     assert 'aria-sort="descending"' in page
 
@@ -98,7 +130,7 @@ def test_the_worst_tenth_is_flagged(client_as, february_2027):
             make_case(organisation, received=london(2026, 5, day))
     client = client_as(Role.NATIONAL_ANALYST)
     rows = _csv(client.get(f"/reports/national/view.csv?{HALF}"))
-    flagged = [row for row in rows if "acknowledged_in_time" in row["outliers"]]
+    flagged = [row for row in rows if "Acknowledged in time" in row["Worst 10% on"].split("; ")]
     # Nobody acknowledged anything: every organisation ties at 0%, all in the worst tenth.
     assert len(flagged) == 10
 

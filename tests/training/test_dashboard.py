@@ -107,6 +107,25 @@ def test_each_table_is_named_by_its_heading_not_by_a_hidden_caption_that_repeats
 
 
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_each_box_a_table_scrolls_in_is_named_by_its_heading_not_by_a_copy_of_it(client_as, trust):
+    """The boxes a wide table scrolls in repeated the heading above them in an aria-label: one
+    name, written in the heading and pointed to, as the tables inside are."""
+    page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
+    boxes = re.findall(r'<div class="speakup-table-scroll" role="region"([^>]*)>', page)
+    names = []
+    for attributes in boxes:
+        assert "aria-label=" not in attributes
+        labelledby = re.search(r'aria-labelledby="([^"]+)"', attributes).group(1)
+        names.append(html.unescape(re.search(rf'<h2 id="{labelledby}">([^<]*)</h2>', page)[1]))
+    assert sorted(names) == [
+        "Compliance by band",
+        "Compliance by directorate",
+        "Compliance by module",
+        "Compliance by staff group",
+    ]
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
 def test_each_chart_sits_beside_the_table_of_its_figures(client_as, trust):
     page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
     pairs = page.split('<div class="speakup-chart-pair">')[1:]
@@ -142,11 +161,15 @@ def test_leaders_of_another_organisation_get_not_found(client_as, other_organisa
     assert client.get("/training/organisations/TST01/").status_code == 404
 
 
+COLUMNS = ("status", "due by", "completed on", "refresher due by")
+
+
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
 def test_the_csv_export_lists_every_worker_with_their_status_in_the_pages_words(
     client_as, organisation, trust
 ):
-    """Every status as the pages write it ("Complete", not "compliant"); columns unchanged."""
+    """Every status as the pages write it ("Complete", not "compliant"), and each day under a
+    heading that reads right for it: an expired module's refresher day was "complete until"."""
     StaffRecordFactory(  # a new starter: due within the month
         organisation=organisation, first_name="Nia", last_name="New",
         assignment_start=datetime.date(2025, 5, 20),
@@ -158,24 +181,56 @@ def test_the_csv_export_lists_every_worker_with_their_status_in_the_pages_words(
     rows = {r["Name"]: r for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
     assert len(rows) == 4
     worker = next(name for name in rows if name.startswith("Worker"))
-    assert list(rows[worker])[5:8] == [
+    assert list(rows[worker])[5:9] == [
         "Speak Up status",
         "Speak Up due by",
-        "Speak Up complete until",
+        "Speak Up completed on",
+        "Speak Up refresher due by",
     ]
     assert rows[worker]["Speak Up status"] == "Complete"
-    assert rows[worker]["Speak Up complete until"] == "2028-03-01"
+    assert rows[worker]["Speak Up completed on"] == "2025-03-01"
+    assert rows[worker]["Speak Up refresher due by"] == "2028-03-01"
     assert rows[worker]["Listen Up status"] == "Not required"
     assert rows["Cora Chair"]["Follow Up status"] == "Overdue"
     assert rows["Nia New"]["Speak Up status"] == "Due"
     assert rows["Nia New"]["Speak Up due by"] == "2025-06-19"
-    assert rows["Len Lapsed"]["Speak Up status"] == "Expired"
+    # Expired, as the page says it: "completed on 1 March 2021, the refresher was due by
+    # 1 March 2024", not "complete until" a day long gone.
+    assert [rows["Len Lapsed"][f"Speak Up {column}"] for column in COLUMNS] == [
+        "Expired",
+        "",
+        "2021-03-01",
+        "2024-03-01",
+    ]
+    assert "Speak Up complete until" not in rows["Len Lapsed"]
     statuses = {value for row in rows.values() for key, value in row.items() if "status" in key}
     assert statuses == {"Complete", "Not required", "Overdue", "Due", "Expired"}
     # The same words head the dashboard's table of counts.
     page = client.get("/training/organisations/TST01/").content.decode()
     for word in ("Required", "Complete", "Due", "Overdue", "Expired"):
         assert f'<th scope="col">{word}</th>' in page
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_a_version_to_retake_is_expired_in_the_csv_with_the_day_it_was_completed(
+    client_as, organisation, trust, monkeypatch
+):
+    """As the page says, "a new version of the module replaced the one completed on 10 January
+    2025": no refresher day, and no day it is due by (it gave the day of the download)."""
+    monkeypatch.setattr(
+        "speakup.training.queries.is_current_version", lambda module, version: version != "1"
+    )
+    retaker = StaffRecordFactory(organisation=organisation, first_name="Rex", last_name="Retake")
+    CompletionFactory(staff_record=retaker, version="1", completed_on=datetime.date(2025, 1, 10))
+    client = client_as(Role.GUARDIAN)
+    response = client.get("/training/organisations/TST01/compliance.csv")
+    rows = {r["Name"]: r for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
+    assert [rows["Rex Retake"][f"Speak Up {column}"] for column in COLUMNS] == [
+        "Expired",
+        "",
+        "2025-01-10",
+        "",
+    ]
 
 
 def test_an_admin_uploads_a_roster_and_sees_the_result(client_as, organisation):

@@ -14,8 +14,9 @@ from django.core.management import call_command
 from speakup.organisations.roles import Role
 from speakup.training.models import StaffRecord, TrainingPolicy
 from speakup.training.queries import WorkerFacts, module_status
-from speakup.training.roster import staff_import
+from speakup.training.roster import ROLE_SINCE, staff_import
 from tests.conftest import sign_in
+from tests.organisations.factories import UserFactory
 from tests.training.factories import CompletionFactory, TrainingPolicyFactory
 from tests.training.test_roster_import import each_import_path  # noqa: F401  (a fixture)
 from tests.training.test_tallies import build_roster, python_counts, sql_counts
@@ -177,6 +178,64 @@ def test_a_re_import_records_the_day_in_england_a_role_began_keeps_it_and_clears
     # Ada's line management ends: its day is cleared; were she made one again, it would be new.
     import_on(organisation, "2026-09-01 12:00Z", roster(Ada="NYN"))
     assert role_days()["Ada"] == (None, august, None)
+
+
+def save_in_the_admin(client, record: StaffRecord, **roles: bool):
+    """Save `record` on the admin's staff record page with `roles` ticked or not, as an
+    operator would: every other field as it stands."""
+    flags = {
+        "staff_group_recognised": record.staff_group_recognised,
+        "active": record.active,
+        **{flag: getattr(record, flag) for flag in ROLE_SINCE},
+        **roles,
+    }
+    data = {
+        "organisation": record.organisation_id,
+        "user": record.user_id or "",
+        "updated_at_0": "2026-11-27",
+        "updated_at_1": "08:00:00",
+        "assignment_start": record.assignment_start.isoformat(),
+        "assignment_end": "",
+        **{
+            name: getattr(record, name)
+            for name in ("employee_number", "first_name", "last_name", "email", "staff_group")
+            + ("job_role", "directorate", "band", "line_manager_number")
+        },
+        **{flag: "on" for flag, ticked in flags.items() if ticked},
+    }
+    response = client.post(f"/admin/training/staffrecord/{record.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_role_given_in_the_admin_is_dated_as_an_import_dates_it(client, organisation):
+    """Roles changed on the admin's staff record page recorded no day: a worker made a line
+    manager there was overdue for Listen Up at once, years after they started."""
+    import_on(organisation, "2026-06-01 12:00Z", roster(Ada="NNN", Cora="NYY"))
+    import_on(organisation, "2026-07-01 12:00Z", roster(Ada="NNN", Cora="YYY"))
+    records = {record.first_name: record for record in StaffRecord.objects.all()}
+    operator = UserFactory(is_superuser=True, is_staff=True)
+    with time_machine.travel("2026-11-27 12:00Z", tick=False):
+        sign_in(client, operator)
+        save_in_the_admin(client, records["Ada"], is_line_manager=True)
+        # Cora is no longer a senior leader; her line management, dated by the import, stays.
+        save_in_the_admin(client, records["Cora"], is_senior_leader=False)
+    july = datetime.date(2026, 7, 1)
+    assert role_days() == {"Ada": (TODAY, None, None), "Cora": (july, None, None)}
+    # Saved again a week on, Ada keeps her day, as a re-import would.
+    with time_machine.travel("2026-12-04 12:00Z", tick=False):
+        sign_in(client, operator)
+        save_in_the_admin(client, StaffRecord.objects.get(first_name="Ada"))
+        page = client.get(f"/admin/training/staffrecord/{records['Ada'].pk}/change/")
+    assert role_days()["Ada"] == (TODAY, None, None)
+    # The day is shown, not typed: only the rule sets it.
+    assert 'name="line_manager_since"' not in page.content.decode()
+    user = UserFactory(email="ada@fictional.test")
+    StaffRecord.objects.filter(first_name="Ada").update(user=user)
+    with time_machine.travel("2026-11-27 12:00Z", tick=False):
+        shown = sign_in(client, user).get("/").content.decode()
+    shown = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", shown))
+    assert "Listen Up Due Line managers take Listen Up; due by 27 December 2026." in shown
 
 
 # --- what workers, dashboards and reminders then say ------------------------------------

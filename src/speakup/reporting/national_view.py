@@ -219,16 +219,19 @@ def flag_outliers(rows: list[NationalRow]) -> None:
                 row.outliers.add(key)
 
 
+# The CSV's columns in the page's words ("Speak Up compliance", as the table heads it), as the
+# training CSVs for people are written; a share's column says that it is a percentage, since
+# its cells are plain numbers a spreadsheet can add up.
 CSV_COLUMNS = [
-    "organisation",
-    "name",
-    "region",
-    "kind",
-    *(f"{m}_mandatory" for m in MODULE_ORDER),
-    "workers",
-    "cases",
-    *MEASURE_KEYS,
-    "outliers",
+    "ODS code",
+    "Organisation",
+    "Region",
+    "Kind of organisation",
+    *(f"{MODULE_TITLES[m]} mandatory" for m in MODULE_ORDER),
+    "Workers",
+    "Cases",
+    *(f"{HEADINGS[key]} (%)" if UNITS[key] == "%" else HEADINGS[key] for key in MEASURE_KEYS),
+    "Worst 10% on",
 ]
 
 
@@ -246,7 +249,7 @@ def national_view_csv_rows(view: NationalView) -> list[list]:
                 row.workers,
                 row.cases.export,
                 *(row.measures[key].export for key in MEASURE_KEYS),
-                " ".join(sorted(row.outliers)),
+                "; ".join(HEADINGS[key] for key in MEASURE_KEYS if key in row.outliers),
             ]
         )
     return rows

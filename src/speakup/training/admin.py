@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils import timezone
 
 from speakup.training.models import Completion, StaffRecord, TrainingPolicy
+from speakup.training.roster import ROLE_SINCE, role_days
 
 
 @admin.register(TrainingPolicy)
@@ -20,6 +22,18 @@ class StaffRecordAdmin(admin.ModelAdmin):
     list_filter = ["active", "is_board_member", "is_line_manager"]
     search_fields = ["employee_number", "last_name", "email"]
     raw_id_fields = ["organisation", "user"]
+    # The days a role began are set by the rule the imports follow (roster.role_days) when a
+    # role is given or taken away here, not typed: one rule for every way a roster changes.
+    readonly_fields = list(ROLE_SINCE.values())
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            before = StaffRecord.objects.get(pk=obj.pk)
+            roles = {flag: getattr(obj, flag) for flag in ROLE_SINCE}
+            days = role_days(record=before, roles=roles, today=timezone.localdate())
+            for since, day in days.items():
+                setattr(obj, since, day)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Completion)

@@ -5,16 +5,25 @@ from django.http import HttpResponse
 from speakup.core import csvfiles
 from speakup.core.audit import audit_by
 from speakup.training.content import MODULE_ORDER
-from speakup.training.queries import MODULE_TITLES, STATUS_LABELS, WorkerCompliance
+from speakup.training.queries import (
+    DUE,
+    MODULE_TITLES,
+    OVERDUE,
+    STATUS_LABELS,
+    WorkerCompliance,
+)
 
 
 def compliance_csv(
     filename: str, workers: list[WorkerCompliance], *, reader, organisation, what: str
 ) -> HttpResponse:
-    """A download of each worker with their status per module, due date and valid-until date,
-    written to the audit log as read by `reader` (`what`: "roster" or "team").
+    """A download of each worker with, per module, their status, the day it is due by, the day
+    they completed it and the day its refresher is due by, written to the audit log as read by
+    `reader` (`what`: "roster" or "team").
 
-    Statuses are in the pages' words ("Complete", "Not required"), not the API's keys."""
+    In the pages' words, not the API's keys: "Complete", "Expired"; an expired module "completed
+    on 1 March 2021, the refresher was due by 1 March 2024". "Due by" is for a module not yet
+    completed."""
     audit_by(
         reader,
         action=f"training.{what}_export",
@@ -28,7 +37,12 @@ def compliance_csv(
     header = ["Employee Number", "Name", "Staff Group", "Directorate", "Band"]
     for module in MODULE_ORDER:
         title = MODULE_TITLES[module]
-        header += [f"{title} status", f"{title} due by", f"{title} complete until"]
+        header += [
+            f"{title} status",
+            f"{title} due by",
+            f"{title} completed on",
+            f"{title} refresher due by",
+        ]
     writer.writerow(header)
     for worker in workers:
         row = [
@@ -39,6 +53,11 @@ def compliance_csv(
             worker.record["band"],
         ]
         for status in worker.statuses:
-            row += [STATUS_LABELS[status.status], status.due_on or "", status.valid_until or ""]
+            row += [
+                STATUS_LABELS[status.status],
+                status.due_on if status.status in (DUE, OVERDUE) else "",
+                status.completed_on or "",
+                status.valid_until or "",
+            ]
         writer.writerow(row)
     return response

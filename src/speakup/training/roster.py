@@ -13,7 +13,7 @@ import datetime
 import functools
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import IO
 
@@ -78,9 +78,10 @@ REQUIRED_COLUMNS = [
 ]
 REQUIRED_VALUES = ["employee_number", "first_name", "last_name", "staff_group", "assignment_start"]
 RECORD_FIELDS = [*COLUMNS, "staff_group_recognised", "active", "user_id"]
-# Each role's flag and the day an import turned it on for a worker already on the roster (a
-# promotion: the training the role needs is due from then). Not set when a worker is added (they
-# have had the role since they started), kept while the role stays, cleared when it ends.
+# Each role's flag and the day an import (or the admin's staff record page) turned it on for a
+# worker already on the roster (a promotion: the training the role needs is due from then). Not
+# set when a worker is added (they have had the role since they started), kept while the role
+# stays, cleared when it ends.
 ROLE_SINCE = {
     "is_line_manager": "line_manager_since",
     "is_senior_leader": "senior_leader_since",
@@ -420,16 +421,20 @@ def _clean_row(
 # --- writing ----------------------------------------------------------------------------
 
 
-def _role_since(record: StaffRecord, values: dict, today: datetime.date) -> dict:
-    """A worker's role days (`ROLE_SINCE`) once `values` are imported over their `record`."""
+def role_days(
+    *, record: StaffRecord, roles: Mapping[str, bool], today: datetime.date
+) -> dict[str, datetime.date | None]:
+    """A worker's role days (`ROLE_SINCE`) once `roles` (each flag, on or off) replace those of
+    their `record` as it stands: today for a role turned on, the day kept for a role kept, none
+    for a role turned off. Both the imports and the admin's staff record page use it."""
     days = {}
     for flag, since in ROLE_SINCE.items():
-        if not values[flag]:
+        if not roles[flag]:
             days[since] = None
         elif getattr(record, flag):
             days[since] = getattr(record, since)  # kept: not a new role
         else:
-            days[since] = today  # turned on by this import
+            days[since] = today  # turned on now
     return days
 
 
@@ -463,7 +468,7 @@ def _write_batch(
             continue
         if values["user_id"] is None and record.user_id is not None and not values["email"]:
             values["user_id"] = record.user_id  # keep a link made by hand when no email is given
-        values.update(_role_since(record, values, today))
+        values.update(role_days(record=record, roles=values, today=today))
         changed = False
         for name in UPDATED_FIELDS:
             if getattr(record, name) != values[name]:

@@ -146,7 +146,7 @@ def _merge(
     # A link to an account made by hand stays when the file gives no email (as roster.py).
     new["user_id"] = "coalesce(c.user_id, CASE WHEN c.email = '' THEN s.user_id END)"
     # A role's day is kept while the role stays, today when the file turns it on, cleared when
-    # it turns it off (as roster._role_since).
+    # it turns it off (as roster.role_days).
     for flag, since in roster.ROLE_SINCE.items():
         new[since] = (
             f"CASE WHEN NOT c.{flag} THEN NULL WHEN s.{flag} THEN s.{since} ELSE %s::date END"

@@ -50,6 +50,10 @@ def test_figures_per_organisation_are_suppressed_and_never_name_anyone(
     assert ours["Open cases overdue (%)"] == "100.0"
     assert ours["Speak Up compliance (%)"] == "50.0"  # 2 of 4 workers
     assert ours["Board members with Follow Up (%)"] == "100.0"
+    assert {ours[f"{module} mandatory"] for module in ("Speak Up", "Listen Up", "Follow Up")} <= {
+        "Yes",
+        "No",
+    }
     assert theirs["Cases"] == "fewer than 5"
     assert theirs["Cases per 1,000 workers"] == "not shown"
 

@@ -245,7 +245,7 @@ def national_view_csv_rows(view: NationalView) -> list[list]:
                 organisation.name,
                 organisation.get_region_display(),
                 organisation.get_kind_display(),
-                *("yes" if row.mandatory.get(m) else "no" for m in MODULE_ORDER),
+                *("Yes" if row.mandatory.get(m) else "No" for m in MODULE_ORDER),
                 row.workers,
                 row.cases.export,
                 *(row.measures[key].export for key in MEASURE_KEYS),

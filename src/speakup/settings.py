@@ -202,6 +202,9 @@ elif CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# A staff session ends this long after signing in; "Stay signed in" moves the end on, up to a
+# day after signing in (speakup.core.sessions, docs/adr/0013).
+SESSION_ENGINE = "speakup.core.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -12,6 +12,7 @@ from speakup.core import submissions
 from speakup.core.dates import day_in_words, moment_in_words
 from speakup.core.forms import error_summary, form_field
 from speakup.core.navigation import navigation_for
+from speakup.core.sessions import session_ending
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -71,6 +72,7 @@ def environment(**options) -> Environment:
         error_summary=error_summary,
         must_have=must_have,
         form_token=submissions.form_token,
+        session_ending=session_ending,
         service_name="speakup",
     )
     return env

@@ -52,6 +52,7 @@ from speakup.concerns.services.speaker import (
 )
 from speakup.concerns.taxonomy import label_of
 from speakup.core.pages import render_page
+from speakup.core.sessions import WARNING_SECONDS
 from speakup.organisations.models import Organisation
 
 SPEAKER_COOKIE = "speakup_speaker"
@@ -414,11 +415,6 @@ def check_concern(request):
     return _render_check(request, form, _pending(request))
 
 
-# The page warns this long before access ends, with a button to stay (WCAG 2.2.1: at least 20
-# seconds, and time to read the warning and act on it).
-ACCESS_WARNING_SECONDS = 2 * 60
-
-
 def _render_concern(request, concern, *, reply_form=None, feedback_form=None, checkin_form=None):
     view = speaker_view(concern=concern)
     forms_on_page = [
@@ -443,7 +439,7 @@ def _render_concern(request, concern, *, reply_form=None, feedback_form=None, ch
         checkin_form=forms_on_page[2],
         pending_for=_pending_for(concern),
         access_seconds=SPEAKER_TOKEN_MAX_AGE,
-        warn_seconds=ACCESS_WARNING_SECONDS,
+        warn_seconds=WARNING_SECONDS,
     )
     return _set_speaker_cookie(response, concern)  # 30 more minutes from now
 

@@ -68,49 +68,65 @@ document.querySelectorAll(".speakup-chart-pair__chart").forEach((box) => {
   focusableWhileItScrolls(box);
 });
 
-// A speaker's concern page (docs/concerns.md): access ends after 30 minutes without use, for
-// their privacy on a shared computer. Shortly before, the page says so and offers to stay
-// (WCAG 2.2.1); staying asks the page again, which gives 30 more minutes. When the time is up,
-// it says access has ended: anything sent then is kept until the receipt code is given.
+// A page whose access ends at a set time marks a box with the seconds left
+// (data-access-seconds): a speaker's concern page, after 30 minutes without use, for their
+// privacy on a shared computer (docs/concerns.md), and every page for a signed-in person, when
+// their session ends (docs/security.md). Shortly before (data-warn-seconds), the box says so and
+// offers to stay (WCAG 2.2.1); its form asks the server for more time, and the same box in the
+// answer says how long there is now. When the time is up, the box says access has ended and how
+// to get it back; the page stays as it is, with anything typed on it.
 function warnBeforeAccessEnds(box) {
-  const seconds = Number(box.dataset.accessSeconds);
   const warnSeconds = Number(box.dataset.warnSeconds);
-  const message = box.querySelector("[data-access-message]");
-  const stay = box.querySelector("[data-stay]");
-  const warning = message.textContent;
+  const ending = box.querySelector("[data-ended]");
   let timers = [];
+  let focusBefore = null;
 
-  function start() {
+  function start(seconds) {
     timers.forEach(clearTimeout);
     box.hidden = true;
-    message.textContent = warning;
-    stay.hidden = false;
+    ending.hidden = true;
+    box.querySelector("[data-warning]").hidden = false;
     timers = [
-      setTimeout(() => {
-        box.hidden = false;
-        stay.focus();
-      }, (seconds - warnSeconds) * 1000),
+      setTimeout(
+        () => {
+          box.hidden = false;
+          focusBefore = document.activeElement;
+          box.querySelector("[data-stay] button")?.focus();
+        },
+        (seconds - warnSeconds) * 1000,
+      ),
       setTimeout(ended, seconds * 1000),
     ];
   }
 
   function ended() {
+    timers.forEach(clearTimeout);
     box.hidden = false;
-    stay.hidden = true;
-    message.textContent =
-      "For your privacy, your access to this page has ended. Anything you send now is kept " +
-      "until you enter your receipt code again.";
+    box.querySelector("[data-warning]").hidden = true;
+    ending.hidden = false;
+    ending.focus();
   }
 
-  stay.addEventListener("click", async () => {
-    const response = await fetch(box.dataset.refreshUrl, {
+  box.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const response = await fetch(form.action, {
+      method: form.method,
+      body: form.method === "post" ? new FormData(form) : undefined,
       credentials: "same-origin",
-      redirect: "manual",
+      redirect: "manual", // signed out: sent to sign in
     }).catch(() => null);
-    if (response && response.ok) start();
-    else ended();
+    const answer = response && response.ok ? await response.text() : "";
+    const fresh = new DOMParser().parseFromString(answer, "text/html").getElementById(box.id);
+    if (!fresh) {
+      ended();
+      return;
+    }
+    box.querySelector("[data-warning]").replaceWith(fresh.querySelector("[data-warning]"));
+    start(Number(fresh.dataset.accessSeconds));
+    focusBefore?.focus();
   });
-  start();
+  start(Number(box.dataset.accessSeconds));
 }
 
-document.querySelectorAll("#access-ending").forEach(warnBeforeAccessEnds);
+document.querySelectorAll("[data-access-seconds]").forEach(warnBeforeAccessEnds);

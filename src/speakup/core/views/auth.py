@@ -3,7 +3,8 @@
 import segno
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
-from django.shortcuts import redirect
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
@@ -15,6 +16,7 @@ from markupsafe import Markup
 
 from speakup.core.forms_auth import SignInForm, TwoFactorForm
 from speakup.core.pages import render_page
+from speakup.core.sessions import session_ending, session_start, session_stay
 from speakup.core.two_factor import (
     confirm_device,
     pending_device,
@@ -51,6 +53,7 @@ def sign_in(request):
             form.add_error("password", "Check your password")
         else:
             login(request, user)
+            session_start(request=request)
             if needs_two_factor(user):
                 query = urlencode({"next": _next_url(request)})
                 return redirect(f"{reverse('core:two_factor')}?{query}")
@@ -107,6 +110,17 @@ def two_factor(request):
         context["secret"] = secret_for_display(device)
     title = "Set up two-factor sign-in" if enrolling else "Enter your security code"
     return render_page(request, "core/two_factor.jinja", page_title=title, form=form, **context)
+
+
+@never_cache
+@login_required
+@require_POST
+def stay_signed_in(request):
+    """Move the end of the session on (the "Stay signed in" button of layout.jinja); answers
+    with the box that says when it ends now. A session that has ended is not brought back: its
+    person is signed out, so this sends them to sign in."""
+    session_stay(request=request)
+    return render(request, "core/_session_ending.jinja", {"ending": session_ending(request)})
 
 
 @require_POST

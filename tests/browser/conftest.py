@@ -103,6 +103,20 @@ def fill_date(page, legend: str, day: datetime.date | None) -> None:
         boxes.get_by_label(part.capitalize()).fill(str(getattr(day, part)) if day else "")
 
 
+def answer_the_speak_up_questions(page, organisation, *, openness: str, description: str) -> None:
+    """From the first question of speaking up: the organisation, how open (`openness`, as its
+    radio is labelled), the concern, and the optional questions left unanswered."""
+    page.get_by_label("Which organisation is your concern about?").select_option(
+        organisation.ods_code
+    )
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label(openness).check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Describe your concern").fill(description)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Continue").click()
+
+
 def sign_in(page, user, *, two_factor: bool) -> None:
     """Sign in through the pages as the person would (with a security code from their enrolled
     device when their role asks for one), and wait for their home page."""

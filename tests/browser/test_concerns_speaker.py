@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import answer_the_speak_up_questions, assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,15 +79,12 @@ def test_a_confidential_speaker_fixes_mistakes_using_the_error_summary(page, org
     expect(page).to_have_title(re.compile(r"^Error: "))
     expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Which organisation is your concern about?").select_option(
-        organisation.ods_code
+    answer_the_speak_up_questions(
+        page,
+        organisation,
+        openness="Confidential",
+        description="Staff are asked to falsify training records.",
     )
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Confidential").check()
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Describe your concern").fill("Staff are asked to falsify training records.")
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_role("button", name="Continue").click()
 
     expect(page.get_by_role("heading", name="Your contact details")).to_be_visible()
     page.get_by_role("button", name="Continue").click()

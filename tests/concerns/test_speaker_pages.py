@@ -2,13 +2,14 @@
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from speakup.concerns.attachments import MAX_FILE_BYTES, MAX_READ_REQUEST_BYTES
+from speakup.concerns.attachments import MAX_FILE_BYTES, MAX_FILES, MAX_READ_REQUEST_BYTES
 from speakup.concerns.models import Attachment, Concern
 from speakup.concerns.receipts import receipt_hash
 from speakup.concerns.sealing import unseal
@@ -389,4 +390,33 @@ def test_files_beyond_the_fifth_are_dropped_as_they_arrive_and_asked_for_again(
     page = client.post(URL, {"draft": draft_of(check), "go": "send", "attachments": files})
     assert html(page).count("Select up to 5 files") >= 1
     assert "Controlled drugs are not being counted" in html(page)
+    assert not Concern.objects.exists()
+
+
+def test_the_browser_checks_chosen_files_with_the_servers_limits_and_words(client, organisation):
+    """speakup.js refuses a file before it is sent from the file input's data attributes: they
+    are the server's limits, and its words for the same refusal, the file's name for {name}."""
+    check = walk_to_check(client, organisation)
+    field = re.search(r'<input[^>]*name="attachments"[^>]*>', html(check)).group(0)
+    given = {
+        name: unescape(value) for name, value in re.findall(r'(data-[a-z-]+)="([^"]*)"', field)
+    }
+    assert given["data-max-files"] == str(MAX_FILES) == "5"
+    assert given["data-max-file-bytes"] == str(MAX_FILE_BYTES) == str(10 * 1024 * 1024)
+    assert set(given["data-file-types"].split()) == {
+        *("application/pdf", "image/png", "image/jpeg", "text/plain"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        *(".pdf", ".png", ".jpg", ".jpeg", ".txt", ".docx"),
+    }
+
+    def server_says(*files) -> str:
+        page = client.post(URL, {"draft": draft_of(check), "go": "send", "attachments": files})
+        return unescape(html(page))
+
+    video = SimpleUploadedFile("ward video.mp4", bytes(MAX_FILE_BYTES + 1))
+    assert given["data-too-large"].replace("{name}", "ward video.mp4") in server_says(video)
+    photo = SimpleUploadedFile("ward.heic", b"\x00\x00\x00\x18ftypheic")
+    assert given["data-wrong-type"].replace("{name}", "ward.heic") in server_says(photo)
+    notes = [SimpleUploadedFile(f"{n}.txt", b"note") for n in range(MAX_FILES + 1)]
+    assert given["data-too-many"] in server_says(*notes)
     assert not Concern.objects.exists()

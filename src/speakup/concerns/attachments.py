@@ -60,6 +60,38 @@ FILE_TYPES = {
 }
 
 
+# The words for a refused file, said alike by the server and, before anything is sent, by the
+# speaker's browser (browser_checks).
+def too_many_files() -> str:
+    return f"Select up to {MAX_FILES} files"
+
+
+def too_large(name: str) -> str:
+    return (
+        f"“{name}” is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: "
+        "leave it out or attach a smaller copy"
+    )
+
+
+def wrong_type(name: str) -> str:
+    return f"{name} must be {ALLOWED_DESCRIPTION}"
+
+
+def browser_checks() -> dict[str, str]:
+    """The file input's data attributes from which speakup.js checks the files a speaker chooses
+    before they are sent: the limits above and the words for each refusal, "{name}" standing for
+    the file's name. The types are the media types and extensions of FILE_TYPES."""
+    extensions = [extension for kind in FILE_TYPES.values() for extension in kind.extensions]
+    return {
+        "data-max-files": str(MAX_FILES),
+        "data-max-file-bytes": str(MAX_FILE_BYTES),
+        "data-file-types": " ".join([*FILE_TYPES, *extensions]),
+        "data-too-many": too_many_files(),
+        "data-too-large": too_large("{name}"),
+        "data-wrong-type": wrong_type("{name}"),
+    }
+
+
 class AttachmentInvalid(ValueError):
     """The file is refused; the message says why in plain English."""
 
@@ -124,7 +156,7 @@ def check_upload(upload: Upload) -> str:
         raise AttachmentInvalid(f"{name} must be 10 MB or smaller")
     content_type = sniff_content_type(upload.data)
     if content_type is None:
-        raise AttachmentInvalid(f"{name} must be {ALLOWED_DESCRIPTION}")
+        raise AttachmentInvalid(wrong_type(name))
     return content_type
 
 
@@ -132,7 +164,7 @@ def check_uploads(uploads) -> list[tuple[Upload, str]]:
     """Every file with its media type; AttachmentInvalid for the first that is refused."""
     uploads = [as_upload(u) for u in uploads]
     if len(uploads) > MAX_FILES:
-        raise AttachmentInvalid(f"Select up to {MAX_FILES} files")
+        raise AttachmentInvalid(too_many_files())
     return [(upload, check_upload(upload)) for upload in uploads]
 
 
@@ -275,7 +307,7 @@ class InMemoryOnlyUploadHandler(FileUploadHandler):
         super().new_file(*args, **kwargs)
         self.buffer = io.BytesIO()
         self.received = 0
-        self.refusal = None if self.kept < MAX_FILES else f"Select up to {MAX_FILES} files"
+        self.refusal = None if self.kept < MAX_FILES else too_many_files()
 
     def receive_data_chunk(self, raw_data, start):
         self.read += len(raw_data)
@@ -284,10 +316,7 @@ class InMemoryOnlyUploadHandler(FileUploadHandler):
         self.received += len(raw_data)
         if self.refusal is None and self.received > MAX_FILE_BYTES:
             self.buffer = io.BytesIO()  # let go of what was kept of it
-            self.refusal = (
-                f"“{self.file_name}” is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: "
-                "leave it out or attach a smaller copy"
-            )
+            self.refusal = too_large(self.file_name)
         if self.refusal is None:
             self.buffer.write(raw_data)
         return None

@@ -38,6 +38,108 @@ function followProgress(region) {
 
 document.querySelectorAll("[data-refresh-seconds]").forEach(followProgress);
 
+// A speaker's files (the check answers page of speaking up) are checked as they are chosen, with
+// the server's own limits and words (data attributes from concerns/attachments.py): a file the
+// server would refuse, a 60 MB video, is named at once in the NHS.UK error pattern, not after
+// minutes of sending it on a slow phone, and the form is not sent with it until the speaker
+// chooses again. The server still checks every file that is sent; this only saves the wait.
+import { ErrorSummary } from "./nhsuk-frontend.min.js";
+
+function checkFilesBeforeSending(input) {
+  const group = input.closest(".nhsuk-form-group");
+  // The label's field: the file upload's button once the design system has enhanced the input.
+  const fieldId = group.querySelector("label").htmlFor;
+  const errorId = `${fieldId}-error`;
+  const limits = input.dataset;
+  const types = new Set(limits.fileTypes.split(" "));
+  const named = (words, file) => words.replace("{name}", () => file.name);
+
+  // The server judges a file by its bytes and takes any UTF-8 text as plain text, whatever it is
+  // called: a file the browser calls text, or has no type for, is left for the server to judge.
+  function ofAnAllowedType(file) {
+    const extension = file.name.includes(".") ? `.${file.name.split(".").pop()}` : "";
+    return (
+      types.has(file.type) ||
+      types.has(extension.toLowerCase()) ||
+      !file.type ||
+      file.type.startsWith("text/")
+    );
+  }
+
+  function problems() {
+    const files = [...input.files];
+    const found = files.length > Number(limits.maxFiles) ? [limits.tooMany] : [];
+    for (const file of files) {
+      if (file.size > Number(limits.maxFileBytes)) found.push(named(limits.tooLarge, file));
+      else if (!ofAnAllowedType(file)) found.push(named(limits.wrongType, file));
+    }
+    return found;
+  }
+
+  // What was said of the files chosen before (here or by the server) goes; what is wrong with
+  // these is said as the server would: an error summary (focused, role=alert) linking to the
+  // field, and the field's error message.
+  function show(found) {
+    document.querySelector(".nhsuk-error-summary")?.remove();
+    group.querySelector(".nhsuk-error-message")?.remove();
+    group.classList.toggle("nhsuk-form-group--error", found.length > 0);
+    const title = document.title.replace(/^Error: /, "");
+    document.title = found.length ? `Error: ${title}` : title;
+    for (const described of new Set([input, document.getElementById(fieldId)])) {
+      const ids = (described.getAttribute("aria-describedby") || "").split(" ");
+      const kept = ids.filter((id) => id && id !== errorId);
+      if (found.length) kept.push(errorId);
+      described.setAttribute("aria-describedby", kept.join(" "));
+    }
+    if (!found.length) return;
+
+    const message = document.createElement("span");
+    message.className = "nhsuk-error-message";
+    message.id = errorId;
+    const hidden = document.createElement("span");
+    hidden.className = "nhsuk-u-visually-hidden";
+    hidden.textContent = "Error: ";
+    message.append(hidden, found.join(" "));
+    (group.querySelector(".nhsuk-hint") || group.querySelector("label")).after(message);
+
+    const summary = document.createElement("div");
+    summary.className = "nhsuk-error-summary";
+    summary.dataset.module = "nhsuk-error-summary";
+    const alert = document.createElement("div");
+    alert.setAttribute("role", "alert");
+    const heading = document.createElement("h2");
+    heading.className = "nhsuk-error-summary__heading";
+    heading.textContent = "There is a problem";
+    const body = document.createElement("div");
+    body.className = "nhsuk-error-summary__body";
+    const list = document.createElement("ul");
+    list.className = "nhsuk-list nhsuk-error-summary__list";
+    for (const words of found) {
+      const link = document.createElement("a");
+      link.href = `#${fieldId}`;
+      link.textContent = words;
+      const item = document.createElement("li");
+      item.append(link);
+      list.append(item);
+    }
+    body.append(list);
+    alert.append(heading, body);
+    summary.append(alert);
+    group.closest(".nhsuk-grid-row").before(summary);
+    new ErrorSummary(summary); // focuses it, and its links move focus to the field
+  }
+
+  input.addEventListener("change", () => show(problems()));
+  input.form.addEventListener("submit", (event) => {
+    const found = problems();
+    if (!found.length) return;
+    event.preventDefault();
+    show(found);
+  });
+}
+
+document.querySelectorAll("input[type=file][data-max-file-bytes]").forEach(checkFilesBeforeSending);
+
 // A box holding a table wider than the page (.speakup-table-scroll) scrolls sideways. Only then
 // does it take keyboard focus, so that the arrow keys can scroll it: a table that fits adds no
 // stop to the tab order.

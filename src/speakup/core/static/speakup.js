@@ -1,5 +1,5 @@
 // Progressive enhancement only: every page works without this script.
-import { initAll } from "./nhsuk-frontend.min.js";
+import { ErrorSummary, initAll } from "./nhsuk-frontend.min.js";
 
 initAll();
 
@@ -43,8 +43,6 @@ document.querySelectorAll("[data-refresh-seconds]").forEach(followProgress);
 // server would refuse, a 60 MB video, is named at once in the NHS.UK error pattern, not after
 // minutes of sending it on a slow phone, and the form is not sent with it until the speaker
 // chooses again. The server still checks every file that is sent; this only saves the wait.
-import { ErrorSummary } from "./nhsuk-frontend.min.js";
-
 function checkFilesBeforeSending(input) {
   const group = input.closest(".nhsuk-form-group");
   // The label's field: the file upload's button once the design system has enhanced the input.
@@ -55,14 +53,15 @@ function checkFilesBeforeSending(input) {
   const named = (words, file) => words.replace("{name}", () => file.name);
 
   // The server judges a file by its bytes and takes any UTF-8 text as plain text, whatever it is
-  // called: a file the browser calls text, or has no type for, is left for the server to judge.
+  // called (notes.json, minutes.rtf): only a picture, video or sound of a kind not allowed is
+  // refused here, since none is text; any other file is left for the server to judge.
   function ofAnAllowedType(file) {
     const extension = file.name.includes(".") ? `.${file.name.split(".").pop()}` : "";
+    const family = file.type.split("/")[0];
     return (
       types.has(file.type) ||
       types.has(extension.toLowerCase()) ||
-      !file.type ||
-      file.type.startsWith("text/")
+      !["image", "video", "audio"].includes(family)
     );
   }
 

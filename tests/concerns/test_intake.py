@@ -200,7 +200,9 @@ def test_a_file_over_ten_megabytes_is_refused(organisation):
     big = PDF + b"0" * (10 * 1024 * 1024)
     with pytest.raises(SubmissionInvalid) as refused:
         submit(organisation, attachments=[attachments.Upload("big.pdf", big)])
-    assert "10 MB or smaller" in refused.value.errors["attachments"]
+    assert refused.value.errors["attachments"] == (
+        "“big.pdf” is larger than 10 MB: leave it out or attach a smaller copy"
+    )
 
 
 def test_more_than_five_files_are_refused(organisation):

@@ -153,7 +153,7 @@ def check_upload(upload: Upload) -> str:
     if not upload.data:
         raise AttachmentInvalid(f"{name} is empty")
     if len(upload.data) > MAX_FILE_BYTES:
-        raise AttachmentInvalid(f"{name} must be 10 MB or smaller")
+        raise AttachmentInvalid(too_large(upload.name) if upload.name else "The file is too large")
     content_type = sniff_content_type(upload.data)
     if content_type is None:
         raise AttachmentInvalid(wrong_type(name))

@@ -3,7 +3,7 @@ services.speaker, which check everything again."""
 
 from django import forms
 
-from speakup.concerns.attachments import MAX_FILES, browser_checks
+from speakup.concerns.attachments import MAX_FILE_BYTES, MAX_FILES, browser_checks
 from speakup.concerns.limits import (
     COMMENT_MAX,
     DESCRIPTION_MAX,
@@ -154,7 +154,8 @@ class AttachmentsForm(forms.Form):
     attachments = MultipleFileField(
         label="Attach files (optional)",
         help_text=f"Up to {MAX_FILES} files: PDF, PNG, JPEG, plain text or Word (DOCX), "
-        "10 MB each. Files can say who made them: if you are anonymous, check them first.",
+        f"{MAX_FILE_BYTES // (1024 * 1024)} MB each. Files can say who made them: if you are "
+        "anonymous, check them first.",
         required=False,
         # Checked in the browser too, as they are chosen (speakup.js), so that a file too large
         # is said at once, not after minutes of sending it on a slow connection.

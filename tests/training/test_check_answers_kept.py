@@ -131,3 +131,26 @@ def test_answers_saved_on_an_older_version_are_not_ticked_on_a_new_one(
     course_version(2, 1)  # its questions may have changed
     page = client.get(CHECK).content.decode()
     assert "Speak Up knowledge check" in page and ticked(page) == {}
+
+
+@pytest.mark.parametrize(
+    "sent, headers, answer",
+    [
+        ({"save": "yes"}, {"X-Speakup-Save": "as-you-go"}, 409),
+        ({"save": "yes"}, {}, "/training/modules/speak_up/"),
+        ({}, {}, "/training/modules/speak_up/"),  # the check sent with questions left
+    ],
+)
+def test_answers_that_arrive_as_the_check_is_passed_are_no_error(
+    client, learner, monkeypatch, sent, headers, answer
+):
+    # The page's script saves an answer while the worker presses Submit: the pass empties the
+    # kept answers and closes the check between this request's first look and its save.
+    client.post(CHECK, answers("speak_up"))  # passed
+    monkeypatch.setattr("speakup.training.views.learning.screen_before_check", lambda _: None)
+    response = client.post(CHECK, {**first_five(), **sent}, headers=headers)
+    if answer == 409:
+        assert response.status_code == 409  # the script says the answers were not saved
+    else:
+        assert response.status_code == 302 and response.url == answer
+    assert module_progress(user=learner, module="speak_up").check_answers == {}

@@ -138,13 +138,18 @@ def _check_answers(module: str, answers: dict) -> dict[int, str]:
     }
 
 
+class CheckNotOpen(ValueError):
+    """The knowledge check is not open to this worker now: not every screen reached yet, or it
+    closed meanwhile (passed, in a request that came first)."""
+
+
 @transaction.atomic
 def knowledge_check_save(*, user, module: str, answers: dict[int, str]) -> int:
     """Keep the answers given so far, for a worker who leaves before submitting the check; an
     answer that is not one of its question's options is left out. Returns how many are kept."""
     progress = module_progress(user=user, module=module, for_update=True)
     if screen_before_check(progress) is not None:
-        raise ValueError("Go through every screen before the knowledge check")
+        raise CheckNotOpen("Go through every screen before the knowledge check")
     progress.check_answers = {str(n): a for n, a in _check_answers(module, answers).items()}
     progress.updated_at = timezone.now()
     progress.save(update_fields=["check_answers", "updated_at"])

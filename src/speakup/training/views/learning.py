@@ -20,6 +20,7 @@ from speakup.training.queries import (
     my_training,
 )
 from speakup.training.services import (
+    CheckNotOpen,
     kept_check_answers,
     knowledge_check_save,
     knowledge_check_submit,
@@ -156,9 +157,9 @@ def take_check(request, module):
     # The answers saved so far are ticked again for a worker coming back to the check.
     initial = {f"q{number}": answer for number, answer in kept_check_answers(progress).items()}
     form = KnowledgeCheckForm(data, course=the_course, initial=initial)
-    if request.method == "POST" and not form.is_valid():
-        # Submitted with questions left: the answers given stay saved, as if saved by the button.
-        knowledge_check_save(user=request.user, module=module, answers=_given(request, the_course))
+    # Submitted with questions left: the answers given stay saved, as if saved by the button.
+    if request.method == "POST" and not form.is_valid() and _kept(request, the_course) is None:
+        return redirect("training:show_module", module)
     if request.method == "POST" and form.is_valid():
         result = knowledge_check_submit(user=request.user, module=module, answers=form.answers())
         if result.passed:
@@ -196,13 +197,25 @@ def _given(request, the_course) -> dict[int, str]:
     }
 
 
+def _kept(request, the_course) -> int | None:
+    """Keep the answers in the request: how many are kept, or None when the check closed after
+    this request first looked (passed by a submit sent a moment before: nothing to keep)."""
+    try:
+        return knowledge_check_save(
+            user=request.user, module=the_course.module, answers=_given(request, the_course)
+        )
+    except CheckNotOpen:
+        return None
+
+
 def _save_answers(request, the_course):
     """The "Save and come back later" button, or the page's script saving answers as they change."""
-    kept = knowledge_check_save(
-        user=request.user, module=the_course.module, answers=_given(request, the_course)
-    )
+    kept = _kept(request, the_course)
     if request.headers.get("X-Speakup-Save") == "as-you-go":
-        return HttpResponse(status=204)
+        # 409: the script says these answers were not saved; the page it runs on is moving on.
+        return HttpResponse(status=204 if kept is not None else 409)
+    if kept is None:
+        return redirect("training:show_module", the_course.module)
     total = len(the_course.questions)
     messages.success(
         request,

@@ -90,6 +90,25 @@ def _open_action(organisation, reference, guardian) -> int:
     return action.pk
 
 
+def _history(organisation, reference, guardian) -> None:
+    """An action handed on and the case escalated, so the case's answer shows both."""
+    from speakup.concerns.models import Action, Concern, Escalation
+    from speakup.concerns.services import handling
+    from tests.organisations.factories import UserFactory
+
+    action = Action.objects.get(pk=_open_action(organisation, reference, guardian))
+    someone_else = UserFactory()
+    MembershipFactory(user=someone_else, role=Role.LINE_MANAGER, organisation=organisation)
+    handling.action_change(
+        user=guardian, action=action, handler=someone_else, reason="Away this month (synthetic)"
+    )
+    handling.concern_escalate(
+        user=guardian,
+        concern=Concern.objects.get(reference=reference),
+        level=Escalation.Level.ACCOUNTABLE_LEAD,
+    )
+
+
 @pytest.mark.parametrize("operation_id", STAFF_OPERATIONS)
 def test_staff_endpoints_never_fail_and_answer_as_the_schema_says(
     operation_id, staff_token, organisation, case_reference
@@ -97,9 +116,11 @@ def test_staff_endpoints_never_fail_and_answer_as_the_schema_says(
     operation = OPERATIONS[operation_id]
     signed_in = {"Authorization": f"Token {staff_token}"}
     ours = {"ods_code": organisation.ods_code, "reference": case_reference}
+    guardian = Token.objects.get(key=staff_token).user
     if operation_id == "staff_change_action":
-        guardian = Token.objects.get(key=staff_token).user
         ours["action_id"] = _open_action(organisation, case_reference, guardian)
+    if operation_id == "staff_show_concern":
+        _history(organisation, case_reference, guardian)
     strategies = [
         operation.as_strategy(mode, headers=signed_in, path_parameters=ours)
         for mode in GenerationMode

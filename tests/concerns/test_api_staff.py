@@ -341,3 +341,195 @@ def test_a_body_too_deep_or_with_a_nul_is_a_400_and_no_message_is_sent(
     assert response.status_code == 400
     assert response.json() == {"detail": detail}
     assert not concern.messages.exists()
+
+
+# --- What the case page shows besides: changes to actions, escalations -------------------
+
+REASON = "Manny is on long-term sick leave"
+
+
+def _assign(staff, concern, respond_by, accountable_lead=None):
+    action = handling.action_assign(
+        user=staff.guardian,
+        concern=concern,
+        handler=staff.manager,
+        respond_by=respond_by,
+        accountable_lead=accountable_lead,
+    )
+    action.concern = concern
+    return action
+
+
+def _handed_on_and_escalated(staff, concern, other_manager):
+    """A case overdue for acknowledgement (escalated by the tick), then acknowledged, with an
+    action handed on with a new date, given another date later, and escalated by hand."""
+    from speakup.concerns.models import Escalation
+    from speakup.concerns.services.deadlines import deadlines_tick
+
+    deadlines_tick()
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    deadlines_tick()  # resolves what the acknowledgement finished
+    concern.refresh_from_db()
+    first_date = timezone.localdate() + timedelta(days=7)
+    action = _assign(staff, concern, first_date, staff.lead)
+    handling.action_change(
+        user=staff.guardian,
+        action=action,
+        handler=other_manager,
+        respond_by=first_date + timedelta(days=7),
+        reason=REASON,
+    )
+    action.refresh_from_db()
+    action.concern = concern
+    handling.action_change(
+        user=staff.guardian,
+        action=action,
+        respond_by=first_date + timedelta(days=14),
+        reason="The ward is short this week",
+    )
+    handling.concern_escalate(
+        user=staff.guardian, concern=concern, level=Escalation.Level.NON_EXECUTIVE_LEAD
+    )
+    return action, first_date
+
+
+@pytest.fixture
+def late_concern(staff):
+    return ConcernFactory(
+        organisation=staff.organisation, received_at=timezone.now() - timedelta(days=10)
+    )
+
+
+@pytest.fixture
+def other_manager(person_with_role):
+    return person_with_role(Role.LINE_MANAGER, full_name="Olive Other")
+
+
+def _at(value: str):
+    from datetime import datetime
+
+    return datetime.fromisoformat(value)
+
+
+def test_the_detail_lists_each_change_to_an_action_with_from_to_and_why(
+    staff, late_concern, other_manager
+):
+    from speakup.concerns.models import ActionChange
+
+    _, first_date = _handed_on_and_escalated(staff, late_concern, other_manager)
+    body = api_as(staff.guardian).get(f"/api/v1/concerns/{late_concern.reference}").json()
+    [shown] = body["actions"]
+    assert shown["handler"] == other_manager.email
+    changes = shown["changes"]
+    assert [_at(c.pop("at")) for c in changes] == [c.at for c in ActionChange.objects.all()]
+    assert changes == [
+        {
+            "by": staff.guardian.email,
+            "from_handler": staff.manager.email,
+            "to_handler": other_manager.email,
+            "from_respond_by": first_date.isoformat(),
+            "to_respond_by": (first_date + timedelta(days=7)).isoformat(),
+            "reason": REASON,
+        },
+        {
+            "by": staff.guardian.email,
+            "from_handler": other_manager.email,
+            "to_handler": other_manager.email,
+            "from_respond_by": (first_date + timedelta(days=7)).isoformat(),
+            "to_respond_by": (first_date + timedelta(days=14)).isoformat(),
+            "reason": "The ward is short this week",
+        },
+    ]
+
+
+def test_the_detail_lists_the_escalations_by_level_and_reason_code(
+    staff, late_concern, other_manager
+):
+    from speakup.concerns.models import Escalation
+
+    _handed_on_and_escalated(staff, late_concern, other_manager)
+    body = api_as(staff.guardian).get(f"/api/v1/concerns/{late_concern.reference}").json()
+    escalations = body["escalations"]
+    assert [_at(e.pop("at")) for e in escalations] == [e.at for e in Escalation.objects.all()]
+    acknowledged = Escalation.objects.get(reason="acknowledge_overdue").resolved_at
+    assert [
+        {**e, "resolved_at": e["resolved_at"] and _at(e["resolved_at"])} for e in escalations
+    ] == [
+        {
+            "level": "guardian",
+            "reason": "acknowledge_overdue",
+            "escalated_to": staff.guardian.email,
+            "resolved_at": acknowledged,
+        },
+        {
+            "level": "non_executive_lead",
+            "reason": "manual",
+            "escalated_to": staff.ned.email,
+            "resolved_at": None,
+        },
+    ]
+    assert acknowledged is not None, "acknowledging resolved it"
+
+
+@pytest.mark.parametrize("who", ["lead", "ned"])
+def test_a_leader_reads_the_changes_and_escalations_their_case_page_shows_and_no_more(
+    client, staff, late_concern, other_manager, who
+):
+    """The accountable leader, and the leader it was escalated to, read in the API what their
+    case page shows them of the case's history: every person it names and every reason; and,
+    as on their page, nothing of the speaker or the conversation."""
+    from django.urls import reverse
+
+    from tests.concerns.test_handling_pages import _text
+
+    _handed_on_and_escalated(staff, late_concern, other_manager)
+    handling.concern_message(user=staff.guardian, concern=late_concern, body="Thank you, Sam")
+    leader = getattr(staff, who)
+    body = api_as(leader).get(f"/api/v1/concerns/{late_concern.reference}").json()
+    sign_in(client, leader)
+    page = _text(
+        client.get(reverse("concerns:show_concern", args=[late_concern.reference])).content.decode()
+    )
+
+    changes = body["actions"][0]["changes"]
+    reasons = [c["reason"] for c in changes]
+    assert reasons == [REASON, "The ward is short this week"]
+    assert all(reason in page for reason in reasons)
+    assert [e["level"] for e in body["escalations"]] == ["guardian", "non_executive_lead"]
+    assert "Non-executive FTSU lead" in page and "Not acknowledged in time" in page
+    named = {c[key] for c in changes for key in ("by", "from_handler", "to_handler")}
+    named |= {e["escalated_to"] for e in body["escalations"]}
+    people = {
+        p.email: p.full_name for p in (staff.guardian, staff.manager, other_manager, staff.ned)
+    }
+    assert named == set(people)
+    assert all(people[email] in page for email in named)
+
+    assert body["speaker"] is None and body["messages"] == []
+    for secret in ("Sam Speaker", "sam.speaker@fictional.test", "Thank you, Sam"):
+        assert secret not in str(body) and secret not in page
+
+
+def test_the_detail_asks_the_database_the_same_number_of_questions_however_long_the_history(
+    staff, late_concern, other_manager, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_as(staff.guardian)
+    url = f"/api/v1/concerns/{late_concern.reference}"
+    handling.concern_acknowledge(user=staff.guardian, concern=late_concern)
+    late_concern.refresh_from_db()
+    _assign(staff, late_concern, timezone.localdate() + timedelta(days=7), staff.lead)
+    client.get(url)  # what is asked once a process, out of the way
+    with CaptureQueriesContext(connection) as short:
+        assert client.get(url).status_code == 200
+
+    more = ConcernFactory(organisation=staff.organisation, received_at=late_concern.received_at)
+    _handed_on_and_escalated(staff, more, other_manager)
+    more.refresh_from_db()
+    _assign(staff, more, timezone.localdate() + timedelta(days=3))
+    with django_assert_max_num_queries(len(short.captured_queries)):
+        body = client.get(f"/api/v1/concerns/{more.reference}").json()
+    assert len(body["actions"]) == 2 and len(body["actions"][0]["changes"]) == 2
+    assert len(body["escalations"]) == 2

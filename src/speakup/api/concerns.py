@@ -448,6 +448,8 @@ from rest_framework.views import APIView  # noqa: E402
 from speakup.concerns import attachments as _attachments  # noqa: E402
 from speakup.concerns import presenters as _presenters  # noqa: E402
 from speakup.concerns import sealing as _sealing  # noqa: E402
+from speakup.concerns.models import Escalation  # noqa: E402
+from speakup.concerns.queries import case_actions  # noqa: E402
 from speakup.concerns.services import handling as _handling  # noqa: E402
 from speakup.concerns.taxonomy import ELEMENT_CODES, WORKER_GROUP_CODES  # noqa: E402
 from speakup.core.permissions import can as _can  # noqa: E402
@@ -505,6 +507,16 @@ class StaffMessageSerializer(_s.Serializer):
     sent_at = _s.DateTimeField()
 
 
+class StaffActionChangeSerializer(_s.Serializer):
+    at = _s.DateTimeField()
+    by = _s.EmailField(help_text="The guardian who made the change")
+    from_handler = _s.EmailField(allow_null=True, help_text="Null: it was with the guardian")
+    to_handler = _s.EmailField()
+    from_respond_by = _s.DateField(allow_null=True)
+    to_respond_by = _s.DateField()
+    reason = _s.CharField(help_text="Why, as the guardian wrote it")
+
+
 class StaffActionSerializer(_s.Serializer):
     id = _s.IntegerField()
     state = _s.CharField()
@@ -512,6 +524,11 @@ class StaffActionSerializer(_s.Serializer):
     respond_by = _s.DateField(allow_null=True)
     description = _s.CharField()
     response = _s.CharField(allow_null=True)
+    changes = StaffActionChangeSerializer(
+        many=True,
+        help_text="Each new date or handing on, oldest first (the case page's \"Changes to "
+        'action" table); a handler or date that did not change has the same from and to',
+    )
 
 
 class StaffAttachmentSerializer(_s.Serializer):
@@ -520,6 +537,29 @@ class StaffAttachmentSerializer(_s.Serializer):
     content_type = _s.CharField(help_text="What the file really is, judged by its content")
     size = _s.IntegerField(help_text="In bytes")
     added_at = _s.DateTimeField()
+
+
+# Stable codes for the escalation levels (the page words them: "Accountable leader").
+ESCALATION_LEVELS = {
+    Escalation.Level.GUARDIAN: "guardian",
+    Escalation.Level.ACCOUNTABLE_LEAD: "accountable_lead",
+    Escalation.Level.EXECUTIVE_LEAD: "executive_lead",
+    Escalation.Level.NON_EXECUTIVE_LEAD: "non_executive_lead",
+}
+
+
+class StaffEscalationSerializer(_s.Serializer):
+    at = _s.DateTimeField()
+    level = _s.ChoiceField(
+        choices=[(code, level.label) for level, code in ESCALATION_LEVELS.items()],
+        help_text="The step it reached: guardian, then accountable leader, then the executive "
+        "and the non-executive FTSU lead (as the case page words them)",
+    )
+    reason = _s.ChoiceField(
+        choices=Escalation.Reason.choices, help_text="Why (as the case page words it)"
+    )
+    escalated_to = _s.EmailField(allow_null=True, help_text='Null: nobody (the page: "Nobody")')
+    resolved_at = _s.DateTimeField(allow_null=True, help_text="Null: not resolved yet")
 
 
 class StaffStatusChangeSerializer(_s.Serializer):
@@ -538,7 +578,12 @@ class StaffConcernDetailSerializer(StaffConcernSummarySerializer):
         help_text="The speaker's files, without their content (on the case page): the guardian "
         "and whoever may know who the speaker is; empty for anyone else",
     )
+    escalations = StaffEscalationSerializer(many=True, help_text="Oldest first")
     status_history = StaffStatusChangeSerializer(many=True)
+
+
+def _email(user) -> str | None:
+    return user.email if user else None
 
 
 def _summary(concern, today) -> dict:
@@ -553,7 +598,7 @@ def _summary(concern, today) -> dict:
         "acknowledged_at": concern.acknowledged_at,
         "elements": [e.code for e in concern.elements.all()],
         "worker_group": concern.worker_group,
-        "accountable_lead": concern.accountable_lead.email if concern.accountable_lead else None,
+        "accountable_lead": _email(concern.accountable_lead),
         "overdue": bool(_presenters.concern_overdue(concern, today))
         or bool(getattr(concern, "late_actions", 0)),
     }
@@ -582,12 +627,24 @@ def _detail(user, concern) -> dict:
             {
                 "id": a.pk,
                 "state": a.state,
-                "handler": a.handler.email if a.handler else None,
+                "handler": _email(a.handler),
                 "respond_by": a.respond_by,
                 "description": unseal(concern, "description", a.description_sealed),
                 "response": unseal(concern, "response", a.response_sealed),
+                "changes": [
+                    {
+                        "at": c.at,
+                        "by": c.by.email,
+                        "from_handler": _email(c.from_handler),
+                        "to_handler": c.to_handler.email,
+                        "from_respond_by": c.from_respond_by,
+                        "to_respond_by": c.to_respond_by,
+                        "reason": unseal(concern, "action_change_reason", c.reason_sealed),
+                    }
+                    for c in a.changes.all()
+                ],
             }
-            for a in concern.actions.select_related("handler")
+            for a in case_actions(concern)
         ],
         "attachments": [
             {
@@ -601,6 +658,16 @@ def _detail(user, concern) -> dict:
         ]
         if _can(user, "concerns.view_attachments", concern)
         else [],
+        "escalations": [
+            {
+                "at": e.at,
+                "level": ESCALATION_LEVELS[e.level],
+                "reason": e.reason,
+                "escalated_to": _email(e.escalated_to),
+                "resolved_at": e.resolved_at,
+            }
+            for e in concern.escalations.select_related("escalated_to")
+        ],
         "status_history": [
             {"from_status": c.from_status, "to_status": c.to_status, "at": c.at}
             for c in concern.status_changes.all()

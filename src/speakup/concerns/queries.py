@@ -4,9 +4,9 @@
 `visible(user, "concerns.concerns")` (registered in rules.py), never through Concern.objects.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from speakup.concerns.models import FINISHED, Action, Concern, Escalation, Status
+from speakup.concerns.models import FINISHED, Action, ActionChange, Concern, Escalation, Status
 from speakup.organisations.queries import organisation_ids_where
 from speakup.organisations.roles import Role
 
@@ -69,6 +69,15 @@ def actions_for_handler(user) -> QuerySet[Action]:
         return Action.objects.none()
     return Action.objects.filter(handler=user, concern__organisation_id__in=orgs).select_related(
         "concern", "concern__organisation"
+    )
+
+
+def case_actions(concern: Concern) -> QuerySet[Action]:
+    """A case's actions as its page and the API show them: who holds each, who signed it off,
+    and each change with the people in it, in the same few questions however many there are."""
+    changes = ActionChange.objects.select_related("by", "from_handler", "to_handler")
+    return concern.actions.select_related("handler", "signed_off_by").prefetch_related(
+        Prefetch("changes", queryset=changes)
     )
 
 

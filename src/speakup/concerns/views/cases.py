@@ -4,7 +4,6 @@ import re
 import secrets
 
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils import timezone
 from speakup.concerns import attachments, presenters, sealing
 from speakup.concerns.forms.staff import CaseFilterForm, RecordConcernForm
 from speakup.concerns.models import Action, ActionChange, Confidentiality, Feedback, Status
-from speakup.concerns.queries import OPEN_CASES, concerns_filtered
+from speakup.concerns.queries import OPEN_CASES, case_actions, concerns_filtered
 from speakup.concerns.receipts import format_receipt_code
 from speakup.concerns.services import handling
 from speakup.concerns.taxonomy import label_of
@@ -60,9 +59,7 @@ def _case_context(request, concern) -> dict:
     may_handle = can(user, "concerns.handle_concern", concern)
     finished = concern.status in (Status.CLOSED, Status.WITHDRAWN)
     actions = []
-    for action in concern.actions.select_related("handler", "signed_off_by").prefetch_related(
-        Prefetch("changes", queryset=ActionChange.objects.select_related("by", *CHANGED_PEOPLE))
-    ):
+    for action in case_actions(concern):
         actions.append(
             {
                 "id": action.pk,
@@ -150,9 +147,6 @@ def _case_context(request, concern) -> dict:
         "close_blockers": handling.close_blockers(concern),
         "finished": finished,
     }
-
-
-CHANGED_PEOPLE = ("from_handler", "to_handler")
 
 
 def _change_row(concern, change: ActionChange) -> dict:

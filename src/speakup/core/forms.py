@@ -360,8 +360,14 @@ def form_field(env, bound_field, **overrides) -> Markup:
 
 
 def error_links(form) -> list[dict]:
+    """The error summary's links, in the order of the page: the form's own problems first, then
+    each field's in the order of the fields (a problem found by the form's clean(), after every
+    field was read, still comes where its field is)."""
+    order = {name: index for index, name in enumerate(["__all__", *form.fields])}
     links = []
-    for name, errors in form.errors.items():
+    for name, errors in sorted(
+        form.errors.items(), key=lambda item: order.get(item[0], len(order))
+    ):
         text = " ".join(str(e) for e in errors)
         if name == "__all__":
             links.append({"text": text})

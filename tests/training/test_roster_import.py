@@ -694,3 +694,45 @@ def test_the_upload_page_refuses_a_whole_roster_of_only_a_header(client_as, orga
     assert "Nothing was imported" in page
     assert "As a whole roster it would mark all 2 workers as leavers." in page
     assert StaffRecord.objects.filter(active=True).count() == 2
+
+
+@pytest.mark.parametrize(
+    "written, reason",
+    [
+        (
+            "31/02/2024",
+            "“31/02/2024” is not a real date: dates are read as YYYY-MM-DD or "
+            "DD/MM/YYYY, day first",
+        ),
+        (
+            "12/31/2024",
+            "“12/31/2024” is not a real date: dates are read as YYYY-MM-DD or "
+            "DD/MM/YYYY, day first",
+        ),
+        (
+            "01/02/24",
+            "“01/02/24” is not written as a date speakup reads: write it as "
+            "YYYY-MM-DD or DD/MM/YYYY, with the year in full",
+        ),
+        (
+            "2024/02/01",
+            "“2024/02/01” is not written as a date speakup reads: write it as "
+            "YYYY-MM-DD or DD/MM/YYYY, with the year in full",
+        ),
+    ],
+)
+def test_a_date_says_whether_it_is_impossible_or_written_another_way(organisation, written, reason):
+    # "01/02/24" is a real date in a way the import does not read: calling it "not a real date"
+    # sent people looking for a mistake in the day.
+    row = f"1001,Ada,Ash,,Students,,,,N,N,N,{written},"
+    result = staff_import(organisation=organisation, file=csv_file(row))
+    assert [error.reason for error in result.errors] == [reason]
+
+
+@pytest.mark.parametrize("written", ["2024-02-01", "01/02/2024", "01-02-2024", "1 Feb 2024"])
+def test_each_documented_way_of_writing_a_date_is_read(organisation, written):
+    result = staff_import(
+        organisation=organisation, file=csv_file(f"1001,Ada,Ash,,Students,,,,N,N,N,{written},")
+    )
+    assert result.imported
+    assert StaffRecord.objects.get().assignment_start == datetime.date(2024, 2, 1)

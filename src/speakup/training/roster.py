@@ -341,15 +341,30 @@ def _map_header(header: list[str]) -> dict[str, int]:
     return positions
 
 
+# The ways a date may be written (how spreadsheets in England write them): YYYY-MM-DD,
+# DD/MM/YYYY, DD-MM-YYYY, and with the month's short name, 1 Feb 2024 or 01-Feb-2024.
+DATE_PATTERNS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %b %Y", "%d-%b-%Y")
+# A date written in one of those shapes with numbers no calendar has (31/02/2024, or 12/31/2024
+# written month first): "not a real date", said apart from a date written some other way.
+DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}([/-])[0-9]{1,2}\1[0-9]{4}")
+
+
 def parse_date(text: str) -> datetime.date:
-    """YYYY-MM-DD or DD/MM/YYYY (how spreadsheets in England write dates)."""
+    """A date written in one of DATE_PATTERNS; ValueError saying what is wrong otherwise."""
     text = text.strip(BLANKS)
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %b %Y", "%d-%b-%Y"):
+    for pattern in DATE_PATTERNS:
         try:
             return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007
         except ValueError:
             continue
-    raise ValueError(f"“{text}” is not a real date: write it as YYYY-MM-DD or DD/MM/YYYY")
+    if DATE_SHAPE.fullmatch(text):
+        raise ValueError(
+            f"“{text}” is not a real date: dates are read as YYYY-MM-DD or DD/MM/YYYY, day first"
+        )
+    raise ValueError(
+        f"“{text}” is not written as a date speakup reads: write it as YYYY-MM-DD or "
+        "DD/MM/YYYY, with the year in full"
+    )
 
 
 @functools.lru_cache(maxsize=1 << 16)  # a roster repeats its dates: parse each once

@@ -86,12 +86,17 @@ def test_board_members_have_90_days_for_follow_up():
     assert status("speak_up", board).status == "overdue"
 
 
-def test_the_due_date_runs_from_when_the_module_became_mandatory():
-    policy = TrainingPolicy(
-        speak_up_mandatory=True, speak_up_mandatory_from=datetime.date(2025, 5, 15)
-    )
-    old_hand = WorkerFacts(start=datetime.date(2010, 1, 1))
-    assert status("speak_up", old_hand, policy=policy).due_on == datetime.date(2025, 6, 14)
+@pytest.mark.parametrize(
+    "mandatory_from",
+    [datetime.date(2025, 5, 15), datetime.date(2026, 3, 1)],
+    ids=["made mandatory lately", "mandatory from a date to come"],
+)
+def test_the_due_date_runs_from_the_start_whenever_the_module_became_mandatory(mandatory_from):
+    policy = TrainingPolicy(speak_up_mandatory=True, speak_up_mandatory_from=mandatory_from)
+    old_hand = status("speak_up", WorkerFacts(start=datetime.date(2010, 1, 1)), policy=policy)
+    assert old_hand.status == "overdue" and "was due by 31 January 2010" in old_hand.reason
+    new_starter = status("speak_up", policy=policy)
+    assert new_starter.status == "due" and new_starter.due_on == datetime.date(2025, 6, 19)
 
 
 def test_a_completion_is_compliant_for_three_years_then_expires():

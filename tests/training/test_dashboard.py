@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from speakup.organisations.roles import Role
 from speakup.training.models import StaffImport, StaffRecord
+from tests.conftest import date_boxes
 from tests.training.factories import CompletionFactory, StaffRecordFactory, TrainingPolicyFactory
 
 pytestmark = pytest.mark.django_db
@@ -490,6 +491,46 @@ def test_a_module_mandatory_from_a_date_to_come_is_not_mandatory_yet(client_as, 
         client = client_as(Role.ORGANISATION_ADMIN)  # signed in afresh: ten months on
         page = client.get("/training/organisations/TST01/").content.decode()
         assert "Mandatory since 1 April 2026" in page
+
+
+@pytest.mark.parametrize(
+    ("mandatory_from", "mandatory"),
+    [(datetime.date(2027, 3, 1), False), (datetime.date(2026, 10, 1), True)],
+    ids=["a date to come", "a date gone by"],
+)
+@time_machine.travel(datetime.datetime(2026, 11, 26, 12, tzinfo=datetime.UTC), tick=False)
+def test_a_mandatory_date_future_or_past_leaves_an_overdue_leader_overdue(
+    client_as, organisation, mandatory_from, mandatory
+):
+    """Recording when Follow Up became mandatory used to move a board member's due date to
+    90 days after it, hiding overdue training from the dashboard. It moves nobody's now."""
+    member = StaffRecordFactory(
+        organisation=organisation,
+        first_name="Hal",
+        last_name="Hollins",
+        is_board_member=True,
+        assignment_start=datetime.date(2025, 8, 10),  # Follow Up was due by 8 November 2025
+    )
+    for module in ("speak_up", "listen_up"):
+        CompletionFactory(
+            staff_record=member, module=module, completed_on=datetime.date(2025, 9, 1)
+        )
+    client = client_as(Role.ORGANISATION_ADMIN)
+    response = client.post(
+        "/training/organisations/TST01/policy/",
+        {
+            **POLICY,
+            "follow_up_mandatory": "on",
+            **date_boxes("follow_up_mandatory_from", mandatory_from),
+        },
+    )
+    assert response.status_code == 302
+    page = html.unescape(client.get("/training/organisations/TST01/").content.decode())
+    assert re.search(r'<th scope="row">Hal Hollins</th>\s*<td>Overdue</td>', page)
+    assert "Board members take Follow Up; was due by 8 November 2025" in page
+    api = client.get("/api/v1/organisations/TST01/training/compliance").json()
+    follow_up = next(row for row in api["modules"] if row["module"] == "follow_up")
+    assert (follow_up["mandatory"], follow_up["due"], follow_up["overdue"]) == (mandatory, 0, 1)
 
 
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)

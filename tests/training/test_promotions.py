@@ -87,10 +87,13 @@ def test_with_several_reasons_the_training_is_due_from_the_earliest():
     assert status(both, "follow_up").due_on == datetime.date(2027, 2, 15)
 
 
-def test_the_due_date_runs_from_the_latest_of_start_mandatory_date_and_promotion():
+def test_the_due_date_runs_from_the_latest_of_start_and_promotion_not_the_mandatory_date():
     mandatory = TrainingPolicy(listen_up_mandatory=True, listen_up_mandatory_from=days_ago(5))
     manager = WorkerFacts(start=LONG_AGO, is_line_manager=True, line_manager_since=days_ago(100))
-    assert status(manager, "listen_up", mandatory).due_on == days_ago(5) + datetime.timedelta(30)
+    late = status(manager, "listen_up", mandatory)
+    assert late.status == "overdue" and late.due_on == days_ago(100) + datetime.timedelta(30)
+    promoted = WorkerFacts(start=LONG_AGO, is_line_manager=True, line_manager_since=days_ago(4))
+    assert status(promoted, "listen_up", mandatory).due_on == days_ago(4) + datetime.timedelta(30)
     new_starter = WorkerFacts(
         start=days_ago(3), is_line_manager=True, line_manager_since=days_ago(100)
     )

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from speakup.training.models import TrainingReminder
 from speakup.training.reminders import training_reminders_send
-from tests.training.factories import CompletionFactory, StaffRecordFactory
+from tests.training.factories import CompletionFactory, StaffRecordFactory, TrainingPolicyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +98,25 @@ def test_an_overdue_worker_and_their_line_manager_are_emailed(surgery, mailoutbo
     assert "Owen Late, Speak Up: overdue: it was due by 31 January 2026." in to_manager
     assert "Dara" not in to_manager  # only overdue training goes to the manager
     assert "/training/team/" in to_manager
+
+
+@pytest.mark.parametrize(
+    "mandatory_from",
+    [DAY + datetime.timedelta(days=30), DAY - datetime.timedelta(days=10)],
+    ids=["a date to come", "a date gone by"],
+)
+def test_a_mandatory_date_leaves_an_overdue_worker_and_their_line_manager_told(
+    surgery, organisation, mailoutbox, mandatory_from
+):
+    TrainingPolicyFactory(
+        organisation=organisation, speak_up_mandatory=True, speak_up_mandatory_from=mandatory_from
+    )
+    with travel(DAY):
+        call_command("tick")
+    emails = sent_to(mailoutbox)
+    assert "Speak Up: overdue: it was due by 31 January 2026." in emails["owen@fictional.test"]
+    assert "Owen Late, Speak Up: overdue" in emails["mona@fictional.test"]
+    assert "Speak Up: due by 12 March 2026." in emails["dara@fictional.test"]
 
 
 def test_compliant_new_and_former_workers_get_nothing(surgery, mailoutbox):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from speakup.training import content, queries, tallies
 from speakup.training.content import MODULE_ORDER
-from speakup.training.models import Completion, StaffRecord
+from speakup.training.models import Completion, StaffRecord, TrainingPolicy
 from speakup.training.queries import (
     compliance_breakdown,
     organisation_compliance,
@@ -139,17 +139,38 @@ def build_roster(organisation, other, today):
     CompletionFactory(staff_record=stranger, organisation=other)
 
 
+# Mandatory dates gone by (lately, long ago) and still to come (soon, a year on): they move
+# no due date, so they change no count (ADR 0015).
+MANDATORY_DAYS = {"recent": -10, "old": -500, "soon": 20, "a year on": 365}
 POLICIES = [
     {},
     {"listen_up_from_band": "6", "speak_up_refresher_years": None},
     {
+        "speak_up_mandatory": True,
+        "speak_up_mandatory_from": "soon",
+        "listen_up_mandatory": True,
         "listen_up_mandatory_from": "recent",
+        "follow_up_mandatory": True,
         "follow_up_mandatory_from": "old",
         "follow_up_refresher_years": 1,
         "new_starter_due_days": 60,
         "board_follow_up_due_days": 10,
     },
+    {
+        "speak_up_mandatory": True,
+        "speak_up_mandatory_from": "recent",
+        "listen_up_mandatory": True,
+        "listen_up_mandatory_from": "a year on",
+        "follow_up_mandatory": True,
+        "follow_up_mandatory_from": "soon",
+        "listen_up_from_band": "5",
+        "listen_up_band_since": "recent bands",
+    },
 ]
+NOT_MANDATORY = {
+    **{f"{module}_mandatory": False for module in MODULE_ORDER},
+    **{f"{module}_mandatory_from": None for module in MODULE_ORDER},
+}
 
 
 @pytest.mark.parametrize("policy", POLICIES)
@@ -165,10 +186,10 @@ def test_the_dashboard_counts_in_sql_agree_with_the_rules_for_each_worker(
         organisation, other = OrganisationFactory(), OrganisationFactory()
         fields = dict(policy)
         for key, value in fields.items():
-            if value == "recent":
-                fields[key] = today - datetime.timedelta(days=10)
-            elif value == "old":
-                fields[key] = today - datetime.timedelta(days=500)
+            if value in MANDATORY_DAYS:
+                fields[key] = today + datetime.timedelta(days=MANDATORY_DAYS[value])
+            elif value == "recent bands":  # Band 5 lately; the bands above since their start
+                fields[key] = {"5": (today - datetime.timedelta(days=10)).isoformat()}
         if fields:
             TrainingPolicyFactory(organisation=organisation, **fields)
         build_roster(organisation, other, today)
@@ -176,12 +197,16 @@ def test_the_dashboard_counts_in_sql_agree_with_the_rules_for_each_worker(
         assert Completion.objects.count() > 100
 
         python, sql = python_counts(organisation, today), sql_counts(organisation, today)
+        # The same roster and policy with no module made mandatory: the same counts.
+        TrainingPolicy.objects.filter(organisation=organisation).update(**NOT_MANDATORY)
+        never_mandatory = python_counts(organisation, today), sql_counts(organisation, today)
 
     assert sql[0] == python[0]
     assert sql[1] == python[1]
     assert sql[2] == python[2]
     assert any(counts["expired"] for counts in sql[0].values())
     assert any(counts["overdue"] for counts in sql[0].values())
+    assert never_mandatory == (python, sql)
 
 
 def test_a_refresher_cut_off_is_the_first_day_still_valid_today():

@@ -52,7 +52,8 @@ def mandatory_flag(
     mandatory: bool, mandatory_from: datetime.date | None, *, today: datetime.date
 ) -> tuple[bool, datetime.date | None]:
     """(mandatory on `today`, from when). A module is mandatory only from its date: ticked with
-    a date still to come it is (False, that date); not ticked, (False, None)."""
+    a date still to come it is (False, that date); not ticked, (False, None). A headline
+    figure only: it moves nobody's due date (`module_status`)."""
     if not mandatory:
         return False, None
     return mandatory_from is None or mandatory_from <= today, mandatory_from
@@ -263,10 +264,8 @@ def module_status(
         return ModuleStatus(
             module, EXPIRED, why, due_on=today, completed_on=latest_any, replaced=True
         )
+    # Never from the day the module became mandatory: an adoption figure (ADR 0015).
     base = facts.start or today
-    mandatory_from = getattr(policy, f"{module}_mandatory_from")
-    if mandatory_from and mandatory_from > base:
-        base = mandatory_from
     since = requirement_since(facts=facts, module=module, policy=policy)
     if since and since > base:
         base = since

@@ -155,14 +155,11 @@ def _began_before(module: str, policy: TrainingPolicy, limit: datetime.date, ban
 
 
 def _overdue_q(module: str, policy: TrainingPolicy, today: datetime.date, bands) -> Q:
-    """Not yet completed and past the due day: `max(start, mandatory from, requirement since)
-    + days < today` (`queries.module_status`)."""
-    mandatory_from = getattr(policy, f"{module}_mandatory_from")
+    """Not yet completed and past the due day: `max(start, requirement since) + days < today`
+    (`queries.module_status`; the mandatory date moves no due date, ADR 0015)."""
 
     def late(days: int) -> Q:
         limit = today - datetime.timedelta(days=days)
-        if mandatory_from and mandatory_from >= limit:
-            return Q(pk__in=[])
         return Q(assignment_start__lt=limit) & _began_before(module, policy, limit, bands)
 
     if module == Module.FOLLOW_UP:

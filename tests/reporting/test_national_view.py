@@ -11,6 +11,7 @@ from speakup.organisations.roles import Role
 from tests.organisations.factories import OrganisationFactory
 from tests.reporting.board_report_fixtures import half_year_of_cases
 from tests.reporting.factories import london, make_case
+from tests.training.factories import TrainingPolicyFactory
 
 PAGE = "/reports/national/view/"
 HALF = "start=2026-04-01&end=2026-09-30"
@@ -125,6 +126,30 @@ def test_the_sorted_table_names_modules_as_written_and_its_links_open_at_the_tab
     # Each heading's link sorts and brings the reader back to the table, not the page's top.
     assert 'id="organisations"' in page
     assert "sort=speak_up_compliance&amp;order=desc#organisations" in page
+
+
+def test_every_column_of_the_organisations_table_sorts(client_as, cases, february_2027):
+    """The page said "Select a column heading to sort by it" but Mandatory modules and Cases
+    were plain headings."""
+    quiet = OrganisationFactory(ods_code="QUI01", name="Quiet Fictional NHS Trust")
+    TrainingPolicyFactory(organisation=quiet, speak_up_mandatory=True)
+    client = client_as(Role.NATIONAL_ANALYST)
+    page = client.get(f"{PAGE}?{HALF}").content.decode()
+    for key, heading in (("mandatory", "Mandatory modules"), ("cases", "Cases")):
+        assert f'sort={key}&amp;order=desc#organisations">{heading}</a></th>' in page
+
+    def order(query):
+        rows = _csv(client.get(f"/reports/national/view.csv?{HALF}&{query}"))
+        return [row["ODS code"] for row in rows if row["ODS code"] in ("TST01", "OTH01", "QUI01")]
+
+    # "fewer than 5" (OTH01) sorts between 0 and 12, not last as a hidden figure would.
+    assert order("sort=cases&order=asc") == ["QUI01", "OTH01", "TST01"]
+    assert order("sort=cases&order=desc") == ["TST01", "OTH01", "QUI01"]
+    assert order("sort=mandatory&order=desc")[0] == "QUI01"
+    page = client.get(f"{PAGE}?{HALF}&sort=mandatory&order=desc").content.decode()
+    assert "Organisations, sorted by mandatory modules (most first)" in page
+    page = client.get(f"{PAGE}?{HALF}&sort=cases&order=asc").content.decode()
+    assert "Organisations, sorted by cases<" in page
 
 
 def test_the_worst_tenth_is_flagged(client_as, february_2027):

@@ -39,6 +39,8 @@ MEASURES = [
 ]
 MEASURE_KEYS = [key for key, _, _ in MEASURES]
 HEADINGS = {key: heading for key, heading, _ in MEASURES}
+# The organisations' table's columns in order, by the key that sorts by each: every one sorts.
+COLUMNS = {"name": "Organisation", "mandatory": "Mandatory modules", "cases": "Cases", **HEADINGS}
 UNITS = {key: ("" if key == "cases_per_thousand" else "%") for key in MEASURE_KEYS}
 COUNT_KEYS = (
     "total_cases",
@@ -188,19 +190,31 @@ def national_view(
         )
         for code, raw in sorted(by_region.items(), key=lambda item: Region(item[0]).label)
     ]
-    sort = sort if sort in ("name", *MEASURE_KEYS) else "name"
+    sort = sort if sort in COLUMNS else "name"
     rows = sort_rows(rows, sort, descending)
     counted_at = timezone.localtime(counted.counted_at)
     return NationalView(period, today, rows, regions, sort, descending, counted_at)
 
 
+def _sort_value(row: NationalRow, key: str):
+    """What a row sorts by on `key`; None for a figure not shown."""
+    if key == "mandatory":
+        # By how many modules are mandatory, then which (Speak Up before Listen Up).
+        flags = [bool(row.mandatory.get(m)) for m in MODULE_ORDER]
+        return (sum(flags), *flags)
+    if key == "cases":
+        # "fewer than 5" lies between 0 and 5: sorted there, in name order, it tells nothing more.
+        return row.cases.value if row.cases.value is not None else 0.5
+    return row.measures[key].value
+
+
 def sort_rows(rows: list[NationalRow], key: str, descending: bool) -> list[NationalRow]:
-    """By name, or by a measure; figures not shown always come last."""
+    """By name, or by any other column; figures not shown always come last."""
     if key == "name":
         return sorted(rows, key=lambda row: row.label.casefold(), reverse=descending)
-    shown = [row for row in rows if row.measures[key].value is not None]
-    hidden = [row for row in rows if row.measures[key].value is None]
-    shown.sort(key=lambda row: (row.measures[key].value, row.label.casefold()), reverse=descending)
+    shown = [row for row in rows if _sort_value(row, key) is not None]
+    hidden = [row for row in rows if _sort_value(row, key) is None]
+    shown.sort(key=lambda row: (_sort_value(row, key), row.label.casefold()), reverse=descending)
     return shown + sorted(hidden, key=lambda row: row.label.casefold())
 
 

@@ -11,7 +11,7 @@ from speakup.organisations.models import OrganisationKind, Region
 from speakup.reporting.board_report_forms import read_period
 from speakup.reporting.board_report_periods import NATIONAL_PARTS, last_year
 from speakup.reporting.national_view import (
-    HEADINGS,
+    COLUMNS,
     MEASURE_KEYS,
     MODULE_TITLES,
     national_view,
@@ -76,10 +76,11 @@ def show_national_view(request):
         # sorting again does not start from the top of the page.
         return "?" + urlencode({**base, "sort": key, "order": order}) + "#organisations"
 
-    headings = [("name", "Organisation")] + [(key, HEADINGS[key]) for key in MEASURE_KEYS]
-    sorted_by = "name" if view.sort == "name" else HEADINGS[view.sort]
+    sorted_by = "name" if view.sort == "name" else COLUMNS[view.sort]
     if not sorted_by.startswith(tuple(MODULE_TITLES.values())):  # "Speak Up" stays as it is
         sorted_by = sorted_by[:1].lower() + sorted_by[1:]
+    if view.descending:
+        sorted_by += " (most first)" if view.sort == "mandatory" else " (highest first)"
     return render_page(
         request,
         "reporting/show_national_view.jinja",
@@ -90,7 +91,7 @@ def show_national_view(request):
         kinds=KINDS,
         region=region,
         kind=kind,
-        headings=headings,
+        headings=list(COLUMNS.items()),
         sorted_by=sorted_by,
         sort_url=sort_url,
         measure_keys=MEASURE_KEYS,

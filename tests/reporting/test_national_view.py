@@ -88,8 +88,22 @@ def test_the_csv_is_headed_in_the_pages_words(client_as, cases, february_2027):
         "Would speak up again (%)",
         "Worst 10% on",
     ]
-    for column in header[9:-1]:
+    for column in header[7:-1]:
         assert f">{column.removesuffix(' (%)')}</a></th>" in page  # the table's own heading
+
+
+def test_the_page_has_the_csvs_columns(client_as, cases, organisation, february_2027):
+    """The CSV's Workers, needed to read "cases per 1,000 workers", were not on the page."""
+    client = client_as(Role.NATIONAL_ANALYST)
+    page = client.get(f"{PAGE}?{HALF}").content.decode()
+    table = page[page.index('id="table-organisations"') :]
+    row = table[table.index("(TST01)") :]
+    row = row[: row.index("</tr>")]
+    cells = [cell.split(">", 1)[1].split("<")[0] for cell in row.split("<td")[1:]]
+    assert cells[1:3] == ["4", "12"]  # workers, then cases; 3000 per 1,000 workers
+    assert organisation.get_region_display() in row and "NHS trust" in row  # kind of organisation
+    regions = page[page.index('id="table-regions"') :]
+    assert ">Workers</th>" in regions[: regions.index("</thead>")]
 
 
 def test_regions_add_up_their_organisations_before_suppression(client_as, cases, february_2027):

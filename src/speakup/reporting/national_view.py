@@ -40,7 +40,14 @@ MEASURES = [
 MEASURE_KEYS = [key for key, _, _ in MEASURES]
 HEADINGS = {key: heading for key, heading, _ in MEASURES}
 # The organisations' table's columns in order, by the key that sorts by each: every one sorts.
-COLUMNS = {"name": "Organisation", "mandatory": "Mandatory modules", "cases": "Cases", **HEADINGS}
+# Workers are there to read "cases per 1,000 workers" by (the CSV's columns, in the same order).
+COLUMNS = {
+    "name": "Organisation",
+    "mandatory": "Mandatory modules",
+    "workers": "Workers",
+    "cases": "Cases",
+    **HEADINGS,
+}
 UNITS = {key: ("" if key == "cases_per_thousand" else "%") for key in MEASURE_KEYS}
 COUNT_KEYS = (
     "total_cases",
@@ -202,6 +209,8 @@ def _sort_value(row: NationalRow, key: str):
         # By how many modules are mandatory, then which (Speak Up before Listen Up).
         flags = [bool(row.mandatory.get(m)) for m in MODULE_ORDER]
         return (sum(flags), *flags)
+    if key == "workers":
+        return row.workers
     if key == "cases":
         # "fewer than 5" lies between 0 and 5: sorted there, in name order, it tells nothing more.
         return row.cases.value if row.cases.value is not None else 0.5

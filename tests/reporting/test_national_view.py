@@ -6,6 +6,7 @@ import html
 import io
 
 import pytest
+import time_machine
 
 from speakup.organisations.roles import Role
 from tests.organisations.factories import OrganisationFactory
@@ -203,6 +204,41 @@ def test_the_national_view_covers_whole_quarters_half_years_and_years(
     response = client_as(Role.NATIONAL_ANALYST).get(PAGE + query)
     assert response.status_code == 200
     assert f"Cases raised and answers given from {label}" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "moment, label, year, part",
+    [
+        # The tester's day: the whole of 2026/27, first in the list, had not ended.
+        (london(2026, 11, 27, 9, 0), "1 April 2026 to 30 September 2026", "2026", "h1"),
+        (london(2027, 2, 10, 9, 0), "1 October 2026 to 31 December 2026", "2026", "q3"),
+        (london(2027, 5, 1, 9, 0), "1 April 2026 to 31 March 2027", "2026", "year"),
+        (london(2026, 5, 1, 9, 0), "1 April 2025 to 31 March 2026", "2025", "year"),
+    ],
+)
+def test_the_page_opens_at_the_latest_period_to_have_ended(
+    client_as, organisation, moment, label, year, part
+):
+    with time_machine.travel(moment, tick=False):
+        make_case(organisation, received=london(2025, 10, 1))
+        response = client_as(Role.NATIONAL_ANALYST).get(PAGE)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Cases raised and answers given from {label}" in page
+    assert f'<option value="{year}" selected' in page
+    assert f'value="{part}" checked' in page
+
+
+def test_the_period_list_says_which_periods_of_the_newest_year_have_ended(client_as):
+    with time_machine.travel(london(2026, 11, 27, 9, 0), tick=False):
+        page = html.unescape(client_as(Role.NATIONAL_ANALYST).get(PAGE).content.decode())
+    assert (
+        "Only a period that has ended can be chosen. Of 2026/27, these have ended so far: "
+        "April to September; Q1: April to June; Q2: July to September."
+    ) in page
+    with time_machine.travel(london(2027, 5, 1, 9, 0), tick=False):
+        page = client_as(Role.NATIONAL_ANALYST).get(PAGE).content.decode()
+    assert "Only a period that has ended" not in page  # every part of 2026/27 has ended
 
 
 @pytest.mark.parametrize(

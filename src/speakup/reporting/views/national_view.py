@@ -9,7 +9,7 @@ from speakup.core.pages import render_page
 from speakup.core.permissions import can
 from speakup.organisations.models import OrganisationKind, Region
 from speakup.reporting.board_report_forms import read_period
-from speakup.reporting.board_report_periods import NATIONAL_PARTS, last_year
+from speakup.reporting.board_report_periods import NATIONAL_PARTS, latest_ended
 from speakup.reporting.national_view import (
     COLUMNS,
     MEASURE_KEYS,
@@ -40,7 +40,8 @@ def _choices(request):
     kind = kind if kind in dict(KINDS) else ""
     sort = request.GET.get("sort", "name")
     descending = request.GET.get("order") == "desc"
-    choice = read_period(request.GET, parts=NATIONAL_PARTS, any_dates=False, default=last_year())
+    default = latest_ended(NATIONAL_PARTS)
+    choice = read_period(request.GET, parts=NATIONAL_PARTS, any_dates=False, default=default)
     return choice.chooser, choice.period, region, kind, sort, descending
 
 

@@ -121,6 +121,25 @@ def test_filters_by_region_and_kind(client_as, cases, organisation, february_202
     assert all(row["Kind of organisation"] == "Integrated care board" for row in rows)
 
 
+def test_a_region_with_no_organisations_says_so(client_as, cases, february_2027):
+    """London in the demo showed empty region tables and charts, and no word why."""
+    client = client_as(Role.NATIONAL_ANALYST)
+    page = client.get(f"{PAGE}?{HALF}&region=midlands").content.decode()
+    assert "No organisations in Midlands report to speakup yet." in page
+    assert 'id="table-regions"' not in page and 'id="table-organisations"' not in page
+    page = client.get(f"{PAGE}?{HALF}&region=london&kind=icb").content.decode()
+    assert "No integrated care boards in London report to speakup yet." in page
+    # Every region: the ones with none are named under the regions' tables.
+    page = client.get(f"{PAGE}?{HALF}").content.decode()
+    assert 'id="table-regions"' in page
+    assert (
+        "No organisations in East of England, Midlands, North East and Yorkshire, North West, "
+        "South East and South West report to speakup yet."
+    ) in page
+    page = client.get(f"{PAGE}?{HALF}&kind=icb").content.decode()
+    assert "No integrated care boards report to speakup yet." in page
+
+
 def test_sorting_by_a_measure_puts_hidden_figures_last(client_as, cases, february_2027):
     client = client_as(Role.NATIONAL_ANALYST)
     rows = _csv(client.get(f"/reports/national/view.csv?{HALF}&sort=cases_per_thousand&order=desc"))

@@ -94,6 +94,24 @@ class NationalView:
     sort: str
     descending: bool
     counted_at: datetime | None = None  # when training and the register were counted
+    # The regions asked about (every one without a region filter) with no organisation shown.
+    empty_regions: list[str] = field(default_factory=list)
+    kind: str = ""
+
+    @property
+    def no_organisations(self) -> str:
+        """Where no organisation (of the kind asked for) reports yet, in a sentence; "" if none."""
+        if not self.empty_regions:
+            return ""
+        who = "organisations"
+        if self.kind:
+            label = OrganisationKind(self.kind).label
+            who = (label if label.startswith("NHS") else label[:1].lower() + label[1:]) + "s"
+        if not self.organisations and len(self.empty_regions) > 1:
+            return f"No {who} report to speakup yet."  # every region: naming them adds nothing
+        regions = self.empty_regions
+        where = ", ".join(regions[:-1]) + " and " + regions[-1] if len(regions) > 1 else regions[0]
+        return f"No {who} in {where} report to speakup yet."
 
 
 def _plain_share(part: int, whole: int) -> Shown:
@@ -200,7 +218,11 @@ def national_view(
     sort = sort if sort in COLUMNS else "name"
     rows = sort_rows(rows, sort, descending)
     counted_at = timezone.localtime(counted.counted_at)
-    return NationalView(period, today, rows, regions, sort, descending, counted_at)
+    asked = [region] if region else [code for code in Region.values if code != Region.NATIONAL]
+    empty = [Region(code).label for code in asked if code not in by_region]
+    return NationalView(
+        period, today, rows, regions, sort, descending, counted_at, sorted(empty), kind
+    )
 
 
 def _sort_value(row: NationalRow, key: str):

@@ -2,8 +2,9 @@
 
 Every figure comes from aggregate queries grouped by organisation (a fixed number of queries
 whatever the number of organisations or cases). Training over every roster and the register's
-duties are counted at most hourly and kept (reporting.national_counts): at national scale they
-take seconds; cases are counted on each visit. Counts of people who spoke up, and shares
+duties are counted at most hourly and kept (reporting.national_counts), with the mandatory
+flags they were counted under: at national scale they take seconds; cases are counted on each
+visit. Counts of people who spoke up, and shares
 worked out from them, pass through speakup.reporting.disclosure. No case content, no names.
 """
 
@@ -22,7 +23,6 @@ from speakup.reporting.board_report_periods import Period
 from speakup.reporting.disclosure import NOT_APPLICABLE, Shown, suppress_count
 from speakup.training.content import MODULE_ORDER
 from speakup.training.models import Module
-from speakup.training.queries import policies_by_organisation
 
 MODULE_TITLES = dict(Module.choices)
 
@@ -179,7 +179,6 @@ def national_view(
     counted = national_counts.latest_counts(today=today)
     training = national_counts.training_counts(counted)
     register = national_counts.register_counts(counted)
-    policies = policies_by_organisation()
 
     rows = []
     by_region: dict[str, dict] = defaultdict(lambda: dict.fromkeys(SUMMED, 0))
@@ -196,7 +195,11 @@ def national_view(
                 measures=_measures(raw),
                 organisation=organisation,
                 region=organisation.get_region_display(),
-                mandatory=policies.get(pk, dict.fromkeys(MODULE_ORDER, False)),
+                # From the count the compliance beside them comes from, not the live policy:
+                # one snapshot, "counted at" the time the page gives.
+                mandatory={
+                    m: bool(training.get(pk, {}).get(f"{m}_mandatory")) for m in MODULE_ORDER
+                },
                 cases=suppress_count(raw["total_cases"]),
                 workers=raw["workers"],
             )

@@ -132,7 +132,7 @@ def test_each_chart_sits_beside_the_table_of_its_figures(client_as, trust):
     expected = [
         ("Compliance by module", "Compliance by module"),
         ("Compliance per module by staff group", "Compliance by staff group"),
-        ("Compliance at each month end", "Trend, month by month"),
+        ("Compliance at each month end and today", "Trend, month by month"),
     ]
     assert len(pairs) == len(expected)
     names = _table_names(page)
@@ -146,6 +146,21 @@ def test_each_chart_sits_beside_the_table_of_its_figures(client_as, trust):
     assert "50%" in _chart_svg(modules_chart) and "<td>50%</td>" in modules_table
     trend_chart, trend_table = pairs[2].split('class="speakup-chart-pair__table"')
     assert "31 Mar" in _chart_svg(trend_chart) and "31 March 2025" in trend_table
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 27, 12, tzinfo=datetime.UTC), tick=False)
+def test_the_trends_last_point_is_called_today_not_a_month_end(client_as, trust):
+    """The column said "Month end" over a last row of 27 November 2026."""
+    page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
+    trend_chart, trend_table = page.split('<div class="speakup-chart-pair">')[3].split(
+        'class="speakup-chart-pair__table"'
+    )
+    assert "Month end" not in page
+    assert '<th scope="col">Date</th>' in trend_table
+    assert '<th scope="row">31 October 2026</th>' in trend_table
+    assert '<th scope="row">27 November 2026 (today)</th>' in trend_table
+    labels = _chart_svg(trend_chart)
+    assert ">31 Oct<" in labels and ">Today<" in labels and "27 Nov" not in labels
 
 
 @pytest.mark.parametrize("role", [Role.WORKER, Role.LINE_MANAGER, Role.CHAMPION])

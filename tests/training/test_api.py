@@ -323,7 +323,39 @@ def test_a_failed_completions_import_counts_problems_and_rows_singular_or_plural
     path.write_text("Employee Number,Organisation,Module,Completed On\n1001,TST01,speak_up,x\n")
     with pytest.raises(CommandError) as refused:
         call_command("import-completions", str(path))
-    assert str(refused.value).endswith("1 problem in 1 row of the 1 read.")
+    assert "Nothing was imported: 1 of 1 row has a problem. Correct it" in str(refused.value)
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_a_refused_completions_import_says_how_each_channel_imports_the_good_rows(
+    client_as, organisation, tmp_path
+):
+    """It ended "Nothing was imported: 1 problem in 1 row of the 2 read." and no more, where
+    the roster's refusals say how to skip the bad rows, each in its own channel's terms."""
+    from django.core.management import CommandError, call_command
+
+    StaffRecordFactory(organisation=organisation, employee_number="1001")
+    body = (
+        "Employee Number,Organisation,Module,Completed On\n"
+        "1001,TST01,speak_up,2025-02-01\n1001,TST01,Juggling,2025-02-01\n"
+    )
+    path = tmp_path / "completions.csv"
+    path.write_text(body)
+    with pytest.raises(CommandError) as refused:
+        call_command("import-completions", str(path))
+    assert str(refused.value) == (
+        "Nothing was imported: 1 of 2 rows has a problem. Correct it and import the file again, "
+        "or import it again with --skip-invalid to import the rows without problems."
+    )
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        "/api/v1/training/completions", body, content_type="text/csv"
+    )
+    assert response.status_code == 400
+    assert response.json()["summary"] == (
+        "Nothing was imported: 1 of 2 rows has a problem. Correct it and import the file again, "
+        "or send it again with ?skip_invalid=true to import the rows without problems."
+    )
+    assert not Completion.objects.exists()
 
 
 def test_a_completions_value_over_the_csv_field_limit_names_its_row(organisation, tmp_path):

@@ -180,7 +180,7 @@ class CompletionImport(APIView):
             result = completions_import(
                 file=file, organisations=codes, skip_invalid=skip, actor=request.user
             )
-        body = result.as_dict() | {"summary": result.summary()}
+        body = result.as_dict() | {"summary": result.summary(SKIP_IN_THE_API)}
         return Response(body, status=status.HTTP_200_OK if result.imported else 400)
 
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from speakup.organisations.roles import Role
@@ -397,3 +398,33 @@ def test_completions_with_every_row_bad_and_skipped_are_refused_not_a_success(
     header_only.write_text(COMPLETIONS.splitlines()[0] + "\n")
     with pytest.raises(CommandError, match="the file has no completions in it"):
         call_command("import-completions", str(header_only))
+
+
+@pytest.mark.parametrize(
+    "path, operation",
+    [
+        ("/api/v1/organisations/TST01/staff", "organisations_staff_create"),
+        ("/api/v1/training/completions", "training_completions_create"),
+    ],
+)
+def test_a_form_upload_is_a_415_that_the_schema_lists_and_says_how_to_send(
+    client_as, organisation, path, operation
+):
+    """A file sent as curl -F sends it was a 415 the schema did not list, naming only the type."""
+    client = client_as(Role.ORGANISATION_ADMIN)
+    response = client.post(path, {"file": SimpleUploadedFile("roster.csv", ROSTER.encode())})
+    assert response.status_code == 415
+    assert response.json()["detail"] == (
+        "Send the CSV file itself as the request's body, with the header Content-Type: text/csv "
+        "(a form upload, multipart/form-data, is not read)"
+    )
+    assert StaffRecord.objects.count() == 0
+    schema = client.get("/api/v1/schema", HTTP_ACCEPT="application/json").json()
+    documented = [
+        answers
+        for item in schema["paths"].values()
+        for method in item.values()
+        if isinstance(method, dict) and method.get("operationId") == operation
+        for answers in [method["responses"]]
+    ]
+    assert "415" in documented[0]

@@ -428,3 +428,23 @@ def test_a_form_upload_is_a_415_that_the_schema_lists_and_says_how_to_send(
         for answers in [method["responses"]]
     ]
     assert "415" in documented[0]
+
+
+@pytest.mark.parametrize(
+    "body, encoding",
+    [
+        (ROSTER.encode("utf-16"), None),  # refused: UTF-16
+        (b"\x81\x8d\x8f\x90\x9d", None),  # refused: neither UTF-8 nor Windows-1252
+        (ROSTER.encode("utf-8"), "utf-8"),
+        (ROSTER.replace("Ada", "Zoë").encode("cp1252"), "cp1252"),
+    ],
+)
+def test_the_roster_apis_encoding_is_the_one_detected_or_null(
+    client_as, organisation, body, encoding
+):
+    """A UTF-16 or unreadable file was answered with "encoding": "utf-8", which it was not."""
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        "/api/v1/organisations/TST01/staff", body, content_type="text/csv"
+    )
+    assert response.json()["encoding"] == encoding
+    assert response.status_code == (400 if encoding is None else 200)

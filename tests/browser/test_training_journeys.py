@@ -89,7 +89,7 @@ def test_an_admin_imports_a_roster_and_sees_the_dashboard(
     for chart in ("Compliance by module", "Compliance per module by staff group"):
         image = page.get_by_role("img", name=f"{chart}. The table after this chart")
         expect(image).to_be_visible()
-    expect(page.get_by_role("img", name="Compliance at each month end.")).to_be_visible()
+    expect(page.get_by_role("img", name="Compliance at each month end and today.")).to_be_visible()
     expect(page.get_by_role("table", name="Trend, month by month")).to_be_visible()
     # A table's box is named once, by the heading above it (not a copy of it).
     box = page.get_by_role("region", name="Compliance by staff group", exact=True)
@@ -130,7 +130,7 @@ def test_a_guardian_reads_each_chart_whole_on_a_computer_and_on_a_phone(
         assert_accessible(page)
 
         page.set_viewport_size({"width": 375, "height": 800})
-        trend = page.get_by_role("region", name="Chart: Compliance at each month end")
+        trend = page.get_by_role("region", name="Chart: Compliance at each month end and today")
         assert trend.locator("img").bounding_box()["width"] >= 460
         expect(trend).to_have_attribute("tabindex", "0")
         assert_fits_the_screen(page, 375)

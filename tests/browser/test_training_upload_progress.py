@@ -35,6 +35,9 @@ def test_the_upload_page_follows_the_import_to_its_result(page, watched_upload):
     job = watched_upload
     expect(page.get_by_role("heading", name="Roster upload: Importing")).to_be_visible()
     expect(page.get_by_text("The import is running: 25% done.")).to_be_visible()
+    # The page refreshes itself: it does not tell the admin to.
+    expect(page.get_by_text("This page shows the progress as it goes")).to_be_visible()
+    expect(page.get_by_role("link", name="Refresh to see progress")).to_be_hidden()
     assert_accessible(page)
 
     record_upload_progress(job.pk, 60, 100)  # the worker moves on
@@ -77,3 +80,19 @@ def test_the_upload_page_keeps_following_the_import_when_the_server_is_briefly_u
     )
     assert not failures  # both failed checks happened before the result was shown
     expect(page.get_by_text("100 rows read: 100 workers added")).to_be_visible()
+
+
+def test_the_refresh_link_comes_back_when_the_page_stops_following(page, watched_upload):
+    """Access refused (signed out elsewhere, say): the script stops, and says so no more."""
+    job = watched_upload
+    expect(page.get_by_role("link", name="Refresh to see progress")).to_be_hidden()
+    page.route(
+        f"**{job.url}",
+        lambda route: (
+            route.fulfill(status=404, body="Page not found")
+            if route.request.resource_type == "fetch"
+            else route.continue_()
+        ),
+    )
+    expect(page.get_by_role("link", name="Refresh to see progress")).to_be_visible()
+    expect(page.get_by_text("This page shows the progress as it goes")).to_be_hidden()

@@ -14,7 +14,7 @@ from speakup.reporting.board_report_periods import Period
 from speakup.reporting.models import NationalCounts
 from speakup.reporting.national_view import national_view
 from tests.reporting.factories import london
-from tests.training.factories import CompletionFactory, StaffRecordFactory
+from tests.training.factories import CompletionFactory, StaffRecordFactory, TrainingPolicyFactory
 
 pytestmark = pytest.mark.django_db
 PERIOD = Period(datetime.date(2026, 4, 1), datetime.date(2027, 3, 31))
@@ -57,7 +57,10 @@ def test_the_command_counts_ahead_of_visitors_and_old_days_are_dropped(organisat
 
 def test_the_page_says_when_training_and_the_register_were_counted(client_as, february_2027):
     page = client_as(Role.NATIONAL_ANALYST).get("/reports/national/view/").content.decode()
-    assert "Training and the register were counted at 9:00am" in page
+    assert (
+        "Training (with which modules each organisation makes mandatory) and the register were "
+        "counted at 9:00am"
+    ) in page
 
 
 def test_the_tick_counts_again_once_the_counts_are_45_minutes_old(organisation):
@@ -90,3 +93,34 @@ def test_the_celery_beat_tick_keeps_the_counts_fresh_too(organisation):
         lines = tick.apply().get()
     assert any(line.startswith("National counts: Counted") for line in lines)
     assert NationalCounts.objects.count() == 1
+
+
+def test_a_rows_mandatory_flags_come_from_the_count_its_figures_come_from(organisation):
+    """The flags were read live beside compliance counted up to an hour before: a row could
+    say Speak Up is mandatory beside a figure counted before it was made so."""
+    StaffRecordFactory(organisation=organisation)
+    policy = TrainingPolicyFactory(organisation=organisation, speak_up_mandatory=False)
+
+    def speak_up_mandatory() -> bool:
+        view = national_view(period=PERIOD, today=TODAY)
+        return next(r for r in view.organisations if r.organisation == organisation).mandatory[
+            "speak_up"
+        ]
+
+    with time_machine.travel(london(2027, 2, 10, 9, 0), tick=False):
+        assert speak_up_mandatory() is False
+    policy.speak_up_mandatory = True
+    policy.save()
+    with time_machine.travel(london(2027, 2, 10, 9, 30), tick=False):
+        assert speak_up_mandatory() is False  # as counted at 9:00, with the 9:00 figures
+    with time_machine.travel(london(2027, 2, 10, 10, 1), tick=False):
+        assert speak_up_mandatory() is True  # counted again, figures and flags together
+
+
+def test_counts_made_before_they_held_the_flags_are_counted_again(organisation):
+    TrainingPolicyFactory(organisation=organisation, speak_up_mandatory=True)
+    with time_machine.travel(london(2027, 2, 10, 9, 0), tick=False):
+        NationalCounts.objects.create(as_of=TODAY, counts={"training": {}, "register": {}})
+        counted = national_counts.latest_counts(today=TODAY)
+    assert national_counts.training_counts(counted)[organisation.pk]["speak_up_mandatory"] is True
+    assert NationalCounts.objects.count() == 2

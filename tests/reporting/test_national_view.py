@@ -6,11 +6,13 @@ import html
 import io
 
 import pytest
+import time_machine
 
 from speakup.organisations.roles import Role
 from tests.organisations.factories import OrganisationFactory
 from tests.reporting.board_report_fixtures import half_year_of_cases
 from tests.reporting.factories import london, make_case
+from tests.training.factories import TrainingPolicyFactory
 
 PAGE = "/reports/national/view/"
 HALF = "start=2026-04-01&end=2026-09-30"
@@ -87,8 +89,22 @@ def test_the_csv_is_headed_in_the_pages_words(client_as, cases, february_2027):
         "Would speak up again (%)",
         "Worst 10% on",
     ]
-    for column in header[9:-1]:
+    for column in header[7:-1]:
         assert f">{column.removesuffix(' (%)')}</a></th>" in page  # the table's own heading
+
+
+def test_the_page_has_the_csvs_columns(client_as, cases, organisation, february_2027):
+    """The CSV's Workers, needed to read "cases per 1,000 workers", were not on the page."""
+    client = client_as(Role.NATIONAL_ANALYST)
+    page = client.get(f"{PAGE}?{HALF}").content.decode()
+    table = page[page.index('id="table-organisations"') :]
+    row = table[table.index("(TST01)") :]
+    row = row[: row.index("</tr>")]
+    cells = [cell.split(">", 1)[1].split("<")[0] for cell in row.split("<td")[1:]]
+    assert cells[1:3] == ["4", "12"]  # workers, then cases; 3000 per 1,000 workers
+    assert organisation.get_region_display() in row and "NHS trust" in row  # kind of organisation
+    regions = page[page.index('id="table-regions"') :]
+    assert ">Workers</th>" in regions[: regions.index("</thead>")]
 
 
 def test_regions_add_up_their_organisations_before_suppression(client_as, cases, february_2027):
@@ -103,6 +119,25 @@ def test_filters_by_region_and_kind(client_as, cases, organisation, february_202
     assert "(TST01)" in page
     rows = _csv(client.get(f"/reports/national/view.csv?{HALF}&kind=icb"))
     assert all(row["Kind of organisation"] == "Integrated care board" for row in rows)
+
+
+def test_a_region_with_no_organisations_says_so(client_as, cases, february_2027):
+    """London in the demo showed empty region tables and charts, and no word why."""
+    client = client_as(Role.NATIONAL_ANALYST)
+    page = client.get(f"{PAGE}?{HALF}&region=midlands").content.decode()
+    assert "No organisations in Midlands report to speakup yet." in page
+    assert 'id="table-regions"' not in page and 'id="table-organisations"' not in page
+    page = client.get(f"{PAGE}?{HALF}&region=london&kind=icb").content.decode()
+    assert "No integrated care boards in London report to speakup yet." in page
+    # Every region: the ones with none are named under the regions' tables.
+    page = client.get(f"{PAGE}?{HALF}").content.decode()
+    assert 'id="table-regions"' in page
+    assert (
+        "No organisations in East of England, Midlands, North East and Yorkshire, North West, "
+        "South East and South West report to speakup yet."
+    ) in page
+    page = client.get(f"{PAGE}?{HALF}&kind=icb").content.decode()
+    assert "No integrated care boards report to speakup yet." in page
 
 
 def test_sorting_by_a_measure_puts_hidden_figures_last(client_as, cases, february_2027):
@@ -125,6 +160,30 @@ def test_the_sorted_table_names_modules_as_written_and_its_links_open_at_the_tab
     # Each heading's link sorts and brings the reader back to the table, not the page's top.
     assert 'id="organisations"' in page
     assert "sort=speak_up_compliance&amp;order=desc#organisations" in page
+
+
+def test_every_column_of_the_organisations_table_sorts(client_as, cases, february_2027):
+    """The page said "Select a column heading to sort by it" but Mandatory modules and Cases
+    were plain headings."""
+    quiet = OrganisationFactory(ods_code="QUI01", name="Quiet Fictional NHS Trust")
+    TrainingPolicyFactory(organisation=quiet, speak_up_mandatory=True)
+    client = client_as(Role.NATIONAL_ANALYST)
+    page = client.get(f"{PAGE}?{HALF}").content.decode()
+    for key, heading in (("mandatory", "Mandatory modules"), ("cases", "Cases")):
+        assert f'sort={key}&amp;order=desc#organisations">{heading}</a></th>' in page
+
+    def order(query):
+        rows = _csv(client.get(f"/reports/national/view.csv?{HALF}&{query}"))
+        return [row["ODS code"] for row in rows if row["ODS code"] in ("TST01", "OTH01", "QUI01")]
+
+    # "fewer than 5" (OTH01) sorts between 0 and 12, not last as a hidden figure would.
+    assert order("sort=cases&order=asc") == ["QUI01", "OTH01", "TST01"]
+    assert order("sort=cases&order=desc") == ["TST01", "OTH01", "QUI01"]
+    assert order("sort=mandatory&order=desc")[0] == "QUI01"
+    page = client.get(f"{PAGE}?{HALF}&sort=mandatory&order=desc").content.decode()
+    assert "Organisations, sorted by mandatory modules (most first)" in page
+    page = client.get(f"{PAGE}?{HALF}&sort=cases&order=asc").content.decode()
+    assert "Organisations, sorted by cases<" in page
 
 
 def test_the_worst_tenth_is_flagged(client_as, february_2027):
@@ -164,6 +223,41 @@ def test_the_national_view_covers_whole_quarters_half_years_and_years(
     response = client_as(Role.NATIONAL_ANALYST).get(PAGE + query)
     assert response.status_code == 200
     assert f"Cases raised and answers given from {label}" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "moment, label, year, part",
+    [
+        # The tester's day: the whole of 2026/27, first in the list, had not ended.
+        (london(2026, 11, 27, 9, 0), "1 April 2026 to 30 September 2026", "2026", "h1"),
+        (london(2027, 2, 10, 9, 0), "1 October 2026 to 31 December 2026", "2026", "q3"),
+        (london(2027, 5, 1, 9, 0), "1 April 2026 to 31 March 2027", "2026", "year"),
+        (london(2026, 5, 1, 9, 0), "1 April 2025 to 31 March 2026", "2025", "year"),
+    ],
+)
+def test_the_page_opens_at_the_latest_period_to_have_ended(
+    client_as, organisation, moment, label, year, part
+):
+    with time_machine.travel(moment, tick=False):
+        make_case(organisation, received=london(2025, 10, 1))
+        response = client_as(Role.NATIONAL_ANALYST).get(PAGE)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Cases raised and answers given from {label}" in page
+    assert f'<option value="{year}" selected' in page
+    assert f'value="{part}" checked' in page
+
+
+def test_the_period_list_says_which_periods_of_the_newest_year_have_ended(client_as):
+    with time_machine.travel(london(2026, 11, 27, 9, 0), tick=False):
+        page = html.unescape(client_as(Role.NATIONAL_ANALYST).get(PAGE).content.decode())
+    assert (
+        "Only a period that has ended can be chosen. Of 2026/27, these have ended so far: "
+        "April to September; Q1: April to June; Q2: July to September."
+    ) in page
+    with time_machine.travel(london(2027, 5, 1, 9, 0), tick=False):
+        page = client_as(Role.NATIONAL_ANALYST).get(PAGE).content.decode()
+    assert "Only a period that has ended" not in page  # every part of 2026/27 has ended
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from speakup.organisations.roles import Role
@@ -323,7 +324,39 @@ def test_a_failed_completions_import_counts_problems_and_rows_singular_or_plural
     path.write_text("Employee Number,Organisation,Module,Completed On\n1001,TST01,speak_up,x\n")
     with pytest.raises(CommandError) as refused:
         call_command("import-completions", str(path))
-    assert str(refused.value).endswith("1 problem in 1 row of the 1 read.")
+    assert "Nothing was imported: 1 of 1 row has a problem. Correct it" in str(refused.value)
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_a_refused_completions_import_says_how_each_channel_imports_the_good_rows(
+    client_as, organisation, tmp_path
+):
+    """It ended "Nothing was imported: 1 problem in 1 row of the 2 read." and no more, where
+    the roster's refusals say how to skip the bad rows, each in its own channel's terms."""
+    from django.core.management import CommandError, call_command
+
+    StaffRecordFactory(organisation=organisation, employee_number="1001")
+    body = (
+        "Employee Number,Organisation,Module,Completed On\n"
+        "1001,TST01,speak_up,2025-02-01\n1001,TST01,Juggling,2025-02-01\n"
+    )
+    path = tmp_path / "completions.csv"
+    path.write_text(body)
+    with pytest.raises(CommandError) as refused:
+        call_command("import-completions", str(path))
+    assert str(refused.value) == (
+        "Nothing was imported: 1 of 2 rows has a problem. Correct it and import the file again, "
+        "or import it again with --skip-invalid to import the rows without problems."
+    )
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        "/api/v1/training/completions", body, content_type="text/csv"
+    )
+    assert response.status_code == 400
+    assert response.json()["summary"] == (
+        "Nothing was imported: 1 of 2 rows has a problem. Correct it and import the file again, "
+        "or send it again with ?skip_invalid=true to import the rows without problems."
+    )
+    assert not Completion.objects.exists()
 
 
 def test_a_completions_value_over_the_csv_field_limit_names_its_row(organisation, tmp_path):
@@ -365,3 +398,53 @@ def test_completions_with_every_row_bad_and_skipped_are_refused_not_a_success(
     header_only.write_text(COMPLETIONS.splitlines()[0] + "\n")
     with pytest.raises(CommandError, match="the file has no completions in it"):
         call_command("import-completions", str(header_only))
+
+
+@pytest.mark.parametrize(
+    "path, operation",
+    [
+        ("/api/v1/organisations/TST01/staff", "organisations_staff_create"),
+        ("/api/v1/training/completions", "training_completions_create"),
+    ],
+)
+def test_a_form_upload_is_a_415_that_the_schema_lists_and_says_how_to_send(
+    client_as, organisation, path, operation
+):
+    """A file sent as curl -F sends it was a 415 the schema did not list, naming only the type."""
+    client = client_as(Role.ORGANISATION_ADMIN)
+    response = client.post(path, {"file": SimpleUploadedFile("roster.csv", ROSTER.encode())})
+    assert response.status_code == 415
+    assert response.json()["detail"] == (
+        "Send the CSV file itself as the request's body, with the header Content-Type: text/csv "
+        "(a form upload, multipart/form-data, is not read)"
+    )
+    assert StaffRecord.objects.count() == 0
+    schema = client.get("/api/v1/schema", HTTP_ACCEPT="application/json").json()
+    documented = [
+        answers
+        for item in schema["paths"].values()
+        for method in item.values()
+        if isinstance(method, dict) and method.get("operationId") == operation
+        for answers in [method["responses"]]
+    ]
+    assert "415" in documented[0]
+
+
+@pytest.mark.parametrize(
+    "body, encoding",
+    [
+        (ROSTER.encode("utf-16"), None),  # refused: UTF-16
+        (b"\x81\x8d\x8f\x90\x9d", None),  # refused: neither UTF-8 nor Windows-1252
+        (ROSTER.encode("utf-8"), "utf-8"),
+        (ROSTER.replace("Ada", "Zoë").encode("cp1252"), "cp1252"),
+    ],
+)
+def test_the_roster_apis_encoding_is_the_one_detected_or_null(
+    client_as, organisation, body, encoding
+):
+    """A UTF-16 or unreadable file was answered with "encoding": "utf-8", which it was not."""
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        "/api/v1/organisations/TST01/staff", body, content_type="text/csv"
+    )
+    assert response.json()["encoding"] == encoding
+    assert response.status_code == (400 if encoding is None else 200)

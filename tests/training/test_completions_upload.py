@@ -3,6 +3,7 @@ import runs as a background job, like a roster upload, and its page shows every 
 
 import codecs
 import datetime
+import html
 
 import pytest
 import time_machine
@@ -188,8 +189,20 @@ def test_an_empty_or_too_big_file_is_refused_on_the_form(admin, roster, monkeypa
     monkeypatch.setattr(forms, "MAX_COMPLETIONS_FILE_MB", 1)
     big = upload(admin, GOOD + " " * 1024 * 1024).content.decode()
     assert "The file is larger than 1 MB: split it into smaller files and upload each" in big
-    spreadsheet = upload(admin, GOOD, name="completions.xlsx").content.decode()
-    assert "The file must be a CSV file" in spreadsheet
+    assert not StaffImport.objects.exists()
+
+
+@pytest.mark.parametrize("page", [UPLOAD, "/training/organisations/TST01/roster/"])
+def test_an_excel_workbook_is_refused_with_how_to_save_it_as_csv(admin, roster, page):
+    """It said only "The file must be a CSV file", leaving the admin to find out how."""
+    workbook = SimpleUploadedFile("staff.xlsx", b"PK\x03\x04workbook", content_type="text/csv")
+    response = admin.post(page, {"file": workbook})
+    text = html.unescape(response.content.decode())
+    assert "<title>Error: " in text
+    assert (
+        "The file must be a CSV file. In Excel, choose File, Save As, and the type "
+        "“CSV UTF-8 (Comma delimited)”, then upload that file"
+    ) in text
     assert not StaffImport.objects.exists()
 
 

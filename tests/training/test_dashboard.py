@@ -133,7 +133,7 @@ def test_each_chart_sits_beside_the_table_of_its_figures(client_as, trust):
     expected = [
         ("Compliance by module", "Compliance by module"),
         ("Compliance per module by staff group", "Compliance by staff group"),
-        ("Compliance at each month end", "Trend, month by month"),
+        ("Compliance at each month end and today", "Trend, month by month"),
     ]
     assert len(pairs) == len(expected)
     names = _table_names(page)
@@ -147,6 +147,21 @@ def test_each_chart_sits_beside_the_table_of_its_figures(client_as, trust):
     assert "50%" in _chart_svg(modules_chart) and "<td>50%</td>" in modules_table
     trend_chart, trend_table = pairs[2].split('class="speakup-chart-pair__table"')
     assert "31 Mar" in _chart_svg(trend_chart) and "31 March 2025" in trend_table
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 27, 12, tzinfo=datetime.UTC), tick=False)
+def test_the_trends_last_point_is_called_today_not_a_month_end(client_as, trust):
+    """The column said "Month end" over a last row of 27 November 2026."""
+    page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
+    trend_chart, trend_table = page.split('<div class="speakup-chart-pair">')[3].split(
+        'class="speakup-chart-pair__table"'
+    )
+    assert "Month end" not in page
+    assert '<th scope="col">Date</th>' in trend_table
+    assert '<th scope="row">31 October 2026</th>' in trend_table
+    assert '<th scope="row">27 November 2026 (today)</th>' in trend_table
+    labels = _chart_svg(trend_chart)
+    assert ">31 Oct<" in labels and ">Today<" in labels and "27 Nov" not in labels
 
 
 @pytest.mark.parametrize("role", [Role.WORKER, Role.LINE_MANAGER, Role.CHAMPION])
@@ -465,7 +480,7 @@ def test_a_mandatory_date_up_to_a_year_ahead_is_kept(client_as, organisation):
 
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
 def test_a_module_mandatory_from_a_date_to_come_is_not_mandatory_yet(client_as, organisation):
-    from speakup.training.queries import policies_by_organisation
+    from speakup.training.national import training_counts_by_organisation
 
     TrainingPolicyFactory(
         organisation=organisation,
@@ -482,11 +497,10 @@ def test_a_module_mandatory_from_a_date_to_come_is_not_mandatory_yet(client_as, 
     assert re.search(r"Follow Up\s*</dt>\s*<dd[^>]*>\s*<strong[^>]*>\s*Mandatory\s*<", page)
     api = client.get("/api/v1/organisations/TST01/training/compliance").json()
     assert [row["mandatory"] for row in api["modules"]] == [True, False, True]
-    assert policies_by_organisation()[organisation.pk] == {
-        "speak_up": True,
-        "listen_up": False,
-        "follow_up": True,
-    }
+    # The national view's flags, counted with its figures, follow the same rule.
+    national = training_counts_by_organisation(today=datetime.date(2025, 6, 1))[organisation.pk]
+    modules = ("speak_up", "listen_up", "follow_up")
+    assert [national[f"{module}_mandatory"] for module in modules] == [True, False, True]
     with time_machine.travel(datetime.datetime(2026, 4, 1, 12, tzinfo=datetime.UTC), tick=False):
         client = client_as(Role.ORGANISATION_ADMIN)  # signed in afresh: ten months on
         page = client.get("/training/organisations/TST01/").content.decode()

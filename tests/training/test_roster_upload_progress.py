@@ -27,7 +27,8 @@ def test_a_running_upload_shows_a_progress_bar_and_how_to_see_more(client_as, or
     assert "25% done" in page
     assert 'max="100" value="25"' in page
     assert "<h1>Roster upload: Importing</h1>" in page
-    assert "Refresh to see progress" in page
+    assert "Refresh to see progress" in page  # without JavaScript, the way to see more
+    assert "<p data-followed hidden>This page shows the progress as it goes" in page
 
 
 def test_the_job_reports_progress_while_it_imports(organisation, tmp_path, monkeypatch):

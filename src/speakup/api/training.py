@@ -13,7 +13,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, UnsupportedMediaType
 from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -47,8 +47,21 @@ class CSVParser(BaseParser):
         return spooled
 
 
+# A file sent as a form upload (multipart/form-data, as curl -F sends it) is not read: a 415.
+CSV_ONLY = (
+    "Send the CSV file itself as the request's body, with the header Content-Type: text/csv "
+    "(a form upload, multipart/form-data, is not read)"
+)
+CSV_ONLY_RESPONSE = OpenApiResponse(
+    OpenApiTypes.OBJECT, description="Not sent as text/csv: " + CSV_ONLY[:1].lower() + CSV_ONLY[1:]
+)
+
+
 def _csv_body(request):
-    data = request.data
+    try:
+        data = request.data
+    except UnsupportedMediaType as error:
+        raise UnsupportedMediaType(request.content_type, detail=CSV_ONLY) from error
     return data if hasattr(data, "read") else tempfile.SpooledTemporaryFile()  # an empty body
 
 
@@ -139,6 +152,7 @@ class StaffRoster(APIView):
                 "true or false",
             ),
             404: OpenApiResponse(),
+            415: CSV_ONLY_RESPONSE,
         },
     )
     def post(self, request, ods_code):
@@ -166,7 +180,12 @@ class CompletionImport(APIView):
         parameters=[
             _flag_parameter("skip_invalid", "Import the good rows and report the bad ones")
         ],
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiResponse()},
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiTypes.OBJECT,
+            404: OpenApiResponse(),
+            415: CSV_ONLY_RESPONSE,
+        },
     )
     def post(self, request):
         # Organisation admins import for their own organisations only; rows for any other
@@ -180,7 +199,7 @@ class CompletionImport(APIView):
             result = completions_import(
                 file=file, organisations=codes, skip_invalid=skip, actor=request.user
             )
-        body = result.as_dict() | {"summary": result.summary()}
+        body = result.as_dict() | {"summary": result.summary(SKIP_IN_THE_API)}
         return Response(body, status=status.HTTP_200_OK if result.imported else 400)
 
 

@@ -11,6 +11,11 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 NUL_FOUND = "line contains NUL"
+# A workbook (.xlsx) sent where a CSV file is asked for: how to make one, in Excel's own words.
+NOT_CSV = (
+    "The file must be a CSV file. In Excel, choose File, Save As, and the type "
+    "“CSV UTF-8 (Comma delimited)”, then upload that file"
+)
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets (CSV
 # injection, OWASP): "=HYPERLINK(...)" typed as a name in a roster would run in the guardian's

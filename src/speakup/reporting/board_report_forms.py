@@ -13,6 +13,7 @@ from speakup.reporting.board_report_periods import (
     Period,
     PeriodError,
     financial_years,
+    has_ended,
     make_period,
     part_of,
     periods_in_words,
@@ -20,7 +21,7 @@ from speakup.reporting.board_report_periods import (
     standard_period_problem,
 )
 from speakup.reporting.models import BoardReportInputs
-from speakup.reporting.quarters import quarter_of
+from speakup.reporting.quarters import Quarter, quarter_of
 
 
 class PeriodForm(forms.Form):
@@ -81,10 +82,10 @@ class StandardPeriodForm(forms.Form):
                 "part": part_of(period, parts),
             }
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [
-            (year, f"{year}/{(year + 1) % 100:02d}") for year in financial_years(parts, self.today)
-        ]
+        years = financial_years(parts, self.today)
+        self.fields["year"].choices = [(year, Quarter(year, 1).year_label) for year in years]
         self.fields["part"].choices = [(part, PART_LABELS[part]) for part in parts]
+        self.fields["part"].help_text = _not_ended_yet(years[0], parts, self.today)
 
     @classmethod
     def asked_in(cls, query) -> bool:
@@ -107,6 +108,18 @@ class StandardPeriodForm(forms.Form):
         if not self.is_bound:
             self.cleaned_data = {}  # add_error expects a cleaned form
         self.add_error("part", message)
+
+
+def _not_ended_yet(year: int, parts, today: date) -> str:
+    """The periods of the newest year offered that can be chosen so far (each list offers
+    every part for every year: "" when they have all ended)."""
+    ended = [PART_LABELS[part] for part in parts if has_ended(standard_period(year, part), today)]
+    if len(ended) == len(parts):
+        return ""
+    return (
+        f"Only a period that has ended can be chosen. Of {Quarter(year, 1).year_label}, "
+        f"{'this has' if len(ended) == 1 else 'these have'} ended so far: {'; '.join(ended)}."
+    )
 
 
 @dataclass

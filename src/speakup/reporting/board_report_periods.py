@@ -131,9 +131,26 @@ def financial_years(parts, today: date | None = None) -> list[int]:
     """The financial years with a part that has ended, newest first."""
     today = today or timezone.localdate()
     latest = quarter_of(today).financial_year
-    if not any(standard_period(latest, part).last_day < today for part in parts):
+    if not any(has_ended(standard_period(latest, part), today) for part in parts):
         latest -= 1
     return list(range(latest, FIRST_YEAR - 1, -1))
+
+
+def has_ended(period: Period, today: date) -> bool:
+    """Over: its last day is before today (a period ending today changes hour by hour)."""
+    return period.last_day < today
+
+
+def latest_ended(parts, today: date | None = None) -> Period:
+    """The newest figures that may be shown: the period of `parts` to have ended last, and the
+    longest of those that ended that day (April to September rather than its Q2)."""
+    today = today or timezone.localdate()
+    year = financial_years(parts, today)[0]
+    ended = [standard_period(year, part) for part in parts]
+    return max(
+        (period for period in ended if has_ended(period, today)),
+        key=lambda period: (period.last_day, period.days),
+    )
 
 
 def periods_in_words(parts) -> str:
@@ -156,6 +173,6 @@ def standard_period_problem(period: Period, parts, today: date | None = None) ->
     today = today or timezone.localdate()
     if part_of(period, parts) is None:
         return f"{period.label} is not {periods_in_words(parts)}: choose one below"
-    if period.last_day >= today:
+    if not has_ended(period, today):
         return f"{period.label} has not ended yet: choose a period that has ended"
     return ""

@@ -99,7 +99,8 @@ class NationalCounts(models.Model):
 
     as_of = models.DateField()
     counted_at = models.DateTimeField(default=timezone.now)
-    # {"training": {organisation id: {count name: n}}, "register": {organisation id: [n, ok]}}
+    # {"shape": 2, "training": {organisation id: {count name: n, <module>_mandatory: flag}},
+    #  "register": {organisation id: [n, ok]}}
     counts = models.JSONField()
 
     class Meta:

@@ -21,6 +21,9 @@ MAX_AGE = timedelta(hours=1)
 # With the tick every 15 minutes, counts older than this are made again before MAX_AGE.
 REFRESH_AFTER = timedelta(minutes=45)
 KEPT_DAYS = 7
+# What the counts hold: 2 added each module's mandatory flag to each organisation's training.
+# Counts of another shape (made before an upgrade) are counted again rather than read.
+SHAPE = 2
 
 
 def count_now(*, today: date) -> NationalCounts:
@@ -29,6 +32,7 @@ def count_now(*, today: date) -> NationalCounts:
     from speakup.training.national import training_counts_by_organisation
 
     counts = {
+        "shape": SHAPE,
         "training": training_counts_by_organisation(today=today),
         "register": compliance_by_organisation(today=today),
     }
@@ -39,7 +43,9 @@ def count_now(*, today: date) -> NationalCounts:
 
 def _counted_within(age: timedelta, *, today: date) -> NationalCounts | None:
     return (
-        NationalCounts.objects.filter(as_of=today, counted_at__gte=timezone.now() - age)
+        NationalCounts.objects.filter(
+            as_of=today, counted_at__gte=timezone.now() - age, counts__shape=SHAPE
+        )
         .order_by("-counted_at")
         .first()
     )
@@ -71,7 +77,8 @@ def refresh_when_old(*, today: date) -> str:
 
 
 def training_counts(found: NationalCounts) -> dict[int, dict[str, int]]:
-    """{organisation_id: {count name: n}} (JSON keeps the ids as strings)."""
+    """{organisation_id: {count name: n, <module>_mandatory: flag}} (JSON keeps the ids as
+    strings)."""
     return {int(key): value for key, value in found.counts["training"].items()}
 
 

@@ -2,8 +2,9 @@
 
 Every figure comes from aggregate queries grouped by organisation (a fixed number of queries
 whatever the number of organisations or cases). Training over every roster and the register's
-duties are counted at most hourly and kept (reporting.national_counts): at national scale they
-take seconds; cases are counted on each visit. Counts of people who spoke up, and shares
+duties are counted at most hourly and kept (reporting.national_counts), with the mandatory
+flags they were counted under: at national scale they take seconds; cases are counted on each
+visit. Counts of people who spoke up, and shares
 worked out from them, pass through speakup.reporting.disclosure. No case content, no names.
 """
 
@@ -22,7 +23,6 @@ from speakup.reporting.board_report_periods import Period
 from speakup.reporting.disclosure import NOT_APPLICABLE, Shown, suppress_count
 from speakup.training.content import MODULE_ORDER
 from speakup.training.models import Module
-from speakup.training.queries import policies_by_organisation
 
 MODULE_TITLES = dict(Module.choices)
 
@@ -39,6 +39,15 @@ MEASURES = [
 ]
 MEASURE_KEYS = [key for key, _, _ in MEASURES]
 HEADINGS = {key: heading for key, heading, _ in MEASURES}
+# The organisations' table's columns in order, by the key that sorts by each: every one sorts.
+# Workers are there to read "cases per 1,000 workers" by (the CSV's columns, in the same order).
+COLUMNS = {
+    "name": "Organisation",
+    "mandatory": "Mandatory modules",
+    "workers": "Workers",
+    "cases": "Cases",
+    **HEADINGS,
+}
 UNITS = {key: ("" if key == "cases_per_thousand" else "%") for key in MEASURE_KEYS}
 COUNT_KEYS = (
     "total_cases",
@@ -85,6 +94,24 @@ class NationalView:
     sort: str
     descending: bool
     counted_at: datetime | None = None  # when training and the register were counted
+    # The regions asked about (every one without a region filter) with no organisation shown.
+    empty_regions: list[str] = field(default_factory=list)
+    kind: str = ""
+
+    @property
+    def no_organisations(self) -> str:
+        """Where no organisation (of the kind asked for) reports yet, in a sentence; "" if none."""
+        if not self.empty_regions:
+            return ""
+        who = "organisations"
+        if self.kind:
+            label = OrganisationKind(self.kind).label
+            who = (label if label.startswith("NHS") else label[:1].lower() + label[1:]) + "s"
+        if not self.organisations and len(self.empty_regions) > 1:
+            return f"No {who} report to speakup yet."  # every region: naming them adds nothing
+        regions = self.empty_regions
+        where = ", ".join(regions[:-1]) + " and " + regions[-1] if len(regions) > 1 else regions[0]
+        return f"No {who} in {where} report to speakup yet."
 
 
 def _plain_share(part: int, whole: int) -> Shown:
@@ -152,7 +179,6 @@ def national_view(
     counted = national_counts.latest_counts(today=today)
     training = national_counts.training_counts(counted)
     register = national_counts.register_counts(counted)
-    policies = policies_by_organisation()
 
     rows = []
     by_region: dict[str, dict] = defaultdict(lambda: dict.fromkeys(SUMMED, 0))
@@ -169,7 +195,11 @@ def national_view(
                 measures=_measures(raw),
                 organisation=organisation,
                 region=organisation.get_region_display(),
-                mandatory=policies.get(pk, dict.fromkeys(MODULE_ORDER, False)),
+                # From the count the compliance beside them comes from, not the live policy:
+                # one snapshot, "counted at" the time the page gives.
+                mandatory={
+                    m: bool(training.get(pk, {}).get(f"{m}_mandatory")) for m in MODULE_ORDER
+                },
                 cases=suppress_count(raw["total_cases"]),
                 workers=raw["workers"],
             )
@@ -188,19 +218,37 @@ def national_view(
         )
         for code, raw in sorted(by_region.items(), key=lambda item: Region(item[0]).label)
     ]
-    sort = sort if sort in ("name", *MEASURE_KEYS) else "name"
+    sort = sort if sort in COLUMNS else "name"
     rows = sort_rows(rows, sort, descending)
     counted_at = timezone.localtime(counted.counted_at)
-    return NationalView(period, today, rows, regions, sort, descending, counted_at)
+    asked = [region] if region else [code for code in Region.values if code != Region.NATIONAL]
+    empty = [Region(code).label for code in asked if code not in by_region]
+    return NationalView(
+        period, today, rows, regions, sort, descending, counted_at, sorted(empty), kind
+    )
+
+
+def _sort_value(row: NationalRow, key: str):
+    """What a row sorts by on `key`; None for a figure not shown."""
+    if key == "mandatory":
+        # By how many modules are mandatory, then which (Speak Up before Listen Up).
+        flags = [bool(row.mandatory.get(m)) for m in MODULE_ORDER]
+        return (sum(flags), *flags)
+    if key == "workers":
+        return row.workers
+    if key == "cases":
+        # "fewer than 5" lies between 0 and 5: sorted there, in name order, it tells nothing more.
+        return row.cases.value if row.cases.value is not None else 0.5
+    return row.measures[key].value
 
 
 def sort_rows(rows: list[NationalRow], key: str, descending: bool) -> list[NationalRow]:
-    """By name, or by a measure; figures not shown always come last."""
+    """By name, or by any other column; figures not shown always come last."""
     if key == "name":
         return sorted(rows, key=lambda row: row.label.casefold(), reverse=descending)
-    shown = [row for row in rows if row.measures[key].value is not None]
-    hidden = [row for row in rows if row.measures[key].value is None]
-    shown.sort(key=lambda row: (row.measures[key].value, row.label.casefold()), reverse=descending)
+    shown = [row for row in rows if _sort_value(row, key) is not None]
+    hidden = [row for row in rows if _sort_value(row, key) is None]
+    shown.sort(key=lambda row: (_sort_value(row, key), row.label.casefold()), reverse=descending)
     return shown + sorted(hidden, key=lambda row: row.label.casefold())
 
 

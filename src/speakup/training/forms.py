@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from speakup.core import csvfiles
 from speakup.core.dates import day_in_words, more_than_a_year_ahead, years_after
 from speakup.core.forms import date_field, whole_number_field
 from speakup.training.bands import AFC_BANDS, VERY_SENIOR_MANAGER, band_code
@@ -49,7 +50,7 @@ class RosterUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".txt")):
-            raise forms.ValidationError("The file must be a CSV file")
+            raise forms.ValidationError(csvfiles.NOT_CSV)
         if upload.size == 0:
             raise forms.ValidationError("The file is empty")
         return upload

@@ -12,26 +12,28 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.db.models.functions import Lower
 
 from speakup.organisations.models import Organisation
 from speakup.training.content import MODULE_ORDER, PREREQUISITES
-from speakup.training.models import Completion, StaffRecord
+from speakup.training.models import Completion, StaffRecord, TrainingPolicy
 
 
 def training_counts_by_organisation(*, today: datetime.date) -> dict[int, dict[str, int]]:
-    """{organisation_id: {workers, <module>_required, <module>_compliant, board_members,
-    board_completed}} for every organisation with an active roster.
+    """{organisation_id: {workers, <module>_required, <module>_compliant, <module>_mandatory,
+    board_members, board_completed}} for every organisation with an active roster or a policy.
 
     Counted organisation by organisation with the dashboard's query (6 to 8 s for England's
     250 organisations and 1.5 million workers: reporting keeps the result, national_counts.py).
-    `board_completed`: board members compliant with Follow Up. Counts only: no names leave here.
+    `board_completed`: board members compliant with Follow Up. `<module>_mandatory` is the
+    policy's flag on `today`, kept with the figures it goes with. Counts only: no names.
     """
     from speakup.training.tallies import compliance_figures
 
     organisations = Organisation.objects.filter(
-        pk__in=StaffRecord.objects.filter(active=True).values("organisation_id")
+        Q(pk__in=StaffRecord.objects.filter(active=True).values("organisation_id"))
+        | Q(pk__in=TrainingPolicy.objects.values("organisation_id"))
     ).order_by("pk")
     counts = {}
     for organisation in organisations:
@@ -43,7 +45,7 @@ def training_counts_by_organisation(*, today: datetime.date) -> dict[int, dict[s
             **{
                 f"{module}_{what}": modules[module][what]
                 for module in MODULE_ORDER
-                for what in ("required", "compliant")
+                for what in ("required", "compliant", "mandatory")
             },
             "board_members": board["required"],
             "board_completed": board["compliant"],

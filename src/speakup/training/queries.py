@@ -695,27 +695,6 @@ def follow_up_completed_on(*, email: str) -> datetime.date | None:
     return latest.get("follow_up")
 
 
-# --- national figures (reporting asks) ----------------------------------------------------
-
-
-def policies_by_organisation(*, today: datetime.date | None = None) -> dict[int, dict[str, bool]]:
-    """{organisation_id: {module: mandatory today}} for organisations that set a policy (a
-    module made mandatory from a date still to come is not mandatory yet: `mandatory_flag`)."""
-    today = today or timezone.localdate()
-    rows = TrainingPolicy.objects.values(
-        "organisation_id",
-        *(f"{m}_mandatory" for m in MODULE_ORDER),
-        *(f"{m}_mandatory_from" for m in MODULE_ORDER),
-    )
-    return {
-        row["organisation_id"]: {
-            m: mandatory_flag(row[f"{m}_mandatory"], row[f"{m}_mandatory_from"], today=today)[0]
-            for m in MODULE_ORDER
-        }
-        for row in rows
-    }
-
-
 # --- who manages whom --------------------------------------------------------------------
 # One rule, used by the team page and by reminders: a worker's line manager is the active
 # worker whose employee number the roster gives in their "Line Manager Employee Number"; a

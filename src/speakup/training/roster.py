@@ -205,7 +205,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unknown_staff_groups: dict[str, int] = field(default_factory=dict)
-    encoding: str = "utf-8"
+    encoding: str | None = None  # as detected; None when the file's could not be (UTF-16)
     imported: bool = False
 
     @property

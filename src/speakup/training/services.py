@@ -34,11 +34,11 @@ from speakup.training.models import (
 from speakup.training.queries import missing_prerequisites, training_organisations_of
 from speakup.training.roster import (
     EVERY_ROW_BAD,
+    SKIP_ON_THE_PAGE,
     ImportResult,
     RowError,
     UnreadableFile,
     detect_encoding,
-    failure_text,
     missing_columns,
     nothing_imported,
     parse_date,
@@ -329,15 +329,11 @@ class CompletionImportResult:
     row_errors = ImportResult.row_errors
     failure = ImportResult.failure
 
-    def summary(self) -> str:
+    def summary(self, how_to_skip: str = SKIP_ON_THE_PAGE) -> str:
+        """What the import did, in a line; a refusal says how this channel (`how_to_skip`, as
+        for a roster) imports the rows without problems."""
         if not self.imported:
-            whole_file = failure_text(self.errors)
-            if whole_file:
-                return nothing_imported(whole_file)
-            return (
-                f"Nothing was imported: {counted(len(self.errors), 'problem')} in "
-                f"{counted(self.bad_rows, 'row')} of the {self.rows_read:,} read."
-            )
+            return nothing_imported(self.failure(how_to_skip))
         text = (
             f"{counted(self.rows_read, 'row')} read: {counted(self.created, 'completion')} "
             f"added, {self.already_recorded:,} already recorded"

@@ -8,10 +8,15 @@ initAll();
 // its (live, so read out) status line up to date; once the page no longer has that part, the
 // work is done: load the whole page with its result. A fetch that fails for a while (the server
 // restarting, the network dropping) is tried again, as the work carries on meanwhile; only an
-// answer that will not change (the page gone, access refused) stops it, leaving the page's own
-// refresh link.
+// answer that will not change (the page gone, access refused) stops it, bringing back the page's
+// own refresh link, which is hidden while the script follows the work (its words would say the
+// opposite of what the page is doing).
 function followProgress(region) {
   const wait = Number(region.dataset.refreshSeconds) * 1000;
+  function followed(yes) {
+    region.querySelectorAll("[data-refresh-link]").forEach((link) => (link.hidden = yes));
+    region.querySelectorAll("[data-followed]").forEach((words) => (words.hidden = !yes));
+  }
   async function refresh() {
     const response = await fetch(window.location.href, { credentials: "same-origin" }).catch(
       () => null,
@@ -20,7 +25,10 @@ function followProgress(region) {
       window.setTimeout(refresh, wait);
       return;
     }
-    if (!response.ok) return;
+    if (!response.ok) {
+      followed(false);
+      return;
+    }
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
     const fresh = page.getElementById(region.id);
     if (!fresh) {
@@ -33,6 +41,7 @@ function followProgress(region) {
     if (status.textContent !== news) status.textContent = news; // read out only what changed
     window.setTimeout(refresh, wait);
   }
+  followed(true);
   window.setTimeout(refresh, wait);
 }
 

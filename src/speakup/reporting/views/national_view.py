@@ -9,9 +9,9 @@ from speakup.core.pages import render_page
 from speakup.core.permissions import can
 from speakup.organisations.models import OrganisationKind, Region
 from speakup.reporting.board_report_forms import read_period
-from speakup.reporting.board_report_periods import NATIONAL_PARTS, last_year
+from speakup.reporting.board_report_periods import NATIONAL_PARTS, latest_ended
 from speakup.reporting.national_view import (
-    HEADINGS,
+    COLUMNS,
     MEASURE_KEYS,
     MODULE_TITLES,
     national_view,
@@ -40,7 +40,8 @@ def _choices(request):
     kind = kind if kind in dict(KINDS) else ""
     sort = request.GET.get("sort", "name")
     descending = request.GET.get("order") == "desc"
-    choice = read_period(request.GET, parts=NATIONAL_PARTS, any_dates=False, default=last_year())
+    default = latest_ended(NATIONAL_PARTS)
+    choice = read_period(request.GET, parts=NATIONAL_PARTS, any_dates=False, default=default)
     return choice.chooser, choice.period, region, kind, sort, descending
 
 
@@ -76,10 +77,11 @@ def show_national_view(request):
         # sorting again does not start from the top of the page.
         return "?" + urlencode({**base, "sort": key, "order": order}) + "#organisations"
 
-    headings = [("name", "Organisation")] + [(key, HEADINGS[key]) for key in MEASURE_KEYS]
-    sorted_by = "name" if view.sort == "name" else HEADINGS[view.sort]
+    sorted_by = "name" if view.sort == "name" else COLUMNS[view.sort]
     if not sorted_by.startswith(tuple(MODULE_TITLES.values())):  # "Speak Up" stays as it is
         sorted_by = sorted_by[:1].lower() + sorted_by[1:]
+    if view.descending:
+        sorted_by += " (most first)" if view.sort == "mandatory" else " (highest first)"
     return render_page(
         request,
         "reporting/show_national_view.jinja",
@@ -90,7 +92,7 @@ def show_national_view(request):
         kinds=KINDS,
         region=region,
         kind=kind,
-        headings=headings,
+        headings=list(COLUMNS.items()),
         sorted_by=sorted_by,
         sort_url=sort_url,
         measure_keys=MEASURE_KEYS,

@@ -1,5 +1,6 @@
 """An organisation's training dashboard, its CSV export and the roster and completions uploads."""
 
+import datetime
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,13 +101,15 @@ def show_dashboard(request, ods_code):
         breakdowns=breakdowns,
         board=board,
         trend=trend,
-        charts=_charts(summary=summary, by_staff_group=breakdowns[0][2], trend=trend),
+        charts=_charts(summary=summary, by_staff_group=breakdowns[0][2], trend=trend, today=today),
         may_manage=request.user.is_authenticated
         and _may(request.user, "training.manage_roster", organisation),
     )
 
 
-def _charts(*, summary: dict, by_staff_group: list[dict], trend: list[dict]) -> dict:
+def _charts(
+    *, summary: dict, by_staff_group: list[dict], trend: list[dict], today: datetime.date
+) -> dict:
     """The dashboard's three charts, each drawn from the figures of the table beside it."""
     titles = [MODULE_TITLES[module] for module in MODULE_ORDER]
     per_cent = {"unit": "%", "limit": 100, "value_label": "Per cent of those required"}
@@ -133,8 +136,13 @@ def _charts(*, summary: dict, by_staff_group: list[dict], trend: list[dict]) -> 
         ),
         "trend": line_chart(
             chart_id="chart-trend",
-            title="Compliance at each month end",
-            labels=[row["as_of"].strftime("%-d %b") for row in trend],
+            # The last point is today, not a month's end ("Today": a longer label would not
+            # fit beside the others; the table gives its date).
+            title="Compliance at each month end and today",
+            labels=[
+                "Today" if row["as_of"] == today else row["as_of"].strftime("%-d %b")
+                for row in trend
+            ],
             series={
                 title: [row[module] for row in trend]
                 for module, title in zip(MODULE_ORDER, titles, strict=True)

@@ -77,6 +77,13 @@ def test_the_guardian_works_a_case_through_the_api(staff, concern):
     message = client.post(f"{base}/messages", {"body": "We are on it"}, format="json")
     assert message.status_code == 201
     assert Action.objects.get().handler == staff.manager
+    # The detail says who moved the case, as the case page's history does.
+    history = client.get(base).json()["status_history"]
+    assert [(step["to_status"], step["by"]) for step in history] == [
+        ("received", "speaker"),
+        ("acknowledged", staff.guardian.email),
+        ("in_progress", staff.guardian.email),
+    ]
 
 
 def _ready_to_close(staff, concern):

@@ -566,6 +566,10 @@ class StaffStatusChangeSerializer(_s.Serializer):
     from_status = _s.CharField(allow_blank=True)
     to_status = _s.CharField()
     at = _s.DateTimeField()
+    by = _s.CharField(
+        allow_null=True,
+        help_text='Who moved the case: a staff email, "speaker" or "system" (the tick)',
+    )
 
 
 class StaffConcernDetailSerializer(StaffConcernSummarySerializer):
@@ -669,8 +673,13 @@ def _detail(user, concern) -> dict:
             for e in concern.escalations.select_related("escalated_to")
         ],
         "status_history": [
-            {"from_status": c.from_status, "to_status": c.to_status, "at": c.at}
-            for c in concern.status_changes.all()
+            {
+                "from_status": c.from_status,
+                "to_status": c.to_status,
+                "at": c.at,
+                "by": _email(c.by) if c.by_label == "staff" else c.by_label,
+            }
+            for c in concern.status_changes.select_related("by")
         ],
     }
 

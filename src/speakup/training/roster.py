@@ -24,7 +24,7 @@ from django.utils import timezone
 from speakup.core import csvfiles
 from speakup.core.audit import audit_by
 from speakup.core.dates import day_in_words
-from speakup.core.words import counted
+from speakup.core.words import counted, listed
 from speakup.organisations.models import Organisation, User
 from speakup.training import roster_staging
 from speakup.training.bands import band_normalised
@@ -76,6 +76,17 @@ REQUIRED_COLUMNS = [
     "is_board_member",
     "assignment_start",
 ]
+# The optional columns, and what each holds as a warning about a file without it names it. A
+# column a file lacks says nothing about its workers: the roster keeps what it has (new
+# workers have none), as it keeps an account link when a row gives no email.
+OPTIONAL_COLUMNS = {
+    "email": "email addresses",
+    "job_role": "job roles",
+    "directorate": "directorates",
+    "band": "bands",
+    "line_manager_number": "line managers",
+    "assignment_end": "assignment end dates",
+}
 REQUIRED_VALUES = ["employee_number", "first_name", "last_name", "staff_group", "assignment_start"]
 RECORD_FIELDS = [*COLUMNS, "staff_group_recognised", "active", "user_id"]
 # Each role's flag and the day an import (or the admin's staff record page) turned it on for a
@@ -94,6 +105,10 @@ UPDATED_FIELDS = [*RECORD_FIELDS, *ROLE_SINCE.values()]  # what a re-import may 
 BLANKS = " \t\n\r\x0b\x0c"
 # Unknown staff groups named in an import's warning; the rest are counted.
 UNKNOWN_GROUPS_LISTED = 20
+# Header cells the import does not read, named in its warning; the rest are counted. Each is
+# named up to a length (a stray cell can hold anything).
+UNREAD_COLUMNS_LISTED = 10
+UNREAD_TITLE_SHOWN = 60
 YES = {"y", "yes", "true", "1"}
 NO = {"n", "no", "false", "0", ""}
 YES_OR_NO = {**dict.fromkeys(YES, True), **dict.fromkeys(NO, False)}
@@ -329,6 +344,40 @@ def _normalise_header(text: str) -> str:
 _HEADER_KEYS = {_normalise_header(title): key for key, title in COLUMNS.items()}
 
 
+def unread_columns(header: Sequence[str]) -> str | None:
+    """The warning naming the header cells that are no column the roster reads (a misspelt
+    "Directorates", say), or None when there are none. Blank cells are not named."""
+    unread = []
+    for title in header:
+        title = title.strip(BLANKS)
+        if title and _normalise_header(title) not in _HEADER_KEYS:
+            shown = title if len(title) <= UNREAD_TITLE_SHOWN else title[:UNREAD_TITLE_SHOWN] + "…"
+            unread.append(f"“{shown}”")
+    if not unread:
+        return None
+    named = unread[:UNREAD_COLUMNS_LISTED]
+    if len(unread) > len(named):
+        named.append(f"{len(unread) - len(named):,} more")
+    if len(unread) == 1:
+        what = f"The column {named[0]} is not one speakup reads, so it was left out"
+    else:
+        what = f"The columns {listed(named)} are not ones speakup reads, so they were left out"
+    return f"{what}: the columns it reads are {', '.join(COLUMNS.values())}"
+
+
+def absent_columns(kept: Sequence[str], *, known: int, added: int) -> str | None:
+    """The warning naming the optional columns a file lacks (`kept`), or None when it has them
+    all: the `known` workers' values were left as stored, the `added` ones have none."""
+    if not kept:
+        return None
+    titles = listed([COLUMNS[key] for key in kept], "or")
+    what = listed([OPTIONAL_COLUMNS[key] for key in kept])
+    if not known:
+        return f"The file has no {titles} column: the workers added have no {what}"
+    new = ", and the workers added have none" if added else ""
+    return f"The file has no {titles} column: workers' {what} were left as they were{new}"
+
+
 def _map_header(header: list[str]) -> dict[str, int]:
     positions: dict[str, int] = {}
     for index, title in enumerate(header):
@@ -439,8 +488,14 @@ def role_days(
 
 
 def _write_batch(
-    organisation: Organisation, batch: list[dict], today: datetime.date, result: ImportResult
+    organisation: Organisation,
+    batch: list[dict],
+    today: datetime.date,
+    result: ImportResult,
+    kept: Sequence[str] = (),
 ) -> None:
+    """Add and update the workers of `batch`; the columns `kept` (not in the file) keep their
+    stored values."""
     numbers = [values["employee_number"] for values in batch]
     existing = {
         record.employee_number: record
@@ -468,6 +523,10 @@ def _write_batch(
             continue
         if values["user_id"] is None and record.user_id is not None and not values["email"]:
             values["user_id"] = record.user_id  # keep a link made by hand when no email is given
+        for key in kept:
+            values[key] = getattr(record, key)
+        if "assignment_end" in kept:
+            values.update(_kept_end(record.assignment_end, values["assignment_start"], today))
         values.update(role_days(record=record, roles=values, today=today))
         changed = False
         for name in UPDATED_FIELDS:
@@ -485,6 +544,17 @@ def _write_batch(
     if to_update:
         _update_records(to_update)
         result.updated += len(to_update)
+
+
+def _kept_end(
+    end: datetime.date | None, start: datetime.date, today: datetime.date
+) -> dict[str, datetime.date | bool | None]:
+    """A worker's assignment end and whether they are active, from a file without an Assignment
+    End column: the stored end stays, unless it is before the file's assignment start (it
+    ended an earlier assignment: the worker has come back). roster_staging._merge agrees."""
+    if end is not None and end < start:
+        end = None
+    return {"assignment_end": end, "active": end is None or end >= today}
 
 
 def _update_records(records: list[StaffRecord]) -> None:
@@ -578,6 +648,7 @@ def _import_row_by_row(
     skip_invalid: bool,
     today: datetime.date,
     result: ImportResult,
+    kept: Sequence[str] = (),
 ) -> None:
     """Any database but PostgreSQL: write checked rows in batches. Raises _Rollback."""
     first_row_of: dict[str, int] = {}
@@ -599,12 +670,12 @@ def _import_row_by_row(
         if skip_invalid or not result.bad_rows:
             batch.append(values)
         if len(batch) >= BATCH_SIZE:
-            _write_batch(organisation, batch, today, result)
+            _write_batch(organisation, batch, today, result, kept)
             batch = []
     if result.bad_rows and not skip_invalid:
         raise _Rollback
     if batch:
-        _write_batch(organisation, batch, today, result)
+        _write_batch(organisation, batch, today, result, kept)
     if full:
         # A worker whose row was skipped is still on the roster: not a leaver.
         _mark_leavers(organisation, set(first_row_of), result)
@@ -693,6 +764,9 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
             )
             return
         header_number, header = found
+        # Said also when the file is refused: a misspelt required column is named so.
+        if warning := unread_columns(header):
+            result.warnings.append(warning)
         positions = _map_header(header)
     except _HeaderError as error:
         result.add_error(0, "", str(error))
@@ -700,6 +774,7 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
     except csv.Error as error:  # in the header: the whole file is unreadable
         result.add_error(0, "", csvfiles.unreadable_row(1, error))
         return
+    kept = [key for key in OPTIONAL_COLUMNS if key not in positions]
     checked = _checked_rows(records, positions, today, result, progress, header_number)
     try:
         with transaction.atomic():
@@ -712,6 +787,7 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
                         skip_invalid=skip_invalid,
                         today=today,
                         result=result,
+                        kept=kept,
                     )
                 else:
                     _import_row_by_row(
@@ -721,6 +797,7 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
                         skip_invalid=skip_invalid,
                         today=today,
                         result=result,
+                        kept=kept,
                     )
             except _Unreadable:
                 raise _Rollback from None
@@ -730,6 +807,9 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
                 _refuse_nothing_to_import(organisation, result)
             result.skipped = result.bad_rows
             result.imported = True
+            known = result.updated + result.unchanged
+            if warning := absent_columns(kept, known=known, added=result.created):
+                result.warnings.append(warning)
             audit_by(
                 actor,
                 action="training.roster_import",

@@ -146,6 +146,49 @@ SKIP_IN_THE_COMMAND = "import it again with --skip-invalid to import the rows wi
 SKIP_IN_THE_API = "send it again with ?skip_invalid=true to import the rows without problems"
 
 
+@dataclass(frozen=True)
+class LeaverLimit:
+    """How many leavers a whole roster may make at once without the user saying they expect
+    them: a handful whatever the share, or more only up to a share of the active workers."""
+
+    share: float  # of the organisation's active workers before the import
+    handful: int
+
+    def exceeded(self, leavers: int, *, active: int) -> bool:
+        return leavers > self.handful and leavers > self.share * active
+
+
+# NHS staff turnover is about 1% a month (some 12% a year), so a whole roster that makes more
+# than a tenth of the active workers leavers at once is more likely part of the roster marked
+# as the whole (one directorate's export, a file cut short) than the leavers since the last
+# import: it is refused until the user says how many leavers they expect. A handful is let
+# through however small the organisation, so that its ordinary leavers never need confirming.
+MANY_LEAVERS = LeaverLimit(share=0.10, handful=5)
+
+
+def expect_leavers_label(leavers: int) -> str:
+    """The upload page's tick box that lets a whole roster make `leavers` leavers."""
+    return f"I expect {counted(leavers, 'worker')} to become leavers"
+
+
+@dataclass(frozen=True)
+class Channel:
+    """How a way in to the import (the page, the command, the API) offers what a refusal
+    advises: importing only the rows without problems, and going ahead with many leavers."""
+
+    skip: str
+    expect_leavers: Callable[[int], str]
+
+
+ON_THE_PAGE = Channel(
+    SKIP_ON_THE_PAGE, lambda n: f"upload it again with “{expect_leavers_label(n)}” ticked"
+)
+IN_THE_COMMAND = Channel(
+    SKIP_IN_THE_COMMAND, lambda n: f"import it again with --expect-leavers {n}"
+)
+IN_THE_API = Channel(SKIP_IN_THE_API, lambda n: f"send it again with ?full=true&expect_leavers={n}")
+
+
 def too_long(limit: int) -> str:
     return f"is longer than {limit} characters"
 
@@ -222,6 +265,8 @@ class ImportResult:
     unknown_staff_groups: dict[str, int] = field(default_factory=dict)
     encoding: str = "utf-8"
     imported: bool = False
+    # The leavers a whole roster was refused for (more than MANY_LEAVERS, not expected).
+    leavers_to_confirm: int = 0
 
     @property
     def ok(self) -> bool:
@@ -249,10 +294,13 @@ class ImportResult:
         data["errors"] = [RowError(**e) for e in data.get("errors", [])]
         return cls(**data)
 
-    def failure(self, how_to_skip: str = SKIP_ON_THE_PAGE) -> str:
-        """Why nothing was imported, for a page whose heading already says so. `how_to_skip`
-        tells how this channel imports only the good rows (the page's tick box by default)."""
+    def failure(self, channel: Channel = ON_THE_PAGE) -> str:
+        """Why nothing was imported, for a page whose heading already says so, with what to do
+        the way `channel` offers it (the page's tick boxes by default)."""
         whole_file = failure_text(self.errors)
+        if self.leavers_to_confirm:
+            then = channel.expect_leavers(self.leavers_to_confirm)
+            return f"{whole_file.removesuffix('.')}; if you expect that, {then}."
         if whole_file:
             return whole_file
         if self.bad_rows:
@@ -260,13 +308,13 @@ class ImportResult:
             return (
                 f"{self.bad_rows:,} of {counted(self.rows_read, 'row')} {have}. Correct "
                 f"{'it' if self.bad_rows == 1 else 'them'} and import the file again, or "
-                f"{how_to_skip}."
+                f"{channel.skip}."
             )
         return "The file could not be imported."
 
-    def summary(self, how_to_skip: str = SKIP_ON_THE_PAGE) -> str:
+    def summary(self, channel: Channel = ON_THE_PAGE) -> str:
         if not self.imported:
-            return nothing_imported(self.failure(how_to_skip))
+            return nothing_imported(self.failure(channel))
         text = (
             f"{counted(self.rows_read, 'row')} read: {counted(self.created, 'worker')} added, "
             f"{self.updated:,} updated, {self.unchanged:,} unchanged, "
@@ -688,13 +736,16 @@ def staff_import(
     rows: Iterable[dict[str, str]] | None = None,
     full: bool = False,
     skip_invalid: bool = False,
+    expect_leavers: int = 0,
     today: datetime.date | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     actor=None,
 ) -> ImportResult:
     """Import a roster from a binary CSV `file` (or `rows` of header -> value) for `organisation`.
 
-    Upserts by employee number. With `full`, workers missing from the file become leavers.
+    Upserts by employee number. With `full`, workers missing from the file become leavers; more
+    of them than MANY_LEAVERS lets through only up to `expect_leavers`, the number the user said
+    they expect.
     An import is written to the audit log as `actor`'s (None: the system's, as for a command).
     Returns what happened; when `imported` is False nothing in the database changed.
     On PostgreSQL a file goes through COPY into a staging table (roster_staging.py), so
@@ -731,6 +782,7 @@ def staff_import(
             records,
             full,
             skip_invalid,
+            expect_leavers,
             today,
             result,
             lambda: report(csvfiles.bytes_read(file, start)),
@@ -754,7 +806,9 @@ def staff_import(
     return result
 
 
-def _import(organisation, records, full, skip_invalid, today, result, progress, actor) -> None:
+def _import(
+    organisation, records, full, skip_invalid, expect_leavers, today, result, progress, actor
+) -> None:
     """Read the header, then check and write every row in one transaction, or roll back."""
     try:
         found = csvfiles.header_row(records)
@@ -778,6 +832,12 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
     checked = _checked_rows(records, positions, today, result, progress, header_number)
     try:
         with transaction.atomic():
+            # What a whole roster's leavers are a share of (MANY_LEAVERS).
+            active = (
+                StaffRecord.objects.filter(organisation=organisation, active=True).count()
+                if full
+                else 0
+            )
             try:
                 if roster_staging.usable():
                     roster_staging.staged_import(
@@ -803,8 +863,7 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
                 raise _Rollback from None
             if result.bad_rows and not skip_invalid:
                 raise _Rollback
-            if result.rows_read == result.bad_rows:
-                _refuse_nothing_to_import(organisation, result)
+            _refuse_unmeant(result, active=active, expect_leavers=expect_leavers)
             result.skipped = result.bad_rows
             result.imported = True
             known = result.updated + result.unchanged
@@ -824,29 +883,42 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
                     "unchanged": result.unchanged,
                     "left": result.left,
                     "skipped": result.skipped,
+                    # Who said they expected many leavers, and how many, is on the record.
+                    **({"expect_leavers": expect_leavers} if full and expect_leavers else {}),
                 },
             )
     except _Rollback:
         result.created = result.updated = result.unchanged = result.left = 0
 
 
-def _refuse_nothing_to_import(organisation: Organisation, result: ImportResult) -> None:
-    """A file with no worker to import (a header-only export, or every row skipped) is a wrong
-    file, never meant: said as a problem, not as "0 workers added". As a whole roster it would
-    also make leavers of (nearly) everyone. Raises _Rollback."""
-    if not result.left:
-        why = EVERY_ROW_BAD if result.rows_read else "The file has no workers in it"
-    else:
-        # The leavers are marked already (in this transaction, rolled back now): the workers
-        # still active are those whose rows were skipped.
-        still_active = StaffRecord.objects.filter(organisation=organisation, active=True).count()
-        everyone = result.left + still_active
-        if result.left == everyone:
-            leavers = "its only worker" if everyone == 1 else f"all {counted(everyone, 'worker')}"
+def _refuse_unmeant(result: ImportResult, *, active: int, expect_leavers: int) -> None:
+    """Refuse what a file cannot have been meant to do (raises _Rollback; the leavers are
+    marked already, in this transaction, so rolled back with it). A file with no worker to
+    import (a header-only export, or every row skipped) is a wrong file: said as a problem, not
+    as "0 workers added". A whole roster making more of the `active` workers leavers at once
+    than MANY_LEAVERS lets through is refused unless the user expects that many."""
+    if result.rows_read == result.bad_rows:
+        if not result.left:
+            why = EVERY_ROW_BAD if result.rows_read else "The file has no workers in it"
         else:
-            leavers = f"{result.left:,} of its {counted(everyone, 'worker')}"
-        first = "Every row has a problem" if result.rows_read else "The file has no workers in it"
-        why = f"{first}. As a whole roster it would mark {leavers} as leavers"
+            # Nothing was imported, so the workers not made leavers are those whose rows were
+            # skipped.
+            if result.left == active:
+                leavers = "its only worker" if active == 1 else f"all {counted(active, 'worker')}"
+            else:
+                leavers = f"{result.left:,} of its {counted(active, 'worker')}"
+            first = (
+                "Every row has a problem" if result.rows_read else "The file has no workers in it"
+            )
+            why = f"{first}. As a whole roster it would mark {leavers} as leavers"
+    elif MANY_LEAVERS.exceeded(result.left, active=active) and result.left > expect_leavers:
+        result.leavers_to_confirm = result.left
+        why = (
+            f"As a whole roster the file would mark {result.left:,} of the organisation's "
+            f"{counted(active, 'active worker')} as leavers"
+        )
+    else:
+        return
     result.add_error(0, "", why)
     raise _Rollback
 

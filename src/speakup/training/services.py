@@ -323,6 +323,7 @@ class CompletionImportResult:
     # What the upload's page shows, worded as for a roster from the same counts.
     row_errors = ImportResult.row_errors
     failure = ImportResult.failure
+    leavers_to_confirm = 0  # a completions file makes nobody a leaver
 
     def summary(self) -> str:
         if not self.imported:

@@ -458,7 +458,8 @@ EVERY_PROBLEM = [
 
 
 # A file after EVERY_PROBLEM's, without some columns and with one misspelt ("Job Roles"): what
-# the roster has in them stays, unless an end is before a new start (Nia has come back).
+# the roster has in them stays, unless an end is before a new start (Nia has come back). Pip's
+# line manager is nobody on the roster.
 FEWER_COLUMNS = (
     "Employee Number,First Name,Last Name,Staff Group,Job Roles,Line Manager (Y/N),"
     "Senior Leader (Y/N),Board Member (Y/N),Assignment Start,Line Manager Employee Number"
@@ -469,6 +470,7 @@ FEWER = [
     "1012,Max,Mayhew,Students,,N,N,N,2024-01-01,",
     "1013,Nia,Nash,Students,,N,N,N,2025-03-01,",
     "1014,Oki,Okafor,Students,,N,N,N,2025-03-01,1002",
+    "1015,Pip,Price,Students,,N,N,N,2025-03-01,9999",  # a line manager nobody is
 ]
 NIA_LEFT = "1013,Nia,Nash,,Students,Porter,Estates,Band 2,N,N,N,2020-01-01,2024-12-31"
 
@@ -513,7 +515,8 @@ def test_both_import_paths_give_the_same_result(organisation, monkeypatch, skip_
         assert roster["1002"]["line_manager_since"] == datetime.date(2025, 6, 1)
     roster = {row[0]: dict(zip(fields, row, strict=True)) for row in last}
     assert "Job Roles" in fewer["warnings"][0]
-    assert fewer["created"] == (1 if skip_invalid else 2)  # Oki (and Max, if not added before)
+    assert fewer["created"] == (2 if skip_invalid else 3)  # Oki, Pip (and Max, if not before)
+    assert fewer["unknown_line_managers"] == {"9999": [7, 1]}
     assert roster["1003"]["job_role"] == "Chair" and roster["1002"]["directorate"] == "Medicine"
     assert roster["1013"]["active"] and roster["1013"]["band"] == "Band 2"
 

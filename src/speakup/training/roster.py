@@ -105,6 +105,8 @@ UPDATED_FIELDS = [*RECORD_FIELDS, *ROLE_SINCE.values()]  # what a re-import may 
 BLANKS = " \t\n\r\x0b\x0c"
 # Unknown staff groups named in an import's warning; the rest are counted.
 UNKNOWN_GROUPS_LISTED = 20
+# Line Manager Employee Numbers matching no active worker, named in an import's warning.
+LINE_MANAGERS_LISTED = 3
 # Header cells the import does not read, named in its warning; the rest are counted. Each is
 # named up to a length (a stray cell can hold anything).
 UNREAD_COLUMNS_LISTED = 10
@@ -267,6 +269,10 @@ class ImportResult:
     imported: bool = False
     # The leavers a whole roster was refused for (more than MANY_LEAVERS, not expected).
     leavers_to_confirm: int = 0
+    # Active workers' rows whose Line Manager Employee Number is no active worker's after the
+    # import, and the first few such numbers: number -> [its first row, its rows].
+    unknown_line_manager_rows: int = 0
+    unknown_line_managers: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -605,6 +611,60 @@ def _kept_end(
     return {"assignment_end": end, "active": end is None or end >= today}
 
 
+def note_unknown_line_managers(
+    result: ImportResult, found: Iterable[tuple[str, int, int]], *, rows: int
+) -> None:
+    """Keep in `result` the first few of the line manager numbers `found` (number, first row,
+    rows; by first row) that match no active worker, and the `rows` that give any of them."""
+    result.unknown_line_manager_rows = rows
+    result.unknown_line_managers = {
+        number: [first, count] for number, first, count in list(found)[:LINE_MANAGERS_LISTED]
+    }
+
+
+def unknown_line_managers_warning(result: ImportResult) -> str | None:
+    """Rows naming a line manager who is no active worker: their workers are on no manager's
+    team (docs/training.md section 7). A warning, not a problem: rosters come in parts."""
+    rows = result.unknown_line_manager_rows
+    if not rows:
+        return None
+    named = [
+        f"{number} (row {first:,})"
+        if count == 1
+        else f"{number} ({count:,} rows, first row {first:,})"
+        for number, (first, count) in result.unknown_line_managers.items()
+    ]
+    more = rows - sum(count for _, count in result.unknown_line_managers.values())
+    if more:
+        named.append(counted(more, "more row"))
+    give, who = ("gives", "that worker is") if rows == 1 else ("give", "those workers are")
+    return (
+        f"{counted(rows, 'row')} {give} a Line Manager Employee Number that matches no active "
+        f"worker in the organisation, so {who} on no line manager's team and no manager is "
+        f"told about their training: {listed(named)}"
+    )
+
+
+def _unknown_line_managers(
+    organisation: Organisation, managers: dict[str, list[int]], result: ImportResult
+) -> None:
+    """Of `managers` (line manager number -> [first row, rows]), those no active worker has."""
+    numbers = list(managers)
+    for start in range(0, len(numbers), BATCH_SIZE):
+        found = StaffRecord.objects.filter(
+            organisation=organisation,
+            active=True,
+            employee_number__in=numbers[start : start + BATCH_SIZE],
+        ).values_list("employee_number", flat=True)
+        for number in found:
+            del managers[number]
+    unknown = sorted(managers.items(), key=lambda item: item[1][0])
+    rows = sum(count for _, count in managers.values())
+    note_unknown_line_managers(
+        result, ((number, first, count) for number, (first, count) in unknown), rows=rows
+    )
+
+
 def _update_records(records: list[StaffRecord]) -> None:
     """Write changed records by one UPDATE run once a record. Django's bulk_update builds a
     CASE expression per field per record in Python: 40 times slower than adding the records,
@@ -700,6 +760,8 @@ def _import_row_by_row(
 ) -> None:
     """Any database but PostgreSQL: write checked rows in batches. Raises _Rollback."""
     first_row_of: dict[str, int] = {}
+    # Line manager numbers given for active workers: number -> [its first row, its rows].
+    managers: dict[str, list[int]] = {}
     batch: list[dict] = []
     for row, number, values in rows:
         if number and number in first_row_of:
@@ -717,6 +779,8 @@ def _import_row_by_row(
         # After the first bad row an all-or-nothing import only checks the rest.
         if skip_invalid or not result.bad_rows:
             batch.append(values)
+            if values["line_manager_number"] and values["active"]:
+                managers.setdefault(values["line_manager_number"], [row, 0])[1] += 1
         if len(batch) >= BATCH_SIZE:
             _write_batch(organisation, batch, today, result, kept)
             batch = []
@@ -727,6 +791,7 @@ def _import_row_by_row(
     if full:
         # A worker whose row was skipped is still on the roster: not a leaver.
         _mark_leavers(organisation, set(first_row_of), result)
+    _unknown_line_managers(organisation, managers, result)
 
 
 def staff_import(
@@ -791,6 +856,8 @@ def staff_import(
     finally:
         if text is not None:
             text.detach()  # leave the caller's file open
+    if result.imported and (warning := unknown_line_managers_warning(result)):
+        result.warnings.append(warning)
     # The groups of this file's rows, not of the whole roster: one import's warning is its own.
     every = sorted(result.unknown_staff_groups.items()) if result.imported else []
     unknown = dict(every[:UNKNOWN_GROUPS_LISTED])
@@ -889,6 +956,8 @@ def _import(
             )
     except _Rollback:
         result.created = result.updated = result.unchanged = result.left = 0
+        result.unknown_line_manager_rows = 0
+        result.unknown_line_managers = {}
 
 
 def _refuse_unmeant(result: ImportResult, *, active: int, expect_leavers: int) -> None:

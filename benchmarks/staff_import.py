@@ -1,8 +1,9 @@
 """Benchmark: importing a national-size staff roster on PostgreSQL, against a bare COPY.
 
 Writes a synthetic ESR-style roster of --rows rows (default 1.5 million; fictional names from
-the demo data, emails on the reserved .example domain) to a temporary file, then, in the same
-run and on the same database:
+the demo data, emails on the reserved .example domain; every column the roster reads, each
+worker's line manager among them) to a temporary file, then, in the same run and on the same
+database:
 
 - baseline: the same file loaded by a bare `COPY ... FROM STDIN (FORMAT csv)` into an
   unindexed table of text columns, before and after the imports (their mean is the ratio's
@@ -53,6 +54,7 @@ HEADER = [
     "Board Member (Y/N)",
     "Assignment Start",
     "Assignment End",
+    "Line Manager Employee Number",
 ]
 GROUPS = [
     ("Nursing and Midwifery Registered", "Staff Nurse"),
@@ -92,8 +94,16 @@ def write_roster(path: Path, rows: int) -> None:
                     "N",
                     (first_day - timedelta(days=n % 9000)).isoformat(),
                     "",
+                    _line_manager(n),
                 ]
             )
+
+
+def _line_manager(n: int) -> str:
+    """Every ninth worker is a line manager (above), of the eight after them; a manager's own
+    manager is the manager before them, and the first has none."""
+    manager = n - n % 9 if n % 9 else n - 9
+    return f"{manager + 10_000_000}" if manager >= 0 else ""
 
 
 def _setup(database_url: str) -> None:

@@ -24,7 +24,7 @@ from speakup.organisations.models import Organisation
 from speakup.organisations.queries import organisation_ids_where
 from speakup.organisations.roles import Role
 from speakup.training.queries import compliance_summary
-from speakup.training.roster import SKIP_IN_THE_API, staff_import
+from speakup.training.roster import IN_THE_API, staff_import
 from speakup.training.services import (
     XAPI_VERSION,
     completions_import,
@@ -124,7 +124,24 @@ def _flag(request, name: str) -> bool:
     return answer
 
 
+def _number_of_workers(request, name: str) -> int:
+    """A query parameter that is a number of workers (none: 0); anything else is refused."""
+    value = request.query_params.get(name)
+    if value is None:
+        return 0
+    if not value.strip().isdigit() or len(value.strip()) > 9:
+        raise serializers.ValidationError(
+            {name: [f"{name} must be a number of workers, not “{value[:50]}”"]}
+        )
+    return int(value)
+
+
 SKIP_INVALID = "Import the good rows and report the bad ones"
+EXPECT_LEAVERS = (
+    "With full=true: go ahead if up to this many workers become leavers. Without it a whole "
+    "roster that would make more than a tenth of the active workers (and more than 5) leavers "
+    "is refused, saying how many"
+)
 
 
 def _flag_parameter(name: str, description: str) -> OpenApiParameter:
@@ -143,13 +160,16 @@ class StaffRoster(APIView):
         parameters=[
             _flag_parameter("full", "The file is the whole roster: missing workers become leavers"),
             _flag_parameter("skip_invalid", SKIP_INVALID),
+            OpenApiParameter(
+                "expect_leavers", OpenApiTypes.INT, required=False, description=EXPECT_LEAVERS
+            ),
         ],
         responses={
             200: OpenApiTypes.OBJECT,
             400: OpenApiResponse(
                 OpenApiTypes.OBJECT,
-                description="Nothing was imported: the file's problems, or a flag that is not "
-                "true or false",
+                description="Nothing was imported: the file's problems, too many leavers not "
+                "expected, or a flag that is not true or false",
             ),
             404: OpenApiResponse(),
             415: CSV_ONLY_RESPONSE,
@@ -158,15 +178,17 @@ class StaffRoster(APIView):
     def post(self, request, ods_code):
         organisation = _organisation(request, ods_code, "training.manage_roster")
         full, skip_invalid = _flag(request, "full"), _flag(request, "skip_invalid")
+        expect_leavers = _number_of_workers(request, "expect_leavers")
         with _csv_body(request) as file:
             result = staff_import(
                 organisation=organisation,
                 file=file,
                 full=full,
                 skip_invalid=skip_invalid,
+                expect_leavers=expect_leavers,
                 actor=request.user,
             )
-        body = result.as_dict() | {"summary": result.summary(SKIP_IN_THE_API)}
+        body = result.as_dict() | {"summary": result.summary(IN_THE_API)}
         return Response(body, status=status.HTTP_200_OK if result.imported else 400)
 
 

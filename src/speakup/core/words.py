@@ -12,3 +12,10 @@ def too_long(called: str, limit: int) -> str:
     """The refusal of text over its limit, on every form, service and API: "Your message must be
     20,000 characters or fewer"."""
     return f"{called[:1].upper()}{called[1:]} must be {limit:,} characters or fewer"
+
+
+def listed(words: list[str], last: str = "and") -> str:
+    """Words as a sentence lists them: "Band", "Band and Email", "Band, Email and Job Role"."""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {last} {words[-1]}"

@@ -6,8 +6,10 @@ from django.utils import timezone
 from speakup.core import csvfiles
 from speakup.core.dates import day_in_words, more_than_a_year_ahead, years_after
 from speakup.core.forms import date_field, whole_number_field
+from speakup.core.words import counted
 from speakup.training.bands import AFC_BANDS, VERY_SENIOR_MANAGER, band_code
 from speakup.training.content import Course
+from speakup.training.roster import expect_leavers_label
 
 MODULES = [("speak_up", "Speak Up"), ("listen_up", "Listen Up"), ("follow_up", "Follow Up")]
 
@@ -46,6 +48,26 @@ class RosterUploadForm(forms.Form):
         label="Import the rows without problems even if some rows have problems",
         required=False,
     )
+
+    def __init__(self, *args, expect_leavers: int = 0, **kwargs):
+        """`expect_leavers`: the leavers a whole roster was refused for (the link from its
+        result page gives them). The form then offers to let that many through, and starts
+        with "whole roster" ticked, as the upload refused was."""
+        super().__init__(*args, **kwargs)
+        self.leavers = expect_leavers
+        if expect_leavers:
+            self.fields["full"].initial = True
+            self.fields["expect_leavers"] = forms.BooleanField(
+                label=expect_leavers_label(expect_leavers),
+                help_text=f"The whole roster uploaded last would have made "
+                f"{counted(expect_leavers, 'worker')} leavers at once, so it was not imported. "
+                "Tick this if they have left.",
+                required=False,
+            )
+
+    def expected_leavers(self) -> int:
+        """The leavers the uploader said they expect: none unless they ticked the box."""
+        return self.leavers if self.cleaned_data.get("expect_leavers") else 0
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -24,7 +24,7 @@ from django.utils import timezone
 from speakup.core import csvfiles
 from speakup.core.audit import audit_by
 from speakup.core.dates import day_in_words
-from speakup.core.words import counted
+from speakup.core.words import counted, listed
 from speakup.organisations.models import Organisation, User
 from speakup.training import roster_staging
 from speakup.training.bands import band_normalised
@@ -76,6 +76,17 @@ REQUIRED_COLUMNS = [
     "is_board_member",
     "assignment_start",
 ]
+# The optional columns, and what each holds as a warning about a file without it names it. A
+# column a file lacks says nothing about its workers: the roster keeps what it has (new
+# workers have none), as it keeps an account link when a row gives no email.
+OPTIONAL_COLUMNS = {
+    "email": "email addresses",
+    "job_role": "job roles",
+    "directorate": "directorates",
+    "band": "bands",
+    "line_manager_number": "line managers",
+    "assignment_end": "assignment end dates",
+}
 REQUIRED_VALUES = ["employee_number", "first_name", "last_name", "staff_group", "assignment_start"]
 RECORD_FIELDS = [*COLUMNS, "staff_group_recognised", "active", "user_id"]
 # Each role's flag and the day an import (or the admin's staff record page) turned it on for a
@@ -94,6 +105,12 @@ UPDATED_FIELDS = [*RECORD_FIELDS, *ROLE_SINCE.values()]  # what a re-import may 
 BLANKS = " \t\n\r\x0b\x0c"
 # Unknown staff groups named in an import's warning; the rest are counted.
 UNKNOWN_GROUPS_LISTED = 20
+# Line Manager Employee Numbers matching no active worker, named in an import's warning.
+LINE_MANAGERS_LISTED = 3
+# Header cells the import does not read, named in its warning; the rest are counted. Each is
+# named up to a length (a stray cell can hold anything).
+UNREAD_COLUMNS_LISTED = 10
+UNREAD_TITLE_SHOWN = 60
 YES = {"y", "yes", "true", "1"}
 NO = {"n", "no", "false", "0", ""}
 YES_OR_NO = {**dict.fromkeys(YES, True), **dict.fromkeys(NO, False)}
@@ -129,6 +146,49 @@ SKIP_ON_THE_PAGE = (
 )
 SKIP_IN_THE_COMMAND = "import it again with --skip-invalid to import the rows without problems"
 SKIP_IN_THE_API = "send it again with ?skip_invalid=true to import the rows without problems"
+
+
+@dataclass(frozen=True)
+class LeaverLimit:
+    """How many leavers a whole roster may make at once without the user saying they expect
+    them: a handful whatever the share, or more only up to a share of the active workers."""
+
+    share: float  # of the organisation's active workers before the import
+    handful: int
+
+    def exceeded(self, leavers: int, *, active: int) -> bool:
+        return leavers > self.handful and leavers > self.share * active
+
+
+# NHS staff turnover is about 1% a month (some 12% a year), so a whole roster that makes more
+# than a tenth of the active workers leavers at once is more likely part of the roster marked
+# as the whole (one directorate's export, a file cut short) than the leavers since the last
+# import: it is refused until the user says how many leavers they expect. A handful is let
+# through however small the organisation, so that its ordinary leavers never need confirming.
+MANY_LEAVERS = LeaverLimit(share=0.10, handful=5)
+
+
+def expect_leavers_label(leavers: int) -> str:
+    """The upload page's tick box that lets a whole roster make `leavers` leavers."""
+    return f"I expect {counted(leavers, 'worker')} to become leavers"
+
+
+@dataclass(frozen=True)
+class Channel:
+    """How a way in to the import (the page, the command, the API) offers what a refusal
+    advises: importing only the rows without problems, and going ahead with many leavers."""
+
+    skip: str
+    expect_leavers: Callable[[int], str]
+
+
+ON_THE_PAGE = Channel(
+    SKIP_ON_THE_PAGE, lambda n: f"upload it again with “{expect_leavers_label(n)}” ticked"
+)
+IN_THE_COMMAND = Channel(
+    SKIP_IN_THE_COMMAND, lambda n: f"import it again with --expect-leavers {n}"
+)
+IN_THE_API = Channel(SKIP_IN_THE_API, lambda n: f"send it again with ?full=true&expect_leavers={n}")
 
 
 def too_long(limit: int) -> str:
@@ -207,6 +267,12 @@ class ImportResult:
     unknown_staff_groups: dict[str, int] = field(default_factory=dict)
     encoding: str | None = None  # as detected; None when the file's could not be (UTF-16)
     imported: bool = False
+    # The leavers a whole roster was refused for (more than MANY_LEAVERS, not expected).
+    leavers_to_confirm: int = 0
+    # Active workers' rows whose Line Manager Employee Number is no active worker's after the
+    # import, and the first few such numbers: number -> [its first row, its rows].
+    unknown_line_manager_rows: int = 0
+    unknown_line_managers: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -234,10 +300,13 @@ class ImportResult:
         data["errors"] = [RowError(**e) for e in data.get("errors", [])]
         return cls(**data)
 
-    def failure(self, how_to_skip: str = SKIP_ON_THE_PAGE) -> str:
-        """Why nothing was imported, for a page whose heading already says so. `how_to_skip`
-        tells how this channel imports only the good rows (the page's tick box by default)."""
+    def failure(self, channel: Channel = ON_THE_PAGE) -> str:
+        """Why nothing was imported, for a page whose heading already says so, with what to do
+        the way `channel` offers it (the page's tick boxes by default)."""
         whole_file = failure_text(self.errors)
+        if self.leavers_to_confirm:
+            then = channel.expect_leavers(self.leavers_to_confirm)
+            return f"{whole_file.removesuffix('.')}; if you expect that, {then}."
         if whole_file:
             return whole_file
         if self.bad_rows:
@@ -245,13 +314,13 @@ class ImportResult:
             return (
                 f"{self.bad_rows:,} of {counted(self.rows_read, 'row')} {have}. Correct "
                 f"{'it' if self.bad_rows == 1 else 'them'} and import the file again, or "
-                f"{how_to_skip}."
+                f"{channel.skip}."
             )
         return "The file could not be imported."
 
-    def summary(self, how_to_skip: str = SKIP_ON_THE_PAGE) -> str:
+    def summary(self, channel: Channel = ON_THE_PAGE) -> str:
         if not self.imported:
-            return nothing_imported(self.failure(how_to_skip))
+            return nothing_imported(self.failure(channel))
         text = (
             f"{counted(self.rows_read, 'row')} read: {counted(self.created, 'worker')} added, "
             f"{self.updated:,} updated, {self.unchanged:,} unchanged, "
@@ -327,6 +396,40 @@ def _normalise_header(text: str) -> str:
 
 
 _HEADER_KEYS = {_normalise_header(title): key for key, title in COLUMNS.items()}
+
+
+def unread_columns(header: Sequence[str]) -> str | None:
+    """The warning naming the header cells that are no column the roster reads (a misspelt
+    "Directorates", say), or None when there are none. Blank cells are not named."""
+    unread = []
+    for title in header:
+        title = title.strip(BLANKS)
+        if title and _normalise_header(title) not in _HEADER_KEYS:
+            shown = title if len(title) <= UNREAD_TITLE_SHOWN else title[:UNREAD_TITLE_SHOWN] + "…"
+            unread.append(f"“{shown}”")
+    if not unread:
+        return None
+    named = unread[:UNREAD_COLUMNS_LISTED]
+    if len(unread) > len(named):
+        named.append(f"{len(unread) - len(named):,} more")
+    if len(unread) == 1:
+        what = f"The column {named[0]} is not one speakup reads, so it was left out"
+    else:
+        what = f"The columns {listed(named)} are not ones speakup reads, so they were left out"
+    return f"{what}: the columns it reads are {', '.join(COLUMNS.values())}"
+
+
+def absent_columns(kept: Sequence[str], *, known: int, added: int) -> str | None:
+    """The warning naming the optional columns a file lacks (`kept`), or None when it has them
+    all: the `known` workers' values were left as stored, the `added` ones have none."""
+    if not kept:
+        return None
+    titles = listed([COLUMNS[key] for key in kept], "or")
+    what = listed([OPTIONAL_COLUMNS[key] for key in kept])
+    if not known:
+        return f"The file has no {titles} column: the workers added have no {what}"
+    new = ", and the workers added have none" if added else ""
+    return f"The file has no {titles} column: workers' {what} were left as they were{new}"
 
 
 def _map_header(header: list[str]) -> dict[str, int]:
@@ -454,8 +557,14 @@ def role_days(
 
 
 def _write_batch(
-    organisation: Organisation, batch: list[dict], today: datetime.date, result: ImportResult
+    organisation: Organisation,
+    batch: list[dict],
+    today: datetime.date,
+    result: ImportResult,
+    kept: Sequence[str] = (),
 ) -> None:
+    """Add and update the workers of `batch`; the columns `kept` (not in the file) keep their
+    stored values."""
     numbers = [values["employee_number"] for values in batch]
     existing = {
         record.employee_number: record
@@ -483,6 +592,10 @@ def _write_batch(
             continue
         if values["user_id"] is None and record.user_id is not None and not values["email"]:
             values["user_id"] = record.user_id  # keep a link made by hand when no email is given
+        for key in kept:
+            values[key] = getattr(record, key)
+        if "assignment_end" in kept:
+            values.update(_kept_end(record.assignment_end, values["assignment_start"], today))
         values.update(role_days(record=record, roles=values, today=today))
         changed = False
         for name in UPDATED_FIELDS:
@@ -500,6 +613,71 @@ def _write_batch(
     if to_update:
         _update_records(to_update)
         result.updated += len(to_update)
+
+
+def _kept_end(
+    end: datetime.date | None, start: datetime.date, today: datetime.date
+) -> dict[str, datetime.date | bool | None]:
+    """A worker's assignment end and whether they are active, from a file without an Assignment
+    End column: the stored end stays, unless it is before the file's assignment start (it
+    ended an earlier assignment: the worker has come back). roster_staging._merge agrees."""
+    if end is not None and end < start:
+        end = None
+    return {"assignment_end": end, "active": end is None or end >= today}
+
+
+def note_unknown_line_managers(
+    result: ImportResult, found: Iterable[tuple[str, int, int]], *, rows: int
+) -> None:
+    """Keep in `result` the first few of the line manager numbers `found` (number, first row,
+    rows; by first row) that match no active worker, and the `rows` that give any of them."""
+    result.unknown_line_manager_rows = rows
+    result.unknown_line_managers = {
+        number: [first, count] for number, first, count in list(found)[:LINE_MANAGERS_LISTED]
+    }
+
+
+def unknown_line_managers_warning(result: ImportResult) -> str | None:
+    """Rows naming a line manager who is no active worker: their workers are on no manager's
+    team (docs/training.md section 7). A warning, not a problem: rosters come in parts."""
+    rows = result.unknown_line_manager_rows
+    if not rows:
+        return None
+    named = [
+        f"{number} (row {first:,})"
+        if count == 1
+        else f"{number} ({count:,} rows, first row {first:,})"
+        for number, (first, count) in result.unknown_line_managers.items()
+    ]
+    more = rows - sum(count for _, count in result.unknown_line_managers.values())
+    if more:
+        named.append(counted(more, "more row"))
+    give, who = ("gives", "that worker is") if rows == 1 else ("give", "those workers are")
+    return (
+        f"{counted(rows, 'row')} {give} a Line Manager Employee Number that matches no active "
+        f"worker in the organisation, so {who} on no line manager's team and no manager is "
+        f"told about their training: {listed(named)}"
+    )
+
+
+def _unknown_line_managers(
+    organisation: Organisation, managers: dict[str, list[int]], result: ImportResult
+) -> None:
+    """Of `managers` (line manager number -> [first row, rows]), those no active worker has."""
+    numbers = list(managers)
+    for start in range(0, len(numbers), BATCH_SIZE):
+        found = StaffRecord.objects.filter(
+            organisation=organisation,
+            active=True,
+            employee_number__in=numbers[start : start + BATCH_SIZE],
+        ).values_list("employee_number", flat=True)
+        for number in found:
+            del managers[number]
+    unknown = sorted(managers.items(), key=lambda item: item[1][0])
+    rows = sum(count for _, count in managers.values())
+    note_unknown_line_managers(
+        result, ((number, first, count) for number, (first, count) in unknown), rows=rows
+    )
 
 
 def _update_records(records: list[StaffRecord]) -> None:
@@ -593,9 +771,12 @@ def _import_row_by_row(
     skip_invalid: bool,
     today: datetime.date,
     result: ImportResult,
+    kept: Sequence[str] = (),
 ) -> None:
     """Any database but PostgreSQL: write checked rows in batches. Raises _Rollback."""
     first_row_of: dict[str, int] = {}
+    # Line manager numbers given for active workers: number -> [its first row, its rows].
+    managers: dict[str, list[int]] = {}
     batch: list[dict] = []
     for row, number, values in rows:
         if number and number in first_row_of:
@@ -613,16 +794,19 @@ def _import_row_by_row(
         # After the first bad row an all-or-nothing import only checks the rest.
         if skip_invalid or not result.bad_rows:
             batch.append(values)
+            if values["line_manager_number"] and values["active"]:
+                managers.setdefault(values["line_manager_number"], [row, 0])[1] += 1
         if len(batch) >= BATCH_SIZE:
-            _write_batch(organisation, batch, today, result)
+            _write_batch(organisation, batch, today, result, kept)
             batch = []
     if result.bad_rows and not skip_invalid:
         raise _Rollback
     if batch:
-        _write_batch(organisation, batch, today, result)
+        _write_batch(organisation, batch, today, result, kept)
     if full:
         # A worker whose row was skipped is still on the roster: not a leaver.
         _mark_leavers(organisation, set(first_row_of), result)
+    _unknown_line_managers(organisation, managers, result)
 
 
 def staff_import(
@@ -632,13 +816,16 @@ def staff_import(
     rows: Iterable[dict[str, str]] | None = None,
     full: bool = False,
     skip_invalid: bool = False,
+    expect_leavers: int = 0,
     today: datetime.date | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     actor=None,
 ) -> ImportResult:
     """Import a roster from a binary CSV `file` (or `rows` of header -> value) for `organisation`.
 
-    Upserts by employee number. With `full`, workers missing from the file become leavers.
+    Upserts by employee number. With `full`, workers missing from the file become leavers; more
+    of them than MANY_LEAVERS lets through only up to `expect_leavers`, the number the user said
+    they expect.
     An import is written to the audit log as `actor`'s (None: the system's, as for a command).
     Returns what happened; when `imported` is False nothing in the database changed.
     On PostgreSQL a file goes through COPY into a staging table (roster_staging.py), so
@@ -675,6 +862,7 @@ def staff_import(
             records,
             full,
             skip_invalid,
+            expect_leavers,
             today,
             result,
             lambda: report(csvfiles.bytes_read(file, start)),
@@ -683,6 +871,8 @@ def staff_import(
     finally:
         if text is not None:
             text.detach()  # leave the caller's file open
+    if result.imported and (warning := unknown_line_managers_warning(result)):
+        result.warnings.append(warning)
     # The groups of this file's rows, not of the whole roster: one import's warning is its own.
     every = sorted(result.unknown_staff_groups.items()) if result.imported else []
     unknown = dict(every[:UNKNOWN_GROUPS_LISTED])
@@ -698,7 +888,9 @@ def staff_import(
     return result
 
 
-def _import(organisation, records, full, skip_invalid, today, result, progress, actor) -> None:
+def _import(
+    organisation, records, full, skip_invalid, expect_leavers, today, result, progress, actor
+) -> None:
     """Read the header, then check and write every row in one transaction, or roll back."""
     try:
         found = csvfiles.header_row(records)
@@ -708,6 +900,9 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
             )
             return
         header_number, header = found
+        # Said also when the file is refused: a misspelt required column is named so.
+        if warning := unread_columns(header):
+            result.warnings.append(warning)
         positions = _map_header(header)
     except _HeaderError as error:
         result.add_error(0, "", str(error))
@@ -715,9 +910,16 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
     except csv.Error as error:  # in the header: the whole file is unreadable
         result.add_error(0, "", csvfiles.unreadable_row(1, error))
         return
+    kept = [key for key in OPTIONAL_COLUMNS if key not in positions]
     checked = _checked_rows(records, positions, today, result, progress, header_number)
     try:
         with transaction.atomic():
+            # What a whole roster's leavers are a share of (MANY_LEAVERS).
+            active = (
+                StaffRecord.objects.filter(organisation=organisation, active=True).count()
+                if full
+                else 0
+            )
             try:
                 if roster_staging.usable():
                     roster_staging.staged_import(
@@ -727,6 +929,7 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
                         skip_invalid=skip_invalid,
                         today=today,
                         result=result,
+                        kept=kept,
                     )
                 else:
                     _import_row_by_row(
@@ -736,15 +939,18 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
                         skip_invalid=skip_invalid,
                         today=today,
                         result=result,
+                        kept=kept,
                     )
             except _Unreadable:
                 raise _Rollback from None
             if result.bad_rows and not skip_invalid:
                 raise _Rollback
-            if result.rows_read == result.bad_rows:
-                _refuse_nothing_to_import(organisation, result)
+            _refuse_unmeant(result, active=active, expect_leavers=expect_leavers)
             result.skipped = result.bad_rows
             result.imported = True
+            known = result.updated + result.unchanged
+            if warning := absent_columns(kept, known=known, added=result.created):
+                result.warnings.append(warning)
             audit_by(
                 actor,
                 action="training.roster_import",
@@ -759,29 +965,44 @@ def _import(organisation, records, full, skip_invalid, today, result, progress, 
                     "unchanged": result.unchanged,
                     "left": result.left,
                     "skipped": result.skipped,
+                    # Who said they expected many leavers, and how many, is on the record.
+                    **({"expect_leavers": expect_leavers} if full and expect_leavers else {}),
                 },
             )
     except _Rollback:
         result.created = result.updated = result.unchanged = result.left = 0
+        result.unknown_line_manager_rows = 0
+        result.unknown_line_managers = {}
 
 
-def _refuse_nothing_to_import(organisation: Organisation, result: ImportResult) -> None:
-    """A file with no worker to import (a header-only export, or every row skipped) is a wrong
-    file, never meant: said as a problem, not as "0 workers added". As a whole roster it would
-    also make leavers of (nearly) everyone. Raises _Rollback."""
-    if not result.left:
-        why = EVERY_ROW_BAD if result.rows_read else "The file has no workers in it"
-    else:
-        # The leavers are marked already (in this transaction, rolled back now): the workers
-        # still active are those whose rows were skipped.
-        still_active = StaffRecord.objects.filter(organisation=organisation, active=True).count()
-        everyone = result.left + still_active
-        if result.left == everyone:
-            leavers = "its only worker" if everyone == 1 else f"all {counted(everyone, 'worker')}"
+def _refuse_unmeant(result: ImportResult, *, active: int, expect_leavers: int) -> None:
+    """Refuse what a file cannot have been meant to do (raises _Rollback; the leavers are
+    marked already, in this transaction, so rolled back with it). A file with no worker to
+    import (a header-only export, or every row skipped) is a wrong file: said as a problem, not
+    as "0 workers added". A whole roster making more of the `active` workers leavers at once
+    than MANY_LEAVERS lets through is refused unless the user expects that many."""
+    if result.rows_read == result.bad_rows:
+        if not result.left:
+            why = EVERY_ROW_BAD if result.rows_read else "The file has no workers in it"
         else:
-            leavers = f"{result.left:,} of its {counted(everyone, 'worker')}"
-        first = "Every row has a problem" if result.rows_read else "The file has no workers in it"
-        why = f"{first}. As a whole roster it would mark {leavers} as leavers"
+            # Nothing was imported, so the workers not made leavers are those whose rows were
+            # skipped.
+            if result.left == active:
+                leavers = "its only worker" if active == 1 else f"all {counted(active, 'worker')}"
+            else:
+                leavers = f"{result.left:,} of its {counted(active, 'worker')}"
+            first = (
+                "Every row has a problem" if result.rows_read else "The file has no workers in it"
+            )
+            why = f"{first}. As a whole roster it would mark {leavers} as leavers"
+    elif MANY_LEAVERS.exceeded(result.left, active=active) and result.left > expect_leavers:
+        result.leavers_to_confirm = result.left
+        why = (
+            f"As a whole roster the file would mark {result.left:,} of the organisation's "
+            f"{counted(active, 'active worker')} as leavers"
+        )
+    else:
+        return
     result.add_error(0, "", why)
     raise _Rollback
 

@@ -11,7 +11,7 @@ employee number), and the server loads rows while Python checks the next ones.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django.db import connection
 from django.utils import timezone
@@ -55,17 +55,19 @@ def staged_import(
     skip_invalid: bool,
     today: datetime.date,
     result: roster.ImportResult,
+    kept: Sequence[str] = (),
 ) -> None:
     """Stage `rows` (row number, employee number, values or None if bad), then merge them
     into the roster when no row is bad or `skip_invalid`: a role turned on is recorded as
-    begun `today`. Fills `result`."""
+    begun `today`, and the columns `kept` (not in the file) keep their stored values. Fills
+    `result`."""
     with connection.cursor() as cursor:
         # Room to group a national roster in memory; SET LOCAL ends with the transaction.
         cursor.execute("SET LOCAL work_mem = '64MB'")
         _stage(cursor, rows, result)
         _refuse_duplicates(cursor, result)
         if skip_invalid or not result.bad_rows:
-            _merge(cursor, organisation, full, today, result)
+            _merge(cursor, organisation, full, today, result, kept)
         cursor.execute(f"DROP TABLE {STAGING}")
 
 
@@ -131,6 +133,7 @@ def _merge(
     full: bool,
     today: datetime.date,
     result: roster.ImportResult,
+    kept: Sequence[str] = (),
 ) -> None:
     """Update the changed workers, add the new ones and, for a full roster, mark leavers."""
     table = StaffRecord._meta.db_table
@@ -141,26 +144,42 @@ def _merge(
         LEFT JOIN (SELECT lower(email) AS email, max(id) AS id FROM {User._meta.db_table}
                    GROUP BY 1) u ON c.email <> '' AND u.email = c.email
         WHERE c.valid) c"""
-    merged = [name for name in roster.UPDATED_FIELDS if name != "employee_number"]  # not the key
-    new = {name: f"c.{name}" for name in merged}
+    # Each column an update may change (not the key; not a column the file lacks: it stays as
+    # stored, as in roster._write_batch), with its new value and that value's parameters.
+    new = {
+        name: (f"c.{name}", [])
+        for name in roster.UPDATED_FIELDS
+        if name != "employee_number" and name not in kept
+    }
     # A link to an account made by hand stays when the file gives no email (as roster.py).
-    new["user_id"] = "coalesce(c.user_id, CASE WHEN c.email = '' THEN s.user_id END)"
+    new["user_id"] = ("coalesce(c.user_id, CASE WHEN c.email = '' THEN s.user_id END)", [])
     # A role's day is kept while the role stays, today when the file turns it on, cleared when
     # it turns it off (as roster.role_days).
     for flag, since in roster.ROLE_SINCE.items():
         new[since] = (
-            f"CASE WHEN NOT c.{flag} THEN NULL WHEN s.{flag} THEN s.{since} ELSE %s::date END"
+            f"CASE WHEN NOT c.{flag} THEN NULL WHEN s.{flag} THEN s.{since} ELSE %s::date END",
+            [today],
         )
-    days = [today] * len(roster.ROLE_SINCE)
+    if "assignment_end" in kept:
+        # The stored end stays unless it is before the file's start (as roster._kept_end).
+        new["assignment_end"] = (
+            "CASE WHEN s.assignment_end < c.assignment_start THEN NULL ELSE s.assignment_end END",
+            [],
+        )
+        new["active"] = (
+            "coalesce(s.assignment_end < c.assignment_start OR s.assignment_end >= %s::date, true)",
+            [today],
+        )
+    values = ", ".join(value for value, _ in new.values())
+    parameters = [parameter for _, some in new.values() for parameter in some]
     cursor.execute(
         f"""
-        UPDATE {table} s SET ({", ".join(merged)}, updated_at) = ({", ".join(new.values())}, %s)
+        UPDATE {table} s SET ({", ".join(new)}, updated_at) = ({values}, %s)
         FROM {good}
         WHERE s.organisation_id = %s AND s.employee_number = c.employee_number
-          AND ({", ".join(f"s.{name}" for name in merged)})
-              IS DISTINCT FROM ({", ".join(new.values())})
+          AND ({", ".join(f"s.{name}" for name in new)}) IS DISTINCT FROM ({values})
         """,
-        [*days, now, organisation.pk, *days],
+        [*parameters, now, organisation.pk, *parameters],
     )
     result.updated = cursor.rowcount
     cursor.execute(
@@ -188,3 +207,35 @@ def _merge(
             [now, organisation.pk],
         )
         result.left = cursor.rowcount
+    if "line_manager_number" not in kept:
+        _find_unknown_line_managers(cursor, organisation, result)
+
+
+def _find_unknown_line_managers(
+    cursor, organisation: Organisation, result: roster.ImportResult
+) -> None:
+    """Active workers' rows naming a line manager who is no active worker, now the roster is
+    written (leavers marked): one anti-join, grouped by number (as roster._unknown_line_managers;
+    not run for a file without the column)."""
+    table = StaffRecord._meta.db_table
+    cursor.execute(
+        f"""
+        SELECT line_manager_number, min(row_no) AS first_row, count(*),
+               (sum(count(*)) OVER ())::bigint
+        FROM {STAGING} c
+        WHERE c.valid AND c.active AND c.line_manager_number <> '' AND NOT EXISTS (
+            SELECT 1 FROM {table} s
+            WHERE s.organisation_id = %s AND s.active
+              AND s.employee_number = c.line_manager_number)
+        GROUP BY line_manager_number
+        ORDER BY first_row
+        LIMIT %s
+        """,
+        [organisation.pk, roster.LINE_MANAGERS_LISTED],
+    )
+    found = cursor.fetchall()
+    roster.note_unknown_line_managers(
+        result,
+        ((number, first, count) for number, first, count, _ in found),
+        rows=found[0][3] if found else 0,
+    )

@@ -328,6 +328,7 @@ class CompletionImportResult:
     # What the upload's page shows, worded as for a roster from the same counts.
     row_errors = ImportResult.row_errors
     failure = ImportResult.failure
+    leavers_to_confirm = 0  # a completions file makes nobody a leaver
 
     def summary(self, how_to_skip: str = SKIP_ON_THE_PAGE) -> str:
         """What the import did, in a line; a refusal says how this channel (`how_to_skip`, as

@@ -30,6 +30,7 @@ def _import_roster(job: StaffImport, file, on_progress):
         file=file,
         full=job.full,
         skip_invalid=job.skip_invalid,
+        expect_leavers=job.expect_leavers,
         on_progress=on_progress,
         actor=job.uploaded_by,
     )

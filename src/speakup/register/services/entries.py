@@ -12,7 +12,7 @@ from speakup.core.dates import (
     more_than_a_year_ahead,
     years_after,
 )
-from speakup.core.words import too_long
+from speakup.core.words import listed, too_long
 from speakup.organisations.models import Organisation, User
 from speakup.register.models import (
     Appointment,
@@ -122,8 +122,7 @@ def director_create(*, actor, first_name: str, last_name: str, email: str) -> Di
 
 
 def _in_words(names: list[str]) -> str:
-    words = [ENTRY_FIELDS[name] for name in names]
-    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+    return listed([ENTRY_FIELDS[name] for name in names])
 
 
 @transaction.atomic

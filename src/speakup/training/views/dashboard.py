@@ -237,7 +237,12 @@ def _upload_page(request, ods_code: str, kind: str, **context):
     upload = UPLOADS[kind]
     organisation = _organisation(request, ods_code, upload.action)
     posted = request.method == "POST"
-    form = upload.form(request.POST if posted else None, request.FILES if posted else None)
+    # The leavers a refused whole roster would have made, from its result page's link (the
+    # form posts back to this address, so a POST has them too).
+    leavers = {"expect_leavers": _leavers_in(request)} if kind == UploadKind.ROSTER else {}
+    form = upload.form(
+        request.POST if posted else None, request.FILES if posted else None, **leavers
+    )
     if posted and form.is_valid():
         job = _start_import(request, organisation, form, kind=kind)
         return redirect(upload.result_page, organisation.ods_code, job.pk)
@@ -249,6 +254,11 @@ def _upload_page(request, ods_code: str, kind: str, **context):
         organisation=organisation,
         **context,
     )
+
+
+def _leavers_in(request) -> int:
+    value = request.GET.get("expect_leavers", "")
+    return int(value) if value.isdigit() and len(value) <= 9 else 0
 
 
 def _start_import(request, organisation, form, *, kind: str) -> StaffImport:
@@ -263,6 +273,7 @@ def _start_import(request, organisation, form, *, kind: str) -> StaffImport:
         file_name=Path(upload.name).name[:255],
         full=form.cleaned_data.get("full", False),  # rosters only
         skip_invalid=form.cleaned_data["skip_invalid"],
+        expect_leavers=form.expected_leavers(),
         bytes_total=upload.size,
     )
     path = folder / f"{uuid.uuid4()}.csv"

@@ -1,9 +1,17 @@
+import argparse
+
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from speakup.core.commandline import open_named_file
 from speakup.organisations.models import Organisation
-from speakup.training.roster import SKIP_IN_THE_COMMAND, staff_import
+from speakup.training.roster import IN_THE_COMMAND, staff_import
+
+
+def _number_of_workers(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"“{text}” is not a number of workers")
+    return int(text)
 
 
 class Command(BaseCommand):
@@ -16,6 +24,14 @@ class Command(BaseCommand):
             "--full",
             action="store_true",
             help="the file is the whole roster: workers missing from it become leavers",
+        )
+        parser.add_argument(
+            "--expect-leavers",
+            type=_number_of_workers,
+            default=0,
+            metavar="N",
+            help="with --full: go ahead if up to N workers become leavers (more than a tenth of "
+            "the active workers, and more than 5, are refused without it)",
         )
         parser.add_argument(
             "--skip-invalid",
@@ -49,6 +65,7 @@ class Command(BaseCommand):
                 file=file,
                 full=options["full"],
                 skip_invalid=options["skip_invalid"],
+                expect_leavers=options["expect_leavers"],
                 on_progress=on_progress,
             )
         for warning in result.warnings:
@@ -60,5 +77,5 @@ class Command(BaseCommand):
         if result.bad_rows > len(listed):
             self.stderr.write(f"  ... and {result.bad_rows - len(listed)} more")
         if not result.imported:
-            raise CommandError(result.summary(SKIP_IN_THE_COMMAND))
-        self.stdout.write(result.summary(SKIP_IN_THE_COMMAND))
+            raise CommandError(result.summary(IN_THE_COMMAND))
+        self.stdout.write(result.summary(IN_THE_COMMAND))

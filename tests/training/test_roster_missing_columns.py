@@ -1,0 +1,179 @@
+"""A roster file without an optional column (no Band column, or a misspelt "Directorates")
+says nothing about it: the workers already on the roster keep what they have, and the import
+says which columns it read and which it did not."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from speakup.training.models import StaffRecord
+from speakup.training.roster import staff_import
+from tests.organisations.factories import UserFactory
+from tests.training.test_roster_import import (  # noqa: F401  (frozen, each_import_path: fixtures)
+    ADA,
+    BRYN,
+    EVERY_COLUMN,
+    csv_file,
+    each_import_path,
+    frozen,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen", "each_import_path")]
+
+REQUIRED_ONLY = (
+    "Employee Number,First Name,Last Name,Staff Group,Line Manager (Y/N),Senior Leader (Y/N),"
+    "Board Member (Y/N),Assignment Start"
+)
+ADA_REQUIRED_ONLY = "1001,Ada,Ashdown,Nursing and Midwifery Registered,N,N,N,2021-03-01"
+# Ada with every column: an end ahead, a line manager (Bryn).
+ADA_IN_FULL = ADA.rstrip(",") + ",2026-03-31,1002"
+THE_COLUMNS = (
+    "the columns it reads are Employee Number, First Name, Last Name, Email, Staff Group, Job "
+    "Role, Directorate, Band, Line Manager (Y/N), Line Manager Employee Number, Senior Leader "
+    "(Y/N), Board Member (Y/N), Assignment Start, Assignment End"
+)
+KEPT = [
+    "email",
+    "user_id",
+    "job_role",
+    "directorate",
+    "band",
+    "line_manager_number",
+    "assignment_end",
+    "active",
+]
+
+
+def stored(number: str, *fields: str) -> dict:
+    return StaffRecord.objects.filter(employee_number=number).values(*KEPT, *fields).get()
+
+
+def test_a_file_without_the_optional_columns_leaves_workers_values_as_they_were(organisation):
+    ada_account = UserFactory(email="ada@fictional.test")
+    staff_import(organisation=organisation, file=csv_file(ADA_IN_FULL, BRYN, header=EVERY_COLUMN))
+    before = stored("1001")
+    assert (before["directorate"], before["band"], before["user_id"]) == (
+        "Surgery",
+        "Band 5",
+        ada_account.pk,
+    )
+
+    married = ADA_REQUIRED_ONLY.replace("Ashdown", "Ashdown-Reyes")
+    result = staff_import(organisation=organisation, file=csv_file(married, header=REQUIRED_ONLY))
+    assert result.imported and result.updated == 1
+    assert result.warnings == [
+        "The file has no Email, Job Role, Directorate, Band, Line Manager Employee Number or "
+        "Assignment End column: workers' email addresses, job roles, directorates, bands, line "
+        "managers and assignment end dates were left as they were"
+    ]
+    assert stored("1001") == before
+    assert stored("1001", "last_name")["last_name"] == "Ashdown-Reyes"
+
+    again = staff_import(organisation=organisation, file=csv_file(married, header=REQUIRED_ONLY))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    assert stored("1001") == before
+
+
+def test_a_misspelt_column_is_named_and_the_values_under_it_are_not_read(organisation):
+    staff_import(organisation=organisation, file=csv_file(ADA, header=EVERY_COLUMN))
+    header = EVERY_COLUMN.replace("Directorate", "Directorates")
+    moved = ADA.replace("Surgery", "Medicine") + ","
+    result = staff_import(organisation=organisation, file=csv_file(moved, header=header))
+    assert result.imported and result.summary() == (
+        "1 row read: 0 workers added, 0 updated, 1 unchanged, 0 marked as leavers."
+    )
+    assert result.warnings == [
+        f"The column “Directorates” is not one speakup reads, so it was left out: {THE_COLUMNS}",
+        "The file has no Directorate column: workers' directorates were left as they were",
+    ]
+    assert StaffRecord.objects.get().directorate == "Surgery"
+
+
+def test_workers_added_by_a_file_without_a_column_have_nothing_in_it(organisation):
+    staff_import(organisation=organisation, file=csv_file(ADA, header=EVERY_COLUMN))
+    header = REQUIRED_ONLY + ",Directorate,Band"
+    bryn = "1002,Bryn,Birchley,Medical and Dental,Y,N,N,01/09/2019,Medicine,Consultant"
+    result = staff_import(
+        organisation=organisation,
+        file=csv_file(ADA_REQUIRED_ONLY + ",Surgery,Band 5", bryn, header=header),
+    )
+    assert (result.created, result.unchanged) == (1, 1)
+    assert result.warnings[-1] == (
+        "The file has no Email, Job Role, Line Manager Employee Number or Assignment End column: "
+        "workers' email addresses, job roles, line managers and assignment end dates were left "
+        "as they were, and the workers added have none"
+    )
+    assert stored("1001")["job_role"] == "Staff Nurse"
+    assert (stored("1002")["job_role"], stored("1002")["directorate"]) == ("", "Medicine")
+
+    first = staff_import(
+        organisation=organisation,
+        file=csv_file(bryn.replace("1002", "1003"), header=header),
+    )
+    assert first.warnings == [
+        "The file has no Email, Job Role, Line Manager Employee Number or Assignment End column: "
+        "the workers added have no email addresses, job roles, line managers and assignment end "
+        "dates"
+    ]
+
+
+def test_without_an_end_column_a_workers_end_stays_unless_they_have_come_back(organisation):
+    left = "1002,Bryn,Birchley,,Medical and Dental,,,,N,N,N,01/09/2019,2024-12-31"
+    staff_import(organisation=organisation, file=csv_file(ADA_IN_FULL, left, header=EVERY_COLUMN))
+    assert not stored("1002")["active"]
+
+    back = "1002,Bryn,Birchley,Medical and Dental,N,N,N,2025-02-01"
+    result = staff_import(
+        organisation=organisation, file=csv_file(ADA_REQUIRED_ONLY, back, header=REQUIRED_ONLY)
+    )
+    assert (result.updated, result.unchanged) == (1, 1)
+    # Ada's end (ahead) stays; Bryn's ended his earlier assignment, before this one began.
+    assert (stored("1001")["assignment_end"], stored("1001")["active"]) == (
+        datetime.date(2026, 3, 31),
+        True,
+    )
+    assert (stored("1002")["assignment_end"], stored("1002")["active"]) == (None, True)
+
+    still_left = "1004,Cai,Cole,,Students,,,,N,N,N,2020-01-01,2025-01-31"
+    staff_import(organisation=organisation, file=csv_file(still_left, header=EVERY_COLUMN))
+    same_assignment = "1004,Cai,Cole,Students,N,N,N,2020-01-01"
+    staff_import(organisation=organisation, file=csv_file(same_assignment, header=REQUIRED_ONLY))
+    assert (stored("1004")["assignment_end"], stored("1004")["active"]) == (
+        datetime.date(2025, 1, 31),
+        False,
+    )
+
+
+def test_a_misspelt_required_column_is_named_beside_the_refusal(organisation):
+    header = EVERY_COLUMN.replace("Employee Number,", "Employe Number,", 1)
+    result = staff_import(organisation=organisation, file=csv_file(ADA, header=header))
+    assert not result.imported
+    assert result.summary() == (
+        "Nothing was imported: the file is missing this column: Employee Number. Check that the "
+        "file's first row names its columns."
+    )
+    assert result.warnings == [
+        f"The column “Employe Number” is not one speakup reads, so it was left out: {THE_COLUMNS}"
+    ]
+
+
+def test_many_unread_columns_are_named_up_to_ten_and_blank_ones_not_at_all(organisation):
+    extra = [f"Extra {n}" for n in range(12)]
+    header = ",".join([EVERY_COLUMN, "", *extra])
+    result = staff_import(organisation=organisation, file=csv_file(ADA, header=header))
+    assert result.imported
+    named = ", ".join(f"“Extra {n}”" for n in range(10))
+    assert result.warnings == [
+        f"The columns {named} and 2 more are not ones speakup reads, so they were left out: "
+        f"{THE_COLUMNS}"
+    ]
+
+
+def test_the_command_warns_of_the_columns_it_did_not_read(organisation, tmp_path, capsys):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(csv_file(ADA, header=EVERY_COLUMN.replace("Band", "Bnad")).getvalue())
+    call_command("import-staff", str(path), "--organisation", "TST01")
+    err = capsys.readouterr().err
+    assert "Warning: The column “Bnad” is not one speakup reads, so it was left out" in err
+    assert "Warning: The file has no Band column: the workers added have no bands" in err

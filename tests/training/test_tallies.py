@@ -140,7 +140,7 @@ def build_roster(organisation, other, today):
 
 
 # Mandatory dates gone by (lately, long ago) and still to come (soon, a year on): they move
-# no due date, so they change no count (ADR 0015).
+# no due date, so they change no count (ADR 0014).
 MANDATORY_DAYS = {"recent": -10, "old": -500, "soon": 20, "a year on": 365}
 POLICIES = [
     {},

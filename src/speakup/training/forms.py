@@ -189,7 +189,7 @@ class TrainingPolicyForm(forms.Form):
                     f"Tick this if {title} is mandatory from the date you gave",
                 )
             # The policy records from when a module is mandatory, not only that it is: the
-            # adoption figure says "Mandatory since" that date (it moves no due date, ADR 0015).
+            # adoption figure says "Mandatory since" that date (it moves no due date, ADR 0014).
             ticked = data.get(f"{module}_mandatory")
             if ticked and not data.get(date_name) and date_name not in self.errors:
                 self.add_error(date_name, f"Enter the date {title} is mandatory from")

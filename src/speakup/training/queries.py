@@ -264,7 +264,7 @@ def module_status(
         return ModuleStatus(
             module, EXPIRED, why, due_on=today, completed_on=latest_any, replaced=True
         )
-    # Never from the day the module became mandatory: an adoption figure (ADR 0015).
+    # Never from the day the module became mandatory: an adoption figure (ADR 0014).
     base = facts.start or today
     since = requirement_since(facts=facts, module=module, policy=policy)
     if since and since > base:

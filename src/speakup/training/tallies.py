@@ -156,7 +156,7 @@ def _began_before(module: str, policy: TrainingPolicy, limit: datetime.date, ban
 
 def _overdue_q(module: str, policy: TrainingPolicy, today: datetime.date, bands) -> Q:
     """Not yet completed and past the due day: `max(start, requirement since) + days < today`
-    (`queries.module_status`; the mandatory date moves no due date, ADR 0015)."""
+    (`queries.module_status`; the mandatory date moves no due date, ADR 0014)."""
 
     def late(days: int) -> Q:
         limit = today - datetime.timedelta(days=days)

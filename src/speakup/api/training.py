@@ -24,7 +24,7 @@ from speakup.organisations.models import Organisation
 from speakup.organisations.queries import organisation_ids_where
 from speakup.organisations.roles import Role
 from speakup.training.queries import compliance_summary
-from speakup.training.roster import IN_THE_API, SKIP_IN_THE_API, staff_import
+from speakup.training.roster import IN_THE_API, staff_import
 from speakup.training.services import (
     XAPI_VERSION,
     completions_import,
@@ -221,7 +221,7 @@ class CompletionImport(APIView):
             result = completions_import(
                 file=file, organisations=codes, skip_invalid=skip, actor=request.user
             )
-        body = result.as_dict() | {"summary": result.summary(SKIP_IN_THE_API)}
+        body = result.as_dict() | {"summary": result.summary(IN_THE_API)}
         return Response(body, status=status.HTTP_200_OK if result.imported else 400)
 
 

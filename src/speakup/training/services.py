@@ -34,7 +34,8 @@ from speakup.training.models import (
 from speakup.training.queries import missing_prerequisites, training_organisations_of
 from speakup.training.roster import (
     EVERY_ROW_BAD,
-    SKIP_ON_THE_PAGE,
+    ON_THE_PAGE,
+    Channel,
     ImportResult,
     RowError,
     UnreadableFile,
@@ -330,11 +331,11 @@ class CompletionImportResult:
     failure = ImportResult.failure
     leavers_to_confirm = 0  # a completions file makes nobody a leaver
 
-    def summary(self, how_to_skip: str = SKIP_ON_THE_PAGE) -> str:
-        """What the import did, in a line; a refusal says how this channel (`how_to_skip`, as
-        for a roster) imports the rows without problems."""
+    def summary(self, channel: Channel = ON_THE_PAGE) -> str:
+        """What the import did, in a line; a refusal says how this `channel` (the page, the
+        command, the API, as for a roster) imports the rows without problems."""
         if not self.imported:
-            return nothing_imported(self.failure(how_to_skip))
+            return nothing_imported(self.failure(channel))
         text = (
             f"{counted(self.rows_read, 'row')} read: {counted(self.created, 'completion')} "
             f"added, {self.already_recorded:,} already recorded"

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from speakup.core.commandline import open_named_file
-from speakup.training.roster import SKIP_IN_THE_COMMAND
+from speakup.training.roster import IN_THE_COMMAND
 from speakup.training.services import completions_import
 
 
@@ -29,5 +29,5 @@ class Command(BaseCommand):
             if error.row:  # a whole-file problem is said once, by the summary
                 self.stderr.write(f"  {error}")
         if not result.imported:
-            raise CommandError(result.summary(SKIP_IN_THE_COMMAND))
-        self.stdout.write(result.summary(SKIP_IN_THE_COMMAND))
+            raise CommandError(result.summary(IN_THE_COMMAND))
+        self.stdout.write(result.summary(IN_THE_COMMAND))

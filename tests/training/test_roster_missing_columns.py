@@ -90,6 +90,20 @@ def test_a_misspelt_column_is_named_and_the_values_under_it_are_not_read(organis
     assert StaffRecord.objects.get().directorate == "Surgery"
 
 
+def test_a_column_given_twice_is_read_once_and_said(organisation):
+    # A spreadsheet's column copied beside the original (two "Band" columns): the first is read,
+    # and the import says the second was not, rather than leave someone wondering which counts.
+    header = EVERY_COLUMN + ",band,BAND"
+    result = staff_import(
+        organisation=organisation, file=csv_file(ADA + ",,Band 9,Band 2", header=header)
+    )
+    assert result.imported
+    assert result.warnings == [
+        "The column “Band” is in the file more than once: only the first was read"
+    ]
+    assert StaffRecord.objects.get().band == "Band 5"
+
+
 def test_workers_added_by_a_file_without_a_column_have_nothing_in_it(organisation):
     staff_import(organisation=organisation, file=csv_file(ADA, header=EVERY_COLUMN))
     header = REQUIRED_ONLY + ",Directorate,Band"

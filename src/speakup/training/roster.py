@@ -419,6 +419,26 @@ def unread_columns(header: Sequence[str]) -> str | None:
     return f"{what}: the columns it reads are {', '.join(COLUMNS.values())}"
 
 
+def repeated_columns(header: Sequence[str]) -> str | None:
+    """The warning naming the columns the header gives more than once (two "Band" columns, a
+    spreadsheet's copy pasted beside the original), or None: only the first of each is read."""
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for title in header:
+        key = _HEADER_KEYS.get(_normalise_header(title))
+        if key is not None and key in seen and f"“{COLUMNS[key]}”" not in repeated:
+            repeated.append(f"“{COLUMNS[key]}”")
+        seen.add(key)
+    if not repeated:
+        return None
+    if len(repeated) == 1:
+        return f"The column {repeated[0]} is in the file more than once: only the first was read"
+    return (
+        f"The columns {listed(repeated)} are in the file more than once: only the first of each "
+        "was read"
+    )
+
+
 def absent_columns(kept: Sequence[str], *, known: int, added: int) -> str | None:
     """The warning naming the optional columns a file lacks (`kept`), or None when it has them
     all: the `known` workers' values were left as stored, the `added` ones have none."""
@@ -901,8 +921,9 @@ def _import(
             return
         header_number, header = found
         # Said also when the file is refused: a misspelt required column is named so.
-        if warning := unread_columns(header):
-            result.warnings.append(warning)
+        for warning in (unread_columns(header), repeated_columns(header)):
+            if warning:
+                result.warnings.append(warning)
         positions = _map_header(header)
     except _HeaderError as error:
         result.add_error(0, "", str(error))

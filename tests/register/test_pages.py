@@ -414,6 +414,15 @@ def test_importing_one_appointment_says_so_in_the_singular(client_as, organisati
     )
 
 
+def test_an_excel_workbook_sent_as_a_board_file_says_how_to_save_it_as_csv(client_as, organisation):
+    # The same words as the roster and completions uploads (core.csvfiles.NOT_CSV).
+    workbook = SimpleUploadedFile("board.xlsx", b"PK\x03\x04\x14\x00\x06\x00\xff\xfe\x00")
+    page = client_as(Role.ORGANISATION_ADMIN).post(
+        "/register/boards/TST01/import/", {"file": workbook}
+    )
+    assert "In Excel, choose File, Save As, and the type" in page_text(page)
+
+
 def test_a_numbered_point_too_long_to_be_a_number_is_shown_as_written(client, person_with_role):
     # An officer's slip of the keyboard in a new code must not take the public page down.
     officer = person_with_role(Role.REGISTER_OFFICER)

@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
+from speakup.core import csvfiles
 from speakup.core.forms import DATE_EXAMPLE, date_field, text_field
 from speakup.core.words import too_long
 from speakup.register.models import AppealOutcome, FpptOutcome, FtsuRole, Outcome, Status
@@ -176,7 +177,7 @@ class ImportForm(forms.Form):
         try:
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise forms.ValidationError("The file must be a CSV file saved as UTF-8") from error
+            raise forms.ValidationError(csvfiles.NOT_CSV) from error
 
 
 FPPT_CHECKS = [

@@ -1,10 +1,13 @@
 """The training API: compliance figures, roster import and completions import."""
 
 import datetime
+import io
+import zipfile
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from speakup.organisations.roles import Role
@@ -448,3 +451,35 @@ def test_the_roster_apis_encoding_is_the_one_detected_or_null(
     )
     assert response.json()["encoding"] == encoding
     assert response.status_code == (400 if encoding is None else 200)
+
+
+def _workbook_bytes() -> bytes:
+    """The opening of an .xlsx as Excel writes it: a ZIP archive, whose bytes happen to decode
+    as Windows-1252 and so were read as a "CSV" with no columns."""
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as workbook:
+        workbook.writestr("[Content_Types].xml", "<Types/>")
+        workbook.writestr("xl/workbook.xml", "<workbook/>")
+    return archive.getvalue()
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/organisations/TST01/staff", "/api/v1/training/completions"]
+)
+def test_a_workbook_sent_to_the_api_is_told_to_save_it_as_csv(client_as, organisation, path):
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        path, _workbook_bytes(), content_type="text/csv"
+    )
+    assert response.status_code == 400
+    assert "Save As, and the type “CSV UTF-8 (Comma delimited)”" in response.content.decode()
+    assert "missing these columns" not in response.content.decode()
+    assert not StaffRecord.objects.exists() and not Completion.objects.exists()
+
+
+def test_a_workbook_given_to_the_command_is_told_to_save_it_as_csv(organisation, tmp_path):
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(_workbook_bytes())
+    with pytest.raises(CommandError) as refused:
+        call_command("import-staff", str(path), "--organisation", "TST01")
+    assert "CSV UTF-8 (Comma delimited)" in str(refused.value)
+    assert "Windows-1252" not in str(refused.value)

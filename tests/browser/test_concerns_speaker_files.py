@@ -59,6 +59,11 @@ def test_a_file_too_large_is_refused_in_the_page_before_anything_is_sent(page, o
         "Error: doors.heic must be a PDF, PNG, JPEG, plain text or Word (DOCX) file"
     )
     expect(summary).to_have_count(1)
+    # An empty file (a photo that never finished saving): the server's words, before sending.
+    files.set_input_files({"name": "doors.jpg", "mimeType": "image/jpeg", "buffer": b""})
+    expect(page.locator("#id_attachments-error")).to_have_text(
+        "Error: “doors.jpg” is empty: choose it again, or leave it out"
+    )
     page.get_by_role("button", name="Send concern").click()
     assert page.evaluate("window.notReloaded") is True
     assert sent == []

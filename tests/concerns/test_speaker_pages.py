@@ -264,7 +264,7 @@ def test_an_empty_file_gets_a_field_error_and_nothing_is_saved(client, organisat
     check = walk_to_check(client, organisation)
     empty = SimpleUploadedFile("notes.txt", b"", content_type="text/plain")
     page = client.post(URL, {"draft": draft_of(check), "go": "send", "attachments": [empty]})
-    assert "One of the files is empty: choose it again, or leave it out" in html(page)
+    assert "“notes.txt” is empty: choose it again, or leave it out" in unescape(html(page))
     assert not Concern.objects.exists()
 
 
@@ -419,4 +419,6 @@ def test_the_browser_checks_chosen_files_with_the_servers_limits_and_words(clien
     assert given["data-wrong-type"].replace("{name}", "ward.heic") in server_says(photo)
     notes = [SimpleUploadedFile(f"{n}.txt", b"note") for n in range(MAX_FILES + 1)]
     assert given["data-too-many"] in server_says(*notes)
+    blank = SimpleUploadedFile("ward.jpg", b"")
+    assert given["data-empty"].replace("{name}", "ward.jpg") in server_says(blank)
     assert not Concern.objects.exists()

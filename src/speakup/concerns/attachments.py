@@ -77,6 +77,10 @@ def wrong_type(name: str) -> str:
     return f"{name} must be {ALLOWED_DESCRIPTION}"
 
 
+def empty(name: str) -> str:
+    return f"“{name}” is empty: choose it again, or leave it out"
+
+
 def browser_checks() -> dict[str, str]:
     """The file input's data attributes from which speakup.js checks the files a speaker chooses
     before they are sent: the limits above and the words for each refusal, "{name}" standing for
@@ -89,6 +93,7 @@ def browser_checks() -> dict[str, str]:
         "data-too-many": too_many_files(),
         "data-too-large": too_large("{name}"),
         "data-wrong-type": wrong_type("{name}"),
+        "data-empty": empty("{name}"),
     }
 
 
@@ -151,7 +156,7 @@ def check_upload(upload: Upload) -> str:
     """The file's real media type, or AttachmentInvalid saying what is wrong with it."""
     name = upload.name or "The file"
     if not upload.data:
-        raise AttachmentInvalid(f"{name} is empty")
+        raise AttachmentInvalid(empty(upload.name) if upload.name else "The file is empty")
     if len(upload.data) > MAX_FILE_BYTES:
         raise AttachmentInvalid(too_large(upload.name) if upload.name else "The file is too large")
     content_type = sniff_content_type(upload.data)

@@ -3,7 +3,7 @@ services.speaker, which check everything again."""
 
 from django import forms
 
-from speakup.concerns.attachments import MAX_FILE_BYTES, MAX_FILES, browser_checks
+from speakup.concerns.attachments import MAX_FILE_BYTES, MAX_FILES, browser_checks, empty
 from speakup.concerns.limits import (
     COMMENT_MAX,
     DESCRIPTION_MAX,
@@ -145,9 +145,13 @@ class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
     def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
-        return [super().clean(data, initial)] if data else []
+        files = [item for item in data if item] if isinstance(data, list | tuple) else [data]
+        files = [file for file in files if file]
+        for file in files:
+            # Named, in the words the speaker's browser uses before sending (browser_checks).
+            if file.name and not file.size:
+                raise forms.ValidationError(empty(file.name), code="empty")
+        return [super(MultipleFileField, self).clean(file, initial) for file in files]
 
 
 class AttachmentsForm(forms.Form):
@@ -160,7 +164,6 @@ class AttachmentsForm(forms.Form):
         # Checked in the browser too, as they are chosen (speakup.js), so that a file too large
         # is said at once, not after minutes of sending it on a slow connection.
         widget=MultipleFileInput(attrs=browser_checks()),
-        error_messages={"empty": "One of the files is empty: choose it again, or leave it out"},
     )
 
 

@@ -78,7 +78,8 @@ function checkFilesBeforeSending(input) {
     const files = [...input.files];
     const found = files.length > Number(limits.maxFiles) ? [limits.tooMany] : [];
     for (const file of files) {
-      if (file.size > Number(limits.maxFileBytes)) found.push(named(limits.tooLarge, file));
+      if (file.size === 0) found.push(named(limits.empty, file));
+      else if (file.size > Number(limits.maxFileBytes)) found.push(named(limits.tooLarge, file));
       else if (!ofAnAllowedType(file)) found.push(named(limits.wrongType, file));
     }
     return found;

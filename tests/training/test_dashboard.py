@@ -292,6 +292,28 @@ def test_an_uploaded_roster_counts_each_band_once_however_it_is_written(client_a
     assert listen_up.group(1) == "2"  # the two band 8d workers: from band 8a up
 
 
+def test_staff_groups_stored_in_another_case_are_counted_once_after_the_migration(
+    client_as, organisation
+):
+    for group in ["Students", "STUDENTS", "students", "Porters"]:
+        StaffRecordFactory(
+            organisation=organisation,
+            staff_group=group,
+            staff_group_recognised=group == "Students",  # as imports before recognised them
+        )
+    migration = importlib.import_module(
+        "speakup.training.migrations.0014_staff_groups_in_esr_spelling"
+    )
+    migration.groups_in_esr_spelling(apps, schema_editor=None)
+    page = client_as(Role.ORGANISATION_ADMIN).get("/training/organisations/TST01/").content.decode()
+    table = page.split(">Compliance by staff group</h2>")[1].split("</table>")[0]
+    groups = dict(re.findall(r'<th scope="row">([^<]*)</th><td>(\d+)</td>', table))
+    assert groups == {"Porters": "1", "Students": "3"}
+    assert (
+        StaffRecord.objects.filter(staff_group="Students", staff_group_recognised=True).count() == 3
+    )
+
+
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
 def test_bands_stored_before_one_spelling_are_counted_once_after_the_migration(
     client_as, organisation

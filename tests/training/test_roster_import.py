@@ -268,6 +268,25 @@ def test_unknown_staff_groups_are_kept_as_given_and_flagged(organisation):
     assert "Porters (1 row)" in result.warnings[-1]
 
 
+@pytest.mark.usefixtures("each_import_path")
+def test_a_staff_group_in_another_case_is_recognised_and_stored_in_esr_spelling(organisation):
+    result = staff_import(
+        organisation=organisation,
+        file=csv_file(
+            ADA.replace("Nursing and Midwifery Registered", "nursing and midwifery registered"),
+            BRYN.replace(BRYN.split(",")[4], "ADMINISTRATIVE AND CLERICAL"),
+        ),
+    )
+    assert result.imported and not result.unknown_staff_groups
+    groups = StaffRecord.objects.order_by("employee_number").values_list(
+        "staff_group", "staff_group_recognised"
+    )
+    assert list(groups) == [
+        ("Nursing and Midwifery Registered", True),
+        ("Administrative and Clerical", True),
+    ]
+
+
 def test_an_empty_file_is_a_clear_error(organisation):
     result = staff_import(organisation=organisation, file=io.BytesIO(b""))
     assert not result.imported and "empty" in result.errors[0].reason
@@ -759,7 +778,9 @@ def test_a_date_says_whether_it_is_impossible_or_written_another_way(organisatio
     assert [error.reason for error in result.errors] == [reason]
 
 
-@pytest.mark.parametrize("written", ["2024-02-01", "01/02/2024", "01-02-2024", "1 Feb 2024"])
+@pytest.mark.parametrize(
+    "written", ["2024-02-01", "01/02/2024", "01-02-2024", "1 Feb 2024", "1 February 2024"]
+)
 def test_each_documented_way_of_writing_a_date_is_read(organisation, written):
     result = staff_import(
         organisation=organisation, file=csv_file(f"1001,Ada,Ash,,Students,,,,N,N,N,{written},")

@@ -47,7 +47,9 @@ STAFF_GROUPS = [
     "Other",
     "Not known",
 ]
-KNOWN_GROUPS = {group.casefold() for group in STAFF_GROUPS}
+# Recognised whatever their case ("ADMINISTRATIVE AND CLERICAL") and stored in ESR's spelling, so
+# the dashboard counts each group once.
+ESR_SPELLING = {group.casefold(): group for group in STAFF_GROUPS}
 
 # column key -> header as written in the file format (docs/training.md)
 COLUMNS = {
@@ -473,7 +475,7 @@ def _map_header(header: list[str]) -> dict[str, int]:
 
 # The ways a date may be written (how spreadsheets in England write them): YYYY-MM-DD,
 # DD/MM/YYYY, DD-MM-YYYY, and with the month's short name, 1 Feb 2024 or 01-Feb-2024.
-DATE_PATTERNS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %b %Y", "%d-%b-%Y")
+DATE_PATTERNS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %b %Y", "%d-%b-%Y", "%d %B %Y")
 # A date written in one of those shapes with numbers no calendar has (31/02/2024, or 12/31/2024
 # written month first): "not a real date", said apart from a date written some other way.
 DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}([/-])[0-9]{1,2}\1[0-9]{4}")
@@ -558,7 +560,9 @@ def _clean_row(
         for column, reason in problems:
             result.add_error(row, column, reason)
         return None
-    values["staff_group_recognised"] = values["staff_group"].casefold() in KNOWN_GROUPS
+    group = ESR_SPELLING.get(values["staff_group"].casefold())
+    values["staff_group_recognised"] = group is not None
+    values["staff_group"] = group or values["staff_group"]
     values["active"] = end is None or end >= today
     return values
 

@@ -177,3 +177,20 @@ def test_the_upload_page_offers_no_tick_box_without_a_refusal(client_as, organis
         "/training/organisations/TST01/roster/?expect_leavers=-3"
     )
     assert "to become leavers" not in bad.content.decode()
+
+
+@pytest.mark.usefixtures("each_import_path")
+def test_a_refused_whole_roster_still_names_the_columns_it_lacks(organisation):
+    """A part of the roster exported with fewer columns is likely the wrong file: the refusal
+    names what it lacks, as the same file imported without "whole roster" does."""
+    roster_of(organisation, 50)
+    header = EVERY_COLUMN.replace(",Band", "")
+    lines = [",".join(worker(n).split(",")[:7] + worker(n).split(",")[8:]) for n in range(6)]
+    result = staff_import(
+        organisation=organisation, file=csv_file(*lines, header=header), full=True
+    )
+    assert not result.imported and result.leavers_to_confirm == 44
+    assert result.warnings == [
+        "The file has no Band column: imported, it would leave workers' bands as they are, and "
+        "give workers it adds none"
+    ]

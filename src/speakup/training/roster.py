@@ -202,15 +202,23 @@ def too_long(limit: int) -> str:
 OTHER_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 
 
+def other_separator(header: Sequence[str]) -> str | None:
+    """What the `header` row's columns are separated by when it is not commas ("semicolons"),
+    or None."""
+    for separator, name in OTHER_SEPARATORS.items():
+        if any(title.count(separator) >= 2 for title in header):
+            return name
+    return None
+
+
 def missing_columns(titles: list[str], header: Sequence[str] = ()) -> str:
     """What a file lacking required columns is told (rosters and completions alike): that its
     columns are not separated by commas, when its `header` row shows it."""
-    for separator, name in OTHER_SEPARATORS.items():
-        if any(title.count(separator) >= 2 for title in header):
-            return (
-                f"The file's columns are separated by {name}, not commas. Save it from your "
-                "spreadsheet as CSV (comma separated) and try again."
-            )
+    if name := other_separator(header):
+        return (
+            f"The file's columns are separated by {name}, not commas. Save it from your "
+            "spreadsheet as CSV (comma separated) and try again."
+        )
     these = "these columns" if len(titles) > 1 else "this column"
     return (
         f"The file is missing {these}: {', '.join(titles)}. "
@@ -448,13 +456,21 @@ def repeated_columns(header: Sequence[str]) -> str | None:
     )
 
 
-def absent_columns(kept: Sequence[str], *, known: int, added: int) -> str | None:
+def absent_columns(
+    kept: Sequence[str], *, known: int, added: int, refused: bool = False
+) -> str | None:
     """The warning naming the optional columns a file lacks (`kept`), or None when it has them
-    all: the `known` workers' values were left as stored, the `added` ones have none."""
+    all: the `known` workers' values were left as stored, the `added` ones have none. Of a
+    file `refused`, what importing it would do."""
     if not kept:
         return None
     titles = listed([COLUMNS[key] for key in kept], "or")
     what = listed([OPTIONAL_COLUMNS[key] for key in kept])
+    if refused:
+        return (
+            f"The file has no {titles} column: imported, it would leave workers' {what} as they "
+            "are, and give workers it adds none"
+        )
     if not known:
         return f"The file has no {titles} column: the workers added have no {what}"
     new = ", and the workers added have none" if added else ""
@@ -931,10 +947,12 @@ def _import(
             )
             return
         header_number, header = found
-        # Said also when the file is refused: a misspelt required column is named so.
-        for warning in (unread_columns(header), repeated_columns(header)):
-            if warning:
-                result.warnings.append(warning)
+        # Said also when the file is refused: a misspelt required column is named so. Not of a
+        # header separated by semicolons: its one long "column" is the refusal's reason already.
+        if other_separator(header) is None:
+            for warning in (unread_columns(header), repeated_columns(header)):
+                if warning:
+                    result.warnings.append(warning)
         positions = _map_header(header)
     except _HeaderError as error:
         result.add_error(0, "", str(error))
@@ -1002,6 +1020,9 @@ def _import(
                 },
             )
     except _Rollback:
+        # Said of a refused file too: a file lacking columns may be the wrong file.
+        if warning := absent_columns(kept, known=0, added=0, refused=True):
+            result.warnings.append(warning)
         result.created = result.updated = result.unchanged = result.left = 0
         result.unknown_line_manager_rows = 0
         result.unknown_line_managers = {}

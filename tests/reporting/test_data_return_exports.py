@@ -68,6 +68,7 @@ def test_the_command_prints_json_with_the_same_keys(some_cases, february_2027):
     [
         ("TST01", "2026-Q5", "There is no Q5"),
         ("TST01", "2027-Q2", "has not started yet"),
+        ("TST01", "9999-Q4", "has not started yet"),
         ("NOPE1", "2026-Q3", "No organisation has the ODS code 'NOPE1'"),
     ],
 )
@@ -110,6 +111,7 @@ def test_a_quarter_with_no_cases_is_a_nil_return_not_an_error(client_as, februar
         ("/api/v1/organisations/TST01/data-returns/2026-Q5", "There is no Q5"),
         ("/api/v1/organisations/TST01/data-returns/26-Q1", "Write the year in full"),
         ("/api/v1/organisations/TST01/data-returns/2030-Q1", "has not started yet"),
+        ("/api/v1/organisations/TST01/data-returns/9999-Q4", "has not started yet"),
     ],
 )
 def test_bad_input_is_a_400_with_a_clear_message(client_as, february_2027, url, message):

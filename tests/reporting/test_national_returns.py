@@ -77,3 +77,19 @@ def test_only_national_analysts_see_national_returns(client_as, returns, role):
     client = client_as(role)
     assert client.get("/reports/national/data-returns/").status_code == 404
     assert client.get("/reports/national/data-returns/2026-Q3.csv").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [
+        (Role.NATIONAL_ANALYST, "/reports/national/data-returns/?quarter=9999-Q4"),
+        (Role.NATIONAL_ANALYST, "/reports/national/data-returns/9999-Q3.csv"),
+        (Role.GUARDIAN, "/reports/data-returns/TST01/9999-Q4/"),
+    ],
+)
+def test_a_quarter_ending_past_the_year_9999_has_not_started_and_is_no_server_error(
+    client_as, organisation, february_2027, role, url
+):
+    response = client_as(role).get(url)
+    assert response.status_code == 400
+    assert "has not started yet: choose a quarter that has" in response.content.decode()

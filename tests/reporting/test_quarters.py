@@ -49,6 +49,7 @@ def test_every_day_belongs_to_the_quarter_that_contains_it():
         ("", "Enter a quarter, like 2026-Q3"),
         ("1999-Q1", "Choose a quarter from 2015 onwards"),
         ("2027-Q1", "2027-Q1 (April to June 2027) has not started yet"),
+        ("9999-Q4", "9999-Q4 has not started yet"),  # would end in the year 10000
     ],
 )
 def test_a_bad_quarter_is_refused_with_a_clear_message(text, message):

@@ -133,8 +133,8 @@ def parse_quarter(text: str, *, today: date | None = None) -> Quarter:
     if year < FIRST_YEAR:
         raise QuarterError(f"Choose a quarter from {FIRST_YEAR} onwards")
     quarter = Quarter(year, number)
-    if not quarter.has_started(today):
-        raise QuarterError(
-            f"{quarter} ({quarter.months}) has not started yet: choose a quarter that has"
-        )
+    # Compared as quarters, not days: the last quarters of 9999 end in a year no date can hold.
+    if quarter > current_quarter(today):
+        named = f"{quarter} ({quarter.months})" if year < date.max.year else str(quarter)
+        raise QuarterError(f"{named} has not started yet: choose a quarter that has")
     return quarter

@@ -43,6 +43,8 @@ def test_corrections_since_submission_are_shown(client_as, organisation, cases, 
     make_case(organisation, received=london(2026, 12, 1), worker_group="ahp")
     page = client.get(PAGE).content.decode()
     assert "Corrections since this return was submitted" in page
+    # A heading under the page's h1 (axe: heading-order), not an h3 straight after it.
+    assert re.search(r"<h2[^>]*>(?:(?!</h2>).)*Corrections since this return", page, re.S)
     assert "Worker group: Allied health professionals" in page
 
 

@@ -262,6 +262,14 @@ def test_an_admin_uploads_a_roster_and_sees_the_result(client_as, organisation):
     assert "Roster imported" in page and "2 workers added" in page
     assert "Staff groups not on the ESR list were kept as written: Porters (1 row)" in page
     assert StaffRecord.objects.count() == 2
+    # One h1, the page's; the result is a heading under it, so headings go in order.
+    assert page.count("<h1") == 1 and re.search(r"<h2[^>]*>\s*Roster imported", page)
+    refused = SimpleUploadedFile("roster.csv", b"Employee Number\r\n1\r\n")
+    response = client.post("/training/organisations/TST01/roster/", {"file": refused})
+    page = client.get(response.url).content.decode()
+    assert page.count("<h1") == 1 and re.search(
+        r"<h2[^>]*>(?:(?!</h2>).)*Nothing was imported", page, re.S
+    )
 
 
 def band_rows(page: str) -> dict[str, str]:

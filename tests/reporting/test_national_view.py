@@ -58,6 +58,9 @@ def test_figures_per_organisation_are_suppressed_and_never_name_anyone(
     }
     assert theirs["Cases"] == "fewer than 5"
     assert theirs["Cases per 1,000 workers"] == "not shown"
+    # No workers on their roster: said as the page says it, not a blank that reads as missing.
+    assert theirs["Workers"] == "0"
+    assert theirs["Speak Up compliance (%)"] == "not applicable"
 
 
 def test_the_csv_is_headed_in_the_pages_words(client_as, cases, february_2027):

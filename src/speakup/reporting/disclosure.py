@@ -40,9 +40,10 @@ class Shown:
         return self.text
 
     @property
-    def export(self) -> int | float | str | None:
-        """For CSV and JSON: the number when shown, otherwise the words shown instead."""
-        return self.text if self.suppressed else self.value
+    def export(self) -> int | float | str:
+        """For CSV and JSON: the number when shown, otherwise the words shown instead ("fewer
+        than 5", "not applicable"): a blank cell would read as a figure missing."""
+        return self.text if self.value is None else self.value
 
 
 @dataclass(frozen=True)

@@ -132,3 +132,18 @@ def test_an_organisation_with_no_data_gets_zeros(organisation, february_2027):
     assert empty.anonymous.share.text == "not applicable"
     assert empty.learning == []
     assert empty.training["workers"] == 0
+
+
+def test_a_total_the_worker_groups_hide_is_not_given_by_the_quarters(organisation, february_2027):
+    """Five nurses and one AHP: the AHP case is small, the nurses' hidden beside it, and even so
+    (5 + 1 = 6, the nurses at least 5) the total must be hidden. The quarter's one row said 6,
+    which gave the total, and with it the AHP case, away."""
+    from tests.reporting.factories import london, make_case
+
+    for worker_group in ["nursing_midwifery"] * 5 + ["ahp"]:
+        make_case(organisation, received=london(2026, 5, 6), worker_group=worker_group)
+    report = board_report(organisation=organisation, period=HALF_YEAR)
+    groups = {line.key: line.count.text for line in report.worker_groups}
+    assert groups["ahp"] == "fewer than 5" and groups["nursing_midwifery"] == "not shown"
+    assert report.total.text == "not shown"
+    assert texts(report.quarters) == {"Q1 2026/27": "not shown", "Q2 2026/27": "0"}

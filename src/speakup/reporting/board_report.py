@@ -25,6 +25,7 @@ from speakup.reporting.disclosure import (
     suppress_count,
     suppress_share,
     suppress_table,
+    with_total_withheld,
 )
 from speakup.reporting.models import BoardReportInputs
 from speakup.reporting.presenters import column_label
@@ -203,14 +204,16 @@ def board_report(
     quarter_table = suppress_table(
         {key: raw[key] for key in quarter_labels}, raw["total_cases"], exclusive=True
     )
-    total = quarter_table.total
     group_table = suppress_table(
         {code: raw[f"worker_group_{code}"] for code in WORKER_GROUP_CODES},
         raw["total_cases"],
         exclusive=True,
     )
-    if group_table.total.suppressed:
-        total = group_table.total
+    # Both tables split the period's cases: a total one of them hides, the other must not give.
+    if quarter_table.total.suppressed or group_table.total.suppressed:
+        quarter_table = with_total_withheld(quarter_table)
+        group_table = with_total_withheld(group_table)
+    total = quarter_table.total
     element_table = suppress_table(
         {code: raw[f"element_{code}"] for code in ELEMENT_CODES}, exclusive=False
     )

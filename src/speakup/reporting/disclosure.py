@@ -171,6 +171,22 @@ def suppress_table(
     )
 
 
+def with_total_withheld(table: Table) -> Table:
+    """An exclusive table whose total another table over the same cases had to hide (rule 3):
+    shown as it was, its cells would add up to that total, and the other table's hidden cells
+    could then be worked out from it. So every non-empty cell is "not shown" too, which tells
+    only that it is not empty; a table that hid its own total is left as it is."""
+    if table.total is None or table.total.suppressed:
+        return table
+    return Table(
+        cells={
+            key: cell if cell.value == 0 else _complementary() for key, cell in table.cells.items()
+        },
+        total=_complementary(),
+        exclusive=True,
+    )
+
+
 def feasible_ranges(
     values: Mapping[str, int], primary, secondary, total: int, limit: int
 ) -> dict[str, tuple[float, float]]:

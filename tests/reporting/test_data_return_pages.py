@@ -27,6 +27,9 @@ def test_the_guardian_sees_the_figures_and_marks_the_return_submitted(
     assert "Patient safety or quality" in page
     assert "Mark as submitted" in page
     assert "not hidden here" in page  # the national return is exempt, and says so
+    # "Feedback" is what the guardian gives: the speakers' answers are called what they are.
+    assert "Would they speak up again? (answers in the quarter)" in page
+    assert "Answered “would you speak up again?”" in page and "Feedback received" not in page
 
     response = client.post(PAGE + "submit/", follow=True)
     page = response.content.decode()

@@ -6,7 +6,8 @@ from speakup.reporting.queries import COUNT_COLUMNS
 _LABELS = {
     "total_cases": "Cases raised",
     "anonymous_cases": "Raised anonymously",
-    "feedback_received": "Feedback received",
+    # Feedback is what a guardian gives a speaker; these count the speakers' answers back.
+    "feedback_received": "Answered “would you speak up again?”",
     "feedback_yes": "Would speak up again: yes",
     "feedback_no": "Would speak up again: no",
     "feedback_maybe": "Would speak up again: maybe",
@@ -29,7 +30,10 @@ def figure_sections(figures: dict) -> list[dict]:
         ("Cases", lambda c: c in ("total_cases", "anonymous_cases")),
         ("Elements (a case can have several)", lambda c: c.startswith("element_")),
         ("Worker groups", lambda c: c.startswith("worker_group_")),
-        ("Feedback given in the quarter", lambda c: c.startswith("feedback_")),
+        (
+            "Would they speak up again? (answers in the quarter)",
+            lambda c: c.startswith("feedback_"),
+        ),
     ]
     return [
         {

@@ -171,3 +171,34 @@ def test_the_concern_page_warns_before_access_ends_and_lets_the_speaker_stay(pag
     page.clock.run_for("30:01")
     expect(page.get_by_text("your access to this page has ended")).to_be_visible()
     expect(stay).to_be_hidden()
+
+
+def test_the_browsers_back_button_goes_to_the_previous_question_with_the_answers_kept(
+    page, organisation
+):
+    """Every step is a post to one address, which a browser cannot go back to ("Confirm Form
+    Resubmission"); its Back button now does what the page's Back does."""
+    page.goto("/concerns/speak-up/")
+    page.get_by_label("Which organisation is your concern about?").select_option(
+        organisation.ods_code
+    )
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Confidential").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Describe your concern").fill("The night rota leaves one nurse on ward 9.")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="A few more questions")).to_be_visible()
+
+    page.go_back()
+    expect(page.get_by_label("Describe your concern")).to_have_value(
+        "The night rota leaves one nurse on ward 9."
+    )
+    page.go_back()
+    expect(page.get_by_role("heading", name="How open do you want to be?")).to_be_visible()
+    expect(page.get_by_label("Confidential")).to_be_checked()
+    assert_accessible(page)
+    # And on again from there, the answers still kept.
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_label("Describe your concern")).to_have_value(
+        "The night rota leaves one nurse on ward 9."
+    )

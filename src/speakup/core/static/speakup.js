@@ -186,6 +186,17 @@ document.querySelectorAll(".speakup-chart-pair__chart").forEach((box) => {
 // offers to stay (WCAG 2.2.1); its form asks the server for more time, and the same box in the
 // answer says how long there is now. When the time is up, the box says access has ended and how
 // to get it back; the page stays as it is, with anything typed on it.
+// Speaking up posts every step to one address, so that the browser's history does not show the
+// step; but the browser cannot go back to a page a post gave ("Confirm Form Resubmission"), and
+// a worried speaker reaches for its Back button. So the step adds a history entry of its own,
+// and the browser's Back, leaving it, does what the page's Back does: the previous question,
+// with the answers kept. Without JavaScript the page's Back still works.
+function browserBackGoesToThePreviousQuestion(button) {
+  history.pushState({ speakupStep: true }, "");
+  window.addEventListener("popstate", () => button.click(), { once: true });
+}
+document.querySelectorAll("[data-browser-back]").forEach(browserBackGoesToThePreviousQuestion);
+
 function warnBeforeAccessEnds(box) {
   const warnSeconds = Number(box.dataset.warnSeconds);
   const ending = box.querySelector("[data-ended]");

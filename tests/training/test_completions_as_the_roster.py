@@ -1,6 +1,8 @@
 """Completions, by CSV (API, command, upload page) or xAPI, are checked as a roster is: an empty
-cell is said to be empty, and a day before 1900 is too long ago."""
+cell is said to be empty, a day before 1900 is too long ago, and a leaver's completion is kept by
+both ways in, matched to the worker still here first."""
 
+import datetime
 import io
 
 import pytest
@@ -118,3 +120,60 @@ def test_a_statement_of_the_last_moment_of_9999_elsewhere_is_in_the_future(admin
     assert response.json()["errors"] == [
         {"statement": 0, "reason": "The timestamp is in the future"}
     ]
+
+
+@pytest.fixture
+def leaver(organisation):
+    return StaffRecordFactory(
+        organisation=organisation,
+        employee_number="1001",
+        email="lee@fictional.test",
+        active=False,
+        assignment_end=datetime.date(2025, 4, 30),
+    )
+
+
+def test_a_leavers_completion_is_kept_by_csv_and_by_xapi_alike(admin, leaver):
+    by_csv = post_completions(admin, "1001,TST01,speak_up,2025-04-01,")
+    assert by_csv.status_code == 200, by_csv.json()["errors"]
+    by_mbox = post_statement(admin, {"mbox": "mailto:lee@fictional.test"})
+    assert by_mbox.status_code == 200, by_mbox.json()["errors"]
+    by_account = post_statement(admin, {"account": {"name": "1001"}}, "2025-05-21T10:00:00Z")
+    assert by_account.status_code == 200, by_account.json()["errors"]
+    assert list(
+        Completion.objects.order_by("completed_on").values_list("staff_record", "source")
+    ) == [
+        (leaver.pk, CompletionSource.IMPORT),
+        (leaver.pk, CompletionSource.XAPI),
+        (leaver.pk, CompletionSource.XAPI),
+    ]
+
+
+def test_a_statement_goes_to_the_worker_still_here_not_a_leaver_with_the_same_email(
+    admin, organisation, leaver
+):
+    back = StaffRecordFactory(
+        organisation=organisation, employee_number="2001", email="lee@fictional.test"
+    )
+    response = post_statement(admin, {"mbox": "mailto:lee@fictional.test"})
+    assert response.status_code == 200, response.json()["errors"]
+    assert Completion.objects.get().staff_record == back
+
+
+def test_a_leavers_completion_counts_once_a_later_roster_brings_them_back(
+    admin, organisation, leaver
+):
+    speak_up = "https://speakup.nhs.example/xapi/activities/speak_up"
+    post(admin, statement({"mbox": "mailto:lee@fictional.test"}, activity=speak_up))
+    back = f"{ROSTER}1001,Lee,Fictional,Other,N,N,N,2025-05-26\n"
+    assert staff_import(organisation=organisation, file=io.BytesIO(back.encode())).imported
+    counts = admin.get("/api/v1/organisations/TST01/training/compliance").json()
+    assert counts["modules"][0] | {"mandatory": None} == {
+        "module": "speak_up",
+        "mandatory": None,
+        "required": 1,
+        "compliant": 1,
+        "due": 0,
+        "overdue": 0,
+        "expired": 0,
+    }

@@ -637,27 +637,35 @@ def _text(value) -> str | None:
 
 
 def _xapi_worker(actor, organisation_ids: set[int]) -> StaffRecord:
-    """The one worker the actor names by mbox (email) or account (employee number)."""
+    """The one worker the actor names by mbox (email) or account (employee number): an active
+    worker if any matches, else a leaver, whose completion is kept as the CSV import keeps it."""
     actor = actor if isinstance(actor, dict) else {}
-    records = StaffRecord.objects.filter(
-        organisation_id__in=organisation_ids, active=True
-    ).select_related("organisation")
     mbox = _text(actor.get("mbox"))
     account = actor.get("account") if isinstance(actor.get("account"), dict) else {}
     if mbox and mbox.lower().startswith("mailto:"):
         email = mbox[len("mailto:") :].strip().lower()
-        found = list(records.filter(email=email)[:10]) or list(
-            records.filter(user__email__iexact=email)[:10]
-        )
+        ways = [Q(email=email), Q(user__email__iexact=email)]  # the roster's email first
     elif number := _text(account.get("name")):
-        found = list(records.filter(employee_number=number)[:10])
+        ways = [Q(employee_number=number)]
     else:
         raise XapiRefused(
             "Name the actor by mbox (mailto: and their email) or by account (name: their "
             "employee number)"
         )
-    if not found:
-        raise XapiRefused("The actor is not on the roster of an organisation you can record for")
+    records = StaffRecord.objects.filter(organisation_id__in=organisation_ids).select_related(
+        "organisation"
+    )
+    # Active workers first: a leaver's old record may share an email with someone working here
+    # now (the same person come back under a new number, or an address passed on).
+    for active in (True, False):
+        for way in ways:
+            if found := list(records.filter(way, active=active)[:10]):
+                return _one_worker(found)
+    raise XapiRefused("The actor is not on the roster of an organisation you can record for")
+
+
+def _one_worker(found: list[StaffRecord]) -> StaffRecord:
+    """The worker all of `found` are; XapiRefused when they are more than one person."""
     people = {record.user_id or f"record {record.pk}" for record in found}
     if len(people) > 1:  # two people, or one person's records not linked: never guessed
         which = ", ".join(f"{r.organisation.ods_code} {r.employee_number}" for r in found)

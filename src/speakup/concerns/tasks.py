@@ -6,6 +6,7 @@ from django.utils import timezone
 from speakup.concerns.services.deadlines import deadlines_tick
 from speakup.core.audit_checks import daily_audit_check
 from speakup.reporting.national_counts import refresh_when_old
+from speakup.training.leavers import ended_assignments_close
 from speakup.training.reminders import training_reminders_send
 from speakup.training.tasks import abandon_stale_uploads
 
@@ -15,6 +16,9 @@ def tick() -> list[str]:
     """Every periodic step, in order; `speakup tick` runs the same. One line per thing done."""
     return [
         *deadlines_tick().lines(),
+        # Before the reminders, so nobody whose assignment has ended is reminded, or named to a
+        # manager; should it fail, the tick stops here and no reminder goes out on stale facts.
+        ended_assignments_close(),
         *training_reminders_send().lines(),
         refresh_when_old(today=timezone.localdate()),
         abandon_stale_uploads(),

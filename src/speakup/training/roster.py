@@ -515,17 +515,29 @@ def parse_date(text: str) -> datetime.date:
     )
 
 
+# A day before 1900 is a slip (1899 for 1999) or a spreadsheet's day nought, never a real start
+# or a real completion: rosters, completions files and xAPI statements refuse it alike.
+EARLIEST_YEAR = 1900
+TOO_LONG_AGO = "is too long ago to be right"
+
+
+def too_long_ago(day: datetime.date) -> bool:
+    return day.year < EARLIEST_YEAR
+
+
 @functools.lru_cache(maxsize=1 << 16)  # a roster repeats its dates: parse each once
-def check_date(key: str, text: str, today: datetime.date) -> tuple[datetime.date | None, str]:
+def check_date(
+    text: str, today: datetime.date, future_allowed: bool = False
+) -> tuple[datetime.date | None, str]:
     """The day a date cell holds (None if it is not a date) and what is wrong with it ("" if
-    nothing)."""
+    nothing). Rosters and completions files check their dates by it."""
     try:
         day = parse_date(text)
     except ValueError as error:
         return None, str(error)
-    if day.year < 1900:
-        return day, f"{day_in_words(day)} is too long ago to be right"
-    if key == "assignment_start" and day > today:
+    if too_long_ago(day):
+        return day, f"{day_in_words(day)} {TOO_LONG_AGO}"
+    if not future_allowed and day > today:
         return day, f"{day_in_words(day)} is in the future"
     return day, ""
 
@@ -562,7 +574,8 @@ def _clean_row(
         values[key] = answer
     for key in DATE_COLUMNS:
         if values[key]:
-            values[key], reason = check_date(key, values[key], today)
+            # An assignment may end ahead; none starts ahead.
+            values[key], reason = check_date(values[key], today, key == "assignment_end")
             if reason:
                 problems.append((COLUMNS[key], reason))
         else:

@@ -33,16 +33,19 @@ from speakup.training.models import (
 )
 from speakup.training.queries import missing_prerequisites, training_organisations_of
 from speakup.training.roster import (
+    EMPTY,
     EVERY_ROW_BAD,
     ON_THE_PAGE,
+    TOO_LONG_AGO,
     Channel,
     ImportResult,
     RowError,
     UnreadableFile,
+    check_date,
     detect_encoding,
     missing_columns,
     nothing_imported,
-    parse_date,
+    too_long_ago,
 )
 
 # Course titles in learning records (ESR, e-Learning for Healthcare) mapped to our modules.
@@ -501,21 +504,24 @@ def _import_completion_rows(
             index = positions.get(key)
             return cells[index].strip() if index is not None and index < len(cells) else ""
 
-        problems = []
+        # A required cell left empty is said to be empty, as in a roster, not named as an unknown.
+        problems = [
+            (title, EMPTY)
+            for title in REQUIRED_COMPLETION_COLUMNS
+            if not cell(COMPLETION_COLUMNS[title.casefold()])
+        ]
         code = cell("organisation").upper()
         organisation = orgs.get(code)
-        if organisation is None:
+        if organisation is None and code:
             problems.append(("Organisation", f"“{code}” is not an organisation you can import for"))
         module = module_for_title(cell("module"))
-        if module is None:
+        if module is None and cell("module"):
             problems.append(("Module", f"“{cell('module')}” is not a module speakup knows"))
-        try:
-            completed_on = parse_date(cell("completed_on"))
-            if completed_on > today:
-                problems.append(("Completed On", f"{day_in_words(completed_on)} is in the future"))
-        except ValueError as error:
-            problems.append(("Completed On", str(error)))
-            completed_on = None
+        completed_on = None
+        if cell("completed_on"):
+            completed_on, reason = check_date(cell("completed_on"), today)
+            if reason:
+                problems.append(("Completed On", reason))
         source = sources.get(cell("source").casefold().replace(" ", "_"))
         if source is None:
             problems.append(("Source", f"“{cell('source')}” should be import or xapi"))
@@ -555,7 +561,7 @@ def _write_completion_batch(batch: list[_CompletionRow], result) -> None:
     new = []
     for line in batch:
         record = None
-        if line.organisation is not None:
+        if line.organisation is not None and line.number:
             record = records.get((line.organisation.pk, line.number))
             if record is None:
                 line.problems.append(
@@ -631,27 +637,35 @@ def _text(value) -> str | None:
 
 
 def _xapi_worker(actor, organisation_ids: set[int]) -> StaffRecord:
-    """The one worker the actor names by mbox (email) or account (employee number)."""
+    """The one worker the actor names by mbox (email) or account (employee number): an active
+    worker if any matches, else a leaver, whose completion is kept as the CSV import keeps it."""
     actor = actor if isinstance(actor, dict) else {}
-    records = StaffRecord.objects.filter(
-        organisation_id__in=organisation_ids, active=True
-    ).select_related("organisation")
     mbox = _text(actor.get("mbox"))
     account = actor.get("account") if isinstance(actor.get("account"), dict) else {}
     if mbox and mbox.lower().startswith("mailto:"):
         email = mbox[len("mailto:") :].strip().lower()
-        found = list(records.filter(email=email)[:10]) or list(
-            records.filter(user__email__iexact=email)[:10]
-        )
+        ways = [Q(email=email), Q(user__email__iexact=email)]  # the roster's email first
     elif number := _text(account.get("name")):
-        found = list(records.filter(employee_number=number)[:10])
+        ways = [Q(employee_number=number)]
     else:
         raise XapiRefused(
             "Name the actor by mbox (mailto: and their email) or by account (name: their "
             "employee number)"
         )
-    if not found:
-        raise XapiRefused("The actor is not on the roster of an organisation you can record for")
+    records = StaffRecord.objects.filter(organisation_id__in=organisation_ids).select_related(
+        "organisation"
+    )
+    # Active workers first: a leaver's old record may share an email with someone working here
+    # now (the same person come back under a new number, or an address passed on).
+    for active in (True, False):
+        for way in ways:
+            if found := list(records.filter(way, active=active)[:10]):
+                return _one_worker(found)
+    raise XapiRefused("The actor is not on the roster of an organisation you can record for")
+
+
+def _one_worker(found: list[StaffRecord]) -> StaffRecord:
+    """The worker all of `found` are; XapiRefused when they are more than one person."""
     people = {record.user_id or f"record {record.pk}" for record in found}
     if len(people) > 1:  # two people, or one person's records not linked: never guessed
         which = ", ".join(f"{r.organisation.ods_code} {r.employee_number}" for r in found)
@@ -690,7 +704,12 @@ def _xapi_completion(statement, activities: dict, organisation_ids: set[int], to
         except (AttributeError, ValueError):  # not text, or not a date and time
             raise XapiRefused(XAPI_TIMESTAMP) from None
         # The day it was in England, as every other date in speakup.
-        completed_on = timezone.localdate(moment) if moment.tzinfo else moment.date()
+        try:
+            completed_on = timezone.localdate(moment) if moment.tzinfo else moment.date()
+        except OverflowError:  # in year 1 or 9999, where England's day is past the calendar
+            completed_on = moment.date()
+    if too_long_ago(completed_on):
+        raise XapiRefused(f"The timestamp's day, {day_in_words(completed_on)}, {TOO_LONG_AGO}")
     if completed_on > today:
         raise XapiRefused("The timestamp is in the future")
     return record, module, completed_on

@@ -1,5 +1,6 @@
-"""speakup tick: escalate overdue work, ask due detriment check-ins, send training reminders,
-keep the national counts fresh, give up stale roster uploads, tidy up. Safe to repeat."""
+"""speakup tick: escalate overdue work, ask due detriment check-ins, make workers whose
+assignment ended leavers, send training reminders, keep the national counts fresh, give up stale
+roster uploads, tidy up. Safe to repeat."""
 
 from django.core.management.base import BaseCommand
 
@@ -8,10 +9,11 @@ from speakup.concerns.tasks import tick
 
 class Command(BaseCommand):
     help = (
-        "Escalate overdue concerns and actions, email due detriment check-ins and training "
-        "reminders, count the national figures again when 45 minutes old, give up roster "
-        "uploads left unimported for 6 hours, and remove old idempotency records. Idempotent: "
-        "run it from cron or Celery beat as often as you like."
+        "Escalate overdue concerns and actions, email due detriment check-ins, mark workers "
+        "whose assignment has ended as leavers, email training reminders, count the national "
+        "figures again when 45 minutes old, give up roster uploads left unimported for 6 hours, "
+        "and remove old idempotency records. Idempotent: run it from cron or Celery beat as "
+        "often as you like."
     )
 
     def handle(self, *args, **options):

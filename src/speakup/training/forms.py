@@ -9,6 +9,7 @@ from speakup.core.forms import DATE_PARTS, date_field, whole_number_field
 from speakup.core.words import counted
 from speakup.training.bands import AFC_BANDS, VERY_SENIOR_MANAGER, band_code
 from speakup.training.content import Course
+from speakup.training.presenters import expect_late_label
 from speakup.training.roster import expect_leavers_label
 
 MODULES = [("speak_up", "Speak Up"), ("listen_up", "Listen Up"), ("follow_up", "Follow Up")]
@@ -207,6 +208,36 @@ class TrainingPolicyForm(forms.Form):
             if ticked and not data.get(date_name) and date_name not in self.errors:
                 self.add_error(date_name, f"Enter the date {title} is mandatory from")
         return data
+
+
+class ExpectLateForm(forms.Form):
+    """Going ahead with a policy change that makes workers' training late at once
+    (`services.policy_update`): a tick box, and the workers of each module the admin was shown,
+    which are a ceiling, as a whole roster's expected leavers are."""
+
+    prefix = "expect"
+
+    def __init__(self, *args, late=None, **kwargs):
+        """`late`: what the change refused would make late (a `tallies.MadeLate`)."""
+        super().__init__(*args, **kwargs)
+        for module, _ in MODULES:
+            self.fields[module] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                min_value=0,
+                required=False,
+                initial=late.of_module(module) if late else 0,
+            )
+        self.fields["late"] = forms.BooleanField(
+            label=expect_late_label(late.workers if late else 0),
+            help_text="Tick this if you mean the change to make their training late from today.",
+            required=False,
+        )
+
+    def expected(self) -> dict[str, int]:
+        """The workers of each module the admin expects to be made late: none unless ticked."""
+        if not self.is_valid() or not self.cleaned_data["late"]:
+            return {}
+        return {module: self.cleaned_data[module] or 0 for module, _ in MODULES}
 
 
 def _mandatory_from_check(title: str):

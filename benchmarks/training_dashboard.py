@@ -10,6 +10,9 @@ then times, in the same run:
 - the month-by-month trend (speakup.training.tallies.compliance_trend);
 - the whole dashboard page as its users meet it (GET /training/organisations/<ods>/, rendered
   with its three charts): every figure counted and every chart drawn afresh, as on every visit;
+- the check a policy change makes before it is saved (speakup.training.tallies.newly_late: who
+  a Speak Up refresher shortened from 3 years to 1 would make late), its SQL written afresh as
+  on each save, and the policy page refusing that change and asking to confirm (POST);
 - the same figures worker by worker in Python (the rules' reference implementation).
 
     .venv/bin/python benchmarks/training_dashboard.py \
@@ -19,6 +22,7 @@ Target (issue 4): the dashboard answers in under 300 ms; the query count is repo
 """
 
 import argparse
+import copy
 import os
 import platform
 import random
@@ -147,9 +151,10 @@ def main() -> None:
 
     from speakup.organisations.models import RoleMembership
     from speakup.organisations.roles import Role
+    from speakup.training import tallies
     from speakup.training.models import Completion, StaffRecord
     from speakup.training.queries import organisation_compliance, policy_for
-    from speakup.training.tallies import compliance_trend, listen_up_bands, tally
+    from speakup.training.tallies import compliance_trend, listen_up_bands, newly_late, tally
     from tests.conftest import sign_in
     from tests.organisations.factories import UserFactory
 
@@ -159,6 +164,9 @@ def main() -> None:
     guardian = UserFactory(email="bench-guardian@bench.test")
     RoleMembership.objects.create(user=guardian, role=Role.GUARDIAN, organisation=trust)
     client = sign_in(Client(), guardian)
+    admin = UserFactory(email="bench-admin@bench.test")
+    RoleMembership.objects.create(user=admin, role=Role.ORGANISATION_ADMIN, organisation=trust)
+    admin_client = sign_in(Client(), admin)
     url = f"/training/organisations/{trust.ods_code}/"
 
     def page():
@@ -171,6 +179,32 @@ def main() -> None:
         bands = listen_up_bands(organisation=trust, policy=policy)
         tally(organisation=trust, policy=policy, today=TODAY, bands=bands)
 
+    def policy_check():
+        tallies._WRITTEN.clear()  # each change proposed is new: its SQL is written afresh
+        before = policy_for(organisation=trust)
+        after = copy.copy(before)
+        after.speak_up_refresher_years = 1
+        late = newly_late(organisation=trust, before=before, after=after, today=TODAY)
+        assert late.workers > 0, late
+
+    shorter_refresher = {
+        "speak_up_mandatory": "on",
+        "speak_up_mandatory_from_day": "1",
+        "speak_up_mandatory_from_month": "4",
+        "speak_up_mandatory_from_year": "2023",
+        "speak_up_refresher_years": "1",
+        "listen_up_refresher_years": "3",
+        "follow_up_refresher_years": "3",
+        "new_starter_due_days": "30",
+        "board_follow_up_due_days": "90",
+        "listen_up_from_band": "7",
+    }
+
+    def policy_refused():
+        tallies._WRITTEN.clear()
+        response = admin_client.post(f"{url}policy/", shorter_refresher)
+        assert b"not saved yet" in response.content, response.status_code
+
     active = StaffRecord.objects.filter(organisation=trust, active=True)
     with connection.cursor():  # one connection for every timing
         rows = [
@@ -178,6 +212,8 @@ def main() -> None:
             ("dashboard counts (tally)", counts),
             ("month-by-month trend", lambda: compliance_trend(organisation=trust, today=TODAY)),
             ("dashboard page, with its three charts", page),
+            ("policy change check (newly_late), SQL written afresh", policy_check),
+            ("policy page refusing the change to confirm it (POST)", policy_refused),
         ]
         if not args.skip_python:
             rows.append(

@@ -427,26 +427,6 @@ def test_an_admin_makes_modules_mandatory_and_sets_refreshers(client_as, organis
     assert "Your training policy has been saved" in client.get(response.url).content.decode()
 
 
-def test_a_mandatory_date_without_the_tick_is_an_error(client_as, organisation):
-    client = client_as(Role.ORGANISATION_ADMIN)
-    page = client.post(
-        "/training/organisations/TST01/policy/",
-        {
-            "listen_up_mandatory_from_day": "1",
-            "listen_up_mandatory_from_month": "4",
-            "listen_up_mandatory_from_year": "2024",
-            "new_starter_due_days": "30",
-            "board_follow_up_due_days": "x",
-        },
-    ).content.decode()
-    assert "<title>Error: Your training policy" in page
-    assert "Tick this if Listen Up is mandatory" in page
-    assert (
-        "The number of days board members have for Follow Up must be a whole number of days, "
-        "like 90" in page
-    )
-
-
 POLICY = {"new_starter_due_days": "30", "board_follow_up_due_days": "90"}
 
 

@@ -291,8 +291,12 @@ def _choice_items(bound_field, *, multiple: bool) -> list[dict]:
     return items
 
 
-def field_params(bound_field, **overrides) -> tuple[str, str, dict]:
-    """The component and its parameters for one bound field."""
+def field_params(
+    bound_field, *, reveal: Markup | None = None, **overrides
+) -> tuple[str, str, dict]:
+    """The component and its parameters for one bound field. `reveal`: for a tick box, what
+    ticking it shows (the NHS.UK conditional reveal: hidden, with JavaScript, while unticked;
+    the form must then not read what it holds, as the browser still sends it)."""
     widget = bound_field.field.widget
     folder, macro = _component_for(widget)
     label = {"text": bound_field.label}
@@ -323,6 +327,8 @@ def field_params(bound_field, **overrides) -> tuple[str, str, dict]:
         params["items"] = [
             {"value": "on", "text": bound_field.label, "checked": bool(bound_field.value())}
         ]
+        if reveal is not None:
+            params["items"][0]["conditional"] = {"html": reveal}
         del params["id"]
     elif macro == "dateInput":
         params["fieldset"] = {"legend": {"text": bound_field.label, "size": "s"}}
@@ -345,6 +351,8 @@ def field_params(bound_field, **overrides) -> tuple[str, str, dict]:
         if macro in {"textarea", "characterCount"} or params.get("type") in TYPED_TEXT:
             # Arabic, Urdu or Hebrew typed into a box reads right to left, as it will be shown.
             params["attributes"].setdefault("dir", "auto")
+    if reveal is not None and not isinstance(widget, forms.CheckboxInput):
+        raise TypeError(f"only a tick box reveals what it shows: not {bound_field.name}")
     for key, value in overrides.items():
         params[key] = value
     return folder, macro, params

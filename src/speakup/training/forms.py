@@ -5,10 +5,11 @@ from django.utils import timezone
 
 from speakup.core import csvfiles
 from speakup.core.dates import day_in_words, more_than_a_year_ahead, years_after
-from speakup.core.forms import date_field, whole_number_field
+from speakup.core.forms import DATE_PARTS, date_field, whole_number_field
 from speakup.core.words import counted
 from speakup.training.bands import AFC_BANDS, VERY_SENIOR_MANAGER, band_code
 from speakup.training.content import Course
+from speakup.training.presenters import expect_late_label
 from speakup.training.roster import expect_leavers_label
 
 MODULES = [("speak_up", "Speak Up"), ("listen_up", "Listen Up"), ("follow_up", "Follow Up")]
@@ -178,22 +179,65 @@ class TrainingPolicyForm(forms.Form):
                 "invalid_choice": "Choose a band from the list, or no band",
             },
         )
+        if self.is_bound:
+            self.data = self._without_unticked_dates(self.data)
+
+    def _without_unticked_dates(self, data):
+        """The data without the date of any module not ticked as mandatory. Its boxes sit
+        under the tick box and are hidden when it is unticked (the NHS.UK conditional reveal),
+        but the browser still sends what they hold: unticking a module makes it not mandatory,
+        so the date left there is not read, let alone refused or kept."""
+        data = data.copy()
+        for module, _ in MODULES:
+            tick = self.add_prefix(f"{module}_mandatory")
+            if not self.fields[f"{module}_mandatory"].widget.value_from_datadict(
+                data, self.files, tick
+            ):
+                date_name = self.add_prefix(f"{module}_mandatory_from")
+                for key in (date_name, *(f"{date_name}_{part}" for part in DATE_PARTS)):
+                    data.pop(key, None)
+        return data
 
     def clean(self):
         data = super().clean()
         for module, title in MODULES:
             date_name = f"{module}_mandatory_from"
-            if data.get(date_name) and not data.get(f"{module}_mandatory"):
-                self.add_error(
-                    f"{module}_mandatory",
-                    f"Tick this if {title} is mandatory from the date you gave",
-                )
             # The policy records from when a module is mandatory, not only that it is: the
             # adoption figure says "Mandatory since" that date (it moves no due date, ADR 0014).
             ticked = data.get(f"{module}_mandatory")
             if ticked and not data.get(date_name) and date_name not in self.errors:
                 self.add_error(date_name, f"Enter the date {title} is mandatory from")
         return data
+
+
+class ExpectLateForm(forms.Form):
+    """Going ahead with a policy change that makes workers' training late at once
+    (`services.policy_update`): a tick box, and the workers of each module the admin was shown,
+    which are a ceiling, as a whole roster's expected leavers are."""
+
+    prefix = "expect"
+
+    def __init__(self, *args, late=None, **kwargs):
+        """`late`: what the change refused would make late (a `tallies.MadeLate`)."""
+        super().__init__(*args, **kwargs)
+        for module, _ in MODULES:
+            self.fields[module] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                min_value=0,
+                required=False,
+                initial=late.of_module(module) if late else 0,
+            )
+        self.fields["late"] = forms.BooleanField(
+            label=expect_late_label(late.workers if late else 0),
+            help_text="Tick this if you mean the change to make their training late from today.",
+            required=False,
+        )
+
+    def expected(self) -> dict[str, int]:
+        """The workers of each module the admin expects to be made late: none unless ticked."""
+        if not self.is_valid() or not self.cleaned_data["late"]:
+            return {}
+        return {module: self.cleaned_data[module] or 0 for module, _ in MODULES}
 
 
 def _mandatory_from_check(title: str):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime
 import io
@@ -21,7 +22,7 @@ from speakup.core.dates import day_in_words
 from speakup.core.words import counted
 from speakup.organisations.models import Organisation
 from speakup.training.bands import bands_from
-from speakup.training.content import counting_versions, course
+from speakup.training.content import MODULE_ORDER, counting_versions, course
 from speakup.training.models import (
     Completion,
     CompletionSource,
@@ -47,6 +48,7 @@ from speakup.training.roster import (
     nothing_imported,
     too_long_ago,
 )
+from speakup.training.tallies import MadeLate, newly_late
 
 # Course titles in learning records (ESR, e-Learning for Healthcare) mapped to our modules.
 # Override or extend with the TRAINING_COURSE_TITLES setting (title -> module key).
@@ -270,26 +272,59 @@ POLICY_FIELDS = [
 ]
 
 
+class LateWorkersToConfirm(Exception):
+    """A policy change not saved: it would make more workers' training late at once, on some
+    module, than the admin said they expect (`policy_update`'s `expect_late`)."""
+
+    def __init__(self, late: MadeLate):
+        super().__init__(f"the change would make {late.workers} workers' training late")
+        self.late = late
+
+
 @transaction.atomic
-def policy_update(*, organisation: Organisation, actor=None, **values) -> TrainingPolicy:
+def policy_update(
+    *,
+    organisation: Organisation,
+    actor=None,
+    expect_late: dict[str, int] | None = None,
+    **values,
+) -> TrainingPolicy:
+    """Save the organisation's policy with `values` changed.
+
+    A change that would make workers' training overdue or expired at once (a shorter
+    refresher or due period, a wider Listen Up band rule) is refused with LateWorkersToConfirm,
+    nothing saved, unless `expect_late` (module -> workers) says the admin expects at least
+    that many on each module: the next reminders email each of them, and their managers, as
+    late. As with a whole roster's leavers (roster.MANY_LEAVERS), the numbers are a ceiling.
+    """
     unknown = set(values) - set(POLICY_FIELDS)
     if unknown:
         raise TypeError(f"not policy fields: {', '.join(sorted(unknown))}")
     policy, _ = TrainingPolicy.objects.select_for_update().get_or_create(organisation=organisation)
+    before = copy.copy(policy)
     covered_before = set(bands_from(policy.listen_up_from_band))
     for name, value in values.items():
         setattr(policy, name, value)
     policy.listen_up_band_since = _band_since(policy, covered_before)
     policy.updated_at = timezone.now()
     policy.full_clean()
+    late = newly_late(
+        organisation=organisation, before=before, after=policy, today=timezone.localdate()
+    )
+    expected = expect_late or {}
+    if any(late.of_module(module) > expected.get(module, 0) for module in MODULE_ORDER):
+        raise LateWorkersToConfirm(late)
     policy.save()
+    detail: dict = {"fields": sorted(values)}
+    if late.workers:  # kept, as a roster's expected leavers are
+        detail["made_late"] = {module: late.of_module(module) for module in MODULE_ORDER}
     audit_by(
         actor,
         action="training.policy_update",
         object_type="training_policy",
         object_ref=organisation.ods_code,
         organisation=organisation,
-        detail={"fields": sorted(values)},
+        detail=detail,
     )
     return policy
 

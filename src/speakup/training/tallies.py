@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import (
@@ -37,6 +38,7 @@ from speakup.training.queries import (
     COMPLIANT,
     DUE,
     EXPIRED,
+    LATE,
     NOT_REQUIRED,
     OVERDUE,
     ROLES_REQUIRING,
@@ -291,6 +293,70 @@ def grouped_statuses(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+@dataclass(frozen=True)
+class MadeLate:
+    """What a policy change would make late at once: per module, the workers it would make
+    overdue and expired who are neither now; and how many workers that is in all (a worker may
+    be made late on more than one module)."""
+
+    modules: dict[str, dict[str, int]]
+    workers: int
+
+    def of_module(self, module: str) -> int:
+        return sum(self.modules[module].values())
+
+
+def newly_late(
+    *,
+    organisation: Organisation,
+    before: TrainingPolicy,
+    after: TrainingPolicy,
+    today: datetime.date,
+) -> MadeLate:
+    """The active workers whose training `after` would make overdue or expired (late: the
+    reminders email them and their line managers) and `before` does not. `after` need not be
+    saved. Each worker's statuses under both policies are worked out as the dashboard's are
+    (`_status_code`), side by side in one query of the roster joined with its completions
+    (after one for the roster's bands per policy)."""
+    bands = {
+        name: listen_up_bands(organisation=organisation, policy=policy)
+        for name, policy in (("before", before), ("after", after))
+    }
+    inner, params = _written_once(
+        (
+            "change",
+            *_rule_inputs(organisation, before, today, bands["before"]),
+            *_rule_inputs(organisation, after, today, bands["after"]),
+        ),
+        lambda: (
+            _with_completions(StaffRecord.objects.filter(organisation=organisation, active=True))
+            .values("pk")
+            .annotate(
+                code_before=_status_code(policy=before, today=today, bands=bands["before"]),
+                code_after=_status_code(policy=after, today=today, bands=bands["after"]),
+            )
+            .order_by()
+            .query.sql_with_params()
+        ),
+    )
+    sql = (
+        f"SELECT code_before, code_after, COUNT(*) FROM ({inner}) AS per_worker "  # noqa: S608
+        "WHERE code_before <> code_after GROUP BY code_before, code_after"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    modules = {module: {OVERDUE: 0, EXPIRED: 0} for module in MODULE_ORDER}
+    workers = 0
+    for code_before, code_after, count in rows:
+        was, will = _decode(code_before), _decode(code_after)
+        made_late = [m for m in MODULE_ORDER if will[m] in LATE and was[m] not in LATE]
+        for module in made_late:
+            modules[module][will[module]] += count
+        workers += count if made_late else 0
+    return MadeLate(modules=modules, workers=workers)
 
 
 def tally(

@@ -24,11 +24,12 @@ from speakup.training.exports import compliance_csv
 from speakup.training.forms import (
     MAX_COMPLETIONS_FILE_MB,
     CompletionsUploadForm,
+    ExpectLateForm,
     RosterUploadForm,
     TrainingPolicyForm,
 )
 from speakup.training.models import ImportStatus, StaffImport, UploadKind
-from speakup.training.presenters import mandatory_tag
+from speakup.training.presenters import made_late_summary, mandatory_tag
 from speakup.training.queries import (
     MODULE_TITLES,
     dashboard_organisations,
@@ -37,8 +38,17 @@ from speakup.training.queries import (
     policy_for,
 )
 from speakup.training.roster import COLUMNS, REQUIRED_COLUMNS, STAFF_GROUPS
-from speakup.training.services import REQUIRED_COMPLETION_COLUMNS, policy_update
-from speakup.training.tallies import board_compliance, compliance_figures, compliance_trend
+from speakup.training.services import (
+    REQUIRED_COMPLETION_COLUMNS,
+    LateWorkersToConfirm,
+    policy_update,
+)
+from speakup.training.tallies import (
+    MadeLate,
+    board_compliance,
+    compliance_figures,
+    compliance_trend,
+)
 from speakup.training.tasks import result_of, run_staff_import
 
 BREAKDOWNS = [
@@ -323,13 +333,29 @@ def edit_policy(request, ods_code):
     data = request.POST if request.method == "POST" else None
     form = TrainingPolicyForm(data, policy=policy)
     if request.method == "POST" and form.is_valid():
-        policy_update(organisation=organisation, actor=request.user, **form.cleaned_data)
+        try:
+            policy_update(
+                organisation=organisation,
+                actor=request.user,
+                expect_late=ExpectLateForm(data).expected(),
+                **form.cleaned_data,
+            )
+        except LateWorkersToConfirm as refusal:
+            return _policy_page(request, organisation, form, late=refusal.late)
         messages.success(request, "Your training policy has been saved")
         return redirect("training:show_dashboard", organisation.ods_code)
+    return _policy_page(request, organisation, form)
+
+
+def _policy_page(request, organisation, form, *, late: MadeLate | None = None):
+    """The policy form; with `late`, the change just refused for the workers it would make
+    late at once, and the tick box to go ahead (a fresh one: unticked, with these numbers)."""
     return render_page(
         request,
         "training/edit_policy.jinja",
-        page_title="Your training policy",
+        page_title="Your training policy: not saved yet" if late else "Your training policy",
         form=form,
         organisation=organisation,
+        late=made_late_summary(late) if late else None,
+        expect_form=ExpectLateForm(late=late) if late else None,
     )

@@ -117,6 +117,14 @@ def answer_the_speak_up_questions(page, organisation, *, openness: str, descript
     page.get_by_role("button", name="Continue").click()
 
 
+def let_the_answers_save(page) -> None:
+    """Wait for the knowledge check's answers, saved as they are chosen, to be saved. On SQLite
+    the live server's threads share the one connection to the in-memory test database, so a save
+    still running when Submit is sent could roll back the pass Submit records (a page not found
+    for the certificate, once in a loaded run). A real server gives each request a connection."""
+    page.wait_for_load_state("networkidle")
+
+
 def sign_in(page, user, *, two_factor: bool) -> None:
     """Sign in through the pages as the person would (with a security code from their enrolled
     device when their role asks for one), and wait for their home page."""

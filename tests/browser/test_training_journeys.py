@@ -11,7 +11,12 @@ from playwright.sync_api import expect
 
 from speakup.organisations.roles import Role
 from speakup.training.content import course
-from tests.browser.conftest import assert_accessible, assert_fits_the_screen, sign_in
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_fits_the_screen,
+    let_the_answers_save,
+    sign_in,
+)
 from tests.reporting.factories import london
 from tests.training.factories import CompletionFactory, StaffRecordFactory
 
@@ -45,6 +50,7 @@ def test_a_worker_completes_speak_up_and_downloads_the_certificate(page, person_
     for number, question in enumerate(the_course.questions, start=1):
         group = page.get_by_role("group", name=f"{number}. {question.text}")
         group.get_by_label(question.correct, exact=True).check()
+    let_the_answers_save(page)
     page.get_by_role("button", name="Submit your answers").click()
 
     expect(page.get_by_role("heading", name="You have completed Speak Up")).to_be_visible()

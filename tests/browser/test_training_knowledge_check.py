@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from speakup.organisations.roles import Role
 from speakup.training.content import course
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, let_the_answers_save, sign_in
 from tests.training.factories import StaffRecordFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,6 +58,7 @@ def save_and_come_back(page, *, answered: int) -> None:
 
 
 def submit_and_pass(page) -> None:
+    let_the_answers_save(page)
     page.get_by_role("button", name="Submit your answers").click()
     expect(page.get_by_role("heading", name="You have completed Speak Up")).to_be_visible()
 

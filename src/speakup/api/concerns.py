@@ -574,13 +574,22 @@ class StaffStatusChangeSerializer(_s.Serializer):
 
 class StaffConcernDetailSerializer(StaffConcernSummarySerializer):
     description = _s.CharField()
-    speaker = _s.DictField(allow_null=True, help_text="Name, email, phone: the guardian only")
+    speaker = _s.DictField(
+        allow_null=True,
+        help_text="Name, email, phone: for the guardians, and for an open speaker also the leaders "
+        "following the case up (accountable, or escalated to); null for anyone else",
+    )
     messages = StaffMessageSerializer(many=True)
     actions = StaffActionSerializer(many=True)
+    attachment_count = _s.IntegerField(
+        help_text="How many files the speaker attached, for everyone who reads the case (the "
+        "case page says so too)"
+    )
     attachments = StaffAttachmentSerializer(
         many=True,
         help_text="The speaker's files, without their content (on the case page): the guardian "
-        "and whoever may know who the speaker is; empty for anyone else",
+        "and whoever may know who the speaker is; empty for anyone else, who is given only "
+        "attachment_count",
     )
     escalations = StaffEscalationSerializer(many=True, help_text="Oldest first")
     status_history = StaffStatusChangeSerializer(many=True)
@@ -605,6 +614,28 @@ def _summary(concern, today) -> dict:
         "accountable_lead": _email(concern.accountable_lead),
         "overdue": bool(_presenters.concern_overdue(concern, today))
         or bool(getattr(concern, "late_actions", 0)),
+    }
+
+
+def _files(user, concern) -> dict:
+    """How many files the speaker attached, to everyone who reads the case (as its page says);
+    the files themselves only to those who may open them."""
+    files = list(concern.attachments.order_by("added_at", "id"))
+    shown = _can(user, "concerns.view_attachments", concern)
+    return {
+        "attachment_count": len(files),
+        "attachments": [
+            {
+                "id": a.pk,
+                "name": _attachments.attachment_name(concern, a),
+                "content_type": a.content_type,
+                "size": a.size,
+                "added_at": a.added_at,
+            }
+            for a in files
+        ]
+        if shown
+        else [],
     }
 
 
@@ -650,18 +681,7 @@ def _detail(user, concern) -> dict:
             }
             for a in case_actions(concern)
         ],
-        "attachments": [
-            {
-                "id": a.pk,
-                "name": _attachments.attachment_name(concern, a),
-                "content_type": a.content_type,
-                "size": a.size,
-                "added_at": a.added_at,
-            }
-            for a in concern.attachments.order_by("added_at", "id")
-        ]
-        if _can(user, "concerns.view_attachments", concern)
-        else [],
+        **_files(user, concern),
         "escalations": [
             {
                 "at": e.at,

@@ -22,6 +22,7 @@ from speakup.concerns.limits import (
     COMMENT_MAX,
     DESCRIPTION_MAX,
     EMAIL_MAX,
+    LINE_MANAGER_READS,
     MESSAGE_MAX,
     NAME_MAX,
     PHONE_MAX,
@@ -811,12 +812,17 @@ class StaffAssignSerializer(_s.Serializer):
         required=False, help_text="An executive lead or board member; needed once per concern"
     )
     respond_by = _s.DateField()
-    description = _staff_text("description", required=False, allow_blank=True)
+    description = _staff_text(
+        "description",
+        required=False,
+        allow_blank=True,
+        help_text=LINE_MANAGER_READS["description"],
+    )
     shared_summary = _staff_text(
         "shared_summary",
         required=False,
         allow_blank=True,
-        help_text="All the handler sees of the case",
+        help_text=LINE_MANAGER_READS["shared_summary"],
     )
 
 

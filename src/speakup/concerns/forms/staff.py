@@ -7,6 +7,7 @@ from speakup.concerns.limits import (
     CALLED,
     DESCRIPTION_MAX,
     EMAIL_MAX,
+    LINE_MANAGER_READS,
     NAME_MAX,
     NOT_A_PHONE_NUMBER,
     PHONE_MAX,
@@ -93,10 +94,14 @@ class FeedbackForm(forms.Form):
 
 
 class AssignActionForm(forms.Form):
-    description = _text("What needs to be done", called=CALLED["description"])
+    description = _text(
+        "What needs to be done",
+        LINE_MANAGER_READS["description"],
+        called=CALLED["description"],
+    )
     shared_summary = _text(
         "What the line manager may know about the concern",
-        "This is all they will see of the case. Do not name a confidential or anonymous speaker",
+        LINE_MANAGER_READS["shared_summary"],
         called=CALLED["shared_summary"],
     )
     handler = forms.ChoiceField(

@@ -431,8 +431,6 @@ urlpatterns: list = [
 # the same scoped querysets and rules as the pages, so an outsider gets 404.
 
 from django.core.exceptions import ValidationError as _DjangoValidationError  # noqa: E402
-from django.http import Http404  # noqa: E402
-from django.shortcuts import get_object_or_404  # noqa: E402
 from django.urls import path as _path  # noqa: E402
 from django.utils import timezone as _timezone  # noqa: E402
 from drf_spectacular.utils import extend_schema  # noqa: E402
@@ -453,6 +451,7 @@ from speakup.concerns.models import Escalation  # noqa: E402
 from speakup.concerns.queries import case_actions  # noqa: E402
 from speakup.concerns.services import handling as _handling  # noqa: E402
 from speakup.concerns.taxonomy import ELEMENT_CODES, WORKER_GROUP_CODES  # noqa: E402
+from speakup.core.api_errors import found_or_404, not_found  # noqa: E402
 from speakup.core.permissions import can as _can  # noqa: E402
 from speakup.core.permissions import visible as _visible  # noqa: E402
 from speakup.organisations.queries import user_by_email as _user_by_email  # noqa: E402
@@ -474,8 +473,9 @@ class StaffAPIView(APIView):
     permission_classes = [StaffOnly]
 
     def concern(self, reference):
-        return get_object_or_404(
+        return found_or_404(
             _visible(self.request.user, "concerns.concerns").select_related("organisation"),
+            "concern",
             reference=reference,
         )
 
@@ -713,6 +713,9 @@ STAFF_READ_ERRORS = {
 }
 STAFF_WRITE_ERRORS = {
     **STAFF_READ_ERRORS,
+    404: OpenApiResponse(
+        ErrorSerializer, description="No such concern that you may change, or no such action of it"
+    ),
     400: FIELD_ERRORS,
     # A body whose type cannot be read (a broken multipart boundary, say): found by fuzzing.
     415: OpenApiResponse(ErrorSerializer, description="The body is not JSON, form or multipart"),
@@ -764,6 +767,7 @@ class StaffAcknowledge(StaffAPIView):
     )
     def post(self, request, reference):
         concern = self.concern(reference)
+        require_handler(request.user, concern)
         try:
             concern = _handling.concern_acknowledge(user=request.user, concern=concern)
         except _DjangoValidationError as error:
@@ -836,7 +840,7 @@ class StaffAssignResponse(_s.Serializer):
 def require_handler(user, concern) -> None:
     """Leaders may read a case through the API; only its guardian changes it."""
     if not _can(user, "concerns.handle_concern", concern):
-        raise Http404
+        raise not_found("concern_to_change")
 
 
 class StaffAssign(StaffAPIView):
@@ -922,7 +926,7 @@ class StaffChangeAction(StaffAPIView):
     def post(self, request, reference, action_id):
         concern = self.concern(reference)
         require_handler(request.user, concern)
-        action = get_object_or_404(concern.actions.select_related("handler"), pk=action_id)
+        action = found_or_404(concern.actions.select_related("handler"), "action", pk=action_id)
         action.concern = concern
         data = StaffChangeActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)

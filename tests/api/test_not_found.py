@@ -1,5 +1,6 @@
-"""Under /api/ every error Django answers itself is JSON, as DRF's own are; and a 404 never tells
-an unknown organisation from one the client may not see."""
+"""Under /api/ every error Django answers itself is JSON, as DRF's own are; a 404 says in plain
+English what there is none of, never in Django's developer words; and it never tells an unknown
+organisation (or concern) from one the client may not see."""
 
 import json
 
@@ -9,7 +10,9 @@ from speakup.organisations.roles import Role
 
 pytestmark = pytest.mark.django_db
 
-NOT_FOUND = {"detail": "Not found."}
+NOT_FOUND = {"detail": "There is nothing at this address that you can see."}
+NO_ORGANISATION = {"detail": "There is no organisation with that ODS code that you can see."}
+NO_CONCERN = {"detail": "There is no concern with that reference that you can see."}
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +56,7 @@ def test_an_unknown_organisation_and_one_not_yours_look_the_same(client_as, othe
     unknown = client.get(address.format("NOPE1"))
     not_yours = client.get(address.format(other_organisation.ods_code))
     assert unknown.status_code == not_yours.status_code == 404
-    assert unknown.json() == not_yours.json() == NOT_FOUND
+    assert unknown.json() == not_yours.json() == NO_ORGANISATION
 
 
 def test_the_roster_upload_answers_the_same_for_both(client_as, other_organisation):
@@ -64,7 +67,7 @@ def test_the_roster_upload_answers_the_same_for_both(client_as, other_organisati
         address.format(other_organisation.ods_code), b"", content_type="text/csv"
     )
     assert unknown.status_code == not_yours.status_code == 404
-    assert unknown.json() == not_yours.json() == NOT_FOUND
+    assert unknown.json() == not_yours.json() == NO_ORGANISATION
 
 
 def test_a_request_django_refuses_under_the_api_is_a_json_400(client):
@@ -86,3 +89,101 @@ def test_the_api_403_is_json(rf):
     assert json.loads(response.content) == {
         "detail": "You do not have permission to perform this action."
     }
+
+
+# --- Each kind of thing in its own words ----------------------------------------------------
+
+
+def _token_client(user):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def test_a_concern_not_yours_and_one_that_does_not_exist_get_the_same_plain_words(
+    person_with_role, organisation, other_organisation
+):
+    from tests.concerns.factories import ConcernFactory
+
+    concern = ConcernFactory(organisation=organisation)
+    client = _token_client(person_with_role(Role.GUARDIAN, other_organisation))
+    for reference in (concern.reference, "NOPE1234"):
+        for answer in (
+            client.get(f"/api/v1/concerns/{reference}"),
+            client.post(f"/api/v1/concerns/{reference}/acknowledge"),
+        ):
+            assert answer.status_code == 404
+            assert answer.json() == NO_CONCERN
+
+
+def test_a_leader_changing_a_case_they_read_is_told_they_may_not_change_it(person_with_role):
+    from tests.concerns.factories import ConcernFactory
+
+    lead = person_with_role(Role.EXECUTIVE_LEAD)
+    concern = ConcernFactory(
+        organisation=lead.memberships.get().organisation, accountable_lead=lead
+    )
+    client = _token_client(lead)
+    assert client.get(f"/api/v1/concerns/{concern.reference}").status_code == 200
+    answer = client.post(f"/api/v1/concerns/{concern.reference}/acknowledge")
+    assert answer.status_code == 404
+    assert answer.json() == {
+        "detail": "There is no concern with that reference that you may change."
+    }
+
+
+def test_an_action_not_of_the_concern_is_named_in_plain_words(person_with_role, organisation):
+    from tests.concerns.factories import ConcernFactory
+
+    concern = ConcernFactory(organisation=organisation)
+    client = _token_client(person_with_role(Role.GUARDIAN))
+    answer = client.post(
+        f"/api/v1/concerns/{concern.reference}/actions/999999/change",
+        {"reason": "Leave"},
+        format="json",
+    )
+    assert answer.status_code == 404
+    assert answer.json() == {"detail": "This concern has no action with that number."}
+
+
+def test_an_unknown_director_is_named_in_plain_words(client):
+    answer = client.get("/api/v1/register/directors/D999999")
+    assert answer.status_code == 404
+    assert answer.json() == {
+        "detail": "There is no director with that register number on the register."
+    }
+
+
+def test_a_data_return_for_an_organisation_not_yours_is_named_in_plain_words(
+    client_as, other_organisation
+):
+    answer = client_as(Role.GUARDIAN).get(
+        f"/api/v1/organisations/{other_organisation.ods_code}/data-returns/2026-Q3"
+    )
+    assert answer.status_code == 404
+    assert answer.json() == NO_ORGANISATION
+
+
+def test_an_upload_for_someone_who_administers_no_organisation_is_plain_too(client_as):
+    answer = client_as(Role.GUARDIAN).post(
+        "/api/v1/training/completions", b"", content_type="text/csv"
+    )
+    assert answer.status_code == 404
+    assert answer.json() == NOT_FOUND
+
+
+def test_a_404_raised_anywhere_else_in_the_api_never_speaks_djangos_words(rf):
+    """A view or service that raises Django's 404 ("No Concern matches the given query.") or
+    DRF's ("Not found.") is answered in the same plain words as an unknown address."""
+    from django.http import Http404
+    from rest_framework.exceptions import NotFound
+
+    from speakup.core.api_errors import exception_handler
+
+    for raised in (Http404("No Concern matches the given query."), Http404(), NotFound()):
+        answer = exception_handler(raised, {"request": rf.get("/api/v1/concerns/X")})
+        assert answer.status_code == 404
+        assert answer.data == NOT_FOUND

@@ -2,6 +2,7 @@
 who may see them."""
 
 import re
+from html import unescape
 from urllib.parse import quote
 
 import pytest
@@ -113,7 +114,8 @@ def test_a_leader_is_told_of_a_confidential_speakers_files_but_cannot_open_them(
     concern.save()
     sign_in(client, staff.lead)
     page = client.get(reverse("concerns:show_concern", args=[concern.reference])).content.decode()
-    assert "The speaker attached 2 files. Only the guardian opens them" in page
+    said = "The speaker attached 2 files. Only the organisation's FTSU guardians open them"
+    assert said in unescape(page)
     assert "Zoë" not in page and "notes.txt" not in page
     assert client.get(_download(concern, pdf)).status_code == 404
 

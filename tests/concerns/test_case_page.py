@@ -16,6 +16,7 @@ from speakup.concerns.services import handling
 from speakup.concerns.services.intake import concern_submit
 from speakup.concerns.services.speaker import checkin_answer, speaker_feedback
 from speakup.core.models import AuditRecord
+from speakup.organisations.roles import Role
 from tests.concerns.factories import ConcernFactory, open_action, speaker_message
 from tests.conftest import sign_in
 
@@ -280,7 +281,9 @@ def test_withdrawing_asks_first(client, staff, concern):
 # --- Escalating to someone there is ------------------------------------------------------
 
 
-def test_escalation_offers_only_the_leaders_there_are_by_name(client, staff, concern):
+def test_escalation_offers_only_the_leaders_there_are_by_name(
+    client, staff, concern, person_with_role
+):
     handling.concern_acknowledge(user=staff.guardian, concern=concern)
     sign_in(client, staff.guardian)
     address = reverse("concerns:escalate_concern", args=[concern.reference])
@@ -293,9 +296,37 @@ def test_escalation_offers_only_the_leaders_there_are_by_name(client, staff, con
     assert "Choose who to escalate to" in refused.content.decode()
     assert not Escalation.objects.exists()
 
+    board_member = person_with_role(Role.BOARD_MEMBER, full_name="Bea Board")
+    concern.accountable_lead = board_member
+    concern.save()
+    page = _text(client.get(address).content.decode())
+    assert "The accountable leader (Bea Board)" in page
+    assert "The executive FTSU lead (Eve Executive)" in page
+
+
+def test_a_leader_in_two_roles_on_the_case_is_offered_once_naming_both(
+    client, staff, concern, person_with_role
+):
+    """The accountable leader who is also the executive FTSU lead is one person: one choice,
+    and escalating to it tells them once."""
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    concern.refresh_from_db()
     concern.accountable_lead = staff.lead
     concern.save()
-    assert "The accountable leader (Eve Executive)" in _text(client.get(address).content.decode())
+    sign_in(client, staff.guardian)
+    address = reverse("concerns:escalate_concern", args=[concern.reference])
+    page = client.get(address).content.decode()
+    text = _text(page)
+    assert "The accountable leader and executive FTSU lead (Eve Executive)" in text
+    assert text.count("Eve Executive") == 1
+    assert "The non-executive FTSU lead (Ned Nonexec)" in text
+    assert page.count('type="radio"') == 2
+
+    chosen = re.search(r'value="(\d+)"[^>]*>\s*<label[^>]*>\s*The accountable leader and', page)
+    client.post(address, {"level": chosen.group(1)})
+    [escalation] = Escalation.objects.all()
+    assert escalation.escalated_to == staff.lead
+    assert escalation.level == Escalation.Level.EXECUTIVE_LEAD
 
 
 def test_with_nobody_to_escalate_to_the_page_says_so(client, staff, concern):

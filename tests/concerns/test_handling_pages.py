@@ -208,6 +208,41 @@ def test_the_respond_by_hint_gives_an_example_date_ahead(client, staff, concern)
     assert "15 3 2026" not in page.content.decode()
 
 
+def _hint(html: str, field: str) -> str:
+    found = re.search(rf'<div class="nhsuk-hint" id="id_{field}-hint"\s*>(.*?)</div>', html, re.S)
+    assert found, f"no hint for {field!r}"
+    return _text(found.group(1))
+
+
+def test_both_boxes_the_line_manager_reads_warn_not_to_name_the_speaker(client, staff, concern):
+    """The line manager reads what needs to be done in full on their action and its start in
+    their list, as well as the summary: neither box may say it is all they will see."""
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    sign_in(client, staff.guardian)
+    page = client.get(reverse("concerns:assign_action", args=[concern.reference])).content.decode()
+    description, summary = _hint(page, "description"), _hint(page, "shared_summary")
+    assert description == (
+        "The line manager sees this in full on their action, and the start of it in their list "
+        "of actions. Do not name a confidential or anonymous speaker"
+    )
+    assert summary == (
+        "The line manager sees this with what needs to be done and the date to respond by, and "
+        "nothing else of the case. Do not name a confidential or anonymous speaker"
+    )
+    assert "all they will see" not in _text(page)
+
+
+def test_the_api_schema_warns_the_same_of_both_texts(client):
+    schema = client.get("/api/v1/schema", HTTP_ACCEPT="application/json").json()
+    assign = schema["components"]["schemas"]["StaffAssign"]["properties"]
+    for field in ("description", "shared_summary"):
+        assert assign[field]["description"].endswith(
+            "Do not name a confidential or anonymous speaker"
+        ), field
+    assert "The line manager sees this in full" in assign["description"]["description"]
+    assert "All the handler sees" not in str(schema)
+
+
 def test_a_guardian_records_a_concern_raised_by_phone_and_sees_the_receipt_code_once(client, staff):
     sign_in(client, staff.guardian)
     page = client.post(

@@ -25,7 +25,7 @@ def test_a_nul_byte_in_the_path_is_page_not_found(client_as, address):
 def test_the_api_answers_in_json(client_as):
     response = client_as(Role.GUARDIAN).get("/api/v1/concerns/AB%00C")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "There is nothing at this address that you can see."}
 
 
 def test_a_nul_byte_in_a_search_is_a_bad_request(client):

@@ -22,6 +22,7 @@ from speakup.concerns.limits import (
     COMMENT_MAX,
     DESCRIPTION_MAX,
     EMAIL_MAX,
+    LINE_MANAGER_READS,
     MESSAGE_MAX,
     NAME_MAX,
     PHONE_MAX,
@@ -430,8 +431,6 @@ urlpatterns: list = [
 # the same scoped querysets and rules as the pages, so an outsider gets 404.
 
 from django.core.exceptions import ValidationError as _DjangoValidationError  # noqa: E402
-from django.http import Http404  # noqa: E402
-from django.shortcuts import get_object_or_404  # noqa: E402
 from django.urls import path as _path  # noqa: E402
 from django.utils import timezone as _timezone  # noqa: E402
 from drf_spectacular.utils import extend_schema  # noqa: E402
@@ -452,6 +451,7 @@ from speakup.concerns.models import Escalation  # noqa: E402
 from speakup.concerns.queries import case_actions  # noqa: E402
 from speakup.concerns.services import handling as _handling  # noqa: E402
 from speakup.concerns.taxonomy import ELEMENT_CODES, WORKER_GROUP_CODES  # noqa: E402
+from speakup.core.api_errors import found_or_404, not_found  # noqa: E402
 from speakup.core.permissions import can as _can  # noqa: E402
 from speakup.core.permissions import visible as _visible  # noqa: E402
 from speakup.organisations.queries import user_by_email as _user_by_email  # noqa: E402
@@ -473,8 +473,9 @@ class StaffAPIView(APIView):
     permission_classes = [StaffOnly]
 
     def concern(self, reference):
-        return get_object_or_404(
+        return found_or_404(
             _visible(self.request.user, "concerns.concerns").select_related("organisation"),
+            "concern",
             reference=reference,
         )
 
@@ -574,13 +575,22 @@ class StaffStatusChangeSerializer(_s.Serializer):
 
 class StaffConcernDetailSerializer(StaffConcernSummarySerializer):
     description = _s.CharField()
-    speaker = _s.DictField(allow_null=True, help_text="Name, email, phone: the guardian only")
+    speaker = _s.DictField(
+        allow_null=True,
+        help_text="Name, email, phone: for the guardians, and for an open speaker also the leaders "
+        "following the case up (accountable, or escalated to); null for anyone else",
+    )
     messages = StaffMessageSerializer(many=True)
     actions = StaffActionSerializer(many=True)
+    attachment_count = _s.IntegerField(
+        help_text="How many files the speaker attached, for everyone who reads the case (the "
+        "case page says so too)"
+    )
     attachments = StaffAttachmentSerializer(
         many=True,
         help_text="The speaker's files, without their content (on the case page): the guardian "
-        "and whoever may know who the speaker is; empty for anyone else",
+        "and whoever may know who the speaker is; empty for anyone else, who is given only "
+        "attachment_count",
     )
     escalations = StaffEscalationSerializer(many=True, help_text="Oldest first")
     status_history = StaffStatusChangeSerializer(many=True)
@@ -605,6 +615,28 @@ def _summary(concern, today) -> dict:
         "accountable_lead": _email(concern.accountable_lead),
         "overdue": bool(_presenters.concern_overdue(concern, today))
         or bool(getattr(concern, "late_actions", 0)),
+    }
+
+
+def _files(user, concern) -> dict:
+    """How many files the speaker attached, to everyone who reads the case (as its page says);
+    the files themselves only to those who may open them."""
+    files = list(concern.attachments.order_by("added_at", "id"))
+    shown = _can(user, "concerns.view_attachments", concern)
+    return {
+        "attachment_count": len(files),
+        "attachments": [
+            {
+                "id": a.pk,
+                "name": _attachments.attachment_name(concern, a),
+                "content_type": a.content_type,
+                "size": a.size,
+                "added_at": a.added_at,
+            }
+            for a in files
+        ]
+        if shown
+        else [],
     }
 
 
@@ -650,18 +682,7 @@ def _detail(user, concern) -> dict:
             }
             for a in case_actions(concern)
         ],
-        "attachments": [
-            {
-                "id": a.pk,
-                "name": _attachments.attachment_name(concern, a),
-                "content_type": a.content_type,
-                "size": a.size,
-                "added_at": a.added_at,
-            }
-            for a in concern.attachments.order_by("added_at", "id")
-        ]
-        if _can(user, "concerns.view_attachments", concern)
-        else [],
+        **_files(user, concern),
         "escalations": [
             {
                 "at": e.at,
@@ -692,6 +713,9 @@ STAFF_READ_ERRORS = {
 }
 STAFF_WRITE_ERRORS = {
     **STAFF_READ_ERRORS,
+    404: OpenApiResponse(
+        ErrorSerializer, description="No such concern that you may change, or no such action of it"
+    ),
     400: FIELD_ERRORS,
     # A body whose type cannot be read (a broken multipart boundary, say): found by fuzzing.
     415: OpenApiResponse(ErrorSerializer, description="The body is not JSON, form or multipart"),
@@ -743,6 +767,7 @@ class StaffAcknowledge(StaffAPIView):
     )
     def post(self, request, reference):
         concern = self.concern(reference)
+        require_handler(request.user, concern)
         try:
             concern = _handling.concern_acknowledge(user=request.user, concern=concern)
         except _DjangoValidationError as error:
@@ -791,12 +816,17 @@ class StaffAssignSerializer(_s.Serializer):
         required=False, help_text="An executive lead or board member; needed once per concern"
     )
     respond_by = _s.DateField()
-    description = _staff_text("description", required=False, allow_blank=True)
+    description = _staff_text(
+        "description",
+        required=False,
+        allow_blank=True,
+        help_text=LINE_MANAGER_READS["description"],
+    )
     shared_summary = _staff_text(
         "shared_summary",
         required=False,
         allow_blank=True,
-        help_text="All the handler sees of the case",
+        help_text=LINE_MANAGER_READS["shared_summary"],
     )
 
 
@@ -810,7 +840,7 @@ class StaffAssignResponse(_s.Serializer):
 def require_handler(user, concern) -> None:
     """Leaders may read a case through the API; only its guardian changes it."""
     if not _can(user, "concerns.handle_concern", concern):
-        raise Http404
+        raise not_found("concern_to_change")
 
 
 class StaffAssign(StaffAPIView):
@@ -896,7 +926,7 @@ class StaffChangeAction(StaffAPIView):
     def post(self, request, reference, action_id):
         concern = self.concern(reference)
         require_handler(request.user, concern)
-        action = get_object_or_404(concern.actions.select_related("handler"), pk=action_id)
+        action = found_or_404(concern.actions.select_related("handler"), "action", pk=action_id)
         action.concern = concern
         data = StaffChangeActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,7 +1,6 @@
 """The register endpoints of the JSON API: thin views over speakup.register. Public and read-only,
 rate limited, and cacheable with an ETag."""
 
-from django.http import Http404
 from django.urls import path
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import etag
@@ -10,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
 
+from speakup.core.api_errors import not_found
 from speakup.register import queries
 from speakup.register.forms import SEARCH_MAX, SearchForm
 from speakup.register.models import Appointment, Director, FtsuRole, Status
@@ -131,7 +131,7 @@ class DirectorDetail(PublicRegisterView, generics.RetrieveAPIView):
     def get_object(self):
         director = queries.director_by_number(self.kwargs["register_number"])
         if director is None:
-            raise Http404
+            raise not_found("director")
         return director
 
 

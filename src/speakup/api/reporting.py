@@ -2,7 +2,7 @@
 
 import io
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from speakup.core import csvfiles
+from speakup.core.api_errors import not_found
 from speakup.core.permissions import can
 from speakup.reporting import formats, queries
 from speakup.reporting.quarters import QuarterError, parse_quarter
@@ -66,7 +67,7 @@ class DataReturnView(APIView):
         if organisation is None or not can(
             request.user, "reporting.prepare_data_return", organisation
         ):
-            raise Http404
+            raise not_found("organisation")
         data = queries.data_return(organisation=organisation, quarter=parsed)
         if request.accepted_renderer.format == "csv":
             response = HttpResponse(

@@ -13,11 +13,12 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, UnsupportedMediaType
+from rest_framework.exceptions import UnsupportedMediaType
 from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from speakup.core.api_errors import not_found
 from speakup.core.parsers import SafeJSONParser
 from speakup.core.permissions import can
 from speakup.organisations.models import Organisation
@@ -69,7 +70,7 @@ def _organisation(request, ods_code: str, action: str) -> Organisation:
     # One answer for an unknown code and one the user may not see, so codes cannot be probed.
     organisation = Organisation.objects.filter(ods_code=ods_code.upper(), active=True).first()
     if organisation is None or not can(request.user, action, organisation):
-        raise NotFound
+        raise not_found("organisation")
     return organisation
 
 
@@ -214,7 +215,7 @@ class CompletionImport(APIView):
         # organisation are reported, never applied.
         allowed = organisation_ids_where(request.user, Role.ORGANISATION_ADMIN)
         if not allowed:
-            raise NotFound
+            raise not_found("address")
         codes = set(Organisation.objects.filter(pk__in=allowed).values_list("ods_code", flat=True))
         skip = _flag(request, "skip_invalid")
         with _csv_body(request) as file:
@@ -266,7 +267,7 @@ class XapiStatements(APIView):
     def post(self, request):
         allowed = organisation_ids_where(request.user, Role.ORGANISATION_ADMIN)
         if not allowed:
-            raise NotFound
+            raise not_found("address")
         if problem := _xapi_version_problem(request):
             return Response({"detail": problem}, 400)
         data = request.data

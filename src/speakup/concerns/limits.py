@@ -1,5 +1,6 @@
 """How long the text people type about a concern may be, and what each text is called when it
-is refused (in the product's one wording, `core.words.too_long`); and what a phone number is.
+is refused (in the product's one wording, `core.words.too_long`); what a phone number is; and
+what the guardian is told a line manager reads of an action.
 
 The pages' forms, the services and the API all take their limits from here, so a limit cannot
 hold on one path and not another. About 20,000 characters is some 3,000 words.
@@ -48,4 +49,15 @@ CALLED = {
     "outcome": "The outcome",
     "learning": "The learning",
     "reason": "The reason for the change",
+}
+
+
+# The two texts of an action that its line manager reads, as the guardian is told when writing
+# them (the assign form's hints and the API's schema say the same). Both reach the line
+# manager, so both carry the warning.
+LINE_MANAGER_READS = {
+    "description": "The line manager sees this in full on their action, and the start of it in "
+    "their list of actions. Do not name a confidential or anonymous speaker",
+    "shared_summary": "The line manager sees this with what needs to be done and the date to "
+    "respond by, and nothing else of the case. Do not name a confidential or anonymous speaker",
 }

@@ -40,6 +40,12 @@ def _is_accountable_lead_of(user, concern) -> bool:
     )
 
 
+def _follows_up(user, concern) -> bool:
+    """The case's accountable leader, or a leader it was escalated to, while they hold a
+    leader role in its organisation."""
+    return concern is not None and queries.concerns_led_by(user).filter(pk=concern.pk).exists()
+
+
 @rule("concerns.view_concern")
 def may_view_concern(user, concern) -> bool:
     """The case page: narrative, actions, escalations, history."""
@@ -60,14 +66,14 @@ def may_view_conversation(user, concern) -> bool:
 
 @rule("concerns.view_speaker")
 def may_view_speaker(user, concern) -> bool:
-    """Who the speaker is: the guardian; an open speaker's name also to the accountable leader."""
+    """Who the speaker is: the guardian; an open speaker, who agreed to be known, also to the
+    leaders who follow the case up (accountable, or escalated to). A confidential speaker is
+    known to the guardian only (shared only with their consent)."""
     if concern is None or concern.confidentiality == Confidentiality.ANONYMOUS:
         return False
     if _is_guardian_of(user, concern):
         return True
-    return concern.confidentiality == Confidentiality.OPEN and _is_accountable_lead_of(
-        user, concern
-    )
+    return concern.confidentiality == Confidentiality.OPEN and _follows_up(user, concern)
 
 
 @rule("concerns.view_attachments")

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from speakup.core.api_errors import NOTHING_HERE
 from speakup.organisations.queries import needs_two_factor
 
 # Paths a signed-in person may reach before their second factor: the second-factor pages
@@ -27,7 +28,7 @@ class RefuseNulBytesMiddleware:
             return self.get_response(request)
         if request.path.startswith("/api/"):  # the API answers in JSON, as DRF would
             if in_path:
-                return JsonResponse({"detail": "Not found."}, status=404)
+                return JsonResponse({"detail": NOTHING_HERE}, status=404)
             return JsonResponse({"detail": "A NUL byte is not allowed."}, status=400)
         if in_path:
             raise Http404

@@ -7,6 +7,7 @@ from speakup.concerns.limits import (
     CALLED,
     DESCRIPTION_MAX,
     EMAIL_MAX,
+    LINE_MANAGER_READS,
     NAME_MAX,
     NOT_A_PHONE_NUMBER,
     PHONE_MAX,
@@ -16,9 +17,10 @@ from speakup.concerns.limits import (
 )
 from speakup.concerns.models import Confidentiality, Escalation, Source, Status
 from speakup.concerns.queries import OPEN_CASES
+from speakup.concerns.services.handling import EscalationChoice
 from speakup.concerns.taxonomy import ELEMENTS, elements_for, worker_groups_for
 from speakup.core.forms import date_field, text_field
-from speakup.core.words import too_long
+from speakup.core.words import listed, too_long
 from speakup.organisations.models import User
 
 
@@ -93,10 +95,14 @@ class FeedbackForm(forms.Form):
 
 
 class AssignActionForm(forms.Form):
-    description = _text("What needs to be done", called=CALLED["description"])
+    description = _text(
+        "What needs to be done",
+        LINE_MANAGER_READS["description"],
+        called=CALLED["description"],
+    )
     shared_summary = _text(
         "What the line manager may know about the concern",
-        "This is all they will see of the case. Do not name a confidential or anonymous speaker",
+        LINE_MANAGER_READS["shared_summary"],
         called=CALLED["shared_summary"],
     )
     handler = forms.ChoiceField(
@@ -182,12 +188,14 @@ class CloseForm(forms.Form):
 
 class EscalateForm(forms.Form):
     """Offers only `levels`, the leaders there are to escalate this case to, each by name
-    (services.handling.escalation_levels); with none, `unavailable` says why."""
+    (services.handling.escalation_levels): one person in two roles is one choice naming both,
+    "The accountable leader and executive FTSU lead (Esme Greystone)". With none,
+    `unavailable` says why."""
 
     LABELS = {
-        Escalation.Level.ACCOUNTABLE_LEAD: "The accountable leader",
-        Escalation.Level.EXECUTIVE_LEAD: "The executive FTSU lead",
-        Escalation.Level.NON_EXECUTIVE_LEAD: "The non-executive FTSU lead",
+        Escalation.Level.ACCOUNTABLE_LEAD: "accountable leader",
+        Escalation.Level.EXECUTIVE_LEAD: "executive FTSU lead",
+        Escalation.Level.NON_EXECUTIVE_LEAD: "non-executive FTSU lead",
     }
     NOBODY = (
         "There is nobody to escalate this concern to yet. Name an accountable leader when you "
@@ -206,11 +214,15 @@ class EscalateForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, levels: list[tuple[int, list[User]]], **kwargs):
+    def __init__(self, *args, levels: list[EscalationChoice], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [
-            (int(level), f"{self.LABELS[level]} ({', '.join(str(p) for p in people)})")
-            for level, people in levels
+            (
+                int(choice.level),
+                f"The {listed([self.LABELS[role] for role in choice.roles])} "
+                f"({', '.join(str(person) for person in choice.people)})",
+            )
+            for choice in levels
         ]
         self.unavailable = None if levels else self.NOBODY
 

@@ -9,6 +9,7 @@ in one transaction: a refusal leaves nothing behind.
 import json
 import re
 from datetime import date
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -677,11 +678,32 @@ MANUAL_LEVELS = (
 )
 
 
-def escalation_levels(concern: Concern) -> list[tuple[int, list[User]]]:
-    """The levels this case may be escalated to by hand now, each with who stands there: a
-    level with nobody in it (no accountable leader named yet) is left out."""
-    levels = [(level, notices.escalation_recipients(concern, level)) for level in MANUAL_LEVELS]
-    return [(level, people) for level, people in levels if people]
+class EscalationChoice(NamedTuple):
+    """One choice on the escalation page: the people, the roles they hold on this case, and
+    the level the escalation is recorded at (the highest of those roles)."""
+
+    level: int
+    roles: list[int]
+    people: list[User]
+
+
+def escalation_levels(concern: Concern) -> list[EscalationChoice]:
+    """Who this case may be escalated to by hand now. A level with nobody in it (no accountable
+    leader named yet) is left out; levels held by the same people are one choice (the
+    accountable leader who is also the executive FTSU lead is offered once, in both roles)."""
+    choices: list[EscalationChoice] = []
+    for level in MANUAL_LEVELS:
+        people = notices.escalation_recipients(concern, level)
+        if not people:
+            continue
+        same = next(
+            (c for c in choices if {p.pk for p in c.people} == {p.pk for p in people}), None
+        )
+        if same:
+            choices[choices.index(same)] = same._replace(level=level, roles=[*same.roles, level])
+        else:
+            choices.append(EscalationChoice(level, [level], people))
+    return choices
 
 
 def concern_escalate(*, user, concern: Concern, level: int) -> list[Escalation]:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 
+from speakup.core.api_errors import NOTHING_HERE
 from speakup.core.pages import render_page
 
 API_PREFIX = "/api/"
@@ -17,7 +18,7 @@ def _api_problem(request, detail: str, status: int) -> JsonResponse | None:
 
 
 def not_found(request, exception=None):
-    if api := _api_problem(request, "Not found.", 404):
+    if api := _api_problem(request, NOTHING_HERE, 404):
         return api
     return render_page(
         request,

@@ -235,36 +235,52 @@ def module_status(
 ) -> ModuleStatus:
     """Not required / due / overdue / compliant (until) / expired, for one worker and module.
 
-    `completions` are (completed_on, version) pairs of this worker for this module.
+    `completions` are (completed_on, version) pairs of this worker for this module. Training
+    done before never leaves a worker worse off than none: a completion that no longer counts
+    makes them expired only if it still counted on their due date and that date has gone by;
+    otherwise they are due (or overdue) by that date, as with no completion.
     """
     required, why = requirement(facts=facts, module=module, policy=policy)
     if not required:
         return ModuleStatus(module, NOT_REQUIRED, why)
-    latest_current = latest_any = None
+    latest_current = latest_replaced = None
     for day, version in completions:
         if day > today:
             continue
-        if latest_any is None or day > latest_any:
-            latest_any = day
-        if is_current_version(module, version) and (latest_current is None or day > latest_current):
-            latest_current = day
+        if is_current_version(module, version):
+            if latest_current is None or day > latest_current:
+                latest_current = day
+        elif latest_replaced is None or day > latest_replaced:
+            latest_replaced = day
+    years = getattr(policy, f"{module}_refresher_years")
     if latest_current is not None:
-        years = getattr(policy, f"{module}_refresher_years")
-        if years is None:
-            return ModuleStatus(module, COMPLIANT, why, completed_on=latest_current)
-        until = years_after(latest_current, years)
-        if until >= today:
+        until = None if years is None else years_after(latest_current, years)
+        if until is None or until >= today:
             return ModuleStatus(
                 module, COMPLIANT, why, valid_until=until, completed_on=latest_current
             )
-        return ModuleStatus(
-            module, EXPIRED, why, due_on=until, valid_until=until, completed_on=latest_current
-        )
-    if latest_any is not None:
-        return ModuleStatus(
-            module, EXPIRED, why, due_on=today, completed_on=latest_any, replaced=True
-        )
-    # Never from the day the module became mandatory: an adoption figure (ADR 0014).
+    due_on = due_date(facts=facts, module=module, policy=policy, today=today)
+    if due_on < today:
+        if latest_current is not None and until >= due_on:
+            return ModuleStatus(
+                module, EXPIRED, why, due_on=until, valid_until=until, completed_on=latest_current
+            )
+        if latest_replaced is not None and (
+            years is None or years_after(latest_replaced, years) >= due_on
+        ):
+            return ModuleStatus(
+                module, EXPIRED, why, due_on=today, completed_on=latest_replaced, replaced=True
+            )
+    return ModuleStatus(module, DUE if due_on >= today else OVERDUE, why, due_on=due_on)
+
+
+def due_date(
+    *, facts: WorkerFacts, module: str, policy: TrainingPolicy, today: datetime.date
+) -> datetime.date:
+    """The day a worker must have taken `module` by: the new starters' days (the board's days
+    for a board member's Follow Up) after the later of their start and the day they came to
+    need it (`requirement_since`). Never from the day the module became mandatory: an adoption
+    figure (ADR 0014)."""
     base = facts.start or today
     since = requirement_since(facts=facts, module=module, policy=policy)
     if since and since > base:
@@ -274,8 +290,7 @@ def module_status(
         if module == Module.FOLLOW_UP and facts.is_board_member
         else policy.new_starter_due_days
     )
-    due_on = base + datetime.timedelta(days=days)
-    return ModuleStatus(module, DUE if due_on >= today else OVERDUE, why, due_on=due_on)
+    return base + datetime.timedelta(days=days)
 
 
 def worker_statuses(

@@ -101,6 +101,8 @@ def build_roster(organisation, other, today):
                 line_manager_since=since[number % 8] if manager else None,
                 senior_leader_since=since[(number + 3) % 8] if senior else None,
                 board_member_since=since[(number + 5) % 8] if board else None,
+                # The day a band change brought them under the band rule (counts only there).
+                band_since=since[(number + 6) % 8],
                 assignment_start=start,
                 band=rng.choice(BANDS),
                 staff_group=rng.choice(GROUPS),
@@ -140,12 +142,13 @@ def build_roster(organisation, other, today):
     CompletionFactory(staff_record=stranger, organisation=other)
 
 
-# How workers come to need a module lately: they start, or are made a line manager or a board
-# member.
+# How workers come to need a module lately: they start, are made a line manager or a board
+# member, or move into a band under the Listen Up band rule.
 CAME_TO_NEED = {
     "start": {},
     "line_manager": {"is_line_manager": True},
     "board_member": {"is_board_member": True},
+    "band": {"band": "Band 7"},
 }
 
 

@@ -90,6 +90,9 @@ class WorkerFacts:
     line_manager_since: datetime.date | None = None
     senior_leader_since: datetime.date | None = None
     board_member_since: datetime.date | None = None
+    # The day a band change brought them under the "Listen Up from band" rule (None: since
+    # they started): StaffRecord.band_since.
+    band_since: datetime.date | None = None
 
     @classmethod
     def of_record(cls, record) -> WorkerFacts:
@@ -104,6 +107,7 @@ class WorkerFacts:
             line_manager_since=get("line_manager_since"),
             senior_leader_since=get("senior_leader_since"),
             board_member_since=get("board_member_since"),
+            band_since=get("band_since"),
         )
 
 
@@ -134,9 +138,25 @@ def requirement(*, facts: WorkerFacts, module: str, policy: TrainingPolicy) -> t
 
 def under_band_rule(facts: WorkerFacts, policy: TrainingPolicy) -> bool:
     """Whether the worker's band is at or above the policy's "Listen Up from band"."""
+    return band_under_rule(facts.band, policy)
+
+
+def band_under_rule(band: str, policy: TrainingPolicy) -> bool:
+    """Whether `band` is at or above the policy's "Listen Up from band"."""
     from_band = band_rank(policy.listen_up_from_band or "")
-    rank = band_rank(facts.band)
+    rank = band_rank(band or "")
     return bool(from_band and rank and rank >= from_band)
+
+
+def band_rule_since(
+    band: str, band_since: datetime.date | None, policy: TrainingPolicy
+) -> datetime.date | None:
+    """The day a worker in `band` came under the "Listen Up from band" rule: the later of the
+    day the policy brought the band under it and the day a band change brought the worker
+    into it (`band_since`). None: since they started (neither day recorded)."""
+    recorded = policy.listen_up_band_since.get(band_code(band))
+    days = [band_since, datetime.date.fromisoformat(recorded) if recorded else None]
+    return max((day for day in days if day), default=None)
 
 
 # The roles that make a worker take each module (Listen Up comes before Follow Up, so leaders
@@ -152,17 +172,17 @@ def requirement_since(
     *, facts: WorkerFacts, module: str, policy: TrainingPolicy
 ) -> datetime.date | None:
     """The day the worker came to need `module`, when that was after they started (a role
-    given on a re-import, a band brought under the "from band" rule): their due date runs from
-    then. With several reasons, the earliest counts: they have needed it since then. None:
-    since they started (every worker's Speak Up; a role or band without a day recorded)."""
+    given on a re-import, a band brought under the "from band" rule, a worker moved into such
+    a band): their due date runs from then. With several reasons, the earliest counts: they
+    have needed it since then. None: since they started (every worker's Speak Up; a role or
+    band without a day recorded)."""
     days = [
         getattr(facts, f"{role}_since")
         for role in ROLES_REQUIRING[module]
         if getattr(facts, f"is_{role}")
     ]
     if module == Module.LISTEN_UP and under_band_rule(facts, policy):
-        since = policy.listen_up_band_since.get(band_code(facts.band))
-        days.append(datetime.date.fromisoformat(since) if since else None)
+        days.append(band_rule_since(facts.band, facts.band_since, policy))
     if not days or None in days:
         return None
     return min(days)
@@ -454,6 +474,7 @@ RECORD_COLUMNS = [
     "line_manager_since",
     "senior_leader_since",
     "board_member_since",
+    "band_since",
 ]
 
 

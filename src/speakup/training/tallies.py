@@ -204,18 +204,21 @@ def _began_before(module: str, policy: TrainingPolicy, limit, bands) -> Q:
             Q(**{f"{since}__isnull": True}) | Q(**{f"{since}__lt": limit})
         )
     if module == Module.LISTEN_UP and bands:
+        # The later of the day the policy brought the band under the rule and the day the
+        # worker moved into it (`queries.band_rule_since`).
+        moved_before = Q(band_since__isnull=True) | Q(band_since__lt=limit)
         by_day = defaultdict(list)
         for band in bands:
             by_day[policy.listen_up_band_since.get(band_code(band))].append(band)
         for day, some in by_day.items():
             if not day:
-                began |= Q(band__in=some)
+                began |= Q(band__in=some) & moved_before
             elif isinstance(limit, datetime.date):
                 if day < limit.isoformat():
-                    began |= Q(band__in=some)
+                    began |= Q(band__in=some) & moved_before
             else:
                 recorded = Value(datetime.date.fromisoformat(day), output_field=DateField())
-                began |= Q(band__in=some) & Q(LessThan(recorded, limit))
+                began |= Q(band__in=some) & moved_before & Q(LessThan(recorded, limit))
     return began
 
 

@@ -21,6 +21,9 @@ from tests.training.factories import CompletionFactory, StaffRecordFactory, Trai
 
 TODAY = datetime.date(2025, 6, 1)
 NATIONAL = TrainingPolicy()
+# A worker due long before their training lapsed (a new starter is due within their first
+# days whatever they completed before: test_trained_before.py).
+LONG_SERVING = WorkerFacts(start=datetime.date(2019, 4, 1))
 
 
 def status(module, facts=None, completions=(), policy=NATIONAL):
@@ -103,7 +106,7 @@ def test_a_completion_is_compliant_for_three_years_then_expires():
     done = status("speak_up", completions=[(datetime.date(2023, 1, 10), "1")])
     assert done.status == "compliant" and done.valid_until == datetime.date(2026, 1, 10)
     assert done.label == "Complete until 10 January 2026"
-    old = status("speak_up", completions=[(datetime.date(2022, 1, 10), "")])
+    old = status("speak_up", LONG_SERVING, completions=[(datetime.date(2022, 1, 10), "")])
     assert old.status == "expired" and "refresher was due by 10 January 2025" in old.reason
 
 
@@ -117,7 +120,7 @@ def test_a_completion_of_a_retired_version_must_be_retaken(monkeypatch):
     monkeypatch.setattr(
         "speakup.training.queries.is_current_version", lambda module, version: version != "1"
     )
-    retired = status("speak_up", completions=[(datetime.date(2025, 1, 10), "1")])
+    retired = status("speak_up", LONG_SERVING, completions=[(datetime.date(2025, 1, 10), "1")])
     assert retired.status == "expired" and "new version" in retired.reason
 
 

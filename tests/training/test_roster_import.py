@@ -505,7 +505,7 @@ def test_both_import_paths_give_the_same_result(organisation, monkeypatch, skip_
     outcomes = []
     fields = ["employee_number", "first_name", "email", "active", "assignment_end", "band"]
     fields += ["line_manager_number", "is_line_manager", "line_manager_since"]
-    fields += ["is_senior_leader", "senior_leader_since", "board_member_since"]
+    fields += ["is_senior_leader", "senior_leader_since", "board_member_since", "band_since"]
     fields += ["job_role", "directorate", "assignment_start"]
     for staged in (True, False):
         monkeypatch.setattr("speakup.training.roster_staging.usable", lambda staged=staged: staged)

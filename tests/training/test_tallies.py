@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from speakup.core.dates import years_after
 from speakup.training import content, queries, tallies
 from speakup.training.content import MODULE_ORDER
 from speakup.training.models import Completion, StaffRecord, TrainingPolicy
@@ -100,6 +101,8 @@ def build_roster(organisation, other, today):
                 line_manager_since=since[number % 8] if manager else None,
                 senior_leader_since=since[(number + 3) % 8] if senior else None,
                 board_member_since=since[(number + 5) % 8] if board else None,
+                # The day a band change brought them under the band rule (counts only there).
+                band_since=since[(number + 6) % 8],
                 assignment_start=start,
                 band=rng.choice(BANDS),
                 staff_group=rng.choice(GROUPS),
@@ -137,6 +140,47 @@ def build_roster(organisation, other, today):
     # someone else's completion recorded against another organisation's roster never counts
     stranger = StaffRecordFactory(organisation=other, employee_number="S1")
     CompletionFactory(staff_record=stranger, organisation=other)
+
+
+# How workers come to need a module lately: they start, are made a line manager or a board
+# member, or move into a band under the Listen Up band rule.
+CAME_TO_NEED = {
+    "start": {},
+    "line_manager": {"is_line_manager": True},
+    "board_member": {"is_board_member": True},
+    "band": {"band": "Band 7"},
+}
+
+
+def add_workers_trained_before(organisation, today):
+    """Workers who came to need their modules lately or long ago, each with a completion of
+    every module whose refresher ran out the day before their due date, on it or the day after
+    (of a replaced version, "1", for every other worker), by both paths."""
+    policy = policy_for(organisation=organisation)
+    cases = itertools.product(CAME_TO_NEED.items(), [0, 20, 31, 95, 400], [-1, 0, 1])
+    for number, ((how, flags), days_ago, lapse) in enumerate(cases):
+        came = today - datetime.timedelta(days=days_ago)
+        user = UserFactory() if number % 3 == 0 else None
+        record = StaffRecordFactory(
+            organisation=organisation,
+            employee_number=f"B{number}",
+            assignment_start=came if how == "start" else datetime.date(2016, 2, 29),
+            user=user,
+            **flags,
+            **({f"{how}_since": came} if how != "start" else {}),
+        )
+        facts = queries.WorkerFacts.of_record(record)
+        for module in MODULE_ORDER:
+            due = queries.due_date(facts=facts, module=module, policy=policy, today=today)
+            years = getattr(policy, f"{module}_refresher_years") or 3
+            where = {"staff_record": None, "user": user} if user else {"staff_record": record}
+            CompletionFactory(
+                organisation=organisation,
+                module=module,
+                completed_on=years_after(due + datetime.timedelta(days=lapse), -years),
+                version="1" if number % 2 else "",
+                **where,
+            )
 
 
 # Mandatory dates gone by (lately, long ago) and still to come (soon, a year on): they move
@@ -193,6 +237,7 @@ def test_the_dashboard_counts_in_sql_agree_with_the_rules_for_each_worker(
         if fields:
             TrainingPolicyFactory(organisation=organisation, **fields)
         build_roster(organisation, other, today)
+        add_workers_trained_before(organisation, today)
         assert StaffRecord.objects.filter(organisation=organisation).count() > 100
         assert Completion.objects.count() > 100
 
@@ -258,3 +303,17 @@ def test_a_changed_policy_is_counted_at_once_though_the_sql_is_written_once_per_
     assert speak_up_now() == (0, 0)
     CompletionFactory(staff_record=worker, completed_on=datetime.date(2026, 11, 1))
     assert speak_up_now() == (1, 100)
+
+
+def test_training_from_29_february_runs_out_on_28_february_in_sql_as_in_the_rules():
+    """Three years on from 29 February 2024 is 28 February 2027 (`years_after`); SQLite's
+    date() says 1 March. Taken on 29 February 2024, Speak Up still counted on a due date of 28
+    February 2027 (expired), not on one of 1 March (overdue, as with no completion)."""
+    today = datetime.date(2027, 3, 2)
+    organisation = OrganisationFactory()
+    for start in (datetime.date(2027, 1, 29), datetime.date(2027, 1, 30)):
+        worker = StaffRecordFactory(organisation=organisation, assignment_start=start)
+        CompletionFactory(staff_record=worker, completed_on=datetime.date(2024, 2, 29))
+    python, sql = python_counts(organisation, today), sql_counts(organisation, today)
+    assert sql == python
+    assert (python[0]["speak_up"]["expired"], python[0]["speak_up"]["overdue"]) == (1, 1)

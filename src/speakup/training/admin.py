@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.utils import timezone
 
 from speakup.training.models import Completion, StaffRecord, TrainingPolicy
-from speakup.training.roster import ROLE_SINCE, role_days
+from speakup.training.queries import policy_for
+from speakup.training.roster import ROLE_SINCE, band_day, role_days
 
 
 @admin.register(TrainingPolicy)
@@ -22,17 +23,21 @@ class StaffRecordAdmin(admin.ModelAdmin):
     list_filter = ["active", "is_board_member", "is_line_manager"]
     search_fields = ["employee_number", "last_name", "email"]
     raw_id_fields = ["organisation", "user"]
-    # The days a role began are set by the rule the imports follow (roster.role_days) when a
-    # role is given or taken away here, not typed: one rule for every way a roster changes.
-    readonly_fields = list(ROLE_SINCE.values())
+    # The days a role began, and the day a band change brought the worker under the "Listen Up
+    # from band" rule, are set by the rules the imports follow (roster.role_days, band_day)
+    # when a role or band is changed here, not typed: one rule for every way a roster changes.
+    readonly_fields = [*ROLE_SINCE.values(), "band_since"]
 
     def save_model(self, request, obj, form, change):
         if change:
             before = StaffRecord.objects.get(pk=obj.pk)
             roles = {flag: getattr(obj, flag) for flag in ROLE_SINCE}
-            days = role_days(record=before, roles=roles, today=timezone.localdate())
+            today = timezone.localdate()
+            days = role_days(record=before, roles=roles, today=today)
             for since, day in days.items():
                 setattr(obj, since, day)
+            policy = policy_for(organisation=obj.organisation)
+            obj.band_since = band_day(record=before, band=obj.band, policy=policy, today=today)
         super().save_model(request, obj, form, change)
 
 

@@ -51,6 +51,12 @@ class StaffRecord(models.Model):
     line_manager_since = models.DateField(null=True, blank=True)
     senior_leader_since = models.DateField(null=True, blank=True)
     board_member_since = models.DateField(null=True, blank=True)
+    # The day an import (or the admin's staff record page) moved the worker into a band under
+    # the policy's "Listen Up from band" rule from one that was not: their Listen Up is due from
+    # then (or from the day the policy brought the band under the rule, if later). Empty means
+    # since they started (workers added, or on the roster before 2026-11-27), or a band not
+    # under the rule; kept while the band stays, and on a move within the rule.
+    band_since = models.DateField(null=True, blank=True)
     assignment_start = models.DateField(null=True, blank=True)
     assignment_end = models.DateField(null=True, blank=True)
     active = models.BooleanField(default=True)

@@ -90,6 +90,9 @@ class WorkerFacts:
     line_manager_since: datetime.date | None = None
     senior_leader_since: datetime.date | None = None
     board_member_since: datetime.date | None = None
+    # The day a band change brought them under the "Listen Up from band" rule (None: since
+    # they started): StaffRecord.band_since.
+    band_since: datetime.date | None = None
 
     @classmethod
     def of_record(cls, record) -> WorkerFacts:
@@ -104,6 +107,7 @@ class WorkerFacts:
             line_manager_since=get("line_manager_since"),
             senior_leader_since=get("senior_leader_since"),
             board_member_since=get("board_member_since"),
+            band_since=get("band_since"),
         )
 
 
@@ -134,9 +138,25 @@ def requirement(*, facts: WorkerFacts, module: str, policy: TrainingPolicy) -> t
 
 def under_band_rule(facts: WorkerFacts, policy: TrainingPolicy) -> bool:
     """Whether the worker's band is at or above the policy's "Listen Up from band"."""
+    return band_under_rule(facts.band, policy)
+
+
+def band_under_rule(band: str, policy: TrainingPolicy) -> bool:
+    """Whether `band` is at or above the policy's "Listen Up from band"."""
     from_band = band_rank(policy.listen_up_from_band or "")
-    rank = band_rank(facts.band)
+    rank = band_rank(band or "")
     return bool(from_band and rank and rank >= from_band)
+
+
+def band_rule_since(
+    band: str, band_since: datetime.date | None, policy: TrainingPolicy
+) -> datetime.date | None:
+    """The day a worker in `band` came under the "Listen Up from band" rule: the later of the
+    day the policy brought the band under it and the day a band change brought the worker
+    into it (`band_since`). None: since they started (neither day recorded)."""
+    recorded = policy.listen_up_band_since.get(band_code(band))
+    days = [band_since, datetime.date.fromisoformat(recorded) if recorded else None]
+    return max((day for day in days if day), default=None)
 
 
 # The roles that make a worker take each module (Listen Up comes before Follow Up, so leaders
@@ -152,17 +172,17 @@ def requirement_since(
     *, facts: WorkerFacts, module: str, policy: TrainingPolicy
 ) -> datetime.date | None:
     """The day the worker came to need `module`, when that was after they started (a role
-    given on a re-import, a band brought under the "from band" rule): their due date runs from
-    then. With several reasons, the earliest counts: they have needed it since then. None:
-    since they started (every worker's Speak Up; a role or band without a day recorded)."""
+    given on a re-import, a band brought under the "from band" rule, a worker moved into such
+    a band): their due date runs from then. With several reasons, the earliest counts: they
+    have needed it since then. None: since they started (every worker's Speak Up; a role or
+    band without a day recorded)."""
     days = [
         getattr(facts, f"{role}_since")
         for role in ROLES_REQUIRING[module]
         if getattr(facts, f"is_{role}")
     ]
     if module == Module.LISTEN_UP and under_band_rule(facts, policy):
-        since = policy.listen_up_band_since.get(band_code(facts.band))
-        days.append(datetime.date.fromisoformat(since) if since else None)
+        days.append(band_rule_since(facts.band, facts.band_since, policy))
     if not days or None in days:
         return None
     return min(days)
@@ -235,36 +255,52 @@ def module_status(
 ) -> ModuleStatus:
     """Not required / due / overdue / compliant (until) / expired, for one worker and module.
 
-    `completions` are (completed_on, version) pairs of this worker for this module.
+    `completions` are (completed_on, version) pairs of this worker for this module. Training
+    done before never leaves a worker worse off than none: a completion that no longer counts
+    makes them expired only if it still counted on their due date and that date has gone by;
+    otherwise they are due (or overdue) by that date, as with no completion.
     """
     required, why = requirement(facts=facts, module=module, policy=policy)
     if not required:
         return ModuleStatus(module, NOT_REQUIRED, why)
-    latest_current = latest_any = None
+    latest_current = latest_replaced = None
     for day, version in completions:
         if day > today:
             continue
-        if latest_any is None or day > latest_any:
-            latest_any = day
-        if is_current_version(module, version) and (latest_current is None or day > latest_current):
-            latest_current = day
+        if is_current_version(module, version):
+            if latest_current is None or day > latest_current:
+                latest_current = day
+        elif latest_replaced is None or day > latest_replaced:
+            latest_replaced = day
+    years = getattr(policy, f"{module}_refresher_years")
     if latest_current is not None:
-        years = getattr(policy, f"{module}_refresher_years")
-        if years is None:
-            return ModuleStatus(module, COMPLIANT, why, completed_on=latest_current)
-        until = years_after(latest_current, years)
-        if until >= today:
+        until = None if years is None else years_after(latest_current, years)
+        if until is None or until >= today:
             return ModuleStatus(
                 module, COMPLIANT, why, valid_until=until, completed_on=latest_current
             )
-        return ModuleStatus(
-            module, EXPIRED, why, due_on=until, valid_until=until, completed_on=latest_current
-        )
-    if latest_any is not None:
-        return ModuleStatus(
-            module, EXPIRED, why, due_on=today, completed_on=latest_any, replaced=True
-        )
-    # Never from the day the module became mandatory: an adoption figure (ADR 0014).
+    due_on = due_date(facts=facts, module=module, policy=policy, today=today)
+    if due_on < today:
+        if latest_current is not None and until >= due_on:
+            return ModuleStatus(
+                module, EXPIRED, why, due_on=until, valid_until=until, completed_on=latest_current
+            )
+        if latest_replaced is not None and (
+            years is None or years_after(latest_replaced, years) >= due_on
+        ):
+            return ModuleStatus(
+                module, EXPIRED, why, due_on=today, completed_on=latest_replaced, replaced=True
+            )
+    return ModuleStatus(module, DUE if due_on >= today else OVERDUE, why, due_on=due_on)
+
+
+def due_date(
+    *, facts: WorkerFacts, module: str, policy: TrainingPolicy, today: datetime.date
+) -> datetime.date:
+    """The day a worker must have taken `module` by: the new starters' days (the board's days
+    for a board member's Follow Up) after the later of their start and the day they came to
+    need it (`requirement_since`). Never from the day the module became mandatory: an adoption
+    figure (ADR 0014)."""
     base = facts.start or today
     since = requirement_since(facts=facts, module=module, policy=policy)
     if since and since > base:
@@ -274,8 +310,7 @@ def module_status(
         if module == Module.FOLLOW_UP and facts.is_board_member
         else policy.new_starter_due_days
     )
-    due_on = base + datetime.timedelta(days=days)
-    return ModuleStatus(module, DUE if due_on >= today else OVERDUE, why, due_on=due_on)
+    return base + datetime.timedelta(days=days)
 
 
 def worker_statuses(
@@ -439,6 +474,7 @@ RECORD_COLUMNS = [
     "line_manager_since",
     "senior_leader_since",
     "board_member_since",
+    "band_since",
 ]
 
 

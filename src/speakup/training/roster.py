@@ -28,7 +28,8 @@ from speakup.core.words import counted, listed
 from speakup.organisations.models import Organisation, User
 from speakup.training import roster_staging
 from speakup.training.bands import band_normalised
-from speakup.training.models import StaffRecord
+from speakup.training.models import StaffRecord, TrainingPolicy
+from speakup.training.queries import band_rule_since, band_under_rule, policy_for
 
 BATCH_SIZE = 2000
 MAX_LISTED_ERRORS = 1000  # every bad row is counted; the first thousand are listed
@@ -100,7 +101,8 @@ ROLE_SINCE = {
     "is_senior_leader": "senior_leader_since",
     "is_board_member": "board_member_since",
 }
-UPDATED_FIELDS = [*RECORD_FIELDS, *ROLE_SINCE.values()]  # what a re-import may change
+# What a re-import may change: the columns, the roles' days and the band's day (band_day).
+UPDATED_FIELDS = [*RECORD_FIELDS, *ROLE_SINCE.values(), "band_since"]
 
 # Around a value, spaces, tabs and line breaks are ignored (ASCII only: PostgreSQL trims these
 # fastest, and both import paths must agree).
@@ -616,12 +618,32 @@ def role_days(
     return days
 
 
+def band_day(
+    *, record: StaffRecord, band: str, policy: TrainingPolicy, today: datetime.date
+) -> datetime.date | None:
+    """A worker's band day (`StaffRecord.band_since`) once `band` replaces their record's: kept
+    while the band stays; today for a move into a band under the policy's "Listen Up from band"
+    rule from one that was not (as `role_days` dates a role turned on); on a move within the
+    rule, the day they came under it in their old band, so a move up restarts no due date; none
+    for a band not under it. The imports and the admin's staff record page use it
+    (roster_staging._merge writes the same in SQL)."""
+    if band == record.band:
+        return record.band_since
+    if not band_under_rule(band, policy):
+        return None
+    if band_under_rule(record.band, policy):
+        return band_rule_since(record.band, record.band_since, policy)
+    return today
+
+
 def _write_batch(
     organisation: Organisation,
     batch: list[dict],
     today: datetime.date,
     result: ImportResult,
     kept: Sequence[str] = (),
+    *,
+    policy: TrainingPolicy,
 ) -> None:
     """Add and update the workers of `batch`; the columns `kept` (not in the file) keep their
     stored values."""
@@ -657,6 +679,9 @@ def _write_batch(
         if "assignment_end" in kept:
             values.update(_kept_end(record.assignment_end, values["assignment_start"], today))
         values.update(role_days(record=record, roles=values, today=today))
+        values["band_since"] = band_day(
+            record=record, band=values["band"], policy=policy, today=today
+        )
         changed = False
         for name in UPDATED_FIELDS:
             if getattr(record, name) != values[name]:
@@ -832,6 +857,7 @@ def _import_row_by_row(
     today: datetime.date,
     result: ImportResult,
     kept: Sequence[str] = (),
+    policy: TrainingPolicy,
 ) -> None:
     """Any database but PostgreSQL: write checked rows in batches. Raises _Rollback."""
     first_row_of: dict[str, int] = {}
@@ -857,12 +883,12 @@ def _import_row_by_row(
             if values["line_manager_number"] and values["active"]:
                 managers.setdefault(values["line_manager_number"], [row, 0])[1] += 1
         if len(batch) >= BATCH_SIZE:
-            _write_batch(organisation, batch, today, result, kept)
+            _write_batch(organisation, batch, today, result, kept, policy=policy)
             batch = []
     if result.bad_rows and not skip_invalid:
         raise _Rollback
     if batch:
-        _write_batch(organisation, batch, today, result, kept)
+        _write_batch(organisation, batch, today, result, kept, policy=policy)
     if full:
         # A worker whose row was skipped is still on the roster: not a leaver.
         _mark_leavers(organisation, set(first_row_of), result)
@@ -983,6 +1009,8 @@ def _import(
                 if full
                 else 0
             )
+            # Whose band change brings them under the "Listen Up from band" rule (band_day).
+            policy = policy_for(organisation=organisation)
             try:
                 if roster_staging.usable():
                     roster_staging.staged_import(
@@ -993,6 +1021,7 @@ def _import(
                         today=today,
                         result=result,
                         kept=kept,
+                        policy=policy,
                     )
                 else:
                     _import_row_by_row(
@@ -1003,6 +1032,7 @@ def _import(
                         today=today,
                         result=result,
                         kept=kept,
+                        policy=policy,
                     )
             except _Unreadable:
                 raise _Rollback from None

@@ -17,8 +17,9 @@ from django.db import connection
 from django.utils import timezone
 
 from speakup.organisations.models import Organisation, User
-from speakup.training import roster
-from speakup.training.models import StaffRecord
+from speakup.training import bands, roster
+from speakup.training.models import StaffRecord, TrainingPolicy
+from speakup.training.queries import band_under_rule
 
 STAGING = "speakup_roster_staging"
 # Text without the roster's length limits: a bad row is staged too, with its employee number as
@@ -56,18 +57,19 @@ def staged_import(
     today: datetime.date,
     result: roster.ImportResult,
     kept: Sequence[str] = (),
+    policy: TrainingPolicy,
 ) -> None:
     """Stage `rows` (row number, employee number, values or None if bad), then merge them
-    into the roster when no row is bad or `skip_invalid`: a role turned on is recorded as
-    begun `today`, and the columns `kept` (not in the file) keep their stored values. Fills
-    `result`."""
+    into the roster when no row is bad or `skip_invalid`: a role turned on, or a move into a
+    band under the `policy`'s "Listen Up from band" rule, is recorded as begun `today`, and the
+    columns `kept` (not in the file) keep their stored values. Fills `result`."""
     with connection.cursor() as cursor:
         # Room to group a national roster in memory; SET LOCAL ends with the transaction.
         cursor.execute("SET LOCAL work_mem = '64MB'")
         _stage(cursor, rows, result)
         _refuse_duplicates(cursor, result)
         if skip_invalid or not result.bad_rows:
-            _merge(cursor, organisation, full, today, result, kept)
+            _merge(cursor, organisation, full, today, result, kept, policy)
         cursor.execute(f"DROP TABLE {STAGING}")
 
 
@@ -133,7 +135,8 @@ def _merge(
     full: bool,
     today: datetime.date,
     result: roster.ImportResult,
-    kept: Sequence[str] = (),
+    kept: Sequence[str],
+    policy: TrainingPolicy,
 ) -> None:
     """Update the changed workers, add the new ones and, for a full roster, mark leavers."""
     table = StaffRecord._meta.db_table
@@ -148,7 +151,7 @@ def _merge(
     # stored, as in roster._write_batch), with its new value and that value's parameters.
     new = {
         name: (f"c.{name}", [])
-        for name in roster.UPDATED_FIELDS
+        for name in roster.RECORD_FIELDS
         if name != "employee_number" and name not in kept
     }
     # A link to an account made by hand stays when the file gives no email (as roster.py).
@@ -160,6 +163,8 @@ def _merge(
             f"CASE WHEN NOT c.{flag} THEN NULL WHEN s.{flag} THEN s.{since} ELSE %s::date END",
             [today],
         )
+    if "band" not in kept:  # without the column every band stays, and with it its day
+        new["band_since"] = _band_day(cursor, organisation, policy, today)
     if "assignment_end" in kept:
         # The stored end stays unless it is before the file's start (as roster._kept_end).
         new["assignment_end"] = (
@@ -209,6 +214,43 @@ def _merge(
         result.left = cursor.rowcount
     if "line_manager_number" not in kept:
         _find_unknown_line_managers(cursor, organisation, result)
+
+
+def _band_day(
+    cursor, organisation: Organisation, policy: TrainingPolicy, today: datetime.date
+) -> tuple[str, list]:
+    """roster.band_day in SQL, and its parameters: kept while the band stays; today for a move
+    into a band under the "Listen Up from band" rule from one that was not; on a move within
+    it, the later of the worker's day and the day the policy brought their old band under it;
+    none for a band not under it. Which bands are under it is worked out in Python, with the
+    rules' own `band_under_rule`, for each band in the file or on the roster: one query, and
+    none when the policy has no such rule."""
+    same_band = "WHEN c.band = s.band THEN s.band_since"
+    if not policy.listen_up_from_band:
+        return f"CASE {same_band} END", []
+    table = StaffRecord._meta.db_table
+    cursor.execute(
+        f"SELECT band FROM {STAGING} WHERE valid UNION "
+        f"SELECT band FROM {table} WHERE organisation_id = %s",
+        [organisation.pk],
+    )
+    under = [band for (band,) in cursor.fetchall() if band_under_rule(band, policy)]
+    # The day each of those bands came under the rule, where the policy recorded one.
+    days = {
+        band: day
+        for band in under
+        if (day := policy.listen_up_band_since.get(bands.band_code(band)))
+    }
+    within, within_parameters = "s.band_since", []
+    if days:
+        whens = " ".join("WHEN %s THEN %s::date" for _ in days)
+        within = f"greatest(s.band_since, CASE s.band {whens} END)"
+        within_parameters = [value for pair in days.items() for value in pair]
+    return (
+        f"CASE {same_band} WHEN NOT c.band = ANY(%s::text[]) THEN NULL "
+        f"WHEN s.band = ANY(%s::text[]) THEN {within} ELSE %s::date END",
+        [under, under, *within_parameters, today],
+    )
 
 
 def _find_unknown_line_managers(

@@ -13,12 +13,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import NotSupportedError, connection
 from django.db.models import (
     Case,
     Count,
+    DateField,
     F,
     FilteredRelation,
+    Func,
     IntegerField,
     Max,
     Q,
@@ -27,6 +29,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Greatest
+from django.db.models.lookups import LessThan
 
 from speakup.core.dates import years_after
 from speakup.organisations.models import Organisation
@@ -96,19 +99,72 @@ def _with_completions(records: QuerySet) -> QuerySet:
     )
 
 
-def _completed(path: str, module: str, *, today, cutoff, not_done: Case) -> Case:
+def _completed(path: str, module: str, *, policy, today, bands, cutoff, not_done: Case) -> Case:
     """For one joined completion by `path`: COMPLIANT if it is of a current version and still
-    valid, EXPIRED if it lapsed or its version was replaced, else (none) due or overdue."""
+    valid; EXPIRED if it no longer counts (lapsed, or its version replaced) but still counted
+    on the worker's due date, now gone by; else as with none, due or overdue
+    (`queries.module_status`)."""
     done = Q(**{f"{path}__module": module, f"{path}__completed_on__lte": today}) & PATHS[path]
     valid = ~Q(**{f"{path}__version__in": content.superseded_versions(module)}) & Q(
         **{f"{path}__completed_on__gte": cutoff}
     )
     return Case(
         When(done & valid, then=Value(STATUSES.index(COMPLIANT))),
-        When(done, then=Value(STATUSES.index(EXPIRED))),
+        When(
+            done
+            & _overdue_q(module, policy, today, bands)
+            & _counted_when_due(path, module, policy, bands),
+            then=Value(STATUSES.index(EXPIRED)),
+        ),
         default=not_done,
         output_field=IntegerField(),
     )
+
+
+def _counted_when_due(path: str, module: str, policy: TrainingPolicy, bands) -> Q:
+    """The joined completion by `path` was still valid on the worker's due date: `due <=
+    years_after(completed_on, years)`, that is `max(start, requirement since) < years_after(
+    completed_on, years) - days + 1` (`queries.module_status`)."""
+    years = getattr(policy, f"{module}_refresher_years")
+    if years is None:
+        return Q()
+    completed_on = F(f"{path}__completed_on")
+    return _due_before(
+        module,
+        policy,
+        bands,
+        lambda days: YearsAndDaysAfter(completed_on, years=years, days=1 - days),
+    )
+
+
+class YearsAndDaysAfter(Func):
+    """The day `years` after a date (from 29 February, 28 February, as `years_after`), then
+    `days` on (back, if negative). SQLite's date() goes from 29 February to 1 March, so it is
+    taken a day back there."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, *, years: int, days: int):
+        super().__init__(expression)
+        self.years, self.days = int(years), int(days)
+
+    def as_sql(self, compiler, connection, **extra):
+        raise NotSupportedError("Training compliance is counted on PostgreSQL and SQLite only")
+
+    def as_postgresql(self, compiler, connection):
+        day, params = compiler.compile(self.source_expressions[0])
+        # Adding years to 29 February gives 28 February in a year that has no 29th.
+        return f"(({day} + make_interval(years => {self.years}))::date + {self.days})", params
+
+    def as_sqlite(self, compiler, connection):
+        day, params = compiler.compile(self.source_expressions[0])
+        later = f"date({day}, '{self.years:+d} years')"
+        sql = (
+            f"date({later}, CASE WHEN substr({day}, 6, 5) = '02-29' "
+            f"AND substr({later}, 6, 5) = '03-01' THEN '{self.days - 1:+d} days' "
+            f"ELSE '{self.days:+d} days' END)"
+        )
+        return sql, [*params, *params, *params]
 
 
 def listen_up_bands(*, organisation: Organisation, policy: TrainingPolicy) -> list[str] | None:
@@ -138,10 +194,11 @@ def required_q(module: str, *, bands: list[str] | None) -> Q | None:
     return required
 
 
-def _began_before(module: str, policy: TrainingPolicy, limit: datetime.date, bands) -> Q:
-    """The worker has needed `module` since before `limit`: by one of the reasons that apply to
-    them, begun before it or with no day recorded (`queries.requirement_since`, whose earliest
-    reason counts). Asked of workers who must take the module."""
+def _began_before(module: str, policy: TrainingPolicy, limit, bands) -> Q:
+    """The worker has needed `module` since before `limit` (a day, or a day worked out in SQL
+    for each row): by one of the reasons that apply to them, begun before it or with no day
+    recorded (`queries.requirement_since`, whose earliest reason counts). Asked of workers who
+    must take the module."""
     began = Q(pk__in=[]) if ROLES_REQUIRING[module] else Q()  # Speak Up: since start
     for role in ROLES_REQUIRING[module]:
         since = f"{role}_since"
@@ -149,26 +206,44 @@ def _began_before(module: str, policy: TrainingPolicy, limit: datetime.date, ban
             Q(**{f"{since}__isnull": True}) | Q(**{f"{since}__lt": limit})
         )
     if module == Module.LISTEN_UP and bands:
-        days = policy.listen_up_band_since
-        early = [band for band in bands if days.get(band_code(band), "") < limit.isoformat()]
-        if early:
-            began |= Q(band__in=early)
+        # The later of the day the policy brought the band under the rule and the day the
+        # worker moved into it (`queries.band_rule_since`).
+        moved_before = Q(band_since__isnull=True) | Q(band_since__lt=limit)
+        by_day = defaultdict(list)
+        for band in bands:
+            by_day[policy.listen_up_band_since.get(band_code(band))].append(band)
+        for day, some in by_day.items():
+            if not day:
+                began |= Q(band__in=some) & moved_before
+            elif isinstance(limit, datetime.date):
+                if day < limit.isoformat():
+                    began |= Q(band__in=some) & moved_before
+            else:
+                recorded = Value(datetime.date.fromisoformat(day), output_field=DateField())
+                began |= Q(band__in=some) & moved_before & Q(LessThan(recorded, limit))
     return began
 
 
-def _overdue_q(module: str, policy: TrainingPolicy, today: datetime.date, bands) -> Q:
-    """Not yet completed and past the due day: `max(start, requirement since) + days < today`
-    (`queries.module_status`; the mandatory date moves no due date, ADR 0014)."""
+def _due_before(module: str, policy: TrainingPolicy, bands, limit) -> Q:
+    """The worker's due day is before a day: `max(start, requirement since) < limit(days)`,
+    for the new starters' days, or the board's for a board member's Follow Up
+    (`queries.due_date`)."""
 
-    def late(days: int) -> Q:
-        limit = today - datetime.timedelta(days=days)
-        return Q(assignment_start__lt=limit) & _began_before(module, policy, limit, bands)
+    def since_before(days: int) -> Q:
+        day = limit(days)
+        return Q(assignment_start__lt=day) & _began_before(module, policy, day, bands)
 
     if module == Module.FOLLOW_UP:
-        return (Q(is_board_member=True) & late(policy.board_follow_up_due_days)) | (
-            Q(is_board_member=False) & late(policy.new_starter_due_days)
+        return (Q(is_board_member=True) & since_before(policy.board_follow_up_due_days)) | (
+            Q(is_board_member=False) & since_before(policy.new_starter_due_days)
         )
-    return late(policy.new_starter_due_days)
+    return since_before(policy.new_starter_due_days)
+
+
+def _overdue_q(module: str, policy: TrainingPolicy, today: datetime.date, bands) -> Q:
+    """Past the due day: `max(start, requirement since) + days < today` (`queries.due_date`;
+    the mandatory date moves no due date, ADR 0014)."""
+    return _due_before(module, policy, bands, lambda days: today - datetime.timedelta(days=days))
 
 
 def _status_case(module, *, policy, today, bands) -> Max:
@@ -185,7 +260,10 @@ def _status_case(module, *, policy, today, bands) -> Max:
         output_field=IntegerField(),
     )
     by_record, by_account = (
-        _completed(path, module, today=today, cutoff=cutoff, not_done=not_done) for path in PATHS
+        _completed(
+            path, module, policy=policy, today=today, bands=bands, cutoff=cutoff, not_done=not_done
+        )
+        for path in PATHS
     )
     status = Greatest(by_record, by_account, output_field=IntegerField())
     required = required_q(module, bands=bands)

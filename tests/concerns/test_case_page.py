@@ -183,6 +183,21 @@ def test_the_speaker_sees_the_conversation_in_its_own_direction(client, organisa
     assert '<p dir="auto">المرضى ينتظرون في الممر</p>' in page
 
 
+def test_a_speakers_name_kept_with_half_a_character_still_opens_the_case(client, staff):
+    """Before 27 November the API took a name holding half a character ("\\udc00" alone) and
+    kept it: the case page and the API's case then failed every time. Shown as "�" now."""
+    concern = ConcernFactory(
+        organisation=staff.organisation,
+        confidentiality=Confidentiality.OPEN,
+        speaker={"name": "Ada\udc00", "email": "ada@fictional.test", "phone": ""},
+    )
+    sign_in(client, staff.guardian)
+    assert "Ada\ufffd" in _page(client, concern)
+    detail = client.get(reverse("api:staff_show_concern", args=[concern.reference]))
+    assert detail.status_code == 200
+    assert detail.json()["speaker"]["name"] == "Ada\ufffd"
+
+
 # --- Button addresses opened in the browser ----------------------------------------------
 
 

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "speakup.core.middleware.ContentSecurityPolicyMiddleware",
     "speakup.core.middleware.RefuseNulBytesMiddleware",
+    "speakup.core.middleware.RefuseCharsetsOtherThanUtf8Middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -73,3 +73,34 @@ def test_a_nul_in_an_xapi_statement_is_refused_naming_where(client_as):
     assert response.json() == {
         "detail": "A NUL character (\\u0000) is not allowed, in [1].actor.mbox"
     }
+
+
+def test_half_a_character_in_a_concern_is_refused_naming_the_field(client, organisation):
+    """The tester's crash: "\\ud800" alone (a faulty client's half emoji) could not be sealed."""
+    body = {"organisation": organisation.ods_code, "confidentiality": "anonymous"}
+    response = post_raw(client, "/api/v1/concerns", json.dumps({**body, "description": "a\ud800b"}))
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Surrogate characters (\\ud800, half of a character) are not allowed, "
+        "in description"
+    }
+    assert not Concern.objects.exists()
+
+
+def test_a_whole_emoji_sent_as_its_two_halves_is_one_character(client, organisation):
+    """JSON may write 😀 as "\\ud83d\\ude00": read as one character, taken as any other."""
+    from speakup.concerns.sealing import unseal
+
+    body = {"organisation": organisation.ods_code, "confidentiality": "anonymous"}
+    sent = json.dumps({**body, "description": "Thank you 😀"})
+    assert "\\ud83d\\ude00" in sent
+    assert post_raw(client, "/api/v1/concerns", sent).status_code == 201
+    concern = Concern.objects.get()
+    assert unseal(concern, "narrative", concern.narrative_sealed) == "Thank you 😀"
+
+
+def test_half_a_character_in_a_key_is_named_as_json_writes_it(client):
+    body = {"contact": {"na\udc00me": "Ada"}}
+    response = post_raw(client, "/api/v1/concerns", json.dumps(body))
+    assert response.status_code == 400
+    assert response.json()["detail"].endswith("in contact.na\\udc00me")

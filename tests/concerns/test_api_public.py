@@ -155,6 +155,18 @@ def test_a_body_that_is_not_json_is_a_415(client, organisation):
     assert not Concern.objects.exists()
 
 
+def test_json_whose_content_type_names_its_charset_is_json(client, organisation, token):
+    """Many HTTP libraries send "application/json; charset=utf-8": a 415 before."""
+    body = json.dumps(anonymous_concern(organisation))
+    for content_type in ("application/json; charset=utf-8", "Application/JSON;charset=UTF-8"):
+        assert client.post(CONCERNS, body, content_type=content_type).status_code == 201
+    reply = json.dumps({"body": "It happened again."})
+    sent = client.post(
+        MESSAGES, reply, content_type="application/json; charset=utf-8", **bearer(token)
+    )
+    assert sent.status_code == 201
+
+
 def test_broken_json_and_a_json_list_are_400(client, organisation):
     assert client.post(CONCERNS, "{", content_type="application/json").status_code == 400
     assert post_json(client, CONCERNS, ["not", "an", "object"]).status_code == 400

@@ -78,6 +78,39 @@ def test_a_closed_concern_says_the_speaker_has_not_answered_yet(client, staff, c
     assert "The speaker has not answered yet" in _page(client, closed)
 
 
+# --- What the speaker said when they spoke up --------------------------------------------
+
+
+def _speaker_said(organisation, detriment) -> object:
+    return concern_submit(
+        organisation=organisation,
+        confidentiality="anonymous",
+        description="Synthetic",
+        detriment_experienced=detriment,
+    ).concern
+
+
+@pytest.mark.parametrize(("said", "shown"), [(None, "Not answered"), (False, "No"), (True, "Yes")])
+def test_the_case_says_whether_the_speaker_reported_detriment_or_did_not_answer(
+    client, staff, said, shown
+):
+    """Their own check page said "Not answered" where the case page said "No"."""
+    concern = _speaker_said(staff.organisation, said)
+    sign_in(client, staff.guardian)
+    assert f"Detriment reported by the speaker {shown} " in _text(_page(client, concern))
+
+
+def test_an_answer_after_closing_answers_what_was_left_open_and_a_yes_stays(client, staff):
+    unanswered, reported = (_speaker_said(staff.organisation, said) for said in (None, True))
+    for concern in (unanswered, reported):
+        concern.status, concern.closed_at = Status.CLOSED, timezone.now()
+        concern.save()
+        speaker_feedback(concern=concern, would_speak_up_again="yes", detriment=False)
+    sign_in(client, staff.guardian)
+    assert "Detriment reported by the speaker No " in _text(_page(client, unanswered))
+    assert "Detriment reported by the speaker Yes " in _text(_page(client, reported))
+
+
 # --- Detriment check-ins after closure ---------------------------------------------------
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -182,6 +215,21 @@ def test_the_speaker_sees_the_conversation_in_its_own_direction(client, organisa
     client.post(reverse("concerns:check_concern"), {"receipt_code": submitted.receipt_code})
     page = client.get(reverse("concerns:show_speaker_concern")).content.decode()
     assert '<p dir="auto">المرضى ينتظرون في الممر</p>' in page
+
+
+def test_a_speakers_name_kept_with_half_a_character_still_opens_the_case(client, staff):
+    """Before 27 November the API took a name holding half a character ("\\udc00" alone) and
+    kept it: the case page and the API's case then failed every time. Shown as "�" now."""
+    concern = ConcernFactory(
+        organisation=staff.organisation,
+        confidentiality=Confidentiality.OPEN,
+        speaker={"name": "Ada\udc00", "email": "ada@fictional.test", "phone": ""},
+    )
+    sign_in(client, staff.guardian)
+    assert "Ada\ufffd" in _page(client, concern)
+    detail = client.get(reverse("api:staff_show_concern", args=[concern.reference]))
+    assert detail.status_code == 200
+    assert detail.json()["speaker"]["name"] == "Ada\ufffd"
 
 
 # --- Button addresses opened in the browser ----------------------------------------------

@@ -114,6 +114,12 @@ def test_the_speakers_statistical_answers_are_stored_plainly(organisation):
     assert not concern.elements.exists()  # the guardian triages elements
 
 
+def test_questions_the_speaker_left_unanswered_are_kept_as_not_answered(organisation):
+    concern = submit(organisation).concern
+    assert concern.patient_safety_risk is None
+    assert concern.detriment_reported is None  # not "no": they did not say
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [

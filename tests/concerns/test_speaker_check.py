@@ -195,6 +195,51 @@ def test_a_message_written_while_the_page_closed_is_sent_once_the_code_is_given_
     assert unseal(submitted.concern, "body", reply.body_sealed) == written
 
 
+def test_a_reply_sent_twice_is_sent_once_and_the_second_answer_says_it_was_sent(client, submitted):
+    """A double click, a reload or a second tab sends the same form twice: one message, and
+    the second answer is the page that says it was sent, not "Enter your message"."""
+    sign_in(client, submitted.receipt_code)
+    form = {**hidden_fields(client.get(SHOW), REPLY), "body": "Ward 12, most nights."}
+    first = client.post(REPLY, form, follow=True)
+    second = client.post(REPLY, form, follow=True)
+    emptied = client.post(REPLY, {**form, "body": ""}, follow=True)
+    assert Message.objects.filter(author="speaker").count() == 1
+    for answer in (first, second, emptied):
+        assert answer.redirect_chain == [(SHOW, 302)]
+        assert "Your message has been sent to the guardian" in html(answer)
+        assert "There is a problem" not in html(answer)
+
+
+def test_a_double_clicks_two_posts_say_once_that_the_message_was_sent(client, submitted):
+    """The browser shows only the answer to the second post, after both were sent."""
+    sign_in(client, submitted.receipt_code)
+    form = {**hidden_fields(client.get(SHOW), REPLY), "body": "Ward 12, most nights."}
+    client.post(REPLY, form)
+    client.post(REPLY, form)
+    assert html(client.get(SHOW)).count("Your message has been sent to the guardian") == 1
+
+
+def test_a_reply_refused_may_be_sent_again_from_the_same_page(client, submitted):
+    sign_in(client, submitted.receipt_code)
+    form = hidden_fields(client.get(SHOW), REPLY)
+    assert "Enter your message" in html(client.post(REPLY, {**form, "body": " "}))
+    sent = client.post(REPLY, {**form, "body": "Ward 12."}, follow=True)
+    assert "Your message has been sent to the guardian" in html(sent)
+    assert Message.objects.filter(author="speaker").count() == 1
+
+
+def test_a_reply_kept_while_the_page_closed_and_sent_twice_is_sent_once(client, submitted):
+    sign_in(client, submitted.receipt_code)
+    page = client.get(SHOW)
+    with time_machine.travel(timezone.now() + timedelta(minutes=40)):
+        asked = client.post(REPLY, {**hidden_fields(page, REPLY), "body": "Still happening."})
+        kept = {**hidden_fields(asked, CHECK), "receipt_code": submitted.receipt_code}
+        client.post(CHECK, kept)
+        again = client.post(CHECK, kept, follow=True)
+    assert "Your message has been sent to the guardian" in html(again)
+    assert Message.objects.filter(author="speaker").count() == 1
+
+
 def test_a_message_kept_for_one_concern_is_not_sent_to_another_speakers(client, submitted):
     """A shared computer: someone else's code opens their own concern, without the message."""
     other = concern_submit(

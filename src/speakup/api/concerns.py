@@ -9,6 +9,7 @@
 import functools
 
 from django.urls import path
+from django.utils.http import parse_header_parameters
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework import status as http
@@ -175,7 +176,8 @@ def public_json(handler):
                     http.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
                 )
                 return add_speaker_headers(response)
-            if request.content_type != "application/json":
+            # The media type alone: "application/json; charset=utf-8" is JSON too.
+            if parse_header_parameters(request.content_type)[0] != "application/json":
                 response = _problem(
                     "Send the request body as JSON, with Content-Type: application/json",
                     http.HTTP_415_UNSUPPORTED_MEDIA_TYPE,

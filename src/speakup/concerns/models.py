@@ -80,7 +80,9 @@ class Concern(models.Model):
         max_length=30, choices=[(g.code, g.label) for g in WORKER_GROUPS], blank=True
     )
     patient_safety_risk = models.BooleanField(null=True)
-    detriment_reported = models.BooleanField(default=False)
+    # Whether the speaker said they suffered for speaking up: when they spoke up, in their
+    # closing feedback or at a check-in (once yes, it stays yes). None: not answered yet.
+    detriment_reported = models.BooleanField(null=True)
     confidentiality_reviewed = models.BooleanField(default=False)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     acknowledge_by = models.DateField()

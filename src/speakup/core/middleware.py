@@ -1,7 +1,8 @@
+import codecs
 import secrets
 from urllib.parse import unquote_plus
 
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -33,6 +34,28 @@ class RefuseNulBytesMiddleware:
         if in_path:
             raise Http404
         raise SuspiciousOperation("A NUL byte in the query string")
+
+
+# The charsets whose text is UTF-8 (ASCII is a part of it), as codecs names them.
+UTF_8 = {"utf-8", "ascii"}
+
+
+class RefuseCharsetsOtherThanUtf8Middleware:
+    """Every page and the API read text as UTF-8. A request whose Content-Type names another
+    charset (utf-7, unicode_escape) would have Django decode its form fields and query string
+    with it, and those can make half characters (lone surrogates) that no page can show and no
+    database can store: refused here, before any view reads it. Browsers send UTF-8."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Django decodes with the charset only when Python knows it (request.encoding).
+        if not request.encoding or codecs.lookup(request.encoding).name in UTF_8:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):  # the API answers in JSON, as DRF would
+            return JsonResponse({"detail": "Send text in UTF-8 (charset=utf-8)."}, status=415)
+        raise BadRequest(f"A request in charset {request.encoding}")
 
 
 class ContentSecurityPolicyMiddleware:

@@ -4,6 +4,8 @@ bodies with the same 400."""
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
+from speakup.core.text import escaped, unstorable
+
 # No client of ours nests anywhere near this deep; a fixed limit answers the same on every
 # server, where Python's own recursion limit depends on how deep the stack already is.
 MAX_DEPTH = 100
@@ -11,7 +13,8 @@ MAX_DEPTH = 100
 
 class SafeJSONParser(JSONParser):
     """JSON, refusing bodies nested too deeply (a RecursionError, so a server error, before) and
-    text with a NUL character (PostgreSQL cannot store one: a server error there)."""
+    text no database can store: a NUL character (PostgreSQL cannot hold one) or a lone surrogate
+    (half of a character, which cannot even be encrypted or sent back: a server error before)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
@@ -30,11 +33,17 @@ def _where(path: list) -> str:
     if not path:
         return "the body"
     text = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)
-    return text.lstrip(".").replace("\x00", "\\u0000")
+    return escaped(text.lstrip("."))
+
+
+def _refuse_unstorable(text: str, path: list) -> None:
+    if problem := unstorable(text):
+        raise ParseError(f"{problem}, in {_where(path)}")
 
 
 def json_refuse_unsafe(data) -> None:
-    """Raise ParseError (a 400) naming the first field that holds a NUL, or if nested too deep.
+    """Raise ParseError (a 400) naming the first field that holds text no database can store (a
+    NUL character or a lone surrogate), or if nested too deep.
 
     A loop, not recursion: the data may be nearly as deep as Python's recursion limit.
     """
@@ -44,14 +53,10 @@ def json_refuse_unsafe(data) -> None:
         if isinstance(value, dict | list) and len(path) >= MAX_DEPTH:  # the root is level 1
             raise ParseError(_too_deep())
         if isinstance(value, str):
-            if "\x00" in value:
-                raise ParseError(f"A NUL character (\\u0000) is not allowed, in {_where(path)}")
+            _refuse_unstorable(value, path)
         elif isinstance(value, dict):
             for key, item in reversed(value.items()):
-                if "\x00" in key:
-                    raise ParseError(
-                        f"A NUL character (\\u0000) is not allowed, in {_where([*path, key])}"
-                    )
+                _refuse_unstorable(key, [*path, key])
                 pending.append((item, [*path, key]))
         elif isinstance(value, list):
             pending.extend(

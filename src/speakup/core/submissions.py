@@ -1,4 +1,5 @@
-"""A staff form sent twice (a double click, a reload, a second tab) is acted on once.
+"""A form sent twice (a double click, a reload, a second tab) is acted on once: the guardian's
+forms on a case, and the speaker's reply.
 
 Each form page carries a fresh token (`form_token()` in a template, as the hidden field
 FIELD). The view claims the token before it acts: the first request wins, and the same form

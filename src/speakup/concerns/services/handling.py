@@ -37,6 +37,7 @@ from speakup.concerns.taxonomy import elements_for, worker_groups_for
 from speakup.core.audit import audit
 from speakup.core.dates import more_than_a_year_ahead, years_after
 from speakup.core.permissions import require, visible
+from speakup.core.text import readable
 from speakup.core.words import too_long
 from speakup.organisations.models import User
 from speakup.organisations.queries import has_role
@@ -849,4 +850,11 @@ def concern_sign_off_learning(*, user, concern: Concern) -> Concern:
 def speaker_contact(concern: Concern) -> dict | None:
     """The speaker's name, email and phone (callers check concerns.view_speaker first)."""
     text = sealing.unseal(concern, "speaker", concern.speaker_sealed)
-    return json.loads(text) if text else None
+    if not text:
+        return None
+    # Kept as JSON, which could hold half a character (a lone surrogate) sent to the API before
+    # 27 November: shown as "�", so the case still opens.
+    return {
+        key: readable(value) if isinstance(value, str) else value
+        for key, value in json.loads(text).items()
+    }

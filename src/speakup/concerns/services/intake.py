@@ -69,7 +69,7 @@ class _Checked:
     description: str
     worker_group: str
     patient_safety_risk: bool | None
-    detriment_experienced: bool
+    detriment_experienced: bool | None
     contact: dict | None
     uploads: list = field(default_factory=list)  # [(Upload, content type)]
 
@@ -201,7 +201,7 @@ def check_submission(
         description=description,
         worker_group=worker_group,
         patient_safety_risk=risk,
-        detriment_experienced=bool(detriment),
+        detriment_experienced=detriment,
         contact=checked_contact,
         uploads=uploads,
     )

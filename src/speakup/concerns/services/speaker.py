@@ -225,6 +225,14 @@ def speaker_reply(*, concern: Concern, body: str) -> Message:
     return message
 
 
+def _record_detriment(concern: Concern, detriment: bool) -> None:
+    """The speaker's answer, on the concern: a yes stays yes; a no answers what was left open."""
+    reported = concern.detriment_reported or detriment
+    if reported != concern.detriment_reported:
+        concern.detriment_reported = reported
+        concern.save(update_fields=["detriment_reported"])
+
+
 def speaker_feedback(
     *,
     concern: Concern,
@@ -256,9 +264,7 @@ def speaker_feedback(
         if comment and comment.strip():
             feedback.comment_sealed = seal(concern, "feedback_comment", comment.strip())
         feedback.save()
-        if detriment and not concern.detriment_reported:
-            concern.detriment_reported = True
-            concern.save(update_fields=["detriment_reported"])
+        _record_detriment(concern, detriment)
         if detriment:
             notify_guardians(concern, "speaker.detriment")
         audit(
@@ -297,9 +303,8 @@ def checkin_answer(*, concern: Concern, checkin_id: int, detriment) -> Detriment
             checkin.asked_at = now
         checkin.save(update_fields=["answered_at", "detriment", "asked_at"])
         reopened = False
+        _record_detriment(concern, detriment)
         if detriment:
-            concern.detriment_reported = True
-            concern.save(update_fields=["detriment_reported"])
             if concern.status in REOPENED_BY_DETRIMENT:
                 # The same path as the guardian's "Reopen": the learning needs a new sign-off.
                 reopen_locked(concern, by=None, why="detriment_checkin", at=now)

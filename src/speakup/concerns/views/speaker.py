@@ -51,6 +51,7 @@ from speakup.concerns.services.speaker import (
     speaker_view,
 )
 from speakup.concerns.taxonomy import label_of
+from speakup.core import submissions
 from speakup.core.pages import render_page
 from speakup.core.sessions import WARNING_SECONDS
 from speakup.organisations.models import Organisation
@@ -355,8 +356,10 @@ def _pending(request) -> dict | None:
     fields = [(name, request.POST.get(name, "")) for name in names]
     if not any(value.strip() for _, value in fields):
         return None  # nothing typed or chosen: nothing to keep
-    for_concern = request.POST.get("pending_for", "")
-    return {"kind": kind, "fields": [*fields, ("pending_for", for_concern)], "notice": notice}
+    kept = [("pending_for", request.POST.get("pending_for", ""))]
+    # The form's token goes with it, so that the kept form sent twice is still acted on once.
+    kept.append((submissions.FIELD, request.POST.get(submissions.FIELD, "")))
+    return {"kind": kind, "fields": [*fields, *kept], "notice": notice}
 
 
 def _pending_for(concern) -> str:
@@ -471,6 +474,10 @@ def reply_speaker(request):
 
 
 def _reply(request, concern):
+    # The same form sent again (a double click, a reload, two tabs) was sent once: the answer
+    # says so, whatever the second post holds, rather than sending it twice or asking for it.
+    if not submissions.claim(request):
+        return _message_sent(request)
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
@@ -480,9 +487,22 @@ def _reply(request, concern):
         except SpeakerRefused as refused:
             form.add_error(None, str(refused))
         else:
-            messages.success(request, "Your message has been sent to the guardian")
-            return redirect("concerns:show_speaker_concern")
+            return _message_sent(request)
+    submissions.release(request)  # nothing was sent: the same form may be sent again
     return _render_concern(request, concern, reply_form=form)
+
+
+MESSAGE_SENT = "Your message has been sent to the guardian"
+
+
+def _message_sent(request):
+    """The concern's page, saying the message was sent: once, though a double click's two posts
+    both say so before the browser shows either."""
+    waiting = messages.get_messages(request)
+    if MESSAGE_SENT not in [str(message) for message in waiting]:
+        messages.success(request, MESSAGE_SENT)
+    waiting.used = False  # only looked at: still to be shown
+    return redirect("concerns:show_speaker_concern")
 
 
 @speaker_private

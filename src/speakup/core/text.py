@@ -1,0 +1,29 @@
+"""Text no database can store and no page can show: a NUL character, and a lone surrogate (half
+of a character, such as "\\ud800" in JSON from a faulty client: a whole emoji sent as two
+halves, "\\ud83d\\ude00", is read as one character and is fine)."""
+
+import re
+
+SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"  # "�", what a program shows for a character it cannot read
+
+
+def unstorable(text: str) -> str | None:
+    """Why `text` cannot be stored, in the words the API answers with, or None."""
+    if "\x00" in text:
+        return "A NUL character (\\u0000) is not allowed"
+    if found := SURROGATE.search(text):
+        return f"Surrogate characters ({escaped(found[0])}, half of a character) are not allowed"
+    return None
+
+
+def escaped(text: str) -> str:
+    """`text` with NUL characters and surrogates written as JSON writes them, so that a message
+    naming them can be sent."""
+    text = text.replace("\x00", "\\u0000")
+    return SURROGATE.sub(lambda found: f"\\u{ord(found[0]):04x}", text)
+
+
+def readable(text: str) -> str:
+    """`text` with any lone surrogate replaced by "�", so that a page can show it."""
+    return SURROGATE.sub(REPLACEMENT, text)

@@ -17,6 +17,12 @@ from speakup.concerns.limits import (
 )
 from speakup.concerns.models import Confidentiality, Escalation, Source, Status
 from speakup.concerns.queries import OPEN_CASES
+from speakup.concerns.references import (
+    REFERENCE_EXAMPLE,
+    REFERENCE_TOO_LONG,
+    NotAReference,
+    reference_characters,
+)
 from speakup.concerns.services.handling import EscalationChoice
 from speakup.concerns.taxonomy import ELEMENTS, elements_for, worker_groups_for
 from speakup.core.forms import date_field, text_field
@@ -53,6 +59,59 @@ class CaseFilterForm(forms.Form):
         choices=[("", "Any element"), *((e.code, e.label) for e in ELEMENTS)],
     )
     overdue = forms.BooleanField(label="Only cases with something overdue", required=False)
+
+    @classmethod
+    def for_query(cls, query) -> "CaseFilterForm":
+        """Bound when the address names a filter; otherwise the defaults (open cases), so that
+        an address with only a page number ("?page=2") is the next page of the default list."""
+        return cls(query) if set(query) & set(cls.base_fields) else cls()
+
+    def filters(self) -> dict:
+        """What the list is narrowed by: the form's, or the defaults when it is not bound or
+        cannot be read."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data
+        return {"status": OPEN_CASES, "element": "", "overdue": False}
+
+    def as_query(self) -> dict:
+        """The filters as the address gives them, for links to the list's other pages."""
+        if not (self.is_bound and self.is_valid()):
+            return {}
+        data = self.cleaned_data
+        query = {"status": data["status"]}  # kept when empty: "any status" is not the default
+        if data["element"]:
+            query["element"] = data["element"]
+        if data["overdue"]:
+            query["overdue"] = "on"
+        return query
+
+
+class CaseSearchForm(forms.Form):
+    """All or part of a case reference, typed however it was read out (references.py)."""
+
+    reference = forms.CharField(
+        label="Find a case by its reference",
+        help_text=f"For example, {REFERENCE_EXAMPLE}. Part of a reference lists every case "
+        "that has it",
+        max_length=100,  # longer is refused by the reference's own message, below
+        required=False,
+        widget=forms.TextInput(
+            attrs={"spellcheck": "false", "autocomplete": "off", "autocapitalize": "characters"}
+        ),
+        error_messages={"max_length": REFERENCE_TOO_LONG},
+    )
+
+    def clean_reference(self) -> str:
+        typed = self.cleaned_data["reference"]
+        try:
+            characters = reference_characters(typed)
+        except NotAReference as refused:
+            raise forms.ValidationError(str(refused)) from None
+        if not characters:
+            raise forms.ValidationError(
+                f"Enter all or part of a case reference, like {REFERENCE_EXAMPLE}"
+            )
+        return characters
 
 
 class TriageForm(forms.Form):

@@ -6,7 +6,6 @@ sealed content, its first status change, its attachments and its audit record, o
 
 import hashlib
 import json
-import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -34,6 +33,7 @@ from speakup.concerns.models import (
     Timescales,
 )
 from speakup.concerns.receipts import new_receipt_code, receipt_hash
+from speakup.concerns.references import new_reference
 from speakup.concerns.sealing import new_concern_key, seal, unseal
 from speakup.concerns.services.notices import notify_guardians
 from speakup.concerns.taxonomy import WORKER_GROUP_CODES
@@ -42,8 +42,6 @@ from speakup.core.words import too_long
 from speakup.organisations.models import Organisation
 from speakup.organisations.validators import ODS_CODE
 
-# No 0/O, 1/I/L: a reference read out on the phone is not misheard.
-REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 IDEMPOTENCY_KEY_MAX = 200
 
 
@@ -72,12 +70,6 @@ class _Checked:
     detriment_experienced: bool
     contact: dict | None
     uploads: list = field(default_factory=list)  # [(Upload, content type)]
-
-
-def new_reference() -> str:
-    """Random, so a reference reveals neither how many concerns there are nor their order."""
-    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-    return f"{chars[:4]}-{chars[4:]}"
 
 
 def _organisation(value, errors) -> Organisation | None:

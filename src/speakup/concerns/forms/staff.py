@@ -24,6 +24,7 @@ from speakup.concerns.references import (
     reference_characters,
 )
 from speakup.concerns.services.handling import EscalationChoice
+from speakup.concerns.services.intake import GUARDIANS_WORDS, check_contact
 from speakup.concerns.taxonomy import ELEMENTS, elements_for, worker_groups_for
 from speakup.core.forms import date_field, text_field
 from speakup.core.words import listed, too_long
@@ -330,8 +331,9 @@ class RecordConcernForm(forms.Form):
     detriment_experienced = forms.BooleanField(
         label="The speaker says they have already suffered for speaking up", required=False
     )
-    # Required for open and confidential concerns (clean below); the guardian types the
-    # speaker's details, so the messages say "the speaker's", not the speaker's own "your".
+    # For an open or confidential concern, the name and an email address or a phone number
+    # (intake.check_contact, which clean() asks): someone who phoned may want only a call back.
+    # The guardian types the speaker's details, so the messages say "the speaker's", not "your".
     contact_name = forms.CharField(
         label="Speaker's name",
         required=False,
@@ -343,13 +345,12 @@ class RecordConcernForm(forms.Form):
         required=False,
         max_length=EMAIL_MAX,
         error_messages={
-            "invalid": "Enter the speaker's email address in the correct format, "
-            "like name@example.com",
+            "invalid": GUARDIANS_WORDS["email_format"],
             "max_length": too_long("The speaker's email address", EMAIL_MAX),
         },
     )
     contact_phone = forms.CharField(
-        label="Speaker's phone number (optional)",
+        label="Speaker's phone number",
         required=False,
         max_length=PHONE_MAX,
         validators=[validate_phone],
@@ -366,19 +367,26 @@ class RecordConcernForm(forms.Form):
         ]
 
     def clean(self):
+        """The contact details by the service's own rule, so that what is missing is said
+        with everything else wrong on the form, not on a second try."""
         data = super().clean()
-        if data.get("confidentiality") in (Confidentiality.OPEN, Confidentiality.CONFIDENTIAL):
-            if not data.get("contact_name", "").strip() and "contact_name" not in self.errors:
-                self.add_error("contact_name", "Enter the speaker's name")
-            if not data.get("contact_email") and "contact_email" not in self.errors:
-                self.add_error("contact_email", "Enter the speaker's email address")
+        errors: dict[str, str] = {}
+        check_contact(data.get("confidentiality"), self.contact(), errors, recorded=True)
+        for field, message in errors.items():
+            name = self.ERROR_FIELDS.get(field, field)
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
         return data
 
     def contact(self) -> dict | None:
+        """The details given, a box left empty left out (a field already refused counts as
+        empty here: its own error says what is wrong)."""
         data = self.cleaned_data
         if data.get("confidentiality") == Confidentiality.ANONYMOUS:
             return None
-        contact = {"name": data.get("contact_name", ""), "email": data.get("contact_email", "")}
+        contact = {"name": data.get("contact_name", "")}
+        if data.get("contact_email"):
+            contact["email"] = data["contact_email"]
         if data.get("contact_phone"):
             contact["phone"] = data["contact_phone"]
         return contact

@@ -728,6 +728,7 @@ class StaffConcernList(StaffAPIView):
     @extend_schema(
         operation_id="staff_list_concerns",
         summary="Concerns you may see (guardian: your organisations'; leader: yours)",
+        description="One list, newest first, not paged: the 1,000 newest concerns, of any status.",
         responses={200: StaffConcernSummarySerializer(many=True), **STAFF_READ_ERRORS},
     )
     def get(self, request):

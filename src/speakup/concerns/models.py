@@ -269,6 +269,10 @@ class DetrimentCheckin(models.Model):
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="checkins")
     due_on = models.DateField()
     asked_at = models.DateTimeField(null=True, blank=True)
+    # A named speaker who gave no email address (a guardian recorded a phone number only) is
+    # not emailed: the tick tells the case's guardian, who gets in touch, and the speaker is
+    # still asked when they next sign in with their receipt code.
+    guardian_told_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     detriment = models.BooleanField(null=True)
 

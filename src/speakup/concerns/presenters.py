@@ -162,9 +162,15 @@ def speaker_feedback(feedback: Feedback, comment: str | None) -> list[dict]:
 
 def checkin_row(checkin: DetrimentCheckin, *, anonymous: bool, today: date) -> dict:
     """One detriment check-in after closure: when it is due, when the speaker was asked, and
-    their answer. An anonymous speaker is asked only when they next sign in with their code."""
+    their answer. An anonymous speaker is asked only when they next sign in with their code;
+    one who gave no email address then too, and the guardian is told to get in touch."""
     if checkin.asked_at:
         asked = day(checkin.asked_at)
+    elif checkin.guardian_told_at:  # a speaker with no email address to ask them at
+        asked = (
+            f"Not yet: the guardian was told on {day(checkin.guardian_told_at)} to get in "
+            "touch, and they are asked when they next sign in with their receipt code"
+        )
     elif anonymous and checkin.due_on <= today:
         asked = "Not yet: they are asked when they next sign in with their receipt code"
     else:

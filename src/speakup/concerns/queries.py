@@ -4,7 +4,8 @@
 `visible(user, "concerns.concerns")` (registered in rules.py), never through Concern.objects.
 """
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Replace
 
 from speakup.concerns.models import FINISHED, Action, ActionChange, Concern, Escalation, Status
 from speakup.organisations.queries import organisation_ids_where
@@ -101,10 +102,15 @@ def concerns_filtered(
     status: str = "",
     overdue: bool = False,
     element: str = "",
+    reference: str = "",
 ) -> QuerySet[Concern]:
-    """The guardian's case list, narrowed by the filters on the page (newest first)."""
-    from django.db.models import Count
-
+    """The guardian's case list, narrowed by the filters on the page (newest first).
+    `reference`: characters of a reference without its hyphen (references.reference_characters);
+    the cases whose reference holds them, typed across the hyphen or not."""
+    if reference:
+        concerns = concerns.annotate(
+            reference_characters=Replace("reference", Value("-"), Value(""))
+        ).filter(reference_characters__contains=reference)
     if status == OPEN_CASES:
         concerns = concerns.filter(status__in=OPEN_STATUSES)
     elif status:

@@ -14,7 +14,8 @@ from argon2.low_level import Type, hash_secret_raw
 
 RECEIPT_DIGITS = 16
 _SALT = b"speakup-receipt-code-v1"
-_NOT_DIGITS = re.compile(r"[\s-]")
+# What people type between groups of characters (here, and in concern references).
+SEPARATORS = re.compile(r"[\s-]")
 
 
 def new_receipt_code() -> str:
@@ -26,7 +27,7 @@ def normalise_receipt_code(text: str) -> str | None:
 
     Digits typed on another keyboard (full-width 1, Arabic-Indic ١) are read as the digits they
     are: a phone set to Arabic or Japanese types them, and they must not fail the hash."""
-    typed = _NOT_DIGITS.sub("", text or "")
+    typed = SEPARATORS.sub("", text or "")
     if len(typed) != RECEIPT_DIGITS or not typed.isdecimal():
         return None
     return "".join(str(unicodedata.decimal(character)) for character in typed)

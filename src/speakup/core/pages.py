@@ -1,6 +1,7 @@
 """Rendering a page: every page has a title, prefixed "Error: " when a form on it has errors."""
 
 from django.shortcuts import render
+from django.utils.http import urlencode
 
 from speakup.core.forms import has_errors
 
@@ -25,3 +26,28 @@ def render_page(
         {"page_title": title, "heading": heading or page_title, "form": form, **context},
         status=status,
     )
+
+
+def pagination(page, query: dict, *, label: str) -> dict | None:
+    """The NHS.UK pagination component (numbered) for one page of a Django Paginator, each
+    link keeping `query` (the list's filters), its landmark named `label` ("Pages of cases");
+    None when everything is on one page."""
+    paginator = page.paginator
+    if paginator.num_pages < 2:
+        return None
+
+    def link(number: int) -> str:
+        return "?" + urlencode({**query, "page": number})
+
+    items = [
+        {"ellipsis": True}
+        if number == paginator.ELLIPSIS
+        else {"number": number, "href": link(number), "current": number == page.number}
+        for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    ]
+    return {
+        "previous": {"href": link(page.previous_page_number())} if page.has_previous() else {},
+        "next": {"href": link(page.next_page_number())} if page.has_next() else {},
+        "items": items,
+        "ariaLabel": label,
+    }

@@ -17,7 +17,14 @@ from speakup.concerns.limits import (
 )
 from speakup.concerns.models import Confidentiality, Escalation, Source, Status
 from speakup.concerns.queries import OPEN_CASES
+from speakup.concerns.references import (
+    REFERENCE_EXAMPLE,
+    REFERENCE_TOO_LONG,
+    NotAReference,
+    reference_characters,
+)
 from speakup.concerns.services.handling import EscalationChoice
+from speakup.concerns.services.intake import GUARDIANS_WORDS, check_contact
 from speakup.concerns.taxonomy import ELEMENTS, elements_for, worker_groups_for
 from speakup.core.forms import date_field, text_field
 from speakup.core.words import listed, too_long
@@ -53,6 +60,59 @@ class CaseFilterForm(forms.Form):
         choices=[("", "Any element"), *((e.code, e.label) for e in ELEMENTS)],
     )
     overdue = forms.BooleanField(label="Only cases with something overdue", required=False)
+
+    @classmethod
+    def for_query(cls, query) -> "CaseFilterForm":
+        """Bound when the address names a filter; otherwise the defaults (open cases), so that
+        an address with only a page number ("?page=2") is the next page of the default list."""
+        return cls(query) if set(query) & set(cls.base_fields) else cls()
+
+    def filters(self) -> dict:
+        """What the list is narrowed by: the form's, or the defaults when it is not bound or
+        cannot be read."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data
+        return {"status": OPEN_CASES, "element": "", "overdue": False}
+
+    def as_query(self) -> dict:
+        """The filters as the address gives them, for links to the list's other pages."""
+        if not (self.is_bound and self.is_valid()):
+            return {}
+        data = self.cleaned_data
+        query = {"status": data["status"]}  # kept when empty: "any status" is not the default
+        if data["element"]:
+            query["element"] = data["element"]
+        if data["overdue"]:
+            query["overdue"] = "on"
+        return query
+
+
+class CaseSearchForm(forms.Form):
+    """All or part of a case reference, typed however it was read out (references.py)."""
+
+    reference = forms.CharField(
+        label="Find a case by its reference",
+        help_text=f"For example, {REFERENCE_EXAMPLE}. Part of a reference lists every case "
+        "that has it",
+        max_length=100,  # longer is refused by the reference's own message, below
+        required=False,
+        widget=forms.TextInput(
+            attrs={"spellcheck": "false", "autocomplete": "off", "autocapitalize": "characters"}
+        ),
+        error_messages={"max_length": REFERENCE_TOO_LONG},
+    )
+
+    def clean_reference(self) -> str:
+        typed = self.cleaned_data["reference"]
+        try:
+            characters = reference_characters(typed)
+        except NotAReference as refused:
+            raise forms.ValidationError(str(refused)) from None
+        if not characters:
+            raise forms.ValidationError(
+                f"Enter all or part of a case reference, like {REFERENCE_EXAMPLE}"
+            )
+        return characters
 
 
 class TriageForm(forms.Form):
@@ -271,8 +331,9 @@ class RecordConcernForm(forms.Form):
     detriment_experienced = forms.BooleanField(
         label="The speaker says they have already suffered for speaking up", required=False
     )
-    # Required for open and confidential concerns (clean below); the guardian types the
-    # speaker's details, so the messages say "the speaker's", not the speaker's own "your".
+    # For an open or confidential concern, the name and an email address or a phone number
+    # (intake.check_contact, which clean() asks): someone who phoned may want only a call back.
+    # The guardian types the speaker's details, so the messages say "the speaker's", not "your".
     contact_name = forms.CharField(
         label="Speaker's name",
         required=False,
@@ -284,13 +345,12 @@ class RecordConcernForm(forms.Form):
         required=False,
         max_length=EMAIL_MAX,
         error_messages={
-            "invalid": "Enter the speaker's email address in the correct format, "
-            "like name@example.com",
+            "invalid": GUARDIANS_WORDS["email_format"],
             "max_length": too_long("The speaker's email address", EMAIL_MAX),
         },
     )
     contact_phone = forms.CharField(
-        label="Speaker's phone number (optional)",
+        label="Speaker's phone number",
         required=False,
         max_length=PHONE_MAX,
         validators=[validate_phone],
@@ -307,19 +367,26 @@ class RecordConcernForm(forms.Form):
         ]
 
     def clean(self):
+        """The contact details by the service's own rule, so that what is missing is said
+        with everything else wrong on the form, not on a second try."""
         data = super().clean()
-        if data.get("confidentiality") in (Confidentiality.OPEN, Confidentiality.CONFIDENTIAL):
-            if not data.get("contact_name", "").strip() and "contact_name" not in self.errors:
-                self.add_error("contact_name", "Enter the speaker's name")
-            if not data.get("contact_email") and "contact_email" not in self.errors:
-                self.add_error("contact_email", "Enter the speaker's email address")
+        errors: dict[str, str] = {}
+        check_contact(data.get("confidentiality"), self.contact(), errors, recorded=True)
+        for field, message in errors.items():
+            name = self.ERROR_FIELDS.get(field, field)
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
         return data
 
     def contact(self) -> dict | None:
+        """The details given, a box left empty left out (a field already refused counts as
+        empty here: its own error says what is wrong)."""
         data = self.cleaned_data
         if data.get("confidentiality") == Confidentiality.ANONYMOUS:
             return None
-        contact = {"name": data.get("contact_name", ""), "email": data.get("contact_email", "")}
+        contact = {"name": data.get("contact_name", "")}
+        if data.get("contact_email"):
+            contact["email"] = data["contact_email"]
         if data.get("contact_phone"):
             contact["phone"] = data["contact_phone"]
         return contact

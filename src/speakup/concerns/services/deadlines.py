@@ -211,12 +211,13 @@ def _remind_holder(action_id: int, today, now) -> bool:
 
 
 def _ask_checkins(today, now, report) -> int:
-    """Email named speakers whose detriment check-in is due; anonymous ones are asked on their
-    next receipt sign-in instead."""
+    """Email named speakers whose detriment check-in is due (the guardian, for one who gave no
+    email address); anonymous ones are asked on their next receipt sign-in instead."""
     asked = 0
     due = DetrimentCheckin.objects.filter(
         due_on__lte=today,
         asked_at__isnull=True,
+        guardian_told_at__isnull=True,
         concern__status=Status.CLOSED,
         concern__confidentiality__in=(Confidentiality.OPEN, Confidentiality.CONFIDENTIAL),
     ).select_related("concern")
@@ -232,16 +233,20 @@ def _ask_checkins(today, now, report) -> int:
 @transaction.atomic
 def _ask_checkin(checkin_id, now) -> bool:
     checkin = DetrimentCheckin.objects.select_for_update().get(pk=checkin_id)
-    if checkin.asked_at is not None:
-        return False  # another tick asked it meanwhile
+    if checkin.asked_at is not None or checkin.guardian_told_at is not None:
+        return False  # another tick did it meanwhile
     concern = checkin.concern
     try:
         contact = json.loads(sealing.unseal(concern, "speaker", concern.speaker_sealed) or "{}")
     except sealing.Shredded:
         contact = {}
     email = (contact or {}).get("email")
-    checkin.asked_at = now
-    checkin.save(update_fields=["asked_at"])
+    if email or not contact:  # not contact: the concern's key was shredded, nobody to ask
+        checkin.asked_at = now
+        checkin.save(update_fields=["asked_at"])
+    else:
+        checkin.guardian_told_at = now
+        checkin.save(update_fields=["guardian_told_at"])
     audit(
         actor=None,
         actor_label="system",
@@ -249,10 +254,17 @@ def _ask_checkin(checkin_id, now) -> bool:
         object_type="concern",
         object_ref=concern.reference,
         organisation=concern.organisation_id,
-        detail={"checkin_id": checkin.pk, "emailed": bool(email)},
+        detail={
+            "checkin_id": checkin.pk,
+            "emailed": bool(email),
+            "guardian_told": checkin.guardian_told_at is not None,
+        },
     )
-    if email:  # last, so nothing is sent for a check-in that is undone
+    # Last, so nothing is sent for a check-in that is undone.
+    if email:
         notices.ask_speaker_checkin(concern, email, at=now)
+    elif contact:
+        notices.tell_guardian_of_checkin(concern, at=now)
     return True
 
 

@@ -643,8 +643,8 @@ def reopen_locked(concern: Concern, *, by, why: str, at=None) -> str:
     concern.learning_signed_off_at = None
     fields = ["status", "closed_at", "withdrawn_at", "learning_signed_off_by"]
     concern.save(update_fields=[*fields, "learning_signed_off_at"])
-    # Check-ins not yet asked wait for the next close.
-    concern.checkins.filter(asked_at__isnull=True).delete()
+    # Check-ins not yet asked (nor the guardian told of) wait for the next close.
+    concern.checkins.filter(asked_at__isnull=True, guardian_told_at__isnull=True).delete()
     audit(
         actor=by,
         actor_label=None if by else "speaker",

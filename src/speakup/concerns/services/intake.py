@@ -6,7 +6,6 @@ sealed content, its first status change, its attachments and its audit record, o
 
 import hashlib
 import json
-import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -34,6 +33,7 @@ from speakup.concerns.models import (
     Timescales,
 )
 from speakup.concerns.receipts import new_receipt_code, receipt_hash
+from speakup.concerns.references import new_reference
 from speakup.concerns.sealing import new_concern_key, seal, unseal
 from speakup.concerns.services.notices import notify_guardians
 from speakup.concerns.taxonomy import WORKER_GROUP_CODES
@@ -42,8 +42,6 @@ from speakup.core.words import too_long
 from speakup.organisations.models import Organisation
 from speakup.organisations.validators import ODS_CODE
 
-# No 0/O, 1/I/L: a reference read out on the phone is not misheard.
-REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 IDEMPOTENCY_KEY_MAX = 200
 
 
@@ -74,12 +72,6 @@ class _Checked:
     uploads: list = field(default_factory=list)  # [(Upload, content type)]
 
 
-def new_reference() -> str:
-    """Random, so a reference reveals neither how many concerns there are nor their order."""
-    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-    return f"{chars[:4]}-{chars[4:]}"
-
-
 def _organisation(value, errors) -> Organisation | None:
     if isinstance(value, Organisation):
         if value.active:
@@ -107,7 +99,33 @@ def _optional_bool(value, name, message, errors) -> bool | None:
     return None
 
 
-def _contact(confidentiality, contact, errors) -> dict | None:
+# What the contact checks say: to the speaker themself (the speak-up page, the API), or to the
+# guardian who records a concern raised in person or by phone.
+SPEAKERS_WORDS = {
+    "missing": "Give your name and email address so the guardian can reply to you",
+    "name": "Enter your name",
+    "name_called": "Your name",
+    "email": "Enter your email address",
+    "email_format": "Enter an email address in the correct format, like name@example.com",
+}
+GUARDIANS_WORDS = {
+    "missing": "Give the speaker's name, and their email address or phone number",
+    "name": "Enter the speaker's name",
+    "name_called": "The speaker's name",
+    "email": "Enter the speaker's email address or phone number",
+    "email_format": "Enter the speaker's email address in the correct format, "
+    "like name@example.com",
+}
+
+
+def check_contact(confidentiality, contact, errors, *, recorded: bool = False) -> dict | None:
+    """A named speaker's name and how to reach them, checked; what is wrong goes in `errors`.
+
+    A speaker on their own gives an email address: it is how speakup asks them, in words that
+    tell nobody else who reads that inbox anything, whether they have suffered for speaking up
+    (docs/concerns.md). A concern a guardian `recorded` needs an email address or a phone
+    number: the guardian has spoken with the speaker and knows how they want to be reached."""
+    words = GUARDIANS_WORDS if recorded else SPEAKERS_WORDS
     if confidentiality == Confidentiality.ANONYMOUS:
         if contact:
             errors["contact"] = "Do not give contact details if you want to stay anonymous"
@@ -115,7 +133,7 @@ def _contact(confidentiality, contact, errors) -> dict | None:
     if confidentiality not in (Confidentiality.OPEN, Confidentiality.CONFIDENTIAL):
         return None  # the confidentiality error already says what to do
     if not isinstance(contact, dict) or not contact:
-        errors["contact"] = "Give your name and email address so the guardian can reply to you"
+        errors["contact"] = words["missing"]
         return None
     unknown = set(contact) - {"name", "email", "phone"}
     if unknown:
@@ -126,13 +144,14 @@ def _contact(confidentiality, contact, errors) -> dict | None:
     phone = contact.get("phone")
     checked = {}
     if not isinstance(name, str) or not name.strip():
-        errors["contact.name"] = "Enter your name"
+        errors["contact.name"] = words["name"]
     elif len(name.strip()) > NAME_MAX:
-        errors["contact.name"] = too_long("Your name", NAME_MAX)
+        errors["contact.name"] = too_long(words["name_called"], NAME_MAX)
     else:
         checked["name"] = name.strip()
     if not isinstance(email, str) or not email.strip():
-        errors["contact.email"] = "Enter your email address"
+        if not recorded or phone in (None, ""):
+            errors["contact.email"] = words["email"]
     else:
         try:
             validate_email(email.strip())
@@ -140,9 +159,7 @@ def _contact(confidentiality, contact, errors) -> dict | None:
                 raise ValidationError("too long")
             checked["email"] = email.strip()
         except ValidationError:
-            errors["contact.email"] = (
-                "Enter an email address in the correct format, like name@example.com"
-            )
+            errors["contact.email"] = words["email_format"]
     if phone not in (None, ""):
         if isinstance(phone, str) and is_phone_number(phone):
             checked["phone"] = phone.strip()
@@ -161,8 +178,10 @@ def check_submission(
     detriment_experienced=None,
     contact=None,
     attachments=(),
+    recorded: bool = False,
 ) -> _Checked:
-    """Every field checked; SubmissionInvalid lists everything wrong at once."""
+    """Every field checked; SubmissionInvalid lists everything wrong at once. `recorded`: by a
+    guardian, for the speaker (check_contact)."""
     errors: dict[str, str] = {}
     org = _organisation(organisation, errors)
     if confidentiality not in Confidentiality.values:
@@ -187,7 +206,7 @@ def check_submission(
         "Select yes or no for whether you have suffered for speaking up",
         errors,
     )
-    checked_contact = _contact(confidentiality, contact, errors)
+    checked_contact = check_contact(confidentiality, contact, errors, recorded=recorded)
     uploads = []
     try:
         uploads = files.check_uploads(attachments or ())
@@ -276,6 +295,7 @@ def concern_submit(
         detriment_experienced=detriment_experienced,
         contact=contact,
         attachments=attachments,
+        recorded=recorded_by is not None,
     )
     try:
         return _create(

@@ -241,3 +241,17 @@ def ask_speaker_checkin(concern: Concern, address: str, *, at=None) -> Notificat
         now=True,
     )
     return row
+
+
+def tell_guardian_of_checkin(concern: Concern, *, at=None) -> list[Notification]:
+    """The tick: a named speaker's detriment check-in is due, and they gave no email address to
+    ask them at (a guardian recorded a phone number only). The case's guardian, as for a reply,
+    gets a link to the case, to get in touch as the speaker asked to be reached."""
+    return notify(
+        at=at,
+        concern=concern,
+        people=escalation_recipients(concern, Escalation.Level.GUARDIAN),
+        kind="detriment_checkin.guardian",
+        path=_case(concern),
+        now=True,
+    )

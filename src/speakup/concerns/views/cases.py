@@ -3,21 +3,23 @@
 import re
 import secrets
 
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
 from speakup.concerns import attachments, presenters, sealing
-from speakup.concerns.forms.staff import CaseFilterForm, RecordConcernForm
+from speakup.concerns.forms.staff import CaseFilterForm, CaseSearchForm, RecordConcernForm
 from speakup.concerns.models import Action, ActionChange, Confidentiality, Feedback, Status
-from speakup.concerns.queries import OPEN_CASES, case_actions, concerns_filtered
+from speakup.concerns.queries import case_actions, concerns_filtered
 from speakup.concerns.receipts import format_receipt_code
+from speakup.concerns.references import REFERENCE_EXAMPLE
 from speakup.concerns.services import handling
 from speakup.concerns.taxonomy import label_of
 from speakup.concerns.views.speaker import CODE_SHOWN_AGAIN_FOR
 from speakup.concerns.views.staff_pages import concern_or_404, staff_page
-from speakup.core.pages import render_page
+from speakup.core.pages import pagination, render_page
 from speakup.core.permissions import can, require, visible
 from speakup.organisations.models import Organisation
 from speakup.organisations.queries import organisation_ids_where
@@ -26,27 +28,47 @@ from speakup.organisations.roles import Role
 SUBMISSION = re.compile(r"[0-9a-f]{32}")
 
 
+CASES_PER_PAGE = 50
+
+
 @staff_page
 def list_cases(request):
+    """The guardian's cases, a page at a time, narrowed by the filters; or found by all or part
+    of a reference, which goes straight to the case when only one has it."""
     require(request.user, "concerns.list_cases")
     today = timezone.localdate()
-    form = CaseFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {"status": OPEN_CASES}
     organisation_ids = organisation_ids_where(request.user, Role.GUARDIAN)
-    concerns = concerns_filtered(
-        visible(request.user, "concerns.concerns").filter(organisation_id__in=organisation_ids),
-        today=today,
-        status=filters.get("status", ""),
-        overdue=filters.get("overdue", False),
-        element=filters.get("element", ""),
+    guardians_cases = visible(request.user, "concerns.concerns").filter(
+        organisation_id__in=organisation_ids
     )
-    rows = [presenters.case_row(c, today) for c in concerns[:500]]
+    search_form = CaseSearchForm(request.GET if "reference" in request.GET else None)
+    filter_form = CaseFilterForm.for_query(request.GET)
+    concerns = page = None
+    if not search_form.is_bound:
+        concerns = concerns_filtered(guardians_cases, today=today, **filter_form.filters())
+        query = filter_form.as_query()
+    elif search_form.is_valid():
+        # A search looks through every case, whatever the filters: a speaker on the phone
+        # quoting their reference may be asking about one that was closed.
+        reference = search_form.cleaned_data["reference"]
+        concerns = concerns_filtered(guardians_cases, today=today, reference=reference)
+        query = {"reference": request.GET["reference"]}
+    if concerns is not None:
+        page = Paginator(concerns, CASES_PER_PAGE).get_page(request.GET.get("page"))
+        if search_form.is_bound and page.paginator.count == 1:
+            return redirect("concerns:show_concern", page.object_list[0].reference)
     return render_page(
         request,
         "concerns/staff/list_cases.jinja",
         page_title="Cases",
-        filter_form=form if form.is_bound else CaseFilterForm(),
-        rows=rows,
+        form=search_form if search_form.is_bound else filter_form,
+        search_form=search_form,
+        searched_for=request.GET.get("reference", "").strip(),
+        reference_example=REFERENCE_EXAMPLE,
+        filter_form=filter_form,
+        page=page,
+        rows=[presenters.case_row(c, today) for c in page.object_list] if page else [],
+        pagination=pagination(page, query, label="Pages of cases") if page else None,
         several_organisations=len(organisation_ids) > 1,
     )
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("concerns", "0003_action_change"),
+        ("concerns", "0004_detriment_reported_not_answered"),
     ]
 
     operations = [

@@ -73,6 +73,9 @@ def test_a_bad_period_gets_a_clear_400(client_as, query, message, february_2027)
     page = response.content.decode()
     assert message in page
     assert "<title>Error: " in page
+    # The error summary at the top lists it, as on every other page with an error.
+    summary = page.split('class="nhsuk-error-summary"')[1].split("</div>")[0]
+    assert message in summary
     assert client.get(PAGE + "report.pdf" + query).status_code == 400
 
 

@@ -18,7 +18,8 @@ def render_page(
 ):
     """`heading` (the page's h1) is the title unless the title must say less: a browser keeps
     titles in its history, so the speaker's pages give a neutral one."""
-    forms_on_page = [form, *context.pop("other_forms", [])]
+    # Kept in the context too: the layout's error summary lists every form's errors.
+    forms_on_page = [form, *context.get("other_forms", [])]
     title = f"Error: {page_title}" if has_errors(*forms_on_page) else page_title
     return render(
         request,

@@ -264,6 +264,29 @@ def test_a_guardian_records_a_concern_raised_by_phone_and_sees_the_receipt_code_
     recorded = Concern.objects.get()
     assert recorded.recorded_by == staff.guardian and recorded.source == "phone"
     assert f"Reference<br><strong>{recorded.reference}</strong>" in text
+    # Not asked about detriment ("Not known", as the form opens): kept as not answered, where
+    # an unticked box was kept as the speaker saying no.
+    assert recorded.detriment_reported is None
+
+
+def test_a_guardian_records_whether_the_speaker_says_they_have_suffered(client, staff):
+    sign_in(client, staff.guardian)
+    form = client.get(reverse("concerns:record_concern")).content.decode()
+    assert "Does the speaker say they have already suffered for speaking up?" in form
+    for answer, kept in [("yes", True), ("no", False), ("unknown", None)]:
+        client.post(
+            reverse("concerns:record_concern"),
+            {
+                "organisation": staff.organisation.ods_code,
+                "source": "in_person",
+                "confidentiality": "anonymous",
+                "description": f"Rota pressure on ward 4, told {answer} (synthetic)",
+                "detriment_experienced": answer,
+            },
+        )
+        from speakup.concerns.models import Concern
+
+        assert Concern.objects.latest("received_at").detriment_reported is kept
 
 
 def _text(html: str) -> str:

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from speakup.concerns.forms.speaker import yes_no_to_bool
 from speakup.concerns.limits import (
     CALLED,
     DESCRIPTION_MAX,
@@ -328,8 +329,14 @@ class RecordConcernForm(forms.Form):
         initial="unknown",
         required=False,
     )
-    detriment_experienced = forms.BooleanField(
-        label="The speaker says they have already suffered for speaking up", required=False
+    # Asked as patient risk is: a box left unticked was stored as "no", which the speaker never
+    # said; "Not known" is kept as not answered.
+    detriment_experienced = forms.ChoiceField(
+        label="Does the speaker say they have already suffered for speaking up?",
+        widget=forms.RadioSelect,
+        choices=YES_NO_UNKNOWN,
+        initial="unknown",
+        required=False,
     )
     # For an open or confidential concern, the name and an email address or a phone number
     # (intake.check_contact, which clean() asks): someone who phoned may want only a call back.
@@ -392,7 +399,10 @@ class RecordConcernForm(forms.Form):
         return contact
 
     def risk(self) -> bool | None:
-        return {"yes": True, "no": False}.get(self.cleaned_data.get("patient_safety_risk"))
+        return yes_no_to_bool(self.cleaned_data.get("patient_safety_risk"))
+
+    def detriment(self) -> bool | None:
+        return yes_no_to_bool(self.cleaned_data.get("detriment_experienced"))
 
     # Field names the intake service uses in its errors, mapped to this form's fields.
     ERROR_FIELDS = {

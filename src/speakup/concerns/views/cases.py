@@ -242,7 +242,7 @@ def record_concern(request):
                 description=data["description"],
                 worker_group=data["worker_group"] or None,
                 patient_safety_risk=form.risk(),
-                detriment_experienced=data["detriment_experienced"],
+                detriment_experienced=form.detriment(),
                 contact=form.contact(),
                 source=data["source"],
                 recorded_by=request.user,

@@ -299,6 +299,17 @@ class RespondForm(forms.Form):
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known")]
 
 
+def _yes_no_unknown(label: str) -> forms.ChoiceField:
+    """A question of the speaker's the guardian may not know the answer to ("Not known")."""
+    return forms.ChoiceField(
+        label=label,
+        widget=forms.RadioSelect,
+        choices=YES_NO_UNKNOWN,
+        initial="unknown",
+        required=False,
+    )
+
+
 class RecordConcernForm(forms.Form):
     """A concern raised in person or by phone, recorded by the guardian for the speaker."""
 
@@ -322,21 +333,11 @@ class RecordConcernForm(forms.Form):
         limit=DESCRIPTION_MAX,
     )
     worker_group = forms.ChoiceField(label="Worker group", required=False)
-    patient_safety_risk = forms.ChoiceField(
-        label="Are patients at risk?",
-        widget=forms.RadioSelect,
-        choices=YES_NO_UNKNOWN,
-        initial="unknown",
-        required=False,
-    )
+    patient_safety_risk = _yes_no_unknown("Are patients at risk?")
     # Asked as patient risk is: a box left unticked was stored as "no", which the speaker never
     # said; "Not known" is kept as not answered.
-    detriment_experienced = forms.ChoiceField(
-        label="Does the speaker say they have already suffered for speaking up?",
-        widget=forms.RadioSelect,
-        choices=YES_NO_UNKNOWN,
-        initial="unknown",
-        required=False,
+    detriment_experienced = _yes_no_unknown(
+        "Does the speaker say they have already suffered for speaking up?"
     )
     # For an open or confidential concern, the name and an email address or a phone number
     # (intake.check_contact, which clean() asks): someone who phoned may want only a call back.

@@ -141,11 +141,14 @@ def _escalate_item(concern, action, reason, now) -> list[Escalation]:
     if last is not None and now < last.at + escalate_every():
         return []
     start = (last.level + 1) if last else Escalation.Level.GUARDIAN
+    told = set(previous.values_list("escalated_to", flat=True))
     for level in LEVELS:
         if level < start:
             continue
         recipients = escalation_recipients(concern, level)
-        if not recipients:
+        # A level held only by people told already (the accountable leader who is also the
+        # executive FTSU lead) is passed over: the next step is someone new, not a reminder.
+        if not recipients or {person.pk for person in recipients} <= told:
             continue
         rows = [
             Escalation.objects.create(

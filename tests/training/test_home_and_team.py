@@ -143,10 +143,13 @@ def test_a_large_team_lists_the_most_urgent_first_and_downloads_whole(
             last_name="Late",
             directorate="Surgery",
             assignment_start=datetime.date(2025, 1, 1),
+            # Ed, a new line manager, is due Listen Up too: counted once, as late.
+            is_line_manager=name == "Ed",
+            line_manager_since=datetime.date(2026, 2, 20) if name == "Ed" else None,
         )
     sign_in(client, manager)
     shown = text(client.get("/training/team/"))
-    assert "5 people: 2 with training overdue or expired, 1 with training due." in shown
+    assert "5 people: 2 with training overdue or expired, 1 more with training due." in shown
     assert "The 3 whose training needs attention soonest are listed here." in shown
     listed = re.findall(r"(\w+) (?:Late|Due|Done) (?:Overdue|Due|Complete)", shown)
     assert listed == ["Di", "Ed", "Cy"]

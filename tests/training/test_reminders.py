@@ -289,3 +289,24 @@ def test_a_board_member_is_told_to_take_speak_up_and_listen_up_before_follow_up(
         "Follow Up: overdue: it was due by 30 January 2026. "
         "Take Speak Up and Listen Up first.\n" in body
     )
+
+
+@pytest.mark.usefixtures("surgery")
+def test_an_expired_module_is_called_expired_in_the_emails_as_on_the_pages(
+    organisation, mailoutbox
+):
+    lapsed = StaffRecordFactory(
+        organisation=organisation,
+        first_name="Tess",
+        last_name="Lapsed",
+        email="tess@fictional.test",
+        directorate="Surgery",
+        assignment_start=datetime.date(2020, 1, 1),
+    )
+    CompletionFactory(staff_record=lapsed, completed_on=datetime.date(2022, 12, 1))
+    with travel(DAY):
+        training_reminders_send(today=DAY)
+    emails = sent_to(mailoutbox)
+    said = "Speak Up: expired: the refresher was due by 1 December 2025."
+    assert said in emails["tess@fictional.test"]
+    assert f"Tess Lapsed, {said}" in emails["mona@fictional.test"]

@@ -68,10 +68,11 @@ def _when(status: ModuleStatus) -> str:
         return f"due by {day_in_words(status.due_on)}"
     if status.status == OVERDUE:
         return f"overdue: it was due by {day_in_words(status.due_on)}"
+    # "Expired", as the worker's and the team's pages say it.
     if status.status == EXPIRED and status.replaced:
-        return "overdue: a new version of the module must be taken"
+        return "expired: a new version of the module must be taken"
     if status.status == EXPIRED:
-        return f"overdue: the refresher was due by {day_in_words(status.valid_until)}"
+        return f"expired: the refresher was due by {day_in_words(status.valid_until)}"
     return f"refresher due by {day_in_words(status.valid_until)}"
 
 

@@ -46,15 +46,19 @@ def show_team(request):
 
 
 def _team_summary(manager, workers) -> dict:
-    def count(statuses) -> int:
-        return sum(1 for worker in workers if any(s.status in statuses for s in worker.statuses))
+    """Each person counted once, by their most urgent module: "6 with training overdue or
+    expired, 3 more with training due" adds up to the people who need to act."""
 
+    def has(worker, statuses) -> bool:
+        return any(s.status in statuses for s in worker.statuses)
+
+    late = [worker for worker in workers if has(worker, LATE)]
     return {
         "manager": manager,
         "shown": most_urgent_first(workers)[:ROWS_SHOWN],
         "total": len(workers),
-        "late": count(LATE),
-        "due": count((DUE,)),
+        "late": len(late),
+        "due": sum(1 for worker in workers if has(worker, (DUE,)) and not has(worker, LATE)),
     }
 
 

@@ -275,7 +275,8 @@ def test_a_staff_group_in_another_case_is_recognised_and_stored_in_esr_spelling(
         organisation=organisation,
         file=csv_file(
             ADA.replace("Nursing and Midwifery Registered", "nursing and midwifery registered"),
-            BRYN.replace(BRYN.split(",")[4], "ADMINISTRATIVE AND CLERICAL"),
+            BRYN.replace(BRYN.split(",")[4], "ADMINISTRATIVE  AND CLERICAL"),
+            CORA.replace("Administrative and Clerical", "Add Prof Scientific and Technic"),
         ),
     )
     assert result.imported and not result.unknown_staff_groups
@@ -285,6 +286,7 @@ def test_a_staff_group_in_another_case_is_recognised_and_stored_in_esr_spelling(
     assert list(groups) == [
         ("Nursing and Midwifery Registered", True),
         ("Administrative and Clerical", True),
+        ("Additional Professional Scientific and Technical", True),  # ESR's own shortening
     ]
 
 
@@ -762,12 +764,12 @@ def test_the_upload_page_refuses_a_whole_roster_of_only_a_header(client_as, orga
         (
             "01/02/24",
             "“01/02/24” is not written as a date speakup reads: write it as "
-            "YYYY-MM-DD or DD/MM/YYYY, with the year in full",
+            "YYYY-MM-DD, DD/MM/YYYY or 1 February 2024, with the year in full",
         ),
         (
             "2024/02/01",
             "“2024/02/01” is not written as a date speakup reads: write it as "
-            "YYYY-MM-DD or DD/MM/YYYY, with the year in full",
+            "YYYY-MM-DD, DD/MM/YYYY or 1 February 2024, with the year in full",
         ),
     ],
 )
@@ -780,7 +782,18 @@ def test_a_date_says_whether_it_is_impossible_or_written_another_way(organisatio
 
 
 @pytest.mark.parametrize(
-    "written", ["2024-02-01", "01/02/2024", "01-02-2024", "1 Feb 2024", "1 February 2024"]
+    "written",
+    [
+        "2024-02-01",
+        "01/02/2024",
+        "01-02-2024",
+        "1 Feb 2024",
+        "1 February 2024",
+        # As spreadsheets and exports write them: a time after the day, "Sept".
+        "2024-02-01 00:00:00",
+        "01/02/2024 00:00",
+        "2024-02-01T00:00:00",
+    ],
 )
 def test_each_documented_way_of_writing_a_date_is_read(organisation, written):
     result = staff_import(
@@ -788,3 +801,11 @@ def test_each_documented_way_of_writing_a_date_is_read(organisation, written):
     )
     assert result.imported
     assert StaffRecord.objects.get().assignment_start == datetime.date(2024, 2, 1)
+
+
+def test_sept_is_read_as_september(organisation):
+    result = staff_import(
+        organisation=organisation, file=csv_file("1001,Ada,Ash,,Students,,,,N,N,N,1 Sept 2024,")
+    )
+    assert result.imported
+    assert StaffRecord.objects.get().assignment_start == datetime.date(2024, 9, 1)

@@ -48,9 +48,20 @@ STAFF_GROUPS = [
     "Other",
     "Not known",
 ]
-# Recognised whatever their case ("ADMINISTRATIVE AND CLERICAL") and stored in ESR's spelling, so
+# Recognised whatever their case ("ADMINISTRATIVE AND CLERICAL") and spacing, and in ESR's own
+# shortening (its staff group names stop at 30 characters), stored in the spelling above, so
 # the dashboard counts each group once.
-ESR_SPELLING = {group.casefold(): group for group in STAFF_GROUPS}
+ESR_SPELLING = {
+    **{group.casefold(): group for group in STAFF_GROUPS},
+    "add prof scientific and technic": "Additional Professional Scientific and Technical",
+}
+
+
+@functools.lru_cache(maxsize=1 << 12)  # a roster repeats a few dozen spellings a million times
+def esr_staff_group(written: str) -> str | None:
+    """The ESR staff group `written` names, in the spelling above; None for any other."""
+    return ESR_SPELLING.get(" ".join(written.split()).casefold())
+
 
 # column key -> header as written in the file format (docs/training.md)
 COLUMNS = {
@@ -499,9 +510,16 @@ DATE_PATTERNS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %b %Y", "%d-%b-%Y", "%d
 DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}([/-])[0-9]{1,2}\1[0-9]{4}")
 
 
+# Spreadsheets and exports write a time after a date ("2024-02-01 00:00:00", "01/02/2024 00:00"):
+# the day is what counts. "Sept" is how many write September; Python reads only "Sep".
+TIME_AFTER_DATE = re.compile(r"(?:\s+|T)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?$")
+SEPT = re.compile(r"\bsept\b", re.IGNORECASE)
+
+
 def parse_date(text: str) -> datetime.date:
     """A date written in one of DATE_PATTERNS; ValueError saying what is wrong otherwise."""
-    text = text.strip(BLANKS)
+    given = text.strip(BLANKS)
+    text = SEPT.sub("Sep", TIME_AFTER_DATE.sub("", given))
     for pattern in DATE_PATTERNS:
         try:
             return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007
@@ -509,11 +527,11 @@ def parse_date(text: str) -> datetime.date:
             continue
     if DATE_SHAPE.fullmatch(text):
         raise ValueError(
-            f"“{text}” is not a real date: dates are read as YYYY-MM-DD or DD/MM/YYYY, day first"
+            f"“{given}” is not a real date: dates are read as YYYY-MM-DD or DD/MM/YYYY, day first"
         )
     raise ValueError(
-        f"“{text}” is not written as a date speakup reads: write it as YYYY-MM-DD or "
-        "DD/MM/YYYY, with the year in full"
+        f"“{given}” is not written as a date speakup reads: write it as YYYY-MM-DD, "
+        "DD/MM/YYYY or 1 February 2024, with the year in full"
     )
 
 
@@ -591,7 +609,7 @@ def _clean_row(
         for column, reason in problems:
             result.add_error(row, column, reason)
         return None
-    group = ESR_SPELLING.get(values["staff_group"].casefold())
+    group = esr_staff_group(values["staff_group"])
     values["staff_group_recognised"] = group is not None
     values["staff_group"] = group or values["staff_group"]
     values["active"] = end is None or end >= today

@@ -5,7 +5,7 @@ dashboard counts each group once without waiting for the next import."""
 from django.db import migrations
 
 # App code on purpose: this must write exactly what the roster import writes.
-from speakup.training.roster import ESR_SPELLING
+from speakup.training.roster import esr_staff_group
 
 
 def groups_in_esr_spelling(apps, schema_editor):
@@ -13,7 +13,7 @@ def groups_in_esr_spelling(apps, schema_editor):
     # One UPDATE per stored spelling that changes: a national roster holds a million rows but a
     # few dozen spellings.
     for stored in records.order_by().values_list("staff_group", flat=True).distinct():
-        group = ESR_SPELLING.get(stored.casefold())
+        group = esr_staff_group(stored)
         if group is not None and group != stored:
             records.filter(staff_group=stored).update(
                 staff_group=group, staff_group_recognised=True

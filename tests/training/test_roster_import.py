@@ -809,3 +809,16 @@ def test_sept_is_read_as_september(organisation):
     )
     assert result.imported
     assert StaffRecord.objects.get().assignment_start == datetime.date(2024, 9, 1)
+
+
+@pytest.mark.usefixtures("each_import_path")
+def test_rows_whose_assignment_end_has_gone_by_are_counted_as_leavers(organisation):
+    """A worker added or updated with an end already past is a leaver at once: the result said
+    "0 marked as leavers" while the dashboard lost them."""
+    result = staff_import(organisation=organisation, file=csv_file(ADA, NIA_LEFT))
+    assert result.ended == 1 and result.as_dict()["ended"] == 1
+    assert result.summary() == (
+        "2 rows read: 2 workers added, 0 updated, 0 unchanged, 0 marked as leavers, "
+        "1 row with an Assignment End gone by (leavers)."
+    )
+    assert not StaffRecord.objects.get(employee_number="1013").active

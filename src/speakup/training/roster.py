@@ -283,6 +283,8 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     left: int = 0
+    # Good rows whose Assignment End has gone by: their workers are leavers, added or updated so.
+    ended: int = 0
     skipped: int = 0
     bad_rows: int = 0
     errors: list[RowError] = field(default_factory=list)
@@ -349,6 +351,8 @@ class ImportResult:
             f"{self.updated:,} updated, {self.unchanged:,} unchanged, "
             f"{self.left:,} marked as leavers"
         )
+        if self.ended:
+            text += f", {counted(self.ended, 'row')} with an Assignment End gone by (leavers)"
         if self.skipped:
             text += f", {counted(self.skipped, 'row')} skipped because of problems"
         return text + "."
@@ -848,6 +852,7 @@ def _checked_rows(
             values = _clean_row(cells, positions, row, today, result)
             if values:
                 number = values["employee_number"]
+                result.ended += not values["active"]
                 if not values["staff_group_recognised"]:
                     group = values["staff_group"]
                     unknown[group] = unknown.get(group, 0) + 1
@@ -1084,7 +1089,7 @@ def _import(
         # Said of a refused file too: a file lacking columns may be the wrong file.
         if warning := absent_columns(kept, known=0, added=0, refused=True):
             result.warnings.append(warning)
-        result.created = result.updated = result.unchanged = result.left = 0
+        result.created = result.updated = result.unchanged = result.left = result.ended = 0
         result.unknown_line_manager_rows = 0
         result.unknown_line_managers = {}
 

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import IO
 
 from django.db import connection, transaction
+from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -125,6 +126,7 @@ LINE_MANAGERS_LISTED = 3
 # Header cells the import does not read, named in its warning; the rest are counted. Each is
 # named up to a length (a stray cell can hold anything).
 UNREAD_COLUMNS_LISTED = 10
+SHARED_EMAILS_LISTED = 3
 UNREAD_TITLE_SHOWN = 60
 YES = {"y", "yes", "true", "1"}
 NO = {"n", "no", "false", "0", ""}
@@ -767,6 +769,37 @@ def unknown_line_managers_warning(result: ImportResult) -> str | None:
     )
 
 
+def shared_emails_warning(organisation: Organisation) -> str | None:
+    """Email addresses on more than one active worker: most likely one person under two
+    employee numbers ("T0002" and "t0002"), reminded twice, and whose learning records sent by
+    email (xAPI) cannot be told apart. A warning: two people may share a team mailbox."""
+    active = StaffRecord.objects.filter(organisation=organisation, active=True).exclude(email="")
+    shared = list(
+        active.values("email")
+        .annotate(workers=Count("id"))
+        .filter(workers__gt=1)
+        .order_by("email")
+        .values_list("email", flat=True)[: SHARED_EMAILS_LISTED + 1]
+    )
+    if not shared:
+        return None
+    numbers: dict[str, list[str]] = {}
+    for email, number in (
+        active.filter(email__in=shared[:SHARED_EMAILS_LISTED])
+        .order_by("email", "employee_number")
+        .values_list("email", "employee_number")
+    ):
+        numbers.setdefault(email, []).append(number)
+    named = [f"{email} (employee numbers {', '.join(n)})" for email, n in numbers.items()]
+    if len(shared) > SHARED_EMAILS_LISTED:
+        named.append("more")
+    return (
+        f"Some email addresses are on more than one active worker: {listed(named)}. If they are "
+        "one person, give them one employee number: until then each record is reminded, and "
+        "learning records sent by that address cannot be matched"
+    )
+
+
 def _unknown_line_managers(
     organisation: Organisation, managers: dict[str, list[int]], result: ImportResult
 ) -> None:
@@ -980,8 +1013,10 @@ def staff_import(
     finally:
         if text is not None:
             text.detach()  # leave the caller's file open
-    if result.imported and (warning := unknown_line_managers_warning(result)):
-        result.warnings.append(warning)
+    if result.imported:
+        for warning in (unknown_line_managers_warning(result), shared_emails_warning(organisation)):
+            if warning:
+                result.warnings.append(warning)
     # The groups of this file's rows, not of the whole roster: one import's warning is its own.
     every = sorted(result.unknown_staff_groups.items()) if result.imported else []
     unknown = dict(every[:UNKNOWN_GROUPS_LISTED])

@@ -139,7 +139,9 @@ def test_a_total_the_worker_groups_hide_is_not_given_by_the_quarters(organisatio
     (5 + 1 = 6, the nurses at least 5) the total must be hidden. The quarter's one row said 6,
     which gave the total, and with it the AHP case, away."""
     from tests.reporting.factories import london, make_case
+    from tests.training.factories import StaffRecordFactory
 
+    StaffRecordFactory.create_batch(80, organisation=organisation)
     for worker_group in ["nursing_midwifery"] * 5 + ["ahp"]:
         make_case(organisation, received=london(2026, 5, 6), worker_group=worker_group)
     report = board_report(organisation=organisation, period=HALF_YEAR)
@@ -147,3 +149,7 @@ def test_a_total_the_worker_groups_hide_is_not_given_by_the_quarters(organisatio
     assert groups["ahp"] == "fewer than 5" and groups["nursing_midwifery"] == "not shown"
     assert report.total.text == "not shown"
     assert texts(report.quarters) == {"Q1 2026/27": "not shown", "Q2 2026/27": "0"}
+    # Nor by a rate or share worked out from it: 6 cases of 80 workers is 75 per 1,000.
+    ours = {row.measure: row.organisation.text for row in report.comparison}
+    assert ours["Cases per 1,000 workers"] == "not shown"
+    assert ours["Raised anonymously"] == "not shown"

@@ -161,13 +161,19 @@ def _share_of(share: Shown, total: Shown) -> Shown:
     return share
 
 
-def comparison_figures(raw: dict, workers: int) -> dict[str, Shown]:
-    """The comparable measures, as shown, from one set of raw counts."""
-    total = suppress_count(raw["total_cases"])
+def comparison_figures(raw: dict, workers: int, total: Shown | None = None) -> dict[str, Shown]:
+    """The comparable measures, as shown, from one set of raw counts. `total` is the number of
+    cases as the report shows it, when its tables had to hide it: a rate or share worked out
+    from the number would give it away (75 cases per 1,000 of 80 workers is 6)."""
+    total = total or suppress_count(raw["total_cases"])
+
+    def share_of_cases(column: str) -> Shown:
+        return _share_of(split(raw[column], raw["total_cases"])[1], total)
+
     return {
         "Cases per 1,000 workers": rate_per_thousand(total, workers),
-        "Raised anonymously": split(raw["anonymous_cases"], raw["total_cases"])[1],
-        DETRIMENT_TOLD: split(raw["detriment_cases"], raw["total_cases"])[1],
+        "Raised anonymously": share_of_cases("anonymous_cases"),
+        DETRIMENT_TOLD: share_of_cases("detriment_cases"),
         "Acknowledged within the deadline": split(
             raw["acknowledged_in_time"], raw["acknowledge_due"]
         )[1],
@@ -234,7 +240,7 @@ def board_report(
     ack_in_time, ack_share = split(raw["acknowledged_in_time"], raw["acknowledge_due"])
     feedback_in_time, feedback_share = split(raw["feedback_in_time"], raw["feedback_due"])
     workers = workers_count(organisation_ids=[organisation.pk])
-    ours = comparison_figures(raw, workers)
+    ours = comparison_figures(raw, workers, total)
     theirs = {}
     if national:
         national_raw = national_case_figures(period=period, today=today)

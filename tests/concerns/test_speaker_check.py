@@ -304,6 +304,25 @@ def test_the_speaker_sees_the_names_and_sizes_of_the_files_they_attached(client,
     # Named, never handed out: no copy is left on a computer the speaker may share.
     assert "/files/" not in page and not re.search(r"<a [^>]*>\s*<bdi>", page)
     assert "They cannot be opened here" in page
+    assert "Only the guardian can open them." in page  # anonymous: nobody else
+
+
+def test_an_open_speaker_is_told_the_leaders_following_up_can_open_their_files_too(
+    client, organisation
+):
+    """The leaders following the case up open an open speaker's files (docs/concerns.md): the
+    page said only the guardian could."""
+    sent = concern_submit(
+        organisation=organisation,
+        confidentiality="open",
+        description="The rota leaves one nurse on nights.",
+        contact={"name": "Kim Placeholder", "email": "kim@fictional.test"},
+        attachments=[attachments.Upload("notes.txt", b"Three nights in a row (synthetic).")],
+    )
+    sign_in(client, sent.receipt_code)
+    page = html(client.get(SHOW))
+    assert "so can the leaders following up your concern, since you chose to be open" in page
+    assert "Only the guardian" not in page
 
 
 def test_a_speaker_who_attached_nothing_is_told_so(client, submitted):

@@ -18,6 +18,7 @@ from speakup.concerns.attachments import attachment_name
 from speakup.concerns.limits import COMMENT_MAX, MESSAGE_MAX
 from speakup.concerns.models import (
     Concern,
+    Confidentiality,
     DetrimentCheckin,
     Feedback,
     Message,
@@ -117,6 +118,8 @@ class SpeakerView:
     status: str
     status_label: str
     confidentiality_label: str
+    # An open speaker's files are opened by the leaders following the case up too.
+    is_open: bool
     created_at: datetime
     acknowledged_at: datetime | None
     acknowledge_by: date
@@ -173,6 +176,7 @@ def speaker_view(*, concern: Concern) -> SpeakerView:
         status=concern.status,
         status_label=Status(concern.status).label,
         confidentiality_label=concern.get_confidentiality_display(),
+        is_open=concern.confidentiality == Confidentiality.OPEN,
         created_at=concern.received_at,
         acknowledged_at=concern.acknowledged_at,
         acknowledge_by=concern.acknowledge_by,

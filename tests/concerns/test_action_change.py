@@ -240,12 +240,9 @@ def test_the_line_manager_it_was_with_no_longer_sees_it(client, staff, concern, 
     listing = client.get(reverse("concerns:list_actions")).content.decode()
     assert "Review the night rota" not in listing and concern.reference not in listing
     assert client.get(reverse("concerns:show_action", args=[action.pk])).status_code == 404
-    assert (
-        client.post(
-            reverse("concerns:show_action", args=[action.pk]), {"response": "Done"}
-        ).status_code
-        == 404
-    )
+    # A response sent now is not sent: given back on a page of its own (the test below).
+    sent = client.post(reverse("concerns:show_action", args=[action.pk]), {"response": "Done"})
+    assert sent.status_code == 409 and "Review the night rota" not in sent.content.decode()
     action.refresh_from_db()
     assert action.state == Action.State.OPEN
 
@@ -386,3 +383,26 @@ def test_the_api_finds_no_action_of_another_concern(api, staff, concern, other_m
     assert response.status_code == 404
     concern.refresh_from_db()
     assert concern.status == Status.IN_PROGRESS
+
+
+def test_a_response_written_while_the_action_was_handed_on_is_given_back_not_lost(
+    client, staff, concern, other_manager
+):
+    """The line manager opened the action and wrote; meanwhile the guardian handed it on. Send
+    was a "page not found" that lost the words."""
+    action = _assigned(staff, concern)
+    handling.action_change(user=staff.guardian, action=action, handler=other_manager, reason=REASON)
+    sign_in(client, staff.manager)
+    page = reverse("concerns:show_action", args=[action.pk])
+    sent = client.post(page, {"response": "Rota changed from Monday"})
+    text = _text(sent.content.decode())
+    assert sent.status_code == 409
+    assert "Your response was not sent" in text
+    assert "handed this action to someone else while you were writing" in text
+    assert "Rota changed from Monday" in text
+    assert concern.reference not in text  # nothing more of the case
+    action.refresh_from_db()
+    assert action.state == Action.State.OPEN and not action.response_sealed
+    assert client.get(page).status_code == 404  # the action itself is theirs no more
+    sign_in(client, staff.guardian)  # someone never given it learns nothing either
+    assert client.post(page, {"response": "x"}).status_code == 404

@@ -107,6 +107,15 @@ def may_respond_action(user, action: Action) -> bool:
     )
 
 
+@rule("concerns.learn_action_handed_on")
+def may_learn_action_handed_on(user, action_id: int) -> bool:
+    """Someone the guardian handed an action away from may be told so, and nothing else of it,
+    when they send a response they wrote before (their words are given back to them)."""
+    from speakup.concerns.models import ActionChange
+
+    return ActionChange.objects.filter(action_id=action_id, from_handler=user).exists()
+
+
 @rule("concerns.list_cases")
 def may_list_cases(user, _obj=None) -> bool:
     return bool(organisation_ids_where(user, Role.GUARDIAN))

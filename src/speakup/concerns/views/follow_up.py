@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
@@ -48,7 +49,12 @@ def list_actions(request):
 
 @staff_page
 def show_action(request, action_id):
-    action = get_object_or_404(visible(request.user, "concerns.actions_for_handler"), pk=action_id)
+    action = visible(request.user, "concerns.actions_for_handler").filter(pk=action_id).first()
+    if action is None:
+        handed_on = can(request.user, "concerns.learn_action_handed_on", action_id)
+        if request.method == "POST" and handed_on:
+            return _handed_on_while_written(request)
+        raise Http404
     concern = action.concern
     form = RespondForm(request.POST or None)
     if request.method == "POST":
@@ -87,6 +93,19 @@ def show_action(request, action_id):
         page_title=f"Action on concern {concern.reference}",
         form=form,
         **context,
+    )
+
+
+def _handed_on_while_written(request):
+    """The guardian handed the action to someone else while this person wrote their response:
+    it was not sent, and their words are given back to copy, with nothing more of the case
+    (they may no longer see it). It was a "page not found" that lost what they wrote."""
+    return render_page(
+        request,
+        "concerns/staff/response_not_sent.jinja",
+        page_title="Your response was not sent",
+        response=request.POST.get("response", ""),
+        status=409,
     )
 
 

@@ -230,6 +230,11 @@ def test_both_boxes_the_line_manager_reads_warn_not_to_name_the_speaker(client, 
         "nothing else of the case. Do not name a confidential or anonymous speaker"
     )
     assert "all they will see" not in _text(page)
+    # Choosing another leader on an action moves the whole case: the form says so.
+    assert _hint(page, "accountable_lead").endswith(
+        "The leader is the whole case's: choosing another replaces the one named before, on "
+        "every action"
+    )
 
 
 def test_the_api_schema_warns_the_same_of_both_texts(client):

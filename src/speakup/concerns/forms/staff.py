@@ -176,7 +176,9 @@ class AssignActionForm(forms.Form):
     respond_by = date_field("Respond by", called="the date to respond by", future=True)
     accountable_lead = forms.ChoiceField(
         label="Accountable leader",
-        help_text="An executive or board member who will sign off the actions and learning",
+        help_text="An executive or board member who will sign off the actions and learning. "
+        "The leader is the whole case's: choosing another replaces the one named before, on "
+        "every action",
         error_messages={
             "required": "Choose the accountable leader",
             "invalid_choice": "Choose the accountable leader",

@@ -124,6 +124,20 @@ def test_filters_by_region_and_kind(client_as, cases, organisation, february_202
     assert all(row["Kind of organisation"] == "Integrated care board" for row in rows)
 
 
+def test_a_filter_is_read_by_its_words_too_and_an_unknown_one_refuses_the_csv(
+    client_as, cases, organisation, february_2027
+):
+    """region=London (the list's words, not its code) and kind=xyz listed every organisation
+    in the CSV, with no word: figures taken for a region's were the whole country's."""
+    client = client_as(Role.NATIONAL_ANALYST)
+    label = organisation.get_region_display()
+    rows = _csv(client.get(f"/reports/national/view.csv?{HALF}&region={label.upper()}"))
+    assert rows and {row["Region"] for row in rows} == {label}
+    unknown = client.get(f"/reports/national/view.csv?{HALF}&kind=xyz")
+    assert unknown.status_code == 400
+    assert unknown.content.decode().startswith("There is no kind “xyz”: leave it out, or give")
+
+
 def test_a_region_with_no_organisations_says_so(client_as, cases, february_2027):
     """London in the demo showed empty region tables and charts, and no word why."""
     client = client_as(Role.NATIONAL_ANALYST)

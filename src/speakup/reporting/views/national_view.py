@@ -34,10 +34,8 @@ def _choices(request):
 
     Whole financial quarters, half-years and years that have ended only: any two dates would
     let two views a day apart be subtracted to single out a case (docs/adr/0012)."""
-    region = request.GET.get("region", "")
-    kind = request.GET.get("kind", "")
-    region = region if region in dict(REGIONS) else ""
-    kind = kind if kind in dict(KINDS) else ""
+    region = _chosen(request.GET.get("region", ""), REGIONS)
+    kind = _chosen(request.GET.get("kind", ""), KINDS)
     sort = request.GET.get("sort", "name")
     descending = request.GET.get("order") == "desc"
     default = latest_ended(NATIONAL_PARTS)
@@ -45,10 +43,24 @@ def _choices(request):
     return choice.chooser, choice.period, region, kind, sort, descending
 
 
+def _chosen(given: str, choices) -> str | None:
+    """The choice `given` names, by its code or its words in any case ("London" is "london"); ""
+    for all; None for a name that is none of them (the page then shows all, as its list says;
+    the CSV is refused rather than be taken for the filtered figures)."""
+    wanted = given.strip().casefold()
+    if not wanted:
+        return ""
+    return next(
+        (code for code, label in choices if wanted in (code.casefold(), str(label).casefold())),
+        None,
+    )
+
+
 @login_required
 def show_national_view(request):
     _require_analyst(request)
     form, period, region, kind, sort, descending = _choices(request)
+    region, kind = region or "", kind or ""
     if period is None:
         return render_page(
             request,
@@ -139,6 +151,13 @@ def download_national_view(request):
     if period is None:
         errors = "; ".join(str(e) for field in form.errors.values() for e in field)
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    for name, chosen, choices in (("region", region, REGIONS), ("kind", kind, KINDS)):
+        if chosen is None:
+            codes = ", ".join(code for code, _ in choices)
+            refusal = (
+                f"There is no {name} “{request.GET[name]}”: leave it out, or give one of {codes}"
+            )
+            return HttpResponse(refusal, status=400, content_type="text/plain; charset=utf-8")
     view = national_view(period=period, region=region, kind=kind, sort=sort, descending=descending)
     name = f"ftsu-national-view-{period.first_day}-to-{period.last_day}.csv"
     response = csvfiles.spreadsheet_download(name)

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -406,3 +407,13 @@ def test_a_response_written_while_the_action_was_handed_on_is_given_back_not_los
     assert client.get(page).status_code == 404  # the action itself is theirs no more
     sign_in(client, staff.guardian)  # someone never given it learns nothing either
     assert client.post(page, {"response": "x"}).status_code == 404
+
+
+def test_a_reason_of_nothing_visible_is_asked_for(staff, concern, other_manager):
+    action = _assigned(staff, concern)
+    with pytest.raises(ValidationError) as refused:
+        handling.action_change(
+            user=staff.guardian, action=action, handler=other_manager, reason="\u200b "
+        )
+    assert "Enter the reason for the change" in str(refused.value)
+    assert not ActionChange.objects.exists()

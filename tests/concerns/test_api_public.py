@@ -271,10 +271,29 @@ def test_the_speaker_replies_and_reads_the_guardians_message(client, submitted, 
     ]
 
 
-def test_an_empty_message_is_a_400(client, token):
-    response = post_json(client, MESSAGES, {"body": " "}, **bearer(token))
+@pytest.mark.parametrize("body", [" ", "\u200b", " \ufeff\u200b "])
+def test_an_empty_message_is_a_400(client, token, body):
+    """A zero-width space or a byte-order mark shows nothing: it reached the guardian as an
+    empty message."""
+    response = post_json(client, MESSAGES, {"body": body}, **bearer(token))
     assert response.status_code == 400
     assert response.json() == {"body": ["Enter your message"]}
+    assert not Message.objects.exists()
+
+
+def test_a_concern_of_nothing_visible_is_refused(client, organisation):
+    response = post_json(
+        client,
+        "/api/v1/concerns",
+        {
+            "organisation": organisation.ods_code,
+            "confidentiality": "anonymous",
+            "description": "\u200b\u2060",
+        },
+    )
+    assert response.status_code == 400
+    assert response.json() == {"description": ["Describe your concern"]}
+    assert not Concern.objects.exists()
 
 
 def test_feedback_is_a_409_until_the_concern_is_closed_then_201(client, submitted, token):

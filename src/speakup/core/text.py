@@ -27,3 +27,18 @@ def escaped(text: str) -> str:
 def readable(text: str) -> str:
     """`text` with any lone surrogate replaced by "�", so that a page can show it."""
     return SURROGATE.sub(REPLACEMENT, text)
+
+
+# Characters that show nothing: zero-width spaces and joiners, the word joiner and a byte-order
+# mark. A message of nothing but these reaches the guardian as an empty one.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def trimmed(text: str) -> str:
+    """`text` without the spaces, and the characters that show nothing, around it."""
+    return text.strip().strip(INVISIBLE).strip()
+
+
+def blank(text: object) -> bool:
+    """Whether `text` is not a string, or shows nothing at all ("", spaces, a zero-width space)."""
+    return not isinstance(text, str) or not trimmed(text)

@@ -37,7 +37,7 @@ from speakup.concerns.taxonomy import elements_for, worker_groups_for
 from speakup.core.audit import audit
 from speakup.core.dates import more_than_a_year_ahead, years_after
 from speakup.core.permissions import require, visible
-from speakup.core.text import readable
+from speakup.core.text import readable, trimmed
 from speakup.core.words import too_long
 from speakup.organisations.models import User
 from speakup.organisations.queries import has_role
@@ -95,7 +95,7 @@ def _locked(concern: Concern) -> Concern:
 
 
 def _text(value: str, field: str, *, kind: str = "", required: bool = True) -> str:
-    value = (value or "").strip()
+    value = trimmed(value or "")
     if required and not value:
         raise ValidationError({field: "Enter some text"})
     if len(value) > TEXT_MAX:
@@ -363,7 +363,7 @@ def action_change(
     handler = action.handler if handler is None else handler
     respond_by = action.respond_by if respond_by is None else respond_by
     errors = _handler_and_date_errors(concern, handler, respond_by)
-    reason = (reason or "").strip()
+    reason = trimmed(reason or "")
     if not reason:
         errors["reason"] = "Enter the reason for the change"
     elif len(reason) > REASON_MAX:

@@ -38,6 +38,7 @@ from speakup.concerns.sealing import new_concern_key, seal, unseal
 from speakup.concerns.services.notices import notify_guardians
 from speakup.concerns.taxonomy import WORKER_GROUP_CODES
 from speakup.core.audit import audit
+from speakup.core.text import blank
 from speakup.core.words import too_long
 from speakup.organisations.models import Organisation
 from speakup.organisations.validators import ODS_CODE
@@ -143,7 +144,7 @@ def check_contact(confidentiality, contact, errors, *, recorded: bool = False) -
     email = contact.get("email")
     phone = contact.get("phone")
     checked = {}
-    if not isinstance(name, str) or not name.strip():
+    if blank(name):
         errors["contact.name"] = words["name"]
     elif len(name.strip()) > NAME_MAX:
         errors["contact.name"] = too_long(words["name_called"], NAME_MAX)
@@ -186,7 +187,7 @@ def check_submission(
     org = _organisation(organisation, errors)
     if confidentiality not in Confidentiality.values:
         errors["confidentiality"] = "Select how open you want to be"
-    if not isinstance(description, str) or not description.strip():
+    if blank(description):
         errors["description"] = "Describe your concern"
     elif len(description) > DESCRIPTION_MAX:
         errors["description"] = too_long("Your description", DESCRIPTION_MAX)

@@ -30,6 +30,7 @@ from speakup.concerns.sealing import seal, unseal
 from speakup.concerns.services.handling import reopen_locked
 from speakup.concerns.services.notices import notify_guardians
 from speakup.core.audit import audit
+from speakup.core.text import blank, trimmed
 from speakup.core.words import too_long
 
 log = logging.getLogger(__name__)
@@ -202,7 +203,7 @@ def _locked(concern: Concern) -> Concern:
 
 def speaker_reply(*, concern: Concern, body: str) -> Message:
     """The speaker writes to the guardian. Sealed under the concern's key; audited."""
-    if not isinstance(body, str) or not body.strip():
+    if blank(body):
         raise SpeakerInputInvalid({"body": "Enter your message"})
     if len(body) > MESSAGE_MAX:
         raise SpeakerInputInvalid({"body": too_long("Your message", MESSAGE_MAX)})
@@ -214,7 +215,7 @@ def speaker_reply(*, concern: Concern, body: str) -> Message:
         message = Message.objects.create(
             concern=concern,
             author=Message.Author.SPEAKER,
-            body_sealed=seal(concern, "body", body.strip()),
+            body_sealed=seal(concern, "body", trimmed(body)),
         )
         audit(
             actor=None,

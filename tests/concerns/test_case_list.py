@@ -33,7 +33,15 @@ def _case(staff, reference=None, **fields):
 
 @pytest.mark.parametrize(
     "typed",
-    ["ABCD-2345", "abcd-2345", "abcd2345", "ABCD 2345", " aB cD - 23 45 ", "ＡＢＣＤ－２３４５"],
+    [
+        "ABCD-2345",
+        "abcd-2345",
+        "abcd2345",
+        "ABCD 2345",
+        " aB cD - 23 45 ",
+        "ＡＢＣＤ－２３４５",
+        "ABCD–2345",  # pasted from an email: the hyphen became an en dash
+    ],
 )
 def test_a_reference_typed_any_way_goes_straight_to_the_case(client, staff, typed):
     concern = _case(staff, "ABCD-2345")

@@ -14,8 +14,10 @@ from argon2.low_level import Type, hash_secret_raw
 
 RECEIPT_DIGITS = 16
 _SALT = b"speakup-receipt-code-v1"
-# What people type between groups of characters (here, and in concern references).
-SEPARATORS = re.compile(r"[\s-]")
+# What people type between groups of characters (here, and in concern references): spaces and
+# hyphens, and the dashes a word processor or mail program turns a hyphen into when a reference
+# or code is pasted from an email (en dash, em dash, minus sign, non-breaking hyphen).
+SEPARATORS = re.compile(r"[\s\-\u2010\u2011\u2012\u2013\u2014\u2212]")
 
 
 def new_receipt_code() -> str:

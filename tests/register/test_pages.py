@@ -55,6 +55,17 @@ def test_the_public_can_search_by_name_organisation_or_register_number(client, b
     assert "No director matches your search" in missing
 
 
+def test_many_results_page_through_keeping_the_search(client, organisation):
+    for number in range(45):
+        director = DirectorFactory(last_name=f"Fictional{number:02d}")
+        AppointmentFactory(director=director, organisation=organisation)
+    page = client.get("/register/", {"q": "Testshire"}).content.decode()
+    assert 'aria-label="Pages of directors"' in page
+    assert "?q=Testshire&amp;page=2" in page and "?q=Testshire&amp;page=3" in page
+    second = client.get("/register/", {"q": "Testshire", "page": 2}).content.decode()
+    assert "?q=Testshire&amp;page=1" in second
+
+
 def test_a_directors_public_page_shows_appointments_decisions_and_nothing_private(
     client, board, person_with_role
 ):

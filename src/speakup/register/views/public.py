@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import condition, require_GET
 
 from speakup.core import csvfiles
+from speakup.core.pages import pagination
 from speakup.core.permissions import can
 from speakup.register import queries
 from speakup.register.forms import SearchForm
@@ -30,8 +31,7 @@ def search_register(request):
             status=criteria.get("status", ""),
         )
         results = Paginator(directors, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = {key: value for key, value in request.GET.items() if key != "page"}
     return page(
         request,
         "search.jinja",
@@ -39,7 +39,7 @@ def search_register(request):
         form=form,
         searched=form.is_bound,
         results=results,
-        query_string=query.urlencode(),
+        pagination=pagination(results, query, label="Pages of directors") if results else None,
         today=timezone.localdate(),
     )
 

@@ -333,7 +333,7 @@ def test_a_respond_by_date_more_than_a_year_ahead_is_a_400_for_the_field(staff, 
     [
         (
             "[" * 3000 + "]" * 3000,
-            "JSON parse error - the body is nested more than 100 levels deep",
+            "The body is not JSON this API reads: it is nested more than 100 levels deep.",
         ),
         ('{"body": "a\\u0000b"}', "A NUL character (\\u0000) is not allowed, in body"),
     ],

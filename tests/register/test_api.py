@@ -110,6 +110,12 @@ def test_the_public_api_is_rate_limited(client, db):
     statuses = [client.get("/api/v1/register/directors").status_code for _ in range(121)]
     assert statuses[:120] == [200] * 120
     assert statuses[120] == 429
+    refused = client.get("/api/v1/register/directors")
+    wait = int(refused["Retry-After"])
+    assert 1 <= wait <= 60
+    assert refused.json() == {
+        "detail": f"Too many requests. Try again in {wait} second{'' if wait == 1 else 's'}."
+    }
 
 
 def test_the_endpoints_are_in_the_openapi_schema(client, db):

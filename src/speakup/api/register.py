@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
 
-from speakup.core.api_errors import not_found
+from speakup.core.api_errors import INVALID_PAGE, not_found
 from speakup.register import queries
 from speakup.register.forms import SEARCH_MAX, SearchForm
 from speakup.register.models import Appointment, Director, FtsuRole, Status
@@ -80,6 +80,7 @@ class DirectorDetailSerializer(DirectorSerializer):
 
 class RegisterPagination(PageNumberPagination):
     page_size = 20
+    invalid_page_message = INVALID_PAGE
 
 
 class PublicRegisterView:

@@ -4,7 +4,13 @@ or the client may not see it, so that nobody learns which exist."""
 
 from django.db.models import QuerySet
 from django.http import Http404
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import (
+    AuthenticationFailed,
+    MethodNotAllowed,
+    NotAuthenticated,
+    NotFound,
+    Throttled,
+)
 from rest_framework.views import exception_handler as drf_exception_handler
 
 NOTHING_HERE = "There is nothing at this address that you can see."
@@ -33,11 +39,52 @@ def found_or_404(queryset: QuerySet, kind: str, **lookup):
         raise not_found(kind) from None
 
 
-def exception_handler(exc, context):
-    """DRF's handler, with any 404 not raised through `not_found` in our words: Django's own
-    name the model ("No Concern matches the given query.") and DRF's say only "Not found."."""
+INVALID_PAGE = "There is no page {page_number} of these results."
+NOT_SIGNED_IN = "Sign in, or send an API token (Authorization: Token <key>), to use this address."
+REFUSED_CREDENTIALS = (
+    "That API token is not valid: it may have been replaced, or its account closed. "
+    "Ask for a new one."
+)
+
+
+def wrong_method(method: str, allowed: list[str]) -> str:
+    """A 405 in plain English, naming the methods the address does take."""
+    taken = [name for name in allowed if name not in ("OPTIONS", "HEAD")]
+    takes = f" It takes {' and '.join(taken)}." if taken else ""
+    return f"This address does not take {method} requests.{takes}"
+
+
+def _too_many(wait: float | None) -> str:
+    if wait is None:
+        return "Too many requests. Try again later."
+    seconds = max(1, round(wait))
+    return f"Too many requests. Try again in {seconds} second{'' if seconds == 1 else 's'}."
+
+
+def _in_our_words(exc, context):
+    """DRF's own exceptions, which name the framework's ideas ("Request was throttled",
+    "Authentication credentials"), in the plain English of the rest of the API."""
     if isinstance(exc, Http404) or (
         isinstance(exc, NotFound) and exc.detail == NotFound.default_detail
     ):
-        exc = NotFound(NOTHING_HERE)
-    return drf_exception_handler(exc, context)
+        return NotFound(NOTHING_HERE)
+    if isinstance(exc, MethodNotAllowed):
+        request, view = context["request"], context.get("view")
+        allowed = view.allowed_methods if view else []
+        return MethodNotAllowed(request.method, detail=wrong_method(request.method, allowed))
+    if isinstance(exc, Throttled):
+        ours = Throttled(detail=_too_many(exc.wait))  # given `wait`, DRF adds its own sentence
+        ours.wait = exc.wait  # still sent as the Retry-After header
+        return ours
+    if isinstance(exc, NotAuthenticated) and exc.detail == NotAuthenticated.default_detail:
+        return NotAuthenticated(NOT_SIGNED_IN)
+    if isinstance(exc, AuthenticationFailed):
+        return AuthenticationFailed(REFUSED_CREDENTIALS)
+    return exc
+
+
+def exception_handler(exc, context):
+    """DRF's handler, with its own words replaced by ours: any 404 not raised through
+    `not_found` (Django's name the model, "No Concern matches the given query.", and DRF's say
+    only "Not found."), a method not taken, too many requests, a missing or refused token."""
+    return drf_exception_handler(_in_our_words(exc, context), context)

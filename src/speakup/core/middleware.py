@@ -115,7 +115,8 @@ class MethodNotAllowedPageMiddleware:
             return response
         from speakup.core.views.errors import method_not_allowed
 
-        page = method_not_allowed(request)
+        allowed = [name.strip() for name in response.get("Allow", "").split(",") if name.strip()]
+        page = method_not_allowed(request, allowed=allowed)
         for header, value in response.items():
             if header.lower() not in ("content-type", "content-length"):
                 page[header] = value

@@ -1,6 +1,8 @@
 """The one JSON parser of the API: every JSON body is read here, so every view refuses the same
 bodies with the same 400."""
 
+import json
+
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -21,12 +23,29 @@ class SafeJSONParser(JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError(_too_deep()) from None
+        except ParseError as error:
+            # DRF's words name Python's exception ("JSON parse error - Expecting value: line 1
+            # column 1 (char 0)"); the problem it caught says where, in plainer words.
+            raise ParseError(_not_json(error.__context__)) from None
         json_refuse_unsafe(data)
         return data
 
 
 def _too_deep() -> str:
-    return f"JSON parse error - the body is nested more than {MAX_DEPTH} levels deep"
+    return f"The body is not JSON this API reads: it is nested more than {MAX_DEPTH} levels deep."
+
+
+def _not_json(problem: BaseException | None) -> str:
+    if isinstance(problem, json.JSONDecodeError):
+        if not problem.doc.strip():
+            return "The body is empty: send it as JSON."
+        what = problem.msg[:1].lower() + problem.msg[1:]
+        return (
+            f"The body is not valid JSON: {what}, at line {problem.lineno}, column {problem.colno}."
+        )
+    if isinstance(problem, UnicodeDecodeError):
+        return "The body is not valid JSON: send it in UTF-8."
+    return f"The body is not valid JSON: {problem}."
 
 
 def _where(path: list) -> str:

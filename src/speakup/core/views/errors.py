@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 
-from speakup.core.api_errors import NOTHING_HERE
+from speakup.core.api_errors import NOTHING_HERE, wrong_method
 from speakup.core.pages import render_page
 
 API_PREFIX = "/api/"
@@ -59,9 +59,9 @@ def bad_request(request, exception=None):
     )
 
 
-def method_not_allowed(request, exception=None):
+def method_not_allowed(request, exception=None, *, allowed: list[str] = ()):
     """Django answers a method a view does not take with an empty 405: people get a page."""
-    if api := _api_problem(request, f'Method "{request.method}" not allowed.', 405):
+    if api := _api_problem(request, wrong_method(request.method, list(allowed)), 405):
         return api
     return render_page(
         request,

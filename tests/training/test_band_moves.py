@@ -95,7 +95,7 @@ def test_an_import_records_the_day_a_band_change_brings_a_worker_under_the_rule(
         "Mona": None,
         "Ada": datetime.date(2026, 11, 25),  # moved up into the rule
         "Bryn": datetime.date(2026, 6, 1),  # moved within it: under it since Band 7 was
-        "Cora": None,  # moved out of it
+        "Cora": datetime.date(2026, 6, 1),  # moved out of it: kept, ended (ADR 0016)
         "Dev": None,  # moved, but not under it
         "Eve": None,
     }
@@ -105,9 +105,13 @@ def test_an_import_records_the_day_a_band_change_brings_a_worker_under_the_rule(
     without_bands = roster(band_column=False, Ada="", Bryn="", Cora="", Dev="", Eve="")
     import_on(organisation, "2026-12-02 12:00Z", without_bands)
     assert band_days()["Ada"] == datetime.date(2026, 11, 25)
-    # Ada moves back out of the rule: the day is forgotten.
+    # Ada moves back out of the rule: the day is kept, with the day she left it.
     import_on(organisation, "2026-12-03 12:00Z", roster(Ada="Band 6"))
-    assert band_days()["Ada"] is None
+    ada = StaffRecord.objects.get(first_name="Ada")
+    assert (ada.band_since, ada.band_ended) == (
+        datetime.date(2026, 11, 25),
+        datetime.date(2026, 12, 3),
+    )
 
 
 @pytest.mark.django_db
@@ -143,7 +147,9 @@ def test_a_band_changed_in_the_admin_is_dated_as_an_import_dates_it(client, orga
         save_in_the_admin(client, StaffRecord.objects.get(first_name="Ada"))  # kept
         records["Cora"].band = "Band 6"
         save_in_the_admin(client, records["Cora"])
-    assert band_days() == {"Mona": None, "Ada": TODAY, "Cora": None}
+    # Cora, moved out of the rule, keeps the day she came under it, ended that day.
+    assert band_days() == {"Mona": None, "Ada": TODAY, "Cora": datetime.date(2026, 6, 1)}
+    assert StaffRecord.objects.get(first_name="Cora").band_ended == datetime.date(2026, 12, 4)
 
 
 # --- what the dashboard and reminders then say -------------------------------------------

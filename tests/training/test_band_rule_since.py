@@ -60,13 +60,23 @@ def test_widening_the_rule_records_the_day_for_the_bands_it_reaches_and_keeps_th
     }
     with time_machine.travel("2026-12-01 12:00", tick=False):
         policy_update(organisation=organisation, listen_up_from_band="6")  # narrowed
-        policy_update(organisation=organisation, listen_up_from_band="5")  # widened again
     policy.refresh_from_db()
-    assert policy.listen_up_band_since["5"] == "2026-12-01"
+    assert policy.listen_up_band_ended == {"5": "2026-12-01"}
+    # Widened again within a year, Band 5 keeps its day (ADR 0016); after more, it is new.
+    with time_machine.travel("2026-12-08 12:00", tick=False):
+        policy_update(organisation=organisation, listen_up_from_band="5")
+    policy.refresh_from_db()
+    assert policy.listen_up_band_since["5"] == "2026-11-26"
     assert policy.listen_up_band_since["6"] == "2026-11-26"
-    policy_update(organisation=organisation, listen_up_from_band="")
+    assert policy.listen_up_band_ended == {}
+    with time_machine.travel("2026-12-09 12:00", tick=False):
+        policy_update(organisation=organisation, listen_up_from_band="")
     policy.refresh_from_db()
-    assert policy.listen_up_band_since == {}
+    assert policy.listen_up_band_ended == dict.fromkeys(policy.listen_up_band_since, "2026-12-09")
+    with time_machine.travel("2027-12-10 12:00", tick=False):
+        policy_update(organisation=organisation, listen_up_from_band="5")
+    policy.refresh_from_db()
+    assert set(policy.listen_up_band_since.values()) == {"2027-12-10"}
 
 
 @pytest.mark.django_db

@@ -139,9 +139,7 @@ def role_days() -> dict[str, tuple]:
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("each_import_path")
-def test_a_re_import_records_the_day_in_england_a_role_began_keeps_it_and_clears_it(
-    organisation,
-):
+def test_a_re_import_records_the_day_in_england_a_role_began_and_keeps_it(organisation):
     # Roles a worker is first imported with are theirs since they started: no day.
     import_on(organisation, "2026-06-01 12:00Z", roster(Ada="NNN", Bryn="YNN", Cora="NYY"))
     assert set(role_days().values()) == {(None, None, None)}
@@ -176,11 +174,15 @@ def test_a_re_import_records_the_day_in_england_a_role_began_keeps_it_and_clears
     )
     august = datetime.date(2026, 8, 2)
     assert role_days()["Ada"] == (july, august, None)
-    assert role_days()["Cora"] == (None, august, None)
+    # Cora's senior leadership, taken away in July, is given back within a year: the same
+    # role, hers since she started, not a promotion dated August (ADR 0016).
+    assert role_days()["Cora"] == (None, None, None)
     assert role_days()["Bryn"] == (None, None, None)
-    # Ada's line management ends: its day is cleared; were she made one again, it would be new.
+    # Ada's line management ends: its day is kept, with the day it ended.
     import_on(organisation, "2026-09-01 12:00Z", roster(Ada="NYN"))
-    assert role_days()["Ada"] == (None, august, None)
+    ada = StaffRecord.objects.get(first_name="Ada")
+    assert role_days()["Ada"] == (july, august, None)
+    assert ada.line_manager_ended == datetime.date(2026, 9, 1)
 
 
 def save_in_the_admin(client, record: StaffRecord, **roles: bool):

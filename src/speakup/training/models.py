@@ -47,16 +47,24 @@ class StaffRecord(models.Model):
     is_board_member = models.BooleanField(default=False)
     # The day an import turned each role on for a worker already on the roster (a promotion):
     # the training the role needs is due from then, not from when they started. Empty means
-    # since they started (a worker's first import), or no such role; cleared when the role ends.
+    # since they started (a worker's first import), or never such a role. Kept when the role
+    # ends, with the day it ended (*_ended): given back within a year, the role is the same one
+    # and keeps its day, so taking it away cannot restart overdue training (ADR 0016).
     line_manager_since = models.DateField(null=True, blank=True)
     senior_leader_since = models.DateField(null=True, blank=True)
     board_member_since = models.DateField(null=True, blank=True)
+    line_manager_ended = models.DateField(null=True, blank=True)
+    senior_leader_ended = models.DateField(null=True, blank=True)
+    board_member_ended = models.DateField(null=True, blank=True)
     # The day an import (or the admin's staff record page) moved the worker into a band under
     # the policy's "Listen Up from band" rule from one that was not: their Listen Up is due from
     # then (or from the day the policy brought the band under the rule, if later). Empty means
-    # since they started (workers added, or on the roster before 2026-11-27), or a band not
-    # under the rule; kept while the band stays, and on a move within the rule.
+    # since they started (workers added, or on the roster before 2026-11-27), or never under
+    # the rule; kept while the band stays, and on a move within the rule. A move out of the
+    # rule keeps the day they came under it, with the day of the move (band_ended), as a
+    # role's end does.
     band_since = models.DateField(null=True, blank=True)
+    band_ended = models.DateField(null=True, blank=True)
     assignment_start = models.DateField(null=True, blank=True)
     assignment_end = models.DateField(null=True, blank=True)
     active = models.BooleanField(default=True)
@@ -120,7 +128,10 @@ class TrainingPolicy(models.Model):
     # When each band came under that rule ({"5": "2026-11-26"}): its workers' Listen Up is due
     # from then, not from when they started. A band absent here was under the rule before it
     # was first recorded (policies saved before 2026-11-27).
+    # Kept for a band the rule no longer reaches, with when it left ({"5": "2027-01-10"}): a
+    # band brought back within a year keeps its day (ADR 0016).
     listen_up_band_since = models.JSONField(default=dict, blank=True)
+    listen_up_band_ended = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -159,6 +159,20 @@ def band_rule_since(
     return max((day for day in days if day), default=None)
 
 
+# A role, or a band under the "Listen Up from band" rule, taken away and given back within this
+# long is the same one: it keeps the day it began, so taking it away for a while cannot turn
+# overdue training into training due afresh. Given back later, it is new (ADR 0016).
+SAME_ROLE_WITHIN = datetime.timedelta(days=365)
+
+
+def given_back_within_a_year(ended: datetime.date | str | None, today: datetime.date) -> bool:
+    """Whether a role or band that `ended` (a day, or a policy's ISO day) and is given back
+    `today` is the same one, and keeps its day (`SAME_ROLE_WITHIN`)."""
+    if isinstance(ended, str):
+        ended = datetime.date.fromisoformat(ended)
+    return ended is not None and today - ended <= SAME_ROLE_WITHIN
+
+
 # The roles that make a worker take each module (Listen Up comes before Follow Up, so leaders
 # take it too), each recorded with the day it began as StaffRecord.<role>_since.
 ROLES_REQUIRING = {

@@ -30,7 +30,12 @@ from speakup.organisations.models import Organisation, User
 from speakup.training import roster_staging
 from speakup.training.bands import band_normalised
 from speakup.training.models import StaffRecord, TrainingPolicy
-from speakup.training.queries import band_rule_since, band_under_rule, policy_for
+from speakup.training.queries import (
+    band_rule_since,
+    band_under_rule,
+    given_back_within_a_year,
+    policy_for,
+)
 
 BATCH_SIZE = 2000
 MAX_LISTED_ERRORS = 1000  # every bad row is counted; the first thousand are listed
@@ -107,14 +112,21 @@ RECORD_FIELDS = [*COLUMNS, "staff_group_recognised", "active", "user_id"]
 # Each role's flag and the day an import (or the admin's staff record page) turned it on for a
 # worker already on the roster (a promotion: the training the role needs is due from then). Not
 # set when a worker is added (they have had the role since they started), kept while the role
-# stays, cleared when it ends.
+# stays, and kept when it ends, with the day it ended (ROLE_ENDED; role_days).
 ROLE_SINCE = {
     "is_line_manager": "line_manager_since",
     "is_senior_leader": "senior_leader_since",
     "is_board_member": "board_member_since",
 }
-# What a re-import may change: the columns, the roles' days and the band's day (band_day).
-UPDATED_FIELDS = [*RECORD_FIELDS, *ROLE_SINCE.values(), "band_since"]
+ROLE_ENDED = {
+    "is_line_manager": "line_manager_ended",
+    "is_senior_leader": "senior_leader_ended",
+    "is_board_member": "board_member_ended",
+}
+# The band's days (band_days).
+BAND_DAYS = ["band_since", "band_ended"]
+# What a re-import may change: the columns, the roles' days and the band's days.
+UPDATED_FIELDS = [*RECORD_FIELDS, *ROLE_SINCE.values(), *ROLE_ENDED.values(), *BAND_DAYS]
 
 # Around a value, spaces, tabs and line breaks are ignored (ASCII only: PostgreSQL trims these
 # fastest, and both import paths must agree).
@@ -628,36 +640,48 @@ def _clean_row(
 def role_days(
     *, record: StaffRecord, roles: Mapping[str, bool], today: datetime.date
 ) -> dict[str, datetime.date | None]:
-    """A worker's role days (`ROLE_SINCE`) once `roles` (each flag, on or off) replace those of
-    their `record` as it stands: today for a role turned on, the day kept for a role kept, none
-    for a role turned off. Both the imports and the admin's staff record page use it."""
+    """A worker's role days (`ROLE_SINCE`, `ROLE_ENDED`) once `roles` (each flag, on or off)
+    replace those of their `record` as it stands: a role kept keeps its day; a role taken away
+    keeps it too, ended today; a role given back within a year of ending keeps its day (the
+    same role: ADR 0016), and one given for the first time, or back after longer, is dated
+    today. Both imports and the admin's staff record page use it (roster_staging._merge
+    writes the same in SQL)."""
     days = {}
     for flag, since in ROLE_SINCE.items():
+        ended = ROLE_ENDED[flag]
+        had = getattr(record, flag)
         if not roles[flag]:
-            days[since] = None
-        elif getattr(record, flag):
-            days[since] = getattr(record, since)  # kept: not a new role
+            days[since] = getattr(record, since)
+            days[ended] = today if had else getattr(record, ended)
+        elif had or given_back_within_a_year(getattr(record, ended), today):
+            days[since], days[ended] = getattr(record, since), None
         else:
-            days[since] = today  # turned on now
+            days[since], days[ended] = today, None
     return days
 
 
-def band_day(
+def band_days(
     *, record: StaffRecord, band: str, policy: TrainingPolicy, today: datetime.date
-) -> datetime.date | None:
-    """A worker's band day (`StaffRecord.band_since`) once `band` replaces their record's: kept
-    while the band stays; today for a move into a band under the policy's "Listen Up from band"
-    rule from one that was not (as `role_days` dates a role turned on); on a move within the
-    rule, the day they came under it in their old band, so a move up restarts no due date; none
-    for a band not under it. The imports and the admin's staff record page use it
-    (roster_staging._merge writes the same in SQL)."""
+) -> dict[str, datetime.date | None]:
+    """A worker's band days (`BAND_DAYS`) once `band` replaces their record's, as `role_days`
+    dates a role: kept while the band stays; on a move within the policy's "Listen Up from
+    band" rule, the day they came under it in their old band, so a move up restarts no due
+    date; on a move out of it, that day too, ended today; on a move into it from a band that
+    is not, that day kept if they left the rule within a year (ADR 0016), else today. The
+    imports and the admin's staff record page use it (roster_staging._band_days writes the
+    same in SQL)."""
     if band == record.band:
-        return record.band_since
-    if not band_under_rule(band, policy):
-        return None
-    if band_under_rule(record.band, policy):
-        return band_rule_since(record.band, record.band_since, policy)
-    return today
+        return {"band_since": record.band_since, "band_ended": record.band_ended}
+    was_under, under = band_under_rule(record.band, policy), band_under_rule(band, policy)
+    if was_under:
+        since = band_rule_since(record.band, record.band_since, policy)
+    elif not under or given_back_within_a_year(record.band_ended, today):
+        since = record.band_since
+    else:
+        since = today
+    if under:
+        return {"band_since": since, "band_ended": None}
+    return {"band_since": since, "band_ended": today if was_under else record.band_ended}
 
 
 def _write_batch(
@@ -703,9 +727,7 @@ def _write_batch(
         if "assignment_end" in kept:
             values.update(_kept_end(record.assignment_end, values["assignment_start"], today))
         values.update(role_days(record=record, roles=values, today=today))
-        values["band_since"] = band_day(
-            record=record, band=values["band"], policy=policy, today=today
-        )
+        values.update(band_days(record=record, band=values["band"], policy=policy, today=today))
         changed = False
         for name in UPDATED_FIELDS:
             if getattr(record, name) != values[name]:
@@ -1067,7 +1089,7 @@ def _import(
                 if full
                 else 0
             )
-            # Whose band change brings them under the "Listen Up from band" rule (band_day).
+            # Whose band change brings them under the "Listen Up from band" rule (band_days).
             policy = policy_for(organisation=organisation)
             try:
                 if roster_staging.usable():

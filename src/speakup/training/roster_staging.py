@@ -19,7 +19,7 @@ from django.utils import timezone
 from speakup.organisations.models import Organisation, User
 from speakup.training import bands, roster
 from speakup.training.models import StaffRecord, TrainingPolicy
-from speakup.training.queries import band_under_rule
+from speakup.training.queries import SAME_ROLE_WITHIN, band_under_rule
 
 STAGING = "speakup_roster_staging"
 # Text without the roster's length limits: a bad row is staged too, with its employee number as
@@ -60,9 +60,10 @@ def staged_import(
     policy: TrainingPolicy,
 ) -> None:
     """Stage `rows` (row number, employee number, values or None if bad), then merge them
-    into the roster when no row is bad or `skip_invalid`: a role turned on, or a move into a
-    band under the `policy`'s "Listen Up from band" rule, is recorded as begun `today`, and the
-    columns `kept` (not in the file) keep their stored values. Fills `result`."""
+    into the roster when no row is bad or `skip_invalid`: a role turned on or off, or a move
+    into or out of a band under the `policy`'s "Listen Up from band" rule, is dated `today` as
+    roster.role_days and band_days date it, and the columns `kept` (not in the file) keep their
+    stored values. Fills `result`."""
     with connection.cursor() as cursor:
         # Room to group a national roster in memory; SET LOCAL ends with the transaction.
         cursor.execute("SET LOCAL work_mem = '64MB'")
@@ -156,15 +157,25 @@ def _merge(
     }
     # A link to an account made by hand stays when the file gives no email (as roster.py).
     new["user_id"] = ("coalesce(c.user_id, CASE WHEN c.email = '' THEN s.user_id END)", [])
-    # A role's day is kept while the role stays, today when the file turns it on, cleared when
-    # it turns it off (as roster.role_days).
+    # A role's day is kept while the role stays and when the file turns it off (which ends it
+    # today), and when the file gives it back within a year of its end; else the file turning
+    # it on dates it today (as roster.role_days).
+    within_a_year = today - SAME_ROLE_WITHIN
     for flag, since in roster.ROLE_SINCE.items():
+        ended = roster.ROLE_ENDED[flag]
         new[since] = (
-            f"CASE WHEN NOT c.{flag} THEN NULL WHEN s.{flag} THEN s.{since} ELSE %s::date END",
+            f"CASE WHEN NOT c.{flag} OR s.{flag} OR s.{ended} >= %s::date THEN s.{since} "
+            "ELSE %s::date END",
+            [within_a_year, today],
+        )
+        new[ended] = (
+            f"CASE WHEN c.{flag} THEN NULL WHEN s.{flag} THEN %s::date ELSE s.{ended} END",
             [today],
         )
-    if "band" not in kept:  # without the column every band stays, and with it its day
-        new["band_since"] = _band_day(cursor, organisation, policy, today)
+    # Without the column every band stays, and with it its days; without a band rule no band
+    # comes under it or leaves it, so the days stay too.
+    if "band" not in kept and policy.listen_up_from_band:
+        new.update(_band_days(cursor, organisation, policy, today))
     if "assignment_end" in kept:
         # The stored end stays unless it is before the file's start (as roster._kept_end).
         new["assignment_end"] = (
@@ -216,18 +227,15 @@ def _merge(
         _find_unknown_line_managers(cursor, organisation, result)
 
 
-def _band_day(
+def _band_days(
     cursor, organisation: Organisation, policy: TrainingPolicy, today: datetime.date
-) -> tuple[str, list]:
-    """roster.band_day in SQL, and its parameters: kept while the band stays; today for a move
-    into a band under the "Listen Up from band" rule from one that was not; on a move within
-    it, the later of the worker's day and the day the policy brought their old band under it;
-    none for a band not under it. Which bands are under it is worked out in Python, with the
-    rules' own `band_under_rule`, for each band in the file or on the roster: one query, and
-    none when the policy has no such rule."""
-    same_band = "WHEN c.band = s.band THEN s.band_since"
-    if not policy.listen_up_from_band:
-        return f"CASE {same_band} END", []
+) -> dict[str, tuple[str, list]]:
+    """roster.band_days in SQL, each with its parameters: kept while the band stays; on a move
+    within the "Listen Up from band" rule, or out of it (ended today), the later of the
+    worker's day and the day the policy brought their old band under it; on a move into it,
+    the day kept if they left it within a year, else today. Which bands are under it is worked
+    out in Python, with the rules' own `band_under_rule`, for each band in the file or on the
+    roster: one query."""
     table = StaffRecord._meta.db_table
     cursor.execute(
         f"SELECT band FROM {STAGING} WHERE valid UNION "
@@ -246,11 +254,18 @@ def _band_day(
         whens = " ".join("WHEN %s THEN %s::date" for _ in days)
         within = f"greatest(s.band_since, CASE s.band {whens} END)"
         within_parameters = [value for pair in days.items() for value in pair]
-    return (
-        f"CASE {same_band} WHEN NOT c.band = ANY(%s::text[]) THEN NULL "
-        f"WHEN s.band = ANY(%s::text[]) THEN {within} ELSE %s::date END",
-        [under, under, *within_parameters, today],
+    since = (
+        f"CASE WHEN c.band = s.band THEN s.band_since WHEN s.band = ANY(%s::text[]) THEN {within} "
+        "WHEN NOT c.band = ANY(%s::text[]) OR s.band_ended >= %s::date THEN s.band_since "
+        "ELSE %s::date END",
+        [under, *within_parameters, under, today - SAME_ROLE_WITHIN, today],
     )
+    ended = (
+        "CASE WHEN c.band = s.band THEN s.band_ended WHEN c.band = ANY(%s::text[]) THEN NULL "
+        "WHEN s.band = ANY(%s::text[]) THEN %s::date ELSE s.band_ended END",
+        [under, under, today],
+    )
+    return {"band_since": since, "band_ended": ended}
 
 
 def _find_unknown_line_managers(

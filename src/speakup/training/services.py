@@ -32,7 +32,11 @@ from speakup.training.models import (
     TrainingPolicy,
     XapiVoiding,
 )
-from speakup.training.queries import missing_prerequisites, training_organisations_of
+from speakup.training.queries import (
+    given_back_within_a_year,
+    missing_prerequisites,
+    training_organisations_of,
+)
 from speakup.training.roster import (
     EMPTY,
     EVERY_ROW_BAD,
@@ -305,7 +309,7 @@ def policy_update(
     covered_before = set(bands_from(policy.listen_up_from_band))
     for name, value in values.items():
         setattr(policy, name, value)
-    policy.listen_up_band_since = _band_since(policy, covered_before)
+    policy_band_days(policy, covered_before=covered_before, today=timezone.localdate())
     policy.updated_at = timezone.now()
     policy.full_clean()
     late = newly_late(
@@ -329,17 +333,24 @@ def policy_update(
     return policy
 
 
-def _band_since(policy: TrainingPolicy, covered_before: set[str]) -> dict[str, str]:
-    """When each band under the "Listen Up from band" rule came under it: today for a band the
-    rule now reaches for the first time, so its workers have the new starters' days to take
-    Listen Up instead of being overdue at once."""
-    today = timezone.localdate().isoformat()
-    kept = policy.listen_up_band_since
-    return {
-        code: kept.get(code, today)
-        for code in bands_from(policy.listen_up_from_band)
-        if code in kept or code not in covered_before
-    }
+def policy_band_days(
+    policy: TrainingPolicy, *, covered_before: set[str], today: datetime.date
+) -> None:
+    """Date the bands the policy's "Listen Up from band" rule reaches, and those it no longer
+    reaches, now it is changed from covering `covered_before`: a band the rule reaches for the
+    first time, or again after more than a year, is dated today, so its workers have the new
+    starters' days to take Listen Up instead of being overdue at once; a band it leaves keeps
+    its day, ended today, and brought back within a year has it again (ADR 0016), so turning
+    the rule off and on cannot make overdue workers due."""
+    covered = set(bands_from(policy.listen_up_from_band))
+    since = dict(policy.listen_up_band_since)
+    ended = dict(policy.listen_up_band_ended)
+    for code in covered - covered_before:
+        if not given_back_within_a_year(ended.pop(code, None), today):
+            since[code] = today.isoformat()
+    for code in covered_before - covered:
+        ended[code] = today.isoformat()
+    policy.listen_up_band_since, policy.listen_up_band_ended = since, ended
 
 
 # --- completions from outside ----------------------------------------------------------

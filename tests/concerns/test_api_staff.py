@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from speakup.concerns import sealing
 from speakup.concerns.models import Action, Status
 from speakup.concerns.services import handling
+from speakup.core.api_errors import SECOND_FACTOR_FIRST
 from speakup.core.models import AuditRecord
 from speakup.organisations.roles import Role
 from tests.concerns.factories import ConcernFactory
@@ -540,3 +541,27 @@ def test_the_detail_asks_the_database_the_same_number_of_questions_however_long_
         body = client.get(f"/api/v1/concerns/{more.reference}").json()
     assert len(body["actions"]) == 2 and len(body["actions"][0]["changes"]) == 2
     assert len(body["escalations"]) == 2
+
+
+@pytest.mark.parametrize("role", [Role.WORKER, Role.CHAMPION])
+def test_a_signed_in_worker_sees_an_empty_list_and_404s_as_an_outsider_does(
+    client, person_with_role, concern, role
+):
+    # Workers and champions sign in without a second factor, which their roles do not need.
+    client.force_login(person_with_role(role, concern.organisation))
+    assert client.get("/api/v1/concerns").json() == []
+    response = client.get(f"/api/v1/concerns/{concern.reference}")
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": "There is no concern with that reference that you can see."
+    }
+
+
+def test_a_guardian_signed_in_without_the_second_factor_is_told_to_finish_signing_in(
+    client, staff, concern
+):
+    client.force_login(staff.guardian)
+    response = client.get(f"/api/v1/concerns/{concern.reference}")
+    assert response.status_code == 403
+    assert response.json() == {"detail": SECOND_FACTOR_FIRST}
+    assert "6-digit code" in SECOND_FACTOR_FIRST

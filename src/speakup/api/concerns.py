@@ -453,21 +453,26 @@ from speakup.concerns.models import Escalation  # noqa: E402
 from speakup.concerns.queries import case_actions  # noqa: E402
 from speakup.concerns.services import handling as _handling  # noqa: E402
 from speakup.concerns.taxonomy import ELEMENT_CODES, WORKER_GROUP_CODES  # noqa: E402
-from speakup.core.api_errors import found_or_404, not_found  # noqa: E402
+from speakup.core.api_errors import SECOND_FACTOR_FIRST, found_or_404, not_found  # noqa: E402
 from speakup.core.permissions import can as _can  # noqa: E402
 from speakup.core.permissions import visible as _visible  # noqa: E402
+from speakup.organisations.queries import needs_two_factor as _needs_two_factor  # noqa: E402
 from speakup.organisations.queries import user_by_email as _user_by_email  # noqa: E402
 
 
 class StaffOnly(_permissions.BasePermission):
-    """Signed in; by session only after the second factor (tokens are issued by an operator)."""
+    """Signed in; by session, after the second factor if their roles need one (tokens are
+    issued by an operator). Anyone else signed in sees what their roles let them, which is
+    nothing: an empty list and the same 404s as an outsider, never a 403 that marks them out."""
+
+    message = SECOND_FACTOR_FIRST
 
     def has_permission(self, request, view):
         user = request.user
         if not (user and user.is_authenticated and user.is_active):
             return False
         by_session = request.auth is None
-        return not (by_session and hasattr(user, "is_verified") and not user.is_verified())
+        return not (by_session and _needs_two_factor(user) and not user.is_verified())
 
 
 class StaffAPIView(APIView):

@@ -41,6 +41,9 @@ def found_or_404(queryset: QuerySet, kind: str, **lookup):
 
 INVALID_PAGE = "There is no page {page_number} of these results."
 NOT_SIGNED_IN = "Sign in, or send an API token (Authorization: Token <key>), to use this address."
+SECOND_FACTOR_FIRST = (
+    "Finish signing in with your second factor (the 6-digit code) to use this address."
+)
 REFUSED_CREDENTIALS = (
     "That API token is not valid: it may have been replaced, or its account closed. "
     "Ask for a new one."

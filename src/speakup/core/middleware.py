@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from speakup.core.api_errors import NOTHING_HERE
+from speakup.core.api_errors import NOTHING_HERE, SECOND_FACTOR_FIRST
 from speakup.organisations.queries import needs_two_factor
 
 # Paths a signed-in person may reach before their second factor: the second-factor pages
@@ -95,6 +95,11 @@ class TwoFactorRequiredMiddleware:
             and not request.path.startswith(BEFORE_SECOND_FACTOR)
             and needs_two_factor(user)
         ):
+            from speakup.core.views.errors import api_problem
+
+            # An API client cannot follow a redirect to a sign-in page: it is told in JSON.
+            if api := api_problem(request, SECOND_FACTOR_FIRST, 403):
+                return api
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('core:two_factor')}?{query}")
         return self.get_response(request)

@@ -10,7 +10,7 @@ from speakup.core.pages import render_page
 API_PREFIX = "/api/"
 
 
-def _api_problem(request, detail: str, status: int) -> JsonResponse | None:
+def api_problem(request, detail: str, status: int) -> JsonResponse | None:
     """The API's clients read JSON: an unknown address under /api/ is no HTML page."""
     if not request.path.startswith(API_PREFIX):
         return None
@@ -18,7 +18,7 @@ def _api_problem(request, detail: str, status: int) -> JsonResponse | None:
 
 
 def not_found(request, exception=None):
-    if api := _api_problem(request, NOTHING_HERE, 404):
+    if api := api_problem(request, NOTHING_HERE, 404):
         return api
     return render_page(
         request,
@@ -31,7 +31,7 @@ def not_found(request, exception=None):
 
 
 def forbidden(request, exception=None):
-    if api := _api_problem(request, "You do not have permission to perform this action.", 403):
+    if api := api_problem(request, "You do not have permission to perform this action.", 403):
         return api
     return render_page(
         request,
@@ -46,9 +46,9 @@ def bad_request(request, exception=None):
     if isinstance(exception, RequestDataTooBig):
         limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024:g} MB"
         too_big = f"The request is larger than the {limit} speakup reads: send it in parts."
-        if api := _api_problem(request, too_big, 400):
+        if api := api_problem(request, too_big, 400):
             return api
-    if api := _api_problem(request, "Bad request.", 400):
+    if api := api_problem(request, "Bad request.", 400):
         return api
     return render_page(
         request,
@@ -61,7 +61,7 @@ def bad_request(request, exception=None):
 
 def method_not_allowed(request, exception=None, *, allowed: list[str] = ()):
     """Django answers a method a view does not take with an empty 405: people get a page."""
-    if api := _api_problem(request, wrong_method(request.method, list(allowed)), 405):
+    if api := api_problem(request, wrong_method(request.method, list(allowed)), 405):
         return api
     return render_page(
         request,
@@ -74,7 +74,7 @@ def method_not_allowed(request, exception=None, *, allowed: list[str] = ()):
 
 
 def server_error(request):
-    if api := _api_problem(request, "A server error occurred.", 500):
+    if api := api_problem(request, "A server error occurred.", 500):
         return api
     return render_page(
         request,

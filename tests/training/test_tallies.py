@@ -1,5 +1,6 @@
 """The dashboard's SQL counts agree with the per-worker rules, worker by worker summed up."""
 
+import dataclasses
 import datetime
 import itertools
 import random
@@ -217,16 +218,67 @@ NOT_MANDATORY = {
 }
 
 
+def add_workers_with_replaced_passes(organisation, today, replaced_on):
+    """Workers who came to need their modules lately or long ago, board members among them,
+    each with a pass of the replaced version "1" whose refresher ran out the day before the day
+    it must be retaken from, on it or the day after, by both paths."""
+    policy = policy_for(organisation=organisation)
+    cases = itertools.product([False, True], [0, 20, 95, 4000], [-1, 0, 1])
+    for number, (board, days_ago, lapse) in enumerate(cases):
+        user = UserFactory() if number % 2 == 0 else None
+        record = StaffRecordFactory(
+            organisation=organisation,
+            employee_number=f"R{number}",
+            assignment_start=today - datetime.timedelta(days=days_ago),
+            is_board_member=board,
+            user=user,
+        )
+        for module in MODULE_ORDER:
+            years = getattr(policy, f"{module}_refresher_years") or 3
+            where = {"staff_record": None, "user": user} if user else {"staff_record": record}
+            CompletionFactory(
+                organisation=organisation,
+                module=module,
+                completed_on=years_after(replaced_on + datetime.timedelta(days=lapse), -years),
+                version="1",
+                **where,
+            )
+
+
 @pytest.mark.parametrize("policy", POLICIES)
 @pytest.mark.parametrize("frozen", ["2025-06-01", "2028-02-29", "2027-03-01"])
 def test_the_dashboard_counts_in_sql_agree_with_the_rules_for_each_worker(
     policy, frozen, monkeypatch
 ):
+    counts_agree(policy, frozen, monkeypatch)
+
+
+# Days the replaced version is retaken from, before today (on and around the new starters' 30
+# and 60 days and the board's 10 and 90) and after it.
+@pytest.mark.parametrize("policy", POLICIES)
+@pytest.mark.parametrize(
+    ("frozen", "retake"),
+    [("2025-06-01", -30), ("2028-02-29", -31), ("2027-03-01", -61), ("2027-03-01", -90)]
+    + [("2025-06-01", -91), ("2028-02-29", -10), ("2027-03-01", -400), ("2025-06-01", 5)],
+)
+def test_the_dashboard_counts_in_sql_agree_with_the_rules_with_a_day_to_retake_from(
+    policy, frozen, retake, monkeypatch
+):
+    counts_agree(policy, frozen, monkeypatch, retake=retake)
+
+
+def counts_agree(policy, frozen, monkeypatch, retake=None):
     monkeypatch.setattr(content, "superseded_versions", lambda module: ("0", "1"))
     with time_machine.travel(
         datetime.datetime.fromisoformat(frozen + "T12:00:00+00:00"), tick=False
     ):
         today = timezone.localdate()
+        replaced_on = None if retake is None else today + datetime.timedelta(days=retake)
+        shipped = {
+            module: dataclasses.replace(course, retake_from=replaced_on)
+            for module, course in content.courses().items()
+        }
+        monkeypatch.setattr(content, "courses", lambda: shipped)
         organisation, other = OrganisationFactory(), OrganisationFactory()
         fields = dict(policy)
         for key, value in fields.items():
@@ -238,6 +290,8 @@ def test_the_dashboard_counts_in_sql_agree_with_the_rules_for_each_worker(
             TrainingPolicyFactory(organisation=organisation, **fields)
         build_roster(organisation, other, today)
         add_workers_trained_before(organisation, today)
+        if replaced_on:
+            add_workers_with_replaced_passes(organisation, today, replaced_on)
         assert StaffRecord.objects.filter(organisation=organisation).count() > 100
         assert Completion.objects.count() > 100
 

@@ -4,6 +4,7 @@ the module, plus the new starters' or the board's days) leaves them due by that 
 expired, and reminded, with their line manager, as overdue in their first week."""
 
 import csv
+import dataclasses
 import datetime
 import io
 
@@ -78,25 +79,23 @@ def test_a_worker_who_came_to_need_a_module_lately_is_due_from_then_whatever_the
     )
 
 
-def test_a_replaced_version_leaves_a_new_starter_due_and_expires_once_they_are_late(
-    monkeypatch,
-):
-    """A version that must be retaken counts for nothing, as before; but a worker still within
-    their days to take the module is due by the end of them, not expired the day they start."""
-    monkeypatch.setattr(content, "superseded_versions", lambda module: ("1",))
+def test_a_replaced_version_leaves_a_new_starter_due_and_then_late_as_with_none(monkeypatch):
+    """A version that must be retaken counts for nothing; a worker still within their days to
+    take the module is due by the end of them, not expired the day they start. Replaced before
+    then, it never counted for them: late, they are overdue, as with none (ADR 0015)."""
+    shipped = content.courses()
+    replaced = dataclasses.replace(
+        shipped["speak_up"], minimum_version=2, retake_from=datetime.date(2026, 6, 1)
+    )
+    monkeypatch.setattr(content, "courses", lambda: {**shipped, "speak_up": replaced})
     last_year = [(datetime.date(2026, 1, 10), "1")]
     assert on(STARTED, last_year) == on(STARTED, [])
     late = on(datetime.date(2026, 12, 28), last_year)
-    assert late.status == "expired" and late.replaced
-    assert late.reason.endswith(
-        "a new version of the module replaced the one completed on 10 January 2026"
-    )
+    assert late == on(datetime.date(2026, 12, 28), [])
+    assert late.status == "overdue" and late.reason.endswith("was due by 27 December 2026")
     # A replaced version whose refresher had run out before the due date anyway: overdue.
     old = on(datetime.date(2026, 12, 28), [(datetime.date(2021, 6, 1), "1")])
     assert old.status == "overdue" and old.reason.endswith("was due by 27 December 2026")
-    # Someone due long ago must retake it at once, as before.
-    long_serving = WorkerFacts(start=datetime.date(2019, 4, 1))
-    assert on(STARTED, last_year, long_serving).status == "expired"
 
 
 # --- the tester's journey: a roster, an imported completion, the CSV, the counts, the tick ---
@@ -130,29 +129,31 @@ def new_starter(organisation, client_as):
     return StaffRecord.objects.get(employee_number="T005")
 
 
-@pytest.mark.django_db
-def test_the_csv_and_the_dashboard_show_a_new_starter_with_old_training_as_due(
-    client_as, new_starter
-):
-    with travel("2026-11-28T09:00Z"):
-        client = client_as(Role.ORGANISATION_ADMIN)
-        export = client.get("/training/organisations/TST01/compliance.csv")
-        counts = client.get("/api/v1/organisations/TST01/training/compliance").json()
+def speak_up_in_the_csv_and_counts(client_as, employee_number) -> tuple[list[str], dict]:
+    """The worker's Speak Up columns in the organisation's CSV, and the API's Speak Up counts."""
+    client = client_as(Role.ORGANISATION_ADMIN)
+    export = client.get("/training/organisations/TST01/compliance.csv")
+    counts = client.get("/api/v1/organisations/TST01/training/compliance").json()
     rows = {
         row["Employee Number"]: row
         for row in csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")))
     }
     columns = ["status", "due by", "completed on", "refresher due by"]
-    # It said "Expired", completed 2021-06-01, refresher due by 2024-06-01.
-    assert [rows["T005"][f"Speak Up {column}"] for column in columns] == [
-        "Due",
-        "2026-12-27",
-        "",
-        "",
-    ]
     speak_up = next(module for module in counts["modules"] if module["module"] == "speak_up")
-    assert (speak_up["required"], speak_up["compliant"], speak_up["due"]) == (2, 1, 1)
-    assert (speak_up["overdue"], speak_up["expired"]) == (0, 0)
+    return [rows[employee_number][f"Speak Up {column}"] for column in columns], {
+        key: speak_up[key] for key in ("required", "compliant", "due", "overdue", "expired")
+    }
+
+
+@pytest.mark.django_db
+def test_the_csv_and_the_dashboard_show_a_new_starter_with_old_training_as_due(
+    client_as, new_starter
+):
+    with travel("2026-11-28T09:00Z"):
+        row, counts = speak_up_in_the_csv_and_counts(client_as, "T005")
+    # It said "Expired", completed 2021-06-01, refresher due by 2024-06-01.
+    assert row == ["Due", "2026-12-27", "", ""]
+    assert counts == {"required": 2, "compliant": 1, "due": 1, "overdue": 0, "expired": 0}
 
 
 @pytest.mark.django_db

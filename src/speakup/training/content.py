@@ -6,6 +6,7 @@ answer that is not one of its options is refused with a message naming the file 
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -57,6 +58,9 @@ class Course:
     title: str
     version: int
     minimum_version: int
+    # The day from which workers who passed a version below `minimum_version` must take the
+    # module again: they have the new starters' days from it (None: no version is replaced).
+    retake_from: datetime.date | None
     minutes: int
     audience: str
     summary: str
@@ -87,6 +91,25 @@ def _need(data: dict, key: str, kind, where: str):
     return value
 
 
+def _retake_from(data: dict, minimum_version: int, where: str) -> datetime.date | None:
+    """The day a version that must be retaken is retaken from: required with a minimum_version
+    above 1, since without it everyone who passed before would be late the day it shipped."""
+    day = data.get("retake_from")
+    if minimum_version == 1:
+        if day is not None:
+            raise ContentError(
+                f"{where}: retake_from is only for a version that must be retaken "
+                "(a minimum_version above 1)"
+            )
+        return None
+    if not isinstance(day, datetime.date) or isinstance(day, datetime.datetime):
+        raise ContentError(
+            f"{where}: retake_from is missing or not a date: give the day from which workers "
+            f"who passed a version below {minimum_version} must take this one, as 2026-12-01"
+        )
+    return day
+
+
 def parse_course(data, where: str) -> Course:
     if not isinstance(data, dict):
         raise ContentError(f"{where}: the file must hold one course")
@@ -97,6 +120,7 @@ def parse_course(data, where: str) -> Course:
     minimum_version = data.get("minimum_version", version)
     if not isinstance(minimum_version, int) or not 1 <= minimum_version <= version:
         raise ContentError(f"{where}: minimum_version must be between 1 and the version")
+    retake_from = _retake_from(data, minimum_version, where)
     pass_mark = data.get("pass_mark", 80)
     if not isinstance(pass_mark, int) or not 1 <= pass_mark <= 100:
         raise ContentError(f"{where}: pass_mark must be a percentage")
@@ -139,6 +163,7 @@ def parse_course(data, where: str) -> Course:
         title=_need(data, "title", str, where),
         version=version,
         minimum_version=minimum_version,
+        retake_from=retake_from,
         minutes=int(data.get("minutes", 30)),
         audience=_need(data, "audience", str, where),
         summary=_need(data, "summary", str, where),
@@ -184,6 +209,12 @@ def superseded_versions(module: str) -> tuple[str, ...]:
 def is_current_version(module: str, version: str) -> bool:
     """Whether a completion of `version` still counts (an imported one, with no version, does)."""
     return version not in superseded_versions(module)
+
+
+def retake_from(module: str) -> datetime.date | None:
+    """The day from which a pass of a replaced version (`superseded_versions`) must be retaken:
+    its workers are due by this day plus the due days (`queries.module_status`)."""
+    return course(module).retake_from
 
 
 def counting_versions(module: str) -> tuple[str, ...]:

@@ -19,7 +19,13 @@ from speakup.core.dates import day_in_words, years_after
 from speakup.organisations.models import Organisation, RoleMembership
 from speakup.organisations.roles import NATIONAL_ROLES, Role
 from speakup.training.bands import VERY_SENIOR_MANAGER, band_code, band_normalised, band_rank
-from speakup.training.content import MODULE_ORDER, PREREQUISITES, course, is_current_version
+from speakup.training.content import (
+    MODULE_ORDER,
+    PREREQUISITES,
+    course,
+    is_current_version,
+    retake_from,
+)
 from speakup.training.models import Completion, Module, StaffRecord, TrainingPolicy
 
 NOT_REQUIRED = "not_required"
@@ -272,7 +278,9 @@ def module_status(
     `completions` are (completed_on, version) pairs of this worker for this module. Training
     done before never leaves a worker worse off than none: a completion that no longer counts
     makes them expired only if it still counted on their due date and that date has gone by;
-    otherwise they are due (or overdue) by that date, as with no completion.
+    otherwise they are due (or overdue) by that date, as with no completion. A pass of a
+    replaced version still valid on the day it must be retaken from leaves them due until the
+    due days after that day.
     """
     required, why = requirement(facts=facts, module=module, policy=policy)
     if not required:
@@ -294,18 +302,27 @@ def module_status(
                 module, COMPLIANT, why, valid_until=until, completed_on=latest_current
             )
     due_on = due_date(facts=facts, module=module, policy=policy, today=today)
-    if due_on < today:
+    by = due_on
+    replaced_on = retake_from(module)
+    if latest_replaced is not None:
+        replaced_until = None if years is None else years_after(latest_replaced, years)
+        # A pass still valid when its version was replaced gives the new starters' days from
+        # the day it must be retaken from, as a new starter has (ADR 0015).
+        if replaced_on is not None and (replaced_until is None or replaced_until >= replaced_on):
+            by = max(by, replaced_on + datetime.timedelta(days=due_days(facts, module, policy)))
+    if by < today:
         if latest_current is not None and until >= due_on:
             return ModuleStatus(
                 module, EXPIRED, why, due_on=until, valid_until=until, completed_on=latest_current
             )
-        if latest_replaced is not None and (
-            years is None or years_after(latest_replaced, years) >= due_on
+        # Expired if the pass still counted on the due date: neither run out nor replaced.
+        if latest_replaced is not None and all(
+            day is None or day >= due_on for day in (replaced_until, replaced_on)
         ):
             return ModuleStatus(
-                module, EXPIRED, why, due_on=today, completed_on=latest_replaced, replaced=True
+                module, EXPIRED, why, due_on=by, completed_on=latest_replaced, replaced=True
             )
-    return ModuleStatus(module, DUE if due_on >= today else OVERDUE, why, due_on=due_on)
+    return ModuleStatus(module, DUE if by >= today else OVERDUE, why, due_on=by)
 
 
 def due_date(
@@ -319,12 +336,15 @@ def due_date(
     since = requirement_since(facts=facts, module=module, policy=policy)
     if since and since > base:
         base = since
-    days = (
-        policy.board_follow_up_due_days
-        if module == Module.FOLLOW_UP and facts.is_board_member
-        else policy.new_starter_due_days
-    )
-    return base + datetime.timedelta(days=days)
+    return base + datetime.timedelta(days=due_days(facts, module, policy))
+
+
+def due_days(facts: WorkerFacts, module: str, policy: TrainingPolicy) -> int:
+    """The days a worker has to take `module` once they need it: the board's days for a board
+    member's Follow Up, else the new starters' days."""
+    if module == Module.FOLLOW_UP and facts.is_board_member:
+        return policy.board_follow_up_due_days
+    return policy.new_starter_due_days
 
 
 def worker_statuses(

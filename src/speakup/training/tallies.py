@@ -54,9 +54,12 @@ from speakup.training.queries import (
     records_compliance,
 )
 
-# A status is a digit per module: code = su + 5 * lu + 25 * fu (see `_status_code`). COMPLIANT
-# is above EXPIRED, so that MAX over a worker's completions says whether any still counts.
-STATUSES = [NOT_REQUIRED, DUE, OVERDUE, EXPIRED, COMPLIANT]
+# A status is a digit per module: code = su + 6 * lu + 36 * fu (see `_status_code`). COMPLIANT
+# is above EXPIRED, so that MAX over a worker's completions says whether any still counts; and
+# RETAKING (due, by the day a replaced version is retaken from) is above EXPIRED and OVERDUE:
+# such a pass makes the worker due however their other completions would count.
+RETAKING = "retaking"
+STATUSES = [NOT_REQUIRED, DUE, OVERDUE, EXPIRED, RETAKING, COMPLIANT]
 GROUPS = ("staff_group", "directorate", "band")
 
 # Stands for "never expires" in `refresher_cutoff`: earlier than any real completion day.
@@ -101,23 +104,62 @@ def _with_completions(records: QuerySet) -> QuerySet:
 
 def _completed(path: str, module: str, *, policy, today, bands, cutoff, not_done: Case) -> Case:
     """For one joined completion by `path`: COMPLIANT if it is of a current version and still
-    valid; EXPIRED if it no longer counts (lapsed, or its version replaced) but still counted
-    on the worker's due date, now gone by; else as with none, due or overdue
-    (`queries.module_status`)."""
+    valid; RETAKING if its version was replaced while it was valid and the worker is within
+    their days from the day it must be retaken from; EXPIRED if it no longer counts (lapsed,
+    or its version replaced) but still counted on the worker's due date, now gone by; else as
+    with none, due or overdue (`queries.module_status`)."""
     done = Q(**{f"{path}__module": module, f"{path}__completed_on__lte": today}) & PATHS[path]
-    valid = ~Q(**{f"{path}__version__in": content.superseded_versions(module)}) & Q(
-        **{f"{path}__completed_on__gte": cutoff}
-    )
+    replaced = Q(**{f"{path}__version__in": content.superseded_versions(module)})
+    valid = ~replaced & Q(**{f"{path}__completed_on__gte": cutoff})
     return Case(
         When(done & valid, then=Value(STATUSES.index(COMPLIANT))),
         When(
+            done & replaced & _retaking(path, module, policy, today),
+            then=Value(STATUSES.index(RETAKING)),
+        ),
+        When(
             done
             & _overdue_q(module, policy, today, bands)
-            & _counted_when_due(path, module, policy, bands),
+            & _counted_when_due(path, module, policy, bands)
+            & _counted_when_replaced(replaced, module, policy, bands),
             then=Value(STATUSES.index(EXPIRED)),
         ),
         default=not_done,
         output_field=IntegerField(),
+    )
+
+
+def _retaking(path: str, module: str, policy: TrainingPolicy, today: datetime.date) -> Q:
+    """The joined completion, of a replaced version, was still valid on the day it must be
+    retaken from, and the worker's days from that day have not gone by: they are due
+    (`queries.module_status`). Asked only of completions of a replaced version."""
+    replaced_on = content.retake_from(module)
+    if replaced_on is None:
+        return Q(pk__in=[])
+    years = getattr(policy, f"{module}_refresher_years")
+    valid_then = Q(**{f"{path}__completed_on__gte": refresher_cutoff(replaced_on, years)})
+
+    def within(days: int) -> Q:
+        return Q() if today <= replaced_on + datetime.timedelta(days=days) else Q(pk__in=[])
+
+    if module == Module.FOLLOW_UP:
+        days = (Q(is_board_member=True) & within(policy.board_follow_up_due_days)) | (
+            Q(is_board_member=False) & within(policy.new_starter_due_days)
+        )
+    else:
+        days = within(policy.new_starter_due_days)
+    return valid_then & days
+
+
+def _counted_when_replaced(replaced: Q, module: str, policy: TrainingPolicy, bands) -> Q:
+    """The joined completion is of a current version, or its version was replaced on or after
+    the worker's due day, so that it could still count on that day: `due <= retake_from`, that
+    is `max(start, requirement since) < retake_from - days + 1` (`queries.module_status`)."""
+    replaced_on = content.retake_from(module)
+    if replaced_on is None:
+        return Q()
+    return ~replaced | _due_before(
+        module, policy, bands, lambda days: replaced_on - datetime.timedelta(days=days - 1)
     )
 
 
@@ -279,7 +321,8 @@ def _status_case(module, *, policy, today, bands) -> Max:
 def _status_code(**kwargs):
     """All three modules' statuses in one number, so one GROUP BY counts every combination."""
     speak_up, listen_up, follow_up = (_status_case(module, **kwargs) for module in MODULE_ORDER)
-    return speak_up + listen_up * 5 + follow_up * 25
+    base = len(STATUSES)
+    return speak_up + listen_up * base + follow_up * base**2
 
 
 def _empty_counts() -> dict[str, int]:
@@ -302,7 +345,12 @@ class Tally:
 
 
 def _decode(code: int) -> dict[str, str]:
-    return {module: STATUSES[(code // 5**place) % 5] for place, module in enumerate(MODULE_ORDER)}
+    base = len(STATUSES)
+    statuses = (STATUSES[(code // base**place) % base] for place in range(len(MODULE_ORDER)))
+    return {
+        module: DUE if status == RETAKING else status
+        for module, status in zip(MODULE_ORDER, statuses, strict=True)
+    }
 
 
 # Django takes tens of milliseconds to write the nested CASEs below into SQL, and writes the
@@ -318,6 +366,7 @@ def _rule_inputs(organisation, policy, today, bands) -> tuple:
         tuple(_hashable(getattr(policy, f.attname)) for f in policy._meta.concrete_fields),
         None if bands is None else tuple(bands),
         tuple(content.superseded_versions(module) for module in MODULE_ORDER),
+        tuple(content.retake_from(module) for module in MODULE_ORDER),
     )
 
 

@@ -225,13 +225,28 @@ def concern_name_accountable_lead(*, user, concern: Concern, accountable_lead) -
     with transaction.atomic():
         concern = _locked(concern)
         _not_finished(concern, "change")
-        before = concern.accountable_lead_id
+        before = concern.accountable_lead
         concern.accountable_lead = _accountable_lead_checked(concern, accountable_lead)
         concern.save(update_fields=["accountable_lead"])
-        _audit(user, "concern.name_lead", concern, accountable_lead_id=concern.accountable_lead_id)
-        if concern.accountable_lead_id != before:
-            notices.notify_accountable_lead(concern, by=user)
+        _audit(
+            user,
+            "concern.name_lead",
+            concern,
+            from_accountable_lead_id=before.pk if before else None,
+            accountable_lead_id=concern.accountable_lead_id,
+        )
+        _tell_leads(concern, before, by=user)
     return concern
+
+
+def _tell_leads(concern: Concern, before: User | None, *, by) -> None:
+    """A leader newly named is emailed a link to the case; the one they replace is told it is
+    no longer theirs."""
+    if concern.accountable_lead_id == (before.pk if before else None):
+        return
+    notices.notify_accountable_lead(concern, by=by)
+    if before is not None:
+        notices.notify_no_longer_accountable(concern, before, by=by)
 
 
 def _start_work(concern: Concern, user) -> None:
@@ -315,7 +330,7 @@ def action_assign(
         concern = _locked(concern)
         _not_finished(concern, "assign actions on")
         _start_work(concern, user)
-        lead_before = concern.accountable_lead_id
+        lead_before = concern.accountable_lead
         if accountable_lead is not None:
             concern.accountable_lead = accountable_lead
             concern.save(update_fields=["accountable_lead"])
@@ -336,11 +351,11 @@ def action_assign(
             action_id=action.pk,
             handler_id=handler.pk,
             respond_by=respond_by,
+            from_accountable_lead_id=lead_before.pk if lead_before else None,
             accountable_lead_id=concern.accountable_lead_id,
         )
         notices.notify_handler(action, by=user)
-        if concern.accountable_lead_id != lead_before:
-            notices.notify_accountable_lead(concern, by=user)
+        _tell_leads(concern, lead_before, by=user)
     return action
 
 

@@ -35,7 +35,7 @@ from speakup.concerns.queries import ACCOUNTABLE_ROLES
 from speakup.concerns.services import notices
 from speakup.concerns.taxonomy import elements_for, worker_groups_for
 from speakup.core.audit import audit
-from speakup.core.dates import more_than_a_year_ahead, years_after
+from speakup.core.dates import day_in_words, more_than_a_year_ahead, years_after
 from speakup.core.permissions import require, visible
 from speakup.core.text import readable, trimmed
 from speakup.core.words import too_long
@@ -722,6 +722,33 @@ def escalation_levels(concern: Concern) -> list[EscalationChoice]:
     return choices
 
 
+def _not_sent_already(concern: Concern, recipients: list[User]) -> list[User]:
+    """Those of `recipients` the case is not already escalated to by hand and still open with
+    (the same leader asked twice, say from two tabs, would get two emails for one request).
+    With nobody left, refuse, naming who has it and since when."""
+    open_since = {
+        e.escalated_to_id: e.at
+        for e in Escalation.objects.filter(
+            concern=concern,
+            reason=Escalation.Reason.MANUAL,
+            resolved_at__isnull=True,
+            escalated_to__in=recipients,
+        ).order_by("-at")
+    }
+    fresh = [p for p in recipients if p.pk not in open_since]
+    if not fresh:
+        raise ValidationError(
+            {
+                "level": ". ".join(
+                    f"{person} has already been sent this case on "
+                    f"{day_in_words(open_since[person.pk])}"
+                    for person in recipients
+                )
+            }
+        )
+    return fresh
+
+
 def concern_escalate(*, user, concern: Concern, level: int) -> list[Escalation]:
     """The guardian raises a case to a leader by hand; they are emailed a link, nothing more."""
     require(user, "concerns.handle_concern", concern)
@@ -735,6 +762,7 @@ def concern_escalate(*, user, concern: Concern, level: int) -> list[Escalation]:
             raise ValidationError(
                 {"level": f"There is no {Escalation.Level(level).label.lower()} to escalate to"}
             )
+        recipients = _not_sent_already(concern, recipients)
         rows = []
         for person in recipients:
             escalation = Escalation.objects.create(

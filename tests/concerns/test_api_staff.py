@@ -52,6 +52,35 @@ def test_the_guardian_lists_and_reads_concerns_by_token(staff, concern):
     assert AuditRecord.objects.filter(action="concern.view").count() == 1
 
 
+def test_a_reference_in_lower_case_or_without_its_hyphen_finds_the_same_case(client, staff):
+    # A reference as new_reference makes them (the factory's are not).
+    concern = ConcernFactory(organisation=staff.organisation, reference="X7KV-ZC45")
+    client = api_as(staff.guardian)
+    typed = [concern.reference.lower(), concern.reference.replace("-", "").lower()]
+    for reference in typed:
+        detail = client.get(f"/api/v1/concerns/{reference}")
+        assert detail.status_code == 200, reference
+        assert detail.json()["reference"] == concern.reference
+    acknowledged = client.post(f"/api/v1/concerns/{typed[0]}/acknowledge")
+    assert acknowledged.status_code == 200
+    assert client.get(f"/api/v1/concerns/{concern.reference}").json()["status"] == "acknowledged"
+    # The case page's address reads it the same way.
+    page = sign_in(client, staff.guardian).get("/concerns/cases/x7kv-zc45/")
+    assert page.status_code == 200 and "X7KV-ZC45" in page.content.decode()
+    # Not a reference at all, or a part of one, is the plain "not found".
+    for reference in ("x7kv", "oooo-0000", concern.reference.lower() + "a"):
+        missing = client.get(f"/api/v1/concerns/{reference}")
+        assert missing.status_code == 404, reference
+
+
+def test_an_outsider_gets_404_for_a_lower_case_reference_too(
+    staff, person_with_role, other_organisation
+):
+    concern = ConcernFactory(organisation=staff.organisation, reference="X7KV-ZC45")
+    outsider = api_as(person_with_role(Role.GUARDIAN, other_organisation))
+    assert outsider.get(f"/api/v1/concerns/{concern.reference.lower()}").status_code == 404
+
+
 def test_the_guardian_works_a_case_through_the_api(staff, concern):
     client = api_as(staff.guardian)
     base = f"/api/v1/concerns/{concern.reference}"

@@ -1,13 +1,15 @@
 """A staff form sent twice (a double click, a reload, a second tab) is acted on once."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from speakup.concerns.models import Action, Message
+from speakup.concerns.models import Action, Escalation, Message
 from speakup.concerns.services import handling
 from speakup.core.submissions import ALREADY_DONE
 from tests.conftest import date_boxes, sign_in
@@ -123,3 +125,23 @@ def test_an_action_handed_on_twice_by_a_double_click_is_handed_on_once(
     assert "Action handed on, with a new date" in first.content.decode()
     assert action.changes.count() == 1
     assert ALREADY_DONE in second.content.decode()
+
+
+def test_escalating_to_a_leader_who_already_has_the_case_is_refused_in_the_error_summary(
+    guardian, staff, concern, mailoutbox, django_capture_on_commit_callbacks
+):
+    url = reverse("concerns:escalate_concern", args=[concern.reference])
+    lead = {"level": str(Escalation.Level.EXECUTIVE_LEAD)}
+    # Two tabs, each loaded on its own: two tokens, so the form token does not stop the second.
+    tabs = [token_of(guardian.get(url)) for _ in range(2)]
+    may_3 = datetime(2026, 5, 3, 10, tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(may_3), django_capture_on_commit_callbacks(execute=True):
+        first = guardian.post(url, {**lead, "form_token": tabs[0]}, follow=True)
+        second = guardian.post(url, {**lead, "form_token": tabs[1]})
+    assert "Concern escalated" in first.content.decode()
+    page = second.content.decode()
+    assert second.status_code == 200
+    summary = page[page.index("nhsuk-error-summary") :]
+    assert f"{staff.lead} has already been sent this case on 3 May 2026" in summary
+    assert Escalation.objects.filter(concern=concern).count() == 1
+    assert [m.to for m in mailoutbox] == [[staff.lead.email]]

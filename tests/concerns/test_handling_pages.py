@@ -373,16 +373,23 @@ def test_a_guardian_records_the_speakers_contact_details_for_a_confidential_conc
     assert handling.speaker_contact(recorded)["name"] == "Robin Nurse"
 
 
-def test_recording_a_phone_number_that_is_not_one_is_refused_beside_it(client, staff):
+@pytest.mark.parametrize("email", ["robin@example.test", ""])
+def test_recording_a_phone_number_that_is_not_one_is_refused_beside_it(client, staff, email):
+    """With no email address as well, still one error: a phone was given, just not a valid one."""
     page = _record(
         client,
         staff,
         confidentiality="confidential",
         contact_name="Robin Nurse",
-        contact_email="robin@example.test",
+        contact_email=email,
         contact_phone="x",
-    )
-    assert "Enter a phone number, like 01632 960 001 or 07700 900 982" in page.content.decode()
+    ).content.decode()
+    summary = page[page.index("nhsuk-error-summary__list") :]
+    summary = summary[: summary.index("</ul>")]
+    assert re.findall(r'<a href="#([^"]+)"[^>]*>\s*([^<]+?)\s*</a>', summary) == [
+        ("id_contact_phone", "Enter a phone number, like 01632 960 001 or 07700 900 982")
+    ]
+    assert "Enter the speaker's email address or phone number" not in unescape(page)
     assert not Concern.objects.exists()
 
 

@@ -20,12 +20,13 @@ from speakup.concerns.services import deadlines, handling
 from speakup.concerns.services.deadlines import deadlines_tick
 from speakup.concerns.services.intake import concern_submit
 from speakup.concerns.services.speaker import speaker_reply
+from speakup.core.models import AuditRecord
 from speakup.organisations.models import RoleMembership
 from speakup.organisations.roles import Role
 from tests.concerns.factories import ConcernFactory
 from tests.concerns.test_handling_pages import _record
 from tests.concerns.test_speaker_pages import step, walk_to_check
-from tests.conftest import sign_in
+from tests.conftest import date_boxes, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -178,8 +179,47 @@ def test_naming_a_new_accountable_leader_emails_them_once(
             handling.concern_name_accountable_lead(
                 user=staff.guardian, concern=concern, accountable_lead=leader
             )
-    assert [m.to for m in mailoutbox] == [[staff.lead.email], [board.email]]
-    assert all(_case_link(concern) in m.body for m in mailoutbox)
+    # The leader named first is told, last, that the case is no longer theirs.
+    assert [m.to for m in mailoutbox] == [[staff.lead.email], [board.email], [staff.lead.email]]
+    assert all(_case_link(concern) in m.body for m in mailoutbox[:2])
+    assert f"case {concern.reference}" in mailoutbox[2].body
+    record = AuditRecord.objects.filter(action="concern.name_lead").latest("id")
+    assert record.detail["from_accountable_lead_id"] == staff.lead.pk
+
+
+def test_the_leader_replaced_on_a_case_is_told_it_is_no_longer_theirs_and_nothing_more(
+    client, staff, concern, person_with_role, mailoutbox, sent
+):
+    board = person_with_role(Role.BOARD_MEMBER, full_name="Bea Board")
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    with sent():
+        _assign(staff, concern)
+    mailoutbox.clear()
+    sign_in(client, staff.guardian)
+    with sent():
+        response = client.post(
+            reverse("concerns:assign_action", args=[concern.reference]),
+            {
+                "description": "Check the agency bookings",
+                "shared_summary": "Night staffing",
+                "handler": str(staff.manager.pk),
+                **date_boxes("respond_by", timezone.localdate() + timedelta(days=5)),
+                "accountable_lead": str(board.pk),
+            },
+        )
+    assert response.status_code == 302, response.content.decode()
+    by_person = {m.to[0]: m for m in mailoutbox}
+    assert _case_link(concern) in by_person[board.email].body
+    before = by_person[staff.lead.email]
+    assert before.subject == "speakup: you are no longer the accountable leader for a case"
+    assert f"no longer the accountable leader for case {concern.reference}" in before.body
+    assert f"{SITE}/concerns/follow-up/" in before.body
+    assert _case_link(concern) not in before.body
+    for word in ("rota", "agency", "staffing", "nurse", "Sam", "Bea"):
+        assert word not in before.subject + before.body, word
+    record = AuditRecord.objects.filter(action="action.assign").latest("id")
+    assert record.detail["from_accountable_lead_id"] == staff.lead.pk
+    assert record.detail["accountable_lead_id"] == board.pk
 
 
 def test_a_handlers_response_emails_the_cases_guardian(client, staff, concern, mailoutbox, sent):

@@ -21,6 +21,7 @@ from speakup.concerns.services.speaker import (
 )
 from speakup.concerns.views.speaker import SPEAKER_COOKIE
 from speakup.core.models import AuditRecord
+from speakup.organisations.roles import Role
 
 CHECK = "/concerns/check/"
 SHOW = "/concerns/check/concern/"
@@ -208,6 +209,33 @@ def test_a_reply_sent_twice_is_sent_once_and_the_second_answer_says_it_was_sent(
         assert answer.redirect_chain == [(SHOW, 302)]
         assert "Your message has been sent to the guardian" in html(answer)
         assert "There is a problem" not in html(answer)
+
+
+def test_the_same_reply_sent_from_two_tabs_is_stored_and_sent_once(
+    client, submitted, person_with_role, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Each tab loaded on its own has its own form token: the same words from both, within ten
+    minutes, are one reply. The same words later are a new one."""
+    guardian = person_with_role(Role.GUARDIAN)
+    sign_in(client, submitted.receipt_code)
+    tabs = [hidden_fields(client.get(SHOW), REPLY) for _ in range(2)]
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [
+            client.post(REPLY, {**tab, "body": "Ward 12, most nights."}, follow=True)
+            for tab in tabs
+        ]
+    for answer in answers:
+        assert "Your message has been sent to the guardian" in html(answer)
+        assert "There is a problem" not in html(answer)
+    assert html(client.get(SHOW)).count("Ward 12, most nights.") == 1
+    assert Message.objects.filter(author="speaker").count() == 1
+    assert [m.to for m in mailoutbox] == [[guardian.email]]  # told once
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        sign_in(client, submitted.receipt_code)
+        form = hidden_fields(client.get(SHOW), REPLY)
+        client.post(REPLY, {**form, "body": "Ward 12, most nights."})
+    assert Message.objects.filter(author="speaker").count() == 2
 
 
 def test_a_double_clicks_two_posts_say_once_that_the_message_was_sent(client, submitted):

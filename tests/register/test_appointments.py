@@ -66,6 +66,26 @@ def test_an_unknown_register_number_is_refused(admin, organisation):
         add(admin, organisation, register_number="D999999")
 
 
+@pytest.mark.parametrize(
+    ("fields", "refusal"),
+    [
+        ({"first_name": "\u200b"}, "Enter the director's first name, last name and email address."),
+        (
+            {"last_name": " \u2060 "},
+            "Enter the director's first name, last name and email address.",
+        ),
+        ({"role_title": "\ufeff"}, "Enter the role title, for example Chief Executive."),
+    ],
+)
+def test_a_name_or_role_of_only_invisible_characters_is_refused(
+    admin, organisation, fields, refusal
+):
+    with pytest.raises(RegisterRefusal) as refused:
+        add(admin, organisation, **fields)
+    assert refused.value.messages == [refusal]
+    assert not Director.objects.exists()
+
+
 def test_an_appointment_cannot_end_before_it_starts(admin, organisation):
     with pytest.raises(RegisterRefusal, match="end date must be the same as or after"):
         add(admin, organisation, start_date=date(2026, 3, 1), end_date=date(2026, 2, 1))

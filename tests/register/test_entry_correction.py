@@ -200,6 +200,17 @@ def test_empty_and_too_long_answers_are_refused_in_plain_words(officer, entry):
     nothing_saved(entry)
 
 
+@pytest.mark.parametrize("invisible", ["\u200b", " \u200b\ufeff "])
+def test_a_name_of_only_invisible_characters_is_refused_and_not_published(
+    client, officer, entry, invisible
+):
+    page = officer.post(address(entry), correction(entry, last_name=invisible)).content
+    assert messages(page) == ["Enter the director's first name, last name and email address."]
+    nothing_saved(entry)
+    public = client.get(f"/register/directors/{entry.register_number}/").content.decode()
+    assert "Dana Dunmoore" in public
+
+
 def test_the_service_refuses_what_the_form_would(person_with_role, entry):
     officer = person_with_role(Role.REGISTER_OFFICER)
     for changes, message in [

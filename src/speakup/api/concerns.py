@@ -451,6 +451,7 @@ from speakup.concerns import presenters as _presenters  # noqa: E402
 from speakup.concerns import sealing as _sealing  # noqa: E402
 from speakup.concerns.models import Escalation  # noqa: E402
 from speakup.concerns.queries import case_actions  # noqa: E402
+from speakup.concerns.references import stored_reference  # noqa: E402
 from speakup.concerns.services import handling as _handling  # noqa: E402
 from speakup.concerns.taxonomy import ELEMENT_CODES, WORKER_GROUP_CODES  # noqa: E402
 from speakup.core.api_errors import SECOND_FACTOR_FIRST, found_or_404, not_found  # noqa: E402
@@ -483,7 +484,7 @@ class StaffAPIView(APIView):
         return found_or_404(
             _visible(self.request.user, "concerns.concerns").select_related("organisation"),
             "concern",
-            reference=reference,
+            reference=stored_reference(reference),
         )
 
     def refused(self, error: _DjangoValidationError) -> Response:

@@ -41,3 +41,16 @@ def reference_characters(text: str) -> str:
             f"{REFERENCE_EXAMPLE}. It never has the letters I, L or O, nor 0 or 1"
         )
     return typed
+
+
+def stored_reference(text: str) -> str:
+    """A whole reference as someone typed it (in a link or an API path: "x7kv-zc45",
+    "X7KVZC45") as it is stored, "X7KV-ZC45"; anything that cannot be one is left as it is
+    (it matches only itself)."""
+    try:
+        characters = reference_characters(text)
+    except NotAReference:
+        return text
+    if len(characters) != REFERENCE_LENGTH:
+        return text
+    return f"{characters[:4]}-{characters[4:]}"

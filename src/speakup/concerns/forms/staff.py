@@ -381,7 +381,12 @@ class RecordConcernForm(forms.Form):
         with everything else wrong on the form, not on a second try."""
         data = super().clean()
         errors: dict[str, str] = {}
-        check_contact(data.get("confidentiality"), self.contact(), errors, recorded=True)
+        contact = self.contact()
+        if contact is not None and "contact_phone" in self.errors:
+            # A phone number was given, just not a valid one: its own error says so. Counted as
+            # no phone, it would also ask for "an email address or phone number".
+            contact["phone"] = self["contact_phone"].data
+        check_contact(data.get("confidentiality"), contact, errors, recorded=True)
         for field, message in errors.items():
             name = self.ERROR_FIELDS.get(field, field)
             if name in self.fields and name not in self.errors:

@@ -35,7 +35,7 @@ from speakup.concerns.queries import ACCOUNTABLE_ROLES
 from speakup.concerns.services import notices
 from speakup.concerns.taxonomy import elements_for, worker_groups_for
 from speakup.core.audit import audit
-from speakup.core.dates import more_than_a_year_ahead, years_after
+from speakup.core.dates import day_in_words, more_than_a_year_ahead, years_after
 from speakup.core.permissions import require, visible
 from speakup.core.text import readable, trimmed
 from speakup.core.words import too_long
@@ -225,13 +225,28 @@ def concern_name_accountable_lead(*, user, concern: Concern, accountable_lead) -
     with transaction.atomic():
         concern = _locked(concern)
         _not_finished(concern, "change")
-        before = concern.accountable_lead_id
+        before = concern.accountable_lead
         concern.accountable_lead = _accountable_lead_checked(concern, accountable_lead)
         concern.save(update_fields=["accountable_lead"])
-        _audit(user, "concern.name_lead", concern, accountable_lead_id=concern.accountable_lead_id)
-        if concern.accountable_lead_id != before:
-            notices.notify_accountable_lead(concern, by=user)
+        _audit(
+            user,
+            "concern.name_lead",
+            concern,
+            from_accountable_lead_id=before.pk if before else None,
+            accountable_lead_id=concern.accountable_lead_id,
+        )
+        _tell_leads(concern, before, by=user)
     return concern
+
+
+def _tell_leads(concern: Concern, before: User | None, *, by) -> None:
+    """A leader newly named is emailed a link to the case; the one they replace is told it is
+    no longer theirs."""
+    if concern.accountable_lead_id == (before.pk if before else None):
+        return
+    notices.notify_accountable_lead(concern, by=by)
+    if before is not None:
+        notices.notify_no_longer_accountable(concern, before, by=by)
 
 
 def _start_work(concern: Concern, user) -> None:
@@ -315,7 +330,7 @@ def action_assign(
         concern = _locked(concern)
         _not_finished(concern, "assign actions on")
         _start_work(concern, user)
-        lead_before = concern.accountable_lead_id
+        lead_before = concern.accountable_lead
         if accountable_lead is not None:
             concern.accountable_lead = accountable_lead
             concern.save(update_fields=["accountable_lead"])
@@ -336,11 +351,11 @@ def action_assign(
             action_id=action.pk,
             handler_id=handler.pk,
             respond_by=respond_by,
+            from_accountable_lead_id=lead_before.pk if lead_before else None,
             accountable_lead_id=concern.accountable_lead_id,
         )
         notices.notify_handler(action, by=user)
-        if concern.accountable_lead_id != lead_before:
-            notices.notify_accountable_lead(concern, by=user)
+        _tell_leads(concern, lead_before, by=user)
     return action
 
 
@@ -707,6 +722,33 @@ def escalation_levels(concern: Concern) -> list[EscalationChoice]:
     return choices
 
 
+def _not_sent_already(concern: Concern, recipients: list[User]) -> list[User]:
+    """Those of `recipients` the case is not already escalated to by hand and still open with
+    (the same leader asked twice, say from two tabs, would get two emails for one request).
+    With nobody left, refuse, naming who has it and since when."""
+    open_since = {
+        e.escalated_to_id: e.at
+        for e in Escalation.objects.filter(
+            concern=concern,
+            reason=Escalation.Reason.MANUAL,
+            resolved_at__isnull=True,
+            escalated_to__in=recipients,
+        ).order_by("-at")
+    }
+    fresh = [p for p in recipients if p.pk not in open_since]
+    if not fresh:
+        raise ValidationError(
+            {
+                "level": ". ".join(
+                    f"{person} has already been sent this case on "
+                    f"{day_in_words(open_since[person.pk])}"
+                    for person in recipients
+                )
+            }
+        )
+    return fresh
+
+
 def concern_escalate(*, user, concern: Concern, level: int) -> list[Escalation]:
     """The guardian raises a case to a leader by hand; they are emailed a link, nothing more."""
     require(user, "concerns.handle_concern", concern)
@@ -720,6 +762,7 @@ def concern_escalate(*, user, concern: Concern, level: int) -> list[Escalation]:
             raise ValidationError(
                 {"level": f"There is no {Escalation.Level(level).label.lower()} to escalate to"}
             )
+        recipients = _not_sent_already(concern, recipients)
         rows = []
         for person in recipients:
             escalation = Escalation.objects.create(

@@ -192,6 +192,34 @@ def notify_accountable_lead(concern: Concern, *, by: User | None = None) -> list
     )
 
 
+NO_LONGER_ACCOUNTABLE = "speakup: you are no longer the accountable leader for a case"
+
+
+def no_longer_accountable_body(reference: str, link: str) -> str:
+    return (
+        f"You are no longer the accountable leader for case {reference} in speakup. "
+        "Another leader has been named, so you do not need to follow it up.\n\n"
+        f"Your cases to follow up: {link}\n\n"
+        "This email does not say more, to protect the people involved.\n"
+    )
+
+
+def notify_no_longer_accountable(
+    concern: Concern, person: User, *, by: User | None = None
+) -> list[Notification]:
+    """The leader another was named in place of: told which case (by its reference) is no longer
+    theirs, with a link to their Follow up list, and nothing about it."""
+    if not (person.email and person.is_active) or (by is not None and person.pk == by.pk):
+        return []
+    row = Notification.objects.create(
+        concern=concern, to_user=person, kind="concern.accountable_lead_replaced"
+    )
+    link = absolute_url(reverse("concerns:list_led"))
+    body = no_longer_accountable_body(concern.reference, link)
+    send(NO_LONGER_ACCOUNTABLE, body, [person.email], what="concern.accountable_lead_replaced")
+    return [row]
+
+
 def notify_escalation(escalation: Escalation, *, now: bool = False) -> list[Notification]:
     """The person an item was escalated to: a link to the case."""
     person = escalation.escalated_to

@@ -8,7 +8,7 @@ that names the concern; the code itself is never kept, in a cookie, a session or
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core import signing
 from django.db import transaction
@@ -201,21 +201,39 @@ def _locked(concern: Concern) -> Concern:
     return fresh
 
 
+# The same words sent again this soon are the same reply sent twice (from two tabs, each with its
+# own form token), not a second one.
+SAME_REPLY_WITHIN = timedelta(minutes=10)
+
+
+def _same_reply_just_sent(concern: Concern, body: str) -> Message | None:
+    recent = Message.objects.filter(
+        concern=concern,
+        author=Message.Author.SPEAKER,
+        sent_at__gte=timezone.now() - SAME_REPLY_WITHIN,
+    ).order_by("-sent_at", "-id")
+    return next((m for m in recent if unseal(concern, "body", m.body_sealed) == body), None)
+
+
 def speaker_reply(*, concern: Concern, body: str) -> Message:
-    """The speaker writes to the guardian. Sealed under the concern's key; audited."""
+    """The speaker writes to the guardian. Sealed under the concern's key; audited. The same
+    words sent again within SAME_REPLY_WITHIN are that message: stored and sent once."""
     if blank(body):
         raise SpeakerInputInvalid({"body": "Enter your message"})
     if len(body) > MESSAGE_MAX:
         raise SpeakerInputInvalid({"body": too_long("Your message", MESSAGE_MAX)})
+    body = trimmed(body)
     with transaction.atomic():
         concern = _locked(concern)
         if concern.status == Status.WITHDRAWN:
             raise SpeakerRefused("This concern was withdrawn: it takes no more messages")
+        if sent := _same_reply_just_sent(concern, body):
+            return sent
         # Every message of a concern is sealed in the context "body" (as services/handling.py).
         message = Message.objects.create(
             concern=concern,
             author=Message.Author.SPEAKER,
-            body_sealed=seal(concern, "body", trimmed(body)),
+            body_sealed=seal(concern, "body", body),
         )
         audit(
             actor=None,

@@ -17,6 +17,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from speakup.concerns.references import stored_reference
 from speakup.core.permissions import require, visible
 from speakup.organisations.models import User
 
@@ -62,7 +63,7 @@ def concern_or_404(request, reference):
         visible(request.user, "concerns.concerns").select_related(
             "organisation", "guardian", "accountable_lead", "learning_signed_off_by"
         ),
-        reference=reference,
+        reference=stored_reference(reference),
     )
 
 

@@ -12,6 +12,7 @@ from speakup.core.dates import (
     more_than_a_year_ahead,
     years_after,
 )
+from speakup.core.text import trimmed
 from speakup.core.words import listed, too_long
 from speakup.organisations.models import Organisation, User
 from speakup.register.models import (
@@ -83,7 +84,7 @@ def _refuse_too_long(text: str, *, called: str, limit: int) -> None:
 
 def _checked_entry(first_name: str, last_name: str, email: str) -> dict[str, str]:
     """The names and email address of an entry, trimmed (the email lower case), or a refusal."""
-    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    first_name, last_name = trimmed(first_name or ""), trimmed(last_name or "")
     email = (email or "").strip().lower()
     if not (first_name and last_name and email):
         raise RegisterRefusal("Enter the director's first name, last name and email address.")
@@ -137,7 +138,7 @@ def director_correct(
     if blocker:
         raise RegisterRefusal(blocker)
     entry = _checked_entry(first_name, last_name, email)
-    reason = (reason or "").strip()
+    reason = trimmed(reason or "")
     if not reason:
         raise RegisterRefusal("Enter the reason for the correction.")
     _refuse_too_long(reason, called="reason for the correction", limit=CORRECTION_REASON_MAX)
@@ -215,7 +216,7 @@ def _same_name(given: str, held: str) -> bool:
 def _refuse_someone_else(*, director, register_number, first_name, last_name, email) -> None:
     """A name given with a register number or an email address already on the register must
     be the entry's: a mistyped number would otherwise appoint another person, in public."""
-    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    first_name, last_name = trimmed(first_name or ""), trimmed(last_name or "")
     if not (first_name or last_name):
         return  # the register number alone says who
     if _same_name(first_name, director.first_name) and _same_name(last_name, director.last_name):
@@ -279,7 +280,7 @@ def appointment_add(
     email: str = "",
 ) -> Appointment:
     """Appoint a director (found by register number or email, or new) to a board."""
-    role_title = (role_title or "").strip()
+    role_title = trimmed(role_title or "")
     if not role_title:
         raise RegisterRefusal("Enter the role title, for example Chief Executive.")
     _refuse_too_long(role_title, called="role title", limit=ROLE_TITLE_MAX)

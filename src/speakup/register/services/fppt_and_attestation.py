@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from speakup.core.text import trimmed
 from speakup.organisations.models import Organisation
 from speakup.register import queries
 from speakup.register.models import (
@@ -104,7 +105,7 @@ def fppt_record(
 
 @transaction.atomic
 def code_publish(*, actor, title: str, body: str) -> CodeOfPractice:
-    title, body = title.strip(), body.strip()
+    title, body = trimmed(title or ""), trimmed(body or "")
     if not title or not body:
         raise RegisterRefusal("Enter the title and the text of the code of practice.")
     latest = CodeOfPractice.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0
@@ -135,7 +136,7 @@ def attestation_submit(
         answer = self_assessment.get(key) or {}
         if answer.get("rating") not in LCF_RATINGS:
             raise RegisterRefusal(f"Rate yourself against “{LCF_DOMAINS[key]}”.")
-        answers[key] = {"rating": answer["rating"], "note": (answer.get("note") or "").strip()}
+        answers[key] = {"rating": answer["rating"], "note": trimmed(answer.get("note") or "")}
     attestation = Attestation.objects.create(director=director, code=code, self_assessment=answers)
     audit_change(
         actor=actor,

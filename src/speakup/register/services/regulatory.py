@@ -16,6 +16,7 @@ from speakup.core.dates import (
     years_after,
 )
 from speakup.core.links import absolute_url
+from speakup.core.text import blank, trimmed
 from speakup.register.models import (
     Appeal,
     AppealOutcome,
@@ -83,7 +84,7 @@ def decision_terms_problems(
     suspension its end date. The decision form shows each beside its field."""
     problems = {}
     if outcome == Outcome.CONDITIONS:
-        if not (conditions_text or "").strip():
+        if blank(conditions_text):
             problems["conditions_text"] = "Enter the conditions"
         problems["review_date"] = _date_ahead_problem(
             review_date, called="the review date for the conditions"
@@ -115,7 +116,7 @@ def _step(case, kind, actor, detail=""):
 def case_open(
     *, actor, director: Director, grounds: str, response_days: int = DEFAULT_RESPONSE_DAYS
 ) -> RegulatoryCase:
-    grounds = grounds.strip()
+    grounds = trimmed(grounds or "")
     _refuse_own_entry(actor, director, "open")
     if not grounds:
         raise RegisterRefusal("Enter the grounds for the case: the director must know them.")
@@ -154,7 +155,7 @@ def case_open(
 @transaction.atomic
 def case_respond(*, actor, case: RegulatoryCase, response: str) -> RegulatoryCase:
     case = RegulatoryCase.objects.select_for_update().get(pk=case.pk)
-    response = response.strip()
+    response = trimmed(response or "")
     if not response:
         raise RegisterRefusal("Enter your response.")
     if case.responded_at is not None:
@@ -188,7 +189,7 @@ def case_decide(
     suspended_until: date | None = None,
 ) -> Decision:
     case = RegulatoryCase.objects.select_for_update().get(pk=case.pk)
-    reasons = reasons.strip()
+    reasons = trimmed(reasons or "")
     if blocker := decide_blocker(actor, case, timezone.localdate()):
         raise RegisterRefusal(blocker)
     if outcome not in Outcome.values:
@@ -220,7 +221,7 @@ def case_decide(
         Condition.objects.create(
             director=director,
             decision=decision,
-            text=conditions_text.strip(),
+            text=trimmed(conditions_text),
             review_date=review_date,
         )
         if director.status == Status.REGISTERED:
@@ -246,7 +247,7 @@ def case_decide(
         body=_decision_email(
             decision,
             director=director,
-            conditions_text=conditions_text.strip(),
+            conditions_text=trimmed(conditions_text),
             review_date=review_date,
         ),
     )
@@ -349,7 +350,7 @@ def appeal_deadline(decision: Decision) -> date:
 
 @transaction.atomic
 def appeal_lodge(*, actor, decision: Decision, grounds: str) -> Appeal:
-    grounds = grounds.strip()
+    grounds = trimmed(grounds or "")
     if Appeal.objects.filter(decision=decision).exists():
         raise RegisterRefusal("This decision has already been appealed.")
     if decision.outcome == Outcome.NO_ACTION:
@@ -380,10 +381,10 @@ def appeal_decide(*, actor, appeal: Appeal, outcome: str, reasons: str) -> Appea
         raise RegisterRefusal(blocker)
     if outcome not in AppealOutcome.values:
         raise RegisterRefusal("Choose whether the appeal is upheld or dismissed.")
-    if not reasons.strip():
+    if blank(reasons):
         raise RegisterRefusal("Write the reasons for the appeal decision: they are published.")
     appeal.outcome = outcome
-    appeal.reasons = reasons.strip()
+    appeal.reasons = trimmed(reasons)
     appeal.decided_by = actor
     appeal.decided_at = timezone.now()
     appeal.save(update_fields=["outcome", "reasons", "decided_by", "decided_at"])
@@ -430,7 +431,7 @@ def condition_review(
     _refuse_own_entry(actor, case.director, "review a condition on")
     if condition.lifted_at is not None:
         raise RegisterRefusal("This condition has already been lifted.")
-    reasons = reasons.strip()
+    reasons = trimmed(reasons or "")
     if not reasons:
         raise RegisterRefusal("Write the reasons for the review: the director is sent them.")
     if not lift and (problem := new_review_date_problem(review_date)):

@@ -195,10 +195,11 @@ def notify_accountable_lead(concern: Concern, *, by: User | None = None) -> list
 NO_LONGER_ACCOUNTABLE = "speakup: you are no longer the accountable leader for a case"
 
 
-def no_longer_accountable_body(reference: str, link: str) -> str:
+def no_longer_accountable_body(link: str) -> str:
     return (
-        f"You are no longer the accountable leader for case {reference} in speakup. "
-        "Another leader has been named, so you do not need to follow it up.\n\n"
+        "You are no longer the accountable leader for one of your cases in speakup. "
+        "Another leader has been named, so you do not need to follow it up. "
+        "It is no longer on your list.\n\n"
         f"Your cases to follow up: {link}\n\n"
         "This email does not say more, to protect the people involved.\n"
     )
@@ -207,15 +208,15 @@ def no_longer_accountable_body(reference: str, link: str) -> str:
 def notify_no_longer_accountable(
     concern: Concern, person: User, *, by: User | None = None
 ) -> list[Notification]:
-    """The leader another was named in place of: told which case (by its reference) is no longer
-    theirs, with a link to their Follow up list, and nothing about it."""
+    """The leader another was named in place of: told a case is no longer theirs, with a link to
+    their Follow up list. Not which: like every email to staff, nothing that names a case."""
     if not (person.email and person.is_active) or (by is not None and person.pk == by.pk):
         return []
     row = Notification.objects.create(
         concern=concern, to_user=person, kind="concern.accountable_lead_replaced"
     )
     link = absolute_url(reverse("concerns:list_led"))
-    body = no_longer_accountable_body(concern.reference, link)
+    body = no_longer_accountable_body(link)
     send(NO_LONGER_ACCOUNTABLE, body, [person.email], what="concern.accountable_lead_replaced")
     return [row]
 

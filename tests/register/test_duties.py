@@ -19,6 +19,7 @@ from speakup.register.services.fppt_and_attestation import (
     fppt_record,
 )
 from speakup.register.training_link import follow_up_status
+from speakup.training import board_directors as training_board_directors
 from speakup.training import national as training_national
 from speakup.training import queries as training_queries
 from speakup.training.models import Completion, StaffRecord
@@ -196,30 +197,35 @@ def test_follow_up_is_due_within_90_days_of_appointment_then_overdue(appointment
     complete(director.email.upper(), appointment.organisation, "speak_up", "listen_up", "follow_up")
     training = duty(director, Duty.TRAINING, date(2026, 4, 6))
     assert training.state == State.COMPLIANT
-    assert training.detail == "Follow Up completed on 1 March 2026"
+    assert training.detail == "Follow Up completed on 1 March 2026; refresher due 1 March 2029"
 
 
-def test_follow_up_counts_only_after_speak_up_and_listen_up(appointment):
+def test_follow_up_counts_as_training_counts_it_and_runs_out_with_the_refresher(appointment):
+    # Training's rule (ADR 0017): Speak Up and Listen Up come first when taking the modules,
+    # but a Follow Up recorded counts; after the policy's refresher years it has run out.
     director = appointment.director
     complete(director.email, appointment.organisation, "follow_up")
-    assert duty(director, Duty.TRAINING, date(2026, 4, 6)).state == State.OVERDUE
-    complete(director.email, appointment.organisation, "speak_up", "listen_up")
     assert duty(director, Duty.TRAINING, date(2026, 4, 6)).state == State.COMPLIANT
+    late = duty(director, Duty.TRAINING, date(2029, 3, 2))
+    assert late.state == State.OVERDUE
+    assert late.detail == (
+        "Follow Up completed on 1 March 2026: the refresher was due by 1 March 2029"
+    )
 
 
 def test_training_is_not_known_when_training_cannot_answer(monkeypatch, appointment):
     def fails(**_):
         raise RuntimeError("training is down")
 
-    monkeypatch.setattr(training_queries, "follow_up_completed_on", fails)
-    monkeypatch.setattr(training_national, "follow_up_completed_on_many", fails)
-    assert not follow_up_status(appointment.director).known
+    monkeypatch.setattr(training_board_directors, "follow_up_of_appointed", fails)
+    current = [appointment]
+    assert not follow_up_status(appointment.director, current, today=date(2026, 2, 1)).known
     assert duty(appointment.director, Duty.TRAINING, date(2026, 2, 1)).state == State.NOT_KNOWN
     board = duties.board_compliance(organisation=appointment.organisation, today=date(2026, 2, 1))
     assert [d.state for d in board[0].duties if d.duty == Duty.TRAINING] == [State.NOT_KNOWN]
 
 
-def test_a_board_and_the_national_list_read_training_in_two_queries(organisation):
+def test_a_board_and_the_national_list_read_training_in_one_query(organisation):
     trained = [
         AppointmentFactory(organisation=organisation, start_date=date(2025, 1, 1)) for _ in range(4)
     ]
@@ -232,8 +238,8 @@ def test_a_board_and_the_national_list_read_training_in_two_queries(organisation
         with CaptureQueriesContext(connection) as captured:
             rows = ask()
         training_reads = [q for q in captured if "training_completion" in q["sql"]]
-        # Completions by roster record and by account: two, not one per director.
-        assert len(training_reads) == 2
+        # Completions by roster record, account and email at once, not one per director.
+        assert len(training_reads) == 1
     states = {
         row.director: {d.duty: d.state for d in row.duties}[Duty.TRAINING]
         for row in duties.board_compliance(organisation=organisation, today=date(2026, 6, 1))

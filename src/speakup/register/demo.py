@@ -73,9 +73,15 @@ def load_demo() -> None:
             user = User.objects.filter(email=email).first()
             if user is None:
                 continue  # the ICB has two board members, not three
-            if Appointment.objects.filter(
+            held = Appointment.objects.filter(
                 director__email=email, organisation=organisation, role_title=role_title
-            ).exists():
+            ).first()
+            if held is not None:
+                # Loaded before: its day still goes on the roster, for demos loaded before
+                # appointments were dated there.
+                entries.board_days_to_roster(
+                    actor=admin, director=held.director, organisation=organisation
+                )
                 continue
             first, _, last = (user.full_name or "Demo Director").partition(" ")
             appointment = entries.appointment_add(

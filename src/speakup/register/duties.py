@@ -2,6 +2,7 @@
 the yearly fit and proper person checks, and Follow Up training. Each duty is compliant, due,
 overdue or not known; the national and board views count them."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -20,13 +21,18 @@ from speakup.register.models import (
     FpptOutcome,
 )
 from speakup.register.queries import current_appointments, current_code, current_q
-from speakup.register.training_link import FollowUpStatus, follow_up_status, follow_up_statuses
+from speakup.register.training_link import (
+    DONE,
+    DUE,
+    LATE,
+    FollowUpStatus,
+    follow_up_status,
+    follow_up_statuses,
+)
 
 ATTESTATION_GRACE_DAYS = 30  # to attest after the anniversary or after a new version
 
 FPPT_GRACE_DAYS = 30  # to record the annual checks after the year is up, or after appointment
-
-TRAINING_DAYS = 90  # to complete Follow Up after appointment
 
 
 class Duty(StrEnum):
@@ -171,22 +177,28 @@ def training_status(
     today: date,
     follow_up: FollowUpStatus | None = None,
 ) -> DutyStatus:
-    follow_up = follow_up or follow_up_status(director)
+    """Follow Up as training gives it, by the rule of its own pages (ADR 0017): due the
+    organisation's board days (90 unless it changed them) after the director joined its board."""
+    follow_up = follow_up or follow_up_status(director, current, today=today)
     if not follow_up.known:
         return DutyStatus(Duty.TRAINING, State.NOT_KNOWN, "Training records are not available")
-    if follow_up.completed_on is not None:
-        return DutyStatus(
-            Duty.TRAINING,
-            State.COMPLIANT,
-            f"Follow Up completed on {day_in_words(follow_up.completed_on)}",
+    if follow_up.state == DONE:
+        detail = f"Follow Up completed on {day_in_words(follow_up.completed_on)}"
+        if follow_up.valid_until:
+            detail += f"; refresher due {day_in_words(follow_up.valid_until)}"
+        return DutyStatus(Duty.TRAINING, State.COMPLIANT, detail)
+    deadline = follow_up.due_on
+    if follow_up.state == DUE:
+        detail = f"Follow Up not completed: due by {day_in_words(deadline)}"
+    elif follow_up.completed_on and follow_up.completed_on < deadline:
+        detail = (
+            f"Follow Up completed on {day_in_words(follow_up.completed_on)}: the refresher was "
+            f"due by {day_in_words(deadline)}"
         )
-    deadline = min(a.start_date for a in current) + timedelta(days=TRAINING_DAYS)
-    return DutyStatus(
-        Duty.TRAINING,
-        _deadline_state(deadline, today),
-        f"Follow Up not completed: due by {day_in_words(deadline)}",
-        deadline,
-    )
+    else:
+        detail = f"Follow Up not completed: was due by {day_in_words(deadline)}"
+    state = State.DUE if follow_up.state == DUE else State.OVERDUE
+    return DutyStatus(Duty.TRAINING, state, detail, deadline)
 
 
 def director_compliance(
@@ -244,9 +256,11 @@ def board_compliance(*, organisation: Organisation, today: date | None = None):
 
 def _compliance_of(directors: list[Director], *, today: date, code) -> list[DirectorCompliance]:
     # Training is asked once for the whole list, not once per director.
-    follow_ups = follow_up_statuses(directors)
+    follow_ups = follow_up_statuses(
+        ((d, current_appointments(d, today)) for d in directors), today=today
+    )
     return [
-        director_compliance(director=d, today=today, code=code, follow_up=follow_ups[d.pk])
+        director_compliance(director=d, today=today, code=code, follow_up=follow_ups.get(d.pk))
         for d in directors
     ]
 
@@ -346,15 +360,20 @@ def compliance_by_organisation(*, today: date | None = None) -> dict[int, tuple[
     """{organisation_id: (current directors, of whom with no overdue duty)}, for the national
     view of reporting: one aggregate query, the rules of `director_compliance` written in SQL
     (tests/register/test_compliance_counts.py checks they agree). Follow Up is asked of
-    training through training_link once, for the directors holding an appointment. Counts of
-    directors only: no names leave this function."""
+    training through training_link once, for the directors holding an appointment, and given
+    by its rule. Counts of directors only: no names leave this function."""
     today = today or timezone.localdate()
     current = _current_appointments(today)
     directors = Director.objects.filter(pk__in=current.values("director_id")).only("pk", "email")
-    untrained = [
+    appointments = defaultdict(list)
+    for appointment in current.only("director_id", "organisation_id", "start_date"):
+        appointments[appointment.director_id].append(appointment)
+    late = [
         pk
-        for pk, status in follow_up_statuses(directors).items()
-        if status.known and status.completed_on is None
+        for pk, status in follow_up_statuses(
+            ((d, appointments[d.pk]) for d in directors), today=today
+        ).items()
+        if status.state == LATE
     ]
     attestation_overdue, annotations = _attestation_overdue(today, current_code())
     overdue = Director.objects.annotate(
@@ -362,11 +381,7 @@ def compliance_by_organisation(*, today: date | None = None) -> dict[int, tuple[
             current.filter(director=OuterRef("pk")).order_by("start_date").values("start_date")[:1]
         ),
         **annotations,
-    ).filter(
-        attestation_overdue
-        | Q(_fppt_overdue(today))
-        | Q(pk__in=untrained, first_start__lt=today - timedelta(days=TRAINING_DAYS))
-    )
+    ).filter(attestation_overdue | Q(_fppt_overdue(today)) | Q(pk__in=late))
     rows = (
         current.values("organisation_id")
         .annotate(

@@ -15,6 +15,7 @@ from speakup.core.dates import (
 from speakup.core.text import trimmed
 from speakup.core.words import listed, too_long
 from speakup.organisations.models import Organisation, User
+from speakup.register import training_link
 from speakup.register.models import (
     Appointment,
     Director,
@@ -326,6 +327,7 @@ def appointment_add(
         created_by=actor,
     )
     director_reindex(director=director)
+    board_days_to_roster(actor=actor, director=director, organisation=organisation)
     audit_change(
         actor=actor,
         action="register.appointment_add",
@@ -335,6 +337,24 @@ def appointment_add(
         detail={"register_number": director.register_number, "role_title": role_title},
     )
     return appointment
+
+
+def board_days_to_roster(*, actor, director: Director, organisation: Organisation) -> None:
+    """Tell training the day the director joined this board (the earliest start of their
+    appointments there not ended), so their roster record has it and Follow Up is due from it
+    (ADR 0017)."""
+    today = timezone.localdate()
+    first = (
+        Appointment.objects.filter(director=director, organisation=organisation)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .order_by("start_date")
+        .values_list("start_date", flat=True)
+        .first()
+    )
+    if first is not None:
+        training_link.board_member_dated(
+            actor=actor, organisation=organisation, email=director.email, appointed_on=first
+        )
 
 
 @transaction.atomic

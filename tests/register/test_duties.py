@@ -20,7 +20,6 @@ from speakup.register.services.fppt_and_attestation import (
 )
 from speakup.register.training_link import follow_up_status
 from speakup.training import board_directors as training_board_directors
-from speakup.training import national as training_national
 from speakup.training import queries as training_queries
 from speakup.training.models import Completion, StaffRecord
 from tests.conftest import sign_in
@@ -201,7 +200,7 @@ def test_follow_up_is_due_within_90_days_of_appointment_then_overdue(appointment
 
 
 def test_follow_up_counts_as_training_counts_it_and_runs_out_with_the_refresher(appointment):
-    # Training's rule (ADR 0017): Speak Up and Listen Up come first when taking the modules,
+    # Training's rule (ADR 0018): Speak Up and Listen Up come first when taking the modules,
     # but a Follow Up recorded counts; after the policy's refresher years it has run out.
     director = appointment.director
     complete(director.email, appointment.organisation, "follow_up")
@@ -253,12 +252,8 @@ def test_a_board_and_the_national_list_read_training_in_one_query(organisation):
     assert {row.director for row in rows} == {a.director for a in trained}
 
 
-def test_training_answers_for_many_as_it_does_for_one(organisation, person_with_role):
+def test_training_finds_a_boards_follow_up_by_email_in_any_case(organisation, person_with_role):
     person = person_with_role(Role.BOARD_MEMBER, email="Mixed.Case@fictional.test")
-    for module, on in [("speak_up", date(2025, 1, 1)), ("listen_up", date(2025, 1, 2))]:
-        Completion.objects.create(
-            organisation=organisation, user=person, module=module, completed_on=on, source="import"
-        )
     for on in (date(2025, 2, 1), date(2026, 2, 1)):
         Completion.objects.create(
             organisation=organisation,
@@ -267,19 +262,17 @@ def test_training_answers_for_many_as_it_does_for_one(organisation, person_with_
             completed_on=on,
             source="import",
         )
-    complete("roster.only@fictional.test", organisation, "speak_up", "listen_up", "follow_up")
-    complete("no.prerequisites@fictional.test", organisation, "follow_up")
-    emails = [
-        "mixed.case@fictional.test",
-        "roster.only@fictional.test",
-        "no.prerequisites@fictional.test",
-        "nobody@fictional.test",
-    ]
-    many = training_national.follow_up_completed_on_many(emails=emails)
-    assert many == {email: training_queries.follow_up_completed_on(email=email) for email in emails}
-    assert many["mixed.case@fictional.test"] == date(2026, 2, 1)
-    assert many["roster.only@fictional.test"] == date(2026, 3, 1)
-    assert many["no.prerequisites@fictional.test"] is None
+    complete("Roster.Only@fictional.test", organisation, "follow_up")
+    appointed = date(2025, 1, 1)
+    emails = ["MIXED.case@fictional.test", "roster.only@fictional.test", "nobody@fictional.test"]
+    statuses = training_board_directors.follow_up_of_appointed(
+        appointments=[(email, organisation.pk, appointed) for email in emails],
+        today=date(2026, 11, 27),
+    )
+    found = {email: statuses[(email.lower(), organisation.pk)] for email in emails}
+    assert found["MIXED.case@fictional.test"].completed_on == date(2026, 2, 1)  # the latest
+    assert found["roster.only@fictional.test"].completed_on == date(2026, 3, 1)
+    assert found["nobody@fictional.test"].status == training_queries.OVERDUE
 
 
 def test_a_former_director_has_no_duties_and_is_not_on_the_overdue_list(appointment):

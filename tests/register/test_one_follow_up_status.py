@@ -1,5 +1,5 @@
 """A director on the register who is a worker on the roster has one Follow Up status: the same on
-their home page, both sections of the board report and the register officer's pages (ADR 0017)."""
+their home page, both sections of the board report and the register officer's pages (ADR 0018)."""
 
 import re
 from datetime import date

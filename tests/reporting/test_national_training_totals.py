@@ -6,7 +6,6 @@ import pytest
 
 from speakup.training import national
 from speakup.training.content import MODULE_ORDER
-from speakup.training.queries import follow_up_completed_on
 from speakup.training.tallies import compliance_figures
 from tests.organisations.factories import OrganisationFactory, UserFactory
 from tests.training.factories import CompletionFactory, StaffRecordFactory, TrainingPolicyFactory
@@ -74,29 +73,3 @@ def test_the_national_counts_give_each_organisations_workers(rosters):
     counts = national.training_counts_by_organisation(today=TODAY)
     assert [counts[organisation.pk]["workers"] for organisation in rosters] == [4, 4, 4]
     assert all(set(counts[o.pk]) >= {f"{m}_required" for m in MODULE_ORDER} for o in rosters)
-
-
-def test_the_follow_up_lookup_by_email_answers_as_it_does_for_one_person():
-    account = UserFactory(email="Chair@Fictional.test")
-    record = StaffRecordFactory(email="chair@fictional.TEST")
-    elsewhere = StaffRecordFactory(email="chair@fictional.test")
-    CompletionFactory(staff_record=record, module="speak_up")
-    CompletionFactory(
-        staff_record=None,
-        user=account,
-        organisation=record.organisation,
-        module="listen_up",
-        completed_on=datetime.date(2025, 1, 1),
-    )
-    CompletionFactory(
-        staff_record=elsewhere, module="follow_up", completed_on=datetime.date(2025, 2, 1)
-    )
-    half = StaffRecordFactory(email="half@fictional.test")
-    CompletionFactory(staff_record=half, module="follow_up")
-    emails = ["CHAIR@fictional.test ", "half@fictional.test", "nobody@fictional.test", ""]
-    answers = national.follow_up_completed_on_many(emails=emails)
-    # Keys lower-cased and stripped; an empty email is not asked about.
-    asked = ["chair@fictional.test", "half@fictional.test", "nobody@fictional.test"]
-    assert answers == {email: follow_up_completed_on(email=email) for email in asked}
-    assert answers["chair@fictional.test"] == datetime.date(2025, 2, 1)
-    assert answers["half@fictional.test"] is None  # Follow Up without Speak Up and Listen Up

@@ -177,7 +177,7 @@ def training_status(
     today: date,
     follow_up: FollowUpStatus | None = None,
 ) -> DutyStatus:
-    """Follow Up as training gives it, by the rule of its own pages (ADR 0017): due the
+    """Follow Up as training gives it, by the rule of its own pages (ADR 0018): due the
     organisation's board days (90 unless it changed them) after the director joined its board."""
     follow_up = follow_up or follow_up_status(director, current, today=today)
     if not follow_up.known:

@@ -1,6 +1,6 @@
 """The one place the register asks training about a director's Follow Up.
 
-Training gives it by its own rule, the one its pages use (`board_directors`, ADR 0017):
+Training gives it by its own rule, the one its pages use (`board_directors`, ADR 0018):
 `follow_up_of_appointed(*, appointments=[(email, organisation id, appointed on)], today)` gives
 each appointment's Follow Up as the worker's status on that organisation's roster, and
 `board_member_dated(...)` records an appointment's day on the roster. If training cannot

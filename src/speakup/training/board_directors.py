@@ -1,4 +1,4 @@
-"""Follow Up for the directors on the register: what the register asks training (ADR 0017).
+"""Follow Up for the directors on the register: what the register asks training (ADR 0018).
 
 One rule gives a director's Follow Up everywhere: `queries.module_status`, over the worker on
 the roster of the organisation they are appointed to. So the register's pages, the board
@@ -20,18 +20,24 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from speakup.core.audit import audit_by
-from speakup.organisations.models import Organisation
+from speakup.organisations.models import Organisation, User
 from speakup.training.models import Completion, Module, StaffRecord, TrainingPolicy
 from speakup.training.queries import RECORD_COLUMNS, ModuleStatus, WorkerFacts, module_status
 
 
+def _accounts_of(emails: set[str]):
+    """The accounts with one of `emails` (lower-cased), found by their lower-cased email."""
+    return User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+
+
 def _records_of(*, emails: set[str], organisation_ids: set[int]):
     """Active roster records of these organisations whose email, or whose account's, is one of
-    `emails` (lower-cased)."""
+    `emails` (lower-cased). The accounts are found first, by their own index, so that no
+    record is joined to its account just to compare emails."""
     return (
         StaffRecord.objects.filter(organisation_id__in=organisation_ids, active=True)
         .annotate(email_lower=Lower("email"), account_email=Lower("user__email"))
-        .filter(Q(email_lower__in=emails) | Q(account_email__in=emails))
+        .filter(Q(email_lower__in=emails) | Q(user__in=_accounts_of(emails).values("pk")))
         .order_by("organisation_id", "employee_number")
     )
 
@@ -129,29 +135,34 @@ def follow_up_of_appointed(
 def _follow_up_completions(*, emails: set[str], records: Iterable[dict]) -> dict[str, dict]:
     """Follow Up completions by roster record, by account (wherever recorded: training goes
     with the person, as `queries.organisation_completions`) and by email (for directors not on
-    a roster), each as [(completed on, version)]."""
+    a roster), each as [(completed on, version)].
+
+    The people are found by email first (both emails have a lower-cased index), then only their
+    completions: comparing the email of every completion's record and account read every
+    Follow Up in England."""
     records = list(records)
     ids = {record["id"] for record in records}
     users = {record["user_id"] for record in records if record["user_id"]}
+    email_of_record = dict(
+        StaffRecord.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails)
+        .values_list("pk", "email_lower")
+    )
+    email_of_user = dict(_accounts_of(emails).values_list("pk", "email_lower"))
     rows = (
         Completion.objects.filter(module=Module.FOLLOW_UP)
-        .annotate(account_email=Lower("user__email"), record_email=Lower("staff_record__email"))
         .filter(
-            Q(staff_record_id__in=ids)
-            | Q(user_id__in=users)
-            | Q(account_email__in=emails)
-            | Q(record_email__in=emails)
+            Q(staff_record_id__in=ids | email_of_record.keys())
+            | Q(user_id__in=users | email_of_user.keys())
         )
-        .values_list(
-            "staff_record_id", "user_id", "account_email", "record_email", "completed_on", "version"
-        )
+        .values_list("staff_record_id", "user_id", "completed_on", "version")
     )
     found: dict[str, dict] = {"record": {}, "user": {}, "email": {}}
-    for record_id, user_id, account_email, record_email, day, version in rows:
+    for record_id, user_id, day, version in rows:
         if record_id in ids:
             found["record"].setdefault(record_id, []).append((day, version))
         elif user_id in users:
             found["user"].setdefault(user_id, []).append((day, version))
-        for email in {account_email, record_email} & emails:
+        for email in {email_of_record.get(record_id), email_of_user.get(user_id)} & emails:
             found["email"].setdefault(email, []).append((day, version))
     return found

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from speakup.core.dates import day_in_words, years_after
@@ -741,28 +741,6 @@ def dashboard_organisations(*, user) -> list[Organisation]:
 
 def course_for(module: str):
     return course(module)
-
-
-# --- what the register of board directors asks -------------------------------------------
-
-
-def follow_up_completed_on(*, email: str) -> datetime.date | None:
-    """When this person last completed Follow Up, having done Speak Up and Listen Up first.
-
-    The one question the register asks training (architecture.md, "Shape of the code"): a
-    director is matched by email to their account or to their organisations' roster records.
-    For whole boards at once the register asks `national.follow_up_completed_on_many`.
-    """
-    person = Q(user__email__iexact=email) | Q(staff_record__email__iexact=email)
-    latest = dict(
-        Completion.objects.filter(person)
-        .values("module")
-        .annotate(last=Max("completed_on"))
-        .values_list("module", "last")
-    )
-    if not all(latest.get(module) for module in PREREQUISITES["follow_up"]):
-        return None
-    return latest.get("follow_up")
 
 
 # --- who manages whom --------------------------------------------------------------------

@@ -342,7 +342,7 @@ def appointment_add(
 def board_days_to_roster(*, actor, director: Director, organisation: Organisation) -> None:
     """Tell training the day the director joined this board (the earliest start of their
     appointments there not ended), so their roster record has it and Follow Up is due from it
-    (ADR 0017)."""
+    (ADR 0018)."""
     today = timezone.localdate()
     first = (
         Appointment.objects.filter(director=director, organisation=organisation)

@@ -150,12 +150,27 @@ def attachment_row(attachment, name: str) -> dict:
     }
 
 
-def speaker_feedback(feedback: Feedback, comment: str | None) -> list[dict]:
-    """The speaker's answers when their concern closed, as summary-list rows."""
+# Said in place of the speaker's closing comment to whoever may not read the conversation
+# (concerns.view_conversation): the same whether they wrote one or not.
+COMMENT_WITH_THE_GUARDIANS = (
+    "Only the organisation's FTSU guardians read it, as they do the conversation with the "
+    "speaker: it may name them"
+)
+
+
+def speaker_feedback(
+    feedback: Feedback, comment: str | None, *, with_conversation: bool
+) -> list[dict]:
+    """The speaker's answers when their concern closed, as summary-list rows. Their comment,
+    free text that may name them, goes only to those who read the conversation."""
+    if with_conversation:
+        said = {"key": "Their comment", "value": comment or "No comment", "typed": bool(comment)}
+    else:
+        said = {"key": "Their comment", "value": COMMENT_WITH_THE_GUARDIANS}
     return [
         {"key": "Would speak up again", "value": SpeakUpAgain(feedback.would_speak_up_again).label},
         {"key": "Suffered for speaking up", "value": "Yes" if feedback.detriment else "No"},
-        {"key": "Their comment", "value": comment or "No comment", "typed": bool(comment)},
+        said,
         {"key": "Given", "value": day(feedback.given_at)},
     ]
 

@@ -210,6 +210,7 @@ class FeedbackForm(forms.Form):
     )
     comment = forms.CharField(
         label="Anything else you want to tell us? (optional)",
+        help_text="Only the guardian reads this, as they read your messages",
         required=False,
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -142,7 +142,11 @@ def _case_context(request, concern) -> dict:
         if show_attachments
         else [],
         "feedback": presenters.speaker_feedback(
-            feedback, sealing.unseal(concern, "feedback_comment", feedback.comment_sealed)
+            feedback,
+            sealing.unseal(concern, "feedback_comment", feedback.comment_sealed)
+            if show_conversation
+            else None,
+            with_conversation=show_conversation,
         )
         if feedback
         else [],

@@ -130,3 +130,32 @@ def test_a_leader_is_told_in_the_api_how_many_files_a_confidential_speaker_attac
     guardian = _api(staff.guardian, concern)
     assert guardian["attachment_count"] == 1
     assert [f["name"] for f in guardian["attachments"]] == ["Zoë's notes.txt"]
+
+
+# --- What names nobody but can narrow down who spoke up -----------------------------------
+
+
+def _api_list(user) -> list[dict]:
+    api = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return api.get("/api/v1/concerns").json()
+
+
+@pytest.mark.parametrize("who", ["accountable", "escalated to"])
+def test_a_leader_is_not_shown_the_speakers_worker_group(client, staff, who):
+    """The speaker was told the answer is only counted: in a small team it can tell who spoke
+    up. Whether patients are at risk stays, to act on."""
+    concern = _case(staff, Confidentiality.ANONYMOUS)
+    concern.worker_group, concern.patient_safety_risk = "estates_ancillary", True
+    concern.save()
+    leader = _reader(staff, who)
+    page = _page(client, leader, concern)
+    assert "Worker group" not in page and "Estates and ancillary" not in page
+    assert "Patients at risk Yes" in page
+    assert _api(leader, concern)["worker_group"] is None
+    assert [c["worker_group"] for c in _api_list(leader)] == [None]
+    # The guardian still sees it, on the page and in the API.
+    assert "Worker group Estates and ancillary" in _page(client, staff.guardian, concern)
+    assert _api(staff.guardian, concern)["worker_group"] == "estates_ancillary"
+    assert [c["worker_group"] for c in _api_list(staff.guardian)] == ["estates_ancillary"]

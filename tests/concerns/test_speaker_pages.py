@@ -175,6 +175,25 @@ def test_an_open_speaker_is_not_told_to_hide_who_they_are(client, organisation):
     assert "identify you" not in html(page)
 
 
+def test_the_optional_questions_say_truly_who_sees_each_answer(client, organisation):
+    """It said every answer is only counted, though the leaders following the concern up saw
+    the worker group on the case (they now do not) and see whether patients are at risk."""
+    page = step(client, client.get(URL), organisation=organisation.ods_code)
+    page = step(client, page, confidentiality="confidential")
+    page = step(client, page, description="The rota on ward 9 is unsafe (synthetic).")
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html(page))).split())
+    assert heading(page) == "A few more questions"
+    assert "None of your answers is used to find out who you are." in text
+    assert (
+        "Which group of staff you work in is counted, with the answers of many other people, "
+        "to see where speaking up happens. Only the guardian sees it with your concern."
+    ) in text
+    assert (
+        "Whether patients are at risk, and whether you have suffered for speaking up, are read "
+        "with your concern by the people who look into it, so that they can act on them."
+    ) in text
+
+
 def test_change_goes_back_to_that_question_and_then_straight_to_check_answers(client, organisation):
     check = walk_to_check(client, organisation)
     page = step(client, check, change="description")

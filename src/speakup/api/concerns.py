@@ -499,7 +499,12 @@ class StaffConcernSummarySerializer(_s.Serializer):
     feedback_by = _s.DateField()
     acknowledged_at = _s.DateTimeField(allow_null=True)
     elements = _s.ListField(child=_s.CharField())
-    worker_group = _s.CharField(allow_blank=True)
+    worker_group = _s.CharField(
+        allow_blank=True,
+        allow_null=True,
+        help_text="Empty: not given. Null for the leaders following the concern up: only the "
+        "guardians see it (in a small team it can tell who spoke up)",
+    )
     accountable_lead = _s.EmailField(allow_null=True)
     overdue = _s.BooleanField()
 
@@ -602,7 +607,9 @@ def _email(user) -> str | None:
     return user.email if user else None
 
 
-def _summary(concern, today) -> dict:
+def _summary(user, concern, today) -> dict:
+    """A concern in a list, or what a change answers: as the case page shows it to `user`."""
+    clues = _can(user, "concerns.view_speaker_clues", concern)
     return {
         "reference": concern.reference,
         "organisation": concern.organisation.ods_code,
@@ -613,7 +620,7 @@ def _summary(concern, today) -> dict:
         "feedback_by": concern.feedback_by,
         "acknowledged_at": concern.acknowledged_at,
         "elements": [e.code for e in concern.elements.all()],
-        "worker_group": concern.worker_group,
+        "worker_group": concern.worker_group if clues else None,
         "accountable_lead": _email(concern.accountable_lead),
         "overdue": bool(_presenters.concern_overdue(concern, today))
         or bool(getattr(concern, "late_actions", 0)),
@@ -646,7 +653,7 @@ def _detail(user, concern) -> dict:
     unseal = _sealing.unseal
     conversation = _can(user, "concerns.view_conversation", concern)
     return {
-        **_summary(concern, _timezone.localdate()),
+        **_summary(user, concern, _timezone.localdate()),
         "description": unseal(concern, "narrative", concern.narrative_sealed),
         "speaker": _handling.speaker_contact(concern)
         if _can(user, "concerns.view_speaker", concern)
@@ -739,7 +746,7 @@ class StaffConcernList(StaffAPIView):
             _visible(request.user, "concerns.concerns").select_related("accountable_lead"),
             today=today,
         )
-        return Response([_summary(c, today) for c in concerns[:1000]])
+        return Response([_summary(request.user, c, today) for c in concerns[:1000]])
 
 
 class StaffConcernDetail(StaffAPIView):
@@ -775,7 +782,7 @@ class StaffAcknowledge(StaffAPIView):
             concern = _handling.concern_acknowledge(user=request.user, concern=concern)
         except _DjangoValidationError as error:
             return self.refused(error)
-        return Response(_summary(concern, _timezone.localdate()))
+        return Response(_summary(request.user, concern, _timezone.localdate()))
 
 
 class StaffTriageSerializer(_s.Serializer):
@@ -801,7 +808,7 @@ class StaffTriage(StaffAPIView):
             )
         except _DjangoValidationError as error:
             return self.refused(error)
-        return Response(_summary(concern, _timezone.localdate()))
+        return Response(_summary(request.user, concern, _timezone.localdate()))
 
 
 def _staff_text(field: str, **kwargs) -> _s.CharField:
@@ -1031,7 +1038,7 @@ class StaffClose(StaffAPIView):
             )
         except _DjangoValidationError as error:
             return self.refused(error)
-        return Response(_summary(concern, _timezone.localdate()))
+        return Response(_summary(request.user, concern, _timezone.localdate()))
 
 
 _staff_collection = StaffConcernList.as_view()

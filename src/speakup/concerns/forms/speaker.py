@@ -96,7 +96,8 @@ class DescriptionForm(forms.Form):
 
 
 class AboutForm(forms.Form):
-    """Optional questions: they help count concerns nationally, never to identify anyone."""
+    """Optional questions. The worker group is only counted (the guardian alone sees it with
+    the concern); patient risk and detriment go with the concern, to be acted on."""
 
     worker_group = forms.ChoiceField(
         label="Which group of staff do you work in? (optional)",

@@ -152,7 +152,9 @@ def _case_context(request, concern) -> dict:
         else [],
         "checkins": presenters.checkin_rows(concern),
         "elements": [label_of(e.code) for e in concern.elements.all()],
-        "worker_group": label_of(concern.worker_group) if concern.worker_group else "Not given",
+        "worker_group": (label_of(concern.worker_group) if concern.worker_group else "Not given")
+        if can(user, "concerns.view_speaker_clues", concern)
+        else None,
         "received": presenters.day(concern.received_at),
         "acknowledge_by": presenters.day(concern.acknowledge_by),
         "feedback_by": presenters.day(concern.feedback_by),

@@ -435,7 +435,7 @@ urlpatterns: list = [
 from django.core.exceptions import ValidationError as _DjangoValidationError  # noqa: E402
 from django.urls import path as _path  # noqa: E402
 from django.utils import timezone as _timezone  # noqa: E402
-from drf_spectacular.utils import extend_schema  # noqa: E402
+from drf_spectacular.utils import extend_schema, extend_schema_field  # noqa: E402
 from rest_framework import permissions as _permissions  # noqa: E402
 from rest_framework import serializers as _s  # noqa: E402
 from rest_framework import status as _status  # noqa: E402
@@ -489,12 +489,23 @@ class StaffAPIView(APIView):
         return Response(body, status=_status.HTTP_400_BAD_REQUEST)
 
 
+@extend_schema_field(
+    {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}
+)
+class _SpeakersMoment(_s.Field):
+    """When the speaker did something: a moment for the guardians, a date for the leaders
+    (presenters.speakers_moment)."""
+
+
 class StaffConcernSummarySerializer(_s.Serializer):
     reference = _s.CharField()
     organisation = _s.CharField(help_text="ODS code")
     status = _s.CharField()
     confidentiality = _s.CharField()
-    received_at = _s.DateTimeField()
+    received_at = _SpeakersMoment(
+        help_text="When it arrived: the moment (ISO 8601 date and time) for the guardians; the "
+        "date alone (YYYY-MM-DD) for the leaders following it up, as their case page says"
+    )
     acknowledge_by = _s.DateField()
     feedback_by = _s.DateField()
     acknowledged_at = _s.DateTimeField(allow_null=True)
@@ -573,7 +584,10 @@ class StaffEscalationSerializer(_s.Serializer):
 class StaffStatusChangeSerializer(_s.Serializer):
     from_status = _s.CharField(allow_blank=True)
     to_status = _s.CharField()
-    at = _s.DateTimeField()
+    at = _SpeakersMoment(
+        help_text='When: the date alone for a move the speaker made ("by": "speaker"), unless '
+        "you are a guardian, as for received_at"
+    )
     by = _s.CharField(
         allow_null=True,
         help_text='Who moved the case: a staff email, "speaker" or "system" (the tick)',
@@ -615,7 +629,7 @@ def _summary(user, concern, today) -> dict:
         "organisation": concern.organisation.ods_code,
         "status": concern.status,
         "confidentiality": concern.confidentiality,
-        "received_at": concern.received_at,
+        "received_at": _presenters.speakers_moment(concern.received_at, with_time=clues),
         "acknowledge_by": concern.acknowledge_by,
         "feedback_by": concern.feedback_by,
         "acknowledged_at": concern.acknowledged_at,
@@ -652,6 +666,7 @@ def _files(user, concern) -> dict:
 def _detail(user, concern) -> dict:
     unseal = _sealing.unseal
     conversation = _can(user, "concerns.view_conversation", concern)
+    clues = _can(user, "concerns.view_speaker_clues", concern)
     return {
         **_summary(user, concern, _timezone.localdate()),
         "description": unseal(concern, "narrative", concern.narrative_sealed),
@@ -706,7 +721,7 @@ def _detail(user, concern) -> dict:
             {
                 "from_status": c.from_status,
                 "to_status": c.to_status,
-                "at": c.at,
+                "at": _presenters.speakers_moment(c.at, with_time=clues or c.by_label != "speaker"),
                 "by": _email(c.by) if c.by_label == "staff" else c.by_label,
             }
             for c in concern.status_changes.select_related("by")

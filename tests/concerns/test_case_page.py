@@ -2,6 +2,7 @@
 in any direction, buttons opened in the browser after signing in again, asking before a reopen
 or a withdrawal, and escalating only to someone there is."""
 
+import json
 import re
 from datetime import UTC, date, datetime
 from html import unescape
@@ -18,6 +19,7 @@ from speakup.concerns.services.speaker import checkin_answer, speaker_feedback
 from speakup.core.models import AuditRecord
 from speakup.organisations.roles import Role
 from tests.concerns.factories import ConcernFactory, open_action, speaker_message
+from tests.concerns.test_api_staff import api_as
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -59,11 +61,40 @@ def test_the_guardian_reads_the_speakers_closing_answers_and_comment(client, sta
     assert AuditRecord.objects.filter(action="concern.view", object_ref=closed.reference).exists()
 
 
-def test_the_accountable_leader_reads_the_closing_feedback_too(client, staff, closed):
-    speaker_feedback(concern=closed, would_speak_up_again="no", detriment=False, comment=COMMENT)
+@pytest.mark.parametrize("who", ["accountable", "escalated to"])
+def test_a_leader_reads_the_closing_answers_but_not_the_speakers_comment(
+    client, staff, closed, who
+):
+    """The comment is free text that may name the speaker, as the conversation may: it stays
+    with the guardians (the speaker's form says "The guardian reads them")."""
+    closed.status = Status.IN_PROGRESS  # escalated while it was open
+    closed.save()
+    handling.concern_escalate(
+        user=staff.guardian, concern=closed, level=Escalation.Level.NON_EXECUTIVE_LEAD
+    )
+    closed.status = Status.CLOSED
+    closed.save()
+    speaker_feedback(concern=closed, would_speak_up_again="no", detriment=True, comment=COMMENT)
+    leader = {"accountable": staff.lead, "escalated to": staff.ned}[who]
+    sign_in(client, leader)
+    text = _text(_page(client, closed))
+    assert "Would speak up again No" in text and "Suffered for speaking up Yes" in text
+    assert COMMENT not in text and "No comment" not in text
+    assert (
+        "Their comment Only the organisation's FTSU guardians read it, as they do the "
+        "conversation with the speaker: it may name them"
+    ) in text
+    api = api_as(leader).get(f"/api/v1/concerns/{closed.reference}")
+    assert api.status_code == 200 and COMMENT not in json.dumps(api.json())
+    sign_in(client, staff.guardian)
+    assert f"Their comment {COMMENT}" in _text(_page(client, closed))
+
+
+def test_a_leader_is_not_told_whether_the_speaker_left_a_comment(client, staff, closed):
+    speaker_feedback(concern=closed, would_speak_up_again="yes", detriment=False)
     sign_in(client, staff.lead)
     text = _text(_page(client, closed))
-    assert "Would speak up again No" in text and COMMENT in text
+    assert "No comment" not in text and "Their comment Only the organisation's" in text
 
 
 def test_feedback_without_a_comment_says_so(client, staff, closed):

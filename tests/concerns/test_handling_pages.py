@@ -294,6 +294,18 @@ def test_a_guardian_records_whether_the_speaker_says_they_have_suffered(client, 
         assert Concern.objects.latest("received_at").detriment_reported is kept
 
 
+def test_the_record_form_tells_the_guardian_not_to_write_who_the_speaker_is(client, staff):
+    """The leaders who follow the case up read the description, not a confidential speaker's
+    name: the form said only "In the speaker's words"."""
+    sign_in(client, staff.guardian)
+    form = _text(client.get(reverse("concerns:record_concern")).content.decode())
+    assert (
+        "In the speaker's words, as far as you can. The leaders who follow the concern up read "
+        "this: for a confidential or anonymous speaker, do not write their name or details that "
+        "would identify them"
+    ) in form
+
+
 def _text(html: str) -> str:
     """What a person reads: the page without its tags, its spaces run together."""
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())

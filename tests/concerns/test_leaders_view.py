@@ -4,9 +4,11 @@ speaker, who agreed to be known, by name; a confidential speaker's identity stay
 guardians; and what the page says of who sees the speaker is true for whoever reads it."""
 
 import re
+from datetime import UTC, datetime
 from html import unescape
 
 import pytest
+import time_machine
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -130,3 +132,68 @@ def test_a_leader_is_told_in_the_api_how_many_files_a_confidential_speaker_attac
     guardian = _api(staff.guardian, concern)
     assert guardian["attachment_count"] == 1
     assert [f["name"] for f in guardian["attachments"]] == ["Zoë's notes.txt"]
+
+
+# --- What names nobody but can narrow down who spoke up -----------------------------------
+
+
+def _api_list(user) -> list[dict]:
+    api = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return api.get("/api/v1/concerns").json()
+
+
+@pytest.mark.parametrize("who", ["accountable", "escalated to"])
+def test_a_leader_is_not_shown_the_speakers_worker_group(client, staff, who):
+    """The speaker was told the answer is only counted: in a small team it can tell who spoke
+    up. Whether patients are at risk stays, to act on."""
+    concern = _case(staff, Confidentiality.ANONYMOUS)
+    concern.worker_group, concern.patient_safety_risk = "estates_ancillary", True
+    concern.save()
+    leader = _reader(staff, who)
+    page = _page(client, leader, concern)
+    assert "Worker group" not in page and "Estates and ancillary" not in page
+    assert "Patients at risk Yes" in page
+    assert _api(leader, concern)["worker_group"] is None
+    assert [c["worker_group"] for c in _api_list(leader)] == [None]
+    # The guardian still sees it, on the page and in the API.
+    assert "Worker group Estates and ancillary" in _page(client, staff.guardian, concern)
+    assert _api(staff.guardian, concern)["worker_group"] == "estates_ancillary"
+    assert [c["worker_group"] for c in _api_list(staff.guardian)] == ["estates_ancillary"]
+
+
+@pytest.mark.parametrize("who", ["accountable", "escalated to"])
+def test_a_leader_is_told_the_day_a_concern_arrived_not_the_time(client, staff, who):
+    """The time a speaker sent their concern can match who was on shift."""
+    with time_machine.travel(datetime(2026, 11, 27, 9, 20, 31, 123456, tzinfo=UTC), tick=False):
+        concern = ConcernFactory(
+            organisation=staff.organisation,
+            confidentiality=Confidentiality.CONFIDENTIAL,
+            accountable_lead=staff.lead,
+        )
+    with time_machine.travel(datetime(2026, 11, 27, 14, 5, tzinfo=UTC), tick=False):
+        handling.concern_acknowledge(user=staff.guardian, concern=concern)
+        handling.concern_escalate(
+            user=staff.guardian, concern=concern, level=Escalation.Level.NON_EXECUTIVE_LEAD
+        )
+    leader = _reader(staff, who)
+    page = _page(client, leader, concern)
+    assert "Received 27 November 2026 " in page
+    assert "9:20am" not in page  # nor in the status history's first row, which is the same
+    assert "27 November 2026 at 2:05pm" in page  # the guardian's acknowledgement
+    body = _api(leader, concern)
+    assert body["received_at"] == "2026-11-27"
+    assert [c["received_at"] for c in _api_list(leader)] == ["2026-11-27"]
+    assert body["status_history"][0] == {
+        "from_status": "",
+        "to_status": "received",
+        "at": "2026-11-27",
+        "by": "speaker",
+    }
+    # What the guardian did is still to the minute; the guardian sees the speaker's too.
+    assert body["status_history"][1]["at"] == "2026-11-27T14:05:00Z"
+    assert "Received 27 November 2026 at 9:20am" in _page(client, staff.guardian, concern)
+    guardian = _api(staff.guardian, concern)
+    assert guardian["received_at"] == "2026-11-27T09:20:31.123456Z"
+    assert guardian["status_history"][0]["at"] == "2026-11-27T09:20:31.123456Z"

@@ -372,7 +372,9 @@ def test_feedback_is_asked_only_once_the_concern_is_closed(client, submitted):
     with pytest.raises(SpeakerRefused):
         speaker_feedback(concern=submitted.concern, would_speak_up_again="yes", detriment=False)
     close(submitted.concern)
-    assert "Given your experience, would you speak up again?" in html(client.get(SHOW))
+    page = html(client.get(SHOW))
+    assert "Given your experience, would you speak up again?" in page
+    assert "Only the guardian reads this, as they read your messages" in page
     response = client.post(
         "/concerns/check/concern/feedback/",
         {"would_speak_up_again": "maybe", "detriment": "no", "comment": "It took a while."},

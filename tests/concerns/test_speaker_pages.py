@@ -139,6 +139,61 @@ def test_a_description_over_twenty_thousand_characters_is_refused(client, organi
     assert "20,000 characters or fewer" in html(page)
 
 
+@pytest.mark.parametrize(
+    ("confidentiality", "told"),
+    [
+        (
+            "confidential",
+            "The guardian keeps your name to themselves, but what you describe may be read by "
+            "the managers and leaders who look into your concern. If you do not want them to "
+            "know it was you, leave out details that would identify you.",
+        ),
+        (
+            "anonymous",
+            "You are anonymous, but what you describe may be read by the managers and leaders "
+            "who look into your concern: leave out anything that would identify you.",
+        ),
+    ],
+)
+def test_the_description_step_says_who_reads_it_to_a_confidential_or_anonymous_speaker(
+    client, organisation, confidentiality, told
+):
+    """A confidential speaker was never told that the leaders read their description."""
+    page = step(client, client.get(URL), organisation=organisation.ods_code)
+    page = step(client, page, confidentiality=confidentiality)
+    assert heading(page).startswith("Describe your concern")
+    assert told in unescape(html(page))
+    # Still said when the description comes back with an error.
+    again = step(client, page, description="")
+    assert "Describe your concern" in html(again) and told in unescape(html(again))
+
+
+def test_an_open_speaker_is_not_told_to_hide_who_they_are(client, organisation):
+    page = step(client, client.get(URL), organisation=organisation.ods_code)
+    page = step(client, page, confidentiality="open")
+    assert "Say what happened or is happening, where and when." in unescape(html(page))
+    assert "identify you" not in html(page)
+
+
+def test_the_optional_questions_say_truly_who_sees_each_answer(client, organisation):
+    """It said every answer is only counted, though the leaders following the concern up saw
+    the worker group on the case (they now do not) and see whether patients are at risk."""
+    page = step(client, client.get(URL), organisation=organisation.ods_code)
+    page = step(client, page, confidentiality="confidential")
+    page = step(client, page, description="The rota on ward 9 is unsafe (synthetic).")
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html(page))).split())
+    assert heading(page) == "A few more questions"
+    assert "None of your answers is used to find out who you are." in text
+    assert (
+        "Which group of staff you work in is counted, with the answers of many other people, "
+        "to see where speaking up happens. Only the guardian sees it with your concern."
+    ) in text
+    assert (
+        "Whether patients are at risk, and whether you have suffered for speaking up, are read "
+        "with your concern by the people who look into it, so that they can act on them."
+    ) in text
+
+
 def test_change_goes_back_to_that_question_and_then_straight_to_check_answers(client, organisation):
     check = walk_to_check(client, organisation)
     page = step(client, check, change="description")

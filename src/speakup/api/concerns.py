@@ -435,7 +435,7 @@ urlpatterns: list = [
 from django.core.exceptions import ValidationError as _DjangoValidationError  # noqa: E402
 from django.urls import path as _path  # noqa: E402
 from django.utils import timezone as _timezone  # noqa: E402
-from drf_spectacular.utils import extend_schema  # noqa: E402
+from drf_spectacular.utils import extend_schema, extend_schema_field  # noqa: E402
 from rest_framework import permissions as _permissions  # noqa: E402
 from rest_framework import serializers as _s  # noqa: E402
 from rest_framework import status as _status  # noqa: E402
@@ -495,17 +495,33 @@ class StaffAPIView(APIView):
         return Response(body, status=_status.HTTP_400_BAD_REQUEST)
 
 
+@extend_schema_field(
+    {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}
+)
+class _SpeakersMoment(_s.Field):
+    """When the speaker did something: a moment for the guardians, a date for the leaders
+    (presenters.speakers_moment)."""
+
+
 class StaffConcernSummarySerializer(_s.Serializer):
     reference = _s.CharField()
     organisation = _s.CharField(help_text="ODS code")
     status = _s.CharField()
     confidentiality = _s.CharField()
-    received_at = _s.DateTimeField()
+    received_at = _SpeakersMoment(
+        help_text="When it arrived: the moment (ISO 8601 date and time) for the guardians; the "
+        "date alone (YYYY-MM-DD) for the leaders following it up, as their case page says"
+    )
     acknowledge_by = _s.DateField()
     feedback_by = _s.DateField()
     acknowledged_at = _s.DateTimeField(allow_null=True)
     elements = _s.ListField(child=_s.CharField())
-    worker_group = _s.CharField(allow_blank=True)
+    worker_group = _s.CharField(
+        allow_blank=True,
+        allow_null=True,
+        help_text="Empty: not given. Null for the leaders following the concern up: only the "
+        "guardians see it (in a small team it can tell who spoke up)",
+    )
     accountable_lead = _s.EmailField(allow_null=True)
     overdue = _s.BooleanField()
 
@@ -574,7 +590,10 @@ class StaffEscalationSerializer(_s.Serializer):
 class StaffStatusChangeSerializer(_s.Serializer):
     from_status = _s.CharField(allow_blank=True)
     to_status = _s.CharField()
-    at = _s.DateTimeField()
+    at = _SpeakersMoment(
+        help_text='When: the date alone for a move the speaker made ("by": "speaker"), unless '
+        "you are a guardian, as for received_at"
+    )
     by = _s.CharField(
         allow_null=True,
         help_text='Who moved the case: a staff email, "speaker" or "system" (the tick)',
@@ -608,18 +627,20 @@ def _email(user) -> str | None:
     return user.email if user else None
 
 
-def _summary(concern, today) -> dict:
+def _summary(user, concern, today) -> dict:
+    """A concern in a list, or what a change answers: as the case page shows it to `user`."""
+    clues = _can(user, "concerns.view_speaker_clues", concern)
     return {
         "reference": concern.reference,
         "organisation": concern.organisation.ods_code,
         "status": concern.status,
         "confidentiality": concern.confidentiality,
-        "received_at": concern.received_at,
+        "received_at": _presenters.speakers_moment(concern.received_at, with_time=clues),
         "acknowledge_by": concern.acknowledge_by,
         "feedback_by": concern.feedback_by,
         "acknowledged_at": concern.acknowledged_at,
         "elements": [e.code for e in concern.elements.all()],
-        "worker_group": concern.worker_group,
+        "worker_group": concern.worker_group if clues else None,
         "accountable_lead": _email(concern.accountable_lead),
         "overdue": bool(_presenters.concern_overdue(concern, today))
         or bool(getattr(concern, "late_actions", 0)),
@@ -651,8 +672,9 @@ def _files(user, concern) -> dict:
 def _detail(user, concern) -> dict:
     unseal = _sealing.unseal
     conversation = _can(user, "concerns.view_conversation", concern)
+    clues = _can(user, "concerns.view_speaker_clues", concern)
     return {
-        **_summary(concern, _timezone.localdate()),
+        **_summary(user, concern, _timezone.localdate()),
         "description": unseal(concern, "narrative", concern.narrative_sealed),
         "speaker": _handling.speaker_contact(concern)
         if _can(user, "concerns.view_speaker", concern)
@@ -705,7 +727,7 @@ def _detail(user, concern) -> dict:
             {
                 "from_status": c.from_status,
                 "to_status": c.to_status,
-                "at": c.at,
+                "at": _presenters.speakers_moment(c.at, with_time=clues or c.by_label != "speaker"),
                 "by": _email(c.by) if c.by_label == "staff" else c.by_label,
             }
             for c in concern.status_changes.select_related("by")
@@ -745,7 +767,7 @@ class StaffConcernList(StaffAPIView):
             _visible(request.user, "concerns.concerns").select_related("accountable_lead"),
             today=today,
         )
-        return Response([_summary(c, today) for c in concerns[:1000]])
+        return Response([_summary(request.user, c, today) for c in concerns[:1000]])
 
 
 class StaffConcernDetail(StaffAPIView):
@@ -781,7 +803,7 @@ class StaffAcknowledge(StaffAPIView):
             concern = _handling.concern_acknowledge(user=request.user, concern=concern)
         except _DjangoValidationError as error:
             return self.refused(error)
-        return Response(_summary(concern, _timezone.localdate()))
+        return Response(_summary(request.user, concern, _timezone.localdate()))
 
 
 class StaffTriageSerializer(_s.Serializer):
@@ -807,7 +829,7 @@ class StaffTriage(StaffAPIView):
             )
         except _DjangoValidationError as error:
             return self.refused(error)
-        return Response(_summary(concern, _timezone.localdate()))
+        return Response(_summary(request.user, concern, _timezone.localdate()))
 
 
 def _staff_text(field: str, **kwargs) -> _s.CharField:
@@ -1037,7 +1059,7 @@ class StaffClose(StaffAPIView):
             )
         except _DjangoValidationError as error:
             return self.refused(error)
-        return Response(_summary(concern, _timezone.localdate()))
+        return Response(_summary(request.user, concern, _timezone.localdate()))
 
 
 _staff_collection = StaffConcernList.as_view()

@@ -40,6 +40,14 @@ def day(value: date | datetime | None) -> str:
     return moment_in_words(value) if isinstance(value, datetime) else day_in_words(value)
 
 
+def speakers_moment(value: datetime | None, *, with_time: bool) -> date | datetime | None:
+    """When the speaker did something: to the minute for whoever may see what narrows down who
+    they are (concerns.view_speaker_clues), otherwise the day alone (a time can match a shift)."""
+    if value is None or with_time:
+        return value
+    return timezone.localdate(value)
+
+
 def status_tag(status: str) -> dict:
     return {"text": Status(status).label, "classes": STATUS_COLOURS[status]}
 
@@ -115,10 +123,15 @@ def escalation_row(escalation: Escalation) -> dict:
     }
 
 
-def history_row(change) -> dict:
+def history_row(change, *, speakers_time: bool = True) -> dict:
+    """A move of the case; one the speaker made (sending it, a yes at a check-in) to the minute
+    only with `speakers_time`."""
     who = {"speaker": "The speaker", "system": "speakup"}.get(change.by_label)
+    at = change.at
+    if change.by_label == "speaker":
+        at = speakers_moment(at, with_time=speakers_time)
     return {
-        "when": day(change.at),
+        "when": day(at),
         "from": Status(change.from_status).label if change.from_status else "New",
         "to": Status(change.to_status).label,
         "by": who or (str(change.by) if change.by else "Staff"),
@@ -150,12 +163,27 @@ def attachment_row(attachment, name: str) -> dict:
     }
 
 
-def speaker_feedback(feedback: Feedback, comment: str | None) -> list[dict]:
-    """The speaker's answers when their concern closed, as summary-list rows."""
+# Said in place of the speaker's closing comment to whoever may not read the conversation
+# (concerns.view_conversation): the same whether they wrote one or not.
+COMMENT_WITH_THE_GUARDIANS = (
+    "Only the organisation's FTSU guardians read it, as they do the conversation with the "
+    "speaker: it may name them"
+)
+
+
+def speaker_feedback(
+    feedback: Feedback, comment: str | None, *, with_conversation: bool
+) -> list[dict]:
+    """The speaker's answers when their concern closed, as summary-list rows. Their comment,
+    free text that may name them, goes only to those who read the conversation."""
+    if with_conversation:
+        said = {"key": "Their comment", "value": comment or "No comment", "typed": bool(comment)}
+    else:
+        said = {"key": "Their comment", "value": COMMENT_WITH_THE_GUARDIANS}
     return [
         {"key": "Would speak up again", "value": SpeakUpAgain(feedback.would_speak_up_again).label},
         {"key": "Suffered for speaking up", "value": "Yes" if feedback.detriment else "No"},
-        {"key": "Their comment", "value": comment or "No comment", "typed": bool(comment)},
+        said,
         {"key": "Given", "value": day(feedback.given_at)},
     ]
 

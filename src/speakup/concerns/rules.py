@@ -64,6 +64,15 @@ def may_view_conversation(user, concern) -> bool:
     return _is_guardian_of(user, concern)
 
 
+@rule("concerns.view_speaker_clues")
+def may_view_speaker_clues(user, concern) -> bool:
+    """What names nobody but can narrow down who spoke up: their worker group (in a small
+    team), and the time they sent it or answered (it can match a shift). The guardian's; others
+    get the day alone. The speaker was promised the worker group is only counted; reports count
+    it with small numbers hidden."""
+    return _is_guardian_of(user, concern)
+
+
 @rule("concerns.view_speaker")
 def may_view_speaker(user, concern) -> bool:
     """Who the speaker is: the guardian; an open speaker, who agreed to be known, also to the

@@ -62,11 +62,24 @@ class ConfidentialityForm(forms.Form):
     }
 
 
+# What the description step tells the speaker about who reads it, by how open they chose to
+# be. The leaders who follow a concern up read the description (docs/concerns.md, "Who sees
+# what"); a confidential speaker's name stays with the guardian, but their words do not.
+DESCRIPTION_HINTS = {
+    Confidentiality.OPEN: "Say what happened or is happening, where and when.",
+    Confidentiality.CONFIDENTIAL: "Say what happened or is happening, where and when. The "
+    "guardian keeps your name to themselves, but what you describe may be read by the managers "
+    "and leaders who look into your concern. If you do not want them to know it was you, leave "
+    "out details that would identify you.",
+    Confidentiality.ANONYMOUS: "Say what happened or is happening, where and when. You are "
+    "anonymous, but what you describe may be read by the managers and leaders who look into your "
+    "concern: leave out anything that would identify you.",
+}
+
+
 class DescriptionForm(forms.Form):
     description = forms.CharField(
         label="Describe your concern",
-        help_text="Say what happened or is happening, where and when. If you are anonymous, "
-        "leave out anything that would identify you.",
         max_length=DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 10}),
         error_messages={
@@ -75,9 +88,16 @@ class DescriptionForm(forms.Form):
         },
     )
 
+    def __init__(self, *args, confidentiality=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["description"].help_text = DESCRIPTION_HINTS.get(
+            confidentiality, DESCRIPTION_HINTS[Confidentiality.ANONYMOUS]
+        )
+
 
 class AboutForm(forms.Form):
-    """Optional questions: they help count concerns nationally, never to identify anyone."""
+    """Optional questions. The worker group is only counted (the guardian alone sees it with
+    the concern); patient risk and detriment go with the concern, to be acted on."""
 
     worker_group = forms.ChoiceField(
         label="Which group of staff do you work in? (optional)",
@@ -210,6 +230,7 @@ class FeedbackForm(forms.Form):
     )
     comment = forms.CharField(
         label="Anything else you want to tell us? (optional)",
+        help_text="Only the guardian reads this, as they read your messages",
         required=False,
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),

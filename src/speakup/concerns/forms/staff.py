@@ -330,7 +330,9 @@ class RecordConcernForm(forms.Form):
     )
     description = _text(
         "The concern",
-        "In the speaker's words, as far as you can",
+        "In the speaker's words, as far as you can. The leaders who follow the concern up read "
+        "this: for a confidential or anonymous speaker, do not write their name or details that "
+        "would identify them",
         called="The description of the concern",
         limit=DESCRIPTION_MAX,
     )

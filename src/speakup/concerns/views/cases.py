@@ -78,6 +78,7 @@ def _case_context(request, concern) -> dict:
     handling.concern_view(user=user, concern=concern)
     show_speaker = can(user, "concerns.view_speaker", concern)
     show_conversation = can(user, "concerns.view_conversation", concern)
+    clues = can(user, "concerns.view_speaker_clues", concern)
     may_handle = can(user, "concerns.handle_concern", concern)
     finished = concern.status in (Status.CLOSED, Status.WITHDRAWN)
     actions = []
@@ -142,21 +143,32 @@ def _case_context(request, concern) -> dict:
         if show_attachments
         else [],
         "feedback": presenters.speaker_feedback(
-            feedback, sealing.unseal(concern, "feedback_comment", feedback.comment_sealed)
+            feedback,
+            sealing.unseal(concern, "feedback_comment", feedback.comment_sealed)
+            if show_conversation
+            else None,
+            with_conversation=show_conversation,
         )
         if feedback
         else [],
         "checkins": presenters.checkin_rows(concern),
         "elements": [label_of(e.code) for e in concern.elements.all()],
-        "worker_group": label_of(concern.worker_group) if concern.worker_group else "Not given",
-        "received": presenters.day(concern.received_at),
+        "worker_group": (label_of(concern.worker_group) if concern.worker_group else "Not given")
+        if clues
+        else None,
+        "received": presenters.day(
+            presenters.speakers_moment(concern.received_at, with_time=clues)
+        ),
         "acknowledge_by": presenters.day(concern.acknowledge_by),
         "feedback_by": presenters.day(concern.feedback_by),
         "actions": actions,
         "escalations": [
             presenters.escalation_row(e) for e in concern.escalations.select_related("escalated_to")
         ],
-        "history": [presenters.history_row(c) for c in concern.status_changes.select_related("by")],
+        "history": [
+            presenters.history_row(c, speakers_time=clues)
+            for c in concern.status_changes.select_related("by")
+        ],
         "outcome": sealing.unseal(concern, "outcome", concern.outcome_sealed),
         "learning": sealing.unseal(concern, "learning", concern.learning_sealed),
         "learning_signed_off": (

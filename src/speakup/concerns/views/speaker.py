@@ -125,15 +125,17 @@ def _previous_step(draft, current: str) -> str | None:
     return steps[steps.index(current) - 1]
 
 
-def _form_for(step: str, data=None, initial=None):
+def _form_for(step: str, draft, data=None, initial=None):
     forms = {
         "organisation": OrganisationForm,
         "confidentiality": ConfidentialityForm,
-        "description": DescriptionForm,
         "contact": ContactForm,
     }
     if step == "about":
         return AboutForm(data, initial=initial, today=timezone.localdate())
+    if step == "description":  # who reads it depends on how open the speaker chose to be
+        confidentiality = draft["data"].get("confidentiality")
+        return DescriptionForm(data, initial=initial, confidentiality=confidentiality)
     return forms[step](data, initial=initial)
 
 
@@ -180,7 +182,7 @@ def _render_step(request, draft, step: str, form=None, attachments_form=None, st
         draft["checking"] = True
         form = attachments_form or AttachmentsForm()
     elif form is None:
-        form = _form_for(step, initial=draft["data"])
+        form = _form_for(step, draft, initial=draft["data"])
     return render_page(
         request,
         "concerns/speaker/step.jinja",
@@ -234,7 +236,7 @@ def _send(request, draft):
             return _render_step(request, draft, "check", attachments_form=attachments_form)
         field, message = next(iter(refused.errors.items()))
         step = STEP_OF_FIELD.get(field, "organisation")
-        form = _form_for(step, initial=data)
+        form = _form_for(step, draft, initial=data)
         form_field = field.removeprefix("contact.")
         form.add_error(form_field if form_field in form.fields else None, message)
         return _render_step(request, draft, step, form=form)
@@ -279,7 +281,7 @@ def _speak_up(request):
         return _render_step(request, draft, _previous_step(draft, current) or current)
     if current == "check":
         return _send(request, draft)
-    form = _form_for(current, data=request.POST)
+    form = _form_for(current, draft, data=request.POST)
     if not form.is_valid():
         return _render_step(request, draft, current, form=form)
     draft["data"].update(form.cleaned_data)

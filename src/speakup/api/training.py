@@ -77,6 +77,11 @@ def _organisation(request, ods_code: str, action: str) -> Organisation:
 MODULE_COMPLIANCE_FIELDS = {
     "module": serializers.ChoiceField(choices=["speak_up", "listen_up", "follow_up"]),
     "mandatory": serializers.BooleanField(),
+    "mandatory_from": serializers.DateField(
+        allow_null=True,
+        help_text="The day the module is mandatory from (also one still to come, while "
+        "mandatory is false); null when the policy does not make it mandatory, or gives no day",
+    ),
     "required": serializers.IntegerField(),
     "compliant": serializers.IntegerField(),
     "due": serializers.IntegerField(),

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from speakup.training.models import Completion, StaffRecord, TrainingPolicy
 from speakup.training.queries import policy_for
@@ -8,13 +10,35 @@ from speakup.training.roster import ROLE_SINCE, band_day, role_days
 
 @admin.register(TrainingPolicy)
 class TrainingPolicyAdmin(admin.ModelAdmin):
+    """Shown, never changed, here: the policy page asks before a change makes workers late at
+    once and dates the band rule (`policy_update`); a save here would skip both."""
+
     list_display = [
         "organisation",
         "speak_up_mandatory",
         "listen_up_mandatory",
         "follow_up_mandatory",
+        "where_to_change_it",
     ]
-    autocomplete_fields = ["organisation"]
+    readonly_fields = ["where_to_change_it"]
+
+    @admin.display(description="Where to change it")
+    def where_to_change_it(self, policy: TrainingPolicy) -> str:
+        return format_html(
+            '<a href="{}">Change it on the training policy page of {}</a> (only there are the '
+            "workers it would make late at once shown, and the band rule dated)",
+            reverse("training:edit_policy", args=[policy.organisation.ods_code]),
+            policy.organisation.name,
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # back to the national default: that too can make workers late at once
 
 
 @admin.register(StaffRecord)

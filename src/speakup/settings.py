@@ -175,6 +175,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 warnings.filterwarnings("ignore", message="No directory at")
 MEDIA_ROOT = VAR_DIR / "media"
+# Django's default, stated: form fields and JSON bodies (the API's 400 says the figure). It does
+# not limit uploaded files or CSV request bodies, which are never held in memory: a roster takes
+# up to 500 MB and completions up to 20 MB (speakup.training.uploads, docs/training.md).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 # The key-encryption key file: outside the database, made on first use (docs/adr/0004).
 SPEAKUP_KEK_FILE = env_path("SPEAKUP_KEK_FILE", VAR_DIR / "kek.json", base=BASE_DIR)
 # Counts of people from 1 to this minus one are shown as "fewer than N" (docs/reporting.md).

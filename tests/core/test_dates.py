@@ -18,6 +18,7 @@ SUMMER_EVENING = datetime.datetime(2026, 7, 1, 22, 5, tzinfo=datetime.UTC)  # 11
 def test_a_day_is_written_in_words_and_a_moment_in_uk_time_on_the_12_hour_clock():
     assert day_in_words(datetime.date(2026, 5, 1)) == "1 May 2026"
     assert day_in_words(None) == "" and moment_in_words(None) == ""
+    assert day_in_words(datetime.date(1, 1, 1)) == "1 January 0001"  # not "1 January 1"
     assert moment_in_words(SUMMER_EVENING) == "1 July 2026 at 11:05pm"
     assert day_in_words(datetime.datetime(2026, 7, 1, 23, 30, tzinfo=datetime.UTC)) == (
         "2 July 2026"  # already the next day in London

@@ -12,7 +12,11 @@ from django.test import override_settings
 
 from speakup.organisations.roles import Role
 from speakup.training.models import Completion, CompletionSource, StaffRecord
-from tests.training.factories import CompletionFactory, StaffRecordFactory
+from tests.training.factories import (
+    CompletionFactory,
+    StaffRecordFactory,
+    TrainingPolicyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +43,7 @@ def test_compliance_is_given_in_the_documented_shape(client_as, organisation):
     assert body["modules"][0] == {
         "module": "speak_up",
         "mandatory": False,
+        "mandatory_from": None,
         "required": 2,
         "compliant": 1,
         "due": 0,
@@ -46,6 +51,28 @@ def test_compliance_is_given_in_the_documented_shape(client_as, organisation):
         "expired": 0,
     }
     assert body["board_follow_up"] == {"required": 1, "compliant": 1}
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_compliance_gives_the_day_each_module_is_mandatory_from(client_as, organisation):
+    TrainingPolicyFactory(
+        organisation=organisation,
+        speak_up_mandatory=True,
+        speak_up_mandatory_from=datetime.date(2025, 4, 1),
+        listen_up_mandatory=True,
+        listen_up_mandatory_from=datetime.date(2025, 9, 1),  # still to come
+    )
+    client = client_as(Role.NON_EXECUTIVE_LEAD)
+    body = client.get("/api/v1/organisations/TST01/training/compliance").json()
+    assert [(m["module"], m["mandatory"], m["mandatory_from"]) for m in body["modules"]] == [
+        ("speak_up", True, "2025-04-01"),
+        ("listen_up", False, "2025-09-01"),
+        ("follow_up", False, None),
+    ]
+    schema = client.get("/api/v1/schema", HTTP_ACCEPT="application/json").json()
+    documented = schema["components"]["schemas"]["ModuleCompliance"]["properties"]
+    assert documented["mandatory_from"]["format"] == "date"
+    assert documented["mandatory_from"]["nullable"] is True
 
 
 @pytest.mark.parametrize("role", [Role.WORKER, Role.LINE_MANAGER, Role.NATIONAL_ANALYST])

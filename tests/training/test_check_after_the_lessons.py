@@ -102,8 +102,9 @@ def test_a_refresher_after_a_pass_goes_through_the_screens_again(client, worker)
     # to the module page that offers it (the next test).
     assert client.get(CHECK).url == "/training/modules/speak_up/"
     client.post("/training/modules/speak_up/restart/")
+    client.get("/training/modules/speak_up/screens/1/")
     for number in (1, 2):
-        client.post(f"/training/modules/speak_up/screens/{number}/")
+        client.post(f"/training/modules/speak_up/screens/{number}/", follow=True)
     # A refresher under way is resumed like a first take.
     page = client.get("/training/modules/speak_up/").content.decode()
     assert "Continue where you left off" in page

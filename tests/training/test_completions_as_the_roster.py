@@ -83,7 +83,7 @@ def test_a_completion_before_1900_is_too_long_ago_in_the_rosters_words(
 ):
     StaffRecordFactory(organisation=organisation, employee_number="1001")
     rosters = _rosters_reason_for(organisation, "1899-01-01")
-    assert rosters == "1 January 1899 is too long ago to be right"
+    assert rosters == "1 January 1899 is too long ago to be right: the year must be 1900 or later"
     response = post_completions(
         admin, "1001,TST01,speak_up,1899-01-01,", "1001,TST01,speak_up,1900-01-01,"
     )
@@ -96,9 +96,17 @@ def test_a_completion_before_1900_is_too_long_ago_in_the_rosters_words(
     assert not Completion.objects.exists()
 
 
+def test_a_completion_in_the_year_1_is_written_with_its_year_in_four_digits(admin, organisation):
+    StaffRecordFactory(organisation=organisation, employee_number="1001")
+    response = post_completions(admin, "1001,TST01,speak_up,0001-01-01,")
+    reason = "1 January 0001 is too long ago to be right: the year must be 1900 or later"
+    assert problems(response) == [(2, "Completed On", reason)]
+    assert _rosters_reason_for(organisation, "01/01/0001") == reason
+
+
 @pytest.mark.parametrize(
     "timestamp, day",
-    [("1890-01-01T10:00:00Z", "1 January 1890"), ("0001-01-01T00:00:00Z", "1 January 1")],
+    [("1890-01-01T10:00:00Z", "1 January 1890"), ("0001-01-01T00:00:00Z", "1 January 0001")],
 )
 def test_a_statement_before_1900_is_too_long_ago_in_the_rosters_words(
     admin, organisation, timestamp, day
@@ -107,7 +115,11 @@ def test_a_statement_before_1900_is_too_long_ago_in_the_rosters_words(
     response = post_statement(admin, {"mbox": "mailto:ada@fictional.test"}, timestamp)
     assert response.status_code == 400
     assert response.json()["errors"] == [
-        {"statement": 0, "reason": f"The timestamp's day, {day}, is too long ago to be right"}
+        {
+            "statement": 0,
+            "reason": f"The timestamp's day, {day}, is too long ago to be right: "
+            "the year must be 1900 or later",
+        }
     ]
     assert not Completion.objects.exists()
 

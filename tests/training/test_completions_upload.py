@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from speakup.core.models import AuditRecord
 from speakup.organisations.roles import Role
-from speakup.training import forms, services, tasks
+from speakup.training import services, tasks, uploads
 from speakup.training.models import (
     Completion,
     ImportStatus,
@@ -186,7 +186,7 @@ def test_an_empty_or_too_big_file_is_refused_on_the_form(admin, roster, monkeypa
     empty = upload(admin, b"").content.decode()
     assert "<title>Error: Upload completions" in empty
     assert "The file is empty: choose your completions CSV file" in empty
-    monkeypatch.setattr(forms, "MAX_COMPLETIONS_FILE_MB", 1)
+    monkeypatch.setattr(uploads, "MAX_COMPLETIONS_FILE_MB", 1)
     big = upload(admin, GOOD + " " * 1024 * 1024).content.decode()
     assert "The file is larger than 1 MB: split it into smaller files and upload each" in big
     assert not StaffImport.objects.exists()

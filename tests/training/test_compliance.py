@@ -162,6 +162,7 @@ def test_the_organisation_summary_counts_each_module(roster, organisation):
     assert speak_up == {
         "module": "speak_up",
         "mandatory": True,
+        "mandatory_from": None,
         "required": 3,
         "compliant": 2,
         "due": 0,

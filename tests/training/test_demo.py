@@ -2,10 +2,12 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from speakup.organisations.models import Organisation, User
 from speakup.training.models import Completion, StaffRecord
 from speakup.training.queries import compliance_summary, my_training, policy_for
+from speakup.training.tallies import compliance_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +49,17 @@ def test_demo_workers_take_the_modules_in_order():
     for modules in done.values():
         assert "listen_up" not in modules or "speak_up" in modules
         assert "follow_up" not in modules or {"speak_up", "listen_up"} <= modules
+
+
+def test_the_demo_rosters_senior_bands_are_a_mix_of_line_managers_and_others():
+    """Every Band 8b worker at DEMO1 was a line manager: the dashboard's "Compliance by band"
+    showed Listen Up required of the whole band."""
+    call_command("demo-data")
+    demo1 = Organisation.objects.get(ods_code="DEMO1")
+    by_band = compliance_figures(organisation=demo1, today=timezone.localdate())["breakdowns"]
+    rows = {row["value"]: row for row in by_band["band"]}
+    for band in ("Band 7", "Band 8a", "Band 8b"):
+        listen_up = rows[band]["listen_up"]["required"]
+        assert 0 < listen_up < rows[band]["workers"], band
+    managers = StaffRecord.objects.filter(organisation=demo1, is_line_manager=True)
+    assert managers.filter(band="Band 6").exists()  # some ward sisters manage too

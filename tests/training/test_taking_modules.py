@@ -60,8 +60,9 @@ def answers(module, right=None):
 def read_every_screen(client, module):
     """Go through the lessons as a worker does, screen by screen, as far as the check."""
     client.get(f"/training/modules/{module}/screens/1/")
-    for number in range(1, course(module).screen_count + 1):
-        client.post(f"/training/modules/{module}/screens/{number}/")
+    for number in range(1, course(module).screen_count):
+        client.post(f"/training/modules/{module}/screens/{number}/", follow=True)
+    client.post(f"/training/modules/{module}/screens/{course(module).screen_count}/")
 
 
 def take_check(client, module, given):
@@ -91,10 +92,31 @@ def test_a_worker_resumes_where_they_left_off(client, worker):
     client.get("/training/modules/speak_up/screens/1/")
     response = client.post("/training/modules/speak_up/screens/1/")
     assert response.url == "/training/modules/speak_up/screens/2/"
-    client.post("/training/modules/speak_up/screens/2/")
+    client.get(response.url)
+    client.post("/training/modules/speak_up/screens/2/", follow=True)
     page = client.get("/training/modules/speak_up/").content.decode()
     assert "Continue where you left off" in page
     assert 'href="/training/modules/speak_up/screens/3/"' in page
+
+
+def test_a_worker_who_leaves_as_they_press_continue_resumes_at_the_screen_they_read(client, worker):
+    """Continue used to record the next screen as reached before it was shown: leaving then
+    resumed at a screen never seen, and on the last but one opened the check unread."""
+    client.get("/training/modules/speak_up/screens/1/")
+    client.post("/training/modules/speak_up/screens/1/", follow=True)
+    client.post("/training/modules/speak_up/screens/2/")  # gone before screen 3 is shown
+    page = client.get("/training/modules/speak_up/").content.decode()
+    assert 'href="/training/modules/speak_up/screens/2/"' in page
+    assert 'href="/training/modules/speak_up/screens/3/"' not in page
+    last = course("speak_up").screen_count
+    for number in range(2, last - 1):
+        client.post(f"/training/modules/speak_up/screens/{number}/", follow=True)
+    client.post(f"/training/modules/speak_up/screens/{last - 1}/")  # the last never shown
+    check = client.get("/training/modules/speak_up/knowledge-check/")
+    assert check.url == f"/training/modules/speak_up/screens/{last - 1}/"
+    shown = client.get(f"/training/modules/speak_up/screens/{last}/", follow=True)
+    assert f"Screen {last} of {last}" in shown.content.decode()
+    assert client.get("/training/modules/speak_up/knowledge-check/").status_code == 200
 
 
 def test_a_worker_who_leaves_during_the_knowledge_check_comes_back_to_it(client, worker):
@@ -112,7 +134,7 @@ def test_a_worker_who_leaves_during_the_knowledge_check_comes_back_to_it(client,
 def reach_screen_4_of_speak_up(client):
     client.get("/training/modules/speak_up/screens/1/")
     for number in (1, 2, 3):
-        client.post(f"/training/modules/speak_up/screens/{number}/")
+        client.post(f"/training/modules/speak_up/screens/{number}/", follow=True)
 
 
 def test_a_worker_keeps_their_place_when_a_new_version_still_counts(client, worker, course_version):
@@ -122,7 +144,7 @@ def test_a_worker_keeps_their_place_when_a_new_version_still_counts(client, work
     page = client.get("/training/modules/speak_up/").content.decode()
     assert "Continue where you left off" in page
     assert 'href="/training/modules/speak_up/screens/4/"' in page
-    client.post("/training/modules/speak_up/screens/4/")
+    client.post("/training/modules/speak_up/screens/4/", follow=True)
     page = client.get("/training/modules/speak_up/").content.decode()
     assert 'href="/training/modules/speak_up/screens/5/"' in page
 

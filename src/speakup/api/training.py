@@ -1,7 +1,6 @@
 """The training endpoints of the JSON API: thin views over speakup.training."""
 
 import re
-import shutil
 import tempfile
 
 from django.urls import path
@@ -13,7 +12,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import UnsupportedMediaType
+from rest_framework.exceptions import APIException, UnsupportedMediaType
 from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,6 +23,8 @@ from speakup.core.permissions import can
 from speakup.organisations.models import Organisation
 from speakup.organisations.queries import organisation_ids_where
 from speakup.organisations.roles import Role
+from speakup.training import uploads
+from speakup.training.models import UploadKind
 from speakup.training.queries import compliance_summary
 from speakup.training.roster import IN_THE_API, staff_import
 from speakup.training.services import (
@@ -35,15 +36,32 @@ from speakup.training.services import (
 SPOOL_IN_MEMORY = 8 * 1024 * 1024  # larger uploads spill to a temporary file
 
 
+class FileTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+
+
 class CSVParser(BaseParser):
-    """Hands the view the raw CSV bytes as a seekable file, without holding a big body in memory."""
+    """Hands the view the raw CSV bytes as a seekable file, without holding a big body in memory.
+
+    A body larger than the view's `upload_kind` allows (speakup.training.uploads, as on the
+    upload pages) is a 413, refused by its Content-Length before it is read where one is sent.
+    """
 
     media_type = "text/csv"
 
     def parse(self, stream, media_type=None, parser_context=None):
+        context = parser_context or {}
+        kind = context["view"].upload_kind
+        limit = uploads.max_file_mb(kind) * uploads.MB
+        declared = context["request"].META.get("CONTENT_LENGTH", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise FileTooLarge(uploads.too_large(kind))
         spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
-        if stream is not None:
-            shutil.copyfileobj(stream, spooled, length=1 << 20)
+        while stream is not None and (chunk := stream.read(1 << 20)):
+            spooled.write(chunk)
+            if spooled.tell() > limit:
+                spooled.close()
+                raise FileTooLarge(uploads.too_large(kind))
         spooled.seek(0)
         return spooled
 
@@ -56,6 +74,13 @@ CSV_ONLY = (
 CSV_ONLY_RESPONSE = OpenApiResponse(
     OpenApiTypes.OBJECT, description="Not sent as text/csv: " + CSV_ONLY[:1].lower() + CSV_ONLY[1:]
 )
+
+
+def _too_large_response(kind: str) -> OpenApiResponse:
+    return OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description=f"Nothing was imported: the file is larger than {uploads.max_file_mb(kind)} MB",
+    )
 
 
 def _csv_body(request):
@@ -77,6 +102,11 @@ def _organisation(request, ods_code: str, action: str) -> Organisation:
 MODULE_COMPLIANCE_FIELDS = {
     "module": serializers.ChoiceField(choices=["speak_up", "listen_up", "follow_up"]),
     "mandatory": serializers.BooleanField(),
+    "mandatory_from": serializers.DateField(
+        allow_null=True,
+        help_text="The day the module is mandatory from (also one still to come, while "
+        "mandatory is false); null when the policy does not make it mandatory, or gives no day",
+    ),
     "required": serializers.IntegerField(),
     "compliant": serializers.IntegerField(),
     "due": serializers.IntegerField(),
@@ -155,6 +185,7 @@ class StaffRoster(APIView):
     """Import a staff roster (ESR-style CSV). `?full=true` marks missing workers as leavers."""
 
     parser_classes = [CSVParser]
+    upload_kind = UploadKind.ROSTER
 
     @extend_schema(
         request={"text/csv": OpenApiTypes.BINARY},
@@ -173,6 +204,7 @@ class StaffRoster(APIView):
                 "expected, or a flag that is not true or false",
             ),
             404: OpenApiResponse(),
+            413: _too_large_response(UploadKind.ROSTER),
             415: CSV_ONLY_RESPONSE,
         },
     )
@@ -197,6 +229,7 @@ class CompletionImport(APIView):
     """Import completions (CSV: Employee Number, Organisation, Module, Completed On, Source)."""
 
     parser_classes = [CSVParser]
+    upload_kind = UploadKind.COMPLETIONS
 
     @extend_schema(
         request={"text/csv": OpenApiTypes.BINARY},
@@ -207,6 +240,7 @@ class CompletionImport(APIView):
             200: OpenApiTypes.OBJECT,
             400: OpenApiTypes.OBJECT,
             404: OpenApiResponse(),
+            413: _too_large_response(UploadKind.COMPLETIONS),
             415: CSV_ONLY_RESPONSE,
         },
     )

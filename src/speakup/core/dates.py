@@ -10,12 +10,16 @@ from django.utils import timezone
 
 
 def day_in_words(value: date | datetime | None) -> str:
-    """1 May 2026. A moment becomes its day in UK time; nothing at all is an empty string."""
+    """1 May 2026. A moment becomes its day in UK time; nothing at all is an empty string.
+
+    The year is always four digits: strftime's %Y writes the year 1 as "1", and "1 January 1"
+    reads as a slip of the message rather than the year a file gave (a mistyped 0001).
+    """
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = timezone.localtime(value).date()
-    return f"{value.day} {value:%B %Y}"
+    return f"{value.day} {value:%B} {value.year:04d}"
 
 
 def years_after(day: date, years: int = 1) -> date:

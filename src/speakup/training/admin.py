@@ -1,31 +1,44 @@
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
-from speakup.training.bands import bands_from
 from speakup.training.models import Completion, StaffRecord, TrainingPolicy
 from speakup.training.queries import policy_for
 from speakup.training.roster import BAND_DAYS, ROLE_ENDED, ROLE_SINCE, band_days, role_days
-from speakup.training.services import policy_band_days
 
 
 @admin.register(TrainingPolicy)
 class TrainingPolicyAdmin(admin.ModelAdmin):
+    """Shown, never changed, here: the policy page asks before a change makes workers late at
+    once and dates the band rule (`policy_update`); a save here would skip both."""
+
     list_display = [
         "organisation",
         "speak_up_mandatory",
         "listen_up_mandatory",
         "follow_up_mandatory",
+        "where_to_change_it",
     ]
-    autocomplete_fields = ["organisation"]
-    # When each band came under the "Listen Up from band" rule, and left it, is set by the rule
-    # the policy page follows (services.policy_band_days), not typed.
-    readonly_fields = ["listen_up_band_since", "listen_up_band_ended"]
+    readonly_fields = ["where_to_change_it"]
 
-    def save_model(self, request, obj, form, change):
-        before = TrainingPolicy.objects.filter(pk=obj.pk).first() if change else None
-        covered_before = set(bands_from(before.listen_up_from_band)) if before else set()
-        policy_band_days(obj, covered_before=covered_before, today=timezone.localdate())
-        super().save_model(request, obj, form, change)
+    @admin.display(description="Where to change it")
+    def where_to_change_it(self, policy: TrainingPolicy) -> str:
+        return format_html(
+            '<a href="{}">Change it on the training policy page of {}</a> (only there are the '
+            "workers it would make late at once shown, and the band rule dated)",
+            reverse("training:edit_policy", args=[policy.organisation.ods_code]),
+            policy.organisation.name,
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # back to the national default: that too can make workers late at once
 
 
 @admin.register(StaffRecord)

@@ -28,6 +28,10 @@ EXTRA_STAFF = {"DEMO1": 80, "DEMO2": 60, "DEMO3": 30}
 COMPLETION_RATES = {"DEMO1": 0.85, "DEMO2": 0.6, "DEMO3": 0.3}
 DIRECTORATES = ["Medicine", "Surgery", "Women and Children", "Community", "Corporate"]
 BANDS = ["Band 2", "Band 3", "Band 4", "Band 5", "Band 6", "Band 7", "Band 8a", "Band 8b"]
+# The share of each band's synthetic staff who manage people, as in a trust: some ward sisters
+# at Band 6, half at Band 7, most above. Spread evenly through each band (`_manages`), not
+# drawn by chance: chance made every one of DEMO1's Band 8b workers a line manager.
+LINE_MANAGER_SHARE = {"Band 6": 0.25, "Band 7": 0.5, "Band 8a": 0.6, "Band 8b": 0.7}
 # Demo board members who have not done Follow Up, so the board's figure is not perfect.
 FOLLOW_UP_OVERDUE = {"board-member2", "board-member3"}
 # Demo workers left untrained, so the Speak Up journey can be tried from the start.
@@ -99,8 +103,10 @@ def _people_records(organisation: Organisation, today: datetime.date) -> list[St
 def _extra_records(organisation: Organisation, today: datetime.date) -> list[StaffRecord]:
     chance = random.Random(organisation.ods_code)
     records = []
+    seen_in_band: dict[str, int] = {}
     for number in range(1, EXTRA_STAFF.get(organisation.ods_code, 20) + 1):
         band = chance.choice(BANDS)
+        seen_in_band[band] = seen_in_band.get(band, 0) + 1
         record, _ = StaffRecord.objects.update_or_create(
             organisation=organisation,
             employee_number=f"{organisation.ods_code}9{number:04d}",
@@ -111,8 +117,7 @@ def _extra_records(organisation: Organisation, today: datetime.date) -> list[Sta
                 "directorate": chance.choice(DIRECTORATES),
                 "band": band,
                 "job_role": "Team member",
-                "is_line_manager": band in {"Band 7", "Band 8a", "Band 8b"}
-                and chance.random() < 0.6,
+                "is_line_manager": _manages(band, seen_in_band[band]),
                 # Starters spread over four years; every tenth started in the last month.
                 "assignment_start": today
                 - datetime.timedelta(
@@ -123,6 +128,14 @@ def _extra_records(organisation: Organisation, today: datetime.date) -> list[Sta
         )
         records.append(record)
     return records
+
+
+def _manages(band: str, nth: int) -> bool:
+    """Whether the `nth` synthetic worker of `band` manages people: the share of the band's
+    workers up to the nth rounds down, so the first of each band does not and a band of two or
+    more is a mix."""
+    share = LINE_MANAGER_SHARE.get(band, 0)
+    return int(nth * share) > int((nth - 1) * share)
 
 
 def _completions(organisation, records, today: datetime.date) -> None:

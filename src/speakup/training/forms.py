@@ -7,8 +7,10 @@ from speakup.core import csvfiles
 from speakup.core.dates import day_in_words, more_than_a_year_ahead, years_after
 from speakup.core.forms import DATE_PARTS, date_field, whole_number_field
 from speakup.core.words import counted
+from speakup.training import uploads
 from speakup.training.bands import AFC_BANDS, VERY_SENIOR_MANAGER, band_code
 from speakup.training.content import Course
+from speakup.training.models import UploadKind
 from speakup.training.presenters import expect_late_label
 from speakup.training.roster import expect_leavers_label
 
@@ -33,6 +35,7 @@ class KnowledgeCheckForm(forms.Form):
 
 
 class RosterUploadForm(forms.Form):
+    kind = UploadKind.ROSTER  # which limit of speakup.training.uploads the file is held to
     file = forms.FileField(
         label="Staff roster (CSV file)",
         help_text="An export from ESR or your workforce system, with the columns listed below.",
@@ -55,6 +58,8 @@ class RosterUploadForm(forms.Form):
         result page gives them). The form then offers to let that many through, and starts
         with "whole roster" ticked, as the upload refused was."""
         super().__init__(*args, **kwargs)
+        file = self.fields["file"]
+        file.help_text = f"{file.help_text} {uploads.size_hint(self.kind)}"
         self.leavers = expect_leavers
         if expect_leavers:
             self.fields["full"].initial = True
@@ -76,12 +81,9 @@ class RosterUploadForm(forms.Form):
             raise forms.ValidationError(csvfiles.NOT_CSV)
         if upload.size == 0:
             raise forms.ValidationError("The file is empty")
+        if upload.size > uploads.max_file_mb(self.kind) * uploads.MB:
+            raise forms.ValidationError(uploads.too_large(self.kind))
         return upload
-
-
-# Some 400,000 rows: years of a large trust's completions. A larger file is more likely the
-# wrong one (a whole ESR extract), and one import holds the database while it runs.
-MAX_COMPLETIONS_FILE_MB = 20
 
 
 class CompletionsUploadForm(RosterUploadForm):
@@ -95,15 +97,7 @@ class CompletionsUploadForm(RosterUploadForm):
         },
     )
     full = None  # a completions file adds to what is recorded: it makes nobody a leaver
-
-    def clean_file(self):
-        upload = super().clean_file()
-        if upload.size > MAX_COMPLETIONS_FILE_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                f"The file is larger than {MAX_COMPLETIONS_FILE_MB} MB: split it into smaller "
-                "files and upload each of them"
-            )
-        return upload
+    kind = UploadKind.COMPLETIONS
 
 
 # The earliest date a module can have been made mandatory: the national modules date from 2019,

@@ -78,6 +78,13 @@ def mandatory_flags(
     }
 
 
+def mandatory_fields(flag: tuple[bool, datetime.date | None]) -> dict:
+    """A module's mandatory flag as the compliance API gives it: mandatory today, and from when
+    (YYYY-MM-DD, also for a date still to come; null when not ticked or ticked with no date)."""
+    mandatory, since = flag
+    return {"mandatory": mandatory, "mandatory_from": since.isoformat() if since else None}
+
+
 # --- who must take what -----------------------------------------------------------------
 
 
@@ -653,7 +660,7 @@ def compliance_summary(
     modules = []
     for module in MODULE_ORDER:
         counts = _counts(w.status_of(module) for w in workers)
-        modules.append({"module": module, "mandatory": flags[module][0], **counts})
+        modules.append({"module": module, **mandatory_fields(flags[module]), **counts})
     board = [w.status_of(Module.FOLLOW_UP) for w in workers if w.record["is_board_member"]]
     return {
         "organisation": organisation.ods_code,

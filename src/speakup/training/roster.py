@@ -556,7 +556,7 @@ def parse_date(text: str) -> datetime.date:
 # A day before 1900 is a slip (1899 for 1999) or a spreadsheet's day nought, never a real start
 # or a real completion: rosters, completions files and xAPI statements refuse it alike.
 EARLIEST_YEAR = 1900
-TOO_LONG_AGO = "is too long ago to be right"
+TOO_LONG_AGO = f"is too long ago to be right: the year must be {EARLIEST_YEAR} or later"
 
 
 def too_long_ago(day: datetime.date) -> bool:

@@ -120,9 +120,9 @@ def module_progress(*, user, module: str, for_update: bool = False) -> ModulePro
 
 
 def screen_is_open(progress: ModuleProgress, number: int) -> bool:
-    """Screens open in order: those already reached, and the first (a worker goes on from a
-    screen by its "Continue", which is what reaches the next)."""
-    return number <= max(progress.furthest_screen, 1)
+    """Screens open in order: those already reached (shown, or read and gone on from by their
+    "Continue") and the one after the furthest of them, which that "Continue" leads to."""
+    return number <= progress.furthest_screen + 1
 
 
 def screen_before_check(progress: ModuleProgress) -> int | None:
@@ -168,7 +168,9 @@ def knowledge_check_save(*, user, module: str, answers: dict[int, str]) -> int:
 
 @transaction.atomic
 def progress_visit(*, user, module: str, screen: int) -> ModuleProgress:
-    """Remember that `user` reached `screen` (from 1) of `module`, so they can resume there."""
+    """Remember that `user` reached `screen` (from 1) of `module`, so they can resume there:
+    called when the screen is shown, and when its "Continue" is pressed (it was read), never for
+    a screen not yet shown (leaving then would resume past it, and open the check unread)."""
     progress = module_progress(user=user, module=module, for_update=True)
     progress.last_screen = screen
     progress.furthest_screen = max(progress.furthest_screen, screen)

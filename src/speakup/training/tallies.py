@@ -47,6 +47,7 @@ from speakup.training.queries import (
     ROLES_REQUIRING,
     WorkerCompliance,
     active_records,
+    mandatory_fields,
     mandatory_flags,
     month_ends,
     percent,
@@ -527,7 +528,11 @@ def compliance_figures(
         "organisation": organisation.ods_code,
         "as_of": today.isoformat(),
         "modules": [
-            {"module": module, "mandatory": flags[module][0], **counted["total"].modules[module]}
+            {
+                "module": module,
+                **mandatory_fields(flags[module]),
+                **counted["total"].modules[module],
+            }
             for module in MODULE_ORDER
         ],
         "board_follow_up": {

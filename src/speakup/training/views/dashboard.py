@@ -22,7 +22,6 @@ from speakup.organisations.models import Organisation
 from speakup.training.content import MODULE_ORDER
 from speakup.training.exports import compliance_csv
 from speakup.training.forms import (
-    MAX_COMPLETIONS_FILE_MB,
     CompletionsUploadForm,
     ExpectLateForm,
     RosterUploadForm,
@@ -239,7 +238,6 @@ def upload_completions(request, ods_code):
         ods_code,
         UploadKind.COMPLETIONS,
         required_columns=REQUIRED_COMPLETION_COLUMNS,
-        max_mb=MAX_COMPLETIONS_FILE_MB,
     )
 
 

@@ -103,14 +103,14 @@ def show_screen(request, module, number):
         # A link to a later screen skips none: the worker goes on from where they got to.
         messages.info(request, "Go through the screens in order. Carry on from this screen.")
         return redirect("training:show_screen", module, max(progress.furthest_screen, 1))
-    if request.method == "POST":
-        # "Continue": remember the next screen, so the person resumes there next time.
-        if number == len(screens):
-            progress_visit(user=request.user, module=module, screen=number)
-            return redirect("training:take_check", module)
-        progress_visit(user=request.user, module=module, screen=number + 1)
-        return redirect("training:show_screen", module, number + 1)
+    # Shown, or "Continue" pressed on it: this screen is reached. The next one is reached only
+    # when it is shown, so a worker who leaves in between resumes at this one, not at a screen
+    # they never saw (and the check opens only once the last screen has been shown).
     progress_visit(user=request.user, module=module, screen=number)
+    if request.method == "POST":
+        if number == len(screens):
+            return redirect("training:take_check", module)
+        return redirect("training:show_screen", module, number + 1)
     lesson, screen = screens[number - 1]
     lesson_number = the_course.lessons.index(lesson) + 1
     return render_page(

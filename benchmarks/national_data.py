@@ -135,7 +135,8 @@ def generate(scale: float) -> dict[str, int]:
                      follow_up_mandatory, speak_up_refresher_years, listen_up_refresher_years,
                      follow_up_refresher_years, new_starter_due_days, board_follow_up_due_days,
                      listen_up_from_band, listen_up_band_since, listen_up_band_ended, updated_at)
-                SELECT id, id % 2 = 0, id % 3 = 0, id % 4 = 0, 3, 3, 3, 30, 90, '', '{}', '{}', now()
+                SELECT id, id % 2 = 0, id % 3 = 0, id % 4 = 0, 3, 3, 3, 30, 90, '', '{}', '{}',
+                       now()
                 FROM organisations_organisation WHERE ods_code LIKE 'B____' AND id % 5 <> 0""",
             ),
             (

@@ -198,3 +198,13 @@ def test_the_case_list_asks_the_database_the_same_number_of_questions_however_ma
     with django_assert_max_num_queries(len(few_found.captured_queries)):
         found = client.get(CASES, {"reference": "abcd", "page": "2"}).content.decode()
     assert len(_references_listed(found)) == 12
+
+
+def test_a_concern_sent_just_after_midnight_in_summer_is_listed_on_that_day(client, staff):
+    # 00:30 on 2 July in England is 23:30 on 1 July in UTC.
+    sent = timezone.make_aware(timezone.datetime(2026, 7, 2, 0, 30))
+    _case(staff, received_at=sent)
+    sign_in(client, staff.guardian)
+    page = unescape(client.get(CASES).content.decode())
+    assert "2 July 2026" in page
+    assert "1 July 2026" not in page

@@ -105,7 +105,7 @@ def case_row(concern: Concern, today: date) -> dict:
     return {
         "reference": concern.reference,
         "organisation": concern.organisation.name,
-        "received": day(concern.received_at.date() if concern.received_at else None),
+        "received": day(timezone.localdate(concern.received_at) if concern.received_at else None),
         "status": status_tag(concern.status),
         "elements": ", ".join(label_of(e.code) for e in concern.elements.all()) or "Not triaged",
         "overdue": late,

@@ -159,13 +159,16 @@ def test_the_case_page_shows_when_each_checkin_was_asked_and_what_the_speaker_an
     DetrimentCheckin.objects.create(concern=closed, due_on=date(2026, 12, 26))
     checkin_answer(concern=closed, checkin_id=first.pk, detriment=False)
 
-    for person in (staff.guardian, staff.lead):  # whoever reads the closing feedback
+    # Whoever reads the closing feedback; the leader the days alone (a time can match a shift).
+    for person, asked, answered in (
+        (staff.guardian, "26 October 2026 at 9:15am", "26 November 2026 at 10:00am"),
+        (staff.lead, "26 October 2026", "26 November 2026"),
+    ):
         sign_in(client, person)
         text = _text(_page(client, closed))
         assert "Detriment check-ins" in text
         assert (
-            "Due 26 October 2026 Asked 26 October 2026 at 9:15am "
-            "Answered 26 November 2026 at 10:00am Suffered for speaking up No"
+            f"Due 26 October 2026 Asked {asked} Answered {answered} Suffered for speaking up No"
         ) in text
         assert (
             "Due 26 December 2026 Asked Not yet Answered Not yet "

@@ -13,7 +13,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from speakup.concerns.models import Confidentiality, Escalation
+from speakup.concerns.models import Confidentiality, DetrimentCheckin, Escalation, Feedback
 from speakup.concerns.services import handling
 from speakup.core.models import AuditRecord
 from tests.concerns.factories import SPEAKER, ConcernFactory, attached_file
@@ -197,3 +197,30 @@ def test_a_leader_is_told_the_day_a_concern_arrived_not_the_time(client, staff, 
     guardian = _api(staff.guardian, concern)
     assert guardian["received_at"] == "2026-11-27T09:20:31.123456Z"
     assert guardian["status_history"][0]["at"] == "2026-11-27T09:20:31.123456Z"
+
+
+@pytest.mark.parametrize("who", ["accountable", "escalated to"])
+def test_a_leader_is_told_the_day_the_speaker_gave_feedback_and_answered_not_the_time(
+    client, staff, who
+):
+    """The time a speaker answered can match who was on shift, as the time they sent it can."""
+    concern = ConcernFactory(
+        organisation=staff.organisation,
+        confidentiality=Confidentiality.CONFIDENTIAL,
+        accountable_lead=staff.lead,
+    )
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    handling.concern_escalate(
+        user=staff.guardian, concern=concern, level=Escalation.Level.NON_EXECUTIVE_LEAD
+    )
+    at = datetime(2026, 11, 20, 22, 47, tzinfo=UTC)
+    Feedback.objects.create(
+        concern=concern, would_speak_up_again="yes", detriment=False, given_at=at
+    )
+    DetrimentCheckin.objects.create(
+        concern=concern, due_on=at.date(), asked_at=at, answered_at=at, detriment=False
+    )
+    leader_page = _page(client, _reader(staff, who), concern)
+    assert "20 November 2026" in leader_page
+    assert "10:47pm" not in leader_page
+    assert "20 November 2026 at 10:47pm" in _page(client, staff.guardian, concern)

@@ -172,10 +172,11 @@ COMMENT_WITH_THE_GUARDIANS = (
 
 
 def speaker_feedback(
-    feedback: Feedback, comment: str | None, *, with_conversation: bool
+    feedback: Feedback, comment: str | None, *, with_conversation: bool, speakers_time: bool
 ) -> list[dict]:
     """The speaker's answers when their concern closed, as summary-list rows. Their comment,
-    free text that may name them, goes only to those who read the conversation."""
+    free text that may name them, goes only to those who read the conversation; the time they
+    gave them only to those who may see the moment (`speakers_moment`)."""
     if with_conversation:
         said = {"key": "Their comment", "value": comment or "No comment", "typed": bool(comment)}
     else:
@@ -184,16 +185,18 @@ def speaker_feedback(
         {"key": "Would speak up again", "value": SpeakUpAgain(feedback.would_speak_up_again).label},
         {"key": "Suffered for speaking up", "value": "Yes" if feedback.detriment else "No"},
         said,
-        {"key": "Given", "value": day(feedback.given_at)},
+        {"key": "Given", "value": day(speakers_moment(feedback.given_at, with_time=speakers_time))},
     ]
 
 
-def checkin_row(checkin: DetrimentCheckin, *, anonymous: bool, today: date) -> dict:
+def checkin_row(
+    checkin: DetrimentCheckin, *, anonymous: bool, today: date, speakers_time: bool
+) -> dict:
     """One detriment check-in after closure: when it is due, when the speaker was asked, and
     their answer. An anonymous speaker is asked only when they next sign in with their code;
     one who gave no email address then too, and the guardian is told to get in touch."""
-    if checkin.asked_at:
-        asked = day(checkin.asked_at)
+    if checkin.asked_at:  # an anonymous speaker is asked when they sign in: their moment too
+        asked = day(speakers_moment(checkin.asked_at, with_time=speakers_time))
     elif checkin.guardian_told_at:  # a speaker with no email address to ask them at
         asked = (
             f"Not yet: the guardian was told on {day(checkin.guardian_told_at)} to get in "
@@ -212,13 +215,19 @@ def checkin_row(checkin: DetrimentCheckin, *, anonymous: bool, today: date) -> d
     return {
         "due": day(checkin.due_on),
         "asked": asked,
-        "answered": day(checkin.answered_at) if checkin.answered_at else "Not yet",
+        "answered": day(speakers_moment(checkin.answered_at, with_time=speakers_time))
+        if checkin.answered_at
+        else "Not yet",
         "answer": answer,
     }
 
 
-def checkin_rows(concern: Concern, today: date | None = None) -> list[dict]:
-    """The concern's detriment check-ins, earliest first."""
+def checkin_rows(concern: Concern, *, speakers_time: bool, today: date | None = None) -> list[dict]:
+    """The concern's detriment check-ins, earliest first; when the speaker answered to the
+    minute only for those who may see the moment (`speakers_moment`)."""
     today = today or timezone.localdate()
     anonymous = concern.confidentiality == Confidentiality.ANONYMOUS
-    return [checkin_row(c, anonymous=anonymous, today=today) for c in concern.checkins.all()]
+    return [
+        checkin_row(c, anonymous=anonymous, today=today, speakers_time=speakers_time)
+        for c in concern.checkins.all()
+    ]

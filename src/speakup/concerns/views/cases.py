@@ -148,10 +148,11 @@ def _case_context(request, concern) -> dict:
             if show_conversation
             else None,
             with_conversation=show_conversation,
+            speakers_time=clues,
         )
         if feedback
         else [],
-        "checkins": presenters.checkin_rows(concern),
+        "checkins": presenters.checkin_rows(concern, speakers_time=clues),
         "elements": [label_of(e.code) for e in concern.elements.all()],
         "worker_group": (label_of(concern.worker_group) if concern.worker_group else "Not given")
         if clues

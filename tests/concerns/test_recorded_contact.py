@@ -76,6 +76,46 @@ def test_an_email_address_that_is_not_one_is_refused_even_with_a_phone_number(cl
     assert not Concern.objects.exists()
 
 
+ANONYMOUS_WITH_DETAILS = (
+    "You chose anonymous: remove the speaker's name and contact details, or choose confidential"
+)
+
+
+@pytest.mark.parametrize(
+    "details, beside",
+    [
+        ({"contact_name": "Sam Phone", "contact_phone": "07700 900123"}, "id_contact_name"),
+        ({"contact_email": "sam@example.com"}, "id_contact_email"),
+        # Not a phone number either: the one thing to do is to remove it, so that is all it says.
+        ({"contact_phone": "not a phone"}, "id_contact_phone"),
+    ],
+)
+def test_an_anonymous_concern_with_the_speakers_details_is_refused_not_recorded_without_them(
+    client, staff, details, beside
+):
+    """The details were silently dropped: the speaker would have a receipt code and no reply
+    by the way they asked for, and the guardian no idea why."""
+    page = _record(client, staff, confidentiality="anonymous", **details)
+    assert re.search(r"<title>\s*Error: ", page)
+    summary = re.search(r'nhsuk-error-summary__list">(.*?)</ul>', page, re.S).group(1)
+    assert ANONYMOUS_WITH_DETAILS in summary and f'href="#{beside}"' in summary
+    assert summary.count("<li") == 1
+    assert f"Error: </span>{ANONYMOUS_WITH_DETAILS}" in page  # beside the box to empty
+    assert "Give this code to the speaker now" not in page
+    assert not Concern.objects.exists()
+    # The guardian's other answers are kept, to send again once the choice is made.
+    assert "The fire exit on level 2 is blocked (synthetic)" in page
+    assert re.search(r'value="anonymous"\s+checked|checked[^>]*value="anonymous"', page)
+    for value in details.values():
+        assert f'value="{value}"' in page
+
+
+def test_an_anonymous_concern_with_no_details_is_recorded(client, staff):
+    page = _record(client, staff, confidentiality="anonymous", contact_name="  ")
+    assert "Give this code to the speaker now" in page
+    assert Concern.objects.get().confidentiality == "anonymous"
+
+
 def test_the_service_takes_a_phone_number_alone_only_from_a_guardian(staff, organisation):
     submitted = concern_submit(
         organisation=organisation,

@@ -92,6 +92,45 @@ def test_the_list_shows_recent_quarters_and_what_was_submitted(client_as, februa
     assert "Submitted" in page and "Quarter in progress" in page and "Not submitted" in page
 
 
+def _list_rows(page: str) -> list[str]:
+    """Each row of the list's table, its cells' text joined: "Q3 2026/27 (…) Submitted …"."""
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+
+
+def test_an_older_quarter_with_cases_and_no_return_stays_listed_until_submitted(
+    client_as, organisation, february_2027
+):
+    """Past the last six quarters, a return still owed was not listed: a guardian could miss
+    it. Each row is a quarter, newest first; the six recent ones are 2025-Q3 to 2026-Q4."""
+    make_case(organisation, received=london(2025, 5, 20))  # Q1 2025/26, never submitted
+    # 00:30 on 1 July in summer time is still 30 June by the clock in UTC: Q2, not Q1.
+    make_case(organisation, received=london(2025, 7, 1, 0, 30))
+    # Q3 2024/25: submitted; its feedback, given in Q4 2024/25, is a return still owed.
+    make_case(
+        organisation, received=london(2024, 12, 2), feedback="yes", feedback_at=london(2025, 2, 3)
+    )
+    client = client_as(Role.GUARDIAN)
+    client.post("/reports/data-returns/TST01/2024-Q3/submit/")
+
+    rows = _list_rows(client.get("/reports/data-returns/").content.decode())
+    older = [row for row in rows if "2025/26" in row or "2024/25" in row]
+    assert older == [
+        "Q4 2025/26 (January to March 2026) Not submitted",
+        "Q3 2025/26 (October to December 2025) Not submitted",
+        "Q2 2025/26 (July to September 2025) Not submitted",
+        "Q1 2025/26 (April to June 2025) Not submitted",
+        "Q4 2024/25 (January to March 2025) Not submitted",
+    ]
+    assert "earlier quarter with cases or feedback whose return has not been submitted" in (
+        client.get("/reports/data-returns/").content.decode()
+    )
+
+    client.post("/reports/data-returns/TST01/2025-Q1/submit/")
+    rows = _list_rows(client.get("/reports/data-returns/").content.decode())
+    assert not any("Q1 2025/26" in row for row in rows)  # sent: no longer owed
+
+
 @pytest.mark.parametrize("role", [Role.WORKER, Role.LINE_MANAGER, Role.BOARD_MEMBER])
 def test_people_who_are_not_guardians_get_404(client_as, cases, role):
     client = client_as(role)

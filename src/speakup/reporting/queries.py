@@ -7,12 +7,13 @@ case rows into Python: the quarterly data return is two queries whatever the vol
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 
 from speakup.concerns.models import Concern, Confidentiality, Feedback, SpeakUpAgain
 from speakup.concerns.taxonomy import ELEMENT_CODES, WORKER_GROUP_CODES
 from speakup.organisations.models import Organisation, OrganisationKind
 from speakup.reporting.models import DataReturnSubmission
-from speakup.reporting.quarters import Quarter
+from speakup.reporting.quarters import FIRST_YEAR, LONDON, Quarter, quarter_of
 
 IDENTITY_COLUMNS = ("organisation", "financial_year", "quarter")
 FEEDBACK_ANSWERS = {
@@ -184,6 +185,41 @@ def submitted_quarters(*, organisation: Organisation, quarters: list[Quarter]) -
         for row in rows
         if (row.financial_year, row.quarter) in wanted
     }
+
+
+def unsent_quarters_before(*, organisation: Organisation, before: Quarter) -> list[Quarter]:
+    """The quarters before `before`, newest first, with something to count (a case received or
+    feedback given) and no return submitted: each one a return still owed."""
+    since = Quarter(FIRST_YEAR, 1).start  # no return to send before the collection began
+    months = {
+        *_months_of(
+            Concern.objects.filter(organisation=organisation), "received_at", since, before
+        ),
+        *_months_of(
+            Feedback.objects.filter(concern__organisation=organisation), "given_at", since, before
+        ),
+    }
+    submitted = set(
+        DataReturnSubmission.objects.filter(
+            organisation=organisation, financial_year__lte=before.financial_year
+        ).values_list("financial_year", "quarter")
+    )
+    quarters = {quarter_of(month.date()) for month in months}
+    return sorted(
+        (q for q in quarters if (q.financial_year, q.number) not in submitted), reverse=True
+    )
+
+
+def _months_of(rows, moment: str, since, before: Quarter):
+    """The months, in UK time, in which `moment` falls from `since` to the start of `before`:
+    a few dozen rows whatever the number of cases."""
+    return (
+        rows.filter(**{f"{moment}__gte": since, f"{moment}__lt": before.start})
+        .annotate(month=TruncMonth(moment, tzinfo=LONDON))
+        .order_by()
+        .values_list("month", flat=True)
+        .distinct()
+    )
 
 
 def national_returns(*, quarter: Quarter) -> NationalReturns:

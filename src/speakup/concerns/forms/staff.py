@@ -384,11 +384,20 @@ class RecordConcernForm(forms.Form):
         data = super().clean()
         errors: dict[str, str] = {}
         contact = self.contact()
-        if contact is not None and "contact_phone" in self.errors:
-            # A phone number was given, just not a valid one: its own error says so. Counted as
-            # no phone, it would also ask for "an email address or phone number".
-            contact["phone"] = self["contact_phone"].data
-        check_contact(data.get("confidentiality"), contact, errors, recorded=True)
+        for box in ("name", "email", "phone"):
+            if f"contact_{box}" in self.errors:
+                # Given, just refused (a phone number that is not one): its own error says so.
+                # Counted as not given, it would also ask for "an email address or phone
+                # number", or let an anonymous concern through with the details typed in it.
+                contact = {**(contact or {}), box: self[f"contact_{box}"].data}
+        confidentiality = data.get("confidentiality")
+        check_contact(confidentiality, contact, errors, recorded=True)
+        if confidentiality == Confidentiality.ANONYMOUS and "contact" in errors:
+            # One error, beside the first box to empty: what else is wrong with what was typed
+            # there (a phone number that is not one) no longer matters.
+            for box in ("name", "email", "phone"):
+                self.errors.pop(f"contact_{box}", None)
+            self.add_error(f"contact_{next(iter(contact))}", errors.pop("contact"))
         for field, message in errors.items():
             name = self.ERROR_FIELDS.get(field, field)
             if name in self.fields and name not in self.errors:
@@ -397,16 +406,17 @@ class RecordConcernForm(forms.Form):
 
     def contact(self) -> dict | None:
         """The details given, a box left empty left out (a field already refused counts as
-        empty here: its own error says what is wrong)."""
+        empty here: its own error says what is wrong). Of an anonymous speaker, none is
+        expected: whatever was typed is returned for check_contact to refuse."""
         data = self.cleaned_data
+        given = {
+            box: data[f"contact_{box}"]
+            for box in ("name", "email", "phone")
+            if data.get(f"contact_{box}")
+        }
         if data.get("confidentiality") == Confidentiality.ANONYMOUS:
-            return None
-        contact = {"name": data.get("contact_name", "")}
-        if data.get("contact_email"):
-            contact["email"] = data["contact_email"]
-        if data.get("contact_phone"):
-            contact["phone"] = data["contact_phone"]
-        return contact
+            return given or None
+        return {"name": data.get("contact_name", ""), **given}
 
     def risk(self) -> bool | None:
         return yes_no_to_bool(self.cleaned_data.get("patient_safety_risk"))

@@ -108,6 +108,7 @@ SPEAKERS_WORDS = {
     "name_called": "Your name",
     "email": "Enter your email address",
     "email_format": "Enter an email address in the correct format, like name@example.com",
+    "anonymous": "Do not give contact details if you want to stay anonymous",
 }
 GUARDIANS_WORDS = {
     "missing": "Give the speaker's name, and their email address or phone number",
@@ -116,6 +117,8 @@ GUARDIANS_WORDS = {
     "email": "Enter the speaker's email address or phone number",
     "email_format": "Enter the speaker's email address in the correct format, "
     "like name@example.com",
+    "anonymous": "You chose anonymous: remove the speaker's name and contact details, "
+    "or choose confidential",
 }
 
 
@@ -129,7 +132,7 @@ def check_contact(confidentiality, contact, errors, *, recorded: bool = False) -
     words = GUARDIANS_WORDS if recorded else SPEAKERS_WORDS
     if confidentiality == Confidentiality.ANONYMOUS:
         if contact:
-            errors["contact"] = "Do not give contact details if you want to stay anonymous"
+            errors["contact"] = words["anonymous"]
         return None
     if confidentiality not in (Confidentiality.OPEN, Confidentiality.CONFIDENTIAL):
         return None  # the confidentiality error already says what to do

@@ -31,11 +31,15 @@ def _organisation_for(request, ods_code):
 def list_data_returns(request):
     if not can(request.user, "reporting.prepare_any_data_return"):
         raise Http404
-    quarters = [current_quarter()]
-    while len(quarters) < RECENT_QUARTERS:
-        quarters.append(quarters[-1].previous())
+    recent = [current_quarter()]
+    while len(recent) < RECENT_QUARTERS:
+        recent.append(recent[-1].previous())
     organisations = []
     for organisation in visible(request.user, "reporting.data_return_organisations"):
+        # Older quarters too while their return is owed: out of the list, one is easily missed.
+        quarters = recent + queries.unsent_quarters_before(
+            organisation=organisation, before=recent[-1]
+        )
         submitted = queries.submitted_quarters(organisation=organisation, quarters=quarters)
         organisations.append(
             {

@@ -32,12 +32,16 @@ def _accounts_of(emails: set[str]):
 
 def _records_of(*, emails: set[str], organisation_ids: set[int]):
     """Active roster records of these organisations whose email, or whose account's, is one of
-    `emails` (lower-cased). The accounts are found first, by their own index, so that no
-    record is joined to its account just to compare emails."""
+    `emails` (lower-cased). Each way is looked up by its own index (the records' lower-cased
+    email; the accounts', then the records' account): one query asking either way read the
+    organisations' whole rosters, 30 ms a board and 25 s for the national counts."""
+    here = StaffRecord.objects.filter(organisation_id__in=organisation_ids, active=True)
+    by_email = here.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+    by_account = here.filter(user__in=_accounts_of(emails).values("pk"))
+    ids = {*by_email.values_list("pk", flat=True), *by_account.values_list("pk", flat=True)}
     return (
-        StaffRecord.objects.filter(organisation_id__in=organisation_ids, active=True)
+        StaffRecord.objects.filter(pk__in=ids)
         .annotate(email_lower=Lower("email"), account_email=Lower("user__email"))
-        .filter(Q(email_lower__in=emails) | Q(user__in=_accounts_of(emails).values("pk")))
         .order_by("organisation_id", "employee_number")
     )
 

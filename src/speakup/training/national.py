@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 
 from speakup.organisations.models import Organisation
 from speakup.training.content import MODULE_ORDER
@@ -27,9 +27,12 @@ def training_counts_by_organisation(*, today: datetime.date) -> dict[int, dict[s
     """
     from speakup.training.tallies import compliance_figures
 
+    # EXISTS, by the (organisation, active) index: "id IN (every active worker's organisation)"
+    # hashes 1.5 million rows, and past work_mem PostgreSQL scanned the roster once for each
+    # organisation instead (19 s).
     organisations = Organisation.objects.filter(
-        Q(pk__in=StaffRecord.objects.filter(active=True).values("organisation_id"))
-        | Q(pk__in=TrainingPolicy.objects.values("organisation_id"))
+        Exists(StaffRecord.objects.filter(organisation=OuterRef("pk"), active=True))
+        | Exists(TrainingPolicy.objects.filter(organisation=OuterRef("pk")))
     ).order_by("pk")
     counts = {}
     for organisation in organisations:

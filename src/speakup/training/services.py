@@ -19,6 +19,7 @@ from django.utils import timezone
 from speakup.core import csvfiles
 from speakup.core.audit import audit_by
 from speakup.core.dates import day_in_words
+from speakup.core.numbers import percent
 from speakup.core.words import counted
 from speakup.organisations.models import Organisation
 from speakup.training.bands import bands_from
@@ -206,7 +207,7 @@ def knowledge_check_submit(
         if answers.get(number) != question.correct
     ]
     correct = total - len(wrong)
-    score = round(100 * correct / total)
+    score = percent(correct, total)
     passed = score >= the_course.pass_mark
     version = str(the_course.version)
     progress = module_progress(user=user, module=module, for_update=True)

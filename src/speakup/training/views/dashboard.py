@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from speakup.core.audit import audit_by
 from speakup.core.charts import bar_chart, line_chart
+from speakup.core.numbers import percent
 from speakup.core.pages import render_page
 from speakup.core.permissions import require
 from speakup.organisations.models import Organisation
@@ -34,7 +35,6 @@ from speakup.training.queries import (
     MODULE_TITLES,
     dashboard_organisations,
     organisation_compliance,
-    percent,
     policy_for,
 )
 from speakup.training.roster import COLUMNS, REQUIRED_COLUMNS, STAFF_GROUPS

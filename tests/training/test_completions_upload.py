@@ -206,6 +206,27 @@ def test_an_excel_workbook_is_refused_with_how_to_save_it_as_csv(admin, roster, 
     assert not StaffImport.objects.exists()
 
 
+# The ways of writing a date that the import reads, said the same on both pages and in a refusal.
+DATES_READ = (
+    "YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or with the month's name (1 February 2024, "
+    "1 Feb 2024, 1 Sept 2024 or 01-Feb-2024), the day first and the year in full; a time "
+    "after the date, as in 2024-02-01 00:00:00, is left aside"
+)
+
+
+@pytest.mark.parametrize("page", [UPLOAD, "/training/organisations/TST01/roster/"])
+def test_the_upload_pages_name_every_way_of_writing_a_date_that_the_import_reads(admin, page):
+    """They said "YYYY-MM-DD or DD/MM/YYYY", where the import reads "1 Sept 2026" too."""
+    assert f"written {DATES_READ}." in html.unescape(admin.get(page).content.decode())
+
+
+def test_a_date_written_another_way_is_refused_in_the_pages_words(admin, roster):
+    page = html.unescape(
+        result_page(admin, upload(admin, HEADER + "1001,TST01,speak_up,01/02/25,\n"))
+    )
+    assert f"“01/02/25” is not written as a date speakup reads: write it as {DATES_READ}" in page
+
+
 def test_the_job_reports_progress_while_it_imports(organisation, tmp_path, monkeypatch):
     monkeypatch.setattr(services, "COMPLETION_BATCH", 100)
     numbers = [str(5000 + n) for n in range(50)]

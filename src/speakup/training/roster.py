@@ -532,6 +532,12 @@ DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}([/-])[0-9]{1
 # the day is what counts. "Sept" is how many write September; Python reads only "Sep".
 TIME_AFTER_DATE = re.compile(r"(?:\s+|T)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?$")
 SEPT = re.compile(r"\bsept\b", re.IGNORECASE)
+# What the patterns above read, said once: the upload pages' hints and the refusals all use it.
+DATE_FORMS = (
+    "YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or with the month's name (1 February 2024, 1 Feb 2024, "
+    "1 Sept 2024 or 01-Feb-2024), the day first and the year in full; a time after the date, "
+    "as in 2024-02-01 00:00:00, is left aside"
+)
 
 
 def parse_date(text: str) -> datetime.date:
@@ -544,13 +550,8 @@ def parse_date(text: str) -> datetime.date:
         except ValueError:
             continue
     if DATE_SHAPE.fullmatch(text):
-        raise ValueError(
-            f"“{given}” is not a real date: dates are read as YYYY-MM-DD or DD/MM/YYYY, day first"
-        )
-    raise ValueError(
-        f"“{given}” is not written as a date speakup reads: write it as YYYY-MM-DD, "
-        "DD/MM/YYYY or 1 February 2024, with the year in full"
-    )
+        raise ValueError(f"“{given}” is not a real date: dates are read as {DATE_FORMS}")
+    raise ValueError(f"“{given}” is not written as a date speakup reads: write it as {DATE_FORMS}")
 
 
 # A day before 1900 is a slip (1899 for 1999) or a spreadsheet's day nought, never a real start

@@ -37,7 +37,7 @@ from speakup.training.queries import (
     organisation_compliance,
     policy_for,
 )
-from speakup.training.roster import COLUMNS, REQUIRED_COLUMNS, STAFF_GROUPS
+from speakup.training.roster import COLUMNS, DATE_FORMS, REQUIRED_COLUMNS, STAFF_GROUPS
 from speakup.training.services import (
     REQUIRED_COMPLETION_COLUMNS,
     LateWorkersToConfirm,
@@ -262,6 +262,7 @@ def _upload_page(request, ods_code: str, kind: str, **context):
         page_title=upload.page_title,
         form=form,
         organisation=organisation,
+        date_forms=DATE_FORMS,
         **context,
     )
 

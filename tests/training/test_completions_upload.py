@@ -182,6 +182,18 @@ def test_a_bad_file_is_refused_in_one_sentence(admin, roster, body, sentence):
     assert not Completion.objects.exists()
 
 
+def test_a_column_the_import_does_not_read_is_named_beside_the_missing_ones(admin, roster):
+    """It said only that Organisation and Completed On were missing, as if "Completed" were not
+    there: a roster names such a column, and so does this."""
+    body = "Employee Number,Module,Completed\n1001,speak_up,2025-02-01\n"
+    page = html.unescape(result_page(admin, upload(admin, body)))
+    assert "The file is missing these columns: Organisation, Completed On." in page
+    assert (
+        "The column “Completed” is not one speakup reads, so it was left out: the columns it "
+        "reads are Employee Number, Organisation, Module, Completed On, Source"
+    ) in page
+
+
 def test_an_empty_or_too_big_file_is_refused_on_the_form(admin, roster, monkeypatch):
     empty = upload(admin, b"").content.decode()
     assert "<title>Error: Upload completions" in empty

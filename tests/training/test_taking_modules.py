@@ -194,6 +194,17 @@ def test_failing_the_check_shows_the_score_and_allows_a_retake(client, worker):
     assert retake.status_code == 302
 
 
+def test_the_module_page_gives_the_last_failed_score_until_a_pass(client, worker):
+    """It offered only "Continue where you left off", with no sign of the attempt."""
+    take_check(client, "speak_up", answers("speak_up", 5))
+    page = client.get("/training/modules/speak_up/").content.decode()
+    assert "Your last score in the knowledge check was 63% (5 of 8); the pass mark is 80%." in page
+    assert 'href="/training/modules/speak_up/knowledge-check/result/"' in page
+    client.post("/training/modules/speak_up/knowledge-check/", answers("speak_up"))
+    passed = client.get("/training/modules/speak_up/").content.decode()
+    assert "You completed this module on" in passed and "Your last score" not in passed
+
+
 def test_a_failed_check_explains_every_question_answered_wrongly(client, worker):
     response = take_check(client, "speak_up", answers("speak_up", 0))
     page = client.get(response.url).content.decode()

@@ -156,3 +156,13 @@ def test_the_public_can_find_the_register_from_the_home_page_and_every_footer(cl
     assert 'href="/register/">register of board directors</a>' in home
     privacy = client.get("/privacy/").content.decode()
     assert re.search(r'<a class="nhsuk-footer__list-item-link" href="/register/"', privacy)
+
+
+def test_the_national_analysts_home_page_leads_to_the_national_view(client_as):
+    """It linked to their work only in the header, where other roles find theirs on the page."""
+    home = client_as(Role.NATIONAL_ANALYST).get("/").content.decode()
+    main = home.split('id="maincontent"')[1]
+    assert "<h2>National figures</h2>" in main
+    assert '<a href="/reports/national/view/">Open the national view</a>' in main
+    guardian = client_as(Role.GUARDIAN).get("/").content.decode()
+    assert "Open the national view" not in guardian

@@ -12,7 +12,7 @@ from speakup.organisations.roles import Role
 from tests.organisations.factories import OrganisationFactory
 from tests.reporting.board_report_fixtures import half_year_of_cases
 from tests.reporting.factories import london, make_case
-from tests.training.factories import TrainingPolicyFactory
+from tests.training.factories import CompletionFactory, StaffRecordFactory, TrainingPolicyFactory
 
 PAGE = "/reports/national/view/"
 HALF = "start=2026-04-01&end=2026-09-30"
@@ -303,3 +303,15 @@ def test_the_csv_download_starts_with_a_byte_order_mark_for_excel(client_as, org
     response = client_as(Role.NATIONAL_ANALYST).get(f"/reports/national/view.csv?{HALF}")
     assert response.content.startswith(codecs.BOM_UTF8)
     assert response["Content-Disposition"].startswith('attachment; filename="ftsu-national-view-')
+
+
+def test_a_share_of_an_exact_half_at_its_one_decimal_rounds_up(
+    client_as, organisation, february_2027
+):
+    """1 of 16 is 6.25%: round() gave 6.2, where the training pages round a half up."""
+    records = StaffRecordFactory.create_batch(16, organisation=organisation)
+    CompletionFactory(staff_record=records[0], completed_on=london(2026, 6, 1, 9, 0).date())
+    client = client_as(Role.NATIONAL_ANALYST)
+    rows = {row["ODS code"]: row for row in _csv(client.get(f"/reports/national/view.csv?{HALF}"))}
+    assert rows["TST01"]["Speak Up compliance (%)"] == "6.3"
+    assert "6.3%" in client.get(f"{PAGE}?{HALF}").content.decode()

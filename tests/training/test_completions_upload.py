@@ -182,6 +182,18 @@ def test_a_bad_file_is_refused_in_one_sentence(admin, roster, body, sentence):
     assert not Completion.objects.exists()
 
 
+def test_a_column_the_import_does_not_read_is_named_beside_the_missing_ones(admin, roster):
+    """It said only that Organisation and Completed On were missing, as if "Completed" were not
+    there: a roster names such a column, and so does this."""
+    body = "Employee Number,Module,Completed\n1001,speak_up,2025-02-01\n"
+    page = html.unescape(result_page(admin, upload(admin, body)))
+    assert "The file is missing these columns: Organisation, Completed On." in page
+    assert (
+        "The column “Completed” is not one speakup reads, so it was left out: the columns it "
+        "reads are Employee Number, Organisation, Module, Completed On, Source"
+    ) in page
+
+
 def test_an_empty_or_too_big_file_is_refused_on_the_form(admin, roster, monkeypatch):
     empty = upload(admin, b"").content.decode()
     assert "<title>Error: Upload completions" in empty
@@ -204,6 +216,27 @@ def test_an_excel_workbook_is_refused_with_how_to_save_it_as_csv(admin, roster, 
         "“CSV UTF-8 (Comma delimited)”, then upload that file"
     ) in text
     assert not StaffImport.objects.exists()
+
+
+# The ways of writing a date that the import reads, said the same on both pages and in a refusal.
+DATES_READ = (
+    "YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or with the month's name (1 February 2024, "
+    "1 Feb 2024, 1 Sept 2024 or 01-Feb-2024), the day first and the year in full; a time "
+    "after the date, as in 2024-02-01 00:00:00, is left aside"
+)
+
+
+@pytest.mark.parametrize("page", [UPLOAD, "/training/organisations/TST01/roster/"])
+def test_the_upload_pages_name_every_way_of_writing_a_date_that_the_import_reads(admin, page):
+    """They said "YYYY-MM-DD or DD/MM/YYYY", where the import reads "1 Sept 2026" too."""
+    assert f"written {DATES_READ}." in html.unescape(admin.get(page).content.decode())
+
+
+def test_a_date_written_another_way_is_refused_in_the_pages_words(admin, roster):
+    page = html.unescape(
+        result_page(admin, upload(admin, HEADER + "1001,TST01,speak_up,01/02/25,\n"))
+    )
+    assert f"“01/02/25” is not written as a date speakup reads: write it as {DATES_READ}" in page
 
 
 def test_the_job_reports_progress_while_it_imports(organisation, tmp_path, monkeypatch):

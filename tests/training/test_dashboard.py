@@ -637,3 +637,23 @@ def test_the_csv_export_opens_in_excel_with_accented_names_intact(client_as, org
     assert response.content.startswith(codecs.BOM_UTF8)
     assert response.content.count(codecs.BOM_UTF8) == 1
     assert "Zoë O'Brien-Ñúñez" in response.content.decode("utf-8-sig")
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_a_half_percent_rounds_up_in_the_tables_and_charts(client_as, organisation):
+    """42 of 80 showed as 52% and 5 of 8 as 62%: Python's round() sends a half to the even."""
+    for number in range(80):
+        record = StaffRecordFactory(
+            organisation=organisation,
+            staff_group="Estates and Ancillary" if number < 8 else "Administrative and Clerical",
+        )
+        if number < 5 or 8 <= number < 45:  # 5 of the 8 estates staff, 42 of all 80
+            CompletionFactory(staff_record=record, completed_on=datetime.date(2025, 3, 1))
+    page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
+    modules_chart, modules_table = page.split('<div class="speakup-chart-pair">')[1].split(
+        'class="speakup-chart-pair__table"'
+    )
+    assert "<td>53%</td>" in modules_table and "53%" in _chart_svg(modules_chart)
+    groups = page.split('<div class="speakup-chart-pair">')[2].split("</table>")[0]
+    estates = groups.split("Estates and Ancillary")[1].split("</tr>")[0]
+    assert "63%" in estates and "62%" not in page and "52%" not in page

@@ -153,6 +153,8 @@ def test_a_large_team_lists_the_most_urgent_first_and_downloads_whole(
     assert "The 3 whose training needs attention soonest are listed here." in shown
     listed = re.findall(r"(\w+) (?:Late|Due|Done) (?:Overdue|Due|Complete)", shown)
     assert listed == ["Di", "Ed", "Cy"]
+    # The file's kind ends the link's words, after the organisation a screen reader hears.
+    assert "Download your team's training at Testshire Fictional NHS Trust (CSV)" in shown
 
     download = client.get("/training/team/TST01.csv")
     assert download["Content-Type"] == "text/csv; charset=utf-8"

@@ -97,6 +97,11 @@ def test_an_overdue_worker_and_their_line_manager_are_emailed(surgery, mailoutbo
     to_manager = emails["mona@fictional.test"]
     assert "Owen Late, Speak Up: overdue: it was due by 31 January 2026." in to_manager
     assert "Dara" not in to_manager  # only overdue training goes to the manager
+    assert manager_subject_and_intro(mailoutbox, "mona@fictional.test") == (
+        "Overdue Freedom to Speak Up training in your team",
+        "Freedom to Speak Up training that is overdue in your team at "
+        "Testshire Fictional NHS Trust:",
+    )
     assert "/training/team/" in to_manager
 
 
@@ -310,3 +315,42 @@ def test_an_expired_module_is_called_expired_in_the_emails_as_on_the_pages(
     said = "Speak Up: expired: the refresher was due by 1 December 2025."
     assert said in emails["tess@fictional.test"]
     assert f"Tess Lapsed, {said}" in emails["mona@fictional.test"]
+
+
+def manager_subject_and_intro(mailoutbox, address) -> tuple[str, str]:
+    message = next(message for message in mailoutbox if message.to == [address])
+    return message.subject, message.body.splitlines()[2]
+
+
+def told_after_a_lapse(organisation, mailoutbox) -> tuple[str, str]:
+    """Speak Up lapsed for a worker in Surgery; the tick runs: what Mona's email opens with."""
+    lapsed = StaffRecordFactory(organisation=organisation, directorate="Surgery")
+    CompletionFactory(staff_record=lapsed, completed_on=datetime.date(2022, 12, 1))
+    with travel(DAY):
+        training_reminders_send(today=DAY)
+    return manager_subject_and_intro(mailoutbox, "mona@fictional.test")
+
+
+@pytest.mark.usefixtures("surgery")
+def test_a_manager_told_of_overdue_and_expired_training_reads_both_words(organisation, mailoutbox):
+    """The subject and the first line said "overdue" over a list with expired training in it."""
+    assert told_after_a_lapse(organisation, mailoutbox) == (
+        "Overdue or expired Freedom to Speak Up training in your team",
+        "Freedom to Speak Up training that is overdue or expired in your team at "
+        "Testshire Fictional NHS Trust:",
+    )
+
+
+def test_a_manager_told_only_of_expired_training_is_told_it_has_expired(organisation, mailoutbox):
+    StaffRecordFactory(
+        organisation=organisation,
+        email="mona@fictional.test",
+        directorate="Surgery",
+        is_line_manager=True,
+        assignment_start=DAY - datetime.timedelta(days=1),  # new: nothing due yet
+    )
+    assert told_after_a_lapse(organisation, mailoutbox) == (
+        "Expired Freedom to Speak Up training in your team",
+        "Freedom to Speak Up training that is expired in your team at "
+        "Testshire Fictional NHS Trust:",
+    )

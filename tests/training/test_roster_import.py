@@ -748,28 +748,32 @@ def test_the_upload_page_refuses_a_whole_roster_of_only_a_header(client_as, orga
     assert StaffRecord.objects.filter(active=True).count() == 2
 
 
+# Every form the import reads, in the words the upload pages and every refusal give.
+DATES_READ = (
+    "YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or with the month's name (1 February 2024, "
+    "1 Feb 2024, 1 Sept 2024 or 01-Feb-2024), the day first and the year in full; a time "
+    "after the date, as in 2024-02-01 00:00:00, is left aside"
+)
+
+
 @pytest.mark.parametrize(
     "written, reason",
     [
         (
             "31/02/2024",
-            "“31/02/2024” is not a real date: dates are read as YYYY-MM-DD or "
-            "DD/MM/YYYY, day first",
+            "“31/02/2024” is not a real date: dates are read as " + DATES_READ,
         ),
         (
             "12/31/2024",
-            "“12/31/2024” is not a real date: dates are read as YYYY-MM-DD or "
-            "DD/MM/YYYY, day first",
+            "“12/31/2024” is not a real date: dates are read as " + DATES_READ,
         ),
         (
             "01/02/24",
-            "“01/02/24” is not written as a date speakup reads: write it as "
-            "YYYY-MM-DD, DD/MM/YYYY or 1 February 2024, with the year in full",
+            "“01/02/24” is not written as a date speakup reads: write it as " + DATES_READ,
         ),
         (
             "2024/02/01",
-            "“2024/02/01” is not written as a date speakup reads: write it as "
-            "YYYY-MM-DD, DD/MM/YYYY or 1 February 2024, with the year in full",
+            "“2024/02/01” is not written as a date speakup reads: write it as " + DATES_READ,
         ),
     ],
 )

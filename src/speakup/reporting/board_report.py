@@ -15,6 +15,7 @@ from speakup.concerns import sealing
 from speakup.concerns.models import Concern, Feedback
 from speakup.concerns.taxonomy import ELEMENT_CODES, WORKER_GROUP_CODES, label_of
 from speakup.core.audit import audit
+from speakup.core.numbers import percent
 from speakup.organisations.models import Organisation
 from speakup.reporting import board_report_figures as figures_of
 from speakup.reporting.board_report_periods import Period
@@ -368,7 +369,7 @@ def training_section(*, organisation: Organisation, today: date) -> dict:
                 "adoption": mandatory_wording(mandatory, since),
                 "required": row["required"],
                 "compliant": row[training.COMPLIANT],
-                "percent": training.percent(row[training.COMPLIANT], row["required"]),
+                "percent": percent(row[training.COMPLIANT], row["required"]),
             }
         )
     by_staff_group = figures["breakdowns"]["staff_group"]

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from speakup.core.numbers import percent
+
 SMALL = "small"  # primary: a count from 1 to threshold - 1
 COMPLEMENTARY = "complementary"  # secondary: hidden so a small one cannot be worked out
 NOT_SHOWN = "not shown"
@@ -94,8 +96,8 @@ def suppress_share(part: Shown | int, whole: Shown | int, *, limit: int | None =
         return Shown(None, NOT_SHOWN, suppressed=True, reason=SMALL)
     if not whole.value:
         return Shown(None, NOT_APPLICABLE)
-    percent = round(100 * part.value / whole.value, 1)
-    return Shown(percent, f"{percent:g}%")
+    share = percent(part.value, whole.value, places=1)
+    return Shown(share, f"{share:g}%")
 
 
 def suppress_table(

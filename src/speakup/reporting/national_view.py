@@ -15,6 +15,7 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from speakup.concerns.models import Concern, Feedback
+from speakup.core.numbers import percent
 from speakup.organisations.models import Organisation, OrganisationKind, Region
 from speakup.reporting import board_report_figures as figures_of
 from speakup.reporting import national_counts
@@ -118,8 +119,8 @@ def _plain_share(part: int, whole: int) -> Shown:
     """A share of workers or directors (not people who spoke up): shown as it is."""
     if not whole:
         return Shown(None, NOT_APPLICABLE)
-    percent = round(100 * part / whole, 1)
-    return Shown(percent, f"{percent:g}%")
+    share = percent(part, whole, places=1)
+    return Shown(share, f"{share:g}%")
 
 
 def _measures(raw: dict) -> dict[str, Shown]:

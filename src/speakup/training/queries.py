@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from speakup.core.dates import day_in_words, years_after
+from speakup.core.numbers import percent
 from speakup.organisations.models import Organisation, RoleMembership
 from speakup.organisations.roles import NATIONAL_ROLES, Role
 from speakup.training.bands import VERY_SENIOR_MANAGER, band_code, band_normalised, band_rank
@@ -640,10 +641,6 @@ def _counts(statuses: Iterable[ModuleStatus]) -> dict[str, int]:
             counts["required"] += 1
             counts[status.status] += 1
     return counts
-
-
-def percent(part: int, whole: int) -> int | None:
-    return round(100 * part / whole) if whole else None
 
 
 def compliance_summary(

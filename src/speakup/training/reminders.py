@@ -92,12 +92,22 @@ def worker_email(*, first_name: str, organisation: Organisation, statuses: list)
     return "\n".join(lines) + "\n"
 
 
-def manager_email(*, first_name: str, organisation: Organisation, late: list, more: int = 0) -> str:
-    """`late` is (name, status) pairs; `more` counts the late modules left unnamed."""
+def late_in_words(kinds: set[str]) -> str:
+    """What a manager's list holds, as the team page says it: "overdue or expired", or only
+    the one of them it holds."""
+    return " or ".join(kind for kind in LATE if kind in kinds)
+
+
+def manager_email(
+    *, first_name: str, organisation: Organisation, late: list, more: int = 0, kinds: set[str]
+) -> str:
+    """`late` is (name, status) pairs; `more` counts the late modules left unnamed; `kinds`
+    are the statuses (overdue, expired) of them all, named or not."""
     lines = [
         f"Hello {first_name},",
         "",
-        f"Freedom to Speak Up training that is overdue in your team at {organisation.name}:",
+        f"Freedom to Speak Up training that is {late_in_words(kinds)} in your team at "
+        f"{organisation.name}:",
         "",
     ]
     for name, status in late:
@@ -214,6 +224,14 @@ def _email_line_managers(organisation, managers, late_by_team: dict, report) -> 
     entries_of = {
         team: Counter(worker_id for worker_id, _, _ in late) for team, late in late_by_team.items()
     }
+    # Counted once per team, not per manager: a directorate can have hundreds of both.
+    kinds_of = {
+        team: Counter(status.status for _, _, status in late) for team, late in late_by_team.items()
+    }
+    own_kinds_of = {
+        team: Counter((worker_id, status.status) for worker_id, _, status in late)
+        for team, late in late_by_team.items()
+    }
     for manager_id, teams in teams_of.items():
         total = sum(len(late_by_team[team]) - entries_of[team][manager_id] for team in teams)
         if not total:
@@ -229,14 +247,21 @@ def _email_line_managers(organisation, managers, late_by_team: dict, report) -> 
                 MOST_NAMED,
             )
         )
+        kinds = {
+            kind
+            for team in teams
+            for kind in LATE
+            if kinds_of[team][kind] > own_kinds_of[team][(manager_id, kind)]
+        }
         manager = rows[manager_id]
         report.managers_emailed += _send(
-            "Overdue Freedom to Speak Up training in your team",
+            f"{late_in_words(kinds).capitalize()} Freedom to Speak Up training in your team",
             manager_email(
                 first_name=manager["first_name"],
                 organisation=organisation,
                 late=named,
                 more=total - len(named),
+                kinds=kinds,
             ),
             _address(manager),
         )

@@ -438,21 +438,27 @@ def detect_encoding(binary: IO[bytes], chunk_size: int = 1 << 20) -> tuple[str, 
     raise UnreadableFile(UNREADABLE)
 
 
-def _normalise_header(text: str) -> str:
+def normalised_title(text: str) -> str:
+    """A column title as headers are matched (rosters and completions): any case, any
+    punctuation, "(Y/N)" left off."""
     text = re.sub(r"\(y/n\)", "", text.strip().casefold())
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
-_HEADER_KEYS = {_normalise_header(title): key for key, title in COLUMNS.items()}
+_HEADER_KEYS = {normalised_title(title): key for key, title in COLUMNS.items()}
 
 
-def unread_columns(header: Sequence[str]) -> str | None:
-    """The warning naming the header cells that are no column the roster reads (a misspelt
-    "Directorates", say), or None when there are none. Blank cells are not named."""
+def unread_columns(
+    header: Sequence[str], reads: Sequence[str] = tuple(COLUMNS.values())
+) -> str | None:
+    """The warning naming the header cells that are no column the import reads (the roster's,
+    or the titles in `reads`): a misspelt "Directorates", say; None when there are none. Blank
+    cells are not named."""
+    known = {normalised_title(title) for title in reads}
     unread = []
     for title in header:
         title = title.strip(BLANKS)
-        if title and _normalise_header(title) not in _HEADER_KEYS:
+        if title and normalised_title(title) not in known:
             shown = title if len(title) <= UNREAD_TITLE_SHOWN else title[:UNREAD_TITLE_SHOWN] + "…"
             unread.append(f"“{shown}”")
     if not unread:
@@ -464,7 +470,7 @@ def unread_columns(header: Sequence[str]) -> str | None:
         what = f"The column {named[0]} is not one speakup reads, so it was left out"
     else:
         what = f"The columns {listed(named)} are not ones speakup reads, so they were left out"
-    return f"{what}: the columns it reads are {', '.join(COLUMNS.values())}"
+    return f"{what}: the columns it reads are {', '.join(reads)}"
 
 
 def repeated_columns(header: Sequence[str]) -> str | None:
@@ -473,7 +479,7 @@ def repeated_columns(header: Sequence[str]) -> str | None:
     seen: set[str] = set()
     repeated: list[str] = []
     for title in header:
-        key = _HEADER_KEYS.get(_normalise_header(title))
+        key = _HEADER_KEYS.get(normalised_title(title))
         if key is not None and key in seen and f"“{COLUMNS[key]}”" not in repeated:
             repeated.append(f"“{COLUMNS[key]}”")
         seen.add(key)
@@ -511,7 +517,7 @@ def absent_columns(
 def _map_header(header: list[str]) -> dict[str, int]:
     positions: dict[str, int] = {}
     for index, title in enumerate(header):
-        key = _HEADER_KEYS.get(_normalise_header(title))
+        key = _HEADER_KEYS.get(normalised_title(title))
         if key is not None and key not in positions:
             positions[key] = index
     missing = [COLUMNS[key] for key in REQUIRED_COLUMNS if key not in positions]
@@ -532,6 +538,12 @@ DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}([/-])[0-9]{1
 # the day is what counts. "Sept" is how many write September; Python reads only "Sep".
 TIME_AFTER_DATE = re.compile(r"(?:\s+|T)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?$")
 SEPT = re.compile(r"\bsept\b", re.IGNORECASE)
+# What the patterns above read, said once: the upload pages' hints and the refusals all use it.
+DATE_FORMS = (
+    "YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or with the month's name (1 February 2024, 1 Feb 2024, "
+    "1 Sept 2024 or 01-Feb-2024), the day first and the year in full; a time after the date, "
+    "as in 2024-02-01 00:00:00, is left aside"
+)
 
 
 def parse_date(text: str) -> datetime.date:
@@ -544,13 +556,8 @@ def parse_date(text: str) -> datetime.date:
         except ValueError:
             continue
     if DATE_SHAPE.fullmatch(text):
-        raise ValueError(
-            f"“{given}” is not a real date: dates are read as YYYY-MM-DD or DD/MM/YYYY, day first"
-        )
-    raise ValueError(
-        f"“{given}” is not written as a date speakup reads: write it as YYYY-MM-DD, "
-        "DD/MM/YYYY or 1 February 2024, with the year in full"
-    )
+        raise ValueError(f"“{given}” is not a real date: dates are read as {DATE_FORMS}")
+    raise ValueError(f"“{given}” is not written as a date speakup reads: write it as {DATE_FORMS}")
 
 
 # A day before 1900 is a slip (1899 for 1999) or a spreadsheet's day nought, never a real start

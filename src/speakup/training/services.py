@@ -19,6 +19,7 @@ from django.utils import timezone
 from speakup.core import csvfiles
 from speakup.core.audit import audit_by
 from speakup.core.dates import day_in_words
+from speakup.core.numbers import percent
 from speakup.core.words import counted
 from speakup.organisations.models import Organisation
 from speakup.training.bands import bands_from
@@ -49,8 +50,11 @@ from speakup.training.roster import (
     check_date,
     detect_encoding,
     missing_columns,
+    normalised_title,
     nothing_imported,
+    other_separator,
     too_long_ago,
+    unread_columns,
 )
 from speakup.training.tallies import MadeLate, newly_late
 
@@ -208,7 +212,7 @@ def knowledge_check_submit(
         if answers.get(number) != question.correct
     ]
     correct = total - len(wrong)
-    score = round(100 * correct / total)
+    score = percent(correct, total)
     passed = score >= the_course.pass_mark
     version = str(the_course.version)
     progress = module_progress(user=user, module=module, for_update=True)
@@ -365,6 +369,7 @@ COMPLETION_COLUMNS = {
     "source": "source",
 }
 REQUIRED_COMPLETION_COLUMNS = ["Employee Number", "Organisation", "Module", "Completed On"]
+COMPLETION_TITLES = [*REQUIRED_COMPLETION_COLUMNS, "Source"]
 
 
 @dataclass
@@ -462,9 +467,15 @@ def completions_import(
             result.errors.append(RowError(0, "", "The file is empty"))
             return result
         header_number, header = found
+        # As for a roster, and said also when the file is refused: "Completed" is named as a
+        # column left out beside the missing "Completed On".
+        if other_separator(header) is None and (
+            unread := unread_columns(header, COMPLETION_TITLES)
+        ):
+            result.warnings.append(unread)
         positions = {}
         for index, title in enumerate(header):
-            key = COMPLETION_COLUMNS.get(" ".join(title.strip().casefold().split()))
+            key = COMPLETION_COLUMNS.get(normalised_title(title))
             if key and key not in positions:
                 positions[key] = index
         missing = [

@@ -32,6 +32,7 @@ from django.db.models.functions import Greatest
 from django.db.models.lookups import LessThan
 
 from speakup.core.dates import years_after
+from speakup.core.numbers import percent
 from speakup.organisations.models import Organisation
 from speakup.training import content
 from speakup.training.bands import band_code, band_rank
@@ -50,7 +51,6 @@ from speakup.training.queries import (
     mandatory_fields,
     mandatory_flags,
     month_ends,
-    percent,
     policy_for,
     records_compliance,
 )

@@ -1,6 +1,7 @@
 """The home page and the service's standing pages."""
 
 from speakup.core.pages import render_page
+from speakup.core.permissions import can
 from speakup.organisations.queries import roles_of
 from speakup.training.queries import my_training
 
@@ -13,6 +14,7 @@ def home(request):
             page_title="Your speakup home",
             roles=roles_of(request.user),
             trainings=my_training(user=request.user),
+            national_view=can(request.user, "reporting.view_national_view"),
         )
     return render_page(request, "core/home.jinja", page_title="Speak up for safer care")
 

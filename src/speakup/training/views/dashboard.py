@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from speakup.core.audit import audit_by
 from speakup.core.charts import bar_chart, line_chart
+from speakup.core.numbers import percent
 from speakup.core.pages import render_page
 from speakup.core.permissions import require
 from speakup.organisations.models import Organisation
@@ -33,10 +34,9 @@ from speakup.training.queries import (
     MODULE_TITLES,
     dashboard_organisations,
     organisation_compliance,
-    percent,
     policy_for,
 )
-from speakup.training.roster import COLUMNS, REQUIRED_COLUMNS, STAFF_GROUPS
+from speakup.training.roster import COLUMNS, DATE_FORMS, REQUIRED_COLUMNS, STAFF_GROUPS
 from speakup.training.services import (
     REQUIRED_COMPLETION_COLUMNS,
     LateWorkersToConfirm,
@@ -260,6 +260,7 @@ def _upload_page(request, ods_code: str, kind: str, **context):
         page_title=upload.page_title,
         form=form,
         organisation=organisation,
+        date_forms=DATE_FORMS,
         **context,
     )
 

@@ -74,7 +74,15 @@ def show_module(request, module):
         # A pass of a version below the minimum no longer counts: the worker takes it again.
         retake_needed=passed is not None and not is_current_version(module, passed.version),
         answered=len(kept_check_answers(progress)),
+        failed=_failed_attempt(request, the_course),
     )
+
+
+def _failed_attempt(request, the_course) -> dict | None:
+    """The score of the worker's last attempt at this version's check when it failed (kept in
+    the session for its result page; a pass removes it), else None."""
+    result = request.session.get(_FAILED_CHECK.format(module=the_course.module))
+    return result if result and result["version"] == the_course.version else None
 
 
 def _resume_url(the_course, progress) -> str | None:
@@ -163,6 +171,7 @@ def take_check(request, module):
     if request.method == "POST" and form.is_valid():
         result = knowledge_check_submit(user=request.user, module=module, answers=form.answers())
         if result.passed:
+            request.session.pop(_FAILED_CHECK.format(module=module), None)
             return redirect("training:show_pass", module, result.completion.certificate_id)
         # Shown by a page of its own, so that reloading it does not send the answers again and
         # count another attempt.
@@ -230,8 +239,8 @@ def check_failed(request, module):
     """The last failed attempt's score and the questions to look at again."""
     require(request.user, "training.take_modules")
     the_course = course_or_404(module)
-    result = request.session.get(_FAILED_CHECK.format(module=module))
-    if not result or result["version"] != the_course.version:
+    result = _failed_attempt(request, the_course)
+    if result is None:
         return redirect("training:take_check", module)
     return render_page(
         request,

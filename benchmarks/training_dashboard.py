@@ -95,7 +95,12 @@ def _fill(workers: int):
                     is_senior_leader=rng.random() < 0.01,
                     is_board_member=n < 14,
                     assignment_start=TODAY - timedelta(days=rng.randrange(30, 6000)),
-                    active=rng.random() > 0.05,
+                    active=(active := rng.random() > 0.05),
+                    # Most leavers' roster gave the day they left (the trend counts them until
+                    # then); some were dropped from a full roster without one.
+                    assignment_end=None
+                    if active or rng.random() < 0.2
+                    else TODAY - timedelta(days=rng.randrange(1, 400)),
                 )
                 for n in range(size)
             ),

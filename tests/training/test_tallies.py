@@ -93,6 +93,7 @@ def build_roster(organisation, other, today):
         for _ in range(2):
             number += 1
             user = UserFactory() if rng.random() < 0.4 else None
+            active = rng.random() > 0.1
             record = StaffRecordFactory(
                 organisation=organisation,
                 employee_number=f"E{number}",
@@ -109,7 +110,9 @@ def build_roster(organisation, other, today):
                 staff_group=rng.choice(GROUPS),
                 directorate=rng.choice(DIRECTORATES),
                 user=user,
-                active=rng.random() > 0.1,
+                active=active,
+                # A leaver's Assignment End, when given: the trend counts them until then.
+                assignment_end=None if active else leaver_end(number, start, today),
             )
             for module in MODULE_ORDER:
                 choice = rng.random()
@@ -141,6 +144,14 @@ def build_roster(organisation, other, today):
     # someone else's completion recorded against another organisation's roster never counts
     stranger = StaffRecordFactory(organisation=other, employee_number="S1")
     CompletionFactory(staff_record=stranger, organisation=other)
+
+
+def leaver_end(number, start, today):
+    """A leaver's Assignment End: none (dropped from a full roster), or a day gone by, on or
+    around a month end, or still to come; never before their start."""
+    days_ago = [None, 1, 14, 15, 45, 200, -20][number % 7]
+    end = None if days_ago is None else today - datetime.timedelta(days=days_ago)
+    return end if end is None or start is None or end >= start else None
 
 
 # How workers come to need a module lately: they start, are made a line manager or a board
@@ -324,6 +335,18 @@ def test_the_month_by_month_trend_in_sql_agrees_with_the_rules_for_each_worker(p
         if policy:
             TrainingPolicyFactory(organisation=organisation, **policy)
         build_roster(organisation, other, today)
+        # A leaver in a band no active worker holds: under the band rule in the months they
+        # were on the roster (the counts' bands are the whole roster's).
+        leaver = StaffRecordFactory(
+            organisation=organisation,
+            band="Band 9",
+            active=False,
+            assignment_start=datetime.date(2020, 1, 1),
+            assignment_end=today - datetime.timedelta(days=20),
+        )
+        CompletionFactory(
+            staff_record=leaver, module="listen_up", completed_on=datetime.date(2027, 1, 1)
+        )
 
         python = queries.compliance_trend(organisation=organisation, today=today, months=7)
         sql = tallies.compliance_trend(organisation=organisation, today=today, months=7)
@@ -333,8 +356,12 @@ def test_the_month_by_month_trend_in_sql_agrees_with_the_rules_for_each_worker(p
         )
 
     assert sql == python
-    assert with_figures == python  # as the dashboard asks: the counts' bands and required
+    assert with_figures == python  # as the dashboard asks: the counts' bands
     assert len({row["speak_up"] for row in sql}) > 1  # the trend does move
+    # Today's row is today's roster: the headline figures.
+    assert [sql[-1][row["module"]] for row in figures["summary"]["modules"]] == [
+        queries.percent(row["compliant"], row["required"]) for row in figures["summary"]["modules"]
+    ]
 
 
 def test_a_changed_policy_is_counted_at_once_though_the_sql_is_written_once_per_rules():

@@ -6,6 +6,7 @@ completions, as of a day. An organisation's whole roster takes a handful of quer
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from bisect import bisect_right
 from collections import defaultdict
@@ -698,31 +699,69 @@ def month_ends(today: datetime.date, months: int) -> list[datetime.date]:
     return [today, *ends][:months][::-1]
 
 
+# --- the trend: who was on the roster at a month end --------------------------------------
+# A month's figure is counted against the workers on the roster at its end, so that a new
+# starter or a leaver does not move the months gone by. The roster keeps no history, only each
+# worker's Assignment Start and End and whether they are active today: a worker was on it at
+# the end of a month if they had started by then (or no start is given), and are active today
+# or left after it. A leaver's day is their Assignment End when it has gone by; a leaver
+# without one (dropped from a full roster, or an end still to come) left on a day not
+# recorded, so counts in no month. Today's roster is the active workers, as the counts'.
+
+
+def on_roster_q(day: datetime.date, *, today: datetime.date) -> Q:
+    """The roster records of workers on the roster at the end of `day` (`on_roster_at`)."""
+    started = Q(assignment_start__isnull=True) | Q(assignment_start__lte=day)
+    left_after = Q(active=False, assignment_end__gte=day, assignment_end__lt=today)
+    return started & (Q(active=True) | left_after)
+
+
+def on_roster_at(record: dict, day: datetime.date, *, today: datetime.date) -> bool:
+    """Whether the worker of `record` (TREND_COLUMNS) was on the roster at the end of `day`."""
+    start, end = record["assignment_start"], record["assignment_end"]
+    if start is not None and start > day:
+        return False
+    return record["active"] or (end is not None and day <= end < today)
+
+
+TREND_COLUMNS = [*RECORD_COLUMNS, "assignment_end"]
+
+
+def trend_roster(*, organisation: Organisation, ends: list[datetime.date], today: datetime.date):
+    """The roster records of everyone on the roster at one of the month ends `ends`."""
+    on_any = Q(pk__in=[])
+    for day in ends:
+        on_any |= on_roster_q(day, today=today)
+    return StaffRecord.objects.filter(on_any, organisation=organisation)
+
+
 def compliance_trend(
     *, organisation: Organisation, today: datetime.date | None = None, months: int = 6
 ) -> list[dict]:
     """Percent compliant per module at the end of each recent month (today for this month).
 
-    Measured against today's roster: it shows how completions grew, not past rosters.
+    Each month end is measured against the workers on the roster then (`on_roster_at`) who
+    must take the module, by the completions done by then and still valid then.
     """
     today = today or timezone.localdate()
     policy = policy_for(organisation=organisation)
     data = organisation_completions(organisation=organisation)
     ends = month_ends(today, months)
-    required = dict.fromkeys(MODULE_ORDER, 0)
+    required = {(day, module): 0 for day in ends for module in MODULE_ORDER}
     compliant = {(day, module): 0 for day in ends for module in MODULE_ORDER}
-    for record in active_records(organisation=organisation).iterator(chunk_size=5000):
-        facts = WorkerFacts.of_record(record)
+    records = trend_roster(organisation=organisation, ends=ends, today=today)
+    for record in records.order_by().values(*TREND_COLUMNS).iterator(chunk_size=5000):
+        # Asked of a leaver as of a worker: they were on the roster at the month ends counted.
+        facts = dataclasses.replace(WorkerFacts.of_record(record), active=True)
+        there = [day for day in ends if on_roster_at(record, day, today=today)]
         mine = _completions_of_record(record, data)
         for module in MODULE_ORDER:
             if not requirement(facts=facts, module=module, policy=policy)[0]:
                 continue
-            required[module] += 1
             days = sorted(d for d, v in mine.get(module, ()) if is_current_version(module, v))
-            if not days:
-                continue
             years = getattr(policy, f"{module}_refresher_years")
-            for day in ends:
+            for day in there:
+                required[(day, module)] += 1
                 index = bisect_right(days, day)
                 if index and (years is None or years_after(days[index - 1], years) >= day):
                     compliant[(day, module)] += 1
@@ -730,7 +769,7 @@ def compliance_trend(
     for day in ends:
         row = {"month": day, "as_of": day}
         for module in MODULE_ORDER:
-            row[module] = percent(compliant[(day, module)], required[module])
+            row[module] = percent(compliant[(day, module)], required[(day, module)])
         rows.append(row)
     return rows
 

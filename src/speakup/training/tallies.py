@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import NotSupportedError, connection
 from django.db.models import (
     Case,
-    Count,
+    CharField,
     DateField,
     F,
     FilteredRelation,
@@ -51,8 +51,10 @@ from speakup.training.queries import (
     mandatory_fields,
     mandatory_flags,
     month_ends,
+    on_roster_q,
     policy_for,
     records_compliance,
+    trend_roster,
 )
 
 # A status is a digit per module: code = su + 6 * lu + 36 * fu (see `_status_code`). COMPLIANT
@@ -211,12 +213,15 @@ class YearsAndDaysAfter(Func):
 
 
 def listen_up_bands(*, organisation: Organisation, policy: TrainingPolicy) -> list[str] | None:
-    """The roster's bands at or above the policy's "Listen Up from band" (None: no such rule)."""
+    """The roster's bands at or above the policy's "Listen Up from band" (None: no such rule).
+
+    Leavers' bands too: the trend counts leavers in the months they were on the roster. A band
+    no active worker holds changes no count of active workers."""
     from_band = band_rank(policy.listen_up_from_band or "")
     if not from_band:
         return None
     bands = (
-        StaffRecord.objects.filter(organisation=organisation, active=True)
+        StaffRecord.objects.filter(organisation=organisation)
         .order_by()
         .values_list("band", flat=True)
         .distinct()
@@ -573,10 +578,10 @@ def board_compliance(
     )
 
 
-def _trend_completions(path: str, *, organisation, policy, bands, ends) -> QuerySet:
+def _trend_completions(path: str, *, organisation, policy, bands, ends, today) -> QuerySet:
     """(worker, module, completed on) for every completion by `path` that may count in the
-    trend: of a current version, by a worker who must take that module, and done within the
-    refresher period before one of the month ends `ends`."""
+    trend: of a current version, by a worker who must take that module and was on the roster
+    at one of the month ends `ends`, and done within the refresher period before one of them."""
     done = Q(pk__in=[])
     counted = []
     for module in MODULE_ORDER:
@@ -590,13 +595,37 @@ def _trend_completions(path: str, *, organisation, policy, bands, ends) -> Query
     # The version and requirement are tested in a Case on the same joined completion: a
     # negated condition in filter() on a joined set would become "no such completion".
     return (
-        _with_completions(StaffRecord.objects.all())
-        .filter(done & PATHS[path], organisation=organisation, active=True)
+        _with_completions(trend_roster(organisation=organisation, ends=ends, today=today))
+        .filter(done & PATHS[path])
         .alias(counted=Case(*counted, default=Value(0), output_field=IntegerField()))
         .filter(counted=1)
         .values_list("pk", f"{path}__module", f"{path}__completed_on")
         .order_by()
     )
+
+
+def _trend_members(*, organisation, bands, ends, today) -> QuerySet:
+    """(worker, module, on_0, on_1, ...) for each worker on the roster at one of the month
+    ends and each module they must take: 1 for each month end they were on the roster at."""
+    on = {
+        f"on_{number}": Case(
+            When(on_roster_q(day, today=today), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        for number, day in enumerate(ends)
+    }
+    members = []
+    for module in MODULE_ORDER:
+        records = trend_roster(organisation=organisation, ends=ends, today=today)
+        if (required := required_q(module, bands=bands)) is not None:
+            records = records.filter(required)
+        members.append(
+            records.annotate(trend_module=Value(module, output_field=CharField()), **on)
+            .values_list("pk", "trend_module", *on)
+            .order_by()
+        )
+    return members[0].union(*members[1:], all=True)
 
 
 def compliance_trend(
@@ -609,38 +638,31 @@ def compliance_trend(
 ) -> list[dict]:
     """Percent compliant per module at the end of each recent month (today for this month).
 
-    The rules of `queries.compliance_trend`, counted by the database: measured against today's
-    roster, a worker counts at a month end if a current-version completion on or before it was
-    still valid then. Three queries: the roster's bands, who must take each module, and per
-    module and month end how many of them had a completion within that month end's window.
-    Given `figures` (`compliance_figures` for the same day and policy), the first two come
-    from them: one query.
+    The rules of `queries.compliance_trend`, counted by the database: each month end is
+    measured against the workers on the roster then who must take the module; a worker counts
+    as complete if a current-version completion on or before it was still valid then. One
+    query (after one for the roster's bands, or none given `figures`, `compliance_figures` for
+    the same day and policy): per module and month end, how many workers were on the roster
+    and how many of them had a completion within that month end's window.
     """
     if figures:
         policy, bands = figures["policy"], figures["bands"]
-        required = {row["module"]: row["required"] for row in figures["summary"]["modules"]}
     else:
         policy = policy or policy_for(organisation=organisation)
         bands = listen_up_bands(organisation=organisation, policy=policy)
-        required = StaffRecord.objects.filter(organisation=organisation, active=True).aggregate(
-            **{
-                module: Count("pk", filter=required_q(module, bands=bands))
-                for module in MODULE_ORDER
-            }
-        )
     ends = month_ends(today, months)
 
-    def write_done():
-        done = [
-            _trend_completions(
-                path, organisation=organisation, policy=policy, bands=bands, ends=ends
-            )
-            for path in PATHS
-        ]
-        return done[0].union(*done[1:], all=True).query.sql_with_params()
+    def write():
+        where = {"organisation": organisation, "bands": bands, "ends": ends, "today": today}
+        members = _trend_members(**where)
+        done = [_trend_completions(path, policy=policy, **where) for path in PATHS]
+        return (
+            members.query.sql_with_params(),
+            done[0].union(*done[1:], all=True).query.sql_with_params(),
+        )
 
-    inner, params = _written_once(
-        ("trend", months, *_rule_inputs(organisation, policy, today, bands)), write_done
+    (members, members_params), (done, done_params) = _written_once(
+        ("trend", months, *_rule_inputs(organisation, policy, today, bands)), write
     )
     # Per module, each month end's window: from the refresher cut-off to the month end.
     windows = [
@@ -653,29 +675,39 @@ def compliance_trend(
         for module in MODULE_ORDER
     ]
     months = range(len(ends))
-    # One row per worker and module, saying at which month ends they were complete; summed.
+    # One row per worker and module, saying at which month ends they were complete; joined to
+    # the workers who must take each module and the month ends they were on the roster at.
     sql = (
-        f"WITH done (worker, module, day) AS ({inner}), "  # noqa: S608 - SQL written by Django
+        f"WITH members (worker, module, {', '.join(f'on_{n}' for n in months)}) AS "  # noqa: S608
+        f"({members}), "
+        f"done (worker, module, day) AS ({done}), "
         f"windows (module, {', '.join(f'first_{n}, last_{n}' for n in months)}) AS "
-        f"(VALUES {', '.join(['(' + ', '.join(['%s'] * len(windows[0])) + ')'] * len(windows))}) "
-        f"SELECT module, {', '.join(f'SUM(complete_{n})' for n in months)} FROM ("
-        f"SELECT done.module, "
+        f"(VALUES {', '.join(['(' + ', '.join(['%s'] * len(windows[0])) + ')'] * len(windows))}), "
+        "complete AS (SELECT done.worker, done.module, "
         + ", ".join(
             f"MAX(CASE WHEN done.day BETWEEN first_{n} AND last_{n} THEN 1 ELSE 0 END) "
             f"AS complete_{n}"
             for n in months
         )
         + " FROM done JOIN windows ON done.module = windows.module "
-        "GROUP BY done.worker, done.module) AS per_worker GROUP BY module"
+        "GROUP BY done.worker, done.module) "
+        "SELECT members.module, "
+        + ", ".join(f"SUM(members.on_{n})" for n in months)
+        + ", "
+        + ", ".join(f"SUM(members.on_{n} * COALESCE(complete.complete_{n}, 0))" for n in months)
+        + " FROM members LEFT JOIN complete ON complete.worker = members.worker "
+        "AND complete.module = members.module GROUP BY members.module"
     )
+    params = [*members_params, *done_params, *(value for window in windows for value in window)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *(value for window in windows for value in window)])
-        compliant = {module: counts for module, *counts in cursor.fetchall()}
+        cursor.execute(sql, params)
+        counted = {module: counts for module, *counts in cursor.fetchall()}
     rows = []
     for number, day in enumerate(ends):
         row = {"month": day, "as_of": day}
         for module in MODULE_ORDER:
-            counts = compliant.get(module)
-            row[module] = percent(counts[number] if counts else 0, required[module])
+            counts = counted.get(module)
+            required, compliant = (counts[number], counts[len(ends) + number]) if counts else (0, 0)
+            row[module] = percent(compliant, required)
         rows.append(row)
     return rows

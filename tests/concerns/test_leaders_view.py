@@ -181,9 +181,12 @@ def test_a_leader_is_told_the_day_a_concern_arrived_not_the_time(client, staff, 
     page = _page(client, leader, concern)
     assert "Received 27 November 2026 " in page
     assert "9:20am" not in page  # nor in the status history's first row, which is the same
-    assert "27 November 2026 at 2:05pm" in page  # the guardian's acknowledgement
+    # Nor the guardian's acknowledgement or escalation: they follow the arrival closely (and a
+    # concern the guardian recorded from a call arrives by the guardian's hand).
+    assert "2:05pm" not in page
     body = _api(leader, concern)
     assert body["received_at"] == "2026-11-27"
+    assert body["acknowledged_at"] == "2026-11-27"
     assert [c["received_at"] for c in _api_list(leader)] == ["2026-11-27"]
     assert body["status_history"][0] == {
         "from_status": "",
@@ -191,12 +194,18 @@ def test_a_leader_is_told_the_day_a_concern_arrived_not_the_time(client, staff, 
         "at": "2026-11-27",
         "by": "speaker",
     }
-    # What the guardian did is still to the minute; the guardian sees the speaker's too.
-    assert body["status_history"][1]["at"] == "2026-11-27T14:05:00Z"
-    assert "Received 27 November 2026 at 9:20am" in _page(client, staff.guardian, concern)
+    assert body["status_history"][1]["at"] == "2026-11-27"
+    assert body["escalations"][0]["at"] == "2026-11-27"
+    # The guardian sees every moment.
+    guardian_page = _page(client, staff.guardian, concern)
+    assert "Received 27 November 2026 at 9:20am" in guardian_page
+    assert "27 November 2026 at 2:05pm" in guardian_page
     guardian = _api(staff.guardian, concern)
     assert guardian["received_at"] == "2026-11-27T09:20:31.123456Z"
+    assert guardian["acknowledged_at"] == "2026-11-27T14:05:00Z"
     assert guardian["status_history"][0]["at"] == "2026-11-27T09:20:31.123456Z"
+    assert guardian["status_history"][1]["at"] == "2026-11-27T14:05:00Z"
+    assert guardian["escalations"][0]["at"] == "2026-11-27T14:05:00Z"
 
 
 @pytest.mark.parametrize("who", ["accountable", "escalated to"])

@@ -516,7 +516,11 @@ class StaffConcernSummarySerializer(_s.Serializer):
     )
     acknowledge_by = _s.DateField()
     feedback_by = _s.DateField()
-    acknowledged_at = _s.DateTimeField(allow_null=True)
+    acknowledged_at = _SpeakersMoment(
+        allow_null=True,
+        help_text="As received_at: a moment for the guardians, the date alone for the leaders "
+        "(acknowledging follows arriving closely)",
+    )
     elements = _s.ListField(child=_s.CharField())
     worker_group = _s.CharField(
         allow_blank=True,
@@ -576,7 +580,7 @@ ESCALATION_LEVELS = {
 
 
 class StaffEscalationSerializer(_s.Serializer):
-    at = _s.DateTimeField()
+    at = _SpeakersMoment(help_text="As received_at: a moment for the guardians, a date for leaders")
     level = _s.ChoiceField(
         choices=[(code, level.label) for level, code in ESCALATION_LEVELS.items()],
         help_text="The step it reached: guardian, then accountable leader, then the executive "
@@ -640,7 +644,7 @@ def _summary(user, concern, today) -> dict:
         "received_at": _presenters.speakers_moment(concern.received_at, with_time=clues),
         "acknowledge_by": concern.acknowledge_by,
         "feedback_by": concern.feedback_by,
-        "acknowledged_at": concern.acknowledged_at,
+        "acknowledged_at": _presenters.speakers_moment(concern.acknowledged_at, with_time=clues),
         "elements": [e.code for e in concern.elements.all()],
         "worker_group": concern.worker_group if clues else None,
         "accountable_lead": _email(concern.accountable_lead),
@@ -717,7 +721,7 @@ def _detail(user, concern) -> dict:
         **_files(user, concern),
         "escalations": [
             {
-                "at": e.at,
+                "at": _presenters.speakers_moment(e.at, with_time=clues),
                 "level": ESCALATION_LEVELS[e.level],
                 "reason": e.reason,
                 "escalated_to": _email(e.escalated_to),
@@ -729,7 +733,7 @@ def _detail(user, concern) -> dict:
             {
                 "from_status": c.from_status,
                 "to_status": c.to_status,
-                "at": _presenters.speakers_moment(c.at, with_time=clues or c.by_label != "speaker"),
+                "at": _presenters.speakers_moment(c.at, with_time=clues),
                 "by": _email(c.by) if c.by_label == "staff" else c.by_label,
             }
             for c in concern.status_changes.select_related("by")

@@ -113,9 +113,11 @@ def case_row(concern: Concern, today: date) -> dict:
     }
 
 
-def escalation_row(escalation: Escalation) -> dict:
+def escalation_row(escalation: Escalation, *, speakers_time: bool) -> dict:
+    """An escalation; when it was made to the minute only with `speakers_time` (it can follow
+    the speaker's concern closely, as the case's history does)."""
     return {
-        "when": day(escalation.at),
+        "when": day(speakers_moment(escalation.at, with_time=speakers_time)),
         "level": escalation.get_level_display(),
         "reason": escalation.get_reason_display(),
         "to": str(escalation.escalated_to) if escalation.escalated_to else "Nobody",
@@ -124,14 +126,12 @@ def escalation_row(escalation: Escalation) -> dict:
 
 
 def history_row(change, *, speakers_time: bool = True) -> dict:
-    """A move of the case; one the speaker made (sending it, a yes at a check-in) to the minute
-    only with `speakers_time`."""
+    """A move of the case, to the minute only with `speakers_time`: the speaker's own (sending
+    it, a yes at a check-in) and the guardian's, which follow theirs closely (recording a phone
+    call, acknowledging, giving feedback), so for anyone else every move is the day alone."""
     who = {"speaker": "The speaker", "system": "speakup"}.get(change.by_label)
-    at = change.at
-    if change.by_label == "speaker":
-        at = speakers_moment(at, with_time=speakers_time)
     return {
-        "when": day(at),
+        "when": day(speakers_moment(change.at, with_time=speakers_time)),
         "from": Status(change.from_status).label if change.from_status else "New",
         "to": Status(change.to_status).label,
         "by": who or (str(change.by) if change.by else "Staff"),

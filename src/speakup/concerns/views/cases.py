@@ -164,7 +164,8 @@ def _case_context(request, concern) -> dict:
         "feedback_by": presenters.day(concern.feedback_by),
         "actions": actions,
         "escalations": [
-            presenters.escalation_row(e) for e in concern.escalations.select_related("escalated_to")
+            presenters.escalation_row(e, speakers_time=clues)
+            for e in concern.escalations.select_related("escalated_to")
         ],
         "history": [
             presenters.history_row(c, speakers_time=clues)

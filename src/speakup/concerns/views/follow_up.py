@@ -146,7 +146,7 @@ def list_led(request):
     ]
     closed_cases = [presenters.case_row(c, today) for c in accountable.filter(status__in=FINISHED)]
     escalations = [
-        {**presenters.escalation_row(e), "reference": e.concern.reference}
+        {**presenters.escalation_row(e, speakers_time=False), "reference": e.concern.reference}
         for e in Escalation.objects.filter(
             escalated_to=request.user, concern__in=led
         ).select_related("concern", "escalated_to")

@@ -389,8 +389,8 @@ def test_escalation_offers_only_the_leaders_there_are_by_name(
 def test_a_leader_in_two_roles_on_the_case_is_offered_once_naming_both(
     client, staff, concern, person_with_role
 ):
-    """The accountable leader who is also the executive FTSU lead is one person: one choice,
-    and escalating to it tells them once."""
+    """The accountable leader who is also the executive FTSU lead is one person: one choice.
+    Escalating to it is refused: the case is theirs already (test below)."""
     handling.concern_acknowledge(user=staff.guardian, concern=concern)
     concern.refresh_from_db()
     concern.accountable_lead = staff.lead
@@ -405,10 +405,44 @@ def test_a_leader_in_two_roles_on_the_case_is_offered_once_naming_both(
     assert page.count('type="radio"') == 2
 
     chosen = re.search(r'value="(\d+)"[^>]*>\s*<label[^>]*>\s*The accountable leader and', page)
-    client.post(address, {"level": chosen.group(1)})
-    [escalation] = Escalation.objects.all()
-    assert escalation.escalated_to == staff.lead
-    assert escalation.level == Escalation.Level.EXECUTIVE_LEAD
+    assert chosen.group(1) == str(Escalation.Level.EXECUTIVE_LEAD)
+
+
+def _escalating_a_case_eve_is_accountable_for(client, staff, concern) -> str:
+    """The guardian, signed in, at the escalation page of a case whose accountable leader is
+    the executive FTSU lead."""
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    handling.concern_name_accountable_lead(
+        user=staff.guardian, concern=concern, accountable_lead=staff.lead
+    )
+    sign_in(client, staff.guardian)
+    return reverse("concerns:escalate_concern", args=[concern.reference])
+
+
+def test_escalating_to_the_accountable_leader_in_their_other_role_is_refused_in_the_error_summary(
+    client, staff, concern, mailoutbox, django_capture_on_commit_callbacks
+):
+    address = _escalating_a_case_eve_is_accountable_for(client, staff, concern)
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(address, {"level": Escalation.Level.EXECUTIVE_LEAD})
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    summary = _text(page[page.index("nhsuk-error-summary") :])
+    assert "Eve Executive is already the accountable leader for this case" in summary
+    assert not Escalation.objects.exists()
+    assert mailoutbox == []
+
+
+def test_of_two_executive_leads_only_the_one_not_accountable_is_sent_the_case(
+    client, staff, concern, person_with_role, mailoutbox, django_capture_on_commit_callbacks
+):
+    second = person_with_role(Role.EXECUTIVE_LEAD, full_name="Esa Second")
+    address = _escalating_a_case_eve_is_accountable_for(client, staff, concern)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(address, {"level": Escalation.Level.EXECUTIVE_LEAD}, follow=True)
+    assert "Concern escalated" in sent.content.decode()
+    assert [e.escalated_to for e in Escalation.objects.all()] == [second]
+    assert [m.to for m in mailoutbox] == [[second.email]]
 
 
 def test_with_nobody_to_escalate_to_the_page_says_so(client, staff, concern):

@@ -190,6 +190,21 @@ def test_naming_a_new_accountable_leader_emails_them_once(
     assert record.detail["from_accountable_lead_id"] == staff.lead.pk
 
 
+def _assign_on_the_page(client, staff, concern, *, accountable_lead):
+    """The guardian assigns an action on the page, naming `accountable_lead`."""
+    sign_in(client, staff.guardian)
+    return client.post(
+        reverse("concerns:assign_action", args=[concern.reference]),
+        {
+            "description": "Check the agency bookings",
+            "shared_summary": "Night staffing",
+            "handler": str(staff.manager.pk),
+            **date_boxes("respond_by", timezone.localdate() + timedelta(days=5)),
+            "accountable_lead": str(accountable_lead.pk),
+        },
+    )
+
+
 def test_the_leader_replaced_on_a_case_is_told_it_is_no_longer_theirs_and_nothing_more(
     client, staff, concern, person_with_role, mailoutbox, sent
 ):
@@ -198,24 +213,15 @@ def test_the_leader_replaced_on_a_case_is_told_it_is_no_longer_theirs_and_nothin
     with sent():
         _assign(staff, concern)
     mailoutbox.clear()
-    sign_in(client, staff.guardian)
     with sent():
-        response = client.post(
-            reverse("concerns:assign_action", args=[concern.reference]),
-            {
-                "description": "Check the agency bookings",
-                "shared_summary": "Night staffing",
-                "handler": str(staff.manager.pk),
-                **date_boxes("respond_by", timezone.localdate() + timedelta(days=5)),
-                "accountable_lead": str(board.pk),
-            },
-        )
+        response = _assign_on_the_page(client, staff, concern, accountable_lead=board)
     assert response.status_code == 302, response.content.decode()
     by_person = {m.to[0]: m for m in mailoutbox}
     assert _case_link(concern) in by_person[board.email].body
     before = by_person[staff.lead.email]
     assert before.subject == "speakup: you are no longer the accountable leader for a case"
     assert "no longer the accountable leader for one of your cases" in before.body
+    assert "It is no longer on your list" in before.body
     assert concern.reference not in before.body
     assert f"{SITE}/concerns/follow-up/" in before.body
     assert _case_link(concern) not in before.body
@@ -224,6 +230,35 @@ def test_the_leader_replaced_on_a_case_is_told_it_is_no_longer_theirs_and_nothin
     record = AuditRecord.objects.filter(action="action.assign").latest("id")
     assert record.detail["from_accountable_lead_id"] == staff.lead.pk
     assert record.detail["accountable_lead_id"] == board.pk
+
+
+def test_a_leader_replaced_on_a_case_escalated_to_them_keeps_it_and_is_told_so(
+    client, staff, concern, person_with_role, mailoutbox, sent
+):
+    board = person_with_role(Role.BOARD_MEMBER, full_name="Bea Board")
+    other = person_with_role(Role.BOARD_MEMBER, full_name="Gita Calloway")
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    handling.concern_name_accountable_lead(
+        user=staff.guardian, concern=concern, accountable_lead=board
+    )
+    handling.concern_escalate(
+        user=staff.guardian, concern=concern, level=Escalation.Level.ACCOUNTABLE_LEAD
+    )
+    with sent():
+        response = _assign_on_the_page(client, staff, concern, accountable_lead=other)
+    assert response.status_code == 302, response.content.decode()
+    told = {m.to[0]: m for m in mailoutbox}[board.email]
+    assert "no longer the accountable leader for one of your cases" in told.body
+    assert 'it stays on your list under "Escalated to you"' in told.body
+    assert "no longer on your list" not in told.body
+    assert "do not need to follow it up" not in told.body
+    sign_in(client, board)
+    page = client.get(reverse("concerns:list_led")).content.decode()
+    escalated = re.sub(r"<[^>]+>", " ", page[page.index("<h2>Escalated to you") :])
+    assert concern.reference in escalated
+    assert "Not yet" in escalated
+    case = client.get(reverse("concerns:show_concern", args=[concern.reference]))
+    assert case.status_code == 200
 
 
 def test_a_handlers_response_emails_the_cases_guardian(client, staff, concern, mailoutbox, sent):

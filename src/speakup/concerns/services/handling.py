@@ -722,10 +722,11 @@ def escalation_levels(concern: Concern) -> list[EscalationChoice]:
     return choices
 
 
-def _not_sent_already(concern: Concern, recipients: list[User]) -> list[User]:
-    """Those of `recipients` the case is not already escalated to by hand and still open with
-    (the same leader asked twice, say from two tabs, would get two emails for one request).
-    With nobody left, refuse, naming who has it and since when."""
+def _not_following_already(concern: Concern, recipients: list[User], level: int) -> list[User]:
+    """Those of `recipients` who do not already have the case: not escalated to by hand and
+    still open with (the same leader asked twice, say from two tabs, would get two emails for one
+    request), nor, above the accountable leader's own level, its accountable leader (it is on
+    their list already). With nobody left, refuse, saying why for each."""
     open_since = {
         e.escalated_to_id: e.at
         for e in Escalation.objects.filter(
@@ -735,13 +736,16 @@ def _not_sent_already(concern: Concern, recipients: list[User]) -> list[User]:
             escalated_to__in=recipients,
         ).order_by("-at")
     }
-    fresh = [p for p in recipients if p.pk not in open_since]
+    accountable = concern.accountable_lead_id if level > Escalation.Level.ACCOUNTABLE_LEAD else None
+    fresh = [p for p in recipients if p.pk not in open_since and p.pk != accountable]
     if not fresh:
         raise ValidationError(
             {
                 "level": ". ".join(
                     f"{person} has already been sent this case on "
                     f"{day_in_words(open_since[person.pk])}"
+                    if person.pk in open_since
+                    else f"{person} is already the accountable leader for this case"
                     for person in recipients
                 )
             }
@@ -762,7 +766,7 @@ def concern_escalate(*, user, concern: Concern, level: int) -> list[Escalation]:
             raise ValidationError(
                 {"level": f"There is no {Escalation.Level(level).label.lower()} to escalate to"}
             )
-        recipients = _not_sent_already(concern, recipients)
+        recipients = _not_following_already(concern, recipients, level)
         rows = []
         for person in recipients:
             escalation = Escalation.objects.create(

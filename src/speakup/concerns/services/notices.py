@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from speakup.concerns.models import Action, Concern, Escalation, Notification
+from speakup.concerns.queries import concerns_led_by
 from speakup.core.links import absolute_url
 from speakup.organisations.models import User
 from speakup.organisations.queries import has_role
@@ -195,12 +196,22 @@ def notify_accountable_lead(concern: Concern, *, by: User | None = None) -> list
 NO_LONGER_ACCOUNTABLE = "speakup: you are no longer the accountable leader for a case"
 
 
-def no_longer_accountable_body(link: str) -> str:
+def no_longer_accountable_body(link: str, *, escalated: bool) -> str:
+    # A case escalated to them stays on their list (under "Escalated to you") and open to them,
+    # so the email says so rather than that it is gone and needs nothing more from them.
+    if escalated:
+        what_now = (
+            "Another leader has been named. It was also escalated to you, so it stays on your "
+            'list under "Escalated to you".'
+        )
+    else:
+        what_now = (
+            "Another leader has been named, so you do not need to follow it up. "
+            "It is no longer on your list."
+        )
     return (
-        "You are no longer the accountable leader for one of your cases in speakup. "
-        "Another leader has been named, so you do not need to follow it up. "
-        "It is no longer on your list.\n\n"
-        f"Your cases to follow up: {link}\n\n"
+        f"You are no longer the accountable leader for one of your cases in speakup. {what_now}"
+        f"\n\nYour cases to follow up: {link}\n\n"
         "This email does not say more, to protect the people involved.\n"
     )
 
@@ -216,7 +227,9 @@ def notify_no_longer_accountable(
         concern=concern, to_user=person, kind="concern.accountable_lead_replaced"
     )
     link = absolute_url(reverse("concerns:list_led"))
-    body = no_longer_accountable_body(link)
+    # Their Follow up list's own rule, now that they are not accountable for it.
+    still_listed = concerns_led_by(person).filter(pk=concern.pk).exists()
+    body = no_longer_accountable_body(link, escalated=still_listed)
     send(NO_LONGER_ACCOUNTABLE, body, [person.email], what="concern.accountable_lead_replaced")
     return [row]
 

@@ -389,8 +389,8 @@ def test_escalation_offers_only_the_leaders_there_are_by_name(
 def test_a_leader_in_two_roles_on_the_case_is_offered_once_naming_both(
     client, staff, concern, person_with_role
 ):
-    """The accountable leader who is also the executive FTSU lead is one person: one choice.
-    Escalating to it is refused: the case is theirs already (test below)."""
+    """The accountable leader who is also the executive FTSU lead is one person: one choice,
+    recorded at the higher level."""
     handling.concern_acknowledge(user=staff.guardian, concern=concern)
     concern.refresh_from_db()
     concern.accountable_lead = staff.lead
@@ -419,18 +419,24 @@ def _escalating_a_case_eve_is_accountable_for(client, staff, concern) -> str:
     return reverse("concerns:escalate_concern", args=[concern.reference])
 
 
-def test_escalating_to_the_accountable_leader_in_their_other_role_is_refused_in_the_error_summary(
+def test_the_accountable_leader_in_their_other_role_too_is_sent_the_case_once(
     client, staff, concern, mailoutbox, django_capture_on_commit_callbacks
 ):
+    """The one choice naming both roles escalates to them once, as the accountable leader
+    choice would; a second time is refused while the first is open."""
     address = _escalating_a_case_eve_is_accountable_for(client, staff, concern)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(address, {"level": Escalation.Level.EXECUTIVE_LEAD}, follow=True)
+    assert "Concern escalated" in sent.content.decode()
+    assert [e.escalated_to for e in Escalation.objects.all()] == [staff.lead]
+    assert [m.to for m in mailoutbox] == [[staff.lead.email]]
     with django_capture_on_commit_callbacks(execute=True):
         refused = client.post(address, {"level": Escalation.Level.EXECUTIVE_LEAD})
     page = refused.content.decode()
-    assert refused.status_code == 200
     summary = _text(page[page.index("nhsuk-error-summary") :])
-    assert "Eve Executive is already the accountable leader for this case" in summary
-    assert not Escalation.objects.exists()
-    assert mailoutbox == []
+    assert "Eve Executive has already been sent this case on" in summary
+    assert Escalation.objects.count() == 1
 
 
 def test_of_two_executive_leads_only_the_one_not_accountable_is_sent_the_case(

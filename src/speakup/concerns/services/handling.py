@@ -725,8 +725,10 @@ def escalation_levels(concern: Concern) -> list[EscalationChoice]:
 def _not_following_already(concern: Concern, recipients: list[User], level: int) -> list[User]:
     """Those of `recipients` who do not already have the case: not escalated to by hand and
     still open with (the same leader asked twice, say from two tabs, would get two emails for one
-    request), nor, above the accountable leader's own level, its accountable leader (it is on
-    their list already). With nobody left, refuse, saying why for each."""
+    request), nor, above the accountable leader's own level, its accountable leader when someone
+    else there is sent it (it is on their list already). The accountable leader alone at a
+    level (offered once in both roles) is sent it as the accountable leader is. With nobody
+    left, refuse, saying why for each."""
     open_since = {
         e.escalated_to_id: e.at
         for e in Escalation.objects.filter(
@@ -736,21 +738,19 @@ def _not_following_already(concern: Concern, recipients: list[User], level: int)
             escalated_to__in=recipients,
         ).order_by("-at")
     }
-    accountable = concern.accountable_lead_id if level > Escalation.Level.ACCOUNTABLE_LEAD else None
-    fresh = [p for p in recipients if p.pk not in open_since and p.pk != accountable]
+    fresh = [p for p in recipients if p.pk not in open_since]
     if not fresh:
         raise ValidationError(
             {
                 "level": ". ".join(
                     f"{person} has already been sent this case on "
                     f"{day_in_words(open_since[person.pk])}"
-                    if person.pk in open_since
-                    else f"{person} is already the accountable leader for this case"
                     for person in recipients
                 )
             }
         )
-    return fresh
+    others = [p for p in fresh if p.pk != concern.accountable_lead_id]
+    return others if level > Escalation.Level.ACCOUNTABLE_LEAD and others else fresh
 
 
 def concern_escalate(*, user, concern: Concern, level: int) -> list[Escalation]:

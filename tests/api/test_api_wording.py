@@ -38,6 +38,18 @@ def test_a_page_past_the_end_of_the_register_says_so(client):
     assert response.json() == {"detail": "There is no page 99 of these results."}
 
 
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "2.5", "1e3"])
+def test_a_page_that_is_not_a_whole_number_from_1_is_a_400_that_says_so(client, page):
+    response = client.get(f"/api/v1/register/directors?page={page}")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "A page is a whole number from 1."}
+
+
+def test_the_first_and_last_pages_are_still_found_by_number_and_by_name(client):
+    for page in ("1", "last", ""):
+        assert client.get(f"/api/v1/register/directors?page={page}").status_code == 200
+
+
 def test_a_staff_address_without_a_token_says_how_to_send_one(client):
     response = client.get("/api/v1/concerns")
     assert response.status_code in (401, 403)

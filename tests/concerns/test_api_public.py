@@ -223,6 +223,28 @@ def test_a_wrong_receipt_code_is_a_401(client, submitted):
     assert post_json(client, SESSION, {}).status_code == 401
 
 
+def post_nothing(client, url):
+    # Django's test client sends no Content-Type with an empty body unless told to.
+    return client.generic("POST", url, "", CONTENT_TYPE="application/json")
+
+
+def test_an_empty_body_is_a_400_that_says_it_is_empty(client):
+    response = post_nothing(client, SESSION)
+    assert response.status_code == 400
+    # As a body of only spaces is answered, not as a wrong receipt code.
+    assert response.json() == {"detail": "The body is empty: send it as JSON."}
+    blank = client.post(SESSION, " ", content_type="application/json")
+    assert blank.json() == response.json()
+
+
+def test_an_empty_body_still_counts_against_the_client_as_before(client, submitted, settings):
+    settings.SPEAKUP_RECEIPT_FAILURES_PER_CLIENT_PER_HOUR = 2
+    for _ in range(2):
+        assert post_nothing(client, SESSION).status_code == 400
+    response = post_json(client, SESSION, {"receipt_code": submitted["receipt_code"]})
+    assert response.status_code == 429
+
+
 def test_a_receipt_code_in_digits_of_another_script_buys_a_token(client, submitted):
     full_width = "".join(chr(0xFF10 + int(d)) for d in submitted["receipt_code"])
     assert post_json(client, SESSION, {"receipt_code": full_width}).status_code == 200

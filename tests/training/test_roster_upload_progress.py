@@ -120,3 +120,20 @@ def test_an_upload_whose_import_fails_on_our_side_says_so_instead_of_running_for
     assert "database is locked" not in text  # for the log, not the page
     assert "database is locked" in caplog.text
     assert not path.exists()  # the roster holds personal data
+
+
+def test_an_upload_waiting_to_start_shows_no_progress_yet(client_as, organisation):
+    """The page read the row as waiting; the worker then took the small file and all but
+    finished it before the page read its progress. The bar agrees with the words."""
+    job = StaffImport.objects.create(
+        organisation=organisation, file_name="roster.csv", stored_path="/nonexistent/roster.csv"
+    )
+    record_upload_progress(job.pk, 99, 100)
+    page = (
+        client_as(Role.ORGANISATION_ADMIN)
+        .get(f"/training/organisations/TST01/roster/uploads/{job.pk}/")
+        .content.decode()
+    )
+    assert "The import is waiting to start." in page
+    assert 'max="100" value="0"' in page and ">0%</progress>" in page
+    assert "99%" not in page

@@ -46,7 +46,7 @@ from speakup.concerns.services.speaker import (
     speaker_view,
 )
 from speakup.concerns.taxonomy import WORKER_GROUP_CODES
-from speakup.core.parsers import SafeJSONParser
+from speakup.core.parsers import EMPTY_BODY, SafeJSONParser
 from speakup.core.words import too_long
 
 PUBLIC_MAX_BODY_BYTES = 64 * 1024  # a 20,000-character description, in any script, fits
@@ -304,7 +304,11 @@ class SpeakerSession(PublicAPIView):
         if isinstance(code, str) and normalise_receipt_code(code):
             concern = concern_for_receipt(code)
         if concern is None:
-            throttling.record_failure(request)
+            throttling.record_failure(request)  # an empty body too, as it always was
+            if request.stream is None:
+                # No body at all, which DRF reads as {} without asking the parser: said as the
+                # parser says a body of only spaces, not as a wrong receipt code.
+                return _problem(EMPTY_BODY, 400)
             return _problem("There is no concern with that receipt code", 401)
         return Response({"token": speaker_token_for(concern), "expires_in": SPEAKER_TOKEN_MAX_AGE})
 

@@ -7,9 +7,10 @@ from django.views.decorators.http import etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
 
-from speakup.core.api_errors import INVALID_PAGE, not_found
+from speakup.core.api_errors import INVALID_PAGE, NOT_A_PAGE_NUMBER, not_found
 from speakup.register import queries
 from speakup.register.forms import SEARCH_MAX, SearchForm
 from speakup.register.models import Appointment, Director, FtsuRole, Status
@@ -82,6 +83,20 @@ class RegisterPagination(PageNumberPagination):
     page_size = 20
     invalid_page_message = INVALID_PAGE
 
+    def get_page_number(self, request, paginator):
+        number = super().get_page_number(request, paginator)  # "last" is the last page's
+        if not _is_page_number(number):
+            raise ParseError(NOT_A_PAGE_NUMBER)
+        return number
+
+
+def _is_page_number(value) -> bool:
+    """A whole number from 1, read as Django's paginator reads it (int(), so " 2" is page 2)."""
+    try:
+        return int(value) >= 1
+    except (TypeError, ValueError):
+        return False
+
 
 class PublicRegisterView:
     authentication_classes: list = []
@@ -106,7 +121,10 @@ class PublicRegisterView:
     ],
     responses={
         200: DirectorSerializer(many=True),
-        400: OpenApiResponse(description="A message for each search term that was refused"),
+        400: OpenApiResponse(
+            description="A message for each search term that was refused, or for a page that "
+            "is not a whole number from 1"
+        ),
     },
 )
 class DirectorList(PublicRegisterView, generics.ListAPIView):

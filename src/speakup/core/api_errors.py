@@ -40,6 +40,8 @@ def found_or_404(queryset: QuerySet, kind: str, **lookup):
 
 
 INVALID_PAGE = "There is no page {page_number} of these results."
+# A 400, not INVALID_PAGE's 404: no page could ever be called this (page=abc, page=0).
+NOT_A_PAGE_NUMBER = "A page is a whole number from 1."
 NOT_SIGNED_IN = "Sign in, or send an API token (Authorization: Token <key>), to use this address."
 SECOND_FACTOR_FIRST = (
     "Finish signing in with your second factor (the 6-digit code) to use this address."

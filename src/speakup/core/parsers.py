@@ -11,6 +11,8 @@ from speakup.core.text import escaped, unstorable
 # No client of ours nests anywhere near this deep; a fixed limit answers the same on every
 # server, where Python's own recursion limit depends on how deep the stack already is.
 MAX_DEPTH = 100
+# Also said by a view that finds no body at all, which DRF reads as {} without a parser.
+EMPTY_BODY = "The body is empty: send it as JSON."
 
 
 class SafeJSONParser(JSONParser):
@@ -38,7 +40,7 @@ def _too_deep() -> str:
 def _not_json(problem: BaseException | None) -> str:
     if isinstance(problem, json.JSONDecodeError):
         if not problem.doc.strip():
-            return "The body is empty: send it as JSON."
+            return EMPTY_BODY
         what = problem.msg[:1].lower() + problem.msg[1:]
         return (
             f"The body is not valid JSON: {what}, at line {problem.lineno}, column {problem.colno}."

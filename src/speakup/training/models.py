@@ -253,6 +253,11 @@ class StaffImport(models.Model):
     def percent_done(self) -> int:
         if self.status == ImportStatus.DONE or self.status == ImportStatus.FAILED:
             return 100
+        # The figure agrees with the row: between a page reading this row and reading the
+        # cache, a worker can start a small file and all but finish it ("waiting to start"
+        # beside 99%).
+        if self.status == ImportStatus.WAITING:
+            return 0
         done, total = cache.get(_progress_key(self.pk), (0, 0))
         if not total:
             return 0

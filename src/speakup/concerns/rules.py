@@ -67,9 +67,10 @@ def may_view_conversation(user, concern) -> bool:
 @rule("concerns.view_speaker_clues")
 def may_view_speaker_clues(user, concern) -> bool:
     """What names nobody but can narrow down who spoke up: their worker group (in a small
-    team), and the time they sent it or answered (it can match a shift). The guardian's; others
-    get the day alone. The speaker was promised the worker group is only counted; reports count
-    it with small numbers hidden."""
+    team), and the time of each move of the case (it can match a shift: the speaker's own, and
+    the guardian's, which follow theirs closely). The guardian's; others get the day alone. The
+    speaker was promised the worker group is only counted; reports count it with small numbers
+    hidden."""
     return _is_guardian_of(user, concern)
 
 

@@ -32,10 +32,12 @@ $(ASSETS): package.json package-lock.json src/speakup/core/assets.py $(BIN)/.ins
 	$$NPM ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	$(BIN)/python -m speakup.core.assets node_modules/nhsuk-frontend build/static
 
+# Written whole under another name, then renamed: a second demo started at the same moment
+# must never read the key half-written (an empty SECRET_KEY stops it).
 var/secret_key:
 	@mkdir -p var
-	@$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
-	@chmod 600 $@
+	@umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@.$$$$ \
+	  && mv -n $@.$$$$ $@; rm -f $@.$$$$
 
 # The demo's settings. The web server and a Celery worker (with beat) run side by side, as in
 # production, with no broker or cache service to install: the queue, the shared cache and the

@@ -16,6 +16,7 @@ from speakup.concerns.models import Confidentiality, DetrimentCheckin, Escalatio
 from speakup.concerns.services import handling
 from speakup.concerns.services.intake import concern_submit
 from speakup.concerns.services.speaker import checkin_answer, speaker_feedback
+from speakup.core.dates import day_in_words
 from speakup.core.models import AuditRecord
 from speakup.organisations.roles import Role
 from tests.concerns.factories import ConcernFactory, open_action, speaker_message
@@ -449,6 +450,80 @@ def test_of_two_executive_leads_only_the_one_not_accountable_is_sent_the_case(
     assert "Concern escalated" in sent.content.decode()
     assert [e.escalated_to for e in Escalation.objects.all()] == [second]
     assert [m.to for m in mailoutbox] == [[second.email]]
+
+
+def _escalated_on_3_november(staff, concern, *levels) -> str:
+    """The guardian escalated the case to each of `levels` on 3 November 2026; signed in at the
+    escalation page."""
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    with time_machine.travel(datetime(2026, 11, 3, 10, 0, tzinfo=UTC), tick=False):
+        for level in levels:
+            handling.concern_escalate(user=staff.guardian, concern=concern, level=level)
+    return reverse("concerns:escalate_concern", args=[concern.reference])
+
+
+def test_a_leader_already_escalated_to_is_not_offered_and_the_page_says_since_when(
+    client, staff, concern
+):
+    """Offered, then refused ("has already been sent this case"): now the page says who has it
+    and offers only what would be done. A page shown before still gets the refusal."""
+    address = _escalated_on_3_november(staff, concern, Escalation.Level.EXECUTIVE_LEAD)
+    sign_in(client, staff.guardian)
+    page = client.get(address).content.decode()
+    hint = re.search(r'id="id_level-hint"\s*>(.*?)</div>', page, re.S)
+    assert _text(hint.group(1)) == (
+        "Not offered, as they already have this concern: the executive FTSU lead "
+        "(Eve Executive), escalated to them on 3 November 2026."
+    )
+    assert re.search(r'<fieldset[^>]*aria-describedby="id_level-hint"', page)
+    assert page.count('type="radio"') == 1
+    assert f'value="{Escalation.Level.EXECUTIVE_LEAD}"' not in page
+    assert "The non-executive FTSU lead (Ned Nonexec)" in _text(page)
+
+    refused = client.post(address, {"level": Escalation.Level.EXECUTIVE_LEAD})
+    summary = _text(refused.content.decode().split("nhsuk-error-summary", 1)[1])
+    assert "Eve Executive has already been sent this case on 3 November 2026" in summary
+    assert Escalation.objects.count() == 1
+
+
+def test_beside_a_choice_the_page_names_who_of_its_leaders_is_not_sent_it_and_why(
+    client, staff, concern, person_with_role
+):
+    second = person_with_role(Role.EXECUTIVE_LEAD, full_name="Esa Second")
+    address = _escalating_a_case_eve_is_accountable_for(client, staff, concern)
+    page = client.get(address).content.decode()
+    choice = re.search(
+        rf'<input[^>]*value="{Escalation.Level.EXECUTIVE_LEAD}"[^>]*aria-describedby="([^"]+)"',
+        page,
+    )
+    hint = re.search(rf'id="{choice.group(1)}"\s*>(.*?)</div>', page, re.S)
+    assert _text(hint.group(1)) == (
+        "Not sent to Eve Executive: accountable for this case, so it is on their list already."
+    )
+    # Escalated to Esa alone: now she has it, and Eve, alone left, would be sent it after all.
+    client.post(address, {"level": Escalation.Level.EXECUTIVE_LEAD})
+    assert [e.escalated_to for e in Escalation.objects.all()] == [second]
+    today = day_in_words(timezone.now())
+    text = _text(client.get(address).content.decode())
+    assert f"Not sent again to Esa Second: already escalated to them on {today}." in text
+    assert "Not sent to Eve Executive" not in text
+
+
+def test_with_everyone_already_escalated_to_the_page_says_so_and_offers_nothing(
+    client, staff, concern
+):
+    address = _escalated_on_3_november(
+        staff, concern, Escalation.Level.EXECUTIVE_LEAD, Escalation.Level.NON_EXECUTIVE_LEAD
+    )
+    sign_in(client, staff.guardian)
+    page = client.get(address).content.decode()
+    assert (
+        "Everyone you could escalate this concern to already has it: the executive FTSU lead "
+        "(Eve Executive), escalated to them on 3 November 2026; the non-executive FTSU lead "
+        "(Ned Nonexec), escalated to them on 3 November 2026."
+    ) in _text(page)
+    assert 'type="radio"' not in page
+    assert "Escalate the concern</button>" not in page
 
 
 def test_with_nobody_to_escalate_to_the_page_says_so(client, staff, concern):

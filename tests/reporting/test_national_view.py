@@ -50,8 +50,8 @@ def test_figures_per_organisation_are_suppressed_and_never_name_anyone(
     assert ours["Would speak up again (%)"] == "not shown"  # 5 of 6 would show the one "no"
     assert ours["Feedback in time (%)"] == "50.0"
     assert ours["Open cases overdue (%)"] == "100.0"
-    assert ours["Speak Up compliance (%)"] == "50.0"  # 2 of 4 workers
-    assert ours["Board members with Follow Up (%)"] == "100.0"
+    assert ours["Speak Up compliance (%)"] == "50"  # 2 of 4 workers
+    assert ours["Board members with Follow Up (%)"] == "100"
     assert {ours[f"{module} mandatory"] for module in ("Speak Up", "Listen Up", "Follow Up")} <= {
         "Yes",
         "No",
@@ -305,13 +305,36 @@ def test_the_csv_download_starts_with_a_byte_order_mark_for_excel(client_as, org
     assert response["Content-Disposition"].startswith('attachment; filename="ftsu-national-view-')
 
 
-def test_a_share_of_an_exact_half_at_its_one_decimal_rounds_up(
+def _trained(organisation, workers: int, passed: int) -> None:
+    records = StaffRecordFactory.create_batch(workers, organisation=organisation)
+    for record in records[:passed]:
+        CompletionFactory(staff_record=record, completed_on=london(2026, 6, 1, 9, 0).date())
+
+
+def test_training_compliance_is_a_whole_percentage_as_on_the_training_pages(
     client_as, organisation, february_2027
 ):
-    """1 of 16 is 6.25%: round() gave 6.2, where the training pages round a half up."""
-    records = StaffRecordFactory.create_batch(16, organisation=organisation)
-    CompletionFactory(staff_record=records[0], completed_on=london(2026, 6, 1, 9, 0).date())
+    """The dashboard and the board report say 67% for 2 of 3 workers; this view said 66.7%."""
+    _trained(organisation, workers=3, passed=2)
     client = client_as(Role.NATIONAL_ANALYST)
     rows = {row["ODS code"]: row for row in _csv(client.get(f"/reports/national/view.csv?{HALF}"))}
-    assert rows["TST01"]["Speak Up compliance (%)"] == "6.3"
-    assert "6.3%" in client.get(f"{PAGE}?{HALF}").content.decode()
+    assert rows["TST01"]["Speak Up compliance (%)"] == "67"
+    page = client.get(f"{PAGE}?{HALF}").content.decode()
+    assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">67%</td>' in page
+    assert "66.7%" not in page
+
+
+def test_a_training_share_of_an_exact_half_rounds_up_and_sorts_by_its_exact_value(
+    client_as, organisation, other_organisation, february_2027
+):
+    """1 of 8 is 12.5%: round() gave 12. 2 of 15 (13.3%) shows 13% too, and still sorts above."""
+    _trained(organisation, workers=8, passed=1)
+    _trained(other_organisation, workers=15, passed=2)
+    client = client_as(Role.NATIONAL_ANALYST)
+    for order, expected in (("desc", ["OTH01", "TST01"]), ("asc", ["TST01", "OTH01"])):
+        query = f"{HALF}&sort=speak_up_compliance&order={order}"
+        rows = _csv(client.get(f"/reports/national/view.csv?{query}"))
+        assert [row["ODS code"] for row in rows] == expected
+        assert [row["Speak Up compliance (%)"] for row in rows] == ["13", "13"]
+        page = client.get(f"{PAGE}?{query}").content.decode()
+        assert page.index(f"({expected[0]})") < page.index(f"({expected[1]})")

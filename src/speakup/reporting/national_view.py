@@ -11,6 +11,7 @@ worked out from them, pass through speakup.reporting.disclosure. No case content
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from fractions import Fraction
 
 from django.utils import timezone
 
@@ -61,6 +62,12 @@ COUNT_KEYS = (
     "feedback_received",
     "feedback_yes",
 )
+# Training's shares, by the counts they are of: whole percentages, as the training dashboard
+# and the board report give them (docs/training.md, "The national view").
+TRAINING_SHARES = {
+    **{f"{m}_compliance": (f"{m}_compliant", f"{m}_required") for m in MODULE_ORDER},
+    "board_follow_up": ("board_completed", "board_members"),
+}
 # A region's line adds up its organisations' raw counts before anything is suppressed.
 SUMMED = (
     *COUNT_KEYS,
@@ -115,11 +122,11 @@ class NationalView:
         return f"No {who} in {where} report to speakup yet."
 
 
-def _plain_share(part: int, whole: int) -> Shown:
+def _plain_share(part: int, whole: int, *, places: int = 1) -> Shown:
     """A share of workers or directors (not people who spoke up): shown as it is."""
     if not whole:
         return Shown(None, NOT_APPLICABLE)
-    share = percent(part, whole, places=1)
+    share = percent(part, whole, places=places)
     return Shown(share, f"{share:g}%")
 
 
@@ -127,10 +134,9 @@ def _measures(raw: dict) -> dict[str, Shown]:
     speaking = comparison_figures({**raw, "detriment_cases": 0, "anonymous_cases": 0}, 0)
     return {
         **{
-            f"{m}_compliance": _plain_share(raw[f"{m}_compliant"], raw[f"{m}_required"])
-            for m in MODULE_ORDER
+            key: _plain_share(raw[part], raw[whole], places=0)
+            for key, (part, whole) in TRAINING_SHARES.items()
         },
-        "board_follow_up": _plain_share(raw["board_completed"], raw["board_members"]),
         "register": _plain_share(raw["directors_ok"], raw["directors"]),
         "cases_per_thousand": rate_per_thousand(suppress_count(raw["total_cases"]), raw["workers"]),
         "acknowledged_in_time": speaking["Acknowledged within the deadline"],
@@ -240,6 +246,10 @@ def _sort_value(row: NationalRow, key: str):
     if key == "cases":
         # "fewer than 5" lies between 0 and 5: sorted there, in name order, it tells nothing more.
         return row.cases.value if row.cases.value is not None else 0.5
+    if key in TRAINING_SHARES:
+        # By the share itself: 2 of 15 (13.3%) above 1 of 8 (12.5%), though both show 13%.
+        part, whole = (row.raw[count] for count in TRAINING_SHARES[key])
+        return Fraction(part, whole) if whole else None
     return row.measures[key].value
 
 
@@ -254,16 +264,15 @@ def sort_rows(rows: list[NationalRow], key: str, descending: bool) -> list[Natio
 
 
 def flag_outliers(rows: list[NationalRow]) -> None:
-    """Mark each organisation in the worst tenth on a measure (among those with it shown)."""
+    """Mark each organisation in the worst tenth on a measure (among those with it shown), by the
+    figure it sorts by: a training share's exact value, not its whole percentage."""
     for key, _, low_is_bad in MEASURES:
-        values = sorted(
-            row.measures[key].value for row in rows if row.measures[key].value is not None
-        )
+        values = sorted(_sort_value(row, key) for row in rows if _sort_value(row, key) is not None)
         if len(values) < 10:
             continue  # a decile of fewer than ten organisations says nothing
         cut = values[len(values) // 10 - 1] if low_is_bad else values[-(len(values) // 10)]
         for row in rows:
-            value = row.measures[key].value
+            value = _sort_value(row, key)
             if value is not None and (value <= cut if low_is_bad else value >= cut):
                 row.outliers.add(key)
 

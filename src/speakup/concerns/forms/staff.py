@@ -27,6 +27,7 @@ from speakup.concerns.references import (
 from speakup.concerns.services.handling import EscalationChoice
 from speakup.concerns.services.intake import GUARDIANS_WORDS, check_contact
 from speakup.concerns.taxonomy import ELEMENTS, elements_for, worker_groups_for
+from speakup.core.dates import day_in_words
 from speakup.core.forms import date_field, text_field
 from speakup.core.words import listed, too_long
 from speakup.organisations.models import User
@@ -249,11 +250,24 @@ class CloseForm(forms.Form):
     )
 
 
+class _LevelField(forms.TypedChoiceField):
+    """Takes too a level left off the page because its leaders already have the case: sent
+    from a page shown before (a second tab), the service refuses it and says who has it since
+    when, rather than "Choose who to escalate to"."""
+
+    also_valid: frozenset[str] = frozenset()
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self.also_valid or super().valid_value(value)
+
+
 class EscalateForm(forms.Form):
     """Offers only `levels`, the leaders there are to escalate this case to, each by name
     (services.handling.escalation_levels): one person in two roles is one choice naming both,
-    "The accountable leader and executive FTSU lead (Esme Greystone)". With none,
-    `unavailable` says why."""
+    "The accountable leader and executive FTSU lead (Esme Greystone)". Beside a choice, who of
+    its people already has the case and is not sent it; a choice all of whose people have it
+    is not offered (escalating to it is refused), and the field's hint says so. With none to
+    offer, `unavailable` says why."""
 
     LABELS = {
         Escalation.Level.ACCOUNTABLE_LEAD: "accountable leader",
@@ -266,7 +280,7 @@ class EscalateForm(forms.Form):
         "non-executive FTSU lead role."
     )
 
-    level = forms.TypedChoiceField(
+    level = _LevelField(
         label="Who should this go to?",
         coerce=int,
         widget=forms.RadioSelect,
@@ -279,15 +293,51 @@ class EscalateForm(forms.Form):
 
     def __init__(self, *args, levels: list[EscalationChoice], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = [
-            (
-                int(choice.level),
-                f"The {listed([self.LABELS[role] for role in choice.roles])} "
-                f"({', '.join(str(person) for person in choice.people)})",
+        offered = [choice for choice in levels if choice.sent_to]
+        had = [choice for choice in levels if not choice.sent_to]
+        field = self.fields["level"]
+        field.choices = [(int(choice.level), f"The {self._named(choice)}") for choice in offered]
+        field.choice_hints = {
+            str(choice.level): self._not_sent(choice)
+            for choice in offered
+            if len(choice.sent_to) < len(choice.people)
+        }
+        field.also_valid = frozenset(str(choice.level) for choice in had)
+        already = "; ".join(f"the {self._named(c)}, {self._escalated(c)}" for c in had)
+        if had:
+            field.help_text = f"Not offered, as they already have this concern: {already}."
+        self.unavailable = None
+        if not levels:
+            self.unavailable = self.NOBODY
+        elif not offered:
+            self.unavailable = (
+                f"Everyone you could escalate this concern to already has it: {already}."
             )
-            for choice in levels
-        ]
-        self.unavailable = None if levels else self.NOBODY
+
+    def _named(self, choice: EscalationChoice) -> str:
+        roles = listed([self.LABELS[role] for role in choice.roles])
+        return f"{roles} ({', '.join(str(person) for person in choice.people)})"
+
+    @staticmethod
+    def _escalated(choice: EscalationChoice) -> str:
+        """When the case was escalated to each of a choice's people who have it that way."""
+        had = [p for p in choice.people if p.pk in choice.open_since]
+        if len(had) == 1:
+            return f"escalated to them on {day_in_words(choice.open_since[had[0].pk])}"
+        days = [f"{p} on {day_in_words(choice.open_since[p.pk])}" for p in had]
+        return f"escalated to {listed(days)}"
+
+    @staticmethod
+    def _not_sent(choice: EscalationChoice) -> str:
+        """Who of an offered choice's people is not sent it, and why."""
+        return " ".join(
+            f"Not sent again to {p}: already escalated to them on "
+            f"{day_in_words(choice.open_since[p.pk])}."
+            if p.pk in choice.open_since
+            else f"Not sent to {p}: accountable for this case, so it is on their list already."
+            for p in choice.people
+            if p not in choice.sent_to
+        )
 
 
 class RespondForm(forms.Form):

@@ -8,7 +8,7 @@ in one transaction: a refusal leaves nothing behind.
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
@@ -696,17 +696,22 @@ MANUAL_LEVELS = (
 
 class EscalationChoice(NamedTuple):
     """One choice on the escalation page: the people, the roles they hold on this case, and
-    the level the escalation is recorded at (the highest of those roles)."""
+    the level the escalation is recorded at (the highest of those roles). `sent_to`: those of
+    them it would go to now (none: it would be refused); `open_since`: when each of them the
+    case is escalated to by hand, still open, was sent it."""
 
     level: int
     roles: list[int]
     people: list[User]
+    sent_to: list[User]
+    open_since: dict[int, datetime]
 
 
 def escalation_levels(concern: Concern) -> list[EscalationChoice]:
     """Who this case may be escalated to by hand now. A level with nobody in it (no accountable
     leader named yet) is left out; levels held by the same people are one choice (the
-    accountable leader who is also the executive FTSU lead is offered once, in both roles)."""
+    accountable leader who is also the executive FTSU lead is offered once, in both roles).
+    Each says who of them already has the case, as escalating to it would find."""
     choices: list[EscalationChoice] = []
     for level in MANUAL_LEVELS:
         people = notices.escalation_recipients(concern, level)
@@ -718,28 +723,46 @@ def escalation_levels(concern: Concern) -> list[EscalationChoice]:
         if same:
             choices[choices.index(same)] = same._replace(level=level, roles=[*same.roles, level])
         else:
-            choices.append(EscalationChoice(level, [level], people))
-    return choices
+            choices.append(EscalationChoice(level, [level], people, [], {}))
+    open_since = _open_manual_escalations(concern)
+    return [
+        choice._replace(
+            sent_to=_sent_to(concern, choice.people, choice.level, open_since),
+            open_since={p.pk: open_since[p.pk] for p in choice.people if p.pk in open_since},
+        )
+        for choice in choices
+    ]
 
 
-def _not_following_already(concern: Concern, recipients: list[User], level: int) -> list[User]:
+def _open_manual_escalations(concern: Concern) -> dict[int, datetime]:
+    """{leader's id: when sent} for the case's escalations by hand not yet resolved."""
+    return {
+        e.escalated_to_id: e.at
+        for e in Escalation.objects.filter(
+            concern=concern, reason=Escalation.Reason.MANUAL, resolved_at__isnull=True
+        ).order_by("-at")
+    }
+
+
+def _sent_to(
+    concern: Concern, recipients: list[User], level: int, open_since: dict[int, datetime]
+) -> list[User]:
     """Those of `recipients` who do not already have the case: not escalated to by hand and
     still open with (the same leader asked twice, say from two tabs, would get two emails for one
     request), nor, above the accountable leader's own level, its accountable leader when someone
     else there is sent it (it is on their list already). The accountable leader alone at a
-    level (offered once in both roles) is sent it as the accountable leader is. With nobody
-    left, refuse, saying why for each."""
-    open_since = {
-        e.escalated_to_id: e.at
-        for e in Escalation.objects.filter(
-            concern=concern,
-            reason=Escalation.Reason.MANUAL,
-            resolved_at__isnull=True,
-            escalated_to__in=recipients,
-        ).order_by("-at")
-    }
+    level (offered once in both roles) is sent it as the accountable leader is."""
     fresh = [p for p in recipients if p.pk not in open_since]
-    if not fresh:
+    others = [p for p in fresh if p.pk != concern.accountable_lead_id]
+    return others if level > Escalation.Level.ACCOUNTABLE_LEAD and others else fresh
+
+
+def _not_following_already(concern: Concern, recipients: list[User], level: int) -> list[User]:
+    """`_sent_to`, checked again as the escalation is made (the page may be old): with nobody
+    left, refuse, saying why for each."""
+    open_since = _open_manual_escalations(concern)
+    sent_to = _sent_to(concern, recipients, level, open_since)
+    if not sent_to:
         raise ValidationError(
             {
                 "level": ". ".join(
@@ -749,8 +772,7 @@ def _not_following_already(concern: Concern, recipients: list[User], level: int)
                 )
             }
         )
-    others = [p for p in fresh if p.pk != concern.accountable_lead_id]
-    return others if level > Escalation.Level.ACCOUNTABLE_LEAD and others else fresh
+    return sent_to
 
 
 def concern_escalate(*, user, concern: Concern, level: int) -> list[Escalation]:

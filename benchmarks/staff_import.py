@@ -176,7 +176,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 import django
 django.setup()
 from speakup.organisations.models import Organisation
-from speakup.training.roster import staff_import
+from speakup.training.roster.importing import staff_import
 organisation = Organisation.objects.get(ods_code={ods!r})
 started = time.perf_counter()
 with open({path!r}, "rb") as file:

@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.db import connection
 
-from speakup.training.roster import staff_import
+from speakup.training.roster.importing import staff_import
 from speakup.training.tallies import compliance_figures
 
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from speakup.organisations.roles import Role
 from speakup.training.models import ImportStatus, StaffImport, record_upload_progress
-from speakup.training.roster import ImportResult
+from speakup.training.roster.results import ImportResult
 from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

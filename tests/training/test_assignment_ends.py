@@ -13,7 +13,7 @@ from speakup.organisations.roles import Role
 from speakup.training.leavers import ended_assignments_close
 from speakup.training.models import StaffRecord
 from speakup.training.national import training_counts_by_organisation
-from speakup.training.roster import staff_import
+from speakup.training.roster.importing import staff_import
 from tests.conftest import sign_in
 from tests.training.test_roster_import import each_import_path  # noqa: F401  (a fixture)
 

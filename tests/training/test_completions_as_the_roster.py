@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from speakup.organisations.roles import Role
 from speakup.training.models import Completion, CompletionSource
-from speakup.training.roster import staff_import
+from speakup.training.roster.importing import staff_import
 from tests.training.factories import StaffRecordFactory
 from tests.training.test_roster_import import frozen  # noqa: F401  (a fixture)
 from tests.training.test_xapi import post, statement

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from speakup.training.models import Completion, StaffRecord
-from speakup.training.roster import staff_import
+from speakup.training.roster.importing import staff_import
 from speakup.training.services import completions_import
 from tests.training.factories import StaffRecordFactory
 from tests.training.test_roster_import import ADA, HEADER

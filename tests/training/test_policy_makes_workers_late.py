@@ -1,6 +1,6 @@
 """A policy change that would make workers' training overdue or expired at once (a shorter
 refresher or due period, a wider Listen Up band rule) is not saved until the admin says they
-expect it, as a whole roster making many leavers is not imported (roster.MANY_LEAVERS)."""
+expect it, as a whole roster making many leavers is not imported (roster.importing.MANY_LEAVERS)."""
 
 import datetime
 import html

@@ -14,7 +14,8 @@ from django.core.management import call_command
 from speakup.organisations.roles import Role
 from speakup.training.models import StaffRecord, TrainingPolicy
 from speakup.training.queries import WorkerFacts, module_status
-from speakup.training.roster import ROLE_SINCE, staff_import
+from speakup.training.roster.importing import staff_import
+from speakup.training.roster.role_and_band_days import ROLE_SINCE
 from tests.conftest import sign_in
 from tests.organisations.factories import UserFactory
 from tests.training.factories import CompletionFactory, TrainingPolicyFactory

@@ -8,7 +8,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from speakup.training.models import StaffRecord
-from speakup.training.roster import staff_import
+from speakup.training.roster.importing import staff_import
 from tests.organisations.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
@@ -312,7 +312,7 @@ def test_rows_can_be_given_as_dicts(organisation):
 
 
 def test_large_files_are_written_in_batches(organisation, monkeypatch):
-    monkeypatch.setattr("speakup.training.roster.BATCH_SIZE", 7)
+    monkeypatch.setattr("speakup.training.roster.row_by_row.BATCH_SIZE", 7)
     lines = [f"{2000 + n},W{n},Fictional,,Students,,,,N,N,N,2024-01-01," for n in range(50)]
     result = staff_import(organisation=organisation, file=csv_file(*lines))
     assert result.created == 50
@@ -431,7 +431,7 @@ def test_bands_are_written_one_way_and_unknown_ones_kept_as_given(organisation, 
 
 
 def test_progress_is_reported_up_to_the_whole_file(organisation, monkeypatch):
-    monkeypatch.setattr("speakup.training.roster.BATCH_SIZE", 10)
+    monkeypatch.setattr("speakup.training.roster.importing.BATCH_SIZE", 10)
     lines = [f"{3000 + n},W{n},Fictional,,Students,,,,N,N,N,2024-01-01," for n in range(40)]
     file = csv_file(*lines)
     seen = []
@@ -510,7 +510,7 @@ def test_both_import_paths_give_the_same_result(organisation, monkeypatch, skip_
     fields += ["is_senior_leader", "senior_leader_since", "board_member_since", "band_since"]
     fields += ["job_role", "directorate", "assignment_start"]
     for staged in (True, False):
-        monkeypatch.setattr("speakup.training.roster_staging.usable", lambda staged=staged: staged)
+        monkeypatch.setattr("speakup.training.roster.staging.usable", lambda staged=staged: staged)
         # Bryn is not yet a line manager: the file below makes him one (a promotion).
         staff_import(
             organisation=organisation,
@@ -551,7 +551,7 @@ def each_import_path(request, monkeypatch):
     staged = request.param == "staged"
     if staged and connection.vendor != "postgresql":
         pytest.skip("the COPY path exists on PostgreSQL only")
-    monkeypatch.setattr("speakup.training.roster_staging.usable", lambda: staged)
+    monkeypatch.setattr("speakup.training.roster.staging.usable", lambda: staged)
 
 
 @pytest.mark.usefixtures("each_import_path")

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from speakup.core.models import AuditRecord
 from speakup.organisations.roles import Role
 from speakup.training.models import StaffRecord
-from speakup.training.roster import staff_import
+from speakup.training.roster.importing import staff_import
 from tests.training.test_roster_import import (  # noqa: F401  (frozen, each_import_path: fixtures)
     EVERY_COLUMN,
     csv_file,

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from speakup.training.models import StaffRecord
-from speakup.training.roster import staff_import
+from speakup.training.roster.importing import staff_import
 from tests.organisations.factories import UserFactory
 from tests.training.test_roster_import import (  # noqa: F401  (frozen, each_import_path: fixtures)
     ADA,

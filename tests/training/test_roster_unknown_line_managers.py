@@ -5,7 +5,7 @@ in parts) but says so, with how many rows and a few of the numbers."""
 import pytest
 
 from speakup.training.models import StaffRecord
-from speakup.training.roster import staff_import
+from speakup.training.roster.importing import staff_import
 from tests.training.test_roster_import import (  # noqa: F401  (frozen, each_import_path: fixtures)
     EVERY_COLUMN,
     csv_file,

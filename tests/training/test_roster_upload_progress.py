@@ -32,7 +32,7 @@ def test_a_running_upload_shows_a_progress_bar_and_how_to_see_more(client_as, or
 
 
 def test_the_job_reports_progress_while_it_imports(organisation, tmp_path, monkeypatch):
-    monkeypatch.setattr("speakup.training.roster.BATCH_SIZE", 5)
+    monkeypatch.setattr("speakup.training.roster.importing.BATCH_SIZE", 5)
     header = (
         "Employee Number,First Name,Last Name,Email,Staff Group,"
         "Line Manager,Senior Leader,Board Member,Assignment Start"

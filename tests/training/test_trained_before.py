@@ -16,7 +16,7 @@ from speakup.organisations.roles import Role
 from speakup.training import content
 from speakup.training.models import StaffRecord, TrainingPolicy
 from speakup.training.queries import WorkerFacts, module_status
-from speakup.training.roster import staff_import
+from speakup.training.roster.importing import staff_import
 from tests.training.test_reminders import sent_to
 
 STARTED = datetime.date(2026, 11, 27)  # T005's first day: Speak Up due by 27 December

@@ -26,7 +26,8 @@ from speakup.organisations.roles import Role
 from speakup.training import uploads
 from speakup.training.models import UploadKind
 from speakup.training.queries import compliance_summary
-from speakup.training.roster import IN_THE_API, staff_import
+from speakup.training.roster.importing import staff_import
+from speakup.training.roster.results import IN_THE_API
 from speakup.training.services import (
     XAPI_VERSION,
     completions_import,

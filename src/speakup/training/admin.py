@@ -5,7 +5,13 @@ from django.utils.html import format_html
 
 from speakup.training.models import Completion, StaffRecord, TrainingPolicy
 from speakup.training.queries import policy_for
-from speakup.training.roster import BAND_DAYS, ROLE_ENDED, ROLE_SINCE, band_days, role_days
+from speakup.training.roster.role_and_band_days import (
+    BAND_DAYS,
+    ROLE_ENDED,
+    ROLE_SINCE,
+    band_days,
+    role_days,
+)
 
 
 @admin.register(TrainingPolicy)
@@ -49,7 +55,7 @@ class StaffRecordAdmin(admin.ModelAdmin):
     raw_id_fields = ["organisation", "user"]
     # The days a role began and ended, and the days a band change brought the worker under the
     # "Listen Up from band" rule and out of it, are set by the rules the imports follow
-    # (roster.role_days, band_days) when a role or band is changed here, not typed: one rule
+    # (roster.role_and_band_days) when a role or band is changed here, not typed: one rule
     # for every way a roster changes.
     readonly_fields = [*ROLE_SINCE.values(), *ROLE_ENDED.values(), *BAND_DAYS]
 

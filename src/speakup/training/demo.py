@@ -21,7 +21,7 @@ from speakup.training.models import (
     StaffRecord,
     TrainingPolicy,
 )
-from speakup.training.roster import STAFF_GROUPS
+from speakup.training.roster.columns import STAFF_GROUPS
 
 EXTRA_STAFF = {"DEMO1": 80, "DEMO2": 60, "DEMO3": 30}
 # Share of workers who have completed each module (before refreshers expire).

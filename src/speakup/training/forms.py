@@ -12,7 +12,7 @@ from speakup.training.bands import AFC_BANDS, VERY_SENIOR_MANAGER, band_code
 from speakup.training.content import Course
 from speakup.training.models import UploadKind
 from speakup.training.presenters import expect_late_label
-from speakup.training.roster import expect_leavers_label
+from speakup.training.roster.results import expect_leavers_label
 
 MODULES = [("speak_up", "Speak Up"), ("listen_up", "Listen Up"), ("follow_up", "Follow Up")]
 

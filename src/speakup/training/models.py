@@ -239,7 +239,8 @@ class StaffImport(models.Model):
     stored_path = models.CharField(max_length=500)
     full = models.BooleanField(default=False)
     skip_invalid = models.BooleanField(default=False)
-    # The leavers the uploader said they expect a whole roster to make (roster.MANY_LEAVERS).
+    # The leavers the uploader said they expect a whole roster to make
+    # (roster.importing.MANY_LEAVERS).
     expect_leavers = models.PositiveIntegerField(default=0)
     status = models.CharField(
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.WAITING

@@ -38,24 +38,22 @@ from speakup.training.queries import (
     missing_prerequisites,
     training_organisations_of,
 )
-from speakup.training.roster import (
-    EMPTY,
+from speakup.training.roster.columns import (
+    missing_columns,
+    normalised_title,
+    other_separator,
+    unread_columns,
+)
+from speakup.training.roster.file_encoding import UnreadableFile, detect_encoding
+from speakup.training.roster.results import (
     EVERY_ROW_BAD,
     ON_THE_PAGE,
-    TOO_LONG_AGO,
     Channel,
     ImportResult,
     RowError,
-    UnreadableFile,
-    check_date,
-    detect_encoding,
-    missing_columns,
-    normalised_title,
     nothing_imported,
-    other_separator,
-    too_long_ago,
-    unread_columns,
 )
+from speakup.training.roster.row_checks import EMPTY, TOO_LONG_AGO, check_date, too_long_ago
 from speakup.training.tallies import MadeLate, newly_late
 
 # Course titles in learning records (ESR, e-Learning for Healthcare) mapped to our modules.
@@ -305,7 +303,8 @@ def policy_update(
     refresher or due period, a wider Listen Up band rule) is refused with LateWorkersToConfirm,
     nothing saved, unless `expect_late` (module -> workers) says the admin expects at least
     that many on each module: the next reminders email each of them, and their managers, as
-    late. As with a whole roster's leavers (roster.MANY_LEAVERS), the numbers are a ceiling.
+    late. As with a whole roster's leavers (roster.importing.MANY_LEAVERS), the numbers are a
+    ceiling.
     """
     unknown = set(values) - set(POLICY_FIELDS)
     if unknown:

@@ -9,7 +9,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from speakup.training.models import ImportStatus, StaffImport, UploadKind, record_upload_progress
-from speakup.training.roster import MAX_LISTED_ERRORS, ImportResult, RowError, staff_import
+from speakup.training.roster.importing import staff_import
+from speakup.training.roster.results import MAX_LISTED_ERRORS, ImportResult, RowError
 from speakup.training.services import CompletionImportResult, completions_import
 
 # An upload not imported within this long never will be: the worker was down, or died midway.

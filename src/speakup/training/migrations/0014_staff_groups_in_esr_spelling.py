@@ -5,7 +5,7 @@ dashboard counts each group once without waiting for the next import."""
 from django.db import migrations
 
 # App code on purpose: this must write exactly what the roster import writes.
-from speakup.training.roster import esr_staff_group
+from speakup.training.roster.columns import esr_staff_group
 
 
 def groups_in_esr_spelling(apps, schema_editor):

@@ -36,7 +36,8 @@ from speakup.training.queries import (
     organisation_compliance,
     policy_for,
 )
-from speakup.training.roster import COLUMNS, DATE_FORMS, REQUIRED_COLUMNS, STAFF_GROUPS
+from speakup.training.roster.columns import COLUMNS, REQUIRED_COLUMNS, STAFF_GROUPS
+from speakup.training.roster.row_checks import DATE_FORMS
 from speakup.training.services import (
     REQUIRED_COMPLETION_COLUMNS,
     LateWorkersToConfirm,

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from speakup.core.commandline import open_named_file
-from speakup.training.roster import IN_THE_COMMAND
+from speakup.training.roster.results import IN_THE_COMMAND
 from speakup.training.services import completions_import
 
 

@@ -5,7 +5,8 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 
 from speakup.core.commandline import open_named_file
 from speakup.organisations.models import Organisation
-from speakup.training.roster import IN_THE_COMMAND, staff_import
+from speakup.training.roster.importing import staff_import
+from speakup.training.roster.results import IN_THE_COMMAND
 
 
 def _number_of_workers(text: str) -> int:

@@ -1,7 +1,7 @@
 # ruff: noqa: S608  (table and column names come from this file and the model, never from input)
 """PostgreSQL: checked roster rows streamed by COPY into a staging table, then merged in SQL.
 
-roster.py reads and checks every row (one set of rules for every database); here the rows go
+importing.py reads and checks every row (one set of rules for every database); here the rows go
 to PostgreSQL through COPY instead of batches of ORM writes, and the work that needs the whole
 file (duplicate employee numbers, linking accounts, inserts, updates, leavers) is done by a few
 set-based statements. So memory stays flat however long the file is (no Python set of every
@@ -17,9 +17,19 @@ from django.db import connection
 from django.utils import timezone
 
 from speakup.organisations.models import Organisation, User
-from speakup.training import bands, roster
+from speakup.training import bands
 from speakup.training.models import StaffRecord, TrainingPolicy
 from speakup.training.queries import SAME_ROLE_WITHIN, band_under_rule
+from speakup.training.roster.columns import COLUMNS, RECORD_FIELDS
+from speakup.training.roster.results import (
+    LINE_MANAGERS_LISTED,
+    MAX_LISTED_ERRORS,
+    ImportResult,
+    RowError,
+    note_unknown_line_managers,
+)
+from speakup.training.roster.role_and_band_days import ROLE_ENDED, ROLE_SINCE
+from speakup.training.roster.row_checks import ALREADY_ON_ROW
 
 STAGING = "speakup_roster_staging"
 # Text without the roster's length limits: a bad row is staged too, with its employee number as
@@ -55,15 +65,15 @@ def staged_import(
     full: bool,
     skip_invalid: bool,
     today: datetime.date,
-    result: roster.ImportResult,
+    result: ImportResult,
     kept: Sequence[str] = (),
     policy: TrainingPolicy,
 ) -> None:
     """Stage `rows` (row number, employee number, values or None if bad), then merge them
     into the roster when no row is bad or `skip_invalid`: a role turned on or off, or a move
     into or out of a band under the `policy`'s "Listen Up from band" rule, is dated `today` as
-    roster.role_days and band_days date it, and the columns `kept` (not in the file) keep their
-    stored values. Fills `result`."""
+    role_days and band_days (role_and_band_days.py) date it, and the columns `kept` (not in the
+    file) keep their stored values. Fills `result`."""
     with connection.cursor() as cursor:
         # Room to group a national roster in memory; SET LOCAL ends with the transaction.
         cursor.execute("SET LOCAL work_mem = '64MB'")
@@ -74,7 +84,7 @@ def staged_import(
         cursor.execute(f"DROP TABLE {STAGING}")
 
 
-def _stage(cursor, rows, result: roster.ImportResult) -> None:
+def _stage(cursor, rows, result: ImportResult) -> None:
     """Every row of the file, a bad one as its number and employee number only."""
     cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
     columns = ", ".join(f"{name} {kind}" for name, kind in TYPES.items())
@@ -92,7 +102,7 @@ def _stage(cursor, rows, result: roster.ImportResult) -> None:
                 copy.write_row((row, True, *(values[name] for name in names)))
 
 
-def _refuse_duplicates(cursor, result: roster.ImportResult) -> None:
+def _refuse_duplicates(cursor, result: ImportResult) -> None:
     """A second row with an employee number is bad: it names the row that came first."""
     cursor.execute(
         f"""
@@ -116,18 +126,18 @@ def _refuse_duplicates(cursor, result: roster.ImportResult) -> None:
     cursor.execute(
         "SELECT row_no, employee_number, first_row FROM speakup_roster_duplicates "
         "ORDER BY row_no LIMIT %s",
-        [roster.MAX_LISTED_ERRORS],
+        [MAX_LISTED_ERRORS],
     )
-    title = roster.COLUMNS["employee_number"]
+    title = COLUMNS["employee_number"]
     found = [
-        roster.RowError(row, title, roster.ALREADY_ON_ROW.format(number, first))
+        RowError(row, title, ALREADY_ON_ROW.format(number, first))
         for row, number, first in cursor.fetchall()
     ]
     cursor.execute("DROP TABLE speakup_roster_duplicates")
     if found:
         # A row's own problems come before its duplicate number, as in the row-by-row path.
         merged = sorted([*result.errors, *found], key=lambda error: error.row)
-        result.errors = merged[: roster.MAX_LISTED_ERRORS]
+        result.errors = merged[:MAX_LISTED_ERRORS]
 
 
 def _merge(
@@ -135,7 +145,7 @@ def _merge(
     organisation: Organisation,
     full: bool,
     today: datetime.date,
-    result: roster.ImportResult,
+    result: ImportResult,
     kept: Sequence[str],
     policy: TrainingPolicy,
 ) -> None:
@@ -149,20 +159,20 @@ def _merge(
                    GROUP BY 1) u ON c.email <> '' AND u.email = c.email
         WHERE c.valid) c"""
     # Each column an update may change (not the key; not a column the file lacks: it stays as
-    # stored, as in roster._write_batch), with its new value and that value's parameters.
+    # stored, as in row_by_row._write_batch), with its new value and that value's parameters.
     new = {
         name: (f"c.{name}", [])
-        for name in roster.RECORD_FIELDS
+        for name in RECORD_FIELDS
         if name != "employee_number" and name not in kept
     }
-    # A link to an account made by hand stays when the file gives no email (as roster.py).
+    # A link to an account made by hand stays when the file gives no email (as row_by_row.py).
     new["user_id"] = ("coalesce(c.user_id, CASE WHEN c.email = '' THEN s.user_id END)", [])
     # A role's day is kept while the role stays and when the file turns it off (which ends it
     # today), and when the file gives it back within a year of its end; else the file turning
-    # it on dates it today (as roster.role_days).
+    # it on dates it today (as role_days).
     within_a_year = today - SAME_ROLE_WITHIN
-    for flag, since in roster.ROLE_SINCE.items():
-        ended = roster.ROLE_ENDED[flag]
+    for flag, since in ROLE_SINCE.items():
+        ended = ROLE_ENDED[flag]
         new[since] = (
             f"CASE WHEN NOT c.{flag} OR s.{flag} OR s.{ended} >= %s::date THEN s.{since} "
             "ELSE %s::date END",
@@ -177,7 +187,7 @@ def _merge(
     if "band" not in kept and policy.listen_up_from_band:
         new.update(_band_days(cursor, organisation, policy, today))
     if "assignment_end" in kept:
-        # The stored end stays unless it is before the file's start (as roster._kept_end).
+        # The stored end stays unless it is before the file's start (as row_by_row._kept_end).
         new["assignment_end"] = (
             "CASE WHEN s.assignment_end < c.assignment_start THEN NULL ELSE s.assignment_end END",
             [],
@@ -200,9 +210,9 @@ def _merge(
     result.updated = cursor.rowcount
     cursor.execute(
         f"""
-        INSERT INTO {table} (organisation_id, {", ".join(roster.RECORD_FIELDS)}, created_at,
+        INSERT INTO {table} (organisation_id, {", ".join(RECORD_FIELDS)}, created_at,
                              updated_at)
-        SELECT %s, {", ".join(f"c.{name}" for name in roster.RECORD_FIELDS)}, %s, %s
+        SELECT %s, {", ".join(f"c.{name}" for name in RECORD_FIELDS)}, %s, %s
         FROM {good}
         WHERE NOT EXISTS (SELECT 1 FROM {table} s
                           WHERE s.organisation_id = %s AND s.employee_number = c.employee_number)
@@ -230,12 +240,12 @@ def _merge(
 def _band_days(
     cursor, organisation: Organisation, policy: TrainingPolicy, today: datetime.date
 ) -> dict[str, tuple[str, list]]:
-    """roster.band_days in SQL, each with its parameters: kept while the band stays; on a move
-    within the "Listen Up from band" rule, or out of it (ended today), the later of the
-    worker's day and the day the policy brought their old band under it; on a move into it,
-    the day kept if they left it within a year, else today. Which bands are under it is worked
-    out in Python, with the rules' own `band_under_rule`, for each band in the file or on the
-    roster: one query."""
+    """role_and_band_days.band_days in SQL, each with its parameters: kept while the band
+    stays; on a move within the "Listen Up from band" rule, or out of it (ended today), the
+    later of the worker's day and the day the policy brought their old band under it; on a move
+    into it, the day kept if they left it within a year, else today. Which bands are under it
+    is worked out in Python, with the rules' own `band_under_rule`, for each band in the file or
+    on the roster: one query."""
     table = StaffRecord._meta.db_table
     cursor.execute(
         f"SELECT band FROM {STAGING} WHERE valid UNION "
@@ -268,12 +278,10 @@ def _band_days(
     return {"band_since": since, "band_ended": ended}
 
 
-def _find_unknown_line_managers(
-    cursor, organisation: Organisation, result: roster.ImportResult
-) -> None:
+def _find_unknown_line_managers(cursor, organisation: Organisation, result: ImportResult) -> None:
     """Active workers' rows naming a line manager who is no active worker, now the roster is
-    written (leavers marked): one anti-join, grouped by number (as roster._unknown_line_managers;
-    not run for a file without the column)."""
+    written (leavers marked): one anti-join, grouped by number (as
+    row_by_row._unknown_line_managers; not run for a file without the column)."""
     table = StaffRecord._meta.db_table
     cursor.execute(
         f"""
@@ -288,10 +296,10 @@ def _find_unknown_line_managers(
         ORDER BY first_row
         LIMIT %s
         """,
-        [organisation.pk, roster.LINE_MANAGERS_LISTED],
+        [organisation.pk, LINE_MANAGERS_LISTED],
     )
     found = cursor.fetchall()
-    roster.note_unknown_line_managers(
+    note_unknown_line_managers(
         result,
         ((number, first, count) for number, first, count, _ in found),
         rows=found[0][3] if found else 0,

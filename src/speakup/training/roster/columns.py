@@ -1,0 +1,209 @@
+"""The roster file's columns, the ESR staff groups, and reading a file's header row: which
+column is where, and the warnings and refusals about its columns (shared with completions)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+from speakup.core.words import listed
+
+# The ESR staff groups (domain.md). Others are kept as given and flagged.
+STAFF_GROUPS = [
+    "Medical and Dental",
+    "Nursing and Midwifery Registered",
+    "Allied Health Professionals",
+    "Additional Clinical Services",
+    "Additional Professional Scientific and Technical",
+    "Healthcare Scientists",
+    "Administrative and Clerical",
+    "Estates and Ancillary",
+    "Students",
+    "Other",
+    "Not known",
+]
+# Recognised whatever their case ("ADMINISTRATIVE AND CLERICAL") and spacing, and in ESR's own
+# shortening (its staff group names stop at 30 characters), stored in the spelling above, so
+# the dashboard counts each group once.
+ESR_SPELLING = {
+    **{group.casefold(): group for group in STAFF_GROUPS},
+    "add prof scientific and technic": "Additional Professional Scientific and Technical",
+}
+
+
+@functools.lru_cache(maxsize=1 << 12)  # a roster repeats a few dozen spellings a million times
+def esr_staff_group(written: str) -> str | None:
+    """The ESR staff group `written` names, in the spelling above; None for any other."""
+    return ESR_SPELLING.get(" ".join(written.split()).casefold())
+
+
+# column key -> header as written in the file format (docs/training.md)
+COLUMNS = {
+    "employee_number": "Employee Number",
+    "first_name": "First Name",
+    "last_name": "Last Name",
+    "email": "Email",
+    "staff_group": "Staff Group",
+    "job_role": "Job Role",
+    "directorate": "Directorate",
+    "band": "Band",
+    "is_line_manager": "Line Manager (Y/N)",
+    "line_manager_number": "Line Manager Employee Number",
+    "is_senior_leader": "Senior Leader (Y/N)",
+    "is_board_member": "Board Member (Y/N)",
+    "assignment_start": "Assignment Start",
+    "assignment_end": "Assignment End",
+}
+REQUIRED_COLUMNS = [
+    "employee_number",
+    "first_name",
+    "last_name",
+    "staff_group",
+    "is_line_manager",
+    "is_senior_leader",
+    "is_board_member",
+    "assignment_start",
+]
+# The optional columns, and what each holds as a warning about a file without it names it. A
+# column a file lacks says nothing about its workers: the roster keeps what it has (new
+# workers have none), as it keeps an account link when a row gives no email.
+OPTIONAL_COLUMNS = {
+    "email": "email addresses",
+    "job_role": "job roles",
+    "directorate": "directorates",
+    "band": "bands",
+    "line_manager_number": "line managers",
+    "assignment_end": "assignment end dates",
+}
+REQUIRED_VALUES = ["employee_number", "first_name", "last_name", "staff_group", "assignment_start"]
+RECORD_FIELDS = [*COLUMNS, "staff_group_recognised", "active", "user_id"]
+
+# Around a value, spaces, tabs and line breaks are ignored (ASCII only: PostgreSQL trims these
+# fastest, and both import paths must agree).
+BLANKS = " \t\n\r\x0b\x0c"
+# Header cells the import does not read, named in its warning; the rest are counted. Each is
+# named up to a length (a stray cell can hold anything).
+UNREAD_COLUMNS_LISTED = 10
+UNREAD_TITLE_SHOWN = 60
+
+
+# Separators a spreadsheet may use instead of commas, by what they are called. A header row
+# split by one of them reads as one long column title holding it again and again.
+OTHER_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def other_separator(header: Sequence[str]) -> str | None:
+    """What the `header` row's columns are separated by when it is not commas ("semicolons"),
+    or None."""
+    for separator, name in OTHER_SEPARATORS.items():
+        if any(title.count(separator) >= 2 for title in header):
+            return name
+    return None
+
+
+def missing_columns(titles: list[str], header: Sequence[str] = ()) -> str:
+    """What a file lacking required columns is told (rosters and completions alike): that its
+    columns are not separated by commas, when its `header` row shows it."""
+    if name := other_separator(header):
+        return (
+            f"The file's columns are separated by {name}, not commas. Save it from your "
+            "spreadsheet as CSV (comma separated) and try again."
+        )
+    these = "these columns" if len(titles) > 1 else "this column"
+    return (
+        f"The file is missing {these}: {', '.join(titles)}. "
+        "Check that the file's first row names its columns."
+    )
+
+
+class _HeaderError(Exception):
+    pass
+
+
+def normalised_title(text: str) -> str:
+    """A column title as headers are matched (rosters and completions): any case, any
+    punctuation, "(Y/N)" left off."""
+    text = re.sub(r"\(y/n\)", "", text.strip().casefold())
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+_HEADER_KEYS = {normalised_title(title): key for key, title in COLUMNS.items()}
+
+
+def unread_columns(
+    header: Sequence[str], reads: Sequence[str] = tuple(COLUMNS.values())
+) -> str | None:
+    """The warning naming the header cells that are no column the import reads (the roster's,
+    or the titles in `reads`): a misspelt "Directorates", say; None when there are none. Blank
+    cells are not named."""
+    known = {normalised_title(title) for title in reads}
+    unread = []
+    for title in header:
+        title = title.strip(BLANKS)
+        if title and normalised_title(title) not in known:
+            shown = title if len(title) <= UNREAD_TITLE_SHOWN else title[:UNREAD_TITLE_SHOWN] + "…"
+            unread.append(f"“{shown}”")
+    if not unread:
+        return None
+    named = unread[:UNREAD_COLUMNS_LISTED]
+    if len(unread) > len(named):
+        named.append(f"{len(unread) - len(named):,} more")
+    if len(unread) == 1:
+        what = f"The column {named[0]} is not one speakup reads, so it was left out"
+    else:
+        what = f"The columns {listed(named)} are not ones speakup reads, so they were left out"
+    return f"{what}: the columns it reads are {', '.join(reads)}"
+
+
+def repeated_columns(header: Sequence[str]) -> str | None:
+    """The warning naming the columns the header gives more than once (two "Band" columns, a
+    spreadsheet's copy pasted beside the original), or None: only the first of each is read."""
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for title in header:
+        key = _HEADER_KEYS.get(normalised_title(title))
+        if key is not None and key in seen and f"“{COLUMNS[key]}”" not in repeated:
+            repeated.append(f"“{COLUMNS[key]}”")
+        seen.add(key)
+    if not repeated:
+        return None
+    if len(repeated) == 1:
+        return f"The column {repeated[0]} is in the file more than once: only the first was read"
+    return (
+        f"The columns {listed(repeated)} are in the file more than once: only the first of each "
+        "was read"
+    )
+
+
+def absent_columns(
+    kept: Sequence[str], *, known: int, added: int, refused: bool = False
+) -> str | None:
+    """The warning naming the optional columns a file lacks (`kept`), or None when it has them
+    all: the `known` workers' values were left as stored, the `added` ones have none. Of a
+    file `refused`, what importing it would do."""
+    if not kept:
+        return None
+    titles = listed([COLUMNS[key] for key in kept], "or")
+    what = listed([OPTIONAL_COLUMNS[key] for key in kept])
+    if refused:
+        return (
+            f"The file has no {titles} column: imported, it would leave workers' {what} as they "
+            "are, and give workers it adds none"
+        )
+    if not known:
+        return f"The file has no {titles} column: the workers added have no {what}"
+    new = ", and the workers added have none" if added else ""
+    return f"The file has no {titles} column: workers' {what} were left as they were{new}"
+
+
+def _map_header(header: list[str]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, title in enumerate(header):
+        key = _HEADER_KEYS.get(normalised_title(title))
+        if key is not None and key not in positions:
+            positions[key] = index
+    missing = [COLUMNS[key] for key in REQUIRED_COLUMNS if key not in positions]
+    if missing:
+        raise _HeaderError(missing_columns(missing, header))
+    return positions

@@ -1,0 +1,196 @@
+"""What an import tells its user: ImportResult and RowError, the summary and the refusal in
+plain sentences, and how each channel (the page, the command, the API) offers what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+
+from speakup.core.words import counted, listed
+
+MAX_LISTED_ERRORS = 1000  # every bad row is counted; the first thousand are listed
+# Line Manager Employee Numbers matching no active worker, named in an import's warning.
+LINE_MANAGERS_LISTED = 3
+
+# How to import only the rows without problems, told the way each channel offers it.
+SKIP_ON_THE_PAGE = (
+    "import it again with “Import the rows without problems even if some rows have problems” ticked"
+)
+SKIP_IN_THE_COMMAND = "import it again with --skip-invalid to import the rows without problems"
+SKIP_IN_THE_API = "send it again with ?skip_invalid=true to import the rows without problems"
+
+
+def expect_leavers_label(leavers: int) -> str:
+    """The upload page's tick box that lets a whole roster make `leavers` leavers."""
+    return f"I expect {counted(leavers, 'worker')} to become leavers"
+
+
+@dataclass(frozen=True)
+class Channel:
+    """How a way in to the import (the page, the command, the API) offers what a refusal
+    advises: importing only the rows without problems, and going ahead with many leavers."""
+
+    skip: str
+    expect_leavers: Callable[[int], str]
+
+
+ON_THE_PAGE = Channel(
+    SKIP_ON_THE_PAGE, lambda n: f"upload it again with “{expect_leavers_label(n)}” ticked"
+)
+IN_THE_COMMAND = Channel(
+    SKIP_IN_THE_COMMAND, lambda n: f"import it again with --expect-leavers {n}"
+)
+IN_THE_API = Channel(SKIP_IN_THE_API, lambda n: f"send it again with ?full=true&expect_leavers={n}")
+
+
+def as_sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+# An import run with bad rows skipped whose every row is bad (rosters and completions).
+EVERY_ROW_BAD = (
+    "Every row has a problem, so there is nothing to import. Correct the rows and import the "
+    "file again"
+)
+
+
+def nothing_imported(why: str) -> str:
+    """An import's refusal in one line, as the command and the API give it."""
+    return f"Nothing was imported: {why[:1].lower()}{why[1:]}"
+
+
+def failure_text(errors: list[RowError]) -> str:
+    """Problems with the whole file (row 0: there is no row to point at), as plain sentences."""
+    return " ".join(as_sentence(error.reason) for error in errors if not error.row)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem in one row (counted from the header, row 1); row 0 means the whole file."""
+
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self):
+        if not self.row:
+            return as_sentence(self.reason)
+        if self.column:
+            return f"row {self.row}, {self.column}: {self.reason}"
+        return f"row {self.row}: {self.reason}"
+
+
+@dataclass
+class ImportResult:
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    left: int = 0
+    # Good rows whose Assignment End has gone by: their workers are leavers, added or updated so.
+    ended: int = 0
+    skipped: int = 0
+    bad_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unknown_staff_groups: dict[str, int] = field(default_factory=dict)
+    encoding: str | None = None  # as detected; None when the file's could not be (UTF-16)
+    imported: bool = False
+    # The leavers a whole roster was refused for (more than MANY_LEAVERS, not expected).
+    leavers_to_confirm: int = 0
+    # Active workers' rows whose Line Manager Employee Number is no active worker's after the
+    # import, and the first few such numbers: number -> [its first row, its rows].
+    unknown_line_manager_rows: int = 0
+    unknown_line_managers: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.imported
+
+    @property
+    def row_errors(self) -> list[RowError]:
+        """The problems that belong to a row: the ones a table of rows lists."""
+        return [error for error in self.errors if error.row]
+
+    def add_error(self, row: int, column: str, reason: str) -> None:
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append(RowError(row, column, reason))
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["errors"] = [
+            {"row": e.row, "column": e.column, "reason": e.reason} for e in self.errors
+        ]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ImportResult:
+        data = dict(data)
+        data["errors"] = [RowError(**e) for e in data.get("errors", [])]
+        return cls(**data)
+
+    def failure(self, channel: Channel = ON_THE_PAGE) -> str:
+        """Why nothing was imported, for a page whose heading already says so, with what to do
+        the way `channel` offers it (the page's tick boxes by default)."""
+        whole_file = failure_text(self.errors)
+        if self.leavers_to_confirm:
+            then = channel.expect_leavers(self.leavers_to_confirm)
+            return f"{whole_file.removesuffix('.')}; if you expect that, {then}."
+        if whole_file:
+            return whole_file
+        if self.bad_rows:
+            have = "has a problem" if self.bad_rows == 1 else "have problems"
+            return (
+                f"{self.bad_rows:,} of {counted(self.rows_read, 'row')} {have}. Correct "
+                f"{'it' if self.bad_rows == 1 else 'them'} and import the file again, or "
+                f"{channel.skip}."
+            )
+        return "The file could not be imported."
+
+    def summary(self, channel: Channel = ON_THE_PAGE) -> str:
+        if not self.imported:
+            return nothing_imported(self.failure(channel))
+        text = (
+            f"{counted(self.rows_read, 'row')} read: {counted(self.created, 'worker')} added, "
+            f"{self.updated:,} updated, {self.unchanged:,} unchanged, "
+            f"{self.left:,} marked as leavers"
+        )
+        if self.ended:
+            text += f", {counted(self.ended, 'row')} with an Assignment End gone by (leavers)"
+        if self.skipped:
+            text += f", {counted(self.skipped, 'row')} skipped because of problems"
+        return text + "."
+
+
+def note_unknown_line_managers(
+    result: ImportResult, found: Iterable[tuple[str, int, int]], *, rows: int
+) -> None:
+    """Keep in `result` the first few of the line manager numbers `found` (number, first row,
+    rows; by first row) that match no active worker, and the `rows` that give any of them."""
+    result.unknown_line_manager_rows = rows
+    result.unknown_line_managers = {
+        number: [first, count] for number, first, count in list(found)[:LINE_MANAGERS_LISTED]
+    }
+
+
+def unknown_line_managers_warning(result: ImportResult) -> str | None:
+    """Rows naming a line manager who is no active worker: their workers are on no manager's
+    team (docs/training.md section 7). A warning, not a problem: rosters come in parts."""
+    rows = result.unknown_line_manager_rows
+    if not rows:
+        return None
+    named = [
+        f"{number} (row {first:,})"
+        if count == 1
+        else f"{number} ({count:,} rows, first row {first:,})"
+        for number, (first, count) in result.unknown_line_managers.items()
+    ]
+    more = rows - sum(count for _, count in result.unknown_line_managers.values())
+    if more:
+        named.append(counted(more, "more row"))
+    give, who = ("gives", "that worker is") if rows == 1 else ("give", "those workers are")
+    return (
+        f"{counted(rows, 'row')} {give} a Line Manager Employee Number that matches no active "
+        f"worker in the organisation, so {who} on no line manager's team and no manager is "
+        f"told about their training: {listed(named)}"
+    )

@@ -327,7 +327,8 @@ def test_a_refresher_cut_off_is_the_first_day_still_valid_today():
 
 
 # Days on and around the trend's month ends (31 December 2027, 29 February 2028) from 15 March
-# 2028, and long before: a role or band began or ended on them.
+# 2028, long before, and to come (a board appointment the register dates ahead): a role or band
+# began or ended on them.
 AROUND_MONTH_ENDS = [
     datetime.date(2026, 1, 1),
     datetime.date(2027, 12, 30),
@@ -336,6 +337,7 @@ AROUND_MONTH_ENDS = [
     datetime.date(2028, 2, 29),
     datetime.date(2028, 3, 1),
     datetime.date(2028, 3, 15),
+    datetime.date(2028, 4, 1),
 ]
 
 
@@ -347,7 +349,7 @@ def add_workers_with_dated_roles(organisation, today):
     ended = [
         (since, end)
         for since, end in itertools.product([None, *AROUND_MONTH_ENDS], AROUND_MONTH_ENDS)
-        if since is None or since < end
+        if (since is None or since < end) and end <= today
     ]
     kinds = ["line_manager", "senior_leader", "board_member", "band"]
     cases = [(kind, True, days) for kind in kinds for days in held]

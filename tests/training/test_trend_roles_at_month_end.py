@@ -9,12 +9,12 @@ import time_machine
 from speakup.organisations.roles import Role
 from speakup.training.models import StaffRecord
 from tests.training import test_band_moves, test_promotions
-from tests.training.factories import CompletionFactory
+from tests.training.factories import CompletionFactory, StaffRecordFactory
 from tests.training.test_promotions import import_on
 from tests.training.test_roster_import import each_import_path  # noqa: F401  (a fixture)
 from tests.training.test_trend_roster_at_month_end import trend_rows
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("each_import_path")]
+pytestmark = pytest.mark.django_db
 
 
 def figures_of(rows: dict[str, list[str]], module: str) -> list[str]:
@@ -27,6 +27,7 @@ def worker(first_name: str) -> StaffRecord:
     return StaffRecord.objects.get(first_name=first_name)
 
 
+@pytest.mark.usefixtures("each_import_path")
 def test_a_worker_made_a_line_manager_this_month_leaves_past_listen_up_figures(
     client_as, organisation
 ):
@@ -51,6 +52,7 @@ def test_a_worker_made_a_line_manager_this_month_leaves_past_listen_up_figures(
     assert "a role that ended before then is not counted in any month" in page
 
 
+@pytest.mark.usefixtures("each_import_path")
 def test_a_board_member_whose_role_ended_still_counts_for_follow_up_in_the_months_before(
     client_as, organisation
 ):
@@ -76,6 +78,7 @@ def test_a_board_member_whose_role_ended_still_counts_for_follow_up_in_the_month
     assert figures_of(rows, "follow_up") == ["50%", "50%", "50%", "100%", "100%", "100%"]
 
 
+@pytest.mark.usefixtures("each_import_path")
 def test_the_listen_up_band_rule_counts_each_worker_in_the_months_they_were_under_it(
     client_as, organisation
 ):
@@ -98,3 +101,27 @@ def test_the_listen_up_band_rule_counts_each_worker_in_the_months_they_were_unde
     # August: Mona, their line manager, alone. September and October: Mona, Ada and Cora
     # (both trained). November on: Mona, Ada and Bryn (Mona trained).
     assert figures_of(rows, "listen_up") == ["100%", "67%", "67%", "33%", "33%", "33%"]
+
+
+@time_machine.travel("2026-11-27 12:00Z", tick=False)
+def test_a_board_appointment_dated_ahead_counts_today_as_the_headline_figures_do(
+    client_as, organisation
+):
+    trained = StaffRecordFactory(organisation=organisation, is_board_member=True)
+    CompletionFactory(
+        staff_record=trained, module="follow_up", completed_on=datetime.date(2026, 6, 15)
+    )
+    # On the roster as a board member; the register dates the appointment from 1 December.
+    StaffRecordFactory(
+        organisation=organisation,
+        is_board_member=True,
+        board_member_since=datetime.date(2026, 12, 1),
+    )
+    client = client_as(Role.GUARDIAN, organisation)
+
+    rows = trend_rows(client)
+
+    assert figures_of(rows, "follow_up")[-2:] == ["100%", "50%"]  # 31 October, today
+    summary = client.get("/api/v1/organisations/TST01/training/compliance").json()
+    follow_up = next(row for row in summary["modules"] if row["module"] == "follow_up")
+    assert (follow_up["compliant"], follow_up["required"]) == (1, 2)

@@ -743,9 +743,15 @@ def held_at(
     return (since is None or since <= day) and (held or (ended is not None and day < ended))
 
 
-def required_at(record: dict, module: str, day: datetime.date, *, policy: TrainingPolicy) -> bool:
+def required_at(
+    record: dict, module: str, day: datetime.date, *, policy: TrainingPolicy, today: datetime.date
+) -> bool:
     """Whether the worker of `record` (TREND_COLUMNS) had to take `module` at the end of
     `day`, by the roles and band they held then (`requirement`'s reasons, as they were)."""
+    if day >= today:
+        # Today's row is the headline figures': the roles held today, whatever their days (the
+        # register dates a board appointment up to a year ahead).
+        return requirement(facts=WorkerFacts.of_record(record), module=module, policy=policy)[0]
     if module == Module.SPEAK_UP:
         return True
     for role in ROLES_REQUIRING[module]:
@@ -790,7 +796,9 @@ def compliance_trend(
         there = [day for day in ends if on_roster_at(record, day, today=today)]
         mine = _completions_of_record(record, data)
         for module in MODULE_ORDER:
-            needed = [day for day in there if required_at(record, module, day, policy=policy)]
+            needed = [
+                day for day in there if required_at(record, module, day, policy=policy, today=today)
+            ]
             days = sorted(d for d, v in mine.get(module, ()) if is_current_version(module, v))
             years = getattr(policy, f"{module}_refresher_years")
             for day in needed:

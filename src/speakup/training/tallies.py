@@ -253,10 +253,17 @@ def _held_at_q(day: datetime.date, *, held: Q, since: str, ended: str) -> Q:
 
 
 def required_at_q(
-    module: str, day: datetime.date, *, policy: TrainingPolicy, bands: list[str] | None
+    module: str,
+    day: datetime.date,
+    *,
+    policy: TrainingPolicy,
+    bands: list[str] | None,
+    today: datetime.date,
 ) -> Q | None:
     """Who had to take `module` at the end of `day`, by the roles and band they held then
-    (`queries.required_at`; None means everyone)."""
+    (`queries.required_at`: today, those held today; None means everyone)."""
+    if day >= today:
+        return required_q(module, bands=bands)
     if module == Module.SPEAK_UP:
         return None
     required = Q(pk__in=[])
@@ -274,11 +281,14 @@ def required_at_q(
     return required
 
 
-def _required_at_any(module: str, ends, *, policy: TrainingPolicy, bands) -> Q | None:
+def _required_at_any(
+    module: str, ends, *, policy: TrainingPolicy, bands, today: datetime.date
+) -> Q | None:
     """Who had to take `module` at one of the month ends `ends` (None means everyone)."""
     if module == Module.SPEAK_UP:
         return None
-    return reduce(or_, (required_at_q(module, day, policy=policy, bands=bands) for day in ends))
+    where = {"policy": policy, "bands": bands, "today": today}
+    return reduce(or_, (required_at_q(module, day, **where) for day in ends))
 
 
 def _began_before(module: str, policy: TrainingPolicy, limit, bands) -> Q:
@@ -629,7 +639,7 @@ def _trend_completions(path: str, *, organisation, policy, bands, ends, today) -
         window = (refresher_cutoff(ends[0], years), ends[-1])
         done |= Q(**{f"{path}__module": module, f"{path}__completed_on__range": window})
         current = ~Q(**{f"{path}__version__in": content.superseded_versions(module)})
-        required = _required_at_any(module, ends, policy=policy, bands=bands)
+        required = _required_at_any(module, ends, policy=policy, bands=bands, today=today)
         wanted = Q(**{f"{path}__module": module}) & current
         counted.append(When(wanted if required is None else wanted & required, then=Value(1)))
     # The version and requirement are tested in a Case on the same joined completion: a
@@ -648,18 +658,19 @@ def _trend_members(*, organisation, policy, bands, ends, today) -> QuerySet:
     """(worker, module, on_0, on_1, ...) for each worker on the roster at one of the month
     ends and each module they had to take at one of them: 1 for each month end they were on
     the roster at and had to take it at."""
+    where = {"policy": policy, "bands": bands, "today": today}
     members = []
     for module in MODULE_ORDER:
         on = {}
         for number, day in enumerate(ends):
             counted = on_roster_q(day, today=today)
-            if (required := required_at_q(module, day, policy=policy, bands=bands)) is not None:
+            if (required := required_at_q(module, day, **where)) is not None:
                 counted &= required
             on[f"on_{number}"] = Case(
                 When(counted, then=Value(1)), default=Value(0), output_field=IntegerField()
             )
         records = trend_roster(organisation=organisation, ends=ends, today=today)
-        if (required := _required_at_any(module, ends, policy=policy, bands=bands)) is not None:
+        if (required := _required_at_any(module, ends, **where)) is not None:
             records = records.filter(required)
         members.append(
             records.annotate(trend_module=Value(module, output_field=CharField()), **on)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
 from django.db import NotSupportedError, connection
 from django.db.models import (
@@ -281,14 +279,18 @@ def required_at_q(
     return required
 
 
-def _required_at_any(
-    module: str, ends, *, policy: TrainingPolicy, bands, today: datetime.date
-) -> Q | None:
-    """Who had to take `module` at one of the month ends `ends` (None means everyone)."""
-    if module == Module.SPEAK_UP:
+def _ever_required_q(module: str, *, bands: list[str] | None) -> Q | None:
+    """Who may have had to take `module` on some day (None means everyone): a role or band
+    held today, or one that ended. A few columns to read, where `required_at_q` at each month
+    end is many: it narrows the workers and completions the trend reads, and decides nothing."""
+    required = required_q(module, bands=bands)
+    if required is None:
         return None
-    where = {"policy": policy, "bands": bands, "today": today}
-    return reduce(or_, (required_at_q(module, day, **where) for day in ends))
+    for role in ROLES_REQUIRING[module]:
+        required |= Q(**{f"{role}_ended__isnull": False})
+    if module == Module.LISTEN_UP:
+        required |= Q(band_ended__isnull=False)
+    return required
 
 
 def _began_before(module: str, policy: TrainingPolicy, limit, bands) -> Q:
@@ -629,9 +631,9 @@ def board_compliance(
 
 def _trend_completions(path: str, *, organisation, policy, bands, ends, today) -> QuerySet:
     """(worker, module, completed on) for every completion by `path` that may count in the
-    trend: of a current version, by a worker who had to take that module at one of the month
-    ends `ends` and was on the roster at one of them, and done within the refresher period
-    before one of them."""
+    trend: of a current version, by a worker on the roster at one of the month ends `ends`
+    who may have had to take that module (`_ever_required_q`), and done within the refresher
+    period before one of them."""
     done = Q(pk__in=[])
     counted = []
     for module in MODULE_ORDER:
@@ -639,7 +641,7 @@ def _trend_completions(path: str, *, organisation, policy, bands, ends, today) -
         window = (refresher_cutoff(ends[0], years), ends[-1])
         done |= Q(**{f"{path}__module": module, f"{path}__completed_on__range": window})
         current = ~Q(**{f"{path}__version__in": content.superseded_versions(module)})
-        required = _required_at_any(module, ends, policy=policy, bands=bands, today=today)
+        required = _ever_required_q(module, bands=bands)
         wanted = Q(**{f"{path}__module": module}) & current
         counted.append(When(wanted if required is None else wanted & required, then=Value(1)))
     # The version and requirement are tested in a Case on the same joined completion: a
@@ -656,8 +658,8 @@ def _trend_completions(path: str, *, organisation, policy, bands, ends, today) -
 
 def _trend_members(*, organisation, policy, bands, ends, today) -> QuerySet:
     """(worker, module, on_0, on_1, ...) for each worker on the roster at one of the month
-    ends and each module they had to take at one of them: 1 for each month end they were on
-    the roster at and had to take it at."""
+    ends and each module they may have had to take (`_ever_required_q`): 1 for each month end
+    they were on the roster at and had to take it at (`required_at_q`)."""
     where = {"policy": policy, "bands": bands, "today": today}
     members = []
     for module in MODULE_ORDER:
@@ -670,7 +672,7 @@ def _trend_members(*, organisation, policy, bands, ends, today) -> QuerySet:
                 When(counted, then=Value(1)), default=Value(0), output_field=IntegerField()
             )
         records = trend_roster(organisation=organisation, ends=ends, today=today)
-        if (required := _required_at_any(module, ends, **where)) is not None:
+        if (required := _ever_required_q(module, bands=bands)) is not None:
             records = records.filter(required)
         members.append(
             records.annotate(trend_module=Value(module, output_field=CharField()), **on)

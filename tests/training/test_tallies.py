@@ -326,15 +326,78 @@ def test_a_refresher_cut_off_is_the_first_day_still_valid_today():
     assert refresher_cutoff(datetime.date(2025, 6, 1), None) == datetime.date(1, 1, 1)
 
 
-@pytest.mark.parametrize("policy", POLICIES[:2])
+# Days on and around the trend's month ends (31 December 2027, 29 February 2028) from 15 March
+# 2028, long before, and to come (a board appointment the register dates ahead): a role or band
+# began or ended on them.
+AROUND_MONTH_ENDS = [
+    datetime.date(2026, 1, 1),
+    datetime.date(2027, 12, 30),
+    datetime.date(2027, 12, 31),
+    datetime.date(2028, 1, 1),
+    datetime.date(2028, 2, 29),
+    datetime.date(2028, 3, 1),
+    datetime.date(2028, 3, 15),
+    datetime.date(2028, 4, 1),
+]
+
+
+def add_workers_with_dated_roles(organisation, today):
+    """Workers holding a role (or a band under the band rule: Band 5, 6 or 7) since a day, or
+    having held it from a day (or since they started) until a day, those days on and around
+    month ends; some of them leavers, some trained at the end of November 2027."""
+    held = [(since, None) for since in [None, *AROUND_MONTH_ENDS]]
+    ended = [
+        (since, end)
+        for since, end in itertools.product([None, *AROUND_MONTH_ENDS], AROUND_MONTH_ENDS)
+        if (since is None or since < end) and end <= today
+    ]
+    kinds = ["line_manager", "senior_leader", "board_member", "band"]
+    cases = [(kind, True, days) for kind in kinds for days in held]
+    cases += [(kind, False, days) for kind in kinds for days in ended]
+    for number, (kind, holds, (since, end)) in enumerate(cases):
+        if kind == "band":
+            flags = {"band": ["Band 5", "Band 6", "Band 7"][number % 3] if holds else "Band 3"}
+        else:
+            flags = {f"is_{kind}": holds}
+        record = StaffRecordFactory(
+            organisation=organisation,
+            employee_number=f"D{number}",
+            assignment_start=datetime.date(2020, 1, 1),
+            active=number % 5 != 0,
+            assignment_end=None if number % 5 else datetime.date(2028, 1, 15),
+            **flags,
+            **{f"{kind}_since": since, f"{kind}_ended": end},
+        )
+        for module in MODULE_ORDER[1:] if number % 2 else ():
+            CompletionFactory(
+                staff_record=record, module=module, completed_on=datetime.date(2027, 11, 30)
+            )
+
+
+TREND_POLICIES = [
+    *POLICIES[:2],
+    # Bands brought under the rule on and around the month ends: 5 and 6 lately, 7 long ago.
+    {"listen_up_from_band": "5", "listen_up_band_since": "bands around month ends"},
+]
+
+
+@pytest.mark.parametrize("policy", TREND_POLICIES)
 def test_the_month_by_month_trend_in_sql_agrees_with_the_rules_for_each_worker(policy, monkeypatch):
     monkeypatch.setattr(content, "superseded_versions", lambda module: ("0", "1"))
+    # Each figure as (complete, required) rather than a rounded percentage: one worker counted
+    # on one side only must show.
+    for module in (queries, tallies):
+        monkeypatch.setattr(module, "percent", lambda complete, required: (complete, required))
     with time_machine.travel(datetime.datetime(2028, 3, 15, 12, tzinfo=datetime.UTC), tick=False):
         today = timezone.localdate()
         organisation, other = OrganisationFactory(), OrganisationFactory()
+        if policy.get("listen_up_band_since"):
+            days = {"5": "2027-12-31", "6": "2028-01-01", "7": "2026-01-01"}
+            policy = {**policy, "listen_up_band_since": days}
         if policy:
             TrainingPolicyFactory(organisation=organisation, **policy)
         build_roster(organisation, other, today)
+        add_workers_with_dated_roles(organisation, today)
         # A leaver in a band no active worker holds: under the band rule in the months they
         # were on the roster (the counts' bands are the whole roster's).
         leaver = StaffRecordFactory(

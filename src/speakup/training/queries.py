@@ -6,7 +6,6 @@ completions, as of a day. An organisation's whole roster takes a handful of quer
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from bisect import bisect_right
 from collections import defaultdict
@@ -699,7 +698,7 @@ def month_ends(today: datetime.date, months: int) -> list[datetime.date]:
     return [today, *ends][:months][::-1]
 
 
-# --- the trend: who was on the roster at a month end --------------------------------------
+# --- the trend: who was on the roster at a month end, and what they had to take ------------
 # A month's figure is counted against the workers on the roster at its end, so that a new
 # starter or a leaver does not move the months gone by. The roster keeps no history, only each
 # worker's Assignment Start and End and whether they are active today: a worker was on it at
@@ -707,6 +706,8 @@ def month_ends(today: datetime.date, months: int) -> list[datetime.date]:
 # or left after it. A leaver's day is their Assignment End when it has gone by; a leaver
 # without one (dropped from a full roster, or an end still to come) left on a day not
 # recorded, so counts in no month. Today's roster is the active workers, as the counts'.
+# Who had to take a module then is decided by the roles and band they held then, from the
+# days the roster keeps of each (`required_at`).
 
 
 def on_roster_q(day: datetime.date, *, today: datetime.date) -> Q:
@@ -724,7 +725,47 @@ def on_roster_at(record: dict, day: datetime.date, *, today: datetime.date) -> b
     return record["active"] or (end is not None and day <= end < today)
 
 
-TREND_COLUMNS = [*RECORD_COLUMNS, "assignment_end"]
+TREND_COLUMNS = [
+    *RECORD_COLUMNS,
+    "assignment_end",
+    "line_manager_ended",
+    "senior_leader_ended",
+    "board_member_ended",
+    "band_ended",
+]
+
+
+def held_at(
+    day: datetime.date, *, held: bool, since: datetime.date | None, ended: datetime.date | None
+) -> bool:
+    """Whether a role (or the band rule) was held at the end of `day`: from the day it began
+    (None: since the worker started) while `held` today, or until the day it `ended`."""
+    return (since is None or since <= day) and (held or (ended is not None and day < ended))
+
+
+def required_at(
+    record: dict, module: str, day: datetime.date, *, policy: TrainingPolicy, today: datetime.date
+) -> bool:
+    """Whether the worker of `record` (TREND_COLUMNS) had to take `module` at the end of
+    `day`, by the roles and band they held then (`requirement`'s reasons, as they were)."""
+    if day >= today:
+        # Today's row is the headline figures': the roles held today, whatever their days (the
+        # register dates a board appointment up to a year ahead).
+        return requirement(facts=WorkerFacts.of_record(record), module=module, policy=policy)[0]
+    if module == Module.SPEAK_UP:
+        return True
+    for role in ROLES_REQUIRING[module]:
+        since, ended = record[f"{role}_since"], record[f"{role}_ended"]
+        if held_at(day, held=record[f"is_{role}"], since=since, ended=ended):
+            return True
+    if module != Module.LISTEN_UP:
+        return False
+    # Their band today is under the rule since the policy brought it under (if recorded);
+    # a band they moved out of was, from the day they came under the rule to the move.
+    band = record["band"] or ""
+    brought_under = band_rule_since(band, None, policy)
+    under = band_under_rule(band, policy) and (brought_under is None or brought_under <= day)
+    return held_at(day, held=under, since=record["band_since"], ended=record["band_ended"])
 
 
 def trend_roster(*, organisation: Organisation, ends: list[datetime.date], today: datetime.date):
@@ -741,7 +782,8 @@ def compliance_trend(
     """Percent compliant per module at the end of each recent month (today for this month).
 
     Each month end is measured against the workers on the roster then (`on_roster_at`) who
-    must take the module, by the completions done by then and still valid then.
+    had to take the module then (`required_at`), by the completions done by then and still
+    valid then.
     """
     today = today or timezone.localdate()
     policy = policy_for(organisation=organisation)
@@ -751,16 +793,15 @@ def compliance_trend(
     compliant = {(day, module): 0 for day in ends for module in MODULE_ORDER}
     records = trend_roster(organisation=organisation, ends=ends, today=today)
     for record in records.order_by().values(*TREND_COLUMNS).iterator(chunk_size=5000):
-        # Asked of a leaver as of a worker: they were on the roster at the month ends counted.
-        facts = dataclasses.replace(WorkerFacts.of_record(record), active=True)
         there = [day for day in ends if on_roster_at(record, day, today=today)]
         mine = _completions_of_record(record, data)
         for module in MODULE_ORDER:
-            if not requirement(facts=facts, module=module, policy=policy)[0]:
-                continue
+            needed = [
+                day for day in there if required_at(record, module, day, policy=policy, today=today)
+            ]
             days = sorted(d for d, v in mine.get(module, ()) if is_current_version(module, v))
             years = getattr(policy, f"{module}_refresher_years")
-            for day in there:
+            for day in needed:
                 required[(day, module)] += 1
                 index = bisect_right(days, day)
                 if index and (years is None or years_after(days[index - 1], years) >= day):

@@ -48,6 +48,7 @@ from speakup.training.queries import (
     ROLES_REQUIRING,
     WorkerCompliance,
     active_records,
+    band_rule_since,
     mandatory_fields,
     mandatory_flags,
     month_ends,
@@ -239,6 +240,56 @@ def required_q(module: str, *, bands: list[str] | None) -> Q | None:
     required = Q(is_line_manager=True) | leader
     if bands:
         required |= Q(band__in=bands)
+    return required
+
+
+def _held_at_q(day: datetime.date, *, held: Q, since: str, ended: str) -> Q:
+    """The role (or the band rule) whose days are the fields `since` and `ended` was held at
+    the end of `day` (`queries.held_at`)."""
+    began = Q(**{f"{since}__isnull": True}) | Q(**{f"{since}__lte": day})
+    return began & (held | Q(**{f"{ended}__gt": day}))
+
+
+def required_at_q(
+    module: str,
+    day: datetime.date,
+    *,
+    policy: TrainingPolicy,
+    bands: list[str] | None,
+    today: datetime.date,
+) -> Q | None:
+    """Who had to take `module` at the end of `day`, by the roles and band they held then
+    (`queries.required_at`: today, those held today; None means everyone)."""
+    if day >= today:
+        return required_q(module, bands=bands)
+    if module == Module.SPEAK_UP:
+        return None
+    required = Q(pk__in=[])
+    for role in ROLES_REQUIRING[module]:
+        held = Q(**{f"is_{role}": True})
+        required |= _held_at_q(day, held=held, since=f"{role}_since", ended=f"{role}_ended")
+    if module == Module.LISTEN_UP:
+        brought_under = [
+            band
+            for band in bands or ()
+            if (since := band_rule_since(band, None, policy)) is None or since <= day
+        ]
+        held = Q(band__in=brought_under)
+        required |= _held_at_q(day, held=held, since="band_since", ended="band_ended")
+    return required
+
+
+def _ever_required_q(module: str, *, bands: list[str] | None) -> Q | None:
+    """Who may have had to take `module` on some day (None means everyone): a role or band
+    held today, or one that ended. A few columns to read, where `required_at_q` at each month
+    end is many: it narrows the workers and completions the trend reads, and decides nothing."""
+    required = required_q(module, bands=bands)
+    if required is None:
+        return None
+    for role in ROLES_REQUIRING[module]:
+        required |= Q(**{f"{role}_ended__isnull": False})
+    if module == Module.LISTEN_UP:
+        required |= Q(band_ended__isnull=False)
     return required
 
 
@@ -580,8 +631,9 @@ def board_compliance(
 
 def _trend_completions(path: str, *, organisation, policy, bands, ends, today) -> QuerySet:
     """(worker, module, completed on) for every completion by `path` that may count in the
-    trend: of a current version, by a worker who must take that module and was on the roster
-    at one of the month ends `ends`, and done within the refresher period before one of them."""
+    trend: of a current version, by a worker on the roster at one of the month ends `ends`
+    who may have had to take that module (`_ever_required_q`), and done within the refresher
+    period before one of them."""
     done = Q(pk__in=[])
     counted = []
     for module in MODULE_ORDER:
@@ -589,7 +641,7 @@ def _trend_completions(path: str, *, organisation, policy, bands, ends, today) -
         window = (refresher_cutoff(ends[0], years), ends[-1])
         done |= Q(**{f"{path}__module": module, f"{path}__completed_on__range": window})
         current = ~Q(**{f"{path}__version__in": content.superseded_versions(module)})
-        required = required_q(module, bands=bands)
+        required = _ever_required_q(module, bands=bands)
         wanted = Q(**{f"{path}__module": module}) & current
         counted.append(When(wanted if required is None else wanted & required, then=Value(1)))
     # The version and requirement are tested in a Case on the same joined completion: a
@@ -604,21 +656,23 @@ def _trend_completions(path: str, *, organisation, policy, bands, ends, today) -
     )
 
 
-def _trend_members(*, organisation, bands, ends, today) -> QuerySet:
+def _trend_members(*, organisation, policy, bands, ends, today) -> QuerySet:
     """(worker, module, on_0, on_1, ...) for each worker on the roster at one of the month
-    ends and each module they must take: 1 for each month end they were on the roster at."""
-    on = {
-        f"on_{number}": Case(
-            When(on_roster_q(day, today=today), then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-        for number, day in enumerate(ends)
-    }
+    ends and each module they may have had to take (`_ever_required_q`): 1 for each month end
+    they were on the roster at and had to take it at (`required_at_q`)."""
+    where = {"policy": policy, "bands": bands, "today": today}
     members = []
     for module in MODULE_ORDER:
+        on = {}
+        for number, day in enumerate(ends):
+            counted = on_roster_q(day, today=today)
+            if (required := required_at_q(module, day, **where)) is not None:
+                counted &= required
+            on[f"on_{number}"] = Case(
+                When(counted, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
         records = trend_roster(organisation=organisation, ends=ends, today=today)
-        if (required := required_q(module, bands=bands)) is not None:
+        if (required := _ever_required_q(module, bands=bands)) is not None:
             records = records.filter(required)
         members.append(
             records.annotate(trend_module=Value(module, output_field=CharField()), **on)
@@ -639,11 +693,12 @@ def compliance_trend(
     """Percent compliant per module at the end of each recent month (today for this month).
 
     The rules of `queries.compliance_trend`, counted by the database: each month end is
-    measured against the workers on the roster then who must take the module; a worker counts
-    as complete if a current-version completion on or before it was still valid then. One
-    query (after one for the roster's bands, or none given `figures`, `compliance_figures` for
-    the same day and policy): per module and month end, how many workers were on the roster
-    and how many of them had a completion within that month end's window.
+    measured against the workers on the roster then who had to take the module then, by the
+    roles and band they held then (`required_at_q`); a worker counts as complete if a
+    current-version completion on or before it was still valid then. One query (after one
+    for the roster's bands, or none given `figures`, `compliance_figures` for the same day
+    and policy): per module and month end, how many workers were on the roster and had to
+    take it, and how many of them had a completion within that month end's window.
     """
     if figures:
         policy, bands = figures["policy"], figures["bands"]
@@ -653,9 +708,10 @@ def compliance_trend(
     ends = month_ends(today, months)
 
     def write():
-        where = {"organisation": organisation, "bands": bands, "ends": ends, "today": today}
+        where = {"organisation": organisation, "policy": policy, "bands": bands}
+        where |= {"ends": ends, "today": today}
         members = _trend_members(**where)
-        done = [_trend_completions(path, policy=policy, **where) for path in PATHS]
+        done = [_trend_completions(path, **where) for path in PATHS]
         return (
             members.query.sql_with_params(),
             done[0].union(*done[1:], all=True).query.sql_with_params(),

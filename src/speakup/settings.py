@@ -37,6 +37,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A form sent without the CSRF cookie gets our page in plain English, not Django's bare 403.
+CSRF_FAILURE_VIEW = "speakup.core.views.errors.csrf_failure"
 # The address people reach the service at, for links in emails.
 SITE_URL = env_url(
     "SITE_URL",

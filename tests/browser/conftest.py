@@ -78,7 +78,8 @@ def assert_fits_the_screen(page, width: int) -> None:
     first reading can come before the reflow), then fails if the page is still wider."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    fits = f"document.documentElement.scrollWidth <= {width}"
+    # A function, not an expression: the page's CSP forbids the eval Playwright polls one with.
+    fits = f"() => document.documentElement.scrollWidth <= {width}"
     with contextlib.suppress(PlaywrightTimeout):  # the assertion below says how wide it is
         page.wait_for_function(fits, timeout=5_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= width

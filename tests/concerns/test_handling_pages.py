@@ -155,6 +155,18 @@ def test_an_empty_response_is_refused_with_an_error_summary(client, staff, conce
     assert "There is a problem" in page.content.decode()
 
 
+def action_form(staff, respond_by: date, **typed) -> dict[str, str]:
+    """The guardian's Assign an action form, filled in, with what else was `typed`."""
+    return {
+        "description": "Review the rota",
+        "shared_summary": "Night staffing",
+        "handler": str(staff.manager.pk),
+        **date_boxes("respond_by", respond_by),
+        "accountable_lead": str(staff.lead.pk),
+        **typed,
+    }
+
+
 def test_the_guardian_works_a_case_through_the_pages(client, staff, concern):
     sign_in(client, staff.guardian)
     show = reverse("concerns:show_concern", args=[concern.reference])
@@ -165,13 +177,7 @@ def test_the_guardian_works_a_case_through_the_pages(client, staff, concern):
     )
     response = client.post(
         reverse("concerns:assign_action", args=[concern.reference]),
-        {
-            "description": "Review the rota",
-            "shared_summary": "Night staffing",
-            "handler": str(staff.manager.pk),
-            **date_boxes("respond_by", timezone.localdate() + timedelta(days=5)),
-            "accountable_lead": str(staff.lead.pk),
-        },
+        action_form(staff, timezone.localdate() + timedelta(days=5)),
     )
     assert response.status_code == 302, response.content.decode()
     concern.refresh_from_db()
@@ -180,18 +186,32 @@ def test_the_guardian_works_a_case_through_the_pages(client, staff, concern):
     assert "Review the rota" in client.get(show).content.decode()
 
 
+@pytest.mark.parametrize("box", ["day", "month"])
+def test_a_huge_day_or_month_to_respond_by_is_not_a_real_date(client, staff, concern, box):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    sign_in(client, staff.guardian)
+    page = client.post(
+        reverse("concerns:assign_action", args=[concern.reference]),
+        action_form(
+            staff,
+            timezone.localdate() + timedelta(days=5),
+            **{f"respond_by_{box}": "99999999999999999999"},
+        ),
+    )
+    assert page.status_code == 200
+    shown = unescape(page.content.decode())
+    assert "<title>Error: " in shown
+    assert shown.count("The date to respond by must be a real date") == 2  # summary and box
+    assert f'href="#id_respond_by-{box}"' in shown
+    assert not Action.objects.exists()
+
+
 def test_assigning_to_a_date_in_the_past_shows_the_error_by_the_field(client, staff, concern):
     handling.concern_acknowledge(user=staff.guardian, concern=concern)
     sign_in(client, staff.guardian)
     page = client.post(
         reverse("concerns:assign_action", args=[concern.reference]),
-        {
-            "description": "Review the rota",
-            "shared_summary": "Night staffing",
-            "handler": str(staff.manager.pk),
-            **date_boxes("respond_by", timezone.localdate() - timedelta(days=5)),
-            "accountable_lead": str(staff.lead.pk),
-        },
+        action_form(staff, timezone.localdate() - timedelta(days=5)),
     )
     assert page.status_code == 200
     assert "must be today or in the future" in page.content.decode()

@@ -1,6 +1,8 @@
 """The NHS.UK date input: every form asks for a date as day, month and year boxes."""
 
 import datetime
+import importlib
+import pkgutil
 import re
 
 import pytest
@@ -8,12 +10,17 @@ import time_machine
 from django import forms
 from django.template import engines
 
-from speakup.core.forms import date_field, error_links, future_date_example
+from speakup.core.forms import DateField, date_field, error_links, future_date_example
+from speakup.training.forms import TrainingPolicyForm
+from speakup.training.models import TrainingPolicy
 
 
 class HolidayForm(forms.Form):
     starts = date_field("Start date")
     ends = date_field("End date", called="the last day", required=False)
+
+
+HUGE = "99999999999999999999"  # too big for a date's day or month: not a crash, a mistake
 
 
 def boxes(name, day, month, year):
@@ -43,12 +50,78 @@ def test_three_boxes_give_the_date():
         (("1", "four", "2026"), "The start date must be a real date"),
         (("1", "²", "2026"), "The start date must be a real date"),
         (("1", "4", "26"), "The start date must include a year of 4 numbers, like 2026"),
+        ((HUGE, "4", "2026"), "The start date must be a real date"),
+        (("1", HUGE, "2026"), "The start date must be a real date"),
+        (("1", "9" * 5000, "2026"), "The start date must be a real date"),  # past int()'s limit
     ],
 )
 def test_each_mistake_gets_its_own_message(typed, message):
     form = HolidayForm(boxes("starts", *typed))
     assert not form.is_valid()
     assert form.errors["starts"] == [message]
+
+
+@pytest.mark.parametrize(
+    ("typed", "box"), [((HUGE, "4", "2026"), "day"), (("1", HUGE, "2026"), "month")]
+)
+def test_a_huge_day_or_month_marks_its_own_box(typed, box):
+    form = HolidayForm(boxes("starts", *typed))
+    assert error_links(form) == [
+        {"text": "The start date must be a real date", "href": f"#id_starts-{box}"}
+    ]
+
+
+def every_date_field():
+    """Each date a form of the service asks for, as (form, field name, field)."""
+    for app in ("concerns", "register", "reporting", "training", "organisations", "core"):
+        package = importlib.import_module(f"speakup.{app}")
+        for module in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            if ".migrations" not in module.name and ".management" not in module.name:
+                importlib.import_module(module.name)
+    fields, waiting = {}, [forms.BaseForm]
+    while waiting:
+        form = waiting.pop()
+        waiting.extend(form.__subclasses__())
+        if form.__module__.startswith("speakup."):
+            fields.update(
+                ((form.__name__, name), field)
+                for name, field in getattr(form, "base_fields", {}).items()
+            )
+    # The training policy makes its fields as it is made, one set per module.
+    made = TrainingPolicyForm(policy=TrainingPolicy())
+    fields.update((("TrainingPolicyForm", name), field) for name, field in made.fields.items())
+    return [
+        pytest.param(name, field, id=f"{form}.{name}")
+        for (form, name), field in sorted(fields.items())
+        if isinstance(field, DateField)
+    ]
+
+
+DATE_FIELDS = every_date_field()
+
+
+def test_the_forms_with_dates_are_all_found():
+    # Dates asked for by the guardian, the register officer, the board report and the policy.
+    found = {param.id for param in DATE_FIELDS}
+    assert {
+        "AssignActionForm.respond_by",
+        "ChangeActionForm.respond_by",
+        "ConditionReviewForm.review_date",
+        "DecideForm.review_date",
+        "PeriodForm.start",
+        "PeriodForm.end",
+        "TrainingPolicyForm.speak_up_mandatory_from",
+    } <= found, found
+
+
+@pytest.mark.parametrize(("name", "field"), DATE_FIELDS)
+@pytest.mark.parametrize("box", ["day", "month"])
+def test_every_date_in_every_form_calls_a_huge_day_or_month_not_a_real_date(name, field, box):
+    typed = {**boxes(name, "1", "4", "2026"), f"{name}_{box}": HUGE}
+    with pytest.raises(forms.ValidationError) as refused:
+        field.clean(field.widget.value_from_datadict(typed, {}, name))
+    assert refused.value.messages == [field._message("invalid", ())]
+    assert refused.value.messages[0].endswith("must be a real date")
 
 
 def test_an_optional_date_may_be_left_empty_but_not_half_filled():

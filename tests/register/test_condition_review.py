@@ -152,6 +152,17 @@ def test_an_officer_reviews_a_condition_from_the_dashboard(officers, director, c
         "The new review date must be no more than 2 years from today: 2 September 2028 or earlier"
     )
     assert text(years_on).count(too_far) == 2  # in the summary and beside the date
+    huge = client.post(
+        review_url,
+        {
+            "outcome": "keep",
+            "reasons": "Late.",
+            **date_boxes("review_date", date(2026, 12, 1)),
+            "review_date_month": "99999999999999999999",
+        },
+    )
+    assert huge.status_code == 200
+    assert text(huge).count("The new review date must be a real date") == 2
     condition.refresh_from_db()
     assert condition.review_date == date(2026, 9, 1)  # nothing half-saved
 

@@ -62,6 +62,14 @@ def test_a_guardian_of_another_organisation_gets_not_found(
         ("?start=2026-04-01&end=2027-09-30", "The period cannot end in the future"),
         ("?start=2027-06-01&end=2027-09-30", "The period lies in the future"),
         ("?start=yesterday&end=2026-09-30", "The start date of the period must be a real date"),
+        (
+            "?start_day=99999999999999999999&start_month=4&start_year=2026&end=2026-09-30",
+            "The start date of the period must be a real date",
+        ),
+        (
+            "?start=2026-04-01&end_day=30&end_month=99999999999999999999&end_year=2026",
+            "The end date of the period must be a real date",
+        ),
         ("?start=2026-04-01", "Enter the end date of the period"),
         ("?start=0001-01-01&end=2026-09-30", "Choose a start date from 2015 onwards"),
     ],

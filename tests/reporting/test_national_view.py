@@ -4,6 +4,7 @@ import codecs
 import csv
 import html
 import io
+import re
 
 import pytest
 import time_machine
@@ -136,6 +137,50 @@ def test_a_filter_is_read_by_its_words_too_and_an_unknown_one_refuses_the_csv(
     unknown = client.get(f"/reports/national/view.csv?{HALF}&kind=xyz")
     assert unknown.status_code == 400
     assert unknown.content.decode().startswith("There is no kind “xyz”: leave it out, or give")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            "region=Narnia",
+            "There is no region “Narnia”: choose All regions, or one of East of England, "
+            "London, Midlands, North East and Yorkshire, North West, South East or South West",
+        ),
+        (
+            "kind=xyz",
+            "There is no kind of organisation “xyz”: choose All kinds of organisation, or one of "
+            "NHS trust, NHS foundation trust, Integrated care board, Primary care provider or "
+            "Independent provider",
+        ),
+    ],
+)
+def test_an_unknown_filter_is_a_400_page_that_says_so_and_lists_the_choices(
+    client_as, cases, february_2027, query, message
+):
+    """region=Narnia showed every organisation, with no word, as if the filter had been
+    applied; the CSV already refused it."""
+    client = client_as(Role.NATIONAL_ANALYST)
+    response = client.get(f"{PAGE}?{HALF}&{query}")
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "<title>Error: National view" in page
+    summary = page.split('class="nhsuk-error-summary"')[1].split("</div>")[0]
+    assert message in summary
+    assert page.count(message) == 2  # in the summary and above the list it is about
+    assert 'id="table-organisations"' not in page and "Download these figures" not in page
+    csv = client.get(f"/reports/national/view.csv?{HALF}&{query}")
+    assert csv.status_code == 400  # the same check refuses the CSV
+
+
+def test_a_filter_given_in_words_is_chosen_in_its_list(client_as, cases, february_2027):
+    client = client_as(Role.NATIONAL_ANALYST)
+    response = client.get(f"{PAGE}?{HALF}&region=north%20west&kind=NHS%20TRUST")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert re.search(r'<option value="north_west"\s+selected', page)
+    assert re.search(r'<option value="nhs_trust"\s+selected', page)
+    assert "No NHS trusts in North West report to speakup yet." in page
 
 
 def test_a_region_with_no_organisations_says_so(client_as, cases, february_2027):

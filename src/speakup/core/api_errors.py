@@ -9,6 +9,7 @@ from rest_framework.exceptions import (
     MethodNotAllowed,
     NotAuthenticated,
     NotFound,
+    PermissionDenied,
     Throttled,
 )
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -51,6 +52,13 @@ REFUSED_CREDENTIALS = (
     "Ask for a new one."
 )
 
+# Only a browser's session needs the token: an API token is no cookie a forged form could send.
+CSRF_REFUSED = (
+    "A request signed in with the browser's session must send its CSRF token (the csrftoken "
+    "cookie, as the X-CSRFToken header). Scripts send an API token instead: "
+    "Authorization: Token <key>."
+)
+
 
 def wrong_method(method: str, allowed: list[str]) -> str:
     """A 405 in plain English, naming the methods the address does take."""
@@ -85,11 +93,15 @@ def _in_our_words(exc, context):
         return NotAuthenticated(NOT_SIGNED_IN)
     if isinstance(exc, AuthenticationFailed):
         return AuthenticationFailed(REFUSED_CREDENTIALS)
+    # DRF's session check words it "CSRF Failed: CSRF cookie not set."
+    if isinstance(exc, PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        return PermissionDenied(CSRF_REFUSED)
     return exc
 
 
 def exception_handler(exc, context):
     """DRF's handler, with its own words replaced by ours: any 404 not raised through
     `not_found` (Django's name the model, "No Concern matches the given query.", and DRF's say
-    only "Not found."), a method not taken, too many requests, a missing or refused token."""
+    only "Not found."), a method not taken, too many requests, a missing or refused token, a
+    session's missing CSRF token."""
     return drf_exception_handler(_in_our_words(exc, context), context)

@@ -54,12 +54,13 @@ def read_date(day, month, year) -> tuple[datetime.date | None, str, tuple[str, .
         return None, "invalid", not_numbers
     if len(given["year"]) != 4:
         return None, "year", ("year",)
-    day_number, month_number = int(given["day"]), int(given["month"])
     try:
-        return datetime.date(int(given["year"]), month_number, day_number), "", ()
-    except ValueError:
-        # A month over 12 is the month's fault; 30 February is the day's.
-        return None, "invalid", ("month",) if not 1 <= month_number <= 12 else ("day",)
+        return datetime.date(int(given["year"]), int(given["month"]), int(given["day"])), "", ()
+    except (ValueError, OverflowError):  # a day or month of 20 digits overflows, not a crash
+        # A month over 12 is the month's fault; 30 February (or the 99999th) is the day's.
+        month = given["month"].lstrip("0")
+        real_month = len(month) <= 2 and 1 <= int(month or "0") <= 12
+        return None, "invalid", ("day",) if real_month else ("month",)
 
 
 class DateParts(forms.MultiWidget):

@@ -7,7 +7,6 @@ from django.utils.http import urlencode
 from speakup.core import charts, csvfiles
 from speakup.core.pages import render_page
 from speakup.core.permissions import can
-from speakup.organisations.models import OrganisationKind, Region
 from speakup.reporting.board_report_forms import read_period
 from speakup.reporting.board_report_periods import NATIONAL_PARTS, latest_ended
 from speakup.reporting.national_view import (
@@ -17,11 +16,9 @@ from speakup.reporting.national_view import (
     national_view,
     national_view_csv_rows,
 )
+from speakup.reporting.national_view_forms import KINDS, REGIONS, FiltersForm
 from speakup.training.content import MODULE_ORDER
 from speakup.training.models import Module
-
-KINDS = [(k, label) for k, label in OrganisationKind.choices if k != OrganisationKind.NATIONAL_BODY]
-REGIONS = [(r, label) for r, label in Region.choices if r != Region.NATIONAL]
 
 
 def _require_analyst(request):
@@ -30,50 +27,36 @@ def _require_analyst(request):
 
 
 def _choices(request):
-    """Period, filters and sort from the query string; a bad period is a 400 with the form.
+    """Period, filters and sort from the query string; a bad period or filter is a 400 with
+    the forms.
 
     Whole financial quarters, half-years and years that have ended only: any two dates would
     let two views a day apart be subtracted to single out a case (docs/adr/0012)."""
-    region = _chosen(request.GET.get("region", ""), REGIONS)
-    kind = _chosen(request.GET.get("kind", ""), KINDS)
+    filters = FiltersForm(request.GET)
     sort = request.GET.get("sort", "name")
     descending = request.GET.get("order") == "desc"
     default = latest_ended(NATIONAL_PARTS)
     choice = read_period(request.GET, parts=NATIONAL_PARTS, any_dates=False, default=default)
-    return choice.chooser, choice.period, region, kind, sort, descending
-
-
-def _chosen(given: str, choices) -> str | None:
-    """The choice `given` names, by its code or its words in any case ("London" is "london"); ""
-    for all; None for a name that is none of them (the page then shows all, as its list says;
-    the CSV is refused rather than be taken for the filtered figures)."""
-    wanted = given.strip().casefold()
-    if not wanted:
-        return ""
-    return next(
-        (code for code, label in choices if wanted in (code.casefold(), str(label).casefold())),
-        None,
-    )
+    period = choice.period if filters.is_valid() else None
+    return choice.chooser, filters, period, sort, descending
 
 
 @login_required
 def show_national_view(request):
     _require_analyst(request)
-    form, period, region, kind, sort, descending = _choices(request)
-    region, kind = region or "", kind or ""
+    form, filters, period, sort, descending = _choices(request)
     if period is None:
         return render_page(
             request,
             "reporting/show_national_view.jinja",
             page_title="National view",
             form=form,
+            other_forms=[filters],
+            filters=filters,
             view=None,
-            regions=REGIONS,
-            kinds=KINDS,
-            region=region,
-            kind=kind,
             status=400,
         )
+    region, kind = filters.cleaned_data["region"], filters.cleaned_data["kind"]
     view = national_view(period=period, region=region, kind=kind, sort=sort, descending=descending)
     base = {
         **period.query(),
@@ -99,11 +82,8 @@ def show_national_view(request):
         "reporting/show_national_view.jinja",
         page_title="National view",
         form=form,
+        filters=filters,
         view=view,
-        regions=REGIONS,
-        kinds=KINDS,
-        region=region,
-        kind=kind,
         headings=list(COLUMNS.items()),
         sorted_by=sorted_by,
         sort_url=sort_url,
@@ -147,17 +127,18 @@ def show_national_view(request):
 @login_required
 def download_national_view(request):
     _require_analyst(request)
-    form, period, region, kind, sort, descending = _choices(request)
-    if period is None:
-        errors = "; ".join(str(e) for field in form.errors.values() for e in field)
-        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
-    for name, chosen, choices in (("region", region, REGIONS), ("kind", kind, KINDS)):
-        if chosen is None:
+    form, filters, period, sort, descending = _choices(request)
+    for name, choices in (("region", REGIONS), ("kind", KINDS)):
+        if name in filters.errors:  # an address: the codes, not the list's words
             codes = ", ".join(code for code, _ in choices)
             refusal = (
                 f"There is no {name} “{request.GET[name]}”: leave it out, or give one of {codes}"
             )
             return HttpResponse(refusal, status=400, content_type="text/plain; charset=utf-8")
+    if period is None:
+        errors = "; ".join(str(e) for field in form.errors.values() for e in field)
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    region, kind = filters.cleaned_data["region"], filters.cleaned_data["kind"]
     view = national_view(period=period, region=region, kind=kind, sort=sort, descending=descending)
     name = f"ftsu-national-view-{period.first_day}-to-{period.last_day}.csv"
     response = csvfiles.spreadsheet_download(name)

@@ -234,11 +234,15 @@ def _send(request, draft):
         if "attachments" in refused.errors:
             attachments_form.add_error("attachments", refused.errors["attachments"])
             return _render_step(request, draft, "check", attachments_form=attachments_form)
+        # Answers the steps took that sending refuses (kept in a draft from before a rule
+        # changed, or an organisation closed since): back to that step with the error, its
+        # form filled in with what the speaker typed, as when they first answered it.
         field, message = next(iter(refused.errors.items()))
         step = STEP_OF_FIELD.get(field, "organisation")
-        form = _form_for(step, draft, initial=data)
-        form_field = field.removeprefix("contact.")
-        form.add_error(form_field if form_field in form.fields else None, message)
+        form = _form_for(step, draft, data=data)
+        if form.is_valid():  # the step takes it: the service's words say what is wrong
+            form_field = field.removeprefix("contact.")
+            form.add_error(form_field if form_field in form.fields else None, message)
         return _render_step(request, draft, step, form=form)
     # Sending the same form again (a double click, a dropped connection) shows the first result,
     # with its code only for a few minutes: after that, a reload on a shared computer must not

@@ -144,10 +144,13 @@ def _organisation_name(code: str) -> str:
     return organisation.name if organisation else code
 
 
+def _answer(data, field: str) -> str:
+    return presenters.answer(yes_no_to_bool(data.get(field)))
+
+
 def _answers(draft) -> list[dict]:
     """The check-answers rows: what the speaker said, and the step that asked it."""
     data = draft["data"]
-    yes_no = {"yes": "Yes", "no": "No", "": "Not answered"}
     rows = [
         ("Organisation", _organisation_name(data.get("organisation", "")), "organisation"),
         (
@@ -163,12 +166,8 @@ def _answers(draft) -> list[dict]:
             label_of(data["worker_group"]) if data.get("worker_group") else "Not answered",
             "about",
         ),
-        ("Patients at risk", yes_no.get(data.get("patient_safety_risk", ""), ""), "about"),
-        (
-            "Already suffered for speaking up",
-            yes_no.get(data.get("detriment_experienced", ""), ""),
-            "about",
-        ),
+        ("Patients at risk", _answer(data, "patient_safety_risk"), "about"),
+        ("Already suffered for speaking up", _answer(data, "detriment_experienced"), "about"),
     ]
     if "contact" in _steps_for(draft):
         contact = "\n".join(v for v in (data.get(k) for k in ("name", "email", "phone")) if v)

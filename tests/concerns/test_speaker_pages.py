@@ -135,6 +135,31 @@ def test_an_open_speaker_must_give_contact_details(client, organisation):
     assert "Robin Nurse" in unseal(concern, "speaker", concern.speaker_sealed)
 
 
+def test_a_named_speaker_is_told_replies_are_read_with_the_receipt_code_not_emailed(
+    client, organisation
+):
+    """The contact step and the check page said "The guardian will use this to reply to you",
+    but no reply is ever emailed: speakup emails a speaker nothing about their concern."""
+    page = step(client, client.get(URL), organisation=organisation.ods_code)
+    page = step(client, page, confidentiality="confidential")
+    page = step(client, page, description="The hoist on ward 4 has failed twice.")
+    contact = step(client, page)  # the optional questions left alone
+    check = step(client, contact, name="Robin Nurse", email="r@example.test")
+    contact_text, check_text = (" ".join(unescape(html(p)).split()) for p in (contact, check))
+    for text in (contact_text, check_text):
+        assert "reply to you" not in text
+        assert "The guardian may use" in text
+    assert (
+        "The guardian's replies are not sent by email: you read them here, with the receipt "
+        "code you are given when you send your concern." in contact_text
+    )
+    assert "it does not say what it is about" in contact_text
+    assert (
+        "With it you check on your concern here and read the guardian's replies: they are not "
+        "sent by email." in check_text
+    )
+
+
 def test_a_missing_organisation_is_shown_in_an_error_summary(client, organisation):
     page = step(client, client.get(URL), organisation="")
     assert title(page).startswith("Error: ")

@@ -135,7 +135,11 @@ class ContactForm(forms.Form):
     )
     email = forms.CharField(
         label="Email address",
-        help_text="The guardian will use this to reply to you",
+        # True of every email a speaker may get: the guardian's replies are never emailed, and
+        # speakup's only email to them (a detriment check-in) does not say what it is about.
+        help_text="The guardian may use this to contact you. Once your concern is closed, you "
+        "may be sent an email asking you to come back with your receipt code: it does not say "
+        "what it is about",
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )

@@ -103,7 +103,7 @@ def _optional_bool(value, name, message, errors) -> bool | None:
 # What the contact checks say: to the speaker themself (the speak-up page, the API), or to the
 # guardian who records a concern raised in person or by phone.
 SPEAKERS_WORDS = {
-    "missing": "Give your name and email address so the guardian can reply to you",
+    "missing": "Give your name and email address so the guardian can contact you",
     "name": "Enter your name",
     "name_called": "Your name",
     "email": "Enter your email address",

@@ -93,6 +93,12 @@ def test_a_confidential_speaker_fixes_mistakes_using_the_error_summary(page, org
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("link", name="Enter your name")).to_be_visible()
     assert_accessible(page)
+    # A pasted name too long for the API is refused in its words, not cut short and sent.
+    page.get_by_label("Your name").fill("Morgan Tester " * 400)
+    page.get_by_role("button", name="Continue").click()
+    expect(
+        page.get_by_role("link", name="Your name must be 200 characters or fewer")
+    ).to_be_visible()
     page.get_by_label("Your name").fill("Morgan Tester")
     page.get_by_label("Email address").fill("morgan@example.test")
     page.get_by_role("button", name="Continue").click()

@@ -132,6 +132,27 @@ def test_the_case_says_whether_the_speaker_reported_detriment_or_did_not_answer(
     assert f"Detriment reported by the speaker {shown} " in _text(_page(client, concern))
 
 
+def test_both_questions_a_speaker_skipped_say_not_answered_to_the_guardian_and_the_leader(
+    client, staff
+):
+    """Patients' risk said "Not known", which the speaker's form never offered, beside
+    "Not answered" for detriment: the same unanswered question, in two words."""
+    concern = concern_submit(
+        organisation=staff.organisation,
+        confidentiality=Confidentiality.CONFIDENTIAL,
+        description="Synthetic",
+        contact={"name": "Robin Nurse", "email": "robin@example.test"},
+    ).concern
+    concern.guardian, concern.accountable_lead = staff.guardian, staff.lead
+    concern.save()
+    for person in (staff.guardian, staff.lead):
+        sign_in(client, person)
+        text = _text(_page(client, concern))
+        assert "Patients at risk Not answered " in text
+        assert "Detriment reported by the speaker Not answered " in text
+        assert "Not known" not in text
+
+
 def test_an_answer_after_closing_answers_what_was_left_open_and_a_yes_stays(client, staff):
     unanswered, reported = (_speaker_said(staff.organisation, said) for said in (None, True))
     for concern in (unanswered, reported):

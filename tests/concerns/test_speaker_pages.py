@@ -9,6 +9,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from speakup.concerns import drafts
 from speakup.concerns.attachments import MAX_FILE_BYTES, MAX_FILES, MAX_READ_REQUEST_BYTES
 from speakup.concerns.models import Attachment, Concern
 from speakup.concerns.receipts import receipt_hash
@@ -41,6 +42,19 @@ def heading(response) -> str:
     """The page's h1 (a question's h1 may wrap its label or legend)."""
     h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html(response), re.S).group(1)
     return " ".join(re.sub(r"<[^>]+>", "", h1).split())
+
+
+def error_beside(response, field: str) -> str:
+    """The error message beside a box, as a screen reader reads it after "Error:"."""
+    found = re.search(
+        rf'id="id_{field}-error"[^>]*>.*?Error: </span>(.*?)</span>', html(response), re.S
+    )
+    return unescape(found.group(1)).strip() if found else ""
+
+
+def box(response, field: str) -> str:
+    """The <input> of a field, with its attributes."""
+    return re.search(rf'<input[^>]*name="{field}"[^>]*>', html(response)).group(0)
 
 
 def receipt_code_on(response) -> str:
@@ -121,6 +135,31 @@ def test_an_open_speaker_must_give_contact_details(client, organisation):
     assert "Robin Nurse" in unseal(concern, "speaker", concern.speaker_sealed)
 
 
+def test_a_named_speaker_is_told_replies_are_read_with_the_receipt_code_not_emailed(
+    client, organisation
+):
+    """The contact step and the check page said "The guardian will use this to reply to you",
+    but no reply is ever emailed: speakup emails a speaker nothing about their concern."""
+    page = step(client, client.get(URL), organisation=organisation.ods_code)
+    page = step(client, page, confidentiality="confidential")
+    page = step(client, page, description="The hoist on ward 4 has failed twice.")
+    contact = step(client, page)  # the optional questions left alone
+    check = step(client, contact, name="Robin Nurse", email="r@example.test")
+    contact_text, check_text = (" ".join(unescape(html(p)).split()) for p in (contact, check))
+    for text in (contact_text, check_text):
+        assert "reply to you" not in text
+        assert "The guardian may use" in text
+    assert (
+        "The guardian's replies are not sent by email: you read them here, with the receipt "
+        "code you are given when you send your concern." in contact_text
+    )
+    assert "it does not say what it is about" in contact_text
+    assert (
+        "With it you check on your concern here and read the guardian's replies: they are not "
+        "sent by email." in check_text
+    )
+
+
 def test_a_missing_organisation_is_shown_in_an_error_summary(client, organisation):
     page = step(client, client.get(URL), organisation="")
     assert title(page).startswith("Error: ")
@@ -137,6 +176,114 @@ def test_a_description_over_twenty_thousand_characters_is_refused(client, organi
     page = step(client, page, confidentiality="anonymous")
     page = step(client, page, description="x" * 20_001)
     assert "20,000 characters or fewer" in html(page)
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u200b", "\u200d", "\ufeff", " \u200b\ufeff\n"],
+    ids=["zero-width space", "zero-width joiner", "byte-order mark", "mixed with spaces"],
+)
+def test_a_description_of_only_invisible_characters_is_refused_at_its_step(
+    client, organisation, invisible
+):
+    """It showed as an empty "Your concern" on the check page, then sending it was the
+    server's error page and the concern was lost. The API refused it already, in these words."""
+    page = step(client, client.get(URL), organisation=organisation.ods_code)
+    page = step(client, page, confidentiality="anonymous")
+    page = step(client, page, description=invisible)
+    assert title(page).startswith("Error: ")
+    assert heading(page) == "Describe your concern"
+    assert error_beside(page, "description") == "Describe your concern"
+
+
+def test_a_name_of_only_a_zero_width_space_is_refused_at_the_contact_step(client, organisation):
+    page = walk_to_check(
+        client, organisation, confidentiality="confidential", name="\u200b", email="r@example.test"
+    )
+    assert heading(page) == "Your contact details"
+    assert error_beside(page, "name") == "Enter your name"
+
+
+def test_a_pasted_name_over_two_hundred_characters_is_refused_not_cut_short(client, organisation):
+    """A maxlength attribute on the box made a browser cut a pasted 5,000-character name to 200
+    and send that, where the API refuses it. Now the step refuses it, in the API's words, and
+    keeps what was typed to be put right; no box of the step cuts what is typed."""
+    name = ("Robin Nurse " * 420)[:5_000]
+    page = walk_to_check(
+        client, organisation, confidentiality="confidential", name=name, email="r@example.test"
+    )
+    assert heading(page) == "Your contact details"
+    assert error_beside(page, "name") == "Your name must be 200 characters or fewer"
+    assert f'value="{name}"' in box(page, "name")
+    assert all("maxlength" not in box(page, field) for field in ("name", "email", "phone"))
+    page = step(client, page, name="Robin Nurse", email="r@example.test")
+    assert heading(page).startswith("Check your answers")
+
+
+def sealed_at_check(organisation, **answers) -> str:
+    """A draft at the check page holding `answers`, as one kept before a rule changed may."""
+    draft = drafts.new_draft()
+    draft.update(step="check", checking=True)
+    draft["data"] = {
+        "organisation": organisation.ods_code,
+        "confidentiality": "confidential",
+        "description": "The hoist on ward 4 has failed twice.",
+        "name": "Robin Nurse",
+        "email": "r@example.test",
+        **answers,
+    }
+    return drafts.seal_draft(draft)
+
+
+@pytest.mark.parametrize(
+    ("answers", "question", "field", "error"),
+    [
+        (
+            {"description": "\u200b"},
+            "Describe your concern",
+            "description",
+            "Describe your concern",
+        ),
+        ({"name": "\ufeff"}, "Your contact details", "name", "Enter your name"),
+        (
+            {"name": "R" * 201},
+            "Your contact details",
+            "name",
+            "Your name must be 200 characters or fewer",
+        ),
+    ],
+)
+def test_answers_sending_refuses_go_back_to_their_step_with_the_error_not_a_server_error(
+    client, organisation, answers, question, field, error
+):
+    sent = client.post(URL, {"draft": sealed_at_check(organisation, **answers), "go": "send"})
+    assert sent.status_code == 200
+    assert heading(sent) == question
+    assert error_beside(sent, field) == error
+    assert not Concern.objects.exists()
+
+
+def test_an_answer_refused_on_sending_is_kept_as_typed_to_be_put_right(client, organisation):
+    draft = sealed_at_check(organisation, name="R" * 201)
+    page = client.post(URL, {"draft": draft, "go": "send"})
+    assert f'value="{"R" * 201}"' in box(page, "name")
+    assert 'value="r@example.test"' in box(page, "email")
+    page = step(client, page, name="Robin Nurse", email="r@example.test")
+    sent = step(client, page, go="send")
+    assert heading(sent) == "Your concern has been sent"
+
+
+def test_an_organisation_closed_while_the_speaker_was_answering_is_asked_again(
+    client, organisation
+):
+    draft = sealed_at_check(organisation)
+    organisation.active = False
+    organisation.save()
+    sent = client.post(URL, {"draft": draft, "go": "send"})
+    assert sent.status_code == 200
+    assert heading(sent) == "Which organisation is your concern about?"
+    assert "Select an organisation from the list" in html(sent)
+    assert not Concern.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,13 @@ def speakers_moment(value: datetime | None, *, with_time: bool) -> date | dateti
     return timezone.localdate(value)
 
 
+def answer(value: bool | None) -> str:
+    """The speaker's answer to an optional yes-or-no question, on their check page and the case
+    page alike. Their form offers only yes and no, so one left alone is "Not answered" (a
+    guardian's "Not known", recording a concern for them, is kept as not answered too)."""
+    return {True: "Yes", False: "No"}.get(value, "Not answered")
+
+
 def status_tag(status: str) -> dict:
     return {"text": Status(status).label, "classes": STATUS_COLOURS[status]}
 

@@ -1,20 +1,13 @@
 """Forms on the speaker's pages. They read what was typed; the rules are in services.intake and
-services.speaker, which check everything again."""
+services.speaker, which check everything again. The speak-up steps ask the intake's own checks
+(`check_description`, `check_details`), so that no step takes what sending would refuse."""
 
 from django import forms
 
 from speakup.concerns.attachments import MAX_FILE_BYTES, MAX_FILES, browser_checks, empty
-from speakup.concerns.limits import (
-    COMMENT_MAX,
-    DESCRIPTION_MAX,
-    EMAIL_MAX,
-    MESSAGE_MAX,
-    NAME_MAX,
-    NOT_A_PHONE_NUMBER,
-    PHONE_MAX,
-    validate_phone,
-)
+from speakup.concerns.limits import COMMENT_MAX, DESCRIPTION_MAX, MESSAGE_MAX
 from speakup.concerns.models import Confidentiality, SpeakUpAgain
+from speakup.concerns.services.intake import check_description, check_details
 from speakup.concerns.services.speaker import DETRIMENT_UNANSWERED
 from speakup.concerns.taxonomy import worker_groups_for
 from speakup.core.words import too_long
@@ -80,12 +73,10 @@ DESCRIPTION_HINTS = {
 class DescriptionForm(forms.Form):
     description = forms.CharField(
         label="Describe your concern",
-        max_length=DESCRIPTION_MAX,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        error_messages={
-            "required": "Describe your concern",
-            "max_length": too_long("Your description", DESCRIPTION_MAX),
-        },
+        # Checked in clean_description, by the intake's rule; the limit is shown by the box's
+        # character count (core.forms), which never cuts what is pasted.
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10, "maxlength": DESCRIPTION_MAX}),
     )
 
     def __init__(self, *args, confidentiality=None, **kwargs):
@@ -93,6 +84,13 @@ class DescriptionForm(forms.Form):
         self.fields["description"].help_text = DESCRIPTION_HINTS.get(
             confidentiality, DESCRIPTION_HINTS[Confidentiality.ANONYMOUS]
         )
+
+    def clean_description(self):
+        errors: dict[str, str] = {}
+        description = check_description(self.cleaned_data["description"], errors)
+        if errors:
+            raise forms.ValidationError(errors["description"])
+        return description
 
 
 class AboutForm(forms.Form):
@@ -127,34 +125,38 @@ class AboutForm(forms.Form):
 
 
 class ContactForm(forms.Form):
+    """Checked as a whole in clean(), by the intake's rule. No box has a maxlength attribute: a
+    browser would cut a long paste without a word, and send what the speaker did not type."""
+
     name = forms.CharField(
         label="Your name",
-        max_length=NAME_MAX,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter your name",
-            "max_length": too_long("Your name", NAME_MAX),
-        },
     )
-    email = forms.EmailField(
+    email = forms.CharField(
         label="Email address",
-        help_text="The guardian will use this to reply to you",
-        max_length=EMAIL_MAX,
+        # True of every email a speaker may get: the guardian's replies are never emailed, and
+        # speakup's only email to them (a detriment check-in) does not say what it is about.
+        help_text="The guardian may use this to contact you. Once your concern is closed, you "
+        "may be sent an email asking you to come back with your receipt code: it does not say "
+        "what it is about",
+        required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter your email address",
-            "max_length": too_long("Your email address", EMAIL_MAX),
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-        },
     )
     phone = forms.CharField(
         label="Phone number (optional)",
         required=False,
-        max_length=PHONE_MAX,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-        validators=[validate_phone],
-        error_messages={"max_length": NOT_A_PHONE_NUMBER},
     )
+
+    def clean(self):
+        data = super().clean()
+        errors: dict[str, str] = {}
+        checked = check_details(data, errors)
+        for field, message in errors.items():
+            if field.removeprefix("contact.") not in self.errors:  # refused already: said once
+                self.add_error(field.removeprefix("contact."), message)
+        return {box: checked.get(box, "") for box in self.fields} if not errors else data
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -38,7 +38,7 @@ from speakup.concerns.sealing import new_concern_key, seal, unseal
 from speakup.concerns.services.notices import notify_guardians
 from speakup.concerns.taxonomy import WORKER_GROUP_CODES
 from speakup.core.audit import audit
-from speakup.core.text import blank
+from speakup.core.text import trimmed
 from speakup.core.words import too_long
 from speakup.organisations.models import Organisation
 from speakup.organisations.validators import ODS_CODE
@@ -103,7 +103,7 @@ def _optional_bool(value, name, message, errors) -> bool | None:
 # What the contact checks say: to the speaker themself (the speak-up page, the API), or to the
 # guardian who records a concern raised in person or by phone.
 SPEAKERS_WORDS = {
-    "missing": "Give your name and email address so the guardian can reply to you",
+    "missing": "Give your name and email address so the guardian can contact you",
     "name": "Enter your name",
     "name_called": "Your name",
     "email": "Enter your email address",
@@ -143,25 +143,38 @@ def check_contact(confidentiality, contact, errors, *, recorded: bool = False) -
     if unknown:
         errors["contact"] = "Contact details can only be a name, an email address and a phone"
         return None
-    name = contact.get("name")
-    email = contact.get("email")
+    return check_details(contact, errors, recorded=recorded)
+
+
+def _typed(value) -> str:
+    """What a text field holds, trimmed (`core.text.trimmed`: spaces and characters that show
+    nothing, such as a zero-width space); "" for anything that is not text."""
+    return trimmed(value) if isinstance(value, str) else ""
+
+
+def check_details(contact: dict, errors, *, recorded: bool = False) -> dict:
+    """The name, email address and phone number given, trimmed and checked. The speak-up
+    page's contact step asks this too, so that it refuses what sending would, in the same
+    words. What is wrong goes in `errors` ("contact.name", "contact.email", "contact.phone")."""
+    words = GUARDIANS_WORDS if recorded else SPEAKERS_WORDS
+    name, email = _typed(contact.get("name")), _typed(contact.get("email"))
     phone = contact.get("phone")
     checked = {}
-    if blank(name):
+    if not name:
         errors["contact.name"] = words["name"]
-    elif len(name.strip()) > NAME_MAX:
+    elif len(name) > NAME_MAX:
         errors["contact.name"] = too_long(words["name_called"], NAME_MAX)
     else:
-        checked["name"] = name.strip()
-    if not isinstance(email, str) or not email.strip():
+        checked["name"] = name
+    if not email:
         if not recorded or phone in (None, ""):
             errors["contact.email"] = words["email"]
     else:
         try:
-            validate_email(email.strip())
-            if len(email.strip()) > EMAIL_MAX:
+            validate_email(email)
+            if len(email) > EMAIL_MAX:
                 raise ValidationError("too long")
-            checked["email"] = email.strip()
+            checked["email"] = email
         except ValidationError:
             errors["contact.email"] = words["email_format"]
     if phone not in (None, ""):
@@ -170,6 +183,17 @@ def check_contact(confidentiality, contact, errors, *, recorded: bool = False) -
         else:
             errors["contact.phone"] = NOT_A_PHONE_NUMBER
     return checked
+
+
+def check_description(description, errors) -> str:
+    """What the speaker says happened, trimmed and checked, as the description step asks it:
+    text that shows nothing (spaces, a zero-width space) is no description."""
+    description = _typed(description)
+    if not description:
+        errors["description"] = "Describe your concern"
+    elif len(description) > DESCRIPTION_MAX:
+        errors["description"] = too_long("Your description", DESCRIPTION_MAX)
+    return description
 
 
 def check_submission(
@@ -190,10 +214,7 @@ def check_submission(
     org = _organisation(organisation, errors)
     if confidentiality not in Confidentiality.values:
         errors["confidentiality"] = "Select how open you want to be"
-    if blank(description):
-        errors["description"] = "Describe your concern"
-    elif len(description) > DESCRIPTION_MAX:
-        errors["description"] = too_long("Your description", DESCRIPTION_MAX)
+    description = check_description(description, errors)
     if worker_group in (None, ""):
         worker_group = ""
     elif worker_group not in WORKER_GROUP_CODES:

@@ -157,6 +157,8 @@ def _case_context(request, concern) -> dict:
         "worker_group": (label_of(concern.worker_group) if concern.worker_group else "Not given")
         if clues
         else None,
+        "patient_safety_risk": presenters.answer(concern.patient_safety_risk),
+        "detriment_reported": presenters.answer(concern.detriment_reported),
         "received": presenters.day(
             presenters.speakers_moment(concern.received_at, with_time=clues)
         ),

@@ -144,10 +144,13 @@ def _organisation_name(code: str) -> str:
     return organisation.name if organisation else code
 
 
+def _answer(data, field: str) -> str:
+    return presenters.answer(yes_no_to_bool(data.get(field)))
+
+
 def _answers(draft) -> list[dict]:
     """The check-answers rows: what the speaker said, and the step that asked it."""
     data = draft["data"]
-    yes_no = {"yes": "Yes", "no": "No", "": "Not answered"}
     rows = [
         ("Organisation", _organisation_name(data.get("organisation", "")), "organisation"),
         (
@@ -163,12 +166,8 @@ def _answers(draft) -> list[dict]:
             label_of(data["worker_group"]) if data.get("worker_group") else "Not answered",
             "about",
         ),
-        ("Patients at risk", yes_no.get(data.get("patient_safety_risk", ""), ""), "about"),
-        (
-            "Already suffered for speaking up",
-            yes_no.get(data.get("detriment_experienced", ""), ""),
-            "about",
-        ),
+        ("Patients at risk", _answer(data, "patient_safety_risk"), "about"),
+        ("Already suffered for speaking up", _answer(data, "detriment_experienced"), "about"),
     ]
     if "contact" in _steps_for(draft):
         contact = "\n".join(v for v in (data.get(k) for k in ("name", "email", "phone")) if v)
@@ -234,11 +233,15 @@ def _send(request, draft):
         if "attachments" in refused.errors:
             attachments_form.add_error("attachments", refused.errors["attachments"])
             return _render_step(request, draft, "check", attachments_form=attachments_form)
+        # Answers the steps took that sending refuses (kept in a draft from before a rule
+        # changed, or an organisation closed since): back to that step with the error, its
+        # form filled in with what the speaker typed, as when they first answered it.
         field, message = next(iter(refused.errors.items()))
         step = STEP_OF_FIELD.get(field, "organisation")
-        form = _form_for(step, draft, initial=data)
-        form_field = field.removeprefix("contact.")
-        form.add_error(form_field if form_field in form.fields else None, message)
+        form = _form_for(step, draft, data=data)
+        if form.is_valid():  # the step takes it: the service's words say what is wrong
+            form_field = field.removeprefix("contact.")
+            form.add_error(form_field if form_field in form.fields else None, message)
         return _render_step(request, draft, step, form=form)
     # Sending the same form again (a double click, a dropped connection) shows the first result,
     # with its code only for a few minutes: after that, a reload on a shared computer must not

@@ -211,3 +211,24 @@ def test_a_reopen_keeps_a_checkin_the_guardian_was_told_of(staff):
     handling.concern_reopen(user=staff.guardian, concern=concern)
     assert list(concern.checkins.values_list("pk", flat=True)) == [told.pk]
     assert not DetrimentCheckin.objects.filter(pk=later.pk).exists()
+
+
+def test_a_long_pasted_name_is_refused_beside_the_box_not_cut_by_the_browser(client, staff):
+    """A maxlength attribute on the record form's boxes made a browser drop the end of a long
+    paste without a word; the form now says the name is too long and keeps it."""
+    sign_in(client, staff.guardian)
+    form = client.get(reverse("concerns:record_concern")).content.decode()
+    boxes = re.findall(r'<input[^>]*name="contact_(?:name|email|phone)"[^>]*>', form)
+    assert len(boxes) == 3 and not any("maxlength" in box for box in boxes)
+
+    long_name = "Sam " + "Phone" * 60
+    page = _record(
+        client,
+        staff,
+        confidentiality="open",
+        contact_name=long_name,
+        contact_email="sam.phone@example.test",
+    )
+    assert "The speaker's name must be" in page and "characters or fewer" in page
+    assert f'value="{long_name}"' in page
+    assert not Concern.objects.exists()

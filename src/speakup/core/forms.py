@@ -311,6 +311,11 @@ def field_params(
     }
     if bound_field.field.disabled:
         params["disabled"] = True
+    if macro == "input":
+        # A browser silently cuts a long paste at a maxlength attribute and sends what was not
+        # typed; with none, the field's own limit says "… must be N characters or fewer" beside
+        # the box, and the text is kept to be shortened.
+        params["attributes"].pop("maxlength", None)
     if macro == "textarea" and "maxlength" in params["attributes"]:
         # A browser silently cuts pasted text at a maxlength attribute. The character count
         # says how much room is left and lets the text run over, so the form can say so and

@@ -443,6 +443,65 @@ def test_a_module_ticked_mandatory_needs_the_date_it_is_mandatory_from(client_as
     assert not TrainingPolicy.objects.filter(organisation=organisation).exists()
 
 
+NATIONAL = (
+    "The national recommendation is filled in for you: Speak Up for every worker, Listen Up "
+    "for line managers, Follow Up for senior leaders and board members, a refresher every 3 "
+    "years."
+)
+UNCHANGED = {
+    **POLICY,
+    "speak_up_refresher_years": "3",
+    "listen_up_refresher_years": "3",
+    "follow_up_refresher_years": "3",
+}
+
+
+def policy_page_opening(client) -> str:
+    page = client.get("/training/organisations/TST01/policy/").content.decode()
+    return " ".join(page.split("</h1>")[1].split("<form")[0].split())
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_the_policy_page_says_it_holds_the_national_recommendation_only_until_it_is_changed(
+    client_as, organisation
+):
+    """A tester's policy with a 1-year refresher, a band rule and Follow Up mandatory from
+    2027 still opened with "The national recommendation is filled in for you"."""
+    client = client_as(Role.ORGANISATION_ADMIN)
+    assert NATIONAL in policy_page_opening(client)
+    client.post("/training/organisations/TST01/policy/", UNCHANGED)  # saved as it was filled in
+    assert NATIONAL in policy_page_opening(client)
+    client.post(
+        "/training/organisations/TST01/policy/",
+        {
+            **UNCHANGED,
+            "speak_up_refresher_years": "1",
+            "follow_up_refresher_years": "",
+            "listen_up_from_band": "7",
+            "follow_up_mandatory": "on",
+            "follow_up_mandatory_from_day": "1",
+            "follow_up_mandatory_from_month": "1",
+            "follow_up_mandatory_from_year": "2027",
+            "board_follow_up_due_days": "120",
+        },
+    )
+    opening = policy_page_opening(client)
+    assert "filled in for you" not in opening
+    assert (
+        "This is your organisation's policy. The national recommendation is Speak Up for every "
+        "worker, Listen Up for line managers, Follow Up for senior leaders and board members, a "
+        "refresher every 3 years. Your policy differs from it:" in opening
+    )
+    changes = re.findall(r"<li>(.*?)</li>", opening)
+    assert changes == [
+        "Speak Up: a refresher every year (recommended: a refresher every 3 years)",
+        "Follow Up is mandatory from 1 January 2027",
+        "Follow Up: once is enough, with no refresher (recommended: a refresher every 3 years)",
+        "Everyone from Band 7 up also takes Listen Up (recommended: line managers)",
+        "Board members have 120 days for Follow Up (recommended: 90)",
+    ]
+
+
 def speak_up_from(day, month, year):
     return {
         "speak_up_mandatory": "on",

@@ -716,3 +716,46 @@ def test_a_half_percent_rounds_up_in_the_tables_and_charts(client_as, organisati
     groups = page.split('<div class="speakup-chart-pair">')[2].split("</table>")[0]
     estates = groups.split("Estates and Ancillary")[1].split("</tr>")[0]
     assert "63%" in estates and "62%" not in page and "52%" not in page
+
+
+def _cells(row: str) -> list[str]:
+    cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", "", cell).split()) for cell in cells]
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 26, 12, tzinfo=datetime.UTC), tick=False)
+def test_numbers_over_999_have_commas_in_the_dashboards_tables_and_the_policy_page(
+    client_as, organisation
+):
+    """A tester's roster read "Speak Up | 30004 | 0 | 1 | 30003" and "0% (0 of 7500)" on the
+    dashboard, where the import's result and the national view write 30,004."""
+    from speakup.training.models import Completion
+
+    workers = StaffRecord.objects.bulk_create(
+        StaffRecordFactory.build_batch(1234, organisation=organisation, is_board_member=True)
+    )
+    Completion.objects.bulk_create(
+        CompletionFactory.build(staff_record=worker, completed_on=datetime.date(2025, 1, 10))
+        for worker in workers[:1001]
+    )
+    client = client_as(Role.GUARDIAN)
+    page = client.get("/training/organisations/TST01/").content.decode()
+    rows = [_cells(row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S)]
+    assert ["Speak Up", "1,234", "1,001", "0", "233", "0", "81%"] in rows
+    assert [
+        "Administrative and Clerical",
+        "1,234",
+        "81% (1,001 of 1,234)",
+        "0% (0 of 1,234)",
+        "0% (0 of 1,234)",
+    ] in rows
+    assert "0 of 1,234 board members have completed Follow Up" in page
+
+    admin = client_as(Role.ORGANISATION_ADMIN)
+    page = admin.post(
+        "/training/organisations/TST01/policy/", {**UNCHANGED, "speak_up_refresher_years": "1"}
+    ).content.decode()
+    assert "This change would make 1,001 workers overdue or expired at once" in page
+    assert ["Speak Up", "0", "1,001"] in [
+        _cells(row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S)
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from speakup.core.dates import day_in_words
+from speakup.core.numbers import with_commas
 from speakup.core.words import counted
 from speakup.training.bands import VERY_SENIOR_MANAGER, band_normalised
 from speakup.training.content import MODULE_ORDER
@@ -96,7 +97,10 @@ def made_late_summary(late: MadeLate) -> dict:
         "rows": [
             [
                 Module(module).label,
-                *({"text": late.modules[module][status], "format": "numeric"} for status in LATE),
+                *(
+                    {"text": with_commas(late.modules[module][status]), "format": "numeric"}
+                    for status in LATE
+                ),
             ]
             for module in MODULE_ORDER
         ],

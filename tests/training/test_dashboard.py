@@ -72,6 +72,20 @@ def test_leaders_see_the_dashboard_with_adoption_and_the_boards_follow_up(client
     assert "Trend, month by month" in page
 
 
+def test_a_roster_with_no_board_members_is_said_to_have_none_and_how_one_is_marked(
+    client_as, organisation
+):
+    """It read "0 of 0 board members have completed Follow Up"."""
+    StaffRecordFactory(organisation=organisation, is_senior_leader=True)
+    page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
+    board = " ".join(page.split('id="board-heading"')[1].split("<h2")[0].split())
+    assert "0 of 0" not in board and "<table" not in board
+    assert (
+        "No board members are on the roster. A worker is marked as a board member by Y in the "
+        "Board Member (Y/N) column of the staff roster." in board
+    )
+
+
 def _chart_svg(html: str) -> str:
     encoded = re.search(r'class="speakup-chart"[^>]*src="data:image/svg\+xml;base64,([^"]+)"', html)
     return base64.b64decode(encoded.group(1)).decode()

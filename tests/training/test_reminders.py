@@ -289,10 +289,13 @@ def test_a_board_member_is_told_to_take_speak_up_and_listen_up_before_follow_up(
         training_reminders_send(today=DAY)
     body = sent_to(mailoutbox)["bea@fictional.test"]
     assert "Speak Up: overdue: it was due by 1 December 2025.\n" in body
-    assert "Listen Up: overdue: it was due by 1 December 2025. Take Speak Up first.\n" in body
+    assert (
+        "Listen Up: overdue: it was due by 1 December 2025. "
+        "Complete Speak Up before starting Listen Up.\n" in body
+    )
     assert (
         "Follow Up: overdue: it was due by 30 January 2026. "
-        "Take Speak Up and Listen Up first.\n" in body
+        "Complete Speak Up and Listen Up before starting Follow Up.\n" in body
     )
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from speakup.core.dates import day_in_words
 from speakup.core.links import absolute_url
 from speakup.organisations.models import Organisation
+from speakup.training.content import take_first_sentence
 from speakup.training.models import StaffRecord, TrainingReminder, TrainingReminderRun
 from speakup.training.queries import (
     COMPLIANT,
@@ -84,8 +85,10 @@ def worker_email(*, first_name: str, organisation: Organisation, statuses: list)
         "",
     ]
     for status in statuses:
-        first = f" Take {' and '.join(status.take_first)} first." if status.take_first else ""
-        lines.append(f"- {status.title}: {_when(status)}.{first}")
+        line = f"- {status.title}: {_when(status)}."
+        if status.take_first:
+            line += f" {take_first_sentence(status.module, status.take_first)}."
+        lines.append(line)
         lines.append(
             f"  Take it here: {absolute_url(reverse('training:show_module', args=[status.module]))}"
         )

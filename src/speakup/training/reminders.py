@@ -34,6 +34,7 @@ from speakup.training.queries import (
     LATE,
     OVERDUE,
     ModuleStatus,
+    WorkerCompliance,
     line_managers_in,
     organisation_compliance,
 )
@@ -75,6 +76,12 @@ def _when(status: ModuleStatus) -> str:
     if status.status == EXPIRED:
         return f"expired: the refresher was due by {day_in_words(status.valid_until)}"
     return f"refresher due by {day_in_words(status.valid_until)}"
+
+
+def _named(worker: WorkerCompliance) -> str:
+    """A worker as a manager's email names them: with their employee number, since two of a
+    team can share a name (the team page has it in a column of its own)."""
+    return f"{worker.name} (employee number {worker.record['employee_number']})"
 
 
 def worker_email(*, first_name: str, organisation: Organisation, statuses: list) -> str:
@@ -196,7 +203,7 @@ def _remind_organisation(organisation: Organisation, today: datetime.date, repor
         for status in statuses:
             told = its_managers if status.status in LATE else 0
             if told:
-                late_by_team[team].append((record_id, worker.name, status))
+                late_by_team[team].append((record_id, _named(worker), status))
             if emailed or told:
                 reminders.append(
                     TrainingReminder(

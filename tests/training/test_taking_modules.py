@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+import html
 
 import pytest
 import time_machine
@@ -296,6 +297,17 @@ def test_follow_up_waits_for_speak_up_and_listen_up(client, organisation, person
     assert client.get("/training/modules/follow_up/screens/1/").status_code == 200
     take_check(client, "follow_up", answers("follow_up"))
     assert Completion.objects.filter(user=chair).count() == 3
+
+
+def test_an_answer_that_is_not_one_of_the_options_is_refused_in_plain_words(client, worker):
+    """A stale or altered form showed Django's "Select a valid choice. not an option is not one
+    of the available choices." """
+    response = take_check(client, "speak_up", {**answers("speak_up"), "q3": "not an option"})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200 and "<title>Error: " in page
+    assert "Choose one of the answers to question 3" in page
+    assert "valid choice" not in page and "available choices" not in page
+    assert not Completion.objects.exists()
 
 
 def test_an_unknown_module_is_not_found(client, worker):

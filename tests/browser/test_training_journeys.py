@@ -162,5 +162,5 @@ def test_a_board_member_sees_follow_up_required_and_overdue(page, person_with_ro
     expect(follow_up.get_by_text("Board members take Follow Up")).to_be_visible()
     assert_accessible(page)
     follow_up.get_by_role("link", name="Follow Up").click()
-    expect(page.get_by_text("Complete Speak Up and Listen Up before you start")).to_be_visible()
+    expect(page.get_by_text("Complete Speak Up and Listen Up before starting")).to_be_visible()
     assert_accessible(page)

@@ -57,7 +57,7 @@ def test_after_the_end_the_tick_makes_her_a_leaver_and_reminds_nobody_of_her(imp
         call_command("tick")
     sent = {message.to[0]: message.body for message in mailoutbox}
     assert "erin@fictional.test" not in sent
-    assert "Owen Late, Speak Up: overdue" in sent["mona@fictional.test"]
+    assert "Owen Late (employee number 2002), Speak Up: overdue" in sent["mona@fictional.test"]
     assert "Erin" not in sent["mona@fictional.test"]
     assert not erin().active
     (record,) = AuditRecord.objects.filter(action="training.assignments_ended")

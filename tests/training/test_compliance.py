@@ -130,7 +130,7 @@ def test_follow_up_tells_a_leader_to_take_the_other_modules_first(db):
     board = WorkerFacts(is_board_member=True, start=datetime.date(2025, 5, 1))
     statuses = worker_statuses(facts=board, policy=NATIONAL, completions={}, today=TODAY)
     follow_up = statuses[2]
-    assert follow_up.reason.endswith("Take Speak Up and Listen Up first")
+    assert follow_up.reason.endswith("Complete Speak Up and Listen Up before starting Follow Up")
 
 
 @pytest.fixture

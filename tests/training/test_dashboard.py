@@ -72,6 +72,20 @@ def test_leaders_see_the_dashboard_with_adoption_and_the_boards_follow_up(client
     assert "Trend, month by month" in page
 
 
+def test_a_roster_with_no_board_members_is_said_to_have_none_and_how_one_is_marked(
+    client_as, organisation
+):
+    """It read "0 of 0 board members have completed Follow Up"."""
+    StaffRecordFactory(organisation=organisation, is_senior_leader=True)
+    page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
+    board = " ".join(page.split('id="board-heading"')[1].split("<h2")[0].split())
+    assert "0 of 0" not in board and "<table" not in board
+    assert (
+        "No board members are on the roster. A worker is marked as a board member by Y in the "
+        "Board Member (Y/N) column of the staff roster." in board
+    )
+
+
 def _chart_svg(html: str) -> str:
     encoded = re.search(r'class="speakup-chart"[^>]*src="data:image/svg\+xml;base64,([^"]+)"', html)
     return base64.b64decode(encoded.group(1)).decode()
@@ -443,6 +457,65 @@ def test_a_module_ticked_mandatory_needs_the_date_it_is_mandatory_from(client_as
     assert not TrainingPolicy.objects.filter(organisation=organisation).exists()
 
 
+NATIONAL = (
+    "The national recommendation is filled in for you: Speak Up for every worker, Listen Up "
+    "for line managers, Follow Up for senior leaders and board members, a refresher every 3 "
+    "years."
+)
+UNCHANGED = {
+    **POLICY,
+    "speak_up_refresher_years": "3",
+    "listen_up_refresher_years": "3",
+    "follow_up_refresher_years": "3",
+}
+
+
+def policy_page_opening(client) -> str:
+    page = client.get("/training/organisations/TST01/policy/").content.decode()
+    return " ".join(page.split("</h1>")[1].split("<form")[0].split())
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_the_policy_page_says_it_holds_the_national_recommendation_only_until_it_is_changed(
+    client_as, organisation
+):
+    """A tester's policy with a 1-year refresher, a band rule and Follow Up mandatory from
+    2027 still opened with "The national recommendation is filled in for you"."""
+    client = client_as(Role.ORGANISATION_ADMIN)
+    assert NATIONAL in policy_page_opening(client)
+    client.post("/training/organisations/TST01/policy/", UNCHANGED)  # saved as it was filled in
+    assert NATIONAL in policy_page_opening(client)
+    client.post(
+        "/training/organisations/TST01/policy/",
+        {
+            **UNCHANGED,
+            "speak_up_refresher_years": "1",
+            "follow_up_refresher_years": "",
+            "listen_up_from_band": "7",
+            "follow_up_mandatory": "on",
+            "follow_up_mandatory_from_day": "1",
+            "follow_up_mandatory_from_month": "1",
+            "follow_up_mandatory_from_year": "2027",
+            "board_follow_up_due_days": "120",
+        },
+    )
+    opening = policy_page_opening(client)
+    assert "filled in for you" not in opening
+    assert (
+        "This is your organisation's policy. The national recommendation is Speak Up for every "
+        "worker, Listen Up for line managers, Follow Up for senior leaders and board members, a "
+        "refresher every 3 years. Your policy differs from it:" in opening
+    )
+    changes = re.findall(r"<li>(.*?)</li>", opening)
+    assert changes == [
+        "Speak Up: a refresher every year (recommended: a refresher every 3 years)",
+        "Follow Up is mandatory from 1 January 2027",
+        "Follow Up: once is enough, with no refresher (recommended: a refresher every 3 years)",
+        "Everyone from Band 7 up also takes Listen Up (recommended: line managers)",
+        "Board members have 120 days for Follow Up (recommended: 90)",
+    ]
+
+
 def speak_up_from(day, month, year):
     return {
         "speak_up_mandatory": "on",
@@ -657,3 +730,46 @@ def test_a_half_percent_rounds_up_in_the_tables_and_charts(client_as, organisati
     groups = page.split('<div class="speakup-chart-pair">')[2].split("</table>")[0]
     estates = groups.split("Estates and Ancillary")[1].split("</tr>")[0]
     assert "63%" in estates and "62%" not in page and "52%" not in page
+
+
+def _cells(row: str) -> list[str]:
+    cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", "", cell).split()) for cell in cells]
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 26, 12, tzinfo=datetime.UTC), tick=False)
+def test_numbers_over_999_have_commas_in_the_dashboards_tables_and_the_policy_page(
+    client_as, organisation
+):
+    """A tester's roster read "Speak Up | 30004 | 0 | 1 | 30003" and "0% (0 of 7500)" on the
+    dashboard, where the import's result and the national view write 30,004."""
+    from speakup.training.models import Completion
+
+    workers = StaffRecord.objects.bulk_create(
+        StaffRecordFactory.build_batch(1234, organisation=organisation, is_board_member=True)
+    )
+    Completion.objects.bulk_create(
+        CompletionFactory.build(staff_record=worker, completed_on=datetime.date(2025, 1, 10))
+        for worker in workers[:1001]
+    )
+    client = client_as(Role.GUARDIAN)
+    page = client.get("/training/organisations/TST01/").content.decode()
+    rows = [_cells(row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S)]
+    assert ["Speak Up", "1,234", "1,001", "0", "233", "0", "81%"] in rows
+    assert [
+        "Administrative and Clerical",
+        "1,234",
+        "81% (1,001 of 1,234)",
+        "0% (0 of 1,234)",
+        "0% (0 of 1,234)",
+    ] in rows
+    assert "0 of 1,234 board members have completed Follow Up" in page
+
+    admin = client_as(Role.ORGANISATION_ADMIN)
+    page = admin.post(
+        "/training/organisations/TST01/policy/", {**UNCHANGED, "speak_up_refresher_years": "1"}
+    ).content.decode()
+    assert "This change would make 1,001 workers overdue or expired at once" in page
+    assert ["Speak Up", "0", "1,001"] in [
+        _cells(row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S)
+    ]

@@ -26,6 +26,7 @@ def worker(client, person_with_role, organisation):
     StaffRecordFactory(
         organisation=organisation,
         user=user,
+        employee_number="1001",
         first_name="Wren",
         last_name="Worker",
         directorate="Surgery",
@@ -68,7 +69,11 @@ def manager(person_with_role, organisation):
 @time_machine.travel(TODAY, tick=False)
 def test_a_line_manager_sees_their_teams_modules_and_status(client, manager, worker, organisation):
     done = StaffRecordFactory(
-        organisation=organisation, first_name="Cleo", last_name="Done", directorate="Surgery"
+        organisation=organisation,
+        employee_number="1002",
+        first_name="Cleo",
+        last_name="Done",
+        directorate="Surgery",
     )
     CompletionFactory(staff_record=done, completed_on=datetime.date(2025, 6, 1))
     StaffRecordFactory(organisation=organisation, first_name="Xena", directorate="Pharmacy")
@@ -78,10 +83,30 @@ def test_a_line_manager_sees_their_teams_modules_and_status(client, manager, wor
     team = client.get("/training/team/")
     shown = text(team)
     assert "Testshire Fictional NHS Trust: Surgery" in shown
-    assert "Wren Worker Overdue" in shown
-    assert "Cleo Done Complete until 1 June 2028" in shown
+    assert "Wren Worker 1001 Overdue" in shown
+    assert "Cleo Done 1002 Complete until 1 June 2028" in shown
     assert "Xena" not in shown  # another directorate
     assert '<th scope="row">Mona Manager' not in team.content.decode()  # not themselves
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_line_manager_can_tell_apart_two_workers_with_the_same_name(
+    client, manager, organisation
+):
+    """Two "Esme Greystone" rows could not be told apart: each has her employee number."""
+    for number in ("3101", "3102"):
+        StaffRecordFactory(
+            organisation=organisation,
+            employee_number=number,
+            first_name="Esme",
+            last_name="Greystone",
+            directorate="Surgery",
+        )
+    sign_in(client, manager)
+    page = client.get("/training/team/").content.decode()
+    assert '<th scope="col">Employee number</th>' in page
+    rows = [row.split("</tr>")[0] for row in page.split("<tr") if "Esme Greystone" in row]
+    assert [re.search(r"<td[^>]*>(\w+)</td>", row)[1] for row in rows] == ["3101", "3102"]
 
 
 def test_people_who_manage_nobody_get_page_not_found(client, worker):
@@ -109,7 +134,7 @@ def test_workers_who_name_their_line_manager_are_in_that_managers_team_only(
 
     sign_in(client, nia)
     team = text(client.get("/training/team/"))
-    assert "Wren Worker Overdue" in team
+    assert "Wren Worker 1001 Overdue" in team
     assert "Sami" not in team
 
     sign_in(client, manager)
@@ -151,7 +176,7 @@ def test_a_large_team_lists_the_most_urgent_first_and_downloads_whole(
     shown = text(client.get("/training/team/"))
     assert "5 people: 2 with training overdue or expired, 1 more with training due." in shown
     assert "The 3 whose training needs attention soonest are listed here." in shown
-    listed = re.findall(r"(\w+) (?:Late|Due|Done) (?:Overdue|Due|Complete)", shown)
+    listed = re.findall(r"(\w+) (?:Late|Due|Done) \d+ (?:Overdue|Due|Complete)", shown)
     assert listed == ["Di", "Ed", "Cy"]
     # The file's kind ends the link's words, after the organisation a screen reader hears.
     assert "Download your team's training at Testshire Fictional NHS Trust (CSV)" in shown

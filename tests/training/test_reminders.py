@@ -43,6 +43,7 @@ def surgery(organisation):
     )
     overdue = StaffRecordFactory(
         organisation=organisation,
+        employee_number="2002",
         first_name="Owen",
         last_name="Late",
         email="owen@fictional.test",
@@ -95,7 +96,10 @@ def test_an_overdue_worker_and_their_line_manager_are_emailed(surgery, mailoutbo
     emails = sent_to(mailoutbox)
     assert "Speak Up: overdue: it was due by 31 January 2026." in emails["owen@fictional.test"]
     to_manager = emails["mona@fictional.test"]
-    assert "Owen Late, Speak Up: overdue: it was due by 31 January 2026." in to_manager
+    assert (
+        "Owen Late (employee number 2002), Speak Up: overdue: it was due by 31 January 2026."
+        in to_manager
+    )
     assert "Dara" not in to_manager  # only overdue training goes to the manager
     assert manager_subject_and_intro(mailoutbox, "mona@fictional.test") == (
         "Overdue Freedom to Speak Up training in your team",
@@ -103,6 +107,26 @@ def test_an_overdue_worker_and_their_line_manager_are_emailed(surgery, mailoutbo
         "Testshire Fictional NHS Trust:",
     )
     assert "/training/team/" in to_manager
+
+
+def test_a_manager_can_tell_apart_two_late_workers_with_the_same_name(
+    surgery, organisation, mailoutbox
+):
+    """An email read "Rhys O'Brien, Speak Up" twice: each now has his employee number."""
+    for number in ("4101", "4102"):
+        StaffRecordFactory(
+            organisation=organisation,
+            employee_number=number,
+            first_name="Rhys",
+            last_name="O'Brien",
+            directorate="Surgery",
+            assignment_start=datetime.date(2026, 1, 1),
+        )
+    with travel(DAY):
+        training_reminders_send(today=DAY)
+    to_manager = sent_to(mailoutbox)["mona@fictional.test"]
+    for number in ("4101", "4102"):
+        assert f"- Rhys O'Brien (employee number {number}), Speak Up: overdue" in to_manager
 
 
 @pytest.mark.parametrize(
@@ -120,7 +144,7 @@ def test_a_mandatory_date_leaves_an_overdue_worker_and_their_line_manager_told(
         call_command("tick")
     emails = sent_to(mailoutbox)
     assert "Speak Up: overdue: it was due by 31 January 2026." in emails["owen@fictional.test"]
-    assert "Owen Late, Speak Up: overdue" in emails["mona@fictional.test"]
+    assert "Owen Late (employee number 2002), Speak Up: overdue" in emails["mona@fictional.test"]
     assert "Speak Up: due by 12 March 2026." in emails["dara@fictional.test"]
 
 
@@ -289,10 +313,13 @@ def test_a_board_member_is_told_to_take_speak_up_and_listen_up_before_follow_up(
         training_reminders_send(today=DAY)
     body = sent_to(mailoutbox)["bea@fictional.test"]
     assert "Speak Up: overdue: it was due by 1 December 2025.\n" in body
-    assert "Listen Up: overdue: it was due by 1 December 2025. Take Speak Up first.\n" in body
+    assert (
+        "Listen Up: overdue: it was due by 1 December 2025. "
+        "Complete Speak Up before starting Listen Up.\n" in body
+    )
     assert (
         "Follow Up: overdue: it was due by 30 January 2026. "
-        "Take Speak Up and Listen Up first.\n" in body
+        "Complete Speak Up and Listen Up before starting Follow Up.\n" in body
     )
 
 
@@ -302,6 +329,7 @@ def test_an_expired_module_is_called_expired_in_the_emails_as_on_the_pages(
 ):
     lapsed = StaffRecordFactory(
         organisation=organisation,
+        employee_number="2005",
         first_name="Tess",
         last_name="Lapsed",
         email="tess@fictional.test",
@@ -314,7 +342,7 @@ def test_an_expired_module_is_called_expired_in_the_emails_as_on_the_pages(
     emails = sent_to(mailoutbox)
     said = "Speak Up: expired: the refresher was due by 1 December 2025."
     assert said in emails["tess@fictional.test"]
-    assert f"Tess Lapsed, {said}" in emails["mona@fictional.test"]
+    assert f"Tess Lapsed (employee number 2005), {said}" in emails["mona@fictional.test"]
 
 
 def manager_subject_and_intro(mailoutbox, address) -> tuple[str, str]:

@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+import html
 
 import pytest
 import time_machine
@@ -280,22 +281,33 @@ def test_follow_up_waits_for_speak_up_and_listen_up(client, organisation, person
     chair = person_with_role(Role.BOARD_MEMBER)
     sign_in(client, chair)
     page = client.get("/training/modules/follow_up/").content.decode()
-    assert "Complete Speak Up and Listen Up before you start this module" in page
+    assert "Complete Speak Up and Listen Up before starting Follow Up." in page
     assert 'href="/training/modules/speak_up/"' in page and "Go to Speak Up" in page
     # A link straight to a screen or the check leads to that explanation, not "Page not found".
     for address in ("screens/1/", "knowledge-check/"):
         response = client.get(f"/training/modules/follow_up/{address}", follow=True)
         assert response.redirect_chain == [("/training/modules/follow_up/", 302)]
-        assert "Complete Speak Up and Listen Up before" in response.content.decode()
+        assert "Complete Speak Up and Listen Up before starting" in response.content.decode()
     response = client.post("/training/modules/follow_up/knowledge-check/", answers("follow_up"))
     assert response.url == "/training/modules/follow_up/"
     take_check(client, "speak_up", answers("speak_up"))
     page = client.get("/training/modules/follow_up/").content.decode()
-    assert "Complete Listen Up before you start this module" in page and "Go to Listen Up" in page
+    assert "Complete Listen Up before starting Follow Up." in page and "Go to Listen Up" in page
     take_check(client, "listen_up", answers("listen_up"))
     assert client.get("/training/modules/follow_up/screens/1/").status_code == 200
     take_check(client, "follow_up", answers("follow_up"))
     assert Completion.objects.filter(user=chair).count() == 3
+
+
+def test_an_answer_that_is_not_one_of_the_options_is_refused_in_plain_words(client, worker):
+    """A stale or altered form showed Django's "Select a valid choice. not an option is not one
+    of the available choices." """
+    response = take_check(client, "speak_up", {**answers("speak_up"), "q3": "not an option"})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200 and "<title>Error: " in page
+    assert "Choose one of the answers to question 3" in page
+    assert "valid choice" not in page and "available choices" not in page
+    assert not Completion.objects.exists()
 
 
 def test_an_unknown_module_is_not_found(client, worker):

@@ -12,6 +12,7 @@ from speakup.core import submissions
 from speakup.core.dates import day_in_words, moment_in_words
 from speakup.core.forms import error_summary, form_field
 from speakup.core.navigation import navigation_for
+from speakup.core.numbers import with_commas
 from speakup.core.sessions import session_ending
 
 
@@ -38,11 +39,6 @@ def _as_text(cell):
     return cell
 
 
-def _with_commas(number: int) -> str:
-    """A whole number as people read it: 16,358."""
-    return f"{number:,}"
-
-
 @pass_environment
 def table(env, params: dict) -> Markup:
     """The NHS.UK table component, with every number in its rows shown, 0 included."""
@@ -61,7 +57,7 @@ def environment(**options) -> Environment:
         autoescape=True,
         **options,
     )
-    env.filters.update(day=day_in_words, moment=moment_in_words, number=_with_commas)
+    env.filters.update(day=day_in_words, moment=moment_in_words, number=with_commas)
     env.globals.update(
         url=url,
         static=static,

@@ -1,4 +1,10 @@
-"""Shares shown as percentages, rounded the way a reader rounds them."""
+"""Numbers as pages show them: whole numbers with commas, shares as percentages rounded the
+way a reader rounds them."""
+
+
+def with_commas(number: int) -> str:
+    """A whole number as people read it: 16,358 (the templates' `number` filter)."""
+    return f"{number:,}"
 
 
 def percent(part: int, whole: int, *, places: int = 0) -> int | float | None:

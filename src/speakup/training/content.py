@@ -7,6 +7,7 @@ answer that is not one of its options is refused with a message naming the file 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -14,6 +15,8 @@ from pathlib import Path
 import yaml
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+from speakup.core.words import listed
 
 CONTENT_DIR = Path(__file__).parent / "content"
 MODULE_ORDER = ["speak_up", "listen_up", "follow_up"]
@@ -222,4 +225,30 @@ def counting_versions(module: str) -> tuple[str, ...]:
     newest = course(module).version
     return tuple(
         str(number) for number in range(newest, 0, -1) if is_current_version(module, str(number))
+    )
+
+
+# --- the order of the modules ------------------------------------------------------------
+
+
+def modules_to_take_first(
+    module: str, completions: Mapping[str, Sequence[tuple[datetime.date, str]]]
+) -> list[str]:
+    """The modules a worker must have passed before starting `module`, and has not, in the
+    order they are taken. `completions` are the worker's (completed_on, version) per module.
+
+    The one order rule (Listen Up needs Speak Up; Follow Up needs Speak Up and Listen Up) for
+    the module page, starting a module, its knowledge check, the team page and the reminders.
+    A pass is a pass, however old and of whatever version: an earlier module whose refresher
+    has run out, or whose version must be retaken, is due on its own and bars nothing.
+    """
+    return [earlier for earlier in PREREQUISITES[module] if not completions.get(earlier)]
+
+
+def take_first_sentence(module: str, first: Iterable[str]) -> str:
+    """The rule's answer as every page and email says it: "Complete Speak Up and Listen Up
+    before starting Follow Up"."""
+    return (
+        f"Complete {listed([course(earlier).title for earlier in first])} "
+        f"before starting {course(module).title}"
     )

@@ -27,7 +27,11 @@ class KnowledgeCheckForm(forms.Form):
                 label=f"{number}. {question.text}",
                 choices=[(option, option) for option in question.options],
                 widget=forms.RadioSelect,
-                error_messages={"required": f"Choose an answer to question {number}"},
+                error_messages={
+                    "required": f"Choose an answer to question {number}",
+                    # A form from before the question changed, or altered: not Django's words.
+                    "invalid_choice": f"Choose one of the answers to question {number}",
+                },
             )
 
     def answers(self) -> dict[int, str]:

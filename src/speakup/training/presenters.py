@@ -5,11 +5,20 @@ from __future__ import annotations
 import datetime
 
 from speakup.core.dates import day_in_words
+from speakup.core.numbers import with_commas
 from speakup.core.words import counted
+from speakup.training.bands import VERY_SENIOR_MANAGER, band_normalised
 from speakup.training.content import MODULE_ORDER
-from speakup.training.models import Module
-from speakup.training.queries import LATE
+from speakup.training.models import Module, TrainingPolicy
+from speakup.training.queries import LATE, mandatory_flag
 from speakup.training.tallies import MadeLate
+
+# The national recommendation, which is what a policy holds until an admin changes it (the
+# model's defaults).
+NATIONAL_RECOMMENDATION = (
+    "Speak Up for every worker, Listen Up for line managers, Follow Up for senior leaders and "
+    "board members, a refresher every 3 years"
+)
 
 
 def mandatory_wording(mandatory: bool, since: datetime.date | None) -> str:
@@ -24,6 +33,53 @@ def mandatory_tag(mandatory: bool, since: datetime.date | None) -> dict:
     """The flag as an NHS.UK tag: green when mandatory, yellow when it will be, red when not."""
     colour = "green" if mandatory else "yellow" if since else "red"
     return {"text": mandatory_wording(mandatory, since), "classes": f"nhsuk-tag--{colour}"}
+
+
+def _refresher(years: int | None) -> str:
+    if years is None:
+        return "once is enough, with no refresher"
+    return "a refresher every year" if years == 1 else f"a refresher every {years} years"
+
+
+def _band_rule(from_band: str) -> str:
+    band = band_normalised(from_band)
+    if band == VERY_SENIOR_MANAGER:
+        return "Very senior managers (VSM) also take Listen Up"
+    return f"Everyone from {band} up also takes Listen Up"
+
+
+def policy_changes(policy: TrainingPolicy, *, today: datetime.date) -> list[str]:
+    """How the policy differs from the national recommendation, one sentence per change; none
+    while it is the recommendation untouched (saved unchanged or never saved)."""
+    national = TrainingPolicy()
+    changes = []
+    for module in MODULE_ORDER:
+        title = Module(module).label
+        mandatory, since = mandatory_flag(
+            getattr(policy, f"{module}_mandatory"),
+            getattr(policy, f"{module}_mandatory_from"),
+            today=today,
+        )
+        if mandatory or since:
+            wording = mandatory_wording(mandatory, since)
+            changes.append(f"{title} is {wording[:1].lower()}{wording[1:]}")
+        years = getattr(policy, f"{module}_refresher_years")
+        recommended = getattr(national, f"{module}_refresher_years")
+        if years != recommended:
+            changes.append(f"{title}: {_refresher(years)} (recommended: {_refresher(recommended)})")
+    if policy.listen_up_from_band:
+        changes.append(f"{_band_rule(policy.listen_up_from_band)} (recommended: line managers)")
+    if policy.new_starter_due_days != national.new_starter_due_days:
+        changes.append(
+            f"New starters have {counted(policy.new_starter_due_days, 'day')} to complete "
+            f"their modules (recommended: {national.new_starter_due_days})"
+        )
+    if policy.board_follow_up_due_days != national.board_follow_up_due_days:
+        changes.append(
+            f"Board members have {counted(policy.board_follow_up_due_days, 'day')} for Follow "
+            f"Up (recommended: {national.board_follow_up_due_days})"
+        )
+    return changes
 
 
 def expect_late_label(workers: int) -> str:
@@ -41,7 +97,10 @@ def made_late_summary(late: MadeLate) -> dict:
         "rows": [
             [
                 Module(module).label,
-                *({"text": late.modules[module][status], "format": "numeric"} for status in LATE),
+                *(
+                    {"text": with_commas(late.modules[module][status]), "format": "numeric"}
+                    for status in LATE
+                ),
             ]
             for module in MODULE_ORDER
         ],

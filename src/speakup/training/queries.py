@@ -22,10 +22,11 @@ from speakup.organisations.roles import NATIONAL_ROLES, Role
 from speakup.training.bands import VERY_SENIOR_MANAGER, band_code, band_normalised, band_rank
 from speakup.training.content import (
     MODULE_ORDER,
-    PREREQUISITES,
     course,
     is_current_version,
+    modules_to_take_first,
     retake_from,
+    take_first_sentence,
 )
 from speakup.training.models import Completion, Module, StaffRecord, TrainingPolicy
 
@@ -228,7 +229,7 @@ class ModuleStatus:
     valid_until: datetime.date | None = None
     completed_on: datetime.date | None = None
     replaced: bool = False  # the completed version was replaced by one that must be retaken
-    take_first: tuple[str, ...] = ()
+    take_first: tuple[str, ...] = ()  # modules to pass before starting this one
 
     @property
     def required(self) -> bool:
@@ -247,6 +248,12 @@ class ModuleStatus:
     @property
     def reason(self) -> str:
         """The reason in words (built only when shown: dashboards count thousands of these)."""
+        if self.take_first:
+            return f"{self._reason}. {take_first_sentence(self.module, self.take_first)}"
+        return self._reason
+
+    @property
+    def _reason(self) -> str:
         why, status = self.why, self.status
         if status == NOT_REQUIRED:
             return why
@@ -267,10 +274,7 @@ class ModuleStatus:
                 f"{why}; completed on {day_in_words(self.completed_on)}, the refresher was due by "
                 f"{day_in_words(self.valid_until)}"
             )
-        text = f"{why}; {'due' if status == DUE else 'was due'} by {day_in_words(self.due_on)}"
-        if self.take_first:
-            text += f". Take {' and '.join(self.take_first)} first"
-        return text
+        return f"{why}; {'due' if status == DUE else 'was due'} by {day_in_words(self.due_on)}"
 
 
 def module_status(
@@ -372,20 +376,12 @@ def worker_statuses(
             completions=completions.get(module, []),
             today=today,
         )
-        if status.status in {DUE, OVERDUE}:
-            before = [
-                MODULE_TITLES[m]
-                for m in PREREQUISITES[module]
-                if not any(s.module == m and s.status == COMPLIANT for s in statuses)
-            ]
-            if before:
-                status = ModuleStatus(
-                    module,
-                    status.status,
-                    status.why,
-                    due_on=status.due_on,
-                    take_first=tuple(before),
-                )
+        # Training to start (not a refresher falling due) says what must be passed first.
+        before = status.status in {DUE, OVERDUE, EXPIRED} and modules_to_take_first(
+            module, completions
+        )
+        if before:
+            status = dataclasses.replace(status, take_first=tuple(before))
         statuses.append(status)
     return statuses
 
@@ -468,17 +464,16 @@ def my_training(*, user, today: datetime.date | None = None) -> list[MyTraining]
     return result
 
 
-def completed_modules(*, user) -> set[str]:
-    """Modules this person has a current-version completion of (for the order of modules)."""
-    rows = Completion.objects.filter(Q(user=user) | Q(staff_record__user=user)).values_list(
-        "module", "version"
-    )
-    return {module for module, version in rows if is_current_version(module, version)}
-
-
 def missing_prerequisites(*, user, module: str) -> list[str]:
-    done = completed_modules(user=user)
-    return [MODULE_TITLES[m] for m in PREREQUISITES[module] if m not in done]
+    """The modules this person must pass before starting `module` (`modules_to_take_first`),
+    from their completions anywhere, as the team page counts them."""
+    found: dict[str, list] = defaultdict(list)
+    rows = Completion.objects.filter(Q(user=user) | Q(staff_record__user=user)).values_list(
+        "module", "completed_on", "version"
+    )
+    for done, day, version in rows:
+        found[done].append((day, version))
+    return modules_to_take_first(module, found)
 
 
 def certificate_of(*, user, certificate_id) -> Completion | None:

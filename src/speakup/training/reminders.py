@@ -25,6 +25,7 @@ from django.utils import timezone
 from speakup.core.dates import day_in_words
 from speakup.core.links import absolute_url
 from speakup.organisations.models import Organisation
+from speakup.training.content import take_first_sentence
 from speakup.training.models import StaffRecord, TrainingReminder, TrainingReminderRun
 from speakup.training.queries import (
     COMPLIANT,
@@ -33,6 +34,7 @@ from speakup.training.queries import (
     LATE,
     OVERDUE,
     ModuleStatus,
+    WorkerCompliance,
     line_managers_in,
     organisation_compliance,
 )
@@ -76,6 +78,12 @@ def _when(status: ModuleStatus) -> str:
     return f"refresher due by {day_in_words(status.valid_until)}"
 
 
+def _named(worker: WorkerCompliance) -> str:
+    """A worker as a manager's email names them: with their employee number, since two of a
+    team can share a name (the team page has it in a column of its own)."""
+    return f"{worker.name} (employee number {worker.record['employee_number']})"
+
+
 def worker_email(*, first_name: str, organisation: Organisation, statuses: list) -> str:
     lines = [
         f"Hello {first_name},",
@@ -84,8 +92,10 @@ def worker_email(*, first_name: str, organisation: Organisation, statuses: list)
         "",
     ]
     for status in statuses:
-        first = f" Take {' and '.join(status.take_first)} first." if status.take_first else ""
-        lines.append(f"- {status.title}: {_when(status)}.{first}")
+        line = f"- {status.title}: {_when(status)}."
+        if status.take_first:
+            line += f" {take_first_sentence(status.module, status.take_first)}."
+        lines.append(line)
         lines.append(
             f"  Take it here: {absolute_url(reverse('training:show_module', args=[status.module]))}"
         )
@@ -193,7 +203,7 @@ def _remind_organisation(organisation: Organisation, today: datetime.date, repor
         for status in statuses:
             told = its_managers if status.status in LATE else 0
             if told:
-                late_by_team[team].append((record_id, worker.name, status))
+                late_by_team[team].append((record_id, _named(worker), status))
             if emailed or told:
                 reminders.append(
                     TrainingReminder(

@@ -23,7 +23,12 @@ from speakup.core.numbers import percent
 from speakup.core.words import counted
 from speakup.organisations.models import Organisation
 from speakup.training.bands import bands_from
-from speakup.training.content import MODULE_ORDER, counting_versions, course
+from speakup.training.content import (
+    MODULE_ORDER,
+    counting_versions,
+    course,
+    take_first_sentence,
+)
 from speakup.training.models import (
     Completion,
     CompletionSource,
@@ -201,7 +206,7 @@ def knowledge_check_submit(
     the way are emptied; a pass starts the module afresh, so a refresher reads the screens again.
     """
     if missing := missing_prerequisites(user=user, module=module):
-        raise ValueError(f"Complete {' and '.join(missing)} first")
+        raise ValueError(take_first_sentence(module, missing))
     the_course = course(module)
     total = len(the_course.questions)
     wrong = [

@@ -29,7 +29,12 @@ from speakup.training.forms import (
     TrainingPolicyForm,
 )
 from speakup.training.models import ImportStatus, StaffImport, UploadKind
-from speakup.training.presenters import made_late_summary, mandatory_tag
+from speakup.training.presenters import (
+    NATIONAL_RECOMMENDATION,
+    made_late_summary,
+    mandatory_tag,
+    policy_changes,
+)
 from speakup.training.queries import (
     MODULE_TITLES,
     dashboard_organisations,
@@ -341,21 +346,24 @@ def edit_policy(request, ods_code):
                 **form.cleaned_data,
             )
         except LateWorkersToConfirm as refusal:
-            return _policy_page(request, organisation, form, late=refusal.late)
+            return _policy_page(request, organisation, policy, form, late=refusal.late)
         messages.success(request, "Your training policy has been saved")
         return redirect("training:show_dashboard", organisation.ods_code)
-    return _policy_page(request, organisation, form)
+    return _policy_page(request, organisation, policy, form)
 
 
-def _policy_page(request, organisation, form, *, late: MadeLate | None = None):
-    """The policy form; with `late`, the change just refused for the workers it would make
-    late at once, and the tick box to go ahead (a fresh one: unticked, with these numbers)."""
+def _policy_page(request, organisation, policy, form, *, late: MadeLate | None = None):
+    """The policy form, opening with how the saved policy differs from the national
+    recommendation; with `late`, the change just refused for the workers it would make late at
+    once, and the tick box to go ahead (a fresh one: unticked, with these numbers)."""
     return render_page(
         request,
         "training/edit_policy.jinja",
         page_title="Your training policy: not saved yet" if late else "Your training policy",
         form=form,
         organisation=organisation,
+        national=NATIONAL_RECOMMENDATION,
+        changes=policy_changes(policy, today=timezone.localdate()),
         late=made_late_summary(late) if late else None,
         expect_form=ExpectLateForm(late=late) if late else None,
     )

@@ -10,10 +10,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from speakup.core.pages import render_page
 from speakup.core.permissions import require
 from speakup.training.certificates import certificate_pdf
-from speakup.training.content import MODULE_ORDER, PREREQUISITES, course, is_current_version
+from speakup.training.content import (
+    MODULE_ORDER,
+    PREREQUISITES,
+    course,
+    is_current_version,
+    take_first_sentence,
+)
 from speakup.training.forms import KnowledgeCheckForm
 from speakup.training.queries import (
-    MODULE_TITLES,
     certificate_of,
     latest_pass,
     missing_prerequisites,
@@ -65,11 +70,10 @@ def show_module(request, module):
         page_title=f"{the_course.title} module",
         course=the_course,
         resume_url=_resume_url(the_course, progress),
-        missing=missing,
+        taken_after=[course(key).title for key in PREREQUISITES[module]],
+        take_first=missing and take_first_sentence(module, missing),
         # The module to take first, in the order they build on each other.
-        first_module=next(
-            (course(key) for key in PREREQUISITES[module] if MODULE_TITLES[key] in missing), None
-        ),
+        first_module=course(missing[0]) if missing else None,
         passed=passed,
         # A pass of a version below the minimum no longer counts: the worker takes it again.
         retake_needed=passed is not None and not is_current_version(module, passed.version),
@@ -283,5 +287,7 @@ def restart_module(request, module):
     """Start a module again from its first screen (after passing, or to refresh)."""
     require(request.user, "training.take_modules")
     course_or_404(module)
+    if missing_prerequisites(user=request.user, module=module):
+        return redirect("training:show_module", module)
     progress_visit(user=request.user, module=module, screen=1)
     return redirect("training:show_screen", module, 1)

@@ -10,7 +10,7 @@ import datetime
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -381,7 +381,7 @@ def worker_statuses(
             module, completions
         )
         if before:
-            status = dataclasses.replace(status, take_first=tuple(before))
+            status = replace(status, take_first=tuple(before))
         statuses.append(status)
     return statuses
 

@@ -180,8 +180,22 @@ def test_a_description_over_twenty_thousand_characters_is_refused(client, organi
 
 @pytest.mark.parametrize(
     "invisible",
-    ["\u200b", "\u200d", "\ufeff", " \u200b\ufeff\n"],
-    ids=["zero-width space", "zero-width joiner", "byte-order mark", "mixed with spaces"],
+    [
+        "\u200b",
+        "\u200d",
+        "\ufeff",
+        " \u200b\ufeff\n",
+        "\u200b \u200b \u200b",
+        "\u200b\t\u200b\n\u200b",
+    ],
+    ids=[
+        "zero-width space",
+        "zero-width joiner",
+        "byte-order mark",
+        "mixed with spaces",
+        "spaces between",
+        "tab and line between",
+    ],
 )
 def test_a_description_of_only_invisible_characters_is_refused_at_its_step(
     client, organisation, invisible

@@ -73,7 +73,7 @@ def trend_months_record(
 
     A month end before the organisation's first roster upload is not recorded (unless
     `before_first_roster`: the demo's rosters come with their history): it would be counted
-    from that roster, and a first roster is often corrected. Idempotent; two small queries
+    from that roster, and a first roster is often corrected. Idempotent; a few small queries
     when every month end is recorded."""
     today = today or timezone.localdate()
     ends = month_ends(today, TREND_MONTHS)[:-1]
@@ -84,18 +84,26 @@ def trend_months_record(
     )
     if organisations is None:
         organisations = Organisation.objects.all()
+    missing = {
+        organisation: [day for day in ends if (organisation.pk, day) not in recorded]
+        for organisation in organisations.filter(active=True).order_by("pk")
+    }
+    missing = {organisation: days for organisation, days in missing.items() if days}
+    # When each of them had its first roster record: none, no roster.
+    first_roster = dict(
+        StaffRecord.objects.filter(organisation__in=list(missing))
+        .values("organisation_id")
+        .annotate(first=Min("created_at"))
+        .values_list("organisation_id", "first")
+        .order_by()
+    )
     done = 0
-    for organisation in organisations.filter(active=True).order_by("pk"):
-        missing = [day for day in ends if (organisation.pk, day) not in recorded]
-        if not missing:
+    for organisation, days in missing.items():
+        if organisation.pk not in first_roster:
             continue
-        first = StaffRecord.objects.filter(organisation=organisation).aggregate(
-            first=Min("created_at")
-        )["first"]
-        if first is None:
-            continue  # no roster
         if not before_first_roster:
-            missing = [day for day in missing if day >= timezone.localdate(first)]
-        if missing:
-            done += month_ends_record(organisation=organisation, ends=missing, today=today)
+            first = timezone.localdate(first_roster[organisation.pk])
+            days = [day for day in days if day >= first]
+        if days:
+            done += month_ends_record(organisation=organisation, ends=days, today=today)
     return f"Training trend: organisations whose month ends were recorded: {done:,}"

@@ -5,9 +5,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from speakup.organisations.models import Organisation, User
-from speakup.training.models import Completion, StaffRecord
+from speakup.training.models import Completion, MonthEndCompliance, StaffRecord, TrainingPolicy
 from speakup.training.queries import compliance_summary, my_training, policy_for
-from speakup.training.tallies import compliance_figures
+from speakup.training.tallies import compliance_figures, compliance_trend
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +63,19 @@ def test_the_demo_rosters_senior_bands_are_a_mix_of_line_managers_and_others():
         assert 0 < listen_up < rows[band]["workers"], band
     managers = StaffRecord.objects.filter(organisation=demo1, is_line_manager=True)
     assert managers.filter(band="Band 6").exists()  # some ward sisters manage too
+
+
+def test_the_demo_trend_keeps_its_past_months_when_the_policy_changes():
+    """A tester shortened DEMO1's Speak Up refresher to a year: its 30 June fell from 61% to
+    36%. The demo records its past month ends when it is made, as the tick would have."""
+    call_command("demo-data")
+    demo1 = Organisation.objects.get(ods_code="DEMO1")
+    today = timezone.localdate()
+    before = compliance_trend(organisation=demo1, today=today)
+    TrainingPolicy.objects.filter(organisation=demo1).update(speak_up_refresher_years=1)
+    after = compliance_trend(organisation=demo1, today=today)
+
+    assert [row["recorded"] for row in after] == [True] * 5 + [False]
+    assert after[:5] == before[:5]
+    call_command("demo-data")
+    assert MonthEndCompliance.objects.filter(organisation=demo1).count() == 5 * 3

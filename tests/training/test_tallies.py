@@ -12,7 +12,7 @@ from django.utils import timezone
 from speakup.core.dates import years_after
 from speakup.training import content, queries, tallies
 from speakup.training.content import MODULE_ORDER
-from speakup.training.models import Completion, StaffRecord, TrainingPolicy
+from speakup.training.models import Completion, MonthEndCompliance, StaffRecord, TrainingPolicy
 from speakup.training.queries import (
     compliance_breakdown,
     organisation_compliance,
@@ -418,6 +418,7 @@ def test_the_month_by_month_trend_in_sql_agrees_with_the_rules_for_each_worker(p
             organisation=organisation, today=today, months=7, figures=figures
         )
 
+    assert not any(row.pop("recorded") for row in [*sql, *with_figures])  # all counted now
     assert sql == python
     assert with_figures == python  # as the dashboard asks: the counts' bands
     assert len({row["speak_up"] for row in sql}) > 1  # the trend does move
@@ -425,6 +426,50 @@ def test_the_month_by_month_trend_in_sql_agrees_with_the_rules_for_each_worker(p
     assert [sql[-1][row["module"]] for row in figures["summary"]["modules"]] == [
         queries.percent(row["compliant"], row["required"]) for row in figures["summary"]["modules"]
     ]
+
+
+def test_the_trend_reads_a_recorded_month_as_recorded_and_counts_the_others():
+    today = datetime.date(2026, 11, 27)
+    organisation = OrganisationFactory()
+    worker = StaffRecordFactory(
+        organisation=organisation, assignment_start=datetime.date(2024, 1, 1)
+    )
+    CompletionFactory(staff_record=worker, completed_on=datetime.date(2026, 1, 5))
+    september = datetime.date(2026, 9, 30)
+    for module, (compliant, required) in zip(MODULE_ORDER, [(3, 7), (1, 2), (0, 0)], strict=True):
+        MonthEndCompliance.objects.create(
+            organisation=organisation,
+            month_end=september,
+            module=module,
+            compliant=compliant,
+            required=required,
+        )
+    # Recorded for one module only (not as the tick records): counted.
+    MonthEndCompliance.objects.create(
+        organisation=organisation,
+        month_end=datetime.date(2026, 10, 31),
+        module="speak_up",
+        compliant=0,
+        required=5,
+    )
+
+    sql = tallies.compliance_trend(organisation=organisation, today=today)
+    python = queries.compliance_trend(organisation=organisation, today=today)
+
+    by_day = {row["as_of"]: row for row in sql}
+    assert by_day[september] == {
+        "month": september,
+        "as_of": september,
+        "recorded": True,
+        "speak_up": 43,
+        "listen_up": 50,
+        "follow_up": None,
+    }
+    assert [row.pop("recorded") for row in sql] == [False, False, False, True, False, False]
+    assert [row for row in sql if row["as_of"] != september] == [
+        row for row in python if row["as_of"] != september
+    ]
+    assert by_day[datetime.date(2026, 10, 31)]["speak_up"] == 100
 
 
 def test_a_changed_policy_is_counted_at_once_though_the_sql_is_written_once_per_rules():

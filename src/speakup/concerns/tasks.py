@@ -9,6 +9,7 @@ from speakup.reporting.national_counts import refresh_when_old
 from speakup.training.leavers import ended_assignments_close
 from speakup.training.reminders import training_reminders_send
 from speakup.training.tasks import abandon_stale_uploads
+from speakup.training.trend_months import trend_months_record
 
 
 @shared_task(name="concerns.tick")
@@ -20,6 +21,8 @@ def tick() -> list[str]:
         # manager; should it fail, the tick stops here and no reminder goes out on stale facts.
         ended_assignments_close(),
         *training_reminders_send().lines(),
+        # After the leavers, as the dashboard would count the month that day.
+        trend_months_record(),
         refresh_when_old(today=timezone.localdate()),
         abandon_stale_uploads(),
         daily_audit_check(),

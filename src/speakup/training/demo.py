@@ -22,6 +22,7 @@ from speakup.training.models import (
     TrainingPolicy,
 )
 from speakup.training.roster.columns import STAFF_GROUPS
+from speakup.training.trend_months import trend_months_record
 
 EXTRA_STAFF = {"DEMO1": 80, "DEMO2": 60, "DEMO3": 30}
 # Share of workers who have completed each module (before refreshers expire).
@@ -191,3 +192,10 @@ def load_demo() -> None:
     for organisation in Organisation.objects.filter(ods_code__in=EXTRA_STAFF).order_by("ods_code"):
         records = _people_records(organisation, today) + _extra_records(organisation, today)
         _completions(organisation, records, today)
+    # The trend's past months, as the tick would have recorded them at each month's end (here
+    # from the roster and policy just made): a policy changed to try the demo leaves them.
+    trend_months_record(
+        today=today,
+        organisations=Organisation.objects.filter(ods_code__in=EXTRA_STAFF),
+        before_first_roster=True,
+    )

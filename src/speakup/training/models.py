@@ -309,6 +309,36 @@ class TrainingReminderRun(models.Model):
     managers_emailed = models.PositiveIntegerField(default=0)
 
 
+class MonthEndCompliance(models.Model):
+    """One module's figures at the end of a month, as the dashboard's trend showed them when
+    the tick recorded them (`trend_months.trend_months_record`): the trend reads them from
+    here, so a later roster or policy never moves a month gone by."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="month_end_compliance", db_index=False
+    )
+    month_end = models.DateField()
+    module = models.CharField(max_length=20, choices=Module.choices)
+    required = models.PositiveIntegerField()
+    compliant = models.PositiveIntegerField()
+    # Normally the first day after the month end; later if the tick did not run then.
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            # Also the index the trend and the tick read by (organisation, month end).
+            models.UniqueConstraint(
+                fields=["organisation", "month_end", "module"], name="month_end_compliance_once"
+            )
+        ]
+        verbose_name_plural = "month-end compliance"
+
+    def __str__(self):
+        return (
+            f"{self.get_module_display()} at {self.month_end}: {self.compliant} of {self.required}"
+        )
+
+
 def _progress_key(import_id) -> str:
     return f"training:staff-import-progress:{import_id}"
 

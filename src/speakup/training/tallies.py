@@ -37,7 +37,7 @@ from speakup.organisations.models import Organisation
 from speakup.training import content
 from speakup.training.bands import band_code, band_rank
 from speakup.training.content import MODULE_ORDER
-from speakup.training.models import Module, StaffRecord, TrainingPolicy
+from speakup.training.models import Module, MonthEndCompliance, StaffRecord, TrainingPolicy
 from speakup.training.queries import (
     COMPLIANT,
     DUE,
@@ -65,6 +65,9 @@ from speakup.training.queries import (
 RETAKING = "retaking"
 STATUSES = [NOT_REQUIRED, DUE, OVERDUE, EXPIRED, RETAKING, COMPLIANT]
 GROUPS = ("staff_group", "directorate", "band")
+
+# The trend's rows: the last five month ends, and today.
+TREND_MONTHS = 6
 
 # Stands for "never expires" in `refresher_cutoff`: earlier than any real completion day.
 NO_CUTOFF = datetime.date(1, 1, 1)
@@ -682,30 +685,22 @@ def _trend_members(*, organisation, policy, bands, ends, today) -> QuerySet:
     return members[0].union(*members[1:], all=True)
 
 
-def compliance_trend(
+def month_end_counts(
     *,
     organisation: Organisation,
+    policy: TrainingPolicy,
+    bands: list[str] | None,
+    ends: list[datetime.date],
     today: datetime.date,
-    months: int = 6,
-    policy: TrainingPolicy | None = None,
-    figures: dict | None = None,
-) -> list[dict]:
-    """Percent compliant per module at the end of each recent month (today for this month).
+) -> dict[tuple[datetime.date, str], tuple[int, int]]:
+    """(required, compliant) per month end of `ends` and module, counted as of `today`.
 
-    The rules of `queries.compliance_trend`, counted by the database: each month end is
-    measured against the workers on the roster then who had to take the module then, by the
-    roles and band they held then (`required_at_q`); a worker counts as complete if a
-    current-version completion on or before it was still valid then. One query (after one
-    for the roster's bands, or none given `figures`, `compliance_figures` for the same day
-    and policy): per module and month end, how many workers were on the roster and had to
-    take it, and how many of them had a completion within that month end's window.
+    Each month end is measured against the workers on the roster then who had to take the
+    module then, by the roles and band they held then (`required_at_q`); a worker counts as
+    complete if a current-version completion on or before it was still valid then. One query:
+    per module and month end, how many workers were on the roster and had to take it, and how
+    many of them had a completion within that month end's window.
     """
-    if figures:
-        policy, bands = figures["policy"], figures["bands"]
-    else:
-        policy = policy or policy_for(organisation=organisation)
-        bands = listen_up_bands(organisation=organisation, policy=policy)
-    ends = month_ends(today, months)
 
     def write():
         where = {"organisation": organisation, "policy": policy, "bands": bands}
@@ -718,7 +713,7 @@ def compliance_trend(
         )
 
     (members, members_params), (done, done_params) = _written_once(
-        ("trend", months, *_rule_inputs(organisation, policy, today, bands)), write
+        ("trend", tuple(ends), *_rule_inputs(organisation, policy, today, bands)), write
     )
     # Per module, each month end's window: from the refresher cut-off to the month end.
     windows = [
@@ -758,12 +753,67 @@ def compliance_trend(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         counted = {module: counts for module, *counts in cursor.fetchall()}
+    return {
+        (day, module): (
+            (counted[module][number], counted[module][len(ends) + number])
+            if module in counted
+            else (0, 0)
+        )
+        for number, day in enumerate(ends)
+        for module in MODULE_ORDER
+    }
+
+
+def recorded_month_ends(
+    *, organisation: Organisation, ends: list[datetime.date]
+) -> dict[tuple[datetime.date, str], tuple[int, int]]:
+    """(required, compliant) per month end and module as recorded at the month's end
+    (`trend_months.trend_months_record`), for the month ends of `ends` recorded for every
+    module."""
+    rows = MonthEndCompliance.objects.filter(organisation=organisation, month_end__in=ends)
+    recorded = {
+        (row.month_end, row.module): (row.required, row.compliant)
+        for row in rows.only("month_end", "module", "required", "compliant")
+    }
+    whole = {day for day in ends if all((day, module) in recorded for module in MODULE_ORDER)}
+    return {key: counts for key, counts in recorded.items() if key[0] in whole}
+
+
+def compliance_trend(
+    *,
+    organisation: Organisation,
+    today: datetime.date,
+    months: int = TREND_MONTHS,
+    policy: TrainingPolicy | None = None,
+    figures: dict | None = None,
+) -> list[dict]:
+    """Percent compliant per module at the end of each recent month (today for this month).
+
+    A month end recorded when it had gone by (`recorded_month_ends`) is read as recorded; the
+    others, and today, are counted now (`month_end_counts`: one query, after one for the
+    roster's bands, or none given `figures`, `compliance_figures` for the same day and policy).
+    Each row says whether it was recorded (`recorded`).
+    """
+    ends = month_ends(today, months)
+    recorded = recorded_month_ends(
+        organisation=organisation, ends=[day for day in ends if day < today]
+    )
+    counts = dict(recorded)
+    to_count = [day for day in ends if (day, MODULE_ORDER[0]) not in recorded]
+    if to_count:
+        if figures:
+            policy, bands = figures["policy"], figures["bands"]
+        else:
+            policy = policy or policy_for(organisation=organisation)
+            bands = listen_up_bands(organisation=organisation, policy=policy)
+        counts |= month_end_counts(
+            organisation=organisation, policy=policy, bands=bands, ends=to_count, today=today
+        )
     rows = []
-    for number, day in enumerate(ends):
-        row = {"month": day, "as_of": day}
+    for day in ends:
+        row = {"month": day, "as_of": day, "recorded": (day, MODULE_ORDER[0]) in recorded}
         for module in MODULE_ORDER:
-            counts = counted.get(module)
-            required, compliant = (counts[number], counts[len(ends) + number]) if counts else (0, 0)
+            required, compliant = counts[(day, module)]
             row[module] = percent(compliant, required)
         rows.append(row)
     return rows

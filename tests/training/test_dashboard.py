@@ -483,6 +483,9 @@ def test_the_policy_page_says_it_holds_the_national_recommendation_only_until_it
     2027 still opened with "The national recommendation is filled in for you"."""
     client = client_as(Role.ORGANISATION_ADMIN)
     assert NATIONAL in policy_page_opening(client)
+    assert "The months its trend has recorded at their end keep the figures they had" in (
+        policy_page_opening(client)
+    )
     client.post("/training/organisations/TST01/policy/", UNCHANGED)  # saved as it was filled in
     assert NATIONAL in policy_page_opening(client)
     client.post(

@@ -9,7 +9,9 @@ then times, in the same run:
   roster's bands);
 - the month-by-month trend (speakup.training.tallies.compliance_trend);
 - the whole dashboard page as its users meet it (GET /training/organisations/<ods>/, rendered
-  with its three charts): every figure counted and every chart drawn afresh, as on every visit;
+  with its three charts): every figure counted and every chart drawn afresh, as on every visit,
+  first with every month of the trend counted (a trust in its first months), then with the
+  months gone by recorded by the tick (a trust in use for five months or more);
 - the check a policy change makes before it is saved (speakup.training.tallies.newly_late: who
   a Speak Up refresher shortened from 3 years to 1 would make late), its SQL written afresh as
   on each save, and the policy page refusing that change and asking to confirm (POST);
@@ -154,12 +156,13 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from speakup.organisations.models import RoleMembership
+    from speakup.organisations.models import Organisation, RoleMembership
     from speakup.organisations.roles import Role
     from speakup.training import tallies
     from speakup.training.models import Completion, StaffRecord
     from speakup.training.queries import organisation_compliance, policy_for
     from speakup.training.tallies import compliance_trend, listen_up_bands, newly_late, tally
+    from speakup.training.trend_months import trend_months_record
     from tests.conftest import sign_in
     from tests.organisations.factories import UserFactory
 
@@ -210,6 +213,20 @@ def main() -> None:
         response = admin_client.post(f"{url}policy/", shorter_refresher)
         assert b"not saved yet" in response.content, response.status_code
 
+    recorded = []
+
+    def page_with_months_recorded():
+        # As a trust in use for five months or more meets it: the tick has recorded its month
+        # ends, so the trend reads them and counts nothing but today, which is the headline's.
+        if not recorded:
+            only_the_trust = Organisation.objects.filter(pk=trust.pk)
+            recorded.append(
+                trend_months_record(
+                    today=TODAY, organisations=only_the_trust, before_first_roster=True
+                )
+            )
+        page()
+
     active = StaffRecord.objects.filter(organisation=trust, active=True)
     with connection.cursor():  # one connection for every timing
         rows = [
@@ -217,6 +234,7 @@ def main() -> None:
             ("dashboard counts (tally)", counts),
             ("month-by-month trend", lambda: compliance_trend(organisation=trust, today=TODAY)),
             ("dashboard page, with its three charts", page),
+            ("the same page, its months gone by recorded by the tick", page_with_months_recorded),
             ("policy change check (newly_late), SQL written afresh", policy_check),
             ("policy page refusing the change to confirm it (POST)", policy_refused),
         ]
@@ -251,11 +269,15 @@ def main() -> None:
         print(f"\nPage: GET {url}; load average at the end {os.getloadavg()[0]:.1f}")
         baseline = results["baseline: bare COUNT(*) of the trust's active roster"]
         page_ms = results["dashboard page, with its three charts"]
-        verdict = "meets" if page_ms < 300 else "DOES NOT meet"
-        print(
-            f"Dashboard page: median {page_ms:.0f} ms, {page_ms / baseline:.0f} times the "
-            f"baseline ({verdict} the 300 ms target)."
-        )
+        for what, ms in (
+            ("every month counted", page_ms),
+            ("months recorded", results["the same page, its months gone by recorded by the tick"]),
+        ):
+            verdict = "meets" if ms < 300 else "DOES NOT meet"
+            print(
+                f"Dashboard page, {what}: median {ms:.0f} ms, {ms / baseline:.0f} times the "
+                f"baseline ({verdict} the 300 ms target)."
+            )
 
 
 if __name__ == "__main__":

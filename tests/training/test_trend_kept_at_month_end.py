@@ -5,10 +5,13 @@ import datetime
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from speakup.core.models import AuditRecord
 from speakup.organisations.roles import Role
 from speakup.training.models import MonthEndCompliance, TrainingPolicy
+from speakup.training.tallies import compliance_figures, compliance_trend
 from speakup.training.trend_months import trend_months_record
 from tests.training.factories import CompletionFactory, StaffRecordFactory
 from tests.training.test_trend_roster_at_month_end import speak_up, trend_rows
@@ -109,3 +112,23 @@ def test_an_organisation_without_a_roster_has_nothing_recorded(organisation):
     with on(datetime.date(2026, 7, 1)):
         assert trend_months_record().endswith("recorded: 0")
     assert not MonthEndCompliance.objects.exists()
+
+
+def test_with_every_month_gone_by_recorded_the_trend_counts_nothing_again(organisation):
+    """Today's point is the headline's own figure, and the months gone by are read as
+    recorded: the dashboard counted the roster for the trend on top of its headline figures,
+    the larger part of its time for a 20,000-worker trust (docs/training.md, benchmark)."""
+    roster_uploaded(organisation, datetime.date(2026, 1, 20))
+    with on(datetime.date(2026, 7, 3)):
+        trend_months_record()
+        figures = compliance_figures(organisation=organisation, today=datetime.date(2026, 7, 3))
+        with CaptureQueriesContext(connection) as queries:
+            rows = compliance_trend(
+                organisation=organisation, today=datetime.date(2026, 7, 3), figures=figures
+            )
+
+    assert len(queries) == 1  # reading the recorded months
+    speak_up_today = next(m for m in figures["summary"]["modules"] if m["module"] == "speak_up")
+    assert (speak_up_today["compliant"], speak_up_today["required"]) == (2, 3)
+    assert [row["speak_up"] for row in rows][-1] == 67
+    assert all(row["recorded"] for row in rows[:-1])

@@ -791,15 +791,22 @@ def compliance_trend(
 
     A month end recorded when it had gone by (`recorded_month_ends`) is read as recorded; the
     others, and today, are counted now (`month_end_counts`: one query, after one for the
-    roster's bands, or none given `figures`, `compliance_figures` for the same day and policy).
-    Each row says whether it was recorded (`recorded`).
+    roster's bands). Given `figures` (`compliance_figures` for the same day and policy), today
+    is the headline's own counts, so the chart's last point is the figure above it and is not
+    counted twice, and the bands are not looked up again: with every month gone by recorded,
+    no query is left but reading them. Each row says whether it was recorded (`recorded`).
     """
     ends = month_ends(today, months)
     recorded = recorded_month_ends(
         organisation=organisation, ends=[day for day in ends if day < today]
     )
     counts = dict(recorded)
-    to_count = [day for day in ends if (day, MODULE_ORDER[0]) not in recorded]
+    if figures:
+        counts |= {
+            (today, row["module"]): (row["required"], row[COMPLIANT])
+            for row in figures["summary"]["modules"]
+        }
+    to_count = [day for day in ends if (day, MODULE_ORDER[0]) not in counts]
     if to_count:
         if figures:
             policy, bands = figures["policy"], figures["bands"]

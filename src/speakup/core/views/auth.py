@@ -28,8 +28,10 @@ from speakup.organisations.queries import needs_two_factor
 
 
 def _next_url(request, default: str = "/") -> str:
+    """Where to go on after signing in: a path on this service, never another site. Only a
+    path: `redirect` would read a bare word ("home") as the name of a view, and fail."""
     target = request.POST.get("next") or request.GET.get("next") or default
-    safe = url_has_allowed_host_and_scheme(
+    safe = target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return target if safe else default

@@ -66,17 +66,21 @@ def test_otp_codes_are_only_printed_for_demo_users(db, capsys):
 
 
 @pytest.mark.parametrize(
-    ("email", "case_page"),
+    ("email", "case_page", "asked_on"),
     [
-        ("line-manager1@demo1.demo.speakup.test", "/concerns/actions/"),
-        ("board-member1@demo1.demo.speakup.test", "/concerns/follow-up/"),
+        ("line-manager1@demo1.demo.speakup.test", "/concerns/actions/", "case pages"),
+        (
+            "board-member1@demo1.demo.speakup.test",
+            "/concerns/follow-up/",
+            "case pages and the roster download",
+        ),
     ],
 )
 def test_demo_people_handed_cases_have_a_code_printed_for_the_case_pages(
-    client, db, capsys, email, case_page
+    client, db, capsys, email, case_page, asked_on
 ):
     line = next(line for line in demo_output(capsys).splitlines() if email in line)
-    assert f"2FA code on case pages: make otp-code EMAIL={email}" in line
+    assert f"2FA code on {asked_on}: make otp-code EMAIL={email}" in line
     client.post("/account/sign-in/", {"email": email, "password": "speakup-demo-password"})
     asked = client.get(case_page, follow=True)
     assert "Enter your security code" in asked.content.decode()  # enrolled: no QR code to scan

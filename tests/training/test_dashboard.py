@@ -776,3 +776,24 @@ def test_numbers_over_999_have_commas_in_the_dashboards_tables_and_the_policy_pa
     assert ["Speak Up", "0", "1,001"] in [
         _cells(row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S)
     ]
+
+
+def test_a_board_member_gives_the_second_factor_before_downloading_the_roster(
+    client, person_with_role, trust
+):
+    """Board members sign in with a password alone; the whole roster's names need more."""
+    from tests.conftest import sign_in
+
+    board_member = person_with_role(Role.BOARD_MEMBER)
+    client.force_login(board_member)
+    assert client.get("/training/organisations/TST01/").status_code == 200
+    response = client.get("/training/organisations/TST01/compliance.csv")
+    assert response.status_code == 302
+    assert (
+        response.url
+        == "/account/two-factor/?next=%2Ftraining%2Forganisations%2FTST01%2Fcompliance.csv"
+    )
+    sign_in(client, board_member)
+    response = client.get("/training/organisations/TST01/compliance.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")

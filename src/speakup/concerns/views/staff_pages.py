@@ -12,13 +12,12 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from speakup.concerns.references import stored_reference
 from speakup.core.permissions import require, visible
+from speakup.core.views.auth import sign_in_first
 from speakup.organisations.models import User
 
 
@@ -28,13 +27,10 @@ def staff_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect(f"/account/sign-in/?{urlencode({'next': request.get_full_path()})}")
-        require(user, "concerns.use_case_pages")
-        if not user.is_verified():
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('core:two_factor')}?{query}")
+        if request.user.is_authenticated:
+            require(request.user, "concerns.use_case_pages")
+        if first := sign_in_first(request):
+            return first
         response = view(request, *args, **kwargs)
         patch_cache_control(response, no_store=True)
         return response

@@ -37,6 +37,19 @@ def _next_url(request, default: str = "/") -> str:
     return target if safe else default
 
 
+def sign_in_first(request):
+    """The way to this page for someone not yet signed in, or signed in without the second
+    factor (which the page needs whatever their roles): a redirect that comes back here, or
+    None when both are given. Case content and whole-roster downloads ask for it."""
+    if not request.user.is_authenticated:
+        where = "core:sign_in"
+    elif not request.user.is_verified():
+        where = "core:two_factor"
+    else:
+        return None
+    return redirect(f"{reverse(where)}?{urlencode({'next': request.get_full_path()})}")
+
+
 @sensitive_post_parameters("password")
 @never_cache
 @csrf_protect

@@ -42,7 +42,7 @@ class Command(BaseCommand):
             line = f"  {role:<24} {s.organisation_code:<6} {s.email:<48} {s.password}"
             if s.two_factor:
                 # The same settings as `make run` (speakup alone would ask for a SECRET_KEY).
-                when = "2FA code" if s.two_factor == "always" else "2FA code on case pages"
+                when = "2FA code" if s.two_factor == "always" else f"2FA code on {s.two_factor}"
                 line += f"   {when}: make otp-code EMAIL={s.email}"
             self.stdout.write(line)
         for note in notes:

@@ -47,3 +47,9 @@ def trimmed(text: str) -> str:
 def blank(text: object) -> bool:
     """Whether `text` is not a string, or shows nothing at all ("", spaces, a zero-width space)."""
     return not isinstance(text, str) or not trimmed(text)
+
+
+def one_line_ending(text: str) -> str:
+    """`text` with every line break as "\\n": a browser sends a text box's as "\\r\\n", so the same
+    words typed or sent again compare as the same."""
+    return text.replace("\r\n", "\n")

@@ -37,7 +37,7 @@ from speakup.concerns.taxonomy import elements_for, worker_groups_for
 from speakup.core.audit import audit
 from speakup.core.dates import day_in_words, more_than_a_year_ahead, years_after
 from speakup.core.permissions import require, visible
-from speakup.core.text import readable, trimmed
+from speakup.core.text import one_line_ending, readable, trimmed
 from speakup.core.words import too_long
 from speakup.organisations.models import User
 from speakup.organisations.queries import has_role
@@ -487,7 +487,7 @@ def concern_record_learning(
         concern = _locked(concern)
         _not_finished(concern, "change the learning of")
         # A browser sends a box's line breaks as \r\n: the same words are not a change.
-        changed = _lines(_open_learning(concern)) != _lines(learning)
+        changed = one_line_ending(_open_learning(concern) or "") != one_line_ending(learning)
         concern.outcome_sealed = sealing.seal(concern, "outcome", outcome)
         concern.learning_sealed = sealing.seal(concern, "learning", learning)
         concern.learning_publishable = bool(publishable)
@@ -506,10 +506,6 @@ def concern_record_learning(
         )
         _audit(user, "concern.record_learning", concern, sign_off_cleared=changed)
     return concern
-
-
-def _lines(text: str | None) -> str | None:
-    return text.replace("\r\n", "\n") if text else text
 
 
 def _open_learning(concern: Concern) -> str | None:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from speakup.core.text import trimmed
+from speakup.core.text import one_line_ending, trimmed
 from speakup.organisations.models import Organisation
 from speakup.register import queries
 from speakup.register.models import (
@@ -105,9 +105,20 @@ def fppt_record(
 
 @transaction.atomic
 def code_publish(*, actor, title: str, body: str) -> CodeOfPractice:
-    title, body = trimmed(title or ""), trimmed(body or "")
+    """Publish the next version. Its text must differ from the current version's: every director
+    in England has to attest to a new version, and the form comes filled in with the current one.
+    A new title alone is refused too, as directors attest to the text."""
+    title, body = trimmed(title or ""), one_line_ending(trimmed(body or ""))
     if not title or not body:
         raise RegisterRefusal("Enter the title and the text of the code of practice.")
+    current = queries.current_code()
+    if current and body == one_line_ending(trimmed(current.body)):
+        raise RegisterRefusal(
+            {
+                "body": f"This is the same as version {current.version}. "
+                "Change the text to publish a new version"
+            }
+        )
     latest = CodeOfPractice.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0
     code = CodeOfPractice.objects.create(
         version=latest + 1, title=title, body=body, published_by=actor

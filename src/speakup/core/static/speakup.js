@@ -3,6 +3,14 @@ import { ErrorSummary, initAll } from "./nhsuk-frontend.min.js";
 
 initAll();
 
+// The NHS.UK file upload's button shows the file chosen ("No file chosen" at first) above its
+// "Choose file or drop file", with only a visually hidden comma between the two in the page's
+// text. Its visible text, read without that comma (as axe's check of WCAG 2.5.3, label in name,
+// reads it), runs the words together, "No file chosenChoose file", which is then not in the
+// button's name. A space keeps them apart; the file chosen is a block of its own, so the button
+// looks the same.
+document.querySelectorAll(".nhsuk-file-upload__status").forEach((status) => status.after(" "));
+
 // A page whose work is still going on (a roster upload) marks the part that shows how far it has
 // gone with data-refresh-seconds. Fetch the page again that often and bring its progress bar and
 // its (live, so read out) status line up to date; once the page no longer has that part, the

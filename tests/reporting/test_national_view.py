@@ -118,6 +118,14 @@ def test_each_csv_cell_is_the_number_the_page_shows(client_as, cases, february_2
     assert rows["TST01"]["Cases per 1,000 workers"] == "3000"  # 3000.0 before
 
 
+def test_the_page_says_a_year_can_be_compared_with_its_quarters(client_as, february_2027):
+    """It said "two views cannot be compared to single anyone out"; a year less three of its
+    quarters is the fourth, hidden figures and all (docs/reporting.md, "What is left")."""
+    page = client_as(Role.NATIONAL_ANALYST).get(f"{PAGE}?{HALF}").content.decode()
+    assert "cannot be compared to single anyone out" not in page
+    assert "less the other quarters, it gives the remaining quarter" in page
+
+
 def test_the_page_has_the_csvs_columns(client_as, cases, organisation, february_2027):
     """The CSV's Workers, needed to read "cases per 1,000 workers", were not on the page."""
     client = client_as(Role.NATIONAL_ANALYST)

@@ -90,6 +90,30 @@ def assert_fits_the_screen(page, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+# Each chart on the page: where its right edge is, how wide it is shown and how wide it was drawn.
+CHARTS = """() => [...document.querySelectorAll("img.speakup-chart")].map((chart) => {
+  const box = chart.getBoundingClientRect();
+  return [chart.alt, box.right, box.width, chart.naturalWidth];
+})"""
+
+
+def assert_charts_fit_the_screen(page, width: int) -> None:
+    """Every chart lies wholly on a screen `width` pixels wide, shown at the size it was drawn
+    for a phone, its words as big as on a computer's (not a computer's drawing scaled down)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    # The phone's drawing is chosen when the screen narrows: wait for it to be loaded.
+    drawn = "() => [...document.querySelectorAll('img.speakup-chart')].every((chart) =>"
+    fits = f"{drawn} chart.complete && chart.naturalWidth < {width})"
+    with contextlib.suppress(PlaywrightTimeout):  # the assertions below say which chart
+        page.wait_for_function(fits, timeout=5_000)
+    charts = page.evaluate(CHARTS)
+    assert charts, "no chart on the page"
+    for alt, right, shown, drawn_width in charts:
+        assert right <= width, f"{alt}: its right edge is at {right} pixels"
+        assert round(shown) == drawn_width, f"{alt}: drawn {drawn_width} wide, shown at {shown}"
+
+
 def assert_accessible(page):
     """Run axe on the page as it stands: zero WCAG 2.2 AA violations, and no HTML shown as
     text."""

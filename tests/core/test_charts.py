@@ -7,8 +7,9 @@ from speakup.core import charts
 from speakup.core.charts import bar_chart, line_chart
 
 
-def _svg(markup) -> str:
-    encoded = re.search(r'base64,([^"]+)"', str(markup)).group(1)
+def _svg(markup, drawing: str = "src") -> str:
+    """The chart as drawn for a computer (the image's src) or a phone (its srcset)."""
+    encoded = re.search(rf' {drawing}="data:image/svg\+xml;base64,([^"]+)"', str(markup)).group(1)
     return base64.b64decode(encoded).decode()
 
 
@@ -32,6 +33,22 @@ def test_a_line_chart_is_an_image_with_a_title_and_alt_text():
     markup = _trend([50.0, 60.0, 70.0], [20.0, 25.0, 30.0])
     assert 'alt="Compliance, month by month. The table after this chart gives' in markup
     assert "<title>Compliance, month by month</title>" in _svg(markup)
+
+
+def test_a_phone_gets_the_chart_drawn_narrower_with_its_words_the_same_size():
+    """A phone showed the computer's drawing, 560 pixels wide, at 460 in a box that scrolled
+    sideways with no sign that it did: its bars and figures ran off the screen. Scaled down to
+    fit instead, its words would have been some 7 pixels high. A screen too narrow for the
+    computer's drawing, beside the page's margins, is given one 320 wide that fits."""
+    markup = str(_trend([50.0, 60.0, 70.0], [20.0, 25.0, 30.0]))
+    narrowest_computer = int(re.search(r'<source media="\(max-width: (\d+)px\)"', markup).group(1))
+    assert narrowest_computer >= 560 + 2 * 16 - 1
+    computer, phone = _svg(markup), _svg(markup, "srcset")
+    assert re.search(r'width="560" height="\d+" viewBox="0 0 560 ', computer)
+    assert re.search(r'width="320" height="\d+" viewBox="0 0 320 ', phone)
+    sizes = set(re.findall(r'font-size="([0-9.]+)"', phone))
+    assert sizes == set(re.findall(r'font-size="([0-9.]+)"', computer)) == {"11", "12", "14"}
+    assert sorted(_values(phone)) == ["Listen Up 30%", "Speak Up 70%"]
 
 
 def test_lines_are_told_apart_by_dash_and_each_ends_with_its_name_and_value():

@@ -188,6 +188,33 @@ def test_only_guardians_are_offered_dates_of_their_own(client_as, february_2027)
         assert "Financial year" in page and "Or choose your own dates" in page
 
 
+def test_the_page_says_a_year_and_its_half_years_can_be_subtracted(client_as, organisation):
+    """It said reports "cannot be compared to single anyone out", and they can: a year less
+    one of its half-years is the other, hidden counts and all (docs/reporting.md, "What is
+    left")."""
+    for month in (5, 6, 7, 8, 9, 11):  # 5 anonymous from April to September 2025, 1 after
+        received = london(2025, month, 3, 10, 0)
+        make_case(organisation, received=received, confidentiality=Confidentiality.ANONYMOUS)
+    for month in (4, 6, 8, 10, 12, 2) * 2:
+        make_case(organisation, received=london(2025 + (month < 4), month, 5, 10, 0))
+    client = client_as(Role.BOARD_MEMBER)
+    with time_machine.travel(london(2026, 5, 1, 9, 0)):
+        anonymous = [
+            _summary(client.get(f"{PAGE}?year=2025&part={part}"), "Raised anonymously")
+            for part in ("year", "h1", "h2")
+        ]
+        page = client.get("/reports/board-reports/").content.decode()
+    assert anonymous == ["6 (33.3%)", "5 (45.5%)", "fewer than 5 (not shown)"]
+    assert "cannot be compared to single anyone out" not in page
+    assert "6 anonymous cases in the year and 5 from April to September leave exactly 1" in page
+
+
+def _summary(response, label: str) -> str:
+    page = response.content.decode()
+    row = page[page.index(f">{label}</dt>") :]
+    return row.split('value">', 1)[1].split("<", 1)[0]
+
+
 def test_a_hidden_number_of_answers_reads_as_a_sentence(client_as, cases, february_2027):
     # April to September 2026: 5 said yes and 1 no, so the number of answers is not shown.
     page = client_as(Role.BOARD_MEMBER).get(PAGE + HALF).content.decode()

@@ -7,8 +7,9 @@ from speakup.core.charts import bar_chart
 from speakup.reporting.disclosure import suppress_count
 
 
-def _svg(markup) -> str:
-    encoded = re.search(r'base64,([^"]+)"', str(markup)).group(1)
+def _svg(markup, drawing: str = "src") -> str:
+    """The chart as drawn for a computer (the image's src) or a phone (its srcset)."""
+    encoded = re.search(rf' {drawing}="data:image/svg\+xml;base64,([^"]+)"', str(markup)).group(1)
     return base64.b64decode(encoded).decode()
 
 

@@ -46,11 +46,11 @@ def test_figures_per_organisation_are_suppressed_and_never_name_anyone(
     ours, theirs = rows["TST01"], rows["OTH01"]
     assert ours["Cases"] == "12"
     assert ours["Workers"] == "4"
-    assert ours["Cases per 1,000 workers"] == "3000.0"
+    assert ours["Cases per 1,000 workers"] == "3000"
     assert ours["Acknowledged in time (%)"] == "not shown"  # 8 of 12: the 4 late would show
     assert ours["Would speak up again (%)"] == "not shown"  # 5 of 6 would show the one "no"
-    assert ours["Feedback in time (%)"] == "50.0"
-    assert ours["Open cases overdue (%)"] == "100.0"
+    assert ours["Feedback in time (%)"] == "50"
+    assert ours["Open cases overdue (%)"] == "100"
     assert ours["Speak Up compliance (%)"] == "50"  # 2 of 4 workers
     assert ours["Board members with Follow Up (%)"] == "100"
     assert {ours[f"{module} mandatory"] for module in ("Speak Up", "Listen Up", "Follow Up")} <= {
@@ -95,6 +95,35 @@ def test_the_csv_is_headed_in_the_pages_words(client_as, cases, february_2027):
     ]
     for column in header[7:-1]:
         assert f">{column.removesuffix(' (%)')}</a></th>" in page  # the table's own heading
+
+
+def test_each_csv_cell_is_the_number_the_page_shows(client_as, cases, february_2027):
+    """The CSV wrote 56 for training, but 20.0 for register duties and 300.0 for cases per
+    1,000 where the page says 20% and 300: every figure is now written as the page writes it,
+    training's shares whole, the others to one decimal place, without a ".0"."""
+    client = client_as(Role.NATIONAL_ANALYST)
+    rows = {row["ODS code"]: row for row in _csv(client.get(f"/reports/national/view.csv?{HALF}"))}
+    page = html.unescape(client.get(f"{PAGE}?{HALF}").content.decode())
+    table = page[page.index('id="table-organisations"') :]
+    for code, row in rows.items():
+        cells = table[table.index(f"({code})") :]
+        cells = cells[: cells.index("</tr>")]
+        shown = [
+            re.sub(r"<[^>]+>|Worst 10%", "", cell.split(">", 1)[1])
+            for cell in cells.split("<td")[2:]  # after the mandatory modules
+        ]
+        csv_cells = list(row.values())[7:-1]  # workers to the last measure
+        assert [cell.strip().replace(",", "").removesuffix("%") for cell in shown] == csv_cells
+    assert not [cell for row in rows.values() for cell in row.values() if cell.endswith(".0")]
+    assert rows["TST01"]["Cases per 1,000 workers"] == "3000"  # 3000.0 before
+
+
+def test_the_page_says_a_year_can_be_compared_with_its_quarters(client_as, february_2027):
+    """It said "two views cannot be compared to single anyone out"; a year less three of its
+    quarters is the fourth, hidden figures and all (docs/reporting.md, "What is left")."""
+    page = client_as(Role.NATIONAL_ANALYST).get(f"{PAGE}?{HALF}").content.decode()
+    assert "cannot be compared to single anyone out" not in page
+    assert "less the other quarters, it gives the remaining quarter" in page
 
 
 def test_the_page_has_the_csvs_columns(client_as, cases, organisation, february_2027):

@@ -4,7 +4,8 @@ Every chart sits beside a table of its data, which is the accessible equivalent;
 a <title> and the image an alt text. Bars are outlined and patterned, lines dashed and marked,
 with values written on them, so a chart reads in black and white. No text is written over
 other text: lines' end labels are moved apart and name their line, and bars too many to stand
-up with their labels and figures lie on their side.
+up with their labels and figures lie on their side. Each chart is drawn for a computer and
+again, narrower with its words the same size, for a phone (WIDTH and NARROW_WIDTH below).
 
 A value is a number, None (not applicable), or a figure as it may be shown (reporting's
 `Shown`: anything with `value`, `text` and `suppressed`): a suppressed figure is never drawn,
@@ -28,7 +29,14 @@ INK = "#212b32"
 GRID = "#d8dde0"
 WHITE = "#ffffff"
 FONT = "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
+# Each chart is drawn twice, with its words the same size: WIDTH wide for a computer and the
+# PDF, NARROW_WIDTH for a phone, where the wide picture scaled down would have words some 7
+# pixels high. A screen too narrow for the wide picture at its full size, beside the page's
+# 16-pixel margins, is given the narrow one; the narrow one scaled to a 320-pixel screen (288
+# pixels between the margins) still has words about 10 pixels high.
 WIDTH = 560
+NARROW_WIDTH = 320
+NARROW_SCREEN = f"(max-width: {WIDTH + 2 * 16 - 1}px)"
 LABEL_SIZE = 12
 VALUE_SIZE = 11
 TITLE_SIZE = 14
@@ -98,10 +106,11 @@ def wrap(text: str, width: float, size: float) -> list[str]:
     return lines or [""]
 
 
-def nice_ticks(highest: float, limit: float | None) -> list[float]:
-    """Round steps from 0 to at least `highest` (about five), none above `limit` (e.g. 100%)."""
+def nice_ticks(highest: float, limit: float | None, intervals: int = 5) -> list[float]:
+    """Round steps from 0 to at least `highest` (about `intervals` of them), none above `limit`
+    (e.g. 100%)."""
     top = limit or highest or 1
-    raw = top / 5
+    raw = top / intervals
     power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
     steps = [m * power for m in (1, 2, 2.5, 5, 10)]
     if not limit:  # counts of people: no tick between whole numbers
@@ -116,9 +125,10 @@ def nice_ticks(highest: float, limit: float | None) -> list[float]:
 class Svg:
     """An SVG document written element by element; every text is escaped."""
 
-    def __init__(self, chart_id: str, title: str):
+    def __init__(self, chart_id: str, title: str, width: float):
         self.chart_id = chart_id
         self.title = title
+        self.width = width
         self.defs: dict[str, str] = {}  # id -> definition, each written once
         self.body: list[str] = []
 
@@ -148,24 +158,39 @@ class Svg:
             self.defs[pattern_id] = _pattern(pattern_id, hatch, fill)
         return f"url(#{pattern_id})"
 
-    def markup(self, height: float) -> Markup:
-        """The document as an image: not inline, because the page's content security policy
-        forbids inline styles and an image is its own document; the table after it (beside or
-        below) has the figures, so the alt text says so."""
-        document = (
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0f}" '
-            f'viewBox="0 0 {WIDTH} {height:.0f}" font-family="{escape(FONT)}">'
+    def document(self, height: float) -> str:
+        """The SVG as text. Its width and height are the picture's own size, which the page
+        (speakup.css) scales down to a narrower box and never up."""
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width}" height="{height:.0f}" '
+            f'viewBox="0 0 {self.width} {height:.0f}" font-family="{escape(FONT)}">'
             f"<title>{escape(self.title)}</title>"
             f"<defs>{''.join(self.defs.values())}</defs>"
             f'<rect width="100%" height="100%" fill="{WHITE}"/>'
             f"{''.join(self.body)}</svg>"
         )
-        encoded = base64.b64encode(document.encode()).decode()
-        alt = f"{self.title}. The table after this chart gives the same figures."
-        return Markup(  # noqa: S704 - the alt text is escaped, the rest is base64
-            f'<img class="speakup-chart" id="{escape(self.chart_id)}" '
-            f'src="data:image/svg+xml;base64,{encoded}" alt="{escape(alt)}">'
-        )
+
+
+def _data_url(document: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(document.encode()).decode()
+
+
+def _picture(chart_id: str, title: str, draw) -> Markup:
+    """The chart drawn by `draw(svg)` (which returns the height it used) at both widths, as one
+    image: the narrow drawing on a phone, the wide one elsewhere and in the PDF (WeasyPrint
+    reads the image's own source).
+
+    An image, not inline SVG, because the page's content security policy forbids inline styles
+    and an image is its own document; the table after it (beside or below) has the figures, so
+    the alt text says so."""
+    wide, narrow = (Svg(chart_id, title, width) for width in (WIDTH, NARROW_WIDTH))
+    wide_url, narrow_url = (_data_url(svg.document(draw(svg))) for svg in (wide, narrow))
+    alt = f"{title}. The table after this chart gives the same figures."
+    return Markup(  # noqa: S704 - the alt text is escaped, the rest is base64
+        f'<picture><source media="{NARROW_SCREEN}" srcset="{narrow_url}">'
+        f'<img class="speakup-chart" id="{escape(chart_id)}" src="{wide_url}" '
+        f'alt="{escape(alt)}"></picture>'
+    )
 
 
 def _q(number: float) -> str:
@@ -230,16 +255,19 @@ class _Frame:
         return value / self.highest * (self.height if self.vertical else self.width)
 
 
-def _heading(svg: Svg, title: str, names: list[str], series_kind: str) -> float:
-    """The title, then the legend (when there is more than one series): returns the y below."""
-    svg.text(0, TITLE_SIZE + 2, title, size=TITLE_SIZE, font_weight="bold")
-    y = TITLE_SIZE + 14
+def _heading(svg: Svg, names: list[str], series_kind: str) -> float:
+    """The title (on more lines where the picture is too narrow for it), then the legend (when
+    there is more than one series): returns the y below."""
+    lines = wrap(svg.title, svg.width, TITLE_SIZE)
+    for number, line in enumerate(lines):
+        svg.text(0, TITLE_SIZE + 2 + number * 18, line, size=TITLE_SIZE, font_weight="bold")
+    y = TITLE_SIZE + 14 + (len(lines) - 1) * 18
     if len(names) < 2:
         return y + 8
     x, row_y = 0.0, y + 8
     for series, name in enumerate(names):
         item_width = 34 + text_width(name, LABEL_SIZE) + 18
-        if x and x + item_width > WIDTH:
+        if x and x + item_width > svg.width:
             x, row_y = 0.0, row_y + 20
         if series_kind == "bar":
             svg.add(
@@ -314,39 +342,60 @@ def bar_chart(
     value_label: str = "",
 ) -> Markup:
     """Bars for each label, one bar per series (told apart by pattern and by the legend)."""
-    svg = Svg(chart_id, title)
+
+    def draw(svg: Svg) -> float:
+        return _bars(svg, labels, series, unit, horizontal, limit, value_label)
+
+    return _picture(chart_id, title, draw)
+
+
+def _bars(svg, labels, series, unit, horizontal, limit, value_label) -> float:
+    """Draws the bar chart in `svg`, standing up where its labels and figures fit, and
+    returns its height."""
     names = list(series)
-    top = _heading(svg, title, names, "bar")
+    top = _heading(svg, names, "bar")
     ticks = nice_ticks(_highest(series, limit), limit)
-    highest = max(ticks[-1], _highest(series, limit))
     texts = [_text_of(shown, unit) for values in series.values() for shown in values]
-    if not horizontal and not _upright_fits(labels, names, texts, ticks, unit, value_label):
+    if not horizontal and not _upright_fits(svg, labels, names, texts, ticks, unit, value_label):
         horizontal = True  # standing up, labels or figures would run into each other
     if horizontal:
-        height = _horizontal_bars(svg, top, labels, series, ticks, highest, unit, texts)
+        height = _horizontal_bars(svg, top, labels, series, ticks, limit, unit, texts)
         if value_label:
-            svg.text(WIDTH / 2, height + 4, value_label, size=VALUE_SIZE, anchor="middle")
+            svg.text(svg.width / 2, height + 4, value_label, size=VALUE_SIZE, anchor="middle")
             height += 12
-        return svg.markup(height + 6)
-    height = _vertical_bars(svg, top, labels, series, ticks, highest, unit, value_label)
-    return svg.markup(height + 6)
+        return height + 6
+    highest = max(ticks[-1], _highest(series, limit))
+    return _vertical_bars(svg, top, labels, series, ticks, highest, unit, value_label) + 6
 
 
-def _horizontal_bars(svg, top, labels, series, ticks, highest, unit, texts) -> float:
+def _ticks_across(width: float, ticks: list[float], series, limit, unit: str) -> list[float]:
+    """The ticks of a value axis lying across `width` pixels: fewer, at rounder steps, where
+    their labels would run into each other (a narrow picture: 0%, 50%, 100%)."""
+    intervals = 5
+    while intervals > 1 and width / (len(ticks) - 1) < _tick_label_width(ticks, unit) + 8:
+        intervals -= 1
+        ticks = nice_ticks(_highest(series, limit), limit, intervals)
+    return ticks
+
+
+def _horizontal_bars(svg, top, labels, series, ticks, limit, unit, texts) -> float:
     names = list(series)
-    label_width = min(WIDTH * 0.42, max([text_width(label, LABEL_SIZE) for label in labels] or [0]))
+    widest = max([text_width(label, LABEL_SIZE) for label in labels] or [0])
+    label_width = min(svg.width * 0.42, widest)
     value_room = max([text_width(text, VALUE_SIZE) for text in texts] or [0]) + 10
     wrapped = [wrap(label, label_width, LABEL_SIZE) for label in labels]
     bars = max(26.0, 15.0 * len(names) + 10)  # room for one label's bars
     # A label that wraps onto more lines than its bars are tall gets a taller row, so that no
     # label runs into the next.
     rows = [max(bars, len(lines) * LABEL_SIZE * 1.2 + 8) for lines in wrapped]
+    width = svg.width - label_width - 10 - value_room
+    ticks = _ticks_across(width, ticks, series, limit, unit)
     frame = _Frame(
         left=label_width + 10,
         top=top,
-        width=WIDTH - label_width - 10 - value_room,
+        width=width,
         height=sum(rows) or bars,
-        highest=highest,
+        highest=max(ticks[-1], _highest(series, limit)),
         vertical=False,
     )
     _value_axis(svg, frame, ticks, unit, vertical=False)
@@ -380,17 +429,17 @@ def _horizontal_bars(svg, top, labels, series, ticks, highest, unit, texts) -> f
     return frame.top + frame.height + 30
 
 
-def _upright_place(labels, ticks, unit, value_label) -> tuple[float, float]:
+def _upright_place(svg, labels, ticks, unit, value_label) -> tuple[float, float]:
     """Where bars standing up start (after the ticks), and the width each label has."""
     left = _tick_label_width(ticks, unit) + 10 + (18 if value_label else 0)
-    return left, (WIDTH - left - 4) / max(1, len(labels))
+    return left, (svg.width - left - 4) / max(1, len(labels))
 
 
-def _upright_fits(labels, names, texts, ticks, unit, value_label) -> bool:
+def _upright_fits(svg, labels, names, texts, ticks, unit, value_label) -> bool:
     """Whether bars standing up leave every label and figure room of its own: each label's
     longest word within its slot, each figure within the space between one bar and the next.
     Else the chart lies on its side, where each bar has a row, however many there are."""
-    _, slot = _upright_place(labels, ticks, unit, value_label)
+    _, slot = _upright_place(svg, labels, ticks, unit, value_label)
     between = slot if len(names) < 2 else slot * 0.8 / len(names)
     words = [word for label in labels for word in label.split()]
     return (
@@ -401,8 +450,8 @@ def _upright_fits(labels, names, texts, ticks, unit, value_label) -> bool:
 
 def _vertical_bars(svg, top, labels, series, ticks, highest, unit, value_label) -> float:
     names = list(series)
-    left, slot = _upright_place(labels, ticks, unit, value_label)
-    plot_width = WIDTH - left - 4
+    left, slot = _upright_place(svg, labels, ticks, unit, value_label)
+    plot_width = svg.width - left - 4
     wrapped = [wrap(label, slot - 6, LABEL_SIZE) for label in labels]
     frame = _Frame(left=left, top=top + 16, width=plot_width, height=190, highest=highest)
     _value_axis(svg, frame, ticks, unit, vertical=True)
@@ -468,9 +517,17 @@ def line_chart(
     of each line carries its value (with the line's name when there are several), and the table
     beside the chart has every figure.
     """
-    svg = Svg(chart_id, title)
+
+    def draw(svg: Svg) -> float:
+        return _lines(svg, labels, series, unit, limit, value_label)
+
+    return _picture(chart_id, title, draw)
+
+
+def _lines(svg, labels, series, unit, limit, value_label) -> float:
+    """Draws the line chart in `svg` and returns its height."""
     names = list(series)
-    top = _heading(svg, title, names, "line")
+    top = _heading(svg, names, "line")
     ticks = nice_ticks(_highest(series, limit), limit)
     highest = max(ticks[-1], _highest(series, limit))
     ends = {name: _last_drawn(series[name]) for name in names}
@@ -486,7 +543,7 @@ def line_chart(
     end_room = max([text_width(text, VALUE_SIZE) for text in end_texts.values()] or [0])
     left = _tick_label_width(ticks, unit) + 10 + (18 if value_label else 0)
     frame = _Frame(
-        left=left, top=top + 8, width=WIDTH - left - end_room - 12, height=190, highest=highest
+        left=left, top=top + 8, width=svg.width - left - end_room - 12, height=190, highest=highest
     )
     _value_axis(svg, frame, ticks, unit, vertical=True)
     step = frame.width / max(1, len(labels))
@@ -523,7 +580,7 @@ def line_chart(
     _axis_lines(svg, frame)
     if value_label:
         _side_label(svg, frame, value_label)
-    return svg.markup(bottom + 30)
+    return bottom + 30
 
 
 def _last_drawn(values: Sequence[Value]) -> int | None:

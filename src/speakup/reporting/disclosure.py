@@ -43,9 +43,13 @@ class Shown:
 
     @property
     def export(self) -> int | float | str:
-        """For CSV and JSON: the number when shown, otherwise the words shown instead ("fewer
-        than 5", "not applicable"): a blank cell would read as a figure missing."""
-        return self.text if self.value is None else self.value
+        """For CSV and JSON: the number the page shows, without its % sign or commas (a share
+        of 20.0 is 20, as the page's "20%"; 57.1 stays 57.1), or, when none is shown, the
+        words shown instead ("fewer than 5", "not applicable"): a blank cell would read as a
+        figure missing."""
+        if self.value is None:
+            return self.text
+        return int(self.value) if self.value == int(self.value) else self.value
 
 
 @dataclass(frozen=True)

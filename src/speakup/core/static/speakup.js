@@ -178,15 +178,6 @@ document.querySelectorAll(".speakup-table-scroll").forEach((box) => {
   });
 });
 
-// A chart's box scrolls on a narrow screen too (speakup.css). Named by its chart, so that a
-// keyboard user who reaches it hears what it holds.
-document.querySelectorAll(".speakup-chart-pair__chart").forEach((box) => {
-  const chart = box.querySelector("img");
-  box.setAttribute("role", "region");
-  box.setAttribute("aria-label", chart ? `Chart: ${chart.alt.split(". ")[0]}` : "Chart");
-  focusableWhileItScrolls(box);
-});
-
 // A page whose access ends at a set time marks a box with the seconds left
 // (data-access-seconds): a speaker's concern page, after 30 minutes without use, for their
 // privacy on a shared computer (docs/concerns.md), and every page for a signed-in person, when

@@ -15,10 +15,11 @@ from speakup.organisations.roles import Role
 from speakup.training import content
 from speakup.training.bands import bands_from
 from speakup.training.content import MODULE_ORDER
-from speakup.training.models import TrainingPolicy
+from speakup.training.models import StaffRecord, TrainingPolicy
+from speakup.training.presenters import late_workers_named
 from speakup.training.queries import LATE, organisation_compliance, policy_for
 from speakup.training.services import LateWorkersToConfirm, policy_update
-from speakup.training.tallies import newly_late
+from speakup.training.tallies import LATE_WORKERS_NAMED, MadeLate, newly_late
 from tests.organisations.factories import OrganisationFactory
 from tests.training.factories import CompletionFactory, StaffRecordFactory, TrainingPolicyFactory
 from tests.training.test_tallies import build_roster
@@ -85,6 +86,8 @@ def test_a_shorter_refresher_is_not_saved_until_the_admin_expects_the_workers_it
     assert response.status_code == 200
     assert "<title>Your training policy: not saved yet" in page
     assert "This change would make 1 worker overdue or expired at once" in page
+    ada = StaffRecord.objects.get(first_name="Ada")
+    assert f"That worker is Ada Fictional ({ada.employee_number})." in page
     assert "Your policy has not been saved" in page
     assert late_table(page) == [
         ["Speak Up", "0", "1"],
@@ -119,6 +122,11 @@ def test_the_numbers_expected_are_a_ceiling_so_a_change_making_more_late_is_aske
     page = html.unescape(again.content.decode())
     assert again.status_code == 200
     assert "This change would make 2 workers overdue or expired at once" in page
+    ada, dev = (StaffRecord.objects.get(first_name=name) for name in ("Ada", "Dev"))
+    assert (
+        f"They are Ada Fictional ({ada.employee_number}) and Dev Fictional "
+        f"({dev.employee_number})." in page
+    )
     assert late_table(page)[0] == ["Speak Up", "1", "1"]
     assert "checked" not in re.search(r'<input[^>]*name="expect-late"[^>]*>', page)[0]
     assert not TrainingPolicy.objects.exists()
@@ -219,7 +227,7 @@ def test_the_workers_made_late_in_sql_agree_with_the_rules_for_each_worker(
         was = organisation_compliance(organisation=organisation, today=today, policy=before)
         will = organisation_compliance(organisation=organisation, today=today, policy=after)
         expected = {module: {"overdue": 0, "expired": 0} for module in MODULE_ORDER}
-        workers = 0
+        workers, late_ids = 0, set()
         for old, new in zip(was, will, strict=True):
             made_late = False
             for module in MODULE_ORDER:
@@ -228,6 +236,22 @@ def test_the_workers_made_late_in_sql_agree_with_the_rules_for_each_worker(
                     expected[module][status] += 1
                     made_late = True
             workers += made_late
+            if made_late:
+                late_ids.add(new.record["id"])
         assert found.modules == expected
         assert found.workers == workers
         assert workers > 0
+        # The workers named are the first made late by id, by the rules too, in name order.
+        named = StaffRecord.objects.filter(pk__in=sorted(late_ids)[:LATE_WORKERS_NAMED])
+        assert found.named == tuple(map(str, named.order_by("last_name", "first_name")))
+        assert len(found.named) == min(workers, LATE_WORKERS_NAMED)
+
+
+def test_many_workers_made_late_are_named_up_to_ten_and_the_rest_counted():
+    named = tuple(f"Worker{n} Fictional (100{n})" for n in range(LATE_WORKERS_NAMED))
+    late = MadeLate(modules={}, workers=12, named=named)
+    assert late_workers_named(late) == (
+        "They include Worker0 Fictional (1000), Worker1 Fictional (1001), "
+        + ", ".join(named[2:])
+        + " and 2 more workers."
+    )

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from speakup.training.models import StaffRecord
-from speakup.training.roster.importing import staff_import
+from speakup.training.roster.importing import UNKNOWN_BANDS, staff_import
 from tests.organisations.factories import UserFactory
 from tests.training.test_roster_import import (  # noqa: F401  (frozen, each_import_path: fixtures)
     ADA,
@@ -113,11 +113,12 @@ def test_workers_added_by_a_file_without_a_column_have_nothing_in_it(organisatio
         file=csv_file(ADA_REQUIRED_ONLY + ",Surgery,Band 5", bryn, header=header),
     )
     assert (result.created, result.unchanged) == (1, 1)
-    assert result.warnings[-1] == (
+    assert result.warnings[-2] == (
         "The file has no Email, Job Role, Line Manager Employee Number or Assignment End column: "
         "workers' email addresses, job roles, line managers and assignment end dates were left "
         "as they were, and the workers added have none"
     )
+    assert result.warnings[-1] == UNKNOWN_BANDS + ": Consultant (1 row)"
     assert stored("1001")["job_role"] == "Staff Nurse"
     assert (stored("1002")["job_role"], stored("1002")["directorate"]) == ("", "Medicine")
 
@@ -128,7 +129,8 @@ def test_workers_added_by_a_file_without_a_column_have_nothing_in_it(organisatio
     assert first.warnings == [
         "The file has no Email, Job Role, Line Manager Employee Number or Assignment End column: "
         "the workers added have no email addresses, job roles, line managers and assignment end "
-        "dates"
+        "dates",
+        UNKNOWN_BANDS + ": Consultant (1 row)",
     ]
 
 

@@ -7,6 +7,7 @@ import random
 
 import pytest
 import time_machine
+from django.db.models import Q
 from django.utils import timezone
 
 from speakup.core.dates import years_after
@@ -141,6 +142,17 @@ def build_roster(organisation, other, today):
                         completed_on=day,
                         version=version,
                     )
+    # In "Band 10", which is no Agenda for Change band, so no band rule reaches it: line
+    # managers and others, new and long here, some moved into it lately.
+    for number, (manager, start) in enumerate(itertools.product([False, True], starts)):
+        StaffRecordFactory(
+            organisation=organisation,
+            employee_number=f"X{number}",
+            band="Band 10",
+            is_line_manager=manager,
+            band_since=since[number % 8],
+            assignment_start=start,
+        )
     # someone else's completion recorded against another organisation's roster never counts
     stranger = StaffRecordFactory(organisation=other, employee_number="S1")
     CompletionFactory(staff_record=stranger, organisation=other)
@@ -314,6 +326,10 @@ def counts_agree(policy, frozen, monkeypatch, retake=None):
     assert sql[0] == python[0]
     assert sql[1] == python[1]
     assert sql[2] == python[2]
+    # Of the workers in "Band 10", only those with a role take Listen Up, whatever the policy.
+    with_a_role = Q(is_line_manager=True) | Q(is_senior_leader=True) | Q(is_board_member=True)
+    band_10 = StaffRecord.objects.filter(organisation=organisation, active=True, band="Band 10")
+    assert sql[2]["band"]["Band 10"]["listen_up"]["required"] == band_10.filter(with_a_role).count()
     assert any(counts["expired"] for counts in sql[0].values())
     assert any(counts["overdue"] for counts in sql[0].values())
     assert never_mandatory == (python, sql)

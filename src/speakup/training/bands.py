@@ -2,7 +2,8 @@
 
 Rosters write a band many ways ("5", "band 5", "BAND 5", "Band5"); the roster keeps one
 ("Band 5") so the dashboard counts each band once. A value that is not a band ("Medical",
-"Consultant") is kept as given.
+"Consultant", "Band 10") is kept as given and warned of by the import; it has no rank, so no
+"from band N up" rule reaches it (docs/training.md, section 1).
 """
 
 from __future__ import annotations
@@ -39,16 +40,27 @@ def band_code(text: str) -> str:
     return band.removeprefix("Band ") if band in AFC_BANDS else band
 
 
-@lru_cache(maxsize=4096)
+# Each band's place in "from band N up": its number and letter; VSM ranks above band 9.
+_RANKS = {
+    **{band: (int(band[5]), band[6:]) for band in AFC_BANDS},
+    VERY_SENIOR_MANAGER: (10, ""),
+}
+
+
 def band_rank(band: str) -> tuple[int, str] | None:
-    """'Band 8a' -> (8, 'a'); 'VSM' ranks above band 9; None when it cannot be read."""
-    text = band.strip().casefold()
-    if text in {"vsm", "very senior manager"}:
-        return (10, "")
-    found = re.search(r"(\d+)\s*([a-d]?)\b", text)
-    if not found:
-        return None
-    return (int(found.group(1)), found.group(2))
+    """'Band 8a' (or '8A', 'band 8a') -> (8, 'a'); 'VSM' -> (10, ''), above band 9; None for
+    a value that is no Agenda for Change band in a spelling the roster import reads ('Band
+    10', 'Consultant', ''). A band without a rank is under no "from band N up" rule."""
+    return _RANKS.get(band_normalised(band))
+
+
+def band_order(band: str) -> tuple:
+    """Where `band` goes in a list of bands: in Agenda for Change order (Band 1 to 7, 8a to
+    8d, 9, then VSM), then the bands without a rank by their text, then no band ('')."""
+    if not band:
+        return (2,)
+    rank = band_rank(band)
+    return (0, rank) if rank else (1, band.casefold())
 
 
 def bands_from(from_band: str) -> list[str]:

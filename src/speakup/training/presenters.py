@@ -6,7 +6,7 @@ import datetime
 
 from speakup.core.dates import day_in_words
 from speakup.core.numbers import with_commas
-from speakup.core.words import counted
+from speakup.core.words import counted, listed
 from speakup.training.bands import VERY_SENIOR_MANAGER, band_normalised
 from speakup.training.content import MODULE_ORDER
 from speakup.training.models import Module, TrainingPolicy
@@ -87,12 +87,23 @@ def expect_late_label(workers: int) -> str:
     return f"I expect {counted(workers, 'worker')} to become overdue or expired"
 
 
+def late_workers_named(late: MadeLate) -> str:
+    """Who a policy change would make late, as its page names them: "They are Ada Ashdown
+    (1001) and Bryn Birchley (1002).", or the first few of them and how many more."""
+    more = late.workers - len(late.named)
+    if not more:
+        they = "That worker is" if late.workers == 1 else "They are"
+        return f"{they} {listed(list(late.named))}."
+    return f"They include {', '.join(late.named)} and {counted(more, 'more worker')}."
+
+
 def made_late_summary(late: MadeLate) -> dict:
-    """What a policy change refused would make late, as its page says it: a heading, the tick
-    box's words, and a row per module of the workers made overdue and expired."""
+    """What a policy change refused would make late, as its page says it: a heading, who they
+    are, the tick box's words, and a row per module of the workers made overdue and expired."""
     return {
         "heading": f"This change would make {counted(late.workers, 'worker')} overdue or expired "
         "at once",
+        "named": late_workers_named(late),
         "tick": expect_late_label(late.workers),
         "rows": [
             [

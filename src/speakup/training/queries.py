@@ -19,7 +19,13 @@ from speakup.core.dates import day_in_words, years_after
 from speakup.core.numbers import percent
 from speakup.organisations.models import Organisation, RoleMembership
 from speakup.organisations.roles import NATIONAL_ROLES, Role
-from speakup.training.bands import VERY_SENIOR_MANAGER, band_code, band_normalised, band_rank
+from speakup.training.bands import (
+    VERY_SENIOR_MANAGER,
+    band_code,
+    band_normalised,
+    band_order,
+    band_rank,
+)
 from speakup.training.content import (
     MODULE_ORDER,
     course,
@@ -157,7 +163,9 @@ def under_band_rule(facts: WorkerFacts, policy: TrainingPolicy) -> bool:
 
 
 def band_under_rule(band: str, policy: TrainingPolicy) -> bool:
-    """Whether `band` is at or above the policy's "Listen Up from band"."""
+    """Whether `band` is at or above the policy's "Listen Up from band". A band that is no
+    Agenda for Change band ("Band 10", "Consultant") never is: it has no rank to be above
+    anything, so a rule cannot make its workers late at once with no day recorded."""
     from_band = band_rank(policy.listen_up_from_band or "")
     rank = band_rank(band or "")
     return bool(from_band and rank and rank >= from_band)
@@ -665,13 +673,26 @@ def compliance_summary(
     }
 
 
+# A breakdown's row for the workers with no value (no directorate, no band).
+NOT_GIVEN = "Not given"
+
+
+def breakdown_order(by: str, values: Iterable[str]) -> list[str]:
+    """The rows of a breakdown by `by` in the order they are shown: bands in Agenda for Change
+    order, those not on it after them and "Not given" last (`bands.band_order`, so "Band 10"
+    comes after "Band 9", not between "Band 1" and "Band 2"); the rest in alphabetical order."""
+    if by != "band":
+        return sorted(values)
+    return sorted(values, key=lambda value: band_order("" if value == NOT_GIVEN else value))
+
+
 def compliance_breakdown(*, workers: list[WorkerCompliance], by: str) -> list[dict]:
     """Per value of `by` (staff_group, directorate or band): counts for each module."""
     groups: dict[str, list[WorkerCompliance]] = defaultdict(list)
     for worker in workers:
-        groups[worker.record[by] or "Not given"].append(worker)
+        groups[worker.record[by] or NOT_GIVEN].append(worker)
     rows = []
-    for value in sorted(groups):
+    for value in breakdown_order(by, groups):
         row = {"value": value, "workers": len(groups[value])}
         for module in MODULE_ORDER:
             counts = _counts(w.status_of(module) for w in groups[value])

@@ -43,12 +43,15 @@ from speakup.training.queries import (
     DUE,
     EXPIRED,
     LATE,
+    NOT_GIVEN,
     NOT_REQUIRED,
     OVERDUE,
     ROLES_REQUIRING,
     WorkerCompliance,
     active_records,
     band_rule_since,
+    band_under_rule,
+    breakdown_order,
     mandatory_fields,
     mandatory_flags,
     month_ends,
@@ -221,8 +224,7 @@ def listen_up_bands(*, organisation: Organisation, policy: TrainingPolicy) -> li
 
     Leavers' bands too: the trend counts leavers in the months they were on the roster. A band
     no active worker holds changes no count of active workers."""
-    from_band = band_rank(policy.listen_up_from_band or "")
-    if not from_band:
+    if not band_rank(policy.listen_up_from_band or ""):
         return None
     bands = (
         StaffRecord.objects.filter(organisation=organisation)
@@ -230,7 +232,7 @@ def listen_up_bands(*, organisation: Organisation, policy: TrainingPolicy) -> li
         .values_list("band", flat=True)
         .distinct()
     )
-    return [band for band in bands if (rank := band_rank(band or "")) and rank >= from_band]
+    return [band for band in bands if band_under_rule(band, policy)]
 
 
 def required_q(module: str, *, bands: list[str] | None) -> Q | None:
@@ -490,9 +492,16 @@ class MadeLate:
 
     modules: dict[str, dict[str, int]]
     workers: int
+    # Up to LATE_WORKERS_NAMED of them ("Ada Ashdown (1001)"), in name order, so that the
+    # admin sees who they are before saving.
+    named: tuple[str, ...] = ()
 
     def of_module(self, module: str) -> int:
         return sum(self.modules[module].values())
+
+
+# The workers a policy change would make late that its page names; the rest are counted.
+LATE_WORKERS_NAMED = 10
 
 
 def newly_late(
@@ -506,7 +515,8 @@ def newly_late(
     reminders email them and their line managers) and `before` does not. `after` need not be
     saved. Each worker's statuses under both policies are worked out as the dashboard's are
     (`_status_code`), side by side in one query of the roster joined with its completions
-    (after one for the roster's bands per policy)."""
+    (after one for the roster's bands per policy), which keeps the first few workers of each
+    change of statuses, to be named (one query more, only when someone is made late)."""
     bands = {
         name: listen_up_bands(organisation=organisation, policy=policy)
         for name, policy in (("before", before), ("after", after))
@@ -528,22 +538,38 @@ def newly_late(
             .query.sql_with_params()
         ),
     )
+    # Each change of statuses with its workers counted, and the first of them by id.
     sql = (
-        f"SELECT code_before, code_after, COUNT(*) FROM ({inner}) AS per_worker "  # noqa: S608
-        "WHERE code_before <> code_after GROUP BY code_before, code_after"
+        "SELECT code_before, code_after, workers, pk FROM ("  # noqa: S608
+        "SELECT code_before, code_after, pk, "
+        "COUNT(*) OVER (PARTITION BY code_before, code_after) AS workers, "
+        "ROW_NUMBER() OVER (PARTITION BY code_before, code_after ORDER BY pk) AS nth "
+        f"FROM ({inner}) AS per_worker WHERE code_before <> code_after"
+        ") AS changed WHERE nth <= %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, LATE_WORKERS_NAMED])
         rows = cursor.fetchall()
     modules = {module: {OVERDUE: 0, EXPIRED: 0} for module in MODULE_ORDER}
-    workers = 0
-    for code_before, code_after, count in rows:
+    workers, late_ids, changes_seen = 0, [], set()
+    for code_before, code_after, count, pk in rows:
         was, will = _decode(code_before), _decode(code_after)
         made_late = [m for m in MODULE_ORDER if will[m] in LATE and was[m] not in LATE]
+        if not made_late:
+            continue
+        late_ids.append(pk)
+        if (code_before, code_after) in changes_seen:
+            continue  # each of its workers' rows says how many they are
+        changes_seen.add((code_before, code_after))
         for module in made_late:
             modules[module][will[module]] += count
-        workers += count if made_late else 0
-    return MadeLate(modules=modules, workers=workers)
+        workers += count
+    named: tuple[str, ...] = ()
+    if late_ids:
+        first = sorted(late_ids)[:LATE_WORKERS_NAMED]
+        records = StaffRecord.objects.filter(pk__in=first)
+        named = tuple(map(str, records.order_by("last_name", "first_name", "employee_number")))
+    return MadeLate(modules=modules, workers=workers, named=named)
 
 
 def tally(
@@ -565,7 +591,7 @@ def tally(
         if grouping == "board":
             board.add(statuses, workers)
             continue
-        by[grouping][value or "Not given"].add(statuses, workers)
+        by[grouping][value or NOT_GIVEN].add(statuses, workers)
         if grouping == GROUPS[0]:
             total.add(statuses, workers)
     return {"total": total, "board": board, "by": by}
@@ -609,7 +635,7 @@ def compliance_figures(
                     for module in MODULE_ORDER
                 },
             }
-            for value in sorted(counted["by"][group])
+            for value in breakdown_order(group, counted["by"][group])
         ]
         for group in GROUPS
     }

@@ -22,6 +22,7 @@ from speakup.core import csvfiles
 from speakup.core.audit import audit_by
 from speakup.core.words import counted, listed
 from speakup.organisations.models import Organisation
+from speakup.training.bands import band_rank
 from speakup.training.models import StaffRecord
 from speakup.training.queries import policy_for
 from speakup.training.roster import staging
@@ -44,8 +45,15 @@ from speakup.training.roster.results import (
 from speakup.training.roster.row_by_row import BATCH_SIZE, _import_row_by_row, _Rollback
 from speakup.training.roster.row_checks import _clean_row
 
-# Unknown staff groups named in an import's warning; the rest are counted.
+# Unknown staff groups (and bands) named in an import's warning; the rest are counted.
 UNKNOWN_GROUPS_LISTED = 20
+# A band with no rank (bands.band_rank): no "from band N up" rule reaches its workers, who take
+# Listen Up only as line managers or leaders, so a mistyped one needs correcting (ADR 0020).
+UNKNOWN_BANDS = (
+    "Bands that are not Agenda for Change bands (Band 1 to Band 9, 8a to 8d) or VSM were kept "
+    "as written, and no “Listen Up from band” rule reaches their workers (correct any that is "
+    "a mistyped band)"
+)
 SHARED_EMAILS_LISTED = 3
 
 
@@ -114,7 +122,8 @@ def _checked_rows(
 ) -> Iterator[tuple[int, str, dict | None]]:
     """(row number, employee number, values or None if the row is bad), blank rows left out."""
     row = header_number
-    unknown = result.unknown_staff_groups  # this file's rows, by staff group not on the list
+    # This file's rows by staff group not on the ESR list, and by band no rule can rank.
+    groups, bands = result.unknown_staff_groups, result.unknown_bands
     try:
         for cells in records:
             row += 1
@@ -127,7 +136,9 @@ def _checked_rows(
                 result.ended += not values["active"]
                 if not values["staff_group_recognised"]:
                     group = values["staff_group"]
-                    unknown[group] = unknown.get(group, 0) + 1
+                    groups[group] = groups.get(group, 0) + 1
+                if (band := values["band"]) and band_rank(band) is None:
+                    bands[band] = bands.get(band, 0) + 1
             else:
                 index = positions["employee_number"]
                 number = cells[index].strip(BLANKS) if index < len(cells) else ""
@@ -209,19 +220,33 @@ def staff_import(
         for warning in (unknown_line_managers_warning(result), shared_emails_warning(organisation)):
             if warning:
                 result.warnings.append(warning)
-    # The groups of this file's rows, not of the whole roster: one import's warning is its own.
-    every = sorted(result.unknown_staff_groups.items()) if result.imported else []
-    unknown = dict(every[:UNKNOWN_GROUPS_LISTED])
-    result.unknown_staff_groups = unknown
-    if unknown:
-        more = len(every) - len(unknown)
-        result.warnings.append(
-            "Staff groups not on the ESR list were kept as written: "
-            + ", ".join(f"{group} ({counted(count, 'row')})" for group, count in unknown.items())
-            + (f", and {counted(more, 'more group')}" if more else "")
-        )
+    # The groups and bands of this file's rows, not of the whole roster: one import's warning
+    # is its own.
+    result.unknown_staff_groups = _note_unknown(
+        result,
+        result.unknown_staff_groups,
+        "Staff groups not on the ESR list were kept as written",
+        "more group",
+    )
+    result.unknown_bands = _note_unknown(result, result.unknown_bands, UNKNOWN_BANDS, "more band")
     report(total_bytes)
     return result
+
+
+def _note_unknown(result: ImportResult, found: dict[str, int], what: str, more: str) -> dict:
+    """The first of the values `found` (value -> rows) kept as written though not on their
+    list (staff groups, bands), named in a warning in `result` that says `what` of them, the
+    rest counted as `more` ("3 more groups"). None for a file not imported."""
+    every = sorted(found.items()) if result.imported else []
+    named = dict(every[:UNKNOWN_GROUPS_LISTED])
+    if named:
+        rest = len(every) - len(named)
+        result.warnings.append(
+            f"{what}: "
+            + ", ".join(f"{value} ({counted(count, 'row')})" for value, count in named.items())
+            + (f", and {counted(rest, more)}" if rest else "")
+        )
+    return named
 
 
 def _import(

@@ -94,6 +94,8 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unknown_staff_groups: dict[str, int] = field(default_factory=dict)
+    # Bands that are no Agenda for Change band (nor VSM): kept as written, under no band rule.
+    unknown_bands: dict[str, int] = field(default_factory=dict)
     encoding: str | None = None  # as detected; None when the file's could not be (UTF-16)
     imported: bool = False
     # The leavers a whole roster was refused for (more than MANY_LEAVERS, not expected).

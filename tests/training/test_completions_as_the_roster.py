@@ -191,3 +191,49 @@ def test_a_leavers_completion_counts_once_a_later_roster_brings_them_back(
         "overdue": 0,
         "expired": 0,
     }
+
+
+def test_the_command_names_the_column_at_fault_when_a_worker_is_on_another_roster(
+    organisation, other_organisation, tmp_path, capsys
+):
+    """The command imports for every organisation: a worker of TST01 under OTH01 was said to be
+    a wrong Employee Number until 27 November 2026, and an unknown ODS code one "you cannot
+    import for", as if it existed."""
+    StaffRecordFactory(organisation=organisation, employee_number="1001")
+    path = tmp_path / "completions.csv"
+    rows = [
+        "1001,OTH01,speak_up,2025-02-01,",
+        "9999,TST01,speak_up,2025-02-01,",
+        "1001,NOPE1,speak_up,2025-02-01,",
+        ",TST01,speak_up,2025-02-01,",
+    ]
+    path.write_text("\n".join([HEADER, *rows]) + "\n")
+    with pytest.raises(CommandError, match="Nothing was imported: 4 of 4 rows have problems"):
+        call_command("import-completions", str(path))
+    assert capsys.readouterr().err.splitlines() == [
+        "  row 2, Organisation: “1001” is on the roster of TST01, not OTH01",
+        "  row 3, Employee Number: “9999” is not on the roster of TST01",
+        "  row 4, Organisation: “NOPE1” is not the ODS code of any organisation on speakup",
+        "  row 5, Employee Number is empty",
+    ]
+    assert not Completion.objects.exists()
+
+
+def test_the_api_looks_for_a_worker_only_on_the_rosters_the_admin_imports_for(
+    admin, organisation, other_organisation
+):
+    StaffRecordFactory(organisation=organisation, employee_number="1001")
+    StaffRecordFactory(organisation=other_organisation, employee_number="2001")
+    rows = ["1001,OTH01,speak_up,2025-02-01,", "2001,TST01,speak_up,2025-02-01,"]
+    rows.append("1001,NOPE1,speak_up,2025-02-01,")
+    assert problems(post_completions(admin, *rows)) == [
+        (2, "Organisation", "“OTH01” is not an organisation you can import for"),
+        (3, "Employee Number", "“2001” is not on the roster of TST01"),
+        (4, "Organisation", "“NOPE1” is not the ODS code of any organisation on speakup"),
+    ]
+    # An admin of both is told where the worker is.
+    admin.user.memberships.create(role=Role.ORGANISATION_ADMIN, organisation=other_organisation)
+    assert problems(post_completions(admin, rows[1])) == [
+        (2, "Organisation", "“2001” is on the roster of OTH01, not TST01")
+    ]
+    assert not Completion.objects.exists()

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from speakup.core.models import AuditRecord
 from speakup.organisations.roles import Role
-from speakup.training.models import StaffRecord
+from speakup.training.models import StaffImport, StaffRecord
 from speakup.training.roster.importing import staff_import
 from tests.training.test_roster_import import (  # noqa: F401  (frozen, each_import_path: fixtures)
     EVERY_COLUMN,
@@ -192,5 +192,44 @@ def test_a_refused_whole_roster_still_names_the_columns_it_lacks(organisation):
     assert not result.imported and result.leavers_to_confirm == 44
     assert result.warnings == [
         "The file has no Band column: imported, it would leave workers' bands as they are, and "
-        "give workers it adds none"
+        "give workers it adds none."
     ]
+
+
+def test_expecting_leavers_without_a_whole_roster_is_refused_on_every_channel(
+    client_as, organisation, tmp_path
+):
+    """Only a whole roster makes leavers: a number of leavers expected of any other file was
+    left unread until 27 November 2026, as if it had been heeded."""
+    roster_of(organisation, 50)
+    path = tmp_path / "roster.csv"
+    path.write_bytes(first(6, renamed=True).getvalue())
+    with pytest.raises(CommandError) as refused:
+        call_command("import-staff", str(path), "--organisation", "TST01", "--expect-leavers", "3")
+    assert str(refused.value) == (
+        "--expect-leavers only applies to a whole roster (--full): nothing was imported"
+    )
+
+    client = client_as(Role.ORGANISATION_ADMIN)
+    response = client.post(
+        "/api/v1/organisations/TST01/staff?expect_leavers=3",
+        first(6, renamed=True).getvalue(),
+        content_type="text/csv",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "expect_leavers": [
+            "expect_leavers only applies to a whole roster (full=true): nothing was imported"
+        ]
+    }
+
+    page = upload(
+        client, "/training/organisations/TST01/roster/?expect_leavers=44", expect_leavers="on"
+    )
+    assert "<title>Error: " in page
+    assert (
+        "Tick “This file is our whole roster” too, or untick this: expecting leavers only "
+        "applies to a whole roster"
+    ) in page
+    assert not StaffImport.objects.exists()
+    assert not StaffRecord.objects.filter(first_name="Renamed").exists() and active() == 50

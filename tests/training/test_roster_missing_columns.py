@@ -33,6 +33,11 @@ THE_COLUMNS = (
     "Role, Directorate, Band, Line Manager (Y/N), Line Manager Employee Number, Senior Leader "
     "(Y/N), Board Member (Y/N), Assignment Start, Assignment End"
 )
+MANAGED_BY_THEIR_DIRECTORATE = (
+    "The file has no Line Manager Employee Number column, so each worker it added is on the team "
+    "of the line managers in their directorate, who see their training and are told when it is "
+    "overdue."
+)
 KEPT = [
     "email",
     "user_id",
@@ -51,7 +56,9 @@ def stored(number: str, *fields: str) -> dict:
 
 def test_a_file_without_the_optional_columns_leaves_workers_values_as_they_were(organisation):
     ada_account = UserFactory(email="ada@fictional.test")
-    staff_import(organisation=organisation, file=csv_file(ADA_IN_FULL, BRYN, header=EVERY_COLUMN))
+    staff_import(
+        organisation=organisation, file=csv_file(ADA_IN_FULL, BRYN + ",", header=EVERY_COLUMN)
+    )
     before = stored("1001")
     assert (before["directorate"], before["band"], before["user_id"]) == (
         "Surgery",
@@ -63,9 +70,9 @@ def test_a_file_without_the_optional_columns_leaves_workers_values_as_they_were(
     result = staff_import(organisation=organisation, file=csv_file(married, header=REQUIRED_ONLY))
     assert result.imported and result.updated == 1
     assert result.warnings == [
-        "The file has no Email, Job Role, Directorate, Band, Line Manager Employee Number or "
-        "Assignment End column: workers' email addresses, job roles, directorates, bands, line "
-        "managers and assignment end dates were left as they were"
+        "The file has no Email, Job Role, Directorate, Band or Assignment End column: workers' "
+        "email addresses, job roles, directorates, bands and assignment end dates were left as "
+        "they were."
     ]
     assert stored("1001") == before
     assert stored("1001", "last_name")["last_name"] == "Ashdown-Reyes"
@@ -76,7 +83,7 @@ def test_a_file_without_the_optional_columns_leaves_workers_values_as_they_were(
 
 
 def test_a_misspelt_column_is_named_and_the_values_under_it_are_not_read(organisation):
-    staff_import(organisation=organisation, file=csv_file(ADA, header=EVERY_COLUMN))
+    staff_import(organisation=organisation, file=csv_file(ADA + ",", header=EVERY_COLUMN))
     header = EVERY_COLUMN.replace("Directorate", "Directorates")
     moved = ADA.replace("Surgery", "Medicine") + ","
     result = staff_import(organisation=organisation, file=csv_file(moved, header=header))
@@ -84,8 +91,8 @@ def test_a_misspelt_column_is_named_and_the_values_under_it_are_not_read(organis
         "1 row read: 0 workers added, 0 updated, 1 unchanged, 0 marked as leavers."
     )
     assert result.warnings == [
-        f"The column “Directorates” is not one speakup reads, so it was left out: {THE_COLUMNS}",
-        "The file has no Directorate column: workers' directorates were left as they were",
+        f"The column “Directorates” is not one speakup reads, so it was left out: {THE_COLUMNS}.",
+        "The file has no Directorate column: workers' directorates were left as they were.",
     ]
     assert StaffRecord.objects.get().directorate == "Surgery"
 
@@ -99,13 +106,13 @@ def test_a_column_given_twice_is_read_once_and_said(organisation):
     )
     assert result.imported
     assert result.warnings == [
-        "The column “Band” is in the file more than once: only the first was read"
+        "The column “Band” is in the file more than once: only the first was read."
     ]
     assert StaffRecord.objects.get().band == "Band 5"
 
 
 def test_workers_added_by_a_file_without_a_column_have_nothing_in_it(organisation):
-    staff_import(organisation=organisation, file=csv_file(ADA, header=EVERY_COLUMN))
+    staff_import(organisation=organisation, file=csv_file(ADA + ",", header=EVERY_COLUMN))
     header = REQUIRED_ONLY + ",Directorate,Band"
     bryn = "1002,Bryn,Birchley,Medical and Dental,Y,N,N,01/09/2019,Medicine,Consultant"
     result = staff_import(
@@ -113,12 +120,12 @@ def test_workers_added_by_a_file_without_a_column_have_nothing_in_it(organisatio
         file=csv_file(ADA_REQUIRED_ONLY + ",Surgery,Band 5", bryn, header=header),
     )
     assert (result.created, result.unchanged) == (1, 1)
-    assert result.warnings[-2] == (
-        "The file has no Email, Job Role, Line Manager Employee Number or Assignment End column: "
-        "workers' email addresses, job roles, line managers and assignment end dates were left "
-        "as they were, and the workers added have none"
-    )
-    assert result.warnings[-1] == UNKNOWN_BANDS + ": Consultant (1 row)"
+    assert result.warnings == [
+        "The file has no Email, Job Role or Assignment End column: workers' email addresses, job "
+        "roles and assignment end dates were left as they were, and the workers added have none.",
+        MANAGED_BY_THEIR_DIRECTORATE,
+        UNKNOWN_BANDS + ": Consultant (1 row).",
+    ]
     assert stored("1001")["job_role"] == "Staff Nurse"
     assert (stored("1002")["job_role"], stored("1002")["directorate"]) == ("", "Medicine")
 
@@ -127,15 +134,15 @@ def test_workers_added_by_a_file_without_a_column_have_nothing_in_it(organisatio
         file=csv_file(bryn.replace("1002", "1003"), header=header),
     )
     assert first.warnings == [
-        "The file has no Email, Job Role, Line Manager Employee Number or Assignment End column: "
-        "the workers added have no email addresses, job roles, line managers and assignment end "
-        "dates",
-        UNKNOWN_BANDS + ": Consultant (1 row)",
+        "The file has no Email, Job Role or Assignment End column: the workers added have no "
+        "email addresses, job roles and assignment end dates.",
+        MANAGED_BY_THEIR_DIRECTORATE,
+        UNKNOWN_BANDS + ": Consultant (1 row).",
     ]
 
 
 def test_without_an_end_column_a_workers_end_stays_unless_they_have_come_back(organisation):
-    left = "1002,Bryn,Birchley,,Medical and Dental,,,,N,N,N,01/09/2019,2024-12-31"
+    left = "1002,Bryn,Birchley,,Medical and Dental,,,,N,N,N,01/09/2019,2024-12-31,"
     staff_import(organisation=organisation, file=csv_file(ADA_IN_FULL, left, header=EVERY_COLUMN))
     assert not stored("1002")["active"]
 
@@ -151,7 +158,7 @@ def test_without_an_end_column_a_workers_end_stays_unless_they_have_come_back(or
     )
     assert (stored("1002")["assignment_end"], stored("1002")["active"]) == (None, True)
 
-    still_left = "1004,Cai,Cole,,Students,,,,N,N,N,2020-01-01,2025-01-31"
+    still_left = "1004,Cai,Cole,,Students,,,,N,N,N,2020-01-01,2025-01-31,"
     staff_import(organisation=organisation, file=csv_file(still_left, header=EVERY_COLUMN))
     same_assignment = "1004,Cai,Cole,Students,N,N,N,2020-01-01"
     staff_import(organisation=organisation, file=csv_file(same_assignment, header=REQUIRED_ONLY))
@@ -170,26 +177,69 @@ def test_a_misspelt_required_column_is_named_beside_the_refusal(organisation):
         "file's first row names its columns."
     )
     assert result.warnings == [
-        f"The column “Employe Number” is not one speakup reads, so it was left out: {THE_COLUMNS}"
+        f"The column “Employe Number” is not one speakup reads, so it was left out: {THE_COLUMNS}."
     ]
 
 
 def test_many_unread_columns_are_named_up_to_ten_and_blank_ones_not_at_all(organisation):
     extra = [f"Extra {n}" for n in range(12)]
     header = ",".join([EVERY_COLUMN, "", *extra])
-    result = staff_import(organisation=organisation, file=csv_file(ADA, header=header))
+    result = staff_import(organisation=organisation, file=csv_file(ADA + "," * 14, header=header))
     assert result.imported
     named = ", ".join(f"“Extra {n}”" for n in range(10))
     assert result.warnings == [
         f"The columns {named} and 2 more are not ones speakup reads, so they were left out: "
-        f"{THE_COLUMNS}"
+        f"{THE_COLUMNS}."
     ]
 
 
 def test_the_command_warns_of_the_columns_it_did_not_read(organisation, tmp_path, capsys):
     path = tmp_path / "roster.csv"
-    path.write_bytes(csv_file(ADA, header=EVERY_COLUMN.replace("Band", "Bnad")).getvalue())
+    path.write_bytes(csv_file(ADA + ",", header=EVERY_COLUMN.replace("Band", "Bnad")).getvalue())
     call_command("import-staff", str(path), "--organisation", "TST01")
     err = capsys.readouterr().err
     assert "Warning: The column “Bnad” is not one speakup reads, so it was left out" in err
     assert "Warning: The file has no Band column: the workers added have no bands" in err
+
+
+def test_a_file_in_esrs_layout_says_who_manages_the_workers_it_added_and_nothing_else(
+    organisation,
+):
+    """ESR's 13 columns have no Line Manager Employee Number: until 27 November 2026 every such
+    file, refused ones too, said "the workers added have no line managers", though the line
+    managers of their directorate see them (docs/training.md, section 7)."""
+    result = staff_import(organisation=organisation, file=csv_file(ADA, BRYN))
+    assert result.imported and result.created == 2
+    # Bryn's "Consultant" is no Agenda for Change band: that warning is the file's own.
+    assert result.warnings == [
+        MANAGED_BY_THEIR_DIRECTORATE,
+        UNKNOWN_BANDS + ": Consultant (1 row).",
+    ]
+    # Nobody added: nothing to say of line managers.
+    again = staff_import(organisation=organisation, file=csv_file(ADA.replace("Ada", "Adah"), BRYN))
+    assert again.imported and again.updated == 1
+    assert again.warnings == [UNKNOWN_BANDS + ": Consultant (1 row)."]
+
+
+@pytest.mark.parametrize(
+    "refused",
+    [
+        ADA.replace("Ashdown", "Again"),  # Ada's number twice
+        "1003,Cai,Cole,,Students,,,,N,N,N,31/02/2024,",  # a date that cannot be
+    ],
+)
+def test_a_refused_file_in_esrs_layout_says_nothing_of_line_managers(organisation, refused):
+    result = staff_import(organisation=organisation, file=csv_file(ADA, refused))
+    assert not result.imported
+    assert result.warnings == []
+
+
+def test_workers_added_without_a_directorate_or_a_line_manager_are_on_no_team(organisation):
+    result = staff_import(
+        organisation=organisation, file=csv_file(ADA_REQUIRED_ONLY, header=REQUIRED_ONLY)
+    )
+    assert result.imported
+    assert result.warnings[-1] == (
+        "The file has no Line Manager Employee Number or Directorate column, so no line manager "
+        "has the workers it added on their team or is told about their training."
+    )

@@ -49,7 +49,7 @@ def test_rows_naming_a_line_manager_nobody_is_are_counted_with_a_few_numbers(org
         "5 rows give a Line Manager Employee Number that matches no active worker in the "
         "organisation, so those workers are on no line manager's team and no manager is told "
         "about their training: 9001 (2 rows, first row 4), 9002 (row 5), 9003 (row 7) and 1 "
-        "more row"
+        "more row."
     )
     assert StaffRecord.objects.get(employee_number="2003").line_manager_number == "9001"
 
@@ -73,7 +73,7 @@ def test_a_line_manager_who_has_left_is_no_line_manager(organisation):
     assert warning_of(result) == (
         "2 rows give a Line Manager Employee Number that matches no active worker in the "
         "organisation, so those workers are on no line manager's team and no manager is told "
-        "about their training: 1001 (row 3) and 1002 (row 4)"
+        "about their training: 1001 (row 3) and 1002 (row 4)."
     )
 
 

@@ -170,9 +170,14 @@ def _number_of_workers(request, name: str) -> int:
 
 SKIP_INVALID = "Import the good rows and report the bad ones"
 EXPECT_LEAVERS = (
-    "With full=true: go ahead if up to this many workers become leavers. Without it a whole "
-    "roster that would make more than a tenth of the active workers (and more than 5) leavers "
-    "is refused, saying how many"
+    "Only with full=true (without it, a 400): go ahead if up to this many workers become "
+    "leavers. A whole roster that would make more than a tenth of the active workers (and more "
+    "than 5) leavers is refused without it, saying how many"
+)
+
+
+EXPECT_LEAVERS_WITHOUT_FULL = (
+    "expect_leavers only applies to a whole roster (full=true): nothing was imported"
 )
 
 
@@ -202,7 +207,7 @@ class StaffRoster(APIView):
             400: OpenApiResponse(
                 OpenApiTypes.OBJECT,
                 description="Nothing was imported: the file's problems, too many leavers not "
-                "expected, or a flag that is not true or false",
+                "expected, a flag that is not true or false, or expect_leavers without full=true",
             ),
             404: OpenApiResponse(),
             413: _too_large_response(UploadKind.ROSTER),
@@ -213,6 +218,9 @@ class StaffRoster(APIView):
         organisation = _organisation(request, ods_code, "training.manage_roster")
         full, skip_invalid = _flag(request, "full"), _flag(request, "skip_invalid")
         expect_leavers = _number_of_workers(request, "expect_leavers")
+        if "expect_leavers" in request.query_params and not full:
+            # Only a whole roster makes leavers: said, rather than the number left unread.
+            raise serializers.ValidationError({"expect_leavers": [EXPECT_LEAVERS_WITHOUT_FULL]})
         with _csv_body(request) as file:
             result = staff_import(
                 organisation=organisation,

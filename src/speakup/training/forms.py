@@ -75,6 +75,17 @@ class RosterUploadForm(forms.Form):
                 required=False,
             )
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("expect_leavers") and not cleaned.get("full"):
+            # Only a whole roster makes leavers: said, rather than the tick left unread.
+            self.add_error(
+                "expect_leavers",
+                "Tick “This file is our whole roster” too, or untick this: expecting leavers "
+                "only applies to a whole roster",
+            )
+        return cleaned
+
     def expected_leavers(self) -> int:
         """The leavers the uploader said they expect: none unless they ticked the box."""
         return self.leavers if self.cleaned_data.get("expect_leavers") else 0

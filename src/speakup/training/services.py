@@ -20,7 +20,7 @@ from speakup.core import csvfiles
 from speakup.core.audit import audit_by
 from speakup.core.dates import day_in_words
 from speakup.core.numbers import percent
-from speakup.core.words import counted
+from speakup.core.words import counted, listed
 from speakup.organisations.models import Organisation
 from speakup.training.bands import bands_from
 from speakup.training.content import (
@@ -47,6 +47,7 @@ from speakup.training.roster.columns import (
     missing_columns,
     normalised_title,
     other_separator,
+    row_width_problem,
     unread_columns,
 )
 from speakup.training.roster.file_encoding import UnreadableFile, detect_encoding
@@ -492,7 +493,14 @@ def completions_import(
             return result
         with transaction.atomic():
             _import_completion_rows(
-                reader, positions, organisations, today, result, header_number, progress
+                reader,
+                positions,
+                organisations,
+                today,
+                result,
+                header_number,
+                progress,
+                columns=len(header),
             )
             refused = result.errors and not skip_invalid
             if not refused and not result.created and not result.already_recorded:
@@ -551,59 +559,79 @@ class _CompletionRow:
 
 
 def _import_completion_rows(
-    reader, positions, allowed, today, result, header_number, progress
+    reader, positions, allowed, today, result, header_number, progress, *, columns: int
 ) -> None:
-    orgs = {o.ods_code: o for o in Organisation.objects.all()} if not allowed else None
-    if allowed is not None:
-        orgs = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in=allowed)}
+    # The organisations this import may write to: those `allowed`, or every one (the command).
+    everyone = Organisation.objects.all()
+    importable = everyone if allowed is None else everyone.filter(ods_code__in=allowed)
+    orgs = {o.ods_code: o for o in importable}
+    known_codes = set(everyone.values_list("ods_code", flat=True))
     sources = {s.value: s for s in CompletionSource} | {"": CompletionSource.IMPORT}
     batch: list[_CompletionRow] = []
     for row, cells in enumerate(reader, start=header_number + 1):
         if not any(cell.strip() for cell in cells):
             continue
         result.rows_read += 1
-
-        def cell(key, cells=cells):
-            index = positions.get(key)
-            return cells[index].strip() if index is not None and index < len(cells) else ""
-
-        # A required cell left empty is said to be empty, as in a roster, not named as an unknown.
-        problems = [
-            (title, EMPTY)
-            for title in REQUIRED_COMPLETION_COLUMNS
-            if not cell(COMPLETION_COLUMNS[title.casefold()])
-        ]
-        code = cell("organisation").upper()
-        organisation = orgs.get(code)
-        if organisation is None and code:
-            problems.append(("Organisation", f"“{code}” is not an organisation you can import for"))
-        module = module_for_title(cell("module"))
-        if module is None and cell("module"):
-            problems.append(("Module", f"“{cell('module')}” is not a module speakup knows"))
-        completed_on = None
-        if cell("completed_on"):
-            completed_on, reason = check_date(cell("completed_on"), today)
-            if reason:
-                problems.append(("Completed On", reason))
-        source = sources.get(cell("source").casefold().replace(" ", "_"))
-        if source is None:
-            problems.append(("Source", f"“{cell('source')}” should be import or xapi"))
-        batch.append(
-            _CompletionRow(
-                row, organisation, cell("employee_number"), module, completed_on, source, problems
-            )
-        )
+        if misfit := row_width_problem(len(cells), columns):
+            # Its values cannot be told to be in their columns (as a roster's row).
+            batch.append(_CompletionRow(row, None, "", None, None, None, [("", misfit)]))
+        else:
+            batch.append(_completion_row(row, cells, positions, orgs, known_codes, sources, today))
         if len(batch) == COMPLETION_BATCH:
-            _write_completion_batch(batch, result)
+            _write_completion_batch(batch, result, orgs)
             batch = []
             progress()
-    _write_completion_batch(batch, result)
+    _write_completion_batch(batch, result, orgs)
 
 
-def _write_completion_batch(batch: list[_CompletionRow], result) -> None:
+def _completion_row(row, cells, positions, orgs, known_codes, sources, today) -> _CompletionRow:
+    """A file's row read and checked, short of finding its worker on the roster."""
+
+    def cell(key):
+        index = positions.get(key)
+        return cells[index].strip() if index is not None else ""
+
+    # A required cell left empty is said to be empty, as in a roster, not named as an unknown.
+    problems = [
+        (title, EMPTY)
+        for title in REQUIRED_COMPLETION_COLUMNS
+        if not cell(COMPLETION_COLUMNS[title.casefold()])
+    ]
+    code = cell("organisation").upper()
+    organisation = orgs.get(code)
+    if organisation is None and code:
+        if code in known_codes:
+            why = f"“{code}” is not an organisation you can import for"
+        else:
+            why = f"“{code}” is not the ODS code of any organisation on speakup"
+        problems.append(("Organisation", why))
+    module = module_for_title(cell("module"))
+    if module is None and cell("module"):
+        problems.append(("Module", f"“{cell('module')}” is not a module speakup knows"))
+    completed_on = None
+    if cell("completed_on"):
+        completed_on, reason = check_date(cell("completed_on"), today)
+        if reason:
+            problems.append(("Completed On", reason))
+    source = sources.get(cell("source").casefold().replace(" ", "_"))
+    if source is None:
+        problems.append(("Source", f"“{cell('source')}” should be import or xapi"))
+    return _CompletionRow(
+        row, organisation, cell("employee_number"), module, completed_on, source, problems
+    )
+
+
+# Other rosters named where a row's worker is on them rather than the one its Organisation names.
+OTHER_ROSTERS_LISTED = 3
+
+
+def _write_completion_batch(
+    batch: list[_CompletionRow], result, orgs: dict[str, Organisation]
+) -> None:
     """Find the batch's workers on their rosters, report those missing with the rows' other
     problems (in row order), and record the completions not recorded before, in this file or
-    earlier."""
+    earlier. A worker missing from the roster named but on another of the `orgs` the import may
+    write to is said to be there: the row's Organisation is more likely wrong than its number."""
     numbers_by_org: dict[int, set[str]] = {}
     for line in batch:
         if line.organisation is not None:
@@ -615,6 +643,7 @@ def _write_completion_batch(batch: list[_CompletionRow], result) -> None:
         (record.organisation_id, record.employee_number): record
         for record in StaffRecord.objects.filter(on_roster)
     }
+    elsewhere = _rosters_elsewhere(batch, records, orgs)
     recorded = set(
         Completion.objects.filter(
             staff_record__in=[record.pk for record in records.values()],
@@ -627,12 +656,7 @@ def _write_completion_batch(batch: list[_CompletionRow], result) -> None:
         if line.organisation is not None and line.number:
             record = records.get((line.organisation.pk, line.number))
             if record is None:
-                line.problems.append(
-                    (
-                        "Employee Number",
-                        f"“{line.number}” is not on the roster of {line.organisation.ods_code}",
-                    )
-                )
+                line.problems.append(_not_on_roster(line, elsewhere.get(line.number, [])))
         if line.problems:
             result.bad_rows += 1
             result.errors.extend(RowError(line.row, column, why) for column, why in line.problems)
@@ -655,6 +679,44 @@ def _write_completion_batch(batch: list[_CompletionRow], result) -> None:
         )
     Completion.objects.bulk_create(new)
     result.created += len(new)
+
+
+def _rosters_elsewhere(
+    batch: list[_CompletionRow], records: dict, orgs: dict[str, Organisation]
+) -> dict[str, list[str]]:
+    """The ODS codes of the `orgs` on whose rosters each employee number of the batch is that
+    is not on the roster its row names: one query, only when some are not."""
+    missing = {
+        line.number
+        for line in batch
+        if line.organisation is not None
+        and line.number
+        and (line.organisation.pk, line.number) not in records
+    }
+    if not missing:
+        return {}
+    codes = {organisation.pk: code for code, organisation in orgs.items()}
+    found: dict[str, list[str]] = {}
+    for number, organisation_id in (
+        StaffRecord.objects.filter(employee_number__in=missing, organisation_id__in=codes)
+        .order_by("organisation__ods_code")
+        .values_list("employee_number", "organisation_id")
+    ):
+        found.setdefault(number, []).append(codes[organisation_id])
+    return found
+
+
+def _not_on_roster(line: _CompletionRow, others: list[str]) -> tuple[str, str]:
+    """(column, reason) for a row whose worker is not on the roster its Organisation names: the
+    Organisation when they are on `others` (rosters the import may write to), else the number."""
+    named = line.organisation.ods_code
+    if not others:
+        return "Employee Number", f"“{line.number}” is not on the roster of {named}"
+    shown = others[:OTHER_ROSTERS_LISTED]
+    if len(others) > len(shown):
+        shown.append(f"{len(others) - len(shown):,} more")
+    rosters = "the roster" if len(others) == 1 else "the rosters"
+    return "Organisation", f"“{line.number}” is on {rosters} of {listed(shown)}, not {named}"
 
 
 def _already_recorded(record: StaffRecord, module: str, completed_on: datetime.date) -> bool:

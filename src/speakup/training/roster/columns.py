@@ -7,7 +7,7 @@ import functools
 import re
 from collections.abc import Sequence
 
-from speakup.core.words import listed
+from speakup.core.words import counted, listed
 
 # The ESR staff groups (domain.md). Others are kept as given and flagged.
 STAFF_GROUPS = [
@@ -117,6 +117,22 @@ def missing_columns(titles: list[str], header: Sequence[str] = ()) -> str:
     )
 
 
+def row_width_problem(values: int, columns: int) -> str | None:
+    """Why a row with `values` cells does not fit a header of `columns` (rosters and
+    completions alike), or None when it does. Its values cannot be matched to their columns: a
+    comma inside an unquoted value shifts every value after it into the next column, where it
+    may well pass the checks ("Y" read as a board member)."""
+    if values == columns:
+        return None
+    why = f"has {counted(values, 'value')} but the header has {counted(columns, 'column')}"
+    if values > columns:
+        return (
+            f"{why}: check for a comma inside a value that is not in quotation marks "
+            '(write "Ward 5, Surgery" with its quotation marks)'
+        )
+    return f"{why}: check for a missing comma (an empty value still needs its comma)"
+
+
 class _HeaderError(Exception):
     pass
 
@@ -153,7 +169,7 @@ def unread_columns(
         what = f"The column {named[0]} is not one speakup reads, so it was left out"
     else:
         what = f"The columns {listed(named)} are not ones speakup reads, so they were left out"
-    return f"{what}: the columns it reads are {', '.join(reads)}"
+    return f"{what}: the columns it reads are {', '.join(reads)}."
 
 
 def repeated_columns(header: Sequence[str]) -> str | None:
@@ -169,10 +185,10 @@ def repeated_columns(header: Sequence[str]) -> str | None:
     if not repeated:
         return None
     if len(repeated) == 1:
-        return f"The column {repeated[0]} is in the file more than once: only the first was read"
+        return f"The column {repeated[0]} is in the file more than once: only the first was read."
     return (
         f"The columns {listed(repeated)} are in the file more than once: only the first of each "
-        "was read"
+        "was read."
     )
 
 
@@ -181,7 +197,10 @@ def absent_columns(
 ) -> str | None:
     """The warning naming the optional columns a file lacks (`kept`), or None when it has them
     all: the `known` workers' values were left as stored, the `added` ones have none. Of a
-    file `refused`, what importing it would do."""
+    file `refused`, what importing it would do. Line Manager Employee Number is not named:
+    ESR's own layout has no such column, so its absence says nothing of a wrong file
+    (`added_without_line_managers` says what it means for the workers added)."""
+    kept = [key for key in kept if key != "line_manager_number"]
     if not kept:
         return None
     titles = listed([COLUMNS[key] for key in kept], "or")
@@ -189,12 +208,31 @@ def absent_columns(
     if refused:
         return (
             f"The file has no {titles} column: imported, it would leave workers' {what} as they "
-            "are, and give workers it adds none"
+            "are, and give workers it adds none."
         )
     if not known:
-        return f"The file has no {titles} column: the workers added have no {what}"
+        return f"The file has no {titles} column: the workers added have no {what}."
     new = ", and the workers added have none" if added else ""
-    return f"The file has no {titles} column: workers' {what} were left as they were{new}"
+    return f"The file has no {titles} column: workers' {what} were left as they were{new}."
+
+
+def added_without_line_managers(kept: Sequence[str], *, added: int) -> str | None:
+    """The note on the workers an import `added` from a file without the Line Manager Employee
+    Number column (in `kept`): who manages them by the rule of queries.line_managers_in, the
+    line managers of their directorate. None when it added nobody or the file has the column."""
+    if not added or "line_manager_number" not in kept:
+        return None
+    if "directorate" in kept:
+        # Added without a directorate either: the rule gives them no line manager at all.
+        return (
+            "The file has no Line Manager Employee Number or Directorate column, so no line "
+            "manager has the workers it added on their team or is told about their training."
+        )
+    return (
+        "The file has no Line Manager Employee Number column, so each worker it added is on the "
+        "team of the line managers in their directorate, who see their training and are told "
+        "when it is overdue."
+    )
 
 
 def _map_header(header: list[str]) -> dict[str, int]:

@@ -32,8 +32,10 @@ from speakup.training.roster.columns import (
     _HeaderError,
     _map_header,
     absent_columns,
+    added_without_line_managers,
     other_separator,
     repeated_columns,
+    row_width_problem,
     unread_columns,
 )
 from speakup.training.roster.file_encoding import UnreadableFile, detect_encoding
@@ -104,7 +106,7 @@ def shared_emails_warning(organisation: Organisation) -> str | None:
     return (
         f"Some email addresses are on more than one active worker: {listed(named)}. If they are "
         "one person, give them one employee number: until then each record is reminded, and "
-        "learning records sent by that address cannot be matched"
+        "learning records sent by that address cannot be matched."
     )
 
 
@@ -118,9 +120,12 @@ def _checked_rows(
     today: datetime.date,
     result: ImportResult,
     progress: Callable[[], None],
-    header_number: int = 1,
+    header_number: int,
+    columns: int,
 ) -> Iterator[tuple[int, str, dict | None]]:
-    """(row number, employee number, values or None if the row is bad), blank rows left out."""
+    """(row number, employee number, values or None if the row is bad), blank rows left out. A
+    row without one value for each of the header's `columns` is bad whatever its values: they
+    cannot be told to be in their columns."""
     row = header_number
     # This file's rows by staff group not on the ESR list, and by band no rule can rank.
     groups, bands = result.unknown_staff_groups, result.unknown_bands
@@ -130,7 +135,11 @@ def _checked_rows(
             if not any(cell.strip(BLANKS) for cell in cells):
                 continue  # blank lines at the end of spreadsheets
             result.rows_read += 1
-            values = _clean_row(cells, positions, row, today, result)
+            if misfit := row_width_problem(len(cells), columns):
+                result.add_error(row, "", misfit)
+                values = None
+            else:
+                values = _clean_row(cells, positions, row, today, result)
             if values:
                 number = values["employee_number"]
                 result.ended += not values["active"]
@@ -170,12 +179,15 @@ def staff_import(
 
     Upserts by employee number. With `full`, workers missing from the file become leavers; more
     of them than MANY_LEAVERS lets through only up to `expect_leavers`, the number the user said
-    they expect.
+    they expect (given without `full`: ValueError).
     An import is written to the audit log as `actor`'s (None: the system's, as for a command).
     Returns what happened; when `imported` is False nothing in the database changed.
     On PostgreSQL a file goes through COPY into a staging table (staging.py), so
     `on_progress(bytes done, bytes in all)` must not use the database.
     """
+    if expect_leavers and not full:
+        # Each way in refuses it in its own words (the command, the API, the upload form).
+        raise ValueError("expect_leavers applies only to a whole roster (full)")
     result = ImportResult()
     today = today or timezone.localdate()
     start = total_bytes = 0
@@ -245,6 +257,7 @@ def _note_unknown(result: ImportResult, found: dict[str, int], what: str, more: 
             f"{what}: "
             + ", ".join(f"{value} ({counted(count, 'row')})" for value, count in named.items())
             + (f", and {counted(rest, more)}" if rest else "")
+            + "."
         )
     return named
 
@@ -275,7 +288,9 @@ def _import(
         result.add_error(0, "", csvfiles.unreadable_row(1, error))
         return
     kept = [key for key in OPTIONAL_COLUMNS if key not in positions]
-    checked = _checked_rows(records, positions, today, result, progress, header_number)
+    checked = _checked_rows(
+        records, positions, today, result, progress, header_number, columns=len(header)
+    )
     try:
         with transaction.atomic():
             # What a whole roster's leavers are a share of (MANY_LEAVERS).
@@ -317,8 +332,12 @@ def _import(
             result.skipped = result.bad_rows
             result.imported = True
             known = result.updated + result.unchanged
-            if warning := absent_columns(kept, known=known, added=result.created):
-                result.warnings.append(warning)
+            for warning in (
+                absent_columns(kept, known=known, added=result.created),
+                added_without_line_managers(kept, added=result.created),
+            ):
+                if warning:
+                    result.warnings.append(warning)
             audit_by(
                 actor,
                 action="training.roster_import",

@@ -73,11 +73,15 @@ class RowError:
     reason: str
 
     def __str__(self):
+        """One line: "row 5, Email: “x” is not an email address". A reason that says what its
+        column or row is or has ("is empty") follows it without the colon, as a sentence does:
+        "row 11, Employee Number is empty"."""
         if not self.row:
             return as_sentence(self.reason)
-        if self.column:
-            return f"row {self.row}, {self.column}: {self.reason}"
-        return f"row {self.row}: {self.reason}"
+        where = f"row {self.row}, {self.column}" if self.column else f"row {self.row}"
+        if self.reason.startswith(("is ", "has ")):
+            return f"{where} {self.reason}"
+        return f"{where}: {self.reason}"
 
 
 @dataclass
@@ -194,5 +198,5 @@ def unknown_line_managers_warning(result: ImportResult) -> str | None:
     return (
         f"{counted(rows, 'row')} {give} a Line Manager Employee Number that matches no active "
         f"worker in the organisation, so {who} on no line manager's team and no manager is "
-        f"told about their training: {listed(named)}"
+        f"told about their training: {listed(named)}."
     )

@@ -29,7 +29,6 @@ class Command(BaseCommand):
         parser.add_argument(
             "--expect-leavers",
             type=_number_of_workers,
-            default=0,
             metavar="N",
             help="with --full: go ahead if up to N workers become leavers (more than a tenth of "
             "the active workers, and more than 5, are refused without it)",
@@ -41,6 +40,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["expect_leavers"] is not None and not options["full"]:
+            # Only a whole roster makes leavers: said, rather than the number left unread.
+            raise CommandError(
+                "--expect-leavers only applies to a whole roster (--full): nothing was imported"
+            )
         code = options["organisation"].strip().upper()
         organisation = Organisation.objects.filter(ods_code=code).first()
         if organisation is None:
@@ -66,7 +70,7 @@ class Command(BaseCommand):
                 file=file,
                 full=options["full"],
                 skip_invalid=options["skip_invalid"],
-                expect_leavers=options["expect_leavers"],
+                expect_leavers=options["expect_leavers"] or 0,
                 on_progress=on_progress,
             )
         for warning in result.warnings:

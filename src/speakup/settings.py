@@ -287,11 +287,14 @@ TRAINING_XAPI_ACTIVITIES = env_mapping("TRAINING_XAPI_ACTIVITIES", _training_mod
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        # Staff scripts: `speakup api-token EMAIL`, sent as "Authorization: Token <key>".
+        # Staff scripts: `speakup api-token EMAIL`, sent as "Authorization: Token <key>". First,
+        # because the first one names the challenge of a 401 (WWW-Authenticate: Token).
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Every endpoint is for staff unless it says it is public (AllowAny): with no session and
+    # no token, a 401 before the view looks anything up. Signed in, the view's rules decide.
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # DRF's defaults, with JSON read by our parser (too deep or a NUL character: a 400).
     "DEFAULT_PARSER_CLASSES": [
         "speakup.core.parsers.SafeJSONParser",

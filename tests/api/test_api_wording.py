@@ -3,6 +3,10 @@ words ("JSON parse error - Expecting value: line 1 column 1 (char 0)", 'Method "
 allowed.', "Invalid page.", "Authentication credentials were not provided.")."""
 
 import pytest
+from rest_framework.authtoken.models import Token
+
+from speakup.concerns.services.intake import concern_submit
+from speakup.organisations.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -52,13 +56,39 @@ def test_the_first_and_last_pages_are_still_found_by_number_and_by_name(client):
 
 def test_a_staff_address_without_a_token_says_how_to_send_one(client):
     response = client.get("/api/v1/concerns")
-    assert response.status_code in (401, 403)
+    assert response.status_code == 401
     assert response.json() == {
         "detail": "Sign in, or send an API token (Authorization: Token <key>), to use this address."
     }
+    assert response["WWW-Authenticate"] == "Token"
 
 
 def test_a_token_that_is_not_valid_says_so(client):
     response = client.get("/api/v1/concerns", headers={"Authorization": "Token not-a-real-token"})
     assert response.status_code == 401
     assert response.json()["detail"].startswith("That API token is not valid")
+
+
+# No boundary; one longer than the 201 characters multipart allows (the header within DRF's 256).
+@pytest.mark.parametrize(
+    "content_type", ["multipart/form-data", f"multipart/form-data; boundary={'b' * 220}"]
+)
+def test_a_broken_multipart_body_is_a_400_in_plain_words_and_sends_nothing(
+    client, organisation, person_with_role, content_type
+):
+    guardian = person_with_role(Role.GUARDIAN)
+    concern = concern_submit(
+        organisation=organisation, confidentiality="anonymous", description="Synthetic"
+    ).concern
+    response = client.post(
+        f"/api/v1/concerns/{concern.reference}/messages",
+        b"body=Hello",
+        content_type=content_type,
+        headers={"Authorization": f"Token {Token.objects.create(user=guardian).key}"},
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The body is not valid multipart/form-data: the Content-Type header must name "
+        "the boundary that separates its parts, as in multipart/form-data; boundary=xyz."
+    }
+    assert not concern.messages.exists()

@@ -1,8 +1,13 @@
 """The public JSON API: submit a concern, sign in with the receipt code, read, reply, feedback."""
 
+import base64
+import contextlib
 import json
+import re
+import zlib
 
 import pytest
+from django.core import signing
 from django.utils import timezone
 
 from speakup.concerns.models import Concern, Feedback, Message, Status
@@ -276,6 +281,37 @@ def test_speaker_endpoints_need_a_valid_token(client, submitted):
     response = post_json(client, FEEDBACK, {"would_speak_up_again": "yes", "detriment": False})
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def _every_reading(token: str) -> list[bytes]:
+    """The token, and each piece of it between ':' or '.', as base64 in either alphabet, and
+    inflated too where that is zlib (as django.core.signing compresses)."""
+    pieces = {token, *re.split(r"[:.]", token)}
+    readings = []
+    for piece in pieces:
+        for decode in (base64.b64decode, base64.urlsafe_b64decode):
+            with contextlib.suppress(ValueError):
+                raw = decode(piece + "=" * (-len(piece) % 4))
+                readings.append(raw)
+                with contextlib.suppress(zlib.error):
+                    readings.append(zlib.decompress(raw))
+    return readings
+
+
+def test_the_speakers_token_names_no_concern_id_however_it_is_decoded(client, submitted, token):
+    concern = Concern.objects.get(reference=submitted["reference"])
+    readings = _every_reading(token)
+    assert readings  # it is base64
+    for raw in readings:
+        assert not re.search(rb'"\w+"\s*:', raw)  # no JSON, {"c": 238} or any other
+        assert not re.search(rb"[:\[,]\s*%d\b" % concern.pk, raw)
+        assert submitted["reference"].encode() not in raw
+
+
+def test_a_token_in_the_old_signed_form_no_longer_opens_the_concern(client, submitted):
+    concern = Concern.objects.get(reference=submitted["reference"])
+    old = signing.dumps({"c": concern.pk, "n": "abcdefgh"}, salt="speakup.concerns.speaker-access")
+    assert client.get(SPEAKER_CONCERN, **bearer(old)).status_code == 401
 
 
 def test_the_speaker_replies_and_reads_the_guardians_message(client, submitted, token):

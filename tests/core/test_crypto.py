@@ -89,6 +89,16 @@ def test_another_data_key_does_not_open_it():
         decrypt_text(new_data_key(), blob, context="c")
 
 
+def test_what_is_sealed_for_the_client_opens_only_for_its_purpose_and_unaltered():
+    token = crypto.seal_for_client({"r": "X7KV-ZC45"}, purpose="speakup:test:v1")
+    assert "X7KV" not in token and "X7KV" not in base64.urlsafe_b64decode(token).decode("latin-1")
+    assert crypto.open_from_client(token, purpose="speakup:test:v1") == {"r": "X7KV-ZC45"}
+    assert crypto.open_from_client(token, purpose="speakup:other:v1") is None
+    altered = token[:20] + ("A" if token[20] != "A" else "B") + token[21:]
+    for refused in (altered, token[:30], "not base64!", "é", "", None):
+        assert crypto.open_from_client(refused, purpose="speakup:test:v1") is None
+
+
 def test_a_data_key_survives_wrapping_and_unwrapping():
     key = new_data_key()
     assert len(key) == 32

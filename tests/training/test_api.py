@@ -81,8 +81,10 @@ def test_compliance_is_not_found_for_other_roles(client_as, organisation, role):
     assert response.status_code == 404
 
 
-def test_compliance_is_not_found_when_signed_out(client, organisation):
-    assert client.get("/api/v1/organisations/TST01/training/compliance").status_code in {403, 404}
+def test_compliance_asks_a_client_with_no_session_or_token_to_sign_in(client, organisation):
+    response = client.get("/api/v1/organisations/TST01/training/compliance")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
 
 
 def test_an_admin_posts_a_roster_as_csv(client_as, organisation):

@@ -443,10 +443,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_field  # noqa: E4
 from rest_framework import permissions as _permissions  # noqa: E402
 from rest_framework import serializers as _s  # noqa: E402
 from rest_framework import status as _status  # noqa: E402
-from rest_framework.authentication import (  # noqa: E402
-    SessionAuthentication,
-    TokenAuthentication,
-)
 from rest_framework.response import Response  # noqa: E402
 from rest_framework.views import APIView  # noqa: E402
 
@@ -483,8 +479,7 @@ class StaffOnly(_permissions.BasePermission):
 
 
 class StaffAPIView(APIView):
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
-    permission_classes = [StaffOnly]
+    permission_classes = [StaffOnly]  # by the API's token or session (settings.REST_FRAMEWORK)
 
     def concern(self, reference):
         return found_or_404(

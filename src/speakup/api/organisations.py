@@ -1,4 +1,5 @@
 from rest_framework import generics, serializers
+from rest_framework.permissions import AllowAny
 
 from speakup.organisations.models import Organisation
 from speakup.organisations.queries import active_organisations
@@ -15,6 +16,7 @@ class OrganisationList(generics.ListAPIView):
 
     serializer_class = OrganisationSerializer
     authentication_classes = []
+    permission_classes = [AllowAny]
     pagination_class = None
 
     def get_queryset(self):

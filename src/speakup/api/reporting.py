@@ -6,13 +6,13 @@ from django.http import HttpResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotAuthenticated, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from speakup.core import csvfiles
-from speakup.core.api_errors import not_found
+from speakup.core.api_errors import NOT_SIGNED_IN_RESPONSE, not_found
 from speakup.core.permissions import can
 from speakup.reporting import formats, queries
 from speakup.reporting.quarters import QuarterError, parse_quarter
@@ -52,11 +52,14 @@ class DataReturnView(APIView):
         parameters=[
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], required=False)
         ],
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: None},
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiTypes.OBJECT,
+            401: NOT_SIGNED_IN_RESPONSE,
+            404: None,
+        },
     )
     def get(self, request, ods_code: str, quarter: str):
-        if not request.user.is_authenticated:
-            raise NotAuthenticated
         try:
             parsed = parse_quarter(quarter)
         except QuarterError as error:

@@ -17,7 +17,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from speakup.core.api_errors import not_found
+from speakup.core.api_errors import NOT_SIGNED_IN_RESPONSE, not_found
 from speakup.core.parsers import SafeJSONParser
 from speakup.core.permissions import can
 from speakup.organisations.models import Organisation
@@ -132,7 +132,11 @@ class OrganisationCompliance(APIView):
     """An organisation's training compliance: for its admins, guardians, FTSU leads and board."""
 
     @extend_schema(
-        responses={200: ComplianceSerializer, 404: OpenApiResponse(description="Not found")}
+        responses={
+            200: ComplianceSerializer,
+            401: NOT_SIGNED_IN_RESPONSE,
+            404: OpenApiResponse(description="Not found"),
+        }
     )
     def get(self, request, ods_code):
         organisation = _organisation(request, ods_code, "training.view_dashboard")
@@ -209,6 +213,7 @@ class StaffRoster(APIView):
                 description="Nothing was imported: the file's problems, too many leavers not "
                 "expected, a flag that is not true or false, or expect_leavers without full=true",
             ),
+            401: NOT_SIGNED_IN_RESPONSE,
             404: OpenApiResponse(),
             413: _too_large_response(UploadKind.ROSTER),
             415: CSV_ONLY_RESPONSE,
@@ -248,6 +253,7 @@ class CompletionImport(APIView):
         responses={
             200: OpenApiTypes.OBJECT,
             400: OpenApiTypes.OBJECT,
+            401: NOT_SIGNED_IN_RESPONSE,
             404: OpenApiResponse(),
             413: _too_large_response(UploadKind.COMPLETIONS),
             415: CSV_ONLY_RESPONSE,
@@ -303,6 +309,7 @@ class XapiStatements(APIView):
         responses={
             200: OpenApiTypes.OBJECT,
             400: OpenApiTypes.OBJECT,
+            401: NOT_SIGNED_IN_RESPONSE,
             404: OpenApiResponse(),
             415: OpenApiResponse(description="The statements were not sent as JSON"),
         },

@@ -9,25 +9,13 @@ the clock starts again at each step, so someone who takes their time (a shift be
 questions) is not sent back to the start with what they wrote lost.
 """
 
-import base64
-import json
 import secrets
 import time
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
-
-from speakup.core.crypto import CryptoError, decrypt, encrypt
+from speakup.core.crypto import open_from_client, seal_for_client
 
 DRAFT_MAX_AGE = 3 * 60 * 60  # seconds
 _CONTEXT = "speakup:speak-up-draft:v1"
-
-
-def _key() -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_CONTEXT.encode()).derive(
-        settings.SECRET_KEY.encode()
-    )
 
 
 def new_draft() -> dict:
@@ -37,19 +25,12 @@ def new_draft() -> dict:
 
 def seal_draft(draft: dict) -> str:
     draft["t"] = int(time.time())
-    blob = encrypt(_key(), json.dumps(draft).encode(), context=_CONTEXT)
-    return base64.urlsafe_b64encode(blob).decode("ascii")
+    return seal_for_client(draft, purpose=_CONTEXT)
 
 
 def open_draft(token: str | None) -> dict | None:
     """The draft in the hidden field, or None when missing, altered or too old."""
-    if not token:
-        return None
-    try:
-        blob = base64.urlsafe_b64decode(token.encode("ascii"))
-        draft = json.loads(decrypt(_key(), blob, context=_CONTEXT))
-    except (CryptoError, ValueError, UnicodeError):
-        return None
+    draft = open_from_client(token, purpose=_CONTEXT)
     if not isinstance(draft, dict) or not isinstance(draft.get("data"), dict):
         return None
     if time.time() - draft.get("t", 0) > DRAFT_MAX_AGE:

@@ -4,11 +4,15 @@ or the client may not see it, so that nobody learns which exist."""
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework.exceptions import (
     AuthenticationFailed,
     MethodNotAllowed,
     NotAuthenticated,
     NotFound,
+    ParseError,
     PermissionDenied,
     Throttled,
 )
@@ -44,6 +48,10 @@ INVALID_PAGE = "There is no page {page_number} of these results."
 # A 400, not INVALID_PAGE's 404: no page could ever be called this (page=abc, page=0).
 NOT_A_PAGE_NUMBER = "A page is a whole number from 1."
 NOT_SIGNED_IN = "Sign in, or send an API token (Authorization: Token <key>), to use this address."
+# The 401 in a staff endpoint's OpenAPI responses: DRF answers it before the view runs.
+NOT_SIGNED_IN_RESPONSE = OpenApiResponse(
+    OpenApiTypes.OBJECT, description="No session and no API token, or a token that is not valid"
+)
 SECOND_FACTOR_FIRST = (
     "Finish signing in with your second factor (the 6-digit code) to use this address."
 )
@@ -67,11 +75,40 @@ def wrong_method(method: str, allowed: list[str]) -> str:
     return f"This address does not take {method} requests.{takes}"
 
 
+# What was wrong with a multipart body, by the start of Django's own message ("Invalid boundary
+# in multipart: None"); another problem is told in Django's words.
+MULTIPART_PROBLEMS = {
+    "Invalid boundary": "the Content-Type header must name the boundary that separates its "
+    "parts, as in multipart/form-data; boundary=xyz",
+    "Invalid non-ASCII Content-Type": "the Content-Type header holds characters outside ASCII",
+    "Could not decode base64": "a part sent in base64 is not valid base64",
+    "Request max total header size": "a part's headers are too long",
+}
+
+
+def _not_multipart(problem: MultiPartParserError) -> str:
+    """A broken multipart/form-data body in plain English (DRF's: "Multipart form parse error -
+    Invalid boundary in multipart: None")."""
+    said = str(problem)
+    what = next(
+        (ours for start, ours in MULTIPART_PROBLEMS.items() if said.startswith(start)), said
+    )
+    return f"The body is not valid multipart/form-data: {what.rstrip('.')}."
+
+
 def _too_many(wait: float | None) -> str:
     if wait is None:
         return "Too many requests. Try again later."
     seconds = max(1, round(wait))
     return f"Too many requests. Try again in {seconds} second{'' if seconds == 1 else 's'}."
+
+
+def _same_challenge(ours, theirs):
+    """`ours` keeps the challenge DRF gave `theirs`: WWW-Authenticate (Token, from the view's
+    first authentication class), which a 401 must send, or DRF's 403 for a view with none."""
+    ours.auth_header = getattr(theirs, "auth_header", None)
+    ours.status_code = theirs.status_code
+    return ours
 
 
 def _in_our_words(exc, context):
@@ -81,6 +118,9 @@ def _in_our_words(exc, context):
         isinstance(exc, NotFound) and exc.detail == NotFound.default_detail
     ):
         return NotFound(NOTHING_HERE)
+    # DRF's multipart parser raises its ParseError while handling Django's error.
+    if isinstance(exc, ParseError) and isinstance(exc.__context__, MultiPartParserError):
+        return ParseError(_not_multipart(exc.__context__))
     if isinstance(exc, MethodNotAllowed):
         request, view = context["request"], context.get("view")
         allowed = view.allowed_methods if view else []
@@ -90,9 +130,9 @@ def _in_our_words(exc, context):
         ours.wait = exc.wait  # still sent as the Retry-After header
         return ours
     if isinstance(exc, NotAuthenticated) and exc.detail == NotAuthenticated.default_detail:
-        return NotAuthenticated(NOT_SIGNED_IN)
+        return _same_challenge(NotAuthenticated(NOT_SIGNED_IN), exc)
     if isinstance(exc, AuthenticationFailed):
-        return AuthenticationFailed(REFUSED_CREDENTIALS)
+        return _same_challenge(AuthenticationFailed(REFUSED_CREDENTIALS), exc)
     # DRF's session check words it "CSRF Failed: CSRF cookie not set."
     if isinstance(exc, PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
         return PermissionDenied(CSRF_REFUSED)
@@ -102,6 +142,6 @@ def _in_our_words(exc, context):
 def exception_handler(exc, context):
     """DRF's handler, with its own words replaced by ours: any 404 not raised through
     `not_found` (Django's name the model, "No Concern matches the given query.", and DRF's say
-    only "Not found."), a method not taken, too many requests, a missing or refused token, a
-    session's missing CSRF token."""
+    only "Not found."), a broken multipart body, a method not taken, too many requests, a
+    missing or refused token, a session's missing CSRF token."""
     return drf_exception_handler(_in_our_words(exc, context), context)

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
@@ -269,6 +271,36 @@ def decrypt_text(data_key: bytes, blob: bytes, *, context: str) -> str:
         return plaintext.decode("utf-8")
     except UnicodeDecodeError:
         raise CryptoError("the decrypted data is not UTF-8 text") from None
+
+
+# --- sealed for the client ----------------------------------------------------------------
+# What the service hands a browser or a script to give back later (a speak-up draft, a
+# speaker's access token): encrypted, so the holder can neither read nor alter it, under a key
+# derived from SECRET_KEY for each purpose (no KEK: nothing here outlives a SECRET_KEY change).
+
+
+def _client_key(purpose: str) -> bytes:
+    return HKDF(
+        algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=purpose.encode()
+    ).derive(settings.SECRET_KEY.encode())
+
+
+def seal_for_client(payload, *, purpose: str) -> str:
+    """`payload` (anything JSON holds), encrypted for `purpose`, as URL-safe base64."""
+    blob = encrypt(_client_key(purpose), json.dumps(payload).encode(), context=purpose)
+    return base64.urlsafe_b64encode(blob).decode("ascii")
+
+
+def open_from_client(token: str | None, *, purpose: str):
+    """What `seal_for_client` sealed for `purpose`, or None when the token is missing, altered,
+    or sealed for another purpose."""
+    if not token:
+        return None
+    try:
+        blob = base64.urlsafe_b64decode(token.encode("ascii"))
+        return json.loads(decrypt(_client_key(purpose), blob, context=purpose))
+    except (CryptoError, ValueError, UnicodeError):
+        return None
 
 
 # --- rotation -----------------------------------------------------------------------------

@@ -1,16 +1,15 @@
 """What a speaker does after speaking up: come back with their receipt code, read the
 conversation, reply, say whether they would speak up again, and answer detriment check-ins.
 
-A speaker has no account. Their receipt code opens a short-lived signed token (30 minutes)
+A speaker has no account. Their receipt code opens a short-lived encrypted token (30 minutes)
 that names the concern; the code itself is never kept, in a cookie, a session or a log.
 """
 
 import logging
-import secrets
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,13 +29,14 @@ from speakup.concerns.sealing import seal, unseal
 from speakup.concerns.services.handling import reopen_locked
 from speakup.concerns.services.notices import notify_guardians
 from speakup.core.audit import audit
+from speakup.core.crypto import open_from_client, seal_for_client
 from speakup.core.text import blank, trimmed
 from speakup.core.words import too_long
 
 log = logging.getLogger(__name__)
 
 SPEAKER_TOKEN_MAX_AGE = 30 * 60  # seconds
-_TOKEN_SALT = "speakup.concerns.speaker-access"  # noqa: S105  (a signing salt, not a secret)
+_TOKEN_PURPOSE = "speakup:speaker-access:v1"  # noqa: S105  (names the key, is not one)
 # Which question is unanswered, not just "yes or no": the feedback page asks two.
 DETRIMENT_UNANSWERED = "Select yes or no for whether you have suffered for speaking up"
 # A detriment reported after the work was done sends the case back to work.
@@ -72,21 +72,19 @@ def concern_for_receipt(receipt_code: str) -> Concern | None:
 
 
 def speaker_token_for(concern: Concern) -> str:
-    """A signed token naming the concern, good for SPEAKER_TOKEN_MAX_AGE. Not the receipt code."""
-    return signing.dumps({"c": concern.pk, "n": secrets.token_urlsafe(6)}, salt=_TOKEN_SALT)
+    """A token naming the concern, good for SPEAKER_TOKEN_MAX_AGE. Not the receipt code.
+
+    Encrypted, and by the concern's random reference: a row id, even signed, would tell its
+    holder how many concerns there are."""
+    return seal_for_client({"r": concern.reference, "t": int(time.time())}, purpose=_TOKEN_PURPOSE)
 
 
 def concern_for_token(token: str | None) -> Concern | None:
-    if not token:
-        return None
-    try:
-        payload = signing.loads(token, salt=_TOKEN_SALT, max_age=SPEAKER_TOKEN_MAX_AGE)
-    except signing.BadSignature:  # includes SignatureExpired
-        return None
-    if not isinstance(payload, dict) or not isinstance(payload.get("c"), int):
+    payload = open_from_client(token, purpose=_TOKEN_PURPOSE)  # only we could have sealed it
+    if payload is None or time.time() - payload["t"] > SPEAKER_TOKEN_MAX_AGE:
         return None
     return (
-        Concern.objects.filter(pk=payload["c"])
+        Concern.objects.filter(reference=payload["r"])
         .exclude(wrapped_key="")
         .select_related("organisation")
         .first()

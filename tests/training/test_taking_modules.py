@@ -97,7 +97,9 @@ def test_a_worker_resumes_where_they_left_off(client, worker):
     client.get(response.url)
     client.post("/training/modules/speak_up/screens/2/", follow=True)
     page = client.get("/training/modules/speak_up/").content.decode()
-    assert "Continue where you left off" in page
+    # Where, in the screen's own words ("Screen 3 of 7"), not only that there is somewhere.
+    total = course("speak_up").screen_count
+    assert f"Continue where you left off (screen 3 of {total})" in page
     assert 'href="/training/modules/speak_up/screens/3/"' in page
 
 
@@ -126,7 +128,7 @@ def test_a_worker_who_leaves_during_the_knowledge_check_comes_back_to_it(client,
     assert client.get("/training/modules/speak_up/knowledge-check/").status_code == 200
     # ... then the browser closes
     page = client.get("/training/modules/speak_up/").content.decode()
-    assert "Continue where you left off" in page
+    assert "Continue where you left off (the knowledge check)" in page
     assert 'href="/training/modules/speak_up/knowledge-check/"' in page
     client.post("/training/modules/speak_up/knowledge-check/", answers("speak_up", 0))
     page = client.get("/training/modules/speak_up/").content.decode()

@@ -1,5 +1,7 @@
 """A worker's own training: their modules, the lesson screens, the knowledge check, certificates."""
 
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -69,7 +71,7 @@ def show_module(request, module):
         "training/show_module.jinja",
         page_title=f"{the_course.title} module",
         course=the_course,
-        resume_url=_resume_url(the_course, progress),
+        resume=_resume(the_course, progress),
         taken_after=[course(key).title for key in PREREQUISITES[module]],
         take_first=missing and take_first_sentence(module, missing),
         # The module to take first, in the order they build on each other.
@@ -89,13 +91,21 @@ def _failed_attempt(request, the_course) -> dict | None:
     return result if result and result["version"] == the_course.version else None
 
 
-def _resume_url(the_course, progress) -> str | None:
+class Resume(NamedTuple):
+    url: str
+    place: str  # in the screens' own words: "screen 4 of 7", or "the knowledge check"
+
+
+def _resume(the_course, progress) -> Resume | None:
     """Where "Continue where you left off" goes: the knowledge check once the worker has gone on
     to it, else the screen they last saw; None before they have gone past the first screen."""
-    if progress.last_screen == the_course.check_screen:
-        return reverse("training:take_check", args=[the_course.module])
-    if 1 < progress.last_screen <= the_course.screen_count:
-        return reverse("training:show_screen", args=[the_course.module, progress.last_screen])
+    last, total = progress.last_screen, the_course.screen_count
+    if last == the_course.check_screen:
+        url = reverse("training:take_check", args=[the_course.module])
+        return Resume(url, "the knowledge check")
+    if 1 < last <= total:
+        url = reverse("training:show_screen", args=[the_course.module, last])
+        return Resume(url, f"screen {last} of {total}")
     return None
 
 

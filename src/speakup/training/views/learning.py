@@ -28,6 +28,7 @@ from speakup.training.queries import (
 )
 from speakup.training.services import (
     CheckNotOpen,
+    check_attempt,
     kept_check_answers,
     knowledge_check_save,
     knowledge_check_submit,
@@ -181,7 +182,7 @@ def take_check(request, module):
     form = KnowledgeCheckForm(data, course=the_course, initial=initial)
     # Submitted with questions left: the answers given stay saved, as if saved by the button.
     if request.method == "POST" and not form.is_valid() and _kept(request, the_course) is None:
-        return redirect("training:show_module", module)
+        return _not_kept(request, the_course)
     if request.method == "POST" and form.is_valid():
         result = knowledge_check_submit(user=request.user, module=module, answers=form.answers())
         if result.passed:
@@ -203,6 +204,9 @@ def take_check(request, module):
         page_title=f"{the_course.title} knowledge check",
         form=form,
         course=the_course,
+        # Sent back with every save, so that a save arriving after this attempt was submitted
+        # is not kept.
+        attempt=check_attempt(progress),
     )
 
 
@@ -221,24 +225,43 @@ def _given(request, the_course) -> dict[int, str]:
 
 
 def _kept(request, the_course) -> int | None:
-    """Keep the answers in the request: how many are kept, or None when the check closed after
-    this request first looked (passed by a submit sent a moment before: nothing to keep)."""
+    """Keep the answers in the request: how many are kept, or None when the attempt they were
+    given in was submitted before they arrived (a moment before, by the same page pressing
+    Submit, or in another tab), or the request names no attempt: nothing to keep."""
+    try:
+        attempt = int(request.POST.get("attempt", ""))
+    except ValueError:  # none, or altered
+        return None
     try:
         return knowledge_check_save(
-            user=request.user, module=the_course.module, answers=_given(request, the_course)
+            user=request.user,
+            module=the_course.module,
+            answers=_given(request, the_course),
+            attempt=attempt,
         )
     except CheckNotOpen:
         return None
+
+
+def _not_kept(request, the_course):
+    """To the module page, which says where the worker is now (passed, or their last score)."""
+    messages.info(
+        request,
+        "Those answers were not saved: the knowledge check they were for had already been "
+        "submitted, perhaps in another tab.",
+    )
+    return redirect("training:show_module", the_course.module)
 
 
 def _save_answers(request, the_course):
     """The "Save and come back later" button, or the page's script saving answers as they change."""
     kept = _kept(request, the_course)
     if request.headers.get("X-Speakup-Save") == "as-you-go":
-        # 409: the script says these answers were not saved; the page it runs on is moving on.
+        # 409: the script says these answers were not saved (its page is moving on, or the
+        # questions were submitted in another tab).
         return HttpResponse(status=204 if kept is not None else 409)
     if kept is None:
-        return redirect("training:show_module", the_course.module)
+        return _not_kept(request, the_course)
     total = len(the_course.questions)
     messages.success(
         request,

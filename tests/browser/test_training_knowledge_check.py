@@ -137,3 +137,35 @@ def test_without_javascript_the_button_keeps_the_answers_through_a_new_session(
     answer(page, range(6, len(course("speak_up").questions) + 1))
     submit_and_pass(page)
     context.close()
+
+
+def test_answers_ticked_as_the_worker_submits_are_not_saved_after_the_submit(page, worker):
+    """Every answer ticked and Submit pressed at once: saves still waiting then went on being
+    sent, and one arriving after the submit brought the failed answers back for the retake."""
+    sign_in(page, worker, two_factor=False)
+    open_the_check_early_and_read_the_lessons(page, check_accessible=False)
+    saves = []
+    page.on("request", lambda request: request.headers.get("x-speakup-save") and saves.append(1))
+    wrong = [next(o for o in q.options if o != q.correct) for q in course("speak_up").questions]
+    # In one go, as no hand is quick enough to: each tick queues a save behind the one before.
+    page.evaluate(
+        """(wrong) => {
+            const form = document.querySelector("form[data-save-as-you-go]");
+            wrong.forEach((answer, index) => {
+                const radios = form.querySelectorAll(`input[name="q${index + 1}"]`);
+                const radio = [...radios].find((r) => r.value === answer);
+                radio.checked = true;
+                radio.dispatchEvent(new Event("change", { bubbles: true }));
+            });
+            form.requestSubmit(form.querySelector("button:not([name])"));
+        }""",
+        wrong,
+    )
+    expect(page.get_by_role("heading", name="You did not pass")).to_be_visible()
+    let_the_answers_save(page)
+    assert saves == []
+    page.goto("/training/modules/speak_up/")
+    expect(page.get_by_text("Your last score in the knowledge check was 0%")).to_be_visible()
+    expect(page.get_by_text("You have saved answers")).to_have_count(0)
+    page.get_by_role("button", name="Continue where you left off").click()
+    expect(page.locator("input:checked")).to_have_count(0)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from speakup.training.content import ContentError, courses, parse_course
+from speakup.training.content import ContentError, courses, is_current_version, parse_course
 
 
 def test_the_three_modules_ship_with_lessons_and_a_knowledge_check():
@@ -51,6 +51,22 @@ def test_speak_up_says_who_has_a_guardian_and_how_primary_care_workers_find_one(
     assert "Every NHS organisation has" not in text  # not so in primary care
     assert "Every NHS trust and integrated care board (ICB) has at least one" in text
     assert "ask your practice who it is" in text
+
+
+def test_the_question_on_anonymity_explains_its_drawback_not_the_way_round_it():
+    """It said only "In speakup a receipt code lets you come back, read replies and answer
+    questions": how to get round the drawback, not what the drawback is."""
+    question = next(
+        q
+        for q in courses()["speak_up"].questions
+        if q.text == "What is the main drawback of speaking up anonymously?"
+    )
+    explanation = " ".join(question.explanation.split())
+    assert "the guardian cannot ask you questions or tell you what happened" in explanation
+    assert "the receipt code you keep is how you come back" in explanation
+    # A better wording, not new knowledge: a new version, and passes of the ones before count.
+    assert courses()["speak_up"].version >= 4
+    assert all(is_current_version("speak_up", old) for old in ("1", "2", "3"))
 
 
 def test_screens_are_rendered_from_markdown_without_raw_html():

@@ -224,3 +224,23 @@ def test_a_manager_of_two_teams_hears_each_table_by_its_own_name(
             "Testshire Fictional NHS Trust: Surgery",
         ]
     assert 'nhsuk-u-visually-hidden">Training of your team' not in page
+
+
+def link_names(page: str, href_start: str) -> list[str]:
+    """What a screen reader says for each link to `href_start…`: its text, hidden parts too."""
+    links = re.findall(rf'<a\s[^>]*href="{re.escape(href_start)}[^"]*"[^>]*>(.*?)</a>', page, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", "", link).split()) for link in links]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_home_pages_training_links_read_as_what_they_do(client, worker):
+    """A screen reader heard "Take it Speak Up": the visible "Take it" and the hidden module."""
+    sign_in(client, worker)
+    page = client.get("/").content.decode()
+    section = page[page.index("<h2>Your training</h2>") :]
+    assert link_names(section, "/training/") == [
+        "Take Speak Up",
+        "Open Listen Up",
+        "Open Follow Up",
+        "All your training",
+    ]

@@ -28,7 +28,7 @@ LONG_SERVING = WorkerFacts(start=datetime.date(2019, 4, 1))
 
 @pytest.fixture
 def speak_up_to_retake(monkeypatch):
-    """Ship Speak Up version 3 as one that everyone who passed 1 or 2 must take again."""
+    """Ship Speak Up as a version that everyone who passed 1 or 2 must take again."""
     shipped = content.courses()
     changed = {
         **shipped,

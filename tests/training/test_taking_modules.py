@@ -3,6 +3,7 @@
 import dataclasses
 import datetime
 import html
+import re
 
 import pypdfium2
 import pytest
@@ -67,10 +68,17 @@ def read_every_screen(client, module):
     client.post(f"/training/modules/{module}/screens/{course(module).screen_count}/")
 
 
+def attempt_on(page: str) -> str:
+    """The attempt at the check a page is for, which the page sends back with its answers."""
+    return re.search(r'<input type="hidden" name="attempt" value="([^"]*)"', page).group(1)
+
+
 def take_check(client, module, given):
-    """Read the lessons, then send the knowledge check's answers."""
+    """Read the lessons, then send the knowledge check's answers from its page."""
     read_every_screen(client, module)
-    return client.post(f"/training/modules/{module}/knowledge-check/", given)
+    check = f"/training/modules/{module}/knowledge-check/"
+    attempt = attempt_on(client.get(check).content.decode())
+    return client.post(check, {**given, "attempt": attempt})
 
 
 def test_a_worker_sees_their_required_modules_linked_from_the_header(client, worker):
@@ -97,7 +105,9 @@ def test_a_worker_resumes_where_they_left_off(client, worker):
     client.get(response.url)
     client.post("/training/modules/speak_up/screens/2/", follow=True)
     page = client.get("/training/modules/speak_up/").content.decode()
-    assert "Continue where you left off" in page
+    # Where, in the screen's own words ("Screen 3 of 7"), not only that there is somewhere.
+    total = course("speak_up").screen_count
+    assert f"Continue where you left off (screen 3 of {total})" in page
     assert 'href="/training/modules/speak_up/screens/3/"' in page
 
 
@@ -126,7 +136,7 @@ def test_a_worker_who_leaves_during_the_knowledge_check_comes_back_to_it(client,
     assert client.get("/training/modules/speak_up/knowledge-check/").status_code == 200
     # ... then the browser closes
     page = client.get("/training/modules/speak_up/").content.decode()
-    assert "Continue where you left off" in page
+    assert "Continue where you left off (the knowledge check)" in page
     assert 'href="/training/modules/speak_up/knowledge-check/"' in page
     client.post("/training/modules/speak_up/knowledge-check/", answers("speak_up", 0))
     page = client.get("/training/modules/speak_up/").content.decode()

@@ -156,18 +156,29 @@ def _check_answers(module: str, answers: dict) -> dict[int, str]:
     }
 
 
+def check_attempt(progress: ModuleProgress) -> int:
+    """The attempt at the knowledge check under way (from 1): the one its page's answers are for."""
+    return progress.attempts + 1
+
+
 class CheckNotOpen(ValueError):
-    """The knowledge check is not open to this worker now: not every screen reached yet, or it
-    closed meanwhile (passed, in a request that came first)."""
+    """The knowledge check is not open to these answers now: not every screen reached yet, or the
+    attempt they were given in was submitted meanwhile (in a request that came first)."""
 
 
 @transaction.atomic
-def knowledge_check_save(*, user, module: str, answers: dict[int, str]) -> int:
+def knowledge_check_save(*, user, module: str, answers: dict[int, str], attempt: int) -> int:
     """Keep the answers given so far, for a worker who leaves before submitting the check; an
-    answer that is not one of its question's options is left out. Returns how many are kept."""
+    answer that is not one of its question's options is left out. Returns how many are kept.
+
+    `attempt` is the `check_attempt` the page showed: once that attempt is submitted, a save
+    for it arriving late (the page's script, a second tab) would bring emptied answers back.
+    """
     progress = module_progress(user=user, module=module, for_update=True)
     if screen_before_check(progress) is not None:
         raise CheckNotOpen("Go through every screen before the knowledge check")
+    if attempt != check_attempt(progress):
+        raise CheckNotOpen("The attempt at the knowledge check these answers are for was submitted")
     progress.check_answers = {str(n): a for n, a in _check_answers(module, answers).items()}
     progress.updated_at = timezone.now()
     progress.save(update_fields=["check_answers", "updated_at"])

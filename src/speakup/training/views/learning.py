@@ -1,5 +1,7 @@
 """A worker's own training: their modules, the lesson screens, the knowledge check, certificates."""
 
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -26,6 +28,7 @@ from speakup.training.queries import (
 )
 from speakup.training.services import (
     CheckNotOpen,
+    check_attempt,
     kept_check_answers,
     knowledge_check_save,
     knowledge_check_submit,
@@ -69,7 +72,7 @@ def show_module(request, module):
         "training/show_module.jinja",
         page_title=f"{the_course.title} module",
         course=the_course,
-        resume_url=_resume_url(the_course, progress),
+        resume=_resume(the_course, progress),
         taken_after=[course(key).title for key in PREREQUISITES[module]],
         take_first=missing and take_first_sentence(module, missing),
         # The module to take first, in the order they build on each other.
@@ -89,13 +92,21 @@ def _failed_attempt(request, the_course) -> dict | None:
     return result if result and result["version"] == the_course.version else None
 
 
-def _resume_url(the_course, progress) -> str | None:
+class Resume(NamedTuple):
+    url: str
+    place: str  # in the screens' own words: "screen 4 of 7", or "the knowledge check"
+
+
+def _resume(the_course, progress) -> Resume | None:
     """Where "Continue where you left off" goes: the knowledge check once the worker has gone on
     to it, else the screen they last saw; None before they have gone past the first screen."""
-    if progress.last_screen == the_course.check_screen:
-        return reverse("training:take_check", args=[the_course.module])
-    if 1 < progress.last_screen <= the_course.screen_count:
-        return reverse("training:show_screen", args=[the_course.module, progress.last_screen])
+    last, total = progress.last_screen, the_course.screen_count
+    if last == the_course.check_screen:
+        url = reverse("training:take_check", args=[the_course.module])
+        return Resume(url, "the knowledge check")
+    if 1 < last <= total:
+        url = reverse("training:show_screen", args=[the_course.module, last])
+        return Resume(url, f"screen {last} of {total}")
     return None
 
 
@@ -171,7 +182,7 @@ def take_check(request, module):
     form = KnowledgeCheckForm(data, course=the_course, initial=initial)
     # Submitted with questions left: the answers given stay saved, as if saved by the button.
     if request.method == "POST" and not form.is_valid() and _kept(request, the_course) is None:
-        return redirect("training:show_module", module)
+        return _not_kept(request, the_course)
     if request.method == "POST" and form.is_valid():
         result = knowledge_check_submit(user=request.user, module=module, answers=form.answers())
         if result.passed:
@@ -193,6 +204,9 @@ def take_check(request, module):
         page_title=f"{the_course.title} knowledge check",
         form=form,
         course=the_course,
+        # Sent back with every save, so that a save arriving after this attempt was submitted
+        # is not kept.
+        attempt=check_attempt(progress),
     )
 
 
@@ -211,24 +225,43 @@ def _given(request, the_course) -> dict[int, str]:
 
 
 def _kept(request, the_course) -> int | None:
-    """Keep the answers in the request: how many are kept, or None when the check closed after
-    this request first looked (passed by a submit sent a moment before: nothing to keep)."""
+    """Keep the answers in the request: how many are kept, or None when the attempt they were
+    given in was submitted before they arrived (a moment before, by the same page pressing
+    Submit, or in another tab), or the request names no attempt: nothing to keep."""
+    try:
+        attempt = int(request.POST.get("attempt", ""))
+    except ValueError:  # none, or altered
+        return None
     try:
         return knowledge_check_save(
-            user=request.user, module=the_course.module, answers=_given(request, the_course)
+            user=request.user,
+            module=the_course.module,
+            answers=_given(request, the_course),
+            attempt=attempt,
         )
     except CheckNotOpen:
         return None
+
+
+def _not_kept(request, the_course):
+    """To the module page, which says where the worker is now (passed, or their last score)."""
+    messages.info(
+        request,
+        "Those answers were not saved: the knowledge check they were for had already been "
+        "submitted, perhaps in another tab.",
+    )
+    return redirect("training:show_module", the_course.module)
 
 
 def _save_answers(request, the_course):
     """The "Save and come back later" button, or the page's script saving answers as they change."""
     kept = _kept(request, the_course)
     if request.headers.get("X-Speakup-Save") == "as-you-go":
-        # 409: the script says these answers were not saved; the page it runs on is moving on.
+        # 409: the script says these answers were not saved (its page is moving on, or the
+        # questions were submitted in another tab).
         return HttpResponse(status=204 if kept is not None else 409)
     if kept is None:
-        return redirect("training:show_module", the_course.module)
+        return _not_kept(request, the_course)
     total = len(the_course.questions)
     messages.success(
         request,

@@ -4,12 +4,18 @@
 function saveAsYouGo(form) {
   const status = form.querySelector("[data-save-status]");
   let saving = Promise.resolve();
+  // Once the form is sent (Submit, or the button), saves still waiting are not sent: arriving
+  // after the submit, they would bring back the answers it empties. (The server refuses a save
+  // for an attempt already submitted, too, for one already on its way.)
+  let sent = false;
 
   function say(text) {
+    if (sent) return; // the page is moving on
     if (status.textContent !== text) status.textContent = text; // read out only what changed
   }
 
   async function save() {
+    if (sent) return;
     const answers = new FormData(form);
     answers.set("save", "yes");
     // A redirect means the answers were not kept (the session has ended): not followed.
@@ -22,6 +28,12 @@ function saveAsYouGo(form) {
     }).catch(() => null);
     if (response && response.status === 204) {
       say("Your answers so far are saved.");
+    } else if (response && response.status === 409) {
+      // These questions were submitted meanwhile, in another tab.
+      say(
+        "Your latest answers are not saved: these questions have already been submitted, " +
+          "perhaps in another tab. Reload this page to see where you are.",
+      );
     } else if (response && response.type === "opaqueredirect") {
       // Signed out: the button would lose these answers too, taking the worker to sign in.
       say(
@@ -40,6 +52,14 @@ function saveAsYouGo(form) {
     if (event.target.type !== "radio") return;
     // One save at a time, in the order chosen, so an earlier save never overwrites a later one.
     saving = saving.then(save);
+  });
+  form.addEventListener("submit", () => {
+    sent = true;
+  });
+  // Back to this page from the next (kept by the browser as it was): answers chosen now are
+  // sent, and the server's 409 says these questions were submitted.
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) sent = false;
   });
 }
 

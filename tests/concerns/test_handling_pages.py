@@ -849,3 +849,57 @@ def test_a_line_managers_actions_on_one_concern_have_titles_of_their_own(
     assert _text(re.search(r"<h1>(.*?)</h1>", page.content.decode(), re.S).group(1)) == (
         f"Action 2 of 2 on concern {concern.reference}"
     )
+
+
+@pytest.mark.parametrize(
+    ("page", "fields", "refusals"),
+    [
+        ("message_concern", {"body": " "}, ["Enter your message to the speaker"]),
+        ("give_feedback", {"body": ""}, ["Enter your feedback to the speaker"]),
+        (
+            "record_learning",
+            {"outcome": "", "learning": ""},
+            [
+                "Enter the outcome of the concern",
+                "Enter what the organisation has learned from the concern",
+            ],
+        ),
+    ],
+)
+def test_an_empty_box_is_refused_in_a_sentence_that_says_what_to_write(
+    client, staff, concern, page, fields, refusals
+):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    sign_in(client, staff.guardian)
+    shown = _text(
+        client.post(reverse(f"concerns:{page}", args=[concern.reference]), fields).content.decode()
+    )
+    assert [refusal for refusal in refusals if f"Error: {refusal}" in shown] == refusals
+
+
+ELEMENTS_MEAN = (
+    "What a concern is about, in the National Guardian's Office's categories, such as patient "
+    "safety or bullying"
+)
+
+
+def test_the_word_element_is_explained_wherever_staff_meet_it(client, staff, concern):
+    """The National Guardian's Office's word, which a leader or a new guardian may not know."""
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    sign_in(client, staff.guardian)
+    cases = _text(client.get(reverse("concerns:list_cases")).content.decode())
+    assert f"Element {ELEMENTS_MEAN}" in cases  # the filter's label, then its hint
+    triage = reverse("concerns:triage_concern", args=[concern.reference])
+    asked = _text(client.get(triage).content.decode())
+    assert f"Elements of the concern {ELEMENTS_MEAN}. Select all that apply" in asked
+    refused = _text(client.post(triage, {"worker_group": "ahp"}).content.decode())
+    assert "Error: Select at least one element: what the concern is about" in refused
+
+    _assigned(staff, concern)
+    sign_in(client, staff.lead)
+    led = _text(client.get(reverse("concerns:list_led")).content.decode())
+    assert (
+        "Elements say what each concern is about, in the National Guardian's Office's "
+        "categories, such as patient safety or bullying. “Not triaged” means the guardian has "
+        "not recorded them yet."
+    ) in led

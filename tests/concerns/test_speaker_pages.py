@@ -450,6 +450,15 @@ def test_sending_again_after_fifteen_minutes_does_not_show_the_code_to_whoever_i
     assert Concern.objects.get().reference in html(later)
 
 
+def test_an_anonymous_speaker_is_told_what_in_a_file_can_give_them_away(client, organisation):
+    check = " ".join(unescape(html(walk_to_check(client, organisation))).split())
+    assert (
+        "If you are anonymous, check that your files do not say who you are: a Word document "
+        "or PDF can record the name of the person who wrote it, a photo can record where it was "
+        "taken, and the guardian sees each file's name."
+    ) in check
+
+
 def test_files_attached_on_check_answers_are_stored_encrypted(
     client, organisation, media_root, django_capture_on_commit_callbacks
 ):

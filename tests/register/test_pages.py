@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 import time_machine
@@ -467,3 +468,11 @@ def test_pages_about_one_director_name_them_in_their_titles(client_as, board, or
         page = officer.get(path)
         assert _title(page) == f"{heading} – Iris Ingleby, {number} – speakup – NHS"
         assert f"<h1>{heading}</h1>" in page.content.decode()
+
+
+def test_the_organisation_search_says_what_an_ods_code_is(client, db):
+    page = " ".join(unescape(client.get("/register/").content.decode()).split())
+    assert (
+        "The organisation's NHS code (its ODS code), such as RXX, or part of its name, "
+        "such as Riverbank"
+    ) in page

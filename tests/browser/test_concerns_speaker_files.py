@@ -35,7 +35,7 @@ def test_a_file_too_large_is_refused_in_the_page_before_anything_is_sent(page, o
     expect(summary.get_by_role("alert")).to_contain_text("There is a problem")
     expect(summary.get_by_role("link", name=too_large)).to_be_visible()
     expect(page.locator("#id_attachments-error")).to_have_text(f"Error: {too_large}")
-    expect(page).to_have_title(re.compile(r"^Error: Speak up"))
+    expect(page).to_have_title(re.compile(r"^Error: Check your answers"))
     assert_accessible(page)
 
     page.get_by_role("button", name="Send concern").click()
@@ -80,7 +80,7 @@ def test_a_file_too_large_is_refused_in_the_page_before_anything_is_sent(page, o
     )
     expect(summary).to_have_count(0)
     expect(page.locator(".nhsuk-error-message")).to_have_count(0)
-    expect(page).to_have_title(re.compile(r"^Speak up"))
+    expect(page).to_have_title(re.compile(r"^Check your answers"))
     page.get_by_role("button", name="Send concern").click()
     expect(page.get_by_role("heading", name="Your concern has been sent")).to_be_visible()
     assert Attachment.objects.get().size == len(b"Wedged open at 3am")

@@ -41,7 +41,9 @@ def test_guardian_prepares_and_submits_the_quarterly_return(page, organisation, 
     cases_table = page.get_by_role("table", name="Cases")
     expect(cases_table.get_by_role("row", name="Cases raised 2")).to_be_visible()
     expect(cases_table.get_by_role("row", name="Raised anonymously 1")).to_be_visible()
-    elements = page.get_by_role("table", name="Elements (a case can have several)")
+    elements = page.get_by_role(
+        "table", name="Elements: what cases are about (a case can have several)"
+    )
     expect(elements.get_by_role("row", name="Element: Patient safety or quality 2")).to_be_visible()
     expect(
         elements.get_by_role("row", name="Element: Worker safety or wellbeing 0")

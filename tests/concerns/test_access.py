@@ -210,6 +210,10 @@ def test_a_line_manager_without_a_second_factor_is_asked_for_one(client, staff, 
     response = client.get(reverse("concerns:show_action", args=[action.pk]))
     assert response.status_code == 302
     assert "/account/" in response["Location"]
+    # They signed in with a password alone: the code page says why it asks for more now.
+    asked = " ".join(client.get(response["Location"]).content.decode().split())
+    assert "Pages with case details need a security code as well as your password." in asked
+    assert "Problems signing in?" in asked
 
 
 @pytest.mark.parametrize("role", [Role.CHAMPION, Role.WORKER])

@@ -231,6 +231,24 @@ def test_bad_input_is_a_400_with_a_message_per_field(staff, concern, endpoint, b
     assert fields <= set(response.json())
 
 
+def test_empty_text_is_refused_in_the_words_of_the_pages(staff, concern):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    client = api_as(staff.guardian)
+    closing = client.post(
+        f"/api/v1/concerns/{concern.reference}/close",
+        {"outcome": " ", "learning": " "},
+        format="json",
+    )
+    assert closing.json() == {
+        "outcome": ["Enter the outcome of the concern"],
+        "learning": ["Enter what the organisation has learned from the concern"],
+    }
+    writing = client.post(
+        f"/api/v1/concerns/{concern.reference}/messages", {"body": " "}, format="json"
+    )
+    assert writing.json() == {"body": ["Enter your message to the speaker"]}
+
+
 def test_assigning_to_someone_who_is_not_a_line_manager_is_refused_by_field(staff, concern):
     handling.concern_acknowledge(user=staff.guardian, concern=concern)
     response = api_as(staff.guardian).post(

@@ -349,7 +349,7 @@ def _assigned(staff, concern, description="Review the night rota", **kwargs):
     return handling.action_assign(
         user=staff.guardian,
         concern=concern,
-        handler=staff.manager,
+        handler=kwargs.pop("handler", staff.manager),
         respond_by=kwargs.pop("respond_by", timezone.localdate() + timedelta(days=7)),
         accountable_lead=staff.lead,
         description=description,
@@ -797,3 +797,109 @@ def acknowledged_with_an_action(staff, concern) -> Action:
         description="Review the rota",
         shared_summary="Night staffing",
     )
+
+
+def _title(response) -> str:
+    return unescape(re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1))
+
+
+def test_each_page_of_a_case_names_the_case_in_its_title(client, staff, concern):
+    """Two cases open in two tabs, or a screen reader's list of windows, tell them apart."""
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    sign_in(client, staff.guardian)
+    reference = concern.reference
+    pages = {
+        "triage_concern": "Triage the concern",
+        "message_concern": "Write to the speaker",
+        "assign_action": "Assign an action",
+        "escalate_concern": "Escalate the concern",
+        "close_concern": "Close the concern",
+    }
+    for name, heading in pages.items():
+        page = client.get(reverse(f"concerns:{name}", args=[reference]))
+        assert _title(page) == f"{heading} – Concern {reference} – speakup – NHS", name
+        assert f"<h1>{heading}</h1>" in page.content.decode()
+    refused = client.post(
+        reverse("concerns:triage_concern", args=[reference]), {"worker_group": ""}
+    )
+    assert _title(refused) == f"Error: Triage the concern – Concern {reference} – speakup – NHS"
+
+
+def test_a_line_managers_actions_on_one_concern_have_titles_of_their_own(
+    client, staff, concern, person_with_role
+):
+    """Numbered among their own actions only, in the order given: the title says nothing of the
+    case, not even how many others were asked to act, nor what the guardian wrote."""
+    first = _assigned(staff, concern, "Review the night rota")
+    someone_else = person_with_role(Role.LINE_MANAGER, full_name="Other Manager")
+    _assigned(staff, concern, "Audit the agency bookings", handler=someone_else)
+    sign_in(client, staff.manager)
+    only = client.get(reverse("concerns:show_action", args=[first.pk]))
+    assert _title(only) == f"Action on concern {concern.reference} – speakup – NHS"
+    second = _assigned(staff, concern, "Talk to the ward sister")
+    titles = [
+        _title(client.get(reverse("concerns:show_action", args=[action.pk])))
+        for action in (first, second)
+    ]
+    assert titles == [
+        f"Action 1 of 2 on concern {concern.reference} – speakup – NHS",
+        f"Action 2 of 2 on concern {concern.reference} – speakup – NHS",
+    ]
+    page = client.get(reverse("concerns:show_action", args=[second.pk]))
+    assert _text(re.search(r"<h1>(.*?)</h1>", page.content.decode(), re.S).group(1)) == (
+        f"Action 2 of 2 on concern {concern.reference}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("page", "fields", "refusals"),
+    [
+        ("message_concern", {"body": " "}, ["Enter your message to the speaker"]),
+        ("give_feedback", {"body": ""}, ["Enter your feedback to the speaker"]),
+        (
+            "record_learning",
+            {"outcome": "", "learning": ""},
+            [
+                "Enter the outcome of the concern",
+                "Enter what the organisation has learned from the concern",
+            ],
+        ),
+    ],
+)
+def test_an_empty_box_is_refused_in_a_sentence_that_says_what_to_write(
+    client, staff, concern, page, fields, refusals
+):
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    sign_in(client, staff.guardian)
+    shown = _text(
+        client.post(reverse(f"concerns:{page}", args=[concern.reference]), fields).content.decode()
+    )
+    assert [refusal for refusal in refusals if f"Error: {refusal}" in shown] == refusals
+
+
+ELEMENTS_MEAN = (
+    "What a concern is about, in the National Guardian's Office's categories, such as patient "
+    "safety or bullying"
+)
+
+
+def test_the_word_element_is_explained_wherever_staff_meet_it(client, staff, concern):
+    """The National Guardian's Office's word, which a leader or a new guardian may not know."""
+    handling.concern_acknowledge(user=staff.guardian, concern=concern)
+    sign_in(client, staff.guardian)
+    cases = _text(client.get(reverse("concerns:list_cases")).content.decode())
+    assert f"Element {ELEMENTS_MEAN}" in cases  # the filter's label, then its hint
+    triage = reverse("concerns:triage_concern", args=[concern.reference])
+    asked = _text(client.get(triage).content.decode())
+    assert f"Elements of the concern {ELEMENTS_MEAN}. Select all that apply" in asked
+    refused = _text(client.post(triage, {"worker_group": "ahp"}).content.decode())
+    assert "Error: Select at least one element: what the concern is about" in refused
+
+    _assigned(staff, concern)
+    sign_in(client, staff.lead)
+    led = _text(client.get(reverse("concerns:list_led")).content.decode())
+    assert (
+        "Elements say what each concern is about, in the National Guardian's Office's "
+        "categories, such as patient safety or bullying. “Not triaged” means the guardian has "
+        "not recorded them yet."
+    ) in led

@@ -58,7 +58,8 @@ def test_a_named_speaker_needs_an_email_address_or_a_phone_number(client, staff,
 def test_with_nothing_given_the_name_and_a_way_to_reach_them_are_asked_for_at_once(client, staff):
     page = _record(client, staff, confidentiality="open", description="")
     assert "Enter the speaker's name" in page and REACH in page
-    assert "Enter the concern" in page  # with the rest of what is missing, not on a second try
+    # With the rest of what is missing, not on a second try.
+    assert "Enter the concern, in the speaker's words" in unescape(page)
     assert "Enter your" not in page
     assert not Concern.objects.exists()
 

@@ -73,6 +73,16 @@ def test_a_speaker_comes_back_with_the_receipt_code_and_sees_the_status(client, 
     assert AuditRecord.objects.filter(action="concern.speaker_view").count() == 1
 
 
+def test_the_concern_page_is_titled_as_its_heading_without_the_reference(client, submitted):
+    """The heading says "Your concern ABCD-2345"; the title, kept in the history of what may
+    be a shared computer, would tie whoever used it then to that concern."""
+    sign_in(client, submitted.receipt_code)
+    page = client.get(SHOW)
+    reference = submitted.concern.reference
+    assert re.search(rf"<h1>\s*Your concern {reference}\s*</h1>", html(page))
+    assert title(page) == "Your concern – speakup – NHS"
+
+
 def test_a_wrong_receipt_code_is_refused_and_counted(client, submitted):
     wrong = "0000000000000000" if submitted.receipt_code != "0000000000000000" else "1" * 16
     page = sign_in(client, wrong)
@@ -114,7 +124,7 @@ def test_too_many_wrong_codes_from_one_client_get_429_but_others_may_still_try(c
     assert sign_in(client, "1234567812345678").status_code == 429
     locked_out = sign_in(client, submitted.receipt_code)
     assert locked_out.status_code == 429  # even the right code, until the hour is over
-    assert "Too many attempts" in html(locked_out) and title(locked_out).startswith("Check on")
+    assert title(locked_out) == "Too many attempts – speakup – NHS"
     assert sign_in(client, submitted.receipt_code, address="198.51.100.7").status_code == 302
 
 

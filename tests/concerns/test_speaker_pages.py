@@ -122,7 +122,7 @@ def test_speaker_pages_are_not_cached_and_send_referrers_to_our_own_site_only(cl
 
 def test_an_open_speaker_must_give_contact_details(client, organisation):
     page = walk_to_check(client, organisation, confidentiality="open", name="", email="")
-    assert title(page).startswith("Error: Speak up")
+    assert title(page) == "Error: Your contact details – speakup – NHS"
     assert heading(page) == "Your contact details"
     assert "Enter your name" in html(page)
     assert "Enter your email address" in html(page)
@@ -450,6 +450,15 @@ def test_sending_again_after_fifteen_minutes_does_not_show_the_code_to_whoever_i
     assert Concern.objects.get().reference in html(later)
 
 
+def test_an_anonymous_speaker_is_told_what_in_a_file_can_give_them_away(client, organisation):
+    check = " ".join(unescape(html(walk_to_check(client, organisation))).split())
+    assert (
+        "If you are anonymous, check that your files do not say who you are: a Word document "
+        "or PDF can record the name of the person who wrote it, a photo can record where it was "
+        "taken, and the guardian sees each file's name."
+    ) in check
+
+
 def test_files_attached_on_check_answers_are_stored_encrypted(
     client, organisation, media_root, django_capture_on_commit_callbacks
 ):
@@ -469,7 +478,7 @@ def test_a_file_of_the_wrong_type_gets_a_field_error_and_nothing_is_saved(
     check = walk_to_check(client, organisation)
     fake = SimpleUploadedFile("rota.pdf", b"MZ\x90\x00binary", content_type="application/pdf")
     page = client.post(URL, {"draft": draft_of(check), "go": "send", "attachments": [fake]})
-    assert title(page).startswith("Error: Speak up")
+    assert title(page).startswith("Error: Check your answers before sending your concern")
     assert heading(page).startswith("Check your answers")
     assert "rota.pdf must be a PDF, PNG, JPEG, plain text or Word (DOCX) file" in html(page)
     assert not Concern.objects.exists()
@@ -533,18 +542,31 @@ def test_a_flood_of_concerns_from_one_client_gets_429(client, organisation, sett
     assert Concern.objects.count() == 1
 
 
-def test_every_page_of_the_flow_has_one_neutral_title_for_the_browser_history(client, organisation):
-    """A shared ward computer keeps titles in its history: they say neither the step nor that a
-    concern was sent; each page's heading still says where the speaker is."""
+def test_every_page_of_the_flow_is_titled_with_its_heading_and_nothing_the_speaker_gave(
+    client, organisation
+):
+    """A title says which step the speaker is on (a screen reader reads it first), but the
+    browser keeps it in its history, perhaps on a shared ward computer: only the step's fixed
+    heading, never the organisation, the concern, the reference or the receipt code."""
     pages = [client.get(URL)]
     pages.append(step(client, pages[-1], organisation=organisation.ods_code))
     pages.append(step(client, pages[-1], confidentiality="anonymous"))
     pages.append(step(client, pages[-1], description="The hoist on ward 4 has failed twice."))
     pages.append(step(client, pages[-1], worker_group="nursing_midwifery"))
     pages.append(step(client, pages[-1], go="send"))
-    assert {title(page) for page in pages} == {"Speak up – speakup – NHS"}
-    assert heading(pages[-1]) == "Your concern has been sent"
-    assert len({heading(page) for page in pages}) == len(pages)
+    assert [title(page) for page in pages] == [
+        "Which organisation is your concern about? – speakup – NHS",
+        "How open do you want to be? – speakup – NHS",
+        "Describe your concern – speakup – NHS",
+        "A few more questions – speakup – NHS",
+        "Check your answers before sending your concern – speakup – NHS",
+        "Your concern has been sent – speakup – NHS",
+    ]
+    assert [title(page).startswith(heading(page)) for page in pages] == [True] * len(pages)
+    concern = Concern.objects.get()
+    given = (organisation.name, organisation.ods_code, "hoist", concern.reference)
+    assert not [word for word in given for page in pages if word in title(page)]
+    assert receipt_code_on(pages[-1]) not in title(pages[-1])
 
 
 def test_the_description_counts_characters_instead_of_cutting_pasted_text(client, organisation):

@@ -1,5 +1,6 @@
 """Signing in and out, lockout, and the second factor for roles that need one."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -61,6 +62,9 @@ def test_an_account_is_locked_after_five_failures_even_with_the_right_password(
     assert response.status_code == 429
     assert "locked" in response.content.decode()
     assert "_auth_user_id" not in client.session
+    # Who can unlock it sooner: the team that runs speakup, not an organisation admin.
+    assert "ask the team that runs speakup" in _help(response)
+    assert "organisation admin" not in response.content.decode()
 
 
 def test_a_guardian_must_give_a_code_before_seeing_anything(client, person_with_role):
@@ -82,6 +86,35 @@ def test_a_guardian_must_give_a_code_before_seeing_anything(client, person_with_
     assert right.status_code == 302
     assert right.url == "/accessibility/"
     assert client.get("/").status_code == 200
+
+
+def _help(response) -> str:
+    """The "Problems signing in?" box, as read."""
+    page = " ".join(response.content.decode().split())
+    found = re.search(r'<details class="nhsuk-details"[^>]*>(.*?)</details>', page)
+    return re.sub(r"\s*<[^>]+>\s*", " ", found.group(1)).strip() if found else ""
+
+
+def test_the_sign_in_and_code_pages_say_who_helps_with_a_lost_password_or_phone(
+    client, person_with_role
+):
+    """Only what can be done: the team that runs speakup sets a password or removes a phone in
+    its admin; an organisation admin has no page for either."""
+    sign_in_page = client.get(SIGN_IN)
+    help = _help(sign_in_page)
+    assert help.startswith("Problems signing in?")
+    assert "forgotten your password" in help and "lost or replaced the phone" in help
+    assert "ask the team that runs speakup for your organisation" in help
+    assert "organisation admin" not in help
+    assert 'You never need an account to <a href="/concerns/speak-up/">speak up</a>' in (
+        sign_in_page.content.decode()
+    )
+    guardian = person_with_role(Role.GUARDIAN)
+    enrol_confirmed_device(guardian)
+    code_page = client.get(post_sign_in(client, guardian.email).url)
+    assert _help(code_page) == help
+    # A guardian is asked at every sign-in, as their role needs: no page asked for it.
+    assert "need a security code as well as your password" not in code_page.content.decode()
 
 
 def test_a_new_guardian_enrols_an_authenticator_app_with_a_qr_code(client, person_with_role):

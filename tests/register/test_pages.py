@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 import time_machine
@@ -444,3 +445,34 @@ def test_a_numbered_point_too_long_to_be_a_number_is_shown_as_written(client, pe
     page = client.get("/register/code-of-practice/").content.decode()
     assert '<ol start="2">' in page and "Listen well." in page
     assert f"<p>{long_number}. Again.</p>" in page
+
+
+def _title(response) -> str:
+    return re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1)
+
+
+def test_pages_about_one_director_name_them_in_their_titles(client_as, board, organisation):
+    """As each page's caption does: two directors' pages open in two tabs are told apart."""
+    chair = Appointment.objects.get(director=board, role_title="Chair")
+    admin = client_as(Role.ORGANISATION_ADMIN)
+    ending = admin.get(f"/register/boards/TST01/appointments/{chair.pk}/end/")
+    assert _title(ending) == "End an appointment – Iris Ingleby, Chair – speakup – NHS"
+    adding = admin.get("/register/boards/TST01/appointments/new/")
+    assert _title(adding) == f"Add an appointment – {organisation.name} – speakup – NHS"
+    officer = client_as(Role.REGISTER_OFFICER)
+    number = board.register_number
+    for path, heading in (
+        (f"/register/officer/directors/{number}/cases/new/", "Open a regulatory case"),
+        (f"/register/officer/directors/{number}/correct/", "Correct a register entry"),
+    ):
+        page = officer.get(path)
+        assert _title(page) == f"{heading} – Iris Ingleby, {number} – speakup – NHS"
+        assert f"<h1>{heading}</h1>" in page.content.decode()
+
+
+def test_the_organisation_search_says_what_an_ods_code_is(client, db):
+    page = " ".join(unescape(client.get("/register/").content.decode()).split())
+    assert (
+        "The organisation's NHS code (its ODS code), such as RXX, or part of its name, "
+        "such as Riverbank"
+    ) in page

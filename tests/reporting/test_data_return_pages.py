@@ -25,6 +25,8 @@ def test_the_guardian_sees_the_figures_and_marks_the_return_submitted(
     page = client.get(PAGE).content.decode()
     assert "Data return for Q3 2026/27 (October to December 2026)" in page
     assert "Patient safety or quality" in page
+    # "Element" is the National Guardian's Office's word: the table says what it means.
+    assert "Elements: what cases are about (a case can have several)" in page
     assert "Mark as submitted" in page
     assert "not hidden here" in page  # the national return is exempt, and says so
     # "Feedback" is what the guardian gives: the speakers' answers are called what they are.

@@ -793,6 +793,8 @@ def test_a_board_member_gives_the_second_factor_before_downloading_the_roster(
         response.url
         == "/account/two-factor/?next=%2Ftraining%2Forganisations%2FTST01%2Fcompliance.csv"
     )
+    asked = " ".join(client.get(response.url).content.decode().split())
+    assert "Downloading the whole training roster needs a security code as well as" in asked
     sign_in(client, board_member)
     response = client.get("/training/organisations/TST01/compliance.csv")
     assert response.status_code == 200

@@ -25,6 +25,7 @@ from speakup.concerns.limits import (
     EMAIL_MAX,
     LINE_MANAGER_READS,
     MESSAGE_MAX,
+    MISSING,
     NAME_MAX,
     PHONE_MAX,
     REASON_MAX,
@@ -838,10 +839,15 @@ class StaffTriage(StaffAPIView):
 
 
 def _staff_text(field: str, **kwargs) -> _s.CharField:
-    """Free text as the staff pages take it: their limit, and their words when it is over."""
+    """Free text as the staff pages take it: their limit, and their words when it is over or
+    left out."""
     return _s.CharField(
         max_length=TEXT_MAX,
-        error_messages={"max_length": too_long(CALLED[field], TEXT_MAX)},
+        error_messages={
+            "max_length": too_long(CALLED[field], TEXT_MAX),
+            "blank": MISSING[field],
+            "required": MISSING[field],
+        },
         **kwargs,
     )
 

@@ -1,6 +1,6 @@
 """How long the text people type about a concern may be, and what each text is called when it
-is refused (in the product's one wording, `core.words.too_long`); what a phone number is; and
-what the guardian is told a line manager reads of an action.
+is refused (in the product's one wording, `core.words.too_long`) or left empty; what a phone
+number is; and what the guardian is told a line manager reads of an action.
 
 The pages' forms, the services and the API all take their limits from here, so a limit cannot
 hold on one path and not another. About 20,000 characters is some 3,000 words.
@@ -49,6 +49,18 @@ CALLED = {
     "outcome": "The outcome",
     "learning": "The learning",
     "reason": "The reason for the change",
+}
+
+# What the same text's error says when it is left empty: what to write, in a whole sentence
+# (the forms and the API say the same).
+MISSING = {
+    "body": "Enter your message to the speaker",
+    "feedback": "Enter your feedback to the speaker",
+    "description": "Enter what needs to be done",
+    "shared_summary": "Enter what the line manager may know about the concern",
+    "response": "Enter your response",
+    "outcome": "Enter the outcome of the concern",
+    "learning": "Enter what the organisation has learned from the concern",
 }
 
 

@@ -20,6 +20,12 @@ class Entry:
         return self.from_year <= financial_year and not ended
 
 
+# What "element" means, for the people who meet the word: the guardian who records them, the
+# leaders who read them in their lists, whoever reads the data return.
+ELEMENTS_MEAN = (
+    "What a concern is about, in the National Guardian's Office's categories, such as patient "
+    "safety or bullying"
+)
 ELEMENTS = (
     Entry("patient_safety", "Patient safety or quality", 2017),
     Entry("worker_safety", "Worker safety or wellbeing", 2019),

@@ -12,15 +12,20 @@ def render_page(
     *,
     page_title: str,
     heading: str | None = None,
+    subject: str | None = None,
     form=None,
     status: int = 200,
     **context,
 ):
     """`heading` (the page's h1) is the title unless the title must say less: a browser keeps
-    titles in its history, so the speaker's pages give a neutral one."""
+    titles in its history, so a speaker's concern page leaves out its reference. `subject`
+    names what the page is about when other pages share its heading, as its caption does
+    ("Concern ABCD-2345"): the title gives it after the heading, so that their titles differ."""
     # Kept in the context too: the layout's error summary lists every form's errors.
     forms_on_page = [form, *context.get("other_forms", [])]
-    title = f"Error: {page_title}" if has_errors(*forms_on_page) else page_title
+    title = f"{page_title} – {subject}" if subject else page_title
+    if has_errors(*forms_on_page):
+        title = f"Error: {title}"
     return render(
         request,
         template,

@@ -45,7 +45,8 @@ class SearchForm(forms.Form):
         label="Organisation",
         required=False,
         max_length=SEARCH_MAX,
-        help_text="Its ODS code or part of its name, for example RXX or Riverbank",
+        help_text="The organisation's NHS code (its ODS code), such as RXX, or part of its "
+        "name, such as Riverbank",
         error_messages={
             "max_length": f"Search for an organisation in {SEARCH_MAX} characters or fewer"
         },

@@ -28,7 +28,10 @@ def figure_sections(figures: dict) -> list[dict]:
     """The counts grouped as the page shows them: cases, elements, worker groups, feedback."""
     sections = [
         ("Cases", lambda c: c in ("total_cases", "anonymous_cases")),
-        ("Elements (a case can have several)", lambda c: c.startswith("element_")),
+        (
+            "Elements: what cases are about (a case can have several)",
+            lambda c: c.startswith("element_"),
+        ),
         ("Worker groups", lambda c: c.startswith("worker_group_")),
         (
             "Would they speak up again? (answers in the quarter)",

@@ -180,8 +180,10 @@ class AttachmentsForm(forms.Form):
     attachments = MultipleFileField(
         label="Attach files (optional)",
         help_text=f"Up to {MAX_FILES} files: PDF, PNG, JPEG, plain text or Word (DOCX), "
-        f"{MAX_FILE_BYTES // (1024 * 1024)} MB each. Files can say who made them: if you are "
-        "anonymous, check them first.",
+        f"{MAX_FILE_BYTES // (1024 * 1024)} MB each. If you are anonymous, check that your "
+        "files do not say who you are: a Word document or PDF can record the name of the "
+        "person who wrote it, a photo can record where it was taken, and the guardian sees "
+        "each file's name.",
         required=False,
         # Checked in the browser too, as they are chosen (speakup.js), so that a file too large
         # is said at once, not after minutes of sending it on a slow connection.

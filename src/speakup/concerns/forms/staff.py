@@ -9,6 +9,7 @@ from speakup.concerns.limits import (
     DESCRIPTION_MAX,
     EMAIL_MAX,
     LINE_MANAGER_READS,
+    MISSING,
     NAME_MAX,
     NOT_A_PHONE_NUMBER,
     PHONE_MAX,
@@ -24,27 +25,26 @@ from speakup.concerns.references import (
     NotAReference,
     reference_characters,
 )
-from speakup.concerns.services.handling import EscalationChoice
+from speakup.concerns.services.handling import NO_ELEMENT, EscalationChoice
 from speakup.concerns.services.intake import GUARDIANS_WORDS, check_contact
-from speakup.concerns.taxonomy import ELEMENTS, elements_for, worker_groups_for
+from speakup.concerns.taxonomy import ELEMENTS, ELEMENTS_MEAN, elements_for, worker_groups_for
 from speakup.core.dates import day_in_words
 from speakup.core.forms import date_field, text_field
 from speakup.core.words import listed, too_long
 from speakup.organisations.models import User
 
 
-def _text(
-    label: str, help_text: str = "", *, called: str, limit: int = TEXT_MAX
-) -> forms.CharField:
-    """A required box of free text; `called` names it when it is too long."""
+def _text(label: str, help_text: str = "", *, kind: str) -> forms.CharField:
+    """A required box of the staff's free text, `kind` saying which (limits.CALLED): its
+    messages when it is left empty or too long are the API's too."""
     return forms.CharField(
         label=label,
         help_text=help_text,
-        max_length=limit,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={
-            "required": f"Enter {label.lower()}",
-            "max_length": too_long(called, limit),
+            "required": MISSING[kind],
+            "max_length": too_long(CALLED[kind], TEXT_MAX),
         },
     )
 
@@ -58,6 +58,7 @@ class CaseFilterForm(forms.Form):
     )
     element = forms.ChoiceField(
         label="Element",
+        help_text=ELEMENTS_MEAN,
         required=False,
         choices=[("", "Any element"), *((e.code, e.label) for e in ELEMENTS)],
     )
@@ -120,9 +121,9 @@ class CaseSearchForm(forms.Form):
 class TriageForm(forms.Form):
     elements = forms.MultipleChoiceField(
         label="Elements of the concern",
-        help_text="Select all that apply",
+        help_text=f"{ELEMENTS_MEAN}. Select all that apply",
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one element"},
+        error_messages={"required": NO_ELEMENT},
     )
     worker_group = forms.ChoiceField(
         label="Worker group of the speaker",
@@ -144,7 +145,7 @@ class MessageForm(forms.Form):
     body = _text(
         "Message to the speaker",
         "The speaker reads this when they sign in with their receipt code",
-        called=CALLED["body"],
+        kind="body",
     )
 
 
@@ -152,7 +153,7 @@ class FeedbackForm(forms.Form):
     body = _text(
         "Feedback to the speaker",
         "Tell the speaker what was found and what was done. They read it with their receipt code",
-        called=CALLED["feedback"],
+        kind="feedback",
     )
 
 
@@ -160,12 +161,12 @@ class AssignActionForm(forms.Form):
     description = _text(
         "What needs to be done",
         LINE_MANAGER_READS["description"],
-        called=CALLED["description"],
+        kind="description",
     )
     shared_summary = _text(
         "What the line manager may know about the concern",
         LINE_MANAGER_READS["shared_summary"],
-        called=CALLED["shared_summary"],
+        kind="shared_summary",
     )
     handler = forms.ChoiceField(
         label="Line manager",
@@ -232,11 +233,11 @@ class ChangeActionForm(AssignActionForm):
 
 
 class LearningForm(forms.Form):
-    outcome = _text("Outcome", "What was found and what was done", called=CALLED["outcome"])
+    outcome = _text("Outcome", "What was found and what was done", kind="outcome")
     learning = _text(
         "Learning",
         "What the organisation has learned. The accountable leader signs this off",
-        called=CALLED["learning"],
+        kind="learning",
     )
     publishable = forms.BooleanField(
         label="This learning may be shared (with nothing that identifies anyone)", required=False
@@ -344,7 +345,7 @@ class RespondForm(forms.Form):
     response = _text(
         "Your response",
         "What you found and what you did. The guardian reads this",
-        called=CALLED["response"],
+        kind="response",
     )
 
 
@@ -378,13 +379,15 @@ class RecordConcernForm(forms.Form):
         choices=Confidentiality.choices,
         error_messages={"required": "Select how open the speaker wants to be"},
     )
-    description = _text(
+    description = text_field(
         "The concern",
-        "In the speaker's words, as far as you can. The leaders who follow the concern up read "
-        "this: for a confidential or anonymous speaker, do not write their name or details that "
-        "would identify them",
-        called="The description of the concern",
-        limit=DESCRIPTION_MAX,
+        called="the description of the concern",
+        max_length=DESCRIPTION_MAX,
+        required_message="Enter the concern, in the speaker's words",
+        rows=5,
+        help_text="In the speaker's words, as far as you can. The leaders who follow the concern "
+        "up read this: for a confidential or anonymous speaker, do not write their name or "
+        "details that would identify them",
     )
     worker_group = forms.ChoiceField(label="Worker group", required=False)
     patient_safety_risk = _yes_no_unknown("Are patients at risk?")

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from speakup.concerns import sealing
-from speakup.concerns.limits import CALLED, REASON_MAX, TEXT_MAX
+from speakup.concerns.limits import CALLED, MISSING, REASON_MAX, TEXT_MAX
 from speakup.concerns.models import (
     FINISHED,
     Action,
@@ -97,7 +97,7 @@ def _locked(concern: Concern) -> Concern:
 def _text(value: str, field: str, *, kind: str = "", required: bool = True) -> str:
     value = trimmed(value or "")
     if required and not value:
-        raise ValidationError({field: "Enter some text"})
+        raise ValidationError({field: MISSING[kind or field]})
     if len(value) > TEXT_MAX:
         raise ValidationError({field: too_long(CALLED[kind or field], TEXT_MAX)})
     return value
@@ -145,6 +145,9 @@ def concern_acknowledge(*, user, concern: Concern) -> Concern:
     return concern
 
 
+NO_ELEMENT = "Select at least one element: what the concern is about"
+
+
 def concern_triage(
     *,
     user,
@@ -161,7 +164,7 @@ def concern_triage(
     errors = {}
     chosen = list(dict.fromkeys(elements or []))
     if not chosen:
-        errors["elements"] = "Select at least one element"
+        errors["elements"] = NO_ELEMENT
     elif unknown := [code for code in chosen if code not in valid_elements]:
         errors["elements"] = f"Not an element for this concern's year: {', '.join(unknown)}"
     if worker_group not in valid_groups:

@@ -31,11 +31,17 @@ from speakup.core.pages import render_page
 from speakup.organisations.roles import Role
 
 
+def _case_subject(concern) -> str:
+    """What each page of a case is about, as its caption says."""
+    return f"Concern {concern.reference}"
+
+
 def _form_page(request, concern, form, *, template, title, **context):
     return render_page(
         request,
         f"concerns/staff/{template}.jinja",
         page_title=title,
+        subject=_case_subject(concern),
         form=form,
         concern=concern,
         **context,
@@ -322,6 +328,7 @@ def _confirmed_service(request, reference, *, may_from, title, explanation, run,
             request,
             "concerns/staff/confirm.jinja",
             page_title=title,
+            subject=_case_subject(concern),
             concern=concern,
             explanation=explanation,
         )

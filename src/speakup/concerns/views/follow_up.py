@@ -87,13 +87,31 @@ def show_action(request, action_id):
             "overdue": presenters.action_overdue(action),
             "may_respond": can(request.user, "concerns.respond_action", action),
         }
+    called = _action_called(request.user, action)
     return render_page(
         request,
         "concerns/staff/show_action.jinja",
-        page_title=f"Action on concern {concern.reference}",
+        page_title=f"{called} on concern {concern.reference}",
         form=form,
+        called=called,
         **context,
     )
+
+
+def _action_called(user, action) -> str:
+    """What an action's page calls it: "Action 2 of 3" when this person holds several on the
+    concern (in the order given), so that the pages' headings and titles differ. Counted among
+    their own actions, which their list shows, not the case's: that would tell them how many
+    others were asked to act."""
+    theirs = list(
+        visible(user, "concerns.actions_for_handler")
+        .filter(concern_id=action.concern_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if len(theirs) < 2:
+        return "Action"
+    return f"Action {theirs.index(action.pk) + 1} of {len(theirs)}"
 
 
 def _handed_on_while_written(request):

@@ -62,11 +62,11 @@ SPEAKER_COOKIE_PATH = "/concerns/check/"
 # --- speak up -----------------------------------------------------------------------------
 
 STEPS = ("organisation", "confidentiality", "description", "about", "contact", "check")
-# The browser keeps page titles in its history, perhaps on a shared ward computer: every page
-# of the flow has one neutral title (and one address), whatever its heading says.
-SPEAK_UP_TITLE = "Speak up"
-CHECK_TITLE = "Check on a concern"
 CODE_SHOWN_AGAIN_FOR = timedelta(minutes=15)
+# Each page's heading, and its title too, so that someone using a screen reader or many tabs
+# knows which step they are on (WCAG 2.4.2). The browser keeps titles in its history, perhaps
+# on a shared ward computer, so a speaker's page is only ever titled with fixed words, the same
+# for every speaker: never what they wrote, the organisation, a reference or a receipt code.
 TITLES = {
     "organisation": "Which organisation is your concern about?",
     "confidentiality": "How open do you want to be?",
@@ -185,8 +185,7 @@ def _render_step(request, draft, step: str, form=None, attachments_form=None, st
     return render_page(
         request,
         "concerns/speaker/step.jinja",
-        page_title=SPEAK_UP_TITLE,
-        heading=TITLES[step],
+        page_title=TITLES[step],
         form=form,
         step=step,
         draft_token=drafts.seal_draft(draft),
@@ -209,8 +208,7 @@ def _send(request, draft):
         return render_page(
             request,
             "concerns/speaker/too_many_concerns.jinja",
-            page_title=SPEAK_UP_TITLE,
-            heading="Too many concerns sent",
+            page_title="Too many concerns sent",
             status=429,
         )
     data = draft["data"]
@@ -253,8 +251,7 @@ def _send(request, draft):
     return render_page(
         request,
         "concerns/speaker/sent.jinja",
-        page_title=SPEAK_UP_TITLE,
-        heading="Your concern has been sent",
+        page_title="Your concern has been sent",
         reference=submitted.concern.reference,
         receipt_code=format_receipt_code(submitted.receipt_code) if shows_code else None,
         acknowledge_by=submitted.concern.acknowledge_by,
@@ -307,8 +304,7 @@ def speak_up(request):
             return render_page(
                 request,
                 "concerns/speaker/too_large.jinja",
-                page_title=SPEAK_UP_TITLE,
-                heading="Your files are too large",
+                page_title="Your files are too large",
                 status=413,
             )
         # Before anything reads the body: keep uploaded files in memory, never on disk.
@@ -375,7 +371,7 @@ def _render_check(request, form, pending=None):
     return render_page(
         request,
         "concerns/speaker/check.jinja",
-        page_title=CHECK_TITLE,
+        page_title="Check on a concern",
         form=form,
         pending=pending,
     )
@@ -385,8 +381,7 @@ def _too_many(request):
     return render_page(
         request,
         "concerns/speaker/too_many.jinja",
-        page_title=CHECK_TITLE,
-        heading="Too many attempts",
+        page_title="Too many attempts",
         status=429,
     )
 
@@ -434,7 +429,10 @@ def _render_concern(request, concern, *, reply_form=None, feedback_form=None, ch
     response = render_page(
         request,
         "concerns/speaker/concern.jinja",
-        page_title=CHECK_TITLE,
+        # Not the reference, which the heading shows: kept in the history of a shared
+        # computer, it would tie whoever used it then to this concern, and so unmask an
+        # anonymous or confidential speaker to anyone who knows the case.
+        page_title="Your concern",
         heading=f"Your concern {view.reference}",
         form=bound[0] if bound else None,
         concern=view,

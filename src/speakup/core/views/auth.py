@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -48,6 +48,27 @@ def sign_in_first(request):
     else:
         return None
     return redirect(f"{reverse(where)}?{urlencode({'next': request.get_full_path()})}")
+
+
+# Why a page asks someone whose role signs in with a password alone (a line manager, a board
+# member) for the second factor too (sign_in_first), by the part of the service it is in.
+ASKED_FOR_A_CODE_BY = {
+    "concerns": "Pages with case details need a security code as well as your password.",
+    "training": "Downloading the whole training roster needs a security code as well as your "
+    "password.",
+}
+
+
+def _why_asked(user, next_url: str) -> str | None:
+    """Why the code page is shown to someone whose role does not always need it: the page
+    they are going to does. None for everyone else, whom it asks at every sign-in."""
+    if needs_two_factor(user):
+        return None
+    try:
+        going_to = resolve(next_url.split("?")[0]).namespace
+    except Resolver404:
+        return None
+    return ASKED_FOR_A_CODE_BY.get(going_to)
 
 
 @sensitive_post_parameters("password")
@@ -117,7 +138,12 @@ def two_factor(request):
                 "code",
                 "The code is wrong or has expired. Enter the 6-digit code your app shows now",
             )
-    context = {"enrolling": enrolling, "next": _next_url(request)}
+    going_to = _next_url(request)
+    context = {
+        "enrolling": enrolling,
+        "next": going_to,
+        "why_asked": _why_asked(request.user, going_to),
+    }
     if enrolling:
         uri = provisioning_uri(device)
         svg = segno.make(uri, error="m").svg_inline(scale=4, dark="#212b32")

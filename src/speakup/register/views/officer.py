@@ -87,6 +87,7 @@ def open_case(request, register_number):
         request,
         "open_case.jinja",
         page_title="Open a regulatory case",
+        subject=f"{director.name}, {director.register_number}",
         form=form,
         director=director,
     )
@@ -117,6 +118,7 @@ def correct_entry(request, register_number):
         request,
         "correct_entry.jinja",
         page_title="Correct a register entry",
+        subject=f"{director.name}, {director.register_number}",
         form=form,
         director=director,
         blocker=blocker,
@@ -200,6 +202,7 @@ def review_condition(request, condition_id):
         request,
         "review_condition.jinja",
         page_title="Review a condition",
+        subject=f"{condition.director.name}, {condition.director.register_number}",
         form=form,
         condition=condition,
     )

@@ -251,7 +251,11 @@ def _send(request, draft):
     return render_page(
         request,
         "concerns/speaker/sent.jinja",
-        page_title="Your concern has been sent",
+        # Not its heading: the browser's history, read by the next person at a shared ward
+        # computer, would say that someone here sent a concern, and when. "Speak up" says only
+        # that the form was opened, as any of its steps does.
+        page_title="Speak up",
+        heading="Your concern has been sent",
         reference=submitted.concern.reference,
         receipt_code=format_receipt_code(submitted.receipt_code) if shows_code else None,
         acknowledge_by=submitted.concern.acknowledge_by,

@@ -96,7 +96,8 @@ def test_only_published_learning_is_opened_and_each_opening_is_audited(report):
 
 def test_comparison_with_every_organisation(report):
     rows = {c.measure: (c.organisation.text, c.national.text) for c in report.comparison}
-    assert rows["Cases per 1,000 workers"] == ("3000", "3750")  # 12 of 4 workers; 15 of 4
+    # 12 of 4 workers; 15 of 4: with commas, as every other count (3000 before 27 Nov 2026)
+    assert rows["Cases per 1,000 workers"] == ("3,000", "3,750")
     assert rows["Raised anonymously"] == ("41.7%", "33.3%")  # 5 of 15 nationally
     assert rows["Open cases overdue now"][0] == "100%"
 
@@ -153,3 +154,18 @@ def test_a_total_the_worker_groups_hide_is_not_given_by_the_quarters(organisatio
     ours = {row.measure: row.organisation.text for row in report.comparison}
     assert ours["Cases per 1,000 workers"] == "not shown"
     assert ours["Raised anonymously"] == "not shown"
+
+
+@pytest.mark.parametrize(
+    ("cases", "workers", "shown"),
+    [(12, 4, "3,000"), (7, 11, "636.4"), (30, 100, "300"), (4000, 3, "1,333,333.3")],
+)
+def test_a_rate_per_thousand_is_written_as_people_read_numbers(cases, workers, shown):
+    from speakup.reporting.board_report import rate_per_thousand
+    from speakup.reporting.disclosure import suppress_count
+
+    rate = rate_per_thousand(suppress_count(cases), workers)
+    assert rate.text == shown  # ":g" wrote 3000 and 1.33333e+06
+    assert rate.export == float(shown.replace(",", "")) or rate.export == int(
+        shown.replace(",", "")
+    )

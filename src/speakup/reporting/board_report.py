@@ -104,7 +104,8 @@ def rate_per_thousand(cases: Shown, workers: int) -> Shown:
     if not workers:
         return Shown(None, NOT_APPLICABLE)
     rate = round(1000 * cases.value / workers, 1)
-    return Shown(rate, f"{rate:g}")
+    # One place, with commas, and no ".0": 3,000, 636.4, 300 (":g" wrote 3000, and 1.2e+06).
+    return Shown(rate, f"{rate:,.1f}".removesuffix(".0"))
 
 
 def _lines(table, labels: dict[str, str], share_of: Shown | None = None) -> list[Line]:

@@ -258,6 +258,17 @@ def test_reloading_the_failed_result_shows_it_again_without_counting_another_att
     assert module_progress(user=worker, module="speak_up").attempts == 1
 
 
+def test_failed_answers_sent_twice_count_one_attempt_and_show_its_result(client, worker):
+    """A double click on "Submit your answers" sent the same attempt twice: it counted two."""
+    read_every_screen(client, "speak_up")
+    check = "/training/modules/speak_up/knowledge-check/"
+    sent = {**answers("speak_up", 5), "attempt": attempt_on(client.get(check).content.decode())}
+    first, second = client.post(check, sent), client.post(check, sent)
+    assert first.url == second.url == "/training/modules/speak_up/knowledge-check/result/"
+    assert "You scored 63% (5 of 8)" in client.get(second.url).content.decode()
+    assert module_progress(user=worker, module="speak_up").attempts == 1
+
+
 def test_the_result_page_without_an_attempt_leads_to_the_check(client, worker):
     response = client.get("/training/modules/speak_up/knowledge-check/result/")
     assert response.url == "/training/modules/speak_up/knowledge-check/"

@@ -210,12 +210,19 @@ class CheckResult:
 
 @transaction.atomic
 def knowledge_check_submit(
-    *, user, module: str, answers: dict[int, str], today: datetime.date | None = None
+    *,
+    user,
+    module: str,
+    answers: dict[int, str],
+    attempt: int | None = None,
+    today: datetime.date | None = None,
 ) -> CheckResult:
     """Mark a knowledge check; a pass at the pass mark records a completion with a certificate.
 
     `answers` maps question numbers (from 1) to the chosen option's text. The answers saved on
     the way are emptied; a pass starts the module afresh, so a refresher reads the screens again.
+    `attempt` is the `check_attempt` the page showed: the same answers sent again once it was
+    marked (a double click) raise CheckNotOpen rather than count a second attempt.
     """
     if missing := missing_prerequisites(user=user, module=module):
         raise ValueError(take_first_sentence(module, missing))
@@ -233,6 +240,8 @@ def knowledge_check_submit(
     progress = module_progress(user=user, module=module, for_update=True)
     if screen_before_check(progress) is not None:
         raise ValueError(f"Go through every screen of {the_course.title} before its check")
+    if attempt is not None and attempt != check_attempt(progress):
+        raise CheckNotOpen("This attempt at the knowledge check was marked already")
     progress.attempts += 1
     progress.best_score_percent = max(progress.best_score_percent or 0, score)
     progress.check_answers = {}

@@ -184,7 +184,17 @@ def take_check(request, module):
     if request.method == "POST" and not form.is_valid() and _kept(request, the_course) is None:
         return _not_kept(request, the_course)
     if request.method == "POST" and form.is_valid():
-        result = knowledge_check_submit(user=request.user, module=module, answers=form.answers())
+        try:
+            result = knowledge_check_submit(
+                user=request.user,
+                module=module,
+                answers=form.answers(),
+                attempt=_attempt_of(request),
+            )
+        except CheckNotOpen:
+            # Sent twice (a double click): the browser shows the answer to the second, so it is
+            # the first one's result, not a second attempt counted.
+            return redirect("training:check_failed", module)
         if result.passed:
             request.session.pop(_FAILED_CHECK.format(module=module), None)
             return redirect("training:show_pass", module, result.completion.certificate_id)
@@ -224,13 +234,21 @@ def _given(request, the_course) -> dict[int, str]:
     }
 
 
+def _attempt_of(request) -> int | None:
+    """The attempt at the check that the page sending these answers was for; None for none, or
+    an altered one."""
+    try:
+        return int(request.POST.get("attempt", ""))
+    except ValueError:
+        return None
+
+
 def _kept(request, the_course) -> int | None:
     """Keep the answers in the request: how many are kept, or None when the attempt they were
     given in was submitted before they arrived (a moment before, by the same page pressing
     Submit, or in another tab), or the request names no attempt: nothing to keep."""
-    try:
-        attempt = int(request.POST.get("attempt", ""))
-    except ValueError:  # none, or altered
+    attempt = _attempt_of(request)
+    if attempt is None:
         return None
     try:
         return knowledge_check_save(

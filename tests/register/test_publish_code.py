@@ -89,3 +89,12 @@ def test_the_code_s_text_box_is_as_tall_as_the_form_asks(officer):
     """The form asks for 16 rows: the tag carries one rows attribute, that one."""
     textarea = re.search(r"<textarea[^>]*>", officer.get(ADDRESS).content.decode()).group(0)
     assert re.findall(r'\brows="(\d+)"', textarea) == ["16"]
+
+
+def test_blank_lines_and_spaces_at_line_ends_do_not_make_a_new_version(officer):
+    """Markdown shows them as nothing: a blank line added between paragraphs published version 2,
+    the same to read, and every director was due to attest again."""
+    padded = BODY.replace("\n\n", "\n\n\n\n").replace("speak up.", "speak up.   ")
+    page = officer.post(ADDRESS, {"title": "Code of practice", "body": padded}).content.decode()
+    assert beside_the_text(page) == f"Error: {SAME}"
+    only_version_1_published()

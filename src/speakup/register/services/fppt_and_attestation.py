@@ -104,6 +104,13 @@ def fppt_record(
 
 
 @transaction.atomic
+def _reads_as(markdown: str) -> list[str]:
+    """The code's text as a reader sees it: Markdown shows spaces at a line's end, and several
+    blank lines between paragraphs, as nothing, so neither makes a version of its own."""
+    lines = [line.rstrip() for line in one_line_ending(trimmed(markdown)).split("\n")]
+    return [line for number, line in enumerate(lines) if line or lines[number - 1]]
+
+
 def code_publish(*, actor, title: str, body: str) -> CodeOfPractice:
     """Publish the next version. Its text must differ from the current version's: every director
     in England has to attest to a new version, and the form comes filled in with the current one.
@@ -112,7 +119,7 @@ def code_publish(*, actor, title: str, body: str) -> CodeOfPractice:
     if not title or not body:
         raise RegisterRefusal("Enter the title and the text of the code of practice.")
     current = queries.current_code()
-    if current and body == one_line_ending(trimmed(current.body)):
+    if current and _reads_as(body) == _reads_as(current.body):
         raise RegisterRefusal(
             {
                 "body": f"This is the same as version {current.version}. "

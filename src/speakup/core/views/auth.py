@@ -26,35 +26,45 @@ from speakup.core.two_factor import (
 )
 from speakup.organisations.queries import needs_two_factor
 
+# Where signing in never goes on to: the account's own pages (signing out, say, is a button,
+# and its address alone a "cannot be opened directly" page) and the API's JSON.
+NOT_GONE_ON_TO = ("/account/", "/api/")
+
 
 def _next_url(request, default: str = "/") -> str:
-    """Where to go on after signing in: a path on this service, never another site. Only a
+    """Where to go on after signing in: a page of this service, never another site. Only a
     path: `redirect` would read a bare word ("home") as the name of a view, and fail."""
     target = request.POST.get("next") or request.GET.get("next") or default
-    safe = target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    safe = (
+        target.startswith("/")
+        and not target.startswith(NOT_GONE_ON_TO)
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     )
     return target if safe else default
 
 
-def sign_in_first(request):
+def sign_in_first(request, *, come_back_to: str = ""):
     """The way to this page for someone not yet signed in, or signed in without the second
-    factor (which the page needs whatever their roles): a redirect that comes back here, or
-    None when both are given. Case content and whole-roster downloads ask for it."""
+    factor (which the page needs whatever their roles): a redirect that comes back here (or to
+    `come_back_to`), or None when both are given. Case content and the download of every
+    worker's compliance ask for it."""
     if not request.user.is_authenticated:
         where = "core:sign_in"
     elif not request.user.is_verified():
         where = "core:two_factor"
     else:
         return None
-    return redirect(f"{reverse(where)}?{urlencode({'next': request.get_full_path()})}")
+    next_url = come_back_to or request.get_full_path()
+    return redirect(f"{reverse(where)}?{urlencode({'next': next_url})}")
 
 
 # Why a page asks someone whose role signs in with a password alone (a line manager, a board
 # member) for the second factor too (sign_in_first), by the part of the service it is in.
 ASKED_FOR_A_CODE_BY = {
     "concerns": "Pages with case details need a security code as well as your password.",
-    "training": "Downloading the whole training roster needs a security code as well as your "
+    "training": "Downloading every worker's compliance needs a security code as well as your "
     "password.",
 }
 

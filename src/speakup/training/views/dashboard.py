@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -84,9 +85,19 @@ def dashboards(request):
     )
 
 
+# The dashboard's address after the second factor was asked for its download (export_compliance).
+CODE_GIVEN_FOR_DOWNLOAD = "code-given-for=download"
+
+
 @login_required
 def show_dashboard(request, ods_code):
     organisation = _organisation(request, ods_code, "training.view_dashboard")
+    if request.GET.get("code-given-for") == "download" and request.user.is_verified():
+        messages.success(
+            request,
+            "Your security code is accepted. Choose “Download every worker's compliance (CSV)” "
+            "again to download it.",
+        )
     today = timezone.localdate()
     figures = compliance_figures(organisation=organisation, today=today)
     summary = figures["summary"]
@@ -180,7 +191,10 @@ def export_compliance(request, ods_code):
     The whole roster's names and training leave with it: a board member, who signs in with a
     password alone, gives the second factor first."""
     organisation = _organisation(request, ods_code, "training.view_dashboard")
-    if first := sign_in_first(request):
+    # Back to the dashboard once the code is given, not to the file: a download leaves the
+    # browser on the code page, which would go on saying "Enter your security code".
+    dashboard = reverse("training:show_dashboard", args=[organisation.ods_code])
+    if first := sign_in_first(request, come_back_to=f"{dashboard}?{CODE_GIVEN_FOR_DOWNLOAD}"):
         return first
     today = timezone.localdate()
     workers = organisation_compliance(organisation=organisation, today=today)

@@ -60,6 +60,13 @@ def save(client, given: dict[str, str], **kwargs):
     return client.post(CHECK, {**from_the_page(client, given), "save": "yes"}, **kwargs)
 
 
+def test_saving_with_nothing_answered_says_there_was_nothing_to_save(client, learner):
+    """It said "Your answers are saved (0 of 8 questions answered)"."""
+    page = save(client, {}, follow=True).content.decode()
+    assert "You had not answered any questions, so there was nothing to save" in page
+    assert "Your answers are saved" not in page
+
+
 def test_saved_answers_are_ticked_when_the_worker_comes_back(client, learner):
     assert ticked(client.get(CHECK).content.decode()) == {}
     response = save(client, first_five(), follow=True)

@@ -281,11 +281,18 @@ def _save_answers(request, the_course):
     if kept is None:
         return _not_kept(request, the_course)
     total = len(the_course.questions)
-    messages.success(
-        request,
-        f"Your answers are saved ({kept} of {total} questions answered). "
-        "Come back to the knowledge check when you are ready.",
-    )
+    if kept:
+        messages.success(
+            request,
+            f"Your answers are saved ({kept} of {total} questions answered). "
+            "Come back to the knowledge check when you are ready.",
+        )
+    else:
+        messages.info(
+            request,
+            "You had not answered any questions, so there was nothing to save. "
+            "Come back to the knowledge check when you are ready.",
+        )
     return redirect("training:show_module", the_course.module)
 
 

@@ -540,6 +540,11 @@ def test_a_flood_of_concerns_from_one_client_gets_429(client, organisation, sett
     refused = step(client, walk_to_check(client, organisation), go="send")
     assert refused.status_code == 429
     assert Concern.objects.count() == 1
+    # Titled as the form is: a shared computer's history must not say concerns were sent.
+    assert (title(refused), heading(refused)) == (
+        "Speak up – speakup – NHS",
+        "Too many concerns sent",
+    )
 
 
 def test_every_page_of_the_flow_is_titled_with_its_heading_and_nothing_the_speaker_gave(

@@ -208,7 +208,9 @@ def _send(request, draft):
         return render_page(
             request,
             "concerns/speaker/too_many_concerns.jinja",
-            page_title="Too many concerns sent",
+            # As the page saying a concern was sent (_send): the history must not say any were.
+            page_title="Speak up",
+            heading="Too many concerns sent",
             status=429,
         )
     data = draft["data"]

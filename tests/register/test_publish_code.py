@@ -98,3 +98,16 @@ def test_blank_lines_and_spaces_at_line_ends_do_not_make_a_new_version(officer):
     page = officer.post(ADDRESS, {"title": "Code of practice", "body": padded}).content.decode()
     assert beside_the_text(page) == f"Error: {SAME}"
     only_version_1_published()
+
+
+def test_a_version_whose_audit_fails_is_not_published(officer, monkeypatch):
+    """All or nothing: a version nobody can see was published is not published."""
+    from speakup.register.services import fppt_and_attestation
+
+    def audit_fails(**kwargs):
+        raise RuntimeError("the audit log could not be written")
+
+    monkeypatch.setattr(fppt_and_attestation, "audit_change", audit_fails)
+    with pytest.raises(RuntimeError):
+        code_publish(actor=officer.user, title="Code of practice", body=BODY + "\n3. New.")
+    only_version_1_published()

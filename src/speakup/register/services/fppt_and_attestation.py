@@ -103,7 +103,6 @@ def fppt_record(
     return check
 
 
-@transaction.atomic
 def _reads_as(markdown: str) -> list[str]:
     """The code's text as a reader sees it: Markdown shows spaces at a line's end, and several
     blank lines between paragraphs, as nothing, so neither makes a version of its own."""
@@ -111,6 +110,7 @@ def _reads_as(markdown: str) -> list[str]:
     return [line for number, line in enumerate(lines) if line or lines[number - 1]]
 
 
+@transaction.atomic
 def code_publish(*, actor, title: str, body: str) -> CodeOfPractice:
     """Publish the next version. Its text must differ from the current version's: every director
     in England has to attest to a new version, and the form comes filled in with the current one.

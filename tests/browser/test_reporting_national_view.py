@@ -65,6 +65,9 @@ def test_national_analyst_filters_sorts_and_downloads_the_national_view(
     expect(organisations.locator("caption")).to_have_text(
         "Organisations, sorted by Speak Up compliance (highest first)"
     )
+    # The caption shows while the page is still loading; the browser moves to the table only
+    # once it has loaded, and a person pressing Tab does so later than that.
+    page.wait_for_load_state("load")
     page.keyboard.press("Tab")
     box = page.get_by_role("region", name=re.compile(r"^By organisation \(\d+\)$"))
     focused = box.evaluate("box => box.contains(document.activeElement)")

@@ -210,3 +210,52 @@ def test_a_title_too_wide_for_the_picture_goes_onto_more_lines(drawing):
     )
     titles = re.findall(r'font-weight="bold"[^>]*>([^<]*)<', svg)
     assert " ".join(titles) == title and _outside(svg) == [] and _overlapping(svg) == []
+
+
+LONG_NAME = "Much Wenlock and Upper Snoring Community and Mental Health NHS Foundation Trust"
+PER_CENT = {"unit": "%", "limit": 100}
+
+
+def test_a_legend_name_too_long_for_the_picture_goes_onto_more_lines(drawing):
+    """An organisation's name beside "National" ran off a phone's picture and was cut off."""
+    svg = _svg(
+        bar_chart(
+            chart_id="n",
+            title="Share of cases answered within the deadline",
+            labels=["Acknowledged in time", "Feedback in time"],
+            series={LONG_NAME: [80, 50], "National": [70, 60]},
+            horizontal=True,
+            **PER_CENT,
+        ),
+        drawing,
+    )
+    legend = [words for left, *_, words in _boxes(svg) if left == 20]  # beside the keys
+    assert " ".join(legend) == f"{LONG_NAME} National"
+    assert _outside(svg) == [] and _overlapping(svg) == []
+
+
+def test_a_line_with_a_long_name_has_its_legend_and_end_label_in_the_picture(drawing):
+    svg = _svg(
+        line_chart(
+            chart_id="e",
+            title="Compliance at each month end",
+            labels=["30 Sep", "31 Oct"],
+            series={LONG_NAME: [55, 60], "National": [50, 61]},
+            **PER_CENT,
+        ),
+        drawing,
+    )
+    ends = " ".join(words for _, words in sorted(_line_ends(svg)))
+    assert ends == f"National 61% {LONG_NAME} 60%"  # each line still named, in full
+    assert _outside(svg) == [] and _overlapping(svg) == []
+
+
+def test_a_label_with_a_word_too_long_for_its_room_is_broken_rather_than_cut_off(drawing):
+    word = "Sutton-cum-Lound-under-Wychwood-on-the-Marsh"
+    svg = _svg(
+        bar_chart(chart_id="w", title="t", labels=[word, "Ward 2"], series={"Cases": [8, 2]}),
+        drawing,
+    )
+    labels = re.findall(r'text-anchor="end"[^>]*>([^<]*)<', svg)
+    assert "".join(labels[:-1]) == word and labels[-1] == "Ward 2"
+    assert _outside(svg) == [] and _overlapping(svg) == []

@@ -4,8 +4,10 @@ Every chart sits beside a table of its data, which is the accessible equivalent;
 a <title> and the image an alt text. Bars are outlined and patterned, lines dashed and marked,
 with values written on them, so a chart reads in black and white. No text is written over
 other text: lines' end labels are moved apart and name their line, and bars too many to stand
-up with their labels and figures lie on their side. Each chart is drawn for a computer and
-again, narrower with its words the same size, for a phone (WIDTH and NARROW_WIDTH below).
+up with their labels and figures lie on their side. Nor is any written past the picture's
+edge: a label or name too long for its room goes onto more lines. Each chart is drawn for a
+computer and again, narrower with its words the same size, for a phone (WIDTH and
+NARROW_WIDTH below).
 
 A value is a number, None (not applicable), or a figure as it may be shown (reporting's
 `Shown`: anything with `value`, `text` and `suppressed`): a suppressed figure is never drawn,
@@ -39,6 +41,7 @@ NARROW_WIDTH = 320
 NARROW_SCREEN = f"(max-width: {WIDTH + 2 * 16 - 1}px)"
 LABEL_SIZE = 12
 VALUE_SIZE = 11
+END_LINE = VALUE_SIZE + 2  # from one line of the lines' end labels to the next
 TITLE_SIZE = 14
 # Per series: the fill under the pattern, the pattern, the line's dashes and its marker.
 FILLS = (WHITE, GRID, WHITE, "#aeb7bd", WHITE, WHITE)
@@ -96,14 +99,26 @@ def text_width(text: str, size: float) -> float:
 
 
 def wrap(text: str, width: float, size: float) -> list[str]:
-    """`text` in lines no wider than `width` where its words allow (a long word stays whole)."""
+    """`text` in lines no wider than `width`, broken between words; a word wider than `width`
+    on its own is broken too, as nothing may be drawn outside the picture."""
     lines: list[str] = []
     for word in text.split():
         if lines and text_width(f"{lines[-1]} {word}", size) <= width:
             lines[-1] = f"{lines[-1]} {word}"
         else:
-            lines.append(word)
+            lines.extend(_pieces(word, width, size))
     return lines or [""]
+
+
+def _pieces(word: str, width: float, size: float) -> list[str]:
+    """`word` in pieces no wider than `width` (each at least one character): the word itself
+    when it fits, as it almost always does."""
+    pieces = [""]
+    for character in word:
+        if pieces[-1] and text_width(pieces[-1] + character, size) > width:
+            pieces.append("")
+        pieces[-1] += character
+    return pieces
 
 
 def nice_ticks(highest: float, limit: float | None, intervals: int = 5) -> list[float]:
@@ -264,18 +279,29 @@ def _heading(svg: Svg, names: list[str], series_kind: str) -> float:
     y = TITLE_SIZE + 14 + (len(lines) - 1) * 18
     if len(names) < 2:
         return y + 8
-    x, row_y = 0.0, y + 8
+    return _legend(svg, names, series_kind, y + 8)
+
+
+def _legend(svg: Svg, names: list[str], series_kind: str, top: float) -> float:
+    """Each series' key and name, side by side while they fit, from `top`: returns the y
+    below."""
+    x, row_y, row_height = 0.0, top, 20.0
+    key_width = 20 if series_kind == "bar" else 34
     for series, name in enumerate(names):
-        item_width = 34 + text_width(name, LABEL_SIZE) + 18
+        # A name too long for the picture beside its key (an organisation's, on a phone) goes
+        # onto more lines rather than off the picture's edge.
+        lines = wrap(name, svg.width - key_width, LABEL_SIZE)
+        # Spaced as for the wider key, a line's, whichever the chart's (as they always were).
+        item_width = 34 + max(text_width(line, LABEL_SIZE) for line in lines) + 18
         if x and x + item_width > svg.width:
-            x, row_y = 0.0, row_y + 20
+            x, row_y, row_height = 0.0, row_y + row_height, 20.0
+        row_height = max(row_height, 20 + (len(lines) - 1) * LABEL_SIZE * 1.2)
         if series_kind == "bar":
             svg.add(
                 "rect",
                 x=f"{x:.1f}", y=f"{row_y - 7:.1f}", width="14", height="14",
                 fill=svg.pattern_fill(series), stroke=INK,
             )  # fmt: skip
-            text_x = x + 20
         else:
             svg.add(
                 "line",
@@ -283,10 +309,10 @@ def _heading(svg: Svg, names: list[str], series_kind: str) -> float:
                 stroke=INK, stroke_width="1.5", stroke_dasharray=DASHES[series % len(DASHES)],
             )  # fmt: skip
             _marker(svg, x + 14, row_y, series)
-            text_x = x + 34
-        svg.text(text_x, row_y + 4, name)
+        for number, line in enumerate(lines):
+            svg.text(x + key_width, row_y + 4 + number * LABEL_SIZE * 1.2, line)
         x += item_width
-    return row_y + 22
+    return row_y + row_height + 2
 
 
 def _value_axis(svg: Svg, frame: _Frame, ticks: list[float], unit: str, *, vertical: bool):
@@ -540,7 +566,12 @@ def _lines(svg, labels, series, unit, limit, value_label) -> float:
         for name, i in ends.items()
         if i is not None
     }
-    end_room = max([text_width(text, VALUE_SIZE) for text in end_texts.values()] or [0])
+    # A label too long for two-fifths of the picture (a long name, on a phone) goes onto more
+    # lines, leaving the lines room to be drawn.
+    end_lines = {name: wrap(text, svg.width * 0.4, VALUE_SIZE) for name, text in end_texts.items()}
+    end_room = max(
+        [text_width(line, VALUE_SIZE) for lines in end_lines.values() for line in lines] or [0]
+    )
     left = _tick_label_width(ticks, unit) + 10 + (18 if value_label else 0)
     frame = _Frame(
         left=left, top=top + 8, width=svg.width - left - end_room - 12, height=190, highest=highest
@@ -574,9 +605,11 @@ def _lines(svg, labels, series, unit, limit, value_label) -> float:
                 _marker(svg, *position(i, value), s)
         if ends[name] is not None:
             x, y = position(ends[name], values[ends[name]])
-            end_labels.append([y, x, end_texts[name]])
-    for y, x, text in _spread(end_labels, frame):
-        svg.text(x + 8, y + VALUE_SIZE * 0.35, text, size=VALUE_SIZE, class_="value")
+            end_labels.append([y, x, end_lines[name]])
+    for y, x, lines in _spread(end_labels, frame):
+        for number, line in enumerate(lines):
+            line_y = y + number * END_LINE + VALUE_SIZE * 0.35
+            svg.text(x + 8, line_y, line, size=VALUE_SIZE, class_="value")
     _axis_lines(svg, frame)
     if value_label:
         _side_label(svg, frame, value_label)
@@ -600,12 +633,13 @@ def _unbroken_runs(values: list[float | None]) -> list[list[int]]:
 
 
 def _spread(labels: list[list], frame: _Frame) -> list[list]:
-    """Move the lines' end labels apart where lines end close together, so none overlaps."""
+    """Move the lines' end labels ([y of the first line, x, lines]) apart where lines end close
+    together, so none overlaps."""
     labels.sort()
-    gap = VALUE_SIZE + 2
     for earlier, later in zip(labels, labels[1:], strict=False):
-        later[0] = max(later[0], earlier[0] + gap)
-    overflow = (labels[-1][0] - (frame.top + frame.height)) if labels else 0
+        later[0] = max(later[0], earlier[0] + END_LINE * len(earlier[2]))
+    last_line = labels[-1][0] + END_LINE * (len(labels[-1][2]) - 1) if labels else 0
+    overflow = last_line - (frame.top + frame.height)
     if overflow > 0:
         for label in labels:
             label[0] -= overflow

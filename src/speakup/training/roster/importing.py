@@ -49,12 +49,21 @@ from speakup.training.roster.row_checks import _clean_row
 
 # Unknown staff groups (and bands) named in an import's warning; the rest are counted.
 UNKNOWN_GROUPS_LISTED = 20
+UNKNOWN_GROUPS = "Staff groups not on the ESR list were kept as written"
+# Of a refused file: what importing it would do, so that one upload names them beside its bad
+# rows rather than a second, once the rows are corrected.
+UNKNOWN_GROUPS_REFUSED = "Staff groups not on the ESR list would be kept as written"
 # A band with no rank (bands.band_rank): no "from band N up" rule reaches its workers, who take
 # Listen Up only as line managers or leaders, so a mistyped one needs correcting (ADR 0020).
 UNKNOWN_BANDS = (
     "Bands that are not Agenda for Change bands (Band 1 to Band 9, 8a to 8d) or VSM were kept "
     "as written, and no “Listen Up from band” rule reaches their workers (correct any that is "
     "a mistyped band)"
+)
+UNKNOWN_BANDS_REFUSED = (
+    "Bands that are not Agenda for Change bands (Band 1 to Band 9, 8a to 8d) or VSM would be "
+    "kept as written, and no “Listen Up from band” rule would reach their workers (correct any "
+    "that is a mistyped band)"
 )
 SHARED_EMAILS_LISTED = 3
 
@@ -233,14 +242,20 @@ def staff_import(
             if warning:
                 result.warnings.append(warning)
     # The groups and bands of this file's rows, not of the whole roster: one import's warning
-    # is its own.
+    # is its own. A refused file's too, those of its rows without problems.
+    imported = result.imported
     result.unknown_staff_groups = _note_unknown(
         result,
         result.unknown_staff_groups,
-        "Staff groups not on the ESR list were kept as written",
+        UNKNOWN_GROUPS if imported else UNKNOWN_GROUPS_REFUSED,
         "more group",
     )
-    result.unknown_bands = _note_unknown(result, result.unknown_bands, UNKNOWN_BANDS, "more band")
+    result.unknown_bands = _note_unknown(
+        result,
+        result.unknown_bands,
+        UNKNOWN_BANDS if imported else UNKNOWN_BANDS_REFUSED,
+        "more band",
+    )
     report(total_bytes)
     return result
 
@@ -248,8 +263,8 @@ def staff_import(
 def _note_unknown(result: ImportResult, found: dict[str, int], what: str, more: str) -> dict:
     """The first of the values `found` (value -> rows) kept as written though not on their
     list (staff groups, bands), named in a warning in `result` that says `what` of them, the
-    rest counted as `more` ("3 more groups"). None for a file not imported."""
-    every = sorted(found.items()) if result.imported else []
+    rest counted as `more` ("3 more groups")."""
+    every = sorted(found.items())
     named = dict(every[:UNKNOWN_GROUPS_LISTED])
     if named:
         rest = len(every) - len(named)

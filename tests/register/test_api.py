@@ -1,6 +1,6 @@
 """The public JSON API of the register: search, one entry, pagination, ETags and rate limits."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -121,3 +121,39 @@ def test_the_public_api_is_rate_limited(client, db):
 def test_the_endpoints_are_in_the_openapi_schema(client, db):
     schema = client.get("/api/v1/schema").content.decode()
     assert "/api/v1/register/directors/{register_number}" in schema
+
+
+def search_described(client) -> dict[str, str]:
+    """What the schema says each search term of the directors list matches."""
+    schema = client.get("/api/v1/schema", {"format": "json"}).json()
+    parameters = schema["paths"]["/api/v1/register/directors"]["get"]["parameters"]
+    return {p["name"]: p.get("description", "") for p in parameters}
+
+
+def test_the_schema_says_what_each_search_term_matches(client, entry, other_organisation):
+    """It said "ODS code or part of the name" (whose name?) and nothing of the words of q, past
+    appointments or the words past the sixth, which the search leaves out."""
+    assert search_described(client) == {
+        "q": "Every word must be found in the director's name, their register number, or the "
+        "name or ODS code of an organisation where they have an appointment (current, upcoming "
+        "or past). Part of a word is enough, such as kest for Kestrel. Only the first 6 words "
+        "count. 100 characters at most.",
+        "organisation": "An organisation's whole ODS code, such as RXX, or part of its name, "
+        "such as Riverbank: directors with an appointment there (current, upcoming or past). "
+        "100 characters at most.",
+        "status": "",
+        "page": "A page number within the paginated result set.",
+    }
+
+    # Each claim, as the search does it: an ended appointment, part of a word, the seventh word.
+    AppointmentFactory(director=entry, organisation=other_organisation, end_date=date(2026, 1, 31))
+
+    def found(**search) -> int:
+        return client.get("/api/v1/register/directors", search).json()["count"]
+
+    assert found(q="kest chief") == 0  # a role title is not searched
+    assert found(q="kest oth01") == 1  # an ended appointment's ODS code
+    assert found(organisation="oth01") == found(organisation="therton") == 1
+    assert found(organisation="TST0") == 0  # part of an ODS code (TST01) is not enough
+    number = entry.register_number.lower()
+    assert found(q=f"kit kest {number} testshire nhs trust nobody") == 1  # "nobody" is 7th

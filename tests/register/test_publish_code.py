@@ -4,8 +4,10 @@ new version asks every director in England to attest again."""
 
 import html
 import re
+import threading
 
 import pytest
+from django.db import connection
 
 from speakup.core.models import AuditRecord
 from speakup.organisations.roles import Role
@@ -111,3 +113,78 @@ def test_a_version_whose_audit_fails_is_not_published(officer, monkeypatch):
     with pytest.raises(RuntimeError):
         code_publish(actor=officer.user, title="Code of practice", body=BODY + "\n3. New.")
     only_version_1_published()
+
+
+RACED = (
+    "Another register officer published version 2 while you were editing. "
+    "Read version 2 of the code of practice, then publish again if your text is still needed."
+)
+
+
+def test_an_officer_who_publishes_second_at_the_same_instant_is_told_and_keeps_their_text(
+    officer, person_with_role, monkeypatch
+):
+    """Both officers read version 1 as the latest and both publish version 2; the second saw the
+    error page. The other officer's version is published between this one's reading the latest
+    version and saving, so this one's lookup still says 1."""
+    from speakup.register.services import fppt_and_attestation
+
+    other = person_with_role(Role.REGISTER_OFFICER)
+    code_publish(actor=other, title="Code of practice", body=BODY + "\n3. The other officer's.")
+    monkeypatch.setattr(fppt_and_attestation, "_latest_version", lambda: 1)
+
+    mine = BODY + "\n3. I will tell the board what we learnt."
+    response = officer.post(ADDRESS, {"title": "Code of practice", "body": mine})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<title>Error: Publish a new version of the code" in page
+    assert summary(page) == [RACED]
+    assert html.escape(mine) in page  # their text is kept to publish again
+    assert_plain(page)
+    version_2 = CodeOfPractice.objects.get(version=2)  # one version 2: the other officer's
+    assert version_2.body.endswith("The other officer's.")
+    assert CodeOfPractice.objects.count() == 2
+    assert AuditRecord.objects.filter(action="register.code_publish").count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once")
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_publishing_at_once_on_postgresql_publish_one_version(
+    person_with_role, monkeypatch
+):
+    """The same race with two real connections: both read version 1 as the latest before either
+    saves, so the database's own locking and refusal decide which is second."""
+    from speakup.register.services import fppt_and_attestation
+
+    first, second = (person_with_role(Role.REGISTER_OFFICER) for _ in range(2))
+    code_publish(actor=first, title="Code of practice", body=BODY)
+    both_have_read = threading.Barrier(2, timeout=10)
+    read_latest = fppt_and_attestation._latest_version
+
+    def read_then_wait():
+        latest = read_latest()
+        both_have_read.wait()
+        return latest
+
+    monkeypatch.setattr(fppt_and_attestation, "_latest_version", read_then_wait)
+    outcomes = {}
+
+    def publish(officer, line):
+        try:
+            code_publish(actor=officer, title="Code of practice", body=f"{BODY}\n3. {line}")
+            outcomes[line] = "published"
+        except RegisterRefusal as refusal:
+            outcomes[line] = refusal.messages
+        finally:
+            connection.close()
+
+    officers = [threading.Thread(target=publish, args=(o, o.email)) for o in (first, second)]
+    for thread in officers:
+        thread.start()
+    for thread in officers:
+        thread.join(timeout=20)
+
+    assert sorted(map(str, outcomes.values())) == [str([RACED]), "published"]
+    assert list(CodeOfPractice.objects.values_list("version", flat=True)) == [2, 1]
+    assert AuditRecord.objects.filter(action="register.code_publish").count() == 2

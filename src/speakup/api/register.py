@@ -110,12 +110,18 @@ class PublicRegisterView:
         OpenApiParameter(
             "q",
             OpenApiTypes.STR,
-            description=f"Name, organisation or register number ({SEARCH_MAX} characters at most)",
+            description="Every word must be found in the director's name, their register "
+            "number, or the name or ODS code of an organisation where they have an appointment "
+            "(current, upcoming or past). Part of a word is enough, such as kest for Kestrel. "
+            f"Only the first {queries.SEARCH_WORDS_MAX} words count. "
+            f"{SEARCH_MAX} characters at most.",
         ),
         OpenApiParameter(
             "organisation",
             OpenApiTypes.STR,
-            description=f"ODS code or part of the name ({SEARCH_MAX} characters at most)",
+            description="An organisation's whole ODS code, such as RXX, or part of its name, "
+            "such as Riverbank: directors with an appointment there (current, upcoming or past). "
+            f"{SEARCH_MAX} characters at most.",
         ),
         OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
     ],

@@ -140,13 +140,17 @@ def _public_prefetch(queryset: QuerySet) -> QuerySet:
     )
 
 
+# Words of a search past these are left out: each word is one more filter on every entry.
+SEARCH_WORDS_MAX = 6
+
+
 def directors_search(
     *, q: str = "", organisation: str = "", status: str = "", today: date | None = None
 ) -> QuerySet:
     """Directors matching every word of `q` (name, register number or organisation)."""
     today = today or _today()
     directors = Director.objects.all()
-    for word in q.lower().split()[:6]:
+    for word in q.lower().split()[:SEARCH_WORDS_MAX]:
         directors = directors.filter(search_text__contains=word)
     organisation = organisation.strip()
     if organisation:

@@ -3,7 +3,7 @@ of practice published by the officer, and each director's attestation against it
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -110,6 +110,10 @@ def _reads_as(markdown: str) -> list[str]:
     return [line for number, line in enumerate(lines) if line or lines[number - 1]]
 
 
+def _latest_version() -> int:
+    return CodeOfPractice.objects.aggregate(v=Max("version"))["v"] or 0
+
+
 @transaction.atomic
 def code_publish(*, actor, title: str, body: str) -> CodeOfPractice:
     """Publish the next version. Its text must differ from the current version's: every director
@@ -126,10 +130,27 @@ def code_publish(*, actor, title: str, body: str) -> CodeOfPractice:
                 "Change the text to publish a new version"
             }
         )
-    latest = CodeOfPractice.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0
-    code = CodeOfPractice.objects.create(
-        version=latest + 1, title=title, body=body, published_by=actor
-    )
+    version = _latest_version() + 1
+    try:
+        # Two officers publishing at once both read the same latest version; the unique version
+        # refuses the second. Catching that is what works on SQLite and PostgreSQL alike: SQLite
+        # has no row locks, Django drops FOR UPDATE from an aggregate, there is no row to lock
+        # before version 1, and a lock on the latest row would give the second officer the same
+        # number once the first had committed. The savepoint keeps PostgreSQL's transaction
+        # usable after the refusal, and the outer transaction still undoes it all if the audit
+        # fails.
+        with transaction.atomic():
+            code = CodeOfPractice.objects.create(
+                version=version, title=title, body=body, published_by=actor
+            )
+    except IntegrityError:
+        if not CodeOfPractice.objects.filter(version=version).exists():
+            raise  # not the race: a fault to see, not a message for the officer
+        raise RegisterRefusal(
+            f"Another register officer published version {version} while you were editing. "
+            f"Read version {version} of the code of practice, then publish again if your text "
+            "is still needed."
+        ) from None
     audit_change(
         actor=actor,
         action="register.code_publish",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("training/", include("speakup.training.urls")),
     path("register/", include("speakup.register.urls")),
     path("reports/", include("speakup.reporting.urls")),
+    path("organisations/", include("speakup.organisations.urls")),
     path("", include("speakup.core.urls")),
 ]
 

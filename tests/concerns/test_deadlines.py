@@ -183,7 +183,7 @@ def test_an_email_that_cannot_be_sent_holds_up_only_its_own_escalation(
     tick (nothing of it recorded), the other is escalated, and the next tick sends the first."""
     from django.core import mail
 
-    from speakup.concerns.services import notices
+    from speakup.core import emails
 
     with time_machine.travel(RECEIVED, tick=False):
         other = ConcernFactory(organisation=staff.organisation, received_at=timezone.now())
@@ -195,7 +195,7 @@ def test_an_email_that_cannot_be_sent_holds_up_only_its_own_escalation(
             raise OSError("the mail server refused the message")
         return mail.send_mail(*args, **kwargs)
 
-    monkeypatch.setattr(notices, "send_mail", send_once_refused)
+    monkeypatch.setattr(emails, "send_mail", send_once_refused)
     with time_machine.travel(datetime(2026, 5, 9, 0, 15, tzinfo=LONDON), tick=False):
         report = deadlines_tick()
     assert report.failed == 1 and len(report.escalations) == 1

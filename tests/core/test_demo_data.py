@@ -33,6 +33,16 @@ def test_each_sign_in_is_printed_on_its_own_line(db, capsys):
     assert "make otp-code EMAIL=guardian1@demo1.demo.speakup.test" in line
 
 
+def test_the_demo_says_how_to_try_helping_someone_sign_in(db, capsys):
+    out = demo_output(capsys)
+    assert (
+        "Help someone sign in: as organisation-admin@demo1.demo.speakup.test, choose 'Help "
+        "someone sign in'" in out
+    )
+    admin = User.objects.get(email="organisation-admin@demo1.demo.speakup.test")
+    assert admin.memberships.get().role == Role.ORGANISATION_ADMIN
+
+
 def test_demo_data_can_be_loaded_twice_without_duplicates(db, capsys):
     demo_output(capsys)
     counts = (User.objects.count(), RoleMembership.objects.count(), Organisation.objects.count())

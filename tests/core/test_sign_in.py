@@ -62,9 +62,9 @@ def test_an_account_is_locked_after_five_failures_even_with_the_right_password(
     assert response.status_code == 429
     assert "locked" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    # Who can unlock it sooner: the team that runs speakup, not an organisation admin.
+    # Who can unlock it sooner: their organisation admin, or else the team that runs speakup.
+    assert "ask your organisation's speakup admin (organisation admin)" in _help(response)
     assert "ask the team that runs speakup" in _help(response)
-    assert "organisation admin" not in response.content.decode()
 
 
 def test_a_guardian_must_give_a_code_before_seeing_anything(client, person_with_role):
@@ -98,14 +98,16 @@ def _help(response) -> str:
 def test_the_sign_in_and_code_pages_say_who_helps_with_a_lost_password_or_phone(
     client, person_with_role
 ):
-    """Only what can be done: the team that runs speakup sets a password or removes a phone in
-    its admin; an organisation admin has no page for either."""
+    """The organisation admin first (their "Help someone sign in" page), the team that runs
+    speakup for anyone the admin cannot help."""
     sign_in_page = client.get(SIGN_IN)
     help = _help(sign_in_page)
     assert help.startswith("Problems signing in?")
     assert "forgotten your password" in help and "lost or replaced the phone" in help
+    assert "ask your organisation's speakup admin (organisation admin)" in help
+    assert "email you a link to set a new password" in help
+    assert "If your organisation admin cannot help" in help
     assert "ask the team that runs speakup for your organisation" in help
-    assert "organisation admin" not in help
     assert 'You never need an account to <a href="/concerns/speak-up/">speak up</a>' in (
         sign_in_page.content.decode()
     )

@@ -10,13 +10,25 @@ DEVICE_NAME = "Authenticator app"
 
 def pending_device(user) -> tuple[TOTPDevice, bool]:
     """The device to check a code against, and whether the person is still enrolling it."""
-    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    confirmed = confirmed_device(user)
     if confirmed is not None:
         return confirmed, False
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
     return device, True
+
+
+def confirmed_device(user) -> TOTPDevice | None:
+    """The authenticator the person set up, if they have finished setting one up."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def remove_devices(user) -> int:
+    """Forget every authenticator of the person, one half set up too (its key may have been
+    seen): at their next sign-in they set up a new one, with a new key."""
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    return removed
 
 
 def verify_code(device: TOTPDevice, code: str) -> bool:

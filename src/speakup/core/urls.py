@@ -1,6 +1,6 @@
 from django.urls import path
 
-from speakup.core.views import auth, health, pages
+from speakup.core.views import auth, health, pages, password
 
 app_name = "core"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("account/sign-in/", auth.sign_in, name="sign_in"),
     path("account/two-factor/", auth.two_factor, name="two_factor"),
     path("account/stay-signed-in/", auth.stay_signed_in, name="stay_signed_in"),
+    path(
+        "account/new-password/<str:uidb64>/<str:token>/",
+        password.new_password,
+        name="new_password",
+    ),
     path("account/sign-out/", auth.sign_out, name="sign_out"),
     path("account/signed-out/", auth.signed_out, name="signed_out"),
     path("healthz", health.healthz, name="healthz"),

@@ -193,5 +193,15 @@ def load_demo_organisations() -> list[DemoSignIn]:
     return sign_ins
 
 
+def demo_notes() -> list[str]:
+    """How to try helping someone sign in, printed after the sign-ins."""
+    admin = f"organisation-admin@demo1.{DEMO_DOMAIN}"
+    return [
+        f"Help someone sign in: as {admin}, choose 'Help someone sign in' to unlock a DEMO1",
+        "  person's account, remove their authenticator app or email them a link to set a new",
+        "  password (make run writes the emails to var/mail/).",
+    ]
+
+
 def is_demo_email(email: str) -> bool:
     return email.lower().endswith(f".{DEMO_DOMAIN}") or email.lower().endswith(f"@{DEMO_DOMAIN}")

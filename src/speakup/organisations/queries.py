@@ -59,6 +59,23 @@ def needs_two_factor(user) -> bool:
     return user.is_superuser or any(held.role in TWO_FACTOR_ROLES for held in roles_of(user))
 
 
+def organisation_ids_of_every_role(person) -> set[int | None]:
+    """Where each of the person's roles is, read afresh (not `roles_of`, which is for the
+    signed-in person): None for a national role; an organisation that is no longer active too."""
+    return set(RoleMembership.objects.filter(user=person).values_list("organisation_id", flat=True))
+
+
+def organisations_run_by(user):
+    """The organisations where the user is an organisation admin."""
+    ids = organisation_ids_where(user, Role.ORGANISATION_ADMIN)
+    return Organisation.objects.filter(pk__in=ids, active=True).order_by("name")
+
+
+def people_at(organisation: Organisation):
+    """Everyone holding a role at the organisation."""
+    return User.objects.filter(memberships__organisation=organisation).distinct()
+
+
 def user_by_email(email: str) -> User | None:
     return User.objects.filter(email__iexact=email.strip()).first()
 

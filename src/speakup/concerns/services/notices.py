@@ -8,22 +8,16 @@ step of an item's transaction), so that an email it cannot send leaves the item 
 tick. docs/concerns.md, "Emails", lists them.
 """
 
-import logging
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from speakup.concerns.models import Action, Concern, Escalation, Notification
 from speakup.concerns.queries import concerns_led_by
+from speakup.core.emails import send
 from speakup.core.links import absolute_url
 from speakup.organisations.models import User
 from speakup.organisations.queries import has_role
 from speakup.organisations.roles import Role
-
-log = logging.getLogger(__name__)
 
 ATTENTION = "speakup: something needs your attention"
 
@@ -34,24 +28,6 @@ def attention_body(link: str, *, how: str = "Sign in") -> str:
         f"{how} to see it: {link}\n\n"
         "This email does not say more, to protect the people involved.\n"
     )
-
-
-def send(subject: str, body: str, addresses: list[str], *, what: str, now: bool = False) -> None:
-    """Send one email. `now`: at once, raising when it cannot be sent (the tick's items);
-    otherwise when the transaction commits, a failure logged (`what` names it in the log)."""
-    if not addresses:
-        return
-    if now:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
-        return
-
-    def on_commit():
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
-        except Exception:  # what was written is kept whatever the mail server does
-            log.exception("Could not send an email about a concern (%s)", what)
-
-    transaction.on_commit(on_commit)
 
 
 def notify(

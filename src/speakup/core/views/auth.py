@@ -2,6 +2,7 @@
 
 import segno
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -19,6 +20,7 @@ from speakup.core.pages import render_page
 from speakup.core.sessions import session_ending, session_start, session_stay
 from speakup.core.two_factor import (
     confirm_device,
+    confirmed_device,
     pending_device,
     provisioning_uri,
     secret_for_display,
@@ -29,6 +31,11 @@ from speakup.organisations.queries import needs_two_factor
 # Where signing in never goes on to: the account's own pages (signing out, say, is a button,
 # and its address alone a "cannot be opened directly" page) and the API's JSON.
 NOT_GONE_ON_TO = ("/account/", "/api/")
+
+# Kept in the session once its person gives a code. Should their authenticator be removed while
+# they stay signed in (an organisation admin removes a lost phone's), that session must not set
+# up a new one without the password: whoever holds the lost phone may hold the session too.
+CODE_GIVEN = "speakup_code_given"
 
 
 def _next_url(request, default: str = "/") -> str:
@@ -100,6 +107,7 @@ def sign_in(request):
         else:
             login(request, user)
             session_start(request=request)
+            request.session.pop(CODE_GIVEN, None)  # the password again: it may set up an app
             if needs_two_factor(user):
                 query = urlencode({"next": _next_url(request)})
                 return redirect(f"{reverse('core:two_factor')}?{query}")
@@ -132,6 +140,8 @@ def two_factor(request):
         return redirect("core:sign_in")
     if request.user.is_verified():
         return redirect(_next_url(request))
+    if request.session.get(CODE_GIVEN) and confirmed_device(request.user) is None:
+        return _sign_in_again_to_set_up(request)
     device, enrolling = pending_device(request.user)
     form = TwoFactorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -142,6 +152,7 @@ def two_factor(request):
             if enrolling:
                 confirm_device(device)
             otp_login(request, device)
+            request.session[CODE_GIVEN] = True
             return redirect(_next_url(request))
         else:
             form.add_error(
@@ -161,6 +172,17 @@ def two_factor(request):
         context["secret"] = secret_for_display(device)
     title = "Set up two-factor sign-in" if enrolling else "Enter your security code"
     return render_page(request, "core/two_factor.jinja", page_title=title, form=form, **context)
+
+
+def _sign_in_again_to_set_up(request):
+    """The person's authenticator was removed after they gave a code in this session."""
+    logout(request)
+    messages.info(
+        request,
+        "Your authenticator app was removed from your account. Sign in again to set up the app "
+        "on your phone.",
+    )
+    return redirect("core:sign_in")
 
 
 @never_cache

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.test import override_settings
 
 from speakup.concerns import demo as concerns_demo
-from speakup.organisations.demo import load_demo_organisations
+from speakup.organisations.demo import demo_notes, load_demo_organisations
 from speakup.register import demo as register_demo
 from speakup.reporting import demo as reporting_demo
 from speakup.training import demo as training_demo
@@ -28,7 +28,7 @@ class Command(BaseCommand):
 
     def _load(self):
         sign_ins = load_demo_organisations()
-        notes: list[str] = []
+        notes: list[str] = demo_notes()
         for domain, what in DOMAIN_DEMOS:
             # The first load takes some seconds: say what is happening meanwhile.
             self.stderr.write(f"Loading the demo {what}…")

@@ -1,0 +1,159 @@
+"""Setting a new password from the link an organisation admin had emailed: once, within 24
+hours, checked by the password rules, and never signing the person in past their second factor."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from speakup.core.models import AuditRecord
+from speakup.organisations.roles import Role
+from tests.conftest import sign_in
+from tests.organisations.conftest import SITE
+from tests.organisations.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a new long password for speakup"
+DOES_NOT_WORK = "The link to set a new password has expired or has already been used"
+
+
+@pytest.fixture
+def link(guardian, person_with_role, mailoutbox, django_capture_on_commit_callbacks):
+    """The link in the email the guardian's organisation admin had sent them."""
+    admin = sign_in(Client(), person_with_role(Role.ORGANISATION_ADMIN))
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(f"/organisations/TST01/sign-in-help/{guardian.pk}/send-password-link/")
+    [found] = re.findall(r"https?://\S+", mailoutbox.pop().body)
+    return found.removeprefix(SITE)
+
+
+def choose(client, form_page: str, password: str, again: str | None = None):
+    return client.post(form_page, {"password": password, "password_again": again or password})
+
+
+def test_the_link_opens_a_page_whose_address_holds_no_token(client, link):
+    response = client.get(link)
+    token = link.split("/")[-2]
+    assert response.url == link.replace(f"/{token}/", "/set/")
+    page = client.get(response.url).content.decode()
+    assert "<h1>Set a new password</h1>" in page
+    assert token not in page
+
+
+def test_a_new_password_is_set_and_the_person_is_sent_to_sign_in_with_it_and_their_code(
+    client, link, guardian, mailoutbox, django_capture_on_commit_callbacks
+):
+    form_page = client.get(link).url
+    with django_capture_on_commit_callbacks(execute=True):
+        response = choose(client, form_page, NEW_PASSWORD)
+    assert response.url == "/account/sign-in/"
+    assert (
+        "Your new password is set. Sign in with it now."
+        in client.get(response.url).content.decode()
+    )
+    assert "_auth_user_id" not in client.session  # not signed in, let alone past the code
+    assert client.get("/concerns/cases/").url.startswith("/account/sign-in/")
+
+    browser = Client()
+    old = browser.post("/account/sign-in/", {"email": guardian.email, "password": TEST_PASSWORD})
+    assert old.status_code == 200
+    new = browser.post("/account/sign-in/", {"email": guardian.email, "password": NEW_PASSWORD})
+    assert new.url.startswith("/account/two-factor/")
+    [record] = AuditRecord.objects.filter(action="account.password_set")
+    assert (record.actor, record.object_ref) == (guardian, str(guardian.pk))
+    [email] = mailoutbox
+    assert email.to == [guardian.email] and "Your speakup password was changed" in email.body
+    assert "http" not in email.body
+
+
+@pytest.fixture
+def elsewhere(guardian):
+    """The guardian signed in on another computer, before the link was sent (signing in after
+    would end the link)."""
+    return sign_in(Client(), guardian)
+
+
+def test_setting_a_password_ends_every_session_the_person_had(elsewhere, client, link):
+    assert elsewhere.get("/").status_code == 200
+    choose(client, client.get(link).url, NEW_PASSWORD)
+    assert "_auth_user_id" not in elsewhere.get("/").wsgi_request.session
+
+
+def test_the_link_works_once(client, link):
+    choose(client, client.get(link).url, NEW_PASSWORD)
+    assert DOES_NOT_WORK in client.get(link).content.decode()
+    again = Client()
+    assert DOES_NOT_WORK in again.get(link).content.decode()
+
+
+def test_the_link_stops_working_once_the_person_signs_in(client, link, guardian):
+    Client().post("/account/sign-in/", {"email": guardian.email, "password": TEST_PASSWORD})
+    assert DOES_NOT_WORK in client.get(link).content.decode()
+
+
+def test_the_link_stops_working_after_24_hours(client, link):
+    with time_machine.travel(timezone.now() + timedelta(hours=24, minutes=1)):
+        page = client.get(link).content.decode()
+    assert DOES_NOT_WORK in page
+    assert "A link works once, for 24 hours" in page
+    assert "Ask your organisation's speakup admin" in page
+
+
+def test_a_page_opened_in_time_is_refused_once_the_link_has_expired(client, link, guardian):
+    form_page = client.get(link).url
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        page = choose(client, form_page, NEW_PASSWORD).content.decode()
+    assert DOES_NOT_WORK in page
+    guardian.refresh_from_db()
+    assert guardian.check_password(TEST_PASSWORD)
+
+
+@pytest.mark.parametrize(
+    "uidb64, token", [("MQ", "nonsense-token"), ("!!", "x"), ("OTk5OTk5", "set")]
+)
+def test_a_made_up_link_does_not_work(client, db, uidb64, token):
+    response = client.get(f"/account/new-password/{uidb64}/{token}/")
+    assert response.status_code == 200 and DOES_NOT_WORK in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "password, again, message",
+    [
+        ("", "", "Enter a new password"),
+        ("short", "short", "This password is too short. It must contain at least 12 characters."),
+        ("123456789012345", "123456789012345", "This password is entirely numeric."),
+        ("password1234", "password1234", "This password is too common."),
+        (NEW_PASSWORD, "something else entirely", "The two passwords are not the same"),
+    ],
+)
+def test_a_password_the_rules_refuse_is_explained(client, link, guardian, password, again, message):
+    form_page = client.get(link).url
+    response = choose(client, form_page, password, again)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Set a new password" in page and "There is a problem" in page
+    assert message in page
+    guardian.refresh_from_db()
+    assert guardian.check_password(TEST_PASSWORD)
+    # The form may be sent again: the link still works until a password is set.
+    assert choose(client, form_page, NEW_PASSWORD).url == "/account/sign-in/"
+
+
+def test_a_password_like_their_email_address_is_refused(client, link, guardian):
+    form_page = client.get(link).url
+    page = choose(client, form_page, guardian.email).content.decode()
+    assert "The password is too similar to the email." in page
+
+
+def test_setting_a_password_also_unlocks_a_locked_account(client, link, guardian):
+    for _ in range(5):
+        Client().post("/account/sign-in/", {"email": guardian.email, "password": "wrong"})
+    choose(client, client.get(link).url, NEW_PASSWORD)
+    signed_in = Client().post(
+        "/account/sign-in/", {"email": guardian.email, "password": NEW_PASSWORD}
+    )
+    assert signed_in.status_code == 302

@@ -50,7 +50,7 @@ def test_attestation_is_due_within_30_days_then_overdue_then_compliant_for_a_yea
 ):
     director = appointment.director
     with time_machine.travel("2026-01-01 09:00", tick=False):
-        code = code_publish(actor=officer, title="Code", body="Text")
+        code = code_publish(actor=officer, title="Code", body="Text", based_on=0)
     assert duty(director, Duty.ATTESTATION, date(2026, 2, 4)).state == State.DUE
     assert duty(director, Duty.ATTESTATION, date(2026, 2, 5)).state == State.OVERDUE
     with time_machine.travel("2026-02-10 09:00", tick=False):
@@ -65,10 +65,10 @@ def test_a_new_version_makes_attestation_due_again_and_the_old_version_is_refuse
 ):
     director = appointment.director
     with time_machine.travel("2026-01-01 09:00", tick=False):
-        old = code_publish(actor=officer, title="Code", body="Text")
+        old = code_publish(actor=officer, title="Code", body="Text", based_on=0)
         attestation_submit(actor=None, director=director, code=old, self_assessment=ANSWERS)
     with time_machine.travel("2026-05-01 09:00", tick=False):
-        new = code_publish(actor=officer, title="Code", body="Better text")
+        new = code_publish(actor=officer, title="Code", body="Better text", based_on=1)
         assert new.version == 2
         with pytest.raises(RegisterRefusal, match="Version 1 of the code of practice is no longer"):
             attestation_submit(actor=None, director=director, code=old, self_assessment=ANSWERS)
@@ -77,7 +77,7 @@ def test_a_new_version_makes_attestation_due_again_and_the_old_version_is_refuse
 
 
 def test_an_attestation_needs_a_rating_for_all_six_domains(officer, appointment):
-    code = code_publish(actor=officer, title="Code", body="Text")
+    code = code_publish(actor=officer, title="Code", body="Text", based_on=0)
     partial = dict(ANSWERS)
     del partial["culture"]
     with pytest.raises(RegisterRefusal, match="compassionate, just and positive culture"):

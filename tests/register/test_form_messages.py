@@ -169,7 +169,9 @@ def test_days_to_respond_outside_14_to_90_is_refused_in_plain_words(client_as, o
 
 def test_an_empty_code_names_the_title_and_the_text(client_as):
     officer = client_as(Role.REGISTER_OFFICER)
-    page = officer.post("/register/officer/code/new/", {"title": "", "body": ""}).content.decode()
+    page = officer.post(
+        "/register/officer/code/new/", {"title": "", "body": "", "based_on": "0"}
+    ).content.decode()
     assert summary(page) == ["Enter the title of the code", "Enter the text of the code"]
     assert_plain(page)
     assert not CodeOfPractice.objects.exists()

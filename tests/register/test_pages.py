@@ -71,7 +71,7 @@ def test_a_directors_public_page_shows_appointments_decisions_and_nothing_privat
     client, board, person_with_role
 ):
     opener, decider = (person_with_role(Role.REGISTER_OFFICER) for _ in range(2))
-    code = code_publish(actor=opener, title="Code", body="Text")
+    code = code_publish(actor=opener, title="Code", body="Text", based_on=0)
     answers = {k: {"rating": "developing", "note": "SECRET NOTE"} for k in LCF_DOMAINS}
     attestation_submit(actor=None, director=board, code=code, self_assessment=answers)
     case = case_open(actor=opener, director=board, grounds="GROUNDS TEXT")
@@ -228,8 +228,8 @@ def test_attesting_after_a_new_version_appeared_is_refused_on_the_page(
     client, board, person_with_role
 ):
     officer = person_with_role(Role.REGISTER_OFFICER)
-    code_publish(actor=officer, title="Code", body="Version one")
-    code_publish(actor=officer, title="Code", body="Version two")
+    code_publish(actor=officer, title="Code", body="Version one", based_on=0)
+    code_publish(actor=officer, title="Code", body="Version two", based_on=1)
     sign_in(client, UserFactory(email=board.email))
     answers = {f"{k}_rating": "strong" for k in LCF_DOMAINS}
     response = client.post(
@@ -247,7 +247,7 @@ def test_a_version_of_the_code_that_is_not_one_is_read_as_none_not_an_error(
     # not 0 to 9, or no such version): the attestation is to the version the page shows, the
     # current one.
     officer = person_with_role(Role.REGISTER_OFFICER)
-    code_publish(actor=officer, title="Code", body="Version one")
+    code_publish(actor=officer, title="Code", body="Version one", based_on=0)
     sign_in(client, UserFactory(email=board.email))
     answers = {f"{k}_rating": "strong" for k in LCF_DOMAINS}
     response = client.post(
@@ -440,7 +440,10 @@ def test_a_numbered_point_too_long_to_be_a_number_is_shown_as_written(client, pe
     officer = person_with_role(Role.REGISTER_OFFICER)
     long_number = "9" * 5000
     code_publish(
-        actor=officer, title="Code", body=f"## Duties\n\n2. Listen well.\n\n{long_number}. Again."
+        actor=officer,
+        title="Code",
+        body=f"## Duties\n\n2. Listen well.\n\n{long_number}. Again.",
+        based_on=0,
     )
     page = client.get("/register/code-of-practice/").content.decode()
     assert '<ol start="2">' in page and "Listen well." in page

@@ -1,6 +1,7 @@
 """A register officer publishes a new version of the code of practice. The form comes filled in
 with the current version, so pressing Publish without changing it must not publish a copy: a
-new version asks every director in England to attest again."""
+new version asks every director in England to attest again. Nor may an officer publish over a
+version published since they opened the form, without reading it."""
 
 import html
 import re
@@ -26,7 +27,7 @@ SAME = "This is the same as version 1. Change the text to publish a new version"
 @pytest.fixture
 def officer(client_as):
     client = client_as(Role.REGISTER_OFFICER)
-    code_publish(actor=client.user, title="Code of practice", body=BODY)
+    code_publish(actor=client.user, title="Code of practice", body=BODY, based_on=0)
     return client
 
 
@@ -47,7 +48,7 @@ def test_publishing_the_form_as_it_came_is_refused_beside_the_text(officer):
     assert html.escape(BODY) in form  # filled in with version 1
 
     # As a browser sends it: the box's line breaks as \r\n.
-    sent = {"title": "Code of practice", "body": BODY.replace("\n", "\r\n")}
+    sent = {"title": "Code of practice", "body": BODY.replace("\n", "\r\n"), "based_on": "1"}
     page = officer.post(ADDRESS, sent).content.decode()
 
     assert "<title>Error: Publish a new version of the code" in page
@@ -60,7 +61,11 @@ def test_publishing_the_form_as_it_came_is_refused_beside_the_text(officer):
 
 def test_the_same_text_with_spaces_around_it_or_a_new_title_is_still_the_same(officer):
     # Directors attest to the text: a new title alone is not a new code to attest to.
-    padded = {"title": "Code of practice (2027)", "body": "\r\n  " + BODY + " \u200b\r\n"}
+    padded = {
+        "title": "Code of practice (2027)",
+        "body": "\r\n  " + BODY + " \u200b\r\n",
+        "based_on": "1",
+    }
     page = officer.post(ADDRESS, padded).content.decode()
     assert summary(page) == [SAME]
     only_version_1_published()
@@ -68,7 +73,9 @@ def test_the_same_text_with_spaces_around_it_or_a_new_title_is_still_the_same(of
 
 def test_a_changed_text_is_published_as_version_2(officer):
     changed = BODY.replace("\n", "\r\n") + "\r\n3. I will tell the board what we learnt."
-    response = officer.post(ADDRESS, {"title": "Code of practice", "body": changed})
+    response = officer.post(
+        ADDRESS, {"title": "Code of practice", "body": changed, "based_on": "1"}
+    )
     assert response.status_code == 302
     code = CodeOfPractice.objects.get(version=2)
     assert code.body == BODY + "\n3. I will tell the board what we learnt."  # one line ending
@@ -76,15 +83,16 @@ def test_a_changed_text_is_published_as_version_2(officer):
 
 def test_the_service_refuses_what_the_form_would(officer):
     with pytest.raises(RegisterRefusal) as refusal:
-        code_publish(actor=officer.user, title="Code of practice", body=BODY + "\n")
+        code_publish(actor=officer.user, title="Code of practice", body=BODY + "\n", based_on=1)
     assert refusal.value.message_dict == {"body": [SAME]}
     only_version_1_published()
 
 
 def test_the_text_of_an_older_version_is_a_new_version(officer):
     # Going back to version 1's words after version 2 is a change from the current version.
-    code_publish(actor=officer.user, title="Code of practice", body="Version two")
-    assert code_publish(actor=officer.user, title="Code of practice", body=BODY).version == 3
+    code_publish(actor=officer.user, title="Code of practice", body="Version two", based_on=1)
+    again = code_publish(actor=officer.user, title="Code of practice", body=BODY, based_on=2)
+    assert again.version == 3
 
 
 def test_the_code_s_text_box_is_as_tall_as_the_form_asks(officer):
@@ -97,7 +105,8 @@ def test_blank_lines_and_spaces_at_line_ends_do_not_make_a_new_version(officer):
     """Markdown shows them as nothing: a blank line added between paragraphs published version 2,
     the same to read, and every director was due to attest again."""
     padded = BODY.replace("\n\n", "\n\n\n\n").replace("speak up.", "speak up.   ")
-    page = officer.post(ADDRESS, {"title": "Code of practice", "body": padded}).content.decode()
+    page = officer.post(ADDRESS, {"title": "Code of practice", "body": padded, "based_on": "1"})
+    page = page.content.decode()
     assert beside_the_text(page) == f"Error: {SAME}"
     only_version_1_published()
 
@@ -111,7 +120,9 @@ def test_a_version_whose_audit_fails_is_not_published(officer, monkeypatch):
 
     monkeypatch.setattr(fppt_and_attestation, "audit_change", audit_fails)
     with pytest.raises(RuntimeError):
-        code_publish(actor=officer.user, title="Code of practice", body=BODY + "\n3. New.")
+        code_publish(
+            actor=officer.user, title="Code of practice", body=BODY + "\n3. New.", based_on=1
+        )
     only_version_1_published()
 
 
@@ -130,11 +141,13 @@ def test_an_officer_who_publishes_second_at_the_same_instant_is_told_and_keeps_t
     from speakup.register.services import fppt_and_attestation
 
     other = person_with_role(Role.REGISTER_OFFICER)
-    code_publish(actor=other, title="Code of practice", body=BODY + "\n3. The other officer's.")
+    code_publish(
+        actor=other, title="Code of practice", body=BODY + "\n3. The other officer's.", based_on=1
+    )
     monkeypatch.setattr(fppt_and_attestation, "_latest_version", lambda: 1)
 
     mine = BODY + "\n3. I will tell the board what we learnt."
-    response = officer.post(ADDRESS, {"title": "Code of practice", "body": mine})
+    response = officer.post(ADDRESS, {"title": "Code of practice", "body": mine, "based_on": "1"})
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -147,6 +160,98 @@ def test_an_officer_who_publishes_second_at_the_same_instant_is_told_and_keeps_t
     assert CodeOfPractice.objects.count() == 2
     assert AuditRecord.objects.filter(action="register.code_publish").count() == 2
 
+    # The page now says it was written from version 2, the one they were told to read.
+    assert based_on(page) == "2"
+    monkeypatch.undo()
+    again = officer.post(ADDRESS, {"title": "Code of practice", "body": mine, "based_on": "2"})
+    assert again.status_code == 302
+    assert CodeOfPractice.objects.get(version=3).body == mine
+
+
+def based_on(page: str) -> str:
+    """The version the form says its text was written from (its hidden field)."""
+    found = re.search(r'<input type="hidden" name="based_on" value="([^"]*)"', page)
+    assert found, "no hidden based_on field"
+    return found.group(1)
+
+
+def as_sent(page: str, body: str) -> dict:
+    """The form as the browser sends it, with its text changed to `body`."""
+    return {"title": "Code of practice", "body": body, "based_on": based_on(page)}
+
+
+def test_the_form_says_which_version_it_was_filled_in_with(officer, client_as):
+    assert based_on(officer.get(ADDRESS).content.decode()) == "1"
+    CodeOfPractice.objects.all().delete()
+    first = client_as(Role.REGISTER_OFFICER).get(ADDRESS).content.decode()
+    assert based_on(first) == "0"  # no version yet
+    assert re.search(r"<textarea[^>]*>\s*</textarea>", first)  # nothing to fill in with
+
+
+def test_an_officer_who_opened_the_form_before_another_published_is_told_before_replacing_it(
+    officer, person_with_role
+):
+    """An officer opens the form on version 1, another publishes version 2, then the first
+    presses Publish: their text was published as version 3, and version 2 was replaced unread."""
+    form = officer.get(ADDRESS).content.decode()
+    other = person_with_role(Role.REGISTER_OFFICER)
+    code_publish(
+        actor=other, title="Code of practice", body=BODY + "\n3. The other officer's.", based_on=1
+    )
+
+    mine = BODY + "\n3. I will tell the board what we learnt."
+    response = officer.post(ADDRESS, as_sent(form, mine))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<title>Error: Publish a new version of the code" in page
+    assert summary(page) == [RACED]
+    assert html.escape(mine) in page and 'value="Code of practice"' in page
+    assert_plain(page)
+    assert list(CodeOfPractice.objects.values_list("version", flat=True)) == [2, 1]
+    assert AuditRecord.objects.filter(action="register.code_publish").count() == 2
+
+    # Having read version 2, they publish their text again, and it is version 3.
+    response = officer.post(ADDRESS, as_sent(page, mine))
+    assert response.status_code == 302
+    assert CodeOfPractice.objects.get(version=3).body == mine
+
+
+UNKNOWN = (
+    "This form did not say which version of the code you started from. "
+    "Read version 1 of the code of practice, then publish again if your text is still needed."
+)
+
+
+@pytest.mark.parametrize("sent", [None, "", "one", "-1", "1.5", "2", "99", "9" * 5000, "²"])
+def test_a_form_without_the_version_it_started_from_is_refused_in_plain_words(officer, sent):
+    """The hidden field missing or changed (a number that is not one, none or a version never
+    shown): a message, never an error page, and the text is kept to publish again."""
+    mine = BODY + "\n3. I will tell the board what we learnt."
+    form = {"title": "Code of practice", "body": mine}
+    if sent is not None:
+        form["based_on"] = sent
+
+    response = officer.post(ADDRESS, form)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<title>Error: Publish a new version of the code" in page
+    assert summary(page) == [UNKNOWN]
+    assert 'href="#id_based_on"' not in page  # nothing to correct on the page
+    assert html.escape(mine) in page
+    only_version_1_published()
+    assert officer.post(ADDRESS, as_sent(page, mine)).status_code == 302
+    assert CodeOfPractice.objects.get(version=2).body == mine
+
+
+def test_the_service_refuses_a_text_written_from_an_older_version(officer):
+    code_publish(actor=officer.user, title="Code of practice", body="Version two", based_on=1)
+    with pytest.raises(RegisterRefusal) as refusal:
+        code_publish(actor=officer.user, title="Code of practice", body="Mine", based_on=1)
+    assert refusal.value.messages == [RACED]
+    assert CodeOfPractice.objects.count() == 2
+
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once")
 @pytest.mark.django_db(transaction=True)
@@ -158,7 +263,7 @@ def test_two_officers_publishing_at_once_on_postgresql_publish_one_version(
     from speakup.register.services import fppt_and_attestation
 
     first, second = (person_with_role(Role.REGISTER_OFFICER) for _ in range(2))
-    code_publish(actor=first, title="Code of practice", body=BODY)
+    code_publish(actor=first, title="Code of practice", body=BODY, based_on=0)
     both_have_read = threading.Barrier(2, timeout=10)
     read_latest = fppt_and_attestation._latest_version
 
@@ -172,7 +277,9 @@ def test_two_officers_publishing_at_once_on_postgresql_publish_one_version(
 
     def publish(officer, line):
         try:
-            code_publish(actor=officer, title="Code of practice", body=f"{BODY}\n3. {line}")
+            code_publish(
+                actor=officer, title="Code of practice", body=f"{BODY}\n3. {line}", based_on=1
+            )
             outcomes[line] = "published"
         except RegisterRefusal as refusal:
             outcomes[line] = refusal.messages

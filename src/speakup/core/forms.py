@@ -380,15 +380,15 @@ def form_field(env, bound_field, **overrides) -> Markup:
 def error_links(form) -> list[dict]:
     """The error summary's links, in the order of the page: the form's own problems first, then
     each field's in the order of the fields (a problem found by the form's clean(), after every
-    field was read, still comes where its field is)."""
+    field was read, still comes where its field is). A hidden field's problem has no link."""
     order = {name: index for index, name in enumerate(["__all__", *form.fields])}
     links = []
     for name, errors in sorted(
         form.errors.items(), key=lambda item: order.get(item[0], len(order))
     ):
         text = " ".join(str(e) for e in errors)
-        if name == "__all__":
-            links.append({"text": text})
+        if name == "__all__" or form[name].is_hidden:
+            links.append({"text": text})  # a hidden field has no box to take the reader to
         else:
             field = form[name]
             anchor = _first_box_id(field) if isinstance(field.field, DateField) else field.auto_id

@@ -50,7 +50,10 @@ def _code(officer: User) -> CodeOfPractice:
         # Published well before today, so the up-to-date directors attested in time.
         with as_if_on(timezone.now() - timedelta(days=400)):
             code = fppt_and_attestation.code_publish(
-                actor=officer, title=CODE_TITLE, body=CODE_FILE.read_text(encoding="utf-8")
+                actor=officer,
+                title=CODE_TITLE,
+                body=CODE_FILE.read_text(encoding="utf-8"),
+                based_on=0,
             )
     return code
 

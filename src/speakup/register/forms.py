@@ -7,7 +7,14 @@ from django.utils import timezone
 from speakup.core import csvfiles
 from speakup.core.forms import DATE_EXAMPLE, date_field, text_field
 from speakup.core.words import too_long
-from speakup.register.models import AppealOutcome, FpptOutcome, FtsuRole, Outcome, Status
+from speakup.register.models import (
+    AppealOutcome,
+    CodeOfPractice,
+    FpptOutcome,
+    FtsuRole,
+    Outcome,
+    Status,
+)
 from speakup.register.services.entries import (
     CORRECTION_REASON_MAX,
     EMAIL_MAX,
@@ -15,7 +22,11 @@ from speakup.register.services.entries import (
     ROLE_TITLE_MAX,
     refuse_distant_start,
 )
-from speakup.register.services.fppt_and_attestation import LCF_DOMAINS, LCF_RATINGS
+from speakup.register.services.fppt_and_attestation import (
+    LCF_DOMAINS,
+    LCF_RATINGS,
+    code_start_unknown,
+)
 from speakup.register.services.regulatory import (
     DEFAULT_RESPONSE_DAYS,
     decision_terms_problems,
@@ -277,6 +288,25 @@ class CodeForm(forms.Form):
         rows=16,
         help_text="Plain English. Headings start with ##, numbered points with 1.",
     )
+    # The latest version when the form was shown (0 before version 1), for `code_publish` to
+    # refuse a text written before another officer published.
+    based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, current: CodeOfPractice | None = None, **kwargs):
+        """Filled in with `current`, the version to change, and its number."""
+        latest = current.version if current else 0
+        initial = {"title": current.title, "body": current.body} if current else {}
+        super().__init__(*args, initial={**initial, "based_on": latest}, **kwargs)
+        unknown = code_start_unknown(latest)
+        self.fields["based_on"].error_messages.update(
+            {"required": unknown, "invalid": unknown, "min_value": unknown}
+        )
+
+    def start_from(self, version: int) -> None:
+        """Show the form again as written from `version`, once the officer has been told to read
+        it, so that publishing again goes through."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("based_on")] = str(version)
 
 
 class OpenCaseForm(forms.Form):

@@ -114,11 +114,44 @@ def _latest_version() -> int:
     return CodeOfPractice.objects.aggregate(v=Max("version"))["v"] or 0
 
 
+def _read_again(latest: int) -> str:
+    if not latest:
+        return "Publish again if your text is still needed."
+    return (
+        f"Read version {latest} of the code of practice, then publish again if your text is "
+        "still needed."
+    )
+
+
+def code_start_unknown(latest: int) -> str:
+    """For a form that does not say which version it was written from (missing or changed)."""
+    return (
+        f"This form did not say which version of the code you started from. {_read_again(latest)}"
+    )
+
+
+class CodeNotLatest(RegisterRefusal):
+    """The officer's text was written from a version that is no longer the latest: `latest` is
+    the one to read, and to give as `based_on` when publishing again."""
+
+    def __init__(self, *, latest: int, based_on: int):
+        self.latest = latest
+        if based_on > latest:
+            super().__init__(code_start_unknown(latest))
+        else:
+            super().__init__(
+                f"Another register officer published version {latest} while you were "
+                f"editing. {_read_again(latest)}"
+            )
+
+
 @transaction.atomic
-def code_publish(*, actor, title: str, body: str) -> CodeOfPractice:
+def code_publish(*, actor, title: str, body: str, based_on: int) -> CodeOfPractice:
     """Publish the next version. Its text must differ from the current version's: every director
     in England has to attest to a new version, and the form comes filled in with the current one.
-    A new title alone is refused too, as directors attest to the text."""
+    A new title alone is refused too, as directors attest to the text. `based_on` is the latest
+    version when the officer started (0 before version 1): a text written before another
+    officer published is refused, or it would replace their version unread."""
     title, body = trimmed(title or ""), one_line_ending(trimmed(body or ""))
     if not title or not body:
         raise RegisterRefusal("Enter the title and the text of the code of practice.")
@@ -130,7 +163,10 @@ def code_publish(*, actor, title: str, body: str) -> CodeOfPractice:
                 "Change the text to publish a new version"
             }
         )
-    version = _latest_version() + 1
+    latest = _latest_version()
+    if based_on != latest:
+        raise CodeNotLatest(latest=latest, based_on=based_on)
+    version = latest + 1
     try:
         # Two officers publishing at once both read the same latest version; the unique version
         # refuses the second. Catching that is what works on SQLite and PostgreSQL alike: SQLite
@@ -146,11 +182,7 @@ def code_publish(*, actor, title: str, body: str) -> CodeOfPractice:
     except IntegrityError:
         if not CodeOfPractice.objects.filter(version=version).exists():
             raise  # not the race: a fault to see, not a message for the officer
-        raise RegisterRefusal(
-            f"Another register officer published version {version} while you were editing. "
-            f"Read version {version} of the code of practice, then publish again if your text "
-            "is still needed."
-        ) from None
+        raise CodeNotLatest(latest=version, based_on=based_on) from None
     audit_change(
         actor=actor,
         action="register.code_publish",

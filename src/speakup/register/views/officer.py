@@ -46,16 +46,21 @@ def show_officer_dashboard(request):
 def publish_code(request):
     require(request.user, "register.run_register")
     current = queries.current_code()
-    initial = {"title": current.title, "body": current.body} if current else {}
-    form = CodeForm(request.POST or None, initial=initial)
+    form = CodeForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
         try:
             code = fppt_and_attestation.code_publish(actor=request.user, **form.cleaned_data)
+        except fppt_and_attestation.CodeNotLatest as refusal:
+            form.add_error(None, refusal)
+            form.start_from(refusal.latest)
         except RegisterRefusal as refusal:
             form.add_error(None, refusal)
         else:
             messages.success(request, f"Version {code.version} of the code is published.")
             return redirect("register:show_officer_dashboard")
+    elif form.has_error("based_on"):
+        # Its message names the current version to read.
+        form.start_from(current.version if current else 0)
     return page(
         request, "publish_code.jinja", page_title="Publish a new version of the code", form=form
     )

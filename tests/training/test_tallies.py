@@ -426,6 +426,21 @@ def test_the_month_by_month_trend_in_sql_agrees_with_the_rules_for_each_worker(p
         CompletionFactory(
             staff_record=leaver, module="listen_up", completed_on=datetime.date(2027, 1, 1)
         )
+        # Leavers found missing from a whole roster on, and the day after, a month end (counted
+        # up to the day before), and one whose Assignment End is their day instead (ADR 0021).
+        for end, left_on in [
+            (None, datetime.date(2028, 1, 31)),
+            (None, datetime.date(2028, 2, 1)),
+            (datetime.date(2028, 1, 10), datetime.date(2028, 2, 15)),
+        ]:
+            missing = StaffRecordFactory(
+                organisation=organisation,
+                active=False,
+                assignment_start=datetime.date(2020, 1, 1),
+                assignment_end=end,
+                left_on=left_on,
+            )
+            CompletionFactory(staff_record=missing, completed_on=datetime.date(2027, 6, 1))
 
         python = queries.compliance_trend(organisation=organisation, today=today, months=7)
         sql = tallies.compliance_trend(organisation=organisation, today=today, months=7)

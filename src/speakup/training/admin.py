@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from speakup.core.dates import day_in_words
 from speakup.training.models import Completion, StaffRecord, TrainingPolicy
 from speakup.training.queries import policy_for
 from speakup.training.roster.role_and_band_days import (
@@ -57,9 +58,18 @@ class StaffRecordAdmin(admin.ModelAdmin):
     # "Listen Up from band" rule and out of it, are set by the rules the imports follow
     # (roster.role_and_band_days) when a role or band is changed here, not typed: one rule
     # for every way a roster changes.
-    readonly_fields = [*ROLE_SINCE.values(), *ROLE_ENDED.values(), *BAND_DAYS]
+    readonly_fields = [*ROLE_SINCE.values(), *ROLE_ENDED.values(), *BAND_DAYS, "left"]
+
+    @admin.display(description="Left")
+    def left(self, record: StaffRecord) -> str:
+        """When a whole roster was found without this leaver, as the import recorded it."""
+        if record.active or record.left_on is None:
+            return "-"
+        return f"Not on the roster imported on {day_in_words(record.left_on)}"
 
     def save_model(self, request, obj, form, change):
+        if obj.active:
+            obj.left_on = None  # put back on the roster by hand: no longer missing from it
         if change:
             before = StaffRecord.objects.get(pk=obj.pk)
             roles = {flag: getattr(obj, flag) for flag in ROLE_SINCE}

@@ -719,8 +719,10 @@ def month_ends(today: datetime.date, months: int) -> list[datetime.date]:
 # starter or a leaver does not move the months gone by. The roster keeps no history, only each
 # worker's Assignment Start and End and whether they are active today: a worker was on it at
 # the end of a month if they had started by then (or no start is given), and are active today
-# or left after it. A leaver's day is their Assignment End when it has gone by; a leaver
-# without one (dropped from a full roster, or an end still to come) left on a day not
+# or left after it. A leaver is on the roster up to and including their Assignment End when it
+# has gone by (their last day); a leaver without one, up to the day before a whole roster was
+# found without them (`left_on`: the first day known to be off it, ADR 0021). A leaver with
+# neither (an end still to come, or dropped before left_on was kept) left on a day not
 # recorded, so counts in no month. Today's roster is the active workers, as the counts'.
 # Who had to take a module then is decided by the roles and band they held then, from the
 # days the roster keeps of each (`required_at`).
@@ -729,8 +731,9 @@ def month_ends(today: datetime.date, months: int) -> list[datetime.date]:
 def on_roster_q(day: datetime.date, *, today: datetime.date) -> Q:
     """The roster records of workers on the roster at the end of `day` (`on_roster_at`)."""
     started = Q(assignment_start__isnull=True) | Q(assignment_start__lte=day)
-    left_after = Q(active=False, assignment_end__gte=day, assignment_end__lt=today)
-    return started & (Q(active=True) | left_after)
+    ended_after = Q(assignment_end__gte=day, assignment_end__lt=today)
+    missing_after = Q(assignment_end__isnull=True, left_on__gt=day)
+    return started & (Q(active=True) | Q(active=False) & (ended_after | missing_after))
 
 
 def on_roster_at(record: dict, day: datetime.date, *, today: datetime.date) -> bool:
@@ -738,12 +741,17 @@ def on_roster_at(record: dict, day: datetime.date, *, today: datetime.date) -> b
     start, end = record["assignment_start"], record["assignment_end"]
     if start is not None and start > day:
         return False
-    return record["active"] or (end is not None and day <= end < today)
+    if record["active"]:
+        return True
+    if end is not None:
+        return day <= end < today
+    return record["left_on"] is not None and day < record["left_on"]
 
 
 TREND_COLUMNS = [
     *RECORD_COLUMNS,
     "assignment_end",
+    "left_on",
     "line_manager_ended",
     "senior_leader_ended",
     "board_member_ended",

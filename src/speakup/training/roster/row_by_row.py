@@ -24,8 +24,15 @@ from speakup.training.roster.role_and_band_days import (
 from speakup.training.roster.row_checks import ALREADY_ON_ROW
 
 BATCH_SIZE = 2000
-# What a re-import may change: the columns, the roles' days and the band's days.
-UPDATED_FIELDS = [*RECORD_FIELDS, *ROLE_SINCE.values(), *ROLE_ENDED.values(), *BAND_DAYS]
+# What a re-import may change: the columns, the roles' days, the band's days and the day the
+# worker was found missing from a whole roster (emptied: they are in the file).
+UPDATED_FIELDS = [
+    *RECORD_FIELDS,
+    *ROLE_SINCE.values(),
+    *ROLE_ENDED.values(),
+    *BAND_DAYS,
+    "left_on",
+]
 
 
 def _write_batch(
@@ -72,6 +79,7 @@ def _write_batch(
             values.update(_kept_end(record.assignment_end, values["assignment_start"], today))
         values.update(role_days(record=record, roles=values, today=today))
         values.update(band_days(record=record, band=values["band"], policy=policy, today=today))
+        values["left_on"] = None  # in the file again: no longer missing (as staging._merge)
         changed = False
         for name in UPDATED_FIELDS:
             if getattr(record, name) != values[name]:
@@ -140,8 +148,11 @@ def _update_records(records: list[StaffRecord]) -> None:
         cursor.executemany(sql, rows)
 
 
-def _mark_leavers(organisation: Organisation, seen: set[str], result: ImportResult) -> None:
-    """Active workers missing from a full roster become leavers: kept, never deleted."""
+def _mark_leavers(
+    organisation: Organisation, seen: set[str], today: datetime.date, result: ImportResult
+) -> None:
+    """Active workers missing from a full roster become leavers, found missing `today`: kept,
+    never deleted. A leaver already (inactive) keeps the day they were first found missing."""
     leavers: list[int] = []
     rows = (
         StaffRecord.objects.filter(organisation=organisation, active=True)
@@ -154,7 +165,7 @@ def _mark_leavers(organisation: Organisation, seen: set[str], result: ImportResu
     now = timezone.now()
     for start in range(0, len(leavers), BATCH_SIZE):
         chunk = leavers[start : start + BATCH_SIZE]
-        StaffRecord.objects.filter(pk__in=chunk).update(active=False, updated_at=now)
+        StaffRecord.objects.filter(pk__in=chunk).update(active=False, left_on=today, updated_at=now)
     result.left = len(leavers)
 
 
@@ -205,5 +216,5 @@ def _import_row_by_row(
         _write_batch(organisation, batch, today, result, kept, policy=policy)
     if full:
         # A worker whose row was skipped is still on the roster: not a leaver.
-        _mark_leavers(organisation, set(first_row_of), result)
+        _mark_leavers(organisation, set(first_row_of), today, result)
     _unknown_line_managers(organisation, managers, result)

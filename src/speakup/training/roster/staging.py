@@ -196,6 +196,8 @@ def _merge(
             "coalesce(s.assignment_end < c.assignment_start OR s.assignment_end >= %s::date, true)",
             [today],
         )
+    # In the file again: no longer missing from the roster (as row_by_row._write_batch).
+    new["left_on"] = ("NULL::date", [])
     values = ", ".join(value for value, _ in new.values())
     parameters = [parameter for _, some in new.values() for parameter in some]
     cursor.execute(
@@ -223,14 +225,15 @@ def _merge(
     result.created = cursor.rowcount
     result.unchanged = result.rows_read - result.bad_rows - result.created - result.updated
     if full:
-        # Every worker in the file stays, a skipped row's worker included.
+        # Every worker in the file stays, a skipped row's worker included. A leaver already
+        # (inactive) keeps the day they were first found missing.
         cursor.execute(
             f"""
-            UPDATE {table} s SET active = false, updated_at = %s
+            UPDATE {table} s SET active = false, left_on = %s, updated_at = %s
             WHERE s.organisation_id = %s AND s.active AND NOT EXISTS (
                 SELECT 1 FROM {STAGING} c WHERE c.employee_number = s.employee_number)
             """,
-            [now, organisation.pk],
+            [today, now, organisation.pk],
         )
         result.left = cursor.rowcount
     if "line_manager_number" not in kept:

@@ -1,4 +1,4 @@
-"""A worker missing from a whole roster becomes a leaver on the day it is imported (ADR 0021):
+"""A worker missing from a whole roster becomes a leaver on the day it is imported (ADR 0022):
 the trend counts them in the months before that day, without an Assignment End being made up
 for them, and a later file that has them again puts them back."""
 

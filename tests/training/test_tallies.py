@@ -427,7 +427,7 @@ def test_the_month_by_month_trend_in_sql_agrees_with_the_rules_for_each_worker(p
             staff_record=leaver, module="listen_up", completed_on=datetime.date(2027, 1, 1)
         )
         # Leavers found missing from a whole roster on, and the day after, a month end (counted
-        # up to the day before), and one whose Assignment End is their day instead (ADR 0021).
+        # up to the day before), and one whose Assignment End is their day instead (ADR 0022).
         for end, left_on in [
             (None, datetime.date(2028, 1, 31)),
             (None, datetime.date(2028, 2, 1)),

@@ -75,7 +75,7 @@ def test_a_leaver_counts_in_the_months_up_to_their_assignment_end(client_as, org
         active=False,
     )
     # A leaver with no Assignment End, made before the day they were missing was kept (ADR
-    # 0021): when they left is not known.
+    # 0022): when they left is not known.
     StaffRecordFactory(organisation=organisation, assignment_start=LONG_AGO, active=False)
 
     client = client_as(Role.GUARDIAN, organisation)

@@ -70,7 +70,7 @@ class StaffRecord(models.Model):
     active = models.BooleanField(default=True)
     # The day a whole roster (a full import) was found without this worker, who became a
     # leaver then; emptied when a file has them again. Not an Assignment End: ESR never gave
-    # it, so it must not pass for one (ADR 0021). The trend counts a leaver without an
+    # it, so it must not pass for one (ADR 0022). The trend counts a leaver without an
     # Assignment End up to the day before it (queries.on_roster_at).
     left_on = models.DateField(null=True, blank=True, editable=False)
     user = models.ForeignKey(

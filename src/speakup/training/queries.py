@@ -721,7 +721,7 @@ def month_ends(today: datetime.date, months: int) -> list[datetime.date]:
 # the end of a month if they had started by then (or no start is given), and are active today
 # or left after it. A leaver is on the roster up to and including their Assignment End when it
 # has gone by (their last day); a leaver without one, up to the day before a whole roster was
-# found without them (`left_on`: the first day known to be off it, ADR 0021). A leaver with
+# found without them (`left_on`: the first day known to be off it, ADR 0022). A leaver with
 # neither (an end still to come, or dropped before left_on was kept) left on a day not
 # recorded, so counts in no month. Today's roster is the active workers, as the counts'.
 # Who had to take a module then is decided by the roles and band they held then, from the

@@ -268,6 +268,53 @@ def test_an_officer_publishes_a_new_version_of_the_code(page, person_with_role):
     assert_accessible(page)
 
 
+def test_an_officer_told_another_published_reads_what_changed_and_keeps_it(page, person_with_role):
+    """Another officer adds a section while this one edits: the refusal shows the section as
+    added and links to that version, so the officer adds it to their text before publishing."""
+    officer, other = (person_with_role(Role.REGISTER_OFFICER) for _ in range(2))
+    first = "## Listen\n\n1. I will thank people who speak up."
+    code_publish(actor=officer, title="Code of practice", body=first, based_on=0)
+    sign_in(page, officer, two_factor=True)
+    page.goto("/register/officer/code/new/")
+    page.get_by_label("Text of the code").fill(first + "\n2. I will follow up within a week.")
+    code_publish(
+        actor=other,
+        title="Code of practice",
+        body=first + "\n\n## Tell the board\n\nReport what we learnt each quarter.",
+        based_on=1,
+    )
+
+    page.get_by_role("button", name="Publish").click()
+    expect(page).to_have_title(re.compile(r"^Error: Publish a new version of the code"))
+    expect(page.get_by_text("publishing it will replace the text of version 2")).to_be_visible()
+    expect(page.get_by_role("heading", name="What changed in version 2")).to_be_visible()
+    added = page.get_by_role("listitem").filter(has_text="Report what we learnt each quarter.")
+    expect(added).to_have_text("Added: Report what we learnt each quarter.")
+    assert_accessible(page)
+
+    with page.expect_popup() as opened:
+        page.get_by_role("link", name="Read version 2 of the code of practice in full").click()
+    version_2 = opened.value
+    expect(version_2.get_by_role("heading", name="Tell the board")).to_be_visible()
+    expect(version_2.get_by_text("version 2, published")).to_be_visible()
+    assert_accessible(version_2)
+    version_2.close()
+
+    text = page.get_by_label("Text of the code")
+    text.fill(text.input_value() + "\n\n## Tell the board\n\nReport what we learnt each quarter.")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Version 3 of the code is published.")).to_be_visible()
+
+    page.goto("/register/code-of-practice/")
+    page.get_by_role("link", name="See every version of the code").click()
+    expect(page.get_by_role("link", name="Version 1", exact=True)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Version 1", exact=True).click()
+    expect(page.get_by_text("This version is no longer current")).to_be_visible()
+    expect(page.get_by_text("Report what we learnt each quarter.")).to_have_count(0)
+    assert_accessible(page)
+
+
 def test_an_officer_reviews_a_condition_past_its_review_date(page, person_with_role):
     opener, decider, reviewer = (
         person_with_role(Role.REGISTER_OFFICER, full_name=name)

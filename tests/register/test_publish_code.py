@@ -1,7 +1,7 @@
 """A register officer publishes a new version of the code of practice. The form comes filled in
 with the current version, so pressing Publish without changing it must not publish a copy: a
 new version asks every director in England to attest again. Nor may an officer publish over a
-version published since they opened the form, without reading it."""
+version published since they opened the form, without being shown what it changed."""
 
 import html
 import re
@@ -127,8 +127,9 @@ def test_a_version_whose_audit_fails_is_not_published(officer, monkeypatch):
 
 
 RACED = (
-    "Another register officer published version 2 while you were editing. "
-    "Read version 2 of the code of practice, then publish again if your text is still needed."
+    "Another register officer published version 2 while you were editing. Your text is kept, "
+    "but publishing it will replace the text of version 2. Add their changes to your text "
+    "first if they are still needed."
 )
 
 
@@ -217,6 +218,91 @@ def test_an_officer_who_opened_the_form_before_another_published_is_told_before_
     assert CodeOfPractice.objects.get(version=3).body == mine
 
 
+def compared(page: str) -> list[list[str]]:
+    """The page's comparison of two versions, each line as a screen reader reads it ("Added:
+    ...", "Removed: ...", "Unchanged: ..."), one list per change."""
+    groups = re.findall(r'<ul class="speakup-changes">(.*?)</ul>', page, re.S)
+    return [
+        [
+            " ".join(html.unescape(re.sub(r"<[^>]+>", "", line)).split())
+            for line in re.findall(r"<li[^>]*>(.*?)</li>", group, re.S)
+        ]
+        for group in groups
+    ]
+
+
+def links_to_version(page: str, version: int) -> bool:
+    link = rf'<a href="/register/code-of-practice/{version}/"[^>]*>\s*Read version {version} '
+    return bool(re.search(link, page))
+
+
+OTHERS = BODY + "\n\n## Tell the board\n\nReport what we learnt each quarter."
+
+
+def test_an_officer_told_another_published_is_shown_what_it_added_and_a_link_to_it(
+    officer, person_with_role
+):
+    """A tester pressed Publish again as told, and the section the other officer had added was
+    gone: nothing on the page said what version 2 changed, or where to read it."""
+    form = officer.get(ADDRESS).content.decode()
+    other = person_with_role(Role.REGISTER_OFFICER)
+    code_publish(actor=other, title="Code of practice", body=OTHERS, based_on=1)
+
+    mine = BODY.replace("I will follow up.", "I will follow up within a week.")
+    page = officer.post(ADDRESS, as_sent(form, mine)).content.decode()
+
+    assert summary(page) == [RACED]
+    assert "What changed in version 2" in page and "compares version 2 with version 1" in page
+    assert compared(page) == [
+        [
+            "Unchanged: 2. I will follow up.",
+            "Added: ## Tell the board",
+            "Added: Report what we learnt each quarter.",
+        ]
+    ]
+    assert "<ins>Report what we learnt each quarter.</ins>" in page
+    assert links_to_version(page, 2)
+    version_2 = officer.get("/register/code-of-practice/2/").content.decode()
+    assert "<p>Report what we learnt each quarter.</p>" in version_2
+    assert html.escape(mine) in page  # their own text is still the one in the box
+
+
+def test_a_line_the_other_officer_changed_shows_as_removed_then_added(officer, person_with_role):
+    form = officer.get(ADDRESS).content.decode()
+    reworded = BODY.replace("thank people who speak up", "thank everyone who speaks up")
+    code_publish(
+        actor=person_with_role(Role.REGISTER_OFFICER),
+        title="Code of practice",
+        body=reworded,
+        based_on=1,
+    )
+    page = officer.post(ADDRESS, as_sent(form, BODY + "\n3. Mine.")).content.decode()
+    assert compared(page) == [
+        [
+            "Unchanged: ## Listen",
+            "Removed: 1. I will thank people who speak up.",
+            "Added: 1. I will thank everyone who speaks up.",
+            "Unchanged: 2. I will follow up.",
+        ]
+    ]
+    assert "<del>1. I will thank people who speak up.</del>" in page
+
+
+def test_an_officer_who_started_before_version_1_is_shown_all_of_it_as_new(officer):
+    page = officer.post(ADDRESS, {"title": "Mine", "body": "Mine.", "based_on": "0"})
+    page = page.content.decode()
+    assert summary(page) == [RACED.replace("2", "1")]
+    assert "There was no code when you started" in page
+    assert compared(page) == [
+        [
+            "Added: ## Listen",
+            "Added: 1. I will thank people who speak up.",
+            "Added: 2. I will follow up.",
+        ]
+    ]
+    assert links_to_version(page, 1)
+
+
 UNKNOWN = (
     "This form did not say which version of the code you started from. "
     "Read version 1 of the code of practice, then publish again if your text is still needed."
@@ -240,6 +326,8 @@ def test_a_form_without_the_version_it_started_from_is_refused_in_plain_words(of
     assert summary(page) == [UNKNOWN]
     assert 'href="#id_based_on"' not in page  # nothing to correct on the page
     assert html.escape(mine) in page
+    # Where they started is not known, so there is nothing to compare: the version to read.
+    assert compared(page) == [] and links_to_version(page, 1)
     only_version_1_published()
     assert officer.post(ADDRESS, as_sent(page, mine)).status_code == 302
     assert CodeOfPractice.objects.get(version=2).body == mine

@@ -1,6 +1,8 @@
 """Display values for the register's pages: dates, status and duty tags, so templates stay dumb."""
 
+import difflib
 import re
+from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
@@ -78,6 +80,42 @@ def code_html(body: str) -> Markup:
     if in_list:
         html.append("</ol>")
     return Markup("\n".join(html))  # noqa: S704  (every piece of text was escaped above)
+
+
+@dataclass(frozen=True)
+class CodeLine:
+    """One line of a comparison of two versions of the code: "added", "removed" or
+    "unchanged"."""
+
+    change: str
+    text: str
+
+
+def code_changes(before: str, after: str, *, around: int = 1) -> list[list[CodeLine]]:
+    """What changed from the text `before` to `after`, compared line by line as the page shows
+    them (each line a heading, a numbered point or a paragraph; blank lines show as nothing).
+    One group per change, with `around` unchanged lines either side to say where it is."""
+    old, new = _shown_lines(before), _shown_lines(after)
+    if old == new:
+        return []
+    # autojunk would skip lines common in a long text, such as a repeated "## Duties".
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    groups = []
+    for opcodes in matcher.get_grouped_opcodes(around):
+        lines = []
+        for tag, old_from, old_to, new_from, new_to in opcodes:
+            if tag == "equal":
+                lines += [CodeLine("unchanged", text) for text in old[old_from:old_to]]
+                continue
+            # A changed line reads as the old one removed, then the new one added.
+            lines += [CodeLine("removed", text) for text in old[old_from:old_to]]
+            lines += [CodeLine("added", text) for text in new[new_from:new_to]]
+        groups.append(lines)
+    return groups
+
+
+def _shown_lines(body: str) -> list[str]:
+    return [line.strip() for line in body.splitlines() if line.strip()]
 
 
 def typed(text: str) -> Markup:

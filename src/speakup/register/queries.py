@@ -255,3 +255,9 @@ def case_stage(case: RegulatoryCase, today: date | None = None) -> str:
 
 def code_by_version(version: int) -> CodeOfPractice | None:
     return CodeOfPractice.objects.filter(version=version).first()
+
+
+def code_versions() -> QuerySet:
+    """Every version ever published, newest first: each stays readable, as directors attested
+    to it."""
+    return CodeOfPractice.objects.order_by("-version").only("version", "title", "published_at")

@@ -1,14 +1,36 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from speakup.register.views import boards, director, officer, public
 
 app_name = "register"
+
+
+class CodeVersion:
+    """A version of the code in an address: digits 0 to 9, few enough for the database to look
+    up. Anything else (a word, "²", a number thousands of digits long) is no address: 404."""
+
+    regex = "[0-9]{1,9}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(CodeVersion, "code_version")
 
 urlpatterns = [
     # Public: no sign-in.
     path("", public.search_register, name="search_register"),
     path("directors/<str:register_number>/", public.show_director, name="show_director"),
     path("code-of-practice/", public.show_code, name="show_code"),
+    path("code-of-practice/versions/", public.list_code_versions, name="list_code_versions"),
+    path(
+        "code-of-practice/<code_version:version>/",
+        public.show_code_version,
+        name="show_code_version",
+    ),
     path("open-data.csv", public.download_open_data, name="download_open_data"),
     # The director's own entry and cases.
     path("me/", director.show_my_entry, name="show_my_entry"),

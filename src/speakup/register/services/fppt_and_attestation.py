@@ -132,16 +132,22 @@ def code_start_unknown(latest: int) -> str:
 
 class CodeNotLatest(RegisterRefusal):
     """The officer's text was written from a version that is no longer the latest: `latest` is
-    the one to read, and to give as `based_on` when publishing again."""
+    the one to read, and to give as `based_on` when publishing again. `started_from` is the
+    version they wrote from, or None when the form gave one never published."""
 
     def __init__(self, *, latest: int, based_on: int):
         self.latest = latest
-        if based_on > latest:
+        self.started_from = based_on if based_on <= latest else None
+        if self.started_from is None:
             super().__init__(code_start_unknown(latest))
         else:
+            # Publishing again replaces the other officer's text with this one: say so, as a
+            # tester's second Publish dropped the section the other officer had added.
             super().__init__(
                 f"Another register officer published version {latest} while you were "
-                f"editing. {_read_again(latest)}"
+                f"editing. Your text is kept, but publishing it will replace the text of "
+                f"version {latest}. Add their changes to your text first if they are still "
+                "needed."
             )
 
 

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 
 from speakup.core.permissions import can, require, visible
-from speakup.register import duties, queries, rules
+from speakup.register import duties, presenters, queries, rules
 from speakup.register.forms import (
     AppealDecisionForm,
     CodeForm,
@@ -47,23 +47,45 @@ def publish_code(request):
     require(request.user, "register.run_register")
     current = queries.current_code()
     form = CodeForm(request.POST or None, current=current)
+    published_since = {}
     if request.method == "POST" and form.is_valid():
         try:
             code = fppt_and_attestation.code_publish(actor=request.user, **form.cleaned_data)
         except fppt_and_attestation.CodeNotLatest as refusal:
             form.add_error(None, refusal)
             form.start_from(refusal.latest)
+            published_since = _published_since(refusal.started_from, refusal.latest)
         except RegisterRefusal as refusal:
             form.add_error(None, refusal)
         else:
             messages.success(request, f"Version {code.version} of the code is published.")
             return redirect("register:show_officer_dashboard")
     elif form.has_error("based_on"):
-        # Its message names the current version to read.
+        # Its message names the current version to read, and the page links to it.
         form.start_from(current.version if current else 0)
+        published_since = {"latest_code": current}
     return page(
-        request, "publish_code.jinja", page_title="Publish a new version of the code", form=form
+        request,
+        "publish_code.jinja",
+        page_title="Publish a new version of the code",
+        form=form,
+        **published_since,
     )
+
+
+def _published_since(started_from: int | None, latest: int) -> dict:
+    """For an officer told that `latest` was published while they edited: the version to read
+    and, when the form said which version they started from, what changed since it, as their
+    text replaces the latest one's when they publish again."""
+    latest_code = queries.code_by_version(latest)
+    if started_from is None or latest_code is None:
+        return {"latest_code": latest_code}
+    started = queries.code_by_version(started_from)  # None before version 1: all is new
+    return {
+        "latest_code": latest_code,
+        "started_from": started_from,
+        "changes": presenters.code_changes(started.body if started else "", latest_code.body),
+    }
 
 
 @login_required

@@ -67,10 +67,40 @@ def show_director(request, register_number):
     )
 
 
+CODE_TITLE = "Code of practice for board directors"
+
+
 @require_GET
 def show_code(request):
     code = queries.current_code()
-    return page(request, "code.jinja", page_title="Code of practice for board directors", code=code)
+    return page(request, "code.jinja", page_title=CODE_TITLE, code=code, current=code)
+
+
+@require_GET
+def list_code_versions(request):
+    return page(
+        request,
+        "code_versions.jinja",
+        page_title="Versions of the code of practice",
+        versions=queries.code_versions(),
+    )
+
+
+@require_GET
+def show_code_version(request, version: int):
+    """Any version ever published: directors attested to each, and an officer told that another
+    published a version reads it here."""
+    code = queries.code_by_version(version)
+    if code is None:
+        raise Http404
+    return page(
+        request,
+        "code.jinja",
+        page_title=CODE_TITLE,
+        subject=f"version {code.version}",
+        code=code,
+        current=queries.current_code(),
+    )
 
 
 OPEN_DATA_COLUMNS = [

@@ -1,6 +1,7 @@
 """Training journeys in a real browser: a worker completes Speak Up and downloads the
 certificate; an admin imports a roster and sees the dashboard; a guardian reads each chart
-whole on a computer and on a phone; a board member sees Follow Up required and overdue."""
+whole on a computer and on a phone; a board member sees Follow Up required and overdue, then,
+left out of a whole roster, required nothing."""
 
 import datetime
 import re
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 
 from speakup.organisations.roles import Role
 from speakup.training.content import course
+from speakup.training.models import StaffRecord
 from tests.browser.conftest import (
     assert_accessible,
     assert_charts_fit_the_screen,
@@ -161,4 +163,12 @@ def test_a_board_member_sees_follow_up_required_and_overdue(page, person_with_ro
     assert_accessible(page)
     follow_up.get_by_role("link", name="Follow Up").click()
     expect(page.get_by_text("Complete Speak Up and Listen Up before starting")).to_be_visible()
+    assert_accessible(page)
+
+    # A whole roster left them out: a leaver, still on the board in speakup, is required nothing.
+    StaffRecord.objects.filter(user=member).update(active=False, left_on=datetime.date.today())
+    page.goto("/training/")
+    expect(page.get_by_text("You are not on the current staff list of")).to_be_visible()
+    expect(follow_up.get_by_text("Not required")).to_be_visible()
+    expect(page.get_by_text("Overdue")).to_have_count(0)
     assert_accessible(page)

@@ -42,7 +42,7 @@ def test_every_active_worker_must_take_speak_up():
 
 def test_a_leaver_needs_no_training():
     required, why = requirement(facts=WorkerFacts(active=False), module="speak_up", policy=NATIONAL)
-    assert not required and why == "Not on the active roster"
+    assert not required and why == "Not on the current staff list"
 
 
 def test_listen_up_is_for_line_managers_and_follow_up_for_leaders():

@@ -198,6 +198,20 @@ def test_a_large_team_lists_the_most_urgent_first_and_downloads_whole(
 
 
 @time_machine.travel(TODAY, tick=False)
+def test_a_team_with_nobody_due_is_not_said_to_have_0_more_with_training_due(
+    client, manager, worker, organisation
+):
+    sign_in(client, manager)
+    assert "1 person: 1 with training overdue or expired." in text(client.get("/training/team/"))
+
+    trained = StaffRecordFactory(organisation=organisation, directorate="Surgery")
+    CompletionFactory(staff_record=trained, completed_on=datetime.date(2025, 6, 1))
+    shown = text(client.get("/training/team/"))
+    assert "2 people: 1 with training overdue or expired." in shown
+    assert "more with training due" not in shown
+
+
+@time_machine.travel(TODAY, tick=False)
 def test_a_manager_of_two_teams_hears_each_table_by_its_own_name(
     client, manager, worker, organisation, other_organisation
 ):

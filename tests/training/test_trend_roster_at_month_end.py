@@ -88,3 +88,10 @@ def test_a_leaver_counts_in_the_months_up_to_their_assignment_end(client_as, org
     assert rows["10 April 2025 (today)"] == "100%"
     assert "Each month counts only the people on your roster at the end of that month" in page
     assert "Someone who joins later does not change an earlier month." in page
+    # Leavers made by a whole roster count up to the day before it (ADR 0022).
+    assert (
+        "A leaver counts up to their Assignment End once it has passed. A leaver without one "
+        "counts up to the day before the whole roster that left them out was uploaded, or in no "
+        "month if that was before 27 November 2026." in page
+    )
+    assert "gave no Assignment End" not in page

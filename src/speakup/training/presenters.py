@@ -97,6 +97,17 @@ def late_workers_named(late: MadeLate) -> str:
     return f"They include {', '.join(late.named)} and {counted(more, 'more worker')}."
 
 
+def team_in_numbers(*, total: int, late: int, due: int) -> str:
+    """The team page's count of who must act, each person by their most urgent module: "5
+    people: 2 with training overdue or expired, 1 more with training due." The "more" only when
+    there are some: "0 more with training due" read as if someone were."""
+    people = counted(total, "person", "people")
+    sentence = f"{people}: {with_commas(late)} with training overdue or expired"
+    if due:
+        sentence += f", {with_commas(due)} more with training due"
+    return f"{sentence}."
+
+
 def made_late_summary(late: MadeLate) -> dict:
     """What a policy change refused would make late, as its page says it: a heading, who they
     are, the tick box's words, and a row per module of the workers made overdue and expired."""

@@ -135,7 +135,7 @@ class WorkerFacts:
 def requirement(*, facts: WorkerFacts, module: str, policy: TrainingPolicy) -> tuple[bool, str]:
     """Whether this worker must take `module`, and why (or why not)."""
     if not facts.active:
-        return False, "Not on the active roster"
+        return False, "Not on the current staff list"
     leader = facts.is_senior_leader or facts.is_board_member
     if module == Module.SPEAK_UP:
         return True, "Every worker takes Speak Up"
@@ -447,17 +447,53 @@ class MyTraining:
     organisation: Organisation
     record: StaffRecord | None
     statuses: list[ModuleStatus] = field(default_factory=list)
+    today: datetime.date | None = None
+
+    @property
+    def staff_list_notice(self) -> str:
+        """What a leaver who still trains here (through a role) is told: that they are not on
+        its staff list, since when if known, and that nothing is required of them. Empty for
+        anyone else."""
+        if self.record is None or self.record.active:
+            return ""
+        not_on = f"You are not on the current staff list of {self.organisation.name}"
+        since = _left_because(self.record, self.today or timezone.localdate())
+        return (
+            f"{not_on}{': ' + since if since else ''}. It does not currently require any "
+            "training of you, but you can still take the modules. If you still work there, ask "
+            "your organisation admin to correct the staff list."
+        )
+
+
+def _left_because(record: StaffRecord, today: datetime.date) -> str:
+    """Why a leaver's record is inactive, in words, when the roster recorded it: their
+    Assignment End gone by, else the day a whole roster was found without them (ADR 0022)."""
+    if record.assignment_end and record.assignment_end < today:
+        return f"your assignment there ended on {day_in_words(record.assignment_end)}"
+    if record.left_on:
+        return f"the staff list it sent on {day_in_words(record.left_on)} did not include you"
+    return ""
+
+
+def _own_record(*, user, organisation: Organisation) -> StaffRecord | None:
+    """A person's record on an organisation's roster: the active one, else their latest as a
+    leaver (kept, inactive); None if the roster has never had them."""
+    return (
+        StaffRecord.objects.filter(user=user, organisation=organisation)
+        .order_by("-active", "-updated_at", "-pk")
+        .first()
+    )
 
 
 def my_training(*, user, today: datetime.date | None = None) -> list[MyTraining]:
-    """A person's required modules and status, per organisation they train for."""
+    """A person's required modules and status, per organisation they train for. A leaver who
+    still holds a role there is required nothing: their inactive record says so; only someone
+    the roster has never had is taken from their roles, as starting when first given one."""
     today = today or timezone.localdate()
     completions_by_org = {}
     result = []
     for organisation in training_organisations_of(user=user):
-        record = StaffRecord.objects.filter(
-            user=user, organisation=organisation, active=True
-        ).first()
+        record = _own_record(user=user, organisation=organisation)
         facts = WorkerFacts.of_record(record) if record else _facts_from_roles(user, organisation)
         completions_by_org[organisation.pk] = completions_of_user(
             user=user, organisation=organisation
@@ -468,7 +504,7 @@ def my_training(*, user, today: datetime.date | None = None) -> list[MyTraining]
             completions=completions_by_org[organisation.pk],
             today=today,
         )
-        result.append(MyTraining(organisation, record, statuses))
+        result.append(MyTraining(organisation, record, statuses, today))
     return result
 
 

@@ -9,6 +9,7 @@ from speakup.core.pages import render_page
 from speakup.core.permissions import require
 from speakup.training.content import MODULE_ORDER
 from speakup.training.exports import compliance_csv
+from speakup.training.presenters import team_in_numbers
 from speakup.training.queries import (
     DUE,
     LATE,
@@ -52,13 +53,13 @@ def _team_summary(manager, workers) -> dict:
     def has(worker, statuses) -> bool:
         return any(s.status in statuses for s in worker.statuses)
 
-    late = [worker for worker in workers if has(worker, LATE)]
+    late = sum(1 for worker in workers if has(worker, LATE))
+    due = sum(1 for worker in workers if has(worker, (DUE,)) and not has(worker, LATE))
     return {
         "manager": manager,
         "shown": most_urgent_first(workers)[:ROWS_SHOWN],
         "total": len(workers),
-        "late": len(late),
-        "due": sum(1 for worker in workers if has(worker, (DUE,)) and not has(worker, LATE)),
+        "in_numbers": team_in_numbers(total=len(workers), late=late, due=due),
     }
 
 

@@ -29,7 +29,17 @@ def assert_table_scrolls_in_its_own_box(page, region: str, table: str) -> None:
     expect(box.get_by_role("table", name=table)).to_be_visible()
     assert box.evaluate("box => box.scrollWidth > box.clientWidth")
     expect(box).to_have_attribute("tabindex", "0")
+    # Said just above the box, where a shadow at its edge is otherwise the only sign.
+    hint = box.locator("xpath=preceding-sibling::*[1]")
+    expect(hint).to_have_text(
+        "This table is wider than your screen: scroll it sideways to see every column."
+    )
+    expect(hint).to_be_visible()
     assert_accessible(page)
+    # On a computer the table fits, and neither the hint nor an extra tab stop is there.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(hint).to_be_hidden()
+    expect(box).not_to_have_attribute("tabindex", "0")
 
 
 def ended(quarter, day: int = 10):

@@ -158,12 +158,19 @@ function checkFilesBeforeSending(input) {
 document.querySelectorAll("input[type=file][data-max-file-bytes]").forEach(checkFilesBeforeSending);
 
 // A box holding a table wider than the page (.speakup-table-scroll) scrolls sideways. Only then
-// does it take keyboard focus, so that the arrow keys can scroll it: a table that fits adds no
-// stop to the tab order.
+// does it take keyboard focus, so that the arrow keys can scroll it (a table that fits adds no
+// stop to the tab order), and say so above it: a shadow at its edge is all that shows there are
+// more columns, and on a phone the columns cut off may be the ones a reader came for.
 function focusableWhileItScrolls(box) {
+  const hint = document.createElement("p");
+  hint.className = "nhsuk-body-s speakup-scroll-hint";
+  hint.textContent = "This table is wider than your screen: scroll it sideways to see every column.";
+  box.before(hint);
   new ResizeObserver(() => {
-    if (box.scrollWidth > box.clientWidth) box.tabIndex = 0;
+    const scrolls = box.scrollWidth > box.clientWidth;
+    if (scrolls) box.tabIndex = 0;
     else box.removeAttribute("tabindex");
+    hint.hidden = !scrolls;
   }).observe(box);
 }
 

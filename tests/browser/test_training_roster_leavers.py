@@ -1,10 +1,11 @@
 """An organisation admin uploads part of their roster as the whole roster: speakup refuses to
 make most of the workers leavers, says how many, and lets them go ahead by saying they expect
-that many."""
+that many, then names who became leavers."""
 
 import pytest
 from playwright.sync_api import expect
 
+from speakup.core.words import listed
 from speakup.organisations.roles import Role
 from speakup.training.models import StaffRecord
 from tests.browser.conftest import assert_accessible, sign_in
@@ -55,5 +56,9 @@ def test_an_admin_is_stopped_from_making_most_workers_leavers_then_goes_ahead_de
     upload_as_the_whole_roster()
     expect(page.get_by_role("heading", name="Roster upload: Imported")).to_be_visible()
     expect(page.get_by_text("16 marked as leavers")).to_be_visible()
+    # Named, so that a wrong file's leavers can be checked: by name, as the roster lists them.
+    leavers = StaffRecord.objects.filter(active=False).order_by("last_name", "first_name")
+    named = listed([str(leaver) for leaver in leavers])
+    expect(page.get_by_text(f"The leavers are {named}.")).to_be_visible()
     assert_accessible(page)
     assert StaffRecord.objects.filter(active=True).count() == 4

@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 
 from speakup.organisations.roles import Role
 from speakup.training.models import StaffRecord
-from speakup.training.roster.importing import UNKNOWN_BANDS, staff_import
+from speakup.training.roster.importing import staff_import
+from speakup.training.roster.unknown_values import UNKNOWN_BANDS
 from tests.training.test_roster_import import (  # noqa: F401  (frozen, each_import_path: fixtures)
     ADA,
     BRYN,
@@ -102,3 +103,24 @@ def test_the_result_page_names_them_under_nothing_was_imported(client_as, organi
     )
     assert nothing < groups < bands < rows
     assert not StaffRecord.objects.exists()
+
+
+@pytest.mark.usefixtures("each_import_path")
+def test_a_bad_rows_unknown_band_and_group_are_named_whatever_else_is_wrong_with_it(organisation):
+    """Until 27 November 2026 a row with a bad date was left out, so its "Band 10" was learnt
+    of only once the date was corrected, on a second upload."""
+    bad_date = BRYN.replace("Consultant,Y", "Band 10,Y").replace("01/09/2019", "31/02/2024")
+    bad_date = bad_date.replace("Medical and Dental", "Porters")
+    result = staff_import(organisation=organisation, file=csv_file(ADA, bad_date))
+    assert not result.imported
+    assert [(error.row, error.column) for error in result.row_errors] == [(3, "Assignment Start")]
+    assert result.unknown_staff_groups == {"Porters": 1}
+    assert result.unknown_bands == {"Band 10": 1}
+
+    # Imported without it, the file kept neither: its warnings name neither.
+    skipped = staff_import(
+        organisation=organisation, file=csv_file(ADA, bad_date), skip_invalid=True
+    )
+    assert skipped.imported and skipped.skipped == 1
+    assert (skipped.unknown_staff_groups, skipped.unknown_bands) == ({}, {})
+    assert not any("Porters" in warning or "Band 10" in warning for warning in skipped.warnings)

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from speakup.training.models import StaffRecord
-from speakup.training.roster.importing import UNKNOWN_BANDS, staff_import
+from speakup.training.roster.importing import staff_import
+from speakup.training.roster.unknown_values import UNKNOWN_BANDS
 from tests.organisations.factories import UserFactory
 from tests.training.test_roster_import import (  # noqa: F401  (frozen, each_import_path: fixtures)
     ADA,
@@ -37,6 +38,12 @@ MANAGED_BY_THEIR_DIRECTORATE = (
     "The file has no Line Manager Employee Number column, so each worker it added is on the team "
     "of the line managers in their directorate, who see their training and are told when it is "
     "overdue."
+)
+# Bryn is Medicine's only line manager, and not his own.
+BRYN_MANAGED_BY_NOBODY = (
+    "The file has no Line Manager Employee Number column, and the worker it added is in a "
+    "directorate with no line manager, so no line manager has them on their team or is told "
+    "about their training: Medicine (1 worker)."
 )
 KEPT = [
     "email",
@@ -123,12 +130,13 @@ def test_workers_added_by_a_file_without_a_column_have_nothing_in_it(organisatio
     assert result.warnings == [
         "The file has no Email, Job Role or Assignment End column: workers' email addresses, job "
         "roles and assignment end dates were left as they were, and the workers added have none.",
-        MANAGED_BY_THEIR_DIRECTORATE,
+        BRYN_MANAGED_BY_NOBODY,
         UNKNOWN_BANDS + ": Consultant (1 row).",
     ]
     assert stored("1001")["job_role"] == "Staff Nurse"
     assert (stored("1002")["job_role"], stored("1002")["directorate"]) == ("", "Medicine")
 
+    # Another Medicine worker: on Bryn's team.
     first = staff_import(
         organisation=organisation,
         file=csv_file(bryn.replace("1002", "1003"), header=header),
@@ -207,12 +215,15 @@ def test_a_file_in_esrs_layout_says_who_manages_the_workers_it_added_and_nothing
 ):
     """ESR's 13 columns have no Line Manager Employee Number: until 27 November 2026 every such
     file, refused ones too, said "the workers added have no line managers", though the line
-    managers of their directorate see them (docs/training.md, section 7)."""
+    managers of their directorate see them (docs/training.md, section 7); then, that they all
+    did, though here Surgery has no line manager and Medicine only Bryn."""
     result = staff_import(organisation=organisation, file=csv_file(ADA, BRYN))
     assert result.imported and result.created == 2
     # Bryn's "Consultant" is no Agenda for Change band: that warning is the file's own.
     assert result.warnings == [
-        MANAGED_BY_THEIR_DIRECTORATE,
+        "The file has no Line Manager Employee Number column, and the workers it added are in a "
+        "directorate with no line manager, so no line manager has them on their team or is told "
+        "about their training: Medicine (1 worker) and Surgery (1 worker).",
         UNKNOWN_BANDS + ": Consultant (1 row).",
     ]
     # Nobody added: nothing to say of line managers.

@@ -1,6 +1,8 @@
 """Words that change with a number: "1 row", "2 rows"; "Your message must be 20,000 characters
 or fewer"."""
 
+from collections.abc import Sequence
+
 
 def counted(number: int, singular: str, plural: str | None = None) -> str:
     """The number (with thousands separated) and the word that goes with it: "1,234 rows"."""
@@ -19,3 +21,15 @@ def listed(words: list[str], last: str = "and") -> str:
     if len(words) < 2:
         return "".join(words)
     return f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+def named_in_a_sentence(named: Sequence[str], total: int, *, one: str, many: str) -> str:
+    """The first few of `total` workers, `named`, in a sentence that says how many more there
+    are: "That worker is Ada Ashdown (1001).", "They are Ada Ashdown (1001) and Bryn Birchley
+    (1002).", "They include Ada Ashdown (1001), Bryn Birchley (1002) and 3 more workers." (with
+    `one` "That worker" and `many` "They")."""
+    more = total - len(named)
+    if more:
+        return f"{many} include {', '.join(named)} and {counted(more, 'more worker')}."
+    who, are = (one, "is") if total == 1 else (many, "are")
+    return f"{who} {are} {listed(list(named))}."

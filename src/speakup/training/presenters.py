@@ -6,7 +6,7 @@ import datetime
 
 from speakup.core.dates import day_in_words
 from speakup.core.numbers import with_commas
-from speakup.core.words import counted, listed
+from speakup.core.words import counted, named_in_a_sentence
 from speakup.training.bands import VERY_SENIOR_MANAGER, band_normalised
 from speakup.training.content import MODULE_ORDER
 from speakup.training.models import Module, TrainingPolicy
@@ -90,11 +90,7 @@ def expect_late_label(workers: int) -> str:
 def late_workers_named(late: MadeLate) -> str:
     """Who a policy change would make late, as its page names them: "They are Ada Ashdown
     (1001) and Bryn Birchley (1002).", or the first few of them and how many more."""
-    more = late.workers - len(late.named)
-    if not more:
-        they = "That worker is" if late.workers == 1 else "They are"
-        return f"{they} {listed(list(late.named))}."
-    return f"They include {', '.join(late.named)} and {counted(more, 'more worker')}."
+    return named_in_a_sentence(late.named, late.workers, one="That worker", many="They")
 
 
 def team_in_numbers(*, total: int, late: int, due: int) -> str:

@@ -193,13 +193,14 @@ def repeated_columns(header: Sequence[str]) -> str | None:
 
 
 def absent_columns(
-    kept: Sequence[str], *, known: int, added: int, refused: bool = False
+    kept: Sequence[str], *, known: int, added: int, refused: bool = False, ends_cleared: int = 0
 ) -> str | None:
     """The warning naming the optional columns a file lacks (`kept`), or None when it has them
-    all: the `known` workers' values were left as stored, the `added` ones have none. Of a
-    file `refused`, what importing it would do. Line Manager Employee Number is not named:
-    ESR's own layout has no such column, so its absence says nothing of a wrong file
-    (`added_without_line_managers` says what it means for the workers added)."""
+    all: the `known` workers' values were left as stored, but for the `ends_cleared` Assignment
+    Ends before a new Assignment Start; the `added` ones have none. Of a file `refused`, what
+    importing it would do. Line Manager Employee Number is not named: ESR's own layout has no
+    such column, so its absence says nothing of a wrong file (`added_without_line_managers`
+    says what it means for the workers added)."""
     kept = [key for key in kept if key != "line_manager_number"]
     if not kept:
         return None
@@ -212,14 +213,32 @@ def absent_columns(
         )
     if not known:
         return f"The file has no {titles} column: the workers added have no {what}."
-    new = ", and the workers added have none" if added else ""
-    return f"The file has no {titles} column: workers' {what} were left as they were{new}."
+    text = f"The file has no {titles} column: workers' {what} were left as they were"
+    if ends_cleared == 1:
+        text += (
+            ", except 1 worker's Assignment End, which is before their Assignment Start in the "
+            "file: it ended an earlier assignment, so it was cleared"
+        )
+    elif ends_cleared:
+        text += (
+            f", except {ends_cleared:,} workers' Assignment Ends, which are before their "
+            "Assignment Start in the file: they ended earlier assignments, so they were cleared"
+        )
+    return text + (", and the workers added have none." if added else ".")
 
 
-def added_without_line_managers(kept: Sequence[str], *, added: int) -> str | None:
+# Directorates named in the warning on workers added without a line manager; the rest counted.
+DIRECTORATES_NAMED = 3
+
+
+def added_without_line_managers(
+    kept: Sequence[str], *, added: int, managed: int = 0, unmanaged: dict[str, int] | None = None
+) -> str | None:
     """The note on the workers an import `added` from a file without the Line Manager Employee
-    Number column (in `kept`): who manages them by the rule of queries.line_managers_in, the
-    line managers of their directorate. None when it added nobody or the file has the column."""
+    Number column (in `kept`): who manages them by the rule of queries.managed_by, the line
+    managers of their directorate; of the active ones, how many have some there (`managed`)
+    and how many, by directorate ("" for none), have none (`unmanaged`): nobody is told about
+    their training. None when it added nobody or the file has the column."""
     if not added or "line_manager_number" not in kept:
         return None
     if "directorate" in kept:
@@ -228,11 +247,42 @@ def added_without_line_managers(kept: Sequence[str], *, added: int) -> str | Non
             "The file has no Line Manager Employee Number or Directorate column, so no line "
             "manager has the workers it added on their team or is told about their training."
         )
-    return (
-        "The file has no Line Manager Employee Number column, so each worker it added is on the "
-        "team of the line managers in their directorate, who see their training and are told "
-        "when it is overdue."
+    by_directorate = (
+        "the line managers in their directorate, who see their training and are told when it "
+        "is overdue."
     )
+    if not unmanaged:
+        return (
+            "The file has no Line Manager Employee Number column, so each worker it added is on "
+            f"the team of {by_directorate}"
+        )
+    alone = sum(unmanaged.values())
+    named = _directorates_named(unmanaged)
+    if not managed:
+        who = "the worker it added is" if alone == 1 else "the workers it added are"
+    else:
+        who = f"{alone:,} of the workers it added {'is' if alone == 1 else 'are'}"
+    text = (
+        f"The file has no Line Manager Employee Number column, and {who} in a directorate with "
+        "no line manager, so no line manager has them on their team or is told about their "
+        f"training: {listed(named)}."
+    )
+    if managed:
+        text += f" The other workers it added are on the team of {by_directorate}"
+    return text
+
+
+def _directorates_named(workers: dict[str, int]) -> list[str]:
+    """The first few directorates of `workers` (directorate -> workers), the most workers
+    first, the rest counted, and the workers with no directorate ("") after them."""
+    biggest = sorted((directorate, n) for directorate, n in workers.items() if directorate)
+    biggest.sort(key=lambda item: -item[1])
+    named = [f"{directorate} ({counted(n, 'worker')})" for directorate, n in biggest]
+    if len(named) > DIRECTORATES_NAMED:
+        named[DIRECTORATES_NAMED:] = [counted(len(named) - DIRECTORATES_NAMED, "more directorate")]
+    if nowhere := workers.get(""):
+        named.append(f"no directorate given ({counted(nowhere, 'worker')})")
+    return named
 
 
 def _map_header(header: list[str]) -> dict[str, int]:

@@ -39,32 +39,21 @@ from speakup.training.roster.columns import (
     unread_columns,
 )
 from speakup.training.roster.file_encoding import UnreadableFile, detect_encoding
+from speakup.training.roster.outcomes import (
+    added_workers_managers,
+    last_worker_id,
+    leavers_made,
+)
 from speakup.training.roster.results import (
     EVERY_ROW_BAD,
     ImportResult,
+    stored_end_leavers_warning,
     unknown_line_managers_warning,
 )
 from speakup.training.roster.row_by_row import BATCH_SIZE, _import_row_by_row, _Rollback
 from speakup.training.roster.row_checks import _clean_row
+from speakup.training.roster.unknown_values import Unknowns, note_unknown_values
 
-# Unknown staff groups (and bands) named in an import's warning; the rest are counted.
-UNKNOWN_GROUPS_LISTED = 20
-UNKNOWN_GROUPS = "Staff groups not on the ESR list were kept as written"
-# Of a refused file: what importing it would do, so that one upload names them beside its bad
-# rows rather than a second, once the rows are corrected.
-UNKNOWN_GROUPS_REFUSED = "Staff groups not on the ESR list would be kept as written"
-# A band with no rank (bands.band_rank): no "from band N up" rule reaches its workers, who take
-# Listen Up only as line managers or leaders, so a mistyped one needs correcting (ADR 0020).
-UNKNOWN_BANDS = (
-    "Bands that are not Agenda for Change bands (Band 1 to Band 9, 8a to 8d) or VSM were kept "
-    "as written, and no “Listen Up from band” rule reaches their workers (correct any that is "
-    "a mistyped band)"
-)
-UNKNOWN_BANDS_REFUSED = (
-    "Bands that are not Agenda for Change bands (Band 1 to Band 9, 8a to 8d) or VSM would be "
-    "kept as written, and no “Listen Up from band” rule would reach their workers (correct any "
-    "that is a mistyped band)"
-)
 SHARED_EMAILS_LISTED = 3
 
 
@@ -131,10 +120,12 @@ def _checked_rows(
     progress: Callable[[], None],
     header_number: int,
     columns: int,
+    in_bad_rows: Unknowns,
 ) -> Iterator[tuple[int, str, dict | None]]:
     """(row number, employee number, values or None if the row is bad), blank rows left out. A
     row without one value for each of the header's `columns` is bad whatever its values: they
-    cannot be told to be in their columns."""
+    cannot be told to be in their columns. The staff groups and bands of bad rows are counted
+    `in_bad_rows`, for a refusal to name."""
     row = header_number
     # This file's rows by staff group not on the ESR list, and by band no rule can rank.
     groups, bands = result.unknown_staff_groups, result.unknown_bands
@@ -149,9 +140,10 @@ def _checked_rows(
                 values = None
             else:
                 values = _clean_row(cells, positions, row, today, result)
+                if values is None:
+                    in_bad_rows.count(cells, positions)
             if values:
                 number = values["employee_number"]
-                result.ended += not values["active"]
                 if not values["staff_group_recognised"]:
                     group = values["staff_group"]
                     groups[group] = groups.get(group, 0) + 1
@@ -241,40 +233,9 @@ def staff_import(
         for warning in (unknown_line_managers_warning(result), shared_emails_warning(organisation)):
             if warning:
                 result.warnings.append(warning)
-    # The groups and bands of this file's rows, not of the whole roster: one import's warning
-    # is its own. A refused file's too, those of its rows without problems.
-    imported = result.imported
-    result.unknown_staff_groups = _note_unknown(
-        result,
-        result.unknown_staff_groups,
-        UNKNOWN_GROUPS if imported else UNKNOWN_GROUPS_REFUSED,
-        "more group",
-    )
-    result.unknown_bands = _note_unknown(
-        result,
-        result.unknown_bands,
-        UNKNOWN_BANDS if imported else UNKNOWN_BANDS_REFUSED,
-        "more band",
-    )
+    note_unknown_values(result)
     report(total_bytes)
     return result
-
-
-def _note_unknown(result: ImportResult, found: dict[str, int], what: str, more: str) -> dict:
-    """The first of the values `found` (value -> rows) kept as written though not on their
-    list (staff groups, bands), named in a warning in `result` that says `what` of them, the
-    rest counted as `more` ("3 more groups")."""
-    every = sorted(found.items())
-    named = dict(every[:UNKNOWN_GROUPS_LISTED])
-    if named:
-        rest = len(every) - len(named)
-        result.warnings.append(
-            f"{what}: "
-            + ", ".join(f"{value} ({counted(count, 'row')})" for value, count in named.items())
-            + (f", and {counted(rest, more)}" if rest else "")
-            + "."
-        )
-    return named
 
 
 def _import(
@@ -303,11 +264,24 @@ def _import(
         result.add_error(0, "", csvfiles.unreadable_row(1, error))
         return
     kept = [key for key in OPTIONAL_COLUMNS if key not in positions]
+    in_bad_rows = Unknowns()
     checked = _checked_rows(
-        records, positions, today, result, progress, header_number, columns=len(header)
+        records,
+        positions,
+        today,
+        result,
+        progress,
+        header_number,
+        columns=len(header),
+        in_bad_rows=in_bad_rows,
     )
+    # Every change the import writes is stamped with this moment, which picks out the leavers
+    # it makes (as leavers.py picks out the tick's).
+    now = timezone.now()
     try:
         with transaction.atomic():
+            # The workers it adds come after this one (only to say who manages them).
+            added_after = last_worker_id() if _says_who_manages_the_added(kept) else 0
             # What a whole roster's leavers are a share of (MANY_LEAVERS).
             active = (
                 StaffRecord.objects.filter(organisation=organisation, active=True).count()
@@ -327,6 +301,7 @@ def _import(
                         result=result,
                         kept=kept,
                         policy=policy,
+                        now=now,
                     )
                 else:
                     _import_row_by_row(
@@ -338,6 +313,7 @@ def _import(
                         result=result,
                         kept=kept,
                         policy=policy,
+                        now=now,
                     )
             except _Unreadable:
                 raise _Rollback from None
@@ -346,13 +322,9 @@ def _import(
             _refuse_unmeant(result, active=active, expect_leavers=expect_leavers)
             result.skipped = result.bad_rows
             result.imported = True
-            known = result.updated + result.unchanged
-            for warning in (
-                absent_columns(kept, known=known, added=result.created),
-                added_without_line_managers(kept, added=result.created),
-            ):
-                if warning:
-                    result.warnings.append(warning)
+            if full and result.left:
+                result.leavers = leavers_made(organisation=organisation, today=today, now=now)
+            _warn_of_what_was_written(organisation, kept, result, added_after=added_after)
             audit_by(
                 actor,
                 action="training.roster_import",
@@ -375,9 +347,42 @@ def _import(
         # Said of a refused file too: a file lacking columns may be the wrong file.
         if warning := absent_columns(kept, known=0, added=0, refused=True):
             result.warnings.append(warning)
-        result.created = result.updated = result.unchanged = result.left = result.ended = 0
-        result.unknown_line_manager_rows = 0
-        result.unknown_line_managers = {}
+        result.forget_writes()
+        in_bad_rows.add_to(result)
+
+
+def _says_who_manages_the_added(kept: list[str]) -> bool:
+    """Whether the workers a file adds are managed by their directorate's line managers (of a
+    file with directorates but no Line Manager Employee Numbers): its result says whom."""
+    return "line_manager_number" in kept and "directorate" not in kept
+
+
+def _warn_of_what_was_written(
+    organisation: Organisation, kept: list[str], result: ImportResult, *, added_after: int
+) -> None:
+    """The warnings on the roster as the import wrote it: of the columns the file lacks, what
+    was kept and what that means (who manages the workers added after the id `added_after`,
+    who stays a leaver by an end stored for them)."""
+    managers = None
+    if result.created and _says_who_manages_the_added(kept):
+        managers = added_workers_managers(organisation=organisation, after=added_after)
+    for warning in (
+        absent_columns(
+            kept,
+            known=result.updated + result.unchanged,
+            added=result.created,
+            ends_cleared=result.stored_ends_cleared,
+        ),
+        stored_end_leavers_warning(result),
+        added_without_line_managers(
+            kept,
+            added=result.created,
+            managed=managers.managed if managers else 0,
+            unmanaged=managers.unmanaged if managers else None,
+        ),
+    ):
+        if warning:
+            result.warnings.append(warning)
 
 
 def _refuse_unmeant(result: ImportResult, *, active: int, expect_leavers: int) -> None:

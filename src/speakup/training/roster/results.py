@@ -6,11 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
-from speakup.core.words import counted, listed
+from speakup.core.words import counted, listed, named_in_a_sentence
 
 MAX_LISTED_ERRORS = 1000  # every bad row is counted; the first thousand are listed
 # Line Manager Employee Numbers matching no active worker, named in an import's warning.
 LINE_MANAGERS_LISTED = 3
+# The leavers a whole roster makes, named in its result (by name) so that an admin who sent
+# the wrong file sees who was dropped; the rest are counted.
+LEAVERS_NAMED = 20
+# The workers of a file without an Assignment End column who are leavers by the end stored for
+# them, named in its warning (by row).
+STORED_END_LEAVERS_NAMED = 3
 
 # How to import only the rows without problems, told the way each channel offers it.
 SKIP_ON_THE_PAGE = (
@@ -91,8 +97,17 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     left: int = 0
-    # Good rows whose Assignment End has gone by: their workers are leavers, added or updated so.
+    # The first LEAVERS_NAMED of the `left`, by name: {"employee_number", "name"}.
+    leavers: list[dict[str, str]] = field(default_factory=list)
+    # Rows whose Assignment End has gone by that made their worker a leaver: added so, or active
+    # until this import. A leaver already is not counted: the import changed nothing of them.
     ended: int = 0
+    # Of a file without an Assignment End column: workers who are leavers by the end stored for
+    # them, gone by (the first few named, by row), and workers whose stored end was cleared, as
+    # it is before their Assignment Start in the file (they have come back).
+    leavers_by_stored_end: int = 0
+    leavers_by_stored_end_named: list[str] = field(default_factory=list)
+    stored_ends_cleared: int = 0
     skipped: int = 0
     bad_rows: int = 0
     errors: list[RowError] = field(default_factory=list)
@@ -165,7 +180,63 @@ class ImportResult:
             text += f", {counted(self.ended, 'row')} with an Assignment End gone by (leavers)"
         if self.skipped:
             text += f", {counted(self.skipped, 'row')} skipped because of problems"
-        return text + "."
+        text += "."
+        if self.leavers:
+            named = [
+                worker_named(leaver["name"], leaver["employee_number"]) for leaver in self.leavers
+            ]
+            text += " " + named_in_a_sentence(
+                named, self.left, one="The leaver", many="The leavers"
+            )
+        return text
+
+    def forget_writes(self) -> None:
+        """What a refused import would have written, rolled back: none of it happened."""
+        self.created = self.updated = self.unchanged = self.left = self.ended = 0
+        self.leavers = []
+        self.leavers_by_stored_end = self.stored_ends_cleared = 0
+        self.leavers_by_stored_end_named = []
+        self.unknown_line_manager_rows = 0
+        self.unknown_line_managers = {}
+
+
+def worker_named(name: str, employee_number: str) -> str:
+    """A worker as a result names them: "Ada Ashdown (1001)" (as StaffRecord's str)."""
+    return f"{name} ({employee_number})"
+
+
+def note_leaver_by_stored_end(result: ImportResult, name: str, employee_number: str) -> None:
+    """Count in `result` a worker of a file without an Assignment End column who is a leaver by
+    the end stored for them, naming the first few."""
+    result.leavers_by_stored_end += 1
+    if len(result.leavers_by_stored_end_named) < STORED_END_LEAVERS_NAMED:
+        result.leavers_by_stored_end_named.append(worker_named(name, employee_number))
+
+
+def stored_end_leavers_warning(result: ImportResult) -> str | None:
+    """The workers a file without an Assignment End column leaves leavers (or makes them) by
+    their stored end, gone by: their rows are imported, "unchanged" perhaps, yet they are on no
+    count, team or reminder. A file with each one's new Assignment Start clears the end."""
+    leavers = result.leavers_by_stored_end
+    if not leavers:
+        return None
+    if leavers == 1:
+        who = "1 worker in the file is a leaver because the Assignment End stored for them has"
+        back = "If they have"
+    else:
+        who = (
+            f"{leavers:,} workers in the file are leavers because the Assignment Ends stored "
+            "for them have"
+        )
+        back = "If any of them has"
+    named = named_in_a_sentence(
+        result.leavers_by_stored_end_named, leavers, one="That worker", many="They"
+    )
+    return (
+        f"{who} gone by, and the file has no Assignment End column to change it. {named} "
+        f"{back} come back, import them with their new Assignment Start, or in a file with an "
+        "Assignment End column."
+    )
 
 
 def note_unknown_line_managers(

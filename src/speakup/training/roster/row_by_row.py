@@ -8,12 +8,15 @@ from collections.abc import Iterator, Sequence
 
 from django.db import connection
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 from speakup.organisations.models import Organisation, User
 from speakup.training.models import StaffRecord, TrainingPolicy
 from speakup.training.roster.columns import COLUMNS, RECORD_FIELDS
-from speakup.training.roster.results import ImportResult, note_unknown_line_managers
+from speakup.training.roster.results import (
+    ImportResult,
+    note_leaver_by_stored_end,
+    note_unknown_line_managers,
+)
 from speakup.training.roster.role_and_band_days import (
     BAND_DAYS,
     ROLE_ENDED,
@@ -43,9 +46,10 @@ def _write_batch(
     kept: Sequence[str] = (),
     *,
     policy: TrainingPolicy,
+    now: datetime.datetime,
 ) -> None:
-    """Add and update the workers of `batch`; the columns `kept` (not in the file) keep their
-    stored values."""
+    """Add and update the workers of `batch`, stamped `now`; the columns `kept` (not in the
+    file) keep their stored values."""
     numbers = [values["employee_number"] for values in batch]
     existing = {
         record.employee_number: record
@@ -63,20 +67,25 @@ def _write_batch(
         if emails
         else {}
     )
-    now = timezone.now()
     to_create, to_update = [], []
     for values in batch:
         values = {**values, "user_id": users.get(values["email"])}
         record = existing.get(values["employee_number"])
+        # The file's Assignment End has gone by: a leaver made so, unless one already.
+        ended = not values["active"]
         if record is None:
-            to_create.append(StaffRecord(organisation=organisation, **values))
+            to_create.append(
+                StaffRecord(organisation=organisation, **values, created_at=now, updated_at=now)
+            )
+            result.ended += ended
             continue
+        result.ended += ended and record.active
         if values["user_id"] is None and record.user_id is not None and not values["email"]:
             values["user_id"] = record.user_id  # keep a link made by hand when no email is given
         for key in kept:
             values[key] = getattr(record, key)
         if "assignment_end" in kept:
-            values.update(_kept_end(record.assignment_end, values["assignment_start"], today))
+            _keep_end(record, values, today, result)
         values.update(role_days(record=record, roles=values, today=today))
         values.update(band_days(record=record, band=values["band"], policy=policy, today=today))
         values["left_on"] = None  # in the file again: no longer missing (as staging._merge)
@@ -96,6 +105,18 @@ def _write_batch(
     if to_update:
         _update_records(to_update)
         result.updated += len(to_update)
+
+
+def _keep_end(
+    record: StaffRecord, values: dict, today: datetime.date, result: ImportResult
+) -> None:
+    """Give `values` (of a file without an Assignment End column) the `record`'s stored end and
+    whether it leaves them a leaver, and count in `result` what that did."""
+    values.update(_kept_end(record.assignment_end, values["assignment_start"], today))
+    result.stored_ends_cleared += record.assignment_end is not None and not values["assignment_end"]
+    if not values["active"]:
+        name = f"{values['first_name']} {values['last_name']}"
+        note_leaver_by_stored_end(result, name, values["employee_number"])
 
 
 def _kept_end(
@@ -149,10 +170,15 @@ def _update_records(records: list[StaffRecord]) -> None:
 
 
 def _mark_leavers(
-    organisation: Organisation, seen: set[str], today: datetime.date, result: ImportResult
+    organisation: Organisation,
+    seen: set[str],
+    today: datetime.date,
+    result: ImportResult,
+    now: datetime.datetime,
 ) -> None:
-    """Active workers missing from a full roster become leavers, found missing `today`: kept,
-    never deleted. A leaver already (inactive) keeps the day they were first found missing."""
+    """Active workers missing from a full roster become leavers, found missing `today` (stamped
+    `now`): kept, never deleted. A leaver already (inactive) keeps the day they were first
+    found missing."""
     leavers: list[int] = []
     rows = (
         StaffRecord.objects.filter(organisation=organisation, active=True)
@@ -162,7 +188,6 @@ def _mark_leavers(
     for pk, number in rows:
         if number not in seen:
             leavers.append(pk)
-    now = timezone.now()
     for start in range(0, len(leavers), BATCH_SIZE):
         chunk = leavers[start : start + BATCH_SIZE]
         StaffRecord.objects.filter(pk__in=chunk).update(active=False, left_on=today, updated_at=now)
@@ -183,8 +208,10 @@ def _import_row_by_row(
     result: ImportResult,
     kept: Sequence[str] = (),
     policy: TrainingPolicy,
+    now: datetime.datetime,
 ) -> None:
-    """Any database but PostgreSQL: write checked rows in batches. Raises _Rollback."""
+    """Any database but PostgreSQL: write checked rows in batches, each change stamped `now`.
+    Raises _Rollback."""
     first_row_of: dict[str, int] = {}
     # Line manager numbers given for active workers: number -> [its first row, its rows].
     managers: dict[str, list[int]] = {}
@@ -208,13 +235,13 @@ def _import_row_by_row(
             if values["line_manager_number"] and values["active"]:
                 managers.setdefault(values["line_manager_number"], [row, 0])[1] += 1
         if len(batch) >= BATCH_SIZE:
-            _write_batch(organisation, batch, today, result, kept, policy=policy)
+            _write_batch(organisation, batch, today, result, kept, policy=policy, now=now)
             batch = []
     if result.bad_rows and not skip_invalid:
         raise _Rollback
     if batch:
-        _write_batch(organisation, batch, today, result, kept, policy=policy)
+        _write_batch(organisation, batch, today, result, kept, policy=policy, now=now)
     if full:
         # A worker whose row was skipped is still on the roster: not a leaver.
-        _mark_leavers(organisation, set(first_row_of), today, result)
+        _mark_leavers(organisation, set(first_row_of), today, result, now)
     _unknown_line_managers(organisation, managers, result)

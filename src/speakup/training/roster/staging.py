@@ -14,7 +14,6 @@ import datetime
 from collections.abc import Iterator, Sequence
 
 from django.db import connection
-from django.utils import timezone
 
 from speakup.organisations.models import Organisation, User
 from speakup.training import bands
@@ -24,9 +23,11 @@ from speakup.training.roster.columns import COLUMNS, RECORD_FIELDS
 from speakup.training.roster.results import (
     LINE_MANAGERS_LISTED,
     MAX_LISTED_ERRORS,
+    STORED_END_LEAVERS_NAMED,
     ImportResult,
     RowError,
     note_unknown_line_managers,
+    worker_named,
 )
 from speakup.training.roster.role_and_band_days import ROLE_ENDED, ROLE_SINCE
 from speakup.training.roster.row_checks import ALREADY_ON_ROW
@@ -68,24 +69,30 @@ def staged_import(
     result: ImportResult,
     kept: Sequence[str] = (),
     policy: TrainingPolicy,
+    now: datetime.datetime,
 ) -> None:
     """Stage `rows` (row number, employee number, values or None if bad), then merge them
     into the roster when no row is bad or `skip_invalid`: a role turned on or off, or a move
     into or out of a band under the `policy`'s "Listen Up from band" rule, is dated `today` as
     role_days and band_days (role_and_band_days.py) date it, and the columns `kept` (not in the
-    file) keep their stored values. Fills `result`."""
+    file) keep their stored values. Each change is stamped `now`. Fills `result`."""
     with connection.cursor() as cursor:
         # Room to group a national roster in memory; SET LOCAL ends with the transaction.
         cursor.execute("SET LOCAL work_mem = '64MB'")
-        _stage(cursor, rows, result)
+        ended = _stage(cursor, rows, result)
         _refuse_duplicates(cursor, result)
         if skip_invalid or not result.bad_rows:
-            _merge(cursor, organisation, full, today, result, kept, policy)
+            if ended:
+                _count_ended(cursor, organisation, result)
+            if "assignment_end" in kept:
+                _find_kept_ends(cursor, organisation, today, result)
+            _merge(cursor, organisation, full, today, result, kept, policy, now)
         cursor.execute(f"DROP TABLE {STAGING}")
 
 
-def _stage(cursor, rows, result: ImportResult) -> None:
-    """Every row of the file, a bad one as its number and employee number only."""
+def _stage(cursor, rows, result: ImportResult) -> int:
+    """Every row of the file, a bad one as its number and employee number only. Returns how
+    many good rows have an Assignment End gone by."""
     cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
     columns = ", ".join(f"{name} {kind}" for name, kind in TYPES.items())
     cursor.execute(
@@ -93,13 +100,63 @@ def _stage(cursor, rows, result: ImportResult) -> None:
     )
     names = list(TYPES)
     blank = (None,) * (len(names) - 1)
+    ended = 0
     with cursor.copy(f"COPY {STAGING} (row_no, valid, {', '.join(names)}) FROM STDIN") as copy:
         for row, number, values in rows:
             if values is None:
                 result.bad_rows += 1
                 copy.write_row((row, False, number, *blank))
             else:
+                ended += not values["active"]
                 copy.write_row((row, True, *(values[name] for name in names)))
+    return ended
+
+
+def _count_ended(cursor, organisation: Organisation, result: ImportResult) -> None:
+    """The good rows whose Assignment End has gone by that make their worker a leaver: added
+    so, or active until now (before the merge; as row_by_row._write_batch counts them)."""
+    cursor.execute(
+        f"""
+        SELECT count(*) FROM {STAGING} c
+        WHERE c.valid AND NOT c.active AND NOT EXISTS (
+            SELECT 1 FROM {StaffRecord._meta.db_table} s
+            WHERE s.organisation_id = %s AND s.employee_number = c.employee_number
+              AND NOT s.active)
+        """,
+        [organisation.pk],
+    )
+    (result.ended,) = cursor.fetchone()
+
+
+def _find_kept_ends(
+    cursor, organisation: Organisation, today: datetime.date, result: ImportResult
+) -> None:
+    """Of a file without an Assignment End column, before the merge: the stored ends its
+    Assignment Starts clear, and the workers whose stored end, gone by and kept, leaves them
+    leavers, the first few named by row (as row_by_row._keep_end). One join of the staged rows
+    with the roster's workers that have an end."""
+    cursor.execute(
+        f"""
+        SELECT cleared, workers, row_no, first_name, last_name, employee_number FROM (
+            SELECT c.row_no, c.first_name, c.last_name, c.employee_number,
+                   s.assignment_end < c.assignment_start AS cleared,
+                   count(*) OVER w AS workers, row_number() OVER (w ORDER BY c.row_no) AS nth
+            FROM {STAGING} c JOIN {StaffRecord._meta.db_table} s
+              ON s.organisation_id = %s AND s.employee_number = c.employee_number
+            WHERE c.valid AND (s.assignment_end < c.assignment_start OR s.assignment_end < %s)
+            WINDOW w AS (PARTITION BY s.assignment_end < c.assignment_start)
+        ) found
+        WHERE nth <= %s
+        ORDER BY row_no
+        """,
+        [organisation.pk, today, STORED_END_LEAVERS_NAMED],
+    )
+    for cleared, workers, _, first, last, number in cursor.fetchall():
+        if cleared:
+            result.stored_ends_cleared = workers
+        else:
+            result.leavers_by_stored_end = workers
+            result.leavers_by_stored_end_named.append(worker_named(f"{first} {last}", number))
 
 
 def _refuse_duplicates(cursor, result: ImportResult) -> None:
@@ -148,10 +205,11 @@ def _merge(
     result: ImportResult,
     kept: Sequence[str],
     policy: TrainingPolicy,
+    now: datetime.datetime,
 ) -> None:
-    """Update the changed workers, add the new ones and, for a full roster, mark leavers."""
+    """Update the changed workers, add the new ones and, for a full roster, mark leavers, each
+    change stamped `now`."""
     table = StaffRecord._meta.db_table
-    now = timezone.now()
     # The good rows, each with the account its email belongs to.
     good = f"""(
         SELECT c.*, u.id AS user_id FROM {STAGING} c

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from speakup.core.two_factor import current_code, enrol_confirmed_device
 from speakup.organisations.roles import Role
+from tests.conftest import field_error
 from tests.organisations.factories import TEST_PASSWORD
 
 SIGN_IN = "/account/sign-in/"
@@ -75,17 +76,61 @@ def test_a_guardian_must_give_a_code_before_seeing_anything(client, person_with_
     # Any other page sends them back to the code page.
     assert client.get("/").url.startswith(reverse("core:two_factor"))
 
-    wrong_code = "000000" if current_code(device) != "000000" else "111111"
-    wrong = client.post(response.url, {"code": wrong_code})
+    wrong = client.post(response.url, {"code": wrong_code(device)})
     assert "The code is wrong or has expired" in wrong.content.decode()
-    too_soon = client.post(response.url, {"code": current_code(device)})
-    assert "Too many wrong codes" in too_soon.content.decode()
 
     with time_machine.travel(timezone.now() + timedelta(seconds=5), tick=False):
         right = client.post(response.url, {"code": current_code(device)})
     assert right.status_code == 302
     assert right.url == "/accessibility/"
     assert client.get("/").status_code == 200
+
+
+def wrong_code(device) -> str:
+    return "000000" if current_code(device) != "000000" else "111111"
+
+
+def test_a_code_given_too_soon_after_a_wrong_one_says_the_real_wait(client, person_with_role):
+    """django-otp waits 1 second after a wrong code, doubling with each wrong code in a row:
+    the page says how long, never "too many" after one or two."""
+    guardian = person_with_role(Role.GUARDIAN)
+    device = enrol_confirmed_device(guardian)
+    code_page = post_sign_in(client, guardian.email).url
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.post(code_page, {"code": wrong_code(device)})
+        too_soon = client.post(code_page, {"code": current_code(device)})
+        assert field_error(too_soon, "code") == (
+            "That code was not accepted. Wait 1 second, then enter the code again"
+        )
+        assert "Too many" not in too_soon.content.decode()
+
+        clock.shift(1)
+        client.post(code_page, {"code": wrong_code(device)})  # a second wrong code: 2 seconds
+        clock.shift(0.5)
+        assert "Wait 2 seconds, then" in field_error(
+            client.post(code_page, {"code": "123456"}), "code"
+        )
+
+        clock.shift(2)
+        assert client.post(code_page, {"code": current_code(device)}).url == "/"
+
+
+def test_setting_up_the_app_says_the_real_wait_after_a_wrong_code(client, person_with_role):
+    guardian = person_with_role(Role.GUARDIAN)
+    code_page = post_sign_in(client, guardian.email).url
+    client.get(code_page)
+    device = TOTPDevice.objects.get(user=guardian, confirmed=False)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.post(code_page, {"code": wrong_code(device)})
+        too_soon = client.post(code_page, {"code": current_code(device)})
+        assert "<title>Error: Set up two-factor sign-in" in too_soon.content.decode()
+        assert field_error(too_soon, "code") == (
+            "That code was not accepted. Wait 1 second, then enter the code again"
+        )
+        clock.shift(1)
+        assert client.post(code_page, {"code": current_code(device)}).url == "/"
+    device.refresh_from_db()
+    assert device.confirmed
 
 
 def _help(response) -> str:

@@ -25,6 +25,7 @@ from speakup.core.two_factor import (
     provisioning_uri,
     secret_for_display,
     verify_code,
+    wait_before_a_code,
 )
 from speakup.organisations.queries import needs_two_factor
 
@@ -145,9 +146,10 @@ def two_factor(request):
     device, enrolling = pending_device(request.user)
     form = TwoFactorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        allowed, _ = device.verify_is_allowed()
-        if not allowed:
-            form.add_error("code", "Too many wrong codes. Wait a minute, then enter the code again")
+        if wait := wait_before_a_code(device):
+            form.add_error(
+                "code", f"That code was not accepted. Wait {wait}, then enter the code again"
+            )
         elif verify_code(device, form.cleaned_data["code"]):
             if enrolling:
                 confirm_device(device)

@@ -16,6 +16,10 @@ from tests.conftest import field_error
 from tests.organisations.factories import TEST_PASSWORD
 
 SIGN_IN = "/account/sign-in/"
+NO_ACCOUNT_NEEDED = (
+    'You never need an account to <a href="/concerns/speak-up/">speak up</a>: anyone can raise '
+    "a concern without signing in."
+)
 
 
 def post_sign_in(client, email, password=TEST_PASSWORD, next_url=""):
@@ -64,8 +68,9 @@ def test_an_account_is_locked_after_five_failures_even_with_the_right_password(
     assert "locked" in response.content.decode()
     assert "_auth_user_id" not in client.session
     # Who can unlock it sooner: their organisation admin, or else the team that runs speakup.
-    assert "ask your organisation's speakup admin (organisation admin)" in _help(response)
+    assert "ask your organisation's speakup admin. They can unlock" in _help(response)
     assert "ask the team that runs speakup" in _help(response)
+    assert NO_ACCOUNT_NEEDED in response.content.decode()
 
 
 def test_a_guardian_must_give_a_code_before_seeing_anything(client, person_with_role):
@@ -149,19 +154,30 @@ def test_the_sign_in_and_code_pages_say_who_helps_with_a_lost_password_or_phone(
     help = _help(sign_in_page)
     assert help.startswith("Problems signing in?")
     assert "forgotten your password" in help and "lost or replaced the phone" in help
-    assert "ask your organisation's speakup admin (organisation admin)" in help
+    # The admin is named once, as people know them.
+    assert "ask your organisation's speakup admin. They can unlock" in help
+    assert "(organisation admin)" not in help
     assert "email you a link to set a new password" in help
-    assert "If your organisation admin cannot help" in help
-    assert "ask the team that runs speakup for your organisation" in help
-    assert 'You never need an account to <a href="/concerns/speak-up/">speak up</a>' in (
-        sign_in_page.content.decode()
+    assert "set up the app on your phone again the next time you are asked for a security code" in (
+        help
     )
+    assert "If your speakup admin cannot help" in help
+    assert "ask the team that runs speakup for your organisation" in help
+    assert NO_ACCOUNT_NEEDED in sign_in_page.content.decode()
     guardian = person_with_role(Role.GUARDIAN)
     enrol_confirmed_device(guardian)
     code_page = client.get(post_sign_in(client, guardian.email).url)
     assert _help(code_page) == help
+    assert NO_ACCOUNT_NEEDED in code_page.content.decode()
     # A guardian is asked at every sign-in, as their role needs: no page asked for it.
     assert "need a security code as well as your password" not in code_page.content.decode()
+
+    client.logout()
+    new_guardian = person_with_role(Role.GUARDIAN)
+    set_up_page = client.get(post_sign_in(client, new_guardian.email).url)
+    assert "<h1>Set up two-factor sign-in</h1>" in set_up_page.content.decode()
+    assert _help(set_up_page) == help
+    assert NO_ACCOUNT_NEEDED in set_up_page.content.decode()
 
 
 def test_a_new_guardian_enrols_an_authenticator_app_with_a_qr_code(client, person_with_role):

@@ -57,6 +57,12 @@ def test_an_empty_form_names_each_missing_field(client, db):
     assert "Enter your password" in page
 
 
+def test_an_email_address_too_long_to_keep_is_told_so_in_one_message(client, db):
+    response = post_sign_in(client, "a" * 320 + "@example.nhs.uk")
+    assert field_error(response, "email") == "The email address must be 254 characters or fewer"
+    assert "Ensure this value" not in response.content.decode()
+
+
 def test_an_account_is_locked_after_five_failures_even_with_the_right_password(
     client, person_with_role
 ):

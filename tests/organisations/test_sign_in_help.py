@@ -11,7 +11,7 @@ from speakup.core.models import AuditRecord
 from speakup.core.permissions import can
 from speakup.core.two_factor import current_code, enrol_confirmed_device
 from speakup.organisations.roles import Role
-from tests.conftest import sign_in
+from tests.conftest import field_error, sign_in
 from tests.organisations.conftest import SITE
 from tests.organisations.factories import TEST_PASSWORD, MembershipFactory
 
@@ -200,6 +200,11 @@ def test_a_badly_written_address_is_refused_with_an_error_summary(admin_client):
     assert "There is a problem" in page
     assert "Enter an email address in the correct format" in page
     assert 'href="#id_email"' in page
+
+
+def test_a_very_long_address_is_refused_with_one_message(admin_client):
+    response = find(admin_client, "a" * 320 + "@example.nhs.uk")
+    assert field_error(response, "email") == "The email address must be 254 characters or fewer"
 
 
 # --- Unlocking ------------------------------------------------------------------------------

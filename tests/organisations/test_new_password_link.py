@@ -72,6 +72,27 @@ def test_a_new_password_is_set_and_the_person_is_sent_to_sign_in_with_it_and_the
     assert "http" not in email.body
 
 
+def test_setting_a_password_on_a_shared_computer_signs_out_whoever_was_signed_in(
+    client, person_with_role, link, guardian
+):
+    """An admin signed in on the computer the guardian uses to open their link: the guardian
+    signs in next, on a clean sign-in page with their email address in its box."""
+    admin = person_with_role(Role.ORGANISATION_ADMIN, email="ada.admin@fictional.test")
+    sign_in(client, admin)
+    assert "Sign out" in client.get(client.get(link).url).content.decode()
+
+    response = choose(client, client.get(link).url, NEW_PASSWORD)
+    assert response.url == "/account/sign-in/"  # no email address in the address
+    sign_in_page = client.get(response.url)
+    page = sign_in_page.content.decode()
+    assert "Your new password is set. Sign in with it now." in page
+    assert "_auth_user_id" not in client.session
+    assert "Sign out" not in page and admin.email not in page
+    assert f'name="email" type="email" value="{guardian.email}"' in page
+    # Offered once: the page opened again later has an empty box.
+    assert guardian.email not in client.get("/account/sign-in/").content.decode()
+
+
 @pytest.fixture
 def elsewhere(guardian):
     """The guardian signed in on another computer, before the link was sent (signing in after

@@ -38,6 +38,14 @@ NOT_GONE_ON_TO = ("/account/", "/api/")
 # up a new one without the password: whoever holds the lost phone may hold the session too.
 CODE_GIVEN = "speakup_code_given"
 
+# The email address of someone who has just set a new password (views.password), offered once
+# by the sign-in page that follows. In the session, not the address: no history or log keeps it.
+_EMAIL_OFFERED = "speakup_email_offered"
+
+
+def offer_email_at_sign_in(request, email: str) -> None:
+    request.session[_EMAIL_OFFERED] = email
+
 
 def _next_url(request, default: str = "/") -> str:
     """Where to go on after signing in: a page of this service, never another site. Only a
@@ -94,8 +102,11 @@ def _why_asked(user, next_url: str) -> str | None:
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
-    form = SignInForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = SignInForm(request.POST)
+    else:
+        form = SignInForm(initial={"email": request.session.pop(_EMAIL_OFFERED, "")})
+    if form.is_bound and form.is_valid():
         user = authenticate(
             request, username=form.cleaned_data["email"], password=form.cleaned_data["password"]
         )

@@ -1,6 +1,7 @@
 """Fixtures shared by every test: people in each role, and clients signed in as them."""
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
@@ -18,6 +19,13 @@ def date_boxes(name: str, day: datetime.date) -> dict[str, str]:
         f"{name}_month": str(day.month),
         f"{name}_year": str(day.year),
     }
+
+
+def field_error(response, name: str) -> str:
+    """The error message shown above a form's field, as read (empty when there is none)."""
+    page = " ".join(response.content.decode().split())
+    found = re.search(rf'id="id_{name}-error" > <span [^>]*>Error: </span>(.*?) </span>', page)
+    return found.group(1) if found else ""
 
 
 @pytest.fixture(autouse=True)

@@ -33,12 +33,15 @@ def test_each_sign_in_is_printed_on_its_own_line(db, capsys):
     assert "make otp-code EMAIL=guardian1@demo1.demo.speakup.test" in line
 
 
-def test_the_demo_says_how_to_try_helping_someone_sign_in(db, capsys):
+def test_the_demo_says_how_to_try_helping_someone_sign_in(db, capsys, settings, tmp_path):
+    settings.EMAIL_FILE_PATH = tmp_path / "elsewhere" / "mail"  # from SPEAKUP_VAR_DIR
     out = demo_output(capsys)
     assert (
         "Help someone sign in: as organisation-admin@demo1.demo.speakup.test, choose 'Help "
         "someone sign in'" in out
     )
+    assert f"make run writes the emails to {tmp_path}/elsewhere/mail/" in out
+    assert "var/mail" not in out
     admin = User.objects.get(email="organisation-admin@demo1.demo.speakup.test")
     assert admin.memberships.get().role == Role.ORGANISATION_ADMIN
 

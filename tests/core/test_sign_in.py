@@ -12,9 +12,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from speakup.core.two_factor import current_code, enrol_confirmed_device
 from speakup.organisations.roles import Role
+from tests.conftest import field_error
 from tests.organisations.factories import TEST_PASSWORD
 
 SIGN_IN = "/account/sign-in/"
+NO_ACCOUNT_NEEDED = (
+    'You never need an account to <a href="/concerns/speak-up/">speak up</a>: anyone can raise '
+    "a concern without signing in."
+)
 
 
 def post_sign_in(client, email, password=TEST_PASSWORD, next_url=""):
@@ -52,6 +57,12 @@ def test_an_empty_form_names_each_missing_field(client, db):
     assert "Enter your password" in page
 
 
+def test_an_email_address_too_long_to_keep_is_told_so_in_one_message(client, db):
+    response = post_sign_in(client, "a" * 320 + "@example.nhs.uk")
+    assert field_error(response, "email") == "The email address must be 254 characters or fewer"
+    assert "Ensure this value" not in response.content.decode()
+
+
 def test_an_account_is_locked_after_five_failures_even_with_the_right_password(
     client, person_with_role
 ):
@@ -63,8 +74,9 @@ def test_an_account_is_locked_after_five_failures_even_with_the_right_password(
     assert "locked" in response.content.decode()
     assert "_auth_user_id" not in client.session
     # Who can unlock it sooner: their organisation admin, or else the team that runs speakup.
-    assert "ask your organisation's speakup admin (organisation admin)" in _help(response)
+    assert "ask your organisation's speakup admin. They can unlock" in _help(response)
     assert "ask the team that runs speakup" in _help(response)
+    assert NO_ACCOUNT_NEEDED in response.content.decode()
 
 
 def test_a_guardian_must_give_a_code_before_seeing_anything(client, person_with_role):
@@ -75,17 +87,61 @@ def test_a_guardian_must_give_a_code_before_seeing_anything(client, person_with_
     # Any other page sends them back to the code page.
     assert client.get("/").url.startswith(reverse("core:two_factor"))
 
-    wrong_code = "000000" if current_code(device) != "000000" else "111111"
-    wrong = client.post(response.url, {"code": wrong_code})
+    wrong = client.post(response.url, {"code": wrong_code(device)})
     assert "The code is wrong or has expired" in wrong.content.decode()
-    too_soon = client.post(response.url, {"code": current_code(device)})
-    assert "Too many wrong codes" in too_soon.content.decode()
 
     with time_machine.travel(timezone.now() + timedelta(seconds=5), tick=False):
         right = client.post(response.url, {"code": current_code(device)})
     assert right.status_code == 302
     assert right.url == "/accessibility/"
     assert client.get("/").status_code == 200
+
+
+def wrong_code(device) -> str:
+    return "000000" if current_code(device) != "000000" else "111111"
+
+
+def test_a_code_given_too_soon_after_a_wrong_one_says_the_real_wait(client, person_with_role):
+    """django-otp waits 1 second after a wrong code, doubling with each wrong code in a row:
+    the page says how long, never "too many" after one or two."""
+    guardian = person_with_role(Role.GUARDIAN)
+    device = enrol_confirmed_device(guardian)
+    code_page = post_sign_in(client, guardian.email).url
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.post(code_page, {"code": wrong_code(device)})
+        too_soon = client.post(code_page, {"code": current_code(device)})
+        assert field_error(too_soon, "code") == (
+            "That code was not accepted. Wait 1 second, then enter the code again"
+        )
+        assert "Too many" not in too_soon.content.decode()
+
+        clock.shift(1)
+        client.post(code_page, {"code": wrong_code(device)})  # a second wrong code: 2 seconds
+        clock.shift(0.5)
+        assert "Wait 2 seconds, then" in field_error(
+            client.post(code_page, {"code": "123456"}), "code"
+        )
+
+        clock.shift(2)
+        assert client.post(code_page, {"code": current_code(device)}).url == "/"
+
+
+def test_setting_up_the_app_says_the_real_wait_after_a_wrong_code(client, person_with_role):
+    guardian = person_with_role(Role.GUARDIAN)
+    code_page = post_sign_in(client, guardian.email).url
+    client.get(code_page)
+    device = TOTPDevice.objects.get(user=guardian, confirmed=False)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.post(code_page, {"code": wrong_code(device)})
+        too_soon = client.post(code_page, {"code": current_code(device)})
+        assert "<title>Error: Set up two-factor sign-in" in too_soon.content.decode()
+        assert field_error(too_soon, "code") == (
+            "That code was not accepted. Wait 1 second, then enter the code again"
+        )
+        clock.shift(1)
+        assert client.post(code_page, {"code": current_code(device)}).url == "/"
+    device.refresh_from_db()
+    assert device.confirmed
 
 
 def _help(response) -> str:
@@ -104,19 +160,30 @@ def test_the_sign_in_and_code_pages_say_who_helps_with_a_lost_password_or_phone(
     help = _help(sign_in_page)
     assert help.startswith("Problems signing in?")
     assert "forgotten your password" in help and "lost or replaced the phone" in help
-    assert "ask your organisation's speakup admin (organisation admin)" in help
+    # The admin is named once, as people know them.
+    assert "ask your organisation's speakup admin. They can unlock" in help
+    assert "(organisation admin)" not in help
     assert "email you a link to set a new password" in help
-    assert "If your organisation admin cannot help" in help
-    assert "ask the team that runs speakup for your organisation" in help
-    assert 'You never need an account to <a href="/concerns/speak-up/">speak up</a>' in (
-        sign_in_page.content.decode()
+    assert "set up the app on your phone again the next time you are asked for a security code" in (
+        help
     )
+    assert "If your speakup admin cannot help" in help
+    assert "ask the team that runs speakup for your organisation" in help
+    assert NO_ACCOUNT_NEEDED in sign_in_page.content.decode()
     guardian = person_with_role(Role.GUARDIAN)
     enrol_confirmed_device(guardian)
     code_page = client.get(post_sign_in(client, guardian.email).url)
     assert _help(code_page) == help
+    assert NO_ACCOUNT_NEEDED in code_page.content.decode()
     # A guardian is asked at every sign-in, as their role needs: no page asked for it.
     assert "need a security code as well as your password" not in code_page.content.decode()
+
+    client.logout()
+    new_guardian = person_with_role(Role.GUARDIAN)
+    set_up_page = client.get(post_sign_in(client, new_guardian.email).url)
+    assert "<h1>Set up two-factor sign-in</h1>" in set_up_page.content.decode()
+    assert _help(set_up_page) == help
+    assert NO_ACCOUNT_NEEDED in set_up_page.content.decode()
 
 
 def test_a_new_guardian_enrols_an_authenticator_app_with_a_qr_code(client, person_with_role):

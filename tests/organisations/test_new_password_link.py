@@ -10,14 +10,16 @@ from django.test import Client
 from django.utils import timezone
 
 from speakup.core.models import AuditRecord
+from speakup.core.password_links import password_link
 from speakup.organisations.roles import Role
-from tests.conftest import sign_in
+from tests.conftest import field_error, sign_in
 from tests.organisations.conftest import SITE
 from tests.organisations.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a new long password for speakup"
+LIKE_THEM = "Your password must not be like your name or email address"
 DOES_NOT_WORK = "The link to set a new password has expired or has already been used"
 
 
@@ -68,6 +70,27 @@ def test_a_new_password_is_set_and_the_person_is_sent_to_sign_in_with_it_and_the
     [email] = mailoutbox
     assert email.to == [guardian.email] and "Your speakup password was changed" in email.body
     assert "http" not in email.body
+
+
+def test_setting_a_password_on_a_shared_computer_signs_out_whoever_was_signed_in(
+    client, person_with_role, link, guardian
+):
+    """An admin signed in on the computer the guardian uses to open their link: the guardian
+    signs in next, on a clean sign-in page with their email address in its box."""
+    admin = person_with_role(Role.ORGANISATION_ADMIN, email="ada.admin@fictional.test")
+    sign_in(client, admin)
+    assert "Sign out" in client.get(client.get(link).url).content.decode()
+
+    response = choose(client, client.get(link).url, NEW_PASSWORD)
+    assert response.url == "/account/sign-in/"  # no email address in the address
+    sign_in_page = client.get(response.url)
+    page = sign_in_page.content.decode()
+    assert "Your new password is set. Sign in with it now." in page
+    assert "_auth_user_id" not in client.session
+    assert "Sign out" not in page and admin.email not in page
+    assert f'name="email" type="email" value="{guardian.email}"' in page
+    # Offered once: the page opened again later has an empty box.
+    assert guardian.email not in client.get("/account/sign-in/").content.decode()
 
 
 @pytest.fixture
@@ -121,22 +144,40 @@ def test_a_made_up_link_does_not_work(client, db, uidb64, token):
 
 
 @pytest.mark.parametrize(
-    "password, again, message",
+    "password, again, field, message",
     [
-        ("", "", "Enter a new password"),
-        ("short", "short", "This password is too short. It must contain at least 12 characters."),
-        ("123456789012345", "123456789012345", "This password is entirely numeric."),
-        ("password1234", "password1234", "This password is too common."),
-        (NEW_PASSWORD, "something else entirely", "The two passwords are not the same"),
+        ("", "", "password", "Enter a new password"),
+        ("short", "short", "password", "Your password must be at least 12 characters"),
+        (
+            "123456789012345",
+            "123456789012345",
+            "password",
+            "Your password must not be only numbers",
+        ),
+        (
+            "password1234",
+            "password1234",
+            "password",
+            "Your password is too common. Choose one that is harder to guess",
+        ),
+        ("x" * 201, "x" * 201, "password", "Your password must be 200 characters or fewer"),
+        (
+            NEW_PASSWORD,
+            "something else entirely",
+            "password_again",
+            "The two passwords are not the same. Type it again",
+        ),
     ],
 )
-def test_a_password_the_rules_refuse_is_explained(client, link, guardian, password, again, message):
+def test_a_password_the_rules_refuse_is_explained_in_plain_words(
+    client, link, guardian, password, again, field, message
+):
     form_page = client.get(link).url
     response = choose(client, form_page, password, again)
     page = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: Set a new password" in page and "There is a problem" in page
-    assert message in page
+    assert field_error(response, field) == message  # one message, not Django's several
     guardian.refresh_from_db()
     assert guardian.check_password(TEST_PASSWORD)
     # The form may be sent again: the link still works until a password is set.
@@ -145,8 +186,30 @@ def test_a_password_the_rules_refuse_is_explained(client, link, guardian, passwo
 
 def test_a_password_like_their_email_address_is_refused(client, link, guardian):
     form_page = client.get(link).url
-    page = choose(client, form_page, guardian.email).content.decode()
-    assert "The password is too similar to the email." in page
+    response = choose(client, form_page, guardian.email)
+    assert field_error(response, "password") == LIKE_THEM
+
+
+@pytest.fixture
+def milo(person_with_role):
+    return person_with_role(Role.WORKER, full_name="Milo Ellery", email="m.ellery@fictional.test")
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["MiloEllery2024", "correct horse elleRY staple", "battery M.Ellery staple", "mIlO-and-8-more"],
+)
+def test_a_password_holding_their_first_or_last_name_or_email_is_refused(client, milo, password):
+    form_page = client.get(password_link(milo).removeprefix(SITE)).url
+    response = choose(client, form_page, password)
+    assert field_error(response, "password") == LIKE_THEM
+    milo.refresh_from_db()
+    assert milo.check_password(TEST_PASSWORD)
+
+
+def test_a_password_holding_other_names_is_taken(client, milo):
+    form_page = client.get(password_link(milo).removeprefix(SITE)).url
+    assert choose(client, form_page, "Mike Elliot walks 2024").url == "/account/sign-in/"
 
 
 def test_setting_a_password_also_unlocks_a_locked_account(client, link, guardian):

@@ -11,7 +11,7 @@ from speakup.core.models import AuditRecord
 from speakup.core.permissions import can
 from speakup.core.two_factor import current_code, enrol_confirmed_device
 from speakup.organisations.roles import Role
-from tests.conftest import sign_in
+from tests.conftest import field_error, sign_in
 from tests.organisations.conftest import SITE
 from tests.organisations.factories import TEST_PASSWORD, MembershipFactory
 
@@ -202,6 +202,11 @@ def test_a_badly_written_address_is_refused_with_an_error_summary(admin_client):
     assert 'href="#id_email"' in page
 
 
+def test_a_very_long_address_is_refused_with_one_message(admin_client):
+    response = find(admin_client, "a" * 320 + "@example.nhs.uk")
+    assert field_error(response, "email") == "The email address must be 254 characters or fewer"
+
+
 # --- Unlocking ------------------------------------------------------------------------------
 
 
@@ -244,7 +249,10 @@ def test_removing_the_authenticator_has_them_set_up_a_new_one_at_their_next_sign
     assert "Set up on " in admin_client.get(person_page(guardian)).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         page = press(admin_client, guardian, "remove-authenticator").content.decode()
-    assert "Authenticator app removed. Gina Guardian will set up the app again" in page
+    assert (
+        "Authenticator app removed. Gina Guardian will set up the app again the next time they "
+        "sign in." in page
+    )
     assert not TOTPDevice.objects.filter(user=guardian).exists()
     [record] = audited("account.authenticator_remove")
     assert (record.actor, record.object_ref) == (admin, str(guardian.pk))
@@ -253,6 +261,7 @@ def test_removing_the_authenticator_has_them_set_up_a_new_one_at_their_next_sign
     assert "Ada Admin, an organisation admin at Testshire Fictional NHS Trust, removed" in (
         email.body
     )
+    assert "You will set up the app on your phone again the next time you sign in." in email.body
     assert "http" not in email.body
 
     their_browser = Client()
@@ -265,6 +274,35 @@ def test_removing_the_authenticator_has_them_set_up_a_new_one_at_their_next_sign
     device = TOTPDevice.objects.get(user=guardian, confirmed=False)
     their_browser.post(signed_in.url, {"code": current_code(device)})
     assert their_browser.get("/").status_code == 200
+
+
+def test_someone_asked_for_a_code_only_by_case_pages_is_told_when_they_set_up_again(
+    admin_client, person_with_role, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A line manager signs in with their password alone: the case pages ask for the code."""
+    manager = person_with_role(Role.LINE_MANAGER, full_name="Lee Manager")
+    enrol_confirmed_device(manager)
+    when = "the next time a page asks them for a security code, such as a case page"
+    person = " ".join(admin_client.get(person_page(manager)).content.decode().split())
+    assert f"They set up the app on their phone again {when}." in person
+    with django_capture_on_commit_callbacks(execute=True):
+        page = press(admin_client, manager, "remove-authenticator").content.decode()
+    assert f"Authenticator app removed. Lee Manager will set up the app again {when}." in page
+    assert "next time they sign in" not in page
+    [email] = mailoutbox
+    assert (
+        "You will set up the app on your phone again the next time a page asks you for a "
+        "security code, such as a case page." in email.body
+    )
+
+    their_browser = Client()
+    signed_in = their_browser.post(
+        "/account/sign-in/", {"email": manager.email, "password": TEST_PASSWORD}
+    )
+    assert signed_in.url == "/"  # no code asked
+    asked = their_browser.get("/concerns/actions/")
+    assert asked.url.startswith("/account/two-factor/")
+    assert "Set up two-factor sign-in" in their_browser.get(asked.url).content.decode()
 
 
 def test_a_session_that_gave_a_code_before_the_removal_must_sign_in_again(admin_client, guardian):

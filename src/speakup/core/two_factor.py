@@ -2,8 +2,11 @@
 
 from base64 import b32encode
 
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from speakup.core.words import wait_in_words
 
 DEVICE_NAME = "Authenticator app"
 
@@ -33,6 +36,16 @@ def remove_devices(user) -> int:
 
 def verify_code(device: TOTPDevice, code: str) -> bool:
     return device.verify_token(code)
+
+
+def wait_before_a_code(device: TOTPDevice) -> str:
+    """How long until the device checks a code again, in words ("2 seconds"); empty when it
+    checks one now. django-otp's throttle waits 1 second after a wrong code, then doubles the
+    wait with each wrong code in a row."""
+    allowed, refusal = device.verify_is_allowed()
+    if allowed:
+        return ""
+    return wait_in_words((refusal["locked_until"] - timezone.now()).total_seconds())
 
 
 def confirm_device(device: TOTPDevice) -> None:

@@ -1,6 +1,7 @@
 """Words that change with a number: "1 row", "2 rows"; "Your message must be 20,000 characters
 or fewer"."""
 
+import math
 from collections.abc import Sequence
 
 
@@ -14,6 +15,14 @@ def too_long(called: str, limit: int) -> str:
     """The refusal of text over its limit, on every form, service and API: "Your message must be
     20,000 characters or fewer"."""
     return f"{called[:1].upper()}{called[1:]} must be {limit:,} characters or fewer"
+
+
+def wait_in_words(seconds: float) -> str:
+    """A wait, rounded up so that it is never short: "1 second", "90 seconds", "3 minutes"."""
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds >= 2 * size:
+            return counted(math.ceil(seconds / size), unit)
+    return counted(max(math.ceil(seconds), 1), "second")
 
 
 def listed(words: list[str], last: str = "and") -> str:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 
 from speakup.core.two_factor import enrol_confirmed_device
@@ -194,12 +195,13 @@ def load_demo_organisations() -> list[DemoSignIn]:
 
 
 def demo_notes() -> list[str]:
-    """How to try helping someone sign in, printed after the sign-ins."""
+    """How to try helping someone sign in, printed after the sign-ins. The emails' folder is
+    the one settings give (under SPEAKUP_VAR_DIR), as make run's is."""
     admin = f"organisation-admin@demo1.{DEMO_DOMAIN}"
     return [
         f"Help someone sign in: as {admin}, choose 'Help someone sign in' to unlock a DEMO1",
         "  person's account, remove their authenticator app or email them a link to set a new",
-        "  password (make run writes the emails to var/mail/).",
+        f"  password (make run writes the emails to {settings.EMAIL_FILE_PATH}/).",
     ]
 
 

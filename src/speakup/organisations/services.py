@@ -13,6 +13,7 @@ from speakup.core.emails import send
 from speakup.core.password_links import link_ends, password_link
 from speakup.core.permissions import require
 from speakup.core.two_factor import confirmed_device, remove_devices
+from speakup.organisations.queries import needs_two_factor
 
 IF_NOT_YOU = (
     "If you did not ask for this, tell your IT service desk at once: someone else may be trying "
@@ -39,9 +40,19 @@ def account_unlock(*, admin, person, organisation) -> bool:
     return True
 
 
+def when_setting_up_again(person, *, you: bool = False) -> str:
+    """When a person without an authenticator app sets one up: at their next sign-in if their
+    role always asks for a code (needs_two_factor); else when a page asks for one, as a case
+    page asks a line manager (core.views.auth.sign_in_first)."""
+    they, them = ("you", "you") if you else ("they", "them")
+    if needs_two_factor(person):
+        return f"the next time {they} sign in"
+    return f"the next time a page asks {them} for a security code, such as a case page"
+
+
 @transaction.atomic
 def authenticator_remove(*, admin, person, organisation) -> bool:
-    """Remove the person's authenticator app; they set up a new one at their next sign-in.
+    """Remove the person's authenticator app; they set up a new one when next asked for a code.
     False when they had none."""
     require(admin, "organisations.help_person_sign_in", person)
     if confirmed_device(person) is None:
@@ -54,7 +65,8 @@ def authenticator_remove(*, admin, person, organisation) -> bool:
         action="account.authenticator_remove",
         subject="speakup: your authenticator app was removed",
         done="removed the authenticator app from your speakup account",
-        then="The next time you sign in, you will set up the app on your phone again.\n\n",
+        then="You will set up the app on your phone again "
+        f"{when_setting_up_again(person, you=True)}.\n\n",
     )
     return True
 

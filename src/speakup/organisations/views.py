@@ -25,6 +25,7 @@ from speakup.organisations.services import (
     account_unlock,
     authenticator_remove,
     password_link_send,
+    when_setting_up_again,
 )
 
 PAGE_TITLE = "Help someone sign in"
@@ -128,18 +129,20 @@ def show_person(request, organisation, person_id):
         locked=is_locked_out(person.email),
         device=confirmed_device(person),
         link_hours=link_hours(),
+        setting_up_again=when_setting_up_again(person),
     )
 
 
-def _act(request, organisation, person_id, service, *, done: str, nothing_to_do: str = ""):
-    """Do what a button of the person's page says, once, and say what happened."""
+def _act(request, organisation, person_id, service, *, done, nothing_to_do: str = ""):
+    """Do what a button of the person's page says, once, and say what happened: `done(person)`
+    says it."""
     person = _person(request, organisation, person_id)
     if not submissions.claim(request):
         messages.info(request, submissions.ALREADY_DONE)
     elif service(admin=request.user, person=person, organisation=organisation) is False:
         messages.info(request, nothing_to_do)
     else:
-        messages.success(request, done.format(name=person.get_full_name(), email=person.email))
+        messages.success(request, done(person))
     return redirect("organisations:show_person", organisation.ods_code, person.pk)
 
 
@@ -151,7 +154,10 @@ def unlock_account(request, organisation, person_id):
         organisation,
         person_id,
         account_unlock,
-        done="Account unlocked. {name} can sign in again now. We have emailed them to say so.",
+        done=lambda person: (
+            f"Account unlocked. {person.get_full_name()} can sign in again now. "
+            "We have emailed them to say so."
+        ),
         nothing_to_do="Their account was not locked, so nothing was changed.",
     )
 
@@ -164,8 +170,10 @@ def remove_authenticator(request, organisation, person_id):
         organisation,
         person_id,
         authenticator_remove,
-        done="Authenticator app removed. {name} will set up the app again the next time they "
-        "sign in. We have emailed them to say so.",
+        done=lambda person: (
+            f"Authenticator app removed. {person.get_full_name()} will set up the "
+            f"app again {when_setting_up_again(person)}. We have emailed them to say so."
+        ),
         nothing_to_do="They had no authenticator app set up, so nothing was changed.",
     )
 
@@ -178,5 +186,7 @@ def send_password_link(request, organisation, person_id):
         organisation,
         person_id,
         password_link_send,
-        done=f"Link sent to {{email}}. It works once, for {link_hours()} hours.",
+        done=lambda person: (
+            f"Link sent to {person.email}. It works once, for {link_hours()} hours."
+        ),
     )

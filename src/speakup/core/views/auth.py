@@ -25,6 +25,7 @@ from speakup.core.two_factor import (
     provisioning_uri,
     secret_for_display,
     verify_code,
+    wait_before_a_code,
 )
 from speakup.organisations.queries import needs_two_factor
 
@@ -36,6 +37,14 @@ NOT_GONE_ON_TO = ("/account/", "/api/")
 # they stay signed in (an organisation admin removes a lost phone's), that session must not set
 # up a new one without the password: whoever holds the lost phone may hold the session too.
 CODE_GIVEN = "speakup_code_given"
+
+# The email address of someone who has just set a new password (views.password), offered once
+# by the sign-in page that follows. In the session, not the address: no history or log keeps it.
+_EMAIL_OFFERED = "speakup_email_offered"
+
+
+def offer_email_at_sign_in(request, email: str) -> None:
+    request.session[_EMAIL_OFFERED] = email
 
 
 def _next_url(request, default: str = "/") -> str:
@@ -93,8 +102,11 @@ def _why_asked(user, next_url: str) -> str | None:
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
-    form = SignInForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = SignInForm(request.POST)
+    else:
+        form = SignInForm(initial={"email": request.session.pop(_EMAIL_OFFERED, "")})
+    if form.is_bound and form.is_valid():
         user = authenticate(
             request, username=form.cleaned_data["email"], password=form.cleaned_data["password"]
         )
@@ -145,9 +157,10 @@ def two_factor(request):
     device, enrolling = pending_device(request.user)
     form = TwoFactorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        allowed, _ = device.verify_is_allowed()
-        if not allowed:
-            form.add_error("code", "Too many wrong codes. Wait a minute, then enter the code again")
+        if wait := wait_before_a_code(device):
+            form.add_error(
+                "code", f"That code was not accepted. Wait {wait}, then enter the code again"
+            )
         elif verify_code(device, form.cleaned_data["code"]):
             if enrolling:
                 confirm_device(device)

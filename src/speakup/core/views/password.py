@@ -1,6 +1,7 @@
 """Setting a new password from the link an organisation admin had emailed to the person."""
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from speakup.core.forms_auth import NewPasswordForm
 from speakup.core.pages import render_page
 from speakup.core.password_links import link_hours, link_works, password_set, person_from_link
+from speakup.core.views.auth import offer_email_at_sign_in
 
 # The link's token is kept in the session and the page's address says SET instead, so that no
 # Referer header, browser history or server log holds a token that works (as Django's own
@@ -32,7 +34,10 @@ def new_password(request, uidb64, token):
     form = NewPasswordForm(person, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         password_set(person=person, password=form.cleaned_data["password"])
-        request.session.pop(_TOKEN_KEY, None)
+        # Whoever was signed in here (the person's admin, on a shared computer) is signed out,
+        # so that the person signs in next, from a fresh session. The token goes with it.
+        logout(request)
+        offer_email_at_sign_in(request, person.email)
         messages.success(request, "Your new password is set. Sign in with it now.")
         return redirect("core:sign_in")
     return render_page(

@@ -212,6 +212,12 @@ def test_a_password_holding_other_names_is_taken(client, milo):
     assert choose(client, form_page, "Mike Elliot walks 2024").url == "/account/sign-in/"
 
 
+def test_a_short_name_does_not_refuse_the_ordinary_words_holding_it(client, person_with_role):
+    ann = person_with_role(Role.WORKER, full_name="Ann Tam", email="a.tam@fictional.test")
+    form_page = client.get(password_link(ann).removeprefix(SITE)).url
+    assert choose(client, form_page, "planning tamarind 2024").url == "/account/sign-in/"
+
+
 def test_setting_a_password_also_unlocks_a_locked_account(client, link, guardian):
     for _ in range(5):
         Client().post("/account/sign-in/", {"email": guardian.email, "password": "wrong"})

@@ -4,8 +4,9 @@ import re
 
 from django.core.exceptions import ValidationError
 
-# Parts shorter than this are left alone: "Al" or "Jo" are in too many good passwords.
-SHORTEST_PART = 3
+# Parts shorter than this are left alone: "Ann" or "Tom" are in too many good passwords
+# ("planning", "tomorrow") to refuse them all.
+SHORTEST_PART = 4
 
 
 class NameInPasswordValidator:

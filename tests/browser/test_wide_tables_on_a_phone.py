@@ -32,7 +32,7 @@ def assert_table_scrolls_in_its_own_box(page, region: str, table: str) -> None:
     # Said just above the box, where a shadow at its edge is otherwise the only sign.
     hint = box.locator("xpath=preceding-sibling::*[1]")
     expect(hint).to_have_text(
-        "This table is wider than your screen: scroll it sideways to see every column."
+        "This table is wider than the page: scroll it sideways to see every column."
     )
     expect(hint).to_be_visible()
     assert_accessible(page)

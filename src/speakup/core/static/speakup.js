@@ -164,7 +164,7 @@ document.querySelectorAll("input[type=file][data-max-file-bytes]").forEach(check
 function focusableWhileItScrolls(box) {
   const hint = document.createElement("p");
   hint.className = "nhsuk-body-s speakup-scroll-hint";
-  hint.textContent = "This table is wider than your screen: scroll it sideways to see every column.";
+  hint.textContent = "This table is wider than the page: scroll it sideways to see every column.";
   box.before(hint);
   new ResizeObserver(() => {
     const scrolls = box.scrollWidth > box.clientWidth;

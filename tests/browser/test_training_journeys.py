@@ -1,10 +1,11 @@
 """Training journeys in a real browser: a worker completes Speak Up and downloads the
 certificate; an admin imports a roster and sees the dashboard; a guardian reads each chart
 whole on a computer and on a phone; a board member sees Follow Up required and overdue, then,
-left out of a whole roster, required nothing."""
+left out of a whole roster, required nothing but shown the training they had done."""
 
 import datetime
 import re
+import uuid
 
 import pytest
 import time_machine
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 
 from speakup.organisations.roles import Role
 from speakup.training.content import course
-from speakup.training.models import StaffRecord
+from speakup.training.models import CompletionSource, StaffRecord
 from tests.browser.conftest import (
     assert_accessible,
     assert_charts_fit_the_screen,
@@ -165,10 +166,28 @@ def test_a_board_member_sees_follow_up_required_and_overdue(page, person_with_ro
     expect(page.get_by_text("Complete Speak Up and Listen Up before starting")).to_be_visible()
     assert_accessible(page)
 
-    # A whole roster left them out: a leaver, still on the board in speakup, is required nothing.
+    # A whole roster left them out: a leaver, still on the board in speakup, is required nothing,
+    # and keeps the proof of the training they had done.
+    CompletionFactory(
+        staff_record=StaffRecord.objects.get(user=member),
+        user=member,
+        version=str(course("speak_up").version),
+        completed_on=datetime.date.today(),
+        source=CompletionSource.IN_PRODUCT,
+        score_percent=100,
+        certificate_id=uuid.uuid4(),
+    )
     StaffRecord.objects.filter(user=member).update(active=False, left_on=datetime.date.today())
     page.goto("/training/")
     expect(page.get_by_text("You are not on the current staff list of")).to_be_visible()
     expect(follow_up.get_by_text("Not required")).to_be_visible()
     expect(page.get_by_text("Overdue")).to_have_count(0)
+    speak_up = page.locator(".nhsuk-card").filter(
+        has=page.get_by_role("heading", name="Speak Up", exact=True)
+    )
+    expect(speak_up.get_by_text("Not required")).to_be_visible()
+    expect(speak_up.get_by_text("Not on the current staff list; completed on")).to_be_visible()
+    with page.expect_download() as download:
+        speak_up.get_by_role("link", name="Download your Speak Up certificate (PDF)").click()
+    assert download.value.suggested_filename.startswith("speak-up-certificate-")
     assert_accessible(page)

@@ -1,16 +1,18 @@
 """A leaver who still holds a role (a board member a whole roster left out) sees on their own
 pages that they are not on the staff list and that nothing is required of them: not a new
-starter's due date worked out from their role."""
+starter's due date worked out from their role. The training they completed is still shown, with
+its certificate: their proof, if they were dropped by mistake or move to another trust."""
 
 import datetime
+import re
 
 import pytest
 
 from speakup.organisations.roles import Role
 from speakup.training.models import StaffRecord
 from tests.conftest import sign_in
-from tests.training.factories import StaffRecordFactory
-from tests.training.test_home_and_team import link_names, text
+from tests.training.factories import CompletionFactory, StaffRecordFactory
+from tests.training.test_home_and_team import link_names, passed, text
 from tests.training.test_leavers_missing_from_a_whole_roster import import_on, on, row
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +101,34 @@ def test_someone_the_roster_never_had_is_due_from_their_role_as_before(client, p
     for page in own_pages(client):
         assert "Follow Up Due Board members take Follow Up; due by 25 February 2027." in page
         assert "staff list" not in page
+
+
+def test_a_leaver_still_sees_the_training_they_completed_and_its_certificate(client, hal):
+    record = StaffRecord.objects.get(user=hal)
+    passed(hal, "speak_up", datetime.date(2026, 3, 2))  # in speakup: it has a certificate
+    # Imported from the learning records: no certificate to give.
+    CompletionFactory(
+        staff_record=record, module="listen_up", completed_on=datetime.date(2026, 3, 9)
+    )
+    import_on(LEFT_OUT, ADA)
+
+    assert_told_not_on_the_list(
+        client,
+        because=": the staff list it sent on 20 November 2026 did not include you",
+        module="Follow Up",
+    )
+    for page in own_pages(client):
+        assert (
+            "Speak Up Not required Not on the current staff list; completed on 2 March 2026, "
+            "valid until 2 March 2029."
+        ) in page
+        assert (
+            "Listen Up Not required Not on the current staff list; completed on 9 March 2026, "
+            "valid until 9 March 2029."
+        ) in page
+    with on(TODAY):
+        page = client.get("/training/").content.decode()
+        certificates = link_names(page, "/training/certificates/")
+        assert certificates == ["Download your Speak Up certificate (PDF)"]
+        (href,) = re.findall(r'href="(/training/certificates/[^"]+)"', page)
+        assert client.get(href)["Content-Type"] == "application/pdf"

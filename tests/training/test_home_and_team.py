@@ -2,14 +2,21 @@
 
 import datetime
 import re
+import uuid
 
 import pytest
 import time_machine
 
 from speakup.core.models import AuditRecord
 from speakup.organisations.roles import Role
+from speakup.training.content import course
+from speakup.training.models import CompletionSource
 from tests.conftest import sign_in
-from tests.training.factories import CompletionFactory, StaffRecordFactory
+from tests.training.factories import (
+    CompletionFactory,
+    StaffRecordFactory,
+    TrainingPolicyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -197,18 +204,43 @@ def test_a_large_team_lists_the_most_urgent_first_and_downloads_whole(
     assert downloaded.actor == manager and downloaded.detail == {"workers": 5}
 
 
+@pytest.mark.parametrize(
+    ("late", "due", "done", "in_numbers"),
+    [
+        (0, 1, 0, "1 person: 1 with training due."),
+        (1, 0, 0, "1 person: 1 with training overdue or expired."),
+        (0, 0, 1, "1 person, up to date with their training."),
+        (0, 0, 3, "3 people, all up to date with their training."),
+        (0, 2, 1, "3 people: 2 with training due."),
+        (1, 0, 1, "2 people: 1 with training overdue or expired."),
+        (1, 1, 0, "2 people: 1 with training overdue or expired, 1 more with training due."),
+        (2, 1, 2, "5 people: 2 with training overdue or expired, 1 more with training due."),
+    ],
+)
 @time_machine.travel(TODAY, tick=False)
-def test_a_team_with_nobody_due_is_not_said_to_have_0_more_with_training_due(
-    client, manager, worker, organisation
+def test_the_team_page_counts_its_people_with_no_clause_saying_0(
+    client, manager, organisation, late, due, done, in_numbers
 ):
+    """It said "1 person: 0 with training overdue or expired, 1 more with training due"."""
+    for _ in range(late):  # started over a year ago, nothing taken
+        StaffRecordFactory(
+            organisation=organisation,
+            directorate="Surgery",
+            assignment_start=datetime.date(2025, 1, 1),
+        )
+    for _ in range(due):  # started a week ago
+        StaffRecordFactory(
+            organisation=organisation,
+            directorate="Surgery",
+            assignment_start=datetime.date(2026, 2, 20),
+        )
+    for _ in range(done):
+        trained = StaffRecordFactory(organisation=organisation, directorate="Surgery")
+        CompletionFactory(staff_record=trained, completed_on=datetime.date(2025, 6, 1))
     sign_in(client, manager)
-    assert "1 person: 1 with training overdue or expired." in text(client.get("/training/team/"))
-
-    trained = StaffRecordFactory(organisation=organisation, directorate="Surgery")
-    CompletionFactory(staff_record=trained, completed_on=datetime.date(2025, 6, 1))
     shown = text(client.get("/training/team/"))
-    assert "2 people: 1 with training overdue or expired." in shown
-    assert "more with training due" not in shown
+    assert in_numbers in shown
+    assert not re.search(r"\b0 (more )?with", shown)
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -258,3 +290,74 @@ def test_the_home_pages_training_links_read_as_what_they_do(client, worker):
         "Open Follow Up",
         "All your training",
     ]
+
+
+def passed(user, module: str, day: datetime.date):
+    """A pass in speakup, as taking the module records it: with a certificate."""
+    return CompletionFactory(
+        staff_record=user.staff_records.get(),
+        user=user,
+        module=module,
+        version=str(course(module).version),
+        completed_on=day,
+        source=CompletionSource.IN_PRODUCT,
+        score_percent=100,
+        certificate_id=uuid.uuid4(),
+    )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_worker_sees_a_module_they_took_without_needing_it_as_completed(client, worker):
+    """As a leaver sees their training: "Not required", and the completion with its certificate,
+    like a module they must take."""
+    passed(worker, "speak_up", datetime.date(2026, 2, 3))
+    passed(worker, "listen_up", datetime.date(2026, 2, 10))
+    sign_in(client, worker)
+    for page in (text(client.get("/")), text(client.get("/training/"))):
+        assert "Speak Up Complete until 3 February 2029" in page
+        assert (
+            "Listen Up Not required Listen Up is for line managers; completed on 10 February "
+            "2026, valid until 10 February 2029."
+        ) in page
+    page = client.get("/training/").content.decode()
+    assert link_names(page, "/training/certificates/") == [
+        "Download your Speak Up certificate (PDF)",
+        "Download your Listen Up certificate (PDF)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("completed_on", "version", "refresher_years", "reason"),
+    [
+        (datetime.date(2025, 6, 1), "2", 3, "; completed on 1 June 2025, valid until 1 June 2028."),
+        (
+            datetime.date(2022, 6, 1),
+            "2",
+            3,
+            "; completed on 1 June 2022, valid until 1 June 2025 (now out of date).",
+        ),
+        (datetime.date(2025, 6, 1), "2", None, "; completed on 1 June 2025."),
+        (
+            datetime.date(2025, 6, 1),
+            "0",
+            3,
+            "; completed on 1 June 2025, in a version of the module since replaced.",
+        ),
+        (datetime.date(2026, 3, 2), "2", 3, "."),  # a day still to come counts as nothing yet
+    ],
+    ids=["valid", "out of date", "no refresher", "a replaced version", "tomorrow"],
+)
+@time_machine.travel(TODAY, tick=False)
+def test_a_module_not_required_says_how_far_its_completion_still_counts(
+    client, worker, organisation, completed_on, version, refresher_years, reason
+):
+    TrainingPolicyFactory(organisation=organisation, listen_up_refresher_years=refresher_years)
+    CompletionFactory(
+        staff_record=worker.staff_records.get(),
+        module="listen_up",
+        version=version,
+        completed_on=completed_on,
+    )
+    sign_in(client, worker)
+    expected = f"Listen Up Not required Listen Up is for line managers{reason}"
+    assert expected in text(client.get("/training/"))

@@ -95,13 +95,19 @@ def late_workers_named(late: MadeLate) -> str:
 
 def team_in_numbers(*, total: int, late: int, due: int) -> str:
     """The team page's count of who must act, each person by their most urgent module: "5
-    people: 2 with training overdue or expired, 1 more with training due." The "more" only when
-    there are some: "0 more with training due" read as if someone were."""
+    people: 2 with training overdue or expired, 1 more with training due.", "1 person: 1 with
+    training due.", "3 people, all up to date with their training." A count of 0 is left out:
+    "0 with training overdue or expired" read as if it mattered."""
     people = counted(total, "person", "people")
-    sentence = f"{people}: {with_commas(late)} with training overdue or expired"
+    if not late and not due:
+        return f"{people}, {'all ' if total > 1 else ''}up to date with their training."
+    clauses = []
+    if late:
+        clauses.append(f"{with_commas(late)} with training overdue or expired")
     if due:
-        sentence += f", {with_commas(due)} more with training due"
-    return f"{sentence}."
+        # "more" only after the late, whom these are counted apart from.
+        clauses.append(f"{with_commas(due)}{' more' if late else ''} with training due")
+    return f"{people}: {', '.join(clauses)}."
 
 
 def made_late_summary(late: MadeLate) -> dict:

@@ -7,6 +7,7 @@ completions, as of a day. An organisation's whole roster takes a handful of quer
 from __future__ import annotations
 
 import datetime
+import uuid
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
@@ -238,6 +239,8 @@ class ModuleStatus:
     completed_on: datetime.date | None = None
     replaced: bool = False  # the completed version was replaced by one that must be retaken
     take_first: tuple[str, ...] = ()  # modules to pass before starting this one
+    # A module not required, taken anyway: its refresher's day has gone by (`with_completion`).
+    lapsed: bool = False
 
     @property
     def required(self) -> bool:
@@ -264,7 +267,7 @@ class ModuleStatus:
     def _reason(self) -> str:
         why, status = self.why, self.status
         if status == NOT_REQUIRED:
-            return why
+            return f"{why}; {self._held}" if self.completed_on else why
         if status == COMPLIANT:
             if self.valid_until is None:
                 return f"{why}; completed on {day_in_words(self.completed_on)}"
@@ -283,6 +286,18 @@ class ModuleStatus:
                 f"{day_in_words(self.valid_until)}"
             )
         return f"{why}; {'due' if status == DUE else 'was due'} by {day_in_words(self.due_on)}"
+
+    @property
+    def _held(self) -> str:
+        """A completion of a module not required, as proof of it: "completed on 1 June 2025,
+        valid until 1 June 2028"."""
+        held = f"completed on {day_in_words(self.completed_on)}"
+        if self.replaced:
+            return f"{held}, in a version of the module since replaced"
+        if self.valid_until is None:
+            return held
+        held = f"{held}, valid until {day_in_words(self.valid_until)}"
+        return f"{held} (now out of date)" if self.lapsed else held
 
 
 def module_status(
@@ -394,6 +409,33 @@ def worker_statuses(
     return statuses
 
 
+def with_completion(
+    status: ModuleStatus,
+    *,
+    policy: TrainingPolicy,
+    completions: Iterable[tuple[datetime.date, str]],
+    today: datetime.date,
+) -> ModuleStatus:
+    """A module not required of a person, with their latest completion of it and the day that
+    is valid until, for their own pages: a leaver keeps the proof of their training, and so does
+    anyone who took a module they need not. Only there: dashboards, exports, reminders and the
+    register count a module not required as nothing, completed or not."""
+    done = [(day, version) for day, version in completions if day <= today]
+    if status.status != NOT_REQUIRED or not done:
+        return status
+    # The latest day; on the same day, a version that still counts before one replaced.
+    day, version = max(done, key=lambda held: (held[0], is_current_version(status.module, held[1])))
+    years = getattr(policy, f"{status.module}_refresher_years")
+    until = None if years is None else years_after(day, years)
+    return replace(
+        status,
+        completed_on=day,
+        valid_until=until,
+        replaced=not is_current_version(status.module, version),
+        lapsed=until is not None and until < today,
+    )
+
+
 # --- a person's own training -------------------------------------------------------------
 
 
@@ -448,6 +490,13 @@ class MyTraining:
     record: StaffRecord | None
     statuses: list[ModuleStatus] = field(default_factory=list)
     today: datetime.date | None = None
+    # The person's certificates, by (module, day completed): `certificates_of`.
+    certificates: dict[tuple[str, datetime.date], uuid.UUID] = field(default_factory=dict)
+
+    def certificate_id(self, status: ModuleStatus) -> uuid.UUID | None:
+        """The certificate of the completion a module's status shows, if it has one (a pass in
+        speakup; an imported completion has none)."""
+        return self.certificates.get((status.module, status.completed_on))
 
     @property
     def staff_list_notice(self) -> str:
@@ -485,26 +534,38 @@ def _own_record(*, user, organisation: Organisation) -> StaffRecord | None:
     )
 
 
+def certificates_of(*, user) -> dict[tuple[str, datetime.date], uuid.UUID]:
+    """A person's certificates by (module, day completed); of two passes on a day, the later."""
+    rows = (
+        Completion.objects.filter(user=user, certificate_id__isnull=False)
+        .order_by("created_at", "pk")
+        .values_list("module", "completed_on", "certificate_id")
+    )
+    return {(module, day): certificate for module, day, certificate in rows}
+
+
 def my_training(*, user, today: datetime.date | None = None) -> list[MyTraining]:
     """A person's required modules and status, per organisation they train for. A leaver who
     still holds a role there is required nothing: their inactive record says so; only someone
-    the roster has never had is taken from their roles, as starting when first given one."""
+    the roster has never had is taken from their roles, as starting when first given one. A
+    module not required still shows their completion of it (`with_completion`)."""
     today = today or timezone.localdate()
-    completions_by_org = {}
+    certificates = certificates_of(user=user)
     result = []
     for organisation in training_organisations_of(user=user):
         record = _own_record(user=user, organisation=organisation)
         facts = WorkerFacts.of_record(record) if record else _facts_from_roles(user, organisation)
-        completions_by_org[organisation.pk] = completions_of_user(
-            user=user, organisation=organisation
-        )
-        statuses = worker_statuses(
-            facts=facts,
-            policy=policy_for(organisation=organisation),
-            completions=completions_by_org[organisation.pk],
-            today=today,
-        )
-        result.append(MyTraining(organisation, record, statuses, today))
+        completions = completions_of_user(user=user, organisation=organisation)
+        policy = policy_for(organisation=organisation)
+        statuses = [
+            with_completion(
+                status, policy=policy, completions=completions.get(status.module, []), today=today
+            )
+            for status in worker_statuses(
+                facts=facts, policy=policy, completions=completions, today=today
+            )
+        ]
+        result.append(MyTraining(organisation, record, statuses, today, certificates))
     return result
 
 

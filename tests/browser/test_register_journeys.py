@@ -308,6 +308,12 @@ def test_an_officer_told_another_published_reads_what_changed_and_keeps_it(page,
     page.goto("/register/code-of-practice/")
     page.get_by_role("link", name="See every version of the code").click()
     expect(page.get_by_role("link", name="Version 1", exact=True)).to_be_visible()
+    # Three versions the same day: each row says when and how much it changed.
+    rows = page.get_by_role("row")
+    expect(rows.filter(has_text="Version 3")).to_contain_text("1 line added")
+    expect(rows.filter(has_text="Version 2")).to_contain_text("2 lines added")
+    expect(rows.filter(has_text="Version 1")).to_contain_text("First version")
+    expect(rows.filter(has_text="Version 1")).to_contain_text(re.compile(r" at \d{1,2}:\d\d[ap]m"))
     assert_accessible(page)
     page.get_by_role("link", name="Version 1", exact=True).click()
     expect(page.get_by_text("This version is no longer current")).to_be_visible()

@@ -267,16 +267,18 @@ def test_an_officer_told_another_published_is_shown_what_it_added_and_a_link_to_
     assert html.escape(mine) in page  # their own text is still the one in the box
 
 
-def test_a_line_the_other_officer_changed_shows_as_removed_then_added(officer, person_with_role):
+def told_another_published(officer, other, body: str, *, mine: str) -> str:
+    """The page an officer sees on publishing `mine` after `other` published `body` since they
+    opened the form."""
     form = officer.get(ADDRESS).content.decode()
+    code_publish(actor=other, title="Code of practice", body=body, based_on=int(based_on(form)))
+    return officer.post(ADDRESS, as_sent(form, mine)).content.decode()
+
+
+def test_a_line_the_other_officer_changed_shows_as_removed_then_added(officer, person_with_role):
     reworded = BODY.replace("thank people who speak up", "thank everyone who speaks up")
-    code_publish(
-        actor=person_with_role(Role.REGISTER_OFFICER),
-        title="Code of practice",
-        body=reworded,
-        based_on=1,
-    )
-    page = officer.post(ADDRESS, as_sent(form, BODY + "\n3. Mine.")).content.decode()
+    other = person_with_role(Role.REGISTER_OFFICER)
+    page = told_another_published(officer, other, reworded, mine=BODY + "\n3. Mine.")
     assert compared(page) == [
         [
             "Unchanged: ## Listen",
@@ -286,6 +288,49 @@ def test_a_line_the_other_officer_changed_shows_as_removed_then_added(officer, p
         ]
     ]
     assert "<del>1. I will thank people who speak up.</del>" in page
+
+
+def read_aloud(page: str) -> list[str]:
+    """The comparison as a screen reader reads it, line by line: what is hidden from it left
+    out, and what is hidden from sight kept."""
+    shown = re.search(r"What changed in version.*?Read version", page, re.S).group(0)
+    heard = re.sub(r'<span aria-hidden="true">.*?</span>', "", shown, flags=re.S)
+    lines = re.findall(r'<(?:li|p class="speakup-changes__gap")[^>]*>(.*?)</(?:li|p)>', heard, re.S)
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", line)).split()) for line in lines]
+
+
+LONG = "\n".join(["## Listen"] + [f"{n}. Point {n}." for n in range(1, 9)])
+
+
+def test_two_changes_far_apart_are_shown_apart_with_the_lines_left_out_between(
+    officer, person_with_role
+):
+    """A tester read a change to the first point and one to the last as one block: nothing
+    marked the six unchanged points left out between them."""
+    code_publish(actor=officer.user, title="Code of practice", body=LONG, based_on=1)
+    ends_changed = LONG.replace("1. Point 1.", "1. Point one.").replace("8. Point 8.", "")
+    other = person_with_role(Role.REGISTER_OFFICER)
+
+    page = told_another_published(officer, other, ends_changed, mine=LONG + "\n9. Mine.")
+
+    assert read_aloud(page) == [
+        "Unchanged: ## Listen",
+        "Removed: 1. Point 1.",
+        "Added: 1. Point one.",
+        "Unchanged: 2. Point 2.",
+        "Lines left out",
+        "Unchanged: 7. Point 7.",
+        "Removed: 8. Point 8.",
+    ]
+    gap = re.search(r'<p class="speakup-changes__gap">(.*?)</p>', page, re.S).group(1)
+    assert '<span aria-hidden="true">…</span>' in gap  # seen, not read out as "dot dot dot"
+
+
+def test_changes_close_together_are_one_group_with_no_gap(officer, person_with_role):
+    both = BODY.replace("thank people", "thank everyone").replace("follow up.", "follow up soon.")
+    other = person_with_role(Role.REGISTER_OFFICER)
+    page = told_another_published(officer, other, both, mine=BODY + "\n3. Mine.")
+    assert len(compared(page)) == 1 and "Lines left out" not in read_aloud(page)
 
 
 def test_an_officer_who_started_before_version_1_is_shown_all_of_it_as_new(officer):

@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 
 from speakup.core.dates import day_in_words
 from speakup.register.duties import State
-from speakup.register.models import FtsuRole, Outcome, Status
+from speakup.register.models import CodeOfPractice, FtsuRole, Outcome, Status
 from speakup.register.queries import Timing, appointments_by_timing, effective_status
 
 STATUS_COLOURS = {
@@ -112,6 +112,42 @@ def code_changes(before: str, after: str, *, around: int = 1) -> list[list[CodeL
             lines += [CodeLine("added", text) for text in new[new_from:new_to]]
         groups.append(lines)
     return groups
+
+
+def code_change_size(before: str, after: str) -> str:
+    """How much `after` changed from `before`, as the comparison on the publish page counts it:
+    "3 lines added, 1 removed"."""
+    changed = [line.change for group in code_changes(before, after) for line in group]
+    added, removed = changed.count("added"), changed.count("removed")
+    if added and removed:
+        return f"{_lines(added)} added, {removed} removed"
+    if added or removed:
+        return f"{_lines(added or removed)} {'added' if added else 'removed'}"
+    # A version whose only change was spacing that the page shows as nothing.
+    return "No lines added or removed"
+
+
+def _lines(count: int) -> str:
+    return f"{count} line" if count == 1 else f"{count} lines"
+
+
+@dataclass(frozen=True)
+class ListedVersion:
+    """A row of the list of versions: the version, and how much it changed the one before."""
+
+    code: CodeOfPractice
+    change: str
+
+
+def code_versions_listed(versions) -> list[ListedVersion]:
+    """Each version, newest first, with its change from the version published before it, so
+    that two versions with the same title and day can be told apart."""
+    versions = list(versions)
+    earlier = [*versions[1:], None] if versions else []  # the first version has none
+    return [
+        ListedVersion(code, code_change_size(before.body, code.body) if before else "First version")
+        for code, before in zip(versions, earlier, strict=True)
+    ]
 
 
 def _shown_lines(body: str) -> list[str]:

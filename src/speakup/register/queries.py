@@ -259,5 +259,7 @@ def code_by_version(version: int) -> CodeOfPractice | None:
 
 def code_versions() -> QuerySet:
     """Every version ever published, newest first: each stays readable, as directors attested
-    to it."""
-    return CodeOfPractice.objects.order_by("-version").only("version", "title", "published_at")
+    to it. With its text, as the list says how much each changed from the one before."""
+    return CodeOfPractice.objects.order_by("-version").only(
+        "version", "title", "body", "published_at"
+    )

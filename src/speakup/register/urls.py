@@ -7,9 +7,10 @@ app_name = "register"
 
 class CodeVersion:
     """A version of the code in an address: digits 0 to 9, few enough for the database to look
-    up. Anything else (a word, "²", a number thousands of digits long) is no address: 404."""
+    up, and no leading zero (version 1 is the first). Anything else (a word, "²", "0", a number
+    thousands of digits long) is no address: 404."""
 
-    regex = "[0-9]{1,9}"
+    regex = "[1-9][0-9]{0,8}"
 
     def to_python(self, value: str) -> int:
         return int(value)
@@ -18,7 +19,15 @@ class CodeVersion:
         return str(value)
 
 
+class PaddedCodeVersion(CodeVersion):
+    """A version typed with leading zeros ("04"): the person means version 4, so the address
+    moves there. Zeros alone ("00") are no version."""
+
+    regex = "0+[1-9][0-9]{0,8}"
+
+
 register_converter(CodeVersion, "code_version")
+register_converter(PaddedCodeVersion, "padded_code_version")
 
 urlpatterns = [
     # Public: no sign-in.
@@ -30,6 +39,11 @@ urlpatterns = [
         "code-of-practice/<code_version:version>/",
         public.show_code_version,
         name="show_code_version",
+    ),
+    path(
+        "code-of-practice/<padded_code_version:version>/",
+        public.redirect_padded_code_version,
+        name="redirect_padded_code_version",
     ),
     path("open-data.csv", public.download_open_data, name="download_open_data"),
     # The director's own entry and cases.

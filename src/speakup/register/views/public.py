@@ -4,6 +4,7 @@ import io
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import condition, require_GET
 
@@ -12,7 +13,7 @@ from speakup.core.pages import pagination
 from speakup.core.permissions import can
 from speakup.register import queries
 from speakup.register.forms import SearchForm
-from speakup.register.presenters import ftsu_role
+from speakup.register.presenters import code_versions_listed, ftsu_role
 from speakup.register.throttling import RegisterRateThrottle, register_etag
 from speakup.register.views import page
 
@@ -82,7 +83,7 @@ def list_code_versions(request):
         request,
         "code_versions.jinja",
         page_title="Versions of the code of practice",
-        versions=queries.code_versions(),
+        versions=code_versions_listed(queries.code_versions()),
     )
 
 
@@ -101,6 +102,12 @@ def show_code_version(request, version: int):
         code=code,
         current=queries.current_code(),
     )
+
+
+@require_GET
+def redirect_padded_code_version(request, version: int):
+    """/code-of-practice/04/ is version 4's address typed with a zero: one address per version."""
+    return redirect("register:show_code_version", version, permanent=True)
 
 
 OPEN_DATA_COLUMNS = [

@@ -1,11 +1,13 @@
 """An organisation admin uploads part of their roster as the whole roster: speakup refuses to
-make most of the workers leavers, says how many, and lets them go ahead by saying they expect
-that many, then names who became leavers."""
+make most of the workers leavers, says how many and lists who, and lets them go ahead by
+saying they expect that many, then lists who became leavers and downloads every leaver."""
+
+import csv
+import io
 
 import pytest
 from playwright.sync_api import expect
 
-from speakup.core.words import listed
 from speakup.organisations.roles import Role
 from speakup.training.models import StaffRecord
 from tests.browser.conftest import assert_accessible, sign_in
@@ -35,6 +37,13 @@ def test_an_admin_is_stopped_from_making_most_workers_leavers_then_goes_ahead_de
         full.check()
         page.get_by_role("button", name="Upload and import").click()
 
+    # Listed as the roster lists them, by name: the wrong file is seen for one before it counts.
+    leaving = [
+        str(worker)
+        for worker in StaffRecord.objects.exclude(
+            employee_number__in=["3000", "3001", "3002", "3003"]
+        )
+    ]
     upload_as_the_whole_roster()
     expect(page.get_by_role("heading", name="Roster upload: Not imported")).to_be_visible()
     expect(
@@ -44,6 +53,8 @@ def test_an_admin_is_stopped_from_making_most_workers_leavers_then_goes_ahead_de
             "become leavers” ticked."
         )
     ).to_be_visible()
+    expect(page.get_by_role("heading", name="Who would become leavers")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="Fictional (")).to_have_text(leaving)
     assert_accessible(page)
     assert StaffRecord.objects.filter(active=True).count() == 20
 
@@ -56,9 +67,13 @@ def test_an_admin_is_stopped_from_making_most_workers_leavers_then_goes_ahead_de
     upload_as_the_whole_roster()
     expect(page.get_by_role("heading", name="Roster upload: Imported")).to_be_visible()
     expect(page.get_by_text("16 marked as leavers")).to_be_visible()
-    # Named, so that a wrong file's leavers can be checked: by name, as the roster lists them.
-    leavers = StaffRecord.objects.filter(active=False).order_by("last_name", "first_name")
-    named = listed([str(leaver) for leaver in leavers])
-    expect(page.get_by_text(f"The leavers are {named}.")).to_be_visible()
+    # Listed, so that a wrong file's leavers can be checked, with a way to every leaver.
+    expect(page.get_by_role("heading", name="Marked as leavers")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="Fictional (")).to_have_text(leaving)
     assert_accessible(page)
     assert StaffRecord.objects.filter(active=True).count() == 4
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the leavers (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text("utf-8-sig"))))
+    assert sorted(row["Employee Number"] for row in rows) == [f"{3004 + n}" for n in range(16)]
+    assert {row["Why a leaver"] for row in rows} == {"Not on the whole roster imported that day"}

@@ -95,6 +95,41 @@ def test_an_admin_posts_a_roster_as_csv(client_as, organisation):
     assert StaffRecord.objects.get().is_board_member
 
 
+def test_the_schema_documents_every_field_of_a_roster_import_and_its_workers_as_objects(
+    client_as, organisation
+):
+    """The answer was an untyped object: integrators could not see its fields, and
+    `leavers_by_stored_end_named` was a list of strings beside `leavers`' objects."""
+    client = client_as(Role.ORGANISATION_ADMIN)
+    answer = client.post("/api/v1/organisations/TST01/staff", ROSTER, content_type="text/csv")
+    refused = client.post(
+        "/api/v1/organisations/TST01/staff", "Employee Number\n1\n", content_type="text/csv"
+    )
+    schema = client.get("/api/v1/schema", HTTP_ACCEPT="application/json").json()
+
+    documented = schema["components"]["schemas"]["RosterImportResult"]
+    assert set(documented["properties"]) == set(answer.json()) == set(refused.json())
+    assert set(documented["required"]) == set(answer.json())
+    worker = {"$ref": "#/components/schemas/RosterWorker"}
+    for workers in (
+        "leavers",
+        "returners",
+        "leavers_by_stored_end_named",
+        "leavers_to_confirm_named",
+    ):
+        assert documented["properties"][workers]["items"] == worker
+    assert set(schema["components"]["schemas"]["RosterWorker"]["properties"]) == {
+        "employee_number",
+        "name",
+    }
+    import_staff = schema["paths"]["/api/v1/organisations/{ods_code}/staff"]["post"]["responses"]
+    assert import_staff["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/RosterImportResult"
+    }
+    refusals = import_staff["400"]["content"]["application/json"]["schema"]["anyOf"]
+    assert {"$ref": "#/components/schemas/RosterImportResult"} in refusals
+
+
 def test_a_bad_roster_is_refused_with_every_problem(client_as, organisation):
     client = client_as(Role.ORGANISATION_ADMIN)
     response = client.post(

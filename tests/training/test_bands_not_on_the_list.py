@@ -25,7 +25,7 @@ from tests.training.test_roster_import import each_import_path  # noqa: F401  (a
 NOT_ON_THE_LIST = (
     "Bands that are not Agenda for Change bands (Band 1 to Band 9, 8a to 8d) or VSM were kept as "
     "written, and no “Listen Up from band” rule reaches their workers (correct any that is a "
-    "mistyped band): Band 10 (1 row), Consultant (2 rows)."
+    "mistyped band): Band 10 (row 3), Consultant (rows 4 and 5)."
 )
 
 

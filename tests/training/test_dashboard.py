@@ -274,7 +274,7 @@ def test_an_admin_uploads_a_roster_and_sees_the_result(client_as, organisation):
     assert response.url == f"/training/organisations/TST01/roster/uploads/{job.pk}/"
     page = client.get(response.url).content.decode()
     assert "Roster imported" in page and "2 workers added" in page
-    assert "Staff groups not on the ESR list were kept as written: Porters (1 row)" in page
+    assert "Staff groups not on the ESR list were kept as written: Porters (row 3)" in page
     assert StaffRecord.objects.count() == 2
     # One h1, the page's; the result is a heading under it, so headings go in order.
     assert page.count("<h1") == 1 and re.search(r"<h2[^>]*>\s*Roster imported", page)
@@ -794,7 +794,7 @@ def test_a_board_member_gives_the_second_factor_before_downloading_the_roster(
     assert response.status_code == 302
     assert response.url.startswith("/account/two-factor/?next=")
     asked = " ".join(client.get(response.url).content.decode().split())
-    assert "Downloading every worker&#39;s compliance needs a security code as well as" in asked
+    assert "Downloading your workers&#39; names (their compliance, or the leavers) needs a" in asked
     given = client.post(response.url, {"code": current_code(device)}, follow=True)
     assert given.redirect_chain[-1][0] == "/training/organisations/TST01/?code-given-for=download"
     told = " ".join(given.content.decode().split())

@@ -49,5 +49,5 @@ def test_more_than_twenty_unknown_staff_groups_are_named_up_to_twenty_and_the_re
     text = "\r\n".join([HEADER, *rows]) + "\r\n"
     result = staff_import(organisation=organisation, file=io.BytesIO(text.encode()))
     warning = next(w for w in result.warnings if "Staff groups not on the ESR list" in w)
-    assert "Made up group 19 (1 row)" in warning and "Made up group 20" not in warning
+    assert "Made up group 19 (row 21)" in warning and "Made up group 20" not in warning
     assert warning.endswith(", and 3 more groups.")

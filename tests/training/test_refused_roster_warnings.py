@@ -22,11 +22,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 NO_FIRST_NAME = "1004,,Dunmore,,Students,,,,N,N,N,2024-01-01,"
 PORTER = ADA.replace("Nursing and Midwifery Registered", "Porters")
 # Bryn's band is "Consultant", no Agenda for Change band.
-GROUPS_REFUSED = "Staff groups not on the ESR list would be kept as written: Porters (1 row)."
+GROUPS_REFUSED = "Staff groups not on the ESR list would be kept as written: Porters (row 3)."
 BANDS_REFUSED = (
     "Bands that are not Agenda for Change bands (Band 1 to Band 9, 8a to 8d) or VSM would be "
     "kept as written, and no “Listen Up from band” rule would reach their workers (correct any "
-    "that is a mistyped band): Consultant (1 row)."
+    "that is a mistyped band): Consultant (row 4)."
 )
 
 OTHERS = [f"{5000 + n},W{n},Fictional,,Students,,,,N,N,N,2024-01-01," for n in range(6)]
@@ -50,8 +50,8 @@ def test_a_file_refused_for_a_bad_row_names_the_groups_and_bands_it_would_keep(o
     corrected = staff_import(organisation=organisation, file=csv_file(PORTER, BRYN))
     assert corrected.imported and corrected.created == 2
     assert corrected.warnings[-2:] == [
-        "Staff groups not on the ESR list were kept as written: Porters (1 row).",
-        UNKNOWN_BANDS + ": Consultant (1 row).",
+        "Staff groups not on the ESR list were kept as written: Porters (row 2).",
+        UNKNOWN_BANDS + ": Consultant (row 3).",
     ]
 
 
@@ -61,7 +61,10 @@ def test_a_whole_roster_refused_for_its_many_leavers_names_them_too(organisation
     result = staff_import(organisation=organisation, file=csv_file(PORTER, BRYN), full=True)
     assert not result.imported and result.leavers_to_confirm == len(OTHERS)
     assert result.summary().startswith("Nothing was imported: as a whole roster the file would")
-    assert result.warnings == [GROUPS_REFUSED, BANDS_REFUSED]
+    assert result.warnings == [
+        GROUPS_REFUSED.replace("row 3", "row 2"),
+        BANDS_REFUSED.replace("row 4", "row 3"),
+    ]
     assert StaffRecord.objects.filter(active=True).count() == 2 + len(OTHERS)
 
 

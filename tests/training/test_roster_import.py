@@ -266,7 +266,7 @@ def test_unknown_staff_groups_are_kept_as_given_and_flagged(organisation):
     record = StaffRecord.objects.get()
     assert record.staff_group == "Porters" and not record.staff_group_recognised
     assert result.unknown_staff_groups == {"Porters": 1}
-    assert "Porters (1 row)" in result.warnings[-1]
+    assert "Porters (row 2)" in result.warnings[-1]
 
 
 @pytest.mark.usefixtures("each_import_path")
@@ -635,7 +635,7 @@ def test_the_unknown_staff_groups_warned_of_are_this_files_only(organisation):
     )
     assert first.unknown_staff_groups == {"Porters": 2}
     assert first.warnings == [
-        "Staff groups not on the ESR list were kept as written: Porters (2 rows)."
+        "Staff groups not on the ESR list were kept as written: Porters (rows 2 and 3)."
     ]
     again = staff_import(organisation=organisation, file=csv_file(ADA + ",", header=EVERY_COLUMN))
     assert again.unknown_staff_groups == {} and again.warnings == []
@@ -824,7 +824,7 @@ def test_rows_whose_assignment_end_has_gone_by_are_counted_as_leavers(organisati
     result = staff_import(organisation=organisation, file=csv_file(ADA, NIA_LEFT))
     assert result.ended == 1 and result.as_dict()["ended"] == 1
     assert result.summary() == (
-        "2 rows read: 2 workers added, 0 updated, 0 unchanged, 0 marked as leavers, "
+        "2 rows read: 2 workers added, 0 updated, 0 unchanged, "
         "1 row with an Assignment End gone by (leavers)."
     )
     assert not StaffRecord.objects.get(employee_number="1013").active

@@ -1,12 +1,16 @@
 """What a roster import's result says about the workers it changed, on every way in (the
 command, the upload's result page, the API) and both import paths: who a whole roster made
-leavers, who of the workers added has no line manager, who stays a leaver by an Assignment End
-stored for them, and, of a refused file, the unknown bands and staff groups of its bad rows."""
+leavers (or would, refused), who came back onto the roster, who of the workers added or back
+has no line manager, who stays a leaver by an Assignment End stored for them, that nothing
+changed, and the unknown bands and staff groups with their rows (of a refused file's bad rows
+too); the page shows warnings as warnings and lists the workers it names."""
 
 import datetime
 import html
 import io
+import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 import pytest
 import time_machine
@@ -56,18 +60,84 @@ def clock():
         yield
 
 
-def imported(organisation, *rows: str, header: str = HEADER) -> None:
-    """The roster before the import under test, imported as the whole roster."""
-    result = staff_import(organisation=organisation, file=io.BytesIO(roster(*rows, header=header)))
+def imported(organisation, *rows: str, header: str = HEADER, full: bool = False) -> None:
+    """The roster before the import under test (`full`: as the whole roster, whatever leavers
+    it makes)."""
+    result = staff_import(
+        organisation=organisation,
+        file=io.BytesIO(roster(*rows, header=header)),
+        full=full,
+        expect_leavers=1_000_000 if full else 0,
+    )
     assert result.imported, result.summary()
+
+
+class ResultPage(HTMLParser):
+    """The parts of an upload's result page a person tells apart: the text of each panel,
+    warning callout and inset (by kind), and the items of each list under its heading."""
+
+    BOXES = {"nhsuk-panel": "panel", "nhsuk-card--warning": "warning", "nhsuk-inset-text": "inset"}
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.boxes: dict[str, list[str]] = {kind: [] for kind in self.BOXES.values()}
+        self.lists: dict[str, list[str]] = {}
+        self.links: list[tuple[str, str]] = []
+        self._open: list[tuple[str, str | None]] = []  # (tag, the box it opens)
+        self._heading = self._item = self._link = None
+        self.feed(page[page.index("<main") : page.index("</main>")])
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        box = next((kind for name, kind in self.BOXES.items() if name in classes), None)
+        if tag in ("br", "img", "input", "meta", "link"):
+            return
+        self._open.append((tag, box))
+        if box:
+            self.boxes[box].append("")
+        if tag == "h2":
+            self._heading = ""
+        elif tag == "li" and self._heading is not None:
+            self._item = ""
+        elif tag == "a":
+            self._link = (attrs.get("href"), "")
+
+    def handle_endtag(self, tag):
+        while self._open:
+            opened, _ = self._open.pop()
+            if opened == tag:
+                break
+        if tag == "li" and self._item is not None:
+            self.lists.setdefault(self._heading, []).append(" ".join(self._item.split()))
+            self._item = None
+        elif tag == "a" and self._link:
+            self.links.append((self._link[0], " ".join(self._link[1].split())))
+            self._link = None
+
+    def handle_data(self, data):
+        for _, box in self._open:
+            if box:
+                self.boxes[box][-1] += data
+        if any(tag == "h2" for tag, _ in self._open):
+            self._heading = " ".join(f"{self._heading or ''} {data}".split())
+        if self._item is not None:
+            self._item += data
+        if self._link:
+            self._link = (self._link[0], self._link[1] + data)
+
+    def box_texts(self, kind: str) -> list[str]:
+        return [" ".join(text.split()) for text in self.boxes[kind]]
 
 
 @dataclass
 class Told:
-    """What one way in told its user: every word of it, and the API's JSON answer."""
+    """What one way in told its user: every word of it (on one line), the API's JSON answer,
+    and the result page's parts."""
 
     text: str
     answer: dict = field(default_factory=dict)
+    page: ResultPage | None = None
 
 
 @pytest.fixture(params=["command", "page", "API"])
@@ -93,27 +163,30 @@ def send(request, tmp_path, client_as, organisation):
                 )
             except CommandError as refusal:
                 err.write(str(refusal))
-            return Told(out.getvalue() + err.getvalue())
+            return Told(" ".join((out.getvalue() + "\n" + err.getvalue()).split()))
         client = client_as(Role.ORGANISATION_ADMIN)
         if channel == "page":
             upload = SimpleUploadedFile("roster.csv", body, content_type="text/csv")
             data = {"file": upload, **({"full": "on"} if full else {})}
             sent = client.post("/training/organisations/TST01/roster/", data)
-            return Told(html.unescape(client.get(sent.url).content.decode()))
+            page = html.unescape(client.get(sent.url).content.decode())
+            text = " ".join(re.sub(r"<[^>]+>", " ", page[page.index("<main") :]).split())
+            return Told(text, page=ResultPage(page))
         url = "/api/v1/organisations/TST01/staff" + ("?full=true" if full else "")
         answer = client.post(url, body, content_type="text/csv").json()
-        return Told("\n".join([answer["summary"], *answer["warnings"]]), answer)
+        return Told(" ".join([answer["summary"], *answer["warnings"], *answer["notes"]]), answer)
 
     sending.channel = channel
     return sending
 
 
-# --- 1. who a whole roster made leavers ------------------------------------------------------
+# --- 1. who a whole roster made leavers, or would ------------------------------------------
 
 STAYING = [row(4000 + n, f"Stays{n:02d}") for n in range(30)]
+LEAVERS_CSV = "/training/organisations/TST01/leavers.csv"
 
 
-def test_a_whole_roster_names_the_workers_it_made_leavers(organisation, send):
+def test_a_whole_roster_lists_the_workers_it_made_leavers(organisation, send):
     imported(
         organisation,
         *STAYING,
@@ -123,10 +196,19 @@ def test_a_whole_roster_names_the_workers_it_made_leavers(organisation, send):
     )
     told = send(roster(*STAYING), full=True)
 
-    assert (
-        "30 unchanged, 3 marked as leavers. The leavers are Ada Ashdown (4102), Cai " in told.text
+    assert "30 rows read: 0 workers added, 0 updated, 30 unchanged, 3 marked as leavers." in (
+        told.text
     )
-    assert "Cai Ashdown (4103) and Bryn Birchley (4101)." in told.text
+    leavers = ["Ada Ashdown (4102)", "Cai Ashdown (4103)", "Bryn Birchley (4101)"]
+    if send.channel == "page":
+        # A list to scan, not a paragraph, and a way to every leaver.
+        assert told.page.lists["Marked as leavers"] == leavers
+        assert (LEAVERS_CSV, "Download the leavers (CSV)") in told.page.links
+        assert "Bryn" not in told.page.box_texts("panel")[0]
+    else:
+        assert "The leavers are Ada Ashdown (4102), Cai Ashdown (4103) and Bryn Birchley " in (
+            told.text
+        )
     if send.channel == "API":
         assert told.answer["left"] == 3
         assert told.answer["leavers"] == [
@@ -143,8 +225,14 @@ def test_a_whole_roster_names_twenty_leavers_and_counts_the_rest(organisation, s
     imported(organisation, *staying, *leaving)
     told = send(roster(*staying), full=True)
 
-    named = ", ".join(f"Goes{n:02d} Fictional ({6021 - n})" for n in range(20))
-    assert f"22 marked as leavers. The leavers include {named} and 2 more workers." in told.text
+    named = [f"Goes{n:02d} Fictional ({6021 - n})" for n in range(20)]
+    assert "22 marked as leavers." in told.text
+    if send.channel == "page":
+        assert told.page.lists["Marked as leavers"] == named
+        assert "The first 20 of 22, by last name: " in told.text
+        assert "And 2 more workers. Download the leavers (CSV)" in told.text
+    else:
+        assert f"The leavers include {', '.join(named)} and 2 more workers." in told.text
     if send.channel == "API":
         assert (told.answer["left"], len(told.answer["leavers"])) == (22, 20)
         assert told.answer["leavers"][0] == {"employee_number": "6021", "name": "Goes00 Fictional"}
@@ -154,15 +242,109 @@ def test_only_a_whole_roster_names_leavers_and_a_leaver_already_is_not_named_aga
     organisation, send
 ):
     imported(organisation, *STAYING, row(4101, "Bryn", "Birchley"))
-    staff_import(organisation=organisation, file=io.BytesIO(roster(*STAYING)), full=True)
+    imported(organisation, *STAYING, full=True)
     told = send(roster(*STAYING), full=True)
 
-    assert "0 marked as leavers." in told.text and "Bryn" not in told.text
+    assert "Bryn" not in told.text and "Marked as leavers" not in told.text
     if send.channel == "API":
         assert told.answer["leavers"] == []
 
 
-# --- 2. workers added where no line manager is -----------------------------------------------
+def test_a_roster_refused_for_many_leavers_names_who_would_leave(organisation, send):
+    """The refusal is when a wrong file most needs seeing for one: whose names are these?"""
+    imported(organisation, *STAYING, *(row(4200 + n, f"Goes{n:02d}") for n in range(25)))
+    told = send(roster(*STAYING[:5]), full=True)
+
+    assert "would mark 50 of the organisation's 55 active workers as leavers" in told.text
+    named = [f"Goes{n:02d} Fictional ({4200 + n})" for n in range(20)]
+    if send.channel == "page":
+        assert told.page.lists["Who would become leavers"] == named
+        assert "The first 20 of 50, by last name:" in told.text
+        assert "And 30 more workers." in told.text
+    else:
+        assert (
+            f"The workers who would become leavers include {', '.join(named)} and 30 more workers."
+        ) in told.text
+    if send.channel == "API":
+        assert told.answer["leavers_to_confirm"] == 50
+        assert told.answer["leavers_to_confirm_named"][:2] == [
+            {"employee_number": "4200", "name": "Goes00 Fictional"},
+            {"employee_number": "4201", "name": "Goes01 Fictional"},
+        ]
+        assert told.answer["leavers"] == []
+    assert StaffRecord.objects.filter(active=True).count() == 55
+
+
+# --- 2. who came back onto the roster --------------------------------------------------------
+
+
+def test_workers_back_on_the_roster_are_counted_and_named(organisation, send):
+    imported(organisation, *STAYING, row(4101, "Bryn", "Birchley"), row(4102, "Ada", "Ashdown"))
+    imported(organisation, *STAYING, full=True)
+    # Back, and one of those staying moves directorate: 3 updated, 2 of them back.
+    moved = row(4000, "Stays00", directorate="Medicine")
+    told = send(
+        roster(moved, *STAYING[1:], row(4101, "Bryn", "Birchley"), row(4102, "Ada", "Ashdown"))
+    )
+
+    assert (
+        "32 rows read: 0 workers added, 3 updated (2 of them back on the roster), 29 unchanged."
+    ) in told.text
+    if send.channel == "page":
+        back = told.page.lists["Back on the roster"]
+        assert back == ["Ada Ashdown (4102)", "Bryn Birchley (4101)"]
+    else:
+        assert (
+            "The workers back on the roster are Ada Ashdown (4102) and Bryn Birchley (4101)."
+        ) in told.text
+    if send.channel == "API":
+        assert (told.answer["updated"], told.answer["returned"]) == (3, 2)
+        assert told.answer["returners"] == [
+            {"employee_number": "4102", "name": "Ada Ashdown"},
+            {"employee_number": "4101", "name": "Bryn Birchley"},
+        ]
+    assert StaffRecord.objects.filter(active=True).count() == 32
+
+
+def test_the_first_twenty_back_are_named_by_name_whatever_their_rows(organisation, send):
+    """Rows in the reverse of name order: the first 20 by name, not the first 20 rows."""
+    back = [row(7000 + n, f"Back{21 - n:02d}") for n in range(22)]
+    imported(organisation, *STAYING, *back)
+    imported(organisation, *STAYING, full=True)
+    told = send(roster(*back))
+
+    assert "22 rows read: 0 workers added, 22 updated (all back on the roster), 0 unchanged." in (
+        told.text
+    )
+    named = [f"Back{n:02d} Fictional ({7021 - n})" for n in range(20)]
+    if send.channel == "page":
+        assert told.page.lists["Back on the roster"] == named
+        assert "And 2 more workers." in told.text
+    else:
+        assert f"The workers back on the roster include {', '.join(named)} and 2 more workers." in (
+            told.text
+        )
+
+
+def test_a_worker_back_by_a_new_start_in_a_file_without_ends_is_back_on_the_roster(
+    organisation, send
+):
+    imported(organisation, ADA, BRYN_LEFT)
+    told = send(
+        roster(
+            row(2001, "Ada", "Ashdown", end=None),
+            row(2002, "Bryn", "Birchley", start="2025-02-01", end=None),
+            header=WITHOUT_END,
+        )
+    )
+
+    assert "2 rows read: 0 workers added, 1 updated (back on the roster), 1 unchanged." in (
+        told.text
+    )
+    assert "Bryn Birchley (2002)" in told.text
+
+
+# --- 3. workers added or back where no line manager is --------------------------------------
 
 MONA = row(3000, "Mona", "Manager", manager="Y")  # the line manager of Surgery
 
@@ -187,14 +369,17 @@ def test_workers_added_in_a_directorate_with_no_line_manager_are_said_to_have_no
         )
     )
 
-    assert (
+    warning = (
         "The file has no Line Manager Employee Number column, and 6 of the workers it added are "
         "in a directorate with no line manager, so no line manager has them on their team or is "
         "told about their training: Estates (2 workers), Catering (1 worker), Domestic (1 "
         "worker), 1 more directorate and no directorate given (1 worker). The other workers it "
         "added are on the team of the line managers in their directorate, who see their "
         "training and are told when it is overdue."
-    ) in told.text
+    )
+    assert warning in told.text
+    if send.channel == "page":
+        assert warning in told.page.box_texts("warning")[0]
     # As the team page and the reminders have it: only Ada and Dot have a line manager.
     managers = line_managers_in(organisation=organisation)
     workers = StaffRecord.objects.values(
@@ -215,19 +400,81 @@ def test_when_no_worker_added_has_a_line_manager_none_is_said_to(organisation, s
     assert "on the team of" not in told.text
 
 
+def test_one_other_worker_added_is_said_to_be_on_a_team_in_the_singular(organisation, send):
+    imported(organisation, MONA)
+    told = send(
+        roster(
+            MONA, row(3001, "Ada", "Ashdown"), row(3002, "Eve", "Estates", directorate="Estates")
+        )
+    )
+
+    assert (
+        "1 of the workers it added is in a directorate with no line manager, so no line manager "
+        "has them on their team or is told about their training: Estates (1 worker). The other "
+        "worker it added is on the team of the line managers in their directorate"
+    ) in told.text
+
+
 def test_workers_added_where_a_line_manager_is_are_said_to_be_on_their_team(organisation, send):
     imported(organisation, MONA)
     told = send(roster(MONA, row(3001, "Ada", "Ashdown")))
 
-    assert (
-        "The file has no Line Manager Employee Number column, so each worker it added is on the "
+    note = (
+        "The file has no Line Manager Employee Number column, so the worker it added is on the "
         "team of the line managers in their directorate, who see their training and are told "
         "when it is overdue."
-    ) in told.text
+    )
+    assert note in told.text
     assert "no line manager" not in told.text
+    if send.channel == "page":
+        # Worth knowing, nothing to check: information, not a warning.
+        assert told.page.box_texts("inset") == [f"Information: {note}"]
+        assert not told.page.box_texts("warning")
+    if send.channel == "command":
+        assert f"Note: {note}" in told.text
+    if send.channel == "API":
+        assert told.answer["notes"] == [note] and told.answer["warnings"] == []
 
 
-# --- 3. Assignment Ends ----------------------------------------------------------------------
+def test_workers_back_in_a_directorate_with_no_line_manager_are_said_to_have_none(
+    organisation, send
+):
+    imported(
+        organisation,
+        MONA,
+        row(3002, "Eve", "Estates", directorate="Estates"),
+        row(3009, "Sam", "Surgeon"),
+    )
+    imported(organisation, MONA, full=True)
+    told = send(
+        roster(
+            MONA,
+            row(3002, "Eve", "Estates", directorate="Estates"),
+            row(3009, "Sam", "Surgeon"),
+            row(3010, "Ira", "Estates", directorate="Estates"),
+        )
+    )
+
+    assert (
+        "The file has no Line Manager Employee Number column, and 2 of the workers it added or "
+        "brought back are in a directorate with no line manager, so no line manager has them on "
+        "their team or is told about their training: Estates (2 workers). The other worker it "
+        "added or brought back is on the team of the line managers in their directorate"
+    ) in told.text
+
+
+def test_a_worker_back_where_a_line_manager_is_is_said_to_be_on_their_team(organisation, send):
+    imported(organisation, MONA, row(3009, "Sam", "Surgeon"))
+    imported(organisation, MONA, full=True)
+    told = send(roster(MONA, row(3009, "Sam", "Surgeon")))
+
+    assert (
+        "The file has no Line Manager Employee Number column, so the worker it brought back is "
+        "on the team of the line managers in their directorate"
+    ) in told.text
+
+
+# --- 4. Assignment Ends ----------------------------------------------------------------------
 
 ADA = row(2001, "Ada", "Ashdown")
 CAI_LEFT = row(2004, "Cai", "Cole", end="2025-01-31")  # his end has gone by: a leaver
@@ -248,7 +495,7 @@ def test_a_file_without_assignment_ends_says_who_stays_a_leaver_by_their_stored_
         )
     )
 
-    assert "3 rows read: 0 workers added, 1 updated, 2 unchanged, 0 marked as leavers." in (
+    assert "3 rows read: 0 workers added, 1 updated (back on the roster), 2 unchanged." in (
         told.text
     )
     assert (
@@ -266,6 +513,10 @@ def test_a_file_without_assignment_ends_says_who_stays_a_leaver_by_their_stored_
     assert active == {"2001": True, "2002": True, "2004": False}
     if send.channel == "API":
         assert told.answer["leavers_by_stored_end"] == 1
+        # Objects, as every list of workers the answer gives.
+        assert told.answer["leavers_by_stored_end_named"] == [
+            {"employee_number": "2004", "name": "Cai Cole"}
+        ]
         assert told.answer["stored_ends_cleared"] == 1
 
 
@@ -275,9 +526,6 @@ def test_an_unchanged_file_says_nothing_of_ends_gone_by_of_workers_who_were_leav
     imported(organisation, ADA, CAI_LEFT)
     told = send(roster(ADA, CAI_LEFT))
 
-    assert "2 rows read: 0 workers added, 0 updated, 2 unchanged, 0 marked as leavers." in (
-        told.text
-    )
     assert "Assignment End gone by" not in told.text
     if send.channel == "API":
         assert told.answer["ended"] == 0
@@ -288,14 +536,96 @@ def test_an_end_gone_by_that_makes_an_active_worker_a_leaver_is_counted(organisa
     told = send(roster(ADA, CAI_LEFT))
 
     assert (
-        "2 rows read: 0 workers added, 1 updated, 1 unchanged, 0 marked as leavers, 1 row with "
-        "an Assignment End gone by (leavers)."
+        "2 rows read: 0 workers added, 1 updated, 1 unchanged, 1 row with an Assignment End gone "
+        "by (leavers)."
     ) in told.text
     if send.channel == "API":
         assert told.answer["ended"] == 1
 
 
-# --- 4. a refused file's unknown bands and staff groups, of its bad rows too ------------------
+# --- 5. a file the roster already matches -----------------------------------------------------
+
+
+def test_importing_the_same_file_again_says_plainly_that_nothing_changed(organisation, send):
+    imported(organisation, ADA)
+    moved = roster(row(2001, "Ada", "Ashdown", band="Band 6", end=None), header=WITHOUT_END)
+    told = send(moved)
+    again = send(moved)
+
+    assert "Nothing changed" not in told.text  # the first time: a note on the ends it kept
+    assert "assignment end dates were left as they were" in told.text
+    said = "Nothing changed: the roster already matched this file (1 worker)."
+    assert said in again.text
+    # Said first, and nothing after it that describes no change.
+    assert "unchanged" not in again.text and "left as they were" not in again.text
+    if send.channel == "page":
+        assert again.page.box_texts("panel") == [f"Roster imported {said}"]
+        assert not again.page.box_texts("warning") and not again.page.box_texts("inset")
+
+
+def test_a_file_that_changes_nothing_but_skips_a_row_says_both(organisation):
+    imported(organisation, ADA)
+    result = staff_import(
+        organisation=organisation, file=io.BytesIO(roster(ADA, row(2002, ""))), skip_invalid=True
+    )
+
+    assert result.summary() == (
+        "Nothing changed: the roster already matched this file (1 worker). 1 row was skipped "
+        "because of problems."
+    )
+
+
+def test_a_whole_roster_that_changes_nothing_says_so(organisation, send):
+    imported(organisation, *STAYING)
+    told = send(roster(*STAYING), full=True)
+
+    assert "Nothing changed: the roster already matched this file (30 workers)." in told.text
+    assert "marked as leavers" not in told.text
+
+
+def test_only_a_whole_roster_says_how_many_it_marked_as_leavers(organisation, send):
+    imported(organisation, ADA)
+    told = send(roster(row(2001, "Ada", "Ashdown", band="Band 6")))
+
+    assert "1 row read: 0 workers added, 1 updated, 0 unchanged." in told.text
+    assert "leavers" not in told.text
+
+
+# --- 6. warnings are warnings -----------------------------------------------------------------
+
+
+def test_warnings_are_shown_as_warnings_as_the_command_calls_them(organisation, send):
+    imported(organisation, MONA)
+    told = send(roster(MONA, row(3002, "Eve", "Estates", directorate="Estates", band="Band 10")))
+
+    no_line_manager = "so no line manager has them on their team or is told about their training"
+    if send.channel == "command":
+        assert "Warning: The file has no Line Manager Employee Number column, and the" in told.text
+        assert "Warning: Bands that are not Agenda for Change bands" in told.text
+    if send.channel == "page":
+        (warnings,) = told.page.box_texts("warning")
+        assert warnings.startswith("Important: Warnings ")
+        assert no_line_manager in warnings and "Band 10 (row 3)" in warnings
+        listed = told.page.lists["Important: Warnings"]
+        assert listed[1].startswith("Bands that are not Agenda for Change")
+        assert not told.page.box_texts("inset")
+
+
+# --- 7. unknown bands and staff groups, with their rows ----------------------------------------
+
+
+def test_unknown_bands_and_staff_groups_name_their_first_rows(organisation, send):
+    porters = [row(2100 + n, f"Porter{n:02d}").replace(",Other,", ",Porters,") for n in range(12)]
+    rows = [ADA, row(2010, "Dai", band="Band 10"), *porters, row(2011, "Em", band="Band 10")]
+    told = send(roster(*rows))
+
+    assert "Band 10 (rows 3 and 16)." in told.text
+    assert "Porters (12 rows: 4, 5, 6 and 9 more)." in told.text
+    if send.channel == "API":
+        assert told.answer["unknown_bands"] == {"Band 10": 2}
+        assert told.answer["unknown_bands_first_rows"] == {"Band 10": [3, 16]}
+        assert told.answer["unknown_staff_groups"] == {"Porters": 12}
+        assert told.answer["unknown_staff_groups_first_rows"] == {"Porters": [4, 5, 6]}
 
 
 def test_a_refused_file_names_the_unknown_band_and_group_of_a_row_with_a_bad_date(
@@ -308,14 +638,41 @@ def test_a_refused_file_names_the_unknown_band_and_group_of_a_row_with_a_bad_dat
             row(2006, "Em", "Ellery", start="2030-01-01").replace(",Other,", ",Porters,"),
             # A band too long to be kept is that row's problem, not a band to warn of.
             row(2007, "Fy", "Fyfe", band="B" * 31),
+            row(2008, "Gus", "Gale", band="Band 10"),
         )
     )
 
-    assert "3 of 4 rows have problems." in told.text
-    assert f"{UNKNOWN_GROUPS_REFUSED}: Porters (1 row)." in told.text
-    assert f"{UNKNOWN_BANDS_REFUSED}: Band 10 (1 row)." in told.text
-    assert "BBBB (1 row)" not in told.text
+    assert "3 of 5 rows have problems." in told.text
+    assert f"{UNKNOWN_GROUPS_REFUSED}: Porters (row 4)." in told.text
+    # A good row's and a bad row's, in the order of the file.
+    assert f"{UNKNOWN_BANDS_REFUSED}: Band 10 (rows 3 and 6)." in told.text
+    assert "BBBB" not in told.text.replace(f"“{'B' * 31}”", "")
     if send.channel == "API":
-        assert told.answer["unknown_bands"] == {"Band 10": 1}
+        assert told.answer["unknown_bands"] == {"Band 10": 2}
+        assert told.answer["unknown_bands_first_rows"] == {"Band 10": [3, 6]}
         assert told.answer["unknown_staff_groups"] == {"Porters": 1}
     assert not StaffRecord.objects.exists()
+
+
+# --- 8. words for one worker -----------------------------------------------------------------
+
+
+def test_a_file_adding_one_worker_without_columns_says_so_in_the_singular_with_or(
+    organisation, send
+):
+    told = send(
+        roster(
+            "2001,Ada,Ashdown,Other,Y,N,N,2020-01-01",
+            header="Employee Number,First Name,Last Name,Staff Group,Line Manager (Y/N),"
+            "Senior Leader (Y/N),Board Member (Y/N),Assignment Start",
+        )
+    )
+
+    assert (
+        "The file has no Email, Job Role, Directorate, Band or Assignment End column: the "
+        "worker added has no email address, job role, directorate, band or assignment end date."
+    ) in told.text
+    assert (
+        "The file has no Line Manager Employee Number or Directorate column, so no line manager "
+        "has the worker it added on their team or is told about their training."
+    ) in told.text

@@ -52,11 +52,13 @@ def test_a_whole_roster_making_most_workers_leavers_is_refused_and_changes_nothi
     roster_of(organisation, 50)
     result = staff_import(organisation=organisation, file=first(6, renamed=True), full=True)
     assert not result.imported and result.leavers_to_confirm == 44
-    assert result.summary() == (
+    assert result.headline() == (
         "Nothing was imported: as a whole roster the file would mark 44 of the organisation's "
         "50 active workers as leavers; if you expect that, upload it again with “I expect 44 "
         "workers to become leavers” ticked."
     )
+    # Named too, so that a wrong file can be seen for one (test_roster_import_result.py).
+    assert len(result.leavers_to_confirm_named) == 20
     assert active() == 50
     assert not StaffRecord.objects.filter(first_name="Renamed").exists()
 
@@ -107,10 +109,10 @@ def test_the_command_says_how_to_go_ahead_and_goes_ahead_when_told(organisation,
     command = ["import-staff", str(path), "--organisation", "TST01", "--full"]
     with pytest.raises(CommandError) as refused:
         call_command(*command)
-    assert str(refused.value) == (
+    assert str(refused.value).startswith(
         "Nothing was imported: as a whole roster the file would mark 44 of the organisation's "
         "50 active workers as leavers; if you expect that, import it again with "
-        "--expect-leavers 44."
+        "--expect-leavers 44. The workers who would become leavers include W10 Fictional (5010), "
     )
     assert active() == 50
     with pytest.raises(CommandError, match="“lots” is not a number of workers"):
@@ -127,9 +129,10 @@ def test_the_api_says_how_to_go_ahead_and_goes_ahead_when_told(client_as, organi
     refused = client.post(url, body, content_type="text/csv")
     assert refused.status_code == 400
     assert refused.json()["leavers_to_confirm"] == 44
-    assert refused.json()["summary"].endswith(
-        "; if you expect that, send it again with ?full=true&expect_leavers=44."
-    )
+    assert (
+        "; if you expect that, send it again with ?full=true&expect_leavers=44. The workers who "
+        "would become leavers include W10 Fictional (5010), "
+    ) in refused.json()["summary"]
     wrong = client.post(url + "&expect_leavers=all", body, content_type="text/csv")
     assert wrong.status_code == 400
     assert wrong.json() == {

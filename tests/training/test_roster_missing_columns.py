@@ -35,7 +35,7 @@ THE_COLUMNS = (
     "(Y/N), Board Member (Y/N), Assignment Start, Assignment End"
 )
 MANAGED_BY_THEIR_DIRECTORATE = (
-    "The file has no Line Manager Employee Number column, so each worker it added is on the team "
+    "The file has no Line Manager Employee Number column, so the worker it added is on the team "
     "of the line managers in their directorate, who see their training and are told when it is "
     "overdue."
 )
@@ -95,11 +95,12 @@ def test_a_misspelt_column_is_named_and_the_values_under_it_are_not_read(organis
     moved = ADA.replace("Surgery", "Medicine") + ","
     result = staff_import(organisation=organisation, file=csv_file(moved, header=header))
     assert result.imported and result.summary() == (
-        "1 row read: 0 workers added, 0 updated, 1 unchanged, 0 marked as leavers."
+        "Nothing changed: the roster already matched this file (1 worker)."
     )
+    # What explains it is said; that the directorates were left as they were is not: nothing
+    # changed of any worker.
     assert result.warnings == [
-        f"The column “Directorates” is not one speakup reads, so it was left out: {THE_COLUMNS}.",
-        "The file has no Directorate column: workers' directorates were left as they were.",
+        f"The column “Directorates” is not one speakup reads, so it was left out: {THE_COLUMNS}."
     ]
     assert StaffRecord.objects.get().directorate == "Surgery"
 
@@ -129,9 +130,9 @@ def test_workers_added_by_a_file_without_a_column_have_nothing_in_it(organisatio
     assert (result.created, result.unchanged) == (1, 1)
     assert result.warnings == [
         "The file has no Email, Job Role or Assignment End column: workers' email addresses, job "
-        "roles and assignment end dates were left as they were, and the workers added have none.",
+        "roles and assignment end dates were left as they were, and the worker added has none.",
         BRYN_MANAGED_BY_NOBODY,
-        UNKNOWN_BANDS + ": Consultant (1 row).",
+        UNKNOWN_BANDS + ": Consultant (row 3).",
     ]
     assert stored("1001")["job_role"] == "Staff Nurse"
     assert (stored("1002")["job_role"], stored("1002")["directorate"]) == ("", "Medicine")
@@ -142,11 +143,11 @@ def test_workers_added_by_a_file_without_a_column_have_nothing_in_it(organisatio
         file=csv_file(bryn.replace("1002", "1003"), header=header),
     )
     assert first.warnings == [
-        "The file has no Email, Job Role or Assignment End column: the workers added have no "
-        "email addresses, job roles and assignment end dates.",
-        MANAGED_BY_THEIR_DIRECTORATE,
-        UNKNOWN_BANDS + ": Consultant (1 row).",
+        "The file has no Email, Job Role or Assignment End column: the worker added has no "
+        "email address, job role or assignment end date.",
+        UNKNOWN_BANDS + ": Consultant (row 2).",
     ]
+    assert first.notes == [MANAGED_BY_THEIR_DIRECTORATE]
 
 
 def test_without_an_end_column_a_workers_end_stays_unless_they_have_come_back(organisation):
@@ -207,7 +208,7 @@ def test_the_command_warns_of_the_columns_it_did_not_read(organisation, tmp_path
     call_command("import-staff", str(path), "--organisation", "TST01")
     err = capsys.readouterr().err
     assert "Warning: The column “Bnad” is not one speakup reads, so it was left out" in err
-    assert "Warning: The file has no Band column: the workers added have no bands" in err
+    assert "Warning: The file has no Band column: the worker added has no band." in err
 
 
 def test_a_file_in_esrs_layout_says_who_manages_the_workers_it_added_and_nothing_else(
@@ -224,12 +225,12 @@ def test_a_file_in_esrs_layout_says_who_manages_the_workers_it_added_and_nothing
         "The file has no Line Manager Employee Number column, and the workers it added are in a "
         "directorate with no line manager, so no line manager has them on their team or is told "
         "about their training: Medicine (1 worker) and Surgery (1 worker).",
-        UNKNOWN_BANDS + ": Consultant (1 row).",
+        UNKNOWN_BANDS + ": Consultant (row 3).",
     ]
     # Nobody added: nothing to say of line managers.
     again = staff_import(organisation=organisation, file=csv_file(ADA.replace("Ada", "Adah"), BRYN))
     assert again.imported and again.updated == 1
-    assert again.warnings == [UNKNOWN_BANDS + ": Consultant (1 row)."]
+    assert again.warnings == [UNKNOWN_BANDS + ": Consultant (row 3)."]
 
 
 @pytest.mark.parametrize(
@@ -252,5 +253,5 @@ def test_workers_added_without_a_directorate_or_a_line_manager_are_on_no_team(or
     assert result.imported
     assert result.warnings[-1] == (
         "The file has no Line Manager Employee Number or Directorate column, so no line manager "
-        "has the workers it added on their team or is told about their training."
+        "has the worker it added on their team or is told about their training."
     )

@@ -1,5 +1,6 @@
 """The training endpoints of the JSON API: thin views over speakup.training."""
 
+import copy
 import re
 import tempfile
 
@@ -27,7 +28,7 @@ from speakup.training import uploads
 from speakup.training.models import UploadKind
 from speakup.training.queries import compliance_summary
 from speakup.training.roster.importing import staff_import
-from speakup.training.roster.results import IN_THE_API
+from speakup.training.roster.results import IN_THE_API, LEAVERS_NAMED
 from speakup.training.services import (
     XAPI_VERSION,
     completions_import,
@@ -172,6 +173,132 @@ def _number_of_workers(request, name: str) -> int:
     return int(value)
 
 
+# A worker an import names: one serializer class, so that the schema has one component.
+RosterWorkerSerializer = inline_serializer(
+    "RosterWorker",
+    {"employee_number": serializers.CharField(), "name": serializers.CharField()},
+)
+
+
+def _workers(description: str) -> serializers.ListField:
+    """A list of workers an import names, as objects: {employee_number, name}."""
+    return serializers.ListField(child=copy.deepcopy(RosterWorkerSerializer), help_text=description)
+
+
+def _counts_by_value(description: str) -> serializers.DictField:
+    return serializers.DictField(child=serializers.IntegerField(), help_text=description)
+
+
+def _first_rows_by_value(description: str) -> serializers.DictField:
+    return serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField()), help_text=description
+    )
+
+
+# The answer to a roster import, gone ahead (200) or refused (400): ImportResult.as_dict, and
+# its summary. test_api.py checks that it documents every key the answer has.
+RosterImportSerializer = inline_serializer(
+    "RosterImportResult",
+    {
+        "imported": serializers.BooleanField(
+            help_text="False: nothing was imported (a 400), and the counts of changes are 0"
+        ),
+        "summary": serializers.CharField(
+            help_text="What happened in sentences, naming the workers the lists below give"
+        ),
+        "full": serializers.BooleanField(help_text="The file was sent as the whole roster"),
+        "rows_read": serializers.IntegerField(help_text="Rows of workers read (not blank)"),
+        "created": serializers.IntegerField(help_text="Workers added"),
+        "updated": serializers.IntegerField(
+            help_text="Workers whose row changed anything of them, the returned included"
+        ),
+        "unchanged": serializers.IntegerField(),
+        "left": serializers.IntegerField(
+            help_text="Workers missing from a whole roster, made leavers"
+        ),
+        "leavers": _workers(f"The first {LEAVERS_NAMED} of the `left`, by last name"),
+        "returned": serializers.IntegerField(
+            help_text="Leavers the file made active again (back on the roster)"
+        ),
+        "returners": _workers(f"The first {LEAVERS_NAMED} of the `returned`, by last name"),
+        "ended": serializers.IntegerField(
+            help_text="Rows whose Assignment End has gone by that made their worker a leaver"
+        ),
+        "leavers_by_stored_end": serializers.IntegerField(
+            help_text="Of a file without an Assignment End column: workers who are leavers by "
+            "the end stored for them"
+        ),
+        "leavers_by_stored_end_named": _workers(
+            "The first few of the `leavers_by_stored_end`, by row"
+        ),
+        "stored_ends_cleared": serializers.IntegerField(
+            help_text="Of a file without an Assignment End column: stored ends cleared, being "
+            "before the worker's Assignment Start in the file"
+        ),
+        "skipped": serializers.IntegerField(help_text="Rows with problems skipped"),
+        "bad_rows": serializers.IntegerField(help_text="Rows with problems"),
+        "errors": inline_serializer(
+            "RosterRowProblem",
+            {
+                "row": serializers.IntegerField(help_text="0: the whole file"),
+                "column": serializers.CharField(),
+                "reason": serializers.CharField(),
+            },
+            many=True,
+        ),
+        "warnings": serializers.ListField(
+            child=serializers.CharField(), help_text="What to check, in sentences"
+        ),
+        "notes": serializers.ListField(
+            child=serializers.CharField(), help_text="Worth knowing, nothing to check"
+        ),
+        "unknown_staff_groups": _counts_by_value(
+            "Staff groups not on the ESR list, with how many rows give each"
+        ),
+        "unknown_staff_groups_first_rows": _first_rows_by_value(
+            "The first few row numbers of each of the `unknown_staff_groups`"
+        ),
+        "unknown_bands": _counts_by_value(
+            "Bands that are not Agenda for Change bands or VSM, with how many rows give each"
+        ),
+        "unknown_bands_first_rows": _first_rows_by_value(
+            "The first few row numbers of each of the `unknown_bands`"
+        ),
+        "encoding": serializers.CharField(
+            allow_null=True, help_text="The encoding the file was read in"
+        ),
+        "leavers_to_confirm": serializers.IntegerField(
+            help_text="The leavers a whole roster was refused for: send it again with "
+            "expect_leavers set to this if you expect them"
+        ),
+        "leavers_to_confirm_named": _workers(
+            f"The first {LEAVERS_NAMED} of the `leavers_to_confirm`, by last name"
+        ),
+        "unknown_line_manager_rows": serializers.IntegerField(
+            help_text="Rows whose Line Manager Employee Number is no active worker's"
+        ),
+        "unknown_line_managers": _first_rows_by_value(
+            "The first few of those numbers: [first row, rows]"
+        ),
+    },
+)
+# A refused import is the same answer; a query parameter refused is {parameter: [messages]};
+# an address refused before the view (a NUL byte in it) is {detail: message}.
+ROSTER_IMPORT_REFUSED = {
+    "anyOf": [
+        {"$ref": "#/components/schemas/RosterImportResult"},
+        {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+        {
+            "type": "object",
+            "properties": {"detail": {"type": "string"}},
+            "required": ["detail"],
+        },
+    ]
+}
+
 SKIP_INVALID = "Import the good rows and report the bad ones"
 EXPECT_LEAVERS = (
     "Only with full=true (without it, a 400): go ahead if up to this many workers become "
@@ -207,11 +334,13 @@ class StaffRoster(APIView):
             ),
         ],
         responses={
-            200: OpenApiTypes.OBJECT,
+            200: RosterImportSerializer,
             400: OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description="Nothing was imported: the file's problems, too many leavers not "
-                "expected, a flag that is not true or false, or expect_leavers without full=true",
+                ROSTER_IMPORT_REFUSED,
+                description="Nothing was imported: the file's problems or too many leavers not "
+                "expected (the import's answer, `imported` false), or a flag that is not true or "
+                "false, or expect_leavers without full=true ({parameter: [messages]}), or an "
+                "address that cannot be read ({detail: message})",
             ),
             401: NOT_SIGNED_IN_RESPONSE,
             404: OpenApiResponse(),

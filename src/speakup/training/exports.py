@@ -1,4 +1,7 @@
-"""Workers' training as CSV: the organisation's export and a line manager's team."""
+"""Workers' training as CSV: the organisation's export and a line manager's team; and the
+organisation's leavers."""
+
+import datetime
 
 from django.http import HttpResponse
 
@@ -60,4 +63,50 @@ def compliance_csv(
                 status.valid_until or "",
             ]
         writer.writerow(row)
+    return response
+
+
+# Why each leaver in the leavers' download is one (queries.organisation_leavers).
+LEFT_BY_ASSIGNMENT_END = "Their Assignment End has passed"
+LEFT_THE_WHOLE_ROSTER = "Not on the whole roster imported that day"
+LEFT_ON_A_DAY_NOT_RECORDED = "The day they left was not recorded"
+
+
+def leavers_csv(
+    filename: str, leavers: list[dict], *, today: datetime.date, reader, organisation
+) -> HttpResponse:
+    """A download of the organisation's `leavers` (queries.organisation_leavers), each with the
+    day they left and why they are a leaver, written to the audit log as read by `reader`: the
+    roster's pages and the compliance download leave leavers out."""
+    audit_by(
+        reader,
+        action="training.leavers_export",
+        object_type="roster",
+        object_ref=organisation.ods_code,
+        organisation=organisation,
+        detail={"workers": len(leavers)},
+    )
+    response = csvfiles.spreadsheet_download(filename)
+    writer = csvfiles.DownloadWriter(response)
+    writer.writerow(
+        ["Employee Number", "Name", "Staff Group", "Directorate", "Left on", "Why a leaver"]
+    )
+    for leaver in leavers:
+        end = leaver["assignment_end"]
+        if end and end < today:
+            why = LEFT_BY_ASSIGNMENT_END
+        elif leaver["left_on"]:
+            why = LEFT_THE_WHOLE_ROSTER
+        else:
+            why = LEFT_ON_A_DAY_NOT_RECORDED
+        writer.writerow(
+            [
+                leaver["employee_number"],
+                f"{leaver['first_name']} {leaver['last_name']}".strip(),
+                leaver["staff_group"],
+                leaver["directorate"],
+                leaver["left"] or "",
+                why,
+            ]
+        )
     return response

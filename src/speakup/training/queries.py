@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.utils import timezone
 
 from speakup.core.dates import day_in_words, years_after
@@ -522,6 +522,28 @@ def _left_because(record: StaffRecord, today: datetime.date) -> str:
     if record.left_on:
         return f"the staff list it sent on {day_in_words(record.left_on)} did not include you"
     return ""
+
+
+def organisation_leavers(*, organisation: Organisation, today: datetime.date) -> list[dict]:
+    """The organisation's leavers, the latest to leave first, each with the day they left
+    (`left`) by the rule of `_left_because`: their Assignment End when it has gone by, else the
+    day a whole roster was found without them (`left_on`); None when neither is recorded."""
+    left = Case(When(assignment_end__lt=today, then=F("assignment_end")), default=F("left_on"))
+    return list(
+        StaffRecord.objects.filter(organisation=organisation, active=False)
+        .annotate(left=left)
+        .order_by(F("left").desc(nulls_last=True), "last_name", "first_name", "employee_number")
+        .values(
+            "employee_number",
+            "first_name",
+            "last_name",
+            "staff_group",
+            "directorate",
+            "assignment_end",
+            "left_on",
+            "left",
+        )
+    )
 
 
 def _own_record(*, user, organisation: Organisation) -> StaffRecord | None:

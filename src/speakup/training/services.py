@@ -425,6 +425,10 @@ class CompletionImportResult:
             text += f", {counted(self.bad_rows, 'row')} skipped because of problems"
         return text + "."
 
+    def headline(self, channel: Channel = ON_THE_PAGE) -> str:
+        """The upload page's panel: all a completions import says (it names nobody)."""
+        return self.summary(channel)
+
     def as_dict(self) -> dict:
         return {
             "rows_read": self.rows_read,

@@ -38,6 +38,9 @@ urlpatterns = [
         dashboard.export_compliance,
         name="export_compliance",
     ),
+    path(
+        "organisations/<str:ods_code>/leavers.csv", dashboard.export_leavers, name="export_leavers"
+    ),
     path("organisations/<str:ods_code>/roster/", dashboard.upload_roster, name="upload_roster"),
     path("organisations/<str:ods_code>/policy/", dashboard.edit_policy, name="edit_policy"),
     path(

@@ -64,8 +64,8 @@ def _next_url(request, default: str = "/") -> str:
 def sign_in_first(request, *, come_back_to: str = ""):
     """The way to this page for someone not yet signed in, or signed in without the second
     factor (which the page needs whatever their roles): a redirect that comes back here (or to
-    `come_back_to`), or None when both are given. Case content and the download of every
-    worker's compliance ask for it."""
+    `come_back_to`), or None when both are given. Case content and the training downloads
+    of workers' names ask for it."""
     if not request.user.is_authenticated:
         where = "core:sign_in"
     elif not request.user.is_verified():
@@ -80,8 +80,8 @@ def sign_in_first(request, *, come_back_to: str = ""):
 # member) for the second factor too (sign_in_first), by the part of the service it is in.
 ASKED_FOR_A_CODE_BY = {
     "concerns": "Pages with case details need a security code as well as your password.",
-    "training": "Downloading every worker's compliance needs a security code as well as your "
-    "password.",
+    "training": "Downloading your workers' names (their compliance, or the leavers) needs a "
+    "security code as well as your password.",
 }
 
 

@@ -76,6 +76,15 @@ OPTIONAL_COLUMNS = {
     "line_manager_number": "line managers",
     "assignment_end": "assignment end dates",
 }
+# The same of one worker: "the worker added has no email address".
+OPTIONAL_COLUMN_OF_ONE = {
+    "email": "email address",
+    "job_role": "job role",
+    "directorate": "directorate",
+    "band": "band",
+    "line_manager_number": "line manager",
+    "assignment_end": "assignment end date",
+}
 REQUIRED_VALUES = ["employee_number", "first_name", "last_name", "staff_group", "assignment_start"]
 RECORD_FIELDS = [*COLUMNS, "staff_group_recognised", "active", "user_id"]
 
@@ -211,8 +220,12 @@ def absent_columns(
             f"The file has no {titles} column: imported, it would leave workers' {what} as they "
             "are, and give workers it adds none."
         )
+    the_added = "the worker added has" if added == 1 else "the workers added have"
     if not known:
-        return f"The file has no {titles} column: the workers added have no {what}."
+        # "no email addresses or job roles": none of either, not lacking only both at once.
+        what_of_them = OPTIONAL_COLUMN_OF_ONE if added == 1 else OPTIONAL_COLUMNS
+        none = listed([what_of_them[key] for key in kept], "or")
+        return f"The file has no {titles} column: {the_added} no {none}."
     text = f"The file has no {titles} column: workers' {what} were left as they were"
     if ends_cleared == 1:
         text += (
@@ -224,7 +237,7 @@ def absent_columns(
             f", except {ends_cleared:,} workers' Assignment Ends, which are before their "
             "Assignment Start in the file: they ended earlier assignments, so they were cleared"
         )
-    return text + (", and the workers added have none." if added else ".")
+    return text + (f", and {the_added} none." if added else ".")
 
 
 # Directorates named in the warning on workers added without a line manager; the rest counted.
@@ -232,44 +245,71 @@ DIRECTORATES_NAMED = 3
 
 
 def added_without_line_managers(
-    kept: Sequence[str], *, added: int, managed: int = 0, unmanaged: dict[str, int] | None = None
+    kept: Sequence[str],
+    *,
+    added: int,
+    returned: int = 0,
+    managed: int = 0,
+    unmanaged: dict[str, int] | None = None,
 ) -> str | None:
     """The note on the workers an import `added` from a file without the Line Manager Employee
-    Number column (in `kept`): who manages them by the rule of queries.managed_by, the line
-    managers of their directorate; of the active ones, how many have some there (`managed`)
-    and how many, by directorate ("" for none), have none (`unmanaged`): nobody is told about
-    their training. None when it added nobody or the file has the column."""
-    if not added or "line_manager_number" not in kept:
+    Number column (in `kept`), and those it brought back onto the roster with no line manager
+    named (`returned`): who manages them by the rule of queries.managed_by, the line managers
+    of their directorate; of the active ones, how many have some there (`managed`) and how
+    many, by directorate ("" for none), have none (`unmanaged`): nobody is told about their
+    training. None when it added and brought back nobody, or the file has the column."""
+    if not (added or returned) or "line_manager_number" not in kept:
         return None
     if "directorate" in kept:
-        # Added without a directorate either: the rule gives them no line manager at all.
+        # Added without a directorate either: the rule gives them no line manager at all. (The
+        # workers brought back keep the directorate stored for them.)
+        if not added:
+            return None
         return (
             "The file has no Line Manager Employee Number or Directorate column, so no line "
-            "manager has the workers it added on their team or is told about their training."
+            f"manager has the {_workers_it(added, 0)} on their team or is told about their "
+            "training."
         )
     by_directorate = (
         "the line managers in their directorate, who see their training and are told when it "
         "is overdue."
     )
     if not unmanaged:
+        each = "the" if added + returned == 1 else "each"
         return (
-            "The file has no Line Manager Employee Number column, so each worker it added is on "
-            f"the team of {by_directorate}"
+            f"The file has no Line Manager Employee Number column, so {each} "
+            f"{_workers_it(added, returned, total=1)} is on the team of {by_directorate}"
         )
     alone = sum(unmanaged.values())
     named = _directorates_named(unmanaged)
+    are = "is" if alone == 1 else "are"
     if not managed:
-        who = "the worker it added is" if alone == 1 else "the workers it added are"
+        who = f"the {_workers_it(added, returned, total=alone)} {are}"
     else:
-        who = f"{alone:,} of the workers it added {'is' if alone == 1 else 'are'}"
+        who = f"{alone:,} of the {_workers_it(added, returned)} {are}"
     text = (
         f"The file has no Line Manager Employee Number column, and {who} in a directorate with "
         "no line manager, so no line manager has them on their team or is told about their "
         f"training: {listed(named)}."
     )
     if managed:
-        text += f" The other workers it added are on the team of {by_directorate}"
+        are = "is" if managed == 1 else "are"
+        text += (
+            f" The other {_workers_it(added, returned, total=managed)} {are} on the team of "
+            f"{by_directorate}"
+        )
     return text
+
+
+def _workers_it(added: int, returned: int, *, total: int | None = None) -> str:
+    """The workers an import added or brought back, in words: "workers it added", "worker it
+    brought back", "workers it added or brought back", in the singular when `total` (all of
+    them unless given) is one."""
+    did = " or ".join(
+        words for words, workers in (("added", added), ("brought back", returned)) if workers
+    )
+    total = added + returned if total is None else total
+    return f"{'worker' if total == 1 else 'workers'} it {did}"
 
 
 def _directorates_named(workers: dict[str, int]) -> list[str]:

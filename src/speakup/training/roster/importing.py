@@ -12,6 +12,7 @@ import datetime
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import IO
 
 from django.db import transaction
@@ -120,15 +121,15 @@ def _checked_rows(
     progress: Callable[[], None],
     header_number: int,
     columns: int,
+    in_good_rows: Unknowns,
     in_bad_rows: Unknowns,
 ) -> Iterator[tuple[int, str, dict | None]]:
     """(row number, employee number, values or None if the row is bad), blank rows left out. A
     row without one value for each of the header's `columns` is bad whatever its values: they
-    cannot be told to be in their columns. The staff groups and bands of bad rows are counted
-    `in_bad_rows`, for a refusal to name."""
+    cannot be told to be in their columns. The rows by staff group not on the ESR list and by
+    band no rule can rank are counted `in_good_rows`, and of bad rows `in_bad_rows`, for a
+    refusal to name."""
     row = header_number
-    # This file's rows by staff group not on the ESR list, and by band no rule can rank.
-    groups, bands = result.unknown_staff_groups, result.unknown_bands
     try:
         for cells in records:
             row += 1
@@ -141,14 +142,15 @@ def _checked_rows(
             else:
                 values = _clean_row(cells, positions, row, today, result)
                 if values is None:
-                    in_bad_rows.count(cells, positions)
+                    in_bad_rows.count(row, cells, positions)
             if values:
                 number = values["employee_number"]
-                if not values["staff_group_recognised"]:
-                    group = values["staff_group"]
-                    groups[group] = groups.get(group, 0) + 1
-                if (band := values["band"]) and band_rank(band) is None:
-                    bands[band] = bands.get(band, 0) + 1
+                band = values["band"]
+                in_good_rows.note(
+                    row=row,
+                    staff_group=None if values["staff_group_recognised"] else values["staff_group"],
+                    band=band if band_rank(band) is None else None,
+                )
             else:
                 index = positions["employee_number"]
                 number = cells[index].strip(BLANKS) if index < len(cells) else ""
@@ -189,7 +191,7 @@ def staff_import(
     if expect_leavers and not full:
         # Each way in refuses it in its own words (the command, the API, the upload form).
         raise ValueError("expect_leavers applies only to a whole roster (full)")
-    result = ImportResult()
+    result = ImportResult(full=full)
     today = today or timezone.localdate()
     start = total_bytes = 0
     text = None
@@ -215,7 +217,8 @@ def staff_import(
             on_progress(done, total_bytes)
 
     try:
-        _import(
+        # The file's rows by staff group not on the ESR list, and by band no rule can rank.
+        unknowns = _import(
             organisation,
             records,
             full,
@@ -233,22 +236,25 @@ def staff_import(
         for warning in (unknown_line_managers_warning(result), shared_emails_warning(organisation)):
             if warning:
                 result.warnings.append(warning)
-    note_unknown_values(result)
+    note_unknown_values(result, unknowns)
     report(total_bytes)
     return result
 
 
 def _import(
     organisation, records, full, skip_invalid, expect_leavers, today, result, progress, actor
-) -> None:
-    """Read the header, then check and write every row in one transaction, or roll back."""
+) -> Unknowns:
+    """Read the header, then check and write every row in one transaction, or roll back.
+    Returns the unknown staff groups and bands of the rows written (of a refused file, of every
+    row)."""
+    unknowns = Unknowns()
     try:
         found = csvfiles.header_row(records)
         if found is None:
             result.add_error(
                 0, "", "The file is empty: it needs a header row and a row for each worker"
             )
-            return
+            return unknowns
         header_number, header = found
         # Said also when the file is refused: a misspelt required column is named so. Not of a
         # header separated by semicolons: its one long "column" is the refusal's reason already.
@@ -259,10 +265,10 @@ def _import(
         positions = _map_header(header)
     except _HeaderError as error:
         result.add_error(0, "", str(error))
-        return
+        return unknowns
     except csv.Error as error:  # in the header: the whole file is unreadable
         result.add_error(0, "", csvfiles.unreadable_row(1, error))
-        return
+        return unknowns
     kept = [key for key in OPTIONAL_COLUMNS if key not in positions]
     in_bad_rows = Unknowns()
     checked = _checked_rows(
@@ -273,6 +279,7 @@ def _import(
         progress,
         header_number,
         columns=len(header),
+        in_good_rows=unknowns,
         in_bad_rows=in_bad_rows,
     )
     # Every change the import writes is stamped with this moment, which picks out the leavers
@@ -319,11 +326,13 @@ def _import(
                 raise _Rollback from None
             if result.bad_rows and not skip_invalid:
                 raise _Rollback
-            _refuse_unmeant(result, active=active, expect_leavers=expect_leavers)
+            # The first leavers it made, by name: one query, whether it goes ahead or not.
+            made = partial(leavers_made, organisation=organisation, today=today, now=now)
+            _refuse_unmeant(result, active=active, expect_leavers=expect_leavers, made=made)
             result.skipped = result.bad_rows
             result.imported = True
             if full and result.left:
-                result.leavers = leavers_made(organisation=organisation, today=today, now=now)
+                result.leavers = made()
             _warn_of_what_was_written(organisation, kept, result, added_after=added_after)
             audit_by(
                 actor,
@@ -348,7 +357,8 @@ def _import(
         if warning := absent_columns(kept, known=0, added=0, refused=True):
             result.warnings.append(warning)
         result.forget_writes()
-        in_bad_rows.add_to(result)
+        unknowns.take(in_bad_rows)
+    return unknowns
 
 
 def _says_who_manages_the_added(kept: list[str]) -> bool:
@@ -364,33 +374,48 @@ def _warn_of_what_was_written(
     was kept and what that means (who manages the workers added after the id `added_after`,
     who stays a leaver by an end stored for them)."""
     managers = None
-    if result.created and _says_who_manages_the_added(kept):
-        managers = added_workers_managers(organisation=organisation, after=added_after)
-    for warning in (
-        absent_columns(
+    if (result.created or result.returned_unmanaged) and _says_who_manages_the_added(kept):
+        managers = added_workers_managers(
+            organisation=organisation, after=added_after, returned=result.returned_unmanaged
+        )
+    # Importing what the roster already has changes nothing: nothing was "left as it was".
+    if not result.nothing_changed and (
+        kept_note := absent_columns(
             kept,
             known=result.updated + result.unchanged,
             added=result.created,
             ends_cleared=result.stored_ends_cleared,
-        ),
-        stored_end_leavers_warning(result),
-        added_without_line_managers(
-            kept,
-            added=result.created,
-            managed=managers.managed if managers else 0,
-            unmanaged=managers.unmanaged if managers else None,
-        ),
+        )
     ):
-        if warning:
-            result.warnings.append(warning)
+        result.warnings.append(kept_note)
+    if warning := stored_end_leavers_warning(result):
+        result.warnings.append(warning)
+    managed = added_without_line_managers(
+        kept,
+        added=result.created,
+        returned=sum(result.returned_unmanaged.values()),
+        managed=managers.managed if managers else 0,
+        unmanaged=managers.unmanaged if managers else None,
+    )
+    if managed:
+        # When every one has a line manager it is worth knowing, with nothing to check.
+        everyone_managed = managers is not None and not managers.unmanaged
+        (result.notes if everyone_managed else result.warnings).append(managed)
 
 
-def _refuse_unmeant(result: ImportResult, *, active: int, expect_leavers: int) -> None:
+def _refuse_unmeant(
+    result: ImportResult,
+    *,
+    active: int,
+    expect_leavers: int,
+    made: Callable[[], list[dict[str, str]]],
+) -> None:
     """Refuse what a file cannot have been meant to do (raises _Rollback; the leavers are
     marked already, in this transaction, so rolled back with it). A file with no worker to
     import (a header-only export, or every row skipped) is a wrong file: said as a problem, not
     as "0 workers added". A whole roster making more of the `active` workers leavers at once
-    than MANY_LEAVERS lets through is refused unless the user expects that many."""
+    than MANY_LEAVERS lets through is refused unless the user expects that many, naming the
+    first of them (`made`) so that a wrong file can be seen for one."""
     if result.rows_read == result.bad_rows:
         if not result.left:
             why = EVERY_ROW_BAD if result.rows_read else "The file has no workers in it"
@@ -407,6 +432,7 @@ def _refuse_unmeant(result: ImportResult, *, active: int, expect_leavers: int) -
             why = f"{first}. As a whole roster it would mark {leavers} as leavers"
     elif MANY_LEAVERS.exceeded(result.left, active=active) and result.left > expect_leavers:
         result.leavers_to_confirm = result.left
+        result.leavers_to_confirm_named = made()
         why = (
             f"As a whole roster the file would mark {result.left:,} of the organisation's "
             f"{counted(active, 'active worker')} as leavers"

@@ -1,6 +1,6 @@
 """Who an import changed, found once the roster is written by a bounded query or two, the same
 on both import paths: the leavers a whole roster made, and the line managers of the workers it
-added. Never a query per row: a national roster has 1.5 million of them."""
+added or brought back. Never a query per row: a national roster has 1.5 million of them."""
 
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ from django.db.models import Count, Max
 
 from speakup.organisations.models import Organisation
 from speakup.training.models import StaffRecord
-from speakup.training.roster.results import LEAVERS_NAMED
+from speakup.training.roster.results import LEAVERS_NAMED, worker
 
 
 def leavers_made(
     *, organisation: Organisation, today: datetime.date, now: datetime.datetime
 ) -> list[dict[str, str]]:
     """The first LEAVERS_NAMED workers (by name) a whole roster imported `today` made leavers:
-    those its UPDATE stamped found missing `today` at `now` (a leaver already keeps their day)."""
+    those its UPDATE stamped found missing `today` at `now` (a leaver already keeps their day).
+    Also of a roster refused for them, before its transaction is rolled back."""
     made = (
         StaffRecord.objects.filter(
             organisation=organisation, active=False, left_on=today, updated_at=now
@@ -26,10 +27,7 @@ def leavers_made(
         .order_by("last_name", "first_name", "employee_number")
         .values_list("employee_number", "first_name", "last_name")[:LEAVERS_NAMED]
     )
-    return [
-        {"employee_number": number, "name": f"{first} {last}".strip()}
-        for number, first, last in made
-    ]
+    return [worker(first, last, number) for number, first, last in made]
 
 
 def last_worker_id() -> int:
@@ -39,19 +37,27 @@ def last_worker_id() -> int:
 
 @dataclass(frozen=True)
 class AddedWorkersManagers:
-    """Of the active workers an import added with no line manager named: how many have line
-    managers in their directorate, and how many have none, by directorate ("" for none)."""
+    """Of the active workers an import added or brought back with no line manager named: how
+    many have line managers in their directorate, and how many have none, by directorate (""
+    for none)."""
 
     managed: int
     unmanaged: dict[str, int]
 
 
-def added_workers_managers(*, organisation: Organisation, after: int) -> AddedWorkersManagers:
+def added_workers_managers(
+    *,
+    organisation: Organisation,
+    after: int,
+    returned: dict[tuple[str, bool], int] | None = None,
+) -> AddedWorkersManagers:
     """Whom the rule of queries.managed_by gives a line manager, of the active workers added
-    (ids `after` the last before the import) from a file without Line Manager Employee Numbers:
-    the active workers flagged Line Manager in their directorate, less themselves. Two
-    `GROUP BY`s, one of the line managers and one of the workers added, by directorate: no
-    subquery run for each worker added (SQLite would scan the roster for each)."""
+    (ids `after` the last before the import) from a file without Line Manager Employee Numbers,
+    and of those it brought back with none named (`returned`: how many, by directorate and
+    whether a line manager, as the import found them): the active workers flagged Line Manager
+    in their directorate, less themselves. Two `GROUP BY`s, one of the line managers and one of
+    the workers added, by directorate: no subquery run for each worker added (SQLite would scan
+    the roster for each)."""
     active = StaffRecord.objects.filter(organisation=organisation, active=True)
     line_managers = dict(
         active.filter(is_line_manager=True)
@@ -67,11 +73,11 @@ def added_workers_managers(*, organisation: Organisation, after: int) -> AddedWo
         .annotate(workers=Count("pk"))
         .order_by()
     )
+    groups = [((row["directorate"], row["is_line_manager"]), row["workers"]) for row in added]
     managed, unmanaged = 0, {}
-    for row in added:
-        directorate, workers = row["directorate"], row["workers"]
+    for (directorate, is_line_manager), workers in [*groups, *(returned or {}).items()]:
         # A line manager added is one of their directorate's: the others manage them.
-        others = line_managers.get(directorate, 0) - row["is_line_manager"]
+        others = line_managers.get(directorate, 0) - is_line_manager
         if directorate and others > 0:
             managed += workers
         else:

@@ -3,16 +3,18 @@ plain sentences, and how each channel (the page, the command, the API) offers wh
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from speakup.core.words import counted, listed, named_in_a_sentence
 
 MAX_LISTED_ERRORS = 1000  # every bad row is counted; the first thousand are listed
 # Line Manager Employee Numbers matching no active worker, named in an import's warning.
 LINE_MANAGERS_LISTED = 3
-# The leavers a whole roster makes, named in its result (by name) so that an admin who sent
-# the wrong file sees who was dropped; the rest are counted.
+# The leavers a whole roster makes (or would make, refused), and the workers an import brings
+# back onto the roster, named in its result (by name) so that an admin who sent the wrong file
+# sees who was dropped or put back; the rest are counted (the leavers' download has them all).
 LEAVERS_NAMED = 20
 # The workers of a file without an Assignment End column who are leavers by the end stored for
 # them, named in its warning (by row).
@@ -90,35 +92,57 @@ class RowError:
         return f"{where}: {self.reason}"
 
 
+# A field of ImportResult that the import uses on its way and never tells: not in `as_dict`.
+INTERNAL = {"internal": True}
+
+
 @dataclass
 class ImportResult:
     rows_read: int = 0
     created: int = 0
+    # Workers whose row changed anything of them, the returned included.
     updated: int = 0
     unchanged: int = 0
     left: int = 0
     # The first LEAVERS_NAMED of the `left`, by name: {"employee_number", "name"}.
     leavers: list[dict[str, str]] = field(default_factory=list)
+    # Leavers the file made active again (among the `updated`), and the first LEAVERS_NAMED of
+    # them by name, as `leavers`.
+    returned: int = 0
+    returners: list[dict[str, str]] = field(default_factory=list)
+    # Of the returned whose row names no line manager, by (directorate, is a line manager): who
+    # manages them by their directorate is said as of the workers added.
+    returned_unmanaged: dict[tuple[str, bool], int] = field(default_factory=dict, metadata=INTERNAL)
     # Rows whose Assignment End has gone by that made their worker a leaver: added so, or active
     # until this import. A leaver already is not counted: the import changed nothing of them.
     ended: int = 0
     # Of a file without an Assignment End column: workers who are leavers by the end stored for
-    # them, gone by (the first few named, by row), and workers whose stored end was cleared, as
-    # it is before their Assignment Start in the file (they have come back).
+    # them, gone by (the first few named, by row, as `leavers`), and workers whose stored end was
+    # cleared, as it is before their Assignment Start in the file (they have come back).
     leavers_by_stored_end: int = 0
-    leavers_by_stored_end_named: list[str] = field(default_factory=list)
+    leavers_by_stored_end_named: list[dict[str, str]] = field(default_factory=list)
     stored_ends_cleared: int = 0
     skipped: int = 0
     bad_rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # What the user should check (the page shows them as warnings, the command says "Warning:"),
+    # and what is only worth knowing (`notes`: information).
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    # The first UNKNOWN_GROUPS_LISTED staff groups not on the ESR list, with their rows, and
+    # the first few row numbers of each (unknown_values.py); bands that are no Agenda for Change
+    # band (nor VSM) the same way: kept as written, under no band rule.
     unknown_staff_groups: dict[str, int] = field(default_factory=dict)
-    # Bands that are no Agenda for Change band (nor VSM): kept as written, under no band rule.
+    unknown_staff_groups_first_rows: dict[str, list[int]] = field(default_factory=dict)
     unknown_bands: dict[str, int] = field(default_factory=dict)
+    unknown_bands_first_rows: dict[str, list[int]] = field(default_factory=dict)
     encoding: str | None = None  # as detected; None when the file's could not be (UTF-16)
+    full: bool = False  # the file was the whole roster: workers missing from it are leavers
     imported: bool = False
-    # The leavers a whole roster was refused for (more than MANY_LEAVERS, not expected).
+    # The leavers a whole roster was refused for (more than MANY_LEAVERS, not expected), and
+    # the first LEAVERS_NAMED of them by name, as `leavers`.
     leavers_to_confirm: int = 0
+    leavers_to_confirm_named: list[dict[str, str]] = field(default_factory=list)
     # Active workers' rows whose Line Manager Employee Number is no active worker's after the
     # import, and the first few such numbers: number -> [its first row, its rows].
     unknown_line_manager_rows: int = 0
@@ -137,8 +161,18 @@ class ImportResult:
         if len(self.errors) < MAX_LISTED_ERRORS:
             self.errors.append(RowError(row, column, reason))
 
+    @property
+    def nothing_changed(self) -> bool:
+        """Imported, and the roster already matched the file: no worker added, changed or
+        made a leaver."""
+        return self.imported and not (self.created or self.updated or self.left)
+
     def as_dict(self) -> dict:
+        """What the result tells (the API's answer, an upload's stored result)."""
         data = asdict(self)
+        for internal in fields(self):
+            if internal.metadata.get("internal"):
+                del data[internal.name]
         data["errors"] = [
             {"row": e.row, "column": e.column, "reason": e.reason} for e in self.errors
         ]
@@ -146,9 +180,11 @@ class ImportResult:
 
     @classmethod
     def from_dict(cls, data: dict) -> ImportResult:
-        data = dict(data)
-        data["errors"] = [RowError(**e) for e in data.get("errors", [])]
-        return cls(**data)
+        """The result an upload's job stored (`as_dict`), perhaps by an older version: a key it
+        no longer has is left out."""
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        known["errors"] = [RowError(**e) for e in data.get("errors", [])]
+        return cls(**known)
 
     def failure(self, channel: Channel = ON_THE_PAGE) -> str:
         """Why nothing was imported, for a page whose heading already says so, with what to do
@@ -168,36 +204,65 @@ class ImportResult:
             )
         return "The file could not be imported."
 
-    def summary(self, channel: Channel = ON_THE_PAGE) -> str:
+    def headline(self, channel: Channel = ON_THE_PAGE) -> str:
+        """What the import did, counted, or that nothing changed, or why nothing was imported:
+        the page's panel (a refusal shows `failure`), and the first sentence of the command's and
+        the API's `summary`."""
         if not self.imported:
             return nothing_imported(self.failure(channel))
-        text = (
-            f"{counted(self.rows_read, 'row')} read: {counted(self.created, 'worker')} added, "
-            f"{self.updated:,} updated, {self.unchanged:,} unchanged, "
-            f"{self.left:,} marked as leavers"
-        )
-        if self.ended:
-            text += f", {counted(self.ended, 'row')} with an Assignment End gone by (leavers)"
-        if self.skipped:
-            text += f", {counted(self.skipped, 'row')} skipped because of problems"
-        text += "."
-        if self.leavers:
-            named = [
-                worker_named(leaver["name"], leaver["employee_number"]) for leaver in self.leavers
-            ]
-            text += " " + named_in_a_sentence(
-                named, self.left, one="The leaver", many="The leavers"
+        if self.nothing_changed:
+            text = (
+                "Nothing changed: the roster already matched this file "
+                f"({counted(self.unchanged, 'worker')})."
             )
-        return text
+            if self.skipped:
+                was = "was" if self.skipped == 1 else "were"
+                text += f" {counted(self.skipped, 'row')} {was} skipped because of problems."
+            return text
+        updated = f"{self.updated:,} updated"
+        if self.returned:
+            updated += f" ({_back_among_updated(self.returned, self.updated)})"
+        done = [
+            f"{counted(self.created, 'worker')} added",
+            updated,
+            f"{self.unchanged:,} unchanged",
+        ]
+        # Only a whole roster makes leavers: another file's "0 marked as leavers" says nothing.
+        if self.full or self.left:
+            done.append(f"{self.left:,} marked as leavers")
+        if self.ended:
+            done.append(f"{counted(self.ended, 'row')} with an Assignment End gone by (leavers)")
+        if self.skipped:
+            done.append(f"{counted(self.skipped, 'row')} skipped because of problems")
+        return f"{counted(self.rows_read, 'row')} read: {', '.join(done)}."
+
+    def summary(self, channel: Channel = ON_THE_PAGE) -> str:
+        """The headline, then the workers it names, in sentences: the command's and the API's
+        words (the page lists the workers: `named_groups`)."""
+        named = [
+            named_in_a_sentence(group.names, group.total, one=group.one, many=group.many)
+            for group in named_groups(self)
+        ]
+        return " ".join([self.headline(channel), *named])
 
     def forget_writes(self) -> None:
         """What a refused import would have written, rolled back: none of it happened."""
         self.created = self.updated = self.unchanged = self.left = self.ended = 0
         self.leavers = []
+        self.returned = 0
+        self.returners = []
+        self.returned_unmanaged = {}
         self.leavers_by_stored_end = self.stored_ends_cleared = 0
         self.leavers_by_stored_end_named = []
         self.unknown_line_manager_rows = 0
         self.unknown_line_managers = {}
+
+
+def _back_among_updated(returned: int, updated: int) -> str:
+    """The workers back on the roster, of those updated: "3 of them back on the roster"."""
+    if returned == updated:
+        return "back on the roster" if updated == 1 else "all back on the roster"
+    return f"{returned:,} of them back on the roster"
 
 
 def worker_named(name: str, employee_number: str) -> str:
@@ -205,12 +270,104 @@ def worker_named(name: str, employee_number: str) -> str:
     return f"{name} ({employee_number})"
 
 
-def note_leaver_by_stored_end(result: ImportResult, name: str, employee_number: str) -> None:
-    """Count in `result` a worker of a file without an Assignment End column who is a leaver by
-    the end stored for them, naming the first few."""
+def worker(first_name: str, last_name: str, employee_number: str) -> dict[str, str]:
+    """A worker as a result gives them: {"employee_number", "name"} (the API's objects)."""
+    return {"employee_number": employee_number, "name": f"{first_name} {last_name}".strip()}
+
+
+@dataclass(frozen=True)
+class NamedGroup:
+    """Workers a result names, the first few of `total`: the page lists them under `heading`,
+    the command and the API say them in a sentence (`one` worker is, `many` are)."""
+
+    heading: str
+    workers: list[dict[str, str]]
+    total: int
+    one: str
+    many: str
+    # The organisation's leavers can be downloaded: every one of them, with their day.
+    download_leavers: bool = False
+
+    @property
+    def names(self) -> list[str]:
+        return [worker_named(w["name"], w["employee_number"]) for w in self.workers]
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.workers)
+
+
+def named_groups(result: ImportResult) -> list[NamedGroup]:
+    """The workers `result` names: who a refused whole roster would have made leavers, or who
+    an import made leavers and who it brought back onto the roster."""
+    groups = []
+    if result.leavers_to_confirm_named:
+        groups.append(
+            NamedGroup(
+                "Who would become leavers",
+                result.leavers_to_confirm_named,
+                result.leavers_to_confirm,
+                one="The worker who would become a leaver",
+                many="The workers who would become leavers",
+            )
+        )
+    if result.leavers:
+        groups.append(
+            NamedGroup(
+                "Marked as leavers",
+                result.leavers,
+                result.left,
+                one="The leaver",
+                many="The leavers",
+                download_leavers=True,
+            )
+        )
+    if result.returners:
+        groups.append(
+            NamedGroup(
+                "Back on the roster",
+                result.returners,
+                result.returned,
+                one="The worker back on the roster",
+                many="The workers back on the roster",
+            )
+        )
+    return groups
+
+
+@dataclass
+class Returning:
+    """The workers an import brings back onto the roster (leavers made active), as the
+    row-by-row path meets them, batch by batch: counted in the result, with the first
+    LEAVERS_NAMED by name kept here (never more, however many come back)."""
+
+    first_by_name: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def note(self, result: ImportResult, values: dict) -> None:
+        """Count the worker of `values` (as written) in `result`."""
+        result.returned += 1
+        key = (values["last_name"], values["first_name"], values["employee_number"])
+        if len(self.first_by_name) < LEAVERS_NAMED or key < self.first_by_name[-1]:
+            bisect.insort(self.first_by_name, key)
+            del self.first_by_name[LEAVERS_NAMED:]
+        if not values["line_manager_number"]:
+            group = (values["directorate"], values["is_line_manager"])
+            result.returned_unmanaged[group] = result.returned_unmanaged.get(group, 0) + 1
+
+    def name_in(self, result: ImportResult) -> None:
+        result.returners = [
+            worker(first, last, number) for last, first, number in self.first_by_name
+        ]
+
+
+def note_leaver_by_stored_end(result: ImportResult, values: dict) -> None:
+    """Count in `result` the worker of `values`, of a file without an Assignment End column,
+    who is a leaver by the end stored for them, naming the first few."""
     result.leavers_by_stored_end += 1
     if len(result.leavers_by_stored_end_named) < STORED_END_LEAVERS_NAMED:
-        result.leavers_by_stored_end_named.append(worker_named(name, employee_number))
+        result.leavers_by_stored_end_named.append(
+            worker(values["first_name"], values["last_name"], values["employee_number"])
+        )
 
 
 def stored_end_leavers_warning(result: ImportResult) -> str | None:
@@ -230,7 +387,10 @@ def stored_end_leavers_warning(result: ImportResult) -> str | None:
         )
         back = "If any of them has"
     named = named_in_a_sentence(
-        result.leavers_by_stored_end_named, leavers, one="That worker", many="They"
+        [worker_named(w["name"], w["employee_number"]) for w in result.leavers_by_stored_end_named],
+        leavers,
+        one="That worker",
+        many="They",
     )
     return (
         f"{who} gone by, and the file has no Assignment End column to change it. {named} "

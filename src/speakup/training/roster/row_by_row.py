@@ -14,6 +14,7 @@ from speakup.training.models import StaffRecord, TrainingPolicy
 from speakup.training.roster.columns import COLUMNS, RECORD_FIELDS
 from speakup.training.roster.results import (
     ImportResult,
+    Returning,
     note_leaver_by_stored_end,
     note_unknown_line_managers,
 )
@@ -47,9 +48,10 @@ def _write_batch(
     *,
     policy: TrainingPolicy,
     now: datetime.datetime,
+    returning: Returning,
 ) -> None:
     """Add and update the workers of `batch`, stamped `now`; the columns `kept` (not in the
-    file) keep their stored values."""
+    file) keep their stored values. Leavers it makes active again are noted in `returning`."""
     numbers = [values["employee_number"] for values in batch]
     existing = {
         record.employee_number: record
@@ -89,6 +91,8 @@ def _write_batch(
         values.update(role_days(record=record, roles=values, today=today))
         values.update(band_days(record=record, band=values["band"], policy=policy, today=today))
         values["left_on"] = None  # in the file again: no longer missing (as staging._merge)
+        if values["active"] and not record.active:
+            returning.note(result, values)
         changed = False
         for name in UPDATED_FIELDS:
             if getattr(record, name) != values[name]:
@@ -115,8 +119,7 @@ def _keep_end(
     values.update(_kept_end(record.assignment_end, values["assignment_start"], today))
     result.stored_ends_cleared += record.assignment_end is not None and not values["assignment_end"]
     if not values["active"]:
-        name = f"{values['first_name']} {values['last_name']}"
-        note_leaver_by_stored_end(result, name, values["employee_number"])
+        note_leaver_by_stored_end(result, values)
 
 
 def _kept_end(
@@ -215,6 +218,7 @@ def _import_row_by_row(
     first_row_of: dict[str, int] = {}
     # Line manager numbers given for active workers: number -> [its first row, its rows].
     managers: dict[str, list[int]] = {}
+    returning = Returning()
     batch: list[dict] = []
     for row, number, values in rows:
         if number and number in first_row_of:
@@ -235,12 +239,24 @@ def _import_row_by_row(
             if values["line_manager_number"] and values["active"]:
                 managers.setdefault(values["line_manager_number"], [row, 0])[1] += 1
         if len(batch) >= BATCH_SIZE:
-            _write_batch(organisation, batch, today, result, kept, policy=policy, now=now)
+            _write_batch(
+                organisation,
+                batch,
+                today,
+                result,
+                kept,
+                policy=policy,
+                now=now,
+                returning=returning,
+            )
             batch = []
     if result.bad_rows and not skip_invalid:
         raise _Rollback
     if batch:
-        _write_batch(organisation, batch, today, result, kept, policy=policy, now=now)
+        _write_batch(
+            organisation, batch, today, result, kept, policy=policy, now=now, returning=returning
+        )
+    returning.name_in(result)
     if full:
         # A worker whose row was skipped is still on the roster: not a leaver.
         _mark_leavers(organisation, set(first_row_of), today, result, now)

@@ -21,13 +21,14 @@ from speakup.training.models import StaffRecord, TrainingPolicy
 from speakup.training.queries import SAME_ROLE_WITHIN, band_under_rule
 from speakup.training.roster.columns import COLUMNS, RECORD_FIELDS
 from speakup.training.roster.results import (
+    LEAVERS_NAMED,
     LINE_MANAGERS_LISTED,
     MAX_LISTED_ERRORS,
     STORED_END_LEAVERS_NAMED,
     ImportResult,
     RowError,
     note_unknown_line_managers,
-    worker_named,
+    worker,
 )
 from speakup.training.roster.role_and_band_days import ROLE_ENDED, ROLE_SINCE
 from speakup.training.roster.row_checks import ALREADY_ON_ROW
@@ -86,6 +87,7 @@ def staged_import(
                 _count_ended(cursor, organisation, result)
             if "assignment_end" in kept:
                 _find_kept_ends(cursor, organisation, today, result)
+            _find_returners(cursor, organisation, today, result, kept)
             _merge(cursor, organisation, full, today, result, kept, policy, now)
         cursor.execute(f"DROP TABLE {STAGING}")
 
@@ -156,7 +158,63 @@ def _find_kept_ends(
             result.stored_ends_cleared = workers
         else:
             result.leavers_by_stored_end = workers
-            result.leavers_by_stored_end_named.append(worker_named(f"{first} {last}", number))
+            result.leavers_by_stored_end_named.append(worker(first, last, number))
+
+
+def _active_as_merged(kept: Sequence[str], today: datetime.date) -> tuple[str, list]:
+    """Whether the merge leaves the worker of a staged row `c` and roster record `s` active,
+    with its parameters: as the file says, or by the stored end of a file without an Assignment
+    End column (as row_by_row._kept_end)."""
+    if "assignment_end" not in kept:
+        return "c.active", []
+    return (
+        "coalesce(s.assignment_end < c.assignment_start OR s.assignment_end >= %s::date, true)",
+        [today],
+    )
+
+
+def _find_returners(
+    cursor,
+    organisation: Organisation,
+    today: datetime.date,
+    result: ImportResult,
+    kept: Sequence[str],
+) -> None:
+    """Before the merge: the leavers it will make active again, counted, the first
+    LEAVERS_NAMED named by name (as row_by_row._write_batch finds them); of a file without Line
+    Manager Employee Numbers but with directorates, those with none stored, by directorate and
+    whether a line manager (to say who manages them). A join of the staged rows with the
+    roster's leavers, and a second made only for such a file."""
+    table = StaffRecord._meta.db_table
+    active, parameters = _active_as_merged(kept, today)
+    returning = f"""
+        FROM {STAGING} c JOIN {table} s
+          ON s.organisation_id = %s AND s.employee_number = c.employee_number
+        WHERE c.valid AND NOT s.active AND {active}"""
+    cursor.execute(
+        f"""
+        SELECT count(*) OVER (), c.first_name, c.last_name, c.employee_number {returning}
+        ORDER BY c.last_name, c.first_name, c.employee_number
+        LIMIT %s
+        """,
+        [organisation.pk, *parameters, LEAVERS_NAMED],
+    )
+    found = cursor.fetchall()
+    result.returned = found[0][0] if found else 0
+    result.returners = [worker(first, last, number) for _, first, last, number in found]
+    if found and "line_manager_number" in kept and "directorate" not in kept:
+        cursor.execute(
+            f"""
+            SELECT c.directorate, c.is_line_manager, count(*) {returning}
+              AND s.line_manager_number = ''
+            GROUP BY c.directorate, c.is_line_manager
+            """,
+            [organisation.pk, *parameters],
+        )
+        result.returned_unmanaged = {
+            (directorate, is_line_manager): workers
+            for directorate, is_line_manager, workers in cursor.fetchall()
+        }
 
 
 def _refuse_duplicates(cursor, result: ImportResult) -> None:
@@ -250,10 +308,7 @@ def _merge(
             "CASE WHEN s.assignment_end < c.assignment_start THEN NULL ELSE s.assignment_end END",
             [],
         )
-        new["active"] = (
-            "coalesce(s.assignment_end < c.assignment_start OR s.assignment_end >= %s::date, true)",
-            [today],
-        )
+        new["active"] = _active_as_merged(kept, today)
     # In the file again: no longer missing from the roster (as row_by_row._write_batch).
     new["left_on"] = ("NULL::date", [])
     values = ", ".join(value for value, _ in new.values())

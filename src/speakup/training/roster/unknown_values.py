@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from speakup.core.words import counted
+from speakup.core.words import counted, listed
 from speakup.training.bands import band_normalised, band_rank
 from speakup.training.roster.columns import BLANKS, esr_staff_group
 from speakup.training.roster.results import ImportResult
@@ -31,68 +31,105 @@ UNKNOWN_BANDS_REFUSED = (
 )
 
 
+# The row numbers kept, and named, of each unknown value: a few to find it by, never every row
+# (a national roster's 1.5 million rows may share one).
+ROWS_NAMED = 3
+
+
+@dataclass
+class Seen:
+    """The rows a value is on: how many, and the first ROWS_NAMED row numbers."""
+
+    rows: int = 0
+    first: list[int] = field(default_factory=list)
+
+    def add(self, row: int) -> None:
+        self.rows += 1
+        if len(self.first) < ROWS_NAMED:
+            self.first.append(row)
+
+    def take(self, other: Seen) -> None:
+        self.rows += other.rows
+        self.first = sorted([*self.first, *other.first])[:ROWS_NAMED]
+
+    def __str__(self) -> str:
+        """ "row 3", "rows 3 and 17", "12 rows: 4, 9, 15 and 9 more"."""
+        numbers = [f"{row:,}" for row in self.first]
+        if self.rows == len(numbers):
+            return f"{'row' if self.rows == 1 else 'rows'} {listed(numbers)}"
+        return f"{self.rows:,} rows: {listed([*numbers, f'{self.rows - len(numbers):,} more'])}"
+
+
 @dataclass
 class Unknowns:
-    """Rows by staff group not on the ESR list and by band no rule can rank, of a file's bad
-    rows: whatever else is wrong with a row, a cell that is itself fine is read, so that a
-    refused file names a "Band 10" before its second upload."""
+    """The rows of a file by staff group not on the ESR list and by band no rule can rank."""
 
-    staff_groups: dict[str, int] = field(default_factory=dict)
-    bands: dict[str, int] = field(default_factory=dict)
+    staff_groups: dict[str, Seen] = field(default_factory=dict)
+    bands: dict[str, Seen] = field(default_factory=dict)
 
-    def count(self, cells: list[str], positions: dict[str, int]) -> None:
-        """Count the bad row of `cells` (as many as the header's columns), as a good row's
-        values are counted in _checked_rows."""
+    def note(self, *, row: int, staff_group: str | None = None, band: str | None = None) -> None:
+        """Count `row` under its unknown `staff_group` and `band` (None: known, or none)."""
+        for found, value in ((self.staff_groups, staff_group), (self.bands, band)):
+            if value:
+                found.setdefault(value, Seen()).add(row)
+
+    def count(self, row: int, cells: list[str], positions: dict[str, int]) -> None:
+        """Count the bad row `row` of `cells` (as many as the header's columns), as a good
+        row's values are counted in _checked_rows: whatever else is wrong with a row, a cell
+        that is itself fine is read, so that a refused file names a "Band 10" before its second
+        upload."""
         group = cells[positions["staff_group"]].strip(BLANKS)
-        if group and len(group) <= LENGTH_LIMITS["staff_group"] and esr_staff_group(group) is None:
-            self.staff_groups[group] = self.staff_groups.get(group, 0) + 1
+        if len(group) > LENGTH_LIMITS["staff_group"] or esr_staff_group(group) is not None:
+            group = ""  # too long is the row's problem; on the list is no unknown
         band = cells[positions["band"]].strip(BLANKS) if "band" in positions else ""
-        if band and len(band) <= LENGTH_LIMITS["band"]:
+        if len(band) > LENGTH_LIMITS["band"]:
+            band = ""
+        elif band:
             band = band_normalised(band)
-            if band_rank(band) is None:
-                self.bands[band] = self.bands.get(band, 0) + 1
+            band = band if band_rank(band) is None else ""
+        self.note(row=row, staff_group=group, band=band)
 
-    def add_to(self, result: ImportResult) -> None:
-        """Count them in `result` beside its rows without problems: of a refused file."""
-        for found, of_bad_rows in (
-            (result.unknown_staff_groups, self.staff_groups),
-            (result.unknown_bands, self.bands),
-        ):
-            for value, rows in of_bad_rows.items():
-                found[value] = found.get(value, 0) + rows
+    def take(self, other: Unknowns) -> None:
+        """Count `other`'s rows too: a refused file's bad rows beside its rows without
+        problems."""
+        for found, more in ((self.staff_groups, other.staff_groups), (self.bands, other.bands)):
+            for value, seen in more.items():
+                found.setdefault(value, Seen()).take(seen)
 
 
-def note_unknown_values(result: ImportResult) -> None:
-    """Name in `result`'s warnings the staff groups and bands of the file's rows, not of the
-    whole roster: one import's warning is its own. Of a refused file, what importing it would
-    keep: its rows without problems' and its bad rows' (Unknowns)."""
+def note_unknown_values(result: ImportResult, found: Unknowns) -> None:
+    """Name in `result`'s warnings the staff groups and bands `found` on the file's rows, not
+    of the whole roster: one import's warning is its own. Of a refused file, what importing it
+    would keep: its rows without problems' and its bad rows' (Unknowns)."""
     imported = result.imported
-    result.unknown_staff_groups = _note_unknown(
+    result.unknown_staff_groups, result.unknown_staff_groups_first_rows = _note_unknown(
         result,
-        result.unknown_staff_groups,
+        found.staff_groups,
         UNKNOWN_GROUPS if imported else UNKNOWN_GROUPS_REFUSED,
         "more group",
     )
-    result.unknown_bands = _note_unknown(
+    result.unknown_bands, result.unknown_bands_first_rows = _note_unknown(
         result,
-        result.unknown_bands,
+        found.bands,
         UNKNOWN_BANDS if imported else UNKNOWN_BANDS_REFUSED,
         "more band",
     )
 
 
-def _note_unknown(result: ImportResult, found: dict[str, int], what: str, more: str) -> dict:
-    """The first of the values `found` (value -> rows) kept as written though not on their
-    list (staff groups, bands), named in a warning in `result` that says `what` of them, the
-    rest counted as `more` ("3 more groups")."""
+def _note_unknown(
+    result: ImportResult, found: dict[str, Seen], what: str, more: str
+) -> tuple[dict[str, int], dict[str, list[int]]]:
+    """The first of the values `found` kept as written though not on their list (staff groups,
+    bands), named with their rows in a warning in `result` that says `what` of them, the rest
+    counted as `more` ("3 more groups"): each one's rows, and its first row numbers."""
     every = sorted(found.items())
-    named = dict(every[:UNKNOWN_GROUPS_LISTED])
+    named = every[:UNKNOWN_GROUPS_LISTED]
     if named:
         rest = len(every) - len(named)
         result.warnings.append(
             f"{what}: "
-            + ", ".join(f"{value} ({counted(count, 'row')})" for value, count in named.items())
+            + ", ".join(f"{value} ({seen})" for value, seen in named)
             + (f", and {counted(rest, more)}" if rest else "")
             + "."
         )
-    return named
+    return {value: seen.rows for value, seen in named}, {value: seen.first for value, seen in named}

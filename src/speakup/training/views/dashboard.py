@@ -23,7 +23,7 @@ from speakup.core.permissions import require
 from speakup.core.views.auth import sign_in_first
 from speakup.organisations.models import Organisation
 from speakup.training.content import MODULE_ORDER
-from speakup.training.exports import compliance_csv
+from speakup.training.exports import compliance_csv, leavers_csv
 from speakup.training.forms import (
     CompletionsUploadForm,
     ExpectLateForm,
@@ -41,9 +41,11 @@ from speakup.training.queries import (
     MODULE_TITLES,
     dashboard_organisations,
     organisation_compliance,
+    organisation_leavers,
     policy_for,
 )
 from speakup.training.roster.columns import COLUMNS, REQUIRED_COLUMNS, STAFF_GROUPS
+from speakup.training.roster.results import named_groups
 from speakup.training.roster.row_checks import DATE_FORMS
 from speakup.training.services import (
     REQUIRED_COMPLETION_COLUMNS,
@@ -85,18 +87,21 @@ def dashboards(request):
     )
 
 
-# The dashboard's address after the second factor was asked for its download (export_compliance).
-CODE_GIVEN_FOR_DOWNLOAD = "code-given-for=download"
+# The dashboard's address after the second factor was asked for one of its downloads gives
+# `code-given-for`, the download's key here: the link to choose again.
+DOWNLOADS = {
+    "download": "Download every worker's compliance (CSV)",  # export_compliance
+    "leavers": "Download the leavers (CSV)",  # export_leavers
+}
 
 
 @login_required
 def show_dashboard(request, ods_code):
     organisation = _organisation(request, ods_code, "training.view_dashboard")
-    if request.GET.get("code-given-for") == "download" and request.user.is_verified():
+    download = DOWNLOADS.get(request.GET.get("code-given-for", ""))
+    if download and request.user.is_verified():
         messages.success(
-            request,
-            "Your security code is accepted. Choose “Download every worker's compliance (CSV)” "
-            "again to download it.",
+            request, f"Your security code is accepted. Choose “{download}” again to download it."
         )
     today = timezone.localdate()
     figures = compliance_figures(organisation=organisation, today=today)
@@ -185,16 +190,21 @@ def _may(user, action, obj) -> bool:
     return can(user, action, obj)
 
 
+def _second_factor_for(request, organisation: Organisation, download: str):
+    """The way to the code page for someone without the second factor, which a download of
+    workers' names needs (a board member signs in with a password alone), or None. Back to the
+    dashboard once the code is given, not to the file: a download leaves the browser on the
+    code page, which would go on saying "Enter your security code"."""
+    dashboard = reverse("training:show_dashboard", args=[organisation.ods_code])
+    return sign_in_first(request, come_back_to=f"{dashboard}?code-given-for={download}")
+
+
 @login_required
 def export_compliance(request, ods_code):
     """Every active worker with their status per module, for the organisation's own analysis.
-    The whole roster's names and training leave with it: a board member, who signs in with a
-    password alone, gives the second factor first."""
+    The whole roster's names and training leave with it: the second factor is given first."""
     organisation = _organisation(request, ods_code, "training.view_dashboard")
-    # Back to the dashboard once the code is given, not to the file: a download leaves the
-    # browser on the code page, which would go on saying "Enter your security code".
-    dashboard = reverse("training:show_dashboard", args=[organisation.ods_code])
-    if first := sign_in_first(request, come_back_to=f"{dashboard}?{CODE_GIVEN_FOR_DOWNLOAD}"):
+    if first := _second_factor_for(request, organisation, "download"):
         return first
     today = timezone.localdate()
     workers = organisation_compliance(organisation=organisation, today=today)
@@ -204,6 +214,25 @@ def export_compliance(request, ods_code):
         reader=request.user,
         organisation=organisation,
         what="roster",
+    )
+
+
+@login_required
+def export_leavers(request, ods_code):
+    """The organisation's leavers, each with the day they left: the dashboard, its compliance
+    download and the team pages count active workers only, and an import's result names only
+    the first few it made. For those who see the dashboard (organisation admins import), with
+    the second factor, as the compliance download."""
+    organisation = _organisation(request, ods_code, "training.view_dashboard")
+    if first := _second_factor_for(request, organisation, "leavers"):
+        return first
+    today = timezone.localdate()
+    return leavers_csv(
+        f"training-leavers-{organisation.ods_code}-{today}.csv",
+        organisation_leavers(organisation=organisation, today=today),
+        today=today,
+        reader=request.user,
+        organisation=organisation,
     )
 
 
@@ -329,13 +358,18 @@ def show_import(request, ods_code, import_id, kind=UploadKind.ROSTER):
     ).first()
     if staff_import is None:
         raise Http404
+    result = result_of(staff_import)
+    roster = result is not None and kind == UploadKind.ROSTER
     return render_page(
         request,
         "training/show_import.jinja",
         page_title=f"{upload.called} upload: {_import_state(staff_import)}",
         organisation=organisation,
         staff_import=staff_import,
-        result=result_of(staff_import),
+        result=result,
+        # A roster's result names workers, and notes what is worth knowing but not a warning.
+        named=named_groups(result) if roster else [],
+        notes=result.notes if roster else [],
         imported_heading=f"{upload.called} imported",
         page_url=request.path,
         upload_page=upload.upload_page,

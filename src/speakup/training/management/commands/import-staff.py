@@ -84,3 +84,5 @@ class Command(BaseCommand):
         if not result.imported:
             raise CommandError(result.summary(IN_THE_COMMAND))
         self.stdout.write(result.summary(IN_THE_COMMAND))
+        for note in result.notes:  # worth knowing, nothing to check: not a warning
+            self.stdout.write(f"Note: {note}")

@@ -543,6 +543,44 @@ def test_an_end_gone_by_that_makes_an_active_worker_a_leaver_is_counted(organisa
         assert told.answer["ended"] == 1
 
 
+@pytest.mark.parametrize("full", [False, True], ids=["part of the roster", "whole roster"])
+def test_the_leavers_an_end_gone_by_makes_are_named_with_a_way_to_every_leaver(
+    organisation, send, full
+):
+    imported(organisation, ADA, row(2004, "Cai", "Cole"))
+    told = send(roster(ADA, CAI_LEFT, row(2005, "Di", "Dale", end="2025-02-28")), full=full)
+
+    leavers = ["Cai Cole (2004)", "Di Dale (2005)"]
+    if send.channel == "page":
+        assert told.page.lists["Marked as leavers by their Assignment End"] == leavers
+        assert (LEAVERS_CSV, "Download the leavers (CSV)") in told.page.links
+    else:
+        assert "The leavers by their Assignment End are Cai Cole (2004) and Di Dale (2005)." in (
+            told.text
+        )
+    if send.channel == "API":
+        assert (told.answer["ended"], told.answer["leavers"]) == (2, [])
+        assert told.answer["ended_leavers"] == [
+            {"employee_number": "2004", "name": "Cai Cole"},
+            {"employee_number": "2005", "name": "Di Dale"},
+        ]
+
+
+def test_both_kinds_of_leaver_are_listed_with_one_way_to_download_them(organisation, send):
+    imported(organisation, *STAYING, ADA, row(4101, "Bryn", "Birchley"))
+    told = send(roster(*STAYING, ADA, CAI_LEFT), full=True)
+
+    assert "1 row with an Assignment End gone by" in told.text
+    if send.channel == "page":
+        assert told.page.lists["Marked as leavers"] == ["Bryn Birchley (4101)"]
+        assert told.page.lists["Marked as leavers by their Assignment End"] == ["Cai Cole (2004)"]
+        assert told.text.count("Download the leavers (CSV)") == 1
+    else:
+        assert "The leaver is Bryn Birchley (4101). The leaver by their Assignment End is Cai " in (
+            told.text
+        )
+
+
 # --- 5. a file the roster already matches -----------------------------------------------------
 
 

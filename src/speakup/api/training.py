@@ -224,6 +224,10 @@ RosterImportSerializer = inline_serializer(
         "ended": serializers.IntegerField(
             help_text="Rows whose Assignment End has gone by that made their worker a leaver"
         ),
+        "ended_leavers": _workers(
+            f"The first {LEAVERS_NAMED} of the `ended`, by last name (`leavers` are those "
+            "missing from a whole roster)"
+        ),
         "leavers_by_stored_end": serializers.IntegerField(
             help_text="Of a file without an Assignment End column: workers who are leavers by "
             "the end stored for them"

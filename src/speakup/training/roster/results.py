@@ -115,7 +115,10 @@ class ImportResult:
     returned_unmanaged: dict[tuple[str, bool], int] = field(default_factory=dict, metadata=INTERNAL)
     # Rows whose Assignment End has gone by that made their worker a leaver: added so, or active
     # until this import. A leaver already is not counted: the import changed nothing of them.
+    # The first LEAVERS_NAMED of them by name, as `leavers` (a list of its own: `leavers` are
+    # those missing from a whole roster).
     ended: int = 0
+    ended_leavers: list[dict[str, str]] = field(default_factory=list)
     # Of a file without an Assignment End column: workers who are leavers by the end stored for
     # them, gone by (the first few named, by row, as `leavers`), and workers whose stored end was
     # cleared, as it is before their Assignment Start in the file (they have come back).
@@ -249,6 +252,7 @@ class ImportResult:
         """What a refused import would have written, rolled back: none of it happened."""
         self.created = self.updated = self.unchanged = self.left = self.ended = 0
         self.leavers = []
+        self.ended_leavers = []
         self.returned = 0
         self.returners = []
         self.returned_unmanaged = {}
@@ -319,6 +323,18 @@ def named_groups(result: ImportResult) -> list[NamedGroup]:
                 result.left,
                 one="The leaver",
                 many="The leavers",
+                # Once, under the last list of leavers.
+                download_leavers=not result.ended_leavers,
+            )
+        )
+    if result.ended_leavers:
+        groups.append(
+            NamedGroup(
+                "Marked as leavers by their Assignment End",
+                result.ended_leavers,
+                result.ended,
+                one="The leaver by their Assignment End",
+                many="The leavers by their Assignment End",
                 download_leavers=True,
             )
         )
@@ -336,28 +352,39 @@ def named_groups(result: ImportResult) -> list[NamedGroup]:
 
 
 @dataclass
+class FirstByName:
+    """The first LEAVERS_NAMED workers by name of those the row-by-row path meets, batch by
+    batch (never more kept, however many it meets)."""
+
+    keys: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def add(self, values: dict) -> None:
+        key = (values["last_name"], values["first_name"], values["employee_number"])
+        if len(self.keys) < LEAVERS_NAMED or key < self.keys[-1]:
+            bisect.insort(self.keys, key)
+            del self.keys[LEAVERS_NAMED:]
+
+    def workers(self) -> list[dict[str, str]]:
+        return [worker(first, last, number) for last, first, number in self.keys]
+
+
+@dataclass
 class Returning:
     """The workers an import brings back onto the roster (leavers made active), as the
-    row-by-row path meets them, batch by batch: counted in the result, with the first
-    LEAVERS_NAMED by name kept here (never more, however many come back)."""
+    row-by-row path meets them: counted in the result, the first by name kept here."""
 
-    first_by_name: list[tuple[str, str, str]] = field(default_factory=list)
+    first_by_name: FirstByName = field(default_factory=FirstByName)
 
     def note(self, result: ImportResult, values: dict) -> None:
         """Count the worker of `values` (as written) in `result`."""
         result.returned += 1
-        key = (values["last_name"], values["first_name"], values["employee_number"])
-        if len(self.first_by_name) < LEAVERS_NAMED or key < self.first_by_name[-1]:
-            bisect.insort(self.first_by_name, key)
-            del self.first_by_name[LEAVERS_NAMED:]
+        self.first_by_name.add(values)
         if not values["line_manager_number"]:
             group = (values["directorate"], values["is_line_manager"])
             result.returned_unmanaged[group] = result.returned_unmanaged.get(group, 0) + 1
 
     def name_in(self, result: ImportResult) -> None:
-        result.returners = [
-            worker(first, last, number) for last, first, number in self.first_by_name
-        ]
+        result.returners = self.first_by_name.workers()
 
 
 def note_leaver_by_stored_end(result: ImportResult, values: dict) -> None:

@@ -13,6 +13,7 @@ from speakup.organisations.models import Organisation, User
 from speakup.training.models import StaffRecord, TrainingPolicy
 from speakup.training.roster.columns import COLUMNS, RECORD_FIELDS
 from speakup.training.roster.results import (
+    FirstByName,
     ImportResult,
     Returning,
     note_leaver_by_stored_end,
@@ -49,9 +50,11 @@ def _write_batch(
     policy: TrainingPolicy,
     now: datetime.datetime,
     returning: Returning,
+    ending: FirstByName,
 ) -> None:
     """Add and update the workers of `batch`, stamped `now`; the columns `kept` (not in the
-    file) keep their stored values. Leavers it makes active again are noted in `returning`."""
+    file) keep their stored values. Leavers it makes active again are noted in `returning`,
+    and those its Assignment Ends gone by make leavers in `ending`."""
     numbers = [values["employee_number"] for values in batch]
     existing = {
         record.employee_number: record
@@ -74,14 +77,15 @@ def _write_batch(
         values = {**values, "user_id": users.get(values["email"])}
         record = existing.get(values["employee_number"])
         # The file's Assignment End has gone by: a leaver made so, unless one already.
-        ended = not values["active"]
+        ended = not values["active"] and (record is None or record.active)
+        if ended:
+            result.ended += 1
+            ending.add(values)
         if record is None:
             to_create.append(
                 StaffRecord(organisation=organisation, **values, created_at=now, updated_at=now)
             )
-            result.ended += ended
             continue
-        result.ended += ended and record.active
         if values["user_id"] is None and record.user_id is not None and not values["email"]:
             values["user_id"] = record.user_id  # keep a link made by hand when no email is given
         for key in kept:
@@ -219,6 +223,21 @@ def _import_row_by_row(
     # Line manager numbers given for active workers: number -> [its first row, its rows].
     managers: dict[str, list[int]] = {}
     returning = Returning()
+    ending = FirstByName()
+
+    def write(batch: list[dict]) -> None:
+        _write_batch(
+            organisation,
+            batch,
+            today,
+            result,
+            kept,
+            policy=policy,
+            now=now,
+            returning=returning,
+            ending=ending,
+        )
+
     batch: list[dict] = []
     for row, number, values in rows:
         if number and number in first_row_of:
@@ -239,24 +258,14 @@ def _import_row_by_row(
             if values["line_manager_number"] and values["active"]:
                 managers.setdefault(values["line_manager_number"], [row, 0])[1] += 1
         if len(batch) >= BATCH_SIZE:
-            _write_batch(
-                organisation,
-                batch,
-                today,
-                result,
-                kept,
-                policy=policy,
-                now=now,
-                returning=returning,
-            )
+            write(batch)
             batch = []
     if result.bad_rows and not skip_invalid:
         raise _Rollback
     if batch:
-        _write_batch(
-            organisation, batch, today, result, kept, policy=policy, now=now, returning=returning
-        )
+        write(batch)
     returning.name_in(result)
+    result.ended_leavers = ending.workers()
     if full:
         # A worker whose row was skipped is still on the roster: not a leaver.
         _mark_leavers(organisation, set(first_row_of), today, result, now)

@@ -116,18 +116,23 @@ def _stage(cursor, rows, result: ImportResult) -> int:
 
 def _count_ended(cursor, organisation: Organisation, result: ImportResult) -> None:
     """The good rows whose Assignment End has gone by that make their worker a leaver: added
-    so, or active until now (before the merge; as row_by_row._write_batch counts them)."""
+    so, or active until now (before the merge; as row_by_row._write_batch counts them),
+    counted, the first LEAVERS_NAMED named by name. One query."""
     cursor.execute(
         f"""
-        SELECT count(*) FROM {STAGING} c
+        SELECT count(*) OVER (), c.first_name, c.last_name, c.employee_number FROM {STAGING} c
         WHERE c.valid AND NOT c.active AND NOT EXISTS (
             SELECT 1 FROM {StaffRecord._meta.db_table} s
             WHERE s.organisation_id = %s AND s.employee_number = c.employee_number
               AND NOT s.active)
+        ORDER BY c.last_name, c.first_name, c.employee_number
+        LIMIT %s
         """,
-        [organisation.pk],
+        [organisation.pk, LEAVERS_NAMED],
     )
-    (result.ended,) = cursor.fetchone()
+    found = cursor.fetchall()
+    result.ended = found[0][0] if found else 0
+    result.ended_leavers = [worker(first, last, number) for _, first, last, number in found]
 
 
 def _find_kept_ends(

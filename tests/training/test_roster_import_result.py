@@ -581,6 +581,73 @@ def test_both_kinds_of_leaver_are_listed_with_one_way_to_download_them(organisat
         )
 
 
+def test_a_whole_roster_that_leaves_out_every_line_manager_of_a_directorate_warns(
+    organisation, send
+):
+    """Their workers are left on nobody's team, and nobody is told their training is late."""
+    community = [row(7000 + n, f"Nurse{n}", directorate="Community") for n in range(3)]
+    manager = row(7100, "Mo", "Manager", directorate="Community", manager="Y")
+    imported(organisation, *STAYING, *community, manager)
+    told = send(roster(*STAYING, *community), full=True)
+
+    assert (
+        "3 workers in Community now have no line manager: the roster left out every line "
+        "manager there, so nobody has them on their team or is told when their training is "
+        "overdue."
+    ) in told.text
+    if send.channel == "page":
+        assert any("now have no line manager" in text for text in told.page.box_texts("warning"))
+
+
+def test_line_managers_left_out_of_several_directorates_are_named_by_directorate(organisation):
+    staff_import(
+        organisation=organisation,
+        file=io.BytesIO(
+            roster(
+                *STAYING,
+                row(7000, "Ann", directorate="Community"),
+                row(7001, "Ben", directorate="Community"),
+                row(7002, "Cy", directorate="Estates"),
+                row(7100, "Mo", directorate="Community", manager="Y"),
+                row(7101, "Max", directorate="Estates", manager="Y"),
+                row(7102, "Sal", directorate="Surgery", manager="Y"),
+            )
+        ),
+    )
+    result = staff_import(
+        organisation=organisation,
+        file=io.BytesIO(
+            roster(
+                *STAYING,
+                *(
+                    row(n, "Kept", directorate=d)
+                    for n, d in [(7000, "Community"), (7001, "Community"), (7002, "Estates")]
+                ),
+            )
+        ),
+        full=True,
+    )
+    assert result.imported
+    # Surgery's 30 have no line manager there either now: they are named too.
+    assert result.warnings[-1].startswith(
+        "33 workers now have no line manager, in Surgery (30 workers), Community (2 workers) "
+        "and Estates (1 worker): the roster left out every line manager in those directorates"
+    )
+
+
+def test_a_whole_roster_that_keeps_a_line_manager_in_the_directorate_does_not_warn(
+    organisation, send
+):
+    community = [row(7000 + n, f"Nurse{n}", directorate="Community") for n in range(3)]
+    managers = [
+        row(7100 + n, f"Mo{n}", "Manager", directorate="Community", manager="Y") for n in range(2)
+    ]
+    imported(organisation, *STAYING, *community, *managers)
+    told = send(roster(*STAYING, *community, managers[0]), full=True)
+
+    assert "1 marked as" in told.text and "no line manager" not in told.text
+
+
 # --- 5. a file the roster already matches -----------------------------------------------------
 
 

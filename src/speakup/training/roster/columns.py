@@ -301,6 +301,26 @@ def added_without_line_managers(
     return text
 
 
+def line_managers_left_out(unmanaged: dict[str, int]) -> str | None:
+    """The warning on the workers a whole roster left with no line manager (`unmanaged`: how
+    many, by directorate) by leaving out every line manager of their directorate."""
+    if not unmanaged:
+        return None
+    total = sum(unmanaged.values())
+    workers, have = counted(total, "worker"), "has" if total == 1 else "have"
+    if len(unmanaged) == 1:
+        (directorate,) = unmanaged
+        who, there = f"{workers} in {directorate} now {have} no line manager", "there"
+    else:
+        named = listed(_directorates_named(unmanaged))
+        who, there = f"{workers} now {have} no line manager, in {named}", "in those directorates"
+    return (
+        f"{who}: the roster left out every line manager {there}, so nobody has them on their "
+        "team or is told when their training is overdue. If that is wrong, import the line "
+        "managers again; otherwise mark a new line manager there (Line Manager (Y/N))."
+    )
+
+
 def _workers_it(added: int, returned: int, *, total: int | None = None) -> str:
     """The workers an import added or brought back, in words: "workers it added", "worker it
     brought back", "workers it added or brought back", in the singular when `total` (all of

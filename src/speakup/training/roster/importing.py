@@ -34,6 +34,7 @@ from speakup.training.roster.columns import (
     _map_header,
     absent_columns,
     added_without_line_managers,
+    line_managers_left_out,
     other_separator,
     repeated_columns,
     row_width_problem,
@@ -44,6 +45,7 @@ from speakup.training.roster.outcomes import (
     added_workers_managers,
     last_worker_id,
     leavers_made,
+    left_without_line_managers,
 )
 from speakup.training.roster.results import (
     EVERY_ROW_BAD,
@@ -333,7 +335,9 @@ def _import(
             result.imported = True
             if full and result.left:
                 result.leavers = made()
-            _warn_of_what_was_written(organisation, kept, result, added_after=added_after)
+            _warn_of_what_was_written(
+                organisation, kept, result, added_after=added_after, today=today, now=now
+            )
             audit_by(
                 actor,
                 action="training.roster_import",
@@ -368,11 +372,18 @@ def _says_who_manages_the_added(kept: list[str]) -> bool:
 
 
 def _warn_of_what_was_written(
-    organisation: Organisation, kept: list[str], result: ImportResult, *, added_after: int
+    organisation: Organisation,
+    kept: list[str],
+    result: ImportResult,
+    *,
+    added_after: int,
+    today: datetime.date,
+    now: datetime.datetime,
 ) -> None:
     """The warnings on the roster as the import wrote it: of the columns the file lacks, what
     was kept and what that means (who manages the workers added after the id `added_after`,
-    who stays a leaver by an end stored for them)."""
+    who stays a leaver by an end stored for them), and who is left with no line manager by
+    the line managers a whole roster made leavers (`today`, stamped `now`)."""
     managers = None
     if (result.created or result.returned_unmanaged) and _says_who_manages_the_added(kept):
         managers = added_workers_managers(
@@ -397,6 +408,12 @@ def _warn_of_what_was_written(
         managed=managers.managed if managers else 0,
         unmanaged=managers.unmanaged if managers else None,
     )
+    if result.left and (
+        left_out := line_managers_left_out(
+            left_without_line_managers(organisation=organisation, today=today, now=now)
+        )
+    ):
+        result.warnings.append(left_out)
     if managed:
         # When every one has a line manager it is worth knowing, with nothing to check.
         everyone_managed = managers is not None and not managers.unmanaged

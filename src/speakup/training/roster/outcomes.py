@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
 from speakup.organisations.models import Organisation
 from speakup.training.models import StaffRecord
@@ -83,3 +83,27 @@ def added_workers_managers(
         else:
             unmanaged[directorate] = unmanaged.get(directorate, 0) + workers
     return AddedWorkersManagers(managed=managed, unmanaged=unmanaged)
+
+
+def left_without_line_managers(
+    *, organisation: Organisation, today: datetime.date, now: datetime.datetime
+) -> dict[str, int]:
+    """The directorates whose every line manager a whole roster imported `today` (at `now`)
+    made leavers, with their active workers who name no line manager: by the rule of
+    queries.managed_by (as `added_workers_managers`), nobody manages them now. One `GROUP BY`
+    of the organisation's roster by directorate."""
+    made_leavers = Q(active=False, left_on=today, updated_at=now)
+    found = (
+        StaffRecord.objects.filter(organisation=organisation)
+        .exclude(directorate="")
+        .values("directorate")
+        .annotate(
+            unmanaged=Count("pk", filter=Q(active=True, line_manager_number="")),
+            line_managers=Count("pk", filter=Q(active=True, is_line_manager=True)),
+            line_managers_left=Count("pk", filter=made_leavers & Q(is_line_manager=True)),
+        )
+        .filter(unmanaged__gt=0, line_managers=0, line_managers_left__gt=0)
+        .values_list("directorate", "unmanaged")
+        .order_by()
+    )
+    return dict(found)

@@ -825,7 +825,7 @@ def test_rows_whose_assignment_end_has_gone_by_are_counted_as_leavers(organisati
     assert result.ended == 1 and result.as_dict()["ended"] == 1
     assert result.summary() == (
         "2 rows read: 2 workers added, 0 updated, 0 unchanged, "
-        "1 row with an Assignment End gone by (leavers). The leaver by their Assignment End is "
+        "1 row with an Assignment End gone by (a leaver). The leaver by their Assignment End is "
         "Nia Nash (1013)."
     )
     assert not StaffRecord.objects.get(employee_number="1013").active

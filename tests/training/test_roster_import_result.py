@@ -537,7 +537,7 @@ def test_an_end_gone_by_that_makes_an_active_worker_a_leaver_is_counted(organisa
 
     assert (
         "2 rows read: 0 workers added, 1 updated, 1 unchanged, 1 row with an Assignment End gone "
-        "by (leavers)."
+        "by (a leaver)."
     ) in told.text
     if send.channel == "API":
         assert told.answer["ended"] == 1
@@ -781,3 +781,24 @@ def test_a_file_adding_one_worker_without_columns_says_so_in_the_singular_with_o
         "The file has no Line Manager Employee Number or Directorate column, so no line manager "
         "has the worker it added on their team or is told about their training."
     ) in told.text
+
+
+# --- one worker in the singular ----------------------------------------------------------------
+
+
+def test_one_leaver_of_each_kind_is_counted_in_the_singular(organisation, send):
+    imported(organisation, *STAYING, ADA, row(4101, "Bryn", "Birchley"))
+    told = send(roster(*STAYING, ADA, CAI_LEFT), full=True)
+
+    assert "1 marked as a leaver, 1 row with an Assignment End gone by (a leaver)." in told.text, (
+        told.text
+    )
+
+
+def test_the_form_offering_to_let_one_leaver_through_says_a_leaver(client_as):
+    page = client_as(Role.ORGANISATION_ADMIN).get(
+        "/training/organisations/TST01/roster/?expect_leavers=1"
+    )
+    text = " ".join(html.unescape(page.content.decode()).split())
+    assert "I expect 1 worker to become a leaver" in text
+    assert "would have made 1 worker a leaver at once" in text

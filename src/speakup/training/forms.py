@@ -12,7 +12,7 @@ from speakup.training.bands import AFC_BANDS, VERY_SENIOR_MANAGER, band_code
 from speakup.training.content import Course
 from speakup.training.models import UploadKind
 from speakup.training.presenters import expect_late_label
-from speakup.training.roster.results import expect_leavers_label
+from speakup.training.roster.results import as_leavers, expect_leavers_label
 
 MODULES = [("speak_up", "Speak Up"), ("listen_up", "Listen Up"), ("follow_up", "Follow Up")]
 
@@ -70,7 +70,8 @@ class RosterUploadForm(forms.Form):
             self.fields["expect_leavers"] = forms.BooleanField(
                 label=expect_leavers_label(expect_leavers),
                 help_text=f"The whole roster uploaded last would have made "
-                f"{counted(expect_leavers, 'worker')} leavers at once, so it was not imported. "
+                f"{counted(expect_leavers, 'worker')} {as_leavers(expect_leavers)} at once, so it "
+                "was not imported. "
                 "Tick this if they have left.",
                 required=False,
             )

@@ -50,6 +50,7 @@ from speakup.training.roster.outcomes import (
 from speakup.training.roster.results import (
     EVERY_ROW_BAD,
     ImportResult,
+    as_leavers,
     stored_end_leavers_warning,
     unknown_line_managers_warning,
 )
@@ -446,7 +447,7 @@ def _refuse_unmeant(
             first = (
                 "Every row has a problem" if result.rows_read else "The file has no workers in it"
             )
-            why = f"{first}. As a whole roster it would mark {leavers} as leavers"
+            why = f"{first}. As a whole roster it would mark {leavers} as {as_leavers(result.left)}"
     elif MANY_LEAVERS.exceeded(result.left, active=active) and result.left > expect_leavers:
         result.leavers_to_confirm = result.left
         result.leavers_to_confirm_named = made()

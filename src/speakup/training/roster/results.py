@@ -30,7 +30,12 @@ SKIP_IN_THE_API = "send it again with ?skip_invalid=true to import the rows with
 
 def expect_leavers_label(leavers: int) -> str:
     """The upload page's tick box that lets a whole roster make `leavers` leavers."""
-    return f"I expect {counted(leavers, 'worker')} to become leavers"
+    return f"I expect {counted(leavers, 'worker')} to become {as_leavers(leavers)}"
+
+
+def as_leavers(workers: int) -> str:
+    """What `workers` become: "a leaver" of one, "leavers" of more."""
+    return "a leaver" if workers == 1 else "leavers"
 
 
 @dataclass(frozen=True)
@@ -232,9 +237,12 @@ class ImportResult:
         ]
         # Only a whole roster makes leavers: another file's "0 marked as leavers" says nothing.
         if self.full or self.left:
-            done.append(f"{self.left:,} marked as leavers")
+            done.append(f"{self.left:,} marked as {as_leavers(self.left)}")
         if self.ended:
-            done.append(f"{counted(self.ended, 'row')} with an Assignment End gone by (leavers)")
+            done.append(
+                f"{counted(self.ended, 'row')} with an Assignment End gone by "
+                f"({as_leavers(self.ended)})"
+            )
         if self.skipped:
             done.append(f"{counted(self.skipped, 'row')} skipped because of problems")
         return f"{counted(self.rows_read, 'row')} read: {', '.join(done)}."

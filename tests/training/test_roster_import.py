@@ -722,7 +722,8 @@ def test_the_command_tells_of_skip_invalid_and_the_page_of_its_tick_box(organisa
     from speakup.training.forms import RosterUploadForm
 
     path = tmp_path / "roster.csv"
-    path.write_bytes(csv_file("1004,,Dunmore,,Students,,,,N,N,N,2024-01-01,").getvalue())
+    # A good row too: with every row bad, skipping them is not offered.
+    path.write_bytes(csv_file(ADA, "1004,,Dunmore,,Students,,,,N,N,N,2024-01-01,").getvalue())
     with pytest.raises(CommandError) as refused:
         call_command("import-staff", str(path), "--organisation", "TST01")
     assert "import it again with --skip-invalid" in str(refused.value)

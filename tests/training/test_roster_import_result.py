@@ -802,3 +802,11 @@ def test_the_form_offering_to_let_one_leaver_through_says_a_leaver(client_as):
     text = " ".join(html.unescape(page.content.decode()).split())
     assert "I expect 1 worker to become a leaver" in text
     assert "would have made 1 worker a leaver at once" in text
+
+
+def test_a_file_whose_every_row_has_a_problem_is_not_told_to_skip_them(organisation, send):
+    """Skipping its one bad row imports nothing, which is refused: advice that goes round."""
+    told = send(roster(row(2001, "Ada", "Ashdown", start="2020-13-45")))
+
+    assert "1 of 1 row has a problem. Correct it and import the file again." in told.text
+    assert "skip" not in told.text.lower() and "without problems" not in told.text

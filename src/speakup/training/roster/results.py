@@ -205,10 +205,11 @@ class ImportResult:
             return whole_file
         if self.bad_rows:
             have = "has a problem" if self.bad_rows == 1 else "have problems"
+            # Skipping every row imports nothing, and is refused: not offered.
+            skip = f", or {channel.skip}" if self.bad_rows < self.rows_read else ""
             return (
                 f"{self.bad_rows:,} of {counted(self.rows_read, 'row')} {have}. Correct "
-                f"{'it' if self.bad_rows == 1 else 'them'} and import the file again, or "
-                f"{channel.skip}."
+                f"{'it' if self.bad_rows == 1 else 'them'} and import the file again{skip}."
             )
         return "The file could not be imported."
 

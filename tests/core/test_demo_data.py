@@ -85,7 +85,7 @@ def test_otp_codes_are_only_printed_for_demo_users(db, capsys):
         (
             "board-member1@demo1.demo.speakup.test",
             "/concerns/follow-up/",
-            "case pages and the compliance download",
+            "case pages and the compliance and leavers downloads",
         ),
     ],
 )

@@ -149,7 +149,7 @@ def _two_factor(role: Role) -> str:
     if role in TWO_FACTOR_ROLES:
         return "always"
     if role == Role.BOARD_MEMBER:  # the training roster's download asks them too
-        return "case pages and the compliance download"
+        return "case pages and the compliance and leavers downloads"
     return "case pages" if role in MAY_BE_HANDED_CASES else ""
 
 

@@ -53,6 +53,9 @@ def test_an_admin_is_stopped_from_making_most_workers_leavers_then_goes_ahead_de
             "become leavers” ticked."
         )
     ).to_be_visible()
+    # The refusal is the page's message, read out and focused as a form's errors are.
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was imported")
+    expect(page.locator(".nhsuk-error-summary")).to_be_focused()
     expect(page.get_by_role("heading", name="Who would become leavers")).to_be_visible()
     expect(page.get_by_role("listitem").filter(has_text="Fictional (")).to_have_text(leaving)
     assert_accessible(page)

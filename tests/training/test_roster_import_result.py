@@ -74,9 +74,15 @@ def imported(organisation, *rows: str, header: str = HEADER, full: bool = False)
 
 class ResultPage(HTMLParser):
     """The parts of an upload's result page a person tells apart: the text of each panel,
-    warning callout and inset (by kind), and the items of each list under its heading."""
+    refusal (error summary), warning callout and inset (by kind), and the items of each list
+    under its heading."""
 
-    BOXES = {"nhsuk-panel": "panel", "nhsuk-card--warning": "warning", "nhsuk-inset-text": "inset"}
+    BOXES = {
+        "nhsuk-panel": "panel",
+        "nhsuk-error-summary": "refusal",
+        "nhsuk-card--warning": "warning",
+        "nhsuk-inset-text": "inset",
+    }
 
     def __init__(self, page: str):
         super().__init__()
@@ -757,6 +763,18 @@ def test_a_refused_file_names_the_unknown_band_and_group_of_a_row_with_a_bad_dat
         assert told.answer["unknown_bands_first_rows"] == {"Band 10": [3, 6]}
         assert told.answer["unknown_staff_groups"] == {"Porters": 1}
     assert not StaffRecord.objects.exists()
+
+
+def test_a_refusal_stands_apart_from_the_warnings_on_the_result_page(organisation, send):
+    """Nothing imported is the page's message, not one more yellow box among the warnings."""
+    if send.channel != "page":
+        pytest.skip("the result page only")
+    told = send(roster(row(2001, "Ada", start="2020-13-45", end=None), header=WITHOUT_END))
+
+    [refusal] = told.page.box_texts("refusal")
+    assert refusal.startswith("Nothing was imported") and "1 of 1 row has a problem" in refusal
+    [warning] = told.page.box_texts("warning")
+    assert "Nothing was imported" not in warning and "no Assignment End column" in warning
 
 
 # --- 8. words for one worker -----------------------------------------------------------------

@@ -2,6 +2,7 @@
 50) is more likely a part of the roster marked as the whole: it is refused, saying how many
 would leave and how to go ahead, until the user says they expect that many."""
 
+import io
 import re
 
 import pytest
@@ -182,20 +183,61 @@ def test_the_upload_page_offers_no_tick_box_without_a_refusal(client_as, organis
     assert "to become leavers" not in bad.content.decode()
 
 
+def without_band(*numbers: int):
+    """A file of the workers `numbers`, without the Band column."""
+    lines = [",".join(worker(n).split(",")[:7] + worker(n).split(",")[8:]) for n in numbers]
+    return csv_file(*lines, header=EVERY_COLUMN.replace(",Band", ""))
+
+
 @pytest.mark.usefixtures("each_import_path")
 def test_a_refused_whole_roster_still_names_the_columns_it_lacks(organisation):
     """A part of the roster exported with fewer columns is likely the wrong file: the refusal
-    names what it lacks, as the same file imported without "whole roster" does."""
+    names what it lacks, as the same file imported without "whole roster" does; of workers all
+    on the roster already, it says nothing of workers it adds (until 27 November 2026 it
+    said "and give workers it adds none" of every refused file)."""
     roster_of(organisation, 50)
-    header = EVERY_COLUMN.replace(",Band", "")
-    lines = [",".join(worker(n).split(",")[:7] + worker(n).split(",")[8:]) for n in range(6)]
-    result = staff_import(
-        organisation=organisation, file=csv_file(*lines, header=header), full=True
-    )
+    result = staff_import(organisation=organisation, file=without_band(*range(6)), full=True)
     assert not result.imported and result.leavers_to_confirm == 44
     assert result.warnings == [
+        "The file has no Band column: imported, it would leave workers' bands as they are."
+    ]
+
+
+@pytest.mark.usefixtures("each_import_path")
+def test_a_refused_whole_roster_of_new_workers_says_only_that_they_would_have_none(
+    organisation,
+):
+    """Of workers none of whom is on the roster, nothing would be "left as it is"."""
+    roster_of(organisation, 50)
+    result = staff_import(organisation=organisation, file=without_band(*range(100, 106)), full=True)
+    assert not result.imported and result.leavers_to_confirm == 50
+    assert result.warnings == [
+        "The file has no Band column: imported, the workers it adds would have no bands."
+    ]
+
+
+@pytest.mark.usefixtures("each_import_path")
+def test_a_refused_whole_roster_adding_some_says_both(organisation):
+    roster_of(organisation, 50)
+    result = staff_import(organisation=organisation, file=without_band(0, 1, 100), full=True)
+    assert not result.imported
+    assert result.warnings == [
         "The file has no Band column: imported, it would leave workers' bands as they are, and "
-        "give workers it adds none."
+        "the worker it adds would have none."
+    ]
+
+
+@pytest.mark.usefixtures("each_import_path")
+def test_a_file_refused_for_a_bad_row_speaks_of_both_kinds_of_worker(organisation):
+    """A file refused for its rows is not written beyond them, so who is new is not counted:
+    the note says what would happen to each kind of worker."""
+    roster_of(organisation, 50)
+    bad = without_band(0, 100).getvalue().replace(b"2024-01-01", b"2024-13-45", 1)
+    result = staff_import(organisation=organisation, file=io.BytesIO(bad))
+    assert not result.imported and result.bad_rows == 1
+    assert result.warnings == [
+        "The file has no Band column: imported, workers already on the roster would have their "
+        "bands left as they are, and workers it adds would have none."
     ]
 
 

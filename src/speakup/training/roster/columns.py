@@ -202,12 +202,18 @@ def repeated_columns(header: Sequence[str]) -> str | None:
 
 
 def absent_columns(
-    kept: Sequence[str], *, known: int, added: int, refused: bool = False, ends_cleared: int = 0
+    kept: Sequence[str],
+    *,
+    known: int | None,
+    added: int | None,
+    refused: bool = False,
+    ends_cleared: int = 0,
 ) -> str | None:
     """The warning naming the optional columns a file lacks (`kept`), or None when it has them
     all: the `known` workers' values were left as stored, but for the `ends_cleared` Assignment
     Ends before a new Assignment Start; the `added` ones have none. Of a file `refused`, what
-    importing it would do. Line Manager Employee Number is not named: ESR's own layout has no
+    importing it would do (`known` and `added` None when its rows were not counted). Line
+    Manager Employee Number is not named: ESR's own layout has no
     such column, so its absence says nothing of a wrong file (`added_without_line_managers`
     says what it means for the workers added)."""
     kept = [key for key in kept if key != "line_manager_number"]
@@ -216,16 +222,10 @@ def absent_columns(
     titles = listed([COLUMNS[key] for key in kept], "or")
     what = listed([OPTIONAL_COLUMNS[key] for key in kept])
     if refused:
-        return (
-            f"The file has no {titles} column: imported, it would leave workers' {what} as they "
-            "are, and give workers it adds none."
-        )
+        return f"The file has no {titles} column: imported, " + _would_do(kept, known, added)
     the_added = "the worker added has" if added == 1 else "the workers added have"
     if not known:
-        # "no email addresses or job roles": none of either, not lacking only both at once.
-        what_of_them = OPTIONAL_COLUMN_OF_ONE if added == 1 else OPTIONAL_COLUMNS
-        none = listed([what_of_them[key] for key in kept], "or")
-        return f"The file has no {titles} column: {the_added} no {none}."
+        return f"The file has no {titles} column: {the_added} no {_none_of(kept, added)}."
     text = f"The file has no {titles} column: workers' {what} were left as they were"
     if ends_cleared == 1:
         text += (
@@ -238,6 +238,30 @@ def absent_columns(
             "Assignment Start in the file: they ended earlier assignments, so they were cleared"
         )
     return text + (f", and {the_added} none." if added else ".")
+
+
+def _none_of(kept: Sequence[str], added: int | None) -> str:
+    """What the workers added lack: "no email addresses or job roles" is none of either, not
+    lacking only both at once; "an email address" of one worker."""
+    what_of_them = OPTIONAL_COLUMN_OF_ONE if added == 1 else OPTIONAL_COLUMNS
+    return listed([what_of_them[key] for key in kept], "or")
+
+
+def _would_do(kept: Sequence[str], known: int | None, added: int | None) -> str:
+    """Of a refused file lacking the columns `kept`, what importing it would do to the `known`
+    workers it names and the `added` ones it adds; said of both when they were not counted."""
+    what = listed([OPTIONAL_COLUMNS[key] for key in kept])
+    if known is None or added is None or not (known or added):
+        return (
+            f"workers already on the roster would have their {what} left as they are, and "
+            "workers it adds would have none."
+        )
+    if not added:
+        return f"it would leave workers' {what} as they are."
+    the_added = "the worker it adds would have" if added == 1 else "the workers it adds would have"
+    if not known:
+        return f"{the_added} no {_none_of(kept, added)}."
+    return f"it would leave workers' {what} as they are, and {the_added} none."
 
 
 # Directorates named in the warning on workers added without a line manager; the rest counted.

@@ -288,6 +288,11 @@ def _import(
     # Every change the import writes is stamped with this moment, which picks out the leavers
     # it makes (as leavers.py picks out the tick's).
     now = timezone.now()
+    # Whether every row without problems was written, so the workers it adds and those already
+    # on the roster are counted: not of a file refused for bad rows, whose writing stops at the
+    # first (row by row) or before the merge (COPY). Counting them would take another query, so
+    # its note on absent columns speaks of both kinds of worker instead.
+    counted = False
     try:
         with transaction.atomic():
             # The workers it adds come after this one (only to say who manages them).
@@ -329,6 +334,7 @@ def _import(
                 raise _Rollback from None
             if result.bad_rows and not skip_invalid:
                 raise _Rollback
+            counted = True
             # The first leavers it made, by name: one query, whether it goes ahead or not.
             made = partial(leavers_made, organisation=organisation, today=today, now=now)
             _refuse_unmeant(result, active=active, expect_leavers=expect_leavers, made=made)
@@ -359,7 +365,9 @@ def _import(
             )
     except _Rollback:
         # Said of a refused file too: a file lacking columns may be the wrong file.
-        if warning := absent_columns(kept, known=0, added=0, refused=True):
+        known = result.updated + result.unchanged if counted else None
+        added = result.created if counted else None
+        if warning := absent_columns(kept, known=known, added=added, refused=True):
             result.warnings.append(warning)
         result.forget_writes()
         unknowns.take(in_bad_rows)

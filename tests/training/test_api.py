@@ -130,6 +130,21 @@ def test_the_schema_documents_every_field_of_a_roster_import_and_its_workers_as_
     assert {"$ref": "#/components/schemas/RosterImportResult"} in refusals
 
 
+def test_the_schema_says_expect_leavers_is_a_number_of_workers_from_0(client_as, organisation):
+    """The schema typed it as any integer, though -1 is refused."""
+    client = client_as(Role.ORGANISATION_ADMIN)
+    schema = client.get("/api/v1/schema", HTTP_ACCEPT="application/json").json()
+    parameters = schema["paths"]["/api/v1/organisations/{ods_code}/staff"]["post"]["parameters"]
+    (expect_leavers,) = [p for p in parameters if p["name"] == "expect_leavers"]
+    assert expect_leavers["schema"] == {"type": "integer", "minimum": 0, "maximum": 999_999_999}
+    refused = client.post(
+        "/api/v1/organisations/TST01/staff?full=true&expect_leavers=-1",
+        ROSTER,
+        content_type="text/csv",
+    )
+    assert refused.status_code == 400
+
+
 def test_a_bad_roster_is_refused_with_every_problem(client_as, organisation):
     client = client_as(Role.ORGANISATION_ADMIN)
     response = client.post(

@@ -334,7 +334,11 @@ class StaffRoster(APIView):
             _flag_parameter("full", "The file is the whole roster: missing workers become leavers"),
             _flag_parameter("skip_invalid", SKIP_INVALID),
             OpenApiParameter(
-                "expect_leavers", OpenApiTypes.INT, required=False, description=EXPECT_LEAVERS
+                "expect_leavers",
+                # What _number_of_workers takes: a whole number of up to nine digits.
+                {"type": "integer", "minimum": 0, "maximum": 999_999_999},
+                required=False,
+                description=EXPECT_LEAVERS,
             ),
         ],
         responses={

@@ -10,10 +10,13 @@ from speakup.core.audit import audit_by
 from speakup.training.content import MODULE_ORDER
 from speakup.training.queries import (
     DUE,
+    LEFT_BY_ASSIGNMENT_END,
+    LEFT_THE_WHOLE_ROSTER,
     MODULE_TITLES,
     OVERDUE,
     STATUS_LABELS,
     WorkerCompliance,
+    why_a_leaver,
 )
 
 
@@ -66,9 +69,11 @@ def compliance_csv(
     return response
 
 
-# Why each leaver in the leavers' download is one (queries.organisation_leavers).
-LEFT_BY_ASSIGNMENT_END = "Their Assignment End has passed"
-LEFT_THE_WHOLE_ROSTER = "Not on the whole roster imported that day"
+# Why each leaver in the leavers' download is one (queries.why_a_leaver).
+WHY_A_LEAVER = {
+    LEFT_BY_ASSIGNMENT_END: "Their Assignment End has passed",
+    LEFT_THE_WHOLE_ROSTER: "Not on the whole roster imported that day",
+}
 LEFT_ON_A_DAY_NOT_RECORDED = "The day they left was not recorded"
 
 
@@ -92,13 +97,8 @@ def leavers_csv(
         ["Employee Number", "Name", "Staff Group", "Directorate", "Left on", "Why a leaver"]
     )
     for leaver in leavers:
-        end = leaver["assignment_end"]
-        if end and end < today:
-            why = LEFT_BY_ASSIGNMENT_END
-        elif leaver["left_on"]:
-            why = LEFT_THE_WHOLE_ROSTER
-        else:
-            why = LEFT_ON_A_DAY_NOT_RECORDED
+        recorded = why_a_leaver(leaver["assignment_end"], leaver["left_on"], today)
+        why = WHY_A_LEAVER[recorded[0]] if recorded else LEFT_ON_A_DAY_NOT_RECORDED
         writer.writerow(
             [
                 leaver["employee_number"],

@@ -514,20 +514,40 @@ class MyTraining:
         )
 
 
+# Why a leaver is one, as the roster recorded it (`why_a_leaver`).
+LEFT_BY_ASSIGNMENT_END = "assignment_end"
+LEFT_THE_WHOLE_ROSTER = "whole_roster"
+
+
+def why_a_leaver(
+    assignment_end: datetime.date | None, left_on: datetime.date | None, today: datetime.date
+) -> tuple[str, datetime.date] | None:
+    """Why a leaver's record is inactive and since when, when the roster recorded it: their
+    Assignment End gone by, else the day a whole roster was found without them (ADR 0022).
+    `organisation_leavers` orders by the same day in SQL."""
+    if assignment_end and assignment_end < today:
+        return LEFT_BY_ASSIGNMENT_END, assignment_end
+    if left_on:
+        return LEFT_THE_WHOLE_ROSTER, left_on
+    return None
+
+
 def _left_because(record: StaffRecord, today: datetime.date) -> str:
-    """Why a leaver's record is inactive, in words, when the roster recorded it: their
-    Assignment End gone by, else the day a whole roster was found without them (ADR 0022)."""
-    if record.assignment_end and record.assignment_end < today:
-        return f"your assignment there ended on {day_in_words(record.assignment_end)}"
-    if record.left_on:
-        return f"the staff list it sent on {day_in_words(record.left_on)} did not include you"
-    return ""
+    """Why a leaver's record is inactive, in words for them (`why_a_leaver`)."""
+    why = why_a_leaver(record.assignment_end, record.left_on, today)
+    if why is None:
+        return ""
+    reason, day = why
+    if reason == LEFT_BY_ASSIGNMENT_END:
+        return f"your assignment there ended on {day_in_words(day)}"
+    return f"the staff list it sent on {day_in_words(day)} did not include you"
 
 
 def organisation_leavers(*, organisation: Organisation, today: datetime.date) -> list[dict]:
     """The organisation's leavers, the latest to leave first, each with the day they left
-    (`left`) by the rule of `_left_because`: their Assignment End when it has gone by, else the
-    day a whole roster was found without them (`left_on`); None when neither is recorded."""
+    (`left`) by the rule of `why_a_leaver`, here in SQL to order by it: their Assignment End
+    when it has gone by, else the day a whole roster was found without them (`left_on`); None
+    when neither is recorded."""
     left = Case(When(assignment_end__lt=today, then=F("assignment_end")), default=F("left_on"))
     return list(
         StaffRecord.objects.filter(organisation=organisation, active=False)

@@ -1,6 +1,7 @@
-"""An organisation admin helps a guardian who lost their phone: finds them by email address and
-removes their authenticator app; the guardian then signs in and sets up the app again. A worker
-sets a new password from their link on the computer their admin is signed in on."""
+"""An organisation admin helps a guardian who lost their phone: finds them by email address and,
+asked to check it is really the guardian asking, removes their authenticator app; the guardian
+then signs in and sets up the app again. A worker sets a new password from their link on the
+computer their admin is signed in on."""
 
 import re
 from urllib.parse import urlsplit
@@ -40,6 +41,9 @@ def test_an_admin_removes_a_guardians_authenticator_and_the_guardian_sets_up_a_n
     assert_accessible(page)
 
     page.get_by_role("button", name="Remove authenticator app").click()
+    expect(page.get_by_role("heading", name="Check it is really them asking")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, remove their authenticator app").click()
     expect(page.get_by_text("Authenticator app removed.")).to_be_visible()
     expect(page.get_by_text("Not set up")).to_be_visible()
     assert_accessible(page)

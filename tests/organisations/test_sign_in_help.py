@@ -375,3 +375,28 @@ def test_the_buttons_need_a_post_with_the_forms_csrf_token(admin, worker):
     assert browser.get(f"{person_page(worker)}unlock/").status_code == 405
     assert browser.post(f"{person_page(worker)}unlock/").status_code == 403
     assert sign_in_attempt(worker.email).status_code == 429
+
+
+def test_removing_the_authenticator_asks_first_and_has_the_admin_check_who_is_asking(
+    admin_client, guardian, mailoutbox
+):
+    """Whoever has someone's password could ring and ask for their app to go: the button on the
+    person's page only opens a question, and nothing is removed until it is answered."""
+    person = admin_client.get(person_page(guardian)).content.decode()
+    assert f'href="{person_page(guardian)}remove-authenticator/"' in person
+    question = admin_client.get(f"{person_page(guardian)}remove-authenticator/")
+    page = " ".join(question.content.decode().split())
+    assert "Remove Gina Guardian&#39;s authenticator app?" in page
+    assert "Check it is really them asking" in page
+    assert "call them back on a number you already have for them" in page
+    assert "Yes, remove their authenticator app" in page and "No, go back" in page
+    assert TOTPDevice.objects.filter(user=guardian).exists()
+    assert not audited("account.authenticator_remove") and not mailoutbox
+
+
+def test_asking_to_remove_an_app_nobody_set_up_goes_back_and_says_so(admin_client, worker):
+    response = admin_client.get(f"{person_page(worker)}remove-authenticator/", follow=True)
+    assert response.redirect_chain[-1][0] == person_page(worker)
+    assert "no authenticator app set up, so there is nothing to remove" in (
+        response.content.decode()
+    )

@@ -163,8 +163,12 @@ def unlock_account(request, organisation, person_id):
 
 
 @admin_page
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remove_authenticator(request, organisation, person_id):
+    """Asks first: whoever has someone's password could ring and ask for their app to go, and
+    the admin's check that it is really them is the only second factor left."""
+    if request.method == "GET":
+        return _confirm_removal(request, organisation, person_id)
     return _act(
         request,
         organisation,
@@ -175,6 +179,25 @@ def remove_authenticator(request, organisation, person_id):
             f"app again {when_setting_up_again(person)}. We have emailed them to say so."
         ),
         nothing_to_do="They had no authenticator app set up, so nothing was changed.",
+    )
+
+
+def _confirm_removal(request, organisation, person_id):
+    person = _person(request, organisation, person_id)
+    if confirmed_device(person) is None:
+        messages.info(
+            request, "They have no authenticator app set up, so there is nothing to remove."
+        )
+        return redirect("organisations:show_person", organisation.ods_code, person.pk)
+    return render_page(
+        request,
+        "organisations/remove_authenticator.jinja",
+        page_title=PAGE_TITLE,
+        heading=f"Remove {person.get_full_name()}'s authenticator app?",
+        subject=person.get_full_name(),
+        organisation=organisation,
+        person=person,
+        setting_up_again=when_setting_up_again(person),
     )
 
 

@@ -77,6 +77,21 @@ def test_an_email_address_that_is_not_one_is_refused_even_with_a_phone_number(cl
     assert not Concern.objects.exists()
 
 
+def test_an_email_address_too_long_to_keep_is_told_that_alone(client, staff):
+    """Not also that its format is wrong, as Django's own check of over 320 characters says."""
+    page = _record(
+        client,
+        staff,
+        confidentiality="confidential",
+        contact_name="Sam Phone",
+        contact_email=f"{'s' * 320}@example.com",
+    )
+    summary = re.search(r'nhsuk-error-summary__list">(.*?)</ul>', page, re.S).group(1)
+    assert "The speaker's email address must be 254 characters or fewer" in summary
+    assert "correct format" not in page
+    assert not Concern.objects.exists()
+
+
 ANONYMOUS_WITH_DETAILS = (
     "You chose anonymous: remove the speaker's name and contact details, or choose confidential"
 )

@@ -71,6 +71,16 @@ def test_names_and_email_have_limits_and_plain_messages(admin_client):
     assert_plain(page)
 
 
+def test_an_email_address_too_long_to_keep_is_told_that_alone(admin_client):
+    """Not also that its format is wrong, as Django's own check of over 320 characters says."""
+    page = admin_client.post(
+        "/register/boards/TST01/appointments/new/",
+        appointment_form(email=f"{'a' * 320}@fictional.test"),
+    ).content.decode()
+    assert summary(page) == ["The email address must be 254 characters or fewer"]
+    assert not Appointment.objects.exists()
+
+
 def test_a_csv_row_with_a_long_role_title_refuses_the_whole_file(person_with_role, organisation):
     admin = person_with_role(Role.ORGANISATION_ADMIN)
     csv_text = (

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from speakup.core import csvfiles
 from speakup.core.forms import DATE_EXAMPLE, date_field, text_field
+from speakup.core.forms_auth import EmailAddressField
 from speakup.core.words import too_long
 from speakup.register.models import (
     AppealOutcome,
@@ -71,7 +72,7 @@ class SearchForm(forms.Form):
 
 
 def email_field(*, required: bool) -> forms.EmailField:
-    return forms.EmailField(
+    return EmailAddressField(
         label="Email address",
         required=required,
         max_length=EMAIL_MAX,

@@ -30,6 +30,7 @@ from speakup.concerns.services.intake import GUARDIANS_WORDS, check_contact
 from speakup.concerns.taxonomy import ELEMENTS, ELEMENTS_MEAN, elements_for, worker_groups_for
 from speakup.core.dates import day_in_words
 from speakup.core.forms import date_field, text_field
+from speakup.core.forms_auth import EmailAddressField
 from speakup.core.words import listed, too_long
 from speakup.organisations.models import User
 
@@ -405,7 +406,7 @@ class RecordConcernForm(forms.Form):
         max_length=NAME_MAX,
         error_messages={"max_length": too_long("The speaker's name", NAME_MAX)},
     )
-    contact_email = forms.EmailField(
+    contact_email = EmailAddressField(
         label="Speaker's email address",
         required=False,
         max_length=EMAIL_MAX,

@@ -218,6 +218,25 @@ def test_an_officer_who_opened_the_form_before_another_published_is_told_before_
     assert CodeOfPractice.objects.get(version=3).body == mine
 
 
+def test_an_officer_who_started_two_versions_ago_is_told_of_both(officer, person_with_role):
+    """Version 3 alone was named: the officer read what changed since 2, and kept writing over
+    the change that made version 2."""
+    form = officer.get(ADDRESS).content.decode()
+    other = person_with_role(Role.REGISTER_OFFICER)
+    for version, line in [(1, "\n3. Second."), (2, "\n3. Second.\n4. Third.")]:
+        code_publish(actor=other, title="Code of practice", body=BODY + line, based_on=version)
+
+    page = officer.post(ADDRESS, as_sent(form, BODY + "\n3. Mine.")).content.decode()
+    assert summary(page) == [
+        "Versions 2 and 3 were published while you were editing. Your text is kept, but "
+        "publishing it will replace the text of version 3. Add their changes to your text "
+        "first if they are still needed."
+    ]
+    assert "<h2>What changed since version 1</h2>" in page
+    assert "compares version 3 with version 1, the version you started from" in page
+    assert CodeOfPractice.objects.count() == 3
+
+
 def compared(page: str) -> list[list[str]]:
     """The page's comparison of two versions, each line as a screen reader reads it ("Added:
     ...", "Removed: ...", "Unchanged: ..."), one list per change."""

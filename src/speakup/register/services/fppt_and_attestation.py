@@ -144,11 +144,20 @@ class CodeNotLatest(RegisterRefusal):
             # Publishing again replaces the other officer's text with this one: say so, as a
             # tester's second Publish dropped the section the other officer had added.
             super().__init__(
-                f"Another register officer published version {latest} while you were "
+                f"{_published_while_editing(self.started_from, latest)} while you were "
                 f"editing. Your text is kept, but publishing it will replace the text of "
                 f"version {latest}. Add their changes to your text first if they are still "
                 "needed."
             )
+
+
+def _published_while_editing(started_from: int, latest: int) -> str:
+    """Who published what since the officer's version: each version in between was a change
+    to the code that their text leaves out, not the latest alone."""
+    if latest - started_from == 1:
+        return f"Another register officer published version {latest}"
+    joined = "and" if latest - started_from == 2 else "to"
+    return f"Versions {started_from + 1} {joined} {latest} were published"
 
 
 @transaction.atomic

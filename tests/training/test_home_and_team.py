@@ -292,6 +292,32 @@ def test_the_home_pages_training_links_read_as_what_they_do(client, worker):
     ]
 
 
+def home_training_links(client) -> list[str]:
+    page = client.get("/").content.decode()
+    return link_names(page[page.index("<h2>Your training</h2>") :], "/training/modules/")
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_home_page_says_continue_for_a_module_under_way(client, worker):
+    """It said "Take Speak Up" while the module's page said "Continue where you left off"."""
+    sign_in(client, worker)
+    client.get("/training/modules/speak_up/screens/1/")
+    assert home_training_links(client)[0] == "Take Speak Up"  # the first screen, no further
+    client.post("/training/modules/speak_up/screens/1/", follow=True)
+    assert home_training_links(client)[0] == "Continue Speak Up"
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_module_that_must_wait_for_others_is_opened_not_taken(client, person_with_role):
+    """A board member was offered "Take Follow Up", which leads to a page saying they cannot
+    yet: the row's reason says which modules come first."""
+    chair = person_with_role(Role.BOARD_MEMBER, full_name="Cass Chair")
+    sign_in(client, chair)
+    assert home_training_links(client) == ["Take Speak Up", "Open Listen Up", "Open Follow Up"]
+    shown = text(client.get("/"))
+    assert "Complete Speak Up and Listen Up before starting Follow Up." in shown
+
+
 def passed(user, module: str, day: datetime.date):
     """A pass in speakup, as taking the module records it: with a certificate."""
     return CompletionFactory(
@@ -324,6 +350,30 @@ def test_a_worker_sees_a_module_they_took_without_needing_it_as_completed(client
         "Download your Speak Up certificate (PDF)",
         "Download your Listen Up certificate (PDF)",
     ]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_module_page_says_when_learning_records_show_it_was_completed(client, worker):
+    """It showed only "Start the module", as if never taken, while the home page said "Complete
+    until 1 June 2028 ... completed on 1 June 2025"."""
+    sign_in(client, worker)
+    CompletionFactory(
+        staff_record=worker.staff_records.get(),
+        module="speak_up",
+        completed_on=datetime.date(2025, 6, 1),
+        source=CompletionSource.IMPORT,
+    )
+    page = text(client.get("/training/modules/speak_up/"))
+    assert (
+        "You completed Speak Up on 1 June 2025, as your learning records show. Your training "
+        "says whether it is still up to date. Taking the module in speakup gives you a "
+        "certificate as well."
+    ) in page
+    assert "Start the module" in page
+    passed(worker, "speak_up", datetime.date(2026, 2, 3))  # a later pass here: its own words
+    page = text(client.get("/training/modules/speak_up/"))
+    assert "You completed this module on 3 February 2026." in page
+    assert "as your learning records show" not in page
 
 
 @pytest.mark.parametrize(

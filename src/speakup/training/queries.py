@@ -631,6 +631,16 @@ def certificate_of(*, user, certificate_id) -> Completion | None:
     )
 
 
+def latest_completion(*, user, module: str) -> Completion | None:
+    """The person's latest completion of `module` at any organisation, however it was recorded:
+    taken in speakup, or from learning records (imported, or xAPI)."""
+    return (
+        Completion.objects.filter(Q(user=user) | Q(staff_record__user=user), module=module)
+        .order_by("-completed_on", "-created_at")
+        .first()
+    )
+
+
 def latest_pass(*, user, module: str) -> Completion | None:
     return (
         Completion.objects.filter(user=user, module=module, certificate_id__isnull=False)

@@ -127,6 +127,23 @@ def module_progress(*, user, module: str, for_update: bool = False) -> ModulePro
     return ModuleProgress(user=user, module=module, version=version, **kept)
 
 
+def resume_screen(progress: ModuleProgress) -> int | None:
+    """Where "Continue where you left off" goes: the screen last seen (the check's own number
+    once the worker has gone on to it); None before they have gone past the first screen."""
+    the_course, last = course(progress.module), progress.last_screen
+    return last if last == the_course.check_screen or 1 < last <= the_course.screen_count else None
+
+
+def modules_under_way(*, user) -> set[str]:
+    """The modules this person has a place to continue from (`resume_screen`): their home page
+    says "Continue" for these, as each module's page does."""
+    return {
+        module
+        for module in Module.values
+        if resume_screen(module_progress(user=user, module=module)) is not None
+    }
+
+
 def screen_is_open(progress: ModuleProgress, number: int) -> bool:
     """Screens open in order: those already reached (shown, or read and gone on from by their
     "Continue") and the one after the furthest of them, which that "Continue" leads to."""

@@ -22,6 +22,7 @@ from speakup.training.content import (
 from speakup.training.forms import KnowledgeCheckForm
 from speakup.training.queries import (
     certificate_of,
+    latest_completion,
     latest_pass,
     missing_prerequisites,
     my_training,
@@ -34,6 +35,7 @@ from speakup.training.services import (
     knowledge_check_submit,
     module_progress,
     progress_visit,
+    resume_screen,
     screen_before_check,
     screen_is_open,
 )
@@ -66,6 +68,7 @@ def show_module(request, module):
     the_course = course_or_404(module)
     progress = module_progress(user=request.user, module=module)
     passed = latest_pass(user=request.user, module=module)
+    latest = latest_completion(user=request.user, module=module)
     missing = missing_prerequisites(user=request.user, module=module)
     return render_page(
         request,
@@ -78,6 +81,8 @@ def show_module(request, module):
         # The module to take first, in the order they build on each other.
         first_module=course(missing[0]) if missing else None,
         passed=passed,
+        # A completion from learning records newer than any pass here: it counts just the same.
+        recorded=latest if latest is not None and latest.certificate_id is None else None,
         # A pass of a version below the minimum no longer counts: the worker takes it again.
         retake_needed=passed is not None and not is_current_version(module, passed.version),
         answered=len(kept_check_answers(progress)),
@@ -98,16 +103,15 @@ class Resume(NamedTuple):
 
 
 def _resume(the_course, progress) -> Resume | None:
-    """Where "Continue where you left off" goes: the knowledge check once the worker has gone on
-    to it, else the screen they last saw; None before they have gone past the first screen."""
-    last, total = progress.last_screen, the_course.screen_count
+    """The way back to `resume_screen`, in the screens' own words."""
+    last = resume_screen(progress)
+    if last is None:
+        return None
     if last == the_course.check_screen:
         url = reverse("training:take_check", args=[the_course.module])
         return Resume(url, "the knowledge check")
-    if 1 < last <= total:
-        url = reverse("training:show_screen", args=[the_course.module, last])
-        return Resume(url, f"screen {last} of {total}")
-    return None
+    url = reverse("training:show_screen", args=[the_course.module, last])
+    return Resume(url, f"screen {last} of {the_course.screen_count}")
 
 
 @login_required

@@ -111,9 +111,9 @@ def test_a_case_goes_from_guardian_to_handler_to_leader_and_closes(page, person_
     expect(page.get_by_text("Response sent to the guardian")).to_be_visible()
     assert_accessible(page)
 
-    # Follow up: the accountable leader signs off the action and the learning.
+    # Cases you lead: the accountable leader signs off the action and the learning.
     sign_in_as(page, lead)
-    page.get_by_role("link", name="Follow up").first.click()
+    page.get_by_role("link", name="Cases you lead").first.click()
     assert_accessible(page)
     page.get_by_role("link", name=concern.reference).first.click()
     assert page.get_by_text("Sam Speaker").count() == 0  # a confidential speaker

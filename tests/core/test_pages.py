@@ -107,9 +107,11 @@ def header_links(page: str) -> set[str]:
     ("role", "sees", "does_not_see"),
     [
         (Role.GUARDIAN, {"Cases"}, {"Your actions", "National returns"}),
-        (Role.WORKER, {"Your training"}, {"Cases", "Follow up"}),
+        (Role.WORKER, {"Your training"}, {"Cases", "Cases you lead"}),
         (Role.LINE_MANAGER, {"Your actions", "Your training"}, {"Cases"}),
-        (Role.NATIONAL_ANALYST, set(), {"Cases", "Your actions", "Follow up"}),
+        (Role.NATIONAL_ANALYST, set(), {"Cases", "Your actions", "Cases you lead"}),
+        # "Follow up" for the cases they lead sat beside the Follow Up module in their training.
+        (Role.BOARD_MEMBER, {"Cases you lead", "Your training"}, {"Follow up"}),
     ],
 )
 def test_the_header_navigation_follows_the_persons_roles(client_as, role, sees, does_not_see):

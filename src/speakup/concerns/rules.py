@@ -156,4 +156,4 @@ def may_use_case_pages(user, _obj=None) -> bool:
 
 register_nav(NavLink("Cases", "concerns:list_cases", "concerns.list_cases", order=20))
 register_nav(NavLink("Your actions", "concerns:list_actions", "concerns.list_actions", order=21))
-register_nav(NavLink("Follow up", "concerns:list_led", "concerns.list_led", order=22))
+register_nav(NavLink("Cases you lead", "concerns:list_led", "concerns.list_led", order=22))

@@ -196,14 +196,14 @@ def notify_no_longer_accountable(
     concern: Concern, person: User, *, by: User | None = None
 ) -> list[Notification]:
     """The leader another was named in place of: told a case is no longer theirs, with a link to
-    their Follow up list. Not which: like every email to staff, nothing that names a case."""
+    their page of cases they lead. Not which: like every email to staff, nothing names a case."""
     if not (person.email and person.is_active) or (by is not None and person.pk == by.pk):
         return []
     row = Notification.objects.create(
         concern=concern, to_user=person, kind="concern.accountable_lead_replaced"
     )
     link = absolute_url(reverse("concerns:list_led"))
-    # Their Follow up list's own rule, now that they are not accountable for it.
+    # Their list of cases they lead: its own rule, now that they are not accountable for it.
     still_listed = concerns_led_by(person).filter(pk=concern.pk).exists()
     body = no_longer_accountable_body(link, escalated=still_listed)
     send(NO_LONGER_ACCOUNTABLE, body, [person.email], what="concern.accountable_lead_replaced")

@@ -1,4 +1,4 @@
-"""The line manager's actions and the accountable leader's Follow Up page and sign-offs."""
+"""The line manager's actions and the accountable leader's page of cases they lead and sign-offs."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -172,7 +172,7 @@ def list_led(request):
     return render_page(
         request,
         "concerns/staff/list_led.jinja",
-        page_title="Follow up",
+        page_title="Cases you lead",
         open_cases=open_cases,
         closed_cases=closed_cases,
         escalations=escalations,

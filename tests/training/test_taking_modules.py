@@ -240,11 +240,15 @@ def test_the_module_page_gives_the_last_failed_score_until_a_pass(client, worker
 
 
 def test_a_failed_check_explains_every_question_answered_wrongly(client, worker):
-    response = take_check(client, "speak_up", answers("speak_up", 0))
+    """With the answer the worker gave, which the page did not say: they read each explanation
+    without knowing what they had chosen."""
+    given = answers("speak_up", 0)
+    response = take_check(client, "speak_up", given)
     page = client.get(response.url).content.decode()
-    for question in course("speak_up").questions:
-        assert escape(question.text) in page
-        assert escape(question.explanation) in page
+    for number, question in enumerate(course("speak_up").questions, start=1):
+        assert f"Question {number}: {escape(question.text)}</h3>" in page
+        assert f"<p>You answered: {escape(given[f'q{number}'])}</p>" in page
+        assert f"<p>{escape(question.explanation)}</p>" in page
 
 
 def test_reloading_the_failed_result_shows_it_again_without_counting_another_attempt(

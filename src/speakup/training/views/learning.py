@@ -202,6 +202,7 @@ def take_check(request, module):
         if result.passed:
             request.session.pop(_FAILED_CHECK.format(module=module), None)
             return redirect("training:show_pass", module, result.completion.certificate_id)
+        given = form.answers()
         # Shown by a page of its own, so that reloading it does not send the answers again and
         # count another attempt.
         request.session[_FAILED_CHECK.format(module=module)] = {
@@ -210,6 +211,8 @@ def take_check(request, module):
             "correct": result.correct,
             "total": result.total,
             "wrong": result.wrong,
+            # What they chose for each, so that its page can say so beside the question.
+            "given": {str(number): given.get(number, "") for number in result.wrong},
         }
         return redirect("training:check_failed", module)
     return render_page(

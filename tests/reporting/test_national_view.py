@@ -277,6 +277,23 @@ def test_every_column_of_the_organisations_table_sorts(client_as, cases, februar
     assert "Organisations, sorted by cases<" in page
 
 
+def test_organisations_tied_on_a_column_stay_in_name_order_either_way(
+    client_as, cases, february_2027
+):
+    """Reversing the sort swapped two organisations both at 60%: ties read A to Z both ways."""
+    OrganisationFactory(ods_code="AAA01", name="Alder Fictional NHS Trust")
+    OrganisationFactory(ods_code="ZZZ01", name="Zeal Fictional NHS Trust")
+    client = client_as(Role.NATIONAL_ANALYST)
+
+    def order(direction):
+        rows = _csv(
+            client.get(f"/reports/national/view.csv?{HALF}&sort=mandatory&order={direction}")
+        )
+        return [row["ODS code"] for row in rows if row["ODS code"] in ("AAA01", "ZZZ01")]
+
+    assert order("asc") == order("desc") == ["AAA01", "ZZZ01"]
+
+
 def test_the_worst_tenth_is_flagged(client_as, february_2027):
     for number in range(10):
         organisation = OrganisationFactory(ods_code=f"ZZ{number:03d}")

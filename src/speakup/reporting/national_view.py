@@ -254,13 +254,15 @@ def _sort_value(row: NationalRow, key: str):
 
 
 def sort_rows(rows: list[NationalRow], key: str, descending: bool) -> list[NationalRow]:
-    """By name, or by any other column; figures not shown always come last."""
+    """By name, or by any other column; figures not shown always come last. Ties stay in name
+    order either way (a stable sort of rows already in name order), as a reader reversing the
+    order expects the rows that tie not to swap."""
+    by_name = sorted(rows, key=lambda row: row.label.casefold())
     if key == "name":
-        return sorted(rows, key=lambda row: row.label.casefold(), reverse=descending)
-    shown = [row for row in rows if _sort_value(row, key) is not None]
-    hidden = [row for row in rows if _sort_value(row, key) is None]
-    shown.sort(key=lambda row: (_sort_value(row, key), row.label.casefold()), reverse=descending)
-    return shown + sorted(hidden, key=lambda row: row.label.casefold())
+        return by_name[::-1] if descending else by_name
+    shown = [row for row in by_name if _sort_value(row, key) is not None]
+    hidden = [row for row in by_name if _sort_value(row, key) is None]
+    return sorted(shown, key=lambda row: _sort_value(row, key), reverse=descending) + hidden
 
 
 def flag_outliers(rows: list[NationalRow]) -> None:

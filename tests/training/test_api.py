@@ -164,6 +164,28 @@ def test_an_empty_roster_body_is_a_clear_error(client_as, organisation):
     assert response.status_code == 400 and "empty" in response.json()["summary"]
 
 
+IMPORTS = ["/api/v1/organisations/TST01/staff", "/api/v1/training/completions"]
+
+
+@pytest.mark.parametrize("path", IMPORTS)
+def test_a_chunked_upload_that_arrives_empty_is_told_to_send_a_content_length(
+    client_as, organisation, path
+):
+    """Sent in chunks, with no Content-Length, the body never reached Django: it was called an
+    empty file. An empty body sent without chunks is still the empty file it is."""
+    client = client_as(Role.ORGANISATION_ADMIN)
+    response = client.post(path, "", content_type="text/csv", HTTP_TRANSFER_ENCODING="chunked")
+    assert response.status_code == 411
+    assert response.json() == {
+        "detail": "Send the file with a Content-Length header (curl --data-binary @file.csv "
+        "sends one): this server does not take chunked uploads (Transfer-Encoding: chunked), "
+        "so nothing was imported"
+    }
+    assert client.post(path, "", content_type="text/csv").status_code == 400
+    sent = client.post(path, ROSTER, content_type="text/csv", HTTP_TRANSFER_ENCODING="chunked")
+    assert sent.status_code != 411  # a body that did arrive is read
+
+
 def test_a_roster_missing_columns_is_refused_with_one_plain_reason(client_as, organisation):
     response = client_as(Role.ORGANISATION_ADMIN).post(
         "/api/v1/organisations/TST01/staff",

@@ -42,6 +42,19 @@ class FileTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
 
+# A body sent in chunks (Transfer-Encoding: chunked) has no Content-Length, and Django reads a
+# body by its Content-Length: the file arrives empty, which is not the client's empty file.
+CHUNKED = (
+    "Send the file with a Content-Length header (curl --data-binary @file.csv sends one): this "
+    "server does not take chunked uploads (Transfer-Encoding: chunked), so nothing was imported"
+)
+
+
+class LengthRequired(APIException):
+    status_code = status.HTTP_411_LENGTH_REQUIRED
+    default_detail = CHUNKED
+
+
 class CSVParser(BaseParser):
     """Hands the view the raw CSV bytes as a seekable file, without holding a big body in memory.
 
@@ -77,6 +90,10 @@ CSV_ONLY_RESPONSE = OpenApiResponse(
     OpenApiTypes.OBJECT, description="Not sent as text/csv: " + CSV_ONLY[:1].lower() + CSV_ONLY[1:]
 )
 
+CHUNKED_RESPONSE = OpenApiResponse(
+    OpenApiTypes.OBJECT, description="Sent in chunks, with no Content-Length: nothing was imported"
+)
+
 
 def _too_large_response(kind: str) -> OpenApiResponse:
     return OpenApiResponse(
@@ -90,7 +107,14 @@ def _csv_body(request):
         data = request.data
     except UnsupportedMediaType as error:
         raise UnsupportedMediaType(request.content_type, detail=CSV_ONLY) from error
-    return data if hasattr(data, "read") else tempfile.SpooledTemporaryFile()  # an empty body
+    # An empty body is parsed to no file: an empty one, which the import says is empty.
+    body = data if hasattr(data, "read") else tempfile.SpooledTemporaryFile()  # noqa: SIM115
+    chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if chunked and not body.read(1):  # not the client's empty file: it never reached Django
+        body.close()
+        raise LengthRequired()
+    body.seek(0)
+    return body
 
 
 def _organisation(request, ods_code: str, action: str) -> Organisation:
@@ -352,6 +376,7 @@ class StaffRoster(APIView):
             ),
             401: NOT_SIGNED_IN_RESPONSE,
             404: OpenApiResponse(),
+            411: CHUNKED_RESPONSE,
             413: _too_large_response(UploadKind.ROSTER),
             415: CSV_ONLY_RESPONSE,
         },
@@ -392,6 +417,7 @@ class CompletionImport(APIView):
             400: OpenApiTypes.OBJECT,
             401: NOT_SIGNED_IN_RESPONSE,
             404: OpenApiResponse(),
+            411: CHUNKED_RESPONSE,
             413: _too_large_response(UploadKind.COMPLETIONS),
             415: CSV_ONLY_RESPONSE,
         },

@@ -12,6 +12,7 @@ from django.test import override_settings
 
 from speakup.organisations.roles import Role
 from speakup.training.models import Completion, CompletionSource, StaffRecord
+from speakup.training.roster.file_encoding import CP1252_WARNING
 from tests.training.factories import (
     CompletionFactory,
     StaffRecordFactory,
@@ -552,6 +553,51 @@ def test_the_roster_apis_encoding_is_the_one_detected_or_null(
     )
     assert response.json()["encoding"] == encoding
     assert response.status_code == (400 if encoding is None else 200)
+
+
+@pytest.mark.parametrize("charset", ["windows-1252", "cp1252", "Windows-1252"])
+@pytest.mark.parametrize("path", IMPORTS)
+def test_a_file_that_says_it_is_windows_1252_is_read_as_one_without_a_charset_is(
+    client_as, organisation, charset, path
+):
+    """The same bytes were read, with a warning, without a charset, and refused (a 415 asking
+    for UTF-8) when the Content-Type named theirs."""
+    StaffRecordFactory(organisation=organisation, employee_number="1001")
+    # Completions name no one: a column of the file's own gives them a name with an accent.
+    completions = (
+        "Employee Number,Organisation,Module,Completed On,Name\n"
+        "1001,TST01,speak_up,2025-02-01,Zoë\n"
+    )
+    body = (ROSTER if path == IMPORTS[0] else completions).replace("Ada", "Zoë").encode("cp1252")
+    client = client_as(Role.ORGANISATION_ADMIN)
+    # generic, as the test client's post would encode the bytes again, in the charset named
+    response = client.generic("POST", path, body, content_type=f"text/csv; charset={charset}")
+    assert response.status_code == 200, response.content
+    assert CP1252_WARNING in response.json()["warnings"]
+
+
+@pytest.mark.parametrize("charset", ["iso-8859-2", "utf-16", "utf-7"])
+@pytest.mark.parametrize("path", IMPORTS)
+def test_a_file_in_another_charset_is_told_the_charsets_read(
+    client_as, organisation, charset, path
+):
+    response = client_as(Role.ORGANISATION_ADMIN).generic(
+        "POST", path, ROSTER.encode(), content_type=f"text/csv; charset={charset}"
+    )
+    assert response.status_code == 415
+    assert response.json() == {
+        "detail": "Send the CSV file in UTF-8 (charset=utf-8) or Windows-1252 "
+        "(charset=windows-1252), or name no charset: speakup reads no other"
+    }
+    assert StaffRecord.objects.count() == 0
+
+
+def test_json_in_windows_1252_is_still_refused(client_as, organisation):
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        "/api/v1/training/xapi/statements", "[]", content_type="application/json; charset=cp1252"
+    )
+    assert response.status_code == 415
+    assert response.json() == {"detail": "Send text in UTF-8 (charset=utf-8)."}
 
 
 def _workbook_bytes() -> bytes:

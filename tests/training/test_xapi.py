@@ -1,6 +1,8 @@
 """xAPI statements from a learning record store become completions, once each."""
 
 import datetime
+import json
+import logging
 import uuid
 
 import pytest
@@ -263,15 +265,33 @@ def test_an_activity_mapped_by_the_setting_is_recorded_as_its_module(admin, orga
 
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024 * 1024)
-def test_a_body_too_large_is_refused_saying_so(admin, organisation):
+def test_a_body_too_large_is_refused_saying_so(admin, organisation, caplog):
+    """A 413, as the CSV imports answer a file too large (it was a 400), and no ERROR with a
+    traceback in the server's log (django.security.RequestDataTooBig) for a client's mistake."""
     StaffRecordFactory(organisation=organisation, email="ada@fictional.test")
     body = [statement({"mbox": "mailto:ada@fictional.test"})] * 5000  # over 1 MB
-    response = post(admin, body)
-    assert response.status_code == 400
+    with caplog.at_level(logging.INFO):
+        response = post(admin, body)
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert response.status_code == 413
     assert response.json() == {
         "detail": "The request is larger than the 1 MB speakup reads: send it in parts."
     }
     assert not Completion.objects.exists()
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024 * 1024)
+def test_a_body_too_large_for_django_before_the_api_view_is_a_413_too(rf):
+    """Django's own 400 page, for one read before a view of the API, answers the same 413."""
+    from django.core.exceptions import RequestDataTooBig
+
+    from speakup.core.views.errors import bad_request
+
+    response = bad_request(rf.post("/api/v1/training/xapi/statements"), RequestDataTooBig())
+    assert response.status_code == 413
+    assert json.loads(response.content) == {
+        "detail": "The request is larger than the 1 MB speakup reads: send it in parts."
+    }
 
 
 def voiding(statement_id, **object_fields):

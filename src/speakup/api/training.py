@@ -474,6 +474,9 @@ class XapiStatements(APIView):
             400: OpenApiTypes.OBJECT,
             401: NOT_SIGNED_IN_RESPONSE,
             404: OpenApiResponse(),
+            413: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="The body is larger than the 2.5 MB speakup reads"
+            ),
             415: OpenApiResponse(description="The statements were not sent as JSON"),
         },
     )

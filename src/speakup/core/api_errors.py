@@ -2,12 +2,16 @@
 English by the kind of thing asked for. The words are the same whether the thing does not exist
 or the client may not see it, so that nobody learns which exist."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework import status
 from rest_framework.exceptions import (
+    APIException,
     AuthenticationFailed,
     MethodNotAllowed,
     NotAcceptable,
@@ -134,6 +138,18 @@ def _not_acceptable(view) -> str:
     )
 
 
+def request_too_big() -> str:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE (a JSON body, a form's fields), in the figure set."""
+    limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024:g} MB"
+    return f"The request is larger than the {limit} speakup reads: send it in parts."
+
+
+class RequestTooBig(APIException):
+    """A 413, as the CSV imports answer a file too large."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+
+
 def _too_many(wait: float | None) -> str:
     if wait is None:
         return "Too many requests. Try again later."
@@ -159,6 +175,10 @@ def _in_our_words(exc, context):
     # DRF's multipart parser raises its ParseError while handling Django's error.
     if isinstance(exc, ParseError) and isinstance(exc.__context__, MultiPartParserError):
         return ParseError(_not_multipart(exc.__context__))
+    # Django's error, raised in the view: turned into an answer here, so that Django does not
+    # log a client's mistake as an ERROR of django.security.RequestDataTooBig with a traceback.
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooBig(request_too_big())
     if isinstance(exc, MethodNotAllowed):
         request, view = context["request"], context.get("view")
         allowed = view.allowed_methods if view else []
@@ -188,5 +208,5 @@ def exception_handler(exc, context):
     `not_found` (Django's name the model, "No Concern matches the given query.", and DRF's say
     only "Not found."), a broken multipart body, a body of a type not read (415), an answer in
     a type not given (406), a method not taken, too many requests, a missing or refused token,
-    a session's missing CSRF token."""
+    a session's missing CSRF token; and Django's own body too big (a 413)."""
     return drf_exception_handler(_in_our_words(exc, context), context)

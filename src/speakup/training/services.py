@@ -784,6 +784,10 @@ XAPI_TIMESTAMP = "The timestamp must be an ISO 8601 date and time, such as 2025-
 
 
 XAPI_VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+XAPI_VERB_SHAPE = (
+    'The verb must be an object with an id, such as {"id": '
+    '"http://adlnet.gov/expapi/verbs/completed"} (or .../passed)'
+)
 
 
 @dataclass
@@ -845,6 +849,8 @@ def _one_worker(found: list[StaffRecord]) -> StaffRecord:
 def _xapi_completion(statement, activities: dict, organisation_ids: set[int], today):
     """(worker, module, day) of a statement that counts; raises XapiRefused if it does not."""
     verb_id = _verb_id(statement)
+    if verb_id is None and statement.get("verb") is not None:  # "completed", or {} with no id
+        raise XapiRefused(XAPI_VERB_SHAPE)
     if verb_id is None:
         raise XapiRefused("The statement has no verb: send completed or passed")
     if verb_id not in XAPI_VERBS:

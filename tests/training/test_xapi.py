@@ -318,7 +318,8 @@ def test_a_voiding_statement_takes_back_the_completion_its_statement_recorded(ad
     sent = statement({"account": {"homePage": "https://esr.example", "name": "1002"}})
     post(admin, sent)
     assert Completion.objects.count() == 1
-    response = post(admin, voiding(sent["id"]))
+    first_void = voiding(sent["id"])
+    response = post(admin, first_void)
     assert response.status_code == 200
     assert response.json()["voided"] == [sent["id"]] and response.json()["errors"] == []
     assert not Completion.objects.exists()
@@ -326,8 +327,18 @@ def test_a_voiding_statement_takes_back_the_completion_its_statement_recorded(ad
     assert record.detail["voided"] == [sent["id"]]
     again = post(admin, voiding(sent["id"]))
     assert again.status_code == 400
+    # It said "No completion recorded here came from statement …", as if none ever had.
     assert again.json()["errors"] == [
-        {"statement": 0, "reason": f"No completion recorded here came from statement {sent['id']}"}
+        {
+            "statement": 0,
+            "reason": f"Statement {sent['id']} was voided already, by statement "
+            f"{first_void['id']}: its "
+            "completion no longer counts",
+        }
+    ]
+    never = str(uuid.uuid4())
+    assert post(admin, voiding(never)).json()["errors"] == [
+        {"statement": 0, "reason": f"No completion recorded here came from statement {never}"}
     ]
 
 

@@ -984,6 +984,14 @@ def _xapi_void(statement: dict, statement_id: uuid.UUID, organisation_ids: set[i
         statement_id=voided_id, organisation_id__in=organisation_ids
     ).first()
     if completion is None:
+        earlier = XapiVoiding.objects.filter(
+            voided_statement_id=voided_id, organisation_id__in=organisation_ids
+        ).first()
+        if earlier is not None:
+            raise XapiRefused(
+                f"Statement {voided_id} was voided already, by statement {earlier.statement_id}: "
+                "its completion no longer counts"
+            )
         raise XapiRefused(f"No completion recorded here came from statement {voided_id}")
     XapiVoiding.objects.create(
         statement_id=statement_id,

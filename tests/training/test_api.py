@@ -201,21 +201,39 @@ def test_a_roster_missing_columns_is_refused_with_one_plain_reason(client_as, or
     assert [error["row"] for error in body["errors"]] == [0]  # 0: the whole file
 
 
-def test_only_the_organisations_admin_may_post_a_roster(
+@pytest.mark.parametrize("role", [Role.GUARDIAN, Role.BOARD_MEMBER])
+def test_someone_who_sees_the_organisations_training_is_told_only_its_admins_import(
+    client_as, organisation, role
+):
+    """A guardian, who reads the compliance, was told there was no organisation they could see."""
+    client = client_as(role)
+    assert client.get("/api/v1/organisations/TST01/training/compliance").status_code == 200
+    roster = client.post("/api/v1/organisations/TST01/staff", ROSTER, content_type="text/csv")
+    assert (roster.status_code, roster.json()) == (
+        403,
+        {"detail": "Only the organisation's admins can import its staff roster"},
+    )
+    completions = client.post("/api/v1/training/completions", ROSTER, content_type="text/csv")
+    assert (completions.status_code, completions.json()) == (
+        403,
+        {"detail": "Only an organisation's admins can import its completions"},
+    )
+    assert StaffRecord.objects.count() == 0
+
+
+def test_someone_who_cannot_see_the_organisation_is_not_told_it_exists(
     client_as, organisation, other_organisation
 ):
-    assert (
-        client_as(Role.GUARDIAN)
-        .post("/api/v1/organisations/TST01/staff", ROSTER, content_type="text/csv")
-        .status_code
-        == 404
-    )
-    assert (
-        client_as(Role.ORGANISATION_ADMIN, other_organisation)
-        .post("/api/v1/organisations/TST01/staff", ROSTER, content_type="text/csv")
-        .status_code
-        == 404
-    )
+    for client in (
+        client_as(Role.ORGANISATION_ADMIN, other_organisation),
+        client_as(Role.GUARDIAN, other_organisation),
+        client_as(Role.WORKER),
+    ):
+        response = client.post("/api/v1/organisations/TST01/staff", ROSTER, content_type="text/csv")
+        assert response.status_code == 404
+        assert response.json() == {
+            "detail": "There is no organisation with that ODS code that you can see."
+        }
 
 
 COMPLETIONS = (
@@ -302,7 +320,7 @@ def test_completions_in_unreadable_characters_are_refused_with_one_clear_error(
 
 
 def test_completions_need_an_organisation_admin(client_as, organisation):
-    response = client_as(Role.GUARDIAN).post(
+    response = client_as(Role.WORKER).post(
         "/api/v1/training/completions", COMPLETIONS, content_type="text/csv"
     )
     assert response.status_code == 404

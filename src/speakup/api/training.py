@@ -13,7 +13,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, UnsupportedMediaType
+from rest_framework.exceptions import APIException, PermissionDenied, UnsupportedMediaType
 from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -117,11 +117,25 @@ def _csv_body(request):
     return body
 
 
+# Those who see the organisation's training (its guardians, leads and board) but may not import:
+# a 404 saying there was no organisation they could see contradicted the compliance they read.
+ADMINS_ONLY = {
+    "training.manage_roster": "Only the organisation's admins can import its staff roster",
+    "training.import_completions": "Only an organisation's admins can import its completions",
+}
+ADMINS_ONLY_RESPONSE = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Someone who sees the organisation's training but is not one of its admins",
+)
+
+
 def _organisation(request, ods_code: str, action: str) -> Organisation:
     # One answer for an unknown code and one the user may not see, so codes cannot be probed.
     organisation = Organisation.objects.filter(ods_code=ods_code.upper(), active=True).first()
-    if organisation is None or not can(request.user, action, organisation):
+    if organisation is None or not can(request.user, "training.view_dashboard", organisation):
         raise not_found("organisation")
+    if not can(request.user, action, organisation):
+        raise PermissionDenied(ADMINS_ONLY[action])
     return organisation
 
 
@@ -375,6 +389,7 @@ class StaffRoster(APIView):
                 "address that cannot be read ({detail: message})",
             ),
             401: NOT_SIGNED_IN_RESPONSE,
+            403: ADMINS_ONLY_RESPONSE,
             404: OpenApiResponse(),
             411: CHUNKED_RESPONSE,
             413: _too_large_response(UploadKind.ROSTER),
@@ -416,6 +431,7 @@ class CompletionImport(APIView):
             200: OpenApiTypes.OBJECT,
             400: OpenApiTypes.OBJECT,
             401: NOT_SIGNED_IN_RESPONSE,
+            403: ADMINS_ONLY_RESPONSE,
             404: OpenApiResponse(),
             411: CHUNKED_RESPONSE,
             413: _too_large_response(UploadKind.COMPLETIONS),
@@ -426,6 +442,8 @@ class CompletionImport(APIView):
         # Organisation admins import for their own organisations only; rows for any other
         # organisation are reported, never applied.
         allowed = organisation_ids_where(request.user, Role.ORGANISATION_ADMIN)
+        if not allowed and can(request.user, "training.view_any_dashboard"):
+            raise PermissionDenied(ADMINS_ONLY["training.import_completions"])
         if not allowed:
             raise not_found("address")
         codes = set(Organisation.objects.filter(pk__in=allowed).values_list("ods_code", flat=True))

@@ -648,3 +648,49 @@ def test_a_workbook_given_to_the_command_is_told_to_save_it_as_csv(organisation,
         call_command("import-staff", str(path), "--organisation", "TST01")
     assert "CSV UTF-8 (Comma delimited)" in str(refused.value)
     assert "Windows-1252" not in str(refused.value)
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+@pytest.mark.parametrize(
+    ("command", "module", "written_by", "arguments", "content"),
+    [
+        (
+            "import-staff",
+            "speakup.training.roster.importing",
+            "_refuse_unmeant",  # called once the rows are written, in the transaction
+            ["--organisation", "TST01"],
+            ROSTER,
+        ),
+        (
+            "import-completions",
+            "speakup.training.services",
+            "_import_completion_rows",
+            [],
+            COMPLETIONS,
+        ),
+    ],
+)
+def test_ctrl_c_during_an_import_says_nothing_was_imported_and_exits_130(
+    organisation, tmp_path, capsys, monkeypatch, command, module, written_by, arguments, content
+):
+    """It printed a KeyboardInterrupt traceback; the rows written before it are rolled back."""
+    import importlib
+
+    StaffRecordFactory(organisation=organisation, employee_number="1001")
+    target = importlib.import_module(module)
+    writes = getattr(target, written_by)
+
+    def then_ctrl_c(*args, **kwargs):
+        writes(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(target, written_by, then_ctrl_c)
+    path = tmp_path / "file.csv"
+    path.write_text(content)
+    records, completions = StaffRecord.objects.count(), Completion.objects.count()
+    with pytest.raises(SystemExit) as stopped:
+        call_command(command, str(path), *arguments)
+    assert stopped.value.code == 130
+    assert capsys.readouterr().err.strip() == "Stopped: nothing was imported."
+    assert (StaffRecord.objects.count(), Completion.objects.count()) == (records, completions)
+    assert not StaffRecord.objects.filter(last_name="Ashdown").exists()

@@ -184,7 +184,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 warnings.filterwarnings("ignore", message="No directory at")
 MEDIA_ROOT = VAR_DIR / "media"
-# Django's default, stated: form fields and JSON bodies (the API's 400 says the figure). It does
+# Django's default, stated: form fields and JSON bodies (the API's 413 says the figure). It does
 # not limit uploaded files or CSV request bodies, which are never held in memory: a roster takes
 # up to 500 MB and completions up to 20 MB (speakup.training.uploads, docs/training.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)

@@ -92,3 +92,54 @@ def test_a_broken_multipart_body_is_a_400_in_plain_words_and_sends_nothing(
         "the boundary that separates its parts, as in multipart/form-data; boundary=xyz."
     }
     assert not concern.messages.exists()
+
+
+XAPI = "/api/v1/training/xapi/statements"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/plain", "completed"),
+        ("application/x-www-form-urlencoded", "verb=completed"),
+        ("text/plain; charset=utf-8", "completed"),
+    ],
+)
+def test_a_body_of_a_type_an_address_does_not_read_is_told_what_to_send(
+    client_as, organisation, content_type, body
+):
+    """DRF said 'Unsupported media type "text/plain" in request.'"""
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        XAPI, body, content_type=content_type, headers={"X-Experience-API-Version": "1.0.3"}
+    )
+    assert response.status_code == 415
+    assert response.json() == {
+        "detail": "Send the body as JSON (Content-Type: application/json): this address does not "
+        f"read {content_type.split(';')[0]}."
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "answers"),
+    [
+        (
+            "/organisations/TST01/training/compliance",
+            "text/csv",
+            "JSON only: ask for application/json (Accept: application/json)",
+        ),
+        (
+            "/organisations/TST01/data-returns/2026-Q1",
+            "application/xml",
+            "application/json or text/csv: ask for one of them",
+        ),
+    ],
+)
+def test_an_answer_in_a_type_an_address_does_not_give_says_what_it_answers_in(
+    client_as, organisation, path, accept, answers
+):
+    """DRF said "Could not satisfy the request Accept header." """
+    response = client_as(Role.GUARDIAN).get(f"/api/v1{path}", HTTP_ACCEPT=accept)
+    assert response.status_code == 406
+    assert response.json() == {
+        "detail": f"This address answers in {answers}, or send no Accept header."
+    }

@@ -12,6 +12,7 @@ from django.test import override_settings
 
 from speakup.organisations.roles import Role
 from speakup.training.models import Completion, CompletionSource, StaffRecord
+from speakup.training.roster.file_encoding import CP1252_WARNING
 from tests.training.factories import (
     CompletionFactory,
     StaffRecordFactory,
@@ -164,6 +165,28 @@ def test_an_empty_roster_body_is_a_clear_error(client_as, organisation):
     assert response.status_code == 400 and "empty" in response.json()["summary"]
 
 
+IMPORTS = ["/api/v1/organisations/TST01/staff", "/api/v1/training/completions"]
+
+
+@pytest.mark.parametrize("path", IMPORTS)
+def test_a_chunked_upload_that_arrives_empty_is_told_to_send_a_content_length(
+    client_as, organisation, path
+):
+    """Sent in chunks, with no Content-Length, the body never reached Django: it was called an
+    empty file. An empty body sent without chunks is still the empty file it is."""
+    client = client_as(Role.ORGANISATION_ADMIN)
+    response = client.post(path, "", content_type="text/csv", HTTP_TRANSFER_ENCODING="chunked")
+    assert response.status_code == 411
+    assert response.json() == {
+        "detail": "Send the file with a Content-Length header (curl --data-binary @file.csv "
+        "sends one): this server does not take chunked uploads (Transfer-Encoding: chunked), "
+        "so nothing was imported"
+    }
+    assert client.post(path, "", content_type="text/csv").status_code == 400
+    sent = client.post(path, ROSTER, content_type="text/csv", HTTP_TRANSFER_ENCODING="chunked")
+    assert sent.status_code != 411  # a body that did arrive is read
+
+
 def test_a_roster_missing_columns_is_refused_with_one_plain_reason(client_as, organisation):
     response = client_as(Role.ORGANISATION_ADMIN).post(
         "/api/v1/organisations/TST01/staff",
@@ -178,21 +201,39 @@ def test_a_roster_missing_columns_is_refused_with_one_plain_reason(client_as, or
     assert [error["row"] for error in body["errors"]] == [0]  # 0: the whole file
 
 
-def test_only_the_organisations_admin_may_post_a_roster(
+@pytest.mark.parametrize("role", [Role.GUARDIAN, Role.BOARD_MEMBER])
+def test_someone_who_sees_the_organisations_training_is_told_only_its_admins_import(
+    client_as, organisation, role
+):
+    """A guardian, who reads the compliance, was told there was no organisation they could see."""
+    client = client_as(role)
+    assert client.get("/api/v1/organisations/TST01/training/compliance").status_code == 200
+    roster = client.post("/api/v1/organisations/TST01/staff", ROSTER, content_type="text/csv")
+    assert (roster.status_code, roster.json()) == (
+        403,
+        {"detail": "Only the organisation's admins can import its staff roster"},
+    )
+    completions = client.post("/api/v1/training/completions", ROSTER, content_type="text/csv")
+    assert (completions.status_code, completions.json()) == (
+        403,
+        {"detail": "Only an organisation's admins can import its completions"},
+    )
+    assert StaffRecord.objects.count() == 0
+
+
+def test_someone_who_cannot_see_the_organisation_is_not_told_it_exists(
     client_as, organisation, other_organisation
 ):
-    assert (
-        client_as(Role.GUARDIAN)
-        .post("/api/v1/organisations/TST01/staff", ROSTER, content_type="text/csv")
-        .status_code
-        == 404
-    )
-    assert (
-        client_as(Role.ORGANISATION_ADMIN, other_organisation)
-        .post("/api/v1/organisations/TST01/staff", ROSTER, content_type="text/csv")
-        .status_code
-        == 404
-    )
+    for client in (
+        client_as(Role.ORGANISATION_ADMIN, other_organisation),
+        client_as(Role.GUARDIAN, other_organisation),
+        client_as(Role.WORKER),
+    ):
+        response = client.post("/api/v1/organisations/TST01/staff", ROSTER, content_type="text/csv")
+        assert response.status_code == 404
+        assert response.json() == {
+            "detail": "There is no organisation with that ODS code that you can see."
+        }
 
 
 COMPLETIONS = (
@@ -279,7 +320,7 @@ def test_completions_in_unreadable_characters_are_refused_with_one_clear_error(
 
 
 def test_completions_need_an_organisation_admin(client_as, organisation):
-    response = client_as(Role.GUARDIAN).post(
+    response = client_as(Role.WORKER).post(
         "/api/v1/training/completions", COMPLETIONS, content_type="text/csv"
     )
     assert response.status_code == 404
@@ -532,6 +573,51 @@ def test_the_roster_apis_encoding_is_the_one_detected_or_null(
     assert response.status_code == (400 if encoding is None else 200)
 
 
+@pytest.mark.parametrize("charset", ["windows-1252", "cp1252", "Windows-1252"])
+@pytest.mark.parametrize("path", IMPORTS)
+def test_a_file_that_says_it_is_windows_1252_is_read_as_one_without_a_charset_is(
+    client_as, organisation, charset, path
+):
+    """The same bytes were read, with a warning, without a charset, and refused (a 415 asking
+    for UTF-8) when the Content-Type named theirs."""
+    StaffRecordFactory(organisation=organisation, employee_number="1001")
+    # Completions name no one: a column of the file's own gives them a name with an accent.
+    completions = (
+        "Employee Number,Organisation,Module,Completed On,Name\n"
+        "1001,TST01,speak_up,2025-02-01,Zoë\n"
+    )
+    body = (ROSTER if path == IMPORTS[0] else completions).replace("Ada", "Zoë").encode("cp1252")
+    client = client_as(Role.ORGANISATION_ADMIN)
+    # generic, as the test client's post would encode the bytes again, in the charset named
+    response = client.generic("POST", path, body, content_type=f"text/csv; charset={charset}")
+    assert response.status_code == 200, response.content
+    assert CP1252_WARNING in response.json()["warnings"]
+
+
+@pytest.mark.parametrize("charset", ["iso-8859-2", "utf-16", "utf-7"])
+@pytest.mark.parametrize("path", IMPORTS)
+def test_a_file_in_another_charset_is_told_the_charsets_read(
+    client_as, organisation, charset, path
+):
+    response = client_as(Role.ORGANISATION_ADMIN).generic(
+        "POST", path, ROSTER.encode(), content_type=f"text/csv; charset={charset}"
+    )
+    assert response.status_code == 415
+    assert response.json() == {
+        "detail": "Send the CSV file in UTF-8 (charset=utf-8) or Windows-1252 "
+        "(charset=windows-1252), or name no charset: speakup reads no other"
+    }
+    assert StaffRecord.objects.count() == 0
+
+
+def test_json_in_windows_1252_is_still_refused(client_as, organisation):
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        "/api/v1/training/xapi/statements", "[]", content_type="application/json; charset=cp1252"
+    )
+    assert response.status_code == 415
+    assert response.json() == {"detail": "Send text in UTF-8 (charset=utf-8)."}
+
+
 def _workbook_bytes() -> bytes:
     """The opening of an .xlsx as Excel writes it: a ZIP archive, whose bytes happen to decode
     as Windows-1252 and so were read as a "CSV" with no columns."""
@@ -562,3 +648,49 @@ def test_a_workbook_given_to_the_command_is_told_to_save_it_as_csv(organisation,
         call_command("import-staff", str(path), "--organisation", "TST01")
     assert "CSV UTF-8 (Comma delimited)" in str(refused.value)
     assert "Windows-1252" not in str(refused.value)
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+@pytest.mark.parametrize(
+    ("command", "module", "written_by", "arguments", "content"),
+    [
+        (
+            "import-staff",
+            "speakup.training.roster.importing",
+            "_refuse_unmeant",  # called once the rows are written, in the transaction
+            ["--organisation", "TST01"],
+            ROSTER,
+        ),
+        (
+            "import-completions",
+            "speakup.training.services",
+            "_import_completion_rows",
+            [],
+            COMPLETIONS,
+        ),
+    ],
+)
+def test_ctrl_c_during_an_import_says_nothing_was_imported_and_exits_130(
+    organisation, tmp_path, capsys, monkeypatch, command, module, written_by, arguments, content
+):
+    """It printed a KeyboardInterrupt traceback; the rows written before it are rolled back."""
+    import importlib
+
+    StaffRecordFactory(organisation=organisation, employee_number="1001")
+    target = importlib.import_module(module)
+    writes = getattr(target, written_by)
+
+    def then_ctrl_c(*args, **kwargs):
+        writes(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(target, written_by, then_ctrl_c)
+    path = tmp_path / "file.csv"
+    path.write_text(content)
+    records, completions = StaffRecord.objects.count(), Completion.objects.count()
+    with pytest.raises(SystemExit) as stopped:
+        call_command(command, str(path), *arguments)
+    assert stopped.value.code == 130
+    assert capsys.readouterr().err.strip() == "Stopped: nothing was imported."
+    assert (StaffRecord.objects.count(), Completion.objects.count()) == (records, completions)
+    assert not StaffRecord.objects.filter(last_name="Ashdown").exists()

@@ -13,7 +13,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, UnsupportedMediaType
+from rest_framework.exceptions import APIException, PermissionDenied, UnsupportedMediaType
 from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -40,6 +40,19 @@ SPOOL_IN_MEMORY = 8 * 1024 * 1024  # larger uploads spill to a temporary file
 
 class FileTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+
+
+# A body sent in chunks (Transfer-Encoding: chunked) has no Content-Length, and Django reads a
+# body by its Content-Length: the file arrives empty, which is not the client's empty file.
+CHUNKED = (
+    "Send the file with a Content-Length header (curl --data-binary @file.csv sends one): this "
+    "server does not take chunked uploads (Transfer-Encoding: chunked), so nothing was imported"
+)
+
+
+class LengthRequired(APIException):
+    status_code = status.HTTP_411_LENGTH_REQUIRED
+    default_detail = CHUNKED
 
 
 class CSVParser(BaseParser):
@@ -77,6 +90,10 @@ CSV_ONLY_RESPONSE = OpenApiResponse(
     OpenApiTypes.OBJECT, description="Not sent as text/csv: " + CSV_ONLY[:1].lower() + CSV_ONLY[1:]
 )
 
+CHUNKED_RESPONSE = OpenApiResponse(
+    OpenApiTypes.OBJECT, description="Sent in chunks, with no Content-Length: nothing was imported"
+)
+
 
 def _too_large_response(kind: str) -> OpenApiResponse:
     return OpenApiResponse(
@@ -90,14 +107,35 @@ def _csv_body(request):
         data = request.data
     except UnsupportedMediaType as error:
         raise UnsupportedMediaType(request.content_type, detail=CSV_ONLY) from error
-    return data if hasattr(data, "read") else tempfile.SpooledTemporaryFile()  # an empty body
+    # An empty body is parsed to no file: an empty one, which the import says is empty.
+    body = data if hasattr(data, "read") else tempfile.SpooledTemporaryFile()  # noqa: SIM115
+    chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if chunked and not body.read(1):  # not the client's empty file: it never reached Django
+        body.close()
+        raise LengthRequired()
+    body.seek(0)
+    return body
+
+
+# Those who see the organisation's training (its guardians, leads and board) but may not import:
+# a 404 saying there was no organisation they could see contradicted the compliance they read.
+ADMINS_ONLY = {
+    "training.manage_roster": "Only the organisation's admins can import its staff roster",
+    "training.import_completions": "Only an organisation's admins can import its completions",
+}
+ADMINS_ONLY_RESPONSE = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Someone who sees the organisation's training but is not one of its admins",
+)
 
 
 def _organisation(request, ods_code: str, action: str) -> Organisation:
     # One answer for an unknown code and one the user may not see, so codes cannot be probed.
     organisation = Organisation.objects.filter(ods_code=ods_code.upper(), active=True).first()
-    if organisation is None or not can(request.user, action, organisation):
+    if organisation is None or not can(request.user, "training.view_dashboard", organisation):
         raise not_found("organisation")
+    if not can(request.user, action, organisation):
+        raise PermissionDenied(ADMINS_ONLY[action])
     return organisation
 
 
@@ -351,7 +389,9 @@ class StaffRoster(APIView):
                 "address that cannot be read ({detail: message})",
             ),
             401: NOT_SIGNED_IN_RESPONSE,
+            403: ADMINS_ONLY_RESPONSE,
             404: OpenApiResponse(),
+            411: CHUNKED_RESPONSE,
             413: _too_large_response(UploadKind.ROSTER),
             415: CSV_ONLY_RESPONSE,
         },
@@ -391,7 +431,9 @@ class CompletionImport(APIView):
             200: OpenApiTypes.OBJECT,
             400: OpenApiTypes.OBJECT,
             401: NOT_SIGNED_IN_RESPONSE,
+            403: ADMINS_ONLY_RESPONSE,
             404: OpenApiResponse(),
+            411: CHUNKED_RESPONSE,
             413: _too_large_response(UploadKind.COMPLETIONS),
             415: CSV_ONLY_RESPONSE,
         },
@@ -400,6 +442,8 @@ class CompletionImport(APIView):
         # Organisation admins import for their own organisations only; rows for any other
         # organisation are reported, never applied.
         allowed = organisation_ids_where(request.user, Role.ORGANISATION_ADMIN)
+        if not allowed and can(request.user, "training.view_any_dashboard"):
+            raise PermissionDenied(ADMINS_ONLY["training.import_completions"])
         if not allowed:
             raise not_found("address")
         codes = set(Organisation.objects.filter(pk__in=allowed).values_list("ods_code", flat=True))
@@ -448,6 +492,9 @@ class XapiStatements(APIView):
             400: OpenApiTypes.OBJECT,
             401: NOT_SIGNED_IN_RESPONSE,
             404: OpenApiResponse(),
+            413: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="The body is larger than the 2.5 MB speakup reads"
+            ),
             415: OpenApiResponse(description="The statements were not sent as JSON"),
         },
     )

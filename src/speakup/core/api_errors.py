@@ -2,19 +2,25 @@
 English by the kind of thing asked for. The words are the same whether the thing does not exist
 or the client may not see it, so that nobody learns which exist."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework import status
 from rest_framework.exceptions import (
+    APIException,
     AuthenticationFailed,
     MethodNotAllowed,
+    NotAcceptable,
     NotAuthenticated,
     NotFound,
     ParseError,
     PermissionDenied,
     Throttled,
+    UnsupportedMediaType,
 )
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -96,6 +102,54 @@ def _not_multipart(problem: MultiPartParserError) -> str:
     return f"The body is not valid multipart/form-data: {what.rstrip('.')}."
 
 
+# The bodies an address reads and the answers it gives, by media type, in the words a 415 or a
+# 406 says them; a type not named here is given as it is.
+MEDIA_TYPES = {
+    "application/json": "JSON (Content-Type: application/json)",
+    "text/csv": "CSV (Content-Type: text/csv)",
+    "application/x-www-form-urlencoded": "a form (application/x-www-form-urlencoded)",
+    "multipart/form-data": "a form upload (multipart/form-data)",
+}
+
+
+def _either(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
+def _unsupported(sent: str | None, view) -> str:
+    """A 415 naming what the address reads (DRF's: 'Unsupported media type "text/plain" in
+    request.')."""
+    types = [parser.media_type for parser in view.get_parsers()] if view else []
+    reads = _either([MEDIA_TYPES.get(kind, kind) for kind in types]) if types else "JSON"
+    return f"Send the body as {reads}: this address does not read {sent or 'that type'}."
+
+
+def _not_acceptable(view) -> str:
+    """A 406 naming what the address answers in (DRF's: "Could not satisfy the request Accept
+    header.")."""
+    types = list(dict.fromkeys(r.media_type for r in view.get_renderers())) if view else []
+    if types in ([], ["application/json"]):
+        return (
+            "This address answers in JSON only: ask for application/json (Accept: "
+            "application/json), or send no Accept header."
+        )
+    return (
+        f"This address answers in {_either(types)}: ask for one of them, or send no Accept header."
+    )
+
+
+def request_too_big() -> str:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE (a JSON body, a form's fields), in the figure set."""
+    limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024:g} MB"
+    return f"The request is larger than the {limit} speakup reads: send it in parts."
+
+
+class RequestTooBig(APIException):
+    """A 413, as the CSV imports answer a file too large."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+
+
 def _too_many(wait: float | None) -> str:
     if wait is None:
         return "Too many requests. Try again later."
@@ -121,10 +175,20 @@ def _in_our_words(exc, context):
     # DRF's multipart parser raises its ParseError while handling Django's error.
     if isinstance(exc, ParseError) and isinstance(exc.__context__, MultiPartParserError):
         return ParseError(_not_multipart(exc.__context__))
+    # Django's error, raised in the view: turned into an answer here, so that Django does not
+    # log a client's mistake as an ERROR of django.security.RequestDataTooBig with a traceback.
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooBig(request_too_big())
     if isinstance(exc, MethodNotAllowed):
         request, view = context["request"], context.get("view")
         allowed = view.allowed_methods if view else []
         return MethodNotAllowed(request.method, detail=wrong_method(request.method, allowed))
+    # The types said in DRF's words only: a view may have said what to send itself.
+    if isinstance(exc, UnsupportedMediaType) and str(exc.detail).startswith("Unsupported media"):
+        sent = context["request"].content_type.split(";")[0].strip()
+        return UnsupportedMediaType(sent, detail=_unsupported(sent, context.get("view")))
+    if isinstance(exc, NotAcceptable) and exc.detail == NotAcceptable.default_detail:
+        return NotAcceptable(_not_acceptable(context.get("view")))
     if isinstance(exc, Throttled):
         ours = Throttled(detail=_too_many(exc.wait))  # given `wait`, DRF adds its own sentence
         ours.wait = exc.wait  # still sent as the Retry-After header
@@ -142,6 +206,7 @@ def _in_our_words(exc, context):
 def exception_handler(exc, context):
     """DRF's handler, with its own words replaced by ours: any 404 not raised through
     `not_found` (Django's name the model, "No Concern matches the given query.", and DRF's say
-    only "Not found."), a broken multipart body, a method not taken, too many requests, a
-    missing or refused token, a session's missing CSRF token."""
+    only "Not found."), a broken multipart body, a body of a type not read (415), an answer in
+    a type not given (406), a method not taken, too many requests, a missing or refused token,
+    a session's missing CSRF token; and Django's own body too big (a 413)."""
     return drf_exception_handler(_in_our_words(exc, context), context)

@@ -38,23 +38,36 @@ class RefuseNulBytesMiddleware:
 
 # The charsets whose text is UTF-8 (ASCII is a part of it), as codecs names them.
 UTF_8 = {"utf-8", "ascii"}
+# A CSV file sent to the API may also say it is Windows-1252 (Excel's "CSV" is): the imports
+# read its bytes themselves (UTF-8, else Windows-1252 with a warning), and no Windows-1252 text
+# is half a character, so its query string is safe to read too.
+CSV_CHARSETS = UTF_8 | {"cp1252"}
+SEND_UTF_8 = "Send text in UTF-8 (charset=utf-8)."
+SEND_CSV_CHARSET = (
+    "Send the CSV file in UTF-8 (charset=utf-8) or Windows-1252 (charset=windows-1252), or "
+    "name no charset: speakup reads no other"
+)
 
 
 class RefuseCharsetsOtherThanUtf8Middleware:
     """Every page and the API read text as UTF-8. A request whose Content-Type names another
     charset (utf-7, unicode_escape) would have Django decode its form fields and query string
     with it, and those can make half characters (lone surrogates) that no page can show and no
-    database can store: refused here, before any view reads it. Browsers send UTF-8."""
+    database can store: refused here, before any view reads it. Browsers send UTF-8. A CSV file
+    sent to the API may be Windows-1252 as well (CSV_CHARSETS)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         # Django decodes with the charset only when Python knows it (request.encoding).
-        if not request.encoding or codecs.lookup(request.encoding).name in UTF_8:
+        charset = codecs.lookup(request.encoding).name if request.encoding else "utf-8"
+        api = request.path.startswith("/api/")
+        csv = api and request.content_type == "text/csv"
+        if charset in (CSV_CHARSETS if csv else UTF_8):
             return self.get_response(request)
-        if request.path.startswith("/api/"):  # the API answers in JSON, as DRF would
-            return JsonResponse({"detail": "Send text in UTF-8 (charset=utf-8)."}, status=415)
+        if api:  # the API answers in JSON, as DRF would
+            return JsonResponse({"detail": SEND_CSV_CHARSET if csv else SEND_UTF_8}, status=415)
         raise BadRequest(f"A request in charset {request.encoding}")
 
 

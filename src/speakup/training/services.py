@@ -784,6 +784,10 @@ XAPI_TIMESTAMP = "The timestamp must be an ISO 8601 date and time, such as 2025-
 
 
 XAPI_VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+XAPI_VERB_SHAPE = (
+    'The verb must be an object with an id, such as {"id": '
+    '"http://adlnet.gov/expapi/verbs/completed"} (or .../passed)'
+)
 
 
 @dataclass
@@ -845,6 +849,8 @@ def _one_worker(found: list[StaffRecord]) -> StaffRecord:
 def _xapi_completion(statement, activities: dict, organisation_ids: set[int], today):
     """(worker, module, day) of a statement that counts; raises XapiRefused if it does not."""
     verb_id = _verb_id(statement)
+    if verb_id is None and statement.get("verb") is not None:  # "completed", or {} with no id
+        raise XapiRefused(XAPI_VERB_SHAPE)
     if verb_id is None:
         raise XapiRefused("The statement has no verb: send completed or passed")
     if verb_id not in XAPI_VERBS:
@@ -978,6 +984,14 @@ def _xapi_void(statement: dict, statement_id: uuid.UUID, organisation_ids: set[i
         statement_id=voided_id, organisation_id__in=organisation_ids
     ).first()
     if completion is None:
+        earlier = XapiVoiding.objects.filter(
+            voided_statement_id=voided_id, organisation_id__in=organisation_ids
+        ).first()
+        if earlier is not None:
+            raise XapiRefused(
+                f"Statement {voided_id} was voided already, by statement {earlier.statement_id}: "
+                "its completion no longer counts"
+            )
         raise XapiRefused(f"No completion recorded here came from statement {voided_id}")
     XapiVoiding.objects.create(
         statement_id=statement_id,

@@ -1,10 +1,9 @@
 """Error pages in plain English, in the service's own layout; JSON for the API, as DRF answers."""
 
-from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 
-from speakup.core.api_errors import CSRF_REFUSED, NOTHING_HERE, wrong_method
+from speakup.core.api_errors import CSRF_REFUSED, NOTHING_HERE, request_too_big, wrong_method
 from speakup.core.pages import render_page
 
 API_PREFIX = "/api/"
@@ -72,11 +71,10 @@ def csrf_failure(request, reason=""):
 
 
 def bad_request(request, exception=None):
-    if isinstance(exception, RequestDataTooBig):
-        limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024:g} MB"
-        too_big = f"The request is larger than the {limit} speakup reads: send it in parts."
-        if api := api_problem(request, too_big, 400):
-            return api
+    # The API's own views answer this 413 themselves (core.api_errors); one raised before them.
+    too_big = isinstance(exception, RequestDataTooBig)
+    if too_big and (api := api_problem(request, request_too_big(), 413)):
+        return api
     return error_page(
         request,
         status=400,

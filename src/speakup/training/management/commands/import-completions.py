@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from speakup.core.commandline import open_named_file
+from speakup.core.commandline import open_named_file, stopped_by_ctrl_c
 from speakup.training.roster.results import IN_THE_COMMAND
 from speakup.training.services import completions_import
 
@@ -20,6 +20,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        with stopped_by_ctrl_c(self.stderr):
+            self._import(options)
+
+    def _import(self, options):
         _, opened = open_named_file(options["file"])
         with opened as file:
             result = completions_import(file=file, skip_invalid=options["skip_invalid"])

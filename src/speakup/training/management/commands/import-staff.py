@@ -3,7 +3,7 @@ import argparse
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from speakup.core.commandline import open_named_file
+from speakup.core.commandline import open_named_file, stopped_by_ctrl_c
 from speakup.organisations.models import Organisation
 from speakup.training.roster.importing import staff_import
 from speakup.training.roster.results import IN_THE_COMMAND
@@ -40,6 +40,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        with stopped_by_ctrl_c(self.stderr):
+            self._import(options)
+
+    def _import(self, options):
         if options["expect_leavers"] is not None and not options["full"]:
             # Only a whole roster makes leavers: said, rather than the number left unread.
             raise CommandError(

@@ -264,7 +264,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "speakup <no-reply@speakup.in
 # Celery: with no broker, tasks run inline in the process that asks for them.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or None
 if CELERY_BROKER_URL and CELERY_BROKER_URL.startswith("filesystem://"):
-    # No broker service, one machine (make run): each message is a file in var/celery.
+    # No broker service, one machine (make run): each message is a file in var/celery, written
+    # whole before the worker can take it (speakup.core.folder_queue).
+    CELERY_BROKER_TRANSPORT = "speakup.core.folder_queue:Transport"
     _QUEUE_DIR = VAR_DIR / "celery"
     _QUEUE_DIR.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {

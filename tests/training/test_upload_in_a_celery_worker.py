@@ -29,11 +29,12 @@ def folder_queue_worker(tmp_path):
     queue, processed = tmp_path / "queue", tmp_path / "processed"
     queue.mkdir()
     processed.mkdir()
-    before = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    before = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "broker_transport")}
     _forget_connections()
     app.conf.update(
         task_always_eager=False,
         broker_url="filesystem://localhost/",
+        broker_transport="speakup.core.folder_queue:Transport",  # as settings.py gives make run
         broker_transport_options={
             "data_folder_in": str(queue),
             "data_folder_out": str(queue),

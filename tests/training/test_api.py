@@ -650,6 +650,32 @@ def test_a_workbook_given_to_the_command_is_told_to_save_it_as_csv(organisation,
     assert "Windows-1252" not in str(refused.value)
 
 
+
+@pytest.mark.parametrize(
+    ("start", "kind"),
+    [
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "a PDF"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "a JPEG image"),
+    ],
+)
+@pytest.mark.parametrize(
+    "path", ["/api/v1/organisations/TST01/staff", "/api/v1/training/completions"]
+)
+def test_a_pdf_or_a_picture_sent_as_csv_is_told_what_it_is(
+    client_as, organisation, path, start, kind
+):
+    """A PNG renamed .csv was read as Windows-1252 ("check that names with accents look right")
+    with every column missing, and a column named "‰PNG"."""
+    response = client_as(Role.ORGANISATION_ADMIN).post(
+        path, start + bytes(range(256)), content_type="text/csv"
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"The file is {kind}, not a CSV file." in page
+    assert "Windows-1252" not in page and "missing" not in page
+    assert not StaffRecord.objects.exists() and not Completion.objects.exists()
+
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
 @pytest.mark.parametrize(
     ("command", "module", "written_by", "arguments", "content"),

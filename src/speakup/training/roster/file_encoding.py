@@ -1,5 +1,6 @@
 """Which encoding an uploaded file is in (UTF-8, else Windows-1252 with a warning), and the
-refusal of one that cannot be read: UTF-16, a spreadsheet workbook, other bytes."""
+refusal of one that cannot be read: UTF-16, a spreadsheet workbook, a PDF or a picture, other
+bytes."""
 
 from __future__ import annotations
 
@@ -47,13 +48,21 @@ def _decodes(binary: IO[bytes], encoding: str, chunk_size: int) -> bool:
 # The first bytes of a spreadsheet saved as a workbook: .xlsx (a ZIP archive) and the older .xls.
 # An .xlsx's bytes may even decode as Windows-1252, and then fail as a "CSV" with no columns.
 WORKBOOK_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+# Other files picked by mistake, by their first bytes: their bytes decode as Windows-1252 too,
+# and a tester's PNG was told to check its accents, then that every column was missing.
+OTHER_FILES = {
+    b"%PDF-": "a PDF",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+}
 
 
 def detect_encoding(binary: IO[bytes], chunk_size: int = 1 << 20) -> tuple[str, str | None]:
     """UTF-8 (with or without BOM), else Windows-1252 with a warning, else UnreadableFile
-    (UTF-16 and workbooks too, named as such)."""
+    (UTF-16, workbooks, PDFs and pictures too, named as such)."""
     start = binary.tell()
-    head = binary.read(4)
+    head = binary.read(5)
     binary.seek(start)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig", None
@@ -61,6 +70,9 @@ def detect_encoding(binary: IO[bytes], chunk_size: int = 1 << 20) -> tuple[str, 
         raise UnreadableFile(UTF16)
     if head.startswith(WORKBOOK_STARTS):
         raise UnreadableFile(csvfiles.NOT_CSV)
+    for starts, kind in OTHER_FILES.items():
+        if head.startswith(starts):
+            raise UnreadableFile(f"The file is {kind}, not a CSV file. {csvfiles.NOT_CSV}")
     if _decodes(binary, "utf-8", chunk_size):
         return "utf-8", None
     if _decodes(binary, "cp1252", chunk_size):

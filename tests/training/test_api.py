@@ -650,7 +650,6 @@ def test_a_workbook_given_to_the_command_is_told_to_save_it_as_csv(organisation,
     assert "Windows-1252" not in str(refused.value)
 
 
-
 @pytest.mark.parametrize(
     ("start", "kind"),
     [
@@ -675,6 +674,7 @@ def test_a_pdf_or_a_picture_sent_as_csv_is_told_what_it_is(
     assert f"The file is {kind}, not a CSV file." in page
     assert "Windows-1252" not in page and "missing" not in page
     assert not StaffRecord.objects.exists() and not Completion.objects.exists()
+
 
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
 @pytest.mark.parametrize(

@@ -1,8 +1,11 @@
+import os
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from speakup.organisations.models import Organisation, RoleMembership, User
 from speakup.organisations.roles import Role
+from tests.core.test_audit import speakup
 
 
 def demo_output(capsys):
@@ -100,3 +103,19 @@ def test_demo_people_handed_cases_have_a_code_printed_for_the_case_pages(
     call_command("otp-code", email)
     client.post(asked.redirect_chain[-1][0], {"code": capsys.readouterr().out.strip()})
     assert client.get(case_page).status_code == 200
+
+
+def test_a_code_asked_of_a_database_with_no_demo_says_so_without_a_traceback(tmp_path):
+    """A tester ran make otp-code without the DATABASE_URL their make run had: a traceback
+    ending "no such table: otp_totp_totpdevice"."""
+    empty = tmp_path / "empty.sqlite3"
+    environment = {
+        **os.environ,
+        "DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{empty}",
+        "SPEAKUP_VAR_DIR": str(tmp_path),
+    }
+    asked = speakup("otp-code", "guardian1@demo1.demo.speakup.test", env=environment)
+    assert asked.returncode == 1
+    assert f"There is no demo in the database {empty}: it has no speakup tables." in asked.stderr
+    assert "Traceback" not in asked.stderr

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from speakup.core.two_factor import current_code
@@ -17,7 +18,14 @@ class Command(BaseCommand):
             raise CommandError(
                 "otp-code works only for demo users (their addresses end in demo.speakup.test)"
             )
-        device = TOTPDevice.objects.filter(user__email__iexact=email, confirmed=True).first()
+        try:
+            device = TOTPDevice.objects.filter(user__email__iexact=email, confirmed=True).first()
+        except DatabaseError:
+            # Most often another database than the demo's: make run was given a DATABASE_URL.
+            raise CommandError(
+                f"There is no demo in the database {connection.settings_dict['NAME']}: it has "
+                "no speakup tables. Give make otp-code the same DATABASE_URL as make run"
+            ) from None
         if device is None:
             raise CommandError(f"{email} has no enrolled device: run speakup demo-data first")
         self.stdout.write(current_code(device))

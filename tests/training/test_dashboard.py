@@ -286,10 +286,18 @@ def test_an_admin_uploads_a_roster_and_sees_the_result(client_as, organisation):
     )
 
 
+def table_of(page: str, breakdown: str = "staff group") -> str:
+    return page.split(f">Compliance by {breakdown}</h2>")[1].split("</table>")[0]
+
+
+def breakdown_rows(page: str, breakdown: str) -> dict[str, str]:
+    """A "Compliance by …" table: each row's value (without its flag) -> workers."""
+    row = r'<th scope="row">([^<]*?)(?: <span[^>]*>\([^)]*\)</span>)?</th><td>(\d+)</td>'
+    return dict(re.findall(row, table_of(page, breakdown)))
+
+
 def band_rows(page: str) -> dict[str, str]:
-    """The dashboard's "Compliance by band" table: band -> workers."""
-    table = page.split(">Compliance by band</h2>")[1].split("</table>")[0]
-    return dict(re.findall(r'<th scope="row">([^<]*)</th><td>(\d+)</td>', table))
+    return breakdown_rows(page, "band")
 
 
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
@@ -328,12 +336,35 @@ def test_staff_groups_stored_in_another_case_are_counted_once_after_the_migratio
     )
     migration.groups_in_esr_spelling(apps, schema_editor=None)
     page = client_as(Role.ORGANISATION_ADMIN).get("/training/organisations/TST01/").content.decode()
-    table = page.split(">Compliance by staff group</h2>")[1].split("</table>")[0]
-    groups = dict(re.findall(r'<th scope="row">([^<]*)</th><td>(\d+)</td>', table))
-    assert groups == {"Porters": "1", "Students": "3"}
+    assert breakdown_rows(page, "staff group") == {"Porters": "1", "Students": "3"}
     assert (
         StaffRecord.objects.filter(staff_group="Students", staff_group_recognised=True).count() == 3
     )
+
+
+def row_heads(table: str) -> list[str]:
+    heads = re.findall(r'<th scope="row">(.*?)</th>', table, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", "", head).split()) for head in heads]
+
+
+def test_staff_groups_and_bands_the_upload_warned_of_are_flagged_on_the_dashboard(
+    client_as, organisation
+):
+    """The upload said "Staff groups not on the ESR list were kept as written: Wizards (row 9)",
+    and the dashboard then showed Wizards and Band 10 as any other row."""
+    for group, band in [("Wizards", "Band 10"), ("Students", "Band 5"), ("", "")]:
+        StaffRecordFactory(organisation=organisation, staff_group=group, band=band)
+    page = client_as(Role.ORGANISATION_ADMIN).get("/training/organisations/TST01/").content.decode()
+    assert row_heads(table_of(page)) == [
+        "Not given",
+        "Students",
+        "Wizards (not an ESR staff group)",
+    ]
+    assert row_heads(table_of(page, "band")) == [
+        "Band 5",
+        "Band 10 (not an Agenda for Change band)",
+        "Not given",
+    ]
 
 
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)

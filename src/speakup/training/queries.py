@@ -36,6 +36,7 @@ from speakup.training.content import (
     take_first_sentence,
 )
 from speakup.training.models import Completion, Module, StaffRecord, TrainingPolicy
+from speakup.training.roster.columns import esr_staff_group
 
 NOT_REQUIRED = "not_required"
 DUE = "due"
@@ -833,6 +834,20 @@ def breakdown_order(by: str, values: Iterable[str]) -> list[str]:
     if by != "band":
         return sorted(values)
     return sorted(values, key=lambda value: band_order("" if value == NOT_GIVEN else value))
+
+
+# What a breakdown's row says of a value the roster import kept as written but warned of
+# (roster.unknown_values), so that the dashboard flags it as the upload's result did.
+UNUSUAL = {
+    "staff_group": ("not an ESR staff group", lambda value: esr_staff_group(value) is None),
+    "band": ("not an Agenda for Change band", lambda value: band_rank(value) is None),
+}
+
+
+def unusual_value(by: str, value: str) -> str:
+    """Why a breakdown's `value` of `by` is flagged on the dashboard; "" when it is not."""
+    said, is_unusual = UNUSUAL.get(by, ("", lambda value: False))
+    return said if value != NOT_GIVEN and is_unusual(value) else ""
 
 
 def compliance_breakdown(*, workers: list[WorkerCompliance], by: str) -> list[dict]:

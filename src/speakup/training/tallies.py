@@ -59,6 +59,7 @@ from speakup.training.queries import (
     policy_for,
     records_compliance,
     trend_roster,
+    unusual_value,
 )
 
 # A status is a digit per module: code = su + 6 * lu + 36 * fu (see `_status_code`). COMPLIANT
@@ -629,6 +630,7 @@ def compliance_figures(
         group: [
             {
                 "value": value,
+                "unusual": unusual_value(group, value),
                 "workers": counted["by"][group][value].workers,
                 **{
                     module: _with_percent(counted["by"][group][value].modules[module])

@@ -365,3 +365,16 @@ def test_a_voiding_statement_that_names_no_statement_says_why(admin, target, rea
     body["object"] = target
     response = post(admin, body)
     assert response.status_code == 400 and reason in response.json()["errors"][0]["reason"]
+
+
+def test_statements_sent_in_chunks_that_arrive_empty_are_told_to_send_a_content_length(admin):
+    """As the CSV imports: sent in chunks, the body never reached Django, and was called empty."""
+    response = admin.post(
+        "/api/v1/training/xapi/statements",
+        "",
+        content_type="application/json",
+        HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
+        HTTP_TRANSFER_ENCODING="chunked",
+    )
+    assert response.status_code == 411
+    assert response.json()["detail"].startswith("Send the statements with a Content-Length")

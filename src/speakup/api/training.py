@@ -50,9 +50,19 @@ CHUNKED = (
 )
 
 
+CHUNKED_STATEMENTS = (
+    "Send the statements with a Content-Length header: this server does not take chunked "
+    "uploads (Transfer-Encoding: chunked), so nothing was recorded"
+)
+
+
 class LengthRequired(APIException):
     status_code = status.HTTP_411_LENGTH_REQUIRED
     default_detail = CHUNKED
+
+
+def _sent_in_chunks(request) -> bool:
+    return "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
 
 
 class CSVParser(BaseParser):
@@ -109,8 +119,7 @@ def _csv_body(request):
         raise UnsupportedMediaType(request.content_type, detail=CSV_ONLY) from error
     # An empty body is parsed to no file: an empty one, which the import says is empty.
     body = data if hasattr(data, "read") else tempfile.SpooledTemporaryFile()  # noqa: SIM115
-    chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
-    if chunked and not body.read(1):  # not the client's empty file: it never reached Django
+    if _sent_in_chunks(request) and not body.read(1):  # not an empty file: it never arrived
         body.close()
         raise LengthRequired()
     body.seek(0)
@@ -495,6 +504,10 @@ class XapiStatements(APIView):
             413: OpenApiResponse(
                 OpenApiTypes.OBJECT, description="The body is larger than the 2.5 MB speakup reads"
             ),
+            411: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Sent in chunks, with no Content-Length: nothing was recorded",
+            ),
             415: OpenApiResponse(description="The statements were not sent as JSON"),
         },
     )
@@ -505,6 +518,8 @@ class XapiStatements(APIView):
         if problem := _xapi_version_problem(request):
             return Response({"detail": problem}, 400)
         data = request.data
+        if data == {} and _sent_in_chunks(request):  # the body never reached Django
+            raise LengthRequired(CHUNKED_STATEMENTS)
         if data in ({}, []):  # DRF reads an empty body as {}
             reason = "The body is empty: send a statement or a list of statements"
             body = {"stored": [], "duplicates": [], "voided": [], "errors": [{"reason": reason}]}

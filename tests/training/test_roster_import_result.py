@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from speakup.organisations.roles import Role
-from speakup.training.models import StaffRecord
+from speakup.training.models import StaffImport, StaffRecord
 from speakup.training.queries import line_managers_in
 from speakup.training.roster.importing import staff_import
 from speakup.training.roster.unknown_values import UNKNOWN_BANDS_REFUSED, UNKNOWN_GROUPS_REFUSED
@@ -75,7 +75,7 @@ def imported(organisation, *rows: str, header: str = HEADER, full: bool = False)
 class ResultPage(HTMLParser):
     """The parts of an upload's result page a person tells apart: the text of each panel,
     refusal (error summary), warning callout and inset (by kind), and the items of each list
-    under its heading."""
+    under its heading (of a list in a details component, under its summary text)."""
 
     BOXES = {
         "nhsuk-panel": "panel",
@@ -91,6 +91,8 @@ class ResultPage(HTMLParser):
         self.links: list[tuple[str, str]] = []
         self._open: list[tuple[str, str | None]] = []  # (tag, the box it opens)
         self._heading = self._item = self._link = None
+        self._summary: str | None = None  # of the details component the page is in
+        self._in_summary = False
         self.feed(page[page.index("<main") : page.index("</main>")])
 
     def handle_starttag(self, tag, attrs):
@@ -104,6 +106,10 @@ class ResultPage(HTMLParser):
             self.boxes[box].append("")
         if tag == "h2":
             self._heading = ""
+        elif tag == "details":
+            self._summary = ""
+        elif tag == "summary":
+            self._in_summary = True
         elif tag == "li" and self._heading is not None:
             self._item = ""
         elif tag == "a":
@@ -115,8 +121,13 @@ class ResultPage(HTMLParser):
             if opened == tag:
                 break
         if tag == "li" and self._item is not None:
-            self.lists.setdefault(self._heading, []).append(" ".join(self._item.split()))
+            under = self._heading if self._summary is None else " ".join(self._summary.split())
+            self.lists.setdefault(under, []).append(" ".join(self._item.split()))
             self._item = None
+        elif tag == "summary":
+            self._in_summary = False
+        elif tag == "details":
+            self._summary = None
         elif tag == "a" and self._link:
             self.links.append((self._link[0], " ".join(self._link[1].split())))
             self._link = None
@@ -129,6 +140,8 @@ class ResultPage(HTMLParser):
             self._heading = " ".join(f"{self._heading or ''} {data}".split())
         if self._item is not None:
             self._item += data
+        if self._in_summary:
+            self._summary += data
         if self._link:
             self._link = (self._link[0], self._link[1] + data)
 
@@ -279,6 +292,74 @@ def test_a_roster_refused_for_many_leavers_names_who_would_leave(organisation, s
         ]
         assert told.answer["leavers"] == []
     assert StaffRecord.objects.filter(active=True).count() == 55
+
+
+GOING = [row(4200 + n, f"Goes{n:03d}") for n in range(110)]
+EVERYONE_GOING = [f"Goes{n:03d} Fictional ({4200 + n})" for n in range(110)]
+
+
+def test_a_roster_refused_for_many_leavers_lists_every_one_who_would_leave(organisation, send):
+    """With 110 would-be leavers the admin read only 20 before saying they expect 110 (until
+    27 November 2026): each way in now gives every one, the first 20 named as before."""
+    imported(organisation, *STAYING[:5], *GOING)
+    told = send(roster(*STAYING[:5]), full=True)
+
+    assert "would mark 110 of the organisation's 115 active workers as leavers" in told.text
+    if send.channel == "page":
+        assert told.page.lists["Who would become leavers"] == EVERYONE_GOING[:20]
+        assert "The first 20 of 110, by last name:" in told.text
+        assert "And 90 more workers." in told.text
+        shown = told.page.lists["Show all 110 workers this file would make leavers"]
+        assert shown == EVERYONE_GOING
+        assert "not listed" not in told.text
+    else:
+        assert (
+            f"The workers who would become leavers include {', '.join(EVERYONE_GOING[:20])} and "
+            "90 more workers."
+        ) in told.text
+    if send.channel == "command":
+        assert told.text.endswith(
+            "and 90 more workers. All 110 workers this file would make leavers, by last name: "
+            + " ".join(EVERYONE_GOING)
+        )
+    if send.channel == "API":
+        assert told.answer["leavers_to_confirm"] == 110
+        assert told.answer["leavers_to_confirm_named"] == [
+            {"employee_number": str(4200 + n), "name": f"Goes{n:03d} Fictional"} for n in range(110)
+        ]
+    assert StaffRecord.objects.filter(active=True).count() == 115
+
+
+def test_a_roster_refused_for_more_leavers_than_it_lists_counts_the_rest(
+    organisation, send, monkeypatch
+):
+    """Beyond the bound (1,000; 30 here) the rest are counted, and so many leavers said to be
+    unlikely of a whole roster. The upload's stored result keeps no more than the bound."""
+    monkeypatch.setattr("speakup.training.roster.importing.LEAVERS_TO_CONFIRM_LISTED", 30)
+    imported(organisation, *STAYING[:5], *GOING)
+    told = send(roster(*STAYING[:5]), full=True)
+
+    beyond = (
+        "And 80 more workers, not listed: a file that would make so many workers leavers is "
+        "probably not this organisation's whole roster."
+    )
+    if send.channel == "page":
+        assert told.page.lists["Who would become leavers"] == EVERYONE_GOING[:20]
+        shown = told.page.lists["Show the first 30 of the 110 workers this file would make leavers"]
+        assert shown == EVERYONE_GOING[:30]
+        assert beyond in told.text
+        stored = StaffImport.objects.get().result["leavers_to_confirm_named"]
+        assert len(stored) == 30
+    if send.channel == "command":
+        assert told.text.endswith(
+            "The first 30 of the 110 workers this file would make leavers, by last name: "
+            + " ".join(EVERYONE_GOING[:30])
+            + " "
+            + beyond
+        )
+    if send.channel == "API":
+        assert told.answer["leavers_to_confirm"] == 110
+        assert len(told.answer["leavers_to_confirm_named"]) == 30
 
 
 # --- 2. who came back onto the roster --------------------------------------------------------

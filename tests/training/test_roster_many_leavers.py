@@ -58,8 +58,9 @@ def test_a_whole_roster_making_most_workers_leavers_is_refused_and_changes_nothi
         "50 active workers as leavers; if you expect that, upload it again with “I expect 44 "
         "workers to become leavers” ticked."
     )
-    # Named too, so that a wrong file can be seen for one (test_roster_import_result.py).
-    assert len(result.leavers_to_confirm_named) == 20
+    # Every one listed (up to 1,000), so that a wrong file can be seen for one; the first 20
+    # named as an import's leavers are (test_roster_import_result.py).
+    assert len(result.leavers_to_confirm_named) == 44
     assert active() == 50
     assert not StaffRecord.objects.filter(first_name="Renamed").exists()
 
@@ -73,6 +74,8 @@ def test_a_whole_roster_goes_ahead_with_as_many_leavers_as_expected_and_no_more(
         organisation=organisation, file=first(6, renamed=True), full=True, expect_leavers=44
     )
     assert result.imported and result.left == 44 and result.updated == 1
+    # Gone ahead, it names 20 of them as before: the leavers' download has every one.
+    assert len(result.leavers) == 20
     assert active() == 6
     record = AuditRecord.objects.filter(action="training.roster_import").latest("pk")
     assert (record.detail["left"], record.detail["expect_leavers"]) == (44, 44)

@@ -28,7 +28,11 @@ from speakup.training import uploads
 from speakup.training.models import UploadKind
 from speakup.training.queries import compliance_summary
 from speakup.training.roster.importing import staff_import
-from speakup.training.roster.results import IN_THE_API, LEAVERS_NAMED
+from speakup.training.roster.results import (
+    IN_THE_API,
+    LEAVERS_NAMED,
+    LEAVERS_TO_CONFIRM_LISTED,
+)
 from speakup.training.services import (
     XAPI_VERSION,
     completions_import,
@@ -323,7 +327,8 @@ RosterImportSerializer = inline_serializer(
             "expect_leavers set to this if you expect them"
         ),
         "leavers_to_confirm_named": _workers(
-            f"The first {LEAVERS_NAMED} of the `leavers_to_confirm`, by last name"
+            f"The first {LEAVERS_TO_CONFIRM_LISTED:,} of the `leavers_to_confirm`, by last name "
+            f"(the `summary` names the first {LEAVERS_NAMED})"
         ),
         "unknown_line_manager_rows": serializers.IntegerField(
             help_text="Rows whose Line Manager Employee Number is no active worker's"

@@ -49,6 +49,7 @@ from speakup.training.roster.outcomes import (
 )
 from speakup.training.roster.results import (
     EVERY_ROW_BAD,
+    LEAVERS_TO_CONFIRM_LISTED,
     ImportResult,
     as_leavers,
     stored_end_leavers_warning,
@@ -434,14 +435,14 @@ def _refuse_unmeant(
     *,
     active: int,
     expect_leavers: int,
-    made: Callable[[], list[dict[str, str]]],
+    made: Callable[..., list[dict[str, str]]],
 ) -> None:
     """Refuse what a file cannot have been meant to do (raises _Rollback; the leavers are
     marked already, in this transaction, so rolled back with it). A file with no worker to
     import (a header-only export, or every row skipped) is a wrong file: said as a problem, not
     as "0 workers added". A whole roster making more of the `active` workers leavers at once
-    than MANY_LEAVERS lets through is refused unless the user expects that many, naming the
-    first of them (`made`) so that a wrong file can be seen for one."""
+    than MANY_LEAVERS lets through is refused unless the user expects that many, listing the
+    first LEAVERS_TO_CONFIRM_LISTED of them (`made`) so that a wrong file can be seen for one."""
     if result.rows_read == result.bad_rows:
         if not result.left:
             why = EVERY_ROW_BAD if result.rows_read else "The file has no workers in it"
@@ -458,7 +459,7 @@ def _refuse_unmeant(
             why = f"{first}. As a whole roster it would mark {leavers} as {as_leavers(result.left)}"
     elif MANY_LEAVERS.exceeded(result.left, active=active) and result.left > expect_leavers:
         result.leavers_to_confirm = result.left
-        result.leavers_to_confirm_named = made()
+        result.leavers_to_confirm_named = made(first=LEAVERS_TO_CONFIRM_LISTED)
         why = (
             f"As a whole roster the file would mark {result.left:,} of the organisation's "
             f"{counted(active, 'active worker')} as leavers"

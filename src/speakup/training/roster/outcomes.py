@@ -15,17 +15,21 @@ from speakup.training.roster.results import LEAVERS_NAMED, worker
 
 
 def leavers_made(
-    *, organisation: Organisation, today: datetime.date, now: datetime.datetime
+    *,
+    organisation: Organisation,
+    today: datetime.date,
+    now: datetime.datetime,
+    first: int = LEAVERS_NAMED,
 ) -> list[dict[str, str]]:
-    """The first LEAVERS_NAMED workers (by name) a whole roster imported `today` made leavers:
-    those its UPDATE stamped found missing `today` at `now` (a leaver already keeps their day).
-    Also of a roster refused for them, before its transaction is rolled back."""
+    """The `first` workers (by name) a whole roster imported `today` made leavers: those its
+    UPDATE stamped found missing `today` at `now` (a leaver already keeps their day). Also of a
+    roster refused for them, before its transaction is rolled back (who lists more of them)."""
     made = (
         StaffRecord.objects.filter(
             organisation=organisation, active=False, left_on=today, updated_at=now
         )
         .order_by("last_name", "first_name", "employee_number")
-        .values_list("employee_number", "first_name", "last_name")[:LEAVERS_NAMED]
+        .values_list("employee_number", "first_name", "last_name")[:first]
     )
     return [worker(first, last, number) for number, first, last in made]
 

@@ -16,6 +16,10 @@ LINE_MANAGERS_LISTED = 3
 # back onto the roster, named in its result (by name) so that an admin who sent the wrong file
 # sees who was dropped or put back; the rest are counted (the leavers' download has them all).
 LEAVERS_NAMED = 20
+# The workers a whole roster refused for its leavers would make leavers, listed in its result
+# (by name) beyond the LEAVERS_NAMED it names, so that the admin can read every one before
+# saying they expect them. A bound: the result is stored (StaffImport.result) and sent whole.
+LEAVERS_TO_CONFIRM_LISTED = 1000
 # The workers of a file without an Assignment End column who are leavers by the end stored for
 # them, named in its warning (by row).
 STORED_END_LEAVERS_NAMED = 3
@@ -148,7 +152,8 @@ class ImportResult:
     full: bool = False  # the file was the whole roster: workers missing from it are leavers
     imported: bool = False
     # The leavers a whole roster was refused for (more than MANY_LEAVERS, not expected), and
-    # the first LEAVERS_NAMED of them by name, as `leavers`.
+    # the first LEAVERS_TO_CONFIRM_LISTED of them by name, as `leavers` (the first
+    # LEAVERS_NAMED of them are named as the other lists are, the rest listed below them).
     leavers_to_confirm: int = 0
     leavers_to_confirm_named: list[dict[str, str]] = field(default_factory=list)
     # Active workers' rows whose Line Manager Employee Number is no active worker's after the
@@ -300,6 +305,9 @@ class NamedGroup:
     many: str
     # The organisation's leavers can be downloaded: every one of them, with their day.
     download_leavers: bool = False
+    # Of a refused whole roster's would-be leavers: every one its result lists (up to
+    # LEAVERS_TO_CONFIRM_LISTED), the `workers` first, for the admin to read before going ahead.
+    everyone: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def names(self) -> list[str]:
@@ -308,6 +316,47 @@ class NamedGroup:
     @property
     def more(self) -> int:
         return self.total - len(self.workers)
+
+    @property
+    def lists_more(self) -> bool:
+        """Whether `everyone` lists workers beyond those named (not of a result stored before
+        it listed them)."""
+        return len(self.everyone) > len(self.workers)
+
+    @property
+    def everyone_names(self) -> list[str]:
+        return [worker_named(w["name"], w["employee_number"]) for w in self.everyone]
+
+    @property
+    def everyone_described(self) -> str:
+        """Who `everyone` are: "all 110 workers this file would make leavers", or "the first
+        1,000 of the 2,500 workers …" beyond LEAVERS_TO_CONFIRM_LISTED."""
+        workers = f"{counted(self.total, 'worker')} this file would make {as_leavers(self.total)}"
+        if len(self.everyone) < self.total:
+            return f"the first {len(self.everyone):,} of the {workers}"
+        return f"all {workers}"
+
+    @property
+    def unlisted(self) -> str:
+        """The workers beyond `everyone`, counted, and what so many says of the file: "" when
+        every one is listed."""
+        more = self.total - len(self.everyone)
+        if not more:
+            return ""
+        return (
+            f"And {counted(more, 'more worker')}, not listed: a file that would make so many "
+            "workers leavers is probably not this organisation's whole roster."
+        )
+
+    def everyone_in_lines(self) -> list[str]:
+        """`everyone` one a line, as the command lists them after its refusal: a heading, the
+        workers (indented, as rows with problems are) and how many more."""
+        heading = self.everyone_described
+        lines = [f"{heading[:1].upper()}{heading[1:]}, by last name:"]
+        lines += [f"  {name}" for name in self.everyone_names]
+        if self.unlisted:
+            lines.append(f"  {self.unlisted}")
+        return lines
 
 
 def named_groups(result: ImportResult) -> list[NamedGroup]:
@@ -318,10 +367,11 @@ def named_groups(result: ImportResult) -> list[NamedGroup]:
         groups.append(
             NamedGroup(
                 "Who would become leavers",
-                result.leavers_to_confirm_named,
+                result.leavers_to_confirm_named[:LEAVERS_NAMED],
                 result.leavers_to_confirm,
                 one="The worker who would become a leaver",
                 many="The workers who would become leavers",
+                everyone=result.leavers_to_confirm_named,
             )
         )
     if result.leavers:

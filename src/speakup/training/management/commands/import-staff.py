@@ -6,7 +6,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from speakup.core.commandline import open_named_file, stopped_by_ctrl_c
 from speakup.organisations.models import Organisation
 from speakup.training.roster.importing import staff_import
-from speakup.training.roster.results import IN_THE_COMMAND
+from speakup.training.roster.results import IN_THE_COMMAND, named_groups
 
 
 def _number_of_workers(text: str) -> int:
@@ -86,7 +86,15 @@ class Command(BaseCommand):
         if result.bad_rows > len(listed):
             self.stderr.write(f"  ... and {result.bad_rows - len(listed)} more")
         if not result.imported:
-            raise CommandError(result.summary(IN_THE_COMMAND))
+            # After the refusal, every would-be leaver it lists, one a line: to read before
+            # going ahead with --expect-leavers.
+            everyone = [
+                line
+                for group in named_groups(result)
+                if group.lists_more
+                for line in group.everyone_in_lines()
+            ]
+            raise CommandError("\n".join([result.summary(IN_THE_COMMAND), *everyone]))
         self.stdout.write(result.summary(IN_THE_COMMAND))
         for note in result.notes:  # worth knowing, nothing to check: not a warning
             self.stdout.write(f"Note: {note}")

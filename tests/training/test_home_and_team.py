@@ -204,6 +204,29 @@ def test_a_large_team_lists_the_most_urgent_first_and_downloads_whole(
     assert downloaded.actor == manager and downloaded.detail == {"workers": 5}
 
 
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_large_team_lists_the_longest_overdue_first_not_in_name_order(
+    client, manager, organisation, monkeypatch
+):
+    """The page says it lists those "whose training needs attention soonest": a tester's listed
+    100 late workers from A, and left out hundreds late for longer."""
+    monkeypatch.setattr("speakup.training.views.team.ROWS_SHOWN", 2)
+    for first, started in [("Ann", 2025), ("Bea", 2024), ("Cal", 2023)]:
+        StaffRecordFactory(
+            organisation=organisation,
+            first_name=first,
+            last_name="Late",
+            directorate="Surgery",
+            assignment_start=datetime.date(started, 1, 1),
+        )
+    sign_in(client, manager)
+    shown = text(client.get("/training/team/"))
+    listed = re.findall(r"(\w+) Late \d+ Overdue", shown)
+    assert listed == ["Cal", "Bea"]
+    rows = client.get("/training/team/TST01.csv").content.decode("utf-8-sig").splitlines()
+    assert [row.split(",")[1] for row in rows[1:]] == ["Cal Late", "Bea Late", "Ann Late"]
+
 @pytest.mark.parametrize(
     ("late", "due", "done", "in_numbers"),
     [

@@ -1115,9 +1115,21 @@ _URGENCY = {OVERDUE: 0, EXPIRED: 0, DUE: 1, COMPLIANT: 2, NOT_REQUIRED: 3}
 
 
 def most_urgent_first(workers: list[WorkerCompliance]) -> list[WorkerCompliance]:
-    """The workers, those with training overdue or expired first, then due (a stable sort:
-    each group stays in the order given)."""
-    return sorted(workers, key=lambda worker: min(_URGENCY[s.status] for s in worker.statuses))
+    """The workers, those with training overdue or expired first, then due; within each, the
+    longest overdue (or the soonest due) first, by the day their training fell or falls due
+    (a stable sort: workers on the same day stay in the order given). A tester's team page
+    listed 100 late workers in name order, leaving out hundreds late for longer."""
+
+    def urgency(worker: WorkerCompliance) -> tuple[int, datetime.date]:
+        most = min(_URGENCY[status.status] for status in worker.statuses)
+        days = [
+            status.due_on or status.valid_until or datetime.date.max
+            for status in worker.statuses
+            if _URGENCY[status.status] == most and most < _URGENCY[COMPLIANT]
+        ]
+        return most, min(days, default=datetime.date.max)
+
+    return sorted(workers, key=urgency)
 
 
 def team_of(*, user, today: datetime.date | None = None) -> list[tuple[StaffRecord, list]]:

@@ -204,7 +204,6 @@ def test_a_large_team_lists_the_most_urgent_first_and_downloads_whole(
     assert downloaded.actor == manager and downloaded.detail == {"workers": 5}
 
 
-
 @time_machine.travel(TODAY, tick=False)
 def test_a_large_team_lists_the_longest_overdue_first_not_in_name_order(
     client, manager, organisation, monkeypatch
@@ -226,6 +225,7 @@ def test_a_large_team_lists_the_longest_overdue_first_not_in_name_order(
     assert listed == ["Cal", "Bea"]
     rows = client.get("/training/team/TST01.csv").content.decode("utf-8-sig").splitlines()
     assert [row.split(",")[1] for row in rows[1:]] == ["Cal Late", "Bea Late", "Ann Late"]
+
 
 @pytest.mark.parametrize(
     ("late", "due", "done", "in_numbers"),

@@ -427,7 +427,7 @@ def test_importing_one_appointment_says_so_in_the_singular(client_as, organisati
 
 
 def test_an_excel_workbook_sent_as_a_board_file_says_how_to_save_it_as_csv(client_as, organisation):
-    # The same words as the roster and completions uploads (core.csvfiles.NOT_CSV).
+    # The same words as the roster and completions uploads (core.csvfiles.not_csv).
     workbook = SimpleUploadedFile("board.xlsx", b"PK\x03\x04\x14\x00\x06\x00\xff\xfe\x00")
     page = client_as(Role.ORGANISATION_ADMIN).post(
         "/register/boards/TST01/import/", {"file": workbook}

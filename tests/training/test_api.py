@@ -636,6 +636,7 @@ def test_a_workbook_sent_to_the_api_is_told_to_save_it_as_csv(client_as, organis
         path, _workbook_bytes(), content_type="text/csv"
     )
     assert response.status_code == 400
+    assert "The file is an Excel workbook, not a CSV file." in response.content.decode()
     assert "Save As, and the type “CSV UTF-8 (Comma delimited)”" in response.content.decode()
     assert "missing these columns" not in response.content.decode()
     assert not StaffRecord.objects.exists() and not Completion.objects.exists()
@@ -671,7 +672,8 @@ def test_a_pdf_or_a_picture_sent_as_csv_is_told_what_it_is(
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert f"The file is {kind}, not a CSV file." in page
+    assert f"The file is {kind}, not a CSV file. In Excel, choose File, Save As" in page
+    assert "must be a CSV file" not in page  # said once, not twice
     assert "Windows-1252" not in page and "missing" not in page
     assert not StaffRecord.objects.exists() and not Completion.objects.exists()
 

@@ -212,9 +212,29 @@ def test_an_excel_workbook_is_refused_with_how_to_save_it_as_csv(admin, roster, 
     text = html.unescape(response.content.decode())
     assert "<title>Error: " in text
     assert (
-        "The file must be a CSV file. In Excel, choose File, Save As, and the type "
-        "“CSV UTF-8 (Comma delimited)”, then upload that file"
+        "The file is an Excel workbook, not a CSV file. In Excel, choose File, Save As, and the "
+        "type “CSV UTF-8 (Comma delimited)”, then upload that file"
     ) in text
+    assert not StaffImport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kind"),
+    [
+        ("photo.png", b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        ("minutes.docx", b"PK\x03\x04word", "a Word document"),  # a ZIP, as an .xlsx is
+        ("minutes.doc", b"not a known start", "a Word document"),
+        ("notes.rtf", b"{\\rtf1", None),
+    ],
+)
+def test_a_file_that_is_not_csv_is_told_what_it_is_when_it_can_be(
+    admin, roster, name, content, kind
+):
+    """A PNG picked by mistake was told only "The file must be a CSV file"."""
+    response = admin.post(UPLOAD, {"file": SimpleUploadedFile(name, content)})
+    text = html.unescape(response.content.decode())
+    said = f"The file is {kind}, not a CSV file." if kind else "The file must be a CSV file."
+    assert f"{said} In Excel, choose File, Save As" in text
     assert not StaffImport.objects.exists()
 
 

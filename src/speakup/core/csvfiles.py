@@ -11,11 +11,56 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 NUL_FOUND = "line contains NUL"
-# A workbook (.xlsx) sent where a CSV file is asked for: how to make one, in Excel's own words.
-NOT_CSV = (
-    "The file must be a CSV file. In Excel, choose File, Save As, and the type "
-    "“CSV UTF-8 (Comma delimited)”, then upload that file"
+# How to make a CSV file, in Excel's own words, for whoever sent something else.
+SAVE_AS_CSV = (
+    "In Excel, choose File, Save As, and the type “CSV UTF-8 (Comma delimited)”, then upload "
+    "that file"
 )
+NOT_CSV = f"The file must be a CSV file. {SAVE_AS_CSV}"
+
+# Files picked by mistake where a CSV file is asked for, known by their first bytes (whatever
+# their name: an .xlsx renamed .csv, a picture) or else by the end of their name. Their bytes
+# may even decode as Windows-1252, and then fail as a "CSV" with no columns: a tester's PNG was
+# told to check its accents, then that every column was missing, one named "‰PNG".
+FILE_STARTS = {
+    b"PK\x03\x04": "an Excel workbook",  # .xlsx, a ZIP archive (a .docx too: its name tells)
+    b"\xd0\xcf\x11\xe0": "an Excel workbook",  # the older .xls
+    b"%PDF-": "a PDF",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+}
+FILE_ENDINGS = {
+    ".xlsx": "an Excel workbook",
+    ".xls": "an Excel workbook",
+    ".xlsm": "an Excel workbook",
+    ".ods": "a spreadsheet",
+    ".numbers": "a spreadsheet",
+    ".pdf": "a PDF",
+    ".doc": "a Word document",
+    ".docx": "a Word document",
+    ".png": "a PNG image",
+    ".jpg": "a JPEG image",
+    ".jpeg": "a JPEG image",
+    ".gif": "a GIF image",
+}
+LONGEST_START = max(len(start) for start in FILE_STARTS)
+
+
+def not_csv(*, name: str = "", head: bytes = b"") -> str:
+    """What to say of a file that is not CSV: what it is, when its `name` or else its first
+    bytes (`head`) tell (a .docx and an .xlsx both begin as a ZIP), and how to save one."""
+    kind = FILE_ENDINGS.get(os.path.splitext(name.lower())[1])
+    kind = kind or next(
+        (kind for start, kind in FILE_STARTS.items() if head.startswith(start)), None
+    )
+    return f"The file is {kind}, not a CSV file. {SAVE_AS_CSV}" if kind else NOT_CSV
+
+
+def kind_known_by_start(head: bytes) -> bool:
+    """Whether `head` begins a file that is known not to be CSV (FILE_STARTS)."""
+    return head.startswith(tuple(FILE_STARTS))
+
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets (CSV
 # injection, OWASP): "=HYPERLINK(...)" typed as a name in a roster would run in the guardian's

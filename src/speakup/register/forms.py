@@ -187,10 +187,12 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > 1_000_000:
             raise forms.ValidationError("The file must be smaller than 1 MB")
+        data = upload.read()
         try:
-            return upload.read().decode("utf-8-sig")
+            return data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise forms.ValidationError(csvfiles.NOT_CSV) from error
+            head = data[: csvfiles.LONGEST_START]
+            raise forms.ValidationError(csvfiles.not_csv(name=upload.name, head=head)) from error
 
 
 FPPT_CHECKS = [

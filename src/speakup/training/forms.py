@@ -94,7 +94,9 @@ class RosterUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".txt")):
-            raise forms.ValidationError(csvfiles.NOT_CSV)
+            head = upload.read(csvfiles.LONGEST_START)
+            upload.seek(0)
+            raise forms.ValidationError(csvfiles.not_csv(name=upload.name, head=head))
         if upload.size == 0:
             raise forms.ValidationError("The file is empty")
         if upload.size > uploads.max_file_mb(self.kind) * uploads.MB:

@@ -45,34 +45,18 @@ def _decodes(binary: IO[bytes], encoding: str, chunk_size: int) -> bool:
         binary.seek(start)
 
 
-# The first bytes of a spreadsheet saved as a workbook: .xlsx (a ZIP archive) and the older .xls.
-# An .xlsx's bytes may even decode as Windows-1252, and then fail as a "CSV" with no columns.
-WORKBOOK_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-# Other files picked by mistake, by their first bytes: their bytes decode as Windows-1252 too,
-# and a tester's PNG was told to check its accents, then that every column was missing.
-OTHER_FILES = {
-    b"%PDF-": "a PDF",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-}
-
-
 def detect_encoding(binary: IO[bytes], chunk_size: int = 1 << 20) -> tuple[str, str | None]:
     """UTF-8 (with or without BOM), else Windows-1252 with a warning, else UnreadableFile
     (UTF-16, workbooks, PDFs and pictures too, named as such)."""
     start = binary.tell()
-    head = binary.read(5)
+    head = binary.read(csvfiles.LONGEST_START)
     binary.seek(start)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig", None
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise UnreadableFile(UTF16)
-    if head.startswith(WORKBOOK_STARTS):
-        raise UnreadableFile(csvfiles.NOT_CSV)
-    for starts, kind in OTHER_FILES.items():
-        if head.startswith(starts):
-            raise UnreadableFile(f"The file is {kind}, not a CSV file. {csvfiles.NOT_CSV}")
+    if csvfiles.kind_known_by_start(head):
+        raise UnreadableFile(csvfiles.not_csv(head=head))
     if _decodes(binary, "utf-8", chunk_size):
         return "utf-8", None
     if _decodes(binary, "cp1252", chunk_size):

@@ -543,11 +543,43 @@ def test_the_policy_page_says_it_holds_the_national_recommendation_only_until_it
     changes = re.findall(r"<li>(.*?)</li>", opening)
     assert changes == [
         "Speak Up: a refresher every year (recommended: a refresher every 3 years)",
-        "Follow Up is mandatory from 1 January 2027",
         "Follow Up: once is enough, with no refresher (recommended: a refresher every 3 years)",
         "Everyone from Band 7 up also takes Listen Up (recommended: line managers)",
         "Board members have 120 days for Follow Up (recommended: 90)",
     ]
+
+    # Which modules are mandatory is said apart, with what is recommended: a tester read
+    # "Speak Up is mandatory since …" among the differences, with nothing recommended beside it.
+    assert (
+        "Mandatory: Follow Up from 1 January 2027. Not mandatory: Speak Up and Listen Up. The "
+        "National Guardian recommends making all three mandatory." in opening
+    )
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_the_policy_page_says_which_modules_are_mandatory_apart_from_the_rules(
+    client_as, organisation
+):
+    client = client_as(Role.ORGANISATION_ADMIN)
+    assert (
+        "None of the three modules is mandatory yet. The National Guardian recommends making all "
+        "three mandatory." in policy_page_opening(client)
+    )
+    every_module = {}
+    for module in ("speak_up", "listen_up", "follow_up"):
+        every_module |= {
+            f"{module}_mandatory": "on",
+            f"{module}_mandatory_from_day": "1",
+            f"{module}_mandatory_from_month": "4",
+            f"{module}_mandatory_from_year": "2025",
+        }
+    client.post("/training/organisations/TST01/policy/", {**UNCHANGED, **every_module})
+    opening = policy_page_opening(client)
+    assert (
+        "All three modules are mandatory: Speak Up since 1 April 2025, Listen Up since 1 April "
+        "2025 and Follow Up since 1 April 2025." in opening
+    )
+    assert "differs" not in opening  # the rules are the recommendation still
 
 
 def speak_up_from(day, month, year):

@@ -6,11 +6,11 @@ import datetime
 
 from speakup.core.dates import day_in_words
 from speakup.core.numbers import with_commas
-from speakup.core.words import counted, named_in_a_sentence
+from speakup.core.words import counted, listed, named_in_a_sentence
 from speakup.training.bands import VERY_SENIOR_MANAGER, band_normalised
 from speakup.training.content import MODULE_ORDER
 from speakup.training.models import Module, TrainingPolicy
-from speakup.training.queries import LATE, mandatory_flag
+from speakup.training.queries import LATE, mandatory_flags
 from speakup.training.tallies import MadeLate
 
 # The national recommendation, which is what a policy holds until an admin changes it (the
@@ -48,21 +48,49 @@ def _band_rule(from_band: str) -> str:
     return f"Everyone from {band} up also takes Listen Up"
 
 
-def policy_changes(policy: TrainingPolicy, *, today: datetime.date) -> list[str]:
-    """How the policy differs from the national recommendation, one sentence per change; none
-    while it is the recommendation untouched (saved unchanged or never saved)."""
+def adoption_in_words(policy: TrainingPolicy, *, today: datetime.date) -> str:
+    """Which modules the organisation has made mandatory, and since when, with the National
+    Guardian's recommendation that all three are. Said apart from `policy_changes`: a tester
+    read "Speak Up is mandatory since 1 April 2025" among how the policy differs from the
+    recommendation, with nothing recommended beside it."""
+    flags = mandatory_flags(policy, today=today)
+    made = [
+        _made_mandatory(Module(module).label, mandatory, since)
+        for module, (mandatory, since) in flags.items()
+        if mandatory or since
+    ]
+    not_yet = [
+        Module(module).label
+        for module, (mandatory, since) in flags.items()
+        if not mandatory and not since
+    ]
+    if all(mandatory for mandatory, _ in flags.values()):
+        return f"All three modules are mandatory: {listed(made)}."
+    if not made:
+        return f"None of the three modules is mandatory yet. {ALL_THREE_MANDATORY}"
+    not_made = f" Not mandatory: {listed(not_yet)}." if not_yet else ""
+    return f"Mandatory: {listed(made)}.{not_made} {ALL_THREE_MANDATORY}"
+
+
+def _made_mandatory(title: str, mandatory: bool, since: datetime.date | None) -> str:
+    """ "Speak Up since 1 April 2025", "Follow Up from 1 January 2027" (still to come), or the
+    title alone for a module made mandatory with no date."""
+    if since is None:
+        return title
+    return f"{title} {'since' if mandatory else 'from'} {day_in_words(since)}"
+
+
+ALL_THREE_MANDATORY = "The National Guardian recommends making all three mandatory."
+
+
+def policy_changes(policy: TrainingPolicy) -> list[str]:
+    """How the policy's requirement rules differ from the national recommendation, one
+    sentence per change; none while they are the recommendation untouched (saved unchanged or
+    never saved). Which modules are mandatory is `adoption_in_words`."""
     national = TrainingPolicy()
     changes = []
     for module in MODULE_ORDER:
         title = Module(module).label
-        mandatory, since = mandatory_flag(
-            getattr(policy, f"{module}_mandatory"),
-            getattr(policy, f"{module}_mandatory_from"),
-            today=today,
-        )
-        if mandatory or since:
-            wording = mandatory_wording(mandatory, since)
-            changes.append(f"{title} is {wording[:1].lower()}{wording[1:]}")
         years = getattr(policy, f"{module}_refresher_years")
         recommended = getattr(national, f"{module}_refresher_years")
         if years != recommended:

@@ -33,6 +33,7 @@ from speakup.training.forms import (
 from speakup.training.models import ImportStatus, StaffImport, UploadKind
 from speakup.training.presenters import (
     NATIONAL_RECOMMENDATION,
+    adoption_in_words,
     made_late_summary,
     mandatory_tag,
     policy_changes,
@@ -416,7 +417,8 @@ def _policy_page(request, organisation, policy, form, *, late: MadeLate | None =
         form=form,
         organisation=organisation,
         national=NATIONAL_RECOMMENDATION,
-        changes=policy_changes(policy, today=timezone.localdate()),
+        changes=policy_changes(policy),
+        adoption=adoption_in_words(policy, today=timezone.localdate()),
         late=made_late_summary(late) if late else None,
         expect_form=ExpectLateForm(late=late) if late else None,
     )

@@ -123,7 +123,12 @@ def test_a_file_with_bad_rows_saves_nothing_and_lists_every_one(admin, roster):
     ) in page
     for row, column, reason in [
         (4, "Employee Number", "“9999” is not on the roster of TST01"),
-        (5, "Module", "“Fire safety” is not a module speakup knows"),
+        (
+            5,
+            "Module",
+            "“Fire safety” is not a module speakup knows: write speak_up, listen_up or "
+            "follow_up, or the course title used in e-Learning for Healthcare or ESR",
+        ),
         (5, "Completed On", "1 January 2030 is in the future"),
     ]:
         assert f'<tr class="nhsuk-table__row"><td>{row}</td><td>{column}</td><td>{reason}' in page

@@ -625,6 +625,13 @@ def _import_completion_rows(
     _write_completion_batch(batch, result, orgs)
 
 
+# What a Module cell speakup cannot map is told, with what it can (a tester's "Speak-Up").
+NOT_A_MODULE = (
+    "is not a module speakup knows: write speak_up, listen_up or follow_up, or the course title "
+    "used in e-Learning for Healthcare or ESR"
+)
+
+
 def _completion_row(row, cells, positions, orgs, known_codes, sources, today) -> _CompletionRow:
     """A file's row read and checked, short of finding its worker on the roster."""
 
@@ -648,7 +655,7 @@ def _completion_row(row, cells, positions, orgs, known_codes, sources, today) ->
         problems.append(("Organisation", why))
     module = module_for_title(cell("module"))
     if module is None and cell("module"):
-        problems.append(("Module", f"“{cell('module')}” is not a module speakup knows"))
+        problems.append(("Module", f"“{cell('module')}” {NOT_A_MODULE}"))
     completed_on = None
     if cell("completed_on"):
         completed_on, reason = check_date(cell("completed_on"), today)

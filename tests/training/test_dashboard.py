@@ -865,3 +865,9 @@ def test_a_board_member_gives_the_second_factor_before_downloading_the_roster(
     response = client.get("/training/organisations/TST01/compliance.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
+
+
+def test_the_upload_page_says_yes_and_no_are_read_too(client_as, organisation):
+    """It said "Yes/no columns take Y or N", though the import reads Yes and No as well."""
+    page = client_as(Role.ORGANISATION_ADMIN).get("/training/organisations/TST01/roster/")
+    assert "Yes/no columns take Y or N (Yes or No too)." in page.content.decode()

@@ -326,8 +326,14 @@ def test_the_home_page_says_continue_for_a_module_under_way(client, worker):
     sign_in(client, worker)
     client.get("/training/modules/speak_up/screens/1/")
     assert home_training_links(client)[0] == "Take Speak Up"  # the first screen, no further
+    assert "You have started this module" not in text(client.get("/training/"))
     client.post("/training/modules/speak_up/screens/1/", follow=True)
     assert home_training_links(client)[0] == "Continue Speak Up"
+    # "Your training", which says it shows "where you are with each", says so too.
+    assert (
+        "Speak Up Overdue Every worker takes Speak Up; was due by 31 January 2026. You have "
+        "started this module: open it to continue where you left off."
+    ) in text(client.get("/training/"))
 
 
 @time_machine.travel(TODAY, tick=False)

@@ -34,6 +34,7 @@ from speakup.training.services import (
     knowledge_check_save,
     knowledge_check_submit,
     module_progress,
+    modules_under_way,
     progress_visit,
     resume_screen,
     screen_before_check,
@@ -59,6 +60,7 @@ def my_training_page(request):
         page_title="Your training",
         trainings=my_training(user=request.user),
         courses={module: course(module) for module in MODULE_ORDER},
+        under_way=modules_under_way(user=request.user),
     )
 
 

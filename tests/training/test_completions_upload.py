@@ -88,6 +88,25 @@ def test_an_admin_uploads_completions_and_sees_them_counted(admin, roster, media
     assert Completion.objects.count() == 2
 
 
+@pytest.mark.parametrize("batch", [2_000, 2], ids=["one batch", "rows in several batches"])
+def test_rows_repeating_an_earlier_row_of_the_file_are_counted_apart(
+    admin, roster, monkeypatch, batch
+):
+    """A tester's file repeating 3,000 completions said "597,000 already recorded": recorded by
+    the file itself, not before it."""
+    monkeypatch.setattr("speakup.training.services.COMPLETION_BATCH", batch)
+    result_page(admin, upload(admin, HEADER + "1001,TST01,speak_up,2025-02-01,\n"))
+    repeated = (
+        HEADER + "1001,TST01,speak_up,2025-02-01,\n" + "1002,TST01,listen_up,2025-03-01,\n" * 4
+    )
+    page = result_page(admin, upload(admin, repeated))
+    assert (
+        "5 rows read: 1 completion added, 1 already recorded, 3 rows repeating a completion on "
+        "an earlier row of the file." in page
+    )
+    assert Completion.objects.count() == 2
+
+
 @pytest.mark.parametrize("role", [Role.GUARDIAN, Role.WORKER, Role.BOARD_MEMBER])
 def test_only_the_organisations_admins_upload_completions(client_as, roster, role):
     client = client_as(role)

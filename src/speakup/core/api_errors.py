@@ -24,6 +24,8 @@ from rest_framework.exceptions import (
 )
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from speakup.core.words import listed
+
 NOTHING_HERE = "There is nothing at this address that you can see."
 
 NOT_FOUND = {
@@ -112,15 +114,11 @@ MEDIA_TYPES = {
 }
 
 
-def _either(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
-
-
 def _unsupported(sent: str | None, view) -> str:
     """A 415 naming what the address reads (DRF's: 'Unsupported media type "text/plain" in
     request.')."""
     types = [parser.media_type for parser in view.get_parsers()] if view else []
-    reads = _either([MEDIA_TYPES.get(kind, kind) for kind in types]) if types else "JSON"
+    reads = listed([MEDIA_TYPES.get(kind, kind) for kind in types], "or") if types else "JSON"
     return f"Send the body as {reads}: this address does not read {sent or 'that type'}."
 
 
@@ -133,9 +131,8 @@ def _not_acceptable(view) -> str:
             "This address answers in JSON only: ask for application/json (Accept: "
             "application/json), or send no Accept header."
         )
-    return (
-        f"This address answers in {_either(types)}: ask for one of them, or send no Accept header."
-    )
+    answers = listed(types, "or")
+    return f"This address answers in {answers}: ask for one of them, or send no Accept header."
 
 
 def request_too_big() -> str:

@@ -871,3 +871,14 @@ def test_the_upload_page_says_yes_and_no_are_read_too(client_as, organisation):
     """It said "Yes/no columns take Y or N", though the import reads Yes and No as well."""
     page = client_as(Role.ORGANISATION_ADMIN).get("/training/organisations/TST01/roster/")
     assert "Yes/no columns take Y or N (Yes or No too)." in page.content.decode()
+
+
+def test_a_few_complete_of_many_is_under_1_percent_not_0(client_as, organisation):
+    """A tester read "0% (80 of 90,103)": as if nobody had completed it."""
+    done = StaffRecordFactory(organisation=organisation, staff_group="Students")
+    CompletionFactory(staff_record=done, module="speak_up", completed_on=datetime.date(2026, 1, 5))
+    StaffRecordFactory.create_batch(250, organisation=organisation, staff_group="Students")
+    page = client_as(Role.ORGANISATION_ADMIN).get("/training/organisations/TST01/").content.decode()
+    table = page.split(">Compliance by staff group</h2>")[1].split("</table>")[0]
+    assert re.search(r"<td>under 1% <span[^>]*>\(1 of 251\)</span>", table)
+    assert "<td>0%" not in table

@@ -1,10 +1,13 @@
 """The three courses are files an organisation can review; the loader refuses broken ones."""
 
 import re
+from pathlib import Path
 
 import pytest
 
 from speakup.training.content import ContentError, courses, is_current_version, parse_course
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_three_modules_ship_with_lessons_and_a_knowledge_check():
@@ -145,6 +148,19 @@ def test_the_guardians_review_is_a_new_version_that_earlier_passes_still_satisfy
         assert course.minimum_version == 1
         assert course.retake_from is None
         assert all(is_current_version(module, str(old)) for old in range(1, course.version))
+
+
+def test_the_words_and_questions_docs_promise_are_what_each_course_has():
+    docs = " ".join((ROOT / "docs" / "training.md").read_text(encoding="utf-8").split())
+    found = re.search(
+        r"some (\d+) to (\d+) words of lessons to read .*?and (\d+) or (\d+) questions", docs
+    )
+    assert found, "docs/training.md no longer says how many words and questions"
+    fewest, most, fewest_questions, most_questions = map(int, found.groups())
+    for module, course in courses().items():
+        words = len(lessons_text(module).split())
+        assert fewest <= words <= most, (module, words)
+        assert fewest_questions <= len(course.questions) <= most_questions, module
 
 
 def test_screens_are_rendered_from_markdown_without_raw_html():

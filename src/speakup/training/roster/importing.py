@@ -459,7 +459,7 @@ def _refuse_unmeant(
             why = f"{first}. As a whole roster it would mark {leavers} as {as_leavers(result.left)}"
     elif MANY_LEAVERS.exceeded(result.left, active=active) and result.left > expect_leavers:
         result.leavers_to_confirm = result.left
-        result.leavers_to_confirm_named = made(first=LEAVERS_TO_CONFIRM_LISTED)
+        result.leavers_to_confirm_named = made(up_to=LEAVERS_TO_CONFIRM_LISTED)
         why = (
             f"As a whole roster the file would mark {result.left:,} of the organisation's "
             f"{counted(active, 'active worker')} as leavers"

@@ -19,9 +19,9 @@ def leavers_made(
     organisation: Organisation,
     today: datetime.date,
     now: datetime.datetime,
-    first: int = LEAVERS_NAMED,
+    up_to: int = LEAVERS_NAMED,
 ) -> list[dict[str, str]]:
-    """The `first` workers (by name) a whole roster imported `today` made leavers: those its
+    """The first `up_to` workers (by name) a whole roster imported `today` made leavers: those its
     UPDATE stamped found missing `today` at `now` (a leaver already keeps their day). Also of a
     roster refused for them, before its transaction is rolled back (who lists more of them)."""
     made = (
@@ -29,7 +29,7 @@ def leavers_made(
             organisation=organisation, active=False, left_on=today, updated_at=now
         )
         .order_by("last_name", "first_name", "employee_number")
-        .values_list("employee_number", "first_name", "last_name")[:first]
+        .values_list("employee_number", "first_name", "last_name")[:up_to]
     )
     return [worker(first, last, number) for number, first, last in made]
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from jinja2 import pass_environment
 from markupsafe import Markup
 
-from speakup.core.words import counted, too_long
+from speakup.core.words import capitalised, counted, too_long
 
 DATE_PARTS = ("day", "month", "year")
 DATE_EXAMPLE = "For example, 15 3 2026"
@@ -131,7 +131,7 @@ class DateField(forms.Field):
         called = self.called
         return DATE_MESSAGES[problem].format(
             called=called,
-            Called=called[:1].upper() + called[1:],
+            Called=capitalised(called),
             missing=" and ".join(boxes),
         )
 
@@ -202,7 +202,7 @@ def whole_number_field(
 ) -> forms.IntegerField:
     """A whole number whose messages name it, as `date_field`'s do: `called` is how a message
     names the field ("the Speak Up refresher period"), `unit` the plural of what it counts."""
-    capital = called[:1].upper() + called[1:]
+    capital = capitalised(called)
     one = unit.removesuffix("s")
     or_empty = ", or leave it empty" if not required else ""
     return forms.IntegerField(

@@ -11,10 +11,16 @@ def counted(number: int, singular: str, plural: str | None = None) -> str:
     return f"{number:,} {word}"
 
 
+def capitalised(text: str) -> str:
+    """`text` beginning a sentence: its first letter a capital, the rest as written ("the Speak
+    Up refresher period" -> "The Speak Up refresher period"; str.capitalize lowers the rest)."""
+    return text[:1].upper() + text[1:]
+
+
 def too_long(called: str, limit: int) -> str:
     """The refusal of text over its limit, on every form, service and API: "Your message must be
     20,000 characters or fewer"."""
-    return f"{called[:1].upper()}{called[1:]} must be {limit:,} characters or fewer"
+    return f"{capitalised(called)} must be {limit:,} characters or fewer"
 
 
 def wait_in_words(seconds: float) -> str:

@@ -17,6 +17,7 @@ from speakup.core.dates import (
 )
 from speakup.core.links import absolute_url
 from speakup.core.text import blank, trimmed
+from speakup.core.words import capitalised
 from speakup.register.models import (
     Appeal,
     AppealOutcome,
@@ -63,7 +64,7 @@ def latest_decision_date(today: date | None = None) -> date:
 
 def _date_ahead_problem(day: date | None, *, called: str) -> str:
     """What is wrong with a date a decision sets ahead ("" when nothing): `called` names it."""
-    capital = called[:1].upper() + called[1:]
+    capital = capitalised(called)
     if day is None:
         return f"Enter {called}"
     if day <= timezone.localdate():

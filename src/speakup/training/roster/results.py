@@ -7,7 +7,7 @@ import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 
-from speakup.core.words import counted, listed, named_in_a_sentence
+from speakup.core.words import capitalised, counted, listed, named_in_a_sentence
 
 MAX_LISTED_ERRORS = 1000  # every bad row is counted; the first thousand are listed
 # Line Manager Employee Numbers matching no active worker, named in an import's warning.
@@ -352,7 +352,7 @@ class NamedGroup:
         """`everyone` one a line, as the command lists them after its refusal: a heading, the
         workers (indented, as rows with problems are) and how many more."""
         heading = self.everyone_described
-        lines = [f"{heading[:1].upper()}{heading[1:]}, by last name:"]
+        lines = [f"{capitalised(heading)}, by last name:"]
         lines += [f"  {name}" for name in self.everyone_names]
         if self.unlisted:
             lines.append(f"  {self.unlisted}")

@@ -74,10 +74,8 @@ def adoption_in_words(policy: TrainingPolicy, *, today: datetime.date) -> str:
 
 def _made_mandatory(title: str, mandatory: bool, since: datetime.date | None) -> str:
     """ "Speak Up since 1 April 2025", "Follow Up from 1 January 2027" (still to come), or the
-    title alone for a module made mandatory with no date."""
-    if since is None:
-        return title
-    return f"{title} {'since' if mandatory else 'from'} {day_in_words(since)}"
+    title alone for a module made mandatory with no date: `mandatory_wording`, after the title."""
+    return f"{title}{mandatory_wording(mandatory, since).removeprefix('Mandatory')}"
 
 
 ALL_THREE_MANDATORY = "The National Guardian recommends making all three mandatory."

@@ -392,6 +392,8 @@ def test_removing_the_authenticator_asks_first_and_has_the_admin_check_who_is_as
     assert "Yes, remove their authenticator app" in page and "No, go back" in page
     assert TOTPDevice.objects.filter(user=guardian).exists()
     assert not audited("account.authenticator_remove") and not mailoutbox
+    # Read, as the person's page is: it names them and their email address.
+    assert len(audited("account.sign_in_help_view")) == 2
 
 
 def test_asking_to_remove_an_app_nobody_set_up_goes_back_and_says_so(admin_client, worker):

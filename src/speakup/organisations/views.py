@@ -109,13 +109,7 @@ def _person(request, organisation, person_id):
 @admin_page
 def show_person(request, organisation, person_id):
     person = _person(request, organisation, person_id)
-    audit_by(  # the page shows whether their account is locked and when they set up their app
-        request.user,
-        action="account.sign_in_help_view",
-        object_type="user",
-        object_ref=str(person.pk),
-        organisation=organisation,
-    )
+    _audit_view(request, organisation, person)
     roles = RoleMembership.objects.filter(user=person, organisation=organisation)
     return render_page(
         request,
@@ -130,6 +124,18 @@ def show_person(request, organisation, person_id):
         device=confirmed_device(person),
         link_hours=link_hours(),
         setting_up_again=when_setting_up_again(person),
+    )
+
+
+def _audit_view(request, organisation, person) -> None:
+    """A page of the person's was read: it shows their account (whether locked, when they set
+    up their app) or their email address."""
+    audit_by(
+        request.user,
+        action="account.sign_in_help_view",
+        object_type="user",
+        object_ref=str(person.pk),
+        organisation=organisation,
     )
 
 
@@ -189,6 +195,7 @@ def _confirm_removal(request, organisation, person_id):
             request, "They have no authenticator app set up, so there is nothing to remove."
         )
         return redirect("organisations:show_person", organisation.ods_code, person.pk)
+    _audit_view(request, organisation, person)
     return render_page(
         request,
         "organisations/remove_authenticator.jinja",

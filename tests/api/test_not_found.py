@@ -188,3 +188,20 @@ def test_a_404_raised_anywhere_else_in_the_api_never_speaks_djangos_words(rf):
         answer = exception_handler(raised, {"request": rf.get("/api/v1/concerns/X")})
         assert answer.status_code == 404
         assert answer.data == NOT_FOUND
+
+
+def test_the_published_schema_says_every_404_carries_a_detail(client):
+    """A client reading the schema learns that a 404 has a message to show, as it always does.
+    Several operations documented their 404 with no body at all."""
+    schema = client.get("/api/v1/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    bodiless = []
+    for address, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            not_found = operation.get("responses", {}).get("404")
+            if not_found is None:
+                continue
+            body = not_found.get("content", {}).get("application/json", {}).get("schema", {})
+            if body.get("$ref") != "#/components/schemas/Error":
+                bodiless.append(f"{method.upper()} {address}")
+    assert bodiless == []
+    assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]

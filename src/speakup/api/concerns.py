@@ -47,6 +47,7 @@ from speakup.concerns.services.speaker import (
     speaker_view,
 )
 from speakup.concerns.taxonomy import WORKER_GROUP_CODES
+from speakup.core.api_errors import ErrorSerializer, not_found_response
 from speakup.core.parsers import EMPTY_BODY, SafeJSONParser
 from speakup.core.words import too_long
 
@@ -126,10 +127,6 @@ class FeedbackInSerializer(serializers.Serializer):
 class FeedbackOutSerializer(serializers.Serializer):
     would_speak_up_again = serializers.ChoiceField(choices=SpeakUpAgain.values)
     detriment = serializers.BooleanField()
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 FIELD_ERRORS = OpenApiResponse(description="A message for each field that was refused")
@@ -745,13 +742,11 @@ def _detail(user, concern) -> dict:
 STAFF_READ_ERRORS = {
     401: OpenApiResponse(ErrorSerializer, description="No valid token or session"),
     403: OpenApiResponse(ErrorSerializer, description="Signed in without the second factor"),
-    404: OpenApiResponse(ErrorSerializer, description="No such concern that you may see"),
+    404: not_found_response("No such concern that you may see"),
 }
 STAFF_WRITE_ERRORS = {
     **STAFF_READ_ERRORS,
-    404: OpenApiResponse(
-        ErrorSerializer, description="No such concern that you may change, or no such action of it"
-    ),
+    404: not_found_response("No such concern that you may change, or no such action of it"),
     400: FIELD_ERRORS,
     # A body whose type cannot be read (a broken multipart boundary, say): found by fuzzing.
     415: OpenApiResponse(ErrorSerializer, description="The body is not JSON, form or multipart"),

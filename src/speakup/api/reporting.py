@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from speakup.core import csvfiles
-from speakup.core.api_errors import NOT_SIGNED_IN_RESPONSE, not_found
+from speakup.core.api_errors import NOT_SIGNED_IN_RESPONSE, not_found, not_found_response
 from speakup.core.permissions import can
 from speakup.reporting import formats, queries
 from speakup.reporting.quarters import QuarterError, parse_quarter
@@ -56,7 +56,7 @@ class DataReturnView(APIView):
             200: OpenApiTypes.OBJECT,
             400: OpenApiTypes.OBJECT,
             401: NOT_SIGNED_IN_RESPONSE,
-            404: None,
+            404: not_found_response("No such organisation whose returns you may see"),
         },
     )
     def get(self, request, ods_code: str, quarter: str):

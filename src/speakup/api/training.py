@@ -18,7 +18,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from speakup.core.api_errors import NOT_SIGNED_IN_RESPONSE, not_found
+from speakup.core.api_errors import NOT_SIGNED_IN_RESPONSE, not_found, not_found_response
 from speakup.core.parsers import SafeJSONParser
 from speakup.core.permissions import can
 from speakup.organisations.models import Organisation
@@ -187,7 +187,7 @@ class OrganisationCompliance(APIView):
         responses={
             200: ComplianceSerializer,
             401: NOT_SIGNED_IN_RESPONSE,
-            404: OpenApiResponse(description="Not found"),
+            404: not_found_response("No such organisation whose training you may see"),
         }
     )
     def get(self, request, ods_code):
@@ -404,7 +404,7 @@ class StaffRoster(APIView):
             ),
             401: NOT_SIGNED_IN_RESPONSE,
             403: ADMINS_ONLY_RESPONSE,
-            404: OpenApiResponse(),
+            404: not_found_response("No such organisation whose roster you may import"),
             411: CHUNKED_RESPONSE,
             413: _too_large_response(UploadKind.ROSTER),
             415: CSV_ONLY_RESPONSE,
@@ -446,7 +446,7 @@ class CompletionImport(APIView):
             400: OpenApiTypes.OBJECT,
             401: NOT_SIGNED_IN_RESPONSE,
             403: ADMINS_ONLY_RESPONSE,
-            404: OpenApiResponse(),
+            404: not_found_response("Not an organisation admin anywhere"),
             411: CHUNKED_RESPONSE,
             413: _too_large_response(UploadKind.COMPLETIONS),
             415: CSV_ONLY_RESPONSE,
@@ -505,7 +505,7 @@ class XapiStatements(APIView):
             200: OpenApiTypes.OBJECT,
             400: OpenApiTypes.OBJECT,
             401: NOT_SIGNED_IN_RESPONSE,
-            404: OpenApiResponse(),
+            404: not_found_response("Not an organisation admin anywhere"),
             413: OpenApiResponse(
                 OpenApiTypes.OBJECT, description="The body is larger than the 2.5 MB speakup reads"
             ),

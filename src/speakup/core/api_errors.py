@@ -9,7 +9,7 @@ from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import (
     APIException,
     AuthenticationFailed,
@@ -50,6 +50,17 @@ def found_or_404(queryset: QuerySet, kind: str, **lookup):
         return queryset.get(**lookup)
     except queryset.model.DoesNotExist:
         raise not_found(kind) from None
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every API error: one message to show the person."""
+
+    detail = serializers.CharField()
+
+
+def not_found_response(description: str) -> OpenApiResponse:
+    """A 404 in an endpoint's OpenAPI responses: it always carries a message (see not_found)."""
+    return OpenApiResponse(ErrorSerializer, description=description)
 
 
 INVALID_PAGE = "There is no page {page_number} of these results."

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from speakup.core.numbers import percent
 from speakup.training.content import ContentError, courses, is_current_version, parse_course
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,6 +148,49 @@ def test_the_guardians_review_is_a_new_version_that_earlier_passes_still_satisfy
     for module, course in loaded.items():
         assert course.minimum_version == 1
         assert course.retake_from is None
+        assert all(is_current_version(module, str(old)) for old in range(1, course.version))
+
+
+def longest(options):
+    return [option for option in options if len(option) == max(map(len, options))]
+
+
+def shortest(options):
+    return [option for option in options if len(option) == min(map(len, options))]
+
+
+# How someone who has not read the lessons might answer every question. Each gives the options
+# they could pick: a tie for longest counts for them, since they might pick either.
+GUESSING_HABITS = {
+    "the longest option": longest,
+    "the shortest option": shortest,
+    "the first option": lambda options: options[:1],
+    "the second option": lambda options: options[1:2],
+    "the last option": lambda options: options[-1:],
+}
+
+
+@pytest.mark.parametrize("habit", GUESSING_HABITS)
+def test_a_worker_who_guesses_by_habit_fails_every_knowledge_check(habit):
+    """A review found the correct answer was often the longest: always choosing it passed."""
+    passing = []
+    for course in courses().values():
+        right = sum(q.correct in GUESSING_HABITS[habit](q.options) for q in course.questions)
+        score = percent(right, len(course.questions))
+        if score >= course.pass_mark:
+            passing.append(f"{course.title} scores {score}% (pass mark {course.pass_mark}%)")
+    assert passing == [], f"Always choosing {habit}: " + "; ".join(passing)
+
+
+def test_the_reworded_options_are_a_new_version_that_earlier_passes_still_satisfy():
+    """The same answers are correct, in other words: a new version, and nobody must retake it."""
+    assert question_about("listen_up", "busy moment").correct == (
+        "Thank them, check if it is urgent and, if not, agree a time soon"
+    )
+    reworded = {"speak_up": 6, "listen_up": 4, "follow_up": 4}
+    for module, course in courses().items():
+        assert course.version >= reworded[module], module
+        assert (course.minimum_version, course.retake_from) == (1, None), module
         assert all(is_current_version(module, str(old)) for old in range(1, course.version))
 
 

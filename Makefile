@@ -43,7 +43,8 @@ var/secret_key:
 # The demo's settings. The web server and a Celery worker (with beat) run side by side, as in
 # production, with no broker or cache service to install: the queue, the shared cache and the
 # emails sent are folders in var/. The tick is queued once at start, so that the demo's
-# escalations and reminders are in var/mail/ at once rather than 15 minutes later.
+# escalations and reminders are in var/mail/ at once rather than 15 minutes later. The worker
+# is started again when it stops (speakup.core.keep_running); make waits for it to stop.
 # DEBUG stays off, so that people trying the demo see the product's own error pages; plain HTTP
 # on this machine is allowed instead (no HTTPS redirect, HSTS or HTTPS-only cookies), and
 # runserver --insecure serves the static files. Set DEBUG=true for Django's detailed pages.
@@ -60,9 +61,10 @@ run: install var/secret_key ## Serve the product with demo data on http://127.0.
 	@export $(DEMO_ENV); \
 	$(BIN)/speakup migrate --no-input -v 0 && \
 	$(BIN)/speakup demo-data || exit 1; \
-	$(BIN)/celery --quiet -A speakup worker --beat --schedule $(VAR)/celerybeat-schedule --pool solo \
+	$(BIN)/python -m speakup.core.keep_running \
+	  $(BIN)/celery --quiet -A speakup worker --beat --schedule $(VAR)/celerybeat-schedule --pool solo \
 	  --without-mingle --without-gossip --without-heartbeat --loglevel warning & \
-	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/celery -A speakup call concerns.tick >/dev/null & \
 	echo "speakup is at http://127.0.0.1:$(PORT)/ (a Celery worker runs its background jobs and"; \
 	echo "the tick now, then every 15 minutes; the emails it sends, such as training reminders,"; \

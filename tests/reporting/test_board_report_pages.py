@@ -11,6 +11,7 @@ from speakup.organisations.roles import Role
 from speakup.reporting.models import BoardReportInputs
 from tests.reporting.board_report_fixtures import PUBLISHED, UNPUBLISHED, half_year_of_cases
 from tests.reporting.factories import london, make_case
+from tests.training.factories import CompletionFactory, StaffRecordFactory
 
 PAGE = "/reports/board-reports/TST01/"
 HALF = "?start=2026-04-01&end=2026-09-30"
@@ -289,3 +290,29 @@ def test_a_score_out_of_range_is_refused(client_as, february_2027):
 
 def test_only_the_guardian_may_type_the_inputs(client_as, february_2027):
     assert client_as(Role.BOARD_MEMBER).get(PAGE + "inputs/" + HALF).status_code == 404
+
+
+def _row(page: str, table_id: str, label: str) -> str:
+    """The row headed `label` of the table `table_id`, from its heading to its last cell."""
+    table = page[page.index(f'id="{table_id}"') :]
+    row = table[table.index(f">{label}<") :]
+    return row[: row.index("</tr>")].strip()
+
+
+def test_a_few_trained_of_many_read_under_1_percent_as_on_the_dashboard(
+    client_as, organisation, february_2027
+):
+    """1 of 201 workers trained read "0%" and "0% of 201", as if nobody had: the dashboard's
+    words, "under 1%", are the board's too."""
+    workers = StaffRecordFactory.create_batch(
+        201, organisation=organisation, staff_group="Students"
+    )
+    CompletionFactory(staff_record=workers[0], completed_on=london(2026, 6, 1, 9, 0).date())
+    page = client_as(Role.GUARDIAN).get(PAGE + HALF).content.decode()
+
+    speak_up = _row(page, "table-compliance", "Speak Up")
+    assert speak_up.count("<td") == 4  # mandatory?, required, complete, compliance
+    assert speak_up.endswith(">under 1%</td>")
+    students = _row(page, "table-staff-groups", "Students")
+    assert ">under 1% of 201</td>" in students
+    assert ">0%" not in speak_up + students

@@ -9,6 +9,7 @@ import re
 import pytest
 import time_machine
 
+from speakup.organisations.models import Region
 from speakup.organisations.roles import Role
 from tests.organisations.factories import OrganisationFactory
 from tests.reporting.board_report_fixtures import half_year_of_cases
@@ -429,3 +430,36 @@ def test_a_training_share_of_an_exact_half_rounds_up_and_sorts_by_its_exact_valu
         assert [row["Speak Up compliance (%)"] for row in rows] == ["13", "13"]
         page = client.get(f"{PAGE}?{query}").content.decode()
         assert page.index(f"({expected[0]})") < page.index(f"({expected[1]})")
+
+
+def _row_cells(page: str, table_id: str, label: str) -> list[str]:
+    """The cells after the row heading `label` in the table `table_id`, as text."""
+    table = page[page.index(f'id="{table_id}"') :]
+    row = table[table.index(label) :]
+    row = row[: row.index("</tr>")]
+    return [re.sub(r"<[^>]+>", "", cell.split(">", 1)[1]).strip() for cell in row.split("<td")[1:]]
+
+
+def test_a_few_trained_of_many_read_under_1_percent_and_all_but_a_few_over_99_as_on_the_dashboard(
+    client_as, organisation, other_organisation, february_2027
+):
+    """1 of 201 workers trained read "0%", as if nobody, and 200 of 201 "100%", as if everybody,
+    in the organisations' table and the regions' (the chart's figures); the dashboard says
+    "under 1%" and "over 99%". The CSV keeps the number for a spreadsheet: 0 and 100."""
+    other_organisation.region = Region.NORTH_WEST
+    other_organisation.save()
+    _trained(organisation, workers=201, passed=1)
+    _trained(other_organisation, workers=201, passed=200)
+    client = client_as(Role.NATIONAL_ANALYST)
+    page = html.unescape(client.get(f"{PAGE}?{HALF}").content.decode())
+
+    speak_up = 3  # after the mandatory modules, workers and cases
+    ours = _row_cells(page, "table-organisations", "(TST01)")
+    theirs = _row_cells(page, "table-organisations", "(OTH01)")
+    assert ours[speak_up] == "under 1%"
+    assert theirs[speak_up] == "over 99%"
+    assert _row_cells(page, "table-region-training", ">London<")[0] == "under 1%"
+    assert _row_cells(page, "table-region-training", ">North West<")[0] == "over 99%"
+    rows = {row["ODS code"]: row for row in _csv(client.get(f"/reports/national/view.csv?{HALF}"))}
+    assert rows["TST01"]["Speak Up compliance (%)"] == "0"
+    assert rows["OTH01"]["Speak Up compliance (%)"] == "100"

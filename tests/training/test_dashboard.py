@@ -882,3 +882,46 @@ def test_a_few_complete_of_many_is_under_1_percent_not_0(client_as, organisation
     table = page.split(">Compliance by staff group</h2>")[1].split("</table>")[0]
     assert re.search(r"<td>under 1% <span[^>]*>\(1 of 251\)</span>", table)
     assert "<td>0%" not in table
+
+
+def _dashboard_table(client, heading: str) -> str:
+    page = client.get("/training/organisations/TST01/").content.decode()
+    """The table under `heading`, without the chart beside it."""
+    after = page.split(f">{heading}</h2>")[1]
+    return after[after.index("<table") : after.index("</table>")]
+
+
+def _speak_up_by_row(table: str) -> list[str]:
+    """The Speak Up cell (the first after the row's heading) of each row of a table of shares."""
+    return re.findall(r'<th scope="row">[^<]*</th>\s*<td>([^<]*)</td>', table)
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 27, 12, tzinfo=datetime.UTC), tick=False)
+def test_a_few_complete_of_many_is_under_1_percent_in_the_trend_too(client_as, organisation):
+    """The trend's table, the chart's figures, still said "0%" at every month end and today."""
+    done = StaffRecordFactory(organisation=organisation)
+    CompletionFactory(staff_record=done, module="speak_up", completed_on=datetime.date(2026, 1, 5))
+    StaffRecordFactory.create_batch(250, organisation=organisation)
+
+    trend = _dashboard_table(client_as(Role.ORGANISATION_ADMIN), "Trend, month by month")
+    assert _speak_up_by_row(trend) == ["under 1%"] * 6
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 27, 12, tzinfo=datetime.UTC), tick=False)
+def test_all_but_a_few_of_many_complete_is_over_99_percent_not_100(client_as, organisation):
+    """250 of 251 rounds to 100%, which reads as everyone: the tables say "over 99%"."""
+    workers = StaffRecordFactory.create_batch(
+        251, organisation=organisation, staff_group="Students"
+    )
+    for worker in workers[1:]:
+        CompletionFactory(staff_record=worker, completed_on=datetime.date(2026, 1, 5))
+    client = client_as(Role.ORGANISATION_ADMIN)
+
+    modules = _dashboard_table(client, "Compliance by module")
+    speak_up = modules.split('<th scope="row">Speak Up</th>')[1].split("</tr>")[0]
+    assert "<td>over 99%</td>" in speak_up
+    by_group = _dashboard_table(client, "Compliance by staff group")
+    assert re.search(r"<td>over 99% <span[^>]*>\(250 of 251\)</span>", by_group)
+    trend = _dashboard_table(client, "Trend, month by month")
+    assert _speak_up_by_row(trend) == ["over 99%"] * 6
+    assert "100%" not in modules + by_group + trend

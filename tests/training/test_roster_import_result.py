@@ -305,6 +305,7 @@ def test_a_roster_refused_for_many_leavers_lists_every_one_who_would_leave(organ
     told = send(roster(*STAYING[:5]), full=True)
 
     assert "would mark 110 of the organisation's 115 active workers as leavers" in told.text
+    assert "probably not this organisation's whole roster" not in told.text  # every one listed
     if send.channel == "page":
         assert told.page.lists["Who would become leavers"] == EVERYONE_GOING[:20]
         assert "The first 20 of 110, by last name:" in told.text
@@ -334,7 +335,8 @@ def test_a_roster_refused_for_more_leavers_than_it_lists_counts_the_rest(
     organisation, send, monkeypatch
 ):
     """Beyond the bound (1,000; 30 here) the rest are counted, and so many leavers said to be
-    unlikely of a whole roster. The upload's stored result keeps no more than the bound."""
+    unlikely of a whole roster, once, on every way in. The upload's stored result keeps no more
+    than the bound."""
     monkeypatch.setattr("speakup.training.roster.importing.LEAVERS_TO_CONFIRM_LISTED", 30)
     imported(organisation, *STAYING[:5], *GOING)
     told = send(roster(*STAYING[:5]), full=True)
@@ -360,6 +362,12 @@ def test_a_roster_refused_for_more_leavers_than_it_lists_counts_the_rest(
     if send.channel == "API":
         assert told.answer["leavers_to_confirm"] == 110
         assert len(told.answer["leavers_to_confirm_named"]) == 30
+        # Said by the page and the command alone until 28 November 2026: the same words.
+        assert told.answer["summary"].endswith(
+            "and 90 more workers. A file that would make so many workers leavers is probably "
+            "not this organisation's whole roster."
+        )
+    assert told.text.count("probably not this organisation's whole roster") == 1
 
 
 # --- 2. who came back onto the roster --------------------------------------------------------

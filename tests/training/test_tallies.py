@@ -495,6 +495,11 @@ def test_the_trend_reads_a_recorded_month_as_recorded_and_counts_the_others():
         "speak_up": 43,
         "listen_up": 50,
         "follow_up": None,
+        "counts": {
+            "speak_up": {"required": 7, "compliant": 3},
+            "listen_up": {"required": 2, "compliant": 1},
+            "follow_up": {"required": 0, "compliant": 0},
+        },
     }
     assert [row.pop("recorded") for row in sql] == [False, False, False, True, False, False]
     assert [row for row in sql if row["as_of"] != september] == [

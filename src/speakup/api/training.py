@@ -255,7 +255,9 @@ RosterImportSerializer = inline_serializer(
             help_text="False: nothing was imported (a 400), and the counts of changes are 0"
         ),
         "summary": serializers.CharField(
-            help_text="What happened in sentences, naming the workers the lists below give"
+            help_text="What happened in sentences, naming the workers the lists below give; of a "
+            "whole roster refused for more leavers than `leavers_to_confirm_named` lists, also "
+            "that the file is probably not the organisation's whole roster"
         ),
         "full": serializers.BooleanField(help_text="The file was sent as the whole roster"),
         "rows_read": serializers.IntegerField(help_text="Rows of workers read (not blank)"),

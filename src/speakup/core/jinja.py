@@ -12,7 +12,7 @@ from speakup.core import submissions
 from speakup.core.dates import day_in_words, moment_in_words
 from speakup.core.forms import error_summary, form_field
 from speakup.core.navigation import navigation_for
-from speakup.core.numbers import with_commas
+from speakup.core.numbers import share_in_words, with_commas
 from speakup.core.sessions import session_ending
 
 
@@ -67,6 +67,7 @@ def environment(**options) -> Environment:
         table=table,
         error_summary=error_summary,
         must_have=must_have,
+        share_in_words=share_in_words,
         form_token=submissions.form_token,
         session_ending=session_ending,
         service_name="speakup",

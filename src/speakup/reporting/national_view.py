@@ -16,7 +16,7 @@ from fractions import Fraction
 from django.utils import timezone
 
 from speakup.concerns.models import Concern, Feedback
-from speakup.core.numbers import percent
+from speakup.core.numbers import percent, share_in_words
 from speakup.organisations.models import Organisation, OrganisationKind, Region
 from speakup.reporting import board_report_figures as figures_of
 from speakup.reporting import national_counts
@@ -122,19 +122,28 @@ class NationalView:
         return f"No {who} in {where} report to speakup yet."
 
 
-def _plain_share(part: int, whole: int, *, places: int = 1) -> Shown:
-    """A share of workers or directors (not people who spoke up): shown as it is."""
+def _plain_share(part: int, whole: int) -> Shown:
+    """A share of directors (not people who spoke up): shown as it is, to one decimal place."""
     if not whole:
         return Shown(None, NOT_APPLICABLE)
-    share = percent(part, whole, places=places)
+    share = percent(part, whole, places=1)
     return Shown(share, f"{share:g}%")
+
+
+def _training_share(part: int, whole: int) -> Shown:
+    """A share of workers (or board members) who completed a module, in the dashboard's words
+    ("under 1%" of 80 of 90,103, not "0%" as if none); its value, the CSV's number, the whole
+    percentage."""
+    if not whole:
+        return Shown(None, NOT_APPLICABLE)
+    return Shown(percent(part, whole), share_in_words(part, whole))
 
 
 def _measures(raw: dict) -> dict[str, Shown]:
     speaking = comparison_figures({**raw, "detriment_cases": 0, "anonymous_cases": 0}, 0)
     return {
         **{
-            key: _plain_share(raw[part], raw[whole], places=0)
+            key: _training_share(raw[part], raw[whole])
             for key, (part, whole) in TRAINING_SHARES.items()
         },
         "register": _plain_share(raw["directors_ok"], raw["directors"]),

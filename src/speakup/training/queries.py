@@ -967,7 +967,8 @@ def trend_roster(*, organisation: Organisation, ends: list[datetime.date], today
 def compliance_trend(
     *, organisation: Organisation, today: datetime.date | None = None, months: int = 6
 ) -> list[dict]:
-    """Percent compliant per module at the end of each recent month (today for this month).
+    """Percent compliant per module at the end of each recent month (today for this month), and
+    the counts it is of (`counts`: per module, required and compliant).
 
     Each month end is measured against the workers on the roster then (`on_roster_at`) who
     had to take the module then (`required_at`), by the completions done by then and still
@@ -996,9 +997,11 @@ def compliance_trend(
                     compliant[(day, module)] += 1
     rows = []
     for day in ends:
-        row = {"month": day, "as_of": day}
+        row = {"month": day, "as_of": day, "counts": {}}
         for module in MODULE_ORDER:
-            row[module] = percent(compliant[(day, module)], required[(day, module)])
+            counts = {"required": required[(day, module)], COMPLIANT: compliant[(day, module)]}
+            row[module] = percent(counts[COMPLIANT], counts["required"])
+            row["counts"][module] = counts
         rows.append(row)
     return rows
 

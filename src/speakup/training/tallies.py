@@ -815,7 +815,8 @@ def compliance_trend(
     policy: TrainingPolicy | None = None,
     figures: dict | None = None,
 ) -> list[dict]:
-    """Percent compliant per module at the end of each recent month (today for this month).
+    """Percent compliant per module at the end of each recent month (today for this month), and
+    the counts it is of (`counts`: per module, required and compliant).
 
     A month end recorded when it had gone by (`recorded_month_ends`) is read as recorded; the
     others, and today, are counted now (`month_end_counts`: one query, after one for the
@@ -847,8 +848,10 @@ def compliance_trend(
     rows = []
     for day in ends:
         row = {"month": day, "as_of": day, "recorded": (day, MODULE_ORDER[0]) in recorded}
+        row["counts"] = {}
         for module in MODULE_ORDER:
             required, compliant = counts[(day, module)]
             row[module] = percent(compliant, required)
+            row["counts"][module] = {"required": required, COMPLIANT: compliant}
         rows.append(row)
     return rows

@@ -49,6 +49,10 @@ class Channel:
 
     skip: str
     expect_leavers: Callable[[int], str]
+    # Whether a refused whole roster's would-be leavers are listed apart from the summary (the
+    # page's details, the command's lines after it), saying there what so many of them says of
+    # the file (`NamedGroup.unlisted`); if not (the API), the summary says it.
+    lists_leavers_apart: bool = True
 
 
 ON_THE_PAGE = Channel(
@@ -57,7 +61,18 @@ ON_THE_PAGE = Channel(
 IN_THE_COMMAND = Channel(
     SKIP_IN_THE_COMMAND, lambda n: f"import it again with --expect-leavers {n}"
 )
-IN_THE_API = Channel(SKIP_IN_THE_API, lambda n: f"send it again with ?full=true&expect_leavers={n}")
+IN_THE_API = Channel(
+    SKIP_IN_THE_API,
+    lambda n: f"send it again with ?full=true&expect_leavers={n}",
+    lists_leavers_apart=False,
+)
+
+# What a whole roster that would make more leavers than a refusal lists says of the file, on
+# every way in.
+NOT_THE_WHOLE_ROSTER = (
+    "a file that would make so many workers leavers is probably not this organisation's whole "
+    "roster"
+)
 
 
 def as_sentence(text: str) -> str:
@@ -256,11 +271,14 @@ class ImportResult:
     def summary(self, channel: Channel = ON_THE_PAGE) -> str:
         """The headline, then the workers it names, in sentences: the command's and the API's
         words (the page lists the workers: `named_groups`)."""
-        named = [
-            named_in_a_sentence(group.names, group.total, one=group.one, many=group.many)
-            for group in named_groups(self)
-        ]
-        return " ".join([self.headline(channel), *named])
+        sentences = [self.headline(channel)]
+        for group in named_groups(self):
+            sentences.append(
+                named_in_a_sentence(group.names, group.total, one=group.one, many=group.many)
+            )
+            if group.doubt and not channel.lists_leavers_apart:
+                sentences.append(group.doubt)
+        return " ".join(sentences)
 
     def forget_writes(self) -> None:
         """What a refused import would have written, rolled back: none of it happened."""
@@ -343,10 +361,15 @@ class NamedGroup:
         more = self.total - len(self.everyone)
         if not more:
             return ""
-        return (
-            f"And {counted(more, 'more worker')}, not listed: a file that would make so many "
-            "workers leavers is probably not this organisation's whole roster."
-        )
+        return f"And {counted(more, 'more worker')}, not listed: {NOT_THE_WHOLE_ROSTER}."
+
+    @property
+    def doubt(self) -> str:
+        """What so many would-be leavers says of the file, in a sentence of its own (the API's
+        summary): "" unless more are counted than listed (or none listed: any other group)."""
+        if not self.everyone or len(self.everyone) == self.total:
+            return ""
+        return f"{capitalised(NOT_THE_WHOLE_ROSTER)}."
 
     def everyone_in_lines(self) -> list[str]:
         """`everyone` one a line, as the command lists them after its refusal: a heading, the

@@ -56,6 +56,7 @@ def test_an_admin_uploads_completions_and_sees_the_dashboard_count_them(
     expect(page.get_by_text("4 rows read: 3 completions added, 0 already recorded")).to_be_visible()
     problems = page.get_by_role("table", name="Rows with problems")
     expect(problems.get_by_role("row")).to_have_count(2)  # the header and row 5
+    expect(problems.get_by_role("rowheader", name="5")).to_be_visible()  # read with each cell
     expect(problems).to_contain_text("“OTH01” is not the ODS code of any organisation on speakup")
     assert Completion.objects.count() == 3
     assert_accessible(page)

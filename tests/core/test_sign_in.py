@@ -285,3 +285,20 @@ def test_a_second_sign_in_within_the_same_30_seconds_takes_the_next_code(client,
             response = post_sign_in(client, guardian.email)
             verified = client.post(response.url, {"code": current_code(device)})
             assert verified.url == "/", "a used code must not block the next sign-in"
+
+
+def header_links(page: str) -> list[str]:
+    """The texts of the header's navigation links."""
+    return re.findall(r'class="nhsuk-header__navigation-link"[^>]*>\s*([^<]+?)\s*<', page)
+
+
+def test_the_header_offers_no_role_pages_until_the_code_is_given(client, person_with_role):
+    """Each link only led back to "Enter your security code"."""
+    admin = person_with_role(Role.ORGANISATION_ADMIN)
+    device = enrol_confirmed_device(admin)
+    code_page = client.get(post_sign_in(client, admin.email).url).content.decode()
+    assert header_links(code_page) == []
+    assert "Sign out" in code_page
+    client.post(reverse("core:two_factor"), {"code": current_code(device)})
+    home = client.get("/").content.decode()
+    assert "Training dashboard" in header_links(home)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from speakup.core.api_errors import NOTHING_HERE, SECOND_FACTOR_FIRST
-from speakup.organisations.queries import needs_two_factor
+from speakup.organisations.queries import waiting_for_second_factor
 
 # Paths a signed-in person may reach before their second factor: the second-factor pages
 # themselves, signing out, health checks and static assets.
@@ -102,12 +102,7 @@ class TwoFactorRequiredMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (
-            user.is_authenticated
-            and not user.is_verified()
-            and not request.path.startswith(BEFORE_SECOND_FACTOR)
-            and needs_two_factor(user)
-        ):
+        if not request.path.startswith(BEFORE_SECOND_FACTOR) and waiting_for_second_factor(user):
             from speakup.core.views.errors import api_problem
 
             # An API client cannot follow a redirect to a sign-in page: it is told in JSON.

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from speakup.core.permissions import can
+from speakup.organisations.queries import waiting_for_second_factor
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ def navigation_for(request) -> list[dict]:
     # Error pages can render before authentication has run (a bad Host header): no user yet.
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
+        return []
+    # Before the code their roles need, every link would only lead back to the code page.
+    if waiting_for_second_factor(user):
         return []
     items = []
     for link in sorted(_links, key=lambda link: link.order):

@@ -59,6 +59,18 @@ def needs_two_factor(user) -> bool:
     return user.is_superuser or any(held.role in TWO_FACTOR_ROLES for held in roles_of(user))
 
 
+def second_factor_given(user) -> bool:
+    # django-otp's middleware gives the signed-in person is_verified(); anyone else has not.
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
+
+
+def waiting_for_second_factor(user) -> bool:
+    """Signed in with the password, and held at the code page until they give the second
+    factor their roles need: no page of the service opens for them yet."""
+    return not second_factor_given(user) and needs_two_factor(user)
+
+
 def organisation_ids_of_every_role(person) -> set[int | None]:
     """Where each of the person's roles is, read afresh (not `roles_of`, which is for the
     signed-in person): None for a national role; an organisation that is no longer active too."""

@@ -7,6 +7,7 @@ from speakup.organisations.queries import (
     organisation_ids_of_every_role,
     organisation_ids_where,
     roles_of,
+    second_factor_given,
 )
 from speakup.organisations.roles import Role
 
@@ -32,12 +33,6 @@ def may_manage_any_organisation(user, _obj=None) -> bool:
     return bool(organisation_ids_where(user, Role.ORGANISATION_ADMIN))
 
 
-def _second_factor_given(user) -> bool:
-    # django-otp's middleware gives the signed-in person is_verified(); anyone else has not.
-    is_verified = getattr(user, "is_verified", None)
-    return bool(is_verified and is_verified())
-
-
 @rule("organisations.help_person_sign_in")
 def may_help_person_sign_in(user, person) -> bool:
     """Unlock the account of `person`, remove their authenticator or send them a link to set a
@@ -45,7 +40,7 @@ def may_help_person_sign_in(user, person) -> bool:
     whose roles are at organisations they run. Never for a superuser or staff, nor anyone with
     a national role (it has no organisation) or a role elsewhere: their own organisation, or the
     team that runs speakup, helps them (docs/security.md, "Help signing in")."""
-    if person is None or person.pk == user.pk or not _second_factor_given(user):
+    if person is None or person.pk == user.pk or not second_factor_given(user):
         return False
     if person.is_superuser or person.is_staff or not person.is_active:
         return False

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import re
+from dataclasses import dataclass, field
 
 from speakup.core.dates import day_in_words
 from speakup.core.numbers import with_commas
-from speakup.core.words import counted, listed, named_in_a_sentence
+from speakup.core.words import capitalised, counted, listed, named_in_a_sentence
 from speakup.training.bands import VERY_SENIOR_MANAGER, band_normalised
 from speakup.training.content import MODULE_ORDER
 from speakup.training.models import Module, TrainingPolicy
 from speakup.training.queries import LATE, mandatory_flags
+from speakup.training.roster.results import RowError
 from speakup.training.tallies import MadeLate
 
 # The national recommendation, which is what a policy holds until an admin changes it (the
@@ -155,3 +158,86 @@ def made_late_summary(late: MadeLate) -> dict:
             for module in MODULE_ORDER
         ],
     }
+
+
+# --- an import's rows with problems -----------------------------------------------------
+
+# The words that begin what a reason says of its cell, after the cell's own value if it gives
+# one ("“x” is not an email address", "1 January 2030 is in the future", "is empty").
+SAID = ("is ", "has ", "should ")
+# A duplicate employee number names the row it came first on: one kind, whichever row that is.
+EARLIER_ROW = re.compile(r"\bon row [0-9,]+")
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A row's problem in its parts: what it says of this row's cell, with its value ("“2024-13-01”
+    is not a real date"), the kind of problem without the value ("not a real date"), and what
+    is said of every problem of that kind ("dates are read as …"; "" for none)."""
+
+    said: str
+    kind: str
+    explanation: str
+
+
+def reason_in_parts(reason: str) -> Reason:
+    """`reason` (a RowError's) in its parts; one it cannot part is its own kind."""
+    value, rest = "", reason
+    if reason.startswith("“") and "” " in reason:
+        end = reason.index("” ") + 2
+        value, rest = reason[:end], reason[end:]
+    elif not reason.startswith(SAID) and " is " in reason:
+        before, _, after = reason.partition(" is ")
+        value, rest = f"{before} ", f"is {after}"
+    said, _, explanation = rest.partition(": ")
+    kind = EARLIER_ROW.sub("on an earlier row", said.removeprefix("is "))
+    return Reason(value + said, kind, explanation)
+
+
+@dataclass
+class ProblemKind:
+    """The problems of one kind in one column, and the rows that have one."""
+
+    column: str
+    kind: str
+    explanation: str
+    rows: set[int] = field(default_factory=set)
+
+    def __str__(self) -> str:
+        """As the page says it: "Assignment Start: not a real date — 300 rows. Dates are read
+        as …"."""
+        where = f"{self.column}: {self.kind}" if self.column else f"The row {self.kind}"
+        text = f"{where} — {counted(len(self.rows), 'row')}"
+        return f"{text}. {capitalised(self.explanation)}" if self.explanation else text
+
+
+@dataclass(frozen=True)
+class RowsWithProblems:
+    """An import's table of rows with problems, as its result page shows it: each problem's row,
+    column and what it says of the cell; above it, the problems by kind, each explained once."""
+
+    rows: list[tuple[int, str, str]]
+    kinds: list[ProblemKind]
+    bad_rows: int  # every row with a problem, listed or not
+
+    @property
+    def listed_rows(self) -> int:
+        # Rows, not problems: a row can have several, and the list stops at a number of problems.
+        return len({row for row, _, _ in self.rows})
+
+    @property
+    def cut_short(self) -> bool:
+        return self.bad_rows > self.listed_rows
+
+
+def rows_with_problems(errors: list[RowError], *, bad_rows: int) -> RowsWithProblems:
+    """The `errors` of rows (listed: the first MAX_LISTED_ERRORS of the problems of `bad_rows`
+    rows), by row and by kind, the kind most rows have first."""
+    rows, kinds = [], {}
+    for error in errors:
+        reason = reason_in_parts(error.reason)
+        rows.append((error.row, error.column, reason.said))
+        key = (error.column, reason.kind, reason.explanation)
+        kinds.setdefault(key, ProblemKind(*key)).rows.add(error.row)
+    by_rows = sorted(kinds.values(), key=lambda kind: len(kind.rows), reverse=True)
+    return RowsWithProblems(rows, by_rows, bad_rows)

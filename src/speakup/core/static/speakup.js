@@ -11,6 +11,27 @@ initAll();
 // looks the same.
 document.querySelectorAll(".nhsuk-file-upload__status").forEach((status) => status.after(" "));
 
+// The header's "More" menu (its links that do not fit, on a phone) is NHS.UK frontend's: Escape
+// closes it, but leaves focus on the link it hides, so focus falls to the page's start and the
+// next Tab goes on from there. Escape from inside the open menu brings focus back to the "More"
+// button first, as a menu button should. On the window, capturing: before NHS.UK frontend's own
+// handler on the document hides the menu (10.6.1, the latest, has no option for it).
+function focusBackOnMoreAfterEscape(moreButton) {
+  const menu = moreButton.closest(".nhsuk-header__menu");
+  window.addEventListener(
+    "keydown",
+    (event) => {
+      const open = moreButton.getAttribute("aria-expanded") === "true";
+      if (event.key === "Escape" && open && menu.contains(document.activeElement)) {
+        moreButton.focus();
+      }
+    },
+    true,
+  );
+}
+
+document.querySelectorAll(".nhsuk-header__menu-toggle").forEach(focusBackOnMoreAfterEscape);
+
 // A page whose work is still going on (a roster upload) marks the part that shows how far it has
 // gone with data-refresh-seconds. Fetch the page again that often and bring its progress bar and
 // its (live, so read out) status line up to date; once the page no longer has that part, the

@@ -37,6 +37,7 @@ from speakup.training.presenters import (
     made_late_summary,
     mandatory_tag,
     policy_changes,
+    rows_with_problems,
 )
 from speakup.training.queries import (
     MODULE_TITLES,
@@ -371,6 +372,9 @@ def show_import(request, ods_code, import_id, kind=UploadKind.ROSTER):
         # A roster's result names workers, and notes what is worth knowing but not a warning.
         named=named_groups(result) if roster else [],
         notes=result.notes if roster else [],
+        problems=rows_with_problems(result.row_errors, bad_rows=result.bad_rows)
+        if result
+        else None,
         imported_heading=f"{upload.called} imported",
         page_url=request.path,
         upload_page=upload.upload_page,

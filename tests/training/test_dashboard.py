@@ -163,6 +163,28 @@ def test_each_chart_sits_beside_the_table_of_its_figures(client_as, trust):
     assert "31 Mar" in _chart_svg(trend_chart) and "31 March 2025" in trend_table
 
 
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_a_module_nobody_in_a_group_takes_says_not_applicable_as_its_chart_does(
+    client_as, organisation, trust
+):
+    """A tester heard a bare "–" in these cells read out as "en dash", or not at all, beside a
+    chart that says "not applicable"."""
+    StaffRecordFactory(organisation=organisation, staff_group="Students", directorate="Surgery")
+    page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
+    directorates = page.split(">Compliance by directorate</h2>")[1].split("</table>")[0]
+    surgery = re.search(r'<th scope="row">Surgery</th>(.*?)</tr>', directorates, re.S)[1]
+    workers, speak_up, listen_up, follow_up = re.findall(r"<td>(.*?)</td>", surgery, re.S)
+    assert speak_up.startswith("50%")
+    # Nobody in Surgery is a line manager, a senior leader or on the board.
+    assert listen_up == follow_up == "not applicable"
+    staff_groups = page.split('<div class="speakup-chart-pair">')[2]
+    chart, table = staff_groups.split('class="speakup-chart-pair__table"')
+    students = re.search(r'<th scope="row">Students</th>(.*?)</tr>', table, re.S)[1]
+    assert re.findall(r"<td>(.*?)</td>", students, re.S)[2:] == ["not applicable"] * 2
+    assert "not applicable" in _chart_svg(chart)  # the same words, in the chart's labels
+    assert "<td>–" not in page
+
+
 @time_machine.travel(datetime.datetime(2026, 11, 27, 12, tzinfo=datetime.UTC), tick=False)
 def test_the_trends_last_point_is_called_today_not_a_month_end(client_as, trust):
     """The column said "Month end" over a last row of 27 November 2026."""

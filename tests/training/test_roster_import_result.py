@@ -804,11 +804,24 @@ def test_warnings_are_shown_as_warnings_as_the_command_calls_them(organisation, 
         assert "Warning: Bands that are not Agenda for Change bands" in told.text
     if send.channel == "page":
         (warnings,) = told.page.box_texts("warning")
-        assert warnings.startswith("Important: Warnings ")
+        assert warnings.startswith("Important: 2 things to check ")
         assert no_line_manager in warnings and "Band 10 (row 3)" in warnings
-        listed = told.page.lists["Important: Warnings"]
+        listed = told.page.lists["Important: 2 things to check"]
         assert listed[1].startswith("Bands that are not Agenda for Change")
         assert not told.page.box_texts("inset")
+
+
+def test_the_warnings_heading_reads_as_words_after_the_callouts_important(organisation, send):
+    """A screen reader read "Important: Warning": the callout says "Important:" before its
+    heading, out of sight, so the heading says what there is to do."""
+    imported(organisation, MONA)
+    told = send(roster(MONA, row(3002, "Eve", "Eddings", band="Band 10")))
+
+    assert "Bands that are not Agenda for Change bands" in told.text
+    if send.channel == "page":
+        (warning,) = told.page.box_texts("warning")
+        assert warning.startswith("Important: 1 thing to check Bands that are not Agenda")
+        assert "Important: Warning" not in told.text
 
 
 # --- 7. unknown bands and staff groups, with their rows ----------------------------------------

@@ -3,8 +3,10 @@
 import dataclasses
 import datetime
 import html
+import io
 import re
 
+import pypdf
 import pypdfium2
 import pytest
 import time_machine
@@ -318,6 +320,37 @@ def test_the_certificate_is_framed_in_the_middle_of_the_page(client, worker):
     words = rows_with_ink(inside)
     above, below = words[0], inside.height - 1 - words[-1]
     assert abs(above - below) <= 12, f"the words start {above} dots down, end {below} dots up"
+
+
+def structure_of(element) -> list[str]:
+    """The kinds of a tagged PDF's structure elements, in reading order: "H1", "P"."""
+    kinds = []
+    children = element.get("/K", [])
+    for child in children if isinstance(children, list) else [children]:
+        child = child.get_object()
+        if isinstance(child, dict) and "/S" in child:
+            kinds += [child["/S"][1:], *structure_of(child)]
+    return kinds
+
+
+def test_a_screen_reader_finds_the_certificates_heading_and_reads_it_in_order(client, worker):
+    """An accessibility tester found the certificate untagged: no structure for a screen reader
+    to move through, and a viewer showing the file name instead of its title."""
+    take_check(client, "speak_up", answers("speak_up"))
+    completion = Completion.objects.get()
+    pdf = client.get(f"/training/certificates/{completion.certificate_id}.pdf").content
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    catalog = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert reader.metadata.title == "Certificate of completion: Speak Up"
+    blocks = [kind for kind in structure_of(catalog["/StructTreeRoot"]) if kind in ("H1", "P")]
+    assert blocks == ["H1"] + ["P"] * 6  # the heading, then each paragraph as on the page
+    assert reader.pages[0].extract_text().split("\n")[:3] == [
+        "Certificate of completion",
+        "This is to certify that",
+        "Wren Worker",
+    ]
 
 
 def test_nobody_else_can_see_a_certificate(client, worker, person_with_role):

@@ -9,4 +9,8 @@ def certificate_pdf(*, completion, name: str) -> bytes:
     html = render_to_string(
         "training/certificate_pdf.jinja", {"completion": completion, "name": name}
     )
-    return HTML(string=html).write_pdf()
+    # Tagged, so that a screen reader finds the heading and reads the words in order, and the
+    # viewer shows the title rather than the file name. Tags only, not the "pdf/ua-1" variant:
+    # that would also claim PDF/UA conformance, which WeasyPrint calls experimental and we
+    # have not checked with a validator.
+    return HTML(string=html).write_pdf(pdf_tags=True)

@@ -21,6 +21,7 @@ from speakup.core.numbers import percent
 from speakup.core.pages import render_page
 from speakup.core.permissions import require
 from speakup.core.views.auth import sign_in_first
+from speakup.core.words import counted
 from speakup.organisations.models import Organisation
 from speakup.training.content import MODULE_ORDER
 from speakup.training.exports import compliance_csv, leavers_csv
@@ -376,6 +377,10 @@ def show_import(request, ods_code, import_id, kind=UploadKind.ROSTER):
         if result
         else None,
         imported_heading=f"{upload.called} imported",
+        # Read after the callout's hidden "Important:": "Important: 2 things to check".
+        warnings_heading=(
+            counted(len(result.warnings), "thing to check", "things to check") if result else ""
+        ),
         page_url=request.path,
         upload_page=upload.upload_page,
     )

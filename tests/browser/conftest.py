@@ -151,11 +151,42 @@ def answer_the_speak_up_questions(page, organisation, *, openness: str, descript
     page.get_by_role("button", name="Continue").click()
 
 
-def let_the_answers_save(page) -> None:
-    """Wait for the knowledge check's answers, saved as they are chosen, to be saved. On SQLite
-    the live server's threads share the one connection to the in-memory test database, so a save
-    still running when Submit is sent could roll back the pass Submit records (a page not found
-    for the certificate, once in a loaded run). A real server gives each request a connection."""
+def read_every_screen(page, module: str) -> None:
+    """From a module's first screen to its knowledge check, as a person reads: each screen's
+    button pressed once that screen is shown (pressed sooner, it is the screen before's button,
+    which sends that screen again and leaves the worker a screen short of the check)."""
+    from playwright.sync_api import expect
+
+    from speakup.training.content import course
+
+    the_course = course(module)
+    total = the_course.screen_count
+    for number in range(1, total + 1):
+        expect(page.get_by_text(f"Screen {number} of {total}", exact=True)).to_be_visible()
+        next_one = "Continue" if number < total else "Go to the knowledge check"
+        page.get_by_role("button", name=next_one, exact=True).click()
+    expect(page.get_by_role("heading", name=f"{the_course.title} knowledge check")).to_be_visible()
+
+
+def is_an_answer_saved(response) -> bool:
+    """The knowledge check's script saving the answers as they are chosen (its response)."""
+    return response.request.headers.get("x-speakup-save") == "as-you-go"
+
+
+def choose_and_let_it_save(page, answer) -> None:
+    """Tick `answer` in the knowledge check and wait for the script to save it, as a person is
+    still reading the next question. On SQLite the live server's threads share the one
+    connection to the in-memory test database: a save still running when another request comes
+    (the next save, "Save and come back later", Submit, another page) fails one of them with
+    "database table is locked", or rolls back what it recorded (a certificate page not found,
+    once). A real server gives each request a connection."""
+    with page.expect_response(is_an_answer_saved):
+        answer.check()
+
+
+def let_stray_saves_go(page) -> None:
+    """Give the knowledge check's script the time to send any save still waiting (the network
+    quiet for half a second), to show that none is sent."""
     page.wait_for_load_state("networkidle")
 
 

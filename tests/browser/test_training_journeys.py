@@ -18,7 +18,8 @@ from tests.browser.conftest import (
     assert_accessible,
     assert_charts_fit_the_screen,
     assert_fits_the_screen,
-    let_the_answers_save,
+    choose_and_let_it_save,
+    read_every_screen,
     sign_in,
 )
 from tests.reporting.factories import london
@@ -34,14 +35,14 @@ def test_a_worker_completes_speak_up_and_downloads_the_certificate(page, person_
     expect(page.get_by_role("heading", name="Your training")).to_be_visible()
     assert_accessible(page)
 
+    # Each page checked once it is shown, not the one before it as the click's page loads.
     page.get_by_role("link", name="Speak Up", exact=True).click()
+    expect(page.get_by_role("heading", name="Speak Up module")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Start the module").click()
+    expect(page.get_by_text("Screen 1 of")).to_be_visible()
     assert_accessible(page)
-    the_course = course("speak_up")
-    for _ in range(the_course.screen_count - 1):
-        page.get_by_role("button", name="Continue").click()
-    page.get_by_role("button", name="Go to the knowledge check").click()
+    read_every_screen(page, "speak_up")
     assert_accessible(page)
 
     page.get_by_role("button", name="Submit your answers").click()
@@ -51,10 +52,9 @@ def test_a_worker_completes_speak_up_and_downloads_the_certificate(page, person_
     page.goto("/training/modules/speak_up/")
     page.get_by_role("button", name="Continue where you left off").click()
     expect(page.get_by_role("heading", name="Speak Up knowledge check")).to_be_visible()
-    for number, question in enumerate(the_course.questions, start=1):
+    for number, question in enumerate(course("speak_up").questions, start=1):
         group = page.get_by_role("group", name=f"{number}. {question.text}")
-        group.get_by_label(question.correct, exact=True).check()
-    let_the_answers_save(page)
+        choose_and_let_it_save(page, group.get_by_label(question.correct, exact=True))
     page.get_by_role("button", name="Submit your answers").click()
 
     expect(page.get_by_role("heading", name="You have completed Speak Up")).to_be_visible()
@@ -79,6 +79,7 @@ def test_an_admin_imports_a_roster_and_sees_the_dashboard(
     assert_accessible(page)
 
     page.get_by_role("link", name="Upload your staff roster").click()
+    expect(page.get_by_role("heading", name="Upload your staff roster")).to_be_visible()
     assert_accessible(page)
     roster = tmp_path / "roster.csv"
     roster.write_text(
@@ -109,6 +110,7 @@ def test_an_admin_imports_a_roster_and_sees_the_dashboard(
 
     # Before making a module mandatory, the admin reads it, answers included.
     page.get_by_role("link", name="Review the courses your workers take").click()
+    expect(page.get_by_role("heading", name="Review the courses")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Read all of Follow Up").click()
     expect(page.get_by_role("heading", name="Knowledge check")).to_be_visible()

@@ -8,7 +8,13 @@ from playwright.sync_api import expect
 
 from speakup.organisations.roles import Role
 from speakup.training.content import course
-from tests.browser.conftest import assert_accessible, let_the_answers_save, sign_in
+from tests.browser.conftest import (
+    assert_accessible,
+    choose_and_let_it_save,
+    let_stray_saves_go,
+    read_every_screen,
+    sign_in,
+)
 from tests.training.factories import StaffRecordFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,18 +32,26 @@ def open_the_check_early_and_read_the_lessons(page, *, check_accessible: bool) -
     expect(page.get_by_text("Screen 1 of")).to_be_visible()
     if check_accessible:
         assert_accessible(page)
-    for _ in range(course("speak_up").screen_count - 1):
-        page.get_by_role("button", name="Continue").click()
-    page.get_by_role("button", name="Go to the knowledge check").click()
-    expect(page.get_by_role("heading", name="Speak Up knowledge check")).to_be_visible()
+    read_every_screen(page, "speak_up")
     if check_accessible:
         assert_accessible(page)
 
 
-def answer(page, numbers) -> None:
+def answer(page, numbers, *, with_javascript: bool = True) -> None:
+    """The right answers, one by one; with JavaScript each is saved before the next is chosen."""
     for number in numbers:
         group, the_question = question(page, number)
-        group.get_by_label(the_question.correct, exact=True).check()
+        right = group.get_by_label(the_question.correct, exact=True)
+        if with_javascript:
+            choose_and_let_it_save(page, right)
+        else:
+            right.check()
+
+
+def continue_to_the_check(page) -> None:
+    """From the module page, back to the check: its questions are then the ones on the page."""
+    page.get_by_role("button", name="Continue where you left off").click()
+    expect(page.get_by_role("heading", name="Speak Up knowledge check")).to_be_visible()
 
 
 def expect_the_first_answered(page, count: int) -> None:
@@ -58,7 +72,6 @@ def save_and_come_back(page, *, answered: int) -> None:
 
 
 def submit_and_pass(page) -> None:
-    let_the_answers_save(page)
     page.get_by_role("button", name="Submit your answers").click()
     expect(page.get_by_role("heading", name="You have completed Speak Up")).to_be_visible()
 
@@ -84,7 +97,7 @@ def test_a_worker_sent_to_the_lessons_saves_answers_as_they_go_and_passes(page, 
     answer(page, range(4, 6))
     save_and_come_back(page, answered=5)
     assert_accessible(page)
-    page.get_by_role("button", name="Continue where you left off").click()
+    continue_to_the_check(page)
     expect_the_first_answered(page, 5)
     answer(page, range(6, len(course("speak_up").questions) + 1))
     submit_and_pass(page)
@@ -125,16 +138,16 @@ def test_without_javascript_the_button_keeps_the_answers_through_a_new_session(
     page.set_default_timeout(15_000)
     sign_in(page, worker, two_factor=False)
     open_the_check_early_and_read_the_lessons(page, check_accessible=False)
-    answer(page, range(1, 6))
+    answer(page, range(1, 6), with_javascript=False)
     save_and_come_back(page, answered=5)
 
     # The session ends (timed out); signing in again later, the answers are there.
     context.clear_cookies()
     sign_in(page, worker, two_factor=False)
     page.goto("/training/modules/speak_up/")
-    page.get_by_role("button", name="Continue where you left off").click()
+    continue_to_the_check(page)
     expect_the_first_answered(page, 5)
-    answer(page, range(6, len(course("speak_up").questions) + 1))
+    answer(page, range(6, len(course("speak_up").questions) + 1), with_javascript=False)
     submit_and_pass(page)
     context.close()
 
@@ -162,10 +175,10 @@ def test_answers_ticked_as_the_worker_submits_are_not_saved_after_the_submit(pag
         wrong,
     )
     expect(page.get_by_role("heading", name="You did not pass")).to_be_visible()
-    let_the_answers_save(page)
+    let_stray_saves_go(page)
     assert saves == []
     page.goto("/training/modules/speak_up/")
     expect(page.get_by_text("Your last score in the knowledge check was 0%")).to_be_visible()
     expect(page.get_by_text("You have saved answers")).to_have_count(0)
-    page.get_by_role("button", name="Continue where you left off").click()
+    continue_to_the_check(page)
     expect(page.locator("input:checked")).to_have_count(0)

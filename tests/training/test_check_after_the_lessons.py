@@ -2,6 +2,7 @@
 arrives early goes on from the first screen they have not gone through."""
 
 import importlib
+import re
 
 import pytest
 from django.apps import apps
@@ -151,6 +152,68 @@ def test_a_new_version_that_counts_keeps_the_check_open(client, worker, course_v
     read_every_screen(client, "speak_up")
     course_version(2, 1)
     assert client.get(CHECK).status_code == 200
+
+
+# The module page's way on: the page it opens, and where it says that is.
+CONTINUE_BUTTON = re.compile(
+    r'<a\s[^>]*href="([^"]+)"[^>]*>\s*Continue where you left off \(([^)]+)\)'
+)
+
+
+def continue_where_they_left_off(client) -> tuple[str, str]:
+    """The module page's "Continue where you left off (…)" button: what it says, and the page it
+    opens (followed, as the worker's click is)."""
+    page = client.get("/training/modules/speak_up/").content.decode()
+    button = CONTINUE_BUTTON.search(page)
+    opened = client.get(button.group(1), follow=True).content.decode()
+    return button.group(2), opened
+
+
+def test_a_worker_at_the_check_when_a_new_version_ships_continues_to_the_check(
+    client, worker, course_version
+):
+    """Sent back to the last screen until 28 November 2026, though the check was open to them."""
+    course_version(1, 1)
+    read_every_screen(client, "speak_up")
+    client.get(CHECK)
+    course_version(2, 1)
+    place, opened = continue_where_they_left_off(client)
+    assert place == "the knowledge check"
+    assert "<h1" in opened and "Speak Up knowledge check</h1>" in opened
+    assert "Submit your answers" in opened
+
+
+def test_a_worker_at_the_check_continues_to_the_first_screen_a_new_version_adds(
+    client, worker, course_version
+):
+    """The added screen is read before the check: it was open to them unread until 28 November
+    2026, when the check's place was taken for a screen of the new version."""
+    course_version(1, 1)
+    read_every_screen(client, "speak_up")
+    client.get(CHECK)
+    added = Lesson("Added in version 2", course("speak_up").lessons[0].screens[:1])
+    course_version(2, 1, extra_lessons=[added])
+    last = course("speak_up").screen_count
+    assert client.get(CHECK).url == f"/training/modules/speak_up/screens/{last}/"
+    place, opened = continue_where_they_left_off(client)
+    assert place == f"screen {last} of {last}"
+    assert f"Screen {last} of {last}" in opened and "Go to the knowledge check" in opened
+    assert client.get(CHECK).status_code == 200
+
+
+def test_a_place_kept_before_the_migration_continues_to_the_check_of_a_new_version(
+    client, worker, course_version
+):
+    course_version(1, 1)
+    read_every_screen(client, "speak_up")
+    client.get(CHECK)
+    ModuleProgress.objects.filter(user=worker).update(screen_count=0)  # as the migration finds it
+    migration = importlib.import_module(
+        "speakup.training.migrations.0019_module_progress_screen_count"
+    )
+    migration.give_the_screen_counts(apps, schema_editor=None)
+    course_version(2, 1)
+    assert continue_where_they_left_off(client)[0] == "the knowledge check"
 
 
 def test_a_new_version_that_must_be_retaken_is_read_from_the_first_screen(

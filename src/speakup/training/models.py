@@ -198,6 +198,9 @@ class ModuleProgress(models.Model):
     )
     module = models.CharField(max_length=20, choices=Module.choices)
     version = models.CharField(max_length=20)
+    # How many screens this version has: a place past the last of them is the knowledge check, so
+    # a newer version can tell a worker who had gone on to the check from one still reading.
+    screen_count = models.PositiveIntegerField()
     furthest_screen = models.PositiveIntegerField(default=0)
     last_screen = models.PositiveIntegerField(default=0)
     attempts = models.PositiveIntegerField(default=0)

@@ -25,6 +25,7 @@ from speakup.organisations.models import Organisation
 from speakup.training.bands import bands_from
 from speakup.training.content import (
     MODULE_ORDER,
+    Course,
     counting_versions,
     course,
     take_first_sentence,
@@ -109,12 +110,10 @@ def module_progress(*, user, module: str, for_update: bool = False) -> ModulePro
     # Reading never writes (opening the module page saves nothing); the first visit or check
     # saves the carried-over row. get_or_create, so two first visits at once share one row.
     # The older version's row stays as it was.
-    kept = {}
+    kept = {"screen_count": the_course.screen_count}
     if newest is not None and newest.version != version:
-        last = the_course.screen_count
-        kept = {
-            "furthest_screen": min(newest.furthest_screen, last),
-            "last_screen": min(newest.last_screen, last),
+        kept |= {
+            **_place_in_a_newer_version(newest, the_course),
             "attempts": newest.attempts,
             "best_score_percent": newest.best_score_percent,
             "started_at": newest.started_at,
@@ -127,9 +126,26 @@ def module_progress(*, user, module: str, for_update: bool = False) -> ModulePro
     return ModuleProgress(user=user, module=module, version=version, **kept)
 
 
+def _place_in_a_newer_version(older: ModuleProgress, the_course: Course) -> dict[str, int]:
+    """Where a worker's place in an older version that still counts puts them in `the_course`.
+
+    Screens are kept by number, a screen past the end of a shorter version becoming its last.
+    A worker who had gone on to the older version's check had read every one of its screens:
+    they go on to this version's check, or to the first screen it adds, read before the check.
+    """
+    last = the_course.screen_count
+    # The older check's place is past its last screen, and is no screen of this version.
+    reached = min(older.furthest_screen, older.screen_count, last)
+    if older.last_screen <= older.screen_count:
+        return {"furthest_screen": reached, "last_screen": min(older.last_screen, last)}
+    going_on_to = the_course.check_screen if reached == last else reached + 1
+    return {"furthest_screen": reached, "last_screen": going_on_to}
+
+
 def resume_screen(progress: ModuleProgress) -> int | None:
     """Where "Continue where you left off" goes: the screen last seen (the check's own number
-    once the worker has gone on to it); None before they have gone past the first screen."""
+    once the worker has gone on to it, or the first screen a newer version added that they have
+    not seen); None before they have gone past the first screen."""
     the_course, last = course(progress.module), progress.last_screen
     return last if last == the_course.check_screen or 1 < last <= the_course.screen_count else None
 
@@ -152,10 +168,12 @@ def screen_is_open(progress: ModuleProgress, number: int) -> bool:
 
 def screen_before_check(progress: ModuleProgress) -> int | None:
     """The screen to go on from before the knowledge check opens; None once every screen of this
-    version has been reached (a retake after failing reads nothing again)."""
+    version has been reached (a retake after failing reads nothing again). It is the furthest
+    reached, or the first screen a newer version added for a worker who had gone on to the check
+    (`_place_in_a_newer_version` puts them there, one past the furthest)."""
     if progress.furthest_screen >= course(progress.module).screen_count:
         return None
-    return max(progress.furthest_screen, 1)
+    return max(progress.furthest_screen, progress.last_screen, 1)
 
 
 def kept_check_answers(progress: ModuleProgress) -> dict[int, str]:

@@ -131,7 +131,7 @@ def show_screen(request, module, number):
     if not screen_is_open(progress, number):
         # A link to a later screen skips none: the worker goes on from where they got to.
         messages.info(request, "Go through the screens in order. Carry on from this screen.")
-        return redirect("training:show_screen", module, max(progress.furthest_screen, 1))
+        return redirect("training:show_screen", module, screen_before_check(progress))
     # Shown, or "Continue" pressed on it: this screen is reached. The next one is reached only
     # when it is shown, so a worker who leaves in between resumes at this one, not at a screen
     # they never saw (and the check opens only once the last screen has been shown).

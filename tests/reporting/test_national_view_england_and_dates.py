@@ -126,13 +126,16 @@ def test_englands_cases_are_not_shown_where_they_would_give_away_a_small_count(
     client = client_as(Role.NATIONAL_ANALYST)
     england = _csv_lines(client.get(f"{CSV}?{HALF}"))[-1]
     assert england["Cases"] == "not shown"
-    assert england[RATE] == "not shown"
+    # 8 acknowledged in time is 53.3% of 15 alone of 13 to 16 cases: not shown either.
+    for column in (RATE, "Acknowledged in time (%)", "Feedback in time (%)"):
+        assert england[column] == "not shown"
     assert _row_cells(_page(client), "table-regions", f">{ENGLAND}<")[1:3] == ["not shown"] * 2
     third = OrganisationFactory(ods_code="THR01", name="Thirdborough Fictional NHS Trust")
     for day in range(1, 5):
         make_case(third, received=datetime.datetime(2026, 7, day, 9, tzinfo=datetime.UTC))
     england = _csv_lines(client.get(f"{CSV}?{HALF}"))[-1]
     assert england["Cases"] == "19"
+    assert england["Acknowledged in time (%)"] == "42.1"  # 8 of 19
 
 
 def test_the_page_says_when_too_few_organisations_are_shown_to_mark_the_worst_tenth(

@@ -42,6 +42,14 @@ MEASURES = [
     ("speak_up_again", "Would speak up again", True),
 ]
 MEASURE_KEYS = [key for key, _, _ in MEASURES]
+# The measures of people who spoke up (the others are of workers and directors).
+SPEAKING_KEYS = (
+    "cases_per_thousand",
+    "acknowledged_in_time",
+    "feedback_in_time",
+    "overdue_share",
+    "speak_up_again",
+)
 HEADINGS = {key: heading for key, heading, _ in MEASURES}
 # Cases per 1,000 workers divides by these: a closed period's rate stays as it was when a
 # roster is uploaded later (docs/reporting.md, "The national view").
@@ -290,8 +298,13 @@ def _england(everyone: list[Organisation], raws: dict[int, dict]) -> NationalRow
         suppress_total(by_region),
     )
     cases = next((total for total in totals if total.suppressed), totals[0])
+    measures = _measures(raw, cases)
+    if cases.suppressed:
+        # A share of the cases can give their number back (8 of 13 to 16 cases: only 15 makes
+        # 53.3%), so beside a hidden total none of the speaking-up figures is shown.
+        measures.update(dict.fromkeys(SPEAKING_KEYS, cases))
     return NationalRow(
-        label=ENGLAND, raw=raw, measures=_measures(raw, cases), cases=cases, workers=raw["workers"]
+        label=ENGLAND, raw=raw, measures=measures, cases=cases, workers=raw["workers"]
     )
 
 

@@ -15,6 +15,7 @@ from speakup.reporting.national_view import (
     HEADINGS,
     MEASURE_KEYS,
     MODULE_TITLES,
+    SPEAKING_KEYS,
     national_view,
     national_view_csv_rows,
 )
@@ -108,6 +109,7 @@ def show_national_view(request):
         view=view,
         headings=list(COLUMNS.items()),
         column_names=COLUMNS,
+        speaking_keys=SPEAKING_KEYS,
         region_lines=region_lines,
         england_label=ENGLAND,
         unmarked_note=unmarked_note(view.unmarked, organisations=len(view.organisations)),

@@ -79,10 +79,15 @@ def test_national_analyst_filters_sorts_and_downloads_the_national_view(
     assert download.suggested_filename == "ftsu-national-view-2026-04-01-to-2026-09-30.csv"
     with open(download.path(), encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(io.StringIO(handle.read())))
-    assert [row["ODS code"] for row in rows][0] == organisation.ods_code
+    assert rows[0]["ODS code"] == organisation.ods_code
     assert "FAR01" not in {row["ODS code"] for row in rows}
     ours = next(row for row in rows if row["ODS code"] == organisation.ods_code)
     assert ours["Cases"] == "12"
     assert ours["Cases per 1,000 workers"] == "3000"  # as the page writes it
-    assert ours["Workers"] == "4"
+    assert ours["Workers at the period's end"] == "4"
+    # England adds up every organisation, whatever the filters; every row says when training
+    # and the register were counted, as the page does.
+    assert rows[-1]["Organisation"] == "England (all organisations)"
+    assert rows[-1]["Workers at the period's end"] == "4"  # FAR01 has no roster
+    assert {row["Training and register as of"][:10] for row in rows} == {"2027-02-10"}
     assert_accessible(page)

@@ -172,3 +172,30 @@ def test_non_exclusive_cells_are_hidden_exactly_when_small(cells, total):
     for key, value in cells.items():
         assert table.cells[key].suppressed == (0 < value < LIMIT)
     assert table.total.suppressed == (0 < total < LIMIT)
+
+
+def test_a_total_beside_one_small_cell_shown_alone_is_not_shown():
+    """The national view's England beside its organisations: 12 and "fewer than 5" with 15
+    shown gives the 3 away; with a second small cell, 19 pins neither."""
+    assert disclosure.suppress_total({"a": 12, "b": 3}, limit=LIMIT).text == "not shown"
+    assert disclosure.suppress_total({"a": 12, "b": 3, "c": 4}, limit=LIMIT).value == 19
+    assert disclosure.suppress_total({"a": 12, "b": 0}, limit=LIMIT).value == 12
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=exclusive_tables, limit=st.sampled_from([3, 5]))
+def test_a_total_shown_beside_cells_shown_alone_pins_no_small_cell(cells, limit):
+    """Cells each shown as on their own ("fewer than L" or the count), with suppress_total's
+    total: by brute force, every small cell can still be at least two values."""
+    total = disclosure.suppress_total(cells, limit=limit)
+    if total.suppressed:
+        return
+    small = [key for key, value in cells.items() if 0 < value < limit]
+    shown = sum(value for key, value in cells.items() if key not in small)
+    solutions = [
+        values
+        for values in itertools.product(range(1, limit), repeat=len(small))
+        if shown + sum(values) == total.value
+    ]
+    for index, _ in enumerate(small):
+        assert len({solution[index] for solution in solutions}) >= 2, (cells, small)

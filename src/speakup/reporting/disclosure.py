@@ -177,6 +177,20 @@ def suppress_table(
     )
 
 
+def suppress_total(cells: Mapping[str, int], *, limit: int | None = None) -> Shown:
+    """The total of an exclusive table whose cells are shown each on its own, hidden only when
+    small (the national view's organisations, or its regions): "not shown" when, beside them,
+    it would let a hidden cell be worked out by subtraction (rule 3)."""
+    limit = limit or threshold()
+    values = dict(cells)
+    total = sum(values.values())
+    shown = suppress_count(total, limit=limit)
+    small = {key for key, value in values.items() if 0 < value < limit}
+    if shown.suppressed or not small or _all_protected(values, small, [], total, limit):
+        return shown
+    return _complementary()
+
+
 def with_total_withheld(table: Table) -> Table:
     """An exclusive table whose total another table over the same cases had to hide (rule 3):
     shown as it was, its cells would add up to that total, and the other table's hidden cells

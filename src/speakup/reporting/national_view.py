@@ -4,8 +4,9 @@ Every figure comes from aggregate queries grouped by organisation (a fixed numbe
 whatever the number of organisations or cases). Training over every roster and the register's
 duties are counted at most hourly and kept (reporting.national_counts), with the mandatory
 flags they were counted under: at national scale they take seconds; cases are counted on each
-visit. Counts of people who spoke up, and shares
-worked out from them, pass through speakup.reporting.disclosure. No case content, no names.
+visit, and so are the workers on each roster at the period's end (for cases per 1,000
+workers). Counts of people who spoke up, and shares worked out from them, pass through
+speakup.reporting.disclosure. No case content, no names.
 """
 
 from collections import defaultdict
@@ -22,9 +23,10 @@ from speakup.reporting import board_report_figures as figures_of
 from speakup.reporting import national_counts
 from speakup.reporting.board_report import comparison_figures, rate_per_thousand
 from speakup.reporting.board_report_periods import Period
-from speakup.reporting.disclosure import NOT_APPLICABLE, Shown, suppress_count
+from speakup.reporting.disclosure import NOT_APPLICABLE, Shown, suppress_count, suppress_total
 from speakup.training.content import MODULE_ORDER
 from speakup.training.models import Module
+from speakup.training.national import workers_on_roster_by_organisation
 
 MODULE_TITLES = dict(Module.choices)
 
@@ -40,13 +42,26 @@ MEASURES = [
     ("speak_up_again", "Would speak up again", True),
 ]
 MEASURE_KEYS = [key for key, _, _ in MEASURES]
+# The measures of people who spoke up (the others are of workers and directors).
+SPEAKING_KEYS = (
+    "cases_per_thousand",
+    "acknowledged_in_time",
+    "feedback_in_time",
+    "overdue_share",
+    "speak_up_again",
+)
 HEADINGS = {key: heading for key, heading, _ in MEASURES}
+# Cases per 1,000 workers divides by these: a closed period's rate stays as it was when a
+# roster is uploaded later (docs/reporting.md, "The national view").
+WORKERS = "Workers at the period's end"
+# The line adding up every organisation, whatever the filters, to compare with the whole.
+ENGLAND = "England (all organisations)"
 # The organisations' table's columns in order, by the key that sorts by each: every one sorts.
 # Workers are there to read "cases per 1,000 workers" by (the CSV's columns, in the same order).
 COLUMNS = {
     "name": "Organisation",
     "mandatory": "Mandatory modules",
-    "workers": "Workers",
+    "workers": WORKERS,
     "cases": "Cases",
     **HEADINGS,
 }
@@ -102,6 +117,9 @@ class NationalView:
     sort: str
     descending: bool
     counted_at: datetime | None = None  # when training and the register were counted
+    england: NationalRow | None = None  # every organisation, whatever the filters
+    # Measures on which no organisation can be marked worst 10%: fewer than ten have them shown.
+    unmarked: list[str] = field(default_factory=list)
     # The regions asked about (every one without a region filter) with no organisation shown.
     empty_regions: list[str] = field(default_factory=list)
     kind: str = ""
@@ -139,15 +157,18 @@ def _training_share(part: int, whole: int) -> Shown:
     return Shown(percent(part, whole), share_in_words(part, whole))
 
 
-def _measures(raw: dict) -> dict[str, Shown]:
-    speaking = comparison_figures({**raw, "detriment_cases": 0, "anonymous_cases": 0}, 0)
+def _measures(raw: dict, cases: Shown | None = None) -> dict[str, Shown]:
+    """Every measure of one line; `cases` is its number of cases as shown, when more than
+    `raw` alone says has to be hidden (rule 3), so that no rate gives it away."""
+    cases = cases or suppress_count(raw["total_cases"])
+    speaking = comparison_figures({**raw, "detriment_cases": 0, "anonymous_cases": 0}, 0, cases)
     return {
         **{
             key: _training_share(raw[part], raw[whole])
             for key, (part, whole) in TRAINING_SHARES.items()
         },
         "register": _plain_share(raw["directors_ok"], raw["directors"]),
-        "cases_per_thousand": rate_per_thousand(suppress_count(raw["total_cases"]), raw["workers"]),
+        "cases_per_thousand": rate_per_thousand(cases, raw["workers"]),
         "acknowledged_in_time": speaking["Acknowledged within the deadline"],
         "feedback_in_time": speaking["Feedback given within the deadline"],
         "overdue_share": speaking["Open cases overdue now"],
@@ -170,14 +191,16 @@ def national_view(
     descending: bool = False,
 ) -> NationalView:
     today = today or timezone.localdate()
-    organisations = Organisation.objects.filter(active=True).exclude(
-        kind=OrganisationKind.NATIONAL_BODY
+    everyone = list(
+        Organisation.objects.filter(active=True)
+        .exclude(kind=OrganisationKind.NATIONAL_BODY)
+        .order_by("name")
     )
-    if region:
-        organisations = organisations.filter(region=region)
-    if kind:
-        organisations = organisations.filter(kind=kind)
-    organisations = list(organisations.order_by("name"))
+    organisations = [
+        organisation
+        for organisation in everyone
+        if (not region or organisation.region == region) and (not kind or organisation.kind == kind)
+    ]
 
     cases = _grouped(
         Concern.objects.all(),
@@ -195,15 +218,23 @@ def national_view(
     counted = national_counts.latest_counts(today=today)
     training = national_counts.training_counts(counted)
     register = national_counts.register_counts(counted)
+    workers = workers_on_roster_by_organisation(day=period.last_day, today=today)
 
-    rows = []
-    by_region: dict[str, dict] = defaultdict(lambda: dict.fromkeys(SUMMED, 0))
-    for organisation in organisations:
+    raws = {}
+    for organisation in everyone:
         pk = organisation.pk
         raw = dict.fromkeys(SUMMED, 0)
         for source in (cases.get(pk, {}), feedback.get(pk, {}), training.get(pk, {})):
             raw.update({key: value for key, value in source.items() if key in raw})
         raw["directors"], raw["directors_ok"] = register.get(pk, (0, 0))
+        raw["workers"] = workers.get(pk, 0)  # at the period's end, not today's roster
+        raws[pk] = raw
+
+    rows = []
+    by_region: dict[str, dict] = defaultdict(lambda: dict.fromkeys(SUMMED, 0))
+    for organisation in organisations:
+        pk = organisation.pk
+        raw = raws[pk]
         rows.append(
             NationalRow(
                 label=f"{organisation.name} ({organisation.ods_code})",
@@ -223,7 +254,7 @@ def national_view(
         totals = by_region[organisation.region]
         for key in SUMMED:
             totals[key] += raw[key]
-    flag_outliers(rows)
+    unmarked = flag_outliers(rows)
     regions = [
         NationalRow(
             label=Region(code).label,
@@ -240,7 +271,40 @@ def national_view(
     asked = [region] if region else [code for code in Region.values if code != Region.NATIONAL]
     empty = [Region(code).label for code in asked if code not in by_region]
     return NationalView(
-        period, today, rows, regions, sort, descending, counted_at, sorted(empty), kind
+        period,
+        today,
+        rows,
+        regions,
+        sort,
+        descending,
+        counted_at,
+        england=_england(everyone, raws),
+        unmarked=unmarked,
+        empty_regions=sorted(empty),
+        kind=kind,
+    )
+
+
+def _england(everyone: list[Organisation], raws: dict[int, dict]) -> NationalRow:
+    """Every organisation added up. Its cases are a total of the organisations' and of the
+    regions' lines, which show their own small counts as "fewer than 5": where the total would
+    let one of those be worked out by subtraction, it is "not shown" (docs/reporting.md)."""
+    raw = {key: sum(raws[o.pk][key] for o in everyone) for key in SUMMED}
+    by_region: dict[str, int] = defaultdict(int)
+    for organisation in everyone:
+        by_region[organisation.region] += raws[organisation.pk]["total_cases"]
+    totals = (
+        suppress_total({o.pk: raws[o.pk]["total_cases"] for o in everyone}),
+        suppress_total(by_region),
+    )
+    cases = next((total for total in totals if total.suppressed), totals[0])
+    measures = _measures(raw, cases)
+    if cases.suppressed:
+        # A share of the cases can give their number back (8 of 13 to 16 cases: only 15 makes
+        # 53.3%), so beside a hidden total none of the speaking-up figures is shown.
+        measures.update(dict.fromkeys(SPEAKING_KEYS, cases))
+    return NationalRow(
+        label=ENGLAND, raw=raw, measures=measures, cases=cases, workers=raw["workers"]
     )
 
 
@@ -274,37 +338,48 @@ def sort_rows(rows: list[NationalRow], key: str, descending: bool) -> list[Natio
     return sorted(shown, key=lambda row: _sort_value(row, key), reverse=descending) + hidden
 
 
-def flag_outliers(rows: list[NationalRow]) -> None:
+def flag_outliers(rows: list[NationalRow]) -> list[str]:
     """Mark each organisation in the worst tenth on a measure (among those with it shown), by the
-    figure it sorts by: a training share's exact value, not its whole percentage."""
+    figure it sorts by: a training share's exact value, not its whole percentage. Gives the
+    measures left unmarked because fewer than ten organisations have them shown."""
+    unmarked = []
     for key, _, low_is_bad in MEASURES:
         values = sorted(_sort_value(row, key) for row in rows if _sort_value(row, key) is not None)
         if len(values) < 10:
-            continue  # a decile of fewer than ten organisations says nothing
+            unmarked.append(key)  # a decile of fewer than ten organisations says nothing
+            continue
         cut = values[len(values) // 10 - 1] if low_is_bad else values[-(len(values) // 10)]
         for row in rows:
             value = _sort_value(row, key)
             if value is not None and (value <= cut if low_is_bad else value >= cut):
                 row.outliers.add(key)
+    return unmarked
 
 
 # The CSV's columns in the page's words ("Speak Up compliance", as the table heads it), as the
 # training CSVs for people are written; a share's column says that it is a percentage, since
-# its cells are plain numbers a spreadsheet can add up.
+# its cells are plain numbers a spreadsheet can add up. The last two say when the figures not
+# of the period were counted, on every row, so that the file keeps it away from the page.
 CSV_COLUMNS = [
     "ODS code",
     "Organisation",
     "Region",
     "Kind of organisation",
     *(f"{MODULE_TITLES[m]} mandatory" for m in MODULE_ORDER),
-    "Workers",
+    WORKERS,
     "Cases",
     *(f"{HEADINGS[key]} (%)" if UNITS[key] == "%" else HEADINGS[key] for key in MEASURE_KEYS),
     "Worst 10% on",
+    "Training and register as of",
+    "Open cases as of",
 ]
 
 
 def national_view_csv_rows(view: NationalView) -> list[list]:
+    """The organisations' rows, then England's, which adds up every organisation whatever the
+    filters; its cells that only an organisation has say "not applicable"."""
+    # ISO 8601 with the offset from UTC: a program reads it, and 9:00 in summer is not ambiguous.
+    as_of = [view.counted_at.isoformat(timespec="minutes"), view.today.isoformat()]
     rows = [CSV_COLUMNS]
     for row in view.organisations:
         organisation = row.organisation
@@ -315,10 +390,26 @@ def national_view_csv_rows(view: NationalView) -> list[list]:
                 organisation.get_region_display(),
                 organisation.get_kind_display(),
                 *("Yes" if row.mandatory.get(m) else "No" for m in MODULE_ORDER),
-                row.workers,
-                row.cases.export,
-                *(row.measures[key].export for key in MEASURE_KEYS),
+                *_figures(row),
                 "; ".join(HEADINGS[key] for key in MEASURE_KEYS if key in row.outliers),
+                *as_of,
+            ]
+        )
+    if view.england and view.organisations:
+        rows.append(
+            [
+                NOT_APPLICABLE,
+                view.england.label,
+                "England",
+                NOT_APPLICABLE,
+                *(NOT_APPLICABLE for _ in MODULE_ORDER),
+                *_figures(view.england),
+                NOT_APPLICABLE,
+                *as_of,
             ]
         )
     return rows
+
+
+def _figures(row: NationalRow) -> list:
+    return [row.workers, row.cases.export, *(row.measures[key].export for key in MEASURE_KEYS)]

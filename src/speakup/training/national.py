@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 
 from speakup.organisations.models import Organisation
 from speakup.training.content import MODULE_ORDER
 from speakup.training.models import StaffRecord, TrainingPolicy
+from speakup.training.queries import on_roster_q
 
 
 def training_counts_by_organisation(*, today: datetime.date) -> dict[int, dict[str, int]]:
@@ -50,3 +51,18 @@ def training_counts_by_organisation(*, today: datetime.date) -> dict[int, dict[s
             "board_completed": board["compliant"],
         }
     return counts
+
+
+def workers_on_roster_by_organisation(
+    *, day: datetime.date, today: datetime.date
+) -> dict[int, int]:
+    """{organisation_id: workers on its roster at the end of `day`}, by their Assignment Start
+    and End and the day leavers left, as the training trend counts a month end
+    (`queries.on_roster_q`): a roster uploaded after `day` does not change it."""
+    rows = (
+        StaffRecord.objects.filter(on_roster_q(day, today=today))
+        .values("organisation_id")
+        .annotate(workers=Count("pk"))
+        .order_by()
+    )
+    return {row["organisation_id"]: row["workers"] for row in rows}

@@ -11,8 +11,11 @@ from speakup.reporting.board_report_forms import read_period
 from speakup.reporting.board_report_periods import NATIONAL_PARTS, latest_ended
 from speakup.reporting.national_view import (
     COLUMNS,
+    ENGLAND,
+    HEADINGS,
     MEASURE_KEYS,
     MODULE_TITLES,
+    SPEAKING_KEYS,
     national_view,
     national_view_csv_rows,
 )
@@ -39,6 +42,24 @@ def _choices(request):
     choice = read_period(request.GET, parts=NATIONAL_PARTS, any_dates=False, default=default)
     period = choice.period if filters.is_valid() else None
     return choice.chooser, filters, period, sort, descending
+
+
+def unmarked_note(unmarked: list[str], *, organisations: int) -> str:
+    """Why no organisation is marked "Worst 10%" on some measures, or "" when all can be."""
+    if not unmarked:
+        return ""
+    if organisations < 10:
+        return (
+            f"No organisation is marked Worst 10%: that needs at least ten organisations, and "
+            f"{organisations} {'is' if organisations == 1 else 'are'} shown."
+        )
+    names = [f"“{HEADINGS[key]}”" for key in unmarked]
+    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    return (
+        f"No organisation is marked Worst 10% on {listed}: "
+        "fewer than ten organisations have a figure shown for "
+        f"{'them' if len(names) > 1 else 'it'}, and marking needs at least ten."
+    )
 
 
 @login_required
@@ -77,6 +98,8 @@ def show_national_view(request):
         sorted_by = sorted_by[:1].lower() + sorted_by[1:]
     if view.descending:
         sorted_by += " (most first)" if view.sort == "mandatory" else " (highest first)"
+    # The regions and, last, England: in the regions' tables and their charts alike.
+    region_lines = [*view.regions, view.england]
     return render_page(
         request,
         "reporting/show_national_view.jinja",
@@ -85,6 +108,11 @@ def show_national_view(request):
         filters=filters,
         view=view,
         headings=list(COLUMNS.items()),
+        column_names=COLUMNS,
+        speaking_keys=SPEAKING_KEYS,
+        region_lines=region_lines,
+        england_label=ENGLAND,
+        unmarked_note=unmarked_note(view.unmarked, organisations=len(view.organisations)),
         sorted_by=sorted_by,
         sort_url=sort_url,
         measure_keys=MEASURE_KEYS,
@@ -96,10 +124,10 @@ def show_national_view(request):
             "regions": charts.bar_chart(
                 chart_id="chart-regions",
                 title="Cases per 1,000 workers by region",
-                labels=[row.label for row in view.regions],
+                labels=[row.label for row in region_lines],
                 series={
                     "Cases per 1,000 workers": [
-                        row.measures["cases_per_thousand"] for row in view.regions
+                        row.measures["cases_per_thousand"] for row in region_lines
                     ]
                 },
                 horizontal=True,
@@ -108,10 +136,10 @@ def show_national_view(request):
             "compliance": charts.bar_chart(
                 chart_id="chart-region-compliance",
                 title="Training compliance by region",
-                labels=[row.label for row in view.regions],
+                labels=[row.label for row in region_lines],
                 series={
                     dict(Module.choices)[m]: [
-                        row.measures[f"{m}_compliance"] for row in view.regions
+                        row.measures[f"{m}_compliance"] for row in region_lines
                     ]
                     for m in MODULE_ORDER
                 },

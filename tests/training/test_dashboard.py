@@ -719,6 +719,38 @@ def test_a_mandatory_date_future_or_past_leaves_an_overdue_leader_overdue(
 
 
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_a_module_not_mandatory_with_workers_overdue_says_what_mandatory_and_overdue_mean(
+    client_as, trust
+):
+    """ "Not mandatory" beside board members "Overdue" read as a contradiction: due dates follow
+    the requirement rules whether or not the module is mandatory (ADR 0014)."""
+    page = html.unescape(
+        client_as(Role.BOARD_MEMBER).get("/training/organisations/TST01/").content.decode()
+    )
+    assert "Cora Chair" in page and "was due by" in page
+    said = page.split("<h2>Has the organisation made each module mandatory?</h2>")[1]
+    said = said.split('<h2 id="modules-heading">')[0]
+    # Speak Up is mandatory: only the two that are not are named.
+    named = "Listen Up and Follow Up are not mandatory, but workers are due or overdue for them."
+    assert named in said
+    assert "“Mandatory” here says only whether your organisation has made a module" in said
+    assert "the national recommendation unless you have changed them" in said
+    assert "“Overdue” means that date has passed and the module is not yet complete." in said
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_nothing_is_said_of_mandatory_when_no_module_not_mandatory_has_anyone_due(
+    client_as, organisation
+):
+    TrainingPolicyFactory(organisation=organisation)  # nothing mandatory
+    done = StaffRecordFactory(organisation=organisation)
+    CompletionFactory(staff_record=done, completed_on=datetime.date(2025, 3, 1))
+    page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
+    assert "Not mandatory" in page
+    assert "not mandatory, but workers are due or overdue" not in page
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
 def test_the_policy_form_names_each_field_in_its_messages(client_as, organisation):
     page = (
         client_as(Role.ORGANISATION_ADMIN)

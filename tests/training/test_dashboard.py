@@ -233,7 +233,15 @@ def test_the_csv_export_lists_every_worker_with_their_status_in_the_pages_words(
     rows = {r["Name"]: r for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
     assert len(rows) == 4
     worker = next(name for name in rows if name.startswith("Worker"))
-    assert list(rows[worker])[5:9] == [
+    assert list(rows[worker])[2:8] == [
+        "Staff Group",
+        "Directorate",
+        "Band",
+        "Line Manager",
+        "Senior Leader",
+        "Board Member",
+    ]
+    assert list(rows[worker])[8:12] == [
         "Speak Up status",
         "Speak Up due by",
         "Speak Up completed on",
@@ -244,6 +252,10 @@ def test_the_csv_export_lists_every_worker_with_their_status_in_the_pages_words(
     assert rows[worker]["Speak Up refresher due by"] == "2028-03-01"
     assert rows[worker]["Listen Up status"] == "Not required"
     assert rows["Cora Chair"]["Follow Up status"] == "Overdue"
+    # The board can be listed in a spreadsheet: a filter on "Board Member" gives it.
+    board = [name for name, row in rows.items() if row["Board Member"] == "Yes"]
+    assert board == ["Cora Chair"]
+    assert {row["Line Manager"] for row in rows.values()} == {"No"}
     assert rows["Nia New"]["Speak Up status"] == "Due"
     assert rows["Nia New"]["Speak Up due by"] == "2025-06-19"
     # Expired, as the page says it: "completed on 1 March 2021, the refresher was due by

@@ -191,7 +191,10 @@ def test_a_large_team_lists_the_most_urgent_first_and_downloads_whole(
     download = client.get("/training/team/TST01.csv")
     assert download["Content-Type"] == "text/csv; charset=utf-8"
     rows = download.content.decode("utf-8-sig").splitlines()
-    assert rows[0].startswith("Employee Number,Name,Staff Group,Directorate,Band,Speak Up status")
+    assert rows[0].startswith(
+        "Employee Number,Name,Staff Group,Directorate,Band,Line Manager,Senior Leader,"
+        "Board Member,Speak Up status"
+    )
     assert [row.split(",")[1] for row in rows[1:]] == [
         "Di Late",
         "Ed Late",

@@ -844,6 +844,39 @@ def test_the_csv_export_opens_in_excel_with_accented_names_intact(client_as, org
     assert "Zoë O'Brien-Ñúñez" in response.content.decode("utf-8-sig")
 
 
+# Last names as a reader looks for them: accents and case ignored.
+IN_NAME_ORDER = ["Zoë Ångström-Éclair", "Dai Davies", "anna de Vries", "Öz Ölander", "Sam Smith"]
+
+
+def _people(organisation, **fields) -> None:
+    for number, name in enumerate(["Sam Smith", "Öz Ölander", "anna de Vries", "Dai Davies",
+                                   "Zoë Ångström-Éclair"]):  # fmt: skip
+        first, last = name.split(" ", 1)
+        StaffRecordFactory(
+            organisation=organisation, employee_number=f"90{number}", first_name=first,
+            last_name=last, **fields,
+        )  # fmt: skip
+
+
+def test_the_csv_lists_accented_names_in_order_with_the_accents_ignored(client_as, organisation):
+    """ "Zoë Ångström-Éclair" came after "Smith", and "de Vries" after every capital."""
+    _people(organisation)
+    StaffRecordFactory(organisation=organisation, first_name="李", last_name="小龍")
+    response = client_as(Role.GUARDIAN).get("/training/organisations/TST01/compliance.csv")
+    rows = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert [row["Name"] for row in rows] == [*IN_NAME_ORDER, "李 小龍"]
+
+
+def test_the_boards_table_lists_accented_names_in_order_with_the_accents_ignored(
+    client_as, organisation
+):
+    _people(organisation, is_board_member=True)
+    page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
+    board = page.split('<table class="nhsuk-table" aria-labelledby="board-heading">')[1]
+    named = re.findall(r'<th scope="row">([^<]*)</th>', board.split("</table>")[0])
+    assert [html.unescape(name) for name in named] == IN_NAME_ORDER
+
+
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
 def test_a_half_percent_rounds_up_in_the_tables_and_charts(client_as, organisation):
     """42 of 80 showed as 52% and 5 of 8 as 62%: Python's round() sends a half to the even."""

@@ -1,6 +1,8 @@
 """The board report page, its PDF and the guardian's inputs: who may see them, bad periods."""
 
 import io
+import re
+from datetime import date
 
 import pytest
 import time_machine
@@ -316,3 +318,28 @@ def test_a_few_trained_of_many_read_under_1_percent_as_on_the_dashboard(
     students = _row(page, "table-staff-groups", "Students")
     assert ">under 1% of 201</td>" in students
     assert ">0%" not in speak_up + students
+
+
+def test_a_board_members_overdue_follow_up_says_when_it_was_due_as_the_dashboard_does(
+    client_as, organisation, february_2027
+):
+    """The report said "Overdue" alone, while the dashboard said "was due by 21 January 2026"."""
+    yara = StaffRecordFactory(
+        organisation=organisation,
+        first_name="Yara",
+        last_name="Larkfield",
+        is_board_member=True,
+        assignment_start=date(2025, 10, 23),  # the board's 90 days: due by 21 January 2026
+    )
+    for module in ("speak_up", "listen_up"):
+        CompletionFactory(staff_record=yara, module=module, completed_on=date(2025, 11, 1))
+    client = client_as(Role.BOARD_MEMBER)
+    said = "Board members take Follow Up; was due by 21 January 2026"
+    report = _text(client.get(PAGE + HALF))
+    board = report[report.index("Follow Up training of board members") :]
+    assert f"Yara Larkfield Overdue {said}" in board
+    assert said in _text(client.get("/training/organisations/TST01/"))
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))

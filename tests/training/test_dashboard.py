@@ -233,7 +233,15 @@ def test_the_csv_export_lists_every_worker_with_their_status_in_the_pages_words(
     rows = {r["Name"]: r for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
     assert len(rows) == 4
     worker = next(name for name in rows if name.startswith("Worker"))
-    assert list(rows[worker])[5:9] == [
+    assert list(rows[worker])[2:8] == [
+        "Staff Group",
+        "Directorate",
+        "Band",
+        "Line Manager",
+        "Senior Leader",
+        "Board Member",
+    ]
+    assert list(rows[worker])[8:12] == [
         "Speak Up status",
         "Speak Up due by",
         "Speak Up completed on",
@@ -244,6 +252,10 @@ def test_the_csv_export_lists_every_worker_with_their_status_in_the_pages_words(
     assert rows[worker]["Speak Up refresher due by"] == "2028-03-01"
     assert rows[worker]["Listen Up status"] == "Not required"
     assert rows["Cora Chair"]["Follow Up status"] == "Overdue"
+    # The board can be listed in a spreadsheet: a filter on "Board Member" gives it.
+    board = [name for name, row in rows.items() if row["Board Member"] == "Yes"]
+    assert board == ["Cora Chair"]
+    assert {row["Line Manager"] for row in rows.values()} == {"No"}
     assert rows["Nia New"]["Speak Up status"] == "Due"
     assert rows["Nia New"]["Speak Up due by"] == "2025-06-19"
     # Expired, as the page says it: "completed on 1 March 2021, the refresher was due by
@@ -719,6 +731,38 @@ def test_a_mandatory_date_future_or_past_leaves_an_overdue_leader_overdue(
 
 
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_a_module_not_mandatory_with_workers_overdue_says_what_mandatory_and_overdue_mean(
+    client_as, trust
+):
+    """ "Not mandatory" beside board members "Overdue" read as a contradiction: due dates follow
+    the requirement rules whether or not the module is mandatory (ADR 0014)."""
+    page = html.unescape(
+        client_as(Role.BOARD_MEMBER).get("/training/organisations/TST01/").content.decode()
+    )
+    assert "Cora Chair" in page and "was due by" in page
+    said = page.split("<h2>Has the organisation made each module mandatory?</h2>")[1]
+    said = said.split('<h2 id="modules-heading">')[0]
+    # Speak Up is mandatory: only the two that are not are named.
+    named = "Listen Up and Follow Up are not mandatory, but workers are due or overdue for them."
+    assert named in said
+    assert "“Mandatory” here says only whether your organisation has made a module" in said
+    assert "the national recommendation unless you have changed them" in said
+    assert "“Overdue” means that date has passed and the module is not yet complete." in said
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_nothing_is_said_of_mandatory_when_no_module_not_mandatory_has_anyone_due(
+    client_as, organisation
+):
+    TrainingPolicyFactory(organisation=organisation)  # nothing mandatory
+    done = StaffRecordFactory(organisation=organisation)
+    CompletionFactory(staff_record=done, completed_on=datetime.date(2025, 3, 1))
+    page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
+    assert "Not mandatory" in page
+    assert "not mandatory, but workers are due or overdue" not in page
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
 def test_the_policy_form_names_each_field_in_its_messages(client_as, organisation):
     page = (
         client_as(Role.ORGANISATION_ADMIN)
@@ -798,6 +842,39 @@ def test_the_csv_export_opens_in_excel_with_accented_names_intact(client_as, org
     assert response.content.startswith(codecs.BOM_UTF8)
     assert response.content.count(codecs.BOM_UTF8) == 1
     assert "Zoë O'Brien-Ñúñez" in response.content.decode("utf-8-sig")
+
+
+# Last names as a reader looks for them: accents and case ignored.
+IN_NAME_ORDER = ["Zoë Ångström-Éclair", "Dai Davies", "anna de Vries", "Öz Ölander", "Sam Smith"]
+
+
+def _people(organisation, **fields) -> None:
+    for number, name in enumerate(["Sam Smith", "Öz Ölander", "anna de Vries", "Dai Davies",
+                                   "Zoë Ångström-Éclair"]):  # fmt: skip
+        first, last = name.split(" ", 1)
+        StaffRecordFactory(
+            organisation=organisation, employee_number=f"90{number}", first_name=first,
+            last_name=last, **fields,
+        )  # fmt: skip
+
+
+def test_the_csv_lists_accented_names_in_order_with_the_accents_ignored(client_as, organisation):
+    """ "Zoë Ångström-Éclair" came after "Smith", and "de Vries" after every capital."""
+    _people(organisation)
+    StaffRecordFactory(organisation=organisation, first_name="李", last_name="小龍")
+    response = client_as(Role.GUARDIAN).get("/training/organisations/TST01/compliance.csv")
+    rows = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert [row["Name"] for row in rows] == [*IN_NAME_ORDER, "李 小龍"]
+
+
+def test_the_boards_table_lists_accented_names_in_order_with_the_accents_ignored(
+    client_as, organisation
+):
+    _people(organisation, is_board_member=True)
+    page = client_as(Role.GUARDIAN).get("/training/organisations/TST01/").content.decode()
+    board = page.split('<table class="nhsuk-table" aria-labelledby="board-heading">')[1]
+    named = re.findall(r'<th scope="row">([^<]*)</th>', board.split("</table>")[0])
+    assert [html.unescape(name) for name in named] == IN_NAME_ORDER
 
 
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), tick=False)
@@ -915,7 +992,7 @@ def _dashboard_table(client, heading: str) -> str:
 
 def _speak_up_by_row(table: str) -> list[str]:
     """The Speak Up cell (the first after the row's heading) of each row of a table of shares."""
-    return re.findall(r'<th scope="row">[^<]*</th>\s*<td>([^<]*)</td>', table)
+    return re.findall(r'<th scope="row">[^<]*</th>\s*<td>([^<]*?)(?: <span|</td>)', table)
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 27, 12, tzinfo=datetime.UTC), tick=False)
@@ -927,6 +1004,8 @@ def test_a_few_complete_of_many_is_under_1_percent_in_the_trend_too(client_as, o
 
     trend = _dashboard_table(client_as(Role.ORGANISATION_ADMIN), "Trend, month by month")
     assert _speak_up_by_row(trend) == ["under 1%"] * 6
+    # With the counts it is of, as every other table on the page gives them.
+    assert trend.count('<td>under 1% <span class="nhsuk-body-s">(1 of 251)</span>') == 6
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 27, 12, tzinfo=datetime.UTC), tick=False)
@@ -946,4 +1025,5 @@ def test_all_but_a_few_of_many_complete_is_over_99_percent_not_100(client_as, or
     assert re.search(r"<td>over 99% <span[^>]*>\(250 of 251\)</span>", by_group)
     trend = _dashboard_table(client, "Trend, month by month")
     assert _speak_up_by_row(trend) == ["over 99%"] * 6
+    assert trend.count('<td>over 99% <span class="nhsuk-body-s">(250 of 251)</span>') == 6
     assert "100%" not in modules + by_group + trend

@@ -191,7 +191,10 @@ def test_a_large_team_lists_the_most_urgent_first_and_downloads_whole(
     download = client.get("/training/team/TST01.csv")
     assert download["Content-Type"] == "text/csv; charset=utf-8"
     rows = download.content.decode("utf-8-sig").splitlines()
-    assert rows[0].startswith("Employee Number,Name,Staff Group,Directorate,Band,Speak Up status")
+    assert rows[0].startswith(
+        "Employee Number,Name,Staff Group,Directorate,Band,Line Manager,Senior Leader,"
+        "Board Member,Speak Up status"
+    )
     assert [row.split(",")[1] for row in rows[1:]] == [
         "Di Late",
         "Ed Late",
@@ -225,6 +228,30 @@ def test_a_large_team_lists_the_longest_overdue_first_not_in_name_order(
     assert listed == ["Cal", "Bea"]
     rows = client.get("/training/team/TST01.csv").content.decode("utf-8-sig").splitlines()
     assert [row.split(",")[1] for row in rows[1:]] == ["Cal Late", "Bea Late", "Ann Late"]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_team_as_late_as_each_other_is_in_name_order_with_the_accents_ignored(
+    client, manager, organisation
+):
+    """ "Ångström" came after "Smith": ties in lateness are in name order as a reader reads it."""
+    for first, last in [("Sam", "Smith"), ("Öz", "Ölander"), ("Zoë", "Ångström-Éclair")]:
+        StaffRecordFactory(
+            organisation=organisation,
+            first_name=first,
+            last_name=last,
+            directorate="Surgery",
+            assignment_start=datetime.date(2025, 1, 1),
+        )
+    sign_in(client, manager)
+    rows = client.get("/training/team/TST01.csv").content.decode("utf-8-sig").splitlines()
+    assert [row.split(",")[1] for row in rows[1:]] == [
+        "Zoë Ångström-Éclair",
+        "Öz Ölander",
+        "Sam Smith",
+    ]
+    shown = text(client.get("/training/team/"))
+    assert shown.index("Zoë Ångström-Éclair") < shown.index("Öz Ölander") < shown.index("Sam")
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ def trend_rows(client) -> dict[str, list[str]]:
     """The trend's table as the page shows it: each row's date and its figures per module."""
     page = client.get("/training/organisations/TST01/").content.decode()
     table = page.split('aria-labelledby="trend-heading"')[1].split("</table>")[0]
+    table = re.sub(r' <span class="nhsuk-body-s">\([^<]*\)</span>', "", table)  # the counts
     rows = re.findall(r'<th scope="row">([^<]*)</th>\s*((?:<td>[^<]*</td>)+)', table)
     return {html.unescape(day): re.findall(r"<td>([^<]*)</td>", cells) for day, cells in rows}
 

@@ -28,6 +28,7 @@ from speakup.concerns.sealing import key_of, unseal
 from speakup.core.audit import audit
 from speakup.core.crypto import decrypt, encrypt
 from speakup.core.permissions import require
+from speakup.core.text import without_accents
 
 MAX_FILES = 5
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -258,9 +259,8 @@ def safe_filename(name: str, content_type: str) -> str:
 def content_disposition(filename: str) -> str:
     """Content-Disposition for a download: a plain ASCII name for old browsers and the real
     name in UTF-8 (RFC 6266 and RFC 5987) for the rest."""
-    decomposed = unicodedata.normalize("NFKD", filename)  # "ë" is "e" and a mark: keep the "e"
-    ascii_name = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    ascii_name = re.sub(r"[^A-Za-z0-9._ ()-]+", "_", ascii_name).strip() or "attachment"
+    ascii_name = re.sub(r"[^A-Za-z0-9._ ()-]+", "_", without_accents(filename)).strip()
+    ascii_name = ascii_name or "attachment"
     if ascii_name == filename:
         return f'attachment; filename="{filename}"'
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

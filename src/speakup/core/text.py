@@ -3,6 +3,7 @@ of a character, such as "\\ud800" in JSON from a faulty client: a whole emoji se
 halves, "\\ud83d\\ude00", is read as one character and is fine)."""
 
 import re
+import unicodedata
 
 SURROGATE = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"  # "�", what a program shows for a character it cannot read
@@ -53,3 +54,10 @@ def one_line_ending(text: str) -> str:
     """`text` with every line break as "\\n": a browser sends a text box's as "\\r\\n", so the same
     words typed or sent again compare as the same."""
     return text.replace("\r\n", "\n")
+
+
+def without_accents(text: str) -> str:
+    """`text` with the marks taken off its letters: "Ångström-Éclair" is "Angstrom-Eclair" ("ë" is
+    "e" and a mark: the "e" is kept). Letters with no mark to take off ("ø", "李") stay."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

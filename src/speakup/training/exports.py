@@ -19,13 +19,25 @@ from speakup.training.queries import (
     why_a_leaver,
 )
 
+# The roles that make a worker take Listen Up and Follow Up, spelt as the roster's columns
+# ("Board Member (Y/N)"), so that the board can be listed in a spreadsheet.
+ROLE_COLUMNS = {
+    "Line Manager": "line_manager",
+    "Senior Leader": "senior_leader",
+    "Board Member": "board_member",
+}
+
+
+def _yes_or_no(flag: bool) -> str:
+    return "Yes" if flag else "No"
+
 
 def compliance_csv(
     filename: str, workers: list[WorkerCompliance], *, reader, organisation, what: str
 ) -> HttpResponse:
-    """A download of each worker with, per module, their status, the day it is due by, the day
-    they completed it and the day its refresher is due by, written to the audit log as read by
-    `reader` (`what`: "roster" or "team").
+    """A download of each worker with their roles ("Yes" or "No") and, per module, their
+    status, the day it is due by, the day they completed it and the day its refresher is due
+    by, written to the audit log as read by `reader` (`what`: "roster" or "team").
 
     In the pages' words, not the API's keys: "Complete", "Expired"; an expired module "completed
     on 1 March 2021, the refresher was due by 1 March 2024". "Due by" is for a module not yet
@@ -40,7 +52,7 @@ def compliance_csv(
     )
     response = csvfiles.spreadsheet_download(filename)
     writer = csvfiles.DownloadWriter(response)
-    header = ["Employee Number", "Name", "Staff Group", "Directorate", "Band"]
+    header = ["Employee Number", "Name", "Staff Group", "Directorate", "Band", *ROLE_COLUMNS]
     for module in MODULE_ORDER:
         title = MODULE_TITLES[module]
         header += [
@@ -57,6 +69,7 @@ def compliance_csv(
             worker.record["staff_group"],
             worker.record["directorate"],
             worker.record["band"],
+            *(_yes_or_no(worker.record[f"is_{role}"]) for role in ROLE_COLUMNS.values()),
         ]
         for status in worker.statuses:
             row += [

@@ -12,7 +12,7 @@ from speakup.core.words import capitalised, counted, listed, named_in_a_sentence
 from speakup.training.bands import VERY_SENIOR_MANAGER, band_normalised
 from speakup.training.content import MODULE_ORDER
 from speakup.training.models import Module, TrainingPolicy
-from speakup.training.queries import LATE, mandatory_flags
+from speakup.training.queries import DUE, LATE, OVERDUE, mandatory_flags
 from speakup.training.roster.results import RowError
 from speakup.training.tallies import MadeLate
 
@@ -82,6 +82,34 @@ def _made_mandatory(title: str, mandatory: bool, since: datetime.date | None) ->
 
 
 ALL_THREE_MANDATORY = "The National Guardian recommends making all three mandatory."
+
+
+# What the dashboard's "Not mandatory" beside workers "Overdue" means (ADR 0014): a tester
+# read the two side by side as a contradiction.
+MANDATORY_IS_A_FLAG = (
+    "“Mandatory” here says only whether your organisation has made a module mandatory. Who "
+    "must take each module, and by when, comes from your training policy’s requirement rules "
+    "(the national recommendation unless you have changed them), whether or not the module is "
+    "mandatory. “Overdue” means that date has passed and the module is not yet complete."
+)
+
+
+def not_mandatory_but_due(*, modules: list[dict], flags: dict) -> str | None:
+    """For the dashboard: the modules not mandatory today that workers are due or overdue for,
+    with what "mandatory" and "overdue" mean here; None when there are none. `modules` are the
+    summary's rows (`tallies.compliance_figures`), `flags` its mandatory flags."""
+    titles = [
+        Module(row["module"]).label
+        for row in modules
+        if not flags[row["module"]][0] and (row[DUE] or row[OVERDUE])
+    ]
+    if not titles:
+        return None
+    verb, pronoun = ("is", "it") if len(titles) == 1 else ("are", "them")
+    return (
+        f"{listed(titles)} {verb} not mandatory, but workers are due or overdue for {pronoun}. "
+        f"{MANDATORY_IS_A_FLAG}"
+    )
 
 
 def policy_changes(policy: TrainingPolicy) -> list[str]:

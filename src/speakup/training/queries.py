@@ -17,6 +17,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.utils import timezone
 
 from speakup.core.dates import day_in_words, years_after
+from speakup.core.names import name_order
 from speakup.core.numbers import percent
 from speakup.organisations.models import Organisation, RoleMembership
 from speakup.organisations.roles import NATIONAL_ROLES, Role
@@ -771,7 +772,8 @@ def organisation_compliance(
     data=None,
     records=None,
 ) -> list[WorkerCompliance]:
-    """Every active worker on the roster with their status for each module."""
+    """Every active worker on the roster with their status for each module, by name as a
+    reader looks for it (`core.names.name_order`: the CSV, the board's table, a team)."""
     today = today or timezone.localdate()
     policy = policy or policy_for(organisation=organisation)
     completions = data if data is not None else organisation_completions(organisation=organisation)
@@ -784,7 +786,16 @@ def organisation_compliance(
             facts=WorkerFacts.of_record(record), policy=policy, completions=mine, today=today
         )
         workers.append(WorkerCompliance(record, statuses))
-    return workers
+    return sorted(workers, key=_by_name)
+
+
+def _by_name(worker: WorkerCompliance) -> tuple[str, ...]:
+    record = worker.record
+    return name_order(
+        last_name=record["last_name"],
+        first_name=record["first_name"],
+        number=record["employee_number"],
+    )
 
 
 def _counts(statuses: Iterable[ModuleStatus]) -> dict[str, int]:

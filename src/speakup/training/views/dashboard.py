@@ -37,6 +37,7 @@ from speakup.training.presenters import (
     adoption_in_words,
     made_late_summary,
     mandatory_tag,
+    not_mandatory_but_due,
     policy_changes,
     rows_with_problems,
 )
@@ -131,6 +132,9 @@ def show_dashboard(request, ods_code):
         today=today,
         summary=summary,
         adoption={module: mandatory_tag(*flag) for module, flag in figures["flags"].items()},
+        not_mandatory_note=not_mandatory_but_due(
+            modules=summary["modules"], flags=figures["flags"]
+        ),
         module_titles=MODULE_TITLES,
         modules=MODULE_ORDER,
         breakdowns=breakdowns,

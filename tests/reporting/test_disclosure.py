@@ -174,28 +174,38 @@ def test_non_exclusive_cells_are_hidden_exactly_when_small(cells, total):
     assert table.total.suppressed == (0 < total < LIMIT)
 
 
-def test_a_total_beside_one_small_cell_shown_alone_is_not_shown():
-    """The national view's England beside its organisations: 12 and "fewer than 5" with 15
-    shown gives the 3 away; with a second small cell, 19 pins neither."""
-    assert disclosure.suppress_total({"a": 12, "b": 3}, limit=LIMIT).text == "not shown"
-    assert disclosure.suppress_total({"a": 12, "b": 3, "c": 4}, limit=LIMIT).value == 19
-    assert disclosure.suppress_total({"a": 12, "b": 0}, limit=LIMIT).value == 12
+def test_a_total_beside_one_hidden_part_or_a_small_rest_gives_a_part_away():
+    """The national view's London beside its organisations: 12 and "fewer than 5" with 15
+    shown gives the 3 away; two hidden parts pin neither with 7 left, and with 3 left (both
+    under 5 together) or 8 (both 4) the total is not shown either."""
+    small = (1, LIMIT - 1)
+    assert disclosure.gives_a_part_away(15 - 12, [small], limit=LIMIT)
+    assert not disclosure.gives_a_part_away(19 - 12, [small, small], limit=LIMIT)
+    assert disclosure.gives_a_part_away(3, [small, small], limit=LIMIT)
+    assert disclosure.gives_a_part_away(8, [small, small], limit=LIMIT)
+    assert not disclosure.gives_a_part_away(0, [], limit=LIMIT)
 
 
 @settings(max_examples=300, deadline=None)
-@given(cells=exclusive_tables, limit=st.sampled_from([3, 5]))
-def test_a_total_shown_beside_cells_shown_alone_pins_no_small_cell(cells, limit):
-    """Cells each shown as on their own ("fewer than L" or the count), with suppress_total's
-    total: by brute force, every small cell can still be at least two values."""
-    total = disclosure.suppress_total(cells, limit=limit)
-    if total.suppressed:
+@given(
+    hidden=st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), min_size=1, max_size=4),
+    data=st.data(),
+    limit=st.sampled_from([3, 5]),
+)
+def test_a_total_shown_beside_its_parts_pins_no_hidden_part(hidden, data, limit):
+    """Hidden parts, each between the least and most its own line allows: when the total is
+    shown beside them, by brute force each can still be at least two values, and together
+    they are not a small number."""
+    bounds = [(low, low + extra) for low, extra in hidden]
+    values = [data.draw(st.integers(low, high)) for low, high in bounds]
+    residual = sum(values)
+    if disclosure.gives_a_part_away(residual, bounds, limit=limit):
         return
-    small = [key for key, value in cells.items() if 0 < value < limit]
-    shown = sum(value for key, value in cells.items() if key not in small)
+    assert not 0 < residual < limit
     solutions = [
-        values
-        for values in itertools.product(range(1, limit), repeat=len(small))
-        if shown + sum(values) == total.value
+        candidate
+        for candidate in itertools.product(*(range(low, high + 1) for low, high in bounds))
+        if sum(candidate) == residual
     ]
-    for index, _ in enumerate(small):
-        assert len({solution[index] for solution in solutions}) >= 2, (cells, small)
+    for index, _ in enumerate(bounds):
+        assert len({solution[index] for solution in solutions}) >= 2, (bounds, values)

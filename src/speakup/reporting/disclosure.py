@@ -15,7 +15,7 @@ The attacker we defend against knows every figure shown, the threshold, these ru
 secondary cells are the smallest cells that were not already hidden.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -177,18 +177,27 @@ def suppress_table(
     )
 
 
-def suppress_total(cells: Mapping[str, int], *, limit: int | None = None) -> Shown:
-    """The total of an exclusive table whose cells are shown each on its own, hidden only when
-    small (the national view's organisations, or its regions): "not shown" when, beside them,
-    it would let a hidden cell be worked out by subtraction (rule 3)."""
+def gives_a_part_away(
+    residual: int, hidden: Sequence[tuple[int, int]], *, limit: int | None = None
+) -> bool:
+    """Whether a total shown beside its parts would tell what the hidden ones hide (rule 3).
+
+    `residual` is the total less the parts shown; `hidden` gives, for each hidden part, the
+    least and the most its own line lets it be. Subtraction then gives away a small number of
+    people all told (1 to limit - 1), or one part's exact value: one part hidden alone, or all
+    of them at their least or their most (two "fewer than 5" adding up to 8 are both 4).
+    """
+    if not hidden:
+        return False
     limit = limit or threshold()
-    values = dict(cells)
-    total = sum(values.values())
-    shown = suppress_count(total, limit=limit)
-    small = {key for key, value in values.items() if 0 < value < limit}
-    if shown.suppressed or not small or _all_protected(values, small, [], total, limit):
-        return shown
-    return _complementary()
+    if 0 < residual < limit:
+        return True
+    least = sum(low for low, _ in hidden)
+    most = sum(high for _, high in hidden)
+    return any(
+        max(low, residual - (most - high)) >= min(high, residual - (least - low))
+        for low, high in hidden
+    )
 
 
 def with_total_withheld(table: Table) -> Table:

@@ -23,7 +23,8 @@ from speakup.reporting import board_report_figures as figures_of
 from speakup.reporting import national_counts
 from speakup.reporting.board_report import comparison_figures, rate_per_thousand
 from speakup.reporting.board_report_periods import Period
-from speakup.reporting.disclosure import NOT_APPLICABLE, Shown, suppress_count, suppress_total
+from speakup.reporting.disclosure import NOT_APPLICABLE, Shown, suppress_count
+from speakup.reporting.national_totals import protected_shares, total_cases
 from speakup.training.content import MODULE_ORDER
 from speakup.training.models import Module
 from speakup.training.national import workers_on_roster_by_organisation
@@ -106,6 +107,7 @@ class NationalRow:
     outliers: set[str] = field(default_factory=set)
     cases: Shown | None = None
     workers: int = 0
+    parts: list["NationalRow"] = field(default_factory=list)  # the lines a total adds up
 
 
 @dataclass
@@ -230,46 +232,19 @@ def national_view(
         raw["workers"] = workers.get(pk, 0)  # at the period's end, not today's roster
         raws[pk] = raw
 
-    rows = []
-    by_region: dict[str, dict] = defaultdict(lambda: dict.fromkeys(SUMMED, 0))
-    for organisation in organisations:
-        pk = organisation.pk
-        raw = raws[pk]
-        rows.append(
-            NationalRow(
-                label=f"{organisation.name} ({organisation.ods_code})",
-                raw=raw,
-                measures=_measures(raw),
-                organisation=organisation,
-                region=organisation.get_region_display(),
-                # From the count the compliance beside them comes from, not the live policy:
-                # one snapshot, "counted at" the time the page gives.
-                mandatory={
-                    m: bool(training.get(pk, {}).get(f"{m}_mandatory")) for m in MODULE_ORDER
-                },
-                cases=suppress_count(raw["total_cases"]),
-                workers=raw["workers"],
-            )
-        )
-        totals = by_region[organisation.region]
-        for key in SUMMED:
-            totals[key] += raw[key]
+    lines = {
+        organisation.pk: _organisation_line(organisation, raws[organisation.pk], training)
+        for organisation in everyone
+    }
+    rows = [lines[organisation.pk] for organisation in organisations]
     unmarked = flag_outliers(rows)
-    regions = [
-        NationalRow(
-            label=Region(code).label,
-            raw=raw,
-            measures=_measures(raw),
-            cases=suppress_count(raw["total_cases"]),
-            workers=raw["workers"],
-        )
-        for code, raw in sorted(by_region.items(), key=lambda item: Region(item[0]).label)
-    ]
+    regions = _region_lines(rows)
     sort = sort if sort in COLUMNS else "name"
     rows = sort_rows(rows, sort, descending)
     counted_at = timezone.localtime(counted.counted_at)
     asked = [region] if region else [code for code in Region.values if code != Region.NATIONAL]
-    empty = [Region(code).label for code in asked if code not in by_region]
+    shown_regions = {row.region for row in rows}
+    empty = [Region(code).label for code in asked if Region(code).label not in shown_regions]
     return NationalView(
         period,
         today,
@@ -278,34 +253,53 @@ def national_view(
         sort,
         descending,
         counted_at,
-        england=_england(everyone, raws),
+        england=_total_line(ENGLAND, _region_lines(list(lines.values()))),
         unmarked=unmarked,
         empty_regions=sorted(empty),
         kind=kind,
     )
 
 
-def _england(everyone: list[Organisation], raws: dict[int, dict]) -> NationalRow:
-    """Every organisation added up. Its cases are a total of the organisations' and of the
-    regions' lines, which show their own small counts as "fewer than 5": where the total would
-    let one of those be worked out by subtraction, it is "not shown" (docs/reporting.md)."""
-    raw = {key: sum(raws[o.pk][key] for o in everyone) for key in SUMMED}
-    by_region: dict[str, int] = defaultdict(int)
-    for organisation in everyone:
-        by_region[organisation.region] += raws[organisation.pk]["total_cases"]
-    totals = (
-        suppress_total({o.pk: raws[o.pk]["total_cases"] for o in everyone}),
-        suppress_total(by_region),
-    )
-    cases = next((total for total in totals if total.suppressed), totals[0])
-    measures = _measures(raw, cases)
-    if cases.suppressed:
-        # A share of the cases can give their number back (8 of 13 to 16 cases: only 15 makes
-        # 53.3%), so beside a hidden total none of the speaking-up figures is shown.
-        measures.update(dict.fromkeys(SPEAKING_KEYS, cases))
+def _organisation_line(organisation: Organisation, raw: dict, training: dict) -> NationalRow:
     return NationalRow(
-        label=ENGLAND, raw=raw, measures=measures, cases=cases, workers=raw["workers"]
+        label=f"{organisation.name} ({organisation.ods_code})",
+        raw=raw,
+        measures=_measures(raw),
+        organisation=organisation,
+        region=organisation.get_region_display(),
+        # From the count the compliance beside them comes from, not the live policy:
+        # one snapshot, "counted at" the time the page gives.
+        mandatory={
+            m: bool(training.get(organisation.pk, {}).get(f"{m}_mandatory")) for m in MODULE_ORDER
+        },
+        cases=suppress_count(raw["total_cases"]),
+        workers=raw["workers"],
     )
+
+
+def _region_lines(rows: list[NationalRow]) -> list[NationalRow]:
+    """One line per region of `rows`, in name order, each adding up its organisations."""
+    by_region: dict[str, list[NationalRow]] = defaultdict(list)
+    for row in rows:
+        by_region[row.region].append(row)
+    return [_total_line(label, parts) for label, parts in sorted(by_region.items())]
+
+
+def _total_line(label: str, parts: list[NationalRow]) -> NationalRow:
+    """A line adding up `parts`' raw counts before anything is hidden; its cases and shares
+    hidden where, beside the parts' lines, they would give a hidden figure away."""
+    raw = {key: sum(part.raw[key] for part in parts) for key in SUMMED}
+    cases = total_cases(parts)
+    line = NationalRow(
+        label=label,
+        raw=raw,
+        measures=_measures(raw, cases),
+        cases=cases,
+        workers=raw["workers"],
+        parts=parts,
+    )
+    line.measures = protected_shares(line)
+    return line
 
 
 def _sort_value(row: NationalRow, key: str):

@@ -179,6 +179,21 @@ def test_the_command_says_once_which_columns_a_file_is_missing(organisation, tmp
     assert "missing" not in capsys.readouterr().err  # said once, not listed as a row too
 
 
+def test_the_command_counts_the_rows_it_does_not_list_not_their_problems(
+    organisation, tmp_path, capsys
+):
+    """It listed the first thousand problems, then subtracted them from the rows with problems:
+    of 600 rows with two problems each it said nothing of the 100 rows left unlisted."""
+    rows = [f"{2000 + n},,Dunmore,not-an-email,Students,,,,N,N,N,2024-01-01," for n in range(600)]
+    path = tmp_path / "roster.csv"
+    path.write_bytes(csv_file(*rows).getvalue())
+    with pytest.raises(CommandError):
+        call_command("import-staff", str(path), "--organisation", "TST01")
+    err = capsys.readouterr().err
+    assert err.count("First Name") == err.count("Email") == 500
+    assert "  ... and 100 more rows with problems, not listed" in err
+
+
 def test_utf8_with_a_byte_order_mark_is_read(organisation):
     file = io.BytesIO(
         b"\xef\xbb\xbf" + csv_file(ADA.replace("Ada", "Zoë") + ",", header=EVERY_COLUMN).getvalue()

@@ -4,7 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from speakup.core.commandline import open_named_file, stopped_by_ctrl_c
+from speakup.core.words import counted
 from speakup.organisations.models import Organisation
+from speakup.training.presenters import rows_with_problems
 from speakup.training.roster.importing import staff_import
 from speakup.training.roster.results import IN_THE_COMMAND, named_groups
 
@@ -80,11 +82,12 @@ class Command(BaseCommand):
         for warning in result.warnings:
             self.stderr.write(f"Warning: {warning}")
         # A whole-file problem is said once, by the summary; rows are listed one a line.
-        listed = result.row_errors
-        for error in listed:
+        listed = rows_with_problems(result.row_errors, bad_rows=result.bad_rows)
+        for error in result.row_errors:
             self.stderr.write(f"  {error}")
-        if result.bad_rows > len(listed):
-            self.stderr.write(f"  ... and {result.bad_rows - len(listed)} more")
+        if listed.cut_short:  # rows, not problems: a row may have several
+            more = counted(result.bad_rows - listed.listed_rows, "more row")
+            self.stderr.write(f"  ... and {more} with problems, not listed")
         if not result.imported:
             # After the refusal, every would-be leaver it lists, one a line: to read before
             # going ahead with --expect-leavers.

@@ -126,3 +126,27 @@ def test_a_board_member_gives_the_second_factor_before_downloading_the_leavers(
     told = " ".join(given.content.decode().split())
     assert "Your security code is accepted. Choose “Download the leavers (CSV)” again" in told
     assert client.get(DOWNLOAD).status_code == 200
+
+
+def test_leavers_who_left_on_the_same_day_are_in_name_order_with_the_accents_ignored(
+    client_as, organisation
+):
+    """ "Ångström" and "Øberg" came after "Smith", and "de Vries" after every capital."""
+    for number, last in enumerate(["Smith", "de Vries", "Øberg", "Ångström", "Davies"]):
+        StaffRecordFactory(
+            organisation=organisation,
+            employee_number=f"30{number}",
+            first_name="Al",
+            last_name=last,
+            active=False,
+        )
+
+    rows = rows_of(client_as(Role.ORGANISATION_ADMIN).get(DOWNLOAD))
+
+    assert [row["Name"] for row in rows] == [
+        "Al Ångström",
+        "Al Davies",
+        "Al de Vries",
+        "Al Øberg",
+        "Al Smith",
+    ]

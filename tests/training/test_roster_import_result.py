@@ -930,3 +930,27 @@ def test_a_file_whose_every_row_has_a_problem_is_not_told_to_skip_them(organisat
 
     assert "1 of 1 row has a problem. Correct it and import the file again." in told.text
     assert "skip" not in told.text.lower() and "without problems" not in told.text
+
+
+# --- names in the order a reader looks for them ----------------------------------------------
+
+IN_NAME_ORDER = ["Al Ångström", "Al Davies", "Al de Vries", "Al Øberg", "Al Smith"]
+
+
+def test_the_workers_an_import_names_are_in_name_order_with_the_accents_ignored(organisation):
+    """ "Ångström" and "Øberg" came after "Smith", and "de Vries" after every capital."""
+    lasts = ["Smith", "de Vries", "Øberg", "Ångström", "Davies"]
+    named = [row(5000 + n, "Al", last) for n, last in enumerate(lasts)]
+    ended = [row(6000 + n, "Al", last, end="2025-01-31") for n, last in enumerate(lasts)]
+    imported(organisation, *STAYING, *named)
+
+    def names(workers: list[dict[str, str]]) -> list[str]:
+        return [worker["name"] for worker in workers]
+
+    left = staff_import(
+        organisation=organisation, file=io.BytesIO(roster(*STAYING)), full=True, expect_leavers=5
+    )
+    assert names(left.leavers) == IN_NAME_ORDER
+    back = staff_import(organisation=organisation, file=io.BytesIO(roster(*named, *ended)))
+    assert names(back.returners) == IN_NAME_ORDER
+    assert names(back.ended_leavers) == IN_NAME_ORDER

@@ -526,7 +526,7 @@ def why_a_leaver(
 ) -> tuple[str, datetime.date] | None:
     """Why a leaver's record is inactive and since when, when the roster recorded it: their
     Assignment End gone by, else the day a whole roster was found without them (ADR 0022).
-    `organisation_leavers` orders by the same day in SQL."""
+    `organisation_leavers` orders by the same day."""
     if assignment_end and assignment_end < today:
         return LEFT_BY_ASSIGNMENT_END, assignment_end
     if left_on:
@@ -547,14 +547,15 @@ def _left_because(record: StaffRecord, today: datetime.date) -> str:
 
 def organisation_leavers(*, organisation: Organisation, today: datetime.date) -> list[dict]:
     """The organisation's leavers, the latest to leave first, each with the day they left
-    (`left`) by the rule of `why_a_leaver`, here in SQL to order by it: their Assignment End
-    when it has gone by, else the day a whole roster was found without them (`left_on`); None
-    when neither is recorded."""
+    (`left`) by the rule of `why_a_leaver`, here in SQL: their Assignment End when it has gone
+    by, else the day a whole roster was found without them (`left_on`); None when neither is
+    recorded, last. Those who left on the same day are in name order (`core.names.name_order`,
+    in Python: the download has every leaver, read whole either way)."""
     left = Case(When(assignment_end__lt=today, then=F("assignment_end")), default=F("left_on"))
-    return list(
+    leavers = (
         StaffRecord.objects.filter(organisation=organisation, active=False)
         .annotate(left=left)
-        .order_by(F("left").desc(nulls_last=True), "last_name", "first_name", "employee_number")
+        .order_by()
         .values(
             "employee_number",
             "first_name",
@@ -565,6 +566,20 @@ def organisation_leavers(*, organisation: Organisation, today: datetime.date) ->
             "left_on",
             "left",
         )
+    )
+    return sorted(leavers, key=_latest_to_leave_then_by_name)
+
+
+def _latest_to_leave_then_by_name(leaver: dict) -> tuple:
+    left = leaver["left"]
+    return (
+        left is None,
+        -left.toordinal() if left else 0,
+        name_order(
+            last_name=leaver["last_name"],
+            first_name=leaver["first_name"],
+            number=leaver["employee_number"],
+        ),
     )
 
 

@@ -32,6 +32,7 @@ from django.db.models.functions import Greatest
 from django.db.models.lookups import LessThan
 
 from speakup.core.dates import years_after
+from speakup.core.names import name_order
 from speakup.core.numbers import percent
 from speakup.organisations.models import Organisation
 from speakup.training import content
@@ -569,8 +570,14 @@ def newly_late(
     if late_ids:
         first = sorted(late_ids)[:LATE_WORKERS_NAMED]
         records = StaffRecord.objects.filter(pk__in=first)
-        named = tuple(map(str, records.order_by("last_name", "first_name", "employee_number")))
+        named = tuple(map(str, sorted(records, key=_by_name)))
     return MadeLate(modules=modules, workers=workers, named=named)
+
+
+def _by_name(record: StaffRecord) -> tuple[str, ...]:
+    return name_order(
+        last_name=record.last_name, first_name=record.first_name, number=record.employee_number
+    )
 
 
 def tally(

@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Q
 
 from speakup.organisations.models import Organisation
 from speakup.training.models import StaffRecord
-from speakup.training.roster.results import LEAVERS_NAMED, worker
+from speakup.training.roster.results import LEAVERS_NAMED, NAMES_READ_AT_ONCE, FirstByName
 
 
 def leavers_made(
@@ -21,17 +21,22 @@ def leavers_made(
     now: datetime.datetime,
     up_to: int = LEAVERS_NAMED,
 ) -> list[dict[str, str]]:
-    """The first `up_to` workers (by name) a whole roster imported `today` made leavers: those its
-    UPDATE stamped found missing `today` at `now` (a leaver already keeps their day). Also of a
-    roster refused for them, before its transaction is rolled back (who lists more of them)."""
+    """The first `up_to` workers (by name, `core.names.name_order`) a whole roster imported
+    `today` made leavers: those its UPDATE stamped found missing `today` at `now` (a leaver
+    already keeps their day). Also of a roster refused for them, before its transaction is
+    rolled back (who lists more of them). Read in chunks, only the first `up_to` kept: no
+    database orders names as a reader does, and a national roster's leavers can be many."""
     made = (
         StaffRecord.objects.filter(
             organisation=organisation, active=False, left_on=today, updated_at=now
         )
-        .order_by("last_name", "first_name", "employee_number")
-        .values_list("employee_number", "first_name", "last_name")[:up_to]
+        .order_by()
+        .values_list("first_name", "last_name", "employee_number")
     )
-    return [worker(first, last, number) for number, first, last in made]
+    first = FirstByName(up_to=up_to)
+    for names in made.iterator(chunk_size=NAMES_READ_AT_ONCE):
+        first.add_worker(*names)
+    return first.workers()
 
 
 def last_worker_id() -> int:

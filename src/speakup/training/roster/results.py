@@ -7,6 +7,7 @@ import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 
+from speakup.core.names import name_order
 from speakup.core.words import capitalised, counted, listed, named_in_a_sentence
 
 MAX_LISTED_ERRORS = 1000  # every bad row is counted; the first thousand are listed
@@ -23,6 +24,8 @@ LEAVERS_TO_CONFIRM_LISTED = 1000
 # The workers of a file without an Assignment End column who are leavers by the end stored for
 # them, named in its warning (by row).
 STORED_END_LEAVERS_NAMED = 3
+# The workers' names read from the database at once when looking for the first few by name.
+NAMES_READ_AT_ONCE = 5000
 
 # How to import only the rows without problems, told the way each channel offers it.
 SKIP_ON_THE_PAGE = (
@@ -435,19 +438,23 @@ def named_groups(result: ImportResult) -> list[NamedGroup]:
 
 @dataclass
 class FirstByName:
-    """The first LEAVERS_NAMED workers by name of those the row-by-row path meets, batch by
-    batch (never more kept, however many it meets)."""
+    """The first `up_to` workers by name (`core.names.name_order`) of those met one by one,
+    however many they are: never more than `up_to` kept."""
 
-    keys: list[tuple[str, str, str]] = field(default_factory=list)
+    up_to: int = LEAVERS_NAMED
+    found: list[tuple[tuple[str, ...], str, str, str]] = field(default_factory=list)
 
     def add(self, values: dict) -> None:
-        key = (values["last_name"], values["first_name"], values["employee_number"])
-        if len(self.keys) < LEAVERS_NAMED or key < self.keys[-1]:
-            bisect.insort(self.keys, key)
-            del self.keys[LEAVERS_NAMED:]
+        self.add_worker(values["first_name"], values["last_name"], values["employee_number"])
+
+    def add_worker(self, first_name: str, last_name: str, employee_number: str) -> None:
+        key = name_order(last_name=last_name, first_name=first_name, number=employee_number)
+        if len(self.found) < self.up_to or key < self.found[-1][0]:
+            bisect.insort(self.found, (key, first_name, last_name, employee_number))
+            del self.found[self.up_to :]
 
     def workers(self) -> list[dict[str, str]]:
-        return [worker(first, last, number) for last, first, number in self.keys]
+        return [worker(first, last, number) for _, first, last, number in self.found]
 
 
 @dataclass

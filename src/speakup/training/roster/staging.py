@@ -21,10 +21,11 @@ from speakup.training.models import StaffRecord, TrainingPolicy
 from speakup.training.queries import SAME_ROLE_WITHIN, band_under_rule
 from speakup.training.roster.columns import COLUMNS, RECORD_FIELDS
 from speakup.training.roster.results import (
-    LEAVERS_NAMED,
     LINE_MANAGERS_LISTED,
     MAX_LISTED_ERRORS,
+    NAMES_READ_AT_ONCE,
     STORED_END_LEAVERS_NAMED,
+    FirstByName,
     ImportResult,
     RowError,
     note_unknown_line_managers,
@@ -117,22 +118,36 @@ def _stage(cursor, rows, result: ImportResult) -> int:
 def _count_ended(cursor, organisation: Organisation, result: ImportResult) -> None:
     """The good rows whose Assignment End has gone by that make their worker a leaver: added
     so, or active until now (before the merge; as row_by_row._write_batch counts them),
-    counted, the first LEAVERS_NAMED named by name. One query."""
-    cursor.execute(
+    counted, the first LEAVERS_NAMED named by name (`_counted_first_by_name`)."""
+    result.ended, result.ended_leavers = _counted_first_by_name(
+        cursor,
         f"""
-        SELECT count(*) OVER (), c.first_name, c.last_name, c.employee_number FROM {STAGING} c
+        SELECT c.first_name, c.last_name, c.employee_number FROM {STAGING} c
         WHERE c.valid AND NOT c.active AND NOT EXISTS (
             SELECT 1 FROM {StaffRecord._meta.db_table} s
             WHERE s.organisation_id = %s AND s.employee_number = c.employee_number
               AND NOT s.active)
-        ORDER BY c.last_name, c.first_name, c.employee_number
-        LIMIT %s
         """,
-        [organisation.pk, LEAVERS_NAMED],
+        [organisation.pk],
     )
-    found = cursor.fetchall()
-    result.ended = found[0][0] if found else 0
-    result.ended_leavers = [worker(first, last, number) for _, first, last, number in found]
+
+
+def _counted_first_by_name(cursor, select: str, parameters: list) -> tuple[int, list[dict]]:
+    """How many workers `select` finds (first name, last name, employee number), and the first
+    LEAVERS_NAMED of them by name as a reader looks for it (`core.names.name_order`, which no
+    ORDER BY gives): read through a cursor in chunks, only those first few kept."""
+    cursor.execute(f"DECLARE speakup_roster_names NO SCROLL CURSOR FOR {select}", parameters)
+    first, found = FirstByName(), 0
+    while True:
+        cursor.execute(f"FETCH {NAMES_READ_AT_ONCE} FROM speakup_roster_names")
+        names = cursor.fetchall()
+        if not names:
+            break
+        found += len(names)
+        for first_name, last_name, employee_number in names:
+            first.add_worker(first_name, last_name, employee_number)
+    cursor.execute("CLOSE speakup_roster_names")
+    return found, first.workers()
 
 
 def _find_kept_ends(
@@ -196,18 +211,12 @@ def _find_returners(
         FROM {STAGING} c JOIN {table} s
           ON s.organisation_id = %s AND s.employee_number = c.employee_number
         WHERE c.valid AND NOT s.active AND {active}"""
-    cursor.execute(
-        f"""
-        SELECT count(*) OVER (), c.first_name, c.last_name, c.employee_number {returning}
-        ORDER BY c.last_name, c.first_name, c.employee_number
-        LIMIT %s
-        """,
-        [organisation.pk, *parameters, LEAVERS_NAMED],
+    result.returned, result.returners = _counted_first_by_name(
+        cursor,
+        f"SELECT c.first_name, c.last_name, c.employee_number {returning}",
+        [organisation.pk, *parameters],
     )
-    found = cursor.fetchall()
-    result.returned = found[0][0] if found else 0
-    result.returners = [worker(first, last, number) for _, first, last, number in found]
-    if found and "line_manager_number" in kept and "directorate" not in kept:
+    if result.returned and "line_manager_number" in kept and "directorate" not in kept:
         cursor.execute(
             f"""
             SELECT c.directorate, c.is_line_manager, count(*) {returning}

@@ -30,12 +30,14 @@ from speakup.reporting.disclosure import (
 )
 from speakup.reporting.models import BoardReportInputs
 from speakup.reporting.presenters import column_label
-from speakup.training.models import StaffRecord
+from speakup.training.national import workers_on_roster_by_organisation
 from speakup.training.presenters import mandatory_wording
 
 # What speakers told the guardian themselves (raising the concern, closing it, at a check-in),
 # not the guardian's "detriment" element of a case: the two counts can differ.
 DETRIMENT_TOLD = "Speakers who said they suffered detriment for speaking up"
+# What "cases per 1,000 workers" divides by, in the national view's words (ADR 0023).
+WORKERS = "Workers at the period's end"
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,11 @@ def rate_per_thousand(cases: Shown, workers: int) -> Shown:
     return Shown(rate, f"{rate:,.1f}".removesuffix(".0"))
 
 
+def _headcount(workers: int) -> Shown:
+    """Workers, not people who spoke up: shown as counted, as the national view shows them."""
+    return Shown(workers, f"{workers:,}")
+
+
 def _lines(table, labels: dict[str, str], share_of: Shown | None = None) -> list[Line]:
     return [
         Line(
@@ -120,18 +127,20 @@ def _lines(table, labels: dict[str, str], share_of: Shown | None = None) -> list
     ]
 
 
-def workers_count(*, organisation_ids=None) -> int:
-    records = StaffRecord.objects.filter(active=True)
-    if organisation_ids is not None:
-        records = records.filter(organisation_id__in=organisation_ids)
-    return records.count()
+def workers_at_end(*, period: Period, today: date, organisation_ids=None) -> int:
+    """The workers "cases per 1,000 workers" divides by: on the roster at the end of the
+    period's last day, counted as the national view counts them (ADR 0023), so that a roster
+    uploaded later leaves a closed period's rate as it was. Every organisation, or those of
+    `organisation_ids`."""
+    by_organisation = workers_on_roster_by_organisation(
+        day=period.last_day, today=today, organisation_ids=organisation_ids
+    )
+    return sum(by_organisation.values())
 
 
 def national_case_figures(*, period: Period, today: date) -> dict[str, int]:
     """The same counts over every organisation in the system, for comparison: one pass over the
-    cases, one over the feedback, and the workers from the national counts of the day."""
-    from speakup.reporting import national_counts
-
+    cases, one over the feedback, one over the roster for the workers at the period's end."""
     result = Concern.objects.aggregate(
         **figures_of.case_counts(today=today, within=figures_of.received_in(period)),
         **figures_of.open_counts(today=today),
@@ -141,7 +150,7 @@ def national_case_figures(*, period: Period, today: date) -> dict[str, int]:
             **figures_of.feedback_counts()
         )
     )
-    result["workers"] = national_counts.active_workers(national_counts.latest_counts(today=today))
+    result["workers"] = workers_at_end(period=period, today=today)
     return result
 
 
@@ -241,12 +250,15 @@ def board_report(
     detriment, detriment_share = split(raw["detriment_cases"], raw["total_cases"])
     ack_in_time, ack_share = split(raw["acknowledged_in_time"], raw["acknowledge_due"])
     feedback_in_time, feedback_share = split(raw["feedback_in_time"], raw["feedback_due"])
-    workers = workers_count(organisation_ids=[organisation.pk])
-    ours = comparison_figures(raw, workers, total)
+    workers = workers_at_end(period=period, today=today, organisation_ids=[organisation.pk])
+    ours = {WORKERS: _headcount(workers), **comparison_figures(raw, workers, total)}
     theirs = {}
     if national:
         national_raw = national_case_figures(period=period, today=today)
-        theirs = comparison_figures(national_raw, national_raw["workers"])
+        theirs = {
+            WORKERS: _headcount(national_raw["workers"]),
+            **comparison_figures(national_raw, national_raw["workers"]),
+        }
     report = BoardReport(
         organisation=organisation,
         period=period,

@@ -21,7 +21,7 @@ from speakup.core.numbers import percent, share_in_words
 from speakup.organisations.models import Organisation, OrganisationKind, Region
 from speakup.reporting import board_report_figures as figures_of
 from speakup.reporting import national_counts
-from speakup.reporting.board_report import comparison_figures, rate_per_thousand
+from speakup.reporting.board_report import WORKERS, comparison_figures, rate_per_thousand
 from speakup.reporting.board_report_periods import Period
 from speakup.reporting.disclosure import NOT_APPLICABLE, Shown, suppress_count
 from speakup.reporting.national_totals import protected_shares, total_cases
@@ -52,9 +52,6 @@ SPEAKING_KEYS = (
     "speak_up_again",
 )
 HEADINGS = {key: heading for key, heading, _ in MEASURES}
-# Cases per 1,000 workers divides by these: a closed period's rate stays as it was when a
-# roster is uploaded later (docs/reporting.md, "The national view").
-WORKERS = "Workers at the period's end"
 # The line adding up every organisation, whatever the filters, to compare with the whole.
 ENGLAND = "England (all organisations)"
 # The organisations' table's columns in order, by the key that sorts by each: every one sorts.

@@ -54,15 +54,14 @@ def training_counts_by_organisation(*, today: datetime.date) -> dict[int, dict[s
 
 
 def workers_on_roster_by_organisation(
-    *, day: datetime.date, today: datetime.date
+    *, day: datetime.date, today: datetime.date, organisation_ids=None
 ) -> dict[int, int]:
     """{organisation_id: workers on its roster at the end of `day`}, by their Assignment Start
     and End and the day leavers left, as the training trend counts a month end
-    (`queries.on_roster_q`): a roster uploaded after `day` does not change it."""
-    rows = (
-        StaffRecord.objects.filter(on_roster_q(day, today=today))
-        .values("organisation_id")
-        .annotate(workers=Count("pk"))
-        .order_by()
-    )
+    (`queries.on_roster_q`): a roster uploaded after `day` does not change it. Every
+    organisation, or only those of `organisation_ids` (one board report's)."""
+    records = StaffRecord.objects.filter(on_roster_q(day, today=today))
+    if organisation_ids is not None:
+        records = records.filter(organisation_id__in=organisation_ids)
+    rows = records.values("organisation_id").annotate(workers=Count("pk")).order_by()
     return {row["organisation_id"]: row["workers"] for row in rows}

@@ -12,6 +12,7 @@ from speakup.reporting.board_report import board_report
 from speakup.reporting.national_view import national_view
 from tests.reporting.board_report_fixtures import half_year_of_cases
 from tests.reporting.test_board_report_figures import HALF_YEAR
+from tests.reporting.test_national_view import _trained
 from tests.reporting.test_national_view_england_and_dates import _upload
 from tests.training.factories import StaffRecordFactory
 
@@ -67,3 +68,21 @@ def test_the_board_reports_rate_is_the_national_views_for_the_same_organisation_
     line = next(row for row in view.organisations if row.organisation == organisation)
     assert ours[RATE][0] == line.measures["cases_per_thousand"].text == "2,400"
     assert ours[WORKERS][0] == f"{line.workers:,}" == "5"
+
+
+def test_the_comparison_gives_compliance_per_module_beside_englands(
+    client_as, organisation, other_organisation, february_2027
+):
+    """The comparison had no training rows: 2 of 3 trained here, 3 of 4 in England."""
+    _trained(organisation, workers=3, passed=2)
+    _trained(other_organisation, workers=1, passed=1)
+    rows = _comparison(organisation)
+    england = national_view(period=HALF_YEAR).england
+    assert rows["Speak Up compliance (today)"] == ("67%", "75%")
+    assert rows["Speak Up compliance (today)"][1] == england.measures["speak_up_compliance"].text
+    assert set(rows) >= {"Listen Up compliance (today)", "Follow Up compliance (today)"}
+    page = html.unescape(client_as(Role.BOARD_MEMBER).get(PAGE).content.decode())
+    comparison = page[page.index('id="table-comparison"') :]
+    comparison = comparison[: comparison.index("</table>")]
+    assert "Speak Up compliance (today)" in comparison and "75%" in comparison
+    assert "beside England's" in page

@@ -30,7 +30,7 @@ from speakup.reporting.disclosure import (
 )
 from speakup.reporting.models import BoardReportInputs
 from speakup.reporting.presenters import column_label
-from speakup.training.national import workers_on_roster_by_organisation
+from speakup.training.national import workers_on_roster
 from speakup.training.presenters import mandatory_wording
 
 # What speakers told the guardian themselves (raising the concern, closing it, at a check-in),
@@ -132,10 +132,7 @@ def workers_at_end(*, period: Period, today: date, organisation_ids=None) -> int
     period's last day, counted as the national view counts them (ADR 0023), so that a roster
     uploaded later leaves a closed period's rate as it was. Every organisation, or those of
     `organisation_ids`."""
-    by_organisation = workers_on_roster_by_organisation(
-        day=period.last_day, today=today, organisation_ids=organisation_ids
-    )
-    return sum(by_organisation.values())
+    return workers_on_roster(day=period.last_day, today=today, organisation_ids=organisation_ids)
 
 
 def national_case_figures(*, period: Period, today: date) -> dict[str, int]:
@@ -259,6 +256,12 @@ def board_report(
             WORKERS: _headcount(national_raw["workers"]),
             **comparison_figures(national_raw, national_raw["workers"]),
         }
+    training = training_section(organisation=organisation, today=today)
+    ours_training, england_training = compliance_comparison(
+        training=training, today=today, national=national
+    )
+    ours.update(ours_training)
+    theirs.update(england_training)
     report = BoardReport(
         organisation=organisation,
         period=period,
@@ -321,9 +324,29 @@ def board_report(
         organisation=organisation, start=period.first_day, end=period.last_day
     ).first()
     report.learning = published_learning(organisation=organisation, period=period, viewer=viewer)
-    report.training = training_section(organisation=organisation, today=today)
+    report.training = training
     report.register = register_section(organisation=organisation, today=today)
     return report
+
+
+def compliance_comparison(
+    *, training: dict, today: date, national: bool
+) -> tuple[dict[str, Shown], dict[str, Shown]]:
+    """The organisation's compliance per module (its training section's, today's) and, with
+    `national`, England's beside it as the national view's England line gives it."""
+    from speakup.reporting.national_view import england_compliance, training_share
+
+    def measure(module: dict) -> str:
+        return f"{module['title']} compliance (today)"
+
+    ours = {
+        measure(module): training_share(module["compliant"], module["required"])
+        for module in training["modules"]
+    }
+    if not national:
+        return ours, {}
+    england = england_compliance(today=today)
+    return ours, {measure(module): england[module["module"]] for module in training["modules"]}
 
 
 def published_learning(*, organisation: Organisation, period: Period, viewer) -> list[str]:

@@ -147,13 +147,34 @@ def _plain_share(part: int, whole: int) -> Shown:
     return Shown(share, f"{share:g}%")
 
 
-def _training_share(part: int, whole: int) -> Shown:
+def training_share(part: int, whole: int) -> Shown:
     """A share of workers (or board members) who completed a module, in the dashboard's words
     ("under 1%" of 80 of 90,103, not "0%" as if none); its value, the CSV's number, the whole
     percentage."""
     if not whole:
         return Shown(None, NOT_APPLICABLE)
     return Shown(percent(part, whole), share_in_words(part, whole))
+
+
+def reporting_organisations():
+    """The organisations the national view counts, England's line adding them all up."""
+    return Organisation.objects.filter(active=True).exclude(kind=OrganisationKind.NATIONAL_BODY)
+
+
+def england_compliance(*, today: date) -> dict[str, Shown]:
+    """{module: England's compliance}, as the national view's England line gives it: the kept
+    training counts of every organisation it counts, added up, then shared."""
+    training = national_counts.training_counts(national_counts.latest_counts(today=today))
+    ids = reporting_organisations().values_list("pk", flat=True)
+    counted = [training.get(pk, {}) for pk in ids]
+    shares = {}
+    for module in MODULE_ORDER:
+        part, whole = TRAINING_SHARES[f"{module}_compliance"]
+        shares[module] = training_share(
+            sum(counts.get(part, 0) for counts in counted),
+            sum(counts.get(whole, 0) for counts in counted),
+        )
+    return shares
 
 
 def _measures(raw: dict, cases: Shown | None = None) -> dict[str, Shown]:
@@ -163,7 +184,7 @@ def _measures(raw: dict, cases: Shown | None = None) -> dict[str, Shown]:
     speaking = comparison_figures({**raw, "detriment_cases": 0, "anonymous_cases": 0}, 0, cases)
     return {
         **{
-            key: _training_share(raw[part], raw[whole])
+            key: training_share(raw[part], raw[whole])
             for key, (part, whole) in TRAINING_SHARES.items()
         },
         "register": _plain_share(raw["directors_ok"], raw["directors"]),
@@ -190,11 +211,7 @@ def national_view(
     descending: bool = False,
 ) -> NationalView:
     today = today or timezone.localdate()
-    everyone = list(
-        Organisation.objects.filter(active=True)
-        .exclude(kind=OrganisationKind.NATIONAL_BODY)
-        .order_by("name")
-    )
+    everyone = list(reporting_organisations().order_by("name"))
     organisations = [
         organisation
         for organisation in everyone

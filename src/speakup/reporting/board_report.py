@@ -30,12 +30,14 @@ from speakup.reporting.disclosure import (
 )
 from speakup.reporting.models import BoardReportInputs
 from speakup.reporting.presenters import column_label
-from speakup.training.models import StaffRecord
+from speakup.training.national import workers_on_roster
 from speakup.training.presenters import mandatory_wording
 
 # What speakers told the guardian themselves (raising the concern, closing it, at a check-in),
 # not the guardian's "detriment" element of a case: the two counts can differ.
 DETRIMENT_TOLD = "Speakers who said they suffered detriment for speaking up"
+# What "cases per 1,000 workers" divides by, in the national view's words (ADR 0023).
+WORKERS = "Workers at the period's end"
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,11 @@ def rate_per_thousand(cases: Shown, workers: int) -> Shown:
     return Shown(rate, f"{rate:,.1f}".removesuffix(".0"))
 
 
+def _headcount(workers: int) -> Shown:
+    """Workers, not people who spoke up: shown as counted, as the national view shows them."""
+    return Shown(workers, f"{workers:,}")
+
+
 def _lines(table, labels: dict[str, str], share_of: Shown | None = None) -> list[Line]:
     return [
         Line(
@@ -120,18 +127,17 @@ def _lines(table, labels: dict[str, str], share_of: Shown | None = None) -> list
     ]
 
 
-def workers_count(*, organisation_ids=None) -> int:
-    records = StaffRecord.objects.filter(active=True)
-    if organisation_ids is not None:
-        records = records.filter(organisation_id__in=organisation_ids)
-    return records.count()
+def workers_at_end(*, period: Period, today: date, organisation_ids=None) -> int:
+    """The workers "cases per 1,000 workers" divides by: on the roster at the end of the
+    period's last day, counted as the national view counts them (ADR 0023), so that a roster
+    uploaded later leaves a closed period's rate as it was. Every organisation, or those of
+    `organisation_ids`."""
+    return workers_on_roster(day=period.last_day, today=today, organisation_ids=organisation_ids)
 
 
 def national_case_figures(*, period: Period, today: date) -> dict[str, int]:
     """The same counts over every organisation in the system, for comparison: one pass over the
-    cases, one over the feedback, and the workers from the national counts of the day."""
-    from speakup.reporting import national_counts
-
+    cases, one over the feedback, one over the roster for the workers at the period's end."""
     result = Concern.objects.aggregate(
         **figures_of.case_counts(today=today, within=figures_of.received_in(period)),
         **figures_of.open_counts(today=today),
@@ -141,7 +147,7 @@ def national_case_figures(*, period: Period, today: date) -> dict[str, int]:
             **figures_of.feedback_counts()
         )
     )
-    result["workers"] = national_counts.active_workers(national_counts.latest_counts(today=today))
+    result["workers"] = workers_at_end(period=period, today=today)
     return result
 
 
@@ -241,12 +247,21 @@ def board_report(
     detriment, detriment_share = split(raw["detriment_cases"], raw["total_cases"])
     ack_in_time, ack_share = split(raw["acknowledged_in_time"], raw["acknowledge_due"])
     feedback_in_time, feedback_share = split(raw["feedback_in_time"], raw["feedback_due"])
-    workers = workers_count(organisation_ids=[organisation.pk])
-    ours = comparison_figures(raw, workers, total)
+    workers = workers_at_end(period=period, today=today, organisation_ids=[organisation.pk])
+    ours = {WORKERS: _headcount(workers), **comparison_figures(raw, workers, total)}
     theirs = {}
     if national:
         national_raw = national_case_figures(period=period, today=today)
-        theirs = comparison_figures(national_raw, national_raw["workers"])
+        theirs = {
+            WORKERS: _headcount(national_raw["workers"]),
+            **comparison_figures(national_raw, national_raw["workers"]),
+        }
+    training = training_section(organisation=organisation, today=today)
+    ours_training, england_training = compliance_comparison(
+        training=training, today=today, national=national
+    )
+    ours.update(ours_training)
+    theirs.update(england_training)
     report = BoardReport(
         organisation=organisation,
         period=period,
@@ -309,9 +324,29 @@ def board_report(
         organisation=organisation, start=period.first_day, end=period.last_day
     ).first()
     report.learning = published_learning(organisation=organisation, period=period, viewer=viewer)
-    report.training = training_section(organisation=organisation, today=today)
+    report.training = training
     report.register = register_section(organisation=organisation, today=today)
     return report
+
+
+def compliance_comparison(
+    *, training: dict, today: date, national: bool
+) -> tuple[dict[str, Shown], dict[str, Shown]]:
+    """The organisation's compliance per module (its training section's, today's) and, with
+    `national`, England's beside it as the national view's England line gives it."""
+    from speakup.reporting.national_view import england_compliance, training_share
+
+    def measure(module: dict) -> str:
+        return f"{module['title']} compliance (today)"
+
+    ours = {
+        measure(module): training_share(module["compliant"], module["required"])
+        for module in training["modules"]
+    }
+    if not national:
+        return ours, {}
+    england = england_compliance(today=today)
+    return ours, {measure(module): england[module["module"]] for module in training["modules"]}
 
 
 def published_learning(*, organisation: Organisation, period: Period, viewer) -> list[str]:

@@ -85,8 +85,3 @@ def training_counts(found: NationalCounts) -> dict[int, dict[str, int]]:
 def register_counts(found: NationalCounts) -> dict[int, tuple[int, int]]:
     """{organisation_id: (current directors, of whom with no overdue duty)}."""
     return {int(key): tuple(value) for key, value in found.counts["register"].items()}
-
-
-def active_workers(found: NationalCounts) -> int:
-    """Active workers on every roster in England."""
-    return sum(row["workers"] for row in found.counts["training"].values())

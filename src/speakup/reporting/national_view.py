@@ -21,7 +21,7 @@ from speakup.core.numbers import percent, share_in_words
 from speakup.organisations.models import Organisation, OrganisationKind, Region
 from speakup.reporting import board_report_figures as figures_of
 from speakup.reporting import national_counts
-from speakup.reporting.board_report import comparison_figures, rate_per_thousand
+from speakup.reporting.board_report import WORKERS, comparison_figures, rate_per_thousand
 from speakup.reporting.board_report_periods import Period
 from speakup.reporting.disclosure import NOT_APPLICABLE, Shown, suppress_count
 from speakup.reporting.national_totals import protected_shares, total_cases
@@ -52,9 +52,6 @@ SPEAKING_KEYS = (
     "speak_up_again",
 )
 HEADINGS = {key: heading for key, heading, _ in MEASURES}
-# Cases per 1,000 workers divides by these: a closed period's rate stays as it was when a
-# roster is uploaded later (docs/reporting.md, "The national view").
-WORKERS = "Workers at the period's end"
 # The line adding up every organisation, whatever the filters, to compare with the whole.
 ENGLAND = "England (all organisations)"
 # The organisations' table's columns in order, by the key that sorts by each: every one sorts.
@@ -150,13 +147,34 @@ def _plain_share(part: int, whole: int) -> Shown:
     return Shown(share, f"{share:g}%")
 
 
-def _training_share(part: int, whole: int) -> Shown:
+def training_share(part: int, whole: int) -> Shown:
     """A share of workers (or board members) who completed a module, in the dashboard's words
     ("under 1%" of 80 of 90,103, not "0%" as if none); its value, the CSV's number, the whole
     percentage."""
     if not whole:
         return Shown(None, NOT_APPLICABLE)
     return Shown(percent(part, whole), share_in_words(part, whole))
+
+
+def reporting_organisations():
+    """The organisations the national view counts, England's line adding them all up."""
+    return Organisation.objects.filter(active=True).exclude(kind=OrganisationKind.NATIONAL_BODY)
+
+
+def england_compliance(*, today: date) -> dict[str, Shown]:
+    """{module: England's compliance}, as the national view's England line gives it: the kept
+    training counts of every organisation it counts, added up, then shared."""
+    training = national_counts.training_counts(national_counts.latest_counts(today=today))
+    ids = reporting_organisations().values_list("pk", flat=True)
+    counted = [training.get(pk, {}) for pk in ids]
+    shares = {}
+    for module in MODULE_ORDER:
+        part, whole = TRAINING_SHARES[f"{module}_compliance"]
+        shares[module] = training_share(
+            sum(counts.get(part, 0) for counts in counted),
+            sum(counts.get(whole, 0) for counts in counted),
+        )
+    return shares
 
 
 def _measures(raw: dict, cases: Shown | None = None) -> dict[str, Shown]:
@@ -166,7 +184,7 @@ def _measures(raw: dict, cases: Shown | None = None) -> dict[str, Shown]:
     speaking = comparison_figures({**raw, "detriment_cases": 0, "anonymous_cases": 0}, 0, cases)
     return {
         **{
-            key: _training_share(raw[part], raw[whole])
+            key: training_share(raw[part], raw[whole])
             for key, (part, whole) in TRAINING_SHARES.items()
         },
         "register": _plain_share(raw["directors_ok"], raw["directors"]),
@@ -193,11 +211,7 @@ def national_view(
     descending: bool = False,
 ) -> NationalView:
     today = today or timezone.localdate()
-    everyone = list(
-        Organisation.objects.filter(active=True)
-        .exclude(kind=OrganisationKind.NATIONAL_BODY)
-        .order_by("name")
-    )
+    everyone = list(reporting_organisations().order_by("name"))
     organisations = [
         organisation
         for organisation in everyone

@@ -76,7 +76,8 @@ def _small(limit: int) -> Shown:
     return Shown(None, small_text(limit), suppressed=True, reason=SMALL)
 
 
-def _complementary() -> Shown:
+def complementary() -> Shown:
+    """A figure hidden so that a small one beside it cannot be worked out (rule 3)."""
     return Shown(None, NOT_SHOWN, suppressed=True, reason=COMPLEMENTARY)
 
 
@@ -167,12 +168,12 @@ def suppress_table(
         if key in primary:
             shown_cells[key] = _small(limit)
         elif key in secondary:
-            shown_cells[key] = _complementary()
+            shown_cells[key] = complementary()
         else:
             shown_cells[key] = _plain(value)
     return Table(
         cells=shown_cells,
-        total=_complementary() if total_hidden else _plain(total),
+        total=complementary() if total_hidden else _plain(total),
         exclusive=True,
     )
 
@@ -209,9 +210,9 @@ def with_total_withheld(table: Table) -> Table:
         return table
     return Table(
         cells={
-            key: cell if cell.value == 0 else _complementary() for key, cell in table.cells.items()
+            key: cell if cell.value == 0 else complementary() for key, cell in table.cells.items()
         },
-        total=_complementary(),
+        total=complementary(),
         exclusive=True,
     )
 

@@ -8,10 +8,9 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from speakup.reporting.disclosure import (
-    COMPLEMENTARY,
-    NOT_SHOWN,
     SMALL,
     Shown,
+    complementary,
     gives_a_part_away,
     suppress_count,
     threshold,
@@ -24,7 +23,6 @@ SHARES = {
     "overdue_share": ("overdue_cases", "open_cases"),
     "speak_up_again": ("feedback_yes", "feedback_received"),
 }
-NOT_SHOWN_BESIDE_PARTS = Shown(None, NOT_SHOWN, suppressed=True, reason=COMPLEMENTARY)
 
 
 class Line(Protocol):
@@ -44,7 +42,7 @@ def total_cases(parts: Sequence[Line]) -> Shown:
     if shown.suppressed:
         return shown
     known, hidden = _cases_left(parts, limit)
-    return NOT_SHOWN_BESIDE_PARTS if gives_a_part_away(shown.value - known, hidden) else shown
+    return complementary() if gives_a_part_away(shown.value - known, hidden) else shown
 
 
 def protected_shares(line: Line) -> dict[str, Shown]:
@@ -58,7 +56,7 @@ def protected_shares(line: Line) -> dict[str, Shown]:
         if line.cases.suppressed or any(
             _share_gives_away(line, key, counts) for counts in _sides(part, whole)
         ):
-            measures[key] = NOT_SHOWN_BESIDE_PARTS
+            measures[key] = complementary()
     return measures
 
 

@@ -575,11 +575,16 @@ def _latest_to_leave_then_by_name(leaver: dict) -> tuple:
     return (
         left is None,
         -left.toordinal() if left else 0,
-        name_order(
-            last_name=leaver["last_name"],
-            first_name=leaver["first_name"],
-            number=leaver["employee_number"],
-        ),
+        _name_order_of(leaver),
+    )
+
+
+def _name_order_of(record: dict) -> tuple[str, ...]:
+    """`core.names.name_order` of a roster record's values."""
+    return name_order(
+        last_name=record["last_name"],
+        first_name=record["first_name"],
+        number=record["employee_number"],
     )
 
 
@@ -801,16 +806,7 @@ def organisation_compliance(
             facts=WorkerFacts.of_record(record), policy=policy, completions=mine, today=today
         )
         workers.append(WorkerCompliance(record, statuses))
-    return sorted(workers, key=_by_name)
-
-
-def _by_name(worker: WorkerCompliance) -> tuple[str, ...]:
-    record = worker.record
-    return name_order(
-        last_name=record["last_name"],
-        first_name=record["first_name"],
-        number=record["employee_number"],
-    )
+    return sorted(workers, key=lambda worker: _name_order_of(worker.record))
 
 
 def _counts(statuses: Iterable[ModuleStatus]) -> dict[str, int]:

@@ -11,17 +11,12 @@ from pypdf import PdfReader
 from speakup.concerns.models import Confidentiality
 from speakup.organisations.roles import Role
 from speakup.reporting.models import BoardReportInputs
-from tests.reporting.board_report_fixtures import PUBLISHED, UNPUBLISHED, half_year_of_cases
+from tests.reporting.board_report_fixtures import PUBLISHED, UNPUBLISHED
 from tests.reporting.factories import london, make_case
 from tests.training.factories import CompletionFactory, StaffRecordFactory
 
 PAGE = "/reports/board-reports/TST01/"
 HALF = "?start=2026-04-01&end=2026-09-30"
-
-
-@pytest.fixture
-def cases(organisation, other_organisation):
-    return half_year_of_cases(organisation, other_organisation)
 
 
 @pytest.mark.parametrize(

@@ -5,12 +5,9 @@ was, and the two agree for the same organisation and period."""
 import datetime
 import html
 
-import pytest
-
 from speakup.organisations.roles import Role
 from speakup.reporting.board_report import board_report
 from speakup.reporting.national_view import national_view
-from tests.reporting.board_report_fixtures import half_year_of_cases
 from tests.reporting.test_board_report_figures import HALF_YEAR
 from tests.reporting.test_national_view import _trained
 from tests.reporting.test_national_view_england_and_dates import _upload
@@ -19,11 +16,6 @@ from tests.training.factories import StaffRecordFactory
 PAGE = "/reports/board-reports/TST01/?start=2026-04-01&end=2026-09-30"
 RATE = "Cases per 1,000 workers"
 WORKERS = "Workers at the period's end"
-
-
-@pytest.fixture
-def cases(organisation, other_organisation):
-    return half_year_of_cases(organisation, other_organisation)
 
 
 def _comparison(organisation) -> dict[str, tuple[str, str]]:

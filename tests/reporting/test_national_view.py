@@ -12,17 +12,11 @@ import time_machine
 from speakup.organisations.models import Region
 from speakup.organisations.roles import Role
 from tests.organisations.factories import OrganisationFactory
-from tests.reporting.board_report_fixtures import half_year_of_cases
 from tests.reporting.factories import london, make_case
 from tests.training.factories import CompletionFactory, StaffRecordFactory, TrainingPolicyFactory
 
 PAGE = "/reports/national/view/"
 HALF = "start=2026-04-01&end=2026-09-30"
-
-
-@pytest.fixture
-def cases(organisation, other_organisation):
-    return half_year_of_cases(organisation, other_organisation)
 
 
 def _csv_lines(response) -> list[dict]:

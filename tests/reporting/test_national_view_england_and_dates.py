@@ -6,13 +6,10 @@ import datetime
 import html
 import re
 
-import pytest
-
 from speakup.organisations.models import Region
 from speakup.organisations.roles import Role
 from speakup.training.roster.importing import staff_import
 from tests.organisations.factories import OrganisationFactory
-from tests.reporting.board_report_fixtures import half_year_of_cases
 from tests.reporting.factories import make_case
 from tests.reporting.test_national_view import HALF, PAGE, _csv, _csv_lines, _row_cells, _trained
 from tests.training.factories import StaffRecordFactory
@@ -21,11 +18,6 @@ from tests.training.test_assignment_ends import roster
 CSV = "/reports/national/view.csv"
 ENGLAND = "England (all organisations)"
 RATE = "Cases per 1,000 workers"
-
-
-@pytest.fixture
-def cases(organisation, other_organisation):
-    return half_year_of_cases(organisation, other_organisation)
 
 
 def _upload(organisation, *workers: str):
